@@ -1,0 +1,196 @@
+//! The gas schedule (DESIGN.md §4): one unit for every kind of code.
+//!
+//! Host functions cost what the equivalent EVM operation costs (Cancun). WASM instructions
+//! have weights calibrated so that one gas unit is close to one RV64IM instruction of
+//! lowered code.
+
+/// How a host function is charged. Exact formulas for the dynamic rules live in the system
+/// layer; the constants they use are below.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GasRule {
+    /// A fixed amount.
+    Fixed(u64),
+    /// `base + per_word * ceil(len / 32)` for the function's length argument.
+    Copy {
+        /// Fixed part.
+        base: u64,
+        /// Per 32-byte word.
+        per_word: u64,
+    },
+    /// Depends on state or input; the text gives the rule.
+    Dynamic(&'static str),
+}
+
+impl core::fmt::Display for GasRule {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Fixed(n) => write!(f, "{n}"),
+            Self::Copy { base, per_word } => write!(f, "{base} + {per_word} per 32-byte word"),
+            Self::Dynamic(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Number of 32-byte words needed for `len` bytes.
+pub const fn words(len: u64) -> u64 {
+    len.div_ceil(32)
+}
+
+// ---------------------------------------------------------------- Ethereum constants (Cancun)
+/// Intrinsic gas of every transaction.
+pub const TX_BASE: u64 = 21_000;
+/// Intrinsic gas of a contract-creating transaction, on top of [`TX_BASE`].
+pub const TX_CREATE: u64 = 32_000;
+/// Calldata zero byte.
+pub const TX_DATA_ZERO: u64 = 4;
+/// Calldata non-zero byte (EIP-2028).
+pub const TX_DATA_NONZERO: u64 = 16;
+/// Access-list address (EIP-2930).
+pub const TX_ACCESS_LIST_ADDRESS: u64 = 2_400;
+/// Access-list storage key (EIP-2930).
+pub const TX_ACCESS_LIST_STORAGE_KEY: u64 = 1_900;
+/// Per initcode word (EIP-3860).
+pub const INITCODE_WORD: u64 = 2;
+/// Per word hashed by CREATE2 and KECCAK256.
+pub const KECCAK_WORD: u64 = 6;
+/// KECCAK256 base.
+pub const KECCAK_BASE: u64 = 30;
+/// Per word copied.
+pub const COPY_WORD: u64 = 3;
+/// Memory: linear coefficient per word.
+pub const MEMORY_WORD: u64 = 3;
+/// Memory: quadratic divisor.
+pub const MEMORY_QUAD_DIVISOR: u64 = 512;
+/// EIP-2929 warm access.
+pub const WARM_ACCESS: u64 = 100;
+/// EIP-2929 cold account access.
+pub const COLD_ACCOUNT_ACCESS: u64 = 2_600;
+/// EIP-2929 cold storage read.
+pub const COLD_SLOAD: u64 = 2_100;
+/// SSTORE setting a zero slot to non-zero.
+pub const SSTORE_SET: u64 = 20_000;
+/// SSTORE changing a non-zero slot (5000 - COLD_SLOAD).
+pub const SSTORE_RESET: u64 = 2_900;
+/// Refund for clearing a slot (EIP-3529).
+pub const SSTORE_CLEARS_REFUND: u64 = 4_800;
+/// SSTORE fails if no more than this is left (EIP-2200).
+pub const SSTORE_STIPEND_GUARD: u64 = 2_300;
+/// Value-bearing call.
+pub const CALL_VALUE: u64 = 9_000;
+/// Stipend given to the callee of a value-bearing call.
+pub const CALL_STIPEND: u64 = 2_300;
+/// Call to, or self-destruct towards, an empty account with value.
+pub const NEW_ACCOUNT: u64 = 25_000;
+/// CREATE and CREATE2 base.
+pub const CREATE: u64 = 32_000;
+/// Per byte of deployed EVM code.
+pub const CODE_DEPOSIT_BYTE: u64 = 200;
+/// SELFDESTRUCT base.
+pub const SELFDESTRUCT: u64 = 5_000;
+/// LOG base.
+pub const LOG: u64 = 375;
+/// Per LOG topic.
+pub const LOG_TOPIC: u64 = 375;
+/// Per LOG data byte.
+pub const LOG_DATA_BYTE: u64 = 8;
+/// Maximum refund is gas used divided by this (EIP-3529).
+pub const MAX_REFUND_QUOTIENT: u64 = 5;
+
+// ---------------------------------------------------------------- deployment of WASM code
+/// Validation of a WASM module at deployment, per byte of code.
+pub const VALIDATE_BYTE: u64 = 3;
+/// Metering injection and normalization, per byte of code.
+pub const METER_BYTE: u64 = 2;
+/// Storing deployed WASM code, per byte (cheaper than EVM's 200: code is not state-bloating
+/// per byte in the same way, but is still published).
+pub const WASM_CODE_DEPOSIT_BYTE: u64 = 50;
+/// Compiling WASM to RV64IM at deployment, per byte of code.
+pub const COMPILE_BYTE: u64 = 10;
+/// Transpiling EVM code to WASM, per byte of EVM code (charged on first use of a code hash).
+pub const TRANSPILE_BYTE: u64 = 4;
+
+// ---------------------------------------------------------------- WASM instruction weights
+/// Classes of WASM instructions for metering. Every operator of the deterministic subset
+/// belongs to exactly one class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OpClass {
+    /// `nop`, `block`, `loop`, `end`, `else`, `drop`: no code of their own.
+    Free,
+    /// Constants, `local.*`, `global.*`, `select`.
+    Move,
+    /// Integer add/sub/logic/shift/compare/extend/wrap: one ALU instruction.
+    Alu,
+    /// Integer multiply.
+    Mul,
+    /// Integer divide and remainder (with the trap checks).
+    Div,
+    /// Count leading/trailing zeros and popcount (no RV64IM instruction: a loop).
+    BitCount,
+    /// Rotations (two shifts and an or).
+    Rotate,
+    /// Memory loads and stores (address computation and bounds check).
+    Memory,
+    /// `br`, `br_if`, `if`, `return`, `unreachable`.
+    Branch,
+    /// `br_table` (bounds check and jump table).
+    BranchTable,
+    /// Direct `call`.
+    Call,
+    /// `call_indirect` (bounds, signature check).
+    CallIndirect,
+    /// `memory.size`, `table.size`, `table.get`, `table.set`, `ref.*`.
+    Query,
+    /// `memory.grow`: base only; [`MEMORY_GROW_PAGE`] per page is charged at run time.
+    MemoryGrow,
+    /// Bulk memory (`memory.copy`, `memory.fill`, `memory.init`, `data.drop`,
+    /// `table.copy`, `table.init`, `elem.drop`, `table.grow`, `table.fill`): base only;
+    /// [`BULK_BYTE_DIVISOR`] applies at run time.
+    Bulk,
+}
+
+impl OpClass {
+    /// The weight in gas.
+    pub const fn weight(self) -> u64 {
+        match self {
+            Self::Free => 0,
+            Self::Move => 1,
+            Self::Alu => 1,
+            Self::Mul => 1,
+            Self::Div => 4,
+            Self::BitCount => 16,
+            Self::Rotate => 3,
+            Self::Memory => 3,
+            Self::Branch => 1,
+            Self::BranchTable => 6,
+            Self::Call => 8,
+            Self::CallIndirect => 16,
+            Self::Query => 2,
+            Self::MemoryGrow => 64,
+            Self::Bulk => 16,
+        }
+    }
+
+    /// Every class, for tables.
+    pub const ALL: &'static [OpClass] = &[
+        Self::Free,
+        Self::Move,
+        Self::Alu,
+        Self::Mul,
+        Self::Div,
+        Self::BitCount,
+        Self::Rotate,
+        Self::Memory,
+        Self::Branch,
+        Self::BranchTable,
+        Self::Call,
+        Self::CallIndirect,
+        Self::Query,
+        Self::MemoryGrow,
+        Self::Bulk,
+    ];
+}
+
+/// Gas per 64 KiB page added by `memory.grow` (zeroing 8192 doublewords).
+pub const MEMORY_GROW_PAGE: u64 = 8_192;
+/// Bulk memory operations cost one gas per this many bytes (or table elements) moved.
+pub const BULK_BYTE_DIVISOR: u64 = 8;

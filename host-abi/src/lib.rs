@@ -1,0 +1,78 @@
+//! # host-abi: the one source of truth for the zkos host interface
+//!
+//! Everything that crosses the boundary between a contract and the zkos system layer is
+//! defined here, once:
+//!
+//! - [`functions`]: every host function with its number, WASM import name (module
+//!   [`IMPORT_MODULE`]), signature, the meaning of each argument and its gas rule;
+//! - [`status`]: the status codes that calls and creates return;
+//! - [`envelope`]: the deployed-code format for WASM and RV64IM contracts;
+//! - [`gas`]: the gas schedule shared by every kind of code, including the weights of WASM
+//!   instructions used by metering.
+//!
+//! The crate is `no_std`, has no dependencies and holds no implementation, so every other
+//! crate can lean on it.
+//!
+//! ```
+//! use host_abi::functions::{HostFn, ValType};
+//! let f = HostFn::StorageLoad;
+//! assert_eq!(f.number(), 10010);
+//! assert_eq!(f.import_name(), "storage_load");
+//! assert_eq!(f.params().len(), 2);
+//! assert_eq!(f.result(), None);
+//! assert_eq!(HostFn::from_import_name("gas_left"), Some(HostFn::GasLeft));
+//! assert_eq!(HostFn::GasLeft.result(), Some(ValType::I64));
+//! ```
+#![no_std]
+#![forbid(unsafe_code)]
+
+pub mod envelope;
+pub mod functions;
+pub mod gas;
+pub mod status;
+
+/// The WASM module name from which contracts import host functions.
+pub const IMPORT_MODULE: &str = "zkos";
+
+/// Name of the exported mutable `i64` global that metering adds to every normalized module:
+/// the gas left. Engines read and write it around calls and host functions.
+pub const GAS_GLOBAL_EXPORT: &str = "__zkos_gas";
+
+/// Export that runs on every call.
+pub const CALL_EXPORT: &str = "call";
+/// Optional export that runs once, at deployment (the constructor).
+pub const DEPLOY_EXPORT: &str = "deploy";
+/// The linear memory every contract exports.
+pub const MEMORY_EXPORT: &str = "memory";
+
+/// Limits of the deterministic WASM subset (DESIGN.md §1), enforced by the validator.
+pub mod limits {
+    /// Maximum linear memory, in 64 KiB pages (a memory must declare a maximum at most this).
+    pub const MAX_MEMORY_PAGES: u32 = 512;
+    /// Maximum table size (initial and maximum).
+    pub const MAX_TABLE_SIZE: u32 = 4096;
+    /// Maximum number of tables.
+    pub const MAX_TABLES: u32 = 1;
+    /// Maximum number of functions (imported and defined).
+    pub const MAX_FUNCTIONS: u32 = 10_000;
+    /// Maximum number of globals.
+    pub const MAX_GLOBALS: u32 = 1_000;
+    /// Maximum locals of one function (parameters included).
+    pub const MAX_LOCALS: u32 = 4_096;
+    /// Maximum nesting of blocks, loops and ifs in one function.
+    pub const MAX_NESTING: u32 = 256;
+    /// Maximum size of a function body in bytes.
+    pub const MAX_FUNCTION_SIZE: u32 = 256 * 1024;
+    /// Maximum parameters or results of one function type.
+    pub const MAX_TYPE_ARITY: u32 = 32;
+    /// Maximum size of the code section of a WASM contract (the WASM analogue of EIP-170).
+    pub const MAX_WASM_CODE_SIZE: usize = 256 * 1024;
+    /// Maximum size of an EVM contract's runtime code (EIP-170).
+    pub const MAX_EVM_CODE_SIZE: usize = 24_576;
+    /// Maximum size of EVM init code (EIP-3860).
+    pub const MAX_EVM_INITCODE_SIZE: usize = 2 * MAX_EVM_CODE_SIZE;
+    /// Maximum size of the constants area of an envelope.
+    pub const MAX_CONSTANTS_SIZE: usize = 16 * 1024;
+    /// Maximum call depth (Ethereum's).
+    pub const MAX_CALL_DEPTH: usize = 1024;
+}
