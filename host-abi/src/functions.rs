@@ -360,7 +360,8 @@ host_functions! {
     /// Writes `[ptr, ptr+len)` to the debug output (not part of consensus).
     DebugLog = 10090, "debug_log", (ptr: I32 = "message offset", len: I32 = "message length") -> (),
         gas: GasRule::Fixed(0);
-    /// Ends the call as out of gas. Metering calls it when a block's gas is not there.
+    /// Ends the call as out of gas: all its gas is consumed. (Metering does not call it; it
+    /// drives the gas global negative and traps, which engines read as out of gas.)
     OutOfGas = 10091, "out_of_gas", () -> (),
         gas: GasRule::Fixed(0);
     /// Charges `amount` gas, failing the call as out of gas if it is not there. Used by

@@ -34,8 +34,11 @@ pub mod status;
 /// The WASM module name from which contracts import host functions.
 pub const IMPORT_MODULE: &str = "zkos";
 
-/// Name of the exported mutable `i64` global that metering adds to every normalized module:
-/// the gas left. Engines read and write it around calls and host functions.
+/// Name of the exported mutable `i64` global that metering appends to every normalized
+/// module: the gas left. Engines set it before a call and read it after; host functions
+/// charge by lowering it. Metering subtracts each block's cost and traps with `unreachable`
+/// when the result is negative, so an engine that sees a trap with a negative gas global
+/// reports out of gas.
 pub const GAS_GLOBAL_EXPORT: &str = "__zkos_gas";
 
 /// Export that runs on every call.

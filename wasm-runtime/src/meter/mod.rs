@@ -1,0 +1,1 @@
+//! Gas metering injection (being written).

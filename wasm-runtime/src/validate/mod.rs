@@ -1,0 +1,1 @@
+//! Validator of the deterministic WASM subset (being written).
