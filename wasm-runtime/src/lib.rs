@@ -2,9 +2,13 @@
 //!
 //! - [`validate`]: the validator of the deterministic WASM subset;
 //! - [`meter`]: gas metering injected into WASM per basic block;
-//! - the system layer (state, journal, calls, transactions, blocks), generic over a
-//!   [`platform`](crate) trait so that the same code runs on the host and in kernel mode;
-//! - the engines: wasmi (reference) and, later, the RV64IM machine (provable).
+//! - the system layer: [`platform`] (where the pre-state comes from), [`world`] (accounts,
+//!   storage, transient storage, logs and the journal), [`exec`] (calls, creates,
+//!   transactions, blocks), [`host`] (the host functions, written once for every engine);
+//! - [`engine`]: the engines that run contract code: wasmi (the reference) and the RV64IM
+//!   machine (the provable engine, later);
+//! - [`tx`]: Ethereum typed transactions, decoded and their sender recovered;
+//! - [`block`]: receipts, state diff, pubdata and the Ethereum-compatible roots.
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -12,5 +16,10 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod block;
+pub mod env;
 pub mod meter;
+pub mod platform;
+pub mod primitives;
+pub mod tx;
 pub mod validate;

@@ -1,0 +1,111 @@
+//! Block output: receipts, the state diff, pubdata, and the Ethereum-compatible roots.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::platform::AccountInfo;
+use crate::primitives::{Address, Bloom, Log, B256, U256};
+
+pub mod roots;
+
+/// The receipt of one executed transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    /// The transaction's hash.
+    pub tx_hash: B256,
+    /// EIP-2718 type.
+    pub tx_type: u8,
+    /// Whether it succeeded (EIP-658 status 1).
+    pub success: bool,
+    /// Gas used by this transaction (after refunds).
+    pub gas_used: u64,
+    /// Gas used by the block up to and including this transaction.
+    pub cumulative_gas_used: u64,
+    /// Logs emitted (empty when it failed).
+    pub logs: Vec<Log>,
+    /// The address created by a creation transaction that succeeded.
+    pub contract_address: Option<Address>,
+    /// The output of the top-level call (return or revert data).
+    pub output: alloy_primitives::Bytes,
+}
+
+impl Receipt {
+    /// The logs bloom of this receipt.
+    pub fn bloom(&self) -> Bloom {
+        roots::logs_bloom(&self.logs)
+    }
+}
+
+/// A transaction that could not be included, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    /// Index in the block's transaction list.
+    pub index: usize,
+    /// Why it was rejected.
+    pub error: String,
+}
+
+/// What changed in one account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountDiff {
+    /// The account's final nonce, balance, code and constants.
+    pub info: AccountInfo,
+    /// Final values of the storage slots that changed (zero means deleted).
+    pub storage: BTreeMap<U256, U256>,
+    /// Whether all earlier storage was wiped (account re-created).
+    pub storage_cleared: bool,
+}
+
+/// Final values of everything the block changed: `None` means the account was deleted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StateDiff {
+    /// Changed accounts by address.
+    pub accounts: BTreeMap<Address, Option<AccountDiff>>,
+}
+
+impl StateDiff {
+    /// The block's pubdata: the diff as it would be published — each changed account once
+    /// with its final nonce, balance and code hash, then each changed slot once with its
+    /// final value, however often it was written during the block.
+    ///
+    /// Encoding (all integers big-endian): for each account in address order, `address(20)
+    /// ‖ tag(1)`; tag 0 = deleted; tag 1 = `nonce(8) ‖ balance(32) ‖ code_hash(32) ‖
+    /// flags(1: bit0 storage cleared) ‖ slot_count(4) ‖ (key(32) ‖ value(32))*`.
+    pub fn pubdata(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (address, change) in &self.accounts {
+            out.extend_from_slice(address.as_slice());
+            match change {
+                None => out.push(0),
+                Some(acc) => {
+                    out.push(1);
+                    out.extend_from_slice(&acc.info.nonce.to_be_bytes());
+                    out.extend_from_slice(&acc.info.balance.to_be_bytes::<32>());
+                    out.extend_from_slice(acc.info.code_hash.as_slice());
+                    out.push(u8::from(acc.storage_cleared));
+                    let count = u32::try_from(acc.storage.len()).unwrap_or(u32::MAX);
+                    out.extend_from_slice(&count.to_be_bytes());
+                    for (k, v) in &acc.storage {
+                        out.extend_from_slice(&k.to_be_bytes::<32>());
+                        out.extend_from_slice(&v.to_be_bytes::<32>());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Everything a block produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BlockOutput {
+    /// Receipts of the included transactions, in order.
+    pub receipts: Vec<Receipt>,
+    /// Transactions that were not included.
+    pub rejected: Vec<Rejected>,
+    /// The state diff.
+    pub diff: StateDiff,
+    /// Total gas used.
+    pub gas_used: u64,
+}

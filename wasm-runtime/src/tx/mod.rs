@@ -1,0 +1,1 @@
+//! Transaction decoding and sender recovery (being written).
