@@ -1,1 +1,85 @@
-//! placeholder
+//! # zkos-sdk: write zkos WASM contracts in Rust
+//!
+//! A zkos WASM contract is a `cdylib` for `wasm32-unknown-unknown` that exports `call` (runs
+//! on every call) and optionally `deploy` (the constructor; its calldata is the constructor
+//! arguments), and imports host functions from module `zkos`. This crate gives it:
+//!
+//! - [`sys`]: the raw `zkos` imports, written once from `host_abi`'s table (and checked
+//!   against it by a test);
+//! - input and output: [`calldata`], [`finish`], [`revert`], [`revert_with_message`]
+//!   (Solidity `Error(string)`), [`returndata`], [`constants`] (the envelope's immutables);
+//! - [`storage`]: raw words, typed [`storage::Slot`]s, Solidity-compatible
+//!   [`storage::Mapping`]s, transient storage;
+//! - [`emit_log`] for events, [`calls`] to any kind of contract, creates;
+//! - [`context`]: caller, address, value, balances, gas, block fields;
+//! - [`crypto`]: keccak-256 and the other precompiles;
+//! - [`abi`]: the Solidity ABI (selectors, encoding, decoding), with compile-time selectors
+//!   and topics from a `const fn` keccak ([`selector!`], [`keccak256!`]);
+//! - [`U256`] and [`Address`].
+//!
+//! Memory: the API returns `Vec`s, so a contract needs a global allocator. Feature
+//! `bump-alloc` installs a bump allocator (right for short calls); feature `panic-handler`
+//! installs a panic handler that reverts with empty data. Both only on `wasm32`.
+//!
+//! On other targets the host functions are a test double ([`mock`]) so contract logic and
+//! the SDK itself can be unit-tested natively.
+//!
+//! ```no_run
+//! // A contract (crate-type cdylib, features bump-alloc and panic-handler):
+//! // #![no_std]
+//! // #![no_main]
+//! use zkos_sdk::{abi, selector, storage::Slot, U256};
+//!
+//! const COUNT: Slot = Slot::at(0);
+//!
+//! #[no_mangle]
+//! pub extern "C" fn call() {
+//!     let input = zkos_sdk::calldata();
+//!     let Some((sel, _args)) = abi::split_selector(&input) else { zkos_sdk::revert(&[]) };
+//!     match sel {
+//!         s if s == selector!("get()") => {
+//!             zkos_sdk::finish(&abi::encode(&(COUNT.get::<U256>(),)))
+//!         }
+//!         _ => zkos_sdk::revert(&[]),
+//!     }
+//! }
+//! ```
+#![no_std]
+#![deny(unsafe_code)]
+
+extern crate alloc;
+
+pub mod abi;
+pub mod calls;
+pub mod context;
+pub mod crypto;
+pub mod env;
+mod host;
+pub mod keccak;
+pub mod log;
+pub mod storage;
+pub mod sys;
+mod types;
+mod u256;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod mock;
+
+#[cfg(all(feature = "bump-alloc", target_arch = "wasm32"))]
+pub mod bump;
+
+#[cfg(all(feature = "panic-handler", target_arch = "wasm32"))]
+mod panic;
+
+pub use calls::{call, create, create2, delegate_call, static_call, CallResult, CreateResult};
+pub use context::{
+    address, block_number, block_timestamp, call_value, caller, chain_id, gas_left, origin,
+};
+pub use crypto::keccak256;
+pub use env::{
+    calldata, constants, finish, returndata, revert, revert_with_message, revert_with_panic,
+};
+pub use host_abi::status::CallStatus;
+pub use log::emit_log;
+pub use types::{Address, Word, ZERO_WORD};
+pub use u256::U256;

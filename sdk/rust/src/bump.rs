@@ -1,0 +1,131 @@
+//! A bump allocator for contracts (feature `bump-alloc`, `wasm32` only), installed as the
+//! `#[global_allocator]`.
+//!
+//! A contract call is short: memory is never reused across calls, so the allocator only
+//! moves a pointer forward from `__heap_base` (the end of the stack and static data, set by
+//! the linker), growing the linear memory a page at a time when it runs out. `dealloc`
+//! reclaims only the most recent allocation, and `realloc` of the most recent allocation
+//! grows in place: that is what `Vec::push` loops need. Allocation fails (returns null,
+//! which aborts) only when `memory.grow` does: at the module's declared maximum.
+
+#![allow(unsafe_code)]
+
+use core::alloc::{GlobalAlloc, Layout};
+use core::cell::Cell;
+
+const PAGE: usize = 64 * 1024;
+
+unsafe extern "C" {
+    /// End of the linker's static data and stack: where the heap may start.
+    static __heap_base: u8;
+}
+
+/// The allocator's state: the next free byte and the end of the memory it has.
+pub struct BumpAlloc {
+    next: Cell<usize>,
+    end: Cell<usize>,
+}
+
+// SAFETY: `wasm32-unknown-unknown` without the `atomics` feature runs one thread, so the
+// cells are never accessed concurrently.
+unsafe impl Sync for BumpAlloc {}
+
+impl BumpAlloc {
+    /// An allocator that starts at `__heap_base` on first use.
+    pub const fn new() -> Self {
+        BumpAlloc {
+            next: Cell::new(0),
+            end: Cell::new(0),
+        }
+    }
+
+    fn init(&self) {
+        if self.end.get() == 0 {
+            // Only the address of the linker-defined symbol is taken, never its value.
+            let base = core::ptr::addr_of!(__heap_base) as usize;
+            self.next.set(base);
+            self.end.set(core::arch::wasm32::memory_size(0) * PAGE);
+        }
+    }
+
+    /// Makes `[.., new_end)` available, growing memory if needed. False if it cannot.
+    fn reserve(&self, new_end: usize) -> bool {
+        let end = self.end.get();
+        if new_end <= end {
+            return true;
+        }
+        let pages = (new_end - end).div_ceil(PAGE);
+        if core::arch::wasm32::memory_grow(0, pages) == usize::MAX {
+            return false;
+        }
+        self.end.set(end + pages * PAGE);
+        true
+    }
+}
+
+impl Default for BumpAlloc {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+// SAFETY: returned blocks are aligned as asked (`align_up`), lie in memory the module owns
+// (below the current memory size after `reserve`) and never overlap a live block: `next`
+// only moves back on `dealloc` of the block that ends at `next`, which is then dead.
+unsafe impl GlobalAlloc for BumpAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        self.init();
+        let next = self.next.get();
+        // `align` is a power of two (a `Layout` invariant).
+        let Some(start) = next
+            .checked_add(layout.align() - 1)
+            .map(|n| n & !(layout.align() - 1))
+        else {
+            return core::ptr::null_mut();
+        };
+        let Some(new_next) = start.checked_add(layout.size()) else {
+            return core::ptr::null_mut();
+        };
+        if !self.reserve(new_next) {
+            return core::ptr::null_mut();
+        }
+        self.next.set(new_next);
+        start as *mut u8
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if ptr as usize + layout.size() == self.next.get() {
+            self.next.set(ptr as usize);
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let start = ptr as usize;
+        if start + layout.size() == self.next.get() {
+            // The most recent block: resize it in place.
+            if let Some(new_next) = start.checked_add(new_size) {
+                if self.reserve(new_next) {
+                    self.next.set(new_next);
+                    return ptr;
+                }
+            }
+            return core::ptr::null_mut();
+        }
+        if new_size <= layout.size() {
+            return ptr;
+        }
+        // SAFETY: `layout.align()` with `new_size` is valid: `realloc`'s contract.
+        let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+        // SAFETY: a fresh block of `new_size >= layout.size()` bytes, disjoint from `ptr`.
+        unsafe {
+            let new = self.alloc(new_layout);
+            if !new.is_null() {
+                core::ptr::copy_nonoverlapping(ptr, new, layout.size());
+            }
+            new
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOC: BumpAlloc = BumpAlloc::new();
