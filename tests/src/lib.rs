@@ -1,1 +1,182 @@
-//! placeholder
+//! # zkos-tests: contracts end to end
+//!
+//! A small chain harness over the system layer: fund accounts, deploy contracts (WAT or
+//! WASM wrapped in an envelope), send transactions, inspect receipts and state. Each
+//! behaviour test is written once and stamped out per engine with [`engine_tests!`].
+//!
+//! ```
+//! use zkos_tests::{Chain, envelope};
+//! let mut chain = Chain::new(wasm_runtime::engine::EngineKind::Wasmi);
+//! let wasm = wat::parse_str(r#"(module (memory (export "memory") 1 1)
+//!     (func (export "call")))"#).unwrap();
+//! let r = chain.deploy(&envelope(&wasm, &[]), &[]);
+//! assert!(r.success, "{:?}", r.error);
+//! ```
+
+use std::collections::BTreeMap;
+
+use alloy_primitives::{Address, Bytes, B256, U256};
+use host_abi::envelope::{Envelope, Kind};
+use wasm_runtime::block::{BlockOutput, Receipt};
+use wasm_runtime::engine::EngineKind;
+use wasm_runtime::env::{BlockEnv, TxEnv};
+use wasm_runtime::platform::{AccountInfo, MemoryDb};
+
+/// The default sender of [`Chain`] transactions.
+pub const ALICE: Address = Address::repeat_byte(0xA1);
+/// A second funded account.
+pub const BOB: Address = Address::repeat_byte(0xB0);
+/// The block's coinbase.
+pub const COINBASE: Address = Address::repeat_byte(0xC0);
+/// Gas limit used by [`Chain::call`] and [`Chain::deploy`].
+pub const DEFAULT_GAS: u64 = 10_000_000;
+
+/// Wraps a WASM module and constants in an envelope.
+pub fn envelope(wasm: &[u8], constants: &[u8]) -> Vec<u8> {
+    let env = Envelope { kind: Kind::Wasm, version: 0, constants, code: wasm };
+    let mut out = vec![0u8; env.encoded_len()];
+    env.encode_into(&mut out).expect("buffer has the encoded length");
+    out
+}
+
+/// Parses WAT, panicking with the parse error (test input only).
+pub fn wat(src: &str) -> Vec<u8> {
+    wat::parse_str(src).unwrap_or_else(|e| panic!("bad WAT in test: {e}"))
+}
+
+/// A 32-byte big-endian word of a number.
+pub fn word(n: u64) -> [u8; 32] {
+    U256::from(n).to_be_bytes::<32>()
+}
+
+/// A chain of blocks with one transaction each, on one engine.
+pub struct Chain {
+    /// The state.
+    pub db: MemoryDb,
+    /// The next block's environment.
+    pub block: BlockEnv,
+    /// The engine contracts run on.
+    pub engine: EngineKind,
+    /// Outputs of every block so far.
+    pub blocks: Vec<BlockOutput>,
+}
+
+impl Chain {
+    /// A chain with ALICE and BOB funded with 1000 ether each.
+    pub fn new(engine: EngineKind) -> Self {
+        let mut db = MemoryDb::default();
+        let ether = U256::from(10u64).pow(U256::from(18));
+        for who in [ALICE, BOB] {
+            db.insert(who, AccountInfo::with_balance(ether * U256::from(1000u64), 0), BTreeMap::new());
+        }
+        let block = BlockEnv {
+            number: 1,
+            timestamp: 1_700_000_000,
+            coinbase: COINBASE,
+            gas_limit: 30_000_000,
+            base_fee: U256::from(7u64),
+            chain_id: 1,
+            ..BlockEnv::default()
+        };
+        Self { db, block, engine, blocks: Vec::new() }
+    }
+
+    /// The account's current info.
+    pub fn account(&self, address: Address) -> Option<AccountInfo> {
+        self.db.accounts.get(&address).map(|a| a.info.clone())
+    }
+
+    /// Balance (zero if absent).
+    pub fn balance(&self, address: Address) -> U256 {
+        self.account(address).map(|a| a.balance).unwrap_or_default()
+    }
+
+    /// A storage slot.
+    pub fn storage(&self, address: Address, key: U256) -> U256 {
+        self.db
+            .accounts
+            .get(&address)
+            .and_then(|a| a.storage.get(&key).copied())
+            .unwrap_or_default()
+    }
+
+    /// Runs a block of transactions and applies it.
+    pub fn run_block(&mut self, txs: Vec<TxEnv>) -> BlockOutput {
+        let out = run_on_big_stack(|| {
+            wasm_runtime::exec::execute_block_with(&mut self.db.clone(), &self.block, txs.into_iter().map(Ok).collect(), self.engine)
+        });
+        self.db.apply(&out.diff);
+        self.block.number += 1;
+        self.block.timestamp += 12;
+        self.blocks.push(out.clone());
+        out
+    }
+
+    /// A transaction from `from` with its next nonce.
+    pub fn tx(&self, from: Address, to: Option<Address>, data: &[u8], value: U256, gas: u64) -> TxEnv {
+        let nonce = self.account(from).map(|a| a.nonce).unwrap_or(0);
+        TxEnv {
+            tx_type: 2,
+            caller: from,
+            nonce,
+            gas_limit: gas,
+            max_fee_per_gas: U256::from(10u64),
+            max_priority_fee_per_gas: U256::from(1u64),
+            to,
+            value,
+            data: Bytes::copy_from_slice(data),
+            hash: B256::with_last_byte(nonce as u8),
+            ..TxEnv::default()
+        }
+    }
+
+    /// Sends one transaction in its own block; panics if it is rejected.
+    pub fn send(&mut self, tx: TxEnv) -> Receipt {
+        let out = self.run_block(vec![tx]);
+        assert!(out.rejected.is_empty(), "transaction rejected: {:?}", out.rejected);
+        out.receipts.into_iter().next().expect("one receipt")
+    }
+
+    /// Deploys `init` (an envelope) with constructor arguments, from ALICE.
+    pub fn deploy(&mut self, init: &[u8], args: &[u8]) -> Receipt {
+        let mut data = init.to_vec();
+        data.extend_from_slice(args);
+        let tx = self.tx(ALICE, None, &data, U256::ZERO, DEFAULT_GAS);
+        self.send(tx)
+    }
+
+    /// Deploys a WAT contract without constants; panics if deployment fails.
+    pub fn deploy_wat(&mut self, src: &str) -> Address {
+        let r = self.deploy(&envelope(&wat(src), &[]), &[]);
+        assert!(r.success, "deployment failed: {:?}", r.error);
+        r.contract_address.expect("created address")
+    }
+
+    /// Calls `to` from ALICE.
+    pub fn call(&mut self, to: Address, data: &[u8]) -> Receipt {
+        let tx = self.tx(ALICE, Some(to), data, U256::ZERO, DEFAULT_GAS);
+        self.send(tx)
+    }
+}
+
+/// Runs `f` on a thread with a stack large enough for 1024 nested frames.
+pub fn run_on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(1 << 30)
+            .spawn_scoped(s, f)
+            .expect("spawn execution thread")
+            .join()
+            .expect("execution thread panicked")
+    })
+}
+
+/// Stamps out one `#[test]` per engine for each listed test body `fn name(engine)`.
+#[macro_export]
+macro_rules! engine_tests {
+    ($($name:ident),* $(,)?) => {
+        mod wasmi_engine {
+            $( #[test] fn $name() { super::$name(wasm_runtime::engine::EngineKind::Wasmi) } )*
+        }
+    };
+}

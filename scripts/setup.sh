@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the zkos build and tests need on a fresh machine: rustup targets and
+# components, Debian packages (qemu-riscv64, a RISC-V cross compiler), the Python execution
+# spec (the reference t8n). Idempotent: does nothing that is already done.
+set -euo pipefail
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || { log "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown >&2; }
+rustup component list --installed | grep -q '^rust-src' || { log "rustup component add rust-src"; rustup component add rust-src >&2; }
+for c in clippy rustfmt; do
+  rustup component list --installed | grep -q "^$c" || rustup component add "$c" >&2
+done
+
+apt_pkgs=()
+command -v qemu-riscv64 >/dev/null 2>&1 || apt_pkgs+=(qemu-user-static)
+command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || apt_pkgs+=(gcc-riscv64-unknown-elf)
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
+  log "apt-get install ${apt_pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq "${apt_pkgs[@]}" >&2
+fi
+
+if ! python3 -c 'import ethereum_spec_tools' >/dev/null 2>&1; then
+  log "pip install ethereum-execution (reference t8n)"
+  python3 -m pip install -q ethereum-execution >&2
+fi
+
+command -v cargo-nextest >/dev/null 2>&1 || { log "cargo install cargo-nextest"; cargo install --locked cargo-nextest >&2; }
