@@ -1,1 +1,58 @@
-//! Gas metering injection (being written).
+//! Gas metering injected into WASM, per basic block.
+//!
+//! [`meter`] turns a validated module into the **normalized, metered** module that every
+//! engine runs, so every engine charges exactly the same gas:
+//!
+//! - a mutable `i64` global exported as [`host_abi::GAS_GLOBAL_EXPORT`] (`__zkos_gas`) is
+//!   appended after the existing globals (index = number of globals, so no index moves),
+//!   initial value 0: the engine sets it to the gas left before each call and reads it
+//!   after;
+//! - each basic block (defined in [`blocks`]) whose operators weigh more than zero starts by
+//!   subtracting that weight and trapping with `unreachable` if the result is negative
+//!   ([`inject`]); an engine that sees a trap with a negative gas global reports out of gas;
+//! - `memory.grow` and the bulk operations also charge per page / per byte at run time,
+//!   through helper functions appended after every existing function ([`inject`]);
+//! - all sections are kept byte for byte except those that grow; custom sections (names
+//!   included) are dropped ([`module`]).
+//!
+//! The weights come from [`classes::op_class`], one match over every operator of the subset
+//! onto a [`host_abi::gas::OpClass`]; the static gas-bounds analysis uses the same table and
+//! the same [`blocks::basic_blocks`].
+//!
+//! ```
+//! let wasm = wat::parse_str(r#"(module
+//!     (memory (export "memory") 1 1)
+//!     (func (export "call") (drop (i32.add (i32.const 1) (i32.const 2)))))"#).unwrap();
+//! wasm_runtime::validate::validate(&wasm).unwrap();
+//! let metered = wasm_runtime::meter::meter(&wasm).unwrap();
+//! assert!(metered.len() > wasm.len());
+//! assert_eq!(wasm_runtime::meter::metering_gas(wasm.len()), 2 * wasm.len() as u64);
+//! ```
+
+pub mod blocks;
+pub mod classes;
+mod error;
+pub mod inject;
+mod module;
+
+#[cfg(test)]
+mod tests;
+
+use alloc::vec::Vec;
+
+pub use blocks::{basic_blocks, Block, Entry};
+pub use classes::op_class;
+pub use error::{MeterError, MeterErrorKind};
+
+/// The normalized, metered module for an already-validated module (see the module docs).
+/// Input that is not a well-formed module of the subset gives an error, never a panic.
+pub fn meter(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
+    module::rewrite(wasm)
+}
+
+/// What metering costs at deployment: [`host_abi::gas::METER_BYTE`] per byte of the module.
+pub fn metering_gas(code_len: usize) -> u64 {
+    u64::try_from(code_len)
+        .unwrap_or(u64::MAX)
+        .saturating_mul(host_abi::gas::METER_BYTE)
+}

@@ -1,0 +1,95 @@
+//! The error of metering.
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use core::fmt;
+
+use super::classes::Excluded;
+
+/// Why a module could not be metered. Metering expects a module that
+/// [`crate::validate::validate`] accepted; anything else is reported here, never a panic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeterError(Box<Inner>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Inner {
+    kind: MeterErrorKind,
+    function: Option<u32>,
+    offset: usize,
+}
+
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MeterErrorKind {
+    /// The bytes are not a well-formed module (the parser's message).
+    Malformed(String),
+    /// An operator outside the deterministic subset (the module was not validated).
+    Excluded(Excluded),
+    /// A construct metering does not handle (the module was not validated).
+    Unsupported(&'static str),
+}
+
+impl MeterError {
+    pub(crate) fn new(kind: MeterErrorKind, offset: usize) -> Self {
+        Self(Box::new(Inner {
+            kind,
+            function: None,
+            offset,
+        }))
+    }
+
+    pub(crate) fn parse(e: &wasmparser::BinaryReaderError) -> Self {
+        Self::new(
+            MeterErrorKind::Malformed(String::from(e.message())),
+            to_usize(e.offset()),
+        )
+    }
+
+    pub(crate) fn in_function(mut self, index: u32) -> Self {
+        self.0.function.get_or_insert(index);
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &MeterErrorKind {
+        &self.0.kind
+    }
+
+    /// The absolute index of the function (imports counted), when inside one.
+    pub fn function(&self) -> Option<u32> {
+        self.0.function
+    }
+
+    /// Byte offset in the module.
+    pub fn offset(&self) -> usize {
+        self.0.offset
+    }
+}
+
+impl fmt::Display for MeterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("metering failed: ")?;
+        match &self.0.kind {
+            MeterErrorKind::Malformed(m) => write!(f, "malformed module: {m}")?,
+            MeterErrorKind::Excluded(e) => {
+                write!(f, "instruction {} is outside the subset", e.name)?
+            }
+            MeterErrorKind::Unsupported(m) => f.write_str(m)?,
+        }
+        if let Some(func) = self.0.function {
+            write!(f, " at function {func},")?;
+        } else {
+            f.write_str(" at")?;
+        }
+        write!(f, " byte offset {:#x}", self.0.offset)
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for MeterError {}
+
+/// A parser offset as an index into the module (offsets never exceed the module's length,
+/// which is a `usize`; saturates rather than wrapping if it ever did).
+pub(crate) fn to_usize(offset: u64) -> usize {
+    usize::try_from(offset).unwrap_or(usize::MAX)
+}

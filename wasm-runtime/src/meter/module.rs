@@ -1,0 +1,304 @@
+//! Section surgery: the metered module is the original with a few items appended.
+//!
+//! Sections are copied byte for byte except five, which are extended at their end so that
+//! no existing index moves:
+//!
+//! - type: one `(i32) -> i32` type for the helpers, if any helper is needed;
+//! - function and code: the helpers (`__zkos_grow`, then `__zkos_bulk`, each only if the
+//!   module uses the operators it serves) after the last function; every body is replaced
+//!   by its metered version;
+//! - global: the gas global, a mutable `i64` initialised to 0, after the last global;
+//! - export: `__zkos_gas`, exporting the gas global.
+//!
+//! A missing section that must grow is created at its place in the section order. Custom
+//! sections (names, producers, debug information) are dropped: the metered module is for
+//! execution, and dropping them keeps it small and free of names that no longer match.
+
+use alloc::vec::Vec;
+
+use host_abi::GAS_GLOBAL_EXPORT;
+use wasm_encoder::{ConstExpr, Encode, ExportKind, GlobalType, Module, RawSection, ValType};
+use wasmparser::{BinaryReader, Encoding, FunctionBody, Parser, Payload, TypeRef};
+
+use super::blocks::{basic_blocks, Block};
+use super::error::{to_usize, MeterError, MeterErrorKind};
+use super::inject::{bulk_helper, grow_helper, instrument, Targets, HELPER_PARAMS, HELPER_RESULTS};
+
+const TYPE: u8 = 1;
+const FUNCTION: u8 = 3;
+const GLOBAL: u8 = 6;
+const EXPORT: u8 = 7;
+const CODE: u8 = 10;
+
+/// Position of a section id in the order the binary format requires.
+fn order(id: u8) -> u8 {
+    match id {
+        1..=5 => id,  // type, import, function, table, memory
+        13 => 6,      // tag
+        6 => 7,       // global
+        7 => 8,       // export
+        8 => 9,       // start
+        9 => 10,      // element
+        12 => 11,     // data count
+        10 => 12,     // code
+        11 => 13,     // data
+        _ => u8::MAX, // unknown ids are rejected by the parser before they get here
+    }
+}
+
+/// A non-custom section of the input: its id, contents and the offset of the contents.
+struct Section<'a> {
+    id: u8,
+    data: &'a [u8],
+    offset: usize,
+}
+
+/// What the first pass learns.
+#[derive(Default)]
+struct Scan<'a> {
+    sections: Vec<Section<'a>>,
+    types: u32,
+    imported_functions: u32,
+    functions: u32,
+    imported_globals: u32,
+    globals: u32,
+    bodies: Vec<FunctionBody<'a>>,
+}
+
+fn scan(wasm: &[u8]) -> Result<Scan<'_>, MeterError> {
+    let mut parser = Parser::new(0);
+    parser.set_features(crate::validate::features());
+    let mut s = Scan::default();
+    for payload in parser.parse_all(wasm) {
+        let payload = payload.map_err(|e| MeterError::parse(&e))?;
+        let section = |id: u8, range: core::ops::Range<u64>| {
+            let offset = to_usize(range.start);
+            let data = wasm.get(offset..to_usize(range.end)).unwrap_or_default();
+            Section { id, data, offset }
+        };
+        match payload {
+            Payload::Version {
+                encoding: Encoding::Module,
+                ..
+            } => {}
+            Payload::Version { range, .. } => {
+                return Err(unsupported("not a core WebAssembly module", range.start));
+            }
+            Payload::TypeSection(r) => {
+                s.sections.push(section(TYPE, r.range()));
+                for group in r {
+                    let group = group.map_err(|e| MeterError::parse(&e))?;
+                    s.types = s.types.saturating_add(len_u32(group.types().len()));
+                }
+            }
+            Payload::ImportSection(r) => {
+                s.sections.push(section(2, r.range()));
+                for import in r.into_imports() {
+                    match import.map_err(|e| MeterError::parse(&e))?.ty {
+                        TypeRef::Func(_) | TypeRef::FuncExact(_) => s.imported_functions += 1,
+                        TypeRef::Global(_) => s.imported_globals += 1,
+                        _ => {}
+                    }
+                }
+            }
+            Payload::FunctionSection(r) => {
+                s.functions = r.count();
+                s.sections.push(section(FUNCTION, r.range()));
+            }
+            Payload::TableSection(r) => s.sections.push(section(4, r.range())),
+            Payload::MemorySection(r) => s.sections.push(section(5, r.range())),
+            Payload::TagSection(r) => s.sections.push(section(13, r.range())),
+            Payload::GlobalSection(r) => {
+                s.globals = r.count();
+                s.sections.push(section(GLOBAL, r.range()));
+            }
+            Payload::ExportSection(r) => s.sections.push(section(EXPORT, r.range())),
+            Payload::StartSection { range, .. } => s.sections.push(section(8, range)),
+            Payload::ElementSection(r) => s.sections.push(section(9, r.range())),
+            Payload::DataCountSection { range, .. } => s.sections.push(section(12, range)),
+            Payload::DataSection(r) => s.sections.push(section(11, r.range())),
+            Payload::CodeSectionStart {
+                unchecked_range, ..
+            } => {
+                s.sections.push(section(CODE, unchecked_range));
+            }
+            Payload::CodeSectionEntry(body) => s.bodies.push(body),
+            Payload::CustomSection(_) | Payload::End(_) => {}
+            Payload::UnknownSection { range, .. } => {
+                return Err(unsupported("unknown section", range.start));
+            }
+            other => {
+                let offset = other.as_section().map_or(0, |(_, r)| r.start);
+                return Err(unsupported("component-model section", offset));
+            }
+        }
+    }
+    Ok(s)
+}
+
+fn unsupported(what: &'static str, offset: u64) -> MeterError {
+    MeterError::new(MeterErrorKind::Unsupported(what), to_usize(offset))
+}
+
+fn len_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Meters a module (see [`super::meter`]).
+pub(crate) fn rewrite(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
+    let s = scan(wasm)?;
+    let first_body = s.imported_functions;
+    let all_blocks = s
+        .bodies
+        .iter()
+        .zip(first_body..)
+        .map(|(body, index)| basic_blocks(body).map_err(|e| e.in_function(index)))
+        .collect::<Result<Vec<Vec<Block>>, _>>()?;
+
+    // Which helpers are needed: scan the operators again only if some block charges at run
+    // time (rare), to tell `memory.grow` from bulk operations.
+    let (needs_grow, needs_bulk) = if all_blocks.iter().flatten().any(|b| b.runtime_charges > 0) {
+        helpers_needed(&s.bodies, first_body)?
+    } else {
+        (false, false)
+    };
+    let functions = first_body
+        .checked_add(s.functions)
+        .ok_or_else(|| unsupported("too many functions", 0))?;
+    let gas = s
+        .imported_globals
+        .checked_add(s.globals)
+        .ok_or_else(|| unsupported("too many globals", 0))?;
+    let grow = needs_grow.then_some(functions);
+    let bulk = needs_bulk.then_some(functions + u32::from(needs_grow));
+    let targets = Targets { gas, grow, bulk };
+    let mut helpers = Vec::new();
+    if needs_grow {
+        helpers.push(grow_helper(gas));
+    }
+    if needs_bulk {
+        helpers.push(bulk_helper(gas));
+    }
+
+    // New items, encoded, per section id.
+    let mut extra: [(u8, u32, Vec<u8>); 4] = [
+        (TYPE, 0, Vec::new()),
+        (FUNCTION, 0, Vec::new()),
+        (GLOBAL, 0, Vec::new()),
+        (EXPORT, 0, Vec::new()),
+    ];
+    if !helpers.is_empty() {
+        let ty = &mut extra[0];
+        ty.1 = 1;
+        ty.2.push(0x60);
+        HELPER_PARAMS.as_slice().encode(&mut ty.2);
+        HELPER_RESULTS.as_slice().encode(&mut ty.2);
+        let f = &mut extra[1];
+        for _ in &helpers {
+            f.1 += 1;
+            s.types.encode(&mut f.2);
+        }
+    }
+    let g = &mut extra[2];
+    g.1 = 1;
+    GlobalType {
+        val_type: ValType::I64,
+        mutable: true,
+        shared: false,
+    }
+    .encode(&mut g.2);
+    ConstExpr::i64_const(0).encode(&mut g.2);
+    let e = &mut extra[3];
+    e.1 = 1;
+    GAS_GLOBAL_EXPORT.encode(&mut e.2);
+    ExportKind::Global.encode(&mut e.2);
+    gas.encode(&mut e.2);
+
+    // The code section, rebuilt.
+    let mut code = Vec::new();
+    len_u32(s.bodies.len() + helpers.len()).encode(&mut code);
+    for ((body, blocks), index) in s.bodies.iter().zip(&all_blocks).zip(first_body..) {
+        instrument(body, blocks, &targets)
+            .map_err(|e| e.in_function(index))?
+            .encode(&mut code);
+    }
+    for helper in &helpers {
+        helper.encode(&mut code);
+    }
+    let code_needed = !s.bodies.is_empty() || !helpers.is_empty();
+
+    // Assemble, creating missing sections at their place.
+    let mut out: Vec<(u8, Vec<u8>)> = Vec::with_capacity(s.sections.len() + 4);
+    for sec in &s.sections {
+        let data = match sec.id {
+            CODE => core::mem::take(&mut code),
+            id => match extra.iter().find(|x| x.0 == id) {
+                Some((_, n, items)) if *n > 0 => extend_vec(sec, *n, items)?,
+                _ => sec.data.to_vec(),
+            },
+        };
+        out.push((sec.id, data));
+    }
+    let mut missing: Vec<(u8, Vec<u8>)> = extra
+        .iter()
+        .filter(|(id, n, _)| *n > 0 && !s.sections.iter().any(|sec| sec.id == *id))
+        .map(|(id, n, items)| {
+            let mut data = Vec::new();
+            n.encode(&mut data);
+            data.extend_from_slice(items);
+            (*id, data)
+        })
+        .collect();
+    if code_needed && !s.sections.iter().any(|sec| sec.id == CODE) {
+        missing.push((CODE, code));
+    }
+    for (id, data) in missing {
+        let at = out
+            .iter()
+            .position(|(other, _)| order(*other) > order(id))
+            .unwrap_or(out.len());
+        out.insert(at, (id, data));
+    }
+
+    let mut module = Module::new();
+    for (id, data) in &out {
+        module.section(&RawSection { id: *id, data });
+    }
+    Ok(module.finish())
+}
+
+/// Whether any body uses `memory.grow`, and whether any uses a bulk operation with a length.
+fn helpers_needed(bodies: &[FunctionBody<'_>], first: u32) -> Result<(bool, bool), MeterError> {
+    use super::classes::{runtime_charge, RuntimeCharge};
+    let (mut grow, mut bulk) = (false, false);
+    for (body, index) in bodies.iter().zip(first..) {
+        super::blocks::for_each_op(body, |op| {
+            match runtime_charge(&op.op) {
+                Some(RuntimeCharge::GrowPages) => grow = true,
+                Some(RuntimeCharge::BulkLength) => bulk = true,
+                None => {}
+            }
+            Ok(())
+        })
+        .map_err(|e| e.in_function(index))?;
+    }
+    Ok((grow, bulk))
+}
+
+/// A vector section with `n` more items appended: new count, the old items, the new ones.
+fn extend_vec(sec: &Section<'_>, n: u32, items: &[u8]) -> Result<Vec<u8>, MeterError> {
+    let mut reader = BinaryReader::new(sec.data, u64::try_from(sec.offset).unwrap_or(u64::MAX));
+    let count = reader.read_var_u32().map_err(|e| MeterError::parse(&e))?;
+    let old_items = sec
+        .data
+        .get(reader.current_position()..)
+        .unwrap_or_default();
+    let count = count
+        .checked_add(n)
+        .ok_or_else(|| unsupported("too many items", reader.original_position()))?;
+    let mut data = Vec::with_capacity(5 + old_items.len() + items.len());
+    count.encode(&mut data);
+    data.extend_from_slice(old_items);
+    data.extend_from_slice(items);
+    Ok(data)
+}
