@@ -13,6 +13,8 @@
 //! assert!(r.success, "{:?}", r.error);
 //! ```
 
+pub mod actor;
+
 use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, Bytes, B256, U256};

@@ -17,9 +17,13 @@ extern crate alloc;
 extern crate std;
 
 pub mod block;
+pub mod engine;
 pub mod env;
+pub mod exec;
+pub mod host;
 pub mod meter;
 pub mod platform;
 pub mod primitives;
 pub mod tx;
 pub mod validate;
+pub mod world;

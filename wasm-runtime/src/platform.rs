@@ -64,6 +64,18 @@ pub trait Platform {
     fn has_storage(&mut self, address: &Address) -> bool;
 }
 
+impl<P: Platform + ?Sized> Platform for &mut P {
+    fn account(&mut self, address: &Address) -> Option<AccountInfo> {
+        (**self).account(address)
+    }
+    fn storage(&mut self, address: &Address, key: &U256) -> U256 {
+        (**self).storage(address, key)
+    }
+    fn has_storage(&mut self, address: &Address) -> bool {
+        (**self).has_storage(address)
+    }
+}
+
 /// A state held in memory: accounts with their storage.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MemoryDb {

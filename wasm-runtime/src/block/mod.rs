@@ -28,6 +28,8 @@ pub struct Receipt {
     pub contract_address: Option<Address>,
     /// The output of the top-level call (return or revert data).
     pub output: alloy_primitives::Bytes,
+    /// Why the top-level call failed, when it halted exceptionally (not part of consensus).
+    pub error: Option<String>,
 }
 
 impl Receipt {

@@ -1,0 +1,175 @@
+//! The reference engine: wasmi interprets the normalized, metered WASM with the host
+//! functions bound.
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::vec::Vec;
+
+use host_abi::functions::{HostFn, ValType};
+use wasmi::{Caller, Engine, Extern, Func, Instance, Module, Store, Val};
+
+use super::{Halt, Outcome};
+use crate::exec::{Artifact, Frame, System};
+use crate::host::{self, HostExit};
+use crate::platform::Platform;
+use crate::primitives::B256;
+
+/// Compiled wasmi modules by artifact hash.
+#[derive(Default)]
+pub(crate) struct WasmiCache {
+    engine: Engine,
+    modules: BTreeMap<B256, Module>,
+}
+
+/// The host functions behind a frame, with the platform type erased.
+pub(crate) trait HostEnv {
+    fn dispatch(
+        &mut self,
+        frame: &mut Frame,
+        mem: &mut [u8],
+        gas: &mut u64,
+        f: HostFn,
+        args: &[u64],
+    ) -> Result<u64, HostExit>;
+}
+
+impl<P: Platform> HostEnv for System<P> {
+    fn dispatch(
+        &mut self,
+        frame: &mut Frame,
+        mem: &mut [u8],
+        gas: &mut u64,
+        f: HostFn,
+        args: &[u64],
+    ) -> Result<u64, HostExit> {
+        host::dispatch(self, frame, mem, gas, f, args)
+    }
+}
+
+struct HostData<'a> {
+    env: &'a mut dyn HostEnv,
+    frame: &'a mut Frame,
+}
+
+#[derive(Debug)]
+struct ExitError(HostExit);
+
+impl core::fmt::Display for ExitError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl wasmi::errors::HostError for ExitError {}
+
+/// Runs `export` of `artifact` for `frame` with `gas`.
+pub(crate) fn run<P: Platform>(
+    sys: &mut System<P>,
+    frame: &mut Frame,
+    artifact: &Artifact,
+    export: &str,
+    gas: u64,
+) -> Outcome {
+    let engine = sys.wasmi.engine.clone();
+    let module = match sys.wasmi.modules.get(&artifact.hash) {
+        Some(m) => m.clone(),
+        None => match Module::new(&engine, &artifact.wasm) {
+            Ok(m) => {
+                sys.wasmi.modules.insert(artifact.hash, m.clone());
+                m
+            }
+            Err(e) => return trap(format!("the engine rejected the module: {e}")),
+        },
+    };
+    execute(&engine, &module, HostData { env: sys, frame }, export, gas)
+}
+
+fn trap(msg: alloc::string::String) -> Outcome {
+    Outcome { halt: Halt::Trap(msg), gas_left: 0 }
+}
+
+fn execute(engine: &Engine, module: &Module, data: HostData<'_>, export: &str, gas: u64) -> Outcome {
+    let mut store = Store::new(engine, data);
+    let mut imports: Vec<Extern> = Vec::new();
+    for import in module.imports() {
+        let Some(f) = HostFn::from_import_name(import.name()) else {
+            return trap(format!("unknown import {}.{}", import.module(), import.name()));
+        };
+        let Some(ty) = import.ty().func() else {
+            return trap(format!("import {} is not a function", import.name()));
+        };
+        let func = Func::new(&mut store, ty.clone(), move |caller, args, results| trampoline(f, caller, args, results));
+        imports.push(func.into());
+    }
+    let instance = match Instance::new(&mut store, module, &imports) {
+        Ok(i) => i,
+        Err(e) => return trap(format!("instantiation failed: {e}")),
+    };
+    let Some(gas_global) = instance.get_global(&store, host_abi::GAS_GLOBAL_EXPORT) else {
+        return trap("module has no gas global".into());
+    };
+    let Ok(gas_signed) = i64::try_from(gas) else {
+        return trap("gas above 2^63".into());
+    };
+    if gas_global.set(&mut store, Val::I64(gas_signed)).is_err() {
+        return trap("gas global is not a mutable i64".into());
+    }
+    let func = match instance.get_typed_func::<(), ()>(&store, export) {
+        Ok(f) => f,
+        Err(e) => return trap(format!("export `{export}`: {e}")),
+    };
+    let result = func.call(&mut store, ());
+    let raw_gas = gas_global.get(&store).i64().unwrap_or(-1);
+    let gas_left = u64::try_from(raw_gas).unwrap_or(0);
+    match result {
+        Ok(()) => Outcome { halt: Halt::Finish(Vec::new()), gas_left },
+        Err(e) => match e.downcast_ref::<ExitError>() {
+            Some(ExitError(exit)) => match exit.clone() {
+                HostExit::Finish(out) => Outcome { halt: Halt::Finish(out), gas_left },
+                HostExit::Revert(out) => Outcome { halt: Halt::Revert(out), gas_left },
+                HostExit::SelfDestruct => Outcome { halt: Halt::SelfDestruct, gas_left },
+                HostExit::OutOfGas => Outcome { halt: Halt::OutOfGas, gas_left: 0 },
+                HostExit::Trap(why) => trap(why),
+            },
+            None if raw_gas < 0 => Outcome { halt: Halt::OutOfGas, gas_left: 0 },
+            None => trap(format!("{e}")),
+        },
+    }
+}
+
+fn trampoline(f: HostFn, mut caller: Caller<'_, HostData<'_>>, args: &[Val], results: &mut [Val]) -> Result<(), wasmi::Error> {
+    let host_err = |exit: HostExit| wasmi::Error::host(ExitError(exit));
+    let memory = caller
+        .get_export(host_abi::MEMORY_EXPORT)
+        .and_then(Extern::into_memory)
+        .ok_or_else(|| host_err(HostExit::Trap("module exports no memory".into())))?;
+    let gas_global = caller
+        .get_export(host_abi::GAS_GLOBAL_EXPORT)
+        .and_then(Extern::into_global)
+        .ok_or_else(|| host_err(HostExit::Trap("module has no gas global".into())))?;
+    let mut gas = u64::try_from(gas_global.get(&caller).i64().unwrap_or(0)).unwrap_or(0);
+    let mut raw = [0u64; 6];
+    for (slot, v) in raw.iter_mut().zip(args) {
+        *slot = match v {
+            // i32 arguments are passed zero-extended.
+            Val::I32(x) => u64::from(*x as u32),
+            Val::I64(x) => *x as u64,
+            _ => return Err(host_err(HostExit::Trap("non-integer argument to a host function".into()))),
+        };
+    }
+    let (mem, data) = memory.data_and_store_mut(&mut caller);
+    let result = data.env.dispatch(data.frame, mem, &mut gas, f, &raw[..args.len()]);
+    let gas_signed = i64::try_from(gas).unwrap_or(i64::MAX);
+    gas_global
+        .set(&mut caller, Val::I64(gas_signed))
+        .map_err(|_| host_err(HostExit::Trap("gas global is not a mutable i64".into())))?;
+    let value = result.map_err(host_err)?;
+    if let (Some(ty), Some(slot)) = (f.result(), results.first_mut()) {
+        *slot = match ty {
+            // Results are truncated to the declared width.
+            ValType::I32 => Val::I32(value as u32 as i32),
+            ValType::I64 => Val::I64(value as i64),
+        };
+    }
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! Deployment artifacts kept by code hash: a call loads them, it never redoes the work.
+
+use alloc::collections::BTreeMap;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use host_abi::envelope::{self, Kind};
+
+use super::Stats;
+use crate::primitives::B256;
+
+/// What kind of code an artifact came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeKind {
+    /// A WASM contract (envelope kind WASM).
+    Wasm,
+    /// EVM bytecode, transpiled.
+    Evm,
+}
+
+/// The normalized form of deployed code.
+#[derive(Clone, Debug)]
+pub struct Artifact {
+    /// The code hash it is kept under.
+    pub hash: B256,
+    /// Where it came from.
+    pub kind: CodeKind,
+    /// The normalized, metered WASM module every engine runs.
+    pub wasm: Vec<u8>,
+    /// Whether the module exports `deploy`.
+    pub has_deploy: bool,
+}
+
+/// Artifacts by code hash.
+#[derive(Clone, Debug, Default)]
+pub struct ArtifactCache {
+    by_hash: BTreeMap<B256, Rc<Artifact>>,
+}
+
+impl ArtifactCache {
+    /// The artifact of `code` (stored account code, hash `code_hash`), built on first use.
+    pub fn get_or_build(&mut self, code_hash: B256, code: &[u8], stats: &mut Stats) -> Result<Rc<Artifact>, String> {
+        if let Some(a) = self.by_hash.get(&code_hash) {
+            return Ok(a.clone());
+        }
+        let artifact = if envelope::is_envelope(code) {
+            match envelope::parse_stored_code(code) {
+                Some((Kind::Wasm, wasm)) => normalize_wasm(code_hash, wasm, stats)?,
+                Some((Kind::Rv64im, _)) => return Err("native RV64IM contracts are not supported yet".into()),
+                None => return Err("stored code has a bad envelope header".into()),
+            }
+        } else {
+            stats.transpilations += 1;
+            return Err("EVM not supported yet (evm-to-wasm is being written)".into());
+        };
+        let artifact = Rc::new(artifact);
+        self.by_hash.insert(code_hash, artifact.clone());
+        Ok(artifact)
+    }
+
+    /// The artifact for `code_hash`, built by `build` if it is not cached yet.
+    pub fn get_or_build_with(
+        &mut self,
+        code_hash: B256,
+        build: impl FnOnce() -> Result<Artifact, String>,
+    ) -> Result<Rc<Artifact>, String> {
+        if let Some(a) = self.by_hash.get(&code_hash) {
+            return Ok(a.clone());
+        }
+        let artifact = Rc::new(build()?);
+        self.by_hash.insert(code_hash, artifact.clone());
+        Ok(artifact)
+    }
+
+    /// Whether an artifact for the hash is cached.
+    pub fn contains(&self, code_hash: &B256) -> bool {
+        self.by_hash.contains_key(code_hash)
+    }
+}
+
+/// Validates and meters a WASM contract.
+pub fn normalize_wasm(hash: B256, wasm: &[u8], stats: &mut Stats) -> Result<Artifact, String> {
+    let info = crate::validate::validate(wasm).map_err(|e| alloc::format!("{e}"))?;
+    let metered = crate::meter::meter(wasm).map_err(|e| alloc::format!("{e}"))?;
+    stats.normalizations += 1;
+    Ok(Artifact { hash, kind: CodeKind::Wasm, wasm: metered, has_deploy: info.has_deploy })
+}

@@ -1,0 +1,172 @@
+//! Execution: call and create frames, transactions and blocks.
+//!
+//! [`System`] holds the world state of a block in progress, the environment, the artifact
+//! cache and the engine. [`System::call`] and [`System::create`] run one frame each; host
+//! functions call back into them for nested calls. [`execute_block`] applies a list of
+//! transactions.
+
+mod artifact;
+mod call;
+mod create;
+mod frame;
+pub mod precompile;
+mod tx;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+pub use artifact::{Artifact, ArtifactCache, CodeKind};
+pub use frame::{CallKind, Frame};
+pub use tx::{intrinsic_gas, TxError};
+
+use host_abi::status::CallStatus;
+
+use crate::block::BlockOutput;
+use crate::engine::EngineKind;
+use crate::env::{BlockEnv, TxEnv};
+use crate::platform::Platform;
+use crate::primitives::{Address, Bytes, U256};
+use crate::world::World;
+
+/// Parameters of a call frame.
+#[derive(Clone, Debug)]
+pub struct CallParams {
+    /// How the frame is entered.
+    pub kind: CallKind,
+    /// The caller as the callee sees it.
+    pub caller: Address,
+    /// The account whose storage and balance the code acts on.
+    pub address: Address,
+    /// The account whose code runs.
+    pub code_address: Address,
+    /// Value moved from caller to `address` (CALL only; zero for the others).
+    pub value: U256,
+    /// Value the callee sees (CALLVALUE).
+    pub apparent_value: U256,
+    /// Calldata.
+    pub input: Bytes,
+    /// Gas given to the frame.
+    pub gas: u64,
+    /// Static context.
+    pub is_static: bool,
+    /// Depth of the new frame.
+    pub depth: usize,
+}
+
+/// The result of a frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameResult {
+    /// How it ended.
+    pub status: CallStatus,
+    /// Return or revert data (empty on failure).
+    pub output: Bytes,
+    /// Gas handed back to the caller.
+    pub gas_left: u64,
+    /// The created address (creates that succeeded).
+    pub created: Option<Address>,
+    /// Why it failed, for failures (diagnostics only).
+    pub error: Option<String>,
+}
+
+impl FrameResult {
+    fn not_executed(gas: u64, why: &str) -> Self {
+        Self {
+            status: CallStatus::NotExecuted,
+            output: Bytes::new(),
+            gas_left: gas,
+            created: None,
+            error: Some(why.into()),
+        }
+    }
+
+    fn failure(why: impl Into<String>) -> Self {
+        Self { status: CallStatus::Failure, output: Bytes::new(), gas_left: 0, created: None, error: Some(why.into()) }
+    }
+}
+
+/// Counters of deployment-time work, for tests and reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// WASM modules validated and metered.
+    pub normalizations: u64,
+    /// EVM codes transpiled.
+    pub transpilations: u64,
+    /// Frames executed.
+    pub frames: u64,
+}
+
+/// The system layer for one block.
+pub struct System<P: Platform> {
+    /// The world state.
+    pub world: World<P>,
+    /// The block environment.
+    pub block: BlockEnv,
+    /// The transaction being executed.
+    pub tx: TxEnv,
+    /// Its effective gas price.
+    pub gas_price: U256,
+    /// Deployment artifacts by code hash.
+    pub artifacts: ArtifactCache,
+    /// The engine contract code runs on.
+    pub engine: EngineKind,
+    /// Engine-side caches of the reference engine.
+    pub(crate) wasmi: crate::engine::wasmi::WasmiCache,
+    /// Debug output of contracts (`debug_log`).
+    pub debug_output: Vec<u8>,
+    /// Work counters.
+    pub stats: Stats,
+}
+
+impl<P: Platform> System<P> {
+    /// A system over `platform` for `block`.
+    pub fn new(platform: P, block: BlockEnv, engine: EngineKind) -> Self {
+        Self {
+            world: World::new(platform),
+            block,
+            tx: TxEnv::default(),
+            gas_price: U256::ZERO,
+            artifacts: ArtifactCache::default(),
+            engine,
+            wasmi: crate::engine::wasmi::WasmiCache::default(),
+            debug_output: Vec::new(),
+            stats: Stats::default(),
+        }
+    }
+}
+
+/// Applies `txs` (decoded, or the reason they could not be) to the state of `platform` on
+/// the reference engine. Invalid transactions are rejected, the others executed in order.
+/// The state is not modified: apply the returned diff ([`crate::platform::MemoryDb::apply`]).
+pub fn execute_block<P: Platform>(platform: &mut P, block: &BlockEnv, txs: Vec<Result<TxEnv, String>>) -> BlockOutput {
+    execute_block_with(platform, block, txs, EngineKind::Wasmi)
+}
+
+/// [`execute_block`] on a chosen engine.
+pub fn execute_block_with<P: Platform>(
+    platform: &mut P,
+    block: &BlockEnv,
+    txs: Vec<Result<TxEnv, String>>,
+    engine: EngineKind,
+) -> BlockOutput {
+    let mut sys = System::new(platform, block.clone(), engine);
+    let mut out = BlockOutput::default();
+    for (index, tx) in txs.into_iter().enumerate() {
+        let tx = match tx {
+            Ok(tx) => tx,
+            Err(error) => {
+                out.rejected.push(crate::block::Rejected { index, error });
+                continue;
+            }
+        };
+        match sys.apply_transaction(&tx, out.gas_used) {
+            Ok(mut receipt) => {
+                out.gas_used += receipt.gas_used;
+                receipt.cumulative_gas_used = out.gas_used;
+                out.receipts.push(receipt);
+            }
+            Err(e) => out.rejected.push(crate::block::Rejected { index, error: alloc::format!("{e}") }),
+        }
+    }
+    out.diff = sys.world.diff();
+    out
+}

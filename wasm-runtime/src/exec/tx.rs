@@ -1,0 +1,233 @@
+//! Transactions: validity checks, intrinsic gas, fees, execution, refunds.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use host_abi::gas;
+use host_abi::limits;
+
+use super::create::create_address;
+use super::{precompile, CallKind, CallParams, System};
+use crate::block::Receipt;
+use crate::env::TxEnv;
+use crate::platform::Platform;
+use crate::primitives::{Bytes, U256};
+
+/// Gas of one blob (EIP-4844).
+pub const GAS_PER_BLOB: u64 = 1 << 17;
+
+/// Why a transaction cannot be included.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TxError {
+    /// The sender's nonce differs.
+    NonceMismatch { expected: u64, got: u64 },
+    /// The sender's nonce cannot be raised.
+    NonceOverflow,
+    /// The sender has code (EIP-3607).
+    SenderHasCode,
+    /// Gas limit below the intrinsic gas.
+    IntrinsicGas { limit: u64, intrinsic: u64 },
+    /// Gas limit above what the block has left.
+    BlockGasLimit { limit: u64, available: u64 },
+    /// max fee below the base fee.
+    FeeBelowBaseFee { max_fee: U256, base_fee: U256 },
+    /// Priority fee above max fee.
+    PriorityAboveMax,
+    /// Balance below gas × price + value.
+    InsufficientFunds { have: U256, need: U256 },
+    /// Init code too large (EIP-3860).
+    InitcodeTooLarge { size: usize, limit: usize },
+    /// Blob transaction rule broken.
+    Blob(String),
+}
+
+impl core::fmt::Display for TxError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::NonceMismatch { expected, got } => {
+                if got < expected {
+                    write!(f, "nonce too low: address has nonce {expected}, tx has {got}")
+                } else {
+                    write!(f, "nonce too high: address has nonce {expected}, tx has {got}")
+                }
+            }
+            Self::NonceOverflow => write!(f, "nonce has max value"),
+            Self::SenderHasCode => write!(f, "sender not an eoa: the sender has code (EIP-3607)"),
+            Self::IntrinsicGas { limit, intrinsic } => {
+                write!(f, "intrinsic gas too low: have {limit}, want {intrinsic}")
+            }
+            Self::BlockGasLimit { limit, available } => {
+                write!(f, "gas limit reached: tx gas {limit} exceeds the block's remaining {available}")
+            }
+            Self::FeeBelowBaseFee { max_fee, base_fee } => {
+                write!(f, "max fee per gas less than block base fee: maxFeePerGas {max_fee}, baseFee {base_fee}")
+            }
+            Self::PriorityAboveMax => write!(f, "max priority fee per gas higher than max fee per gas"),
+            Self::InsufficientFunds { have, need } => {
+                write!(f, "insufficient funds for gas * price + value: have {have} want {need}")
+            }
+            Self::InitcodeTooLarge { size, limit } => {
+                write!(f, "max initcode size exceeded: code size {size} limit {limit}")
+            }
+            Self::Blob(s) => write!(f, "blob transaction: {s}"),
+        }
+    }
+}
+
+/// Intrinsic gas of a transaction (Cancun): base, calldata, creation, access list.
+pub fn intrinsic_gas(tx: &TxEnv) -> u64 {
+    let zeros = tx.data.iter().filter(|b| **b == 0).count() as u64;
+    let nonzeros = tx.data.len() as u64 - zeros;
+    let mut g = gas::TX_BASE + zeros * gas::TX_DATA_ZERO + nonzeros * gas::TX_DATA_NONZERO;
+    if tx.to.is_none() {
+        g += gas::TX_CREATE + gas::INITCODE_WORD * gas::words(tx.data.len() as u64);
+    }
+    for item in &tx.access_list {
+        g += gas::TX_ACCESS_LIST_ADDRESS + gas::TX_ACCESS_LIST_STORAGE_KEY * item.storage_keys.len() as u64;
+    }
+    g
+}
+
+impl<P: Platform> System<P> {
+    fn check_transaction(&mut self, tx: &TxEnv, block_gas_used: u64) -> Result<U256, TxError> {
+        let available = self.block.gas_limit.saturating_sub(block_gas_used);
+        if tx.gas_limit > available {
+            return Err(TxError::BlockGasLimit { limit: tx.gas_limit, available });
+        }
+        if tx.max_priority_fee_per_gas > tx.max_fee_per_gas {
+            return Err(TxError::PriorityAboveMax);
+        }
+        let price = tx.effective_gas_price(self.block.base_fee).ok_or(TxError::FeeBelowBaseFee {
+            max_fee: tx.max_fee_per_gas,
+            base_fee: self.block.base_fee,
+        })?;
+        let intrinsic = intrinsic_gas(tx);
+        if tx.gas_limit < intrinsic {
+            return Err(TxError::IntrinsicGas { limit: tx.gas_limit, intrinsic });
+        }
+        if tx.to.is_none()
+            && !host_abi::envelope::is_envelope(&tx.data)
+            && tx.data.len() > limits::MAX_EVM_INITCODE_SIZE
+        {
+            return Err(TxError::InitcodeTooLarge { size: tx.data.len(), limit: limits::MAX_EVM_INITCODE_SIZE });
+        }
+        if tx.tx_type == 3 {
+            if tx.to.is_none() {
+                return Err(TxError::Blob("a blob transaction cannot create a contract".into()));
+            }
+            if tx.blob_hashes.is_empty() {
+                return Err(TxError::Blob("no blob hashes".into()));
+            }
+            if tx.blob_hashes.iter().any(|h| h[0] != 0x01) {
+                return Err(TxError::Blob("blob hash with a version other than 0x01".into()));
+            }
+            if tx.blob_hashes.len() > 6 {
+                return Err(TxError::Blob("more than 6 blobs".into()));
+            }
+            if tx.max_fee_per_blob_gas < self.block.blob_base_fee() {
+                return Err(TxError::Blob("max fee per blob gas below the blob base fee".into()));
+            }
+        }
+        let sender = self.world.info(tx.caller).clone();
+        if sender.nonce == u64::MAX {
+            return Err(TxError::NonceOverflow);
+        }
+        if sender.nonce != tx.nonce {
+            return Err(TxError::NonceMismatch { expected: sender.nonce, got: tx.nonce });
+        }
+        if !sender.code.is_empty() {
+            return Err(TxError::SenderHasCode);
+        }
+        let blob_gas = U256::from(GAS_PER_BLOB * tx.blob_hashes.len() as u64);
+        let need = U256::from(tx.gas_limit)
+            .saturating_mul(tx.max_fee_per_gas)
+            .saturating_add(blob_gas.saturating_mul(tx.max_fee_per_blob_gas))
+            .saturating_add(tx.value);
+        if sender.balance < need {
+            return Err(TxError::InsufficientFunds { have: sender.balance, need });
+        }
+        Ok(price)
+    }
+
+    /// Validates and executes one transaction. `block_gas_used` is the gas the block used
+    /// before it. A rejected transaction changes nothing.
+    pub fn apply_transaction(&mut self, tx: &TxEnv, block_gas_used: u64) -> Result<Receipt, TxError> {
+        let price = self.check_transaction(tx, block_gas_used)?;
+        self.tx = tx.clone();
+        self.gas_price = price;
+        let sender = tx.caller;
+
+        // Buy gas and raise the nonce: kept even if execution fails.
+        let blob_fee = U256::from(GAS_PER_BLOB * tx.blob_hashes.len() as u64) * self.block.blob_base_fee();
+        let upfront = U256::from(tx.gas_limit) * price + blob_fee;
+        let balance = self.world.balance(sender);
+        self.world.set_balance(sender, balance - upfront);
+        let nonce = self.world.info(sender).nonce;
+        self.world.set_nonce(sender, nonce + 1);
+
+        // Warm addresses (EIP-2929, EIP-3651, EIP-2930).
+        self.world.warm_account(sender);
+        if let Some(to) = tx.to {
+            self.world.warm_account(to);
+        }
+        self.world.warm_account(self.block.coinbase);
+        for a in precompile::addresses() {
+            self.world.warm_account(a);
+        }
+        for item in &tx.access_list {
+            self.world.warm_account(item.address);
+            for key in &item.storage_keys {
+                self.world.warm_slot(item.address, U256::from_be_bytes(key.0));
+            }
+        }
+
+        let gas = tx.gas_limit - intrinsic_gas(tx);
+        let result = match tx.to {
+            Some(to) => self.call(CallParams {
+                kind: CallKind::Call,
+                caller: sender,
+                address: to,
+                code_address: to,
+                value: tx.value,
+                apparent_value: tx.value,
+                input: tx.data.clone(),
+                gas,
+                is_static: false,
+                depth: 0,
+            }),
+            None => {
+                let address = create_address(sender, tx.nonce);
+                self.create(sender, tx.value, tx.data.clone(), gas, None, 0, Some(address))
+            }
+        };
+
+        // Refunds (EIP-3529) and fees.
+        let mut gas_used = tx.gas_limit - result.gas_left;
+        let refund = u64::try_from(self.world.refund().max(0)).unwrap_or(0).min(gas_used / gas::MAX_REFUND_QUOTIENT);
+        gas_used -= refund;
+        let sender_balance = self.world.balance(sender);
+        self.world.set_balance(sender, sender_balance + U256::from(tx.gas_limit - gas_used) * price);
+        let tip = price - self.block.base_fee;
+        let coinbase = self.block.coinbase;
+        let coinbase_balance = self.world.balance(coinbase);
+        self.world.set_balance(coinbase, coinbase_balance + U256::from(gas_used) * tip);
+
+        let success = result.status.is_success();
+        let logs = self.world.finish_tx();
+        Ok(Receipt {
+            tx_hash: tx.hash,
+            tx_type: tx.tx_type,
+            success,
+            gas_used,
+            cumulative_gas_used: 0,
+            logs: if success { logs } else { Vec::new() },
+            contract_address: if success && tx.to.is_none() { result.created } else { None },
+            output: if success || result.status == host_abi::status::CallStatus::Revert {
+                result.output
+            } else {
+                Bytes::new()
+            },
+            error: result.error,
+        })
+    }
+}

@@ -1,0 +1,524 @@
+//! The host functions of the ABI (host-abi's table), written once for every engine.
+//!
+//! An engine calls [`dispatch`] with the function, its arguments as raw 64-bit values, the
+//! calling instance's linear memory and its gas counter. The result is the function's
+//! return value, or a [`HostExit`] that ends the frame.
+
+mod memory;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use host_abi::functions::HostFn;
+use host_abi::gas::{self, words};
+use host_abi::status::CallStatus;
+
+pub use memory::GuestMemory;
+
+use crate::exec::{CallKind, CallParams, Frame, System};
+use crate::platform::Platform;
+use crate::primitives::{keccak256, Address, Bytes, Log, LogData, B256, U256};
+
+/// Why a host function ended the frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostExit {
+    /// `finish`: success with output.
+    Finish(Vec<u8>),
+    /// `revert`: revert with data.
+    Revert(Vec<u8>),
+    /// `self_destruct`: success, no output.
+    SelfDestruct,
+    /// Not enough gas.
+    OutOfGas,
+    /// The contract did something invalid.
+    Trap(String),
+}
+
+impl core::fmt::Display for HostExit {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Finish(_) => f.write_str("finish"),
+            Self::Revert(_) => f.write_str("revert"),
+            Self::SelfDestruct => f.write_str("self-destruct"),
+            Self::OutOfGas => f.write_str("out of gas"),
+            Self::Trap(s) => f.write_str(s),
+        }
+    }
+}
+
+type HostResult<T> = Result<T, HostExit>;
+
+fn trap<T>(msg: impl Into<String>) -> HostResult<T> {
+    Err(HostExit::Trap(msg.into()))
+}
+
+/// The gas counter of the calling frame.
+pub struct Gas<'a>(pub &'a mut u64);
+
+impl Gas<'_> {
+    /// Charges `amount`, or fails with out of gas (leaving zero).
+    pub fn charge(&mut self, amount: u64) -> HostResult<()> {
+        if *self.0 < amount {
+            *self.0 = 0;
+            return Err(HostExit::OutOfGas);
+        }
+        *self.0 -= amount;
+        Ok(())
+    }
+
+    /// Gas left.
+    pub fn left(&self) -> u64 {
+        *self.0
+    }
+}
+
+fn arg_u32(args: &[u64], i: usize) -> u32 {
+    // Engines pass i32 arguments zero-extended; truncation keeps the 32-bit value.
+    (args[i] & 0xFFFF_FFFF) as u32
+}
+
+fn copy_cost(len: u32, base: u64, per_word: u64) -> u64 {
+    base + per_word * words(u64::from(len))
+}
+
+/// Copies `src[offset..offset+len]` to memory at `dest`, reading zeros past the end.
+fn copy_padded(mem: &mut GuestMemory<'_>, dest: u32, src: &[u8], offset: u32, len: u32) -> HostResult<()> {
+    let mut buf = alloc::vec![0u8; len as usize];
+    let start = (offset as usize).min(src.len());
+    let end = (offset as usize).saturating_add(len as usize).min(src.len());
+    buf[..end - start].copy_from_slice(&src[start..end]);
+    mem.write(dest, &buf)
+}
+
+/// Runs host function `f` for `frame`.
+pub fn dispatch<P: Platform>(
+    sys: &mut System<P>,
+    frame: &mut Frame,
+    mem: &mut [u8],
+    gas_left: &mut u64,
+    f: HostFn,
+    args: &[u64],
+) -> HostResult<u64> {
+    let mut gas = Gas(gas_left);
+    let mem = &mut GuestMemory::new(mem);
+    let a = |i: usize| arg_u32(args, i);
+    if let host_abi::gas::GasRule::Fixed(n) = f.gas() {
+        gas.charge(n)?;
+    }
+    match f {
+        HostFn::Read | HostFn::Write | HostFn::Exit | HostFn::Brk => {
+            trap("Linux system calls are for native contracts (not supported yet)")
+        }
+        HostFn::Keccak256 | HostFn::Sha256 | HostFn::Ripemd160 => {
+            let (base, per_word) = match f.gas() {
+                gas::GasRule::Copy { base, per_word } => (base, per_word),
+                _ => (0, 0),
+            };
+            gas.charge(copy_cost(a(1), base, per_word))?;
+            let input = mem.read(a(0), a(1))?;
+            let out = crate::exec::precompile::hash(f, &input)?;
+            mem.write(a(2), &out)?;
+            Ok(0)
+        }
+        HostFn::Ecrecover
+        | HostFn::Modexp
+        | HostFn::Bn254Add
+        | HostFn::Bn254Mul
+        | HostFn::Bn254Pairing
+        | HostFn::Blake2f
+        | HostFn::Poseidon => {
+            let status = crate::exec::precompile::host_call(f, mem, &mut gas, args)?;
+            Ok(status as u64)
+        }
+        HostFn::CalldataSize => Ok(frame.input.len() as u64),
+        HostFn::CalldataCopy => {
+            gas.charge(copy_cost(a(2), 3, 3))?;
+            copy_padded(mem, a(0), &frame.input, a(1), a(2))?;
+            Ok(0)
+        }
+        HostFn::Finish => Err(HostExit::Finish(mem.read(a(0), a(1))?)),
+        HostFn::Revert => Err(HostExit::Revert(mem.read(a(0), a(1))?)),
+        HostFn::ReturndataSize => Ok(frame.return_data.len() as u64),
+        HostFn::ReturndataCopy => {
+            gas.charge(copy_cost(a(2), 3, 3))?;
+            let (offset, len) = (a(1) as usize, a(2) as usize);
+            if offset.saturating_add(len) > frame.return_data.len() {
+                return trap("returndata_copy reads past the end of the return data");
+            }
+            mem.write(a(0), &frame.return_data[offset..offset + len])?;
+            Ok(0)
+        }
+        HostFn::StorageLoad => {
+            let key = mem.read_word(a(0))?;
+            let cold = sys.world.warm_slot(frame.address, key);
+            gas.charge(if cold { gas::COLD_SLOAD } else { gas::WARM_ACCESS })?;
+            let (value, _) = sys.world.storage(frame.address, key);
+            mem.write(a(1), &value.to_be_bytes::<32>())?;
+            Ok(0)
+        }
+        HostFn::StorageStore => {
+            let key = mem.read_word(a(0))?;
+            let value = mem.read_word(a(1))?;
+            sstore(sys, frame, &mut gas, key, value)?;
+            Ok(0)
+        }
+        HostFn::TransientLoad => {
+            let key = mem.read_word(a(0))?;
+            let value = sys.world.transient(frame.address, key);
+            mem.write(a(1), &value.to_be_bytes::<32>())?;
+            Ok(0)
+        }
+        HostFn::TransientStore => {
+            if frame.is_static {
+                return trap("transient_store in a static context");
+            }
+            let key = mem.read_word(a(0))?;
+            let value = mem.read_word(a(1))?;
+            sys.world.set_transient(frame.address, key, value);
+            Ok(0)
+        }
+        HostFn::ConstantsSize => Ok(frame.constants.len() as u64),
+        HostFn::ConstantsCopy => {
+            gas.charge(copy_cost(a(2), 3, 3))?;
+            let constants = frame.constants.clone();
+            copy_padded(mem, a(0), &constants, a(1), a(2))?;
+            Ok(0)
+        }
+        HostFn::EmitLog => {
+            if frame.is_static {
+                return trap("emit_log in a static context");
+            }
+            let count = a(1);
+            if count > 4 {
+                return trap("emit_log: more than 4 topics");
+            }
+            gas.charge(
+                gas::LOG + gas::LOG_TOPIC * u64::from(count) + gas::LOG_DATA_BYTE * u64::from(a(3)),
+            )?;
+            let mut topics = Vec::with_capacity(count as usize);
+            for i in 0..count {
+                topics.push(B256::from(mem.read_array::<32>(a(0).wrapping_add(32 * i))?));
+            }
+            let data = mem.read(a(2), a(3))?;
+            sys.world.log(Log {
+                address: frame.address,
+                data: LogData::new_unchecked(topics, Bytes::from(data)),
+            });
+            Ok(0)
+        }
+        HostFn::Call | HostFn::CallCode => {
+            let kind = if f == HostFn::Call { CallKind::Call } else { CallKind::CallCode };
+            let value = mem.read_word(a(2))?;
+            let input = mem.read(a(3), a(4))?;
+            host_call(sys, frame, mem, &mut gas, kind, args[0], a(1), value, input)
+        }
+        HostFn::DelegateCall | HostFn::StaticCall => {
+            let kind = if f == HostFn::DelegateCall { CallKind::DelegateCall } else { CallKind::StaticCall };
+            let input = mem.read(a(2), a(3))?;
+            host_call(sys, frame, mem, &mut gas, kind, args[0], a(1), U256::ZERO, input)
+        }
+        HostFn::Create => {
+            let value = mem.read_word(a(0))?;
+            host_create(sys, frame, mem, &mut gas, value, a(1), a(2), None, a(3))
+        }
+        HostFn::Create2 => {
+            let value = mem.read_word(a(0))?;
+            let salt = B256::from(mem.read_array::<32>(a(3))?);
+            host_create(sys, frame, mem, &mut gas, value, a(1), a(2), Some(salt), a(4))
+        }
+        HostFn::SelfDestruct => {
+            let beneficiary = Address::from(mem.read_array::<20>(a(0))?);
+            self_destruct(sys, frame, &mut gas, beneficiary)?;
+            Err(HostExit::SelfDestruct)
+        }
+        HostFn::Address => mem.write(a(0), frame.address.as_slice()).map(|()| 0),
+        HostFn::Caller => mem.write(a(0), frame.caller.as_slice()).map(|()| 0),
+        HostFn::Origin => {
+            let origin = sys.tx.caller;
+            mem.write(a(0), origin.as_slice()).map(|()| 0)
+        }
+        HostFn::CallValue => mem.write(a(0), &frame.value.to_be_bytes::<32>()).map(|()| 0),
+        HostFn::Balance => {
+            let address = Address::from(mem.read_array::<20>(a(0))?);
+            charge_access(sys, &mut gas, address)?;
+            let balance = sys.world.balance(address);
+            mem.write(a(1), &balance.to_be_bytes::<32>()).map(|()| 0)
+        }
+        HostFn::SelfBalance => {
+            let balance = sys.world.balance(frame.address);
+            mem.write(a(0), &balance.to_be_bytes::<32>()).map(|()| 0)
+        }
+        HostFn::GasLeft => Ok(gas.left()),
+        HostFn::GasPrice => {
+            let price = sys.gas_price;
+            mem.write(a(0), &price.to_be_bytes::<32>()).map(|()| 0)
+        }
+        HostFn::BlockNumber => Ok(sys.block.number),
+        HostFn::BlockTimestamp => Ok(sys.block.timestamp),
+        HostFn::Coinbase => {
+            let coinbase = sys.block.coinbase;
+            mem.write(a(0), coinbase.as_slice()).map(|()| 0)
+        }
+        HostFn::BlockGasLimit => Ok(sys.block.gas_limit),
+        HostFn::BaseFee => {
+            let fee = sys.block.base_fee;
+            mem.write(a(0), &fee.to_be_bytes::<32>()).map(|()| 0)
+        }
+        HostFn::ChainId => Ok(sys.block.chain_id),
+        HostFn::PrevRandao => {
+            let randao = sys.block.prev_randao;
+            mem.write(a(0), randao.as_slice()).map(|()| 0)
+        }
+        HostFn::BlockHash => {
+            let hash = sys.block.block_hash(args[0]);
+            mem.write(a(1), hash.as_slice()).map(|()| 0)
+        }
+        HostFn::BlobHash => {
+            let hash = usize::try_from(args[0])
+                .ok()
+                .and_then(|i| sys.tx.blob_hashes.get(i).copied())
+                .unwrap_or(B256::ZERO);
+            mem.write(a(1), hash.as_slice()).map(|()| 0)
+        }
+        HostFn::BlobBaseFee => {
+            let fee = sys.block.blob_base_fee();
+            mem.write(a(0), &fee.to_be_bytes::<32>()).map(|()| 0)
+        }
+        HostFn::ExtCodeSize => {
+            let address = Address::from(mem.read_array::<20>(a(0))?);
+            charge_access(sys, &mut gas, address)?;
+            Ok(sys.world.info(address).code.len() as u64)
+        }
+        HostFn::ExtCodeCopy => {
+            let address = Address::from(mem.read_array::<20>(a(0))?);
+            charge_access(sys, &mut gas, address)?;
+            gas.charge(gas::COPY_WORD * words(u64::from(a(3))))?;
+            let code = sys.world.info(address).code.clone();
+            copy_padded(mem, a(1), &code, a(2), a(3))?;
+            Ok(0)
+        }
+        HostFn::ExtCodeHash => {
+            let address = Address::from(mem.read_array::<20>(a(0))?);
+            charge_access(sys, &mut gas, address)?;
+            let hash = sys.world.code_hash(address);
+            mem.write(a(1), hash.as_slice()).map(|()| 0)
+        }
+        HostFn::CodeSize => Ok(frame.code.len() as u64),
+        HostFn::CodeCopy => {
+            gas.charge(copy_cost(a(2), 3, 3))?;
+            let code = frame.code.clone();
+            copy_padded(mem, a(0), &code, a(1), a(2))?;
+            Ok(0)
+        }
+        HostFn::DebugLog => {
+            let msg = mem.read(a(0), a(1))?;
+            sys.debug_output.extend_from_slice(&msg);
+            sys.debug_output.push(b'\n');
+            Ok(0)
+        }
+        HostFn::OutOfGas => {
+            *gas.0 = 0;
+            Err(HostExit::OutOfGas)
+        }
+        HostFn::ChargeGas => {
+            gas.charge(args[0])?;
+            Ok(0)
+        }
+    }
+}
+
+/// Charges EIP-2929 account access: 2600 cold, 100 warm.
+fn charge_access<P: Platform>(sys: &mut System<P>, gas: &mut Gas<'_>, address: Address) -> HostResult<()> {
+    let cold = sys.world.warm_account(address);
+    gas.charge(if cold { gas::COLD_ACCOUNT_ACCESS } else { gas::WARM_ACCESS })
+}
+
+/// SSTORE with EIP-2200, EIP-2929 and EIP-3529 gas and refunds.
+fn sstore<P: Platform>(
+    sys: &mut System<P>,
+    frame: &Frame,
+    gas: &mut Gas<'_>,
+    key: U256,
+    new: U256,
+) -> HostResult<()> {
+    if frame.is_static {
+        return trap("storage_store in a static context");
+    }
+    if gas.left() <= gas::SSTORE_STIPEND_GUARD {
+        *gas.0 = 0;
+        return Err(HostExit::OutOfGas);
+    }
+    let address = frame.address;
+    let cold = sys.world.warm_slot(address, key);
+    let (present, original) = sys.world.storage(address, key);
+    let mut cost = if cold { gas::COLD_SLOAD } else { 0 };
+    cost += if present == new {
+        gas::WARM_ACCESS
+    } else if original == present {
+        if original.is_zero() {
+            gas::SSTORE_SET
+        } else {
+            gas::SSTORE_RESET
+        }
+    } else {
+        gas::WARM_ACCESS
+    };
+    gas.charge(cost)?;
+    let clears = gas::SSTORE_CLEARS_REFUND as i64;
+    let mut refund = 0i64;
+    if present != new {
+        if original == present {
+            if !original.is_zero() && new.is_zero() {
+                refund += clears;
+            }
+        } else {
+            if !original.is_zero() {
+                if present.is_zero() {
+                    refund -= clears;
+                } else if new.is_zero() {
+                    refund += clears;
+                }
+            }
+            if original == new {
+                refund += if original.is_zero() {
+                    (gas::SSTORE_SET - gas::WARM_ACCESS) as i64
+                } else {
+                    (gas::SSTORE_RESET - gas::WARM_ACCESS) as i64
+                };
+            }
+        }
+    }
+    if refund != 0 {
+        sys.world.add_refund(refund);
+    }
+    sys.world.set_storage(address, key, new);
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn host_call<P: Platform>(
+    sys: &mut System<P>,
+    frame: &mut Frame,
+    _mem: &mut GuestMemory<'_>,
+    gas: &mut Gas<'_>,
+    kind: CallKind,
+    requested: u64,
+    addr_ptr: u32,
+    value: U256,
+    input: Vec<u8>,
+) -> HostResult<u64> {
+    let target = Address::from(_mem.read_array::<20>(addr_ptr)?);
+    let has_value = !value.is_zero() && matches!(kind, CallKind::Call | CallKind::CallCode);
+    if kind == CallKind::Call && has_value && frame.is_static {
+        return trap("call with value in a static context");
+    }
+    let mut cost = if sys.world.warm_account(target) { gas::COLD_ACCOUNT_ACCESS } else { gas::WARM_ACCESS };
+    if has_value {
+        cost += gas::CALL_VALUE;
+        if kind == CallKind::Call && sys.world.is_dead(target) {
+            cost += gas::NEW_ACCOUNT;
+        }
+    }
+    gas.charge(cost)?;
+    let available = gas.left() - gas.left() / 64;
+    let forwarded = requested.min(available);
+    gas.charge(forwarded)?;
+    let callee_gas = forwarded + if has_value { gas::CALL_STIPEND } else { 0 };
+    let (address, caller, apparent_value, is_static) = match kind {
+        CallKind::Call => (target, frame.address, value, frame.is_static),
+        CallKind::CallCode => (frame.address, frame.address, value, frame.is_static),
+        CallKind::DelegateCall => (frame.address, frame.caller, frame.value, frame.is_static),
+        CallKind::StaticCall => (target, frame.address, U256::ZERO, true),
+    };
+    let result = sys.call(CallParams {
+        kind,
+        caller,
+        address,
+        code_address: target,
+        value: if kind == CallKind::DelegateCall { U256::ZERO } else { value },
+        apparent_value,
+        input: Bytes::from(input),
+        gas: callee_gas,
+        is_static,
+        depth: frame.depth + 1,
+    });
+    *gas.0 += result.gas_left;
+    frame.return_data = result.output;
+    Ok(u64::from(result.status as u8))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn host_create<P: Platform>(
+    sys: &mut System<P>,
+    frame: &mut Frame,
+    mem: &mut GuestMemory<'_>,
+    gas: &mut Gas<'_>,
+    value: U256,
+    code_ptr: u32,
+    code_len: u32,
+    salt: Option<B256>,
+    out_ptr: u32,
+) -> HostResult<u64> {
+    if frame.is_static {
+        return trap("create in a static context");
+    }
+    let init = mem.read(code_ptr, code_len)?;
+    let is_envelope = host_abi::envelope::is_envelope(&init);
+    if !is_envelope && init.len() > host_abi::limits::MAX_EVM_INITCODE_SIZE {
+        return trap(alloc::format!(
+            "init code of {} bytes exceeds the limit of {} (EIP-3860)",
+            init.len(),
+            host_abi::limits::MAX_EVM_INITCODE_SIZE
+        ));
+    }
+    let code_words = words(init.len() as u64);
+    let mut cost = gas::CREATE + gas::INITCODE_WORD * code_words;
+    if salt.is_some() {
+        cost += gas::KECCAK_WORD * code_words;
+    }
+    gas.charge(cost)?;
+    let forwarded = gas.left() - gas.left() / 64;
+    gas.charge(forwarded)?;
+    let result = sys.create(frame.address, value, Bytes::from(init), forwarded, salt, frame.depth + 1, None);
+    *gas.0 += result.gas_left;
+    frame.return_data = if result.status == CallStatus::Revert { result.output } else { Bytes::new() };
+    let address = if result.status.is_success() { result.created.unwrap_or_default() } else { Address::ZERO };
+    mem.write(out_ptr, address.as_slice())?;
+    Ok(u64::from(result.status as u8))
+}
+
+fn self_destruct<P: Platform>(
+    sys: &mut System<P>,
+    frame: &Frame,
+    gas: &mut Gas<'_>,
+    beneficiary: Address,
+) -> HostResult<()> {
+    if frame.is_static {
+        return trap("self_destruct in a static context");
+    }
+    let mut cost = gas::SELFDESTRUCT;
+    if sys.world.warm_account(beneficiary) {
+        cost += gas::COLD_ACCOUNT_ACCESS;
+    }
+    let balance = sys.world.balance(frame.address);
+    if !balance.is_zero() && sys.world.is_dead(beneficiary) {
+        cost += gas::NEW_ACCOUNT;
+    }
+    gas.charge(cost)?;
+    let created = sys.world.created_in_tx(frame.address);
+    if beneficiary != frame.address {
+        sys.world.transfer(frame.address, beneficiary, balance);
+    } else if !created {
+        // Sending the balance to itself keeps it (EIP-6780), but touches the account.
+        sys.world.touch(beneficiary);
+    }
+    if created {
+        sys.world.set_balance(frame.address, U256::ZERO);
+        sys.world.mark_selfdestructed(frame.address);
+    }
+    Ok(())
+}
+
+pub(crate) fn keccak(data: &[u8]) -> [u8; 32] {
+    keccak256(data).0
+}
