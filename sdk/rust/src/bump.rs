@@ -5,8 +5,9 @@
 //! moves a pointer forward from `__heap_base` (the end of the stack and static data, set by
 //! the linker), growing the linear memory a page at a time when it runs out. `dealloc`
 //! reclaims only the most recent allocation, and `realloc` of the most recent allocation
-//! grows in place: that is what `Vec::push` loops need. Allocation fails (returns null,
-//! which aborts) only when `memory.grow` does: at the module's declared maximum.
+//! grows in place: that is what `Vec::push` loops need. Allocation fails (returns null) only
+//! when `memory.grow` does, at the module's declared maximum; Rust's allocation-error path
+//! then panics, which with feature `panic-handler` reverts the call with empty data.
 
 #![allow(unsafe_code)]
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the example contracts for wasm32-unknown-unknown (release: opt-level z, LTO) and
+# copies them to examples/out/<crate>.wasm. Runs from this directory so that
+# examples/.cargo/config.toml (CPU features, memory maximum, stack size) applies.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || rustup target add wasm32-unknown-unknown
+target_dir="${EXAMPLES_TARGET_DIR:-$here/target}"
+CARGO_TARGET_DIR="$target_dir" cargo build --release --target wasm32-unknown-unknown
+mkdir -p out
+for crate in counter erc20 caller abi-probe; do
+    cp "$target_dir/wasm32-unknown-unknown/release/${crate//-/_}.wasm" "out/$crate.wasm"
+done
+wc -c out/*.wasm
