@@ -31,13 +31,39 @@ pub fn decode(word: u32) -> Option<Inst> {
     })
 }
 
+/// Most rows that share one major opcode (`OP` has 18).
+const MAX_ROWS: usize = 20;
+const NONE: u8 = u8::MAX;
+
+/// Row indices grouped by major opcode (bits 6:2; bits 1:0 are always `11`).
+const BY_MAJOR: [[u8; MAX_ROWS]; 32] = group_by_major();
+
+const fn group_by_major() -> [[u8; MAX_ROWS]; 32] {
+    let mut table = [[NONE; MAX_ROWS]; 32];
+    let mut i = 0;
+    while i < Opcode::COUNT {
+        let major = (Opcode::ALL[i].major() >> 2) as usize;
+        let mut j = 0;
+        // Evaluated at compile time: a group larger than MAX_ROWS fails the build.
+        while table[major][j] != NONE {
+            j += 1;
+        }
+        table[major][j] = i as u8;
+        i += 1;
+    }
+    table
+}
+
 /// The table row matching `word`, if any.
 pub(crate) fn lookup(word: u32) -> Option<Opcode> {
-    // Rows of one major opcode are few; a scan over the whole table costs ~65 compares,
-    // which only matters at predecode time and stays far below a microsecond per word.
-    Opcode::ALL
+    if word & 3 != 3 {
+        // Compressed (or all-zero) encodings.
+        return None;
+    }
+    BY_MAJOR[((word >> 2) & 31) as usize]
         .iter()
-        .copied()
+        .take_while(|&&i| i != NONE)
+        .map(|&i| Opcode::ALL[usize::from(i)])
         .find(|op| word & op.mask() == op.match_bits())
 }
 
