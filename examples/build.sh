@@ -13,3 +13,9 @@ for crate in counter erc20 caller abi-probe; do
     cp "$target_dir/wasm32-unknown-unknown/release/${crate//-/_}.wasm" "out/$crate.wasm"
 done
 wc -c out/*.wasm
+
+# AssemblyScript: the counter example and the SDK's bindings check module (npm installs the
+# compiler into sdk/assemblyscript/node_modules on first use).
+as-counter/build.sh
+../sdk/assemblyscript/build.sh
+wc -c out/as-counter.wasm ../sdk/assemblyscript/build/bindings.wasm

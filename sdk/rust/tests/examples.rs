@@ -1,4 +1,6 @@
-//! Checks the built example contracts (`examples/out/*.wasm`, made by `examples/build.sh`):
+//! Checks the built example contracts (`examples/out/*.wasm`, made by `examples/build.sh`,
+//! Rust and AssemblyScript) and the AssemblyScript SDK's bindings module
+//! (`sdk/assemblyscript/build/bindings.wasm`, made by the same script):
 //! every import is a `zkos` host function with exactly host-abi's signature, the module is
 //! in the deterministic subset (no floats, SIMD, threads, reference types; one memory with
 //! a maximum of at most 512 pages; no start function), and the exports are right.
@@ -15,16 +17,21 @@ use wasmparser::{
     CompositeInnerType, ExternalKind, FuncType, Parser, Payload, TypeRef, Validator, WasmFeatures,
 };
 
-/// (crate, exports `deploy`)
+/// (example, exports `deploy`)
 const EXAMPLES: &[(&str, bool)] = &[
     ("counter", true),
     ("erc20", true),
     ("caller", false),
     ("abi-probe", true),
+    ("as-counter", true),
 ];
 
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
 fn examples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+    repo().join("examples")
 }
 
 fn newest_source(dir: &Path) -> SystemTime {
@@ -34,9 +41,17 @@ fn newest_source(dir: &Path) -> SystemTime {
     };
     for e in entries.flatten() {
         let p = e.path();
+        if p.file_name()
+            .is_some_and(|n| n == "node_modules" || n == "target")
+        {
+            continue;
+        }
         let t = if p.is_dir() {
             newest_source(&p)
-        } else if p.extension().is_some_and(|x| x == "rs" || x == "toml") {
+        } else if p
+            .extension()
+            .is_some_and(|x| x == "rs" || x == "toml" || x == "ts")
+        {
             e.metadata()
                 .and_then(|m| m.modified())
                 .unwrap_or(SystemTime::UNIX_EPOCH)
@@ -48,9 +63,9 @@ fn newest_source(dir: &Path) -> SystemTime {
     newest
 }
 
-fn load(name: &str) -> Vec<u8> {
-    let path = examples_dir().join("out").join(format!("{name}.wasm"));
-    let built = std::fs::metadata(&path)
+/// A built module, failing if it is missing or older than its sources.
+fn load_built(path: &Path, sources: &[PathBuf]) -> Vec<u8> {
+    let built = std::fs::metadata(path)
         .and_then(|m| m.modified())
         .unwrap_or_else(|_| {
             panic!(
@@ -58,14 +73,27 @@ fn load(name: &str) -> Vec<u8> {
                 path.display()
             )
         });
-    let sdk_src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let sources = newest_source(&examples_dir().join(name)).max(newest_source(&sdk_src));
+    let newest = sources
+        .iter()
+        .map(|d| newest_source(d))
+        .max()
+        .unwrap_or(SystemTime::UNIX_EPOCH);
     assert!(
-        sources <= built,
+        newest <= built,
         "{} is older than its sources (or the SDK's): run examples/build.sh again",
         path.display()
     );
-    std::fs::read(&path).unwrap()
+    std::fs::read(path).unwrap()
+}
+
+fn load(name: &str) -> Vec<u8> {
+    let path = examples_dir().join("out").join(format!("{name}.wasm"));
+    let sdk = if name.starts_with("as-") {
+        repo().join("sdk/assemblyscript/assembly")
+    } else {
+        repo().join("sdk/rust/src")
+    };
+    load_built(&path, &[examples_dir().join(name), sdk])
 }
 
 /// The features the zkos validator accepts: integer-only extensions, no floats.
@@ -280,6 +308,28 @@ fn every_binding_compiles_to_its_host_abi_signature() {
         importable,
         "abi-probe imports a function twice"
     );
+}
+
+/// `sdk/assemblyscript/test/bindings.ts` references every AssemblyScript binding: each
+/// compiles to exactly host-abi's signature, and none is missing.
+#[test]
+fn every_as_binding_compiles_to_its_host_abi_signature() {
+    let sdk = repo().join("sdk/assemblyscript");
+    let bytes = load_built(
+        &sdk.join("build/bindings.wasm"),
+        &[sdk.join("assembly"), sdk.join("test")],
+    );
+    let m = check_module("as-bindings", &bytes);
+    check_imports("as-bindings", &m);
+    for f in HostFn::ALL.iter().filter(|f| f.importable()) {
+        assert!(
+            m.imports.iter().any(|(_, n, _)| n == f.import_name()),
+            "the AssemblyScript bindings do not import zkos.{}",
+            f.import_name()
+        );
+    }
+    let importable = HostFn::ALL.iter().filter(|f| f.importable()).count();
+    assert_eq!(m.imports.len(), importable);
 }
 
 /// The checks above can fail: a module with a float instruction, one with a wrongly typed

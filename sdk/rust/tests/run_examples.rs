@@ -60,12 +60,27 @@ const DAVE: u8 = 4;
 const INCREMENT: &str = "d09de08a";
 const GET: &str = "6d4ce63c";
 
+/// The Rust counter and its AssemblyScript twin share one ABI: every counter test runs on
+/// both.
+const COUNTERS: [&str; 2] = ["counter", "as-counter"];
+
 fn counter(h: &Host, at: u8, initial: &[u8]) -> Outcome {
-    h.deploy(addr(ALICE), addr(at), &wasm("counter"), &[], initial)
+    counter_of(h, "counter", at, initial)
+}
+
+fn counter_of(h: &Host, name: &str, at: u8, initial: &[u8]) -> Outcome {
+    h.deploy(addr(ALICE), addr(at), &wasm(name), &[], initial)
 }
 
 #[test]
 fn counter_deploys_increments_and_logs() {
+    for name in COUNTERS {
+        counter_deploys_increments_and_logs_on(name);
+    }
+}
+
+fn counter_deploys_increments_and_logs_on(name: &str) {
+    let counter = |h: &Host, at: u8, initial: &[u8]| counter_of(h, name, at, initial);
     let h = Host::new();
     let c = addr(100);
     ok(counter(&h, 100, &abi::encode(&(u(41),))));
@@ -86,6 +101,13 @@ fn counter_deploys_increments_and_logs() {
 
 #[test]
 fn counter_reverts_as_documented() {
+    for name in COUNTERS {
+        counter_reverts_as_documented_on(name);
+    }
+}
+
+fn counter_reverts_as_documented_on(name: &str) {
+    let counter = |h: &Host, at: u8, initial: &[u8]| counter_of(h, name, at, initial);
     let h = Host::new();
     let c = addr(100);
     ok(counter(&h, 100, &[]));
