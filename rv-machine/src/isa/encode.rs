@@ -51,7 +51,11 @@ pub const fn r_type(opcode: u32, funct3: u32, funct7: u32, rd: Reg, rs1: Reg, rs
 /// | imm[11:0] |  rs1 | funct3 |  rd  | opcode |
 /// ```
 pub fn i_type(opcode: u32, funct3: u32, rd: Reg, rs1: Reg, imm: i32) -> Result<u32, Error> {
-    check((-2048..=2047).contains(&imm), ImmField::Signed12, imm.into())?;
+    check(
+        (-2048..=2047).contains(&imm),
+        ImmField::Signed12,
+        imm.into(),
+    )?;
     Ok(((bits(imm) & 0xFFF) << 20)
         | (rs1.field() << 15)
         | ((funct3 & 7) << 12)
@@ -112,7 +116,11 @@ pub fn ishw_type(
 /// | imm[11:5] |  rs2 |  rs1 | funct3 | imm[4:0] | opcode |
 /// ```
 pub fn s_type(opcode: u32, funct3: u32, rs1: Reg, rs2: Reg, imm: i32) -> Result<u32, Error> {
-    check((-2048..=2047).contains(&imm), ImmField::Signed12, imm.into())?;
+    check(
+        (-2048..=2047).contains(&imm),
+        ImmField::Signed12,
+        imm.into(),
+    )?;
     let imm = bits(imm);
     Ok((((imm >> 5) & 0x7F) << 25)
         | (rs2.field() << 20)
@@ -149,7 +157,11 @@ pub fn b_type(opcode: u32, funct3: u32, rs1: Reg, rs2: Reg, offset: i32) -> Resu
 /// | imm[31:12] |  rd  | opcode |
 /// ```
 pub fn u_type(opcode: u32, rd: Reg, imm20: i32) -> Result<u32, Error> {
-    check((-0x80000..=0x7FFFF).contains(&imm20), ImmField::Upper20, imm20.into())?;
+    check(
+        (-0x80000..=0x7FFFF).contains(&imm20),
+        ImmField::Upper20,
+        imm20.into(),
+    )?;
     Ok(((bits(imm20) & 0xF_FFFF) << 12) | (rd.field() << 7) | (opcode & 0x7F))
 }
 
@@ -314,7 +326,9 @@ impl Inst {
                 want(Format::S)?;
                 s_type(major, f3, rs1, rs2, imm)
             }
-            Inst::B { rs1, rs2, offset, .. } => {
+            Inst::B {
+                rs1, rs2, offset, ..
+            } => {
                 want(Format::B)?;
                 b_type(major, f3, rs1, rs2, offset)
             }
@@ -326,7 +340,13 @@ impl Inst {
                 want(Format::J)?;
                 j_type(major, rd, offset)
             }
-            Inst::Fence { fm, pred, succ, rd, rs1 } => fence_type(major, f3, fm, pred, succ, rd, rs1),
+            Inst::Fence {
+                fm,
+                pred,
+                succ,
+                rd,
+                rs1,
+            } => fence_type(major, f3, fm, pred, succ, rd, rs1),
             Inst::Sys { .. } => {
                 want(Format::Sys)?;
                 Ok(op.match_bits())

@@ -233,7 +233,15 @@ pub(crate) fn run_region<const HIST: bool>(
                     Ok(raw) => $conv(raw.to_le_bytes()[..$n].try_into().unwrap_or([0; $n])),
                     Err(cause) => {
                         let at = pc_of(idx);
-                        trap!($m, Trap::LoadFault { pc: at, addr, size: $n, cause })
+                        trap!(
+                            $m,
+                            Trap::LoadFault {
+                                pc: at,
+                                addr,
+                                size: $n,
+                                cause
+                            }
+                        )
                     }
                 },
             };
@@ -249,7 +257,15 @@ pub(crate) fn run_region<const HIST: bool>(
                 None => {
                     if let Err(cause) = store_slow::<$n>(mem, uart, addr, value) {
                         let at = pc_of(idx);
-                        trap!($m, Trap::StoreFault { pc: at, addr, size: $n, cause })
+                        trap!(
+                            $m,
+                            Trap::StoreFault {
+                                pc: at,
+                                addr,
+                                size: $n,
+                                cause
+                            }
+                        )
                     }
                 }
             }
@@ -344,12 +360,14 @@ pub(crate) fn run_region<const HIST: bool>(
             XOp::Addiw => alu_imm!(m, |a: u64, b| sext32(a.wrapping_add(b))),
             XOp::Slliw => alu_imm!(m, |a, s: u64| sext32(u64::from(low32(a) << (s & 31)))),
             XOp::Srliw => alu_imm!(m, |a, s: u64| sext32(u64::from(low32(a) >> (s & 31)))),
-            XOp::Sraiw => alu_imm!(m, |a, s: u64| i64::from((low32(a) as i32) >> (s & 31)) as u64),
+            XOp::Sraiw => alu_imm!(m, |a, s: u64| i64::from((low32(a) as i32) >> (s & 31))
+                as u64),
             XOp::Addw => alu!(m, |a: u64, b| sext32(a.wrapping_add(b))),
             XOp::Subw => alu!(m, |a: u64, b| sext32(a.wrapping_sub(b))),
             XOp::Sllw => alu!(m, |a, s: u64| sext32(u64::from(low32(a) << (s & 31)))),
             XOp::Srlw => alu!(m, |a, s: u64| sext32(u64::from(low32(a) >> (s & 31)))),
-            XOp::Sraw => alu!(m, |a, s: u64| i64::from((low32(a) as i32) >> (s & 31)) as u64),
+            XOp::Sraw => alu!(m, |a, s: u64| i64::from((low32(a) as i32) >> (s & 31))
+                as u64),
             XOp::Mul => alu!(m, u64::wrapping_mul),
             XOp::Mulh => alu!(m, mulh),
             XOp::Mulhsu => alu!(m, mulhsu),
@@ -366,7 +384,11 @@ pub(crate) fn run_region<const HIST: bool>(
             XOp::Fence => {}
             XOp::Ecall | XOp::Ebreak => {
                 *pc = pc_of(idx + 1);
-                let exit = if m.op == XOp::Ecall { Exit::Ecall } else { Exit::Ebreak };
+                let exit = if m.op == XOp::Ecall {
+                    Exit::Ecall
+                } else {
+                    Exit::Ebreak
+                };
                 finish!(Flow::Exit(exit));
             }
             XOp::Illegal => {
@@ -374,7 +396,13 @@ pub(crate) fn run_region<const HIST: bool>(
                 let mut word = [0u8; 4];
                 // The region holds this word (it was predecoded from it).
                 let _ = mem.read_bytes(at, &mut word);
-                trap!(m, Trap::IllegalInstruction { pc: at, word: u32::from_le_bytes(word) })
+                trap!(
+                    m,
+                    Trap::IllegalInstruction {
+                        pc: at,
+                        word: u32::from_le_bytes(word)
+                    }
+                )
             }
             XOp::MisalignedJal => {
                 let at = pc_of(idx);

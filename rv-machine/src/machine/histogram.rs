@@ -18,7 +18,9 @@ impl Histogram {
         // recounted under its branch opcode. The first `Opcode::COUNT` entries are the
         // opcodes, in table order.
         debug_assert_eq!(XOp::Illegal as usize, Opcode::COUNT);
-        Histogram { counts: raw[..Opcode::COUNT].to_vec() }
+        Histogram {
+            counts: raw[..Opcode::COUNT].to_vec(),
+        }
     }
 
     /// The count of one opcode.

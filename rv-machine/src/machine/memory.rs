@@ -30,6 +30,11 @@ impl Perm {
         self.0 & other.0 == other.0
     }
 
+    /// `self` with the permissions of `other` removed.
+    pub const fn without(self, other: Perm) -> Perm {
+        Perm(self.0 & !other.0)
+    }
+
     /// From ELF `p_flags` bits (PF_X = 1, PF_W = 2, PF_R = 4).
     pub(crate) const fn from_elf_flags(flags: u32) -> Perm {
         Perm((flags & 7) as u8)
@@ -80,7 +85,13 @@ impl Memory {
         init: &[u8],
         max_total: u64,
     ) -> Result<(), Error> {
-        let fail = |problem| Err(Error::Map { base, size, problem });
+        let fail = |problem| {
+            Err(Error::Map {
+                base,
+                size,
+                problem,
+            })
+        };
         if size == 0 {
             return fail(MapProblem::Empty);
         }
@@ -99,7 +110,11 @@ impl Memory {
         if end > uart::PAGE {
             return fail(MapProblem::Uart);
         }
-        if self.regions.iter().any(|r| base < r.base + r.len && r.base < end) {
+        if self
+            .regions
+            .iter()
+            .any(|r| base < r.base + r.len && r.base < end)
+        {
             return fail(MapProblem::Overlap);
         }
         let total = self.total.saturating_add(size);
@@ -177,7 +192,11 @@ impl Memory {
     /// The region holding all of `[addr, addr + len)`, and the offset of `addr` in it.
     fn locate(&self, addr: u64, len: usize) -> Result<(usize, usize), Error> {
         let len64 = len as u64;
-        let unmapped = Error::Access { addr, len: len64, problem: AccessProblem::Unmapped };
+        let unmapped = Error::Access {
+            addr,
+            len: len64,
+            problem: AccessProblem::Unmapped,
+        };
         for (i, r) in self.regions.iter().enumerate() {
             let off = addr.wrapping_sub(r.base);
             if off < r.len {

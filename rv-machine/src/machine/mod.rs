@@ -33,7 +33,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { histogram: false, max_memory: 4 << 30 }
+        Config {
+            histogram: false,
+            max_memory: 4 << 30,
+        }
     }
 }
 
@@ -73,7 +76,8 @@ impl Machine {
     /// `init`, the rest zero. Executable regions must be 4-byte aligned, may not be writable,
     /// and are predecoded here. Regions may not overlap each other or the UART page.
     pub fn map(&mut self, base: u64, size: u64, perm: Perm, init: &[u8]) -> Result<(), Error> {
-        self.mem.map(base, size, perm, init, self.config.max_memory)?;
+        self.mem
+            .map(base, size, perm, init, self.config.max_memory)?;
         if perm.contains(Perm::X) {
             let region = self
                 .mem
@@ -126,7 +130,9 @@ impl Machine {
 
     /// The per-instruction histogram, if [`Config::histogram`] was set.
     pub fn histogram(&self) -> Option<Histogram> {
-        self.config.histogram.then(|| Histogram::from_counts(&self.hist))
+        self.config
+            .histogram
+            .then(|| Histogram::from_counts(&self.hist))
     }
 
     /// Runs at most `budget` instructions. See [`Exit`] for where `pc` is left.

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod elf_writer;
+pub mod linux;
 pub mod tools;
 
 use std::cell::RefCell;
@@ -27,7 +28,10 @@ pub fn bytes(words: &[u32]) -> Vec<u8> {
 
 /// A machine with `words` at [`CODE`] and a zeroed data region at [`DATA`], pc at `CODE`.
 pub fn machine(words: &[u32]) -> Machine {
-    let mut m = Machine::new(Config { histogram: true, ..Config::default() });
+    let mut m = Machine::new(Config {
+        histogram: true,
+        ..Config::default()
+    });
     let code = bytes(words);
     m.map(CODE, code.len() as u64, Perm::RX, &code).unwrap();
     m.map(DATA, DATA_SIZE, Perm::RW, &[]).unwrap();

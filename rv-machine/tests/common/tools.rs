@@ -35,7 +35,10 @@ pub fn assembler() -> PathBuf {
 }
 
 pub fn objdump() -> PathBuf {
-    require(&["riscv64-unknown-elf-objdump"], "binutils-riscv64-unknown-elf")
+    require(
+        &["riscv64-unknown-elf-objdump"],
+        "binutils-riscv64-unknown-elf",
+    )
 }
 
 /// A fresh scratch directory under the cargo target's temp dir.
@@ -46,4 +49,12 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Writes `bytes` to `path` with mode 0755 (qemu-user, like execve, refuses a file that is not
+/// executable, and exits with status 1 without a message).
+pub fn write_executable(path: &std::path::Path, bytes: &[u8]) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, bytes).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }

@@ -3,9 +3,17 @@
 //! Accepted: ELF64, little-endian, `ET_EXEC`, `EM_RISCV`, no compressed or floating-point ABI
 //! flags, no `PT_INTERP`/`PT_DYNAMIC`. Each non-empty `PT_LOAD` segment becomes one region of
 //! exactly `[p_vaddr, p_vaddr + p_memsz)` with the segment's permissions (bytes past
-//! `p_filesz` are zero); a writable and executable segment is rejected (W^X). Every other
-//! segment type is ignored. Anything else is an [`Error::Elf`] naming the file offset of the
+//! `p_filesz` are zero). Every other segment type is ignored.
+//!
+//! The machine enforces W^X, but GNU ld sometimes emits one RWX segment for small programs
+//! (text, read-only data and bss together). Such a segment is split using the section
+//! headers: the range covered by its executable sections becomes a read-execute region, the
+//! parts before and after it read-write regions. Without section headers, with no
+//! executable section, or with a writable section inside the code range, a writable and
+//! executable segment is rejected. Anything else is an [`Error::Elf`] naming the file offset of the
 //! problem; malformed input never panics.
+
+mod rwx;
 
 use alloc::vec::Vec;
 
@@ -34,7 +42,10 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { stack_top: 0x8000_0000, stack_size: 1 << 20 }
+        LoadOptions {
+            stack_top: 0x8000_0000,
+            stack_size: 1 << 20,
+        }
     }
 }
 
@@ -56,31 +67,34 @@ pub struct Segment<'a> {
 pub struct Elf<'a> {
     /// The entry point.
     pub entry: u64,
-    /// The non-empty `PT_LOAD` segments in file order.
+    /// The non-empty `PT_LOAD` segments in file order (an RWX segment split in its parts).
     pub segments: Vec<Segment<'a>>,
 }
 
-fn fail<T>(offset: usize, problem: ElfProblem) -> Result<T, Error> {
-    Err(Error::Elf { offset: offset as u64, problem })
+pub(crate) fn fail<T>(offset: usize, problem: ElfProblem) -> Result<T, Error> {
+    Err(Error::Elf {
+        offset: offset as u64,
+        problem,
+    })
 }
 
 /// Bounds-checked little-endian field reads.
-struct Reader<'a>(&'a [u8]);
+pub(crate) struct Reader<'a>(&'a [u8]);
 
 impl Reader<'_> {
-    fn bytes<const N: usize>(&self, at: usize) -> Result<[u8; N], Error> {
+    pub(crate) fn bytes<const N: usize>(&self, at: usize) -> Result<[u8; N], Error> {
         match self.0.get(at..).and_then(|s| s.first_chunk::<N>()) {
             Some(b) => Ok(*b),
             None => fail(at, ElfProblem::Truncated),
         }
     }
-    fn u16(&self, at: usize) -> Result<u16, Error> {
+    pub(crate) fn u16(&self, at: usize) -> Result<u16, Error> {
         self.bytes(at).map(u16::from_le_bytes)
     }
-    fn u32(&self, at: usize) -> Result<u32, Error> {
+    pub(crate) fn u32(&self, at: usize) -> Result<u32, Error> {
         self.bytes(at).map(u32::from_le_bytes)
     }
-    fn u64(&self, at: usize) -> Result<u64, Error> {
+    pub(crate) fn u64(&self, at: usize) -> Result<u64, Error> {
         self.bytes(at).map(u64::from_le_bytes)
     }
 }
@@ -153,12 +167,6 @@ pub fn parse(file: &[u8]) -> Result<Elf<'_>, Error> {
             continue;
         }
         let perm = Perm::from_elf_flags(p_flags);
-        if perm.contains(Perm::W | Perm::X) {
-            return fail(at + 4, ElfProblem::WritableAndExecutable);
-        }
-        if perm.contains(Perm::X) && vaddr % 4 != 0 {
-            return fail(at + 16, ElfProblem::MisalignedCode);
-        }
         let data = usize::try_from(offset)
             .ok()
             .zip(usize::try_from(filesz).ok())
@@ -166,14 +174,27 @@ pub fn parse(file: &[u8]) -> Result<Elf<'_>, Error> {
         let Some(data) = data else {
             return fail(at + 8, ElfProblem::Truncated);
         };
-        segments.push(Segment { vaddr, memsz, perm, data });
+        let segment = Segment {
+            vaddr,
+            memsz,
+            perm,
+            data,
+        };
+        if perm.contains(Perm::W | Perm::X) {
+            segments.extend(rwx::split(&r, segment, at)?);
+            continue;
+        }
+        if perm.contains(Perm::X) && !vaddr.is_multiple_of(4) {
+            return fail(at + 16, ElfProblem::MisalignedCode);
+        }
+        segments.push(segment);
     }
     if segments.is_empty() {
         return fail(32, ElfProblem::NoSegments);
     }
-    let entry_ok = segments.iter().any(|s| {
-        s.perm.contains(Perm::X) && entry >= s.vaddr && entry - s.vaddr < s.memsz
-    });
+    let entry_ok = segments
+        .iter()
+        .any(|s| s.perm.contains(Perm::X) && entry >= s.vaddr && entry - s.vaddr < s.memsz);
     if !entry_ok {
         return fail(24, ElfProblem::BadEntry);
     }
@@ -201,10 +222,18 @@ impl Machine {
         let top = opts.stack_top & !15;
         let size = opts.stack_size;
         let Some(base) = top.checked_sub(size) else {
-            return Err(Error::Map { base: 0, size, problem: MapProblem::Overflow });
+            return Err(Error::Map {
+                base: 0,
+                size,
+                problem: MapProblem::Overflow,
+            });
         };
         if size < 64 {
-            return Err(Error::Map { base, size, problem: MapProblem::StackTooSmall });
+            return Err(Error::Map {
+                base,
+                size,
+                problem: MapProblem::StackTooSmall,
+            });
         }
         self.map(base, size, Perm::RW, &[])?;
         self.set_reg(Reg::SP, top - 64);
