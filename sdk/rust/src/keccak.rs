@@ -1,10 +1,10 @@
 //! keccak-256 as a `const fn`, for selectors and event topics computed at compile time
 //! ([`crate::selector!`], [`crate::keccak256!`]).
 //!
-//! At run time prefer [`crate::keccak256`], which calls the host's precompile: far cheaper in
+//! At run time prefer [`crate::crypto::keccak256`], which calls the host's precompile: far cheaper in
 //! gas than running this permutation in WASM.
 
-/// Round constants of keccak-f[1600].
+/// Round constants of keccak-f\[1600\].
 const RC: [u64; 24] = [
     0x0000000000000001,
     0x0000000000008082,
@@ -44,7 +44,7 @@ const ROTATIONS: [u32; 25] = [
 /// The keccak-256 rate in bytes (1600 - 2 * 256 bits).
 const RATE: usize = 136;
 
-/// The keccak-f[1600] permutation on 25 lanes indexed `x + 5 * y`.
+/// The keccak-f\[1600\] permutation on 25 lanes indexed `x + 5 * y`.
 pub const fn keccak_f(mut a: [u64; 25]) -> [u64; 25] {
     let mut round = 0;
     while round < 24 {

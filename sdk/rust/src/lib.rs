@@ -21,7 +21,7 @@
 //! `bump-alloc` installs a bump allocator (right for short calls); feature `panic-handler`
 //! installs a panic handler that reverts with empty data. Both only on `wasm32`.
 //!
-//! On other targets the host functions are a test double ([`mock`]) so contract logic and
+//! On other targets the host functions are a test double (module `mock`) so contract logic and
 //! the SDK itself can be unit-tested natively.
 //!
 //! ```no_run

@@ -216,11 +216,11 @@ fn answer(call: RecordedCall) -> (i32, Address) {
     (i32::from(status as u8), address)
 }
 
-/// The raw functions, with the signatures of [`crate::sys::raw`].
+/// The raw functions, with the signatures of the `zkos` imports (`sys::raw` on wasm32).
 ///
 /// # Safety
 /// Each pointer must be valid for the length the host function reads or writes, exactly as
-/// for the real imports; [`crate::host`] guarantees it by passing Rust references.
+/// for the real imports; the SDK guarantees it by passing Rust references.
 #[allow(unsafe_code, clippy::missing_safety_doc)]
 pub mod raw {
     use super::*;

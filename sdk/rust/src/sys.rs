@@ -2,15 +2,15 @@
 //! function of [`host_abi::functions::HostFn`].
 //!
 //! The bindings are written once, in the table at the bottom of this file. The
-//! [`bindings!`] macro turns it into
-//! - the `extern "C"` block [`raw`] (on `wasm32` only: elsewhere there is no `zkos` host),
+//! `bindings!` macro turns it into
+//! - the `extern "C"` block `raw` (on `wasm32` only: elsewhere there is no `zkos` host),
 //! - [`BINDINGS`], the same table as data, which a unit test compares with
 //!   `host_abi::functions::HostFn` name by name and type by type,
-//! - with feature `raw-dispatch`, [`dispatch`], which calls any binding by its ABI number.
+//! - with feature `raw-dispatch` (on `wasm32`), `dispatch`, which calls any binding by its ABI number.
 //!
 //! Pointer parameters are `*const u8` / `*mut u8` and lengths are `u32`: both are WASM
 //! `i32`. Functions that end the call are declared `-> !`; in WASM they have no result.
-//! Everything here is `unsafe` to call; the safe layer is [`crate::host`].
+//! Everything here is `unsafe` to call; the SDK wraps it in safe functions.
 
 #![allow(unsafe_code)]
 

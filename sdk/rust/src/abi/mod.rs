@@ -4,7 +4,7 @@
 //!
 //! | Rust | Solidity |
 //! |---|---|
-//! | [`U256`](crate::U256), `u16`, `u32`, `u64`, `u128` | `uint256` (`uintN` when decoding checks the range) |
+//! | [`U256`], `u16`, `u32`, `u64`, `u128` | `uint256` (`uintN` when decoding checks the range) |
 //! | [`Address`](crate::Address) | `address` |
 //! | `bool` | `bool` |
 //! | [`Word`](crate::Word) (`[u8; 32]`) | `bytes32` |
