@@ -1,5 +1,6 @@
 //! The machine: registers, pc, memory regions, the quasi-UART, and the run loop.
 
+mod alu;
 mod exec;
 mod exit;
 mod histogram;
