@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::elf_writer::{self, Segment, PF_R, PF_W, PF_X};
+use common::elf_writer::{self, Section, Segment, PF_R, PF_W, PF_X};
 use common::{bytes, Rng};
 use rv_machine::elf::{parse, LoadOptions};
 use rv_machine::isa::{encode::*, Reg};
@@ -50,6 +50,21 @@ fn loads_and_runs() {
     assert_eq!(elf.segments[1].perm, Perm::RW);
     let mut m = Machine::from_elf(Config::default(), &file).unwrap();
     assert_eq!(m.pc(), TEXT);
+    let stack = LoadOptions::default();
+    let layout: Vec<String> = m
+        .regions()
+        .iter()
+        .map(|(base, size, perm)| format!("{base:#x}+{size:#x} {perm}"))
+        .collect();
+    let stack_base = stack.stack_top - stack.stack_size;
+    assert_eq!(
+        layout,
+        [
+            "0x10000+0x18 r-x",
+            "0x20000+0x40 rw-",
+            &format!("{stack_base:#x}+0x100000 rw-")
+        ]
+    );
     let top = LoadOptions::default().stack_top;
     assert_eq!(m.reg(Reg::SP), top - 64);
     assert_eq!(m.run(100), Exit::Ecall);
@@ -110,6 +125,83 @@ fn custom_stack_and_overlap() {
         ),
         "{err}"
     );
+}
+
+#[test]
+fn rwx_segment_is_split_by_sections() {
+    // One RWX segment: 0x40 bytes of header-like data, code, then read-only data and bss.
+    let code = bytes(&[
+        lui(Reg::A1, ((TEXT + 0x1000) >> 12) as i32).unwrap(),
+        sd(Reg::A1, Reg::A1, 0).unwrap(), // bss is writable
+        ld(Reg::A0, Reg::A1, 0).unwrap(),
+        ecall(),
+    ]);
+    let mut data = vec![0u8; 0x40];
+    data.extend_from_slice(&code);
+    data.extend_from_slice(&[7; 8]);
+    let seg = |data: Vec<u8>| Segment {
+        vaddr: TEXT,
+        flags: PF_R | PF_W | PF_X,
+        data,
+        memsz: 0x1100,
+    };
+    let text = Section {
+        addr: TEXT + 0x40,
+        size: code.len() as u64,
+        flags: 2 | 4,
+    };
+    let rodata = Section {
+        addr: TEXT + 0x50,
+        size: 8,
+        flags: 2,
+    };
+    let bss = Section {
+        addr: TEXT + 0x1000,
+        size: 0x100,
+        flags: 2 | 1,
+    };
+    let file =
+        elf_writer::write_with_sections(TEXT + 0x40, &[seg(data.clone())], &[text, rodata, bss]);
+    let mut m = Machine::from_elf(Config::default(), &file).unwrap();
+    let layout: Vec<(u64, u64, Perm)> = m.regions().into_iter().take(3).collect();
+    assert_eq!(
+        layout,
+        [
+            (TEXT, 0x40, Perm::RW),
+            (TEXT + 0x40, 0x10, Perm::RX),
+            (TEXT + 0x50, 0x10b0, Perm::RW)
+        ]
+    );
+    assert_eq!(m.run(100), Exit::Ecall);
+    assert_eq!(m.reg(Reg::A0), TEXT + 0x1000);
+    assert_eq!(m.read_u64(TEXT + 0x50).unwrap(), 0x0707_0707_0707_0707);
+    // Without section headers, or with a writable section inside the code, it is rejected.
+    let text = || Section {
+        addr: TEXT + 0x40,
+        size: 0x10,
+        flags: 2 | 4,
+    };
+    for sections in [
+        vec![],
+        vec![
+            text(),
+            Section {
+                addr: TEXT + 0x48,
+                size: 4,
+                flags: 3,
+            },
+        ],
+    ] {
+        let file = elf_writer::write_with_sections(TEXT + 0x40, &[seg(data.clone())], &sections);
+        let err = parse(&file).unwrap_err();
+        assert_eq!(
+            err,
+            Error::Elf {
+                offset: 64 + 4,
+                problem: ElfProblem::WritableAndExecutable
+            }
+        );
+    }
 }
 
 fn expect(file: &[u8], offset: u64, problem: ElfProblem) {

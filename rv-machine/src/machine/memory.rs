@@ -41,6 +41,16 @@ impl Perm {
     }
 }
 
+impl core::fmt::Display for Perm {
+    /// `r-x` style.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for (p, c) in [(Perm::R, "r"), (Perm::W, "w"), (Perm::X, "x")] {
+            f.write_str(if self.contains(p) { c } else { "-" })?;
+        }
+        Ok(())
+    }
+}
+
 impl core::ops::BitOr for Perm {
     type Output = Perm;
     fn bitor(self, rhs: Perm) -> Perm {
@@ -148,6 +158,17 @@ impl Memory {
     /// The regions, writable ones first.
     pub(crate) fn regions(&self) -> &[Region] {
         &self.regions
+    }
+
+    /// `(base, size, perm)` of every region, by address.
+    pub(crate) fn layout(&self) -> alloc::vec::Vec<(u64, u64, Perm)> {
+        let mut v: Vec<_> = self
+            .regions
+            .iter()
+            .map(|r| (r.base, r.len, r.perm))
+            .collect();
+        v.sort_unstable_by_key(|&(base, _, _)| base);
+        v
     }
 
     /// Reads `N` bytes at `addr` for a guest load, if they lie in one readable region.

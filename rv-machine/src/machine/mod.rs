@@ -94,6 +94,11 @@ impl Machine {
         Ok(())
     }
 
+    /// The mapped regions as `(base, size, perm)`, by address.
+    pub fn regions(&self) -> Vec<(u64, u64, Perm)> {
+        self.mem.layout()
+    }
+
     /// The program counter.
     pub fn pc(&self) -> u64 {
         self.pc

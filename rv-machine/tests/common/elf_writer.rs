@@ -26,9 +26,23 @@ fn put64(out: &mut Vec<u8>, v: u64) {
     out.extend_from_slice(&v.to_le_bytes());
 }
 
+/// A section header: address, size, `sh_flags` (`SHF_WRITE = 1`, `SHF_ALLOC = 2`,
+/// `SHF_EXECINSTR = 4`).
+pub struct Section {
+    pub addr: u64,
+    pub size: u64,
+    pub flags: u64,
+}
+
 /// An ET_EXEC, EM_RISCV executable. Each segment's file offset is congruent to its address
 /// modulo the page size, as Linux (and so qemu-user) requires.
 pub fn write(entry: u64, segments: &[Segment]) -> Vec<u8> {
+    write_with_sections(entry, segments, &[])
+}
+
+/// Like [`write`], with section headers (a null section first, no names) when `sections`
+/// is not empty.
+pub fn write_with_sections(entry: u64, segments: &[Segment], sections: &[Section]) -> Vec<u8> {
     let phnum = segments.len() as u64;
     let mut offsets = Vec::new();
     let mut at = 64 + 56 * phnum;
@@ -46,13 +60,19 @@ pub fn write(entry: u64, segments: &[Segment]) -> Vec<u8> {
     put32(&mut out, 1); // e_version
     put64(&mut out, entry);
     put64(&mut out, 64); // e_phoff
-    put64(&mut out, 0); // e_shoff
+    let shoff_at = out.len();
+    put64(&mut out, 0); // e_shoff, patched below
     put32(&mut out, 0); // e_flags: rv64im, lp64 (no RVC, soft float)
     put16(&mut out, 64); // e_ehsize
     put16(&mut out, 56); // e_phentsize
     put16(&mut out, phnum as u16);
     put16(&mut out, 64); // e_shentsize
-    put16(&mut out, 0); // e_shnum
+    let shnum = if sections.is_empty() {
+        0
+    } else {
+        sections.len() as u16 + 1
+    };
+    put16(&mut out, shnum);
     put16(&mut out, 0); // e_shstrndx
     for (s, &off) in segments.iter().zip(&offsets) {
         put32(&mut out, 1); // PT_LOAD
@@ -67,6 +87,24 @@ pub fn write(entry: u64, segments: &[Segment]) -> Vec<u8> {
     for (s, &off) in segments.iter().zip(&offsets) {
         out.resize(off as usize, 0);
         out.extend_from_slice(&s.data);
+    }
+    if !sections.is_empty() {
+        out.resize(out.len().next_multiple_of(8), 0);
+        let shoff = out.len() as u64;
+        out[shoff_at..shoff_at + 8].copy_from_slice(&shoff.to_le_bytes());
+        out.extend_from_slice(&[0; 64]);
+        for sec in sections {
+            put32(&mut out, 0); // sh_name
+            put32(&mut out, 1); // SHT_PROGBITS
+            put64(&mut out, sec.flags);
+            put64(&mut out, sec.addr);
+            put64(&mut out, 0); // sh_offset (unused by the loader)
+            put64(&mut out, sec.size);
+            put32(&mut out, 0);
+            put32(&mut out, 0);
+            put64(&mut out, 4);
+            put64(&mut out, 0);
+        }
     }
     out
 }
