@@ -1,0 +1,348 @@
+//! The main function: control-flow skeleton, blocks, gas and stack checks, jumps, and the
+//! per-opcode lowering dispatch.
+//!
+//! ```text
+//! block $trap                       ;; br $trap: exceptional halt
+//!   loop $dispatch                  ;; only with dynamic or backward jumps
+//!     block $seg_{K-1} … block $seg_0
+//!       block $entry  local.get $dest  br_table [entry, pc → $seg | $trap …]  end
+//!       <code from pc 0>
+//!     end <code of labelled JUMPDEST 0> … end <code of labelled JUMPDEST K-1>
+//!   end
+//! end unreachable
+//! ```
+//! A forward jump to a labelled JUMPDEST is `br $seg_k`; a backward or computed jump sets
+//! `$dest` to pc + 1 and branches to `$dispatch`, whose `br_table` is indexed by pc: its size
+//! is linear in the code size, whatever the number of jumps.
+
+use super::asm::{Asm, Label};
+use super::ctx::{Ctx, G_GAS};
+use super::layout::*;
+use super::stack::{konst, Limb, Pool, Value};
+use crate::analysis::{instructions, push_value, Analysis, Block, Instr, Target};
+use crate::opcodes::{info, op, OpInfo};
+use alloc::vec::Vec;
+use wasm_encoder::{Function, ValType};
+
+/// State of the main-function generator.
+pub struct Gen<'a> {
+    /// The EVM code.
+    pub code: &'a [u8],
+    /// Its analysis.
+    pub an: &'a Analysis,
+    /// Function indices.
+    pub ctx: &'a Ctx,
+    /// Output.
+    pub asm: Asm,
+    /// Locals holding stack values.
+    pub pool: Pool,
+    /// The virtual stack (see [`super::stack`]).
+    pub vs: Vec<Value>,
+    /// Slots of the in-memory stack lifted into `vs`.
+    pub lifted: u32,
+    /// Whether the code being emitted can be reached by falling through.
+    pub live: bool,
+    /// Static gas of the current block not yet consumed by the instructions emitted so far.
+    pub remaining: u64,
+}
+
+/// Generates the main function (export `call`).
+pub fn main_function(code: &[u8], an: &Analysis, ctx: &Ctx) -> Function {
+    let mut g = Gen {
+        code,
+        an,
+        ctx,
+        asm: Asm::new(an.labels.len()),
+        pool: Pool::default(),
+        vs: Vec::new(),
+        lifted: 0,
+        live: true,
+        remaining: 0,
+    };
+    g.prologue();
+    g.blocks();
+    g.epilogue();
+    let i64s = SCRATCH_I64 + 3 + g.pool.high_water();
+    let mut f = Function::new([(I32_LOCALS, ValType::I32), (i64s, ValType::I64)]);
+    f.raw(g.asm.buf);
+    f
+}
+
+impl Gen<'_> {
+    fn prologue(&mut self) {
+        self.asm.i().i32_const((STACK_TOP - STACK_BIAS) as i32).local_set(L_BP);
+        self.asm.block(Some(Label::Trap));
+        if self.an.needs_dispatch {
+            self.asm.loop_(Some(Label::Dispatch));
+        }
+        for k in (0..self.an.labels.len()).rev() {
+            self.asm.block(Some(Label::Seg(k as u32)));
+        }
+        if self.an.needs_dispatch {
+            self.asm.block(None);
+            let last = self.an.labels.last().map_or(0, |&pc| pc as usize + 1);
+            let mut table = Vec::with_capacity(last + 1);
+            table.push(0);
+            let trap = self.asm.depth_of(Label::Trap);
+            let mut k = 0;
+            for pc in 0..last as u32 {
+                if k < self.an.labels.len() && self.an.labels[k] == pc {
+                    table.push(self.asm.depth_of(Label::Seg(k as u32)));
+                    k += 1;
+                } else {
+                    table.push(trap);
+                }
+            }
+            self.asm.i().local_get(L_DEST).br_table(table, trap);
+            self.asm.end();
+        }
+    }
+
+    fn blocks(&mut self) {
+        let mut next_label = 0usize;
+        for b in &self.an.blocks {
+            if self.an.labels.get(next_label) == Some(&b.start) {
+                if self.live {
+                    self.flush(true);
+                }
+                self.asm.end();
+                self.reset();
+                self.live = true;
+                next_label += 1;
+            }
+            if self.live {
+                self.block(b);
+            }
+        }
+    }
+
+    fn epilogue(&mut self) {
+        if self.live {
+            self.stop();
+        }
+        if self.an.needs_dispatch {
+            self.asm.end();
+        }
+        self.asm.end();
+        self.asm.i().unreachable().end();
+    }
+
+    /// STOP, or falling off the end of the code.
+    pub fn stop(&mut self) {
+        let finish = self.ctx.host(host_abi::functions::HostFn::Finish);
+        self.asm.i().i32_const(MEM_BASE as i32).i32_const(0).call(finish).unreachable();
+        self.dead();
+    }
+
+    /// The code after this point is unreachable until the next label.
+    pub fn dead(&mut self) {
+        self.reset();
+        self.live = false;
+    }
+
+    /// Branches to the trap (exceptional halt).
+    pub fn trap(&mut self) {
+        self.asm.br(Label::Trap);
+        self.dead();
+    }
+
+    fn block(&mut self, b: &Block) {
+        if let Some((need, grow)) = b.check {
+            if !self.stack_check(need, grow) {
+                self.trap();
+                return;
+            }
+        }
+        if b.gas > 0 {
+            self.charge_static(b.gas);
+        }
+        self.remaining = b.gas;
+        for ins in instructions(self.code, b.start, b.end) {
+            if self.pool.live + 64 > POOL_MAX {
+                self.flush(true);
+            }
+            self.remaining -= info(ins.op).map_or(0, OpInfo::block_gas);
+            self.lower(&ins, b);
+            if !self.live {
+                return;
+            }
+        }
+    }
+
+    /// Stack check at a region's entry: `need` items below and `grow` above the current
+    /// height must be within 0..=1024. Returns false when it can never pass.
+    fn stack_check(&mut self, need: u16, grow: u16) -> bool {
+        let delta = self.delta();
+        let need = i64::from(need) - delta;
+        let grow = i64::from(grow) + delta;
+        let hi = i64::from(STACK_TOP - STACK_BIAS) - 32 * need.max(0);
+        let lo = 32 * grow.max(0);
+        if lo > hi {
+            return false;
+        }
+        let i = &mut self.asm;
+        match (need > 0, grow > 0) {
+            (true, true) => {
+                i.i().local_get(L_BP).i32_const(lo as i32).i32_sub().i32_const((hi - lo) as i32).i32_gt_u();
+            }
+            (true, false) => {
+                i.i().local_get(L_BP).i32_const(hi as i32).i32_gt_u();
+            }
+            (false, true) => {
+                i.i().local_get(L_BP).i32_const(lo as i32).i32_lt_u();
+            }
+            (false, false) => return true,
+        }
+        self.asm.br_if(Label::Trap);
+        true
+    }
+
+    /// Charges a constant amount of gas.
+    pub fn charge_static(&mut self, gas: u64) {
+        self.asm.i().global_get(G_GAS).i64_const(gas as i64).i64_sub().global_set(G_GAS);
+        self.asm.i().global_get(G_GAS).i64_const(0).i64_lt_s();
+        self.asm.br_if(Label::Trap);
+    }
+
+    /// Jumps to a JUMPDEST known at compile time (the virtual stack must be flushed).
+    fn goto(&mut self, target: u32, from: u32) {
+        let k = self.an.labels.binary_search(&target).unwrap_or(0) as u32;
+        if target > from {
+            self.asm.br(Label::Seg(k));
+        } else {
+            self.asm.i().i32_const(target as i32 + 1).local_set(L_DEST);
+            self.asm.br(Label::Dispatch);
+        }
+    }
+
+    /// Sets `$dest` from a computed jump destination (out of range: the trap entry).
+    fn set_dest(&mut self, v: Value) {
+        let v = self.stage(v, 0);
+        self.get(v[0]);
+        self.asm.i().i32_wrap_i64().i32_const(1).i32_add().i32_const(-1);
+        self.get(v[0]);
+        self.asm.i().i64_const(31).i64_shr_u();
+        for l in &v[1..] {
+            self.get(*l);
+            self.asm.i().i64_or();
+        }
+        self.asm.i().i64_eqz().select().local_set(L_DEST);
+    }
+
+    fn jump(&mut self, t: Target, pc: u32) {
+        let dest = self.pop();
+        match t {
+            Target::Static(to) => {
+                self.release(dest);
+                self.flush(true);
+                self.goto(to, pc);
+            }
+            Target::Invalid => {
+                self.release(dest);
+                return self.trap();
+            }
+            Target::Dynamic => {
+                self.set_dest(dest);
+                self.release(dest);
+                self.flush(true);
+                self.asm.br(Label::Dispatch);
+            }
+        }
+        self.dead();
+    }
+
+    fn jumpi(&mut self, t: Target, pc: u32) {
+        let dest = self.pop();
+        let cond = self.pop();
+        if let Some(c) = super::stack::as_const(&cond) {
+            if c == [0; 4] {
+                self.release(dest);
+                return;
+            }
+            self.push(dest);
+            return self.jump(t, pc);
+        }
+        self.truthy(cond);
+        self.release(cond);
+        match t {
+            Target::Invalid => self.asm.br_if(Label::Trap),
+            Target::Static(to) => {
+                self.asm.if_();
+                self.flush(false);
+                self.goto(to, pc);
+                self.asm.end();
+            }
+            Target::Dynamic => {
+                self.asm.if_();
+                self.set_dest(dest);
+                self.flush(false);
+                self.asm.br(Label::Dispatch);
+                self.asm.end();
+            }
+        }
+        self.release(dest);
+    }
+
+    /// Pushes `v != 0` as an i32.
+    pub fn truthy(&mut self, v: Value) {
+        let mut first = true;
+        for l in v {
+            if l == Limb::Const(0) {
+                continue;
+            }
+            self.get(l);
+            if !first {
+                self.asm.i().i64_or();
+            }
+            first = false;
+        }
+        if first {
+            self.asm.i().i32_const(0);
+        } else {
+            self.asm.i().i64_const(0).i64_ne();
+        }
+    }
+
+    fn lower(&mut self, ins: &Instr<'_>, b: &Block) {
+        let o = ins.op;
+        match o {
+            op::PUSH0..=op::PUSH32 => {
+                let v = push_value(ins.imm, OpInfo::immediate_len(o));
+                self.push(konst(v));
+            }
+            op::DUP1..=op::DUP16 => self.dup(usize::from(o - op::DUP1) + 1),
+            op::SWAP1..=op::SWAP16 => self.swap(usize::from(o - op::SWAP1) + 1),
+            op::POP => {
+                let v = self.pop();
+                self.release(v);
+            }
+            op::JUMPDEST => {}
+            op::PC => self.push(konst([u64::from(ins.pc), 0, 0, 0])),
+            op::GAS => {
+                self.asm.i().global_get(G_GAS).i64_const(self.remaining as i64).i64_add();
+                let v = self.take_results(1);
+                self.push(v);
+            }
+            op::JUMP | op::JUMPI => {
+                let t = match b.exit {
+                    crate::analysis::Exit::Jump(t) | crate::analysis::Exit::JumpI(t) => t,
+                    _ => Target::Dynamic,
+                };
+                if o == op::JUMP {
+                    self.jump(t, ins.pc);
+                } else {
+                    self.jumpi(t, ins.pc);
+                }
+            }
+            op::STOP => self.stop(),
+            op::INVALID => self.trap(),
+            _ if info(o).is_none() => self.trap(),
+            _ => {
+                if !self.arith(o) && !self.memory_op(o) && !self.env_op(o) {
+                    self.ctx.missing.set(Some(info(o).map_or("?", |i| i.name)));
+                    self.trap();
+                }
+            }
+        }
+    }
+}

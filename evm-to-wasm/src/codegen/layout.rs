@@ -1,0 +1,87 @@
+//! Layout of the linear memory and of the main function's locals.
+//!
+//! ```text
+//! 0x00000 ┬ scratch for host-call arguments and helper buffers (below 0x1000)
+//! 0x08000 ┼ EVM stack: 1024 slots of 32 bytes, growing down from 0x10000;
+//!         │ each slot holds four little-endian i64 limbs, least significant first
+//! 0x10000 ┼ EVM memory (byte `a` of EVM memory is at MEM_BASE + a), grown on expansion
+//! ```
+
+/// Host-call word argument 0 (32 bytes, big-endian).
+pub const ARG0: u32 = 0;
+/// Host-call word argument 1.
+pub const ARG1: u32 = 32;
+/// 32-byte host output.
+pub const OUT: u32 = 64;
+/// 20-byte host output at `ADDR_OUT + 12`; the 12 bytes before it are never written, so the
+/// 32 bytes at `ADDR_OUT` read as the address as a big-endian word.
+pub const ADDR_OUT: u32 = 96;
+/// LOG topics, 4 × 32 bytes.
+pub const TOPICS: u32 = 128;
+/// Shift buffer: 64 zero bytes, then the value at `SHIFT_X`, then 64 zero bytes. The padding
+/// is never written.
+pub const SHIFT_X: u32 = 256 + 64;
+/// Buffer for SAR: the value, then 64 bytes of sign fill written on each use.
+pub const SAR_X: u32 = 512;
+/// Buffer for SIGNEXTEND and EXP (a value, 32 bytes).
+pub const TMP_WORD: u32 = 640;
+/// Division: dividend digits (32-bit, little-endian), up to 16 + 1.
+pub const DIV_U: u32 = 704;
+/// Division: divisor digits, up to 8.
+pub const DIV_V: u32 = 784;
+/// Division: quotient digits, up to 16.
+pub const DIV_Q: u32 = 832;
+/// Division: remainder digits, up to 8.
+pub const DIV_R: u32 = 896;
+/// Multiplication (MULMOD) operands, 8 digits each.
+pub const MUL_A: u32 = 928;
+/// See [`MUL_A`].
+pub const MUL_B: u32 = 960;
+
+/// Lowest address of the EVM stack.
+pub const STACK_LOW: u32 = 0x8000;
+/// One past the highest address of the EVM stack (the empty stack's top).
+pub const STACK_TOP: u32 = 0x1_0000;
+/// Maximum EVM stack height.
+pub const STACK_LIMIT: u32 = 1024;
+/// The `bp` local is the address of the stack top minus this bias, so that slots up to 1024
+/// above and 1023 below the top are reached with a non-negative constant offset.
+pub const STACK_BIAS: u32 = 32 * STACK_LIMIT;
+
+/// Where EVM memory starts.
+pub const MEM_BASE: u32 = 0x1_0000;
+/// Declared maximum of the linear memory, in 64 KiB pages.
+pub const MAX_PAGES: u32 = host_abi::limits::MAX_MEMORY_PAGES;
+/// Largest EVM memory, in bytes; an expansion beyond it halts (it costs more than 2·10⁹ gas).
+pub const MAX_EVM_MEMORY: u64 = (MAX_PAGES as u64 - 1) * 0x1_0000;
+
+/// Offset of a stack slot `depth` below the top (negative: above it) relative to `bp`.
+pub const fn slot_offset(depth: i32, limb: u8) -> u64 {
+    (STACK_BIAS as i64 + 32 * depth as i64 + 8 * limb as i64) as u64
+}
+
+// ------------------------------------------------------------------ main function locals
+/// i32: stack pointer minus [`STACK_BIAS`].
+pub const L_BP: u32 = 0;
+/// i32: dispatch index (0: entry, pc + 1: the JUMPDEST at pc).
+pub const L_DEST: u32 = 1;
+/// i32 scratch (memory ranges: pointer and length of two ranges).
+pub const L_P: [u32; 4] = [2, 3, 4, 5];
+/// i32 scratch.
+pub const L_T32: u32 = 6;
+/// Number of i32 locals.
+pub const I32_LOCALS: u32 = 7;
+/// i64 scratch for staging operands (three operands of four limbs, then four more).
+pub const L_S: u32 = 7;
+/// Number of i64 scratch locals.
+pub const SCRATCH_I64: u32 = 16;
+/// i64 scratch: carries.
+pub const L_C: u32 = L_S + SCRATCH_I64;
+/// i64 scratch: temporary.
+pub const L_T: u32 = L_C + 1;
+/// i64 scratch: temporary.
+pub const L_T2: u32 = L_C + 2;
+/// First local of the pool that holds stack values.
+pub const L_POOL: u32 = L_C + 3;
+/// Size limit of the pool (the function stays below host-abi's `MAX_LOCALS`).
+pub const POOL_MAX: u32 = host_abi::limits::MAX_LOCALS - L_POOL - 64;
