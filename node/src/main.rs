@@ -1,1 +1,50 @@
-fn main() {}
+//! `zkos`: the command-line entry point. Each subcommand lives in its own module; this file
+//! only parses the command line and dispatches.
+
+mod error;
+mod input;
+mod json;
+mod output;
+mod run;
+mod statediff;
+mod statetest;
+mod t8n;
+mod transition;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// zkos: a provable world computer's execution environment.
+#[derive(Parser, Debug)]
+#[command(name = "zkos", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// State transition tool: applies a block to a pre-state (geth's `evm t8n` interface).
+    T8n(t8n::Args),
+    /// Runs a block from one JSON file and prints receipts, logs and the state diff.
+    Run(run::Args),
+    /// Runs Ethereum GeneralStateTests (files or folders) and checks post-state roots.
+    Statetest(statetest::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::T8n(args) => t8n::main(args),
+        Command::Run(args) => run::main(args),
+        Command::Statetest(args) => statetest::main(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("zkos: {e}");
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+        }
+    }
+}

@@ -1,0 +1,446 @@
+//! The inputs of a state transition, read from the JSON of the t8n tools: the pre-state
+//! (`alloc`), the block environment (`env`) and the transactions (`txs`).
+
+use std::collections::BTreeMap;
+
+use alloy_eips::eip4895::Withdrawal;
+use host_abi::envelope::{self, Envelope};
+use serde_json::{Map, Value};
+use wasm_runtime::env::{AccessListItem, BlockEnv, TxEnv};
+use wasm_runtime::platform::{AccountInfo, MemoryDb};
+use wasm_runtime::primitives::{Bytes, B256, U256};
+use wasm_runtime::tx::{self, UnsignedTx};
+
+use crate::error::{Error, Result};
+use crate::json::{join, optional, parse_hex, Reader};
+
+/// The block environment and what surrounds the transactions.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    /// What the system layer sees (its `chain_id` comes from `--state.chainid`).
+    pub block: BlockEnv,
+    /// EIP-4895 withdrawals, credited after the transactions.
+    pub withdrawals: Vec<Withdrawal>,
+    /// EIP-4788: the parent beacon block root, stored by the beacon-roots contract.
+    pub parent_beacon_block_root: Option<B256>,
+}
+
+/// One transaction of the input list.
+#[derive(Clone, Debug)]
+pub struct TxInput {
+    /// The transaction to execute, or why it cannot be (it is then rejected).
+    pub tx: std::result::Result<TxEnv, String>,
+    /// Its EIP-2718 encoding, when it is a signed transaction (for `txRoot` and the body).
+    pub encoded: Option<Bytes>,
+}
+
+/// Reads an alloc: `{address: {balance, nonce, code, storage}}`.
+///
+/// `code` is EVM bytecode, or an envelope (`0xEF5A…`): either its deploy form (header,
+/// constants, code section; stored as the account's code and constants) or the stored form
+/// that an account keeps (header and code section).
+pub fn alloc(r: Reader, v: &Value, path: &str) -> Result<MemoryDb> {
+    let mut db = MemoryDb::default();
+    for (key, account) in r.object(path, v)? {
+        let at = join(path, key);
+        let address = crate::json::parse_address(key).map_err(|m| r.error(&at, m))?;
+        let account = r.object(&at, account)?;
+        let mut info = AccountInfo::default();
+        if let Some(balance) = optional(account, "balance") {
+            info.balance = r.u256(&join(&at, "balance"), balance)?;
+        }
+        if let Some(nonce) = optional(account, "nonce") {
+            info.nonce = r.u64(&join(&at, "nonce"), nonce)?;
+        }
+        if let Some(code) = optional(account, "code") {
+            let field = join(&at, "code");
+            let (code, constants) =
+                account_code(r.bytes(&field, code)?).map_err(|m| r.error(&field, m))?;
+            info.set_code(code);
+            info.constants = constants;
+        }
+        let mut storage = BTreeMap::new();
+        if let Some(slots) = optional(account, "storage") {
+            let field = join(&at, "storage");
+            for (slot, value) in r.object(&field, slots)? {
+                let slot_field = join(&field, slot);
+                let key = crate::json::parse_quantity(slot).map_err(|m| r.error(&slot_field, m))?;
+                storage.insert(key, r.u256(&slot_field, value)?);
+            }
+        }
+        db.insert(address, info, storage);
+    }
+    Ok(db)
+}
+
+/// Splits alloc code into the code an account stores and its constants area.
+pub fn account_code(code: Bytes) -> std::result::Result<(Bytes, Bytes), String> {
+    if !envelope::is_envelope(&code) {
+        return Ok((code, Bytes::new()));
+    }
+    match Envelope::parse(&code) {
+        Ok((parsed, [])) => {
+            let mut stored = parsed.header().to_vec();
+            stored.extend_from_slice(parsed.code);
+            Ok((stored.into(), Bytes::copy_from_slice(parsed.constants)))
+        }
+        Ok((_, rest)) => Err(format!("{} bytes follow the envelope", rest.len())),
+        Err(_) if envelope::parse_stored_code(&code).is_some() => Ok((code, Bytes::new())),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Reads an env. Missing `currentRandom` falls back to `currentDifficulty`, then zero;
+/// a missing `currentBaseFee` is derived from `parentBaseFee`, `parentGasUsed` and
+/// `parentGasLimit` (EIP-1559), a missing `currentExcessBlobGas` from
+/// `parentExcessBlobGas` and `parentBlobGasUsed` (EIP-4844).
+pub fn env(r: Reader, v: &Value, path: &str) -> Result<Env> {
+    let obj = r.object(path, v)?;
+    let get = |key: &str| r.required(obj, path, key);
+    let field = |key: &str| join(path, key);
+    let mut block = BlockEnv {
+        coinbase: r.address(&field("currentCoinbase"), get("currentCoinbase")?)?,
+        gas_limit: r.u64(&field("currentGasLimit"), get("currentGasLimit")?)?,
+        number: r.u64(&field("currentNumber"), get("currentNumber")?)?,
+        timestamp: r.u64(&field("currentTimestamp"), get("currentTimestamp")?)?,
+        ..BlockEnv::default()
+    };
+    let random = optional(obj, "currentRandom")
+        .map(|v| (field("currentRandom"), v))
+        .or_else(|| optional(obj, "currentDifficulty").map(|v| (field("currentDifficulty"), v)));
+    if let Some((name, value)) = random {
+        block.prev_randao = B256::from(r.u256(&name, value)?);
+    }
+    block.base_fee = match optional(obj, "currentBaseFee") {
+        Some(fee) => r.u256(&field("currentBaseFee"), fee)?,
+        None => match (
+            optional(obj, "parentBaseFee"),
+            optional(obj, "parentGasUsed"),
+            optional(obj, "parentGasLimit"),
+        ) {
+            (Some(fee), Some(used), Some(limit)) => next_base_fee(
+                r.u256(&field("parentBaseFee"), fee)?,
+                r.u64(&field("parentGasUsed"), used)?,
+                r.u64(&field("parentGasLimit"), limit)?,
+            ),
+            (None, None, None) => U256::ZERO,
+            _ => return Err(r.error(
+                &field("currentBaseFee"),
+                "missing, and parentBaseFee, parentGasUsed and parentGasLimit are not all given",
+            )),
+        },
+    };
+    block.excess_blob_gas = match optional(obj, "currentExcessBlobGas") {
+        Some(excess) => r.u64(&field("currentExcessBlobGas"), excess)?,
+        None => {
+            let parent_excess = optional(obj, "parentExcessBlobGas")
+                .map(|v| r.u64(&field("parentExcessBlobGas"), v))
+                .transpose()?
+                .unwrap_or(0);
+            let parent_used = optional(obj, "parentBlobGasUsed")
+                .map(|v| r.u64(&field("parentBlobGasUsed"), v))
+                .transpose()?
+                .unwrap_or(0);
+            (parent_excess + parent_used).saturating_sub(TARGET_BLOB_GAS_PER_BLOCK)
+        }
+    };
+    if let Some(hashes) = optional(obj, "blockHashes") {
+        let at = field("blockHashes");
+        for (number, hash) in r.object(&at, hashes)? {
+            let name = join(&at, number);
+            let n = crate::json::parse_quantity(number).map_err(|m| r.error(&name, m))?;
+            let n = u64::try_from(n)
+                .map_err(|_| r.error(&name, "block number does not fit in 64 bits"))?;
+            block.block_hashes.push((n, r.b256(&name, hash)?));
+        }
+    }
+    let mut withdrawals = Vec::new();
+    if let Some(list) = optional(obj, "withdrawals") {
+        let at = field("withdrawals");
+        for (i, w) in r.array(&at, list)?.iter().enumerate() {
+            let wat = format!("{at}[{i}]");
+            let w = r.object(&wat, w)?;
+            let num = |key: &str| r.u64(&join(&wat, key), r.required(w, &wat, key)?);
+            withdrawals.push(Withdrawal {
+                index: num("index")?,
+                validator_index: num("validatorIndex")?,
+                address: r.address(&join(&wat, "address"), r.required(w, &wat, "address")?)?,
+                amount: num("amount")?,
+            });
+        }
+    }
+    let parent_beacon_block_root = optional(obj, "parentBeaconBlockRoot")
+        .map(|v| r.b256(&field("parentBeaconBlockRoot"), v))
+        .transpose()?;
+    Ok(Env {
+        block,
+        withdrawals,
+        parent_beacon_block_root,
+    })
+}
+
+/// EIP-4844 (Cancun): the blob gas a block targets.
+pub const TARGET_BLOB_GAS_PER_BLOCK: u64 = 393_216;
+/// EIP-4844: blob gas per blob.
+pub const GAS_PER_BLOB: u64 = 131_072;
+
+/// EIP-1559: the base fee of the block after a parent with the given figures.
+pub fn next_base_fee(parent_base_fee: U256, parent_gas_used: u64, parent_gas_limit: u64) -> U256 {
+    let target = parent_gas_limit / 2;
+    if target == 0 || parent_gas_used == target {
+        return parent_base_fee;
+    }
+    let denominator = U256::from(8u64) * U256::from(target);
+    if parent_gas_used > target {
+        let delta = parent_base_fee * U256::from(parent_gas_used - target) / denominator;
+        parent_base_fee + delta.max(U256::from(1))
+    } else {
+        let delta = parent_base_fee * U256::from(target - parent_gas_used) / denominator;
+        parent_base_fee.saturating_sub(delta)
+    }
+}
+
+/// How transactions without a signature may be given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unsigned {
+    /// Only signed, or with `secretKey` (the t8n tools).
+    Refuse,
+    /// Also with an explicit `sender` and no signature (benchmark inputs).
+    AllowSender,
+}
+
+/// Reads the transactions: a JSON array of transaction objects, or a JSON string holding
+/// the hex of an RLP list of signed transactions (as the t8n tools accept).
+pub fn txs(
+    r: Reader,
+    v: &Value,
+    path: &str,
+    chain_id: u64,
+    unsigned: Unsigned,
+) -> Result<Vec<TxInput>> {
+    match v {
+        Value::Null => Ok(Vec::new()),
+        Value::String(s) => rlp_txs(r.file, s, chain_id),
+        Value::Array(list) => list
+            .iter()
+            .enumerate()
+            .map(|(i, tx)| json_tx(r, tx, &format!("{path}[{i}]"), chain_id, unsigned))
+            .collect(),
+        other => Err(r.error(
+            path,
+            format!(
+                "expected an array or an RLP hex string, found {}",
+                crate::json::kind(other)
+            ),
+        )),
+    }
+}
+
+/// An RLP list of EIP-2718 transactions (typed ones as byte strings, legacy ones as lists).
+pub fn rlp_txs(file: &str, hex: &str, chain_id: u64) -> Result<Vec<TxInput>> {
+    let rlp_error = |message: String| Error::Rlp {
+        file: file.into(),
+        message,
+    };
+    let bytes = parse_hex(hex).map_err(rlp_error)?;
+    let mut buf = bytes.as_slice();
+    let outer = alloy_rlp::Header::decode(&mut buf)
+        .map_err(|e| rlp_error(format!("the transaction list: {e}")))?;
+    if !outer.list {
+        return Err(rlp_error("expected a list of transactions".into()));
+    }
+    if outer.payload_length != buf.len() {
+        return Err(rlp_error(format!(
+            "the list holds {} bytes but {} follow its header",
+            outer.payload_length,
+            buf.len()
+        )));
+    }
+    let mut out = Vec::new();
+    while !buf.is_empty() {
+        let index = out.len();
+        let start = buf;
+        let header = alloy_rlp::Header::decode(&mut buf)
+            .map_err(|e| rlp_error(format!("transaction {index}: {e}")))?;
+        if header.payload_length > buf.len() {
+            return Err(rlp_error(format!("transaction {index} is truncated")));
+        }
+        let raw = if header.list {
+            &start[..start.len() - buf.len() + header.payload_length]
+        } else {
+            &buf[..header.payload_length]
+        };
+        buf = &buf[header.payload_length..];
+        out.push(TxInput {
+            tx: tx::decode(raw, chain_id).map_err(|e| e.to_string()),
+            encoded: Some(Bytes::copy_from_slice(raw)),
+        });
+    }
+    Ok(out)
+}
+
+/// One transaction object: signed (`v`, `r`, `s`), to be signed (`secretKey`), or, where
+/// allowed, with an explicit `sender`.
+fn json_tx(r: Reader, v: &Value, at: &str, chain_id: u64, unsigned: Unsigned) -> Result<TxInput> {
+    let obj = r.object(at, v)?;
+    let field = |key: &str| join(at, key);
+    let get = |key: &str| r.required(obj, at, key);
+    // The first of several names (`gas` or `gasLimit`, `input` or `data`).
+    let either = |a: &str, b: &str| -> Result<(String, &Value)> {
+        optional(obj, a)
+            .map(|v| (field(a), v))
+            .or_else(|| optional(obj, b).map(|v| (field(b), v)))
+            .ok_or_else(|| r.error(&field(a), "missing"))
+    };
+    let tx_type = match optional(obj, "type") {
+        Some(t) => {
+            let t = r.u64(&field("type"), t)?;
+            u8::try_from(t)
+                .map_err(|_| r.error(&field("type"), format!("unknown transaction type {t}")))?
+        }
+        None if obj.contains_key("authorizationList") => 4,
+        None if obj.contains_key("maxFeePerBlobGas") => 3,
+        None if obj.contains_key("maxFeePerGas") => 2,
+        None if obj.contains_key("accessList") => 1,
+        None => 0,
+    };
+    if tx_type > 4 {
+        return Err(r.error(
+            &field("type"),
+            format!("unknown transaction type {tx_type}"),
+        ));
+    }
+    let (gas_name, gas) = either("gas", "gasLimit")?;
+    let (data_name, data) = either("input", "data")?;
+    let mut fields = UnsignedTx {
+        tx_type,
+        chain_id: optional(obj, "chainId")
+            .map(|c| r.u64(&field("chainId"), c))
+            .transpose()?,
+        nonce: r.u64(&field("nonce"), get("nonce")?)?,
+        gas_limit: r.u64(&gas_name, gas)?,
+        to: match optional(obj, "to") {
+            None => None,
+            Some(Value::String(s)) if s.is_empty() || s == "0x" => None,
+            Some(to) => Some(r.address(&field("to"), to)?),
+        },
+        value: r.u256(&field("value"), get("value")?)?,
+        data: r.bytes(&data_name, data)?,
+        ..UnsignedTx::default()
+    };
+    if tx_type <= 1 {
+        fields.max_fee_per_gas = r.u128(&field("gasPrice"), get("gasPrice")?)?;
+        fields.max_priority_fee_per_gas = fields.max_fee_per_gas;
+    } else {
+        fields.max_fee_per_gas = r.u128(&field("maxFeePerGas"), get("maxFeePerGas")?)?;
+        fields.max_priority_fee_per_gas =
+            r.u128(&field("maxPriorityFeePerGas"), get("maxPriorityFeePerGas")?)?;
+    }
+    if let Some(list) = optional(obj, "accessList") {
+        fields.access_list = access_list(r, list, &field("accessList"))?;
+    }
+    if tx_type == 3 {
+        fields.max_fee_per_blob_gas =
+            r.u128(&field("maxFeePerBlobGas"), get("maxFeePerBlobGas")?)?;
+        let at = field("blobVersionedHashes");
+        for (i, h) in r
+            .array(&at, get("blobVersionedHashes")?)?
+            .iter()
+            .enumerate()
+        {
+            fields.blob_hashes.push(r.b256(&format!("{at}[{i}]"), h)?);
+        }
+    }
+    if tx_type == 4 {
+        // Decoded far enough to be rejected with a reason, as the reference tools do.
+        return Ok(TxInput {
+            tx: Err(tx::TxError::UnsupportedType(4).to_string()),
+            encoded: None,
+        });
+    }
+
+    let signature = ["v", "r", "s"]
+        .iter()
+        .map(|k| {
+            let name = if *k == "v" && optional(obj, "v").is_none() {
+                "yParity"
+            } else {
+                k
+            };
+            optional(obj, name)
+                .map(|x| r.u256(&field(name), x))
+                .transpose()
+                .map(Option::unwrap_or_default)
+        })
+        .collect::<Result<Vec<U256>>>()?;
+    let signed = signature.iter().any(|x| !x.is_zero());
+    let protected = match optional(obj, "protected") {
+        None => true,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(r.error(
+                &field("protected"),
+                format!("expected a boolean, found {}", crate::json::kind(other)),
+            ))
+        }
+    };
+
+    if tx_type != 0 && fields.chain_id.is_none() {
+        fields.chain_id = Some(chain_id);
+    }
+    let envelope = if signed {
+        fields.with_signature(signature[0], signature[1], signature[2])
+    } else if let Some(key) = optional(obj, "secretKey") {
+        let secret = r.b256(&field("secretKey"), key)?;
+        if tx_type == 0 && !protected {
+            fields.chain_id = None;
+        } else if fields.chain_id.is_none() {
+            fields.chain_id = Some(chain_id);
+        }
+        fields.sign(&secret)
+    } else if let (Some(sender), Unsigned::AllowSender) = (optional(obj, "sender"), unsigned) {
+        let sender = r.address(&field("sender"), sender)?;
+        return Ok(TxInput {
+            tx: fields.with_sender(sender).map_err(|e| e.to_string()),
+            encoded: None,
+        });
+    } else {
+        let what = if unsigned == Unsigned::AllowSender {
+            "v, r, s, secretKey or sender"
+        } else {
+            "v, r, s or secretKey"
+        };
+        return Err(r.error(at, format!("unsigned transaction: give {what}")));
+    };
+    Ok(match envelope {
+        Ok(envelope) => TxInput {
+            tx: tx::recover(&envelope, chain_id).map_err(|e| e.to_string()),
+            encoded: Some(tx::encode(&envelope).into()),
+        },
+        Err(e) => TxInput {
+            tx: Err(e.to_string()),
+            encoded: None,
+        },
+    })
+}
+
+fn access_list(r: Reader, v: &Value, at: &str) -> Result<Vec<AccessListItem>> {
+    let mut out = Vec::new();
+    for (i, item) in r.array(at, v)?.iter().enumerate() {
+        let iat = format!("{at}[{i}]");
+        let obj: &Map<String, Value> = r.object(&iat, item)?;
+        let address = r.address(&join(&iat, "address"), r.required(obj, &iat, "address")?)?;
+        let kat = join(&iat, "storageKeys");
+        let mut storage_keys = Vec::new();
+        if let Some(keys) = optional(obj, "storageKeys") {
+            for (j, key) in r.array(&kat, keys)?.iter().enumerate() {
+                storage_keys.push(r.b256(&format!("{kat}[{j}]"), key)?);
+            }
+        }
+        out.push(AccessListItem {
+            address,
+            storage_keys,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,279 @@
+//! Reading GeneralStateTests JSON: the pre-state, the environment, the transaction matrix and
+//! the expected post-states of one fork.
+
+use std::collections::BTreeMap;
+
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
+use serde_json::Value;
+use wasm_runtime::env::{AccessListItem, BlockEnv, TxEnv};
+use wasm_runtime::platform::{AccountInfo, MemoryDb};
+
+/// One expected result: indexes into the transaction matrix and the post-state.
+#[derive(Clone, Debug)]
+pub struct PostCase {
+    pub data: usize,
+    pub gas: usize,
+    pub value: usize,
+    pub hash: B256,
+    pub logs: B256,
+    pub expect_exception: Option<String>,
+}
+
+/// One test of a file.
+#[derive(Clone, Debug)]
+pub struct StateTest {
+    pub name: String,
+    pub pre: MemoryDb,
+    pub block: BlockEnv,
+    pub tx: Value,
+    pub posts: Vec<PostCase>,
+}
+
+type R<T> = Result<T, String>;
+
+fn field<'a>(v: &'a Value, name: &str) -> R<&'a Value> {
+    v.get(name).ok_or_else(|| format!("missing field `{name}`"))
+}
+
+fn str_of<'a>(v: &'a Value, what: &str) -> R<&'a str> {
+    v.as_str()
+        .ok_or_else(|| format!("`{what}` is not a string"))
+}
+
+fn strip(s: &str) -> &str {
+    s.strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s)
+}
+
+pub fn u256(v: &Value, what: &str) -> R<U256> {
+    let s = str_of(v, what)?;
+    let h = strip(s);
+    if h.is_empty() {
+        return Ok(U256::ZERO);
+    }
+    U256::from_str_radix(h, 16).map_err(|e| format!("`{what}`: bad quantity {s}: {e}"))
+}
+
+pub fn u64_of(v: &Value, what: &str) -> R<u64> {
+    let x = u256(v, what)?;
+    u64::try_from(x).map_err(|_| format!("`{what}` does not fit 64 bits"))
+}
+
+pub fn bytes(v: &Value, what: &str) -> R<Bytes> {
+    let s = str_of(v, what)?;
+    hex::decode(strip(s))
+        .map(Bytes::from)
+        .map_err(|e| format!("`{what}`: bad hex: {e}"))
+}
+
+pub fn b256(v: &Value, what: &str) -> R<B256> {
+    let b = bytes(v, what)?;
+    if b.len() > 32 {
+        return Err(format!("`{what}` longer than 32 bytes"));
+    }
+    let mut out = [0u8; 32];
+    out[32 - b.len()..].copy_from_slice(&b);
+    Ok(B256::from(out))
+}
+
+pub fn address(v: &Value, what: &str) -> R<Address> {
+    let b = bytes(v, what)?;
+    if b.len() != 20 {
+        return Err(format!("`{what}` is not a 20-byte address"));
+    }
+    Ok(Address::from_slice(&b))
+}
+
+fn pre_state(pre: &Value) -> R<MemoryDb> {
+    let mut db = MemoryDb::default();
+    let accounts = pre.as_object().ok_or("`pre` is not an object")?;
+    for (addr, acc) in accounts {
+        let address = address(&Value::String(addr.clone()), "pre address")?;
+        let mut info = AccountInfo::with_balance(
+            u256(field(acc, "balance")?, "balance")?,
+            u64_of(field(acc, "nonce")?, "nonce")?,
+        );
+        info.set_code(bytes(field(acc, "code")?, "code")?);
+        let mut storage = BTreeMap::new();
+        if let Some(slots) = acc.get("storage").and_then(Value::as_object) {
+            for (k, v) in slots {
+                storage.insert(
+                    u256(&Value::String(k.clone()), "storage key")?,
+                    u256(v, "storage value")?,
+                );
+            }
+        }
+        db.insert(address, info, storage);
+    }
+    Ok(db)
+}
+
+/// The block hash state tests use for block `n`: keccak256 of its decimal string.
+pub fn test_block_hash(n: u64) -> B256 {
+    keccak256(n.to_string().as_bytes())
+}
+
+fn block_env(env: &Value) -> R<BlockEnv> {
+    let opt_u64 = |name: &str| env.get(name).map(|v| u64_of(v, name)).transpose();
+    let number = u64_of(field(env, "currentNumber")?, "currentNumber")?;
+    let prev_randao = match env.get("currentRandom") {
+        Some(v) => b256(v, "currentRandom")?,
+        None => b256(field(env, "currentDifficulty")?, "currentDifficulty")?,
+    };
+    Ok(BlockEnv {
+        number,
+        timestamp: u64_of(field(env, "currentTimestamp")?, "currentTimestamp")?,
+        coinbase: address(field(env, "currentCoinbase")?, "currentCoinbase")?,
+        gas_limit: u64_of(field(env, "currentGasLimit")?, "currentGasLimit")?,
+        base_fee: env
+            .get("currentBaseFee")
+            .map(|v| u256(v, "currentBaseFee"))
+            .transpose()?
+            .unwrap_or(U256::from(10u64)),
+        prev_randao,
+        chain_id: 1,
+        excess_blob_gas: opt_u64("currentExcessBlobGas")?.unwrap_or(0),
+        block_hashes: (number.saturating_sub(256)..number)
+            .map(|n| (n, test_block_hash(n)))
+            .collect(),
+    })
+}
+
+/// Reads every test of a file with its `fork` post-states.
+pub fn read_file(text: &str, fork: &str) -> R<Vec<StateTest>> {
+    let root: Value = serde_json::from_str(text).map_err(|e| format!("bad JSON: {e}"))?;
+    let tests = root.as_object().ok_or("top level is not an object")?;
+    let mut out = Vec::new();
+    for (name, t) in tests {
+        let Some(posts) = t
+            .get("post")
+            .and_then(|p| p.get(fork))
+            .and_then(Value::as_array)
+        else {
+            continue;
+        };
+        let posts = posts
+            .iter()
+            .map(|p| {
+                let idx = field(p, "indexes")?;
+                let index = |n: &str| {
+                    field(idx, n)?
+                        .as_u64()
+                        .map(|x| x as usize)
+                        .ok_or_else(|| format!("bad index {n}"))
+                };
+                Ok(PostCase {
+                    data: index("data")?,
+                    gas: index("gas")?,
+                    value: index("value")?,
+                    hash: b256(field(p, "hash")?, "hash")?,
+                    logs: b256(field(p, "logs")?, "logs")?,
+                    expect_exception: p
+                        .get("expectException")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                })
+            })
+            .collect::<R<Vec<_>>>()
+            .map_err(|e| format!("{name}: {e}"))?;
+        out.push(StateTest {
+            name: name.clone(),
+            pre: pre_state(field(t, "pre")?).map_err(|e| format!("{name}: {e}"))?,
+            block: block_env(field(t, "env")?).map_err(|e| format!("{name}: {e}"))?,
+            tx: field(t, "transaction")?.clone(),
+            posts,
+        });
+    }
+    Ok(out)
+}
+
+/// The transaction of one post case.
+pub fn tx_env(tx: &Value, case: &PostCase) -> R<TxEnv> {
+    let pick = |name: &str, i: usize| -> R<&Value> {
+        field(tx, name)?
+            .as_array()
+            .and_then(|a| a.get(i))
+            .ok_or_else(|| format!("`{name}[{i}]` missing"))
+    };
+    let caller = match tx.get("sender") {
+        Some(s) => address(s, "sender")?,
+        None => {
+            let key = b256(field(tx, "secretKey")?, "secretKey")?;
+            wasm_runtime::tx::secret_key_address(&key).map_err(|e| format!("secretKey: {e}"))?
+        }
+    };
+    let to = match tx.get("to").and_then(Value::as_str) {
+        None | Some("") => None,
+        Some(s) => Some(address(&Value::String(s.into()), "to")?),
+    };
+    let access_list = match tx
+        .get("accessLists")
+        .and_then(Value::as_array)
+        .and_then(|a| a.get(case.data))
+    {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                Ok(AccessListItem {
+                    address: address(field(item, "address")?, "accessList address")?,
+                    storage_keys: field(item, "storageKeys")?
+                        .as_array()
+                        .ok_or("storageKeys is not an array")?
+                        .iter()
+                        .map(|k| b256(k, "storage key"))
+                        .collect::<R<Vec<_>>>()?,
+                })
+            })
+            .collect::<R<Vec<_>>>()?,
+        _ => Vec::new(),
+    };
+    let has_access_list = matches!(
+        tx.get("accessLists")
+            .and_then(Value::as_array)
+            .and_then(|a| a.get(case.data)),
+        Some(Value::Array(_))
+    );
+    let blob_hashes = match tx.get("blobVersionedHashes").and_then(Value::as_array) {
+        Some(hs) => hs
+            .iter()
+            .map(|h| b256(h, "blob hash"))
+            .collect::<R<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    let (tx_type, max_fee, priority) = if let Some(max_fee) = tx.get("maxFeePerGas") {
+        let ty = if tx.get("blobVersionedHashes").is_some() {
+            3
+        } else {
+            2
+        };
+        (
+            ty,
+            u256(max_fee, "maxFeePerGas")?,
+            u256(field(tx, "maxPriorityFeePerGas")?, "maxPriorityFeePerGas")?,
+        )
+    } else {
+        let price = u256(field(tx, "gasPrice")?, "gasPrice")?;
+        (if has_access_list { 1 } else { 0 }, price, price)
+    };
+    let gas_limit = u256(pick("gasLimit", case.gas)?, "gasLimit")?;
+    Ok(TxEnv {
+        tx_type,
+        caller,
+        nonce: u64_of(field(tx, "nonce")?, "nonce")?,
+        gas_limit: u64::try_from(gas_limit).unwrap_or(u64::MAX),
+        max_fee_per_gas: max_fee,
+        max_priority_fee_per_gas: priority,
+        to,
+        value: u256(pick("value", case.value)?, "value")?,
+        data: bytes(pick("data", case.data)?, "data")?,
+        access_list,
+        blob_hashes,
+        max_fee_per_blob_gas: tx
+            .get("maxFeePerBlobGas")
+            .map(|v| u256(v, "maxFeePerBlobGas"))
+            .transpose()?
+            .unwrap_or_default(),
+        hash: B256::ZERO,
+    })
+}

@@ -1,0 +1,287 @@
+//! `zkos statetest PATH...`: runs Ethereum GeneralStateTests through the full pipeline
+//! (transpile, validate, execute) and checks each post-state root and logs hash.
+//!
+//! Every post entry of the fork and every data/gas/value index is a case. Failures are
+//! printed with test name, index and reason; the last line is `N passed, M failed` (and
+//! the excluded cases, listed with reasons in an exclusions file, are counted apart).
+
+mod fixture;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use wasm_runtime::block::roots;
+use wasm_runtime::engine::EngineKind;
+
+use crate::error::Error as CliError;
+
+/// Arguments of `zkos statetest`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Test files or folders (searched recursively for .json files).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The fork whose post-states are checked.
+    #[arg(long, default_value = "Cancun")]
+    pub fork: String,
+    /// The engine: wasmi (reference) or rv (RV64IM machine).
+    #[arg(long, default_value = "wasmi")]
+    pub engine: String,
+    /// One JSON line per case instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// A file of exclusions: lines `test-name  reason` (`#` starts a comment).
+    #[arg(long)]
+    pub exclude: Option<PathBuf>,
+    /// Only run tests whose name contains this.
+    #[arg(long)]
+    pub filter: Option<String>,
+}
+
+/// The outcome of one case.
+#[derive(Debug)]
+pub struct CaseResult {
+    pub name: String,
+    pub index: (usize, usize, usize),
+    pub error: Option<String>,
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
+    let meta = std::fs::metadata(path).map_err(|e| CliError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    if meta.is_dir() {
+        let mut entries: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| CliError::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for e in entries {
+            collect(&e, out)?;
+        }
+    } else if path.extension().is_some_and(|x| x == "json") {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+/// Reads an exclusions file: test name, then the reason.
+pub fn read_exclusions(path: &Path) -> Result<BTreeMap<String, String>, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| match l.split_once(char::is_whitespace) {
+            Some((name, reason)) => (name.to_string(), reason.trim().to_string()),
+            None => (l.to_string(), String::new()),
+        })
+        .collect())
+}
+
+/// Runs every case of one file.
+pub fn run_file(
+    path: &Path,
+    fork: &str,
+    engine: EngineKind,
+    filter: Option<&str>,
+) -> Vec<CaseResult> {
+    let file_name = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            return vec![CaseResult {
+                name: file_name,
+                index: (0, 0, 0),
+                error: Some(e.to_string()),
+            }]
+        }
+    };
+    let tests = match fixture::read_file(&text, fork) {
+        Ok(t) => t,
+        Err(e) => {
+            return vec![CaseResult {
+                name: file_name,
+                index: (0, 0, 0),
+                error: Some(e),
+            }]
+        }
+    };
+    let mut results = Vec::new();
+    for test in tests {
+        if filter.is_some_and(|f| !test.name.contains(f)) {
+            continue;
+        }
+        for case in &test.posts {
+            let error = run_case(&test, case, engine).err();
+            results.push(CaseResult {
+                name: test.name.clone(),
+                index: (case.data, case.gas, case.value),
+                error,
+            });
+        }
+    }
+    results
+}
+
+fn run_case(
+    test: &fixture::StateTest,
+    case: &fixture::PostCase,
+    engine: EngineKind,
+) -> Result<(), String> {
+    let tx = fixture::tx_env(&test.tx, case);
+    let mut db = test.pre.clone();
+    let txs = vec![tx.clone()];
+    let out = wasm_runtime::exec::execute_block_with(&mut db, &test.block, txs, engine);
+    db.apply(&out.diff);
+    let rejected = !out.rejected.is_empty();
+    match (&case.expect_exception, rejected) {
+        (Some(e), false) => {
+            return Err(format!(
+                "expected exception {e}, but the transaction was included"
+            ))
+        }
+        (None, true) => return Err(format!("transaction rejected: {}", out.rejected[0].error)),
+        _ => {}
+    }
+    let logs: Vec<_> = out
+        .receipts
+        .iter()
+        .flat_map(|r| r.logs.iter().cloned())
+        .collect();
+    let logs_hash = roots::logs_hash(&logs);
+    let root = roots::state_root(&db);
+    let why = out
+        .receipts
+        .first()
+        .and_then(|r| r.error.clone())
+        .map(|e| format!(" (tx error: {e})"))
+        .unwrap_or_default();
+    if root != case.hash {
+        return Err(format!("state root {root} != expected {}{why}", case.hash));
+    }
+    if logs_hash != case.logs {
+        return Err(format!(
+            "logs hash {logs_hash} != expected {}{why}",
+            case.logs
+        ));
+    }
+    Ok(())
+}
+
+/// Totals of a run.
+#[derive(Debug, Default)]
+pub struct Totals {
+    pub passed: usize,
+    pub failed: usize,
+    pub excluded: usize,
+}
+
+/// Runs all files under `paths`; reports through `report`.
+pub fn run_paths(
+    paths: &[PathBuf],
+    fork: &str,
+    engine: EngineKind,
+    filter: Option<&str>,
+    exclusions: &BTreeMap<String, String>,
+    mut report: impl FnMut(&CaseResult, Option<&str>),
+) -> Result<Totals, CliError> {
+    let mut files = Vec::new();
+    for p in paths {
+        collect(p, &mut files)?;
+    }
+    let mut totals = Totals::default();
+    for file in files {
+        let results = big_stack(|| run_file(&file, fork, engine, filter));
+        for r in results {
+            let excluded = exclusions.get(&r.name).map(String::as_str);
+            match (&r.error, excluded) {
+                (_, Some(_)) => totals.excluded += 1,
+                (None, None) => totals.passed += 1,
+                (Some(_), None) => totals.failed += 1,
+            }
+            report(&r, excluded);
+        }
+    }
+    Ok(totals)
+}
+
+/// `zkos statetest`.
+pub fn main(args: &Args) -> Result<(), CliError> {
+    let engine = parse_engine(&args.engine)?;
+    let exclusions = match &args.exclude {
+        Some(p) => read_exclusions(p)?,
+        None => BTreeMap::new(),
+    };
+    let json = args.json;
+    let totals = run_paths(
+        &args.paths,
+        &args.fork,
+        engine,
+        args.filter.as_deref(),
+        &exclusions,
+        |r, excluded| {
+            let (d, g, v) = r.index;
+            if json {
+                let line = serde_json::json!({
+                    "name": r.name, "data": d, "gas": g, "value": v,
+                    "pass": r.error.is_none(), "error": r.error, "excluded": excluded,
+                });
+                println!("{line}");
+            } else if let Some(e) = &r.error {
+                match excluded {
+                    Some(why) => println!(
+                        "EXCLUDED {} [d={d} g={g} v={v}]: {e} (excluded: {why})",
+                        r.name
+                    ),
+                    None => println!("FAIL {} [d={d} g={g} v={v}]: {e}", r.name),
+                }
+            }
+        },
+    )?;
+    if totals.excluded > 0 {
+        println!(
+            "excluded: {} cases (listed with reasons in the exclusions file)",
+            totals.excluded
+        );
+    }
+    println!("{} passed, {} failed", totals.passed, totals.failed);
+    if totals.failed > 0 {
+        return Err(CliError::Exec(format!(
+            "{} state test cases failed",
+            totals.failed
+        )));
+    }
+    Ok(())
+}
+
+/// Parses an engine name.
+pub fn parse_engine(name: &str) -> Result<EngineKind, CliError> {
+    match name {
+        "wasmi" => Ok(EngineKind::Wasmi),
+        "rv" => Ok(EngineKind::Rv),
+        other => Err(CliError::Config(format!(
+            "unknown engine `{other}` (expected wasmi or rv)"
+        ))),
+    }
+}
+
+/// Runs `f` on a thread whose stack holds 1024 nested frames.
+pub fn big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(1 << 30)
+            .spawn_scoped(s, f)
+            .expect("spawning the execution thread")
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
+}
