@@ -592,10 +592,10 @@ fn reserved_name() {
 }
 
 /// A small deterministic generator for the robustness tests.
-pub(crate) struct XorShift(pub u64);
+struct XorShift(u64);
 
 impl XorShift {
-    pub(crate) fn next(&mut self) -> u64 {
+    fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
