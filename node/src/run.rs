@@ -14,10 +14,9 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::input::{self, Unsigned};
 use crate::json::{hex_bytes, join, optional, Reader};
-use crate::output::{self, ReceiptJson, RejectedJson};
 use crate::statediff::{self, AccountChange};
 use crate::{t8n, transition};
-use wasm_runtime::primitives::Address;
+use wasm_runtime::primitives::{Address, B256};
 
 /// The example block: plain transfers, embedded in the binary.
 pub const EXAMPLE_BLOCK: &str = include_str!("../examples/block.json");
@@ -39,22 +38,54 @@ pub struct Args {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
-    /// Receipts of the included transactions.
-    pub receipts: Vec<ReceiptJson>,
-    /// For each receipt, the index of its transaction in the input list.
-    pub included: Vec<usize>,
-    /// Rejected transactions.
-    pub rejected: Vec<RejectedJson>,
+    /// Every input transaction, in input order.
+    pub transactions: Vec<TxReport>,
     /// Changed accounts and slots.
     pub state_diff: Vec<AccountChange>,
     /// State root after the block.
-    pub state_root: String,
+    pub state_root: B256,
     /// Gas used by the block.
     pub gas_used: u64,
     /// The block's pubdata (the state diff as published), hex.
     pub pubdata: String,
     /// Its size in bytes.
     pub pubdata_size: usize,
+}
+
+/// What happened to one transaction.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TxReport {
+    /// Index in the input list.
+    pub index: usize,
+    /// `success`, `failure` or `rejected`.
+    pub status: &'static str,
+    /// The transaction hash (included transactions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<B256>,
+    /// Gas used.
+    pub gas_used: u64,
+    /// The created contract.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract_address: Option<Address>,
+    /// Return or revert data, hex.
+    pub output: String,
+    /// Logs emitted.
+    pub logs: Vec<LogReport>,
+    /// Why it failed or was rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A log.
+#[derive(Debug, Serialize)]
+pub struct LogReport {
+    /// The emitting contract.
+    pub address: Address,
+    /// Topics.
+    pub topics: Vec<B256>,
+    /// Data, hex.
+    pub data: String,
 }
 
 /// Runs `zkos run`.
@@ -117,14 +148,53 @@ pub fn run_text(name: &str, text: &str, chain_id: u64) -> Result<Report> {
         None => Vec::new(),
     };
     let outcome = transition::apply(&pre, &env, &txs)?;
-    let result = output::result(&env, &outcome);
+    let mut transactions = Vec::new();
+    for index in 0..txs.len() {
+        if let Some(rejected) = outcome.output.rejected.iter().find(|r| r.index == index) {
+            transactions.push(TxReport {
+                index,
+                status: "rejected",
+                hash: None,
+                gas_used: 0,
+                contract_address: None,
+                output: "0x".into(),
+                logs: Vec::new(),
+                error: Some(rejected.error.clone()),
+            });
+            continue;
+        }
+        let Some(k) = outcome.included.iter().position(|&i| i == index) else {
+            continue;
+        };
+        let receipt = &outcome.output.receipts[k];
+        transactions.push(TxReport {
+            index,
+            status: if receipt.success {
+                "success"
+            } else {
+                "failure"
+            },
+            hash: Some(receipt.tx_hash),
+            gas_used: receipt.gas_used,
+            contract_address: receipt.contract_address,
+            output: hex_bytes(&receipt.output),
+            logs: receipt
+                .logs
+                .iter()
+                .map(|log| LogReport {
+                    address: log.address,
+                    topics: log.topics().to_vec(),
+                    data: hex_bytes(&log.data.data),
+                })
+                .collect(),
+            error: receipt.error.clone(),
+        });
+    }
     let pubdata = outcome.output.diff.pubdata();
     Ok(Report {
-        receipts: result.receipts,
-        included: outcome.included.clone(),
-        rejected: result.rejected,
+        transactions,
         state_diff: statediff::diff(&pre, &outcome.post),
-        state_root: format!("{}", outcome.state_root),
+        state_root: outcome.state_root,
         gas_used: outcome.output.gas_used,
         pubdata_size: pubdata.len(),
         pubdata: hex_bytes(&pubdata),
@@ -151,42 +221,46 @@ fn block_object<'v>(r: Reader, doc: &'v Value) -> Result<(String, &'v Map<String
 /// The text report.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    let count = |status: &str| {
+        report
+            .transactions
+            .iter()
+            .filter(|t| t.status == status)
+            .count()
+    };
     let _ = writeln!(
         out,
-        "{} transaction(s) included, {} rejected, gas used {}",
-        report.receipts.len(),
-        report.rejected.len(),
+        "{} transaction(s): {} succeeded, {} failed, {} rejected; gas used {}",
+        report.transactions.len(),
+        count("success"),
+        count("failure"),
+        count("rejected"),
         report.gas_used
     );
-    let count = report.receipts.len() + report.rejected.len();
-    for index in 0..count {
-        if let Some(rejected) = report.rejected.iter().find(|r| r.index == index) {
-            let _ = writeln!(out, "\ntx {index}: rejected: {}", rejected.error);
-            continue;
+    for tx in &report.transactions {
+        let _ = write!(out, "\ntx {}", tx.index);
+        if let Some(hash) = tx.hash {
+            let _ = write!(out, " {hash}");
         }
-        let Some(receipt) = report
-            .included
-            .iter()
-            .position(|&i| i == index)
-            .map(|k| &report.receipts[k])
-        else {
-            continue;
-        };
-        let status = if receipt.status == "0x1" {
-            "success"
-        } else {
-            "failure"
-        };
-        let gas = u64::from_str_radix(receipt.gas_used.trim_start_matches("0x"), 16).unwrap_or(0);
-        let _ = writeln!(
-            out,
-            "\ntx {index} {}: {status}, gas used {gas}",
-            receipt.transaction_hash
-        );
-        if receipt.contract_address != Address::ZERO {
-            let _ = writeln!(out, "  created {}", receipt.contract_address);
+        match (&tx.error, tx.status) {
+            (Some(error), "rejected") => {
+                let _ = writeln!(out, ": rejected: {error}");
+                continue;
+            }
+            (Some(error), status) => {
+                let _ = writeln!(out, ": {status} ({error}), gas used {}", tx.gas_used);
+            }
+            (None, status) => {
+                let _ = writeln!(out, ": {status}, gas used {}", tx.gas_used);
+            }
         }
-        for log in receipt.logs.iter().flatten() {
+        if let Some(address) = tx.contract_address {
+            let _ = writeln!(out, "  created {address}");
+        }
+        if tx.output != "0x" {
+            let _ = writeln!(out, "  output {}", tx.output);
+        }
+        for log in &tx.logs {
             let _ = writeln!(out, "  log from {}", log.address);
             for (t, topic) in log.topics.iter().enumerate() {
                 let _ = writeln!(out, "    topic {t}: {topic}");

@@ -1,0 +1,134 @@
+//! `zkos run`: the example block, its JSON report, the benchmark input form, and agreement
+//! with `zkos t8n` on the same block.
+
+mod common;
+
+use common::{run_zkos, scratch, write_inputs, zkos};
+use serde_json::{json, Value};
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/block.json");
+
+fn run_json(args: &[&str]) -> Value {
+    let mut all = vec!["run"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let out = zkos(&all);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn example_block_runs_by_default() {
+    let out = zkos(&["run"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("state root 0x"), "{text}");
+    assert!(text.contains("rejected: nonce too high"), "{text}");
+    assert!(text.contains("state changes:"), "{text}");
+    // The built-in block is the file shipped in the repository.
+    assert_eq!(run_json(&[]), run_json(&[EXAMPLE]));
+}
+
+#[test]
+fn json_report_of_the_example() {
+    let report = run_json(&[EXAMPLE]);
+    let txs = report["transactions"].as_array().unwrap();
+    let statuses: Vec<&str> = txs.iter().map(|t| t["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["success", "success", "success", "rejected"]);
+    let gas: u64 = txs.iter().map(|t| t["gasUsed"].as_u64().unwrap()).sum();
+    assert_eq!(report["gasUsed"].as_u64().unwrap(), gas);
+    // Legacy transfer to a new account creates it.
+    let created: Vec<&Value> = report["stateDiff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "created")
+        .collect();
+    assert!(created.iter().any(|c| c["address"]
+        .as_str()
+        .unwrap()
+        .eq_ignore_ascii_case("0x6813eb9362372eef6200f3b1dbc3f819671cba69")));
+    assert!(report["pubdataSize"].as_u64().unwrap() > 0);
+    assert_eq!(
+        report["pubdata"].as_str().unwrap().len(),
+        2 + 2 * report["pubdataSize"].as_u64().unwrap() as usize
+    );
+}
+
+/// `zkos run` and `zkos t8n` agree on the state root of the same block.
+#[test]
+fn run_agrees_with_t8n() {
+    let block: Value = serde_json::from_str(&std::fs::read_to_string(EXAMPLE).unwrap()).unwrap();
+    let dir = scratch("run-vs-t8n");
+    write_inputs(&dir, &block["alloc"], &block["env"], &block["txs"]);
+    let t8n = run_zkos(&dir, "txs.json");
+    let report = run_json(&[EXAMPLE]);
+    assert_eq!(report["stateRoot"], t8n.result["stateRoot"]);
+    assert_eq!(
+        report["gasUsed"].as_u64().unwrap(),
+        common::qty(&t8n.result["gasUsed"]) as u64
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The benchmark form: `{name: {env, pre, transaction}}` with explicit senders.
+#[test]
+fn benchmark_form_with_senders() {
+    let sender = "0x1111111111111111111111111111111111111111";
+    let to = "0x2222222222222222222222222222222222222222";
+    let doc = json!({ "transfer": {
+        "env": {
+            "currentBaseFee": "0x0", "currentCoinbase": "0x0000000000000000000000000000000000000000",
+            "currentGasLimit": "0x7fffffffffffffff", "currentNumber": "0x1", "currentTimestamp": "0x1"
+        },
+        "pre": { sender: { "balance": "0x1000", "code": "0x", "nonce": "0x0", "storage": {} } },
+        "transaction": [
+            { "data": "0x", "gasLimit": "0x5208", "gasPrice": "0x0", "nonce": "0x0", "sender": sender, "to": to, "value": "0x10" },
+            { "data": "0x", "gasLimit": "0x5208", "gasPrice": "0x0", "nonce": "0x1", "sender": sender, "to": to, "value": "0x20" }
+        ]
+    }});
+    let dir = scratch("bench-form");
+    let file = dir.join("transfer.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let report = run_json(&[file.to_str().unwrap()]);
+    let txs = report["transactions"].as_array().unwrap();
+    assert!(txs.iter().all(|t| t["status"] == "success"), "{txs:?}");
+    let diff = report["stateDiff"].as_array().unwrap();
+    let to_change = diff
+        .iter()
+        .find(|c| c["address"].as_str().unwrap().eq_ignore_ascii_case(to))
+        .unwrap();
+    assert_eq!(to_change["status"], "created");
+    assert_eq!(to_change["balance"][1], "0x30");
+    // t8n refuses the same unsigned transactions: it only takes signatures or secret keys.
+    write_inputs(
+        &dir,
+        &doc["transfer"]["pre"],
+        &doc["transfer"]["env"],
+        &doc["transfer"]["transaction"],
+    );
+    let p = |f: &str| dir.join(f).display().to_string();
+    let out = zkos(&[
+        "t8n",
+        "--input.alloc",
+        &p("alloc.json"),
+        "--input.env",
+        &p("env.json"),
+        "--input.txs",
+        &p("txs.json"),
+        "--output.basedir",
+        &p(""),
+        "--state.fork",
+        "Cancun",
+    ]);
+    assert_eq!(out.status.code(), Some(10));
+    let _ = std::fs::remove_dir_all(&dir);
+}
