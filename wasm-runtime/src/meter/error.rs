@@ -85,8 +85,7 @@ impl fmt::Display for MeterError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for MeterError {}
+impl core::error::Error for MeterError {}
 
 /// A parser offset as an index into the module (offsets never exceed the module's length,
 /// which is a `usize`; saturates rather than wrapping if it ever did).

@@ -14,10 +14,13 @@
 //! sections (names, producers, debug information) are dropped: the metered module is for
 //! execution, and dropping them keeps it small and free of names that no longer match.
 
+use alloc::vec;
 use alloc::vec::Vec;
 
 use host_abi::GAS_GLOBAL_EXPORT;
-use wasm_encoder::{ConstExpr, Encode, ExportKind, GlobalType, Module, RawSection, ValType};
+use wasm_encoder::{
+    ConstExpr, Encode, ExportKind, Function, GlobalType, Module, RawSection, ValType,
+};
 use wasmparser::{BinaryReader, Encoding, FunctionBody, Parser, Payload, TypeRef};
 
 use super::blocks::{basic_blocks, Block};
@@ -162,59 +165,30 @@ pub(crate) fn rewrite(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
     } else {
         (false, false)
     };
-    let functions = first_body
-        .checked_add(s.functions)
-        .ok_or_else(|| unsupported("too many functions", 0))?;
+    let too_many = || unsupported("too many functions or globals", 0);
+    let functions = first_body.checked_add(s.functions).ok_or_else(too_many)?;
     let gas = s
         .imported_globals
         .checked_add(s.globals)
-        .ok_or_else(|| unsupported("too many globals", 0))?;
+        .ok_or_else(too_many)?;
     let grow = needs_grow.then_some(functions);
-    let bulk = needs_bulk.then_some(functions + u32::from(needs_grow));
+    let bulk = match needs_bulk {
+        true => Some(
+            functions
+                .checked_add(u32::from(needs_grow))
+                .ok_or_else(too_many)?,
+        ),
+        false => None,
+    };
     let targets = Targets { gas, grow, bulk };
-    let mut helpers = Vec::new();
-    if needs_grow {
-        helpers.push(grow_helper(gas));
-    }
-    if needs_bulk {
-        helpers.push(bulk_helper(gas));
-    }
+    let helpers: Vec<Function> = [
+        grow.map(|_| grow_helper(gas)),
+        bulk.map(|_| bulk_helper(gas)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
 
-    // New items, encoded, per section id.
-    let mut extra: [(u8, u32, Vec<u8>); 4] = [
-        (TYPE, 0, Vec::new()),
-        (FUNCTION, 0, Vec::new()),
-        (GLOBAL, 0, Vec::new()),
-        (EXPORT, 0, Vec::new()),
-    ];
-    if !helpers.is_empty() {
-        let ty = &mut extra[0];
-        ty.1 = 1;
-        ty.2.push(0x60);
-        HELPER_PARAMS.as_slice().encode(&mut ty.2);
-        HELPER_RESULTS.as_slice().encode(&mut ty.2);
-        let f = &mut extra[1];
-        for _ in &helpers {
-            f.1 += 1;
-            s.types.encode(&mut f.2);
-        }
-    }
-    let g = &mut extra[2];
-    g.1 = 1;
-    GlobalType {
-        val_type: ValType::I64,
-        mutable: true,
-        shared: false,
-    }
-    .encode(&mut g.2);
-    ConstExpr::i64_const(0).encode(&mut g.2);
-    let e = &mut extra[3];
-    e.1 = 1;
-    GAS_GLOBAL_EXPORT.encode(&mut e.2);
-    ExportKind::Global.encode(&mut e.2);
-    gas.encode(&mut e.2);
-
-    // The code section, rebuilt.
     let mut code = Vec::new();
     len_u32(s.bodies.len() + helpers.len()).encode(&mut code);
     for ((body, blocks), index) in s.bodies.iter().zip(&all_blocks).zip(first_body..) {
@@ -225,33 +199,92 @@ pub(crate) fn rewrite(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
     for helper in &helpers {
         helper.encode(&mut code);
     }
-    let code_needed = !s.bodies.is_empty() || !helpers.is_empty();
+    let code = (!s.bodies.is_empty() || !helpers.is_empty()).then_some(code);
+    assemble(&s.sections, &appended(s.types, helpers.len(), gas), code)
+}
 
-    // Assemble, creating missing sections at their place.
-    let mut out: Vec<(u8, Vec<u8>)> = Vec::with_capacity(s.sections.len() + 4);
-    for sec in &s.sections {
-        let data = match sec.id {
-            CODE => core::mem::take(&mut code),
-            id => match extra.iter().find(|x| x.0 == id) {
-                Some((_, n, items)) if *n > 0 => extend_vec(sec, *n, items)?,
-                _ => sec.data.to_vec(),
-            },
+/// Items appended at the end of one vector section: how many, and their encoding.
+struct Appended {
+    id: u8,
+    count: u32,
+    items: Vec<u8>,
+}
+
+/// The items metering appends: the helper type and functions (if any helper), the gas
+/// global and its export. `types` is the number of existing types (the helper type's index).
+fn appended(types: u32, helpers: usize, gas: u32) -> Vec<Appended> {
+    let mut out = Vec::with_capacity(4);
+    if helpers > 0 {
+        let mut ty = vec![0x60];
+        HELPER_PARAMS.as_slice().encode(&mut ty);
+        HELPER_RESULTS.as_slice().encode(&mut ty);
+        out.push(Appended {
+            id: TYPE,
+            count: 1,
+            items: ty,
+        });
+        let mut funcs = Vec::new();
+        for _ in 0..helpers {
+            types.encode(&mut funcs);
+        }
+        out.push(Appended {
+            id: FUNCTION,
+            count: len_u32(helpers),
+            items: funcs,
+        });
+    }
+    let mut global = Vec::new();
+    GlobalType {
+        val_type: ValType::I64,
+        mutable: true,
+        shared: false,
+    }
+    .encode(&mut global);
+    ConstExpr::i64_const(0).encode(&mut global);
+    out.push(Appended {
+        id: GLOBAL,
+        count: 1,
+        items: global,
+    });
+    let mut export = Vec::new();
+    GAS_GLOBAL_EXPORT.encode(&mut export);
+    ExportKind::Global.encode(&mut export);
+    gas.encode(&mut export);
+    out.push(Appended {
+        id: EXPORT,
+        count: 1,
+        items: export,
+    });
+    out
+}
+
+/// The output module: the input's sections with the appended items and the new code
+/// section, creating a section that does not exist yet at its place in the order.
+fn assemble(
+    sections: &[Section<'_>],
+    appended: &[Appended],
+    mut code: Option<Vec<u8>>,
+) -> Result<Vec<u8>, MeterError> {
+    let mut out: Vec<(u8, Vec<u8>)> = Vec::with_capacity(sections.len() + 4);
+    for sec in sections {
+        let data = match (sec.id, appended.iter().find(|a| a.id == sec.id)) {
+            (CODE, _) => code.take().unwrap_or_default(),
+            (_, Some(a)) => extend_vec(sec, a.count, &a.items)?,
+            (_, None) => sec.data.to_vec(),
         };
         out.push((sec.id, data));
     }
-    let mut missing: Vec<(u8, Vec<u8>)> = extra
+    let mut missing: Vec<(u8, Vec<u8>)> = appended
         .iter()
-        .filter(|(id, n, _)| *n > 0 && !s.sections.iter().any(|sec| sec.id == *id))
-        .map(|(id, n, items)| {
+        .filter(|a| !sections.iter().any(|sec| sec.id == a.id))
+        .map(|a| {
             let mut data = Vec::new();
-            n.encode(&mut data);
-            data.extend_from_slice(items);
-            (*id, data)
+            a.count.encode(&mut data);
+            data.extend_from_slice(&a.items);
+            (a.id, data)
         })
         .collect();
-    if code_needed && !s.sections.iter().any(|sec| sec.id == CODE) {
-        missing.push((CODE, code));
-    }
+    missing.extend(code.map(|code| (CODE, code)));
     for (id, data) in missing {
         let at = out
             .iter()
@@ -259,7 +292,6 @@ pub(crate) fn rewrite(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
             .unwrap_or(out.len());
         out.insert(at, (id, data));
     }
-
     let mut module = Module::new();
     for (id, data) in &out {
         module.section(&RawSection { id: *id, data });

@@ -6,7 +6,7 @@ use host_abi::limits::{MAX_FUNCTION_SIZE, MAX_LOCALS, MAX_NESTING};
 use wasmparser::{BlockType, FunctionBody, Operator};
 
 use super::error::{Rule, ValidationError};
-use super::rules::{check_valtype, err, malformed, off};
+use super::items::{check_valtype, err, malformed, off};
 use crate::meter::classes::{op_class, Excluded, Feature};
 
 /// The rule an operator outside the subset breaks.

@@ -49,6 +49,7 @@
 mod body;
 mod error;
 mod info;
+mod items;
 mod rules;
 
 #[cfg(test)]
@@ -61,9 +62,9 @@ use wasmparser::{
 
 pub use error::{Rule, ValidationError};
 pub use info::{Export, ExportKind, Limits, ModuleInfo};
-pub use rules::RESERVED_PREFIX;
+pub use items::RESERVED_PREFIX;
 
-use rules::{err, malformed};
+use items::{err, malformed};
 
 /// The WebAssembly features of the subset, for wasmparser: mutable globals, sign extension,
 /// multi-value, bulk memory, and the over-long `call_indirect` table index. Everything else
