@@ -42,7 +42,34 @@ fn json_report_of_the_example() {
     let report = run_json(&[EXAMPLE]);
     let txs = report["transactions"].as_array().unwrap();
     let statuses: Vec<&str> = txs.iter().map(|t| t["status"].as_str().unwrap()).collect();
-    assert_eq!(statuses, ["success", "success", "success", "rejected"]);
+    assert_eq!(
+        statuses,
+        ["success", "success", "success", "success", "success", "success", "rejected"]
+    );
+    // The counter WASM contract: deployed with 5, incremented to 6 (with its event), read.
+    let counter = "0xec0e71ad0a90ffe1909d27dac207f7680abba42d";
+    assert!(txs[3]["contractAddress"]
+        .as_str()
+        .unwrap()
+        .eq_ignore_ascii_case(counter));
+    let log = &txs[4]["logs"][0];
+    assert!(log["address"]
+        .as_str()
+        .unwrap()
+        .eq_ignore_ascii_case(counter));
+    assert_eq!(
+        log["topics"][0],
+        "0x38ac789ed44572701765277c4d0970f2db1c1a571ed39e84358095ae4eaa5420"
+    );
+    let six = format!("0x{:064x}", 6);
+    assert_eq!(log["data"], six.as_str());
+    assert_eq!(txs[5]["output"], six.as_str());
+    let slot = report["stateDiff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"].as_str().unwrap().eq_ignore_ascii_case(counter));
+    assert_eq!(slot.unwrap()["storage"][0][2], "0x6");
     let gas: u64 = txs.iter().map(|t| t["gasUsed"].as_u64().unwrap()).sum();
     assert_eq!(report["gasUsed"].as_u64().unwrap(), gas);
     // Legacy transfer to a new account creates it.
@@ -130,5 +157,28 @@ fn benchmark_form_with_senders() {
         "Cancun",
     ]);
     assert_eq!(out.status.code(), Some(10));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The post-state `zkos t8n` writes reads back to the same state root, envelope contracts
+/// (written in deploy form, with their constants) included.
+#[test]
+fn post_alloc_round_trips() {
+    let block: Value = serde_json::from_str(&std::fs::read_to_string(EXAMPLE).unwrap()).unwrap();
+    let dir = scratch("round-trip");
+    write_inputs(&dir, &block["alloc"], &block["env"], &block["txs"]);
+    let first = run_zkos(&dir, "txs.json");
+    let code = first.alloc["0xec0e71ad0a90ffe1909d27dac207f7680abba42d"]["code"]
+        .as_str()
+        .unwrap();
+    assert!(
+        code.starts_with("0xef5a0100"),
+        "envelope in deploy form: {}",
+        &code[..20]
+    );
+    write_inputs(&dir, &first.alloc, &block["env"], &json!([]));
+    let again = run_zkos(&dir, "txs.json");
+    assert_eq!(again.result["stateRoot"], first.result["stateRoot"]);
+    assert_eq!(again.alloc, first.alloc);
     let _ = std::fs::remove_dir_all(&dir);
 }
