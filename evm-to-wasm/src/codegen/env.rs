@@ -275,9 +275,11 @@ impl Gen<'_> {
         self.asm.i().local_set(L_T32);
         self.release3(value, off, len);
         let a = self.load_word(ADDR_OUT);
+        // Zero unless the status is Success (0). (Not `select` on `i32.eqz` of a local, which
+        // wasmi 2.0.0 mistranslates.)
         for l in a {
             if let Limb::Local(x) = l {
-                self.asm.i().local_get(x).i64_const(0).local_get(L_T32).i32_eqz().select().local_set(x);
+                self.asm.i().i64_const(0).local_get(x).local_get(L_T32).select().local_set(x);
             }
         }
         self.push(a);

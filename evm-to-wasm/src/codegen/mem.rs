@@ -134,7 +134,12 @@ impl Gen<'_> {
     pub fn store_word(&mut self, at: Ptr, v: Value) {
         let dynamic = v.iter().filter(|l| !matches!(l, Limb::Const(_))).count();
         if dynamic > 2 {
-            self.push_addr(at, 0);
+            match at {
+                Ptr::Abs(a) => {
+                    self.asm.i().i32_const(a as i32);
+                }
+                Ptr::Evm(p) => self.get_ptr(p),
+            }
             self.get_value(&v);
             let f = self.ctx.helper(Helper::StoreBe);
             self.asm.i().call(f);

@@ -461,10 +461,25 @@ pub fn run(evm: &[u8], calldata: &[u8], gas: i64) -> Run {
     Prepared::new(&wasm).run(host, gas)
 }
 
-/// Validates a module with wasmparser's default features.
+/// Validates a module with wasmparser's default features, and checks it avoids `select`
+/// with a condition `i32.eqz`/`i32.eq 0`/`i32.ne 0` of a local, which wasmi 2.0.0
+/// mistranslates (the condition is ignored).
 pub fn validate(wasm: &[u8]) {
     if let Err(e) = wasmparser::validate(wasm) {
         panic!("invalid module: {e}");
+    }
+    use wasmparser::Operator as O;
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
+            let ops: Vec<O<'_>> = body.get_operators_reader().unwrap().into_iter().map(Result::unwrap).collect();
+            for w in ops.windows(4) {
+                let bad = matches!(w[3], O::Select)
+                    && (matches!((&w[1], &w[2]), (O::LocalGet { .. }, O::I32Eqz))
+                        || matches!((&w[0], &w[1], &w[2]), (O::LocalGet { .. }, O::I32Const { value: 0 }, O::I32Eq | O::I32Ne))
+                        || matches!((&w[0], &w[1], &w[2]), (O::I32Const { value: 0 }, O::LocalGet { .. }, O::I32Eq | O::I32Ne)));
+                assert!(!bad, "select on a zero test of a local (wasmi 2.0.0 bug): {w:?}");
+            }
+        }
     }
 }
 
@@ -610,4 +625,34 @@ pub fn edges() -> Vec<U256> {
     v.push(U256::from_limbs([0, u64::MAX, 0, u64::MAX]));
     v.push(U256::from_limbs([0xffff_ffff, 0x8000_0000, 0xffff_ffff_0000_0000, 0x7fff_ffff]));
     v
+}
+
+/// Prints every function's operators (debugging aid).
+pub fn dump(wasm: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let mut func = 0;
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload.unwrap() {
+            wasmparser::Payload::ImportSection(r) => {
+                for imp in r.into_imports() {
+                    let imp = imp.unwrap();
+                    writeln!(out, "import {func}: {}", imp.name).unwrap();
+                    func += 1;
+                }
+            }
+            wasmparser::Payload::CodeSectionEntry(body) => {
+                writeln!(out, "func {func}:").unwrap();
+                let mut r = body.get_operators_reader().unwrap();
+                while !r.eof() {
+                    let pos = r.original_position();
+                    let o = r.read().unwrap();
+                    writeln!(out, "  {pos:#x} {o:?}").unwrap();
+                }
+                func += 1;
+            }
+            _ => {}
+        }
+    }
+    out
 }

@@ -40,11 +40,16 @@ pub fn signextend(_: &Ctx) -> Function {
     store(&mut f, TMP_WORD, x);
     f.i().local_get(k).i32_const(3).i32_shl().i64_load(m64(TMP_WORD));
     f.i().i64_const(63).local_get(pos).i64_extend_i32_u().i64_sub().local_tee(fill).i64_shl();
-    f.i().local_get(fill).i64_shr_s().local_tee(ext).i64_const(63).i64_shr_s().local_set(fill);
-    for (j, l) in x.iter().enumerate() {
-        f.i().local_get(*l).local_get(ext).local_get(fill);
-        f.i().local_get(k).i32_const(j as i32).i32_eq().select();
-        f.i().i32_const(j as i32).local_get(k).i32_lt_u().select();
+    f.i().local_get(fill).i64_shr_s().local_set(ext);
+    f.i().local_get(ext).i64_const(63).i64_shr_s().local_set(fill);
+    // Limb k becomes `ext`, the limbs above it `fill`; the result is read back from memory.
+    f.i().local_get(k).i32_const(3).i32_shl().local_get(ext).i64_store(m64(TMP_WORD));
+    for j in 1..4u32 {
+        f.i().local_get(k).i32_const(j as i32).i32_lt_u().if_(BlockType::Empty);
+        f.i().i32_const(0).local_get(fill).i64_store(m64(TMP_WORD + 8 * j)).end();
+    }
+    for j in 0..4u32 {
+        f.i().i32_const(0).i64_load(m64(TMP_WORD + 8 * j));
     }
     f.finish()
 }
@@ -63,7 +68,7 @@ pub fn byte(_: &Ctx) -> Function {
 fn right_shift(f: &mut Fb, buf: u32) {
     let [base, r, rl] = f.i32s::<3>();
     f.i().i32_const(buf as i32).local_get(0).i32_wrap_i64().i32_const(3).i32_shr_u().i32_add().local_set(base);
-    f.i().local_get(0).i32_wrap_i64().i32_const(7).i32_and().local_tee(r);
+    f.i().local_get(0).i32_wrap_i64().i32_const(7).i32_and().local_set(r);
     f.i().i32_const(63).local_get(r).i32_sub().local_set(rl);
     for j in 0..4u32 {
         f.i().local_get(base).i64_load(m64(8 * j)).local_get(r).i64_extend_i32_u().i64_shr_u();
@@ -109,7 +114,7 @@ pub fn shl(_: &Ctx) -> Function {
     store(&mut f, SHIFT_X, [4, 5, 6, 7]);
     // base = SHIFT_X - s/8 - 8: limb j is (load(base + 8 + 8j) << r) | (load(base + 8j) >> (64 - r))
     f.i().i32_const(SHIFT_X as i32 - 8).local_get(0).i32_wrap_i64().i32_const(3).i32_shr_u().i32_sub().local_set(base);
-    f.i().local_get(0).i32_wrap_i64().i32_const(7).i32_and().local_tee(r);
+    f.i().local_get(0).i32_wrap_i64().i32_const(7).i32_and().local_set(r);
     f.i().i32_const(63).local_get(r).i32_sub().local_set(rl);
     for j in 0..4u32 {
         f.i().local_get(base).i64_load(m64(8 * j + 8)).local_get(r).i64_extend_i32_u().i64_shl();

@@ -59,7 +59,7 @@ pub fn udivrem(_: &Ctx) -> Function {
 
     // Normalize: shift left until the divisor's top digit has its high bit set.
     idx(&mut f, n, None);
-    f.i().i32_load(m32(DIV_V - 4)).i32_clz().i64_extend_i32_u().local_tee(s);
+    f.i().i32_load(m32(DIV_V - 4)).i32_clz().i64_extend_i32_u().local_set(s);
     f.i().i64_const(32).local_get(s).i64_sub().local_set(rs);
     for (base, len) in [(DIV_V, n), (DIV_U, m)] {
         if base == DIV_U {
