@@ -13,7 +13,7 @@ for c in clippy rustfmt; do
 done
 
 apt_pkgs=()
-command -v qemu-riscv64 >/dev/null 2>&1 || apt_pkgs+=(qemu-user-static)
+command -v qemu-riscv64-static >/dev/null 2>&1 || apt_pkgs+=(qemu-user-static)
 command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || apt_pkgs+=(gcc-riscv64-unknown-elf)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   log "apt-get install ${apt_pkgs[*]}"

@@ -52,7 +52,8 @@ impl ArtifactCache {
             }
         } else {
             stats.transpilations += 1;
-            return Err("EVM not supported yet (evm-to-wasm is being written)".into());
+            let wasm = evm_to_wasm::transpile(code).map_err(|e| alloc::format!("{e}"))?;
+            Artifact { hash: code_hash, kind: CodeKind::Evm, wasm, has_deploy: false }
         };
         let artifact = Rc::new(artifact);
         self.by_hash.insert(code_hash, artifact.clone());
