@@ -444,3 +444,83 @@ fn access_list(r: Reader, v: &Value, at: &str) -> Result<Vec<AccessListItem>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_fee_follows_eip1559() {
+        let gwei = U256::from(1_000_000_000u64);
+        assert_eq!(next_base_fee(gwei, 15_000_000, 30_000_000), gwei);
+        assert_eq!(
+            next_base_fee(gwei, 30_000_000, 30_000_000),
+            U256::from(1_125_000_000u64)
+        );
+        assert_eq!(
+            next_base_fee(gwei, 0, 30_000_000),
+            U256::from(875_000_000u64)
+        );
+        // The increase is at least 1 wei.
+        assert_eq!(
+            next_base_fee(U256::from(7), 15_000_001, 30_000_000),
+            U256::from(8)
+        );
+    }
+
+    #[test]
+    fn alloc_code_forms() {
+        let evm = Bytes::from_static(&[0x60, 0x01, 0x00]);
+        assert_eq!(account_code(evm.clone()), Ok((evm, Bytes::new())));
+        let wasm = b"\0asm\x01\0\0\0";
+        let deploy = Envelope {
+            kind: envelope::Kind::Wasm,
+            version: 0,
+            constants: &[7, 7, 7],
+            code: wasm,
+        };
+        let mut bytes = vec![0u8; deploy.encoded_len()];
+        deploy.encode_into(&mut bytes).unwrap();
+        let (code, constants) = account_code(bytes.clone().into()).unwrap();
+        assert_eq!(&code[..4], &[0xEF, 0x5A, 1, 0]);
+        assert_eq!(&code[4..], wasm);
+        assert_eq!(&constants[..], &[7, 7, 7]);
+        // The stored form reads as it is, without constants.
+        assert_eq!(account_code(code.clone()), Ok((code, Bytes::new())));
+        // Trailing bytes and unknown kinds are errors.
+        bytes.push(0);
+        assert!(account_code(bytes.into())
+            .unwrap_err()
+            .contains("follow the envelope"));
+        assert!(account_code(Bytes::from_static(&[0xEF, 0x5A, 9, 0, 0]))
+            .unwrap_err()
+            .contains("unknown kind"));
+    }
+
+    #[test]
+    fn env_derives_base_fee_and_excess_blob_gas() {
+        let v = serde_json::json!({
+            "currentCoinbase": "0x2adc25665018aa1fe0e6bc666dac8fc2697ff9ba",
+            "currentGasLimit": "30000000",
+            "currentNumber": "1",
+            "currentTimestamp": "1000",
+            "parentBaseFee": "0x3b9aca00",
+            "parentGasUsed": "0x1c9c380",
+            "parentGasLimit": "0x1c9c380",
+            "parentExcessBlobGas": "0x60000",
+            "parentBlobGasUsed": "0x40000",
+            "blockHashes": { "0": "0x1111111111111111111111111111111111111111111111111111111111111111" }
+        });
+        let env = env(Reader::new("env.json"), &v, "").unwrap();
+        assert_eq!(env.block.base_fee, U256::from(1_125_000_000u64));
+        assert_eq!(
+            env.block.excess_blob_gas,
+            0x60000 + 0x40000 - TARGET_BLOB_GAS_PER_BLOCK
+        );
+        assert_eq!(env.block.block_hash(0), B256::repeat_byte(0x11));
+        let mut partial = v.clone();
+        partial.as_object_mut().unwrap().remove("parentGasUsed");
+        let e = super::env(Reader::new("env.json"), &partial, "").unwrap_err();
+        assert!(e.to_string().contains("currentBaseFee"), "{e}");
+    }
+}

@@ -259,3 +259,46 @@ fn rlp_transactions_match_the_reference() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&rlp_dir);
 }
+
+/// The block-level updates around the transactions: the EIP-4788 beacon-roots contract
+/// storing the parent beacon root (run natively by zkos, as EVM code by the reference) and
+/// EIP-4895 withdrawals (to an existing account, to a new one, and a zero withdrawal to an
+/// account that does not exist, which leaves no trace).
+#[test]
+fn beacon_root_and_withdrawals_match_the_reference() {
+    let dir = scratch("system");
+    let mut pre = alloc();
+    pre["0x000f3df6d732807ef1319fb7b8bb8522d0beac02"] = json!({
+        "balance": "0x0", "nonce": "0x1", "storage": {},
+        "code": "0x3373fffffffffffffffffffffffffffffffffffffffe14604d57602036146024575f5ffd5b5f35801560495762001fff810690815414603c575f5ffd5b62001fff01545f5260205ff35b5f5ffd5b62001fff42064281555f359062001fff015500"
+    });
+    let mut block_env = env();
+    block_env["withdrawals"] = json!([
+        { "index": "0x0", "validatorIndex": "0x5", "address": ADDR_C, "amount": "0x3b9aca00" },
+        { "index": "0x1", "validatorIndex": "0x6", "address": "0x00000000000000000000000000000000000bee01", "amount": "0x1" },
+        { "index": "0x2", "validatorIndex": "0x7", "address": "0x00000000000000000000000000000000000bee02", "amount": "0x0" }
+    ]);
+    write_inputs(&dir, &pre, &block_env, &Value::Array(valid_txs()));
+    let reference = run_reference(&dir, "txs.json");
+    let ours = run_zkos(&dir, "txs.json");
+    for key in [
+        "stateRoot",
+        "txRoot",
+        "receiptsRoot",
+        "withdrawalsRoot",
+        "gasUsed",
+    ] {
+        assert!(
+            reference.result[key].is_string(),
+            "the reference wrote no {key}"
+        );
+        assert_eq!(ours.result[key], reference.result[key], "{key}");
+    }
+    assert_eq!(
+        normalize_alloc(&ours.alloc),
+        normalize_alloc(&reference.alloc)
+    );
+    let beacon = &normalize_alloc(&ours.alloc)["0x000f3df6d732807ef1319fb7b8bb8522d0beac02"];
+    assert!(beacon.contains("aa"), "the root is stored: {beacon}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
