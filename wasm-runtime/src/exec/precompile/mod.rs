@@ -1,19 +1,44 @@
-//! Precompiles: the contracts at addresses 0x01–0x0a, and the precompile host functions.
+//! Precompiles: the contracts at addresses 0x01–0x0a (Cancun), and the precompile host
+//! functions.
 //!
-//! The hash functions are here already; the others (ecrecover, modexp, bn254, blake2f,
-//! KZG) come with the EVM issue and fail clearly until then.
+//! The cryptography is `revm-precompile`'s, built without default features so that it is
+//! pure Rust and `no_std` (k256 for ecrecover, aurora-engine-modexp, arkworks for bn254 and
+//! for the BLS12-381 pairing of the KZG point evaluation, its own BLAKE2 F). This module
+//! picks the Cancun variant of each one (EIP-2565 modexp gas, EIP-1108 bn254 gas) and maps
+//! its results onto frames ([`call`]) and host functions ([`host_call`], [`hash`]).
+//!
+//! | address | precompile         | gas                                   |
+//! |---------|--------------------|---------------------------------------|
+//! | 0x01    | ecrecover          | 3000                                  |
+//! | 0x02    | sha256             | 60 + 12 per word                      |
+//! | 0x03    | ripemd160          | 600 + 120 per word                    |
+//! | 0x04    | identity           | 15 + 3 per word                       |
+//! | 0x05    | modexp             | EIP-2565, at least 200                |
+//! | 0x06    | bn254 add          | 150                                   |
+//! | 0x07    | bn254 mul          | 6000                                  |
+//! | 0x08    | bn254 pairing      | 45000 + 34000 per pair                |
+//! | 0x09    | blake2f            | 1 per round                           |
+//! | 0x0a    | point evaluation   | 50000                                 |
 
-use alloc::vec::Vec;
+mod host;
+#[cfg(test)]
+mod tests;
+
+use alloc::string::String;
 
 use host_abi::functions::HostFn;
-use host_abi::gas::words;
-use host_abi::status::{CallStatus, PrecompileStatus};
-use sha2::Digest;
+use host_abi::status::CallStatus;
+use revm_precompile::{
+    blake2, bn254, hash as hashes, identity, kzg_point_evaluation, modexp, secp256k1,
+    EthPrecompileResult,
+};
+
+pub use host::host_call;
 
 use super::{CallParams, FrameResult, System};
-use crate::host::{Gas, GuestMemory, HostExit};
+use crate::host::HostExit;
 use crate::platform::Platform;
-use crate::primitives::{Address, Bytes};
+use crate::primitives::Address;
 
 /// The highest precompile address in Cancun (0x0a, KZG point evaluation).
 pub const LAST: u8 = 0x0a;
@@ -37,45 +62,87 @@ pub fn addresses() -> impl Iterator<Item = Address> {
     })
 }
 
-/// keccak256, sha256 or ripemd160 of `input`, as 32 bytes (ripemd160 left-padded).
-pub fn hash(f: HostFn, input: &[u8]) -> Result<[u8; 32], HostExit> {
-    match f {
-        HostFn::Keccak256 => Ok(crate::host::keccak(input)),
-        HostFn::Sha256 => Ok(sha2::Sha256::digest(input).into()),
-        _ => Err(HostExit::Trap(alloc::format!("{} is not supported yet", f.import_name()))),
+/// The name of precompile `n` (as Ethereum's specs call it), for messages.
+pub fn name(n: u8) -> &'static str {
+    match n {
+        0x01 => "ecrecover",
+        0x02 => "sha256",
+        0x03 => "ripemd160",
+        0x04 => "identity",
+        0x05 => "modexp",
+        0x06 => "bn254_add",
+        0x07 => "bn254_mul",
+        0x08 => "bn254_pairing",
+        0x09 => "blake2f",
+        0x0a => "point_evaluation",
+        _ => "not a precompile",
     }
 }
 
-/// The precompile host functions other than the plain hashes.
-pub fn host_call(
-    f: HostFn,
-    _mem: &mut GuestMemory<'_>,
-    _gas: &mut Gas<'_>,
-    _args: &[u64],
-) -> Result<PrecompileStatus, HostExit> {
-    Err(HostExit::Trap(alloc::format!("host function {} is not supported yet", f.import_name())))
+/// keccak256, sha256 or ripemd160 of `input`, as 32 bytes (ripemd160 left-padded). The
+/// caller charges the gas (host-abi's `Copy` rule of the function).
+pub fn hash(f: HostFn, input: &[u8]) -> Result<[u8; 32], HostExit> {
+    match f {
+        HostFn::Keccak256 => Ok(crate::host::keccak(input)),
+        HostFn::Sha256 => Ok(revm_precompile::crypto().sha256(input)),
+        HostFn::Ripemd160 => Ok(revm_precompile::crypto().ripemd160(input)),
+        _ => Err(HostExit::Trap(alloc::format!(
+            "{} is not a hash function",
+            f.import_name()
+        ))),
+    }
+}
+
+/// Runs precompile `n` (1..=[`LAST`]) on `input` with `gas_limit`: its gas used and output,
+/// or why it halted (out of gas, or an input Ethereum rejects).
+fn run(n: u8, input: &[u8], gas_limit: u64) -> EthPrecompileResult {
+    match n {
+        0x01 => secp256k1::ec_recover_run(input, gas_limit),
+        0x02 => hashes::sha256_run(input, gas_limit),
+        0x03 => hashes::ripemd160_run(input, gas_limit),
+        0x04 => identity::identity_run(input, gas_limit),
+        0x05 => modexp::berlin_run(input, gas_limit),
+        0x06 => bn254::run_add(input, bn254::add::ISTANBUL_ADD_GAS_COST, gas_limit),
+        0x07 => bn254::run_mul(input, bn254::mul::ISTANBUL_MUL_GAS_COST, gas_limit),
+        0x08 => bn254::run_pair(
+            input,
+            bn254::pair::ISTANBUL_PAIR_PER_POINT,
+            bn254::pair::ISTANBUL_PAIR_BASE,
+            gas_limit,
+        ),
+        0x09 => blake2::run(input, gas_limit),
+        0x0a => kzg_point_evaluation::run(input, gas_limit),
+        _ => Err(revm_precompile::PrecompileHalt::other(alloc::format!(
+            "{n:#04x} is not a precompile"
+        ))),
+    }
+}
+
+/// Runs precompile `n` as a message call with `gas`: success with its output and
+/// `gas - cost` left, or a failure that consumes all gas (out of gas, invalid input).
+pub fn execute(n: u8, input: &[u8], gas: u64) -> FrameResult {
+    match run(n, input, gas) {
+        Ok(out) if out.gas_used <= gas => FrameResult {
+            status: CallStatus::Success,
+            output: out.bytes,
+            gas_left: gas - out.gas_used,
+            created: None,
+            error: None,
+        },
+        Ok(_) => FrameResult::failure(failure_message(
+            n,
+            &revm_precompile::PrecompileHalt::OutOfGas,
+        )),
+        Err(halt) => FrameResult::failure(failure_message(n, &halt)),
+    }
+}
+
+fn failure_message(n: u8, halt: &revm_precompile::PrecompileHalt) -> String {
+    alloc::format!("precompile {n:#04x} ({}): {halt}", name(n))
 }
 
 /// Runs a precompile if `p.code_address` is one.
 pub fn call<P: Platform>(_sys: &mut System<P>, p: &CallParams) -> Option<FrameResult> {
     let n = number(&p.code_address)?;
-    let run = |cost: u64, out: Vec<u8>| {
-        if p.gas < cost {
-            FrameResult::failure("out of gas in precompile")
-        } else {
-            FrameResult {
-                status: CallStatus::Success,
-                output: Bytes::from(out),
-                gas_left: p.gas - cost,
-                created: None,
-                error: None,
-            }
-        }
-    };
-    let len = p.input.len() as u64;
-    Some(match n {
-        0x02 => run(60 + 12 * words(len), sha2::Sha256::digest(&p.input).to_vec()),
-        0x04 => run(15 + 3 * words(len), p.input.to_vec()),
-        _ => FrameResult::failure(alloc::format!("precompile {n:#04x} is not supported yet")),
-    })
+    Some(execute(n, &p.input, p.gas))
 }

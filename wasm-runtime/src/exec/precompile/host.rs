@@ -1,0 +1,140 @@
+//! The precompile host functions other than the plain hashes (host-abi 1002, 1004–1009).
+//!
+//! Fixed costs (ecrecover 3000, bn254 add 150, bn254 mul 6000) are charged by
+//! [`crate::host::dispatch`] from host-abi's table before it calls [`host_call`]; the
+//! dynamic ones (modexp, bn254 pairing, blake2f) are charged here, before the work. An
+//! input Ethereum rejects gives [`PrecompileStatus::InvalidInput`] with the gas still
+//! charged and nothing written.
+
+use host_abi::functions::HostFn;
+use host_abi::status::PrecompileStatus;
+use revm_precompile::bn254::pair::{ISTANBUL_PAIR_BASE, ISTANBUL_PAIR_PER_POINT};
+use revm_precompile::bn254::PAIR_ELEMENT_LEN;
+
+use super::run;
+use crate::host::{Gas, GuestMemory, HostExit};
+
+/// Input length of ecrecover: hash, v, r, s.
+const ECRECOVER_INPUT: u32 = 128;
+/// Input length of bn254 add: two G1 points.
+const BN254_ADD_INPUT: u32 = 128;
+/// Input length of bn254 mul: a G1 point and a scalar.
+const BN254_MUL_INPUT: u32 = 96;
+/// Input length of blake2f (EIP-152): rounds, h, m, t, f.
+const BLAKE2F_INPUT: u32 = 213;
+
+type HostResult<T> = Result<T, HostExit>;
+
+fn arg_u32(args: &[u64], i: usize) -> u32 {
+    // Engines pass i32 arguments zero-extended; truncation keeps the 32-bit value.
+    (args[i] & 0xFFFF_FFFF) as u32
+}
+
+/// Runs precompile `n` whose gas the caller has charged already, and writes its output at
+/// `out` if it accepted the input.
+fn run_prepaid(
+    mem: &mut GuestMemory<'_>,
+    n: u8,
+    input: &[u8],
+    out: u32,
+) -> HostResult<PrecompileStatus> {
+    match run(n, input, u64::MAX) {
+        // ecrecover accepts every input, with an empty output for an invalid signature.
+        Ok(result) if !result.bytes.is_empty() => {
+            mem.write(out, &result.bytes)?;
+            Ok(PrecompileStatus::Ok)
+        }
+        Ok(_) | Err(_) => Ok(PrecompileStatus::InvalidInput),
+    }
+}
+
+/// Uses up all gas of the frame.
+fn exhaust(gas: &mut Gas<'_>) -> HostExit {
+    *gas.0 = 0;
+    HostExit::OutOfGas
+}
+
+/// modexp: EIP-2565 gas from the input's header, then the result, which must be exactly
+/// `out_len` (the modulus length) bytes.
+fn modexp(
+    mem: &mut GuestMemory<'_>,
+    gas: &mut Gas<'_>,
+    args: &[u64],
+) -> HostResult<PrecompileStatus> {
+    let (input_ptr, input_len) = (arg_u32(args, 0), arg_u32(args, 1));
+    let (out, out_len) = (arg_u32(args, 2), arg_u32(args, 3));
+    let input = mem.read(input_ptr, input_len)?;
+    // Under Cancun rules modexp halts only for gas: lengths beyond 64 bits cost more than
+    // any gas there is.
+    let result = run(0x05, &input, gas.left()).map_err(|_| exhaust(gas))?;
+    gas.charge(result.gas_used)?;
+    if result.bytes.len() != out_len as usize {
+        return Ok(PrecompileStatus::InvalidInput);
+    }
+    mem.write(out, &result.bytes)?;
+    Ok(PrecompileStatus::Ok)
+}
+
+/// bn254 pairing: 45000 + 34000 per 192-byte pair (EIP-1108), charged before the length is
+/// checked; writes a 32-byte 0 or 1.
+fn bn254_pairing(
+    mem: &mut GuestMemory<'_>,
+    gas: &mut Gas<'_>,
+    args: &[u64],
+) -> HostResult<PrecompileStatus> {
+    let (input_ptr, len, out) = (arg_u32(args, 0), arg_u32(args, 1), arg_u32(args, 2));
+    let pairs = u64::from(len) / PAIR_ELEMENT_LEN as u64;
+    gas.charge(ISTANBUL_PAIR_BASE + ISTANBUL_PAIR_PER_POINT * pairs)?;
+    if !(len as usize).is_multiple_of(PAIR_ELEMENT_LEN) {
+        return Ok(PrecompileStatus::InvalidInput);
+    }
+    let input = mem.read(input_ptr, len)?;
+    run_prepaid(mem, 0x08, &input, out)
+}
+
+/// blake2f: 1 gas per round (EIP-152), charged before the final flag is checked.
+fn blake2f(
+    mem: &mut GuestMemory<'_>,
+    gas: &mut Gas<'_>,
+    args: &[u64],
+) -> HostResult<PrecompileStatus> {
+    let input = mem.read(arg_u32(args, 0), BLAKE2F_INPUT)?;
+    let rounds = u32::from_be_bytes([input[0], input[1], input[2], input[3]]);
+    gas.charge(u64::from(rounds))?;
+    run_prepaid(mem, 0x09, &input, arg_u32(args, 1))
+}
+
+/// The precompile host functions other than the plain hashes: ecrecover, modexp, bn254
+/// add/mul/pairing and blake2f. Poseidon is reserved and traps.
+pub fn host_call(
+    f: HostFn,
+    mem: &mut GuestMemory<'_>,
+    gas: &mut Gas<'_>,
+    args: &[u64],
+) -> Result<PrecompileStatus, HostExit> {
+    let a = |i: usize| arg_u32(args, i);
+    match f {
+        HostFn::Ecrecover => {
+            let input = mem.read(a(0), ECRECOVER_INPUT)?;
+            run_prepaid(mem, 0x01, &input, a(1))
+        }
+        HostFn::Modexp => modexp(mem, gas, args),
+        HostFn::Bn254Add => {
+            let input = mem.read(a(0), BN254_ADD_INPUT)?;
+            run_prepaid(mem, 0x06, &input, a(1))
+        }
+        HostFn::Bn254Mul => {
+            let input = mem.read(a(0), BN254_MUL_INPUT)?;
+            run_prepaid(mem, 0x07, &input, a(1))
+        }
+        HostFn::Bn254Pairing => bn254_pairing(mem, gas, args),
+        HostFn::Blake2f => blake2f(mem, gas, args),
+        HostFn::Poseidon => Err(HostExit::Trap(
+            "host function poseidon is reserved and not supported yet: no hash parameters are fixed for it".into(),
+        )),
+        _ => Err(HostExit::Trap(alloc::format!(
+            "host function {} is not a precompile host function",
+            f.import_name()
+        ))),
+    }
+}
