@@ -62,7 +62,8 @@ fn tx_1559(
 
 /// Plain transfers from four senders: EIP-1559, EIP-155 legacy, EIP-2930 with an access
 /// list, an unprotected legacy one, calldata to a codeless account, a transfer that creates
-/// an account, priority fees for the coinbase (which does not exist before).
+/// an account, an EIP-4844 transaction with two blobs, priority fees for the coinbase (which
+/// does not exist before).
 fn valid_txs() -> Vec<Value> {
     vec![
         tx_1559(
@@ -104,6 +105,16 @@ fn valid_txs() -> Vec<Value> {
             "0x7530",
             "0x2",
         ),
+        json!({
+            "type": "0x3", "chainId": "0x1", "nonce": "0x4", "gas": "0x5208",
+            "maxFeePerGas": "0x77359400", "maxPriorityFeePerGas": "0x3", "maxFeePerBlobGas": "0x10",
+            "blobVersionedHashes": [
+                "0x0100000000000000000000000000000000000000000000000000000000000001",
+                "0x01000000000000000000000000000000000000000000000000000000000000ff"
+            ],
+            "to": ADDR_A, "value": "0x7", "input": "0x", "accessList": [],
+            "v": "0x0", "r": "0x0", "s": "0x0", "secretKey": KEY_B
+        }),
     ]
 }
 
@@ -202,7 +213,8 @@ fn compare(name: &str, txs: Vec<Value>, check_tx_root: bool) -> (T8nOutput, T8nO
 fn plain_transfers_match_the_reference() {
     let (ours, _) = compare("valid", valid_txs(), true);
     let receipts = ours.result["receipts"].as_array().unwrap();
-    assert_eq!(receipts.len(), 5);
+    assert_eq!(receipts.len(), 6);
+    assert_eq!(ours.result["blobGasUsed"], "0x40000");
     assert!(receipts.iter().all(|r| r["status"] == "0x1"));
     let post = normalize_alloc(&ours.alloc);
     assert!(
@@ -227,7 +239,7 @@ fn bad_nonce_is_rejected_like_the_reference() {
     let (ours, _) = compare("rejected", txs, false);
     let rejected = ours.result["rejected"].as_array().unwrap();
     assert_eq!(rejected.len(), 1);
-    assert_eq!(rejected[0]["index"], 5);
+    assert_eq!(rejected[0]["index"], 6);
     assert!(
         rejected[0]["error"].as_str().unwrap().contains("nonce"),
         "{}",
@@ -300,5 +312,33 @@ fn beacon_root_and_withdrawals_match_the_reference() {
     );
     let beacon = &normalize_alloc(&ours.alloc)["0x000f3df6d732807ef1319fb7b8bb8522d0beac02"];
     assert!(beacon.contains("aa"), "the root is stored: {beacon}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A rejection before other transactions. The reference keeps the rejected transaction's
+/// slot in its transactions and receipts tries (see above), so its roots are those of a
+/// different block; zkos, like geth, builds the block of the valid transactions. So: the
+/// state and the rejected index agree with the reference on the same input, and the roots
+/// agree with the reference on the block without the rejected transaction.
+#[test]
+fn rejection_before_valid_transactions() {
+    let mut txs = valid_txs();
+    txs.insert(2, bad_nonce_tx());
+    let dir = scratch("middle");
+    write_inputs(&dir, &alloc(), &env(), &Value::Array(txs));
+    let reference = run_reference(&dir, "txs.json");
+    let ours = run_zkos(&dir, "txs.json");
+    assert_eq!(ours.result["stateRoot"], reference.result["stateRoot"]);
+    assert_eq!(ours.result["rejected"][0]["index"], 2);
+    assert_eq!(reference.result["rejected"][0]["index"], 2);
+    assert_eq!(
+        normalize_alloc(&ours.alloc),
+        normalize_alloc(&reference.alloc)
+    );
+
+    let (_, without) = compare("middle-valid", valid_txs(), true);
+    for key in ["stateRoot", "txRoot", "receiptsRoot", "gasUsed", "logsHash"] {
+        assert_eq!(ours.result[key], without.result[key], "{key}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
