@@ -68,7 +68,8 @@ pub mod limits {
     pub const MAX_FUNCTION_SIZE: u32 = 256 * 1024;
     /// Maximum parameters or results of one function type.
     pub const MAX_TYPE_ARITY: u32 = 32;
-    /// Maximum size of the code section of a WASM contract (the WASM analogue of EIP-170).
+    /// Maximum size of a WASM contract module, all sections included (the WASM analogue of
+    /// EIP-170).
     pub const MAX_WASM_CODE_SIZE: usize = 256 * 1024;
     /// Maximum size of an EVM contract's runtime code (EIP-170).
     pub const MAX_EVM_CODE_SIZE: usize = 24_576;
