@@ -1,5 +1,18 @@
 //! `zkos`: the command-line entry point. Each subcommand lives in its own module; this file
 //! only parses the command line and dispatches.
+//!
+//! ```text
+//! zkos run                                   # the example block built into the binary
+//! zkos run block.json --json                 # {alloc, env, txs} or {env, pre, transaction}
+//! zkos t8n --input.alloc alloc.json --input.env env.json --input.txs txs.json \
+//!          --output.basedir out --output.result result.json --output.alloc alloc.json \
+//!          --state.fork Cancun --state.chainid 1
+//! ```
+//!
+//! Modules: [`t8n`] and [`run`] (the subcommands), [`input`] (alloc, env and transactions
+//! from t8n JSON), [`transition`] (a block applied to a state, with its roots), [`output`]
+//! (t8n's result and alloc JSON), [`statediff`] (what changed), [`json`] (hex quantities with
+//! errors naming file and field), [`error`] (the command's error and exit codes).
 
 mod error;
 mod input;
