@@ -127,6 +127,38 @@ fn copy_padded(src: &[u8], off: i32, len: i32) -> Vec<u8> {
     let (off, len) = (off as u32 as usize, len as u32 as usize);
     (0..len).map(|k| off.checked_add(k).and_then(|i| src.get(i)).copied().unwrap_or(0)).collect()
 }
+/// SSTORE gas and refund change (EIP-2200, EIP-2929, EIP-3529).
+pub fn sstore_cost(original: Word, current: Word, new: Word, cold: bool) -> (u64, i64) {
+    let z = [0u8; 32];
+    let mut gas = if cold { 2100 } else { 0 };
+    let mut refund = 0i64;
+    if new == current {
+        gas += 100;
+    } else if current == original {
+        if original == z {
+            gas += 20000;
+        } else {
+            gas += 2900;
+            if new == z {
+                refund += 4800;
+            }
+        }
+    } else {
+        gas += 100;
+        if original != z {
+            if current == z {
+                refund -= 4800;
+            } else if new == z {
+                refund += 4800;
+            }
+        }
+        if new == original {
+            refund += if original == z { 20000 - 100 } else { 2900 - 100 };
+        }
+    }
+    (gas, refund)
+}
+
 fn key(c: &C<'_>, ptr: i32) -> Result<Word, wasmi::Error> {
     Ok(read(c, ptr, 32)?.try_into().unwrap())
 }
@@ -207,15 +239,8 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
         let cold = c.data_mut().warm.insert(k);
         let current = c.data().storage.get(&k).copied().unwrap_or([0; 32]);
         let original = *c.data_mut().original.entry(k).or_insert(current);
-        let z = [0u8; 32];
-        let mut cost = if cold { 2100 } else { 0 };
-        cost += if v == current {
-            100
-        } else if current == original {
-            if original == z { 20000 } else { 2900 }
-        } else {
-            100
-        };
+        let (cost, refund) = sstore_cost(original, current, v, cold);
+        c.data_mut().refund += refund;
         charge(&mut c, cost)?;
         c.data_mut().storage.insert(k, v);
         Ok(())

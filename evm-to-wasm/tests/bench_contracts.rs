@@ -1,0 +1,49 @@
+//! The real contracts in /work/shared/bench/evm: every account's code must transpile, pass
+//! `wasmparser::validate`, and compile on wasmi. Prints a size table.
+
+mod common;
+use common::*;
+use std::time::Instant;
+
+const DIR: &str = "/work/shared/bench/evm";
+
+/// (file, account, code) for every account with code.
+pub fn contracts() -> Vec<(String, String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(DIR).expect("bench dir").map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        for (_, test) in json.as_object().unwrap() {
+            for (addr, acct) in test["pre"].as_object().unwrap() {
+                let code = hex::decode(acct["code"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+                if !code.is_empty() {
+                    out.push((name.clone(), addr.clone(), code));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn bench_contracts_transpile_and_validate() {
+    let all = contracts();
+    assert!(all.len() >= 21, "found {} contracts", all.len());
+    let (mut evm_total, mut wasm_total) = (0usize, 0usize);
+    println!("{:<24} {:>8} {:>9} {:>7} {:>7} {:>9}", "contract", "evm B", "wasm B", "blocks", "labels", "time");
+    for (name, addr, code) in &all {
+        let t = Instant::now();
+        let wasm = evm_to_wasm::transpile(code).unwrap_or_else(|e| panic!("{name} {addr}: {e}"));
+        let dt = t.elapsed();
+        validate(&wasm);
+        let engine = wasmi::Engine::default();
+        wasmi::Module::new(&engine, &wasm).unwrap_or_else(|e| panic!("{name} {addr}: wasmi: {e}"));
+        let a = evm_to_wasm::analyze(code);
+        println!("{:<24} {:>8} {:>9} {:>7} {:>7} {:>9.2?}", format!("{name}:{}", &addr[2..6]), code.len(), wasm.len(), a.blocks.len(), a.labels.len(), dt);
+        evm_total += code.len();
+        wasm_total += wasm.len();
+    }
+    println!("total: {evm_total} B of EVM code → {wasm_total} B of WASM ({:.1}×)", wasm_total as f64 / evm_total as f64);
+}
