@@ -1,0 +1,35 @@
+//! The conformance target: every Cancun case of the ethereum/tests and legacy tests fixtures
+//! passes `zkos statetest` (exclusions, if any, are listed with reasons in
+//! tests/statetest-exclusions.txt).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn fixtures() -> PathBuf {
+    std::env::var_os("ZKOS_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures")))
+}
+
+fn run(engine: &str) {
+    let root = fixtures();
+    let exclusions = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/statetest-exclusions.txt");
+    let out = Command::new(env!("CARGO_BIN_EXE_zkos"))
+        .args(["statetest", "--engine", engine, "--exclude", exclusions])
+        .arg(root.join("ethereum-tests"))
+        .arg(root.join("ethereum-legacytests"))
+        .output()
+        .expect("run zkos statetest");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).take(20).collect();
+    let summary = stdout.lines().last().unwrap_or_default();
+    println!("{summary}");
+    assert!(out.status.success(), "statetests failed: {summary}\n{}", failures.join("\n"));
+    let passed: usize = summary.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(summary.ends_with(" passed, 0 failed") && passed > 9000, "unexpected summary: {summary}");
+}
+
+#[test]
+fn ethereum_state_tests_pass_on_wasmi() {
+    run("wasmi");
+}
