@@ -113,6 +113,8 @@ pub enum MapProblem {
     MemoryLimit,
     /// The ELF loader's stack must hold at least 64 bytes (the start frame).
     StackTooSmall,
+    /// No region starts at this address (resizing), or it is executable.
+    NoRegion,
 }
 
 /// Why a host access to guest memory failed.
@@ -180,6 +182,7 @@ impl fmt::Display for MapProblem {
             MapProblem::DataTooLong => "initial data longer than the region",
             MapProblem::MemoryLimit => "memory limit exceeded",
             MapProblem::StackTooSmall => "stack smaller than 64 bytes",
+            MapProblem::NoRegion => "no data region starts there",
         })
     }
 }

@@ -155,6 +155,70 @@ impl Memory {
         Ok(())
     }
 
+    /// The bytes of the non-executable region that starts at `base`.
+    pub(crate) fn region_mut(&mut self, base: u64) -> Option<&mut [u8]> {
+        self.regions
+            .iter_mut()
+            .find(|r| r.base == base && !r.perm.contains(Perm::X))
+            .map(|r| r.data.as_mut_slice())
+    }
+
+    /// The bytes of the region that starts at `base`.
+    pub(crate) fn region(&self, base: u64) -> Option<&[u8]> {
+        self.regions
+            .iter()
+            .find(|r| r.base == base)
+            .map(|r| r.data.as_slice())
+    }
+
+    /// Resizes the non-executable region at `base` to `size` bytes (new bytes are zero).
+    pub(crate) fn resize(&mut self, base: u64, size: u64, max_total: u64) -> Result<(), Error> {
+        let fail = |problem| {
+            Err(Error::Map {
+                base,
+                size,
+                problem,
+            })
+        };
+        if size == 0 {
+            return fail(MapProblem::Empty);
+        }
+        let Some(end) = base.checked_add(size) else {
+            return fail(MapProblem::Overflow);
+        };
+        if end > uart::PAGE {
+            return fail(MapProblem::Uart);
+        }
+        let Some(i) = self
+            .regions
+            .iter()
+            .position(|r| r.base == base && !r.perm.contains(Perm::X))
+        else {
+            return fail(MapProblem::NoRegion);
+        };
+        if self
+            .regions
+            .iter()
+            .enumerate()
+            .any(|(j, r)| j != i && base < r.base + r.len && r.base < end)
+        {
+            return fail(MapProblem::Overlap);
+        }
+        let old = self.regions[i].len;
+        let total = self.total - old + size;
+        let Ok(len) = usize::try_from(size) else {
+            return fail(MapProblem::MemoryLimit);
+        };
+        if total > max_total {
+            return fail(MapProblem::MemoryLimit);
+        }
+        let r = &mut self.regions[i];
+        r.data.resize(len, 0);
+        r.len = size;
+        self.total = total;
+        Ok(())
+    }
+
     /// The regions, writable ones first.
     pub(crate) fn regions(&self) -> &[Region] {
         &self.regions

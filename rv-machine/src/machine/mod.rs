@@ -99,6 +99,23 @@ impl Machine {
         self.mem.layout()
     }
 
+    /// The bytes of the non-executable region that starts at `base`, for the host to read
+    /// and write in place (e.g. a guest's heap handed to a host function).
+    pub fn region_mut(&mut self, base: u64) -> Option<&mut [u8]> {
+        self.mem.region_mut(base)
+    }
+
+    /// The bytes of the region that starts at `base`.
+    pub fn region(&self, base: u64) -> Option<&[u8]> {
+        self.mem.region(base)
+    }
+
+    /// Grows or shrinks the non-executable region that starts at `base` to `size` bytes;
+    /// bytes past the old end are zero. The new range may not overlap another region.
+    pub fn resize(&mut self, base: u64, size: u64) -> Result<(), Error> {
+        self.mem.resize(base, size, self.config.max_memory)
+    }
+
     /// The program counter.
     pub fn pc(&self) -> u64 {
         self.pc

@@ -1,0 +1,261 @@
+//! Module assembly: the return stub, import stubs, every function, the helpers they use,
+//! call relocations, and the read-only data (function descriptors and segments).
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+
+use crate::abi::{vmctx, Helper, Service, CODE_BASE, DESCRIPTOR_SIZE, FOREIGN_IMPORT, REGION_LIMIT, RODATA_BASE};
+use crate::emit::{Asm, CallTarget};
+use crate::encode as enc;
+use crate::error::CompileError;
+use crate::imm::{Imm12, Imm20, JumpOffset};
+use crate::lower::{self, FuncInput};
+use crate::module::{
+    ElemSegment, Export, ExportKind, FuncType, GlobalDef, Import, ImportKind, ImportTarget, Limits, Module,
+    SegmentMode, ValType,
+};
+use crate::regs::{ECALL_NUMBER, RA, ZERO};
+
+/// A function of the compiled module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FuncInfo {
+    /// Its type index.
+    pub ty: u32,
+    /// Its entry, in bytes from [`CODE_BASE`] (imported functions: their stub).
+    pub offset: u64,
+}
+
+/// A data or element segment as the instance applies it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SegmentInfo {
+    /// When it applies.
+    pub mode: SegmentMode,
+    /// Where its bytes (data) or 8-byte references (elements) start in the rodata.
+    pub rodata_offset: u64,
+    /// Its length in bytes (data) or entries (elements).
+    pub len: u64,
+}
+
+/// The result of compilation: code, data and what an instance needs to run it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compiled {
+    /// Machine code, mapped at [`CODE_BASE`].
+    pub code: Vec<u8>,
+    /// Read-only data, mapped at [`RODATA_BASE`].
+    pub rodata: Vec<u8>,
+    /// Every function, imported first.
+    pub funcs: Vec<FuncInfo>,
+    /// Function types.
+    pub types: Vec<FuncType>,
+    /// Imports.
+    pub imports: Vec<Import>,
+    /// Exports.
+    pub exports: Vec<Export>,
+    /// Globals, imported first.
+    pub globals: Vec<GlobalDef>,
+    /// The gas global, kept in `gp`.
+    pub gas_global: Option<u32>,
+    /// The memory's limits in pages.
+    pub memory: Option<Limits>,
+    /// The table's limits in entries.
+    pub table: Option<Limits>,
+    /// Data segments.
+    pub datas: Vec<SegmentInfo>,
+    /// Element segments.
+    pub elems: Vec<SegmentInfo>,
+    /// The start function.
+    pub start: Option<u32>,
+    /// Where globals and segment records are in the VM context.
+    pub vmctx: vmctx::Layout,
+    /// Words of code per defined function (for reports).
+    pub function_sizes: Vec<usize>,
+}
+
+impl Compiled {
+    /// The export named `name`.
+    pub fn export(&self, name: &str) -> Option<&Export> {
+        self.exports.iter().find(|e| e.name == name)
+    }
+
+    /// The function exported as `name`.
+    pub fn exported_func(&self, name: &str) -> Option<u32> {
+        self.export(name).filter(|e| e.kind == ExportKind::Func).map(|e| e.index)
+    }
+
+    /// The type of function `f`.
+    pub fn func_type(&self, f: u32) -> Option<&FuncType> {
+        self.types.get(self.funcs.get(f as usize)?.ty as usize)
+    }
+
+    /// The machine address of function `f`.
+    pub fn entry(&self, f: u32) -> Option<u64> {
+        Some(CODE_BASE + self.funcs.get(f as usize)?.offset)
+    }
+
+    /// The code as instruction words.
+    pub fn words(&self) -> impl Iterator<Item = u32> + '_ {
+        self.code.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+}
+
+/// Compiles with the default settings.
+pub(crate) fn compile(wasm: &[u8]) -> Result<Compiled, CompileError> {
+    let mut m = Module::parse(wasm)?;
+    let bodies = core::mem::take(&mut m.bodies);
+    let mut inputs = Vec::with_capacity(bodies.len());
+    for (i, body) in bodies.into_iter().enumerate() {
+        let index = m.num_imported_funcs + u32::try_from(i).unwrap_or(u32::MAX);
+        inputs.push(lower::prepare(&m, index, body)?);
+    }
+    match assemble(&m, &inputs, false)? {
+        Some(c) => Ok(c),
+        None => assemble(&m, &inputs, true)?.ok_or_else(|| CompileError::too_large("code beyond the reach of calls")),
+    }
+}
+
+fn word_bytes(words: &[u32]) -> Vec<u8> {
+    words.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+/// Assembles the module; `Ok(None)` if a near call does not reach (retry with far calls).
+fn assemble(m: &Module<'_>, inputs: &[FuncInput<'_>], far: bool) -> Result<Option<Compiled>, CompileError> {
+    let mut code: Vec<u32> = Vec::new();
+    // The return stub.
+    code.push(enc::addi(ECALL_NUMBER, ZERO, const { Imm12::lit(Service::Return as i64) }));
+    code.push(enc::ecall());
+    let mut offsets: Vec<usize> = Vec::new();
+    let mut relocs = Vec::new();
+    // Import stubs.
+    for imp in &m.imports {
+        if let ImportKind::Func { ty, target } = &imp.kind {
+            offsets.push(code.len());
+            let mut a = Asm::new(Default::default(), far);
+            let t = m.types.get(*ty as usize).cloned().unwrap_or(FuncType { params: Vec::new(), results: Vec::new() });
+            match target {
+                ImportTarget::Host(h) => {
+                    let p: Vec<bool> = t.params.iter().map(|&v| v == ValType::I32).collect();
+                    lower::emit_host_ecall(&mut a, &p, h.number(), t.results.first() == Some(&ValType::I32));
+                }
+                ImportTarget::Foreign(k) => {
+                    a.li(ECALL_NUMBER, FOREIGN_IMPORT - i64::from(*k));
+                    a.emit(enc::ecall());
+                }
+            }
+            a.emit(enc::jalr(ZERO, RA, Imm12::ZERO));
+            let (w, _) = a.finish().map_err(|_| CompileError::internal("import stub"))?;
+            code.extend(w);
+        }
+    }
+    let mut function_sizes = Vec::with_capacity(inputs.len());
+    for f in inputs {
+        let (w, r) = lower::lower(m, f, far)?;
+        let at = code.len();
+        offsets.push(at);
+        function_sizes.push(w.len());
+        relocs.extend(r.into_iter().map(|mut r| {
+            r.at += at;
+            r
+        }));
+        code.extend(w);
+    }
+    // Helpers used by some call.
+    let mut helpers: BTreeMap<Helper, usize> = BTreeMap::new();
+    for r in &relocs {
+        if let CallTarget::Helper(h) = r.target {
+            helpers.entry(h).or_insert(0);
+        }
+    }
+    for (h, at) in helpers.iter_mut() {
+        let mut a = Asm::new(Default::default(), far);
+        crate::runtime::emit(&mut a, *h);
+        let (w, _) = a.finish().map_err(|_| CompileError::internal("helper does not assemble"))?;
+        *at = code.len();
+        code.extend(w);
+    }
+    for r in &relocs {
+        let target = match r.target {
+            CallTarget::Func(f) => offsets.get(f as usize).copied(),
+            CallTarget::Helper(h) => helpers.get(&h).copied(),
+        };
+        let Some(target) = target else {
+            return Err(CompileError::internal("call to an unknown function"));
+        };
+        let off = (target as i64 - r.at as i64) * 4;
+        if r.far {
+            let lo = (off << 52) >> 52;
+            let hi = (off - lo) >> 12;
+            let (Some(hi), Some(lo)) = (Imm20::new(hi), Imm12::new(lo)) else {
+                return Err(CompileError::too_large("code over 2 GiB"));
+            };
+            code[r.at] = enc::auipc(RA, hi);
+            code[r.at + 1] = enc::jalr(RA, RA, lo);
+        } else {
+            match JumpOffset::new(off) {
+                Some(o) => code[r.at] = enc::jal(RA, o),
+                None => return Ok(None),
+            }
+        }
+    }
+    if (code.len() as u64) * 4 > REGION_LIMIT {
+        return Err(CompileError::too_large("code over 256 MiB"));
+    }
+    let (rodata, datas, elems) = rodata(m, &offsets)?;
+    let funcs = m
+        .funcs
+        .iter()
+        .zip(&offsets)
+        .map(|(&ty, &at)| FuncInfo { ty, offset: at as u64 * 4 })
+        .collect();
+    Ok(Some(Compiled {
+        code: word_bytes(&code),
+        rodata,
+        funcs,
+        types: m.types.clone(),
+        imports: m.imports.clone(),
+        exports: m.exports.clone(),
+        globals: m.globals.clone(),
+        gas_global: m.gas_global,
+        memory: m.memory,
+        table: m.table,
+        datas,
+        elems,
+        start: m.start,
+        vmctx: m.vmctx(),
+        function_sizes,
+    }))
+}
+
+type Rodata = (Vec<u8>, Vec<SegmentInfo>, Vec<SegmentInfo>);
+
+/// Function descriptors `[type id, address]`, then data segments, then element segments.
+fn rodata(m: &Module<'_>, offsets: &[usize]) -> Result<Rodata, CompileError> {
+    let mut out = Vec::new();
+    for (f, &ty) in m.funcs.iter().enumerate() {
+        let id = m.type_ids.get(ty as usize).copied().unwrap_or(u32::MAX);
+        let addr = CODE_BASE + offsets.get(f).copied().unwrap_or(0) as u64 * 4;
+        out.extend_from_slice(&u64::from(id).to_le_bytes());
+        out.extend_from_slice(&addr.to_le_bytes());
+    }
+    let mut datas = Vec::new();
+    for d in &m.datas {
+        let at = out.len() as u64;
+        out.extend_from_slice(d.bytes);
+        while out.len() % 8 != 0 {
+            out.push(0);
+        }
+        datas.push(SegmentInfo { mode: d.mode, rodata_offset: at, len: d.bytes.len() as u64 });
+    }
+    let mut elems = Vec::new();
+    for ElemSegment { mode, items } in &m.elems {
+        let at = out.len() as u64;
+        for item in items {
+            let v = item.map_or(0, |f| RODATA_BASE + DESCRIPTOR_SIZE * u64::from(f));
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        elems.push(SegmentInfo { mode: *mode, rodata_offset: at, len: items.len() as u64 });
+    }
+    if out.len() as u64 > REGION_LIMIT {
+        return Err(CompileError::too_large("read-only data over 256 MiB"));
+    }
+    Ok((out, datas, elems))
+}

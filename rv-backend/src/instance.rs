@@ -1,0 +1,458 @@
+//! Running compiled code: an [`Instance`] is a machine with a compiled module mapped
+//! (code, read-only data, VM context, stack, table, memory), its globals and segments
+//! initialized, on which exported functions are called.
+//!
+//! The embedder drives it: [`Instance::call`] sets up a call, [`Instance::run`] runs until
+//! something needs the embedder ([`Event`]): a host function (`ecall` with a host-function
+//! number), a foreign import, a trap, or the return. Memory growth is served inside.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use rv_machine::{Exit, Machine, Perm};
+
+use crate::abi::{self, vmctx, Service, TrapCode, CODE_BASE, DESCRIPTOR_SIZE, MEMORY_BASE, PAGE_SIZE, RODATA_BASE, STACK_BASE, TABLE_BASE, VMCTX_TOP};
+use crate::compile::Compiled;
+use crate::module::{ConstInit, SegmentMode, ValType};
+use crate::regs::{Reg, ARGS, ECALL_NUMBER, GAS, RA, SP, VMCTX};
+
+/// Limits of an instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The memory never grows past this many pages (nor past its declared maximum).
+    pub max_memory_pages: u64,
+    /// The table never grows past this many entries (nor past its declared maximum).
+    pub max_table_entries: u64,
+    /// Bytes of stack for compiled code (bounds recursion).
+    pub stack_size: u64,
+    /// Keep the machine's per-instruction histogram.
+    pub histogram: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_memory_pages: u64::from(host_abi::limits::MAX_MEMORY_PAGES),
+            max_table_entries: u64::from(host_abi::limits::MAX_TABLE_SIZE),
+            stack_size: abi::DEFAULT_STACK_SIZE,
+            histogram: false,
+        }
+    }
+}
+
+/// Why compiled code stopped with a fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trap {
+    /// A WebAssembly trap.
+    Wasm(TrapCode),
+    /// The machine faulted outside the linear memory, or an ecall the ABI does not define:
+    /// a compiler bug, never the contract's fault.
+    Machine(rv_machine::Trap),
+    /// An `ecall` with a number that is neither a service nor a host function nor an import.
+    BadEcall(u64),
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Trap::Wasm(c) => write!(f, "{c}"),
+            Trap::Machine(t) => write!(f, "compiled code faulted: {t}"),
+            Trap::BadEcall(n) => write!(f, "compiled code made an unknown ecall {n:#x}"),
+        }
+    }
+}
+
+/// Why [`Instance::run`] returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The called function returned: read [`Instance::results`].
+    Returned,
+    /// A host function: number `n` (arguments from [`Instance::host_args`]); answer with
+    /// [`Instance::set_host_result`] and run again.
+    Host(u32),
+    /// Foreign import `k` (arguments from [`Instance::args`]); answer with
+    /// [`Instance::set_results`] and run again.
+    Foreign(u32),
+    /// A trap; the call is over.
+    Trap(Trap),
+    /// The instruction budget ran out (run again to go on).
+    BudgetExhausted,
+}
+
+/// Why instantiation failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InstantiateError {
+    /// A segment does not fit (a trap of instantiation).
+    Trap(TrapCode),
+    /// The module needs more than the limits allow, or imports are missing.
+    Limits(String),
+}
+
+impl fmt::Display for InstantiateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstantiateError::Trap(c) => write!(f, "instantiation trapped: {c}"),
+            InstantiateError::Limits(m) => f.write_str(m),
+        }
+    }
+}
+
+fn limits(msg: impl fmt::Display) -> InstantiateError {
+    InstantiateError::Limits(alloc::format!("{msg}"))
+}
+
+/// Sign-extends an `i32` value to the register convention.
+fn canonical(ty: ValType, v: u64) -> u64 {
+    match ty {
+        ValType::I32 => i64::from(v as u32 as i32) as u64,
+        ValType::I64 | ValType::FuncRef => v,
+    }
+}
+
+/// A compiled module on a machine.
+pub struct Instance<'c> {
+    compiled: &'c Compiled,
+    machine: Machine,
+    config: Config,
+    pages: u64,
+    max_pages: u64,
+    /// The function called last.
+    last_called: Option<u32>,
+    /// `sp` at the call.
+    call_sp: u64,
+}
+
+impl<'c> Instance<'c> {
+    /// Maps `compiled` on a new machine and initializes it. `imported_globals` are the
+    /// values of the imported globals, in order.
+    pub fn new(compiled: &'c Compiled, config: Config, imported_globals: &[u64]) -> Result<Self, InstantiateError> {
+        let mut m = Machine::new(rv_machine::Config {
+            histogram: config.histogram,
+            max_memory: 16 << 30,
+        });
+        let err = |e: rv_machine::Error| limits(e);
+        m.map(CODE_BASE, compiled.code.len().max(4) as u64, Perm::X, &compiled.code).map_err(err)?;
+        if !compiled.rodata.is_empty() {
+            m.map(RODATA_BASE, compiled.rodata.len() as u64, Perm::R, &compiled.rodata).map_err(err)?;
+        }
+        m.map(STACK_BASE, config.stack_size, Perm::RW, &[]).map_err(err)?;
+        let (mut pages, mut max_pages) = (0, 0);
+        if let Some(mem) = compiled.memory {
+            max_pages = mem.maximum.unwrap_or(u64::MAX).min(config.max_memory_pages).min(65_536);
+            if mem.initial > max_pages {
+                return Err(limits(alloc::format!("memory of {} pages over the limit of {max_pages}", mem.initial)));
+            }
+            pages = mem.initial;
+            if pages > 0 {
+                m.map(MEMORY_BASE, pages * PAGE_SIZE, Perm::RW, &[]).map_err(err)?;
+            }
+        }
+        let (mut table_size, mut table_max) = (0, 0);
+        if let Some(t) = compiled.table {
+            table_max = t.maximum.unwrap_or(u64::MAX).min(config.max_table_entries).min(u32::MAX.into());
+            if t.initial > table_max {
+                return Err(limits(alloc::format!("table of {} entries over the limit of {table_max}", t.initial)));
+            }
+            table_size = t.initial;
+            if table_max > 0 {
+                m.map(TABLE_BASE, table_max * 8, Perm::RW, &[]).map_err(err)?;
+            }
+        }
+        // The VM context.
+        let layout = compiled.vmctx;
+        let size = layout.size();
+        let mut ctx = alloc::vec![0u8; size as usize];
+        let mut put = |off: i64, v: u64| {
+            let at = (size as i64 + off) as usize;
+            ctx[at..at + 8].copy_from_slice(&v.to_le_bytes());
+        };
+        put(vmctx::MEMORY_BYTES, pages * PAGE_SIZE);
+        put(vmctx::MEMORY_PAGES, pages);
+        put(vmctx::TABLE_SIZE, table_size);
+        put(vmctx::TABLE_MAX, table_max);
+        for (off, v) in vmctx::CONSTANTS {
+            put(off, v);
+        }
+        // Globals.
+        let mut values: Vec<u64> = Vec::with_capacity(compiled.globals.len());
+        let mut imported = imported_globals.iter();
+        for g in &compiled.globals {
+            let v = match g.init {
+                None => match imported.next() {
+                    Some(&v) => canonical(g.ty, v),
+                    None => return Err(limits("missing value of an imported global")),
+                },
+                Some(init) => eval(init, &values),
+            };
+            values.push(v);
+        }
+        for (g, &v) in values.iter().enumerate() {
+            put(layout.global(g as u32), v);
+        }
+        let mut actions = Vec::new();
+        for (k, s) in compiled.elems.iter().enumerate() {
+            let rec = layout.elem_record(k as u32);
+            put(rec, RODATA_BASE + s.rodata_offset);
+            if s.mode == SegmentMode::Passive {
+                put(rec + 8, s.len);
+            }
+            if let SegmentMode::Active(at) = s.mode {
+                actions.push((true, eval(at, &values), *s));
+            }
+        }
+        for (k, s) in compiled.datas.iter().enumerate() {
+            let rec = layout.data_record(k as u32);
+            put(rec, RODATA_BASE + s.rodata_offset);
+            if s.mode == SegmentMode::Passive {
+                put(rec + 8, s.len);
+            }
+            if let SegmentMode::Active(at) = s.mode {
+                actions.push((false, eval(at, &values), *s));
+            }
+        }
+        m.map(VMCTX_TOP - size, size, Perm::RW, &ctx).map_err(err)?;
+        let mut inst = Instance { compiled, machine: m, config, pages, max_pages, last_called: None, call_sp: 0 };
+        // Active segments, in order: elements, then data.
+        for (elem, at, s) in actions {
+            let at = at as u32 as u64;
+            if elem {
+                if at + s.len > table_size {
+                    return Err(InstantiateError::Trap(TrapCode::TableOutOfBounds));
+                }
+                let mut bytes = alloc::vec![0u8; (s.len * 8) as usize];
+                inst.machine.read_bytes(RODATA_BASE + s.rodata_offset, &mut bytes).map_err(err)?;
+                if !bytes.is_empty() {
+                    inst.machine.write_bytes(TABLE_BASE + at * 8, &bytes).map_err(err)?;
+                }
+            } else {
+                if at + s.len > pages * PAGE_SIZE {
+                    return Err(InstantiateError::Trap(TrapCode::MemoryOutOfBounds));
+                }
+                if s.len > 0 {
+                    let mut bytes = alloc::vec![0u8; s.len as usize];
+                    inst.machine.read_bytes(RODATA_BASE + s.rodata_offset, &mut bytes).map_err(err)?;
+                    inst.machine.write_bytes(MEMORY_BASE + at, &bytes).map_err(err)?;
+                }
+            }
+        }
+        inst.machine.set_reg(VMCTX, VMCTX_TOP);
+        Ok(inst)
+    }
+
+    /// The compiled module.
+    pub fn compiled(&self) -> &'c Compiled {
+        self.compiled
+    }
+
+    /// Sets up a call of function `f` with `args` (`i32` values may be given either
+    /// sign- or zero-extended). Run it with [`Self::run`].
+    pub fn call(&mut self, f: u32, args: &[u64]) -> Result<(), InstantiateError> {
+        let (Some(ty), Some(entry)) = (self.compiled.func_type(f), self.compiled.entry(f)) else {
+            return Err(limits(alloc::format!("no function {f}")));
+        };
+        if ty.params.len() != args.len() {
+            return Err(limits(alloc::format!("function {f} takes {} arguments", ty.params.len())));
+        }
+        let extra = ty.params.len().max(ty.results.len()).saturating_sub(ARGS.len()) as u64;
+        let sp = (STACK_BASE + self.config.stack_size - 8 * extra) & !15;
+        self.call_sp = sp;
+        let m = &mut self.machine;
+        m.set_reg(SP, sp);
+        m.set_reg(RA, CODE_BASE);
+        m.set_reg(VMCTX, VMCTX_TOP);
+        for (i, (&v, &t)) in args.iter().zip(&ty.params).enumerate() {
+            let v = canonical(t, v);
+            match ARGS.get(i) {
+                Some(&r) => m.set_reg(r, v),
+                None => m.write_u64(sp + 8 * (i - ARGS.len()) as u64, v).map_err(|e| limits(e))?,
+            }
+        }
+        m.set_pc(entry);
+        self.last_called = Some(f);
+        Ok(())
+    }
+
+    /// Runs at most `budget` instructions.
+    pub fn run(&mut self, budget: u64) -> Event {
+        let start = self.machine.instret();
+        loop {
+            let used = self.machine.instret() - start;
+            let exit = self.machine.run(budget.saturating_sub(used));
+            match exit {
+                Exit::BudgetExhausted => return Event::BudgetExhausted,
+                Exit::Ebreak => return Event::Trap(Trap::BadEcall(u64::MAX)),
+                Exit::Trap(t) => {
+                    let oob = match t {
+                        rv_machine::Trap::LoadFault { addr, .. } | rv_machine::Trap::StoreFault { addr, .. } => {
+                            addr < abi::GUARD_END
+                        }
+                        _ => false,
+                    };
+                    return Event::Trap(if oob { Trap::Wasm(TrapCode::MemoryOutOfBounds) } else { Trap::Machine(t) });
+                }
+                Exit::Ecall => {
+                    let a7 = self.machine.reg(ECALL_NUMBER);
+                    match Service::from_a7(a7) {
+                        Some(Service::Return) => return Event::Returned,
+                        Some(Service::Trap) => {
+                            let code = self.machine.reg(Reg::A0);
+                            return Event::Trap(match TrapCode::from_u64(code) {
+                                Some(c) => Trap::Wasm(c),
+                                None => Trap::BadEcall(a7),
+                            });
+                        }
+                        Some(Service::MemoryGrow) => {
+                            let delta = self.machine.reg(Reg::A0) as u32 as u64;
+                            let r = self.grow(delta);
+                            self.machine.set_reg(Reg::A0, r);
+                        }
+                        None => {
+                            let n = a7 as i64;
+                            if let Ok(h) = u32::try_from(a7) {
+                                return Event::Host(h);
+                            }
+                            if n <= abi::FOREIGN_IMPORT && n > abi::FOREIGN_IMPORT - (1 << 20) {
+                                return Event::Foreign((abi::FOREIGN_IMPORT - n) as u32);
+                            }
+                            return Event::Trap(Trap::BadEcall(a7));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `memory.grow`: the old size in pages, or `-1` (sign-extended) if it cannot grow.
+    fn grow(&mut self, delta: u64) -> u64 {
+        let old = self.pages;
+        let new = old + delta;
+        if self.compiled.memory.is_none() || new > self.max_pages {
+            return u64::MAX;
+        }
+        if delta == 0 {
+            return old;
+        }
+        let ok = if old == 0 {
+            self.machine.map(MEMORY_BASE, new * PAGE_SIZE, Perm::RW, &[]).is_ok()
+        } else {
+            self.machine.resize(MEMORY_BASE, new * PAGE_SIZE).is_ok()
+        };
+        if !ok {
+            return u64::MAX;
+        }
+        self.pages = new;
+        let w = |m: &mut Machine, off: i64, v: u64| m.write_u64(VMCTX_TOP.wrapping_add(off as u64), v);
+        if w(&mut self.machine, vmctx::MEMORY_BYTES, new * PAGE_SIZE).is_err()
+            || w(&mut self.machine, vmctx::MEMORY_PAGES, new).is_err()
+        {
+            return u64::MAX;
+        }
+        old
+    }
+
+    /// The results of the function that returned, per its type (`i32` zero-extended).
+    pub fn results(&self) -> Vec<u64> {
+        let Some(ty) = self.last_called.and_then(|f| self.compiled.func_type(f)) else {
+            return Vec::new();
+        };
+        ty.results
+            .iter()
+            .enumerate()
+            .map(|(j, &t)| {
+                let v = match ARGS.get(j) {
+                    Some(&r) => self.machine.reg(r),
+                    None => self.machine.read_u64(self.call_sp + 8 * (j - ARGS.len()) as u64).unwrap_or(0),
+                };
+                if t == ValType::I32 { v as u32 as u64 } else { v }
+            })
+            .collect()
+    }
+
+    /// The six argument registers of a host call.
+    pub fn host_args(&self) -> [u64; 6] {
+        core::array::from_fn(|i| self.machine.reg(ARGS[i]))
+    }
+
+    /// Writes a host function's result (`a0`).
+    pub fn set_host_result(&mut self, v: u64) {
+        self.machine.set_reg(Reg::A0, v);
+    }
+
+    /// The `n` arguments of a foreign call (registers, then the stack).
+    pub fn args(&self, n: usize) -> Vec<u64> {
+        let sp = self.machine.reg(SP);
+        (0..n)
+            .map(|i| match ARGS.get(i) {
+                Some(&r) => self.machine.reg(r),
+                None => self.machine.read_u64(sp + 8 * (i - ARGS.len()) as u64).unwrap_or(0),
+            })
+            .collect()
+    }
+
+    /// Writes the results of a foreign call, typed by `types`.
+    pub fn set_results(&mut self, types: &[ValType], values: &[u64]) {
+        let sp = self.machine.reg(SP);
+        for (j, (&t, &v)) in types.iter().zip(values).enumerate() {
+            let v = canonical(t, v);
+            match ARGS.get(j) {
+                Some(&r) => self.machine.set_reg(r, v),
+                None => {
+                    let _ = self.machine.write_u64(sp + 8 * (j - ARGS.len()) as u64, v);
+                }
+            }
+        }
+    }
+
+    /// The gas register.
+    pub fn gas(&self) -> i64 {
+        self.machine.reg(GAS) as i64
+    }
+
+    /// Sets the gas register.
+    pub fn set_gas(&mut self, gas: i64) {
+        self.machine.set_reg(GAS, gas as u64);
+    }
+
+    /// The linear memory.
+    pub fn memory(&self) -> &[u8] {
+        self.machine.region(MEMORY_BASE).unwrap_or(&[])
+    }
+
+    /// The linear memory, writable.
+    pub fn memory_mut(&mut self) -> &mut [u8] {
+        self.machine.region_mut(MEMORY_BASE).unwrap_or(&mut [])
+    }
+
+    /// The current value of global `g` (`i32` zero-extended).
+    pub fn global(&self, g: u32) -> Option<u64> {
+        let def = self.compiled.globals.get(g as usize)?;
+        let v = if Some(g) == self.compiled.gas_global {
+            self.machine.reg(GAS)
+        } else {
+            let off = self.compiled.vmctx.global(g);
+            self.machine.read_u64(VMCTX_TOP.wrapping_add(off as u64)).ok()?
+        };
+        Some(if def.ty == ValType::I32 { v as u32 as u64 } else { v })
+    }
+
+    /// Instructions executed so far.
+    pub fn instret(&self) -> u64 {
+        self.machine.instret()
+    }
+
+    /// The machine.
+    pub fn machine(&self) -> &Machine {
+        &self.machine
+    }
+}
+
+/// The value of a constant initializer given the globals so far.
+fn eval(init: ConstInit, globals: &[u64]) -> u64 {
+    match init {
+        ConstInit::Value(v) => v as u64,
+        ConstInit::Global(g) => globals.get(g as usize).copied().unwrap_or(0),
+        ConstInit::RefNull => 0,
+        ConstInit::RefFunc(f) => RODATA_BASE + DESCRIPTOR_SIZE * u64::from(f),
+    }
+}

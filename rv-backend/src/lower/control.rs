@@ -1,0 +1,314 @@
+//! Blocks, loops, `if`/`else`, branches, `br_table`, `return`, `unreachable`.
+
+use alloc::vec::Vec;
+
+use wasmparser::{BlockType, BrTable, Operator};
+
+use super::{Ctrl, CtrlKind, Entry, FuncCompiler};
+use crate::abi::TrapCode;
+use crate::emit::{Cond, Label};
+use crate::encode as enc;
+use crate::error::CompileError;
+use crate::imm::{Imm12, Imm20, Shamt6};
+use crate::regs::{Reg, T0, T1, T2, ZERO};
+
+/// A branch condition on two registers.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Test {
+    pub cond: Cond,
+    pub a: Reg,
+    pub b: Reg,
+}
+
+impl Test {
+    /// `r != 0`.
+    pub fn nonzero(r: Reg) -> Test {
+        Test { cond: Cond::Ne, a: r, b: ZERO }
+    }
+
+    fn invert(self) -> Test {
+        Test { cond: self.cond.invert(), ..self }
+    }
+}
+
+impl FuncCompiler<'_, '_> {
+    fn frame_index(&self, depth: u32) -> Result<usize, CompileError> {
+        match self.ctrl.len().checked_sub(1 + depth as usize) {
+            Some(i) => Ok(i),
+            None => self.internal("branch depth out of range"),
+        }
+    }
+
+    fn push_frame(&mut self, kind: CtrlKind, label: Label, end: Label, bt: BlockType) -> Result<(), CompileError> {
+        let (params, results) = self.block_arity(bt)?;
+        let live = self.reachable;
+        let base = if live {
+            match self.top().checked_sub(params) {
+                Some(b) => b,
+                None => return self.internal("block parameters missing"),
+            }
+        } else {
+            self.top()
+        };
+        self.ctrl.push(Ctrl { kind, label, end, base, params, results, live, used: false });
+        Ok(())
+    }
+
+    pub(super) fn block(&mut self, bt: BlockType) -> Result<(), CompileError> {
+        self.materialize_below(self.top());
+        let l = self.asm.label();
+        self.push_frame(CtrlKind::Block, l, l, bt)
+    }
+
+    pub(super) fn loop_(&mut self, bt: BlockType) -> Result<(), CompileError> {
+        self.materialize_below(self.top());
+        let header = self.asm.label();
+        let end = self.asm.label();
+        self.asm.bind(header);
+        self.push_frame(CtrlKind::Loop, header, end, bt)
+    }
+
+    /// `if` on a test computed by the caller; every entry is already in its home.
+    pub(super) fn if_test(&mut self, bt: BlockType, test: Test) -> Result<(), CompileError> {
+        let else_label = self.asm.label();
+        let end = self.asm.label();
+        self.asm.branch(test.invert().cond, test.a, test.b, else_label);
+        self.push_frame(CtrlKind::If { else_label }, end, end, bt)
+    }
+
+    /// `if` on the value on top of the stack.
+    pub(super) fn if_(&mut self, bt: BlockType) -> Result<(), CompileError> {
+        let c = self.top() - 1;
+        self.materialize_below(c);
+        let r = self.read(c, T0);
+        self.pop()?;
+        self.if_test(bt, Test::nonzero(r))
+    }
+
+    pub(super) fn else_(&mut self) -> Result<(), CompileError> {
+        let Some(frame) = self.ctrl.last().copied() else {
+            return self.internal("else without a frame");
+        };
+        let CtrlKind::If { else_label } = frame.kind else {
+            return self.internal("else outside if");
+        };
+        if self.reachable {
+            self.place_results(&frame);
+            self.asm.jump(frame.end);
+            if let Some(f) = self.ctrl.last_mut() {
+                f.used = true;
+            }
+        }
+        self.asm.bind(else_label);
+        self.stack.truncate(frame.base);
+        for _ in 0..frame.params {
+            self.push(Entry::Home);
+        }
+        self.reachable = frame.live;
+        if let Some(f) = self.ctrl.last_mut() {
+            f.kind = CtrlKind::Else;
+        }
+        Ok(())
+    }
+
+    pub(super) fn end(&mut self) -> Result<(), CompileError> {
+        let Some(frame) = self.ctrl.pop() else {
+            return self.internal("end without a frame");
+        };
+        let mut reachable = self.reachable || frame.used;
+        if self.reachable {
+            self.place_results(&frame);
+        }
+        if let CtrlKind::If { else_label } = frame.kind {
+            // The implicit else passes the parameters through as the results.
+            self.asm.bind(else_label);
+            reachable |= frame.live;
+        }
+        self.asm.bind(frame.end);
+        self.stack.truncate(frame.base);
+        for _ in 0..frame.results {
+            self.push(Entry::Home);
+        }
+        self.reachable = reachable && frame.live;
+        Ok(())
+    }
+
+    /// Puts the frame's results (the top `results` entries) in the homes at its base.
+    fn place_results(&mut self, frame: &Ctrl) {
+        self.move_values(frame.base, frame.results);
+    }
+
+    /// Copies the top `n` entries to the homes of positions `base..base + n` (the stack
+    /// itself is left as it is).
+    fn move_values(&mut self, base: usize, n: usize) {
+        let top = self.top();
+        for j in 0..n {
+            self.copy_to_home(top - n + j, base + j);
+        }
+    }
+
+    fn needs_moves(&self, base: usize, n: usize) -> bool {
+        let top = self.top();
+        (0..n).any(|j| top - n + j != base + j || self.stack[top - n + j] != Entry::Home)
+    }
+
+    /// The label a branch to `depth` goes to, and the values it carries.
+    fn branch_target(&mut self, depth: u32) -> Result<(Label, usize, usize), CompileError> {
+        let i = self.frame_index(depth)?;
+        let frame = &mut self.ctrl[i];
+        if frame.kind != CtrlKind::Loop {
+            frame.used = true;
+        }
+        Ok((frame.label, frame.base, frame.arity()))
+    }
+
+    pub(super) fn br(&mut self, depth: u32) -> Result<(), CompileError> {
+        let (label, base, n) = self.branch_target(depth)?;
+        self.move_values(base, n);
+        self.asm.jump(label);
+        self.reachable = false;
+        Ok(())
+    }
+
+    /// `br_if` on a test computed by the caller (the condition is already popped).
+    pub(super) fn br_if_test(&mut self, depth: u32, test: Test) -> Result<(), CompileError> {
+        let (label, base, n) = self.branch_target(depth)?;
+        if self.needs_moves(base, n) {
+            let skip = self.asm.label();
+            let t = test.invert();
+            self.asm.branch(t.cond, t.a, t.b, skip);
+            self.move_values(base, n);
+            self.asm.jump(label);
+            self.asm.bind(skip);
+        } else {
+            self.asm.branch(test.cond, test.a, test.b, label);
+        }
+        Ok(())
+    }
+
+    pub(super) fn br_if(&mut self, depth: u32) -> Result<(), CompileError> {
+        let c = self.top() - 1;
+        if let Entry::Const(v) = self.stack[c] {
+            self.pop()?;
+            if v != 0 {
+                let (label, base, n) = self.branch_target(depth)?;
+                self.move_values(base, n);
+                self.asm.jump(label);
+            }
+            return Ok(());
+        }
+        let r = self.read(c, T2);
+        self.pop()?;
+        self.br_if_test(depth, Test::nonzero(r))
+    }
+
+    pub(super) fn br_table(&mut self, table: &BrTable<'_>) -> Result<(), CompileError> {
+        let err = |e: wasmparser::BinaryReaderError| CompileError::from_parser(&e);
+        let mut depths = Vec::new();
+        for t in table.targets() {
+            depths.push(t.map_err(err)?);
+        }
+        let default = table.default();
+        let c = self.top() - 1;
+        if let Entry::Const(v) = self.stack[c] {
+            self.pop()?;
+            let i = u32::try_from(v as u32).unwrap_or(u32::MAX) as usize;
+            return self.br(depths.get(i).copied().unwrap_or(default));
+        }
+        let r = self.read(c, T2);
+        self.asm.mv(T2, r);
+        self.pop()?;
+        // Each distinct depth gets one landing label: the target itself when no value
+        // moves, otherwise a pad that moves the values and jumps.
+        let mut pads: Vec<(u32, Label, bool)> = Vec::new();
+        let mut pad_of = |s: &mut Self, depth: u32| -> Result<Label, CompileError> {
+            if let Some(&(_, l, _)) = pads.iter().find(|p| p.0 == depth) {
+                return Ok(l);
+            }
+            let (label, base, n) = s.branch_target(depth)?;
+            let l = if s.needs_moves(base, n) { s.asm.label() } else { label };
+            pads.push((depth, l, l != label));
+            Ok(l)
+        };
+        let default_label = pad_of(self, default)?;
+        let labels = depths
+            .iter()
+            .map(|&d| pad_of(self, d))
+            .collect::<Result<Vec<_>, _>>()?;
+        if labels.len() <= 3 {
+            for (i, &l) in labels.iter().enumerate() {
+                if i == 0 {
+                    self.asm.branch(Cond::Eq, T2, ZERO, l);
+                } else {
+                    self.emit(enc::addi(T0, ZERO, Imm12::new(i as i64).unwrap_or(Imm12::ZERO)));
+                    self.asm.branch(Cond::Eq, T2, T0, l);
+                }
+            }
+            self.asm.jump(default_label);
+        } else {
+            self.asm.li(T0, labels.len() as i64);
+            self.asm.branch(Cond::Geu, T2, T0, default_label);
+            // auipc t0, 0; slli t1, t2, 2; add t0, t0, t1; jalr zero, 16(t0); table of jumps
+            self.emit(enc::auipc(T0, Imm20::ZERO));
+            self.emit(enc::slli(T1, T2, Shamt6::wrapping(2)));
+            self.emit(enc::add(T0, T0, T1));
+            self.emit(enc::jalr(ZERO, T0, const { Imm12::lit(16) }));
+            for &l in &labels {
+                self.asm.jump(l);
+            }
+        }
+        for (depth, l, is_pad) in pads {
+            if is_pad {
+                self.asm.bind(l);
+                let (label, base, n) = self.branch_target(depth)?;
+                self.move_values(base, n);
+                self.asm.jump(label);
+            }
+        }
+        self.reachable = false;
+        Ok(())
+    }
+
+    pub(super) fn return_(&mut self) -> Result<(), CompileError> {
+        let depth = u32::try_from(self.ctrl.len() - 1).unwrap_or(u32::MAX);
+        self.br(depth)
+    }
+
+    pub(super) fn unreachable(&mut self) {
+        let l = self.trap_label(TrapCode::Unreachable);
+        self.asm.jump(l);
+        self.reachable = false;
+    }
+
+    /// Tracks the structure of unreachable code (nothing is emitted for it).
+    pub(super) fn skip_op(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
+        match op {
+            Operator::Block { blockty } | Operator::Loop { blockty } => {
+                let l = self.asm.label();
+                self.push_frame(CtrlKind::Block, l, l, *blockty)
+            }
+            Operator::If { blockty } => {
+                let else_label = self.asm.label();
+                let l = self.asm.label();
+                self.push_frame(CtrlKind::If { else_label }, l, l, *blockty)
+            }
+            Operator::Else => {
+                if self.ctrl.last().is_some_and(|f| f.live) {
+                    self.else_()
+                } else {
+                    Ok(())
+                }
+            }
+            Operator::End => {
+                if self.ctrl.last().is_some_and(|f| f.live) {
+                    self.end()
+                } else {
+                    self.ctrl.pop();
+                    Ok(())
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+}
+

@@ -1,0 +1,178 @@
+//! The operator dispatch: every operator of the supported subset to its lowering.
+
+use alloc::format;
+
+use wasmparser::Operator;
+
+use super::bits::Unary;
+use super::memory::{Load, Store};
+use super::ops::{Alu, DivOp, Rel, W};
+use super::{Entry, FuncCompiler};
+use crate::abi::Helper;
+use crate::error::CompileError;
+
+impl FuncCompiler<'_, '_> {
+    pub(super) fn lower_op(&mut self, op: Operator<'_>) -> Result<(), CompileError> {
+        use Operator as O;
+        use W::{W32, W64};
+        let vm = self.m.vmctx();
+        match op {
+            O::Unreachable => self.unreachable(),
+            O::Nop => {}
+            O::Block { blockty } => self.block(blockty)?,
+            O::Loop { blockty } => self.loop_(blockty)?,
+            O::If { blockty } => self.if_(blockty)?,
+            O::Else => self.else_()?,
+            O::End => self.end()?,
+            O::Br { relative_depth } => self.br(relative_depth)?,
+            O::BrIf { relative_depth } => self.br_if(relative_depth)?,
+            O::BrTable { targets } => self.br_table(&targets)?,
+            O::Return => self.return_()?,
+            O::Call { function_index } => self.call(function_index)?,
+            O::CallIndirect { type_index, table_index } => {
+                if table_index != 0 {
+                    return self.unsupported("several tables");
+                }
+                self.call_indirect(type_index)?;
+            }
+            O::Drop => {
+                self.pop()?;
+            }
+            O::Select | O::TypedSelect { .. } => self.select()?,
+            O::LocalGet { local_index } => self.local_get(local_index),
+            O::LocalSet { local_index } => self.local_set(local_index, false)?,
+            O::LocalTee { local_index } => self.local_set(local_index, true)?,
+            O::GlobalGet { global_index } => {
+                if Some(global_index) != self.m.gas_global || !self.gas_pattern(global_index) {
+                    self.global_get(global_index);
+                }
+            }
+            O::GlobalSet { global_index } => self.global_set(global_index)?,
+
+            O::I32Load { memarg } => self.load(memarg, Load::I32)?,
+            O::I64Load { memarg } => self.load(memarg, Load::I64)?,
+            O::I32Load8S { memarg } | O::I64Load8S { memarg } => self.load(memarg, Load::I8)?,
+            O::I32Load8U { memarg } | O::I64Load8U { memarg } => self.load(memarg, Load::U8)?,
+            O::I32Load16S { memarg } | O::I64Load16S { memarg } => self.load(memarg, Load::I16)?,
+            O::I32Load16U { memarg } | O::I64Load16U { memarg } => self.load(memarg, Load::U16)?,
+            O::I64Load32S { memarg } => self.load(memarg, Load::I32)?,
+            O::I64Load32U { memarg } => self.load(memarg, Load::U32)?,
+            O::I32Store { memarg } | O::I64Store32 { memarg } => self.store(memarg, Store::B4)?,
+            O::I64Store { memarg } => self.store(memarg, Store::B8)?,
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(memarg, Store::B1)?,
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, Store::B2)?,
+            O::MemorySize { .. } => self.memory_size(),
+            O::MemoryGrow { .. } => self.memory_grow()?,
+
+            O::I32Const { value } => self.push(Entry::Const(i64::from(value))),
+            O::I64Const { value } => self.push(Entry::Const(value)),
+
+            O::I32Eqz | O::I64Eqz | O::RefIsNull => self.eqz()?,
+            O::I32Eq | O::I64Eq => self.compare(Rel::Eq)?,
+            O::I32Ne | O::I64Ne => self.compare(Rel::Ne)?,
+            O::I32LtS | O::I64LtS => self.compare(Rel::LtS)?,
+            O::I32LtU | O::I64LtU => self.compare(Rel::LtU)?,
+            O::I32GtS | O::I64GtS => self.compare(Rel::GtS)?,
+            O::I32GtU | O::I64GtU => self.compare(Rel::GtU)?,
+            O::I32LeS | O::I64LeS => self.compare(Rel::LeS)?,
+            O::I32LeU | O::I64LeU => self.compare(Rel::LeU)?,
+            O::I32GeS | O::I64GeS => self.compare(Rel::GeS)?,
+            O::I32GeU | O::I64GeU => self.compare(Rel::GeU)?,
+
+            O::I32Clz => self.unary(Unary::Clz, W32)?,
+            O::I64Clz => self.unary(Unary::Clz, W64)?,
+            O::I32Ctz => self.unary(Unary::Ctz, W32)?,
+            O::I64Ctz => self.unary(Unary::Ctz, W64)?,
+            O::I32Popcnt => self.unary(Unary::Popcnt, W32)?,
+            O::I64Popcnt => self.unary(Unary::Popcnt, W64)?,
+
+            O::I32Add => self.alu(Alu::Add, W32)?,
+            O::I64Add => self.alu(Alu::Add, W64)?,
+            O::I32Sub => self.alu(Alu::Sub, W32)?,
+            O::I64Sub => self.alu(Alu::Sub, W64)?,
+            O::I32Mul => self.alu(Alu::Mul, W32)?,
+            O::I64Mul => self.alu(Alu::Mul, W64)?,
+            O::I32And | O::I64And => self.alu(Alu::And, W64)?,
+            O::I32Or | O::I64Or => self.alu(Alu::Or, W64)?,
+            O::I32Xor | O::I64Xor => self.alu(Alu::Xor, W64)?,
+            O::I32Shl => self.alu(Alu::Shl, W32)?,
+            O::I64Shl => self.alu(Alu::Shl, W64)?,
+            O::I32ShrS => self.alu(Alu::ShrS, W32)?,
+            O::I64ShrS => self.alu(Alu::ShrS, W64)?,
+            O::I32ShrU => self.alu(Alu::ShrU, W32)?,
+            O::I64ShrU => self.alu(Alu::ShrU, W64)?,
+            O::I32Rotl => self.rotate(true, W32)?,
+            O::I64Rotl => self.rotate(true, W64)?,
+            O::I32Rotr => self.rotate(false, W32)?,
+            O::I64Rotr => self.rotate(false, W64)?,
+            O::I32DivS => self.divrem(DivOp::DivS, W32)?,
+            O::I64DivS => self.divrem(DivOp::DivS, W64)?,
+            O::I32DivU => self.divrem(DivOp::DivU, W32)?,
+            O::I64DivU => self.divrem(DivOp::DivU, W64)?,
+            O::I32RemS => self.divrem(DivOp::RemS, W32)?,
+            O::I64RemS => self.divrem(DivOp::RemS, W64)?,
+            O::I32RemU => self.divrem(DivOp::RemU, W32)?,
+            O::I64RemU => self.divrem(DivOp::RemU, W64)?,
+
+            O::I32WrapI64 | O::I64Extend32S => self.unary(Unary::SignExtend32, W64)?,
+            O::I64ExtendI32S => {}
+            O::I64ExtendI32U => self.unary(Unary::ZeroExtend32, W64)?,
+            O::I32Extend8S | O::I64Extend8S => self.unary(Unary::SignExtend8, W64)?,
+            O::I32Extend16S | O::I64Extend16S => self.unary(Unary::SignExtend16, W64)?,
+
+            O::MemoryInit { data_index, .. } => {
+                self.bulk(Helper::MemoryInit, 3, 0, Some(vm.data_record(data_index)))?
+            }
+            O::DataDrop { data_index } => self.drop_segment(vm.data_record(data_index)),
+            O::MemoryCopy { .. } => self.bulk(Helper::MemoryCopy, 3, 0, None)?,
+            O::MemoryFill { .. } => self.bulk(Helper::MemoryFill, 3, 0, None)?,
+            O::TableInit { elem_index, table } => {
+                self.one_table(table)?;
+                self.bulk(Helper::TableInit, 3, 0, Some(vm.elem_record(elem_index)))?
+            }
+            O::ElemDrop { elem_index } => self.drop_segment(vm.elem_record(elem_index)),
+            O::TableCopy { dst_table, src_table } => {
+                self.one_table(dst_table)?;
+                self.one_table(src_table)?;
+                self.bulk(Helper::TableCopy, 3, 0, None)?
+            }
+            O::TableFill { table } => {
+                self.one_table(table)?;
+                self.bulk(Helper::TableFill, 3, 0, None)?
+            }
+            O::TableGrow { table } => {
+                self.one_table(table)?;
+                self.bulk(Helper::TableGrow, 2, 1, None)?
+            }
+            O::TableGet { table } => {
+                self.one_table(table)?;
+                self.table_get()
+            }
+            O::TableSet { table } => {
+                self.one_table(table)?;
+                self.table_set()
+            }
+            O::TableSize { table } => {
+                self.one_table(table)?;
+                self.table_size()
+            }
+            O::RefNull { .. } => self.push(Entry::Const(0)),
+            O::RefFunc { function_index } => self.ref_func(function_index),
+
+            other => {
+                let name = format!("{other:?}");
+                let name = name.split([' ', '{', '(']).next().unwrap_or("?");
+                return self.unsupported(&format!("operator {name}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn one_table(&self, t: u32) -> Result<(), CompileError> {
+        if t == 0 {
+            Ok(())
+        } else {
+            self.unsupported("several tables")
+        }
+    }
+}

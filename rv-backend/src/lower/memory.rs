@@ -1,0 +1,183 @@
+//! Loads, stores, `memory.size`/`grow`, bulk memory and table operations.
+//!
+//! An access at `addr + offset` is a machine access at `zero_extend(addr) + offset`: the
+//! linear memory is mapped at address 0 at its current size with nothing else below 8 GiB,
+//! so out-of-bounds accesses fault in the machine (see [`crate::abi`]).
+
+use wasmparser::MemArg;
+
+use super::{Entry, FuncCompiler};
+use crate::abi::{vmctx, Helper, Service, TrapCode, DESCRIPTOR_SIZE, RODATA_BASE, TABLE_BASE};
+use crate::emit::{CallTarget, Cond};
+use crate::encode as enc;
+use crate::error::CompileError;
+use crate::imm::{Imm12, Shamt6};
+use crate::regs::{Reg, ARGS, ECALL_NUMBER, T0, T1, T2, VMCTX, ZERO};
+
+/// Load instructions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Load {
+    I8,
+    U8,
+    I16,
+    U16,
+    I32,
+    U32,
+    I64,
+}
+
+/// Store widths in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Store {
+    B1,
+    B2,
+    B4,
+    B8,
+}
+
+fn sh6(n: u32) -> Shamt6 {
+    Shamt6::wrapping(u64::from(n))
+}
+
+/// Splits `v` into a part for `lui`/`li` and a 12-bit remainder.
+fn split(v: i64) -> (i64, Imm12) {
+    let lo = (v << 52) >> 52;
+    (v - lo, crate::emit::imm12(lo))
+}
+
+impl FuncCompiler<'_, '_> {
+    /// The base register and immediate of the machine address of entry `i` plus `offset`
+    /// (`tmp` and `tmp2` are free scratch registers).
+    fn address(&mut self, i: usize, offset: u64, tmp: Reg, tmp2: Reg) -> Result<(Reg, Imm12), CompileError> {
+        let Ok(offset) = i64::try_from(offset) else {
+            return self.internal("memory offset above 2^63");
+        };
+        if let Entry::Const(c) = self.stack[i] {
+            let eff = i64::from(c as u32) + offset;
+            if let Some(imm) = Imm12::new(eff) {
+                return Ok((ZERO, imm));
+            }
+            let (hi, lo) = split(eff);
+            self.asm.li(tmp, hi);
+            return Ok((tmp, lo));
+        }
+        let r = self.read(i, tmp);
+        self.emit(enc::slli(tmp, r, sh6(32)));
+        self.emit(enc::srli(tmp, tmp, sh6(32)));
+        if let Some(imm) = Imm12::new(offset) {
+            return Ok((tmp, imm));
+        }
+        let (hi, lo) = split(offset);
+        self.asm.li(tmp2, hi);
+        self.emit(enc::add(tmp, tmp, tmp2));
+        Ok((tmp, lo))
+    }
+
+    pub(super) fn load(&mut self, m: MemArg, kind: Load) -> Result<(), CompileError> {
+        let ai = self.top() - 1;
+        let t = self.result_target(ai);
+        let (base, imm) = self.address(ai, m.offset, T0, T1)?;
+        self.stack.truncate(ai);
+        let rd = t.reg;
+        self.emit(match kind {
+            Load::I8 => enc::lb(rd, base, imm),
+            Load::U8 => enc::lbu(rd, base, imm),
+            Load::I16 => enc::lh(rd, base, imm),
+            Load::U16 => enc::lhu(rd, base, imm),
+            Load::I32 => enc::lw(rd, base, imm),
+            Load::U32 => enc::lwu(rd, base, imm),
+            Load::I64 => enc::ld(rd, base, imm),
+        });
+        self.finish_result(t);
+        Ok(())
+    }
+
+    pub(super) fn store(&mut self, m: MemArg, width: Store) -> Result<(), CompileError> {
+        let top = self.top();
+        let (ai, vi) = (top - 2, top - 1);
+        let v = self.read(vi, T1);
+        let (base, imm) = self.address(ai, m.offset, T0, T2)?;
+        self.stack.truncate(ai);
+        self.emit(match width {
+            Store::B1 => enc::sb(base, v, imm),
+            Store::B2 => enc::sh(base, v, imm),
+            Store::B4 => enc::sw(base, v, imm),
+            Store::B8 => enc::sd(base, v, imm),
+        });
+        Ok(())
+    }
+
+    /// Loads a VM-context field into a new top entry.
+    fn push_vmctx_field(&mut self, off: i64) {
+        let top = self.top();
+        let t = self.result_target(top);
+        self.load_at(t.reg, VMCTX, off);
+        self.finish_result(t);
+    }
+
+    pub(super) fn memory_size(&mut self) {
+        self.push_vmctx_field(vmctx::MEMORY_PAGES);
+    }
+
+    pub(super) fn memory_grow(&mut self) -> Result<(), CompileError> {
+        self.call_with(1, 1, Some(1), |s| {
+            s.emit(enc::addi(ECALL_NUMBER, ZERO, const { Imm12::lit(Service::MemoryGrow as i64) }));
+            s.emit(enc::ecall());
+            Ok(())
+        })
+    }
+
+    /// A bulk operation through a helper; `record` is the VM-context offset of a segment
+    /// record passed as the fourth argument.
+    pub(super) fn bulk(&mut self, helper: Helper, nargs: usize, nresults: usize, record: Option<i64>) -> Result<(), CompileError> {
+        self.call_with(nargs, nresults, None, |s| {
+            if let Some(off) = record {
+                s.asm.add_imm(ARGS[3], VMCTX, off, ARGS[3]);
+            }
+            s.asm.call(CallTarget::Helper(helper));
+            Ok(())
+        })
+    }
+
+    /// `data.drop` / `elem.drop`: the segment's length becomes 0.
+    pub(super) fn drop_segment(&mut self, record: i64) {
+        self.store_at(ZERO, VMCTX, record + 8, T0);
+    }
+
+    /// `t0 = TABLE_BASE + 8 * index` after checking `index < table size`; the index is
+    /// entry `i`.
+    fn table_slot(&mut self, i: usize) {
+        let r = self.read(i, T0);
+        self.load_at(T1, VMCTX, vmctx::TABLE_SIZE);
+        let l = self.trap_label(TrapCode::TableOutOfBounds);
+        self.asm.branch(Cond::Geu, r, T1, l);
+        self.emit(enc::slli(T0, r, sh6(3)));
+        self.asm.li(T1, TABLE_BASE as i64);
+        self.emit(enc::add(T0, T0, T1));
+    }
+
+    pub(super) fn table_get(&mut self) {
+        let ai = self.top() - 1;
+        let t = self.result_target(ai);
+        self.table_slot(ai);
+        self.stack.truncate(ai);
+        self.emit(enc::ld(t.reg, T0, Imm12::ZERO));
+        self.finish_result(t);
+    }
+
+    pub(super) fn table_set(&mut self) {
+        let top = self.top();
+        let v = self.read(top - 1, T2);
+        self.table_slot(top - 2);
+        self.stack.truncate(top - 2);
+        self.emit(enc::sd(T0, v, Imm12::ZERO));
+    }
+
+    pub(super) fn table_size(&mut self) {
+        self.push_vmctx_field(vmctx::TABLE_SIZE);
+    }
+
+    pub(super) fn ref_func(&mut self, f: u32) {
+        self.push(Entry::Const((RODATA_BASE + DESCRIPTOR_SIZE * u64::from(f)) as i64));
+    }
+}

@@ -1,0 +1,642 @@
+//! Lowering: one WASM function to RV64IM, in one pass over its operators.
+//!
+//! # The operand stack
+//!
+//! Stack position `p` has a canonical home: register [`POOL`]`[p]`, or for positions past
+//! the pool a frame slot. An entry is either *in its home* ([`Entry::Home`]) or *deferred*:
+//! a constant, a local or the gas register whose value is read where it is used. Deferred
+//! entries let `local.get a; local.get b; i32.add; local.set c` become one `addw`.
+//!
+//! Invariants:
+//! - At the entry of `block`, `loop` and `if`, every entry is in its home, so entries below a
+//!   label's base are in their homes on every path to that label; branches only move the
+//!   label's values (its results, or a loop's parameters) to the homes at its base.
+//! - A deferred local is materialized before that local is written; a deferred gas value
+//!   before anything that changes `gp` (calls, host calls, `global.set`).
+//! - Around calls the pool registers below the arguments are stored to their slots and
+//!   loaded back right after, so the invariant above survives calls.
+//!
+//! # Frame
+//!
+//! ```text
+//! sp + frame   caller's outgoing area (stack arguments and results past the eighth)
+//!              home slots of stack positions 0..max_height
+//!              slots of locals 12..
+//!              saved s-registers, saved ra
+//! sp           outgoing area of this function's calls
+//! ```
+
+mod bits;
+mod call;
+
+pub(crate) use call::emit_host_ecall;
+mod control;
+mod dispatch;
+mod memory;
+mod ops;
+
+use alloc::collections::BTreeSet;
+use alloc::vec::Vec;
+
+use wasmparser::{BlockType, Operator};
+
+use crate::abi::{Service, TrapCode};
+use crate::emit::{Asm, AsmError, Label, Reloc};
+use crate::encode as enc;
+use crate::error::CompileError;
+use crate::imm::Imm12;
+use crate::module::{val_type, Body, FuncType, Module, ValType};
+use crate::regs::{Reg, ARGS, ECALL_NUMBER, GAS, LOCALS, POOL, RA, SP, T0, T1, VMCTX, ZERO};
+
+/// A stack entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Entry {
+    /// In the home of its position.
+    Home,
+    /// A constant (an `i32` sign-extended).
+    Const(i64),
+    /// The current value of a local.
+    Local(u32),
+    /// The current value of the gas register.
+    Gas,
+}
+
+/// Where a local lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LocalLoc {
+    Reg(Reg),
+    Slot(i64),
+}
+
+/// A function ready to lower: its operators, read and validated once.
+pub(crate) struct FuncInput<'a> {
+    pub index: u32,
+    pub ty: FuncType,
+    pub locals: Vec<ValType>,
+    pub ops: Vec<(Operator<'a>, usize)>,
+    pub max_height: usize,
+    pub out_slots: usize,
+    pub leaf: bool,
+}
+
+/// Reads and validates a function body.
+pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<FuncInput<'a>, CompileError> {
+    let err = |e: wasmparser::BinaryReaderError| CompileError::from_parser(&e).in_function(index);
+    let ty = m
+        .func_type(index)
+        .cloned()
+        .ok_or_else(|| CompileError::internal("function without a type").in_function(index))?;
+    let mut v = body.validator.into_validator(Default::default());
+    let mut locals = ty.params.clone();
+    let mut reader = body.body.get_locals_reader().map_err(err)?;
+    for _ in 0..reader.get_count() {
+        let offset = reader.original_position();
+        let (count, t) = reader.read().map_err(err)?;
+        v.define_locals(offset, count, t).map_err(err)?;
+        let t = val_type(t, offset as usize).map_err(|e| e.in_function(index))?;
+        locals.extend(core::iter::repeat_n(t, count as usize));
+    }
+    let mut ops = Vec::new();
+    let mut reader = body.body.get_operators_reader().map_err(err)?;
+    let (mut max_height, mut out_slots, mut leaf) = (ty.results.len(), 0usize, true);
+    while !reader.eof() {
+        let (op, offset) = reader.read_with_offset().map_err(err)?;
+        v.op(offset, &op).map_err(err)?;
+        max_height = max_height.max(v.operand_stack_height() as usize);
+        let callee = match &op {
+            Operator::Call { function_index } => {
+                if *function_index >= m.num_imported_funcs || !is_host_import(m, *function_index) {
+                    leaf = false;
+                }
+                m.func_type(*function_index)
+            }
+            Operator::CallIndirect { type_index, .. } => {
+                leaf = false;
+                m.types.get(*type_index as usize)
+            }
+            Operator::MemoryFill { .. }
+            | Operator::MemoryCopy { .. }
+            | Operator::MemoryInit { .. }
+            | Operator::TableFill { .. }
+            | Operator::TableCopy { .. }
+            | Operator::TableInit { .. }
+            | Operator::TableGrow { .. } => {
+                leaf = false;
+                None
+            }
+            _ => None,
+        };
+        if let Some(t) = callee {
+            out_slots = out_slots.max(t.params.len().saturating_sub(8)).max(t.results.len().saturating_sub(8));
+        }
+        ops.push((op, offset as usize));
+    }
+    reader.finish().map_err(err)?;
+    Ok(FuncInput {
+        index,
+        ty,
+        locals,
+        ops,
+        max_height,
+        out_slots,
+        leaf,
+    })
+}
+
+fn is_host_import(m: &Module<'_>, f: u32) -> bool {
+    host_import(m, f).is_some()
+}
+
+pub(crate) fn host_import(m: &Module<'_>, f: u32) -> Option<host_abi::functions::HostFn> {
+    let mut k = 0;
+    for imp in &m.imports {
+        if let crate::module::ImportKind::Func { target, .. } = imp.kind {
+            if k == f {
+                return match target {
+                    crate::module::ImportTarget::Host(h) => Some(h),
+                    crate::module::ImportTarget::Foreign(_) => None,
+                };
+            }
+            k += 1;
+        }
+    }
+    None
+}
+
+/// The foreign-import number of imported function `f`, if it is one.
+pub(crate) fn foreign_import(m: &Module<'_>, f: u32) -> Option<u32> {
+    let mut k = 0;
+    for imp in &m.imports {
+        if let crate::module::ImportKind::Func { target, .. } = imp.kind {
+            if k == f {
+                return match target {
+                    crate::module::ImportTarget::Foreign(n) => Some(n),
+                    crate::module::ImportTarget::Host(_) => None,
+                };
+            }
+            k += 1;
+        }
+    }
+    None
+}
+
+/// Lowers a prepared function: its words and call relocations.
+pub(crate) fn lower(m: &Module<'_>, f: &FuncInput<'_>, far_calls: bool) -> Result<(Vec<u32>, Vec<Reloc>), CompileError> {
+    let mut long = BTreeSet::new();
+    loop {
+        let mut c = FuncCompiler::new(m, f, Asm::new(long.clone(), far_calls));
+        c.compile().map_err(|e| e.in_function(f.index))?;
+        match c.asm.finish() {
+            Ok(out) => return Ok(out),
+            Err(AsmError::Relax(ids)) => long.extend(ids),
+            Err(AsmError::TooFar) => {
+                return Err(CompileError::too_large("function over 1 MiB of machine code").in_function(f.index))
+            }
+        }
+    }
+}
+
+/// What kind of control frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CtrlKind {
+    Function,
+    Block,
+    Loop,
+    If { else_label: Label },
+    Else,
+}
+
+/// A control frame.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ctrl {
+    pub kind: CtrlKind,
+    /// Where branches go: the end (blocks) or the header (loops).
+    pub label: Label,
+    /// The end label (same as `label` except for loops).
+    pub end: Label,
+    /// Stack height below the parameters.
+    pub base: usize,
+    pub params: usize,
+    pub results: usize,
+    /// Whether code was reachable at the frame's entry.
+    pub live: bool,
+    /// Whether a branch targets the end label.
+    pub used: bool,
+}
+
+impl Ctrl {
+    /// How many values a branch to this frame carries.
+    pub fn arity(&self) -> usize {
+        if self.kind == CtrlKind::Loop {
+            self.params
+        } else {
+            self.results
+        }
+    }
+}
+
+/// Frame layout (byte offsets from `sp`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Layout {
+    pub ra: Option<i64>,
+    pub saved: i64,
+    pub homes: i64,
+    pub size: i64,
+}
+
+pub(crate) struct FuncCompiler<'m, 'a> {
+    pub m: &'m Module<'a>,
+    pub f: &'m FuncInput<'a>,
+    pub asm: Asm,
+    pub stack: Vec<Entry>,
+    pub ctrl: Vec<Ctrl>,
+    pub reachable: bool,
+    pub traps: [Option<Label>; TrapCode::ALL.len()],
+    pub layout: Layout,
+    pub local_locs: Vec<LocalLoc>,
+    /// Index of the next operator.
+    pub pc: usize,
+    /// Byte offset of the operator being lowered.
+    pub offset: usize,
+}
+
+fn align16(n: i64) -> i64 {
+    (n + 15) & !15
+}
+
+impl<'m, 'a> FuncCompiler<'m, 'a> {
+    fn new(m: &'m Module<'a>, f: &'m FuncInput<'a>, asm: Asm) -> Self {
+        let out = 8 * f.out_slots as i64;
+        let nregs = f.locals.len().min(LOCALS.len());
+        let ra = (!f.leaf).then_some(out);
+        let saved = out + if f.leaf { 0 } else { 8 };
+        let locals = saved + 8 * nregs as i64;
+        let nslots = f.locals.len().saturating_sub(LOCALS.len()) as i64;
+        let homes = locals + 8 * nslots;
+        let size = align16(homes + 8 * f.max_height as i64);
+        let local_locs = (0..f.locals.len())
+            .map(|i| match LOCALS.get(i) {
+                Some(&r) => LocalLoc::Reg(r),
+                None => LocalLoc::Slot(locals + 8 * (i - LOCALS.len()) as i64),
+            })
+            .collect();
+        FuncCompiler {
+            m,
+            f,
+            asm,
+            stack: Vec::new(),
+            ctrl: Vec::new(),
+            reachable: true,
+            traps: [None; TrapCode::ALL.len()],
+            layout: Layout {
+                ra,
+                saved,
+                homes,
+                size,
+            },
+            local_locs,
+            pc: 0,
+            offset: 0,
+        }
+    }
+
+    // ------------------------------------------------------------------ small emitters
+
+    pub fn emit(&mut self, word: u32) {
+        self.asm.emit(word);
+    }
+
+    pub fn unsupported<T>(&self, what: &str) -> Result<T, CompileError> {
+        Err(CompileError::unsupported(what, self.offset))
+    }
+
+    pub fn internal<T>(&self, what: &str) -> Result<T, CompileError> {
+        Err(CompileError::new(
+            crate::error::CompileErrorKind::Internal(what.into()),
+            Some(self.offset),
+        ))
+    }
+
+    /// The label of the stub that traps with `code`.
+    pub fn trap_label(&mut self, code: TrapCode) -> Label {
+        let i = code as usize;
+        if let Some(l) = self.traps[i] {
+            return l;
+        }
+        let l = self.asm.label();
+        self.traps[i] = Some(l);
+        l
+    }
+
+    /// `rd = [base + off]` (8 bytes), with `rd` as the temporary for large offsets.
+    pub fn load_at(&mut self, rd: Reg, base: Reg, off: i64) {
+        match Imm12::new(off) {
+            Some(i) => self.emit(enc::ld(rd, base, i)),
+            None => {
+                self.asm.li(rd, off);
+                self.emit(enc::add(rd, base, rd));
+                self.emit(enc::ld(rd, rd, Imm12::ZERO));
+            }
+        }
+    }
+
+    /// `[base + off] = src` (8 bytes), with `tmp` (not `src`) for large offsets.
+    pub fn store_at(&mut self, src: Reg, base: Reg, off: i64, tmp: Reg) {
+        match Imm12::new(off) {
+            Some(i) => self.emit(enc::sd(base, src, i)),
+            None => {
+                self.asm.li(tmp, off);
+                self.emit(enc::add(tmp, base, tmp));
+                self.emit(enc::sd(tmp, src, Imm12::ZERO));
+            }
+        }
+    }
+
+    pub fn home_slot(&self, p: usize) -> i64 {
+        self.layout.homes + 8 * p as i64
+    }
+
+    // ------------------------------------------------------------------ the operand stack
+
+    /// The register that holds entry `i`, loading it into `scratch` if it is not in one.
+    pub fn read(&mut self, i: usize, scratch: Reg) -> Reg {
+        match self.stack[i] {
+            Entry::Home => match POOL.get(i) {
+                Some(&r) => r,
+                None => {
+                    let off = self.home_slot(i);
+                    self.load_at(scratch, SP, off);
+                    scratch
+                }
+            },
+            Entry::Const(0) => ZERO,
+            Entry::Const(v) => {
+                self.asm.li(scratch, v);
+                scratch
+            }
+            Entry::Local(l) => match self.local_locs[l as usize] {
+                LocalLoc::Reg(r) => r,
+                LocalLoc::Slot(off) => {
+                    self.load_at(scratch, SP, off);
+                    scratch
+                }
+            },
+            Entry::Gas => GAS,
+        }
+    }
+
+    /// Writes the value of entry `i` into register `rd`.
+    pub fn read_into(&mut self, i: usize, rd: Reg) {
+        let r = self.read(i, rd);
+        self.asm.mv(rd, r);
+    }
+
+    /// Stores the value of entry `src` into the home of position `p` (no state change).
+    pub fn copy_to_home(&mut self, src: usize, p: usize) {
+        if src == p && self.stack[src] == Entry::Home {
+            return;
+        }
+        match POOL.get(p) {
+            Some(&r) => self.read_into(src, r),
+            None => {
+                let r = self.read(src, T0);
+                let off = self.home_slot(p);
+                self.store_at(r, SP, off, T1);
+            }
+        }
+    }
+
+    /// Puts entry `i` in its home.
+    pub fn materialize(&mut self, i: usize) {
+        if self.stack[i] != Entry::Home {
+            self.copy_to_home(i, i);
+            self.stack[i] = Entry::Home;
+        }
+    }
+
+    /// Puts every entry below `top` in its home.
+    pub fn materialize_below(&mut self, top: usize) {
+        for i in 0..top.min(self.stack.len()) {
+            self.materialize(i);
+        }
+    }
+
+    /// Materializes every deferred read of local `l` below position `top`.
+    pub fn invalidate_local(&mut self, l: u32, top: usize) {
+        for i in 0..top.min(self.stack.len()) {
+            if self.stack[i] == Entry::Local(l) {
+                self.materialize(i);
+            }
+        }
+    }
+
+    pub fn push(&mut self, e: Entry) {
+        self.stack.push(e);
+    }
+
+    pub fn pop(&mut self) -> Result<Entry, CompileError> {
+        match self.stack.pop() {
+            Some(e) => Ok(e),
+            None => self.internal("operand stack underflow"),
+        }
+    }
+
+    pub fn top(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// The operator after the current one, if any.
+    pub fn peek(&self) -> Option<&Operator<'a>> {
+        self.f.ops.get(self.pc).map(|(op, _)| op)
+    }
+
+    /// Where the result of the operator being lowered goes; `base` is the position of its
+    /// first operand, where the result will be. If the next operator is
+    /// `local.set`/`local.tee` of a register local, the result goes straight there (that
+    /// operator is consumed; deferred reads of the local below `base` are materialized, so
+    /// call this before reading the operands); otherwise to the home of position `base` (a
+    /// scratch register when that home is a slot). Pop the operands, write the result, then
+    /// call [`Self::finish_result`].
+    pub fn result_target(&mut self, base: usize) -> Target {
+        let next = match self.peek() {
+            Some(Operator::LocalSet { local_index }) => Some((*local_index, false)),
+            Some(Operator::LocalTee { local_index }) => Some((*local_index, true)),
+            _ => None,
+        };
+        if let Some((l, tee)) = next {
+            if let Some(LocalLoc::Reg(r)) = self.local_locs.get(l as usize).copied() {
+                self.invalidate_local(l, base);
+                self.pc += 1;
+                return Target { reg: r, to: TargetKind::Local { l, tee } };
+            }
+        }
+        match POOL.get(base) {
+            Some(&r) => Target { reg: r, to: TargetKind::Home },
+            None => Target { reg: crate::regs::T2, to: TargetKind::Home },
+        }
+    }
+
+    /// Records the result written to `t.reg`.
+    pub fn finish_result(&mut self, t: Target) {
+        match t.to {
+            TargetKind::Local { l, tee } => {
+                if tee {
+                    self.push(Entry::Local(l));
+                }
+            }
+            TargetKind::Home => {
+                let p = self.top();
+                if p >= POOL.len() {
+                    let off = self.home_slot(p);
+                    self.store_at(t.reg, SP, off, T1);
+                }
+                self.push(Entry::Home);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the function
+
+    fn compile(&mut self) -> Result<(), CompileError> {
+        let end = self.asm.label();
+        self.ctrl.push(Ctrl {
+            kind: CtrlKind::Function,
+            label: end,
+            end,
+            base: 0,
+            params: 0,
+            results: self.f.ty.results.len(),
+            live: true,
+            used: false,
+        });
+        self.prologue();
+        while self.pc < self.f.ops.len() {
+            let (op, offset) = self.f.ops[self.pc].clone();
+            self.pc += 1;
+            self.offset = offset;
+            if self.reachable {
+                self.lower_op(op)?;
+            } else {
+                self.skip_op(&op)?;
+            }
+            if self.ctrl.is_empty() {
+                break;
+            }
+        }
+        self.epilogue();
+        self.trap_stubs();
+        Ok(())
+    }
+
+    fn prologue(&mut self) {
+        let size = self.layout.size;
+        match Imm12::new(-size) {
+            Some(i) => self.emit(enc::addi(SP, SP, i)),
+            None => {
+                self.asm.li(T0, size);
+                self.emit(enc::sub(SP, SP, T0));
+            }
+        }
+        let exhausted = self.trap_label(TrapCode::StackExhausted);
+        self.asm.branch(crate::emit::Cond::Ltu, SP, VMCTX, exhausted);
+        if let Some(off) = self.layout.ra {
+            self.store_at(RA, SP, off, T0);
+        }
+        let nregs = self.f.locals.len().min(LOCALS.len());
+        for (k, &r) in LOCALS.iter().enumerate().take(nregs) {
+            let off = self.layout.saved + 8 * k as i64;
+            self.store_at(r, SP, off, T0);
+        }
+        let nparams = self.f.ty.params.len();
+        for i in 0..self.f.locals.len() {
+            let loc = self.local_locs[i];
+            if i < nparams {
+                let src = match ARGS.get(i) {
+                    Some(&a) => a,
+                    None => {
+                        self.load_at(T0, SP, size + 8 * (i - ARGS.len()) as i64);
+                        T0
+                    }
+                };
+                match loc {
+                    LocalLoc::Reg(r) => self.asm.mv(r, src),
+                    LocalLoc::Slot(off) => self.store_at(src, SP, off, T1),
+                }
+            } else {
+                match loc {
+                    LocalLoc::Reg(r) => self.emit(enc::mv(r, ZERO)),
+                    LocalLoc::Slot(off) => self.store_at(ZERO, SP, off, T1),
+                }
+            }
+        }
+    }
+
+    fn epilogue(&mut self) {
+        let size = self.layout.size;
+        for j in ARGS.len()..self.f.ty.results.len() {
+            let r = match POOL.get(j) {
+                Some(&r) => r,
+                None => {
+                    let off = self.home_slot(j);
+                    self.load_at(T0, SP, off);
+                    T0
+                }
+            };
+            self.store_at(r, SP, size + 8 * (j - ARGS.len()) as i64, T1);
+        }
+        let nregs = self.f.locals.len().min(LOCALS.len());
+        for (k, &r) in LOCALS.iter().enumerate().take(nregs) {
+            let off = self.layout.saved + 8 * k as i64;
+            self.load_at(r, SP, off);
+        }
+        if let Some(off) = self.layout.ra {
+            self.load_at(RA, SP, off);
+        }
+        match Imm12::new(size) {
+            Some(i) => self.emit(enc::addi(SP, SP, i)),
+            None => {
+                self.asm.li(T0, size);
+                self.emit(enc::add(SP, SP, T0));
+            }
+        }
+        self.emit(enc::jalr(ZERO, RA, Imm12::ZERO));
+    }
+
+    fn trap_stubs(&mut self) {
+        for &code in TrapCode::ALL {
+            if let Some(l) = self.traps[code as usize] {
+                self.asm.bind(l);
+                self.emit(enc::addi(Reg::A0, ZERO, crate::emit::imm12(code as i64)));
+                self.emit(enc::addi(ECALL_NUMBER, ZERO, const { Imm12::lit(Service::Trap as i64) }));
+                self.emit(enc::ecall());
+            }
+        }
+    }
+
+    /// Parameter and result counts of a block type.
+    pub fn block_arity(&self, bt: BlockType) -> Result<(usize, usize), CompileError> {
+        match bt {
+            BlockType::Empty => Ok((0, 0)),
+            BlockType::Type(_) => Ok((0, 1)),
+            BlockType::FuncType(t) => match self.m.types.get(t as usize) {
+                Some(t) => Ok((t.params.len(), t.results.len())),
+                None => self.internal("block type out of range"),
+            },
+        }
+    }
+}
+
+/// Where a result goes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Target {
+    pub reg: Reg,
+    pub to: TargetKind,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum TargetKind {
+    /// The home of the new top position.
+    Home,
+    /// A register local (`tee`: also push its value).
+    Local { l: u32, tee: bool },
+}
