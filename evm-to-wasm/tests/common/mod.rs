@@ -8,6 +8,8 @@ use wasmi::{Caller, Engine, Extern, Linker, Module, Store, Val};
 
 pub use ruint::aliases::U256;
 
+pub mod count;
+
 pub type Word = [u8; 32];
 
 /// How a frame ended.
@@ -427,6 +429,8 @@ pub struct Run {
     pub outcome: Outcome,
     pub gas_left: i64,
     pub host: Host,
+    /// Weighted WASM instructions executed (with [`Prepared::with_count`]).
+    pub fuel: u64,
 }
 
 impl Run {
@@ -448,14 +452,24 @@ pub struct Prepared {
     engine: Engine,
     module: Module,
     linker: Linker<Host>,
+    fuel: bool,
 }
 
 impl Prepared {
     pub fn new(wasm: &[u8]) -> Self {
+        Self::build(wasm, false)
+    }
+
+    /// Counts executed instructions weighted by host-abi's `OpClass` weights.
+    pub fn with_count(wasm: &[u8]) -> Self {
+        Self::build(&count::instrument(wasm), true)
+    }
+
+    fn build(wasm: &[u8], fuel: bool) -> Self {
         let engine = Engine::default();
         let module = Module::new(&engine, wasm).expect("wasmi accepts the module");
         let linker = linker(&engine);
-        Self { engine, module, linker }
+        Self { engine, module, linker, fuel }
     }
 
     pub fn run(&self, mut host: Host, gas: i64) -> Run {
@@ -467,6 +481,10 @@ impl Prepared {
         let f = inst.get_typed_func::<(), ()>(&store, "call").expect("call export");
         let r = f.call(&mut store, ());
         let gas_left = g.get(&store).i64().unwrap();
+        let fuel = match self.fuel {
+            true => inst.get_global(&store, count::COUNT_EXPORT).unwrap().get(&store).i64().unwrap() as u64,
+            false => 0,
+        };
         let host_outcome = store.data().outcome.clone();
         let outcome = match (r, host_outcome) {
             (Ok(()), _) => Outcome::FellOff,
@@ -474,7 +492,7 @@ impl Prepared {
             (Err(_), None) if gas_left < 0 => Outcome::OutOfGas,
             (Err(e), None) => Outcome::Trap(e.to_string()),
         };
-        Run { outcome, gas_left, host: store.into_data() }
+        Run { outcome, gas_left, host: store.into_data(), fuel }
     }
 }
 

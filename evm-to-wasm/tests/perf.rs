@@ -1,0 +1,141 @@
+//! Profiles (not timed tests): weighted WASM instructions (host-abi `OpClass` weights, about
+//! one RV64IM instruction each) executed per unit of EVM gas on the bench transactions, per
+//! opcode, and revm's dynamic opcode histogram.
+//! `cargo test -p evm-to-wasm --release --test perf -- --ignored --nocapture`
+
+mod common;
+use common::*;
+
+#[test]
+#[ignore = "profile: prints a table"]
+fn fuel_per_gas() {
+    println!("{:<20} {:>12} {:>14} {:>9} {:>9}", "contract", "gas", "weighted", "per gas", "wasm B");
+    for name in ["factorial", "fibonacci-calldata", "bswap64", "bswap64_opt", "counter", "hash_10k", "erc20_transfer", "weth", "snailtracer"] {
+        let path = format!("/work/shared/bench/evm/{name}.json");
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let test = json.as_object().unwrap().values().next().unwrap();
+        let acct = &test["pre"]["0xcccccccccccccccccccccccccccccccccccccccc"];
+        let code = hex::decode(acct["code"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+        let wasm = evm_to_wasm::transpile(&code).unwrap();
+        let p = Prepared::with_count(&wasm);
+        let tx = &test["transaction"][0];
+        let data = hex::decode(tx["data"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+        let mut host = Host { calldata: data, code: code.clone(), address: [0xcc; 20], ..Host::default() };
+        host.caller = hex::decode(tx["sender"].as_str().unwrap().trim_start_matches("0x")).unwrap().try_into().unwrap();
+        for (k, v) in acct["storage"].as_object().unwrap() {
+            host.storage.insert(word(k.parse().unwrap()).try_into().unwrap(), word(v.as_str().unwrap().parse().unwrap()).try_into().unwrap());
+        }
+        let gas = 1_000_000_000;
+        let r = p.run(host, gas);
+        assert!(matches!(r.outcome, Outcome::Return(_)), "{name}: {:?}", r.outcome);
+        let used = r.used(gas);
+        println!("{name:<20} {used:>12} {:>14} {:>9.2} {:>9}", r.fuel, r.fuel as f64 / used as f64, wasm.len());
+    }
+}
+
+/// Dynamic opcode histogram of a bench transaction (revm's CountInspector).
+#[test]
+#[ignore = "profile: prints a table"]
+fn opcode_histogram() {
+    use revm::bytecode::Bytecode;
+    use revm::context::{Context, TxEnv};
+    use revm::database::{CacheDB, EmptyDB};
+    use revm::inspector::CountInspector;
+    use revm::primitives::{Address, Bytes, TxKind};
+    use revm::state::AccountInfo;
+    use revm::{InspectEvm, MainBuilder, MainContext};
+    let name = std::env::var("BENCH").unwrap_or_else(|_| "snailtracer".into());
+    let path = format!("/work/shared/bench/evm/{name}.json");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let test = json.as_object().unwrap().values().next().unwrap();
+    let acct = &test["pre"]["0xcccccccccccccccccccccccccccccccccccccccc"];
+    let code = hex::decode(acct["code"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let tx = &test["transaction"][0];
+    let data = hex::decode(tx["data"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let mut db = CacheDB::new(EmptyDB::default());
+    db.insert_account_info(Address::from([0xcc; 20]), AccountInfo::from_bytecode(Bytecode::new_raw(Bytes::from(code))));
+    for (k, v) in acct["storage"].as_object().unwrap() {
+        let k: revm::primitives::U256 = k.parse().unwrap();
+        let v: revm::primitives::U256 = v.as_str().unwrap().parse().unwrap();
+        db.insert_account_storage(Address::from([0xcc; 20]), k, v).unwrap();
+    }
+    let mut evm = Context::mainnet()
+        .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(revm::primitives::hardfork::SpecId::CANCUN))
+        .with_db(db)
+        .build_mainnet_with_inspector(CountInspector::default());
+    let sender = Address::from_slice(&hex::decode(tx["sender"].as_str().unwrap().trim_start_matches("0x")).unwrap());
+    let t = TxEnv::builder().caller(sender).kind(TxKind::Call(Address::from([0xcc; 20]))).data(Bytes::from(data)).gas_limit(1_000_000_000).build().unwrap();
+    evm.inspect_tx(t).unwrap();
+    let counts = evm.inspector.opcode_counts();
+    let total: u64 = counts.iter().sum();
+    let mut v: Vec<(u64, u8)> = counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(o, c)| (*c, o as u8)).collect();
+    v.sort_unstable_by(|a, b| b.cmp(a));
+    println!("{name}: {total} instructions");
+    for (c, o) in v.iter().take(40) {
+        let n = evm_to_wasm::opcodes::info(*o).map_or("?", |i| i.name);
+        println!("{n:<14} {c:>12} {:>6.2}%", 100.0 * *c as f64 / total as f64);
+    }
+}
+
+/// Weighted WASM instructions per executed opcode, from 1000-iteration loops whose operands
+/// come from calldata (so nothing folds), minus the empty loop.
+#[test]
+#[ignore = "profile: prints a table"]
+fn per_opcode_cost() {
+    let a = U256::from_str_radix("123456789abcdef0123456789abcdef0123456789abcdef", 16).unwrap();
+    let b = U256::from(1_000_000u64);
+    let neg = U256::ZERO - a;
+    let cases: Vec<(&str, Vec<u8>, [U256; 3])> = vec![
+        ("empty", vec![], [a, b, b]),
+        ("ADD", vec![op::ADD], [a, b, b]),
+        ("SUB", vec![op::SUB], [a, b, b]),
+        ("MUL", vec![op::MUL], [a, b, b]),
+        ("MUL big", vec![op::MUL], [a, a, b]),
+        ("DIV /1e6", vec![op::DIV], [a, b, b]),
+        ("DIV big", vec![op::DIV], [a * a, a, b]),
+        ("SDIV /1e6", vec![op::SDIV], [neg, b, b]),
+        ("MOD", vec![op::MOD], [a, b, b]),
+        ("MULMOD", vec![op::MULMOD], [a, a, b]),
+        ("ADDMOD", vec![op::ADDMOD], [a, a, b]),
+        ("EXP", vec![op::EXP], [a, U256::from(255), b]),
+        ("LT", vec![op::LT], [a, b, b]),
+        ("SLT", vec![op::SLT], [a, b, b]),
+        ("EQ", vec![op::EQ], [a, b, b]),
+        ("AND", vec![op::AND], [a, b, b]),
+        ("SHR dyn", vec![op::SHR], [U256::from(100), a, b]),
+        ("BYTE dyn", vec![op::BYTE], [U256::from(20), a, b]),
+        ("SIGNEXTEND", vec![op::SIGNEXTEND], [U256::from(20), a, b]),
+        ("ISZERO", vec![op::ISZERO, op::PUSH0], [a, b, b]),
+        ("MLOAD", vec![op::MLOAD, op::PUSH0], [U256::from(64), b, b]),
+        ("MSTORE", vec![op::MSTORE, op::PUSH0], [U256::from(64), a, b]),
+        ("SWAP1 DUP2 POP", vec![op::SWAP1, op::DUP2, op::POP], [a, b, b]),
+    ];
+    println!("{:<16} {:>10}", "op", "weight/op");
+    let mut base = 0.0;
+    for (name, body, args) in cases {
+        // counter in calldata[96]; loop: load args, body, pop result, decrement, jump back.
+        let mut e = Evm::new().pushn(96).op(op::CALLDATALOAD).label("loop");
+        e = e.pushn(64).op(op::CALLDATALOAD).pushn(32).op(op::CALLDATALOAD).op(op::PUSH0).op(op::CALLDATALOAD);
+        e = e.ops(&body);
+        // Pop whatever the body left of the three operands: the loop is stack-neutral.
+        let net: i64 = body.iter().map(|o| {
+            let i = evm_to_wasm::opcodes::info(*o).unwrap();
+            i64::from(i.outputs) - i64::from(i.inputs)
+        }).sum();
+        for _ in 0..3 + net {
+            e = e.op(op::POP);
+        }
+        let code = e.pushn(1).op(op::SWAP1).op(op::SUB).op(op::DUP1).push_label("loop").op(op::JUMPI).op(op::STOP).build();
+        let wasm = evm_to_wasm::transpile(&code).unwrap();
+        let p = Prepared::with_count(&wasm);
+        let mut data: Vec<u8> = args.iter().flat_map(|v| word(*v)).collect();
+        data.extend(word(U256::from(1000)));
+        let r = p.run(Host { calldata: data, code, ..Host::default() }, 1_000_000_000);
+        assert_eq!(r.outcome, Outcome::Return(vec![]), "{name}");
+        let per = r.fuel as f64 / 1000.0;
+        if name == "empty" {
+            base = per;
+        }
+        println!("{name:<16} {:>10.1}", per - base);
+    }
+}
