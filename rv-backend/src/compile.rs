@@ -200,12 +200,7 @@ fn assemble(m: &Module<'_>, inputs: &[FuncInput<'_>], far: bool) -> Result<Optio
         return Err(CompileError::too_large("code over 256 MiB"));
     }
     let (rodata, datas, elems) = rodata(m, &offsets)?;
-    let funcs = m
-        .funcs
-        .iter()
-        .zip(&offsets)
-        .map(|(&ty, &at)| FuncInfo { ty, offset: at as u64 * 4 })
-        .collect();
+    let funcs = m.funcs.iter().zip(&offsets).map(|(&ty, &at)| FuncInfo { ty, offset: at as u64 * 4 }).collect();
     Ok(Some(Compiled {
         code: word_bytes(&code),
         rodata,

@@ -182,11 +182,7 @@ impl Asm {
                 return;
             }
         } else if !self.long.contains(&id) {
-            self.fixups.push(Fixup {
-                at: here,
-                label,
-                kind: FixKind::Branch { cond, rs1, rs2, id },
-            });
+            self.fixups.push(Fixup { at: here, label, kind: FixKind::Branch { cond, rs1, rs2, id } });
             self.emit(enc::ILLEGAL);
             return;
         }
@@ -198,11 +194,7 @@ impl Asm {
     /// `jal rd, label` (`rd = zero`: a plain jump).
     pub fn jal(&mut self, rd: Reg, label: Label) {
         let here = self.words.len();
-        self.fixups.push(Fixup {
-            at: here,
-            label,
-            kind: FixKind::Jal { rd },
-        });
+        self.fixups.push(Fixup { at: here, label, kind: FixKind::Jal { rd } });
         self.emit(enc::ILLEGAL);
     }
 
@@ -214,11 +206,7 @@ impl Asm {
     /// A call to `target` (`ra` is the link register), patched by the module assembler.
     pub fn call(&mut self, target: CallTarget) {
         let at = self.words.len();
-        self.relocs.push(Reloc {
-            at,
-            target,
-            far: self.far_calls,
-        });
+        self.relocs.push(Reloc { at, target, far: self.far_calls });
         self.emit(enc::ILLEGAL);
         if self.far_calls {
             self.emit(enc::ILLEGAL);
@@ -345,10 +333,27 @@ mod tests {
     #[test]
     fn li_materializes_every_kind_of_constant() {
         let mut values = alloc::vec![
-            0i64, 1, -1, 2047, -2048, 2048, -2049, 0x7FFF_F7FF, 0x7FFF_F800, 0x7FFF_FFFF,
-            -0x8000_0000, 0x8000_0000, 0xFFFF_FFFF, 0x1_0000_0000, i64::MAX, i64::MIN,
-            0x1234_5678_9ABC_DEF0, -0x1234_5678_9ABC_DEF0, 0xFFFF_FFFF_8000_0000u64 as i64,
-            0x0101_0101_0101_0101, 0x5555_5555_5555_5555,
+            0i64,
+            1,
+            -1,
+            2047,
+            -2048,
+            2048,
+            -2049,
+            0x7FFF_F7FF,
+            0x7FFF_F800,
+            0x7FFF_FFFF,
+            -0x8000_0000,
+            0x8000_0000,
+            0xFFFF_FFFF,
+            0x1_0000_0000,
+            i64::MAX,
+            i64::MIN,
+            0x1234_5678_9ABC_DEF0,
+            -0x1234_5678_9ABC_DEF0,
+            0xFFFF_FFFF_8000_0000u64 as i64,
+            0x0101_0101_0101_0101,
+            0x5555_5555_5555_5555,
         ];
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..2000 {

@@ -34,11 +34,7 @@ pub struct CompileError(Box<Inner>);
 impl CompileError {
     /// An error of `kind` at byte `offset` of the module.
     pub fn new(kind: CompileErrorKind, offset: Option<usize>) -> CompileError {
-        CompileError(Box::new(Inner {
-            kind,
-            offset,
-            function: None,
-        }))
+        CompileError(Box::new(Inner { kind, offset, function: None }))
     }
 
     pub(crate) fn invalid(msg: impl Into<String>, offset: usize) -> CompileError {

@@ -12,9 +12,12 @@ use core::fmt;
 
 use rv_machine::{Exit, Machine, Perm};
 
-use crate::abi::{self, vmctx, Service, TrapCode, CODE_BASE, DESCRIPTOR_SIZE, MEMORY_BASE, PAGE_SIZE, RODATA_BASE, STACK_BASE, TABLE_BASE, VMCTX_TOP};
+use crate::abi::{
+    self, vmctx, Service, TrapCode, CODE_BASE, DESCRIPTOR_SIZE, MEMORY_BASE, PAGE_SIZE, RODATA_BASE, STACK_BASE,
+    TABLE_BASE, VMCTX_TOP,
+};
 use crate::compile::Compiled;
-use crate::module::{ConstInit, SegmentMode, ValType};
+use crate::module::{ConstInit, Limits, SegmentMode, ValType};
 use crate::regs::{Reg, ARGS, ECALL_NUMBER, GAS, RA, SP, VMCTX};
 
 /// Limits of an instance.
@@ -39,6 +42,18 @@ impl Default for Config {
             histogram: false,
         }
     }
+}
+
+/// What the embedder supplies for a module's imports other than functions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Imports<'a> {
+    /// Values of the imported globals, in order.
+    pub globals: &'a [u64],
+    /// For an imported memory: the limits of the memory the exporter has (the instance
+    /// makes a fresh one of that shape; memories are not shared).
+    pub memory: Option<Limits>,
+    /// For an imported table: the limits of the exporter's table (fresh, not shared).
+    pub table: Option<Limits>,
 }
 
 /// Why compiled code stopped with a fault.
@@ -124,13 +139,10 @@ pub struct Instance<'c> {
 }
 
 impl<'c> Instance<'c> {
-    /// Maps `compiled` on a new machine and initializes it. `imported_globals` are the
-    /// values of the imported globals, in order.
-    pub fn new(compiled: &'c Compiled, config: Config, imported_globals: &[u64]) -> Result<Self, InstantiateError> {
-        let mut m = Machine::new(rv_machine::Config {
-            histogram: config.histogram,
-            max_memory: 16 << 30,
-        });
+    /// Maps `compiled` on a new machine and initializes it.
+    pub fn new(compiled: &'c Compiled, config: Config, imports: &Imports<'_>) -> Result<Self, InstantiateError> {
+        let imported_globals = imports.globals;
+        let mut m = Machine::new(rv_machine::Config { histogram: config.histogram, max_memory: 16 << 30 });
         let err = |e: rv_machine::Error| limits(e);
         m.map(CODE_BASE, compiled.code.len().max(4) as u64, Perm::X, &compiled.code).map_err(err)?;
         if !compiled.rodata.is_empty() {
@@ -138,7 +150,7 @@ impl<'c> Instance<'c> {
         }
         m.map(STACK_BASE, config.stack_size, Perm::RW, &[]).map_err(err)?;
         let (mut pages, mut max_pages) = (0, 0);
-        if let Some(mem) = compiled.memory {
+        if let Some(mem) = imports.memory.or(compiled.memory) {
             max_pages = mem.maximum.unwrap_or(u64::MAX).min(config.max_memory_pages).min(65_536);
             if mem.initial > max_pages {
                 return Err(limits(alloc::format!("memory of {} pages over the limit of {max_pages}", mem.initial)));
@@ -149,7 +161,7 @@ impl<'c> Instance<'c> {
             }
         }
         let (mut table_size, mut table_max) = (0, 0);
-        if let Some(t) = compiled.table {
+        if let Some(t) = imports.table.or(compiled.table) {
             table_max = t.maximum.unwrap_or(u64::MAX).min(config.max_table_entries).min(u32::MAX.into());
             if t.initial > table_max {
                 return Err(limits(alloc::format!("table of {} entries over the limit of {table_max}", t.initial)));
@@ -220,9 +232,9 @@ impl<'c> Instance<'c> {
                 if at + s.len > table_size {
                     return Err(InstantiateError::Trap(TrapCode::TableOutOfBounds));
                 }
-                let mut bytes = alloc::vec![0u8; (s.len * 8) as usize];
-                inst.machine.read_bytes(RODATA_BASE + s.rodata_offset, &mut bytes).map_err(err)?;
-                if !bytes.is_empty() {
+                if s.len > 0 {
+                    let mut bytes = alloc::vec![0u8; (s.len * 8) as usize];
+                    inst.machine.read_bytes(RODATA_BASE + s.rodata_offset, &mut bytes).map_err(err)?;
                     inst.machine.write_bytes(TABLE_BASE + at * 8, &bytes).map_err(err)?;
                 }
             } else {
@@ -364,7 +376,11 @@ impl<'c> Instance<'c> {
                     Some(&r) => self.machine.reg(r),
                     None => self.machine.read_u64(self.call_sp + 8 * (j - ARGS.len()) as u64).unwrap_or(0),
                 };
-                if t == ValType::I32 { v as u32 as u64 } else { v }
+                if t == ValType::I32 {
+                    v as u32 as u64
+                } else {
+                    v
+                }
             })
             .collect()
     }

@@ -28,7 +28,7 @@
 //!         (i32.add (local.get 0) (local.get 1))))"#).unwrap();
 //! let compiled = rv_backend::compile(&wasm).unwrap();
 //! let f = compiled.exported_func("add").unwrap();
-//! let mut inst = rv_backend::instance::Instance::new(&compiled, Default::default(), &[]).unwrap();
+//! let mut inst = rv_backend::instance::Instance::new(&compiled, Default::default(), &Default::default()).unwrap();
 //! inst.call(f, &[40, 2]).unwrap();
 //! assert_eq!(inst.run(1_000), rv_backend::instance::Event::Returned);
 //! assert_eq!(inst.results(), vec![42]);

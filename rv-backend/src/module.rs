@@ -6,9 +6,8 @@ use alloc::vec::Vec;
 
 use host_abi::functions::HostFn;
 use wasmparser::{
-    CompositeInnerType, ConstExpr, DataKind, ElementItems, ElementKind, ExternalKind,
-    FuncToValidate, FunctionBody, Operator, Parser, Payload, RefType, TableInit, TypeRef,
-    ValidPayload, Validator, ValidatorResources, WasmFeatures,
+    CompositeInnerType, ConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, FuncToValidate, FunctionBody,
+    Operator, Parser, Payload, RefType, TableInit, TypeRef, ValidPayload, Validator, ValidatorResources, WasmFeatures,
 };
 
 use crate::error::CompileError;
@@ -186,6 +185,20 @@ pub(crate) fn features() -> WasmFeatures {
     WasmFeatures::WASM2
 }
 
+/// An error of WebAssembly 2.0 validation: unsupported if the module is valid with newer
+/// proposals (GC, typed function references, ...), invalid otherwise.
+pub(crate) fn classify(wasm: &[u8], e: &wasmparser::BinaryReaderError) -> CompileError {
+    let mut newer = Validator::new_with_features(WasmFeatures::WASM3);
+    if newer.validate_all(wasm).is_ok() {
+        CompileError::unsupported(
+            alloc::format!("needs a proposal beyond WebAssembly 2.0 ({})", e.message()),
+            usize_of(e.offset()),
+        )
+    } else {
+        CompileError::from_parser(e)
+    }
+}
+
 fn unsupported<T>(what: &str, offset: usize) -> Result<T, CompileError> {
     Err(CompileError::unsupported(what, offset))
 }
@@ -246,21 +259,18 @@ impl<'a> Module<'a> {
         let mut m = Module::default();
         let mut foreign = 0u32;
         for payload in Parser::new(0).parse_all(wasm) {
-            let payload = payload.map_err(|e| CompileError::from_parser(&e))?;
-            match validator
-                .payload(&payload)
-                .map_err(|e| CompileError::from_parser(&e))?
-            {
+            let payload = payload.map_err(|e| classify(wasm, &e))?;
+            match validator.payload(&payload).map_err(|e| classify(wasm, &e))? {
                 ValidPayload::Func(validator, body) => m.bodies.push(Body { validator, body }),
                 ValidPayload::Parser(_) => return unsupported("components", 0),
                 ValidPayload::Ok | ValidPayload::End(_) => {}
             }
-            m.section(payload, &mut foreign)?;
+            m.section(wasm, payload, &mut foreign)?;
         }
         Ok(m)
     }
 
-    fn section(&mut self, payload: Payload<'a>, foreign: &mut u32) -> Result<(), CompileError> {
+    fn section(&mut self, wasm: &[u8], payload: Payload<'a>, foreign: &mut u32) -> Result<(), CompileError> {
         let err = |e: wasmparser::BinaryReaderError| CompileError::from_parser(&e);
         match payload {
             Payload::TypeSection(r) => {
@@ -271,14 +281,9 @@ impl<'a> Module<'a> {
                             return unsupported("GC types", offset);
                         };
                         let conv = |ts: &[wasmparser::ValType]| {
-                            ts.iter()
-                                .map(|&t| val_type(t, offset))
-                                .collect::<Result<Vec<_>, _>>()
+                            ts.iter().map(|&t| val_type(t, offset)).collect::<Result<Vec<_>, _>>()
                         };
-                        let ty = FuncType {
-                            params: conv(f.params())?,
-                            results: conv(f.results())?,
-                        };
+                        let ty = FuncType { params: conv(f.params())?, results: conv(f.results())? };
                         let id = self.types.iter().position(|t| *t == ty).unwrap_or(self.types.len());
                         self.type_ids.push(u32::try_from(id).unwrap_or(u32::MAX));
                         self.types.push(ty);
@@ -310,15 +315,8 @@ impl<'a> Module<'a> {
                         }
                         TypeRef::Global(g) => {
                             let ty = val_type(g.content_type, offset)?;
-                            self.globals.push(GlobalDef {
-                                ty,
-                                mutable: g.mutable,
-                                init: None,
-                            });
-                            ImportKind::Global {
-                                ty,
-                                mutable: g.mutable,
-                            }
+                            self.globals.push(GlobalDef { ty, mutable: g.mutable, init: None });
+                            ImportKind::Global { ty, mutable: g.mutable }
                         }
                         TypeRef::Memory(mt) => {
                             self.set_memory(mt, offset)?;
@@ -354,6 +352,8 @@ impl<'a> Module<'a> {
             }
             Payload::MemorySection(r) => {
                 let offset = usize_of(r.range().start);
+                let range = usize_of(r.range().start)..usize_of(r.range().end);
+                check_memory_leb(wasm.get(range).unwrap_or_default(), offset)?;
                 for mt in r {
                     self.set_memory(mt.map_err(err)?, offset)?;
                 }
@@ -381,11 +381,7 @@ impl<'a> Module<'a> {
                         ExternalKind::Global => ExportKind::Global,
                         ExternalKind::Tag => return unsupported("exceptions", offset),
                     };
-                    self.exports.push(Export {
-                        name: e.name.to_string(),
-                        kind,
-                        index: e.index,
-                    });
+                    self.exports.push(Export { name: e.name.to_string(), kind, index: e.index });
                 }
                 self.find_gas_global();
             }
@@ -397,10 +393,7 @@ impl<'a> Module<'a> {
                     let mode = match e.kind {
                         ElementKind::Passive => SegmentMode::Passive,
                         ElementKind::Declared => SegmentMode::Declared,
-                        ElementKind::Active {
-                            table_index,
-                            offset_expr,
-                        } => {
+                        ElementKind::Active { table_index, offset_expr } => {
                             if table_index.unwrap_or(0) != 0 {
                                 return unsupported("several tables", offset);
                             }
@@ -434,20 +427,14 @@ impl<'a> Module<'a> {
                     let d = d.map_err(err)?;
                     let mode = match d.kind {
                         DataKind::Passive => SegmentMode::Passive,
-                        DataKind::Active {
-                            memory_index,
-                            offset_expr,
-                        } => {
+                        DataKind::Active { memory_index, offset_expr } => {
                             if memory_index != 0 {
                                 return unsupported("several memories", offset);
                             }
                             SegmentMode::Active(const_init(&offset_expr)?)
                         }
                     };
-                    self.datas.push(DataSegment {
-                        mode,
-                        bytes: d.data,
-                    });
+                    self.datas.push(DataSegment { mode, bytes: d.data });
                 }
             }
             _ => {}
@@ -524,4 +511,48 @@ impl<'a> Module<'a> {
     pub(crate) fn func_type(&self, f: u32) -> Option<&FuncType> {
         self.types.get(*self.funcs.get(f as usize)? as usize)
     }
+}
+
+/// wasmparser reads memory limits as 64-bit LEB128 even for 32-bit memories; WebAssembly
+/// 2.0 allows at most five bytes. Checks the memory section's limits.
+fn check_memory_leb(section: &[u8], offset: usize) -> Result<(), CompileError> {
+    let too_long = || CompileError::invalid("integer representation too long", offset);
+    let mut at = 0usize;
+    let leb = |at: &mut usize| -> Result<(), CompileError> {
+        for n in 0..5 {
+            let Some(&b) = section.get(*at) else { return Ok(()) };
+            *at += 1;
+            if b & 0x80 == 0 {
+                return Ok(());
+            }
+            if n == 4 {
+                return Err(too_long());
+            }
+        }
+        Ok(())
+    };
+    let mut count = 0u32;
+    {
+        let mut shift = 0;
+        while let Some(&b) = section.get(at) {
+            at += 1;
+            count |= u32::from(b & 0x7F).checked_shl(shift).unwrap_or(0);
+            shift += 7;
+            if b & 0x80 == 0 || shift > 28 {
+                break;
+            }
+        }
+    }
+    for _ in 0..count {
+        let Some(&flags) = section.get(at) else { return Ok(()) };
+        at += 1;
+        if flags & 4 != 0 {
+            return Ok(()); // memory64: refused elsewhere
+        }
+        leb(&mut at)?;
+        if flags & 1 != 0 {
+            leb(&mut at)?;
+        }
+    }
+    Ok(())
 }

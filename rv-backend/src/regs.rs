@@ -38,48 +38,15 @@ pub const T1: Reg = Reg::T1;
 pub const T2: Reg = Reg::T2;
 
 /// Registers holding the operand stack, by stack position.
-pub const POOL: [Reg; 12] = [
-    Reg::A0,
-    Reg::A1,
-    Reg::A2,
-    Reg::A3,
-    Reg::A4,
-    Reg::A5,
-    Reg::A6,
-    Reg::A7,
-    Reg::T3,
-    Reg::T4,
-    Reg::T5,
-    Reg::T6,
-];
+pub const POOL: [Reg; 12] =
+    [Reg::A0, Reg::A1, Reg::A2, Reg::A3, Reg::A4, Reg::A5, Reg::A6, Reg::A7, Reg::T3, Reg::T4, Reg::T5, Reg::T6];
 
 /// Argument and result registers, in order.
-pub const ARGS: [Reg; 8] = [
-    Reg::A0,
-    Reg::A1,
-    Reg::A2,
-    Reg::A3,
-    Reg::A4,
-    Reg::A5,
-    Reg::A6,
-    Reg::A7,
-];
+pub const ARGS: [Reg; 8] = [Reg::A0, Reg::A1, Reg::A2, Reg::A3, Reg::A4, Reg::A5, Reg::A6, Reg::A7];
 
 /// Callee-saved registers holding the first locals of a function.
-pub const LOCALS: [Reg; 12] = [
-    Reg::S0,
-    Reg::S1,
-    Reg::S2,
-    Reg::S3,
-    Reg::S4,
-    Reg::S5,
-    Reg::S6,
-    Reg::S7,
-    Reg::S8,
-    Reg::S9,
-    Reg::S10,
-    Reg::S11,
-];
+pub const LOCALS: [Reg; 12] =
+    [Reg::S0, Reg::S1, Reg::S2, Reg::S3, Reg::S4, Reg::S5, Reg::S6, Reg::S7, Reg::S8, Reg::S9, Reg::S10, Reg::S11];
 
 /// The register `a7`, which carries the ecall number.
 pub const ECALL_NUMBER: Reg = Reg::A7;

@@ -20,17 +20,9 @@ pub enum Error {
     /// offset in the file where the problem was found.
     Elf { offset: u64, problem: ElfProblem },
     /// A region could not be mapped at `base` with `size` bytes.
-    Map {
-        base: u64,
-        size: u64,
-        problem: MapProblem,
-    },
+    Map { base: u64, size: u64, problem: MapProblem },
     /// A host access to guest memory at `addr` of `len` bytes failed.
-    Access {
-        addr: u64,
-        len: u64,
-        problem: AccessProblem,
-    },
+    Access { addr: u64, len: u64, problem: AccessProblem },
 }
 
 /// Which instruction field an immediate was checked against.
@@ -158,9 +150,9 @@ impl fmt::Display for ElfProblem {
             ElfProblem::BadPhentsize(n) => write!(f, "e_phentsize {n}, expected 56"),
             ElfProblem::Dynamic => f.write_str("dynamically linked (PT_INTERP/PT_DYNAMIC)"),
             ElfProblem::BadSegment => f.write_str("segment with filesz > memsz or overflowing"),
-            ElfProblem::WritableAndExecutable => f.write_str(
-                "segment is writable and executable and its sections do not separate code from data",
-            ),
+            ElfProblem::WritableAndExecutable => {
+                f.write_str("segment is writable and executable and its sections do not separate code from data")
+            }
             ElfProblem::BadShentsize(n) => write!(f, "e_shentsize {n}, expected 64"),
             ElfProblem::BadSection => f.write_str("section address range overflows"),
             ElfProblem::MisalignedCode => f.write_str("executable segment not 4-byte aligned"),
@@ -204,11 +196,7 @@ impl fmt::Display for Error {
                 write!(f, "instruction variant does not match the format of `{op}`")
             }
             Error::Elf { offset, problem } => write!(f, "bad ELF at offset {offset:#x}: {problem}"),
-            Error::Map {
-                base,
-                size,
-                problem,
-            } => {
+            Error::Map { base, size, problem } => {
                 write!(f, "cannot map {size:#x} bytes at {base:#x}: {problem}")
             }
             Error::Access { addr, len, problem } => {

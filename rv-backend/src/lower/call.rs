@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use super::{host_import, foreign_import, Entry, FuncCompiler};
+use super::{foreign_import, host_import, Entry, FuncCompiler};
 use crate::abi::{vmctx, TrapCode, FOREIGN_IMPORT, TABLE_BASE};
 use crate::emit::{CallTarget, Cond};
 use crate::encode as enc;

@@ -231,10 +231,7 @@ impl FuncCompiler<'_, '_> {
             Ok(l)
         };
         let default_label = pad_of(self, default)?;
-        let labels = depths
-            .iter()
-            .map(|&d| pad_of(self, d))
-            .collect::<Result<Vec<_>, _>>()?;
+        let labels = depths.iter().map(|&d| pad_of(self, d)).collect::<Result<Vec<_>, _>>()?;
         if labels.len() <= 3 {
             for (i, &l) in labels.iter().enumerate() {
                 if i == 0 {
@@ -311,4 +308,3 @@ impl FuncCompiler<'_, '_> {
         }
     }
 }
-

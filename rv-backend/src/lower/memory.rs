@@ -129,7 +129,13 @@ impl FuncCompiler<'_, '_> {
 
     /// A bulk operation through a helper; `record` is the VM-context offset of a segment
     /// record passed as the fourth argument.
-    pub(super) fn bulk(&mut self, helper: Helper, nargs: usize, nresults: usize, record: Option<i64>) -> Result<(), CompileError> {
+    pub(super) fn bulk(
+        &mut self,
+        helper: Helper,
+        nargs: usize,
+        nresults: usize,
+        record: Option<i64>,
+    ) -> Result<(), CompileError> {
         self.call_with(nargs, nresults, None, |s| {
             if let Some(off) = record {
                 s.asm.add_imm(ARGS[3], VMCTX, off, ARGS[3]);

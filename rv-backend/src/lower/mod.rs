@@ -102,6 +102,12 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(err)?;
         v.op(offset, &op).map_err(err)?;
+        if matches!(op, Operator::MemorySize { .. } | Operator::MemoryGrow { .. })
+            && reader.original_position() != offset + 2
+        {
+            // wasmparser reads the reserved byte as a LEB128 memory index.
+            return Err(CompileError::invalid("zero byte expected", offset as usize).in_function(index));
+        }
         max_height = max_height.max(v.operand_stack_height() as usize);
         let callee = match &op {
             Operator::Call { function_index } => {
@@ -132,15 +138,7 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<
         ops.push((op, offset as usize));
     }
     reader.finish().map_err(err)?;
-    Ok(FuncInput {
-        index,
-        ty,
-        locals,
-        ops,
-        max_height,
-        out_slots,
-        leaf,
-    })
+    Ok(FuncInput { index, ty, locals, ops, max_height, out_slots, leaf })
 }
 
 fn is_host_import(m: &Module<'_>, f: u32) -> bool {
@@ -181,7 +179,11 @@ pub(crate) fn foreign_import(m: &Module<'_>, f: u32) -> Option<u32> {
 }
 
 /// Lowers a prepared function: its words and call relocations.
-pub(crate) fn lower(m: &Module<'_>, f: &FuncInput<'_>, far_calls: bool) -> Result<(Vec<u32>, Vec<Reloc>), CompileError> {
+pub(crate) fn lower(
+    m: &Module<'_>,
+    f: &FuncInput<'_>,
+    far_calls: bool,
+) -> Result<(Vec<u32>, Vec<Reloc>), CompileError> {
     let mut long = BTreeSet::new();
     loop {
         let mut c = FuncCompiler::new(m, f, Asm::new(long.clone(), far_calls));
@@ -288,12 +290,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             ctrl: Vec::new(),
             reachable: true,
             traps: [None; TrapCode::ALL.len()],
-            layout: Layout {
-                ra,
-                saved,
-                homes,
-                size,
-            },
+            layout: Layout { ra, saved, homes, size },
             local_locs,
             pc: 0,
             offset: 0,
@@ -311,10 +308,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
     }
 
     pub fn internal<T>(&self, what: &str) -> Result<T, CompileError> {
-        Err(CompileError::new(
-            crate::error::CompileErrorKind::Internal(what.into()),
-            Some(self.offset),
-        ))
+        Err(CompileError::new(crate::error::CompileErrorKind::Internal(what.into()), Some(self.offset)))
     }
 
     /// The label of the stub that traps with `code`.

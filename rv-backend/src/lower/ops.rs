@@ -81,11 +81,19 @@ impl Alu {
         Some(match self {
             Alu::Add => {
                 let i = imm?;
-                if w32 { enc::addiw(rd, a, i) } else { enc::addi(rd, a, i) }
+                if w32 {
+                    enc::addiw(rd, a, i)
+                } else {
+                    enc::addi(rd, a, i)
+                }
             }
             Alu::Sub => {
                 let i = Imm12::new(c.checked_neg()?)?;
-                if w32 { enc::addiw(rd, a, i) } else { enc::addi(rd, a, i) }
+                if w32 {
+                    enc::addiw(rd, a, i)
+                } else {
+                    enc::addi(rd, a, i)
+                }
             }
             Alu::And => enc::andi(rd, a, imm?),
             Alu::Or => enc::ori(rd, a, imm?),
@@ -103,7 +111,11 @@ impl Alu {
                     return None;
                 }
                 let k = bits.trailing_zeros();
-                if w32 { enc::slliw(rd, a, Shamt5::wrapping(u64::from(k))) } else { enc::slli(rd, a, Shamt6::wrapping(u64::from(k))) }
+                if w32 {
+                    enc::slliw(rd, a, Shamt5::wrapping(u64::from(k)))
+                } else {
+                    enc::slli(rd, a, Shamt6::wrapping(u64::from(k)))
+                }
             }
         })
     }
@@ -111,15 +123,51 @@ impl Alu {
     fn reg_word(self, w: W, rd: Reg, a: Reg, b: Reg) -> u32 {
         let w32 = w == W::W32;
         match self {
-            Alu::Add => if w32 { enc::addw(rd, a, b) } else { enc::add(rd, a, b) },
-            Alu::Sub => if w32 { enc::subw(rd, a, b) } else { enc::sub(rd, a, b) },
-            Alu::Mul => if w32 { enc::mulw(rd, a, b) } else { enc::mul(rd, a, b) },
+            Alu::Add => {
+                if w32 {
+                    enc::addw(rd, a, b)
+                } else {
+                    enc::add(rd, a, b)
+                }
+            }
+            Alu::Sub => {
+                if w32 {
+                    enc::subw(rd, a, b)
+                } else {
+                    enc::sub(rd, a, b)
+                }
+            }
+            Alu::Mul => {
+                if w32 {
+                    enc::mulw(rd, a, b)
+                } else {
+                    enc::mul(rd, a, b)
+                }
+            }
             Alu::And => enc::and(rd, a, b),
             Alu::Or => enc::or(rd, a, b),
             Alu::Xor => enc::xor(rd, a, b),
-            Alu::Shl => if w32 { enc::sllw(rd, a, b) } else { enc::sll(rd, a, b) },
-            Alu::ShrS => if w32 { enc::sraw(rd, a, b) } else { enc::sra(rd, a, b) },
-            Alu::ShrU => if w32 { enc::srlw(rd, a, b) } else { enc::srl(rd, a, b) },
+            Alu::Shl => {
+                if w32 {
+                    enc::sllw(rd, a, b)
+                } else {
+                    enc::sll(rd, a, b)
+                }
+            }
+            Alu::ShrS => {
+                if w32 {
+                    enc::sraw(rd, a, b)
+                } else {
+                    enc::sra(rd, a, b)
+                }
+            }
+            Alu::ShrU => {
+                if w32 {
+                    enc::srlw(rd, a, b)
+                } else {
+                    enc::srl(rd, a, b)
+                }
+            }
         }
     }
 }

@@ -48,12 +48,7 @@ fn load_slow<const N: usize>(mem: &Memory, uart: &mut Uart, addr: u64) -> Result
 }
 
 #[cold]
-fn store_slow<const N: usize>(
-    mem: &Memory,
-    uart: &mut Uart,
-    addr: u64,
-    value: u64,
-) -> Result<(), AccessCause> {
+fn store_slow<const N: usize>(mem: &Memory, uart: &mut Uart, addr: u64, value: u64) -> Result<(), AccessCause> {
     if addr >= uart::PAGE {
         if N == 4 && uart.write(addr, low32(value)) {
             return Ok(());
@@ -116,15 +111,7 @@ pub(crate) fn run_region<const HIST: bool>(
                     Ok(raw) => $conv(raw.to_le_bytes()[..$n].try_into().unwrap_or([0; $n])),
                     Err(cause) => {
                         let at = pc_of(idx);
-                        trap!(
-                            $m,
-                            Trap::LoadFault {
-                                pc: at,
-                                addr,
-                                size: $n,
-                                cause
-                            }
-                        )
+                        trap!($m, Trap::LoadFault { pc: at, addr, size: $n, cause })
                     }
                 },
             };
@@ -140,15 +127,7 @@ pub(crate) fn run_region<const HIST: bool>(
                 None => {
                     if let Err(cause) = store_slow::<$n>(mem, uart, addr, value) {
                         let at = pc_of(idx);
-                        trap!(
-                            $m,
-                            Trap::StoreFault {
-                                pc: at,
-                                addr,
-                                size: $n,
-                                cause
-                            }
-                        )
+                        trap!($m, Trap::StoreFault { pc: at, addr, size: $n, cause })
                     }
                 }
             }
@@ -243,14 +222,12 @@ pub(crate) fn run_region<const HIST: bool>(
             XOp::Addiw => alu_imm!(m, |a: u64, b| sext32(a.wrapping_add(b))),
             XOp::Slliw => alu_imm!(m, |a, s: u64| sext32(u64::from(low32(a) << (s & 31)))),
             XOp::Srliw => alu_imm!(m, |a, s: u64| sext32(u64::from(low32(a) >> (s & 31)))),
-            XOp::Sraiw => alu_imm!(m, |a, s: u64| i64::from((low32(a) as i32) >> (s & 31))
-                as u64),
+            XOp::Sraiw => alu_imm!(m, |a, s: u64| i64::from((low32(a) as i32) >> (s & 31)) as u64),
             XOp::Addw => alu!(m, |a: u64, b| sext32(a.wrapping_add(b))),
             XOp::Subw => alu!(m, |a: u64, b| sext32(a.wrapping_sub(b))),
             XOp::Sllw => alu!(m, |a, s: u64| sext32(u64::from(low32(a) << (s & 31)))),
             XOp::Srlw => alu!(m, |a, s: u64| sext32(u64::from(low32(a) >> (s & 31)))),
-            XOp::Sraw => alu!(m, |a, s: u64| i64::from((low32(a) as i32) >> (s & 31))
-                as u64),
+            XOp::Sraw => alu!(m, |a, s: u64| i64::from((low32(a) as i32) >> (s & 31)) as u64),
             XOp::Mul => alu!(m, u64::wrapping_mul),
             XOp::Mulh => alu!(m, mulh),
             XOp::Mulhsu => alu!(m, mulhsu),
@@ -267,11 +244,7 @@ pub(crate) fn run_region<const HIST: bool>(
             XOp::Fence => {}
             XOp::Ecall | XOp::Ebreak => {
                 *pc = pc_of(idx + 1);
-                let exit = if m.op == XOp::Ecall {
-                    Exit::Ecall
-                } else {
-                    Exit::Ebreak
-                };
+                let exit = if m.op == XOp::Ecall { Exit::Ecall } else { Exit::Ebreak };
                 finish!(Flow::Exit(exit));
             }
             XOp::Illegal => {
@@ -279,13 +252,7 @@ pub(crate) fn run_region<const HIST: bool>(
                 let mut word = [0u8; 4];
                 // The region holds this word (it was predecoded from it).
                 let _ = mem.read_bytes(at, &mut word);
-                trap!(
-                    m,
-                    Trap::IllegalInstruction {
-                        pc: at,
-                        word: u32::from_le_bytes(word)
-                    }
-                )
+                trap!(m, Trap::IllegalInstruction { pc: at, word: u32::from_le_bytes(word) })
             }
             XOp::MisalignedJal => {
                 let at = pc_of(idx);

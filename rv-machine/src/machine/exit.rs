@@ -30,19 +30,9 @@ pub enum Trap {
     /// instruction.
     FetchFault { pc: u64 },
     /// A load of `size` bytes from `addr` by the instruction at `pc` failed.
-    LoadFault {
-        pc: u64,
-        addr: u64,
-        size: u8,
-        cause: AccessCause,
-    },
+    LoadFault { pc: u64, addr: u64, size: u8, cause: AccessCause },
     /// A store of `size` bytes to `addr` by the instruction at `pc` failed.
-    StoreFault {
-        pc: u64,
-        addr: u64,
-        size: u8,
-        cause: AccessCause,
-    },
+    StoreFault { pc: u64, addr: u64, size: u8, cause: AccessCause },
 }
 
 /// Why a load or store faulted.
@@ -90,27 +80,11 @@ impl fmt::Display for Trap {
                 write!(f, "misaligned jump target {target:#x} from {pc:#x}")
             }
             Trap::FetchFault { pc } => write!(f, "instruction fetch fault at {pc:#x}"),
-            Trap::LoadFault {
-                pc,
-                addr,
-                size,
-                cause,
-            } => {
-                write!(
-                    f,
-                    "load fault ({cause}) of {size} bytes at {addr:#x}, pc {pc:#x}"
-                )
+            Trap::LoadFault { pc, addr, size, cause } => {
+                write!(f, "load fault ({cause}) of {size} bytes at {addr:#x}, pc {pc:#x}")
             }
-            Trap::StoreFault {
-                pc,
-                addr,
-                size,
-                cause,
-            } => {
-                write!(
-                    f,
-                    "store fault ({cause}) of {size} bytes at {addr:#x}, pc {pc:#x}"
-                )
+            Trap::StoreFault { pc, addr, size, cause } => {
+                write!(f, "store fault ({cause}) of {size} bytes at {addr:#x}, pc {pc:#x}")
             }
         }
     }

@@ -18,9 +18,7 @@ impl Histogram {
         // recounted under its branch opcode. The first `Opcode::COUNT` entries are the
         // opcodes, in table order.
         debug_assert_eq!(XOp::Illegal as usize, Opcode::COUNT);
-        Histogram {
-            counts: raw[..Opcode::COUNT].to_vec(),
-        }
+        Histogram { counts: raw[..Opcode::COUNT].to_vec() }
     }
 
     /// The count of one opcode.
@@ -35,11 +33,8 @@ impl Histogram {
 
     /// Every opcode with a nonzero count, most frequent first (ties in table order).
     pub fn sorted(&self) -> Vec<(Opcode, u64)> {
-        let mut v: Vec<(Opcode, u64)> = Opcode::ALL
-            .iter()
-            .map(|&op| (op, self.get(op)))
-            .filter(|&(_, n)| n > 0)
-            .collect();
+        let mut v: Vec<(Opcode, u64)> =
+            Opcode::ALL.iter().map(|&op| (op, self.get(op))).filter(|&(_, n)| n > 0).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
     }

@@ -87,21 +87,8 @@ fn index(off: u64) -> usize {
 impl Memory {
     /// Maps `[base, base + size)` with `perm`, its first bytes taken from `init` and the rest
     /// zero. `max_total` bounds the sum of all region sizes.
-    pub(crate) fn map(
-        &mut self,
-        base: u64,
-        size: u64,
-        perm: Perm,
-        init: &[u8],
-        max_total: u64,
-    ) -> Result<(), Error> {
-        let fail = |problem| {
-            Err(Error::Map {
-                base,
-                size,
-                problem,
-            })
-        };
+    pub(crate) fn map(&mut self, base: u64, size: u64, perm: Perm, init: &[u8], max_total: u64) -> Result<(), Error> {
+        let fail = |problem| Err(Error::Map { base, size, problem });
         if size == 0 {
             return fail(MapProblem::Empty);
         }
@@ -120,11 +107,7 @@ impl Memory {
         if end > uart::PAGE {
             return fail(MapProblem::Uart);
         }
-        if self
-            .regions
-            .iter()
-            .any(|r| base < r.base + r.len && r.base < end)
-        {
+        if self.regions.iter().any(|r| base < r.base + r.len && r.base < end) {
             return fail(MapProblem::Overlap);
         }
         let total = self.total.saturating_add(size);
@@ -136,20 +119,11 @@ impl Memory {
         }
         let mut data = alloc::vec![0u8; len];
         data[..init.len()].copy_from_slice(init);
-        let region = Region {
-            base,
-            len: size,
-            readable: perm.contains(Perm::R),
-            writable: perm.contains(Perm::W),
-            perm,
-            data,
-        };
+        let region =
+            Region { base, len: size, readable: perm.contains(Perm::R), writable: perm.contains(Perm::W), perm, data };
         // Writable regions first: they take most data accesses.
-        let at = if region.writable {
-            self.regions.iter().take_while(|r| r.writable).count()
-        } else {
-            self.regions.len()
-        };
+        let at =
+            if region.writable { self.regions.iter().take_while(|r| r.writable).count() } else { self.regions.len() };
         self.regions.insert(at, region);
         self.total = total;
         Ok(())
@@ -157,29 +131,17 @@ impl Memory {
 
     /// The bytes of the non-executable region that starts at `base`.
     pub(crate) fn region_mut(&mut self, base: u64) -> Option<&mut [u8]> {
-        self.regions
-            .iter_mut()
-            .find(|r| r.base == base && !r.perm.contains(Perm::X))
-            .map(|r| r.data.as_mut_slice())
+        self.regions.iter_mut().find(|r| r.base == base && !r.perm.contains(Perm::X)).map(|r| r.data.as_mut_slice())
     }
 
     /// The bytes of the region that starts at `base`.
     pub(crate) fn region(&self, base: u64) -> Option<&[u8]> {
-        self.regions
-            .iter()
-            .find(|r| r.base == base)
-            .map(|r| r.data.as_slice())
+        self.regions.iter().find(|r| r.base == base).map(|r| r.data.as_slice())
     }
 
     /// Resizes the non-executable region at `base` to `size` bytes (new bytes are zero).
     pub(crate) fn resize(&mut self, base: u64, size: u64, max_total: u64) -> Result<(), Error> {
-        let fail = |problem| {
-            Err(Error::Map {
-                base,
-                size,
-                problem,
-            })
-        };
+        let fail = |problem| Err(Error::Map { base, size, problem });
         if size == 0 {
             return fail(MapProblem::Empty);
         }
@@ -189,19 +151,10 @@ impl Memory {
         if end > uart::PAGE {
             return fail(MapProblem::Uart);
         }
-        let Some(i) = self
-            .regions
-            .iter()
-            .position(|r| r.base == base && !r.perm.contains(Perm::X))
-        else {
+        let Some(i) = self.regions.iter().position(|r| r.base == base && !r.perm.contains(Perm::X)) else {
             return fail(MapProblem::NoRegion);
         };
-        if self
-            .regions
-            .iter()
-            .enumerate()
-            .any(|(j, r)| j != i && base < r.base + r.len && r.base < end)
-        {
+        if self.regions.iter().enumerate().any(|(j, r)| j != i && base < r.base + r.len && r.base < end) {
             return fail(MapProblem::Overlap);
         }
         let old = self.regions[i].len;
@@ -226,11 +179,7 @@ impl Memory {
 
     /// `(base, size, perm)` of every region, by address.
     pub(crate) fn layout(&self) -> alloc::vec::Vec<(u64, u64, Perm)> {
-        let mut v: Vec<_> = self
-            .regions
-            .iter()
-            .map(|r| (r.base, r.len, r.perm))
-            .collect();
+        let mut v: Vec<_> = self.regions.iter().map(|r| (r.base, r.len, r.perm)).collect();
         v.sort_unstable_by_key(|&(base, _, _)| base);
         v
     }
@@ -268,20 +217,13 @@ impl Memory {
     /// Whether `addr` is mapped at all, and if so whether its region has `perm` (used to
     /// classify a failed guest access).
     pub(crate) fn classify(&self, addr: u64, perm: Perm) -> Option<bool> {
-        self.regions
-            .iter()
-            .find(|r| addr.wrapping_sub(r.base) < r.len)
-            .map(|r| r.perm.contains(perm))
+        self.regions.iter().find(|r| addr.wrapping_sub(r.base) < r.len).map(|r| r.perm.contains(perm))
     }
 
     /// The region holding all of `[addr, addr + len)`, and the offset of `addr` in it.
     fn locate(&self, addr: u64, len: usize) -> Result<(usize, usize), Error> {
         let len64 = len as u64;
-        let unmapped = Error::Access {
-            addr,
-            len: len64,
-            problem: AccessProblem::Unmapped,
-        };
+        let unmapped = Error::Access { addr, len: len64, problem: AccessProblem::Unmapped };
         for (i, r) in self.regions.iter().enumerate() {
             let off = addr.wrapping_sub(r.base);
             if off < r.len {
@@ -307,11 +249,7 @@ impl Memory {
         let (i, off) = self.locate(addr, bytes.len())?;
         let r = &mut self.regions[i];
         if r.perm.contains(Perm::X) {
-            return Err(Error::Access {
-                addr,
-                len: bytes.len() as u64,
-                problem: AccessProblem::ExecutableRegion,
-            });
+            return Err(Error::Access { addr, len: bytes.len() as u64, problem: AccessProblem::ExecutableRegion });
         }
         r.data[off..off + bytes.len()].copy_from_slice(bytes);
         Ok(())

@@ -34,10 +34,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            histogram: false,
-            max_memory: 4 << 30,
-        }
+        Config { histogram: false, max_memory: 4 << 30 }
     }
 }
 
@@ -77,15 +74,9 @@ impl Machine {
     /// `init`, the rest zero. Executable regions must be 4-byte aligned, may not be writable,
     /// and are predecoded here. Regions may not overlap each other or the UART page.
     pub fn map(&mut self, base: u64, size: u64, perm: Perm, init: &[u8]) -> Result<(), Error> {
-        self.mem
-            .map(base, size, perm, init, self.config.max_memory)?;
+        self.mem.map(base, size, perm, init, self.config.max_memory)?;
         if perm.contains(Perm::X) {
-            let region = self
-                .mem
-                .regions()
-                .iter()
-                .find(|r| r.base == base)
-                .map(|r| predecode_region(&r.data));
+            let region = self.mem.regions().iter().find(|r| r.base == base).map(|r| predecode_region(&r.data));
             let ops = region.unwrap_or_default();
             let end = base + (ops.len() as u64) * 4;
             let at = self.code.partition_point(|c| c.base < base);
@@ -153,9 +144,7 @@ impl Machine {
 
     /// The per-instruction histogram, if [`Config::histogram`] was set.
     pub fn histogram(&self) -> Option<Histogram> {
-        self.config
-            .histogram
-            .then(|| Histogram::from_counts(&self.hist))
+        self.config.histogram.then(|| Histogram::from_counts(&self.hist))
     }
 
     /// Runs at most `budget` instructions. See [`Exit`] for where `pc` is left.

@@ -65,13 +65,7 @@ fn dest(rd: Reg) -> u8 {
 }
 
 fn micro(op: XOp, rd: u8, rs1: Reg, rs2: Reg, imm: i32) -> Micro {
-    Micro {
-        op,
-        rd,
-        rs1: rs1.index(),
-        rs2: rs2.index(),
-        imm,
-    }
+    Micro { op, rd, rs1: rs1.index(), rs2: rs2.index(), imm }
 }
 
 /// Predecodes one instruction word.
@@ -89,23 +83,14 @@ pub(crate) fn predecode(word: u32) -> Micro {
             micro(x, dest(rd), rs1, z, shamt as i32)
         }
         Inst::S { rs1, rs2, imm, .. } => micro(x, SINK, rs1, rs2, imm),
-        Inst::B {
-            op,
-            rs1,
-            rs2,
-            offset,
-        } if offset % 4 != 0 => {
+        Inst::B { op, rs1, rs2, offset } if offset % 4 != 0 => {
             // funct3 is three bits.
             micro(XOp::MisalignedBranch, op.funct3() as u8, rs1, rs2, offset)
         }
-        Inst::B {
-            rs1, rs2, offset, ..
-        } => micro(x, SINK, rs1, rs2, offset / 4),
+        Inst::B { rs1, rs2, offset, .. } => micro(x, SINK, rs1, rs2, offset / 4),
         // imm20 is in -2^19..2^19, so imm20 << 12 fits an i32 exactly.
         Inst::U { rd, imm20, .. } => micro(x, dest(rd), z, z, imm20 << 12),
-        Inst::J { rd, offset, .. } if offset % 4 != 0 => {
-            micro(XOp::MisalignedJal, dest(rd), z, z, offset)
-        }
+        Inst::J { rd, offset, .. } if offset % 4 != 0 => micro(XOp::MisalignedJal, dest(rd), z, z, offset),
         Inst::J { rd, offset, .. } => micro(x, dest(rd), z, z, offset / 4),
         Inst::Fence { .. } | Inst::Sys { .. } => micro(x, SINK, z, z, 0),
     }
@@ -113,8 +98,5 @@ pub(crate) fn predecode(word: u32) -> Micro {
 
 /// Predecodes the whole words of `bytes` (a trailing partial word is not fetchable).
 pub(crate) fn predecode_region(bytes: &[u8]) -> Vec<Micro> {
-    bytes
-        .chunks_exact(4)
-        .map(|w| predecode(u32::from_le_bytes([w[0], w[1], w[2], w[3]])))
-        .collect()
+    bytes.chunks_exact(4).map(|w| predecode(u32::from_le_bytes([w[0], w[1], w[2], w[3]]))).collect()
 }
