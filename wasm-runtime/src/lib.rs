@@ -17,6 +17,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod block;
+pub mod bounds;
 pub mod engine;
 pub mod env;
 pub mod exec;

@@ -1,0 +1,435 @@
+//! Symbolic semantics of the operators that are not control flow: values on the stack and
+//! in locals, memory facts, calls, host-function costs and run-time charges.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use host_abi::functions::{HostFn, ValType as AbiType};
+use host_abi::gas::{BULK_BYTE_DIVISOR, MEMORY_GROW_PAGE};
+use wasmparser::{MemArg, Operator, ValType};
+
+use super::error::BoundsError;
+use super::formula::{Formula, Ratio, Var};
+use super::graph::{Call, CallTarget, HostUse, ReasonKind};
+use super::host;
+use super::module::GlobalValue;
+use super::state::MemFact;
+use super::values::{BinOp, CmpOp, Id, UbKey, W};
+use super::walk::Walk;
+
+fn pop(w: &mut Walk<'_, '_>) -> Id {
+    match w.cur.as_mut().and_then(|s| s.stack.pop()) {
+        Some(v) => v,
+        None => w.unknown(W::I32),
+    }
+}
+
+fn push(w: &mut Walk<'_, '_>, v: Id) {
+    if let Some(s) = w.cur.as_mut() {
+        s.stack.push(v);
+    }
+}
+
+fn bin(w: &mut Walk<'_, '_>, f: impl FnOnce(&mut Walk<'_, '_>, Id, Id) -> Id) {
+    let b = pop(w);
+    let a = pop(w);
+    let r = f(w, a, b);
+    push(w, r);
+}
+
+fn un(w: &mut Walk<'_, '_>, f: impl FnOnce(&mut Walk<'_, '_>, Id) -> Id) {
+    let a = pop(w);
+    let r = f(w, a);
+    push(w, r);
+}
+
+fn wt(t: ValType) -> W {
+    match t {
+        ValType::I64 => W::I64,
+        _ => W::I32,
+    }
+}
+
+/// One operator (not a control operator) in reachable code.
+pub(super) fn step(w: &mut Walk<'_, '_>, op: &Operator<'_>, start: usize) -> Result<(), BoundsError> {
+    if w.cur.is_none() {
+        return Ok(());
+    }
+    use Operator as O;
+    use W::{I32, I64};
+    match op {
+        O::Nop => {}
+        O::Drop => {
+            pop(w);
+        }
+        O::Select => {
+            pop(w);
+            bin(w, |w, a, b| w.vals.join(a, b));
+        }
+        O::LocalGet { local_index } => {
+            let v = w.cur.as_ref().and_then(|s| s.locals.get(*local_index));
+            let v = match v {
+                Some(v) => v,
+                None => w.unknown(I32),
+            };
+            push(w, v);
+        }
+        O::LocalSet { local_index } => {
+            let v = pop(w);
+            if let Some(s) = w.cur.as_mut() {
+                s.locals.set(*local_index, v);
+            }
+        }
+        O::LocalTee { local_index } => {
+            let v = pop(w);
+            if let Some(s) = w.cur.as_mut() {
+                s.locals.set(*local_index, v);
+            }
+            push(w, v);
+        }
+        O::GlobalGet { global_index } => {
+            let g = w.m.globals.get(*global_index as usize).copied();
+            let v = match g {
+                Some(GlobalValue::Const(v, is64)) => w.vals.constant(if is64 { I64 } else { I32 }, v),
+                Some(GlobalValue::Unknown(true)) => w.unknown(I64),
+                _ => w.unknown(I32),
+            };
+            push(w, v);
+        }
+        O::GlobalSet { .. } => {
+            pop(w);
+        }
+        O::I32Const { value } => {
+            let v = w.vals.constant(I32, super::bits32(*value));
+            push(w, v);
+        }
+        O::I64Const { value } => {
+            let v = w.vals.constant(I64, super::bits64(*value));
+            push(w, v);
+        }
+
+        O::I32Add => bin(w, |w, a, b| w.vals.add(I32, a, b)),
+        O::I64Add => bin(w, |w, a, b| w.vals.add(I64, a, b)),
+        O::I32Sub => bin(w, |w, a, b| w.vals.sub(I32, a, b)),
+        O::I64Sub => bin(w, |w, a, b| w.vals.sub(I64, a, b)),
+        O::I32Mul => bin(w, |w, a, b| w.vals.bin(I32, BinOp::Mul, a, b)),
+        O::I64Mul => bin(w, |w, a, b| w.vals.bin(I64, BinOp::Mul, a, b)),
+        O::I32DivU => bin(w, |w, a, b| w.vals.bin(I32, BinOp::DivU, a, b)),
+        O::I64DivU => bin(w, |w, a, b| w.vals.bin(I64, BinOp::DivU, a, b)),
+        O::I32DivS => bin(w, |w, a, b| w.vals.bin(I32, BinOp::DivS, a, b)),
+        O::I64DivS => bin(w, |w, a, b| w.vals.bin(I64, BinOp::DivS, a, b)),
+        O::I32RemU => bin(w, |w, a, b| w.vals.bin(I32, BinOp::RemU, a, b)),
+        O::I64RemU => bin(w, |w, a, b| w.vals.bin(I64, BinOp::RemU, a, b)),
+        O::I32RemS => bin(w, |w, a, b| w.vals.bin(I32, BinOp::RemS, a, b)),
+        O::I64RemS => bin(w, |w, a, b| w.vals.bin(I64, BinOp::RemS, a, b)),
+        O::I32And => bin(w, |w, a, b| w.vals.bin(I32, BinOp::And, a, b)),
+        O::I64And => bin(w, |w, a, b| w.vals.bin(I64, BinOp::And, a, b)),
+        O::I32Or => bin(w, |w, a, b| w.vals.bin(I32, BinOp::Or, a, b)),
+        O::I64Or => bin(w, |w, a, b| w.vals.bin(I64, BinOp::Or, a, b)),
+        O::I32Xor => bin(w, |w, a, b| w.vals.bin(I32, BinOp::Xor, a, b)),
+        O::I64Xor => bin(w, |w, a, b| w.vals.bin(I64, BinOp::Xor, a, b)),
+        O::I32Shl => bin(w, |w, a, b| w.vals.bin(I32, BinOp::Shl, a, b)),
+        O::I64Shl => bin(w, |w, a, b| w.vals.bin(I64, BinOp::Shl, a, b)),
+        O::I32ShrU => bin(w, |w, a, b| w.vals.bin(I32, BinOp::ShrU, a, b)),
+        O::I64ShrU => bin(w, |w, a, b| w.vals.bin(I64, BinOp::ShrU, a, b)),
+        O::I32ShrS => bin(w, |w, a, b| w.vals.bin(I32, BinOp::ShrS, a, b)),
+        O::I64ShrS => bin(w, |w, a, b| w.vals.bin(I64, BinOp::ShrS, a, b)),
+        O::I32Rotl | O::I32Rotr => bin(w, |w, a, b| w.vals.bin(I32, BinOp::Other, a, b)),
+        O::I64Rotl | O::I64Rotr => bin(w, |w, a, b| w.vals.bin(I64, BinOp::Other, a, b)),
+
+        O::I32Eqz => un(w, |w, a| w.vals.eqz(I32, a)),
+        O::I64Eqz => un(w, |w, a| w.vals.eqz(I64, a)),
+        O::I32Eq => cmp(w, I32, CmpOp::Eq),
+        O::I32Ne => cmp(w, I32, CmpOp::Ne),
+        O::I32LtS => cmp(w, I32, CmpOp::LtS),
+        O::I32LtU => cmp(w, I32, CmpOp::LtU),
+        O::I32GtS => cmp(w, I32, CmpOp::GtS),
+        O::I32GtU => cmp(w, I32, CmpOp::GtU),
+        O::I32LeS => cmp(w, I32, CmpOp::LeS),
+        O::I32LeU => cmp(w, I32, CmpOp::LeU),
+        O::I32GeS => cmp(w, I32, CmpOp::GeS),
+        O::I32GeU => cmp(w, I32, CmpOp::GeU),
+        O::I64Eq => cmp(w, I64, CmpOp::Eq),
+        O::I64Ne => cmp(w, I64, CmpOp::Ne),
+        O::I64LtS => cmp(w, I64, CmpOp::LtS),
+        O::I64LtU => cmp(w, I64, CmpOp::LtU),
+        O::I64GtS => cmp(w, I64, CmpOp::GtS),
+        O::I64GtU => cmp(w, I64, CmpOp::GtU),
+        O::I64LeS => cmp(w, I64, CmpOp::LeS),
+        O::I64LeU => cmp(w, I64, CmpOp::LeU),
+        O::I64GeS => cmp(w, I64, CmpOp::GeS),
+        O::I64GeU => cmp(w, I64, CmpOp::GeU),
+
+        O::I32Clz | O::I32Ctz | O::I32Popcnt => un(w, |w, a| w.vals.count(I32, a)),
+        O::I64Clz | O::I64Ctz | O::I64Popcnt => un(w, |w, a| w.vals.count(I64, a)),
+        O::I32WrapI64 => un(w, |w, a| w.vals.wrap(a)),
+        O::I64ExtendI32U => un(w, |w, a| w.vals.ext(false, a)),
+        O::I64ExtendI32S => un(w, |w, a| w.vals.ext(true, a)),
+        O::I32Extend8S | O::I32Extend16S => un(w, |w, _| w.unknown(I32)),
+        O::I64Extend8S | O::I64Extend16S | O::I64Extend32S => un(w, |w, _| w.unknown(I64)),
+
+        O::I32Load { memarg } => load(w, memarg, I32, 4, true),
+        O::I64Load { memarg } => load(w, memarg, I64, 8, true),
+        O::I32Load8U { memarg } => load(w, memarg, I32, 1, true),
+        O::I32Load16U { memarg } => load(w, memarg, I32, 2, true),
+        O::I64Load8U { memarg } => load(w, memarg, I64, 1, true),
+        O::I64Load16U { memarg } => load(w, memarg, I64, 2, true),
+        O::I64Load32U { memarg } => load(w, memarg, I64, 4, true),
+        O::I32Load8S { memarg } => load(w, memarg, I32, 1, false),
+        O::I32Load16S { memarg } => load(w, memarg, I32, 2, false),
+        O::I64Load8S { memarg } => load(w, memarg, I64, 1, false),
+        O::I64Load16S { memarg } => load(w, memarg, I64, 2, false),
+        O::I64Load32S { memarg } => load(w, memarg, I64, 4, false),
+        O::I32Store { memarg } | O::I64Store32 { memarg } => store(w, memarg, 4),
+        O::I64Store { memarg } => store(w, memarg, 8),
+        O::I32Store8 { memarg } | O::I64Store8 { memarg } => store(w, memarg, 1),
+        O::I32Store16 { memarg } | O::I64Store16 { memarg } => store(w, memarg, 2),
+
+        O::MemorySize { .. } => {
+            let pages = w.m.memory_max_bytes / 65_536;
+            let v = w.vals.opaque(I32, Some(UbKey::Max(pages)));
+            push(w, v);
+        }
+        O::MemoryGrow { .. } => {
+            let pages = pop(w);
+            match w.vals.ub(pages) {
+                Some(u) => {
+                    let c = u.f.scale(Ratio::int(u128::from(MEMORY_GROW_PAGE)));
+                    add_extra(w, &c);
+                }
+                None => blocker(
+                    w,
+                    ReasonKind::MemoryGrow,
+                    String::from("memory.grow by a number of pages with no known bound"),
+                    start,
+                ),
+            }
+            if let Some(s) = w.cur.as_mut() {
+                s.clobber_all();
+            }
+            let v = w.unknown(I32);
+            push(w, v);
+        }
+        O::MemoryCopy { .. } | O::MemoryFill { .. } | O::MemoryInit { .. } => {
+            let len = pop(w);
+            pop(w);
+            pop(w);
+            bulk(w, len, w.m.memory_max_bytes, op, start);
+            if let Some(s) = w.cur.as_mut() {
+                s.clobber_all();
+            }
+        }
+        O::TableCopy { .. } | O::TableInit { .. } => {
+            let len = pop(w);
+            pop(w);
+            pop(w);
+            bulk(w, len, u64::from(host_abi::limits::MAX_TABLE_SIZE), op, start);
+        }
+        O::DataDrop { .. } | O::ElemDrop { .. } => {}
+        O::Call { function_index } => call(w, *function_index, start),
+        O::CallIndirect { type_index, .. } => {
+            pop(w);
+            let sig = w.m.type_sig(*type_index).cloned();
+            let (params, results) = sig.map_or((Vec::new(), Vec::new()), |s| (s.params, s.results));
+            let args = pop_args(w, params.len());
+            let ubs = args.iter().map(|a| w.vals.ub(*a)).collect();
+            let node = w.node as usize;
+            if let Some(n) = w.nodes.get_mut(node) {
+                n.calls.push(Call { target: CallTarget::Indirect(*type_index), args: ubs, offset: start });
+            }
+            if let Some(s) = w.cur.as_mut() {
+                s.clobber_all();
+            }
+            for t in results {
+                let v = w.unknown(wt(t));
+                push(w, v);
+            }
+        }
+        other => {
+            return Err(BoundsError::malformed(
+                &format!("operator {other:?} is outside the subset (validate the module first)"),
+                u64::try_from(start).unwrap_or(u64::MAX),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn cmp(w: &mut Walk<'_, '_>, width: W, op: CmpOp) {
+    bin(w, |w, a, b| w.vals.cmp(width, op, a, b));
+}
+
+fn pop_args(w: &mut Walk<'_, '_>, n: usize) -> Vec<Id> {
+    let mut args: Vec<Id> = (0..n).map(|_| pop(w)).collect();
+    args.reverse();
+    args
+}
+
+fn add_extra(w: &mut Walk<'_, '_>, c: &Formula) {
+    let node = w.node as usize;
+    if let Some(n) = w.nodes.get_mut(node) {
+        n.extra = n.extra.add(c);
+    }
+}
+
+fn blocker(w: &mut Walk<'_, '_>, kind: ReasonKind, message: String, offset: usize) {
+    let r = w.reason(kind, message, offset);
+    let node = w.node as usize;
+    if let Some(n) = w.nodes.get_mut(node) {
+        n.blockers.push(r);
+    }
+}
+
+fn note(w: &mut Walk<'_, '_>, text: String) {
+    let node = w.node as usize;
+    if let Some(n) = w.nodes.get_mut(node) {
+        if n.notes.len() < 8 {
+            n.notes.push(text);
+        }
+    }
+}
+
+/// The run-time charge of a bulk operation: one gas per 8 bytes, rounded up.
+fn bulk(w: &mut Walk<'_, '_>, len: Id, cap: u64, op: &Operator<'_>, start: usize) {
+    let d = u128::from(BULK_BYTE_DIVISOR);
+    let f = match w.vals.ub(len) {
+        Some(u) if u.max <= u128::from(cap) || u.f.as_constant().is_none() => u.f,
+        _ => {
+            let name = bulk_name(op);
+            note(w, format!("{name} at {start:#x}: length unknown, capped at {cap} (the largest that does not trap)"));
+            Formula::constant(u128::from(cap))
+        }
+    };
+    let c = match f.as_constant() {
+        Some(c) => Formula::constant(c.div_ceil(d)),
+        None => f.add_const(d - 1).scale(Ratio::new(1, d).unwrap_or(Ratio::ZERO)),
+    };
+    add_extra(w, &c);
+}
+
+fn bulk_name(op: &Operator<'_>) -> &'static str {
+    match op {
+        Operator::MemoryCopy { .. } => "memory.copy",
+        Operator::MemoryFill { .. } => "memory.fill",
+        Operator::MemoryInit { .. } => "memory.init",
+        Operator::TableCopy { .. } => "table.copy",
+        _ => "table.init",
+    }
+}
+
+fn effective(w: &mut Walk<'_, '_>, addr: Id, memarg: &MemArg) -> Option<u64> {
+    w.vals.as_const(addr).map(|a| a.saturating_add(memarg.offset))
+}
+
+fn load(w: &mut Walk<'_, '_>, memarg: &MemArg, width: W, bytes: u8, unsigned: bool) {
+    let addr = pop(w);
+    let ea = effective(w, addr, memarg);
+    let v = match (ea, unsigned) {
+        (Some(ea), true) => {
+            let from_calldata = w.cur.as_ref().and_then(|s| {
+                s.mem.iter().find_map(|m| {
+                    let start = u64::from(m.addr);
+                    let end = start + u64::from(m.len);
+                    (ea >= start && ea + u64::from(bytes) <= end)
+                        .then(|| u32::try_from(ea - start + u64::from(m.calldata)).ok())
+                        .flatten()
+                })
+            });
+            match (from_calldata, bytes) {
+                (Some(offset), _) => w.vals.sym(width, Var::Calldata { offset, len: bytes }),
+                (None, 1 | 2) => w.vals.opaque(width, Some(UbKey::Max((1u64 << (8 * bytes)) - 1))),
+                (None, _) => match u32::try_from(ea) {
+                    Ok(addr) => w.vals.opaque(width, Some(UbKey::Var(Var::Memory { addr, len: bytes }))),
+                    Err(_) => w.unknown(width),
+                },
+            }
+        }
+        (None, true) if bytes <= 2 => w.vals.opaque(width, Some(UbKey::Max((1u64 << (8 * bytes)) - 1))),
+        _ => w.unknown(width),
+    };
+    push(w, v);
+}
+
+fn store(w: &mut Walk<'_, '_>, memarg: &MemArg, bytes: u64) {
+    pop(w);
+    let addr = pop(w);
+    let ea = effective(w, addr, memarg);
+    if let Some(s) = w.cur.as_mut() {
+        match ea {
+            Some(ea) => s.clobber(ea, bytes),
+            None => s.clobber_all(),
+        }
+    }
+}
+
+fn call(w: &mut Walk<'_, '_>, f: u32, start: usize) {
+    let sig = w.m.sig(f).cloned();
+    let (params, results) = sig.map_or((Vec::new(), Vec::new()), |s| (s.params, s.results));
+    let args = pop_args(w, params.len());
+    let Some(hf) = w.m.host(f) else {
+        let ubs = args.iter().map(|a| w.vals.ub(*a)).collect();
+        let node = w.node as usize;
+        if let Some(n) = w.nodes.get_mut(node) {
+            n.calls.push(Call { target: CallTarget::Direct(f), args: ubs, offset: start });
+        }
+        if let Some(s) = w.cur.as_mut() {
+            s.clobber_all();
+        }
+        for t in results {
+            let v = w.unknown(wt(t));
+            push(w, v);
+        }
+        return;
+    };
+    host_call(w, hf, &args, start);
+}
+
+fn host_call(w: &mut Walk<'_, '_>, f: HostFn, args: &[Id], start: usize) {
+    let memory_max = w.m.memory_max_bytes;
+    let hc = host::cost(f, args, &mut host::Ctx { vals: &mut w.vals, memory_max });
+    add_extra(w, &hc.cost);
+    if let Some(b) = hc.blocker {
+        blocker(w, ReasonKind::HostCall, b, start);
+    }
+    if let Some(n) = hc.note {
+        note(w, format!("{n} (at {start:#x})"));
+    }
+    let node = w.node as usize;
+    if let Some(n) = w.nodes.get_mut(node) {
+        n.host.push(HostUse { f, offset: start, cost: hc.cost, forwards: hc.forwards });
+    }
+    // Memory effects.
+    let consts: Vec<Option<u64>> = args.iter().map(|a| w.vals.as_const(*a)).collect();
+    if let Some(s) = w.cur.as_mut() {
+        match (f, consts.as_slice()) {
+            (HostFn::CalldataCopy, [Some(dest), Some(off), Some(len)]) => {
+                if let (Ok(addr), Ok(calldata), Ok(len)) =
+                    (u32::try_from(*dest), u32::try_from(*off), u32::try_from(*len))
+                {
+                    s.remember(MemFact { addr, len, calldata });
+                } else {
+                    s.clobber_all();
+                }
+            }
+            _ if host::writes_memory(f) => s.clobber_all(),
+            _ => {}
+        }
+    }
+    // Results.
+    let result = match (f, f.result()) {
+        (_, None) => None,
+        (HostFn::CalldataSize, _) => Some(w.vals.sym(W::I32, Var::CalldataSize)),
+        (HostFn::ConstantsSize, _) => Some(w.vals.sym(W::I32, Var::ConstantsSize)),
+        (HostFn::CodeSize, _) => Some(w.vals.sym(W::I32, Var::CodeSize)),
+        (HostFn::ReturndataSize, _) => Some(w.vals.opaque(W::I32, Some(UbKey::Var(Var::ReturndataSize)))),
+        (_, Some(AbiType::I64)) => Some(w.unknown(W::I64)),
+        (_, Some(AbiType::I32)) => Some(w.unknown(W::I32)),
+    };
+    if let Some(v) = result {
+        push(w, v);
+    }
+    if f.terminates() {
+        w.cur = None;
+    }
+}

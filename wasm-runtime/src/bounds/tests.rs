@@ -1,0 +1,399 @@
+//! Tests of the bounds analysis: exact bounds of hand-checked functions, parametric bounds,
+//! unbounded reasons and locations, and soundness against the gas measured by running the
+//! metered module through the system layer.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use super::*;
+use crate::engine::EngineKind;
+use crate::env::BlockEnv;
+use crate::exec::{CallKind, CallParams, System};
+use crate::platform::{AccountInfo, MemoryDb};
+use crate::primitives::{Address, Bytes, U256};
+
+const CONTRACT: Address = Address::repeat_byte(0xCC);
+const GAS: u64 = 1_000_000_000;
+
+fn wat(src: &str) -> Vec<u8> {
+    let w = wat::parse_str(src).unwrap_or_else(|e| panic!("bad test WAT: {e}\n{src}"));
+    crate::validate::validate(&w).unwrap_or_else(|e| panic!("{e}\n{src}"));
+    w
+}
+
+/// A contract with the given imports and functions (memory 1..2 pages).
+fn contract(body: &str) -> Vec<u8> {
+    wat(&format!(
+        r#"(module
+            (import "zkos" "calldata_size" (func $size (result i32)))
+            (import "zkos" "calldata_copy" (func $copy (param i32 i32 i32)))
+            (import "zkos" "storage_store" (func $sstore (param i32 i32)))
+            (import "zkos" "finish" (func $finish (param i32 i32)))
+            (memory (export "memory") 1 2)
+            {body})"#
+    ))
+}
+
+/// Gas the export `call` of `wasm` uses with `calldata` (validated and metered as the
+/// system layer deploys it), and whether it succeeded.
+fn measure(wasm: &[u8], calldata: &[u8]) -> (u64, bool) {
+    let mut db = MemoryDb::default();
+    let mut info = AccountInfo::default();
+    let mut code = alloc::vec![0xEF, 0x5A, 1, 0];
+    code.extend_from_slice(wasm);
+    info.set_code(Bytes::from(code));
+    db.insert(CONTRACT, info, alloc::collections::BTreeMap::new());
+    let mut sys = System::new(&mut db, BlockEnv::default(), EngineKind::Wasmi);
+    let r = sys.call(CallParams {
+        kind: CallKind::Call,
+        caller: Address::repeat_byte(0xA1),
+        address: CONTRACT,
+        code_address: CONTRACT,
+        value: U256::ZERO,
+        apparent_value: U256::ZERO,
+        input: Bytes::copy_from_slice(calldata),
+        gas: GAS,
+        is_static: false,
+        depth: 0,
+    });
+    assert!(r.status != host_abi::status::CallStatus::Failure, "the call failed: {:?}", r.error);
+    (GAS - r.gas_left, r.status.is_success())
+}
+
+fn bound_of(wasm: &[u8], export: &str) -> Bound {
+    analyze(wasm).unwrap().export(export).unwrap().bound.clone()
+}
+
+fn constant(wasm: &[u8]) -> u128 {
+    match bound_of(wasm, "call") {
+        Bound::Bounded(f) => f.as_constant().unwrap_or_else(|| panic!("not constant: {f}")),
+        Bound::Unbounded(r) => panic!("unbounded: {r}"),
+    }
+}
+
+#[test]
+fn straight_line_is_exact() {
+    let w = contract(
+        r#"(func (export "call")
+            (i32.store (i32.const 0) (i32.mul (i32.const 3) (i32.const 4)))
+            (drop (i64.div_u (i64.const 9) (i64.const 2))))"#,
+    );
+    // store 3, mul 1, three i32 consts, div 4, two i64 consts: 3 + 1 + 3 + 4 + 2 = 13.
+    assert_eq!(constant(&w), 13);
+    assert_eq!(measure(&w, &[]).0, 13);
+}
+
+#[test]
+fn branches_take_the_worst_arm_exactly() {
+    let w = contract(
+        r#"(func (export "call")
+            (if (call $size)
+                (then (drop (i64.div_u (i64.const 9) (i64.const 2))) (drop (i64.div_u (i64.const 9) (i64.const 2))))
+                (else (nop))))"#,
+    );
+    // entry: call 8 + if 1 + host 2 = 11; then arm: 2 × (2 consts + div 4) = 12.
+    assert_eq!(constant(&w), 23);
+    assert_eq!(measure(&w, &[1]).0, 23);
+    // Empty calldata takes the cheap arm: entry 11 only.
+    assert_eq!(measure(&w, &[]).0, 11);
+}
+
+#[test]
+fn constant_loops_are_exact_in_both_shapes() {
+    // Bottom-tested: the body runs 10 times, the back edge is taken 9 times.
+    let bottom = contract(
+        r#"(func (export "call") (local $i i32)
+            (loop $l
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $l (i32.lt_u (local.get $i) (i32.const 10)))))"#,
+    );
+    // header block: get, const, add, set, get, const, lt, br_if = 8 per iteration.
+    assert_eq!(constant(&bottom), 80);
+    assert_eq!(measure(&bottom, &[]).0, 80);
+    // Top-tested: 10 full iterations and a last partial one.
+    let top = contract(
+        r#"(func (export "call") (local $i i32)
+            (block $done (loop $l
+                (br_if $done (i32.eq (local.get $i) (i32.const 10)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l))))"#,
+    );
+    // test block 4, body block 5: 10 × 9 + 4.
+    assert_eq!(constant(&top), 94);
+    assert_eq!(measure(&top, &[]).0, 94);
+}
+
+#[test]
+fn loops_over_calldata_are_parametric() {
+    let w = contract(
+        r#"(func (export "call") (local $i i32) (local $n i32)
+            (local.set $n (call $size))
+            (block $done (loop $l
+                (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                (i32.store8 (local.get $i) (i32.const 1))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l))))"#,
+    );
+    let b = bound_of(&w, "call");
+    // entry: call 8 + host 2 + set 1 = 11; test 4; body: get, const, store 3, get, const,
+    // add, set, br = 10.
+    assert_eq!(b.formula().unwrap().to_string(), "15 + 14·calldata_size");
+    for n in [0usize, 1, 7, 64, 300] {
+        let (used, _) = measure(&w, &alloc::vec![0u8; n]);
+        let bound = b.eval(&[(Var::CalldataSize, n as u128)]).unwrap();
+        assert_eq!(u128::from(used), bound, "n = {n}");
+    }
+}
+
+#[test]
+fn counts_read_from_calldata_are_named_inputs() {
+    let w = contract(
+        r#"(func (export "call") (local $i i32) (local $n i32)
+            (call $copy (i32.const 0) (i32.const 4) (i32.const 4))
+            (local.set $n (i32.load (i32.const 0)))
+            (block $done (loop $l
+                (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l))))"#,
+    );
+    let b = bound_of(&w, "call");
+    let f = b.formula().unwrap();
+    assert_eq!(f.vars(), alloc::vec![Var::Calldata { offset: 4, len: 4 }]);
+    assert!(f.to_string().contains("calldata[4..8]"), "{f}");
+    for n in [0u32, 3, 50] {
+        let mut cd = alloc::vec![0u8; 4];
+        cd.extend_from_slice(&n.to_le_bytes());
+        let (used, _) = measure(&w, &cd);
+        let bound = b.eval(&[(Var::Calldata { offset: 4, len: 4 }, u128::from(n))]).unwrap();
+        assert_eq!(u128::from(used), bound, "n = {n}");
+    }
+}
+
+#[test]
+fn nested_triangular_loops() {
+    let w = contract(
+        r#"(func (export "call") (local $i i32) (local $j i32) (local $n i32)
+            (local.set $n (call $size))
+            (block $d1 (loop $l1
+                (br_if $d1 (i32.ge_u (local.get $i) (local.get $n)))
+                (local.set $j (i32.const 0))
+                (block $d2 (loop $l2
+                    (br_if $d2 (i32.ge_u (local.get $j) (local.get $i)))
+                    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                    (br $l2)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l1))))"#,
+    );
+    let b = bound_of(&w, "call");
+    let f = b.formula().unwrap();
+    assert!(f.vars() == alloc::vec![Var::CalldataSize], "{f}");
+    for n in [0usize, 1, 5, 20] {
+        let (used, _) = measure(&w, &alloc::vec![0u8; n]);
+        let bound = b.eval(&[(Var::CalldataSize, n as u128)]).unwrap();
+        assert!(u128::from(used) <= bound, "n = {n}: {used} > {bound} ({f})");
+    }
+}
+
+#[test]
+fn countdown_and_pointer_loops() {
+    // i = 16; do { i -= 1 } while (i != 0)
+    let down = contract(
+        r#"(func (export "call") (local $i i32)
+            (local.set $i (i32.const 16))
+            (loop $l
+                (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const -1))))))"#,
+    );
+    // entry 2; body: get, const, add, tee, br_if = 5, 16 times.
+    assert_eq!(constant(&down), 2 + 5 * 16);
+    assert_eq!(measure(&down, &[]).0, 2 + 5 * 16);
+    // p from 64 to 64 + 4·8 by 4, `p != end`.
+    let ptr = contract(
+        r#"(func (export "call") (local $p i32) (local $end i32)
+            (local.set $p (i32.const 64))
+            (local.set $end (i32.add (local.get $p) (i32.const 32)))
+            (loop $l
+                (i32.store (local.get $p) (i32.const 7))
+                (br_if $l (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 4))) (local.get $end)))))"#,
+    );
+    let c = constant(&ptr);
+    let (used, _) = measure(&ptr, &[]);
+    assert_eq!(u128::from(used), c);
+}
+
+#[test]
+fn parameters_of_callees_take_the_call_arguments() {
+    let w = contract(
+        r#"(func $fill (param $p i32) (param $n i32) (local $i i32)
+            (block $done (loop $l
+                (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                (i32.store8 (i32.add (local.get $p) (local.get $i)) (i32.const 0))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l))))
+           (func (export "call")
+            (call $fill (i32.const 0) (i32.const 32))
+            (call $fill (i32.const 100) (call $size)))"#,
+    );
+    let a = analyze(&w).unwrap();
+    let fill = a.function(4).unwrap();
+    assert_eq!(fill.bound.formula().unwrap().vars(), alloc::vec![Var::Param(1)]);
+    let b = a.export("call").unwrap().bound.clone();
+    assert_eq!(b.formula().unwrap().vars(), alloc::vec![Var::CalldataSize]);
+    for n in [0usize, 9, 40] {
+        let (used, _) = measure(&w, &alloc::vec![0u8; n]);
+        assert_eq!(Some(u128::from(used)), b.eval(&[(Var::CalldataSize, n as u128)]), "n = {n}");
+    }
+}
+
+#[test]
+fn host_calls_count_at_their_worst_case() {
+    let w = contract(
+        r#"(func (export "call")
+            (i32.store8 (i32.const 32) (i32.const 1))
+            (call $sstore (i32.const 0) (i32.const 32))
+            (call $finish (i32.const 0) (i32.const 0)))"#,
+    );
+    // 6 consts + store8 3 + 2 calls (8 each) = 25, plus a cold SSTORE setting a fresh slot.
+    assert_eq!(constant(&w), 25 + 22_100);
+    let (used, ok) = measure(&w, &[]);
+    assert!(ok);
+    assert_eq!(used, 25 + 22_100, "the slot is fresh and cold: the worst case happens");
+    let f = analyze(&w).unwrap();
+    let hosts: Vec<&str> = f.export("call").unwrap().host_calls.iter().map(|(h, _)| h.import_name()).collect();
+    assert_eq!(hosts, ["finish", "storage_store"]);
+}
+
+#[test]
+fn unbounded_reasons_name_the_place() {
+    let rec = contract(
+        r#"(func $f (param i32) (result i32)
+            (if (result i32) (local.get 0)
+                (then (call $f (i32.sub (local.get 0) (i32.const 1))))
+                (else (i32.const 0))))
+           (func (export "call") (drop (call $f (call $size))))"#,
+    );
+    let a = analyze(&rec).unwrap();
+    let r = a.export("call").unwrap().bound.reason().unwrap().clone();
+    assert_eq!(r.kind, ReasonKind::Recursion);
+    assert_eq!(r.function, 4);
+    assert!(a.function(4).unwrap().recursive);
+    assert_eq!(r.via.len(), 1, "{r}");
+
+    let data = contract(
+        r#"(func (export "call") (local $p i32)
+            (block $done (loop $l
+                (br_if $done (i32.eqz (i32.load8_u (local.get $p))))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $l))))"#,
+    );
+    let r = bound_of(&data, "call");
+    let r = r.reason().unwrap();
+    assert_eq!(r.kind, ReasonKind::Loop);
+    assert!(r.to_string().contains("at function 4, offset 0x"), "{r}");
+
+    let indirect = wat(r#"(module (memory (export "memory") 1 1)
+            (type $t (func))
+            (table 2 2 funcref)
+            (elem (i32.const 0) $a $b)
+            (func $a)
+            (func $b (loop $l (br $l)))
+            (func (export "call") (call_indirect (type $t) (i32.const 0))))"#);
+    let r = bound_of(&indirect, "call");
+    assert_eq!(r.reason().unwrap().kind, ReasonKind::IndirectCall, "{r:?}");
+
+    let grow = contract(r#"(func (export "call") (drop (memory.grow (i32.load (call $size)))))"#);
+    assert_eq!(bound_of(&grow, "call").reason().unwrap().kind, ReasonKind::MemoryGrow);
+}
+
+#[test]
+fn indirect_calls_to_bounded_targets_take_the_worst() {
+    let w = wat(r#"(module (memory (export "memory") 1 1)
+            (type $t (func))
+            (table 2 2 funcref)
+            (elem (i32.const 0) $a $b)
+            (func $a)
+            (func $b (drop (i64.div_u (i64.const 1) (i64.const 1))))
+            (func (export "call") (call_indirect (type $t) (i32.const 1))))"#);
+    // const 1 + call_indirect 16 + the worst target ($b: 2 consts + div 4 = 6).
+    assert_eq!(constant(&w), 23);
+    assert_eq!(measure(&w, &[]).0, 23);
+}
+
+#[test]
+fn grow_and_bulk_charges() {
+    let w = contract(
+        r#"(func (export "call")
+            (drop (memory.grow (i32.const 1)))
+            (memory.fill (i32.const 0) (i32.const 0) (i32.const 100)))"#,
+    );
+    // const 1 + grow 64 + 8192 + 3 consts + fill 16 + ceil(100/8) = 13.
+    assert_eq!(constant(&w), 1 + 64 + 8192 + 3 + 16 + 13);
+    assert_eq!(u128::from(measure(&w, &[]).0), constant(&w));
+}
+
+#[test]
+fn unknown_arguments_to_parametric_callees_are_reported() {
+    let w = contract(
+        r#"(func $spin (param $n i32) (local $i i32)
+            (block $done (loop $l
+                (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l))))
+           (func (export "call") (call $spin (i32.load (i32.add (call $size) (i32.const 8)))))"#,
+    );
+    let r = bound_of(&w, "call");
+    let r = r.reason().unwrap();
+    assert_eq!(r.kind, ReasonKind::Argument, "{r}");
+}
+
+#[test]
+fn signed_counters_and_inclusive_limits() {
+    // `i <= n` (signed) never ends when n is the largest i32: calldata_size could be.
+    let forever = contract(
+        r#"(func (export "call") (local $i i32) (local $n i32)
+            (local.set $n (call $size))
+            (block $done (loop $l
+                (br_if $done (i32.gt_s (local.get $i) (local.get $n)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l))))"#,
+    );
+    assert_eq!(bound_of(&forever, "call").reason().unwrap().kind, ReasonKind::Loop);
+    // Signed `<`, and `<=` a masked limit, are bounded.
+    let lt = contract(
+        r#"(func (export "call") (local $i i32) (local $n i32)
+            (local.set $n (call $size))
+            (block $done (loop $l
+                (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l))))"#,
+    );
+    let b = bound_of(&lt, "call");
+    for n in [0usize, 1, 17] {
+        let (used, _) = measure(&lt, &alloc::vec![0u8; n]);
+        assert_eq!(Some(u128::from(used)), b.eval(&[(Var::CalldataSize, n as u128)]), "n = {n}");
+    }
+    let w = contract(
+        r#"(func (export "call") (local $i i32) (local $n i32)
+            (local.set $n (i32.and (call $size) (i32.const 0xffff)))
+            (block $done (loop $l
+                (br_if $done (i32.gt_u (local.get $i) (local.get $n)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l))))"#,
+    );
+    // The mask bounds n by 65535: 65536 iterations of 9 at most, plus entry 13 and the
+    // last test 4; exact for calldata of 65535 bytes.
+    let b = bound_of(&w, "call").constant().unwrap();
+    assert_eq!(b, 13 + 65_536 * 9 + 4);
+    for n in [0usize, 1, 17] {
+        let (used, _) = measure(&w, &alloc::vec![0u8; n]);
+        assert_eq!(u128::from(used), 13 + (n as u128 + 1) * 9 + 4, "n = {n}");
+    }
+}
+
+#[test]
+fn report_strings() {
+    let w = contract(r#"(func (export "call") (loop $l (br $l)))"#);
+    let r = bound_of(&w, "call");
+    let s: String = r.reason().unwrap().to_string();
+    assert!(s.starts_with("loop with no bounded trip count"), "{s}");
+}
