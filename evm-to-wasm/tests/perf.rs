@@ -139,3 +139,44 @@ fn per_opcode_cost() {
         println!("{name:<16} {:>10.1}", per - base);
     }
 }
+
+/// Bytes of the main function by operator kind (`BENCH=seaport`).
+#[test]
+#[ignore = "profile: prints a table"]
+fn code_size_by_operator() {
+    let name = std::env::var("BENCH").unwrap_or_else(|_| "seaport".into());
+    let path = format!("/work/shared/bench/evm/{name}.json");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let test = json.as_object().unwrap().values().next().unwrap();
+    let acct = &test["pre"]["0xcccccccccccccccccccccccccccccccccccccccc"];
+    let code = hex::decode(acct["code"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let wasm = evm_to_wasm::transpile(&code).unwrap();
+    let mut sizes: std::collections::HashMap<String, (u64, usize)> = Default::default();
+    let mut bodies = Vec::new();
+    for p in wasmparser::Parser::new(0).parse_all(&wasm) {
+        if let wasmparser::Payload::CodeSectionEntry(b) = p.unwrap() {
+            bodies.push(b);
+        }
+    }
+    let main = bodies.last().unwrap();
+    let mut r = main.get_operators_reader().unwrap();
+    let mut prev: Option<(u64, String)> = None;
+    while !r.eof() {
+        let pos = r.original_position() as u64;
+        let o = r.read().unwrap();
+        let k = format!("{o:?}").split([' ', '{']).next().unwrap().to_string();
+        if let Some((p, k)) = prev.take() {
+            let e = sizes.entry(k).or_default();
+            e.0 += pos - p;
+            e.1 += 1;
+        }
+        prev = Some((pos, k));
+    }
+    let total: u64 = sizes.values().map(|v| v.0).sum();
+    let mut v: Vec<_> = sizes.into_iter().collect();
+    v.sort_by_key(|(_, (b, _))| std::cmp::Reverse(*b));
+    println!("{name}: main function {total} bytes, module {} bytes", wasm.len());
+    for (k, (b, n)) in v.iter().take(25) {
+        println!("{k:<16} {b:>8} B {n:>7} ops {:>5.1}%", 100.0 * *b as f64 / total as f64);
+    }
+}

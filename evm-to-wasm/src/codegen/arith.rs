@@ -51,6 +51,10 @@ impl Gen<'_> {
                 for (j, l) in a.iter().enumerate() {
                     r[j] = match *l {
                         Limb::Const(c) => Limb::Const(!c),
+                        Limb::Swapped(x) => {
+                            self.asm.i().local_get(x).i64_const(-1).i64_xor();
+                            self.new_swapped()
+                        }
                         l => {
                             self.get(l);
                             self.asm.i().i64_const(-1).i64_xor();
@@ -80,6 +84,21 @@ impl Gen<'_> {
         let x = self.pool.alloc();
         self.asm.i().local_set(x);
         Limb::Local(x)
+    }
+
+    /// A fresh pool local holding the raw form of a swapped limb (from the operand stack).
+    fn new_swapped(&mut self) -> Limb {
+        let x = self.pool.alloc();
+        self.asm.i().local_set(x);
+        Limb::Swapped(x)
+    }
+
+    fn bitwise_op(&mut self, o: u8) {
+        match o {
+            op::AND => self.asm.i().i64_and(),
+            op::OR => self.asm.i().i64_or(),
+            _ => self.asm.i().i64_xor(),
+        };
     }
 
     /// A limb copied into a result: one more reference if it is a pool local.
@@ -151,7 +170,12 @@ impl Gen<'_> {
             }
             op::SDIV => self.call_helper(Helper::SDiv, &[a, b], 4),
             op::SMOD => self.call_helper(Helper::SMod, &[a, b], 4),
-            op::EXP => self.call_helper(Helper::Exp, &[a, b], 4),
+            op::EXP => {
+                self.get_value(&a);
+                self.get_value(&b);
+                self.call_gas_helper(Helper::Exp);
+                self.take_results(4)
+            }
             op::SIGNEXTEND => self.call_helper(Helper::SignExtend, &[a, b], 4),
             op::LT => self.compare(a, b, false),
             op::GT => self.compare(b, a, false),
@@ -163,8 +187,19 @@ impl Gen<'_> {
                     if matches!((a[j], b[j]), (Limb::Const(x), Limb::Const(y)) if x == y) {
                         continue;
                     }
-                    self.get(a[j]);
-                    self.get(b[j]);
+                    match (a[j], b[j]) {
+                        // Equality does not depend on the byte order.
+                        (Limb::Swapped(x), Limb::Swapped(y)) => {
+                            self.asm.i().local_get(x).local_get(y);
+                        }
+                        (Limb::Swapped(x), Limb::Const(c)) | (Limb::Const(c), Limb::Swapped(x)) => {
+                            self.asm.i().local_get(x).i64_const(c.swap_bytes() as i64);
+                        }
+                        (x, y) => {
+                            self.get(x);
+                            self.get(y);
+                        }
+                    }
                     self.asm.i().i64_xor();
                     if !first {
                         self.asm.i().i64_or();
@@ -312,14 +347,21 @@ impl Gen<'_> {
                 | (op::AND, l, Limb::Const(u64::MAX))
                 | (op::OR | op::XOR, Limb::Const(0), l)
                 | (op::OR | op::XOR, l, Limb::Const(0)) => self.share(l),
+                // Bytewise operations commute with the byte swap: keep the raw form.
+                (_, Limb::Swapped(x), Limb::Swapped(y)) => {
+                    self.asm.i().local_get(x).local_get(y);
+                    self.bitwise_op(o);
+                    self.new_swapped()
+                }
+                (_, Limb::Swapped(x), Limb::Const(c)) | (_, Limb::Const(c), Limb::Swapped(x)) => {
+                    self.asm.i().local_get(x).i64_const(c.swap_bytes() as i64);
+                    self.bitwise_op(o);
+                    self.new_swapped()
+                }
                 (_, x, y) => {
                     self.get(x);
                     self.get(y);
-                    match o {
-                        op::AND => self.asm.i().i64_and(),
-                        op::OR => self.asm.i().i64_or(),
-                        _ => self.asm.i().i64_xor(),
-                    };
+                    self.bitwise_op(o);
                     self.new_limb()
                 }
             };

@@ -2,7 +2,6 @@
 //! logs, calls, creates and the ways a frame ends. The host charges each of these opcodes
 //! (see host-abi's gas column); the transpiled code charges memory expansion before the call.
 
-use super::ctx::G_GAS;
 use super::gen::Gen;
 use super::helpers::Helper;
 use super::layout::{ADDR_OUT, ARG0, ARG1, L_T32, OUT, TOPICS};
@@ -15,7 +14,11 @@ use host_abi::limits::MAX_EVM_INITCODE_SIZE;
 impl Gen<'_> {
     fn host(&mut self, f: H) {
         let i = self.ctx.host(f);
+        self.gas_out();
         self.asm.i().call(i);
+        if !f.terminates() {
+            self.gas_in();
+        }
     }
 
     /// Host writes a 32-byte word at OUT.
@@ -79,12 +82,6 @@ impl Gen<'_> {
         self.release(v);
     }
 
-    /// Adds `amount` back to the gas global before a host function whose fixed charge the
-    /// block already paid.
-    pub fn credit(&mut self, amount: u64) {
-        self.asm.i().global_get(G_GAS).i64_const(amount as i64).i64_add().global_set(G_GAS);
-    }
-
     /// Lowers a host-implemented opcode; false if `o` is not one.
     pub fn env_op(&mut self, o: u8) -> bool {
         match o {
@@ -146,7 +143,11 @@ impl Gen<'_> {
                 let off = self.pop();
                 let v = match as_const(&off) {
                     Some(c) if c[1] | c[2] | c[3] != 0 || c[0] > u64::from(u32::MAX - 32) => ZERO,
-                    _ => self.call_helper(Helper::CallDataLoad, &[off], 4),
+                    _ => {
+                        self.get_value(&off);
+                        self.call_gas_helper(Helper::CallDataLoad);
+                        self.load_word(OUT)
+                    }
                 };
                 self.release(off);
                 self.push(v);
@@ -278,7 +279,7 @@ impl Gen<'_> {
         // Zero unless the status is Success (0). (Not `select` on `i32.eqz` of a local, which
         // wasmi 2.0.0 mistranslates.)
         for l in a {
-            if let Limb::Local(x) = l {
+            if let Limb::Local(x) | Limb::Swapped(x) = l {
                 self.asm.i().i64_const(0).local_get(x).local_get(L_T32).select().local_set(x);
             }
         }
@@ -314,8 +315,7 @@ impl Gen<'_> {
         if ol32 != I32::Const(0) {
             self.get32(op_);
             self.get32(ol32);
-            let f = self.ctx.helper(Helper::ReturnCopy);
-            self.asm.i().call(f);
+            self.call_gas_helper(Helper::ReturnCopy);
         }
         self.asm.i().local_get(L_T32).i32_eqz().i64_extend_i32_u();
         let r = self.take_results(1);

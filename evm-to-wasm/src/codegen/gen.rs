@@ -2,21 +2,32 @@
 //! per-opcode lowering dispatch.
 //!
 //! ```text
-//! block $trap                       ;; br $trap: exceptional halt
-//!   loop $dispatch                  ;; only with dynamic or backward jumps
+//! block $oog_now block $oog block $trap ;; exceptional halts (see below)
+//!   loop $dispatch                  ;; only with dynamic or backward jumps;
+//!                                   ;; tests the gas left on every iteration
 //!     block $seg_{K-1} … block $seg_0
 //!       block $entry  local.get $dest  br_table [entry, pc → $seg | $trap …]  end
 //!       <code from pc 0>
 //!     end <code of labelled JUMPDEST 0> … end <code of labelled JUMPDEST K-1>
 //!   end
-//! end unreachable
+//! end unreachable                   ;; $trap
+//! end gas → global, unreachable     ;; $oog: out of gas
+//! end -1 → global, unreachable      ;; $oog_now: out of gas whatever is left
 //! ```
+//!
+//! The gas left lives in a local. Blocks subtract their static gas from it without testing
+//! it; the sign is tested (and the global synchronized) where gas can be observed: before
+//! every host call or gas-charging helper, at GAS, when the frame ends, and at the dispatch
+//! loop head, which every loop iteration passes. Between two tests runs only straight-line
+//! code without effects outside the module: halting at the test rather than at the block
+//! that ran out is indistinguishable, as any halt consumes all gas and reverts the frame.
 //! A forward jump to a labelled JUMPDEST is `br $seg_k`; a backward or computed jump sets
 //! `$dest` to pc + 1 and branches to `$dispatch`, whose `br_table` is indexed by pc: its size
 //! is linear in the code size, whatever the number of jumps.
 
 use super::asm::{Asm, Label};
 use super::ctx::{Ctx, G_GAS};
+use super::helpers::Helper;
 use super::layout::*;
 use super::stack::{konst, Limb, Pool, Value};
 use crate::analysis::{instructions, push_value, Analysis, Block, Instr, Target};
@@ -44,6 +55,10 @@ pub struct Gen<'a> {
     pub live: bool,
     /// Static gas of the current block not yet consumed by the instructions emitted so far.
     pub remaining: u64,
+    /// Construct depth of the straight-line code being emitted (deeper: conditional code).
+    pub top: u32,
+    /// Whether [`Gen::flush`] is running.
+    pub flushing: bool,
 }
 
 /// Generates the main function (export `call`).
@@ -58,11 +73,13 @@ pub fn main_function(code: &[u8], an: &Analysis, ctx: &Ctx) -> Function {
         lifted: 0,
         live: true,
         remaining: 0,
+        top: 0,
+        flushing: false,
     };
     g.prologue();
     g.blocks();
     g.epilogue();
-    let i64s = SCRATCH_I64 + 3 + g.pool.high_water();
+    let i64s = L_POOL - I32_LOCALS + g.pool.high_water();
     let mut f = Function::new([(I32_LOCALS, ValType::I32), (i64s, ValType::I64)]);
     f.raw(g.asm.buf);
     f
@@ -71,9 +88,15 @@ pub fn main_function(code: &[u8], an: &Analysis, ctx: &Ctx) -> Function {
 impl Gen<'_> {
     fn prologue(&mut self) {
         self.asm.i().i32_const((STACK_TOP - STACK_BIAS) as i32).local_set(L_BP);
+        self.asm.i().global_get(G_GAS).local_set(L_GAS);
+        self.asm.i().i64_const(super::asm::M8).local_set(L_M8);
+        self.asm.i().i64_const(super::asm::M16).local_set(L_M16);
+        self.asm.block(Some(Label::OogNow));
+        self.asm.block(Some(Label::Oog));
         self.asm.block(Some(Label::Trap));
         if self.an.needs_dispatch {
             self.asm.loop_(Some(Label::Dispatch));
+            self.check_gas();
         }
         for k in (0..self.an.labels.len()).rev() {
             self.asm.block(Some(Label::Seg(k as u32)));
@@ -124,12 +147,44 @@ impl Gen<'_> {
             self.asm.end();
         }
         self.asm.end();
-        self.asm.i().unreachable().end();
+        self.asm.i().unreachable();
+        self.asm.end();
+        self.asm.i().local_get(L_GAS).global_set(G_GAS).unreachable();
+        self.asm.end();
+        self.asm.i().i64_const(-1).global_set(G_GAS).unreachable().end();
+    }
+
+    /// Halts as out of gas if the gas left is negative.
+    pub fn check_gas(&mut self) {
+        self.asm.i().local_get(L_GAS).i64_const(0).i64_lt_s();
+        self.asm.br_if(Label::Oog);
+    }
+
+    /// Before a call that observes or charges gas: tests the gas and writes it to the global.
+    pub fn gas_out(&mut self) {
+        self.check_gas();
+        self.asm.i().local_get(L_GAS).global_set(G_GAS);
+    }
+
+    /// After such a call: reads the gas back.
+    pub fn gas_in(&mut self) {
+        self.asm.i().global_get(G_GAS).local_set(L_GAS);
+        self.asm.i().i64_const(super::asm::M8).local_set(L_M8);
+        self.asm.i().i64_const(super::asm::M16).local_set(L_M16);
+    }
+
+    /// Calls a helper that charges gas or calls the host (arguments already pushed).
+    pub fn call_gas_helper(&mut self, h: Helper) {
+        self.gas_out();
+        let f = self.ctx.helper(h);
+        self.asm.i().call(f);
+        self.gas_in();
     }
 
     /// STOP, or falling off the end of the code.
     pub fn stop(&mut self) {
         let finish = self.ctx.host(host_abi::functions::HostFn::Finish);
+        self.gas_out();
         self.asm.i().i32_const(MEM_BASE as i32).i32_const(0).call(finish).unreachable();
         self.dead();
     }
@@ -147,6 +202,7 @@ impl Gen<'_> {
     }
 
     fn block(&mut self, b: &Block) {
+        self.top = self.asm.depth();
         if let Some((need, grow)) = b.check {
             if !self.stack_check(need, grow) {
                 self.trap();
@@ -158,7 +214,7 @@ impl Gen<'_> {
         }
         self.remaining = b.gas;
         for ins in instructions(self.code, b.start, b.end) {
-            if self.pool.live + 64 > POOL_MAX {
+            if self.pool.live + 64 > POOL_MAX || self.delta() > MAX_VIRTUAL_GROWTH {
                 self.flush(true);
             }
             self.remaining -= info(ins.op).map_or(0, OpInfo::block_gas);
@@ -175,8 +231,9 @@ impl Gen<'_> {
         let delta = self.delta();
         let need = i64::from(need) - delta;
         let grow = i64::from(grow) + delta;
+        // height = (STACK_TOP - bp - STACK_BIAS) / 32; need <= height <= 1024 - grow.
         let hi = i64::from(STACK_TOP - STACK_BIAS) - 32 * need.max(0);
-        let lo = 32 * grow.max(0);
+        let lo = i64::from(STACK_LOW) - i64::from(STACK_BIAS) + 32 * grow.max(0);
         if lo > hi {
             return false;
         }
@@ -197,11 +254,11 @@ impl Gen<'_> {
         true
     }
 
-    /// Charges a constant amount of gas.
+    /// Charges a constant amount of gas (tested later, see the module docs).
     pub fn charge_static(&mut self, gas: u64) {
-        self.asm.i().global_get(G_GAS).i64_const(gas as i64).i64_sub().global_set(G_GAS);
-        self.asm.i().global_get(G_GAS).i64_const(0).i64_lt_s();
-        self.asm.br_if(Label::Trap);
+        if gas > 0 {
+            self.asm.i().local_get(L_GAS).i64_const(gas as i64).i64_sub().local_set(L_GAS);
+        }
     }
 
     /// Jumps to a JUMPDEST known at compile time (the virtual stack must be flushed).
@@ -290,7 +347,7 @@ impl Gen<'_> {
             if l == Limb::Const(0) {
                 continue;
             }
-            self.get(l);
+            self.get_for_zero_test(l);
             if !first {
                 self.asm.i().i64_or();
             }
@@ -319,7 +376,8 @@ impl Gen<'_> {
             op::JUMPDEST => {}
             op::PC => self.push(konst([u64::from(ins.pc), 0, 0, 0])),
             op::GAS => {
-                self.asm.i().global_get(G_GAS).i64_const(self.remaining as i64).i64_add();
+                self.check_gas();
+                self.asm.i().local_get(L_GAS).i64_const(self.remaining as i64).i64_add();
                 let v = self.take_results(1);
                 self.push(v);
             }

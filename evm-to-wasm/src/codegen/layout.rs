@@ -44,9 +44,12 @@ pub const STACK_LOW: u32 = 0x8000;
 pub const STACK_TOP: u32 = 0x1_0000;
 /// Maximum EVM stack height.
 pub const STACK_LIMIT: u32 = 1024;
-/// The `bp` local is the address of the stack top minus this bias, so that slots up to 1024
-/// above and 1023 below the top are reached with a non-negative constant offset.
-pub const STACK_BIAS: u32 = 32 * STACK_LIMIT;
+/// The `bp` local is the address of the stack top minus this bias, so that slots up to 256
+/// above the top (the generator flushes before straight-line code pushes more) and all below
+/// it are reached with a non-negative constant offset, mostly of two LEB bytes.
+pub const STACK_BIAS: u32 = 32 * 256;
+/// The virtual stack is flushed before it grows more than this above the in-memory top.
+pub const MAX_VIRTUAL_GROWTH: i64 = 200;
 
 /// Where EVM memory starts.
 pub const MEM_BASE: u32 = 0x1_0000;
@@ -81,7 +84,15 @@ pub const L_C: u32 = L_S + SCRATCH_I64;
 pub const L_T: u32 = L_C + 1;
 /// i64 scratch: temporary.
 pub const L_T2: u32 = L_C + 2;
+/// i64: the gas left (the gas global is synchronized with it around host calls).
+pub const L_GAS: u32 = L_C + 3;
+/// i64: the byte-swap masks (set in the prologue).
+pub const L_M8: u32 = L_C + 4;
+/// See [`L_M8`].
+pub const L_M16: u32 = L_C + 5;
+/// Byte swaps in the main function read their masks from locals.
+pub const MASKS: super::asm::Masks = super::asm::Masks::Locals(L_M8, L_M16);
 /// First local of the pool that holds stack values.
-pub const L_POOL: u32 = L_C + 3;
+pub const L_POOL: u32 = L_C + 6;
 /// Size limit of the pool (the function stays below host-abi's `MAX_LOCALS`).
 pub const POOL_MAX: u32 = host_abi::limits::MAX_LOCALS - L_POOL - 64;

@@ -2,10 +2,10 @@
 //! the increase), MLOAD, MSTORE, MSTORE8, MSIZE, MCOPY, and big-endian word stores.
 
 use super::asm::{bswap64, mem, Label};
-use super::ctx::{G_GAS, G_MSIZE};
+use super::ctx::G_MSIZE;
 use super::gen::Gen;
 use super::helpers::Helper;
-use super::layout::{L_P, L_T, MEM_BASE};
+use super::layout::{L_GAS, L_P, L_T, MASKS, MEM_BASE};
 use super::stack::{as_const, konst, Limb, Value};
 use crate::opcodes::op;
 
@@ -57,8 +57,8 @@ impl Gen<'_> {
         let Some(sz) = as_const(&size) else {
             self.get_value(&off);
             self.get_value(&size);
-            let f = self.ctx.helper(Helper::MemRange);
-            self.asm.i().call(f).local_set(lp);
+            self.call_gas_helper(Helper::MemRange);
+            self.asm.i().local_set(lp);
             self.get(size[0]);
             self.asm.i().i32_wrap_i64().local_set(ll);
             return (I32::Local(lp), I32::Local(ll));
@@ -67,20 +67,20 @@ impl Gen<'_> {
             return (I32::Const(0), I32::Const(0));
         }
         if sz[1] | sz[2] | sz[3] != 0 || sz[0] > u64::from(u32::MAX) {
-            self.asm.br(Label::Trap);
+            self.asm.br(Label::OogNow);
             return (I32::Const(0), I32::Const(0));
         }
         let len = sz[0];
         if let Some(o) = as_const(&off) {
             if o[1] | o[2] | o[3] != 0 || o[0] > u64::from(u32::MAX) {
-                self.asm.br(Label::Trap);
+                self.asm.br(Label::OogNow);
                 return (I32::Const(0), I32::Const(0));
             }
             let end = (o[0] + len) as i64;
             self.asm.i().global_get(G_MSIZE).i64_const(end).i64_lt_u();
             self.asm.if_();
-            let f = self.ctx.helper(Helper::Expand);
-            self.asm.i().i64_const(end).call(f);
+            self.asm.i().i64_const(end);
+            self.call_gas_helper(Helper::Expand);
             self.asm.end();
             return (I32::Const(o[0] as u32), I32::Const(len as u32));
         }
@@ -89,27 +89,35 @@ impl Gen<'_> {
         self.get(off[0]);
         self.asm.i().i64_const(len as i64).i64_add().local_tee(L_T).global_get(G_MSIZE).i64_gt_u();
         self.asm.if_();
-        let f = self.ctx.helper(Helper::Expand);
-        self.asm.i().local_get(L_T).call(f);
+        self.asm.i().local_get(L_T);
+        self.call_gas_helper(Helper::Expand);
         self.asm.end();
         self.get(off[0]);
         self.asm.i().i32_wrap_i64().local_set(lp);
         (I32::Local(lp), I32::Const(len as u32))
     }
 
-    /// Traps unless `v < 2^bits` (bits is 32 or 64).
+    /// Out of gas unless `v < 2^bits` (bits is 32 or 64): memory offsets and sizes.
     pub fn high_bits_trap(&mut self, v: &Value, bits: u32) {
         let mut any = false;
         if bits == 32 {
-            self.get(v[0]);
-            self.asm.i().i64_const(32).i64_shr_u();
+            match v[0] {
+                // The high half of bswap(x) is zero iff the low half of x is.
+                Limb::Swapped(x) => {
+                    self.asm.i().local_get(x).i64_const(0xffff_ffff).i64_and();
+                }
+                l => {
+                    self.get(l);
+                    self.asm.i().i64_const(32).i64_shr_u();
+                }
+            }
             any = true;
         }
         for l in &v[1..] {
             if *l == Limb::Const(0) {
                 continue;
             }
-            self.get(*l);
+            self.get_for_zero_test(*l);
             if any {
                 self.asm.i().i64_or();
             }
@@ -117,22 +125,20 @@ impl Gen<'_> {
         }
         if any {
             self.asm.i().i64_const(0).i64_ne();
-            self.asm.br_if(Label::Trap);
+            self.asm.br_if(Label::OogNow);
         }
     }
 
     /// Charges a gas amount computed by `amount` (an i64 pushed on the operand stack).
     pub fn charge_dynamic(&mut self, amount: impl FnOnce(&mut Self)) {
-        self.asm.i().global_get(G_GAS);
+        self.asm.i().local_get(L_GAS);
         amount(self);
-        self.asm.i().i64_sub().global_set(G_GAS);
-        self.asm.i().global_get(G_GAS).i64_const(0).i64_lt_s();
-        self.asm.br_if(Label::Trap);
+        self.asm.i().i64_sub().local_set(L_GAS);
     }
 
     /// Stores `v` as a big-endian 32-byte word.
     pub fn store_word(&mut self, at: Ptr, v: Value) {
-        let dynamic = v.iter().filter(|l| !matches!(l, Limb::Const(_))).count();
+        let dynamic = v.iter().filter(|l| !matches!(l, Limb::Const(_) | Limb::Swapped(_))).count();
         if dynamic > 2 {
             match at {
                 Ptr::Abs(a) => {
@@ -151,9 +157,12 @@ impl Gen<'_> {
                 Limb::Const(c) => {
                     self.asm.i().i64_const(c.swap_bytes() as i64);
                 }
+                Limb::Swapped(x) => {
+                    self.asm.i().local_get(x);
+                }
                 l => {
                     self.get(l);
-                    bswap64(&mut self.asm.i(), L_T);
+                    bswap64(&mut self.asm.i(), L_T, MASKS);
                 }
             }
             self.asm.i().i64_store(mem(off, 0));
@@ -178,11 +187,23 @@ impl Gen<'_> {
         }
     }
 
-    /// Loads a big-endian word from a fixed address.
+    /// Loads a big-endian word from a fixed address (as swapped limbs).
     pub fn load_word(&mut self, at: u32) -> Value {
-        let f = self.ctx.helper(Helper::LoadBe);
-        self.asm.i().i32_const(at as i32).call(f);
-        self.take_results(4)
+        self.load_raw(Ptr::Abs(at))
+    }
+
+    /// Loads the big-endian word at `at` raw: limb j is the swap of the i64 at byte 24 - 8j.
+    /// The 12 bytes before an address written at `ADDR_OUT + 12` are zero: limb 3 is zero.
+    pub fn load_raw(&mut self, at: Ptr) -> Value {
+        let mut v = super::stack::ZERO;
+        let top = if matches!(at, Ptr::Abs(a) if a == super::layout::ADDR_OUT) { 3 } else { 4 };
+        for (j, limb) in v.iter_mut().enumerate().take(top) {
+            let off = self.push_addr(at, 24 - 8 * j as u32);
+            let x = self.pool.alloc();
+            self.asm.i().i64_load(mem(off, 0)).local_set(x);
+            *limb = Limb::Swapped(x);
+        }
+        v
     }
 
     /// Lowers a memory opcode; false if `o` is not one.
@@ -192,10 +213,7 @@ impl Gen<'_> {
                 let off = self.pop();
                 let (p, _) = self.mem_range(off, konst([32, 0, 0, 0]), 0);
                 self.release(off);
-                self.get_ptr(p);
-                let f = self.ctx.helper(Helper::LoadBe);
-                self.asm.i().call(f);
-                let v = self.take_results(4);
+                let v = self.load_raw(Ptr::Evm(p));
                 self.push(v);
             }
             op::MSTORE => {
@@ -209,7 +227,13 @@ impl Gen<'_> {
                 let (off, v) = (self.pop(), self.pop());
                 let (p, _) = self.mem_range(off, konst([1, 0, 0, 0]), 0);
                 let o = self.push_addr(Ptr::Evm(p), 0);
-                self.get(v[0]);
+                match v[0] {
+                    // The low byte of bswap(x) is the high byte of x.
+                    Limb::Swapped(x) => {
+                        self.asm.i().local_get(x).i64_const(56).i64_shr_u();
+                    }
+                    l => self.get(l),
+                }
                 self.asm.i().i64_store8(mem(o, 0));
                 self.release(off);
                 self.release(v);

@@ -3,13 +3,16 @@
 //! At the start of a labelled block the whole EVM stack is in linear memory and `bp` locates
 //! its top. Inside straight-line code the generator keeps the part of the stack the code has
 //! touched as a list of [`Value`]s, each made of four 64-bit [`Limb`]s: a constant (PUSH), a
-//! pool local (a computed value), or a limb of a slot still in memory. PUSH, DUP, SWAP and POP
+//! pool local (a computed value), a limb of a slot still in memory, or a byte-swapped local
+//! (a limb of a big-endian word loaded from EVM memory or written by the host, swapped only
+//! when a native value is needed: stores, zero tests, equality and bitwise operations use
+//! the raw form). PUSH, DUP, SWAP and POP
 //! emit no code. Before control leaves straight-line code (a jump, or falling into a label),
 //! [`Gen::flush`] writes the values that are not already in place and moves `bp`.
 
 use super::gen::Gen;
-use super::layout::{slot_offset, L_BP, L_POOL, L_S};
-use super::asm::mem;
+use super::asm::{bswap64, mem};
+use super::layout::{slot_offset, L_BP, L_POOL, L_S, L_T2, MASKS};
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -20,6 +23,9 @@ pub enum Limb {
     Const(u64),
     /// An i64 local (a pool local, or a scratch local inside one operation).
     Local(u32),
+    /// The byte swap of an i64 local (a pool local): a limb of a big-endian word read raw
+    /// from memory.
+    Swapped(u32),
     /// Limb `limb` of the memory slot `depth` items below the top at the current `bp`.
     Slot {
         /// Depth below the top of the in-memory stack.
@@ -80,7 +86,7 @@ impl Pool {
 
     fn index(l: &Limb) -> Option<usize> {
         match *l {
-            Limb::Local(x) if x >= L_POOL => Some((x - L_POOL) as usize),
+            Limb::Local(x) | Limb::Swapped(x) if x >= L_POOL => Some((x - L_POOL) as usize),
             _ => None,
         }
     }
@@ -178,9 +184,55 @@ impl Gen<'_> {
             Limb::Local(x) => {
                 self.asm.i().local_get(x);
             }
+            Limb::Swapped(x) => {
+                self.asm.i().local_get(x);
+                bswap64(&mut self.asm.i(), L_T2, MASKS);
+                self.cache_native(x);
+            }
             Limb::Slot { depth, limb } => {
                 self.asm.i().local_get(L_BP).i64_load(mem(slot_offset(depth as i32, limb), 3));
             }
+        }
+    }
+
+    /// After a swap of raw local `x` (the native value on the operand stack), in straight-line
+    /// code: keeps the native value in a pool local and uses it wherever the virtual stack
+    /// holds `Swapped(x)`, so that it is swapped once. Not while flushing: the values being
+    /// written are still in the virtual stack, and replacing them could free `x` while later
+    /// stores still read it.
+    fn cache_native(&mut self, x: u32) {
+        if self.flushing || self.asm.depth() != self.top {
+            return;
+        }
+        let uses = self.vs.iter().flatten().filter(|l| **l == Limb::Swapped(x)).count();
+        if uses == 0 {
+            return;
+        }
+        let y = self.pool.alloc();
+        self.asm.i().local_tee(y);
+        for _ in 1..uses {
+            self.pool.retain(&[Limb::Local(y), Limb::Const(0), Limb::Const(0), Limb::Const(0)]);
+        }
+        let old = Limb::Swapped(x);
+        for v in self.vs.iter_mut() {
+            for l in v.iter_mut() {
+                if *l == old {
+                    *l = Limb::Local(y);
+                }
+            }
+        }
+        for _ in 0..uses {
+            self.pool.release(&[old, Limb::Const(0), Limb::Const(0), Limb::Const(0)]);
+        }
+    }
+
+    /// Pushes an i64 that is zero iff the limb is zero (a swapped limb needs no swap).
+    pub fn get_for_zero_test(&mut self, l: Limb) {
+        match l {
+            Limb::Swapped(x) => {
+                self.asm.i().local_get(x);
+            }
+            l => self.get(l),
         }
     }
 
@@ -191,12 +243,12 @@ impl Gen<'_> {
         }
     }
 
-    /// Copies the memory limbs of `v` into scratch locals `L_S + 4*which ..`, so that the
-    /// operation can read each limb several times cheaply.
+    /// Copies the memory (and swapped) limbs of `v` into scratch locals `L_S + 4*which ..`,
+    /// so that the operation can read each limb several times cheaply.
     pub fn stage(&mut self, v: Value, which: u32) -> Value {
         let mut out = v;
         for (j, l) in v.iter().enumerate() {
-            if let Limb::Slot { .. } = l {
+            if let Limb::Slot { .. } | Limb::Swapped(_) = l {
                 let x = L_S + 4 * which + j as u32;
                 self.get(*l);
                 self.asm.i().local_set(x);
@@ -235,6 +287,7 @@ impl Gen<'_> {
                     *l == Limb::Slot { depth: t as u32, limb: j as u8 }
                 })
         };
+        self.flushing = true;
         let mut written = vec![false; self.lifted as usize];
         for (i, v) in self.vs.iter().enumerate() {
             if !in_place(i, v) && target(i) >= 0 {
@@ -276,6 +329,7 @@ impl Gen<'_> {
         for t in temps {
             self.pool.release(&t);
         }
+        self.flushing = false;
         if consume {
             self.reset();
         }

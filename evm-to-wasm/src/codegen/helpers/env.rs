@@ -8,24 +8,13 @@ use crate::codegen::helpers::Helper;
 use host_abi::functions::HostFn;
 use wasm_encoder::{BlockType, Function, ValType};
 
-/// `load_be(addr) -> (l0, l1, l2, l3)`: the big-endian word at `addr` as limbs.
-pub fn load_be(_: &Ctx) -> Function {
-    let mut f = Fb::new(1);
-    let t = f.local(ValType::I64);
-    for k in 0..4 {
-        f.i().local_get(0).i64_load(m64(24 - 8 * k));
-        bswap64(&mut f.i(), t);
-    }
-    f.finish()
-}
-
 /// `store_be(addr, l0, l1, l2, l3)`: writes the value as a big-endian word at `addr`.
 pub fn store_be(_: &Ctx) -> Function {
     let mut f = Fb::new(5);
     let t = f.local(ValType::I64);
     for k in 0..4u32 {
         f.i().local_get(0).local_get(1 + k);
-        bswap64(&mut f.i(), t);
+        bswap64(&mut f.i(), t, crate::codegen::asm::Masks::Const);
         f.i().i64_store(m64(24 - 8 * k));
     }
     f.finish()
@@ -73,18 +62,21 @@ pub fn mem_range(ctx: &Ctx) -> Function {
     f.finish()
 }
 
-/// `calldataload(o0..o3) -> word`: 32 bytes of calldata at the offset, zero past the end.
-/// CALLDATALOAD costs 3 (charged by the block); `calldata_copy` of 32 bytes charges 6, which
-/// is credited first.
+/// `calldataload(o0..o3)`: writes the 32 bytes of calldata at the offset to OUT, zero past
+/// the end. CALLDATALOAD costs 3 (charged by the block); `calldata_copy` of 32 bytes charges
+/// 6, which is credited first.
 pub fn calldataload(ctx: &Ctx) -> Function {
     let mut f = Fb::new(4);
     f.i().local_get(1).local_get(2).i64_or().local_get(3).i64_or().i64_const(0).i64_ne();
     f.i().local_get(0).i64_const(i64::from(u32::MAX - 32)).i64_gt_u().i32_or();
-    f.i().if_(BlockType::Empty).i64_const(0).i64_const(0).i64_const(0).i64_const(0).return_().end();
+    f.i().if_(BlockType::Empty);
+    for k in 0..4 {
+        f.i().i32_const(0).i64_const(0).i64_store(m64(OUT + 8 * k));
+    }
+    f.i().return_().end();
     f.credit(6);
     f.i().i32_const(OUT as i32).local_get(0).i32_wrap_i64().i32_const(32);
     f.i().call(ctx.host(HostFn::CalldataCopy));
-    f.i().i32_const(OUT as i32).call(ctx.helper(Helper::LoadBe));
     f.finish()
 }
 

@@ -62,7 +62,6 @@ macro_rules! helpers {
 }
 
 helpers! {
-    LoadBe([I32]) -> (W1), deps [], hosts [], env::load_be;
     StoreBe([I32], W1) -> (), deps [], hosts [], env::store_be;
     Expand([I64]) -> (), deps [], hosts [], env::expand;
     MemRange(W2) -> ([I32]), deps [Expand], hosts [], env::mem_range;
@@ -79,6 +78,6 @@ helpers! {
     Shl(W2) -> (W1), deps [], hosts [], bits::shl;
     Shr(W2) -> (W1), deps [], hosts [], bits::shr;
     Sar(W2) -> (W1), deps [], hosts [], bits::sar;
-    CallDataLoad(W1) -> (W1), deps [LoadBe], hosts [CalldataCopy], env::calldataload;
+    CallDataLoad(W1) -> (), deps [], hosts [CalldataCopy], env::calldataload;
     ReturnCopy([I32, I32]) -> (), deps [], hosts [ReturndataSize, ReturndataCopy], env::return_copy;
 }
