@@ -180,5 +180,8 @@ macro_rules! engine_tests {
         mod wasmi_engine {
             $( #[test] fn $name() { super::$name(wasm_runtime::engine::EngineKind::Wasmi) } )*
         }
+        mod rv_engine {
+            $( #[test] fn $name() { super::$name(wasm_runtime::engine::EngineKind::Rv) } )*
+        }
     };
 }

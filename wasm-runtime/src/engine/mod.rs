@@ -6,6 +6,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+pub mod rv;
 pub mod wasmi;
 
 /// Which engine runs contract code.
@@ -14,7 +15,7 @@ pub enum EngineKind {
     /// wasmi interprets the normalized WASM: the reference.
     #[default]
     Wasmi,
-    /// The RV64IM machine runs compiled code: the provable engine (not supported yet).
+    /// The RV64IM machine runs compiled code: the provable engine.
     Rv,
 }
 

@@ -77,10 +77,7 @@ impl<P: Platform> System<P> {
         self.stats.frames += 1;
         match self.engine {
             crate::engine::EngineKind::Wasmi => crate::engine::wasmi::run(self, frame, artifact, export, gas),
-            crate::engine::EngineKind::Rv => Outcome {
-                halt: Halt::Trap("the RV64IM engine is not supported yet".into()),
-                gas_left: 0,
-            },
+            crate::engine::EngineKind::Rv => crate::engine::rv::run(self, frame, artifact, export, gas),
         }
     }
 }

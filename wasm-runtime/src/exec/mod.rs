@@ -93,6 +93,8 @@ pub struct Stats {
     pub transpilations: u64,
     /// Frames executed.
     pub frames: u64,
+    /// RV64IM instructions executed by the provable engine.
+    pub rv_instructions: u64,
 }
 
 /// The system layer for one block.
@@ -111,6 +113,8 @@ pub struct System<P: Platform> {
     pub engine: EngineKind,
     /// Engine-side caches of the reference engine.
     pub(crate) wasmi: crate::engine::wasmi::WasmiCache,
+    /// Engine-side caches of the provable engine.
+    pub(crate) rv: crate::engine::rv::RvCache,
     /// Debug output of contracts (`debug_log`).
     pub debug_output: Vec<u8>,
     /// Work counters.
@@ -128,6 +132,7 @@ impl<P: Platform> System<P> {
             artifacts: ArtifactCache::default(),
             engine,
             wasmi: crate::engine::wasmi::WasmiCache::default(),
+            rv: crate::engine::rv::RvCache::default(),
             debug_output: Vec::new(),
             stats: Stats::default(),
         }
