@@ -450,14 +450,85 @@ impl<'m, 'a> Walk<'m, 'a> {
 }
 
 /// Walks function `func` (absolute index) with body `body` and its basic blocks.
+///
+/// A first walk uses, as the locals each loop may change, every local assigned inside it.
+/// That is more than needed when an assignment is only on a way out of the loop (a
+/// counter of an outer loop incremented right before branching back to the outer loop from
+/// inside an inner one), so the sets are then narrowed to the assignments on paths that
+/// reach a back edge of the loop, and the function is walked again if any set shrank.
 pub(super) fn walk(
     m: &ModuleView<'_>,
     func: u32,
     body: &FunctionBody<'_>,
     blocks: &[Block],
 ) -> Result<FunctionGraph, BoundsError> {
+    let scans = pre_scan(body)?;
+    let (graph, assigns, clobbering) = walk_with(m, func, body, blocks, scans.clone())?;
+    let narrowed = narrow(&graph, &assigns, &clobbering);
+    let shrank =
+        narrowed.iter().zip(&scans).any(|(a, b)| a.modified.len() < b.modified.len() || (b.clobbers && !a.clobbers));
+    if !shrank {
+        return Ok(graph);
+    }
+    Ok(walk_with(m, func, body, blocks, narrowed)?.0)
+}
+
+/// The locals (and memory) each loop changes on paths from its header to its back edges.
+fn narrow(g: &FunctionGraph, assigns: &[Vec<u32>], clobbering: &[bool]) -> Vec<LoopScan> {
+    let n = g.nodes.len();
+    let mut preds: Vec<Vec<u32>> = alloc::vec![Vec::new(); n];
+    for (i, node) in g.nodes.iter().enumerate() {
+        for e in &node.succs {
+            if let Target::Node(t) = e.to {
+                if let Some(p) = preds.get_mut(t as usize) {
+                    p.push(u32::try_from(i).unwrap_or(u32::MAX));
+                }
+            }
+        }
+    }
+    g.loops
+        .iter()
+        .map(|l| {
+            let (lo, hi) = (l.header, l.last.max(l.header));
+            let inside = |x: u32| x >= lo && x <= hi;
+            let mut seen = alloc::vec![false; (hi - lo + 1) as usize];
+            let mut work: Vec<u32> =
+                preds.get(lo as usize).map(|p| p.iter().copied().filter(|&x| inside(x)).collect()).unwrap_or_default();
+            let mut scan = LoopScan::default();
+            while let Some(x) = work.pop() {
+                let slot = &mut seen[(x - lo) as usize];
+                if *slot {
+                    continue;
+                }
+                *slot = true;
+                scan.modified.extend(assigns.get(x as usize).into_iter().flatten());
+                scan.clobbers |= clobbering.get(x as usize).copied().unwrap_or(true);
+                if x != lo {
+                    if let Some(p) = preds.get(x as usize) {
+                        work.extend(p.iter().copied().filter(|&y| inside(y)));
+                    }
+                }
+            }
+            scan.modified.sort_unstable();
+            scan.modified.dedup();
+            scan
+        })
+        .collect()
+}
+
+type Walked = (FunctionGraph, Vec<Vec<u32>>, Vec<bool>);
+
+fn walk_with(
+    m: &ModuleView<'_>,
+    func: u32,
+    body: &FunctionBody<'_>,
+    blocks: &[Block],
+    scans: Vec<LoopScan>,
+) -> Result<Walked, BoundsError> {
     let mut w = Walk::new(m, func, blocks);
-    w.scans = pre_scan(body)?;
+    w.scans = scans;
+    let mut assigns: Vec<Vec<u32>> = alloc::vec![Vec::new(); blocks.len()];
+    let mut clobbering = alloc::vec![false; blocks.len()];
     let sig = m.sig(func).cloned();
     let params = sig.as_ref().map_or(0, |s| s.params.len());
     let results = sig.as_ref().map_or(0, |s| s.results.len());
@@ -501,6 +572,20 @@ pub(super) fn walk(
             }
         }
         index += 1;
+        let at = w.node as usize;
+        match &op {
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
+                if let Some(a) = assigns.get_mut(at) {
+                    a.push(*local_index);
+                }
+            }
+            o if clobbers(o) => {
+                if let Some(c) = clobbering.get_mut(at) {
+                    *c = true;
+                }
+            }
+            _ => {}
+        }
         if !w.control(&op, start) {
             if let Err(e) = super::ops::step(&mut w, &op, start) {
                 result = Err(e);
@@ -510,5 +595,11 @@ pub(super) fn walk(
     })
     .map_err(|e| BoundsError::from_meter(&e).in_function(func))?;
     result.map_err(|e: BoundsError| e.in_function(func))?;
-    Ok(FunctionGraph { index: func, params: u32::try_from(params).unwrap_or(u32::MAX), nodes: w.nodes, loops: w.loops })
+    let graph = FunctionGraph {
+        index: func,
+        params: u32::try_from(params).unwrap_or(u32::MAX),
+        nodes: w.nodes,
+        loops: w.loops,
+    };
+    Ok((graph, assigns, clobbering))
 }
