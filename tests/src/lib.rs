@@ -61,6 +61,56 @@ pub struct Chain {
     pub engine: EngineKind,
     /// Outputs of every block so far.
     pub blocks: Vec<BlockOutput>,
+    /// Run every block on both engines and assert that they agree ([`run_block_differential`]).
+    pub differential: bool,
+}
+
+thread_local! {
+    static DIFFERENTIAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every [`Chain`] it creates in differential mode.
+pub fn with_differential<T>(f: impl FnOnce() -> T) -> T {
+    DIFFERENTIAL.with(|d| d.set(true));
+    let out = f();
+    DIFFERENTIAL.with(|d| d.set(false));
+    out
+}
+
+/// Runs a block on the reference engine (wasmi) and on the provable engine (RV64IM) and
+/// asserts that they agree exactly: every receipt's status, gas used, output, logs and
+/// created address, the rejected transactions, the block's gas and the state diff. Returns
+/// the output (of the reference engine).
+pub fn run_block_differential(db: &MemoryDb, block: &BlockEnv, txs: &[TxEnv]) -> BlockOutput {
+    let run = |engine| {
+        let txs = txs.to_vec();
+        run_on_big_stack(|| {
+            wasm_runtime::exec::execute_block_with(&mut db.clone(), block, txs.into_iter().map(Ok).collect(), engine)
+        })
+    };
+    let reference = run(EngineKind::Wasmi);
+    let provable = run(EngineKind::Rv);
+    assert_same_block(&reference, &provable);
+    reference
+}
+
+/// Asserts that two engines' outputs of one block agree (error messages aside, which are
+/// diagnostics and name each engine's own trap).
+pub fn assert_same_block(a: &BlockOutput, b: &BlockOutput) {
+    assert_eq!(a.receipts.len(), b.receipts.len(), "receipt count");
+    for (i, (x, y)) in a.receipts.iter().zip(&b.receipts).enumerate() {
+        let what = |f: &str| format!("receipt {i}: {f} differs (wasmi {:?}, rv {:?})", x.error, y.error);
+        assert_eq!(x.success, y.success, "{}", what("status"));
+        assert_eq!(x.gas_used, y.gas_used, "{}", what("gas used"));
+        assert_eq!(x.cumulative_gas_used, y.cumulative_gas_used, "{}", what("cumulative gas"));
+        assert_eq!(x.output, y.output, "{}", what("output"));
+        assert_eq!(x.logs, y.logs, "{}", what("logs"));
+        assert_eq!(x.contract_address, y.contract_address, "{}", what("created address"));
+        assert_eq!(x.error.is_some(), y.error.is_some(), "{}", what("failure"));
+    }
+    assert_eq!(a.rejected, b.rejected, "rejected transactions");
+    assert_eq!(a.gas_used, b.gas_used, "block gas");
+    assert_eq!(a.diff, b.diff, "state diff");
 }
 
 impl Chain {
@@ -80,7 +130,8 @@ impl Chain {
             chain_id: 1,
             ..BlockEnv::default()
         };
-        Self { db, block, engine, blocks: Vec::new() }
+        let differential = DIFFERENTIAL.with(|d| d.get());
+        Self { db, block, engine, blocks: Vec::new(), differential }
     }
 
     /// The account's current info.
@@ -104,6 +155,14 @@ impl Chain {
 
     /// Runs a block of transactions and applies it.
     pub fn run_block(&mut self, txs: Vec<TxEnv>) -> BlockOutput {
+        if self.differential {
+            let out = run_block_differential(&self.db, &self.block, &txs);
+            self.db.apply(&out.diff);
+            self.block.number += 1;
+            self.block.timestamp += 12;
+            self.blocks.push(out.clone());
+            return out;
+        }
         let out = run_on_big_stack(|| {
             wasm_runtime::exec::execute_block_with(&mut self.db.clone(), &self.block, txs.into_iter().map(Ok).collect(), self.engine)
         });
@@ -173,7 +232,8 @@ pub fn run_on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     })
 }
 
-/// Stamps out one `#[test]` per engine for each listed test body `fn name(engine)`.
+/// Stamps out one `#[test]` per engine for each listed test body `fn name(engine)`, and one
+/// in differential mode (every block on both engines, compared).
 #[macro_export]
 macro_rules! engine_tests {
     ($($name:ident),* $(,)?) => {
@@ -183,5 +243,42 @@ macro_rules! engine_tests {
         mod rv_engine {
             $( #[test] fn $name() { super::$name(wasm_runtime::engine::EngineKind::Rv) } )*
         }
+        mod differential {
+            $( #[test] fn $name() {
+                $crate::with_differential(|| super::$name(wasm_runtime::engine::EngineKind::Rv))
+            } )*
+        }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_receipt(gas_used: u64) -> BlockOutput {
+        BlockOutput {
+            receipts: vec![Receipt {
+                tx_hash: B256::ZERO,
+                tx_type: 2,
+                success: true,
+                gas_used,
+                cumulative_gas_used: gas_used,
+                logs: Vec::new(),
+                contract_address: None,
+                output: Default::default(),
+                error: None,
+            }],
+            gas_used,
+            ..BlockOutput::default()
+        }
+    }
+
+    #[test]
+    fn differential_comparison_sees_a_gas_difference() {
+        assert_same_block(&one_receipt(21_000), &one_receipt(21_000));
+        let r = std::panic::catch_unwind(|| assert_same_block(&one_receipt(21_000), &one_receipt(21_001)));
+        let msg = r.expect_err("must differ");
+        let msg = msg.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(msg.contains("gas used"), "{msg}");
+    }
 }
