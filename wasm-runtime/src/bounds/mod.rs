@@ -59,6 +59,8 @@ pub mod values;
 mod walk;
 
 #[cfg(test)]
+pub(crate) mod testkit;
+#[cfg(test)]
 mod tests;
 
 use alloc::string::String;

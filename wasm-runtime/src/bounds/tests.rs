@@ -397,3 +397,29 @@ fn report_strings() {
     let s: String = r.reason().unwrap().to_string();
     assert!(s.starts_with("loop with no bounded trip count"), "{s}");
 }
+
+#[test]
+fn random_contracts_are_bounded_and_the_bound_holds() {
+    use super::testkit::{calldata, random_contract, run, Rng};
+    let mut rng = Rng::new(0x5eed);
+    let mut runs = 0;
+    for case in 0..60 {
+        let src = random_contract(&mut rng);
+        let w = wat(&src);
+        let a = analyze(&w).unwrap();
+        let b = match &a.export("call").unwrap().bound {
+            Bound::Bounded(f) => f.clone(),
+            Bound::Unbounded(r) => panic!("case {case}: unbounded: {r}\n{src}"),
+        };
+        for len in [0usize, 1, 5, 33, 64, 100] {
+            let cd = calldata(&mut rng, len);
+            let r = run(&w, &cd, GAS, false);
+            assert!(r.status.is_success(), "case {case}: {:?}\n{src}", r.error);
+            let used = u128::from(GAS - r.gas_left);
+            let bound = b.eval(|v| (v == Var::CalldataSize).then_some(len as u128)).unwrap();
+            assert!(used <= bound, "case {case}, calldata {len}: used {used} > bound {bound} ({b})\n{src}");
+            runs += 1;
+        }
+    }
+    assert_eq!(runs, 360);
+}

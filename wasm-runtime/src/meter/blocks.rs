@@ -100,19 +100,11 @@ pub fn for_each_op<'a>(
     body: &FunctionBody<'a>,
     mut f: impl FnMut(Op<'a>) -> Result<(), MeterError>,
 ) -> Result<(), MeterError> {
-    let mut reader = body
-        .get_operators_reader()
-        .map_err(|e| MeterError::parse(&e))?;
+    let mut reader = body.get_operators_reader().map_err(|e| MeterError::parse(&e))?;
     while !reader.eof() {
-        let (op, start) = reader
-            .read_with_offset()
-            .map_err(|e| MeterError::parse(&e))?;
+        let (op, start) = reader.read_with_offset().map_err(|e| MeterError::parse(&e))?;
         let end = to_usize(reader.original_position());
-        f(Op {
-            op,
-            start: to_usize(start),
-            end,
-        })?;
+        f(Op { op, start: to_usize(start), end })?;
     }
     reader.finish().map_err(|e| MeterError::parse(&e))
 }
@@ -124,18 +116,9 @@ pub fn basic_blocks(body: &FunctionBody<'_>) -> Result<Vec<Block>, MeterError> {
     let mut next = Some(Entry::Function);
     let mut index = 0usize;
     for_each_op(body, |Op { op, start, end }| {
-        let class =
-            op_class(&op).map_err(|e| MeterError::new(MeterErrorKind::Excluded(e), start))?;
+        let class = op_class(&op).map_err(|e| MeterError::new(MeterErrorKind::Excluded(e), start))?;
         if let Some(entry) = next.take() {
-            blocks.push(Block {
-                entry,
-                start,
-                end: start,
-                first_op: index,
-                ops: 0,
-                cost: 0,
-                runtime_charges: 0,
-            });
+            blocks.push(Block { entry, start, end: start, first_op: index, ops: 0, cost: 0, runtime_charges: 0 });
         }
         // A block was pushed for the first operator, so `last_mut` always succeeds here.
         if let Some(block) = blocks.last_mut() {

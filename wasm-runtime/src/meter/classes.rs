@@ -83,14 +83,7 @@ pub fn op_class(op: &Operator<'_>) -> Result<OpClass, Excluded> {
 
         O::I32Mul | O::I64Mul => C::Mul,
 
-        O::I32DivS
-        | O::I32DivU
-        | O::I32RemS
-        | O::I32RemU
-        | O::I64DivS
-        | O::I64DivU
-        | O::I64RemS
-        | O::I64RemU => C::Div,
+        O::I32DivS | O::I32DivU | O::I32RemS | O::I32RemU | O::I64DivS | O::I64DivU | O::I64RemS | O::I64RemU => C::Div,
 
         O::I32Clz | O::I32Ctz | O::I32Popcnt | O::I64Clz | O::I64Ctz | O::I64Popcnt => C::BitCount,
 
@@ -229,9 +222,8 @@ impl Mnemonic {
 impl fmt::Display for Mnemonic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const NAMESPACES: &[&str] = &[
-            "i32", "i64", "f32", "f64", "v128", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4",
-            "f64x2", "memory", "table", "local", "global", "ref", "elem", "data", "array",
-            "struct", "any", "extern", "i31", "cont",
+            "i32", "i64", "f32", "f64", "v128", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2", "memory",
+            "table", "local", "global", "ref", "elem", "data", "array", "struct", "any", "extern", "i31", "cont",
         ];
         match self.0.split_once('_') {
             Some((head, rest)) if NAMESPACES.contains(&head) => write!(f, "{head}.{rest}"),
@@ -264,43 +256,21 @@ mod tests {
     #[test]
     fn subset_classes() {
         assert_eq!(op_class(&Operator::Nop), Ok(OpClass::Free));
-        assert_eq!(
-            op_class(&Operator::Loop {
-                blockty: BlockType::Empty
-            }),
-            Ok(OpClass::Free)
-        );
-        assert_eq!(
-            op_class(&Operator::I32Const { value: 1 }),
-            Ok(OpClass::Move)
-        );
+        assert_eq!(op_class(&Operator::Loop { blockty: BlockType::Empty }), Ok(OpClass::Free));
+        assert_eq!(op_class(&Operator::I32Const { value: 1 }), Ok(OpClass::Move));
         assert_eq!(op_class(&Operator::I64Extend32S), Ok(OpClass::Alu));
         assert_eq!(op_class(&Operator::I32RemU), Ok(OpClass::Div));
         assert_eq!(op_class(&Operator::I64Popcnt), Ok(OpClass::BitCount));
         assert_eq!(op_class(&Operator::I32Rotl), Ok(OpClass::Rotate));
-        assert_eq!(
-            op_class(&Operator::BrIf { relative_depth: 0 }),
-            Ok(OpClass::Branch)
-        );
-        assert_eq!(
-            op_class(&Operator::MemoryGrow { mem: 0 }),
-            Ok(OpClass::MemoryGrow)
-        );
-        assert_eq!(
-            op_class(&Operator::MemoryFill { mem: 0 }),
-            Ok(OpClass::Bulk)
-        );
-        assert_eq!(
-            op_class(&Operator::ElemDrop { elem_index: 0 }),
-            Ok(OpClass::Bulk)
-        );
+        assert_eq!(op_class(&Operator::BrIf { relative_depth: 0 }), Ok(OpClass::Branch));
+        assert_eq!(op_class(&Operator::MemoryGrow { mem: 0 }), Ok(OpClass::MemoryGrow));
+        assert_eq!(op_class(&Operator::MemoryFill { mem: 0 }), Ok(OpClass::Bulk));
+        assert_eq!(op_class(&Operator::ElemDrop { elem_index: 0 }), Ok(OpClass::Bulk));
     }
 
     /// The first operator encoded in `bytes`.
     fn parse(bytes: &[u8]) -> Operator<'_> {
-        wasmparser::OperatorsReader::new(wasmparser::BinaryReader::new(bytes, 0))
-            .read()
-            .unwrap()
+        wasmparser::OperatorsReader::new(wasmparser::BinaryReader::new(bytes, 0)).read().unwrap()
     }
 
     #[test]
@@ -311,65 +281,27 @@ mod tests {
         assert_eq!(op_class(&parse(&[0x2d, 0x00, 0x00])), Ok(OpClass::Memory));
         // f64.load
         let e = op_class(&parse(&[0x2b, 0x03, 0x00])).unwrap_err();
-        assert_eq!(
-            (e.feature, e.name.to_string().as_str()),
-            (Feature::Floats, "f64.load")
-        );
+        assert_eq!((e.feature, e.name.to_string().as_str()), (Feature::Floats, "f64.load"));
         // atomic.fence
         let e = op_class(&parse(&[0xfe, 0x03, 0x00])).unwrap_err();
         assert_eq!(e.feature, Feature::Threads);
         // memory.atomic.notify
         let e = op_class(&parse(&[0xfe, 0x00, 0x02, 0x00])).unwrap_err();
-        assert_eq!(
-            (e.feature, e.name.to_string().as_str()),
-            (Feature::Threads, "memory.atomic_notify")
-        );
+        assert_eq!((e.feature, e.name.to_string().as_str()), (Feature::Threads, "memory.atomic_notify"));
     }
 
     #[test]
     fn excluded_features_and_names() {
         let cases: &[(Operator<'_>, Feature, &str)] = &[
             (Operator::F32Add, Feature::Floats, "f32.add"),
-            (
-                Operator::F64Const {
-                    value: wasmparser::Ieee64::from(0.0f64),
-                },
-                Feature::Floats,
-                "f64.const",
-            ),
+            (Operator::F64Const { value: wasmparser::Ieee64::from(0.0f64) }, Feature::Floats, "f64.const"),
             (Operator::I32TruncF32S, Feature::Floats, "i32.trunc_f32_s"),
-            (
-                Operator::I64TruncSatF64U,
-                Feature::Floats,
-                "i64.trunc_sat_f64_u",
-            ),
-            (
-                Operator::I32ReinterpretF32,
-                Feature::Floats,
-                "i32.reinterpret_f32",
-            ),
-            (
-                Operator::ReturnCall { function_index: 0 },
-                Feature::TailCalls,
-                "return_call",
-            ),
-            (
-                Operator::RefNull {
-                    hty: wasmparser::HeapType::FUNC,
-                },
-                Feature::ReferenceTypes,
-                "ref.null",
-            ),
-            (
-                Operator::TableGet { table: 0 },
-                Feature::ReferenceTypes,
-                "table.get",
-            ),
-            (
-                Operator::Throw { tag_index: 0 },
-                Feature::Exceptions,
-                "throw",
-            ),
+            (Operator::I64TruncSatF64U, Feature::Floats, "i64.trunc_sat_f64_u"),
+            (Operator::I32ReinterpretF32, Feature::Floats, "i32.reinterpret_f32"),
+            (Operator::ReturnCall { function_index: 0 }, Feature::TailCalls, "return_call"),
+            (Operator::RefNull { hty: wasmparser::HeapType::FUNC }, Feature::ReferenceTypes, "ref.null"),
+            (Operator::TableGet { table: 0 }, Feature::ReferenceTypes, "table.get"),
+            (Operator::Throw { tag_index: 0 }, Feature::Exceptions, "throw"),
             (Operator::RefI31, Feature::Gc, "ref.i31"),
             (Operator::I64Add128, Feature::Other, "i64.add128"),
         ];
@@ -382,15 +314,9 @@ mod tests {
 
     #[test]
     fn runtime_charges() {
+        assert_eq!(runtime_charge(&Operator::MemoryGrow { mem: 0 }), Some(RuntimeCharge::GrowPages));
         assert_eq!(
-            runtime_charge(&Operator::MemoryGrow { mem: 0 }),
-            Some(RuntimeCharge::GrowPages)
-        );
-        assert_eq!(
-            runtime_charge(&Operator::TableCopy {
-                dst_table: 0,
-                src_table: 0
-            }),
+            runtime_charge(&Operator::TableCopy { dst_table: 0, src_table: 0 }),
             Some(RuntimeCharge::BulkLength)
         );
         assert_eq!(runtime_charge(&Operator::DataDrop { data_index: 0 }), None);

@@ -31,18 +31,11 @@ pub enum MeterErrorKind {
 
 impl MeterError {
     pub(crate) fn new(kind: MeterErrorKind, offset: usize) -> Self {
-        Self(Box::new(Inner {
-            kind,
-            function: None,
-            offset,
-        }))
+        Self(Box::new(Inner { kind, function: None, offset }))
     }
 
     pub(crate) fn parse(e: &wasmparser::BinaryReaderError) -> Self {
-        Self::new(
-            MeterErrorKind::Malformed(String::from(e.message())),
-            to_usize(e.offset()),
-        )
+        Self::new(MeterErrorKind::Malformed(String::from(e.message())), to_usize(e.offset()))
     }
 
     pub(crate) fn in_function(mut self, index: u32) -> Self {
@@ -71,9 +64,7 @@ impl fmt::Display for MeterError {
         f.write_str("metering failed: ")?;
         match &self.0.kind {
             MeterErrorKind::Malformed(m) => write!(f, "malformed module: {m}")?,
-            MeterErrorKind::Excluded(e) => {
-                write!(f, "instruction {} is outside the subset", e.name)?
-            }
+            MeterErrorKind::Excluded(e) => write!(f, "instruction {} is outside the subset", e.name)?,
             MeterErrorKind::Unsupported(m) => f.write_str(m)?,
         }
         if let Some(func) = self.0.function {

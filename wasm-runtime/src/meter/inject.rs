@@ -8,7 +8,8 @@
 //! ```
 //!
 //! so gas goes negative, then the code traps: an engine that sees a trap with a negative gas
-//! global reports out of gas. The sequence leaves the operand stack as it found it, so it is
+//! global reports out of gas. With elision ([`super::elide`]) some blocks emit only the
+//! first line (the subtraction) and some blocks of cost zero only the second (the check). The sequence leaves the operand stack as it found it, so it is
 //! valid anywhere, including dead code. The injected instructions are not charged: costs
 //! depend on the original code only, so the static gas bounds computed from the same
 //! [`super::classes::op_class`] table match what metering charges.
@@ -31,6 +32,7 @@ use wasmparser::FunctionBody;
 
 use super::blocks::{for_each_op, Block, Op};
 use super::classes::{runtime_charge, RuntimeCharge};
+use super::elide::Emit;
 use super::error::{to_usize, MeterError, MeterErrorKind};
 
 const _: () = assert!(BULK_BYTE_DIVISOR > 0, "the bulk divisor must not be zero");
@@ -48,52 +50,54 @@ pub(crate) struct Targets {
 
 /// Emits the charge of `cost` gas (nothing for a zero cost).
 pub fn emit_charge(sink: &mut Vec<u8>, gas: u32, cost: u64) {
-    if cost == 0 {
-        return;
-    }
-    let cost = i64::try_from(cost).unwrap_or(i64::MAX);
+    emit(sink, gas, cost, Emit::Charge);
+}
+
+/// Emits what `plan` says at the start of a block of cost `cost` (see [`super::elide`]).
+pub fn emit(sink: &mut Vec<u8>, gas: u32, cost: u64, plan: Emit) {
     let mut s = InstructionSink::new(sink);
-    s.global_get(gas).i64_const(cost).i64_sub().global_set(gas);
-    trap_if_negative(&mut s, gas);
+    if cost > 0 && matches!(plan, Emit::Charge | Emit::Subtract) {
+        let cost = i64::try_from(cost).unwrap_or(i64::MAX);
+        s.global_get(gas).i64_const(cost).i64_sub().global_set(gas);
+    }
+    let check = match plan {
+        Emit::Charge => cost > 0,
+        Emit::Check => true,
+        Emit::Subtract | Emit::Nothing => false,
+    };
+    if check {
+        trap_if_negative(&mut s, gas);
+    }
 }
 
 fn trap_if_negative(s: &mut InstructionSink<'_>, gas: u32) {
-    s.global_get(gas)
-        .i64_const(0)
-        .i64_lt_s()
-        .if_(BlockType::Empty)
-        .unreachable()
-        .end();
+    s.global_get(gas).i64_const(0).i64_lt_s().if_(BlockType::Empty).unreachable().end();
 }
 
-/// The metered body (locals and instructions, without the size prefix) of one function.
+/// The metered body (locals and instructions, without the size prefix) of one function;
+/// `plan` says per block what to emit (`None`: a checked charge for every block).
 pub(crate) fn instrument(
     body: &FunctionBody<'_>,
     blocks: &[Block],
     t: &Targets,
+    plan: Option<&[Emit]>,
 ) -> Result<Vec<u8>, MeterError> {
     let bytes = body.as_bytes();
     let base = to_usize(body.range().start);
-    let ops_start = body
-        .get_binary_reader_for_operators()
-        .map_err(|e| MeterError::parse(&e))?;
+    let ops_start = body.get_binary_reader_for_operators().map_err(|e| MeterError::parse(&e))?;
     let slice = |from: usize, to: usize| {
         bytes
             .get(from.wrapping_sub(base)..to.wrapping_sub(base))
-            .ok_or_else(|| {
-                MeterError::new(
-                    MeterErrorKind::Unsupported("operator outside its body"),
-                    from,
-                )
-            })
+            .ok_or_else(|| MeterError::new(MeterErrorKind::Unsupported("operator outside its body"), from))
     };
     let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 2);
     out.extend_from_slice(slice(base, to_usize(ops_start.original_position()))?);
 
-    let mut next_block = blocks.iter().peekable();
+    let mut next_block = blocks.iter().enumerate().peekable();
     for_each_op(body, |Op { op, start, end }| {
-        if let Some(block) = next_block.next_if(|b| b.start == start) {
-            emit_charge(&mut out, t.gas, block.cost);
+        if let Some((i, block)) = next_block.next_if(|(_, b)| b.start == start) {
+            let e = plan.and_then(|p| p.get(i)).copied().unwrap_or(Emit::Charge);
+            emit(&mut out, t.gas, block.cost, e);
         }
         let helper = match runtime_charge(&op) {
             None => None,
@@ -101,12 +105,8 @@ pub(crate) fn instrument(
             Some(RuntimeCharge::BulkLength) => Some(t.bulk),
         };
         if let Some(helper) = helper {
-            let index = helper.ok_or_else(|| {
-                MeterError::new(
-                    MeterErrorKind::Unsupported("run-time charge without helper"),
-                    start,
-                )
-            })?;
+            let index = helper
+                .ok_or_else(|| MeterError::new(MeterErrorKind::Unsupported("run-time charge without helper"), start))?;
             InstructionSink::new(&mut out).call(index);
         }
         out.extend_from_slice(slice(start, end)?);
@@ -127,10 +127,7 @@ pub(crate) fn grow_helper(gas: u32) -> Function {
 pub(crate) fn bulk_helper(gas: u32) -> Function {
     let divisor = i64::try_from(BULK_BYTE_DIVISOR).unwrap_or(i64::MAX);
     helper(gas, |s| {
-        s.i64_const(divisor - 1)
-            .i64_add()
-            .i64_const(divisor)
-            .i64_div_u();
+        s.i64_const(divisor - 1).i64_add().i64_const(divisor).i64_div_u();
     })
 }
 

@@ -31,10 +31,13 @@
 
 pub mod blocks;
 pub mod classes;
+pub mod elide;
 mod error;
 pub mod inject;
 mod module;
 
+#[cfg(test)]
+mod elide_tests;
 #[cfg(test)]
 mod tests;
 
@@ -44,15 +47,36 @@ pub use blocks::{basic_blocks, Block, Entry};
 pub use classes::op_class;
 pub use error::{MeterError, MeterErrorKind};
 
-/// The normalized, metered module for an already-validated module (see the module docs).
-/// Input that is not a well-formed module of the subset gives an error, never a panic.
+/// The normalized, metered module for an already-validated module (see the module docs):
+/// what the system layer deploys. Input that is not a well-formed module of the subset
+/// gives an error, never a panic.
 pub fn meter(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
-    module::rewrite(wasm)
+    meter_with(wasm, Options::DEPLOYED)
+}
+
+/// How to meter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Elide checks where the static gas bounds allow ([`elide`]): the gas charged and every
+    /// outcome stay the same, fewer instructions run.
+    pub elide: bool,
+}
+
+impl Options {
+    /// What [`meter`] uses.
+    pub const DEPLOYED: Options = Options { elide: false };
+}
+
+/// [`meter`] with options.
+pub fn meter_with(wasm: &[u8], options: Options) -> Result<Vec<u8>, MeterError> {
+    let plan = match options.elide {
+        true => elide::plan(wasm),
+        false => None,
+    };
+    module::rewrite(wasm, plan.as_ref())
 }
 
 /// What metering costs at deployment: [`host_abi::gas::METER_BYTE`] per byte of the module.
 pub fn metering_gas(code_len: usize) -> u64 {
-    u64::try_from(code_len)
-        .unwrap_or(u64::MAX)
-        .saturating_mul(host_abi::gas::METER_BYTE)
+    u64::try_from(code_len).unwrap_or(u64::MAX).saturating_mul(host_abi::gas::METER_BYTE)
 }

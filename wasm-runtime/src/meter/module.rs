@@ -18,9 +18,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use host_abi::GAS_GLOBAL_EXPORT;
-use wasm_encoder::{
-    ConstExpr, Encode, ExportKind, Function, GlobalType, Module, RawSection, ValType,
-};
+use wasm_encoder::{ConstExpr, Encode, ExportKind, Function, GlobalType, Module, RawSection, ValType};
 use wasmparser::{BinaryReader, Encoding, FunctionBody, Parser, Payload, TypeRef};
 
 use super::blocks::{basic_blocks, Block};
@@ -80,10 +78,7 @@ fn scan(wasm: &[u8]) -> Result<Scan<'_>, MeterError> {
             Section { id, data, offset }
         };
         match payload {
-            Payload::Version {
-                encoding: Encoding::Module,
-                ..
-            } => {}
+            Payload::Version { encoding: Encoding::Module, .. } => {}
             Payload::Version { range, .. } => {
                 return Err(unsupported("not a core WebAssembly module", range.start));
             }
@@ -120,9 +115,7 @@ fn scan(wasm: &[u8]) -> Result<Scan<'_>, MeterError> {
             Payload::ElementSection(r) => s.sections.push(section(9, r.range())),
             Payload::DataCountSection { range, .. } => s.sections.push(section(12, range)),
             Payload::DataSection(r) => s.sections.push(section(11, r.range())),
-            Payload::CodeSectionStart {
-                unchecked_range, ..
-            } => {
+            Payload::CodeSectionStart { unchecked_range, .. } => {
                 s.sections.push(section(CODE, unchecked_range));
             }
             Payload::CodeSectionEntry(body) => s.bodies.push(body),
@@ -147,8 +140,9 @@ fn len_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Meters a module (see [`super::meter`]).
-pub(crate) fn rewrite(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
+/// Meters a module (see [`super::meter`]); `plan` gives per defined function what each
+/// block emits (`None`: a checked charge everywhere).
+pub(crate) fn rewrite(wasm: &[u8], plan: Option<&super::elide::Plan>) -> Result<Vec<u8>, MeterError> {
     let s = scan(wasm)?;
     let first_body = s.imported_functions;
     let all_blocks = s
@@ -167,34 +161,21 @@ pub(crate) fn rewrite(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
     };
     let too_many = || unsupported("too many functions or globals", 0);
     let functions = first_body.checked_add(s.functions).ok_or_else(too_many)?;
-    let gas = s
-        .imported_globals
-        .checked_add(s.globals)
-        .ok_or_else(too_many)?;
+    let gas = s.imported_globals.checked_add(s.globals).ok_or_else(too_many)?;
     let grow = needs_grow.then_some(functions);
     let bulk = match needs_bulk {
-        true => Some(
-            functions
-                .checked_add(u32::from(needs_grow))
-                .ok_or_else(too_many)?,
-        ),
+        true => Some(functions.checked_add(u32::from(needs_grow)).ok_or_else(too_many)?),
         false => None,
     };
     let targets = Targets { gas, grow, bulk };
-    let helpers: Vec<Function> = [
-        grow.map(|_| grow_helper(gas)),
-        bulk.map(|_| bulk_helper(gas)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let helpers: Vec<Function> =
+        [grow.map(|_| grow_helper(gas)), bulk.map(|_| bulk_helper(gas))].into_iter().flatten().collect();
 
     let mut code = Vec::new();
     len_u32(s.bodies.len() + helpers.len()).encode(&mut code);
-    for ((body, blocks), index) in s.bodies.iter().zip(&all_blocks).zip(first_body..) {
-        instrument(body, blocks, &targets)
-            .map_err(|e| e.in_function(index))?
-            .encode(&mut code);
+    for (k, ((body, blocks), index)) in s.bodies.iter().zip(&all_blocks).zip(first_body..).enumerate() {
+        let emits = plan.and_then(|p| p.functions.get(k)).filter(|e| e.len() == blocks.len()).map(Vec::as_slice);
+        instrument(body, blocks, &targets, emits).map_err(|e| e.in_function(index))?.encode(&mut code);
     }
     for helper in &helpers {
         helper.encode(&mut code);
@@ -218,53 +199,28 @@ fn appended(types: u32, helpers: usize, gas: u32) -> Vec<Appended> {
         let mut ty = vec![0x60];
         HELPER_PARAMS.as_slice().encode(&mut ty);
         HELPER_RESULTS.as_slice().encode(&mut ty);
-        out.push(Appended {
-            id: TYPE,
-            count: 1,
-            items: ty,
-        });
+        out.push(Appended { id: TYPE, count: 1, items: ty });
         let mut funcs = Vec::new();
         for _ in 0..helpers {
             types.encode(&mut funcs);
         }
-        out.push(Appended {
-            id: FUNCTION,
-            count: len_u32(helpers),
-            items: funcs,
-        });
+        out.push(Appended { id: FUNCTION, count: len_u32(helpers), items: funcs });
     }
     let mut global = Vec::new();
-    GlobalType {
-        val_type: ValType::I64,
-        mutable: true,
-        shared: false,
-    }
-    .encode(&mut global);
+    GlobalType { val_type: ValType::I64, mutable: true, shared: false }.encode(&mut global);
     ConstExpr::i64_const(0).encode(&mut global);
-    out.push(Appended {
-        id: GLOBAL,
-        count: 1,
-        items: global,
-    });
+    out.push(Appended { id: GLOBAL, count: 1, items: global });
     let mut export = Vec::new();
     GAS_GLOBAL_EXPORT.encode(&mut export);
     ExportKind::Global.encode(&mut export);
     gas.encode(&mut export);
-    out.push(Appended {
-        id: EXPORT,
-        count: 1,
-        items: export,
-    });
+    out.push(Appended { id: EXPORT, count: 1, items: export });
     out
 }
 
 /// The output module: the input's sections with the appended items and the new code
 /// section, creating a section that does not exist yet at its place in the order.
-fn assemble(
-    sections: &[Section<'_>],
-    appended: &[Appended],
-    mut code: Option<Vec<u8>>,
-) -> Result<Vec<u8>, MeterError> {
+fn assemble(sections: &[Section<'_>], appended: &[Appended], mut code: Option<Vec<u8>>) -> Result<Vec<u8>, MeterError> {
     let mut out: Vec<(u8, Vec<u8>)> = Vec::with_capacity(sections.len() + 4);
     for sec in sections {
         let data = match (sec.id, appended.iter().find(|a| a.id == sec.id)) {
@@ -286,10 +242,7 @@ fn assemble(
         .collect();
     missing.extend(code.map(|code| (CODE, code)));
     for (id, data) in missing {
-        let at = out
-            .iter()
-            .position(|(other, _)| order(*other) > order(id))
-            .unwrap_or(out.len());
+        let at = out.iter().position(|(other, _)| order(*other) > order(id)).unwrap_or(out.len());
         out.insert(at, (id, data));
     }
     let mut module = Module::new();
@@ -321,13 +274,8 @@ fn helpers_needed(bodies: &[FunctionBody<'_>], first: u32) -> Result<(bool, bool
 fn extend_vec(sec: &Section<'_>, n: u32, items: &[u8]) -> Result<Vec<u8>, MeterError> {
     let mut reader = BinaryReader::new(sec.data, u64::try_from(sec.offset).unwrap_or(u64::MAX));
     let count = reader.read_var_u32().map_err(|e| MeterError::parse(&e))?;
-    let old_items = sec
-        .data
-        .get(reader.current_position()..)
-        .unwrap_or_default();
-    let count = count
-        .checked_add(n)
-        .ok_or_else(|| unsupported("too many items", reader.original_position()))?;
+    let old_items = sec.data.get(reader.current_position()..).unwrap_or_default();
+    let count = count.checked_add(n).ok_or_else(|| unsupported("too many items", reader.original_position()))?;
     let mut data = Vec::with_capacity(5 + old_items.len() + items.len());
     count.encode(&mut data);
     data.extend_from_slice(old_items);

@@ -25,9 +25,7 @@ fn wasm(src: &str) -> Vec<u8> {
 
 /// A contract (memory 1..4 pages and an empty `call`) with `extra` fields.
 fn contract(extra: &str) -> Vec<u8> {
-    wasm(&format!(
-        r#"(module (memory (export "memory") 1 4) (func (export "call")) {extra})"#
-    ))
+    wasm(&format!(r#"(module (memory (export "memory") 1 4) (func (export "call")) {extra})"#))
 }
 
 /// A module instance on wasmi.
@@ -41,9 +39,7 @@ impl Run {
         let engine = Engine::default();
         let module = Module::new(&engine, wasm).unwrap();
         let mut store = Store::new(&engine, ());
-        let instance = Linker::<()>::new(&engine)
-            .instantiate_and_start(&mut store, &module)
-            .unwrap();
+        let instance = Linker::<()>::new(&engine).instantiate_and_start(&mut store, &module).unwrap();
         Self { store, instance }
     }
 
@@ -54,10 +50,7 @@ impl Run {
     }
 
     fn gas(&self) -> i64 {
-        let g = self
-            .instance
-            .get_global(&self.store, GAS_GLOBAL_EXPORT)
-            .unwrap();
+        let g = self.instance.get_global(&self.store, GAS_GLOBAL_EXPORT).unwrap();
         match g.get(&self.store) {
             Val::I64(v) => v,
             other => panic!("gas global holds {other:?}"),
@@ -65,10 +58,7 @@ impl Run {
     }
 
     fn set_gas(&mut self, gas: i64) {
-        let g = self
-            .instance
-            .get_global(&self.store, GAS_GLOBAL_EXPORT)
-            .unwrap();
+        let g = self.instance.get_global(&self.store, GAS_GLOBAL_EXPORT).unwrap();
         g.set(&mut self.store, Val::I64(gas)).unwrap();
     }
 
@@ -76,20 +66,13 @@ impl Run {
     fn call(&mut self, name: &str, args: &[Val], results: usize) -> Result<Vec<Val>, TrapCode> {
         let f = self.instance.get_func(&self.store, name).unwrap();
         let mut out = vec![Val::I32(0); results];
-        f.call(&mut self.store, args, &mut out).map_err(|e| {
-            e.as_trap_code()
-                .unwrap_or_else(|| panic!("not a trap: {e}"))
-        })?;
+        f.call(&mut self.store, args, &mut out)
+            .map_err(|e| e.as_trap_code().unwrap_or_else(|| panic!("not a trap: {e}")))?;
         Ok(out)
     }
 
     /// Calls with `gas` set; returns the result (if one) or the trap, and the gas used.
-    fn charge(
-        &mut self,
-        name: &str,
-        args: &[Val],
-        gas: i64,
-    ) -> (Result<Option<i64>, TrapCode>, i64) {
+    fn charge(&mut self, name: &str, args: &[Val], gas: i64) -> (Result<Option<i64>, TrapCode>, i64) {
         self.set_gas(gas);
         let f = self.instance.get_func(&self.store, name).unwrap();
         let results = f.ty(&self.store).results().len();
@@ -98,10 +81,7 @@ impl Run {
     }
 
     fn memory(&self) -> &[u8] {
-        self.instance
-            .get_memory(&self.store, "memory")
-            .unwrap()
-            .data(&self.store)
+        self.instance.get_memory(&self.store, "memory").unwrap().data(&self.store)
     }
 }
 
@@ -124,14 +104,7 @@ fn straight_line_charges_the_sum_of_weights() {
              (global.set $g (i64.div_u (i64.load (i32.const 8)) (i64.clz (i64.const 1))))
              (i64.add (i64.mul (global.get $g) (i64.const 3)) (i64.extend_i32_u (memory.size))))"#,
     );
-    let expected = 2 * w(Memory)
-        + w(Rotate)
-        + w(Div)
-        + w(BitCount)
-        + w(Mul)
-        + 2 * w(Alu)
-        + w(Query)
-        + 8 * w(Move);
+    let expected = 2 * w(Memory) + w(Rotate) + w(Div) + w(BitCount) + w(Mul) + 2 * w(Alu) + w(Query) + 8 * w(Move);
     let mut run = Run::metered(&src);
     let (result, used) = run.charge("f", &[Val::I64(5)], GAS);
     assert_eq!(used, expected);
@@ -167,25 +140,14 @@ fn out_of_gas_traps_with_a_negative_global() {
     let mut run = Run::metered(&contract(COUNT));
     let cost = 2 * w(Move) + 10 * (5 * w(Move) + 2 * w(Alu) + w(Branch)) + w(Move);
     // Exactly enough gas: succeeds with 0 left.
-    assert_eq!(
-        run.charge("count", &[Val::I32(10)], cost),
-        (Ok(Some(10)), cost)
-    );
+    assert_eq!(run.charge("count", &[Val::I32(10)], cost), (Ok(Some(10)), cost));
     assert_eq!(run.gas(), 0);
     // One less: traps in the last block, with the global negative.
     let (result, _) = run.charge("count", &[Val::I32(10)], cost - 1);
     assert_eq!(result, Err(TrapCode::UnreachableCodeReached));
-    assert_eq!(
-        run.gas(),
-        -1,
-        "the last block (cost {}) overdraws by one",
-        w(Move)
-    );
+    assert_eq!(run.gas(), -1, "the last block (cost {}) overdraws by one", w(Move));
     // No gas at all: the entry block traps.
-    assert_eq!(
-        run.charge("count", &[Val::I32(10)], 0).0,
-        Err(TrapCode::UnreachableCodeReached)
-    );
+    assert_eq!(run.charge("count", &[Val::I32(10)], 0).0, Err(TrapCode::UnreachableCodeReached));
     assert!(run.gas() < 0);
 }
 
@@ -198,30 +160,19 @@ fn an_infinite_loop_stops_at_its_gas_limit() {
     let (result, used) = run.charge("spin", &[], limit);
     assert_eq!(result, Err(TrapCode::UnreachableCodeReached));
     assert!(run.gas() < 0);
-    assert_eq!(
-        used,
-        limit + 1,
-        "each iteration costs one branch; the last one overdraws"
-    );
+    assert_eq!(used, limit + 1, "each iteration costs one branch; the last one overdraws");
 }
 
 #[test]
 fn memory_grow_charges_per_page() {
-    let src =
-        contract(r#"(func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))"#);
+    let src = contract(r#"(func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))"#);
     let base = w(Move) + w(MemoryGrow);
     let page = MEMORY_GROW_PAGE as i64;
     let mut run = Run::metered(&src);
-    assert_eq!(
-        run.charge("grow", &[Val::I32(2)], GAS),
-        (Ok(Some(1)), base + 2 * page)
-    );
+    assert_eq!(run.charge("grow", &[Val::I32(2)], GAS), (Ok(Some(1)), base + 2 * page));
     assert_eq!(run.charge("grow", &[Val::I32(0)], GAS), (Ok(Some(3)), base));
     // A grow that fails (past the maximum) is charged for what it asked.
-    assert_eq!(
-        run.charge("grow", &[Val::I32(100)], GAS),
-        (Ok(Some(-1)), base + 100 * page)
-    );
+    assert_eq!(run.charge("grow", &[Val::I32(100)], GAS), (Ok(Some(-1)), base + 100 * page));
     // Pages are unsigned: -1 asks for 2^32 - 1 pages.
     let (result, used) = run.charge("grow", &[Val::I32(-1)], 1 << 50);
     assert_eq!((result, used), (Ok(Some(-1)), base + 0xffff_ffff * page));
@@ -248,30 +199,15 @@ fn bulk_operations_charge_per_byte() {
     let per = |len: i64| (len + BULK_BYTE_DIVISOR as i64 - 1) / BULK_BYTE_DIVISOR as i64;
     let args = |a: i32, b: i32, c: i32| [Val::I32(a), Val::I32(b), Val::I32(c)];
     let mut run = Run::metered(&src);
-    assert_eq!(
-        run.charge("fill", &args(100, 7, 100), GAS),
-        (Ok(None), base + per(100))
-    );
+    assert_eq!(run.charge("fill", &args(100, 7, 100), GAS), (Ok(None), base + per(100)));
     assert_eq!(&run.memory()[100..200], &[7u8; 100][..]);
     assert_eq!(run.charge("fill", &args(0, 1, 0), GAS), (Ok(None), base));
-    assert_eq!(
-        run.charge("copy", &args(300, 100, 17), GAS),
-        (Ok(None), base + per(17))
-    );
+    assert_eq!(run.charge("copy", &args(300, 100, 17), GAS), (Ok(None), base + per(17)));
     assert_eq!(&run.memory()[300..317], &[7u8; 17][..]);
-    assert_eq!(
-        run.charge("init", &args(400, 7, 5), GAS),
-        (Ok(None), base + per(5))
-    );
+    assert_eq!(run.charge("init", &args(400, 7, 5), GAS), (Ok(None), base + per(5)));
     assert_eq!(&run.memory()[400..405], b"world");
-    assert_eq!(
-        run.charge("tinit", &args(0, 0, 3), GAS),
-        (Ok(None), base + per(3))
-    );
-    assert_eq!(
-        run.charge("tcopy", &args(1, 0, 3), GAS),
-        (Ok(None), base + per(3))
-    );
+    assert_eq!(run.charge("tinit", &args(0, 0, 3), GAS), (Ok(None), base + per(3)));
+    assert_eq!(run.charge("tcopy", &args(1, 0, 3), GAS), (Ok(None), base + per(3)));
     // Charged before the operation, so also when it then traps out of bounds.
     let (result, used) = run.charge("fill", &args(0, 0, 1 << 30), GAS);
     assert_eq!(result, Err(TrapCode::MemoryOutOfBounds));
@@ -359,11 +295,7 @@ fn shape(wasm: &[u8]) -> (Vec<u32>, Vec<(alloc::string::String, u32)>, u32, u32)
             Payload::FunctionSection(r) => funcs = r.into_iter().map(Result::unwrap).collect(),
             Payload::GlobalSection(r) => globals = r.count(),
             Payload::ExportSection(r) => {
-                exports = r
-                    .into_iter()
-                    .map(|e| e.unwrap())
-                    .map(|e| (e.name.into(), e.index))
-                    .collect()
+                exports = r.into_iter().map(|e| e.unwrap()).map(|e| (e.name.into(), e.index)).collect()
             }
             Payload::CustomSection(_) => custom += 1,
             _ => {}
@@ -386,9 +318,7 @@ fn metering_keeps_indices_and_stays_in_the_subset() {
     ));
     validate(&src).unwrap();
     let metered = meter(&src).unwrap();
-    Validator::new_with_features(features())
-        .validate_all(&metered)
-        .unwrap();
+    Validator::new_with_features(features()).validate_all(&metered).unwrap();
     // `validate` rejects it only for the reserved gas export.
     assert_eq!(validate(&metered).unwrap_err().rule(), Rule::ReservedName);
 
@@ -403,10 +333,7 @@ fn metering_keeps_indices_and_stays_in_the_subset() {
     assert!(funcs.iter().all(|&t| t < mfuncs[funcs.len()]));
     // Same exports, then the gas global after the existing ones.
     assert_eq!(mexports[..exports.len()], exports[..]);
-    assert_eq!(
-        mexports[exports.len()..],
-        [(GAS_GLOBAL_EXPORT.into(), globals)]
-    );
+    assert_eq!(mexports[exports.len()..], [(GAS_GLOBAL_EXPORT.into(), globals)]);
     assert_eq!(mglobals, globals + 1);
 }
 
@@ -415,9 +342,7 @@ fn helpers_and_sections_only_when_needed() {
     // No globals, no grow, no bulk: one new global section, no new function.
     let src = contract("");
     let metered = meter(&src).unwrap();
-    Validator::new_with_features(features())
-        .validate_all(&metered)
-        .unwrap();
+    Validator::new_with_features(features()).validate_all(&metered).unwrap();
     let ((funcs, _, _, _), (mfuncs, mexports, mglobals, _)) = (shape(&src), shape(&metered));
     assert_eq!(mfuncs, funcs);
     assert_eq!(mglobals, 1);
@@ -439,16 +364,11 @@ fn dead_code_and_nested_control_stay_valid() {
            (func (export "g") (result i32) (unreachable) (i64.const 1) (drop) (i32.const 2))"#,
     );
     let metered = meter(&src).unwrap();
-    Validator::new_with_features(features())
-        .validate_all(&metered)
-        .unwrap();
+    Validator::new_with_features(features()).validate_all(&metered).unwrap();
     let mut run = Run::new(&metered);
     run.set_gas(GAS);
     assert_eq!(int(&run.call("f", &[Val::I32(0)], 1).unwrap()[0]), 1);
-    assert_eq!(
-        run.call("g", &[], 1).unwrap_err(),
-        TrapCode::UnreachableCodeReached
-    );
+    assert_eq!(run.call("g", &[], 1).unwrap_err(), TrapCode::UnreachableCodeReached);
     assert!(run.gas() > 0, "a plain trap leaves gas non-negative");
 }
 
@@ -472,10 +392,7 @@ fn basic_blocks_follow_the_definition() {
         .nth(1)
         .unwrap();
     let blocks = basic_blocks(&body).unwrap();
-    let got: Vec<_> = blocks
-        .iter()
-        .map(|b| (b.entry, b.ops, b.cost as i64))
-        .collect();
+    let got: Vec<_> = blocks.iter().map(|b| (b.entry, b.ops, b.cost as i64)).collect();
     assert_eq!(
         got,
         [

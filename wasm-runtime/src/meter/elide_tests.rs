@@ -1,0 +1,213 @@
+//! Elision changes no outcome: the same status, output and gas left as unelided metering,
+//! at every gas limit that matters (enough, exactly enough, one short, and many values
+//! below), on hand-written contracts, the example contracts and random contracts; and it
+//! does remove checks.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::bounds::testkit::{calldata, random_contract, run, Rng};
+
+const GAS: u64 = 1_000_000_000;
+
+/// Runs `wasm` with `cd` elided and unelided at many gas limits and compares everything.
+/// Returns the number of runs compared.
+fn same_everywhere(name: &str, wasm: &[u8], cd: &[u8], rng: &mut Rng) -> usize {
+    let full = run(wasm, cd, GAS, false);
+    let used = GAS - full.gas_left;
+    let mut limits: Vec<u64> = alloc::vec![GAS, used, used.saturating_sub(1), used / 2, 0, 1, 10];
+    for _ in 0..12 {
+        limits.push(rng.below(used.max(1) + 1));
+    }
+    for &gas in &limits {
+        let a = run(wasm, cd, gas, false);
+        let b = run(wasm, cd, gas, true);
+        assert_eq!(
+            (a.status, &a.output, a.gas_left),
+            (b.status, &b.output, b.gas_left),
+            "{name}: gas {gas} (full run used {used}): unelided {:?}, elided {:?}",
+            a.error,
+            b.error
+        );
+    }
+    limits.len()
+}
+
+fn wat(src: &str) -> Vec<u8> {
+    let w = wat::parse_str(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+    crate::validate::validate(&w).unwrap_or_else(|e| panic!("{e}\n{src}"));
+    w
+}
+
+const HAND: &[&str] = &[
+    // Straight line, a host call, a loop with a constant trip count, one over calldata.
+    r#"(module
+        (import "zkos" "calldata_size" (func $size (result i32)))
+        (import "zkos" "storage_load" (func $sload (param i32 i32)))
+        (import "zkos" "finish" (func $finish (param i32 i32)))
+        (memory (export "memory") 1 1)
+        (func $sum (param $n i32) (result i32) (local $i i32) (local $s i32)
+          (block $done (loop $l
+            (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $i))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $l)))
+          (local.get $s))
+        (func (export "call") (local $k i32)
+          (loop $l
+            (i32.store (i32.mul (local.get $k) (i32.const 4)) (local.get $k))
+            (br_if $l (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (i32.const 20))))
+          (call $sload (i32.const 0) (i32.const 32))
+          (i32.store (i32.const 0) (call $sum (call $size)))
+          (i32.store (i32.const 4) (call $sum (i32.const 300)))
+          (call $finish (i32.const 0) (i32.const 8))))"#,
+    // A loop with no bound (data-dependent), recursion, and an indirect call.
+    r#"(module
+        (import "zkos" "calldata_size" (func $size (result i32)))
+        (import "zkos" "finish" (func $finish (param i32 i32)))
+        (memory (export "memory") 1 1)
+        (type $t (func (param i32) (result i32)))
+        (table 2 2 funcref)
+        (elem (i32.const 0) $fib $twice)
+        (func $fib (type $t)
+          (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+            (then (local.get 0))
+            (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                           (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+        (func $twice (type $t) (i32.mul (local.get 0) (i32.const 2)))
+        (func (export "call") (local $x i32)
+          (local.set $x (i32.add (call $size) (i32.const 3)))
+          (block $done (loop $l
+            (br_if $done (i32.eqz (local.get $x)))
+            (local.set $x (i32.shr_u (local.get $x) (i32.const 1)))
+            (br $l)))
+          (i32.store (i32.const 0) (call_indirect (type $t) (i32.and (call $size) (i32.const 1)) (i32.const 15)))
+          (call $finish (i32.const 0) (i32.const 4))))"#,
+    // Early exits from nested loops, a memory.grow and a fill.
+    r#"(module
+        (import "zkos" "calldata_size" (func $size (result i32)))
+        (memory (export "memory") 1 3)
+        (func (export "call") (local $i i32) (local $j i32)
+          (drop (memory.grow (i32.const 1)))
+          (memory.fill (i32.const 0) (i32.const 7) (call $size))
+          (block $out (loop $li
+            (local.set $j (i32.const 0))
+            (loop $lj
+              (br_if $out (i32.eq (i32.add (local.get $i) (local.get $j)) (i32.const 9)))
+              (br_if $lj (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 4))))
+            (br_if $li (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 5)))))))"#,
+];
+
+#[test]
+fn hand_written_contracts_behave_the_same() {
+    let mut rng = Rng::new(1);
+    let mut runs = 0;
+    for (k, src) in HAND.iter().enumerate() {
+        let w = wat(src);
+        for len in [0usize, 1, 9, 64] {
+            let cd = calldata(&mut rng, len);
+            runs += same_everywhere(&format!("hand {k}"), &w, &cd, &mut rng);
+        }
+    }
+    assert!(runs >= HAND.len() * 4 * 19);
+}
+
+#[test]
+fn random_contracts_behave_the_same() {
+    let mut rng = Rng::new(0xe11de);
+    let mut elided = 0;
+    for case in 0..40 {
+        let src = random_contract(&mut rng);
+        let w = wat(&src);
+        let plan = super::elide::plan(&w).unwrap();
+        if plan.stats.checks_after < plan.stats.checks_before {
+            elided += 1;
+        }
+        for len in [0usize, 7, 40] {
+            let cd = calldata(&mut rng, len);
+            same_everywhere(&format!("random case {case}:\n{src}"), &w, &cd, &mut rng);
+        }
+    }
+    assert!(elided >= 35, "elision applied to only {elided} of 40 random contracts");
+}
+
+fn example(name: &str) -> Vec<u8> {
+    let path = format!("{}/../examples/out/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"))
+}
+
+fn selector(sig: &str) -> Vec<u8> {
+    crate::primitives::keccak256(sig.as_bytes())[..4].to_vec()
+}
+
+fn with_words(sig: &str, words: &[u64]) -> Vec<u8> {
+    let mut out = selector(sig);
+    for w in words {
+        out.extend_from_slice(&crate::primitives::U256::from(*w).to_be_bytes::<32>());
+    }
+    out
+}
+
+#[test]
+fn example_contracts_behave_the_same() {
+    let mut rng = Rng::new(7);
+    let cases: &[(&str, Vec<Vec<u8>>)] = &[
+        ("counter", alloc::vec![with_words("increment()", &[]), with_words("get()", &[]), Vec::new()]),
+        ("as-counter", alloc::vec![with_words("increment()", &[]), with_words("get()", &[])]),
+        (
+            "erc20",
+            alloc::vec![
+                with_words("totalSupply()", &[]),
+                with_words("balanceOf(address)", &[0xA1]),
+                with_words("transfer(address,uint256)", &[0xB0, 5]),
+                with_words("name()", &[]),
+            ],
+        ),
+        ("caller", alloc::vec![with_words("nothing()", &[]), Vec::new()]),
+    ];
+    let mut total = 0;
+    for (name, inputs) in cases {
+        let w = example(name);
+        crate::validate::validate(&w).unwrap();
+        let plan = super::elide::plan(&w).unwrap();
+        assert!(plan.stats.checks_after < plan.stats.checks_before, "{name}: nothing elided ({:?})", plan.stats);
+        for cd in inputs {
+            total += same_everywhere(name, &w, cd, &mut rng);
+        }
+    }
+    assert!(total > 100);
+}
+
+#[test]
+fn elision_removes_checks_and_instructions() {
+    let w = wat(HAND[0]);
+    let plan = super::elide::plan(&w).unwrap();
+    let s = &plan.stats;
+    assert!(s.checks_after < s.checks_before, "{s:?}");
+    let plain = super::meter(&w).unwrap();
+    let elided = super::meter_with(&w, super::Options { elide: true }).unwrap();
+    assert!(elided.len() < plain.len());
+    // Executed instructions, counted by wasmi's fuel on the same run.
+    let fuel = |wasm: &[u8]| -> u64 {
+        let mut config = wasmi::Config::default();
+        config.consume_fuel(true);
+        let engine = wasmi::Engine::new(&config);
+        let module = wasmi::Module::new(&engine, wasm).unwrap();
+        let mut store = wasmi::Store::new(&engine, ());
+        let mut linker = wasmi::Linker::<()>::new(&engine);
+        linker.func_wrap("zkos", "calldata_size", || 100i32).unwrap();
+        linker.func_wrap("zkos", "storage_load", |_: i32, _: i32| {}).unwrap();
+        linker.func_wrap("zkos", "finish", |_: i32, _: i32| {}).unwrap();
+        let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
+        let g = instance.get_global(&store, host_abi::GAS_GLOBAL_EXPORT).unwrap();
+        g.set(&mut store, wasmi::Val::I64(1 << 40)).unwrap();
+        store.set_fuel(u64::MAX).unwrap();
+        let f = instance.get_typed_func::<(), ()>(&store, "call").unwrap();
+        f.call(&mut store, ()).unwrap();
+        u64::MAX - store.get_fuel().unwrap()
+    };
+    let (a, b) = (fuel(&plain), fuel(&elided));
+    assert!(b < a, "elided {b} >= unelided {a}");
+    let _: String = format!("{a} -> {b}");
+}
