@@ -342,12 +342,7 @@ fn mark_reachable(a: &mut Analysis) {
     }
     a.dynamic_jumps = dynamic;
     if dynamic {
-        a.labels = a
-            .blocks
-            .iter()
-            .filter(|b| a.is_jumpdest(u64::from(b.start)))
-            .map(|b| b.start)
-            .collect();
+        a.labels = a.blocks.iter().filter(|b| a.is_jumpdest(u64::from(b.start))).map(|b| b.start).collect();
     } else {
         targets.sort_unstable();
         targets.dedup();

@@ -70,14 +70,35 @@ pub const MAX_CODE_SIZE: usize = 0x4_0000;
 /// paying for it takes more than 2·10⁹ gas.
 pub const MAX_EVM_MEMORY: u64 = codegen::layout::MAX_EVM_MEMORY;
 
+/// Tuning knobs of the transpiler (the defaults are what [`transpile`] uses).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Bytes of EVM code per chunk function, first try (halved while a chunk comes out
+    /// larger than host-abi's `MAX_FUNCTION_SIZE`).
+    pub chunk_budget: usize,
+    /// Labelled JUMPDESTs per chunk function (each is a nested block; nesting is limited).
+    pub chunk_labels: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { chunk_budget: 6 * 1024, chunk_labels: 200 }
+    }
+}
+
 /// Transpiles EVM code to a WASM module (see the crate documentation for the contract).
 ///
 /// Every byte string is valid EVM code; the only error is [`TranspileError::CodeTooLarge`]
 /// for code longer than [`MAX_CODE_SIZE`].
 pub fn transpile(evm: &[u8]) -> Result<Vec<u8>, TranspileError> {
+    transpile_with(evm, &Config::default())
+}
+
+/// [`transpile`] with explicit [`Config`].
+pub fn transpile_with(evm: &[u8], config: &Config) -> Result<Vec<u8>, TranspileError> {
     if evm.len() > MAX_CODE_SIZE {
         return Err(TranspileError::CodeTooLarge { len: evm.len(), max: MAX_CODE_SIZE });
     }
     let an = analyze(evm);
-    codegen::generate(evm, &an)
+    codegen::generate(evm, &an, config)
 }

@@ -32,7 +32,10 @@ fn bench_contracts_transpile_and_validate() {
     let all = contracts();
     assert!(all.len() >= 21, "found {} contracts", all.len());
     let (mut evm_total, mut wasm_total) = (0usize, 0usize);
-    println!("{:<24} {:>8} {:>9} {:>7} {:>7} {:>9}", "contract", "evm B", "wasm B", "blocks", "labels", "time");
+    println!(
+        "{:<24} {:>8} {:>9} {:>7} {:>7} {:>6} {:>8} {:>6} {:>9}",
+        "contract", "evm B", "wasm B", "blocks", "labels", "nest", "max fn", "locals", "time"
+    );
     for (name, addr, code) in &all {
         let t = Instant::now();
         let wasm = evm_to_wasm::transpile(code).unwrap_or_else(|e| panic!("{name} {addr}: {e}"));
@@ -41,7 +44,24 @@ fn bench_contracts_transpile_and_validate() {
         let engine = wasmi::Engine::default();
         wasmi::Module::new(&engine, &wasm).unwrap_or_else(|e| panic!("{name} {addr}: wasmi: {e}"));
         let a = evm_to_wasm::analyze(code);
-        println!("{:<24} {:>8} {:>9} {:>7} {:>7} {:>9.2?}", format!("{name}:{}", &addr[2..6]), code.len(), wasm.len(), a.blocks.len(), a.labels.len(), dt);
+        // The deterministic subset's limits hold for every function.
+        let (nest, max_fn, locals) = shape(&wasm);
+        use host_abi::limits::{MAX_FUNCTION_SIZE, MAX_LOCALS, MAX_NESTING};
+        assert!(nest <= MAX_NESTING, "{name}: nesting {nest}");
+        assert!(max_fn <= MAX_FUNCTION_SIZE as usize, "{name}: function of {max_fn} bytes");
+        assert!(locals <= MAX_LOCALS, "{name}: {locals} locals");
+        println!(
+            "{:<24} {:>8} {:>9} {:>7} {:>7} {:>6} {:>8} {:>6} {:>9.2?}",
+            format!("{name}:{}", &addr[2..6]),
+            code.len(),
+            wasm.len(),
+            a.blocks.len(),
+            a.labels.len(),
+            nest,
+            max_fn,
+            locals,
+            dt
+        );
         evm_total += code.len();
         wasm_total += wasm.len();
     }

@@ -65,7 +65,10 @@ fn with_revm(s: &Setup<'_>) -> Tx {
     }
     db.insert_account_info(
         sender_addr,
-        AccountInfo { balance: revm::primitives::U256::from(10u64).pow(revm::primitives::U256::from(30u64)), ..Default::default() },
+        AccountInfo {
+            balance: revm::primitives::U256::from(10u64).pow(revm::primitives::U256::from(30u64)),
+            ..Default::default()
+        },
     );
     let mut evm = Context::mainnet()
         .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(SpecId::CANCUN))
@@ -85,7 +88,9 @@ fn with_revm(s: &Setup<'_>) -> Tx {
     let mut storage: Vec<(U256, U256)> = r
         .state
         .get(&contract_addr)
-        .map(|a| a.storage.iter().map(|(k, s)| (conv(*k), conv(s.present_value))).filter(|(_, v)| !v.is_zero()).collect())
+        .map(|a| {
+            a.storage.iter().map(|(k, s)| (conv(*k), conv(s.present_value))).filter(|(_, v)| !v.is_zero()).collect()
+        })
         .unwrap_or_default();
     storage.sort();
     let (status, output, logs) = match &r.result {
@@ -107,7 +112,8 @@ fn with_transpiler(prepared: &Prepared, s: &Setup<'_>) -> Tx {
     let (code, data) = (s.code, s.data);
     let base = intrinsic(data);
     let frame = (s.gas_limit - base) as i64;
-    let mut host = Host { calldata: data.to_vec(), code: code.to_vec(), address: s.contract, caller: s.sender, ..Host::default() };
+    let mut host =
+        Host { calldata: data.to_vec(), code: code.to_vec(), address: s.contract, caller: s.sender, ..Host::default() };
     for (k, v) in &s.storage {
         host.storage.insert(word(*k).try_into().unwrap(), word(*v).try_into().unwrap());
     }
@@ -146,15 +152,34 @@ struct Gen {
 }
 
 const LABELS: [&str; 64] = [
-    "l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8", "l9", "l10", "l11", "l12", "l13", "l14", "l15",
-    "l16", "l17", "l18", "l19", "l20", "l21", "l22", "l23", "l24", "l25", "l26", "l27", "l28", "l29", "l30", "l31",
-    "l32", "l33", "l34", "l35", "l36", "l37", "l38", "l39", "l40", "l41", "l42", "l43", "l44", "l45", "l46", "l47",
-    "l48", "l49", "l50", "l51", "l52", "l53", "l54", "l55", "l56", "l57", "l58", "l59", "l60", "l61", "l62", "l63",
+    "l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8", "l9", "l10", "l11", "l12", "l13", "l14", "l15", "l16", "l17",
+    "l18", "l19", "l20", "l21", "l22", "l23", "l24", "l25", "l26", "l27", "l28", "l29", "l30", "l31", "l32", "l33",
+    "l34", "l35", "l36", "l37", "l38", "l39", "l40", "l41", "l42", "l43", "l44", "l45", "l46", "l47", "l48", "l49",
+    "l50", "l51", "l52", "l53", "l54", "l55", "l56", "l57", "l58", "l59", "l60", "l61", "l62", "l63",
 ];
 
 const BIN: &[u8] = &[
-    op::ADD, op::MUL, op::SUB, op::DIV, op::SDIV, op::MOD, op::SMOD, op::EXP, op::SIGNEXTEND, op::LT, op::GT,
-    op::SLT, op::SGT, op::EQ, op::AND, op::OR, op::XOR, op::BYTE, op::SHL, op::SHR, op::SAR,
+    op::ADD,
+    op::MUL,
+    op::SUB,
+    op::DIV,
+    op::SDIV,
+    op::MOD,
+    op::SMOD,
+    op::EXP,
+    op::SIGNEXTEND,
+    op::LT,
+    op::GT,
+    op::SLT,
+    op::SGT,
+    op::EQ,
+    op::AND,
+    op::OR,
+    op::XOR,
+    op::BYTE,
+    op::SHL,
+    op::SHR,
+    op::SAR,
 ];
 
 impl Gen {
@@ -331,8 +356,17 @@ impl Gen {
             }
             78..=82 => {
                 let o = [
-                    op::GAS, op::PC, op::MSIZE, op::ADDRESS, op::CALLER, op::ORIGIN, op::CALLVALUE,
-                    op::SELFBALANCE, op::CALLDATASIZE, op::CODESIZE, op::RETURNDATASIZE,
+                    op::GAS,
+                    op::PC,
+                    op::MSIZE,
+                    op::ADDRESS,
+                    op::CALLER,
+                    op::ORIGIN,
+                    op::CALLVALUE,
+                    op::SELFBALANCE,
+                    op::CALLDATASIZE,
+                    op::CODESIZE,
+                    op::RETURNDATASIZE,
                 ][self.pick(11) as usize];
                 self.op(o, 0, 1);
             }
@@ -469,9 +503,14 @@ fn program(seed: u64) -> (Vec<u8>, Vec<u8>) {
 fn random_programs_agree_with_revm() {
     let n: u64 = std::env::var("REVM_DIFF_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(600);
     let mut statuses = std::collections::BTreeMap::new();
+    // Every other program is compiled in tiny chunks: most jumps then cross chunks.
+    let tiny = evm_to_wasm::Config { chunk_budget: 16, chunk_labels: 2 };
     for seed in 0..n {
         let (code, data) = program(seed);
-        let wasm = evm_to_wasm::transpile(&code).unwrap();
+        let wasm = match seed % 2 {
+            0 => evm_to_wasm::transpile(&code).unwrap(),
+            _ => evm_to_wasm::transpile_with(&code, &tiny).unwrap(),
+        };
         validate(&wasm);
         let prepared = Prepared::new(&wasm);
         let setup = Setup::new(&code, &data);
@@ -488,7 +527,17 @@ fn random_programs_agree_with_revm() {
 #[test]
 fn bench_contracts_agree_with_revm_on_their_transactions() {
     // Contracts that only touch their own state: run each benchmark transaction.
-    for name in ["factorial", "fibonacci-calldata", "bswap64", "bswap64_opt", "counter", "hash_10k", "erc20_transfer", "weth", "snailtracer"] {
+    for name in [
+        "factorial",
+        "fibonacci-calldata",
+        "bswap64",
+        "bswap64_opt",
+        "counter",
+        "hash_10k",
+        "erc20_transfer",
+        "weth",
+        "snailtracer",
+    ] {
         let path = format!("/work/shared/bench/evm/{name}.json");
         let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         let test = json.as_object().unwrap().values().next().unwrap();
@@ -500,17 +549,29 @@ fn bench_contracts_agree_with_revm_on_their_transactions() {
             .iter()
             .map(|(k, v)| (k.parse::<U256>().unwrap(), v.as_str().unwrap().parse::<U256>().unwrap()))
             .collect();
-        let wasm = evm_to_wasm::transpile(&code).unwrap();
-        let prepared = Prepared::new(&wasm);
-        for tx in test["transaction"].as_array().unwrap() {
-            let data = hex::decode(tx["data"].as_str().unwrap().trim_start_matches("0x")).unwrap();
-            let sender: [u8; 20] = hex::decode(tx["sender"].as_str().unwrap().trim_start_matches("0x")).unwrap().try_into().unwrap();
-            let setup = Setup { code: &code, data: &data, sender, contract: [0xcc; 20], storage: storage.clone(), gas_limit: 1_000_000_000 };
-            let want = with_revm(&setup);
-            let got = with_transpiler(&prepared, &setup);
-            println!("{name}: {} gas {}", want.status, want.spent);
-            assert_eq!(want.status, "success", "{name}");
-            assert_eq!(got, want, "{name}");
+        // Default chunks, and tiny ones (many cross-chunk jumps).
+        for config in [evm_to_wasm::Config::default(), evm_to_wasm::Config { chunk_budget: 64, chunk_labels: 3 }] {
+            let wasm = evm_to_wasm::transpile_with(&code, &config).unwrap();
+            validate(&wasm);
+            let prepared = Prepared::new(&wasm);
+            for tx in test["transaction"].as_array().unwrap() {
+                let data = hex::decode(tx["data"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+                let sender: [u8; 20] =
+                    hex::decode(tx["sender"].as_str().unwrap().trim_start_matches("0x")).unwrap().try_into().unwrap();
+                let setup = Setup {
+                    code: &code,
+                    data: &data,
+                    sender,
+                    contract: [0xcc; 20],
+                    storage: storage.clone(),
+                    gas_limit: 1_000_000_000,
+                };
+                let want = with_revm(&setup);
+                let got = with_transpiler(&prepared, &setup);
+                println!("{name}: {} gas {}", want.status, want.spent);
+                assert_eq!(want.status, "success", "{name}");
+                assert_eq!(got, want, "{name} {config:?}");
+            }
         }
     }
 }

@@ -21,9 +21,27 @@ impl Gen<'_> {
     /// Lowers an arithmetic/bitwise opcode; false if `o` is not one.
     pub fn arith(&mut self, o: u8) -> bool {
         match o {
-            op::ADD | op::SUB | op::MUL | op::DIV | op::SDIV | op::MOD | op::SMOD | op::EXP
-            | op::SIGNEXTEND | op::LT | op::GT | op::SLT | op::SGT | op::EQ | op::AND | op::OR
-            | op::XOR | op::BYTE | op::SHL | op::SHR | op::SAR => self.binary(o),
+            op::ADD
+            | op::SUB
+            | op::MUL
+            | op::DIV
+            | op::SDIV
+            | op::MOD
+            | op::SMOD
+            | op::EXP
+            | op::SIGNEXTEND
+            | op::LT
+            | op::GT
+            | op::SLT
+            | op::SGT
+            | op::EQ
+            | op::AND
+            | op::OR
+            | op::XOR
+            | op::BYTE
+            | op::SHL
+            | op::SHR
+            | op::SAR => self.binary(o),
             op::ADDMOD | op::MULMOD => {
                 let (a, b, n) = (self.pop(), self.pop(), self.pop());
                 let h = if o == op::ADDMOD { Helper::AddMod } else { Helper::MulMod };
@@ -340,9 +358,7 @@ impl Gen<'_> {
                 (op::OR, Limb::Const(x), Limb::Const(y)) => Limb::Const(x | y),
                 (op::XOR, Limb::Const(x), Limb::Const(y)) => Limb::Const(x ^ y),
                 (op::AND, Limb::Const(0), _) | (op::AND, _, Limb::Const(0)) => Limb::Const(0),
-                (op::OR, Limb::Const(u64::MAX), _) | (op::OR, _, Limb::Const(u64::MAX)) => {
-                    Limb::Const(u64::MAX)
-                }
+                (op::OR, Limb::Const(u64::MAX), _) | (op::OR, _, Limb::Const(u64::MAX)) => Limb::Const(u64::MAX),
                 (op::AND, Limb::Const(u64::MAX), l)
                 | (op::AND, l, Limb::Const(u64::MAX))
                 | (op::OR | op::XOR, Limb::Const(0), l)
@@ -371,8 +387,7 @@ impl Gen<'_> {
 
     /// OR of shifted limbs, folded when all are constant.
     fn combine(&mut self, parts: &[(Limb, Sh)]) -> Limb {
-        let parts: alloc::vec::Vec<(Limb, Sh)> =
-            parts.iter().copied().filter(|(l, _)| *l != Limb::Const(0)).collect();
+        let parts: alloc::vec::Vec<(Limb, Sh)> = parts.iter().copied().filter(|(l, _)| *l != Limb::Const(0)).collect();
         if parts.iter().all(|(l, _)| matches!(l, Limb::Const(_))) {
             let mut acc = 0u64;
             for (l, sh) in &parts {

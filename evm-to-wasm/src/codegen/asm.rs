@@ -16,6 +16,8 @@ pub enum Label {
     OogNow,
     /// The dispatch loop: branching to it jumps to the block selected by the `dest` local.
     Dispatch,
+    /// Leaves a chunk function (see `gen::Chunk`), returning `bp` and `dest`.
+    Exit,
     /// The code of the n-th labelled JUMPDEST follows the end of this block.
     Seg(u32),
 }
@@ -29,6 +31,7 @@ pub struct Asm {
     oog: Option<u32>,
     oog_now: Option<u32>,
     dispatch: Option<u32>,
+    exit: Option<u32>,
     segs: Vec<u32>,
 }
 
@@ -42,6 +45,7 @@ impl Asm {
             oog: None,
             oog_now: None,
             dispatch: None,
+            exit: None,
             segs: alloc::vec![u32::MAX; segs],
         }
     }
@@ -75,6 +79,7 @@ impl Asm {
             Some(Label::Oog) => self.oog = Some(self.depth),
             Some(Label::OogNow) => self.oog_now = Some(self.depth),
             Some(Label::Dispatch) => self.dispatch = Some(self.depth),
+            Some(Label::Exit) => self.exit = Some(self.depth),
             Some(Label::Seg(n)) => self.segs[n as usize] = self.depth,
             None => {}
         }
@@ -99,6 +104,7 @@ impl Asm {
             Label::Oog => self.oog,
             Label::OogNow => self.oog_now,
             Label::Dispatch => self.dispatch,
+            Label::Exit => self.exit,
             Label::Seg(n) => Some(self.segs[n as usize]),
         };
         let at = at.unwrap_or(0);

@@ -33,9 +33,23 @@ use super::stack::{konst, Limb, Pool, Value};
 use crate::analysis::{instructions, push_value, Analysis, Block, Instr, Target};
 use crate::opcodes::{info, op, OpInfo};
 use alloc::vec::Vec;
+use core::ops::Range;
 use wasm_encoder::{Function, ValType};
 
-/// State of the main-function generator.
+/// A part of the code compiled to one function: consecutive labelled segments.
+#[derive(Clone, Debug)]
+pub struct Chunk {
+    /// Its labels: a range of indices into [`Analysis::labels`].
+    pub labels: Range<usize>,
+    /// Its blocks: a range of indices into [`Analysis::blocks`].
+    pub blocks: Range<usize>,
+    /// Whether it is the only chunk (then it is `call` itself, type `[] -> []`); otherwise its
+    /// type is `(bp, dest) -> (bp, dest)`, it is entered at `dest` and returns the `dest`
+    /// outside it that execution continues at.
+    pub alone: bool,
+}
+
+/// State of the generator of one chunk function.
 pub struct Gen<'a> {
     /// The EVM code.
     pub code: &'a [u8],
@@ -43,6 +57,12 @@ pub struct Gen<'a> {
     pub an: &'a Analysis,
     /// Function indices.
     pub ctx: &'a Ctx,
+    /// The chunk being generated.
+    chunk: &'a Chunk,
+    /// Its labels (pcs), ascending.
+    labels: &'a [u32],
+    /// Whether the dispatch loop exists.
+    dispatch: bool,
     /// Output.
     pub asm: Asm,
     /// Locals holding stack values.
@@ -61,13 +81,17 @@ pub struct Gen<'a> {
     pub flushing: bool,
 }
 
-/// Generates the main function (export `call`).
-pub fn main_function(code: &[u8], an: &Analysis, ctx: &Ctx) -> Function {
+/// Generates the function of one chunk.
+pub fn chunk_function(code: &[u8], an: &Analysis, ctx: &Ctx, chunk: &Chunk) -> Function {
+    let labels = &an.labels[chunk.labels.clone()];
     let mut g = Gen {
         code,
         an,
         ctx,
-        asm: Asm::new(an.labels.len()),
+        chunk,
+        labels,
+        dispatch: !chunk.alone || an.needs_dispatch,
+        asm: Asm::new(labels.len()),
         pool: Pool::default(),
         vs: Vec::new(),
         lifted: 0,
@@ -80,51 +104,142 @@ pub fn main_function(code: &[u8], an: &Analysis, ctx: &Ctx) -> Function {
     g.blocks();
     g.epilogue();
     let i64s = L_POOL - I32_LOCALS + g.pool.high_water();
-    let mut f = Function::new([(I32_LOCALS, ValType::I32), (i64s, ValType::I64)]);
+    // Chunks take `bp` and `dest` (locals 0 and 1) as parameters.
+    let i32s = if chunk.alone { I32_LOCALS } else { I32_LOCALS - 2 };
+    let mut f = Function::new([(i32s, ValType::I32), (i64s, ValType::I64)]);
     f.raw(g.asm.buf);
     f
 }
 
+/// Splits the labelled segments into chunks of at most `max_labels` labels and about
+/// `budget` bytes of EVM code (a segment is never split).
+pub fn chunks(an: &Analysis, budget: usize, max_labels: usize) -> Vec<Chunk> {
+    let mut out: Vec<Chunk> = Vec::new();
+    let (mut first_label, mut first_block, mut bytes) = (0usize, 0usize, 0usize);
+    let mut label = 0usize;
+    for (i, b) in an.blocks.iter().enumerate() {
+        if an.labels.get(label) == Some(&b.start) {
+            let full = label - first_label >= max_labels || bytes >= budget;
+            if full && i > first_block {
+                out.push(Chunk { labels: first_label..label, blocks: first_block..i, alone: false });
+                first_label = label;
+                first_block = i;
+                bytes = 0;
+            }
+            label += 1;
+        }
+        bytes += (b.end - b.start) as usize;
+    }
+    out.push(Chunk { labels: first_label..an.labels.len(), blocks: first_block..an.blocks.len(), alone: false });
+    if out.len() == 1 {
+        out[0].alone = true;
+    }
+    out
+}
+
+/// The `call` function of a chunked module: dispatches `dest` (pc + 1, 0 at the start) to
+/// the chunk holding that pc until a chunk halts. `chunk_fns` are the chunks' indices.
+pub fn dispatcher(an: &Analysis, chunks: &[Chunk], chunk_fns: &[u32]) -> Function {
+    let mut a = Asm::new(chunks.len());
+    a.i().i32_const((STACK_TOP - STACK_BIAS) as i32).local_set(L_BP);
+    a.block(Some(Label::Trap));
+    a.loop_(Some(Label::Dispatch));
+    for k in (0..chunks.len()).rev() {
+        a.block(Some(Label::Seg(k as u32)));
+    }
+    // dest 0 → chunk 0; dest pc + 1 → the chunk whose blocks hold pc.
+    let mut table = Vec::with_capacity(an.code_len as usize + 1);
+    table.push(a.depth_of(Label::Seg(0)));
+    let mut k = 0usize;
+    for pc in 0..an.code_len {
+        while k + 1 < chunks.len() && an.blocks[chunks[k + 1].blocks.start].start <= pc {
+            k += 1;
+        }
+        table.push(a.depth_of(Label::Seg(k as u32)));
+    }
+    let trap = a.depth_of(Label::Trap);
+    a.i().local_get(L_DEST).br_table(table, trap);
+    for f in chunk_fns {
+        a.end();
+        a.i().local_get(L_BP).local_get(L_DEST).call(*f).local_set(L_DEST).local_set(L_BP);
+        a.br(Label::Dispatch);
+    }
+    a.end();
+    a.end();
+    a.i().unreachable().end();
+    let mut f = Function::new([(2, ValType::I32)]);
+    f.raw(a.buf);
+    f
+}
+
 impl Gen<'_> {
+    /// The chunk-local index of the label at `pc`.
+    fn label_index(&self, pc: u32) -> Option<u32> {
+        self.labels.binary_search(&pc).ok().map(|k| k as u32)
+    }
+
+    /// First pc + 1 the chunk's dispatch table covers (0 in the chunk holding pc 0).
+    fn table_base(&self) -> u32 {
+        if self.chunk.blocks.start == 0 {
+            0
+        } else {
+            self.labels.first().map_or(0, |pc| pc + 1)
+        }
+    }
+
     fn prologue(&mut self) {
-        self.asm.i().i32_const((STACK_TOP - STACK_BIAS) as i32).local_set(L_BP);
+        if self.chunk.alone {
+            self.asm.i().i32_const((STACK_TOP - STACK_BIAS) as i32).local_set(L_BP);
+        }
         self.asm.i().global_get(G_GAS).local_set(L_GAS);
         self.asm.i().i64_const(super::asm::M8).local_set(L_M8);
         self.asm.i().i64_const(super::asm::M16).local_set(L_M16);
         self.asm.block(Some(Label::OogNow));
         self.asm.block(Some(Label::Oog));
         self.asm.block(Some(Label::Trap));
-        if self.an.needs_dispatch {
+        if !self.chunk.alone {
+            self.asm.block(Some(Label::Exit));
+        }
+        if self.dispatch {
             self.asm.loop_(Some(Label::Dispatch));
             self.check_gas();
         }
-        for k in (0..self.an.labels.len()).rev() {
+        for k in (0..self.labels.len()).rev() {
             self.asm.block(Some(Label::Seg(k as u32)));
         }
-        if self.an.needs_dispatch {
+        if self.dispatch {
+            // Indexed by dest - base: the entry (dest 0, first chunk only), then one entry
+            // per pc up to the last label; other pcs trap, dests outside the chunk leave it.
             self.asm.block(None);
-            let last = self.an.labels.last().map_or(0, |&pc| pc as usize + 1);
-            let mut table = Vec::with_capacity(last + 1);
-            table.push(0);
+            let base = self.table_base();
+            let last = self.labels.last().map_or(base, |&pc| pc + 1);
             let trap = self.asm.depth_of(Label::Trap);
-            let mut k = 0;
-            for pc in 0..last as u32 {
-                if k < self.an.labels.len() && self.an.labels[k] == pc {
-                    table.push(self.asm.depth_of(Label::Seg(k as u32)));
-                    k += 1;
+            let outside = if self.chunk.alone { trap } else { self.asm.depth_of(Label::Exit) };
+            let mut table = Vec::with_capacity((last - base) as usize + 1);
+            for dest in base..=last {
+                let entry = if dest == 0 {
+                    0
                 } else {
-                    table.push(trap);
-                }
+                    match self.label_index(dest - 1) {
+                        Some(k) => self.asm.depth_of(Label::Seg(k)),
+                        None => trap,
+                    }
+                };
+                table.push(entry);
             }
-            self.asm.i().local_get(L_DEST).br_table(table, trap);
+            self.asm.i().local_get(L_DEST);
+            if base > 0 {
+                self.asm.i().i32_const(base as i32).i32_sub();
+            }
+            self.asm.i().br_table(table, outside);
             self.asm.end();
         }
     }
 
     fn blocks(&mut self) {
         let mut next_label = 0usize;
-        for b in &self.an.blocks {
-            if self.an.labels.get(next_label) == Some(&b.start) {
+        for b in &self.an.blocks[self.chunk.blocks.clone()] {
+            if self.labels.get(next_label) == Some(&b.start) {
                 if self.live {
                     self.flush(true);
                 }
@@ -141,10 +256,23 @@ impl Gen<'_> {
 
     fn epilogue(&mut self) {
         if self.live {
-            self.stop();
+            if self.chunk.blocks.end == self.an.blocks.len() {
+                self.stop();
+            } else {
+                // Falls into the next chunk's first label.
+                let next = self.an.blocks[self.chunk.blocks.end].start;
+                self.flush(true);
+                self.exit_to(next);
+            }
         }
-        if self.an.needs_dispatch {
+        if self.dispatch {
             self.asm.end();
+        }
+        if !self.chunk.alone {
+            self.asm.end();
+            // $exit: leave the chunk with bp and dest.
+            self.asm.i().local_get(L_GAS).global_set(G_GAS);
+            self.asm.i().local_get(L_BP).local_get(L_DEST).return_();
         }
         self.asm.end();
         self.asm.i().unreachable();
@@ -152,6 +280,13 @@ impl Gen<'_> {
         self.asm.i().local_get(L_GAS).global_set(G_GAS).unreachable();
         self.asm.end();
         self.asm.i().i64_const(-1).global_set(G_GAS).unreachable().end();
+    }
+
+    /// Leaves the chunk to continue at the JUMPDEST at `pc` (the stack is flushed).
+    fn exit_to(&mut self, pc: u32) {
+        self.asm.i().i32_const(pc as i32 + 1).local_set(L_DEST);
+        self.asm.br(Label::Exit);
+        self.live = false;
     }
 
     /// Halts as out of gas if the gas left is negative.
@@ -263,12 +398,16 @@ impl Gen<'_> {
 
     /// Jumps to a JUMPDEST known at compile time (the virtual stack must be flushed).
     fn goto(&mut self, target: u32, from: u32) {
-        let k = self.an.labels.binary_search(&target).unwrap_or(0) as u32;
-        if target > from {
-            self.asm.br(Label::Seg(k));
-        } else {
-            self.asm.i().i32_const(target as i32 + 1).local_set(L_DEST);
-            self.asm.br(Label::Dispatch);
+        match self.label_index(target) {
+            Some(k) if target > from => self.asm.br(Label::Seg(k)),
+            Some(_) => {
+                self.asm.i().i32_const(target as i32 + 1).local_set(L_DEST);
+                self.asm.br(Label::Dispatch);
+            }
+            None => {
+                self.asm.i().i32_const(target as i32 + 1).local_set(L_DEST);
+                self.asm.br(Label::Exit);
+            }
         }
     }
 

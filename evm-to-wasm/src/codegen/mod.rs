@@ -13,14 +13,18 @@ mod stack;
 use crate::analysis::{instructions, Analysis, Exit};
 use crate::opcodes::op;
 use crate::TranspileError;
+use alloc::vec;
 use alloc::vec::Vec;
 use ctx::Ctx;
 use helpers::Helper;
 use host_abi::functions::{HostFn, ValType as AbiType};
 use wasm_encoder::{
-    CodeSection, ConstExpr, EntityType, ExportKind, ExportSection, FunctionSection, GlobalSection,
-    GlobalType, ImportSection, MemorySection, MemoryType, Module, TypeSection, ValType,
+    CodeSection, ConstExpr, EntityType, ExportKind, ExportSection, FunctionSection, GlobalSection, GlobalType,
+    ImportSection, MemorySection, MemoryType, Module, TypeSection, ValType,
 };
+
+/// Smallest chunk budget tried.
+const MIN_CHUNK_BUDGET: usize = 256;
 
 /// Helpers and host functions an opcode needs.
 fn needs(o: u8) -> (&'static [Helper], &'static [HostFn]) {
@@ -102,9 +106,10 @@ fn requirements(code: &[u8], an: &Analysis) -> (Vec<HostFn>, Vec<Helper>) {
             used[usize::from(ins.op)] = true;
         }
     }
-    let falls_off = an.blocks.last().is_none_or(|b| {
-        b.reachable && matches!(b.exit, Exit::Fallthrough | Exit::GasSplit | Exit::JumpI(_))
-    });
+    let falls_off = an
+        .blocks
+        .last()
+        .is_none_or(|b| b.reachable && matches!(b.exit, Exit::Fallthrough | Exit::GasSplit | Exit::JumpI(_)));
     if falls_off {
         used[usize::from(op::STOP)] = true;
     }
@@ -164,7 +169,7 @@ impl Types {
 }
 
 /// Generates the module for analyzed code.
-pub(crate) fn generate(code: &[u8], an: &Analysis) -> Result<Vec<u8>, TranspileError> {
+pub(crate) fn generate(code: &[u8], an: &Analysis, config: &crate::Config) -> Result<Vec<u8>, TranspileError> {
     let (hosts, helpers) = requirements(code, an);
     let ctx = Ctx::new(&hosts, &helpers);
     let mut types = Types::default();
@@ -183,8 +188,35 @@ pub(crate) fn generate(code: &[u8], an: &Analysis) -> Result<Vec<u8>, TranspileE
         functions.function(types.index(h.params(), h.results()));
         code_section.function(&h.body(&ctx));
     }
-    functions.function(types.index(Vec::new(), Vec::new()));
-    code_section.function(&gen::main_function(code, an, &ctx));
+    // The code, in chunks small enough for the deterministic subset's limits (function size,
+    // nesting); a chunk that still comes out too large is retried with a smaller budget.
+    let mut budget = config.chunk_budget.max(1);
+    let labels = config.chunk_labels.clamp(1, 240);
+    let (chunks, bodies) = loop {
+        let chunks = gen::chunks(an, budget, labels);
+        let bodies: Vec<_> = chunks.iter().map(|c| gen::chunk_function(code, an, &ctx, c)).collect();
+        let fits = bodies.iter().all(|b| b.byte_len() <= host_abi::limits::MAX_FUNCTION_SIZE as usize);
+        if fits || budget <= MIN_CHUNK_BUDGET.min(config.chunk_budget) {
+            break (chunks, bodies);
+        }
+        budget /= 2;
+    };
+    let first = ctx.main_index();
+    let call_index = if chunks.len() == 1 {
+        functions.function(types.index(Vec::new(), Vec::new()));
+        code_section.function(&bodies[0]);
+        first
+    } else {
+        let chunk_ty = types.index(vec![ValType::I32, ValType::I32], vec![ValType::I32, ValType::I32]);
+        for b in &bodies {
+            functions.function(chunk_ty);
+            code_section.function(b);
+        }
+        let fns: Vec<u32> = (0..chunks.len() as u32).map(|k| first + k).collect();
+        functions.function(types.index(Vec::new(), Vec::new()));
+        code_section.function(&gen::dispatcher(an, &chunks, &fns));
+        first + chunks.len() as u32
+    };
     if let Some(what) = ctx.missing.get() {
         return Err(TranspileError::Internal(what));
     }
@@ -203,14 +235,11 @@ pub(crate) fn generate(code: &[u8], an: &Analysis) -> Result<Vec<u8>, TranspileE
     });
     let mut globals = GlobalSection::new();
     for _ in 0..2 {
-        globals.global(
-            GlobalType { val_type: ValType::I64, mutable: true, shared: false },
-            &ConstExpr::i64_const(0),
-        );
+        globals.global(GlobalType { val_type: ValType::I64, mutable: true, shared: false }, &ConstExpr::i64_const(0));
     }
     let mut exports = ExportSection::new();
     exports.export(host_abi::MEMORY_EXPORT, ExportKind::Memory, 0);
-    exports.export(host_abi::CALL_EXPORT, ExportKind::Func, ctx.main_index());
+    exports.export(host_abi::CALL_EXPORT, ExportKind::Func, call_index);
     exports.export(host_abi::GAS_GLOBAL_EXPORT, ExportKind::Global, ctx::G_GAS);
 
     let mut module = Module::new();

@@ -10,8 +10,8 @@
 //! emit no code. Before control leaves straight-line code (a jump, or falling into a label),
 //! [`Gen::flush`] writes the values that are not already in place and moves `bp`.
 
-use super::gen::Gen;
 use super::asm::{bswap64, mem};
+use super::gen::Gen;
 use super::layout::{slot_offset, L_BP, L_POOL, L_S, L_T2, MASKS};
 use alloc::vec;
 use alloc::vec::Vec;
@@ -282,10 +282,7 @@ impl Gen<'_> {
         let target = |i: usize| d - 1 - i as i64;
         let in_place = |i: usize, v: &Value| {
             let t = target(i);
-            t >= 0
-                && v.iter().enumerate().all(|(j, l)| {
-                    *l == Limb::Slot { depth: t as u32, limb: j as u8 }
-                })
+            t >= 0 && v.iter().enumerate().all(|(j, l)| *l == Limb::Slot { depth: t as u32, limb: j as u8 })
         };
         self.flushing = true;
         let mut written = vec![false; self.lifted as usize];

@@ -13,16 +13,38 @@ pub fn class(op: &O<'_>) -> OpClass {
     use OpClass::*;
     match op {
         O::Nop | O::Block { .. } | O::Loop { .. } | O::End | O::Else | O::Drop => Free,
-        O::I32Const { .. } | O::I64Const { .. } | O::LocalGet { .. } | O::LocalSet { .. } | O::LocalTee { .. }
-        | O::GlobalGet { .. } | O::GlobalSet { .. } | O::Select | O::TypedSelect { .. } => Move,
+        O::I32Const { .. }
+        | O::I64Const { .. }
+        | O::LocalGet { .. }
+        | O::LocalSet { .. }
+        | O::LocalTee { .. }
+        | O::GlobalGet { .. }
+        | O::GlobalSet { .. }
+        | O::Select
+        | O::TypedSelect { .. } => Move,
         O::I32Mul | O::I64Mul => Mul,
         O::I32DivS | O::I32DivU | O::I32RemS | O::I32RemU | O::I64DivS | O::I64DivU | O::I64RemS | O::I64RemU => Div,
         O::I32Clz | O::I32Ctz | O::I32Popcnt | O::I64Clz | O::I64Ctz | O::I64Popcnt => BitCount,
         O::I32Rotl | O::I32Rotr | O::I64Rotl | O::I64Rotr => Rotate,
-        O::I32Load { .. } | O::I64Load { .. } | O::I32Load8S { .. } | O::I32Load8U { .. } | O::I32Load16S { .. }
-        | O::I32Load16U { .. } | O::I64Load8S { .. } | O::I64Load8U { .. } | O::I64Load16S { .. } | O::I64Load16U { .. }
-        | O::I64Load32S { .. } | O::I64Load32U { .. } | O::I32Store { .. } | O::I64Store { .. } | O::I32Store8 { .. }
-        | O::I32Store16 { .. } | O::I64Store8 { .. } | O::I64Store16 { .. } | O::I64Store32 { .. } => Memory,
+        O::I32Load { .. }
+        | O::I64Load { .. }
+        | O::I32Load8S { .. }
+        | O::I32Load8U { .. }
+        | O::I32Load16S { .. }
+        | O::I32Load16U { .. }
+        | O::I64Load8S { .. }
+        | O::I64Load8U { .. }
+        | O::I64Load16S { .. }
+        | O::I64Load16U { .. }
+        | O::I64Load32S { .. }
+        | O::I64Load32U { .. }
+        | O::I32Store { .. }
+        | O::I64Store { .. }
+        | O::I32Store8 { .. }
+        | O::I32Store16 { .. }
+        | O::I64Store8 { .. }
+        | O::I64Store16 { .. }
+        | O::I64Store32 { .. } => Memory,
         O::Br { .. } | O::BrIf { .. } | O::If { .. } | O::Return | O::Unreachable => Branch,
         O::BrTable { .. } => BranchTable,
         O::Call { .. } => Call,
@@ -92,7 +114,10 @@ pub fn instrument(wasm: &[u8]) -> Vec<u8> {
             other => {
                 if let Some((id, range)) = other.as_section() {
                     assert!(done_globals || id < 6, "unexpected section {id} before globals");
-                    module.section(&wasm_encoder::RawSection { id, data: &wasm[range.start as usize..range.end as usize] });
+                    module.section(&wasm_encoder::RawSection {
+                        id,
+                        data: &wasm[range.start as usize..range.end as usize],
+                    });
                 }
             }
         }

@@ -395,14 +395,34 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
         charge(c, used)?;
         let (status, rd) = c.data().call_result.clone();
         let h = c.data_mut();
-        h.calls.push(CallRecord { kind, requested_gas: gas as u64, forwarded_gas: fwd, gas_before, addr, value, input });
+        h.calls.push(CallRecord {
+            kind,
+            requested_gas: gas as u64,
+            forwarded_gas: fwd,
+            gas_before,
+            addr,
+            value,
+            input,
+        });
         h.returndata = rd;
         Ok(status)
     }
-    l.func_wrap(m, "call", |mut c: C<'_>, g: i64, a: i32, v: i32, p: i32, n: i32| do_call(&mut c, "call", g, a, Some(v), p, n)).unwrap();
-    l.func_wrap(m, "call_code", |mut c: C<'_>, g: i64, a: i32, v: i32, p: i32, n: i32| do_call(&mut c, "call_code", g, a, Some(v), p, n)).unwrap();
-    l.func_wrap(m, "delegate_call", |mut c: C<'_>, g: i64, a: i32, p: i32, n: i32| do_call(&mut c, "delegate_call", g, a, None, p, n)).unwrap();
-    l.func_wrap(m, "static_call", |mut c: C<'_>, g: i64, a: i32, p: i32, n: i32| do_call(&mut c, "static_call", g, a, None, p, n)).unwrap();
+    l.func_wrap(m, "call", |mut c: C<'_>, g: i64, a: i32, v: i32, p: i32, n: i32| {
+        do_call(&mut c, "call", g, a, Some(v), p, n)
+    })
+    .unwrap();
+    l.func_wrap(m, "call_code", |mut c: C<'_>, g: i64, a: i32, v: i32, p: i32, n: i32| {
+        do_call(&mut c, "call_code", g, a, Some(v), p, n)
+    })
+    .unwrap();
+    l.func_wrap(m, "delegate_call", |mut c: C<'_>, g: i64, a: i32, p: i32, n: i32| {
+        do_call(&mut c, "delegate_call", g, a, None, p, n)
+    })
+    .unwrap();
+    l.func_wrap(m, "static_call", |mut c: C<'_>, g: i64, a: i32, p: i32, n: i32| {
+        do_call(&mut c, "static_call", g, a, None, p, n)
+    })
+    .unwrap();
     fn do_create(c: &mut C<'_>, v: i32, p: i32, n: i32, salt: Option<i32>, out: i32) -> Result<i32, wasmi::Error> {
         let value = key(c, v)?;
         let code = read(c, p, n)?;
@@ -418,8 +438,12 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
         write(c, out, &if status == 0 { addr } else { [0; 20] })?;
         Ok(status)
     }
-    l.func_wrap(m, "create", |mut c: C<'_>, v: i32, p: i32, n: i32, out: i32| do_create(&mut c, v, p, n, None, out)).unwrap();
-    l.func_wrap(m, "create2", |mut c: C<'_>, v: i32, p: i32, n: i32, s: i32, out: i32| do_create(&mut c, v, p, n, Some(s), out)).unwrap();
+    l.func_wrap(m, "create", |mut c: C<'_>, v: i32, p: i32, n: i32, out: i32| do_create(&mut c, v, p, n, None, out))
+        .unwrap();
+    l.func_wrap(m, "create2", |mut c: C<'_>, v: i32, p: i32, n: i32, s: i32, out: i32| {
+        do_create(&mut c, v, p, n, Some(s), out)
+    })
+    .unwrap();
     l
 }
 
@@ -518,8 +542,14 @@ pub fn validate(wasm: &[u8]) {
             for w in ops.windows(4) {
                 let bad = matches!(w[3], O::Select)
                     && (matches!((&w[1], &w[2]), (O::LocalGet { .. }, O::I32Eqz))
-                        || matches!((&w[0], &w[1], &w[2]), (O::LocalGet { .. }, O::I32Const { value: 0 }, O::I32Eq | O::I32Ne))
-                        || matches!((&w[0], &w[1], &w[2]), (O::I32Const { value: 0 }, O::LocalGet { .. }, O::I32Eq | O::I32Ne)));
+                        || matches!(
+                            (&w[0], &w[1], &w[2]),
+                            (O::LocalGet { .. }, O::I32Const { value: 0 }, O::I32Eq | O::I32Ne)
+                        )
+                        || matches!(
+                            (&w[0], &w[1], &w[2]),
+                            (O::I32Const { value: 0 }, O::LocalGet { .. }, O::I32Eq | O::I32Ne)
+                        ));
                 assert!(!bad, "select on a zero test of a local (wasmi 2.0.0 bug): {w:?}");
             }
         }
@@ -698,4 +728,48 @@ pub fn dump(wasm: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Largest nesting depth, function body size and local count (parameters included) over a
+/// module's functions: what host-abi's limits constrain.
+pub fn shape(wasm: &[u8]) -> (u32, usize, u32) {
+    let (mut nest, mut size, mut locals) = (0u32, 0usize, 0u32);
+    let mut types: Vec<u32> = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut imported = 0usize;
+    let mut defined = 0usize;
+    for p in wasmparser::Parser::new(0).parse_all(wasm) {
+        match p.unwrap() {
+            wasmparser::Payload::TypeSection(r) => {
+                for t in r.into_iter_err_on_gc_types() {
+                    types.push(t.unwrap().params().len() as u32);
+                }
+            }
+            wasmparser::Payload::ImportSection(r) => imported += r.into_imports().count(),
+            wasmparser::Payload::FunctionSection(r) => func_types = r.into_iter().map(Result::unwrap).collect(),
+            wasmparser::Payload::CodeSectionEntry(body) => {
+                size = size.max((body.range().end - body.range().start) as usize);
+                let mut n = types[func_types[defined] as usize];
+                for l in body.get_locals_reader().unwrap() {
+                    n += l.unwrap().0;
+                }
+                locals = locals.max(n);
+                let mut depth = 0u32;
+                for op in body.get_operators_reader().unwrap() {
+                    match op.unwrap() {
+                        wasmparser::Operator::Block { .. } | wasmparser::Operator::Loop { .. } | wasmparser::Operator::If { .. } => {
+                            depth += 1;
+                            nest = nest.max(depth);
+                        }
+                        wasmparser::Operator::End => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+                defined += 1;
+            }
+            _ => {}
+        }
+    }
+    let _ = imported;
+    (nest, size, locals)
 }

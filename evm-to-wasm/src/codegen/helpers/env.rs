@@ -3,8 +3,8 @@
 use super::f::{m64, Fb};
 use crate::codegen::asm::bswap64;
 use crate::codegen::ctx::{Ctx, G_MSIZE};
-use crate::codegen::layout::{MAX_EVM_MEMORY, MEM_BASE, OUT};
 use crate::codegen::helpers::Helper;
+use crate::codegen::layout::{MAX_EVM_MEMORY, MEM_BASE, OUT};
 use host_abi::functions::HostFn;
 use wasm_encoder::{BlockType, Function, ValType};
 
