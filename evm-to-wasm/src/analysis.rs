@@ -162,9 +162,6 @@ fn jumpdest_bitmap(code: &[u8]) -> Vec<u64> {
 struct Consts(Vec<Option<u64>>);
 
 impl Consts {
-    fn pop(&mut self) -> Option<u64> {
-        self.0.pop().flatten()
-    }
     fn widen(&mut self, n: usize) {
         while self.0.len() < n {
             self.0.insert(0, None);

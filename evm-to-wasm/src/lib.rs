@@ -21,30 +21,41 @@
 //! - **Analysis** ([`analysis`]): JUMPDEST bitmap; basic blocks split at JUMPDESTs, after
 //!   jumps, halts and opcodes that observe the gas left (SSTORE, CALL family, CREATE family);
 //!   each block's static gas and stack effect; constant tracking along straight-line code to
-//!   find static jump targets; reachability; the set of labelled JUMPDESTs.
-//! - **Control flow**: one function. Labelled JUMPDESTs are nested `block`s in code order, so
-//!   a forward static jump is a direct `br`. Backward and computed jumps set a local to
-//!   `pc + 1` and branch to a dispatch `loop` whose `br_table` is indexed by pc (size linear in
-//!   the code, whatever the number of jumps).
+//!   find static jump targets; reachability; the set of labelled JUMPDESTs (jump targets).
+//! - **Control flow**: labelled JUMPDESTs are nested `block`s in code order, so a forward
+//!   static jump is a direct `br`. Backward and computed jumps set a local to `pc + 1` and
+//!   branch to a dispatch `loop` whose `br_table` is indexed by pc (its size is linear in the
+//!   code, whatever the number of jumps). Large code is split into **chunks** (consecutive
+//!   labelled segments, at most [`Config::chunk_labels`] labels and about
+//!   [`Config::chunk_budget`] bytes of EVM code), one function each, so that nesting depth and
+//!   function size stay within host-abi's limits; a jump leaving a chunk returns its
+//!   destination to the dispatcher in `call`, which calls the chunk holding it. Code that
+//!   fits one chunk is `call` itself.
 //! - **Stack**: in linear memory (1024 × 32 bytes, four little-endian i64 limbs per slot) at
-//!   block boundaries, with a `bp` local. Inside straight-line code the generator keeps a
-//!   virtual stack: constants, values in i64 locals and not-yet-loaded slots; PUSH, DUP, SWAP
-//!   and POP cost nothing at run time, and only values that moved are written back before a
-//!   jump. Underflow and overflow are checked once per region (straight-line code between
-//!   labels and JUMPIs) at its entry; any exceptional halt consumes all gas and reverts the
-//!   frame, so the earlier check is indistinguishable from EVM's per-instruction one.
-//! - **Gas**: each block subtracts its static gas from the gas global at entry and traps when
-//!   it goes negative. Memory expansion (3·w + w²/512 on the increase), EXP's per-byte cost,
-//!   MCOPY's per-word cost are charged where they arise. Opcodes implemented by a host
-//!   function are charged by the host; where the host's fixed charge differs from the EVM
-//!   cost (CALLDATALOAD through `calldata_copy`, the return-data copy of the CALL family) the
-//!   code credits the difference before the call. GAS reads the global and adds the static gas
-//!   the block charged in advance for the instructions after it.
+//!   labels, with a `bp` local. Inside straight-line code the generator keeps a virtual stack
+//!   of 64-bit limbs: constants, i64 locals, slots not yet loaded, and *swapped* limbs (the
+//!   raw big-endian halves read from EVM memory or written by the host, byte-swapped only
+//!   when a native value is needed: stores, zero tests, equality and bitwise operations use
+//!   the raw form). PUSH, DUP, SWAP and POP cost nothing at run time, constants fold, and only
+//!   values that moved are written back before a jump. Underflow and overflow are checked
+//!   once per region (straight-line code between labels and JUMPIs), at its entry; any
+//!   exceptional halt consumes all gas and reverts the frame, so the earlier check is
+//!   indistinguishable from EVM's per-instruction one.
+//! - **Gas**: the gas left lives in a local; each block subtracts its static gas at entry.
+//!   Its sign is tested (and the exported global synchronized) where gas can be observed:
+//!   before every host call and gas-charging helper, at GAS, when the frame ends, and at the
+//!   dispatch loop head, which every loop iteration passes; a negative value halts as out of
+//!   gas. Memory expansion (3·w + w²/512 on the increase), EXP's per-byte cost and copy
+//!   costs are charged where they arise. Opcodes implemented by a host function are charged
+//!   by the host; where the host's fixed charge differs from the EVM cost (CALLDATALOAD
+//!   through `calldata_copy`, the return-data copy of the CALL family) the code credits it
+//!   first. GAS adds back the static gas charged in advance for the rest of its block.
 //! - **Arithmetic**: ADD, SUB, comparisons, bitwise operations and shifts by constants are
-//!   inline; MUL, division, ADDMOD/MULMOD (257- and 512-bit intermediates), EXP, SIGNEXTEND,
-//!   BYTE and dynamic shifts are helper functions inside the module. Constant operands fold.
+//!   inline; MUL (64-bit limbs), division (short division for 32-bit divisors, Knuth's
+//!   algorithm D otherwise), ADDMOD/MULMOD (257- and 512-bit intermediates), EXP, SIGNEXTEND,
+//!   BYTE and dynamic shifts are helper functions inside the module.
 //! - **Memory**: EVM memory starts at linear address 0x10000 and grows with `memory.grow`
-//!   (see [`MAX_EVM_MEMORY`]). Scratch space for host-call arguments is below the stack.
+//!   (up to [`MAX_EVM_MEMORY`]). Scratch space for host-call arguments is below the stack.
 //!
 //! Each module instance runs one call frame: instantiate a fresh instance per frame.
 #![no_std]

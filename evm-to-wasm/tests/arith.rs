@@ -8,16 +8,38 @@ use common::*;
 use ruint::aliases::U512;
 
 const BINARY: &[u8] = &[
-    op::ADD, op::MUL, op::SUB, op::DIV, op::SDIV, op::MOD, op::SMOD, op::EXP, op::SIGNEXTEND,
-    op::LT, op::GT, op::SLT, op::SGT, op::EQ, op::AND, op::OR, op::XOR, op::BYTE, op::SHL,
-    op::SHR, op::SAR,
+    op::ADD,
+    op::MUL,
+    op::SUB,
+    op::DIV,
+    op::SDIV,
+    op::MOD,
+    op::SMOD,
+    op::EXP,
+    op::SIGNEXTEND,
+    op::LT,
+    op::GT,
+    op::SLT,
+    op::SGT,
+    op::EQ,
+    op::AND,
+    op::OR,
+    op::XOR,
+    op::BYTE,
+    op::SHL,
+    op::SHR,
+    op::SAR,
 ];
 
 fn neg(x: U256) -> bool {
     x.bit(255)
 }
 fn abs(x: U256) -> U256 {
-    if neg(x) { x.wrapping_neg() } else { x }
+    if neg(x) {
+        x.wrapping_neg()
+    } else {
+        x
+    }
 }
 fn flip(x: U256) -> U256 {
     x ^ (U256::from(1) << 255)
@@ -30,21 +52,41 @@ fn reference(o: u8, a: U256, b: U256, c: U256) -> U256 {
         op::ADD => a.wrapping_add(b),
         op::MUL => a.wrapping_mul(b),
         op::SUB => a.wrapping_sub(b),
-        op::DIV => if b.is_zero() { U256::ZERO } else { a / b },
+        op::DIV => {
+            if b.is_zero() {
+                U256::ZERO
+            } else {
+                a / b
+            }
+        }
         op::SDIV => {
             if b.is_zero() {
                 return U256::ZERO;
             }
             let q = abs(a) / abs(b);
-            if neg(a) != neg(b) { q.wrapping_neg() } else { q }
+            if neg(a) != neg(b) {
+                q.wrapping_neg()
+            } else {
+                q
+            }
         }
-        op::MOD => if b.is_zero() { U256::ZERO } else { a % b },
+        op::MOD => {
+            if b.is_zero() {
+                U256::ZERO
+            } else {
+                a % b
+            }
+        }
         op::SMOD => {
             if b.is_zero() {
                 return U256::ZERO;
             }
             let r = abs(a) % abs(b);
-            if neg(a) { r.wrapping_neg() } else { r }
+            if neg(a) {
+                r.wrapping_neg()
+            } else {
+                r
+            }
         }
         op::ADDMOD => {
             if c.is_zero() {
@@ -67,7 +109,11 @@ fn reference(o: u8, a: U256, b: U256, c: U256) -> U256 {
             }
             let bit = 8 * a.to::<usize>() + 7;
             let mask = (U256::from(1) << (bit + 1)) - U256::from(1);
-            if b.bit(bit) { b | !mask } else { b & mask }
+            if b.bit(bit) {
+                b | !mask
+            } else {
+                b & mask
+            }
         }
         op::LT => t(a < b),
         op::GT => t(a > b),
@@ -86,12 +132,28 @@ fn reference(o: u8, a: U256, b: U256, c: U256) -> U256 {
                 (b >> (8 * (31 - a.to::<usize>()))) & U256::from(0xff)
             }
         }
-        op::SHL => if a >= U256::from(256) { U256::ZERO } else { b << a.to::<usize>() },
-        op::SHR => if a >= U256::from(256) { U256::ZERO } else { b >> a.to::<usize>() },
+        op::SHL => {
+            if a >= U256::from(256) {
+                U256::ZERO
+            } else {
+                b << a.to::<usize>()
+            }
+        }
+        op::SHR => {
+            if a >= U256::from(256) {
+                U256::ZERO
+            } else {
+                b >> a.to::<usize>()
+            }
+        }
         op::SAR => {
             let s = if a >= U256::from(256) { 256 } else { a.to::<usize>() };
             if neg(b) {
-                if s >= 256 { U256::MAX } else { !((!b) >> s) }
+                if s >= 256 {
+                    U256::MAX
+                } else {
+                    !((!b) >> s)
+                }
             } else if s >= 256 {
                 U256::ZERO
             } else {
@@ -107,7 +169,11 @@ fn static_gas(o: u8) -> i64 {
 }
 
 fn exp_gas(o: u8, b: U256) -> i64 {
-    if o == op::EXP { 50 * b.byte_len() as i64 } else { 0 }
+    if o == op::EXP {
+        50 * b.byte_len() as i64
+    } else {
+        0
+    }
 }
 
 /// Runs `op(a, b[, c])` with both operands from calldata; checks result and gas.
@@ -165,9 +231,7 @@ fn check_const(o: u8, arity: usize, args: [U256; 3], konst: [bool; 3]) {
     let want = reference(o, args[0], args[1], args[2]);
     let name = evm_to_wasm::opcodes::info(o).unwrap().name;
     assert_eq!(u256(r.output()), want, "{name}{konst:?}({:#x}, {:#x}, {:#x})", args[0], args[1], args[2]);
-    let pushes: i64 = (0..arity)
-        .map(|k| if konst[k] { 3 } else if calldata.is_empty() { 0 } else { 0 })
-        .sum();
+    let pushes: i64 = (0..arity).map(|k| if konst[k] { 3 } else { 0 }).sum();
     let loads = (0..arity).filter(|k| !konst[*k]).count() as i64;
     // A load is PUSHn offset (PUSH0 for the first: 2, else 3) + CALLDATALOAD 3.
     let load_gas = if loads > 0 { 5 + 6 * (loads - 1) } else { 0 };
@@ -197,7 +261,11 @@ fn edge_values_dynamic() {
         let d = Dynamic::new(o, n, false);
         for a in &edges {
             for b in &edges {
-                let c = if n == 3 { [U256::ZERO, U256::from(1), *a ^ *b, U256::MAX][(a.byte(0) % 4) as usize] } else { U256::ZERO };
+                let c = if n == 3 {
+                    [U256::ZERO, U256::from(1), *a ^ *b, U256::MAX][(a.byte(0) % 4) as usize]
+                } else {
+                    U256::ZERO
+                };
                 d.check(o, [*a, *b, c], false);
                 if n == 3 {
                     d.check(o, [*a, *b, *b], false);
@@ -220,7 +288,7 @@ fn random_values_dynamic() {
         for _ in 0..2500 {
             let mut args = [rng.u256(), rng.u256(), rng.u256()];
             // Keep shift amounts and byte indexes mostly in range.
-            if matches!(o, op::SHL | op::SHR | op::SAR | op::BYTE | op::SIGNEXTEND) && rng.next() % 4 != 0 {
+            if matches!(o, op::SHL | op::SHR | op::SAR | op::BYTE | op::SIGNEXTEND) && !rng.next().is_multiple_of(4) {
                 args[0] = U256::from(rng.next() % if o == op::BYTE || o == op::SIGNEXTEND { 40 } else { 300 });
             }
             d.check(o, args, false);

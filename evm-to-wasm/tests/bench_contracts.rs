@@ -65,5 +65,8 @@ fn bench_contracts_transpile_and_validate() {
         evm_total += code.len();
         wasm_total += wasm.len();
     }
-    println!("total: {evm_total} B of EVM code → {wasm_total} B of WASM ({:.1}×)", wasm_total as f64 / evm_total as f64);
+    println!(
+        "total: {evm_total} B of EVM code → {wasm_total} B of WASM ({:.1}×)",
+        wasm_total as f64 / evm_total as f64
+    );
 }

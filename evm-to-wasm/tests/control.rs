@@ -17,7 +17,8 @@ fn halts(code: &[u8]) -> bool {
 
 #[test]
 fn static_forward_jump_skips_code() {
-    let code = Evm::new().pushn(1).push_label("end").op(op::JUMP).op(op::INVALID).pushn(2).label("end").ret_top().build();
+    let code =
+        Evm::new().pushn(1).push_label("end").op(op::JUMP).op(op::INVALID).pushn(2).label("end").ret_top().build();
     assert_eq!(out(&code), U256::from(1));
     let a = evm_to_wasm::analyze(&code);
     assert!(!a.needs_dispatch);
@@ -31,7 +32,8 @@ fn jumpi_both_ways() {
         for konst in [false, true] {
             let e = Evm::new();
             let e = if konst { e.pushn(cond) } else { e.op(op::PUSH0).op(op::CALLDATALOAD) };
-            let code = e.push_label("yes").op(op::JUMPI).pushn(0xaa).ret_top().label("yes").pushn(0xbb).ret_top().build();
+            let code =
+                e.push_label("yes").op(op::JUMPI).pushn(0xaa).ret_top().label("yes").pushn(0xbb).ret_top().build();
             let r = run(&code, &word(U256::from(cond)), G);
             assert_eq!(u256(r.output()), U256::from(want), "cond {cond} const {konst}");
         }
@@ -42,12 +44,22 @@ fn jumpi_both_ways() {
 fn backward_jumps_loop_through_the_dispatch() {
     // sum = 0; for i in (1..=100).rev() { sum += i }
     let code = Evm::new()
-        .op(op::PUSH0).pushn(100)
+        .op(op::PUSH0)
+        .pushn(100)
         .label("loop")
-        .op(op::DUP1).op(op::SWAP2).op(op::ADD).op(op::SWAP1)
-        .pushn(1).op(op::SWAP1).op(op::SUB)
-        .op(op::DUP1).push_label("loop").op(op::JUMPI)
-        .op(op::POP).ret_top().build();
+        .op(op::DUP1)
+        .op(op::SWAP2)
+        .op(op::ADD)
+        .op(op::SWAP1)
+        .pushn(1)
+        .op(op::SWAP1)
+        .op(op::SUB)
+        .op(op::DUP1)
+        .push_label("loop")
+        .op(op::JUMPI)
+        .op(op::POP)
+        .ret_top()
+        .build();
     assert_eq!(out(&code), U256::from(5050));
     assert!(evm_to_wasm::analyze(&code).needs_dispatch);
 }
@@ -57,19 +69,37 @@ fn computed_jumps_go_through_the_dispatch() {
     // A "function" called from two sites: the return address is pushed by the caller and
     // the function returns with a dynamic JUMP (as Solidity does).
     let code = Evm::new()
-        .push_label("ret1").pushn(5).push_label("double").op(op::JUMP)
+        .push_label("ret1")
+        .pushn(5)
+        .push_label("double")
+        .op(op::JUMP)
         .label("ret1")
-        .push_label("ret2").op(op::SWAP1).push_label("double").op(op::JUMP)
+        .push_label("ret2")
+        .op(op::SWAP1)
+        .push_label("double")
+        .op(op::JUMP)
         .label("ret2")
         .ret_top()
         .label("double") // (x, ret) -> jump ret with 2x
-        .op(op::DUP1).op(op::ADD).op(op::SWAP1).op(op::JUMP)
+        .op(op::DUP1)
+        .op(op::ADD)
+        .op(op::SWAP1)
+        .op(op::JUMP)
         .build();
     assert_eq!(out(&code), U256::from(20));
     let a = evm_to_wasm::analyze(&code);
     assert!(a.dynamic_jumps);
     // A destination computed by arithmetic.
-    let code = Evm::new().push_label("t").op(op::PUSH0).op(op::ADD).op(op::JUMP).op(op::INVALID).label("t").pushn(7).ret_top().build();
+    let code = Evm::new()
+        .push_label("t")
+        .op(op::PUSH0)
+        .op(op::ADD)
+        .op(op::JUMP)
+        .op(op::INVALID)
+        .label("t")
+        .pushn(7)
+        .ret_top()
+        .build();
     assert_eq!(out(&code), U256::from(7));
 }
 
@@ -87,7 +117,15 @@ fn invalid_destinations_halt() {
     let mut code = Evm::new().push(U256::from(1) << 255).op(op::JUMP).label("x").build();
     assert!(halts(&code));
     // Huge dynamic destination whose low bits are a valid JUMPDEST.
-    code = Evm::new().push(U256::from(1) << 128).push_label("x").op(op::OR).op(op::JUMP).op(op::STOP).label("x").op(op::STOP).build();
+    code = Evm::new()
+        .push(U256::from(1) << 128)
+        .push_label("x")
+        .op(op::OR)
+        .op(op::JUMP)
+        .op(op::STOP)
+        .label("x")
+        .op(op::STOP)
+        .build();
     assert!(halts(&code));
     // JUMPI to an invalid destination only halts when taken.
     let code = Evm::new().op(op::PUSH0).pushn(1).op(op::JUMPI).pushn(9).ret_top().build();
@@ -168,16 +206,37 @@ fn values_survive_flushes_with_permutations() {
         e = e.pushn(k);
     }
     let code = e
-        .op(op::SWAP7).op(op::DUP3).op(op::SWAP1)
-        .push_label("a").op(op::JUMP).label("a")
-        .op(op::SWAP2).op(op::POP).op(op::DUP5)
-        .push_label("b").op(op::JUMP).label("b")
+        .op(op::SWAP7)
+        .op(op::DUP3)
+        .op(op::SWAP1)
+        .push_label("a")
+        .op(op::JUMP)
+        .label("a")
+        .op(op::SWAP2)
+        .op(op::POP)
+        .op(op::DUP5)
+        .push_label("b")
+        .op(op::JUMP)
+        .label("b")
         // Encode the stack as a number: fold with x*16 + y.
-        .op(op::SWAP1).pushn(16).op(op::MUL).op(op::ADD)
-        .op(op::SWAP1).pushn(256).op(op::MUL).op(op::ADD)
-        .op(op::SWAP1).pushn(4096).op(op::MUL).op(op::ADD)
-        .op(op::SWAP1).pushn(65536).op(op::MUL).op(op::ADD)
-        .ret_top().build();
+        .op(op::SWAP1)
+        .pushn(16)
+        .op(op::MUL)
+        .op(op::ADD)
+        .op(op::SWAP1)
+        .pushn(256)
+        .op(op::MUL)
+        .op(op::ADD)
+        .op(op::SWAP1)
+        .pushn(4096)
+        .op(op::MUL)
+        .op(op::ADD)
+        .op(op::SWAP1)
+        .pushn(65536)
+        .op(op::MUL)
+        .op(op::ADD)
+        .ret_top()
+        .build();
     // Model the EVM stack by hand (top last).
     let mut s: Vec<u64> = (1..=8).collect();
     let n = s.len();

@@ -29,9 +29,15 @@ fn memory_expansion_costs() {
     assert_eq!(run(&code, &[], big).used(big), 3 + 3 + 3 + mem_cost(32768));
     // Re-touching expanded memory costs nothing more; MSIZE reports it.
     let code = Evm::new()
-        .pushn(7).pushn(0x20).op(op::MSTORE)
-        .op(op::PUSH0).op(op::MLOAD).op(op::POP)
-        .op(op::MSIZE).ret_top().build();
+        .pushn(7)
+        .pushn(0x20)
+        .op(op::MSTORE)
+        .op(op::PUSH0)
+        .op(op::MLOAD)
+        .op(op::POP)
+        .op(op::MSIZE)
+        .ret_top()
+        .build();
     let r = run(&code, &[], G);
     assert_eq!(u256(r.output()), U256::from(64));
     assert_eq!(r.used(G), 3 + 3 + 3 + mem_cost(2) + 2 + 3 + 2 + 2 + 2 + 3 + 3 + 2);
@@ -69,10 +75,18 @@ fn exact_out_of_gas_boundary() {
     let code = Evm::new()
         .pushn(3)
         .label("loop")
-        .pushn(1).op(op::SWAP1).op(op::SUB)
-        .op(op::DUP1).op(op::DUP1).op(op::MSTORE)
-        .op(op::DUP1).push_label("loop").op(op::JUMPI)
-        .pushn(32).op(op::PUSH0).op(op::RETURN)
+        .pushn(1)
+        .op(op::SWAP1)
+        .op(op::SUB)
+        .op(op::DUP1)
+        .op(op::DUP1)
+        .op(op::MSTORE)
+        .op(op::DUP1)
+        .push_label("loop")
+        .op(op::JUMPI)
+        .pushn(32)
+        .op(op::PUSH0)
+        .op(op::RETURN)
         .build();
     let r = run(&code, &[], G);
     assert_eq!(r.output(), &word(U256::ZERO)[..]);
@@ -107,7 +121,8 @@ fn gas_opcode_sees_exact_gas_mid_block() {
 #[test]
 fn sstore_sees_exact_gas_for_the_stipend_check() {
     // PUSH1 1, PUSH0, SSTORE, then more code in the same straight line.
-    let code = Evm::new().pushn(1).op(op::PUSH0).op(op::SSTORE).pushn(1).pushn(2).op(op::ADD).op(op::POP).op(op::STOP).build();
+    let code =
+        Evm::new().pushn(1).op(op::PUSH0).op(op::SSTORE).pushn(1).pushn(2).op(op::ADD).op(op::POP).op(op::STOP).build();
     let slot = [0u8; 32];
     let mut one = [0u8; 32];
     one[31] = 1;
@@ -135,12 +150,20 @@ fn sstore_sees_exact_gas_for_the_stipend_check() {
 fn call_sees_exact_gas_and_clamps_the_request() {
     // CALL(gas = 2^255, addr, 0, in 0..0, out 0..0) then more code in the block.
     let code = Evm::new()
-        .op(op::PUSH0).op(op::PUSH0).op(op::PUSH0).op(op::PUSH0).op(op::PUSH0)
+        .op(op::PUSH0)
+        .op(op::PUSH0)
+        .op(op::PUSH0)
+        .op(op::PUSH0)
+        .op(op::PUSH0)
         .pushn(0xbeef)
         .push(U256::from(1) << 255)
         .op(op::CALL)
-        .pushn(1).pushn(2).op(op::ADD).op(op::ADD)
-        .ret_top().build();
+        .pushn(1)
+        .pushn(2)
+        .op(op::ADD)
+        .op(op::ADD)
+        .ret_top()
+        .build();
     let r = run(&code, &[], G);
     let c = &r.host.calls[0];
     assert_eq!(c.requested_gas, u64::MAX);
@@ -187,10 +210,19 @@ fn copy_hash_and_log_gas() {
 fn block_gas_from_the_analysis() {
     // JUMPDEST splits, JUMPI splits, SSTORE splits; host-charged opcodes cost 0 in blocks.
     let code = Evm::new()
-        .pushn(1).op(op::PUSH0).op(op::SSTORE)          // block 0: 3 + 2 + 0
-        .op(op::PUSH0).op(op::SLOAD).op(op::POP)       // block 1: 2 + 0 + 2
-        .op(op::PUSH0).op(op::PUSH0).op(op::JUMPI)     // ... + 2 + 2 + 10
-        .label("x").op(op::CALLER).op(op::POP).op(op::STOP) // 1 + 0 + 2 + 0
+        .pushn(1)
+        .op(op::PUSH0)
+        .op(op::SSTORE) // block 0: 3 + 2 + 0
+        .op(op::PUSH0)
+        .op(op::SLOAD)
+        .op(op::POP) // block 1: 2 + 0 + 2
+        .op(op::PUSH0)
+        .op(op::PUSH0)
+        .op(op::JUMPI) // ... + 2 + 2 + 10
+        .label("x")
+        .op(op::CALLER)
+        .op(op::POP)
+        .op(op::STOP) // 1 + 0 + 2 + 0
         .build();
     let a = evm_to_wasm::analyze(&code);
     let gas: Vec<u64> = a.blocks.iter().map(|b| b.gas).collect();

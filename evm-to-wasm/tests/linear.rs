@@ -35,7 +35,13 @@ fn size_and_time_are_linear_in_jumps_and_jumpdests() {
         validate(&wasm);
         let a = evm_to_wasm::analyze(&code);
         assert!(a.dynamic_jumps && a.labels.len() >= n + n / 2);
-        println!("n = {n:>6}: code {:>7} B, labels {:>6}, wasm {:>8} B, {:?}", code.len(), a.labels.len(), wasm.len(), dt);
+        println!(
+            "n = {n:>6}: code {:>7} B, labels {:>6}, wasm {:>8} B, {:?}",
+            code.len(),
+            a.labels.len(),
+            wasm.len(),
+            dt
+        );
         sizes.push((wasm.len() as f64, dt.as_secs_f64()));
     }
     for w in sizes.windows(2) {

@@ -10,7 +10,17 @@ use common::*;
 #[ignore = "profile: prints a table"]
 fn fuel_per_gas() {
     println!("{:<20} {:>12} {:>14} {:>9} {:>9}", "contract", "gas", "weighted", "per gas", "wasm B");
-    for name in ["factorial", "fibonacci-calldata", "bswap64", "bswap64_opt", "counter", "hash_10k", "erc20_transfer", "weth", "snailtracer"] {
+    for name in [
+        "factorial",
+        "fibonacci-calldata",
+        "bswap64",
+        "bswap64_opt",
+        "counter",
+        "hash_10k",
+        "erc20_transfer",
+        "weth",
+        "snailtracer",
+    ] {
         let path = format!("/work/shared/bench/evm/{name}.json");
         let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         let test = json.as_object().unwrap().values().next().unwrap();
@@ -23,7 +33,10 @@ fn fuel_per_gas() {
         let mut host = Host { calldata: data, code: code.clone(), address: [0xcc; 20], ..Host::default() };
         host.caller = hex::decode(tx["sender"].as_str().unwrap().trim_start_matches("0x")).unwrap().try_into().unwrap();
         for (k, v) in acct["storage"].as_object().unwrap() {
-            host.storage.insert(word(k.parse().unwrap()).try_into().unwrap(), word(v.as_str().unwrap().parse().unwrap()).try_into().unwrap());
+            host.storage.insert(
+                word(k.parse().unwrap()).try_into().unwrap(),
+                word(v.as_str().unwrap().parse().unwrap()).try_into().unwrap(),
+            );
         }
         let gas = 1_000_000_000;
         let r = p.run(host, gas);
@@ -64,11 +77,18 @@ fn opcode_histogram() {
         .with_db(db)
         .build_mainnet_with_inspector(CountInspector::default());
     let sender = Address::from_slice(&hex::decode(tx["sender"].as_str().unwrap().trim_start_matches("0x")).unwrap());
-    let t = TxEnv::builder().caller(sender).kind(TxKind::Call(Address::from([0xcc; 20]))).data(Bytes::from(data)).gas_limit(1_000_000_000).build().unwrap();
+    let t = TxEnv::builder()
+        .caller(sender)
+        .kind(TxKind::Call(Address::from([0xcc; 20])))
+        .data(Bytes::from(data))
+        .gas_limit(1_000_000_000)
+        .build()
+        .unwrap();
     evm.inspect_tx(t).unwrap();
     let counts = evm.inspector.opcode_counts();
     let total: u64 = counts.iter().sum();
-    let mut v: Vec<(u64, u8)> = counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(o, c)| (*c, o as u8)).collect();
+    let mut v: Vec<(u64, u8)> =
+        counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(o, c)| (*c, o as u8)).collect();
     v.sort_unstable_by(|a, b| b.cmp(a));
     println!("{name}: {total} instructions");
     for (c, o) in v.iter().take(40) {
@@ -124,14 +144,18 @@ fn per_opcode_cost() {
         e = e.op(op::DUP4).op(op::DUP4).op(op::DUP4);
         e = e.ops(&body);
         // Pop whatever the body left of the three operands: the loop is stack-neutral.
-        let net: i64 = body.iter().map(|o| {
-            let i = evm_to_wasm::opcodes::info(*o).unwrap();
-            i64::from(i.outputs) - i64::from(i.inputs)
-        }).sum();
+        let net: i64 = body
+            .iter()
+            .map(|o| {
+                let i = evm_to_wasm::opcodes::info(*o).unwrap();
+                i64::from(i.outputs) - i64::from(i.inputs)
+            })
+            .sum();
         for _ in 0..3 + net {
             e = e.op(op::POP);
         }
-        let code = e.pushn(1).op(op::SWAP1).op(op::SUB).op(op::DUP1).push_label("loop").op(op::JUMPI).op(op::STOP).build();
+        let code =
+            e.pushn(1).op(op::SWAP1).op(op::SUB).op(op::DUP1).push_label("loop").op(op::JUMPI).op(op::STOP).build();
         let wasm = evm_to_wasm::transpile(&code).unwrap();
         let p = Prepared::with_count(&wasm);
         let mut data: Vec<u8> = args.iter().flat_map(|v| word(*v)).collect();
@@ -168,7 +192,7 @@ fn code_size_by_operator() {
     let mut r = main.get_operators_reader().unwrap();
     let mut prev: Option<(u64, String)> = None;
     while !r.eof() {
-        let pos = r.original_position() as u64;
+        let pos = r.original_position();
         let o = r.read().unwrap();
         let k = format!("{o:?}").split([' ', '{']).next().unwrap().to_string();
         if let Some((p, k)) = prev.take() {

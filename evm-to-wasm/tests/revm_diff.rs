@@ -268,11 +268,7 @@ impl Gen {
                 let n = 1 + self.pick(avail as u64) as u8;
                 self.op(op::SWAP1 + n - 1, 0, 0);
             }
-            62..=64 => {
-                if self.depth > floor {
-                    self.op(op::POP, 1, 0);
-                }
-            }
+            62..=64 if self.depth > floor => self.op(op::POP, 1, 0),
             65..=70 => {
                 // MSTORE / MSTORE8 / MLOAD at a small offset.
                 let range = if self.pick(8) == 0 { 5000 } else { 200 };
@@ -493,7 +489,7 @@ fn program(seed: u64) -> (Vec<u8>, Vec<u8>) {
         g.e = e.op(op::SWAP1).op(op::JUMP);
     }
     let mut data: Vec<u8> = (0..g.rng.next() % 100).map(|_| g.rng.next() as u8).collect();
-    if g.rng.next() % 3 == 0 {
+    if g.rng.next().is_multiple_of(3) {
         data.truncate(4);
     }
     (g.e.build(), data)

@@ -24,7 +24,9 @@ fn contexts(o: u8, inputs: u8) -> Vec<Vec<u8>> {
     for k in 0..inputs {
         e = e.pushn(u64::from(k) * 7 % 5);
     }
-    out.push(e.push_label("a").op(op::JUMP).label("a").op(o).push_label("b").op(op::JUMP).label("b").op(op::STOP).build());
+    out.push(
+        e.push_label("a").op(op::JUMP).label("a").op(o).push_label("b").op(op::JUMP).label("b").op(op::STOP).build(),
+    );
     // Stack underflow.
     out.push(vec![o, op::STOP]);
     out

@@ -42,8 +42,6 @@ pub const MUL_B: u32 = 960;
 pub const STACK_LOW: u32 = 0x8000;
 /// One past the highest address of the EVM stack (the empty stack's top).
 pub const STACK_TOP: u32 = 0x1_0000;
-/// Maximum EVM stack height.
-pub const STACK_LIMIT: u32 = 1024;
 /// The `bp` local is the address of the stack top minus this bias, so that slots up to 256
 /// above the top (the generator flushes before straight-line code pushes more) and all below
 /// it are reached with a non-negative constant offset, mostly of two LEB bytes.

@@ -262,8 +262,8 @@ impl Gen<'_> {
     /// fresh pool locals; the other limbs are zero.
     pub fn take_results(&mut self, n: usize) -> Value {
         let mut v = ZERO;
-        for j in 0..n {
-            v[j] = Limb::Local(self.pool.alloc());
+        for limb in v.iter_mut().take(n) {
+            *limb = Limb::Local(self.pool.alloc());
         }
         for j in (0..n).rev() {
             if let Limb::Local(x) = v[j] {

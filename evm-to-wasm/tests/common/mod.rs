@@ -757,7 +757,9 @@ pub fn shape(wasm: &[u8]) -> (u32, usize, u32) {
                 let mut depth = 0u32;
                 for op in body.get_operators_reader().unwrap() {
                     match op.unwrap() {
-                        wasmparser::Operator::Block { .. } | wasmparser::Operator::Loop { .. } | wasmparser::Operator::If { .. } => {
+                        wasmparser::Operator::Block { .. }
+                        | wasmparser::Operator::Loop { .. }
+                        | wasmparser::Operator::If { .. } => {
                             depth += 1;
                             nest = nest.max(depth);
                         }
