@@ -48,6 +48,7 @@
 mod callgraph;
 pub mod cost;
 mod error;
+pub mod evm;
 pub mod formula;
 pub mod graph;
 pub mod host;
