@@ -33,7 +33,8 @@
 //!   references are descriptor addresses (0 is null).
 //! - Callee-saved: `s0..s11`, `sp`, `tp`. `gp` is the gas counter, shared by every function.
 //! - Exports use the same convention; the engine sets `ra` to the return stub at
-//!   [`CODE_BASE`], which issues [`Service::Return`].
+//!   [`CODE_BASE`]: an `ecall` that the engine recognizes by its address ([`RETURN_STUB`]),
+//!   since `a7` may hold a result.
 //!
 //! # Ecalls
 //!
@@ -147,9 +148,11 @@ pub enum Service {
     /// size in pages to `a0`, or `-1` if the memory cannot grow. It also updates
     /// [`vmctx::MEMORY_BYTES`] and [`vmctx::MEMORY_PAGES`].
     MemoryGrow = -2,
-    /// The export returned (the return stub); results per the calling convention.
-    Return = -3,
 }
+
+/// Address of the return stub (the `ecall` at [`CODE_BASE`]): an `ecall` there means the
+/// called export returned, results per the calling convention.
+pub const RETURN_STUB: u64 = CODE_BASE;
 
 /// `a7` for a call to the `k`-th imported function of a module other than `zkos`:
 /// `FOREIGN_IMPORT - k` (arguments and results per the calling convention).
@@ -161,7 +164,6 @@ impl Service {
         match a7 as i64 {
             -1 => Some(Service::Trap),
             -2 => Some(Service::MemoryGrow),
-            -3 => Some(Service::Return),
             _ => None,
         }
     }

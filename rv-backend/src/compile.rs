@@ -4,7 +4,7 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use crate::abi::{vmctx, Helper, Service, CODE_BASE, DESCRIPTOR_SIZE, FOREIGN_IMPORT, REGION_LIMIT, RODATA_BASE};
+use crate::abi::{vmctx, Helper, CODE_BASE, DESCRIPTOR_SIZE, FOREIGN_IMPORT, REGION_LIMIT, RODATA_BASE};
 use crate::emit::{Asm, CallTarget};
 use crate::encode as enc;
 use crate::error::CompileError;
@@ -120,8 +120,7 @@ fn word_bytes(words: &[u32]) -> Vec<u8> {
 /// Assembles the module; `Ok(None)` if a near call does not reach (retry with far calls).
 fn assemble(m: &Module<'_>, inputs: &[FuncInput<'_>], far: bool) -> Result<Option<Compiled>, CompileError> {
     let mut code: Vec<u32> = Vec::new();
-    // The return stub.
-    code.push(enc::addi(ECALL_NUMBER, ZERO, const { Imm12::lit(Service::Return as i64) }));
+    // The return stub: a lone `ecall` (a7 may hold a result).
     code.push(enc::ecall());
     let mut offsets: Vec<usize> = Vec::new();
     let mut relocs = Vec::new();

@@ -304,9 +304,11 @@ impl<'c> Instance<'c> {
                     return Event::Trap(if oob { Trap::Wasm(TrapCode::MemoryOutOfBounds) } else { Trap::Machine(t) });
                 }
                 Exit::Ecall => {
+                    if self.machine.pc() == abi::RETURN_STUB + 4 {
+                        return Event::Returned;
+                    }
                     let a7 = self.machine.reg(ECALL_NUMBER);
                     match Service::from_a7(a7) {
-                        Some(Service::Return) => return Event::Returned,
                         Some(Service::Trap) => {
                             let code = self.machine.reg(Reg::A0);
                             return Event::Trap(match TrapCode::from_u64(code) {

@@ -157,6 +157,7 @@ impl Runner {
     /// Compiles and instantiates `bytes`.
     fn load(&mut self, bytes: &[u8]) -> Result<Result<usize, InstantiateError>, rv_backend::CompileError> {
         let compiled: &'static Compiled = Box::leak(Box::new(rv_backend::compile(bytes)?));
+        assert_rv64im(compiled);
         let linked = match link::resolve(self, compiled) {
             Ok(l) => l,
             Err(link::LinkError::Unlinkable(m)) => {
@@ -238,7 +239,8 @@ impl Runner {
                 let id = quote_name(&m);
                 match m.encode() {
                     Ok(bytes) => match rv_backend::compile(&bytes) {
-                        Ok(_) => {
+                        Ok(c) => {
+                            assert_rv64im(&c);
                             self.pass();
                             if let Some(id) = id {
                                 self.definitions.insert(id, bytes);
@@ -441,6 +443,13 @@ impl Runner {
 /// `call_indirect`'s table index is a LEB128, so a long zero there is well-formed.
 fn superseded(file: &str, message: &str) -> bool {
     file.starts_with("multi-value/") && message == "zero flag expected"
+}
+
+/// Every word of compiled code is an RV64IM instruction.
+pub fn assert_rv64im(c: &Compiled) {
+    for (i, w) in c.words().enumerate() {
+        assert!(rv_machine::isa::decode(w).is_some(), "word {i} ({w:#010x}) is not RV64IM");
+    }
 }
 
 fn quote_name(m: &QuoteWat<'_>) -> Option<String> {

@@ -39,7 +39,13 @@ fn trap(msg: String) -> Outcome {
 }
 
 /// Runs `export` of `artifact` for `frame` with `gas`.
-pub(crate) fn run<P: Platform>(sys: &mut System<P>, frame: &mut Frame, artifact: &Artifact, export: &str, gas: u64) -> Outcome {
+pub(crate) fn run<P: Platform>(
+    sys: &mut System<P>,
+    frame: &mut Frame,
+    artifact: &Artifact,
+    export: &str,
+    gas: u64,
+) -> Outcome {
     let compiled = sys
         .rv
         .compiled
@@ -56,7 +62,14 @@ pub(crate) fn run<P: Platform>(sys: &mut System<P>, frame: &mut Frame, artifact:
     outcome
 }
 
-fn execute(env: &mut dyn HostEnv, frame: &mut Frame, compiled: &Compiled, export: &str, gas: u64, executed: &mut u64) -> Outcome {
+fn execute(
+    env: &mut dyn HostEnv,
+    frame: &mut Frame,
+    compiled: &Compiled,
+    export: &str,
+    gas: u64,
+    executed: &mut u64,
+) -> Outcome {
     for import in &compiled.imports {
         if !matches!(import.kind, rv_backend::ImportKind::Func { target: ImportTarget::Host(_), .. }) {
             return trap(format!("unknown import {}.{}", import.module, import.name));
@@ -95,7 +108,13 @@ fn execute(env: &mut dyn HostEnv, frame: &mut Frame, compiled: &Compiled, export
 
 /// Runs function `f` to its end; `None` if it returned normally, the frame's outcome if a
 /// host function or a trap ended the frame.
-fn call(env: &mut dyn HostEnv, frame: &mut Frame, inst: &mut Instance<'_>, f: u32, executed: &mut u64) -> Option<Outcome> {
+fn call(
+    env: &mut dyn HostEnv,
+    frame: &mut Frame,
+    inst: &mut Instance<'_>,
+    f: u32,
+    executed: &mut u64,
+) -> Option<Outcome> {
     let before = inst.instret();
     let result = drive(env, frame, inst, f);
     *executed += inst.instret() - before;
