@@ -404,3 +404,55 @@ fn exp_gas_per_exponent_byte() {
         assert_eq!(exp_gas(op::EXP, e), 50 * i64::from(bytes));
     }
 }
+
+/// Divisors between 2^32 and 2^64 (fixed-point scales such as 10^18) take a dedicated path;
+/// digit patterns near 0x8000_0000 and 0xffff_ffff trigger its quotient corrections.
+#[test]
+fn division_by_64_bit_divisors() {
+    let d = Dynamic::new(op::DIV, 2, false);
+    let m = Dynamic::new(op::MOD, 2, false);
+    let sd = Dynamic::new(op::SDIV, 2, false);
+    let sm = Dynamic::new(op::SMOD, 2, false);
+    let mut rng = Rng(0x5eed_0006);
+    let digits = [0u32, 1, 0x7fff_ffff, 0x8000_0000, 0x8000_0001, 0xffff_fffe, 0xffff_ffff];
+    let mut divisors = vec![
+        U256::from(1_000_000_000_000_000_000u64),
+        U256::from(1u64 << 32),
+        U256::from(u64::MAX),
+        U256::from(1u64 << 63),
+        U256::from((1u64 << 63) + 1),
+    ];
+    for _ in 0..300 {
+        let hi = digits[(rng.next() % 7) as usize].max(1);
+        let lo = digits[(rng.next() % 7) as usize];
+        divisors.push(U256::from((u64::from(hi) << 32) | u64::from(lo)));
+        divisors.push(U256::from(rng.next() | (1 << 32)));
+    }
+    for b in divisors {
+        for _ in 0..6 {
+            let mut a = rng.u256();
+            if rng.next() % 3 == 0 {
+                a = U256::MAX - U256::from(rng.next() % 3);
+            }
+            for (x, o) in [(&d, op::DIV), (&m, op::MOD), (&sd, op::SDIV), (&sm, op::SMOD)] {
+                x.check(o, [a, b, U256::ZERO], false);
+                x.check(o, [a, U256::ZERO - b, U256::ZERO], false);
+            }
+        }
+    }
+}
+
+/// EXP with a power-of-two base is a shift (after the same gas).
+#[test]
+fn exp_with_power_of_two_bases() {
+    let d = Dynamic::new(op::EXP, 2, false);
+    let mut rng = Rng(0x5eed_0007);
+    for k in [0usize, 1, 2, 3, 7, 8, 31, 63, 64, 100, 128, 200, 255] {
+        let base = U256::from(1) << k;
+        for e in [0u64, 1, 2, 3, 4, 31, 32, 63, 64, 127, 128, 255, 256, 257, 1000] {
+            d.check(op::EXP, [base, U256::from(e), U256::ZERO], false);
+        }
+        d.check(op::EXP, [base, U256::from(1) << 64, U256::ZERO], false);
+        d.check(op::EXP, [base, rng.u256(), U256::ZERO], false);
+    }
+}

@@ -188,25 +188,47 @@ fn code_size_by_operator() {
             bodies.push(b);
         }
     }
-    let main = bodies.last().unwrap();
-    let mut r = main.get_operators_reader().unwrap();
-    let mut prev: Option<(u64, String)> = None;
-    while !r.eof() {
-        let pos = r.original_position();
-        let o = r.read().unwrap();
-        let k = format!("{o:?}").split([' ', '{']).next().unwrap().to_string();
-        if let Some((p, k)) = prev.take() {
-            let e = sizes.entry(k).or_default();
-            e.0 += pos - p;
-            e.1 += 1;
+    for body in &bodies {
+        let mut r = body.get_operators_reader().unwrap();
+        let mut prev: Option<(u64, String)> = None;
+        while !r.eof() {
+            let pos = r.original_position();
+            let o = r.read().unwrap();
+            let k = format!("{o:?}").split([' ', '{']).next().unwrap().to_string();
+            if let Some((p, k)) = prev.take() {
+                let e = sizes.entry(k).or_default();
+                e.0 += pos - p;
+                e.1 += 1;
+            }
+            prev = Some((pos, k));
         }
-        prev = Some((pos, k));
     }
     let total: u64 = sizes.values().map(|v| v.0).sum();
     let mut v: Vec<_> = sizes.into_iter().collect();
     v.sort_by_key(|(_, (b, _))| std::cmp::Reverse(*b));
-    println!("{name}: main function {total} bytes, module {} bytes", wasm.len());
+    println!("{name}: code {total} bytes in {} functions, module {} bytes", bodies.len(), wasm.len());
     for (k, (b, n)) in v.iter().take(25) {
         println!("{k:<16} {b:>8} B {n:>7} ops {:>5.1}%", 100.0 * *b as f64 / total as f64);
+    }
+}
+
+/// Transpile throughput (release build): time per byte of EVM code for the bench contracts.
+#[test]
+#[ignore = "profile: prints a table"]
+fn transpile_throughput() {
+    for name in ["erc20_transfer", "snailtracer", "uniswap_v2_pair", "univ2_router", "seaport", "fiat_token"] {
+        let path = format!("/work/shared/bench/evm/{name}.json");
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let test = json.as_object().unwrap().values().next().unwrap();
+        let acct = &test["pre"]["0xcccccccccccccccccccccccccccccccccccccccc"];
+        let code = hex::decode(acct["code"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+        let n = 20;
+        let t = std::time::Instant::now();
+        let mut size = 0;
+        for _ in 0..n {
+            size = evm_to_wasm::transpile(&code).unwrap().len();
+        }
+        let dt = t.elapsed() / n;
+        println!("{name:<16} {:>6} B → {size:>7} B in {dt:>9.2?} ({:.0} ns/byte)", code.len(), dt.as_nanos() as f64 / code.len() as f64);
     }
 }

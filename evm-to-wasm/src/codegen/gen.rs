@@ -79,6 +79,8 @@ pub struct Gen<'a> {
     pub top: u32,
     /// Whether [`Gen::flush`] is running.
     pub flushing: bool,
+    /// Bounds proven on the height of the in-memory stack at `bp` (0..=1024 at a label).
+    pub heights: (i64, i64),
 }
 
 /// Generates the function of one chunk.
@@ -99,6 +101,8 @@ pub fn chunk_function(code: &[u8], an: &Analysis, ctx: &Ctx, chunk: &Chunk) -> F
         remaining: 0,
         top: 0,
         flushing: false,
+        // The code at pc 0 starts with an empty stack.
+        heights: if chunk.blocks.start == 0 { (0, 0) } else { (0, 1024) },
     };
     g.prologue();
     g.blocks();
@@ -246,6 +250,7 @@ impl Gen<'_> {
                 self.asm.end();
                 self.reset();
                 self.live = true;
+                self.heights = (0, 1024);
                 next_label += 1;
             }
             if self.live {
@@ -364,14 +369,21 @@ impl Gen<'_> {
     /// height must be within 0..=1024. Returns false when it can never pass.
     fn stack_check(&mut self, need: u16, grow: u16) -> bool {
         let delta = self.delta();
+        // Required in-memory height at bp: need' <= height <= 1024 - grow'.
         let need = i64::from(need) - delta;
         let grow = i64::from(grow) + delta;
-        // height = (STACK_TOP - bp - STACK_BIAS) / 32; need <= height <= 1024 - grow.
-        let hi = i64::from(STACK_TOP - STACK_BIAS) - 32 * need.max(0);
-        let lo = i64::from(STACK_LOW) - i64::from(STACK_BIAS) + 32 * grow.max(0);
-        if lo > hi {
+        let (req_lo, req_hi) = (need.max(0), 1024 - grow.max(0));
+        let (known_lo, known_hi) = self.heights;
+        if req_lo > req_hi || req_lo > known_hi || req_hi < known_lo {
             return false;
         }
+        // Parts already proven by an earlier check in this straight-line code are skipped.
+        let need = if known_lo >= req_lo { 0 } else { need };
+        let grow = if known_hi <= req_hi { 0 } else { grow };
+        self.heights = (known_lo.max(req_lo), known_hi.min(req_hi));
+        // height = (STACK_TOP - bp - STACK_BIAS) / 32
+        let hi = i64::from(STACK_TOP - STACK_BIAS) - 32 * need.max(0);
+        let lo = i64::from(STACK_LOW) - i64::from(STACK_BIAS) + 32 * grow.max(0);
         let i = &mut self.asm;
         match (need > 0, grow > 0) {
             (true, true) => {

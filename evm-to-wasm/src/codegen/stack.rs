@@ -323,6 +323,10 @@ impl Gen<'_> {
         if d != l {
             self.asm.i().local_get(L_BP).i32_const((32 * (d - l)) as i32).i32_add().local_set(L_BP);
         }
+        if consume {
+            // The in-memory height changes by the virtual stack's net growth.
+            self.heights = (self.heights.0 + l - d, self.heights.1 + l - d);
+        }
         for t in temps {
             self.pool.release(&t);
         }

@@ -243,6 +243,11 @@ pub fn udivmod(ctx: &Ctx) -> Function {
     f.if_();
     short_division(&mut f, a, 4);
     f.i().return_().end();
+    // Divisor below 2^64: four 128/64-bit steps in locals.
+    all_zero(&mut f, &[5, 6, 7]);
+    f.if_();
+    long_division_64(&mut f, a, 4);
+    f.i().return_().end();
     store(&mut f, DIV_U, a);
     store(&mut f, DIV_V, b);
     zero(&mut f, DIV_Q, 4);
@@ -276,6 +281,75 @@ fn short_division(f: &mut Fb, a: [u32; 4], d: u32) {
         f.i().local_get(q[2 * k + 1]).i64_const(32).i64_shl().local_get(q[2 * k]).i64_or();
     }
     f.i().local_get(r).i64_const(0).i64_const(0).i64_const(0);
+}
+
+/// Pushes (q0, q1, q2, q3, r, 0, 0, 0) for `a / d` with `d` (local) in [2^32, 2^64):
+/// the divisor is normalized (top bit set), the dividend shifted alike into five limbs, and
+/// each quotient limb comes from a 128/64-bit division done as two 64/32-bit quotient digits
+/// with corrections (Hacker's Delight, `divlu`).
+fn long_division_64(f: &mut Fb, a: [u32; 4], d: u32) {
+    let [s, rs, v, vn1, vn0, r, u, q1, q0, rhat, un21, t] = f.i64s::<12>();
+    let q = f.i64s::<4>();
+    // s = clz(d); v = d << s; rs = 64 - s (shifting by 64 is done as two shifts)
+    f.i().local_get(d).i64_clz().local_tee(s).i64_const(64).local_get(s).i64_sub().local_set(rs);
+    f.i().local_get(d).local_get(s).i64_shl().local_tee(v).i64_const(32).i64_shr_u().local_set(vn1);
+    f.i().local_get(v).i64_const(M32).i64_and().local_set(vn0);
+    // r = a3 >> (64 - s) (zero when s = 0): the top limb of the shifted dividend, below v.
+    let shr_rs = |f: &mut Fb, x: u32| {
+        f.i().local_get(x).i64_const(1).i64_shr_u().local_get(rs).i64_const(1).i64_sub().i64_shr_u();
+    };
+    shr_rs(f, a[3]);
+    f.i().local_set(r);
+    for k in (0..4).rev() {
+        // u = (a_k << s) | (a_{k-1} >> (64 - s)): the next shifted limb.
+        f.i().local_get(a[k]).local_get(s).i64_shl();
+        if k > 0 {
+            shr_rs(f, a[k - 1]);
+            f.i().i64_or();
+        }
+        f.i().local_set(u);
+        // (q_k, r) = (r:u) / v, r < v.
+        // q1 = r / vn1, rhat = r - q1 * vn1, corrected
+        f.i().local_get(r).local_get(vn1).i64_div_u().local_tee(q1);
+        f.i().local_get(vn1).i64_mul().local_set(t);
+        f.i().local_get(r).local_get(t).i64_sub().local_set(rhat);
+        correct(f, q1, rhat, vn0, vn1, u, true, t);
+        // un21 = (r << 32) + (u >> 32) - q1 * v   (mod 2^64)
+        f.i().local_get(r).i64_const(32).i64_shl().local_get(u).i64_const(32).i64_shr_u().i64_add();
+        f.i().local_get(q1).local_get(v).i64_mul().i64_sub().local_set(un21);
+        f.i().local_get(un21).local_get(vn1).i64_div_u().local_tee(q0);
+        f.i().local_get(vn1).i64_mul().local_set(t);
+        f.i().local_get(un21).local_get(t).i64_sub().local_set(rhat);
+        correct(f, q0, rhat, vn0, vn1, u, false, t);
+        // r = (un21 << 32) + (u & M32) - q0 * v; q_k = (q1 << 32) + q0
+        f.i().local_get(un21).i64_const(32).i64_shl().local_get(u).i64_const(M32).i64_and().i64_add();
+        f.i().local_get(q0).local_get(v).i64_mul().i64_sub().local_set(r);
+        f.i().local_get(q1).i64_const(32).i64_shl().local_get(q0).i64_add().local_set(q[k]);
+    }
+    for x in q {
+        f.i().local_get(x);
+    }
+    f.i().local_get(r).local_get(s).i64_shr_u().i64_const(0).i64_const(0).i64_const(0);
+}
+
+/// `divlu`'s correction loop for a quotient digit `qd` with remainder `rhat`: while
+/// `qd >= 2^32 || qd * vn0 > (rhat << 32) + un`, decrement `qd` and add `vn1` to `rhat`
+/// (stopping once `rhat >= 2^32`). `un` is the high (`high`) or low half of local `u`.
+fn correct(f: &mut Fb, qd: u32, rhat: u32, vn0: u32, vn1: u32, u: u32, high: bool, t: u32) {
+    f.block().loop_();
+    f.i().local_get(qd).i64_const(32).i64_shr_u().i64_const(0).i64_ne();
+    f.i().local_get(qd).local_get(vn0).i64_mul();
+    f.i().local_get(rhat).i64_const(32).i64_shl().local_get(u);
+    if high {
+        f.i().i64_const(32).i64_shr_u();
+    } else {
+        f.i().i64_const(M32).i64_and();
+    }
+    f.i().i64_add().i64_gt_u().i32_or().i32_eqz().br_if(1);
+    f.i().local_get(qd).i64_const(1).i64_sub().local_set(qd);
+    f.i().local_get(rhat).local_get(vn1).i64_add().local_tee(t).local_set(rhat);
+    f.i().local_get(t).i64_const(32).i64_shr_u().i64_eqz().br_if(0);
+    f.i().end().end();
 }
 
 /// Negates the value in locals `x` in place when `mask` (an i64 local, 0 or -1) is -1.

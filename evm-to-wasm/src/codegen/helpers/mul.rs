@@ -160,6 +160,26 @@ pub fn exp(ctx: &Ctx) -> Function {
     f.i().i64_const(1).local_set(r[0]);
     f.i().local_get(nb).i32_eqz().if_(BlockType::Empty);
     f.i().i64_const(1).i64_const(0).i64_const(0).i64_const(0).return_().end();
+    // A power-of-two base 2^k: the result is 1 << (k * exponent), zero from 256 bits on.
+    let [k64, sh] = f.i64s::<2>();
+    f.i().local_get(1).local_get(2).i64_or().local_get(3).i64_or().i64_eqz();
+    f.i().local_get(0).i64_const(0).i64_ne().i32_and();
+    f.i().local_get(0).local_get(0).i64_const(1).i64_sub().i64_and().i64_eqz().i32_and();
+    f.i().if_(BlockType::Empty);
+    f.i().local_get(0).i64_ctz().local_tee(k64).i64_eqz().if_(BlockType::Empty);
+    f.i().i64_const(1).i64_const(0).i64_const(0).i64_const(0).return_().end();
+    f.i().local_get(5).local_get(6).i64_or().local_get(7).i64_or().i64_const(0).i64_ne();
+    f.i().local_get(4).i64_const(256).i64_ge_u().i32_or().if_(BlockType::Empty);
+    f.i().i64_const(0).i64_const(0).i64_const(0).i64_const(0).return_().end();
+    f.i().local_get(k64).local_get(4).i64_mul().local_tee(sh).i64_const(256).i64_ge_u().if_(BlockType::Empty);
+    f.i().i64_const(0).i64_const(0).i64_const(0).i64_const(0).return_().end();
+    for j in 0..4 {
+        // limb j = (1 << (sh & 63)) if sh / 64 == j, else 0
+        f.i().i64_const(1).local_get(sh).i64_shl();
+        f.i().i64_const(0).local_get(sh).i64_const(6).i64_shr_u().i64_const(j).i64_eq().i64_extend_i32_u().i64_sub();
+        f.i().i64_and();
+    }
+    f.i().return_().end();
     for (j, l) in e.iter().enumerate() {
         f.i().i32_const(TMP_WORD as i32).local_get(*l).i64_store(m64(8 * j as u32));
     }
