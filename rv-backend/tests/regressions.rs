@@ -104,3 +104,71 @@ fn block_result_below_an_if_with_parameters() {
     assert_eq!(inst.global(1), Some(0x1234));
     assert_eq!(inst.global(0), Some((-16i64) as u64));
 }
+
+/// Reduced from another fuzz case where wasmi 2.0.0 disagrees (wasmtime agrees with this
+/// crate). `local.get 0` is non-zero, so the `else` arm runs: global 3 ^= global 0, then
+/// global 2 ^= local 0 ^ local 1 inside the block, then global 3 ^= K and global 2 ^= the
+/// constant below the block's parameters.
+#[test]
+fn block_with_parameters_below_a_constant() {
+    let wat = r#"(module
+  (global i64 (i64.const 5437380930252447487))
+  (global i32 (i32.const 1789631034))
+  (global (mut i32) (i32.const 0))
+  (global (mut i64) (i64.const 0))
+  (func (export "3") (param i32 i32) (result i64)
+    loop
+      loop
+        i32.const 1310872249
+        local.get 1
+        local.get 0
+        block (param i32 i32) (result i64)
+          global.get 0
+          local.get 0
+          i32.eqz
+          if (param i64)
+            i32.wrap_i64
+            i64.extend_i32_s
+            loop (result i32)
+              global.get 1
+              if (result i32)
+                br 5
+              else
+                i32.const 1917595682
+              end
+            end
+            global.set 2
+            global.get 3
+            i64.xor
+            global.set 3
+          else
+            global.get 3
+            i64.xor
+            global.set 3
+          end
+          global.get 2
+          i32.xor
+          global.set 2
+          global.get 2
+          i32.xor
+          global.set 2
+          i64.const -8398146469490052921
+        end
+        global.get 3
+        i64.xor
+        global.set 3
+        global.get 2
+        i32.xor
+        global.set 2
+      end
+    end
+    i64.const 5549907771813503562)
+  (export "7" (global 2))
+  (export "8" (global 3)))
+"#;
+    let (l0, l1) = (0xd80e_56b5u64, 0x47fc_bbccu64);
+    let (r, inst) = run(wat, "3", &[l0, l1]);
+    assert_eq!(r, vec![5549907771813503562]);
+    assert_eq!(inst.global(2), Some(l0 ^ l1 ^ 1310872249));
+    assert_eq!(inst.global(3), Some(5437380930252447487u64 ^ (-8398146469490052921i64) as u64));
+}

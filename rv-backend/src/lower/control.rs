@@ -65,6 +65,7 @@ impl FuncCompiler<'_, '_> {
         let header = self.asm.label();
         let end = self.asm.label();
         self.asm.bind(header);
+        self.forget_addr();
         self.push_frame(CtrlKind::Loop, header, end, bt)
     }
 
@@ -100,6 +101,7 @@ impl FuncCompiler<'_, '_> {
             }
         }
         self.asm.bind(else_label);
+        self.forget_addr();
         self.stack.truncate(frame.base);
         for _ in 0..frame.params {
             self.push(Entry::Home);
@@ -125,6 +127,7 @@ impl FuncCompiler<'_, '_> {
             reachable |= frame.live;
         }
         self.asm.bind(frame.end);
+        self.forget_addr();
         self.stack.truncate(frame.base);
         for _ in 0..frame.results {
             self.push(Entry::Home);

@@ -6,13 +6,13 @@
 
 use wasmparser::MemArg;
 
-use super::{Entry, FuncCompiler};
+use super::{Entry, FuncCompiler, LocalLoc};
 use crate::abi::{vmctx, Helper, Service, TrapCode, DESCRIPTOR_SIZE, RODATA_BASE, TABLE_BASE};
 use crate::emit::{CallTarget, Cond};
 use crate::encode as enc;
 use crate::error::CompileError;
 use crate::imm::{Imm12, Shamt6};
-use crate::regs::{Reg, ARGS, ECALL_NUMBER, T0, T1, T2, VMCTX, ZERO};
+use crate::regs::{Reg, ADDR, ARGS, ECALL_NUMBER, T0, T1, T2, VMCTX, ZERO};
 
 /// Load instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,15 +61,30 @@ impl FuncCompiler<'_, '_> {
             self.asm.li(tmp, hi);
             return Ok((tmp, lo));
         }
-        let r = self.read(i, tmp);
-        self.emit(enc::slli(tmp, r, sh6(32)));
-        self.emit(enc::srli(tmp, tmp, sh6(32)));
+        let base = match self.stack[i] {
+            // A register local: its zero-extended value stays in the address cache.
+            Entry::Local(l) if matches!(self.local_locs.get(l as usize), Some(LocalLoc::Reg(_))) => {
+                if self.addr_cache != Some(l) {
+                    let r = self.read(i, tmp);
+                    self.emit(enc::slli(ADDR, r, sh6(32)));
+                    self.emit(enc::srli(ADDR, ADDR, sh6(32)));
+                    self.addr_cache = Some(l);
+                }
+                ADDR
+            }
+            _ => {
+                let r = self.read(i, tmp);
+                self.emit(enc::slli(tmp, r, sh6(32)));
+                self.emit(enc::srli(tmp, tmp, sh6(32)));
+                tmp
+            }
+        };
         if let Some(imm) = Imm12::new(offset) {
-            return Ok((tmp, imm));
+            return Ok((base, imm));
         }
         let (hi, lo) = split(offset);
         self.asm.li(tmp2, hi);
-        self.emit(enc::add(tmp, tmp, tmp2));
+        self.emit(enc::add(tmp, base, tmp2));
         Ok((tmp, lo))
     }
 

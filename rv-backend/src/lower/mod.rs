@@ -260,6 +260,8 @@ pub(crate) struct FuncCompiler<'m, 'a> {
     pub pc: usize,
     /// Byte offset of the operator being lowered.
     pub offset: usize,
+    /// The local whose zero-extended value [`crate::regs::ADDR`] holds.
+    pub addr_cache: Option<u32>,
 }
 
 fn align16(n: i64) -> i64 {
@@ -294,6 +296,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             local_locs,
             pc: 0,
             offset: 0,
+            addr_cache: None,
         }
     }
 
@@ -424,6 +427,18 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
         }
     }
 
+    /// Local `l` is about to change: the address cache no longer holds it.
+    pub fn local_written(&mut self, l: u32) {
+        if self.addr_cache == Some(l) {
+            self.addr_cache = None;
+        }
+    }
+
+    /// Control flow merges here, or a call clobbers `t6`: forget the address cache.
+    pub fn forget_addr(&mut self) {
+        self.addr_cache = None;
+    }
+
     pub fn push(&mut self, e: Entry) {
         self.stack.push(e);
     }
@@ -460,6 +475,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
         if let Some((l, tee)) = next {
             if let Some(LocalLoc::Reg(r)) = self.local_locs.get(l as usize).copied() {
                 self.invalidate_local(l, base);
+                self.local_written(l);
                 self.pc += 1;
                 return Target { reg: r, to: TargetKind::Local { l, tee } };
             }

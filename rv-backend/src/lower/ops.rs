@@ -472,6 +472,7 @@ impl FuncCompiler<'_, '_> {
         }
         self.stack.push(e);
         self.invalidate_local(l, top);
+        self.local_written(l);
         match self.local_locs[l as usize] {
             LocalLoc::Reg(r) => self.read_into(top, r),
             LocalLoc::Slot(off) => {

@@ -326,7 +326,8 @@ pub fn run_case(data: &[u8], stats: &mut Stats) -> Result<(), String> {
         if matches!(w, Ended::Trap(_)) {
             stats.trapped_calls += 1;
         }
-        compare_state(&store, &winst, &rinst, &compiled)?;
+        compare_state(&store, &winst, &rinst, &compiled)
+            .map_err(|e| format!("after {}({args:x?}): {e}", export.name))?;
     }
     Ok(())
 }

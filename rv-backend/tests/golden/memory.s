@@ -7,12 +7,12 @@ func 0 (copy_word):
      10: 00913423  sd s1, 8(sp)
      14: 00050413  addi s0, a0, 0
      18: 00058493  addi s1, a1, 0
-     1c: 02049293  slli t0, s1, 0x20
-     20: 0202d293  srli t0, t0, 0x20
-     24: 0002b583  ld a1, 0(t0)
-     28: 02041293  slli t0, s0, 0x20
-     2c: 0202d293  srli t0, t0, 0x20
-     30: 00b2b423  sd a1, 8(t0)
+     1c: 02049f93  slli t6, s1, 0x20
+     20: 020fdf93  srli t6, t6, 0x20
+     24: 000fb583  ld a1, 0(t6)
+     28: 02041f93  slli t6, s0, 0x20
+     2c: 020fdf93  srli t6, t6, 0x20
+     30: 00bfb423  sd a1, 8(t6)
      34: 00013403  ld s0, 0(sp)
      38: 00813483  ld s1, 8(sp)
      3c: 02010113  addi sp, sp, 32
@@ -49,3 +49,21 @@ func 2 (grow):
      b0: 00700513  addi a0, zero, 7
      b4: fff00893  addi a7, zero, -1
      b8: 00000073  ecall
+func 3 (sum3):
+     bc: fe010113  addi sp, sp, -32
+     c0: 02416a63  bltu sp, tp, 0xffffffffa00000f4
+     c4: 00813023  sd s0, 0(sp)
+     c8: 00050413  addi s0, a0, 0
+     cc: 02041f93  slli t6, s0, 0x20
+     d0: 020fdf93  srli t6, t6, 0x20
+     d4: 000fa503  lw a0, 0(t6)
+     d8: 004fa583  lw a1, 4(t6)
+     dc: 008fa603  lw a2, 8(t6)
+     e0: 00c585bb  addw a1, a1, a2
+     e4: 00b5053b  addw a0, a0, a1
+     e8: 00013403  ld s0, 0(sp)
+     ec: 02010113  addi sp, sp, 32
+     f0: 00008067  jalr zero, 0(ra)
+     f4: 00700513  addi a0, zero, 7
+     f8: fff00893  addi a7, zero, -1
+     fc: 00000073  ecall
