@@ -230,3 +230,19 @@ fn block_gas_from_the_analysis() {
     assert_eq!(a.blocks[0].check, Some((0, 2)));
     assert_eq!(a.blocks[1].check, None);
 }
+
+#[test]
+fn constant_offsets_near_the_32_bit_limit() {
+    // Constant offsets whose range ends beyond the supported memory: out of gas, and the
+    // module stays valid (no memory-argument offset beyond 2^32).
+    for off in [u64::from(u32::MAX) - 31, u64::from(u32::MAX), 0xffff_0000, 1 << 31, u64::MAX] {
+        for o in [op::MSTORE, op::MSTORE8] {
+            let code = Evm::new().pushn(7).pushn(off).op(o).op(op::STOP).build();
+            assert!(is_halt(&run(&code, &[], G).outcome));
+        }
+        let code = Evm::new().pushn(off).op(op::MLOAD).op(op::STOP).build();
+        assert!(is_halt(&run(&code, &[], G).outcome));
+        let code = Evm::new().pushn(32).pushn(off).op(op::RETURN).build();
+        assert!(is_halt(&run(&code, &[], G).outcome));
+    }
+}

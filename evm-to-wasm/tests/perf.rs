@@ -229,6 +229,10 @@ fn transpile_throughput() {
             size = evm_to_wasm::transpile(&code).unwrap().len();
         }
         let dt = t.elapsed() / n;
-        println!("{name:<16} {:>6} B → {size:>7} B in {dt:>9.2?} ({:.0} ns/byte)", code.len(), dt.as_nanos() as f64 / code.len() as f64);
+        println!(
+            "{name:<16} {:>6} B → {size:>7} B in {dt:>9.2?} ({:.0} ns/byte)",
+            code.len(),
+            dt.as_nanos() as f64 / code.len() as f64
+        );
     }
 }

@@ -72,7 +72,10 @@ impl Gen<'_> {
         }
         let len = sz[0];
         if let Some(o) = as_const(&off) {
-            if o[1] | o[2] | o[3] != 0 || o[0] > u64::from(u32::MAX) {
+            // Beyond the largest supported memory the expansion always halts (and constant
+            // addresses stay small enough for memarg offsets).
+            let too_far = o[1] | o[2] | o[3] != 0 || o[0].saturating_add(len) > super::layout::MAX_EVM_MEMORY;
+            if too_far {
                 self.asm.br(Label::OogNow);
                 return (I32::Const(0), I32::Const(0));
             }
