@@ -431,7 +431,7 @@ fn division_by_64_bit_divisors() {
     for b in divisors {
         for _ in 0..6 {
             let mut a = rng.u256();
-            if rng.next() % 3 == 0 {
+            if rng.next().is_multiple_of(3) {
                 a = U256::MAX - U256::from(rng.next() % 3);
             }
             for (x, o) in [(&d, op::DIV), (&m, op::MOD), (&sd, op::SDIV), (&sm, op::SMOD)] {
