@@ -14,6 +14,7 @@
 //! (t8n's result and alloc JSON), [`statediff`] (what changed), [`json`] (hex quantities with
 //! errors naming file and field), [`error`] (the command's error and exit codes).
 
+mod bench;
 mod error;
 mod input;
 mod json;
@@ -44,6 +45,8 @@ enum Command {
     Run(run::Args),
     /// Runs Ethereum GeneralStateTests (files or folders) and checks post-state roots.
     Statetest(statetest::Args),
+    /// Benchmark kernels run three ways on the RV64IM machine (native, compiled, wasmi).
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Command::T8n(args) => t8n::main(args),
         Command::Run(args) => run::main(args),
         Command::Statetest(args) => statetest::main(args),
+        Command::Bench(args) => bench::main(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds what `zkos bench` runs into bench/out/:
+#   native.elf        the kernels, rustc for RV64IM (static ELF, runs on rv-machine)
+#   kernels.wasm      the kernels, rustc for wasm32 (one export per kernel)
+#   wasmi-driver.elf  wasmi built for RV64IM, runs a module's export on rv-machine
+#   compiler-driver.elf  rv-backend built for RV64IM, compiles a module on rv-machine
+# The RV64IM programs use the kernel target spec of DESIGN.md §2 (riscv64im with atomic
+# compare-and-swap lowered to __sync_* calls, which bench/rt defines), built with -Zbuild-std
+# from rust-src on stable via RUSTC_BOOTSTRAP (rustup has no prebuilt riscv64im std).
+# Uses $CARGO_TARGET_DIR if set, else bench/target.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+spec="$here/../wasm-runtime/kernel/riscv64im-zkos.json"
+if [[ ! -f "$spec" ]]; then
+    echo "build.sh: target spec $spec is missing" >&2
+    exit 1
+fi
+rustup component add rust-src >/dev/null
+rustup target add wasm32-unknown-unknown >/dev/null
+target_dir="${CARGO_TARGET_DIR:-$here/target}"
+export CARGO_TARGET_DIR="$target_dir"
+
+RUSTC_BOOTSTRAP=1 cargo build --release -p bench-native -p bench-wasmi-driver -p bench-compiler-driver \
+    -Zbuild-std=core,alloc -Zbuild-std-features=compiler-builtins-mem \
+    -Zjson-target-spec --target "$spec"
+cargo build --release -p bench-wasm --target wasm32-unknown-unknown
+
+mkdir -p out
+rv="$target_dir/$(basename "$spec" .json)/release"
+cp "$rv/bench-native" out/native.elf
+cp "$rv/bench-wasmi-driver" out/wasmi-driver.elf
+cp "$rv/bench-compiler-driver" out/compiler-driver.elf
+cp "$target_dir/wasm32-unknown-unknown/release/bench_wasm.wasm" out/kernels.wasm
+wc -c out/*
