@@ -165,7 +165,20 @@ impl FuncCompiler<'_, '_> {
         Ok((frame.label, frame.base, frame.arity()))
     }
 
+    fn targets_loop(&self, depth: u32) -> bool {
+        self.frame_index(depth).is_ok_and(|i| self.ctrl[i].kind == CtrlKind::Loop)
+    }
+
+    /// Before a backward branch of a metered module: out of gas traps here (see
+    /// [`Self::gas_check`]).
+    fn loop_gas_check(&mut self, depth: u32) {
+        if self.targets_loop(depth) {
+            self.gas_check();
+        }
+    }
+
     pub(super) fn br(&mut self, depth: u32) -> Result<(), CompileError> {
+        self.loop_gas_check(depth);
         let (label, base, n) = self.branch_target(depth)?;
         self.move_values(base, n);
         self.asm.jump(label);
@@ -175,6 +188,7 @@ impl FuncCompiler<'_, '_> {
 
     /// `br_if` on a test computed by the caller (the condition is already popped).
     pub(super) fn br_if_test(&mut self, depth: u32, test: Test) -> Result<(), CompileError> {
+        self.loop_gas_check(depth);
         let (label, base, n) = self.branch_target(depth)?;
         if self.needs_moves(base, n) {
             let skip = self.asm.label();
@@ -194,6 +208,7 @@ impl FuncCompiler<'_, '_> {
         if let Entry::Const(v) = self.stack[c] {
             self.pop()?;
             if v != 0 {
+                self.loop_gas_check(depth);
                 let (label, base, n) = self.branch_target(depth)?;
                 self.move_values(base, n);
                 self.asm.jump(label);
@@ -221,6 +236,9 @@ impl FuncCompiler<'_, '_> {
         let r = self.read(c, T2);
         self.asm.mv(T2, r);
         self.pop()?;
+        if depths.iter().chain([&default]).any(|&d| self.targets_loop(d)) {
+            self.gas_check();
+        }
         // Each distinct depth gets one landing label: the target itself when no value
         // moves, otherwise a pad that moves the values and jumps.
         let mut pads: Vec<(u32, Label, bool)> = Vec::new();

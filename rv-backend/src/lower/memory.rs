@@ -135,6 +135,7 @@ impl FuncCompiler<'_, '_> {
     }
 
     pub(super) fn memory_grow(&mut self) -> Result<(), CompileError> {
+        self.gas_check();
         self.call_with(1, 1, Some(1), |s| {
             s.emit(enc::addi(ECALL_NUMBER, ZERO, const { Imm12::lit(Service::MemoryGrow as i64) }));
             s.emit(enc::ecall());
@@ -151,6 +152,7 @@ impl FuncCompiler<'_, '_> {
         nresults: usize,
         record: Option<i64>,
     ) -> Result<(), CompileError> {
+        self.gas_check();
         self.call_with(nargs, nresults, None, |s| {
             if let Some(off) = record {
                 s.asm.add_imm(ARGS[3], VMCTX, off, ARGS[3]);

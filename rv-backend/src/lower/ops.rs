@@ -528,8 +528,9 @@ impl FuncCompiler<'_, '_> {
 
     /// The metering sequences, lowered as a unit:
     /// `global.get $gas; i64.const c; i64.sub; global.set $gas` becomes `gp -= c`, and
-    /// `global.get $gas; i64.const 0; i64.lt_s; if; unreachable; end` becomes
-    /// `blt gp, zero, trap`. Returns whether the operators at the cursor were one of them.
+    /// `global.get $gas; i64.const 0; i64.lt_s; if; unreachable; end` becomes nothing: the
+    /// check is deferred (see [`Self::gas_check`]). Returns whether the operators at the
+    /// cursor were one of them.
     pub(super) fn gas_pattern(&mut self, g: u32) -> bool {
         let f = self.f;
         let pc = self.pc;
@@ -564,11 +565,28 @@ impl FuncCompiler<'_, '_> {
         ) = (at(0), at(1), at(2), at(3), at(4))
         {
             self.pc += 5;
-            let l = self.trap_label(TrapCode::Unreachable);
-            self.asm.branch(Cond::Lt, GAS, ZERO, l);
             return true;
         }
         false
+    }
+}
+
+impl FuncCompiler<'_, '_> {
+    /// `blt gp, zero, trap` in a metered module.
+    ///
+    /// Metering checks the gas after every block's charge; compiled code defers those
+    /// checks. Once the gas is negative the frame can only end out of gas, and nothing it
+    /// does before the check is visible: its state changes are reverted with it, the engine
+    /// refuses host calls (and treats a return or any trap) with negative gas as out of
+    /// gas. So checks remain only where execution could otherwise go on without bound or
+    /// do costly work: before every backward branch (each loop iteration), before
+    /// `memory.grow` and bulk operations. The outcome and the gas used are exactly those of
+    /// the per-block checks.
+    pub(super) fn gas_check(&mut self) {
+        if self.m.gas_global.is_some() {
+            let l = self.trap_label(TrapCode::Unreachable);
+            self.asm.branch(Cond::Lt, GAS, ZERO, l);
+        }
     }
 }
 

@@ -127,6 +127,10 @@ fn drive(env: &mut dyn HostEnv, frame: &mut Frame, inst: &mut Instance<'_>, f: u
     }
     loop {
         match inst.run(BUDGET) {
+            // Compiled code defers the metering's gas checks (rv-backend's `gas_check`): a
+            // negative gas register at a return or a host call is out of gas.
+            Event::Returned if inst.gas() < 0 => return Some(Outcome { halt: Halt::OutOfGas, gas_left: 0 }),
+            Event::Host(_) if inst.gas() < 0 => return Some(Outcome { halt: Halt::OutOfGas, gas_left: 0 }),
             Event::Returned => return None,
             Event::Host(n) => {
                 let Some(h) = HostFn::from_number(n) else {
