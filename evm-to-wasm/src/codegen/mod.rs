@@ -2,6 +2,7 @@
 
 mod arith;
 pub(crate) mod asm;
+mod chunks;
 pub(crate) mod ctx;
 mod env;
 mod gen;
@@ -193,7 +194,7 @@ pub(crate) fn generate(code: &[u8], an: &Analysis, config: &crate::Config) -> Re
     let mut budget = config.chunk_budget.max(1);
     let labels = config.chunk_labels.clamp(1, 240);
     let (chunks, bodies) = loop {
-        let chunks = gen::chunks(an, budget, labels);
+        let chunks = chunks::chunks(an, budget, labels);
         let bodies: Vec<_> = chunks.iter().map(|c| gen::chunk_function(code, an, &ctx, c)).collect();
         let fits = bodies.iter().all(|b| b.byte_len() <= host_abi::limits::MAX_FUNCTION_SIZE as usize);
         if fits || budget <= MIN_CHUNK_BUDGET.min(config.chunk_budget) {
@@ -214,7 +215,7 @@ pub(crate) fn generate(code: &[u8], an: &Analysis, config: &crate::Config) -> Re
         }
         let fns: Vec<u32> = (0..chunks.len() as u32).map(|k| first + k).collect();
         functions.function(types.index(Vec::new(), Vec::new()));
-        code_section.function(&gen::dispatcher(an, &chunks, &fns));
+        code_section.function(&chunks::dispatcher(an, &chunks, &fns));
         first + chunks.len() as u32
     };
     if let Some(what) = ctx.missing.get() {
