@@ -66,7 +66,8 @@ impl<'a> Balances<'a> {
             if s[3] == 0 {
                 return Some((i, false));
             }
-            if s[..3] == key[..] {
+            // Word by word: a slice comparison would become a call to a byte-wise memcmp.
+            if s[0] == key[0] && s[1] == key[1] && s[2] == key[2] {
                 return Some((i, true));
             }
             i = (i + 1) & self.mask;

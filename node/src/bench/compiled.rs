@@ -85,7 +85,8 @@ pub fn on_machine(art: &Artifacts, host: &rv_backend::Compiled) -> Result<u64, B
         let got = got.map_err(fail)?;
         if got != want {
             return Err(BenchError::Mismatch(vec![format!(
-                "rv-backend on the machine: {what} {got:#x}, on the host {want:#x}"
+                "rv-backend on the machine: {what} {got:#x}, on the host {want:#x} \
+                 (if rv-backend changed since bench/build.sh last ran, run it again)"
             )]));
         }
     }
