@@ -251,7 +251,7 @@ impl Gen<'_> {
     pub fn stop(&mut self) {
         let finish = self.ctx.host(host_abi::functions::HostFn::Finish);
         self.gas_out();
-        self.asm.i().i32_const(MEM_BASE as i32).i32_const(0).call(finish).unreachable();
+        self.asm.i().i32_const(0).i32_const(0).call(finish).unreachable();
         self.dead();
     }
 
