@@ -16,7 +16,12 @@ fn add_and_return() {
     assert_eq!(r.used(1_000_000), 3 + 3 + 3 + 2 + 3 + 3 + 3 + 2);
 }
 
-/// (imports with their parameter and result types, exports with kinds).
+/// An import: name, parameter types, result types.
+type Import = (String, Vec<ValType>, Vec<ValType>);
+/// Imports, exports with kinds, the memory maximum, whether global 0 is a mutable i64.
+type Interface = (Vec<Import>, Vec<(String, ExternalKind)>, Option<u64>, bool);
+
+/// The module's interface.
 fn interface(
     wasm: &[u8],
 ) -> (Vec<(String, Vec<ValType>, Vec<ValType>)>, Vec<(String, ExternalKind)>, Option<u64>, bool) {
