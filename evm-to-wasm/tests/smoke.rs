@@ -22,9 +22,7 @@ type Import = (String, Vec<ValType>, Vec<ValType>);
 type Interface = (Vec<Import>, Vec<(String, ExternalKind)>, Option<u64>, bool);
 
 /// The module's interface.
-fn interface(
-    wasm: &[u8],
-) -> (Vec<(String, Vec<ValType>, Vec<ValType>)>, Vec<(String, ExternalKind)>, Option<u64>, bool) {
+fn interface(wasm: &[u8]) -> Interface {
     let mut types = Vec::new();
     let (mut imports, mut exports, mut max, mut gas_mut_i64) = (Vec::new(), Vec::new(), None, false);
     for p in Parser::new(0).parse_all(wasm) {
