@@ -16,6 +16,7 @@
 
 mod bench;
 mod error;
+mod gas_report;
 mod input;
 mod json;
 mod output;
@@ -45,6 +46,8 @@ enum Command {
     Run(run::Args),
     /// Runs Ethereum GeneralStateTests (files or folders) and checks post-state roots.
     Statetest(statetest::Args),
+    /// Static gas bounds of a contract (.wasm, envelope or EVM bytecode): table, JSON, HTML.
+    GasReport(gas_report::Args),
     /// Benchmark kernels run three ways on the RV64IM machine (native, compiled, wasmi).
     Bench(bench::Args),
 }
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::T8n(args) => t8n::main(args),
         Command::Run(args) => run::main(args),
         Command::Statetest(args) => statetest::main(args),
+        Command::GasReport(args) => gas_report::main(args),
         Command::Bench(args) => bench::main(args),
     };
     match result {

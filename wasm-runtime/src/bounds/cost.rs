@@ -136,7 +136,7 @@ impl Costing<'_, '_> {
             return Err(Reason::new(
                 ReasonKind::Argument,
                 format!(
-                    "call to function {f} passes parameter {i} with no known bound, and the callee's bound ({bound}) depends on it"
+                    "call to function {f} passes parameter {i} with no known bound, and the callee's bound ({}) depends on it", bound.round_up_constant()
                 ),
                 me,
                 offset,

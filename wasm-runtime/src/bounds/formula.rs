@@ -259,6 +259,16 @@ impl Formula {
         }
     }
 
+    /// The same formula with its constant term rounded up to an integer (still a bound;
+    /// reads better).
+    pub fn round_up_constant(&self) -> Self {
+        let mut out = self.clone();
+        if let Some(c) = out.terms.get_mut(&Vec::new()) {
+            *c = Ratio::int(c.ceil());
+        }
+        out
+    }
+
     /// Every variable that occurs.
     pub fn vars(&self) -> Vec<Var> {
         let mut out: Vec<Var> = self.terms.keys().flatten().copied().collect();

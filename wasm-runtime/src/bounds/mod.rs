@@ -226,7 +226,7 @@ pub fn analyze(wasm: &[u8]) -> Result<ModuleBounds, BoundsError> {
             index,
             names,
             bound: match s.bound {
-                Ok(f) => Bound::Bounded(f),
+                Ok(f) => Bound::Bounded(f.round_up_constant()),
                 Err(r) => Bound::Unbounded(r),
             },
             forwards_gas: s.forwards,

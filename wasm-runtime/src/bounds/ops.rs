@@ -196,6 +196,13 @@ pub(super) fn step(w: &mut Walk<'_, '_>, op: &Operator<'_>, start: usize) -> Res
             match w.vals.ub(pages) {
                 Some(u) => {
                     let c = u.f.scale(Ratio::int(u128::from(MEMORY_GROW_PAGE)));
+                    note(
+                        w,
+                        format!(
+                            "memory.grow at {start:#x}: at most {} pages, {c} gas (charged even when the grow fails)",
+                            u.f
+                        ),
+                    );
                     add_extra(w, &c);
                 }
                 None => blocker(

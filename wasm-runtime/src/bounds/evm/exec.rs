@@ -1,7 +1,6 @@
 //! Abstract execution of one EVM basic block: the stack as intervals, memory words at known
 //! offsets, the worst-case gas of every instruction, where control goes next.
 
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -121,8 +120,9 @@ fn touch(r: &mut Ran, off: &Iv, len: &Iv, pc: u32) {
     }
 }
 
+/// Words of a length (at most the largest memory: a longer access is unbounded anyway).
 fn words(len: &Iv) -> u128 {
-    u128::from(len.hi_u64().unwrap_or(u64::MAX).div_ceil(32))
+    u128::from(len.hi_u64().unwrap_or(u64::MAX).min(MEMORY_LIMIT).div_ceil(32))
 }
 
 /// Runs the block `[start, end)` from `st`. `fallthrough` is the pc after the block.
@@ -273,7 +273,8 @@ pub fn run(code: &[u8], start: u32, end: u32, mut st: AState, mode: Mode, is_jum
             op::SSTORE => extra = u128::from(gas::COLD_SLOAD + gas::SSTORE_SET - gas::WARM_ACCESS),
             op::LOG0..=op::LOG4 => {
                 touch(&mut r, &a(0), &a(1), pc);
-                extra = u128::from(gas::LOG_DATA_BYTE) * u128::from(a(1).hi_u64().unwrap_or(u64::MAX));
+                extra =
+                    u128::from(gas::LOG_DATA_BYTE) * u128::from(a(1).hi_u64().unwrap_or(u64::MAX).min(MEMORY_LIMIT));
             }
             op::CALL | op::CALLCODE | op::DELEGATECALL | op::STATICCALL => {
                 let has_value = matches!(o, op::CALL | op::CALLCODE);
@@ -313,7 +314,10 @@ pub fn run(code: &[u8], start: u32, end: u32, mut st: AState, mode: Mode, is_jum
         }
         if extra > 0 {
             r.gas += extra;
-            r.dynamic.push((o, u128::from(inf.gas) + extra));
+            // Costs of unbounded lengths are reported as unbounded memory, not listed.
+            if r.mem_end.is_ok() {
+                r.dynamic.push((o, u128::from(inf.gas) + extra));
+            }
         }
         if !matches!(o, op::PUSH0..=op::PUSH32 | op::DUP1..=op::DUP16 | op::SWAP1..=op::SWAP16) {
             st.stack.truncate(st.stack.len() - n_in);
@@ -332,9 +336,4 @@ pub fn run(code: &[u8], start: u32, end: u32, mut st: AState, mode: Mode, is_jum
 
 fn is_pure(o: u8) -> bool {
     matches!(o, 0x01..=0x0b | 0x10..=0x1d)
-}
-
-/// A description of an opcode for reports.
-pub fn name(o: u8) -> String {
-    info(o).map_or_else(|| format!("0x{o:02x}"), |i| String::from(i.name))
 }

@@ -41,7 +41,7 @@ pub use exec::{AState, Mode};
 use exec::{Next, MEMORY_LIMIT};
 
 /// Most abstract states explored per selector before giving up.
-pub const MAX_STATES: usize = 200_000;
+pub const MAX_STATES: usize = 50_000;
 /// Updates of one state before its changing values are widened to "any value".
 const WIDEN_AFTER: u32 = 4;
 
@@ -129,6 +129,11 @@ pub fn analyze(code: &[u8]) -> (EvmBound, Vec<EvmBound>) {
     let any = bound(code, &an, Mode::Any);
     let per = selectors(code).into_iter().map(|s| bound(code, &an, Mode::Selector(s))).collect();
     (any, per)
+}
+
+/// The mnemonic of an opcode (`"?"` for an undefined one).
+pub fn opcode_name(o: u8) -> &'static str {
+    evm_to_wasm::opcodes::info(o).map_or("?", |i| i.name)
 }
 
 /// Gas of memory expansion to `bytes` bytes from zero.

@@ -1,0 +1,1 @@
+//! Tests of `zkos gas-report`.
