@@ -15,6 +15,9 @@ cargo fmt --all --check >&2
 echo "== example contracts (wasm32)" >&2
 examples/build.sh >&2
 
+echo "== benchmark programs (native RV64IM, wasm32, wasmi and rv-backend on the machine)" >&2
+bench/build.sh >&2
+
 echo "== kernel-side crates for riscv64im-unknown-none-elf" >&2
 scripts/build-kernel.sh >&2
 
