@@ -54,7 +54,10 @@ impl CompileError {
     }
 
     pub(crate) fn from_parser(e: &wasmparser::BinaryReaderError) -> CompileError {
-        Self::invalid(alloc::format!("{}", e.message()), usize::try_from(e.offset()).unwrap_or(usize::MAX))
+        Self::invalid(
+            alloc::string::ToString::to_string(e.message()),
+            usize::try_from(e.offset()).unwrap_or(usize::MAX),
+        )
     }
 
     /// Attaches the index of the function being compiled.

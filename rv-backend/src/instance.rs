@@ -277,7 +277,7 @@ impl<'c> Instance<'c> {
             let v = canonical(t, v);
             match ARGS.get(i) {
                 Some(&r) => m.set_reg(r, v),
-                None => m.write_u64(sp + 8 * (i - ARGS.len()) as u64, v).map_err(|e| limits(e))?,
+                None => m.write_u64(sp + 8 * (i - ARGS.len()) as u64, v).map_err(limits)?,
             }
         }
         m.set_pc(entry);

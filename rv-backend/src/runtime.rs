@@ -46,8 +46,8 @@ fn check(a: &mut Asm, base: Reg, len: Reg, limit: Reg, oob: Label) {
 
 /// Copies `a2` units of `unit` bytes from `a1` to `a0`, upward; clobbers t0, t1.
 fn copy_up(a: &mut Asm, unit: i64, done: Label) {
-    let (load, store): (fn(Reg, Reg, Imm12) -> u32, fn(Reg, Reg, Imm12) -> u32) =
-        if unit == 8 { (enc::ld, enc::sd) } else { (enc::lbu, enc::sb) };
+    type MemOp = fn(Reg, Reg, Imm12) -> u32;
+    let (load, store): (MemOp, MemOp) = if unit == 8 { (enc::ld, enc::sd) } else { (enc::lbu, enc::sb) };
     let l = a.label();
     a.branch(Cond::Eq, A2, ZERO, done);
     a.bind(l);

@@ -28,12 +28,7 @@ fn builtin(iterations: u64) -> i32 {
     match rv_machine::bench::run(iterations) {
         Ok(r) => {
             let check = if r.verified() { "ok" } else { "WRONG" };
-            println!(
-                "{} instructions in {:.3} s: {:.0} MIPS (checksum {check})",
-                r.instructions,
-                r.seconds,
-                r.mips()
-            );
+            println!("{} instructions in {:.3} s: {:.0} MIPS (checksum {check})", r.instructions, r.seconds, r.mips());
             i32::from(!r.verified())
         }
         Err(e) => {
@@ -51,13 +46,7 @@ fn run_elf(path: &str, histogram: bool) -> i32 {
             return 1;
         }
     };
-    let mut m = match Machine::from_elf(
-        Config {
-            histogram,
-            ..Config::default()
-        },
-        &file,
-    ) {
+    let mut m = match Machine::from_elf(Config { histogram, ..Config::default() }, &file) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("{path}: {e}");

@@ -136,10 +136,7 @@ pub fn expected_checksum(iterations: u64) -> u64 {
 /// Runs the workload for `iterations` iterations (clamped to `1..=0x7FFF_F7FF`) and times it.
 /// About 24 instructions per iteration: 10 million iterations take about a second.
 pub fn run(iterations: u64) -> Result<BenchResult, Error> {
-    let code: Vec<u8> = program(iterations)?
-        .iter()
-        .flat_map(|w| w.to_le_bytes())
-        .collect();
+    let code: Vec<u8> = program(iterations)?.iter().flat_map(|w| w.to_le_bytes()).collect();
     let mut m = Machine::new(Config::default());
     m.map(CODE, code.len() as u64, Perm::RX, &code)?;
     m.map(TABLE, TABLE_SIZE, Perm::RW, &[])?;
@@ -147,15 +144,6 @@ pub fn run(iterations: u64) -> Result<BenchResult, Error> {
     let start = Instant::now();
     let exit = m.run(u64::MAX);
     let seconds = start.elapsed().as_secs_f64();
-    let checksum = if exit == Exit::Ebreak {
-        m.reg(Reg::A0)
-    } else {
-        !expected_checksum(iterations)
-    };
-    Ok(BenchResult {
-        instructions: m.instret(),
-        seconds,
-        checksum,
-        expected: expected_checksum(iterations),
-    })
+    let checksum = if exit == Exit::Ebreak { m.reg(Reg::A0) } else { !expected_checksum(iterations) };
+    Ok(BenchResult { instructions: m.instret(), seconds, checksum, expected: expected_checksum(iterations) })
 }

@@ -38,30 +38,21 @@ fn shift_imm(f: ShFn, a: u64, shamt: u32) -> u64 {
 fn check_rr(name: &str, f: RFn, cases: &[(u64, u64, u64)]) {
     for &(a, b, want) in cases {
         let got = rr(f, a, b);
-        assert_eq!(
-            got, want,
-            "{name} {a:#x}, {b:#x}: got {got:#x}, want {want:#x}"
-        );
+        assert_eq!(got, want, "{name} {a:#x}, {b:#x}: got {got:#x}, want {want:#x}");
     }
 }
 
 fn check_ri(name: &str, f: IFn, cases: &[(u64, i32, u64)]) {
     for &(a, imm, want) in cases {
         let got = ri(f, a, imm);
-        assert_eq!(
-            got, want,
-            "{name} {a:#x}, {imm}: got {got:#x}, want {want:#x}"
-        );
+        assert_eq!(got, want, "{name} {a:#x}, {imm}: got {got:#x}, want {want:#x}");
     }
 }
 
 fn check_sh(name: &str, f: ShFn, cases: &[(u64, u32, u64)]) {
     for &(a, s, want) in cases {
         let got = shift_imm(f, a, s);
-        assert_eq!(
-            got, want,
-            "{name} {a:#x}, {s}: got {got:#x}, want {want:#x}"
-        );
+        assert_eq!(got, want, "{name} {a:#x}, {s}: got {got:#x}, want {want:#x}");
     }
 }
 
@@ -445,14 +436,8 @@ fn every_opcode_is_exercised() {
     }
     SEEN.with(|seen| {
         let seen = seen.borrow();
-        let missing: Vec<&str> = Opcode::ALL
-            .iter()
-            .filter(|&&op| seen[op as usize] == 0)
-            .map(|op| op.mnemonic())
-            .collect();
-        assert!(
-            missing.is_empty(),
-            "opcodes no conformance case executed: {missing:?}"
-        );
+        let missing: Vec<&str> =
+            Opcode::ALL.iter().filter(|&&op| seen[op as usize] == 0).map(|op| op.mnemonic()).collect();
+        assert!(missing.is_empty(), "opcodes no conformance case executed: {missing:?}");
     });
 }

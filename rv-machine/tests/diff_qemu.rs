@@ -77,19 +77,11 @@ type IFn = fn(Reg, Reg, i32) -> Result<u32, Error>;
 type ShFn = fn(Reg, Reg, u32) -> Result<u32, Error>;
 
 const R_OPS: &[RFn] = &[
-    add, sub, sll, slt, sltu, xor, srl, sra, or, and, addw, subw, sllw, srlw, sraw, mul, mulh,
-    mulhsu, mulhu, div, divu, rem, remu, mulw, divw, divuw, remw, remuw,
+    add, sub, sll, slt, sltu, xor, srl, sra, or, and, addw, subw, sllw, srlw, sraw, mul, mulh, mulhsu, mulhu, div,
+    divu, rem, remu, mulw, divw, divuw, remw, remuw,
 ];
 const I_OPS: &[IFn] = &[addi, slti, sltiu, xori, ori, andi, addiw];
-const LOADS: &[(IFn, i64)] = &[
-    (lb, 1),
-    (lh, 2),
-    (lw, 4),
-    (ld, 8),
-    (lbu, 1),
-    (lhu, 2),
-    (lwu, 4),
-];
+const LOADS: &[(IFn, i64)] = &[(lb, 1), (lh, 2), (lw, 4), (ld, 8), (lbu, 1), (lhu, 2), (lwu, 4)];
 const STORES: &[(IFn, i64)] = &[(sb, 1), (sh, 2), (sw, 4), (sd, 8)];
 const BRANCHES: &[IFn] = &[beq, bne, blt, bge, bltu, bgeu];
 
@@ -231,18 +223,8 @@ fn batch(rng: &mut Rng) -> Batch {
     let elf = elf_writer::write(
         TEXT,
         &[
-            Segment {
-                vaddr: TEXT,
-                flags: PF_R | PF_X,
-                memsz: code.len() as u64,
-                data: code,
-            },
-            Segment {
-                vaddr: DATA,
-                flags: PF_R | PF_W,
-                memsz: data.len() as u64,
-                data,
-            },
+            Segment { vaddr: TEXT, flags: PF_R | PF_X, memsz: code.len() as u64, data: code },
+            Segment { vaddr: DATA, flags: PF_R | PF_W, memsz: data.len() as u64, data },
         ],
     );
     Batch { elf, bodies }
@@ -280,9 +262,7 @@ fn explain(b: &Batch, ours: &[u8], theirs: &[u8]) -> String {
     s.push_str("\n  body:");
     for (i, &w) in body.iter().enumerate() {
         let pc = start + 4 * i as u64;
-        let text = decode(w)
-            .map(|d| d.display_at(pc).to_string())
-            .unwrap_or_default();
+        let text = decode(w).map(|d| d.display_at(pc).to_string()).unwrap_or_default();
         let _ = write!(s, "\n    {pc:#x}: {w:08x}  {text}");
     }
     s
@@ -302,46 +282,22 @@ fn random_sequences_match_qemu() {
         let (ours, m) = run_machine(&b.elf, 10_000_000);
         executed += m.instret();
         assert_eq!(theirs.status, 0, "qemu failed on {}", path.display());
-        assert_eq!(
-            theirs.stdout.len(),
-            PER_BATCH * CHUNK,
-            "qemu output of {}",
-            path.display()
-        );
+        assert_eq!(theirs.stdout.len(), PER_BATCH * CHUNK, "qemu output of {}", path.display());
         if ours != theirs {
-            panic!(
-                "batch {i} ({}): {}",
-                path.display(),
-                explain(&b, &ours.stdout, &theirs.stdout)
-            );
+            panic!("batch {i} ({}): {}", path.display(), explain(&b, &ours.stdout, &theirs.stdout));
         }
     }
-    eprintln!(
-        "{} sequences, {executed} instructions, identical",
-        BATCHES * PER_BATCH
-    );
+    eprintln!("{} sequences, {executed} instructions, identical", BATCHES * PER_BATCH);
 }
 
 fn compile(src: &Path, out: &Path) {
     let st = Command::new(tools::gcc())
-        .args([
-            "-march=rv64im",
-            "-mabi=lp64",
-            "-nostdlib",
-            "-static",
-            "-O2",
-            "-o",
-        ])
+        .args(["-march=rv64im", "-mabi=lp64", "-nostdlib", "-static", "-O2", "-o"])
         .arg(out)
         .arg(src)
         .output()
         .unwrap();
-    assert!(
-        st.status.success(),
-        "compiling {}: {}",
-        src.display(),
-        String::from_utf8_lossy(&st.stderr)
-    );
+    assert!(st.status.success(), "compiling {}: {}", src.display(), String::from_utf8_lossy(&st.stderr));
 }
 
 #[test]
@@ -362,18 +318,8 @@ fn c_programs_match_qemu() {
         );
         assert_eq!(ours.status, theirs.status, "{name}: exit status differs");
         // Each program checks its own results and exits 1 on a wrong answer.
-        assert_ne!(
-            ours.status,
-            1,
-            "{name} reported a wrong result:\n{}",
-            String::from_utf8_lossy(&ours.stdout)
-        );
+        assert_ne!(ours.status, 1, "{name} reported a wrong result:\n{}", String::from_utf8_lossy(&ours.stdout));
         let hist = m.histogram().unwrap();
-        eprintln!(
-            "{name}: exit {}, {} instructions, top: {:?}",
-            ours.status,
-            m.instret(),
-            &hist.sorted()[..5]
-        );
+        eprintln!("{name}: exit {}, {} instructions, top: {:?}", ours.status, m.instret(), &hist.sorted()[..5]);
     }
 }

@@ -30,53 +30,14 @@ fn random_inst(rng: &mut Rng, op: Opcode) -> Inst {
     let (rd, rs1, rs2) = (reg(rng), reg(rng), reg(rng));
     match op.format() {
         Format::R => Inst::R { op, rd, rs1, rs2 },
-        Format::I => Inst::I {
-            op,
-            rd,
-            rs1,
-            imm: edgy(rng, -2048, 2047) as i32,
-        },
-        Format::Ish => Inst::Shift {
-            op,
-            rd,
-            rs1,
-            shamt: edgy(rng, 0, 63) as u32,
-        },
-        Format::Ishw => Inst::Shift {
-            op,
-            rd,
-            rs1,
-            shamt: edgy(rng, 0, 31) as u32,
-        },
-        Format::S => Inst::S {
-            op,
-            rs1,
-            rs2,
-            imm: edgy(rng, -2048, 2047) as i32,
-        },
-        Format::B => Inst::B {
-            op,
-            rs1,
-            rs2,
-            offset: edgy(rng, -2048, 2047) as i32 * 2,
-        },
-        Format::U => Inst::U {
-            op,
-            rd,
-            imm20: edgy(rng, -0x80000, 0x7FFFF) as i32,
-        },
-        Format::J => Inst::J {
-            op,
-            rd,
-            offset: edgy(rng, -0x8_0000, 0x7_FFFF) as i32 * 2,
-        },
-        Format::Fence if rng.below(8) == 0 => Inst::Fence {
-            fm: 8,
-            pred: 3,
-            succ: 3,
-            rd: Reg::ZERO,
-            rs1: Reg::ZERO,
-        },
+        Format::I => Inst::I { op, rd, rs1, imm: edgy(rng, -2048, 2047) as i32 },
+        Format::Ish => Inst::Shift { op, rd, rs1, shamt: edgy(rng, 0, 63) as u32 },
+        Format::Ishw => Inst::Shift { op, rd, rs1, shamt: edgy(rng, 0, 31) as u32 },
+        Format::S => Inst::S { op, rs1, rs2, imm: edgy(rng, -2048, 2047) as i32 },
+        Format::B => Inst::B { op, rs1, rs2, offset: edgy(rng, -2048, 2047) as i32 * 2 },
+        Format::U => Inst::U { op, rd, imm20: edgy(rng, -0x80000, 0x7FFFF) as i32 },
+        Format::J => Inst::J { op, rd, offset: edgy(rng, -0x8_0000, 0x7_FFFF) as i32 * 2 },
+        Format::Fence if rng.below(8) == 0 => Inst::Fence { fm: 8, pred: 3, succ: 3, rd: Reg::ZERO, rs1: Reg::ZERO },
         Format::Fence => Inst::Fence {
             fm: 0,
             pred: rng.range(1, 15) as u8,
@@ -97,19 +58,11 @@ fn table_is_consistent() {
         assert_eq!(op.match_bits() & !op.mask(), 0, "{op}");
         for &other in &Opcode::ALL[i + 1..] {
             let common = op.mask() & other.mask();
-            assert_ne!(
-                op.match_bits() & common,
-                other.match_bits() & common,
-                "{op} vs {other}"
-            );
+            assert_ne!(op.match_bits() & common, other.match_bits() & common, "{op} vs {other}");
         }
         assert_eq!(op.match_bits() & 3, 3, "{op} must be a 32-bit encoding");
     }
-    let m: Vec<&str> = Opcode::ALL
-        .iter()
-        .filter(|o| o.is_m())
-        .map(|o| o.mnemonic())
-        .collect();
+    let m: Vec<&str> = Opcode::ALL.iter().filter(|o| o.is_m()).map(|o| o.mnemonic()).collect();
     assert_eq!(m.len(), 13, "{m:?}");
 }
 
@@ -157,16 +110,8 @@ fn immediates_are_checked() {
     assert!(addi(a, b, -2048).is_ok() && beq(a, b, -4096).is_ok() && beq(a, b, 4094).is_ok());
     assert!(jal(a, -0x10_0000).is_ok() && jal(a, 0xF_FFFE).is_ok() && lui(a, -0x80000).is_ok());
     // A hand-built Inst whose variant does not match its opcode.
-    let bad = Inst::R {
-        op: Opcode::Addi,
-        rd: a,
-        rs1: a,
-        rs2: a,
-    };
-    assert_eq!(
-        bad.encode(),
-        Err(Error::FormatMismatch { op: Opcode::Addi })
-    );
+    let bad = Inst::R { op: Opcode::Addi, rd: a, rs1: a, rs2: a };
+    assert_eq!(bad.encode(), Err(Error::FormatMismatch { op: Opcode::Addi }));
 }
 
 #[test]
@@ -247,35 +192,16 @@ fn differential_against_binutils() {
         .arg(dir.join("t.s"))
         .status()
         .unwrap();
-    assert!(
-        st.success(),
-        "as rejected our disassembly (see {})",
-        dir.display()
-    );
-    let out = Command::new(&objdump)
-        .args(["-d", "-M", "no-aliases"])
-        .arg(dir.join("t.o"))
-        .output()
-        .unwrap();
+    assert!(st.success(), "as rejected our disassembly (see {})", dir.display());
+    let out = Command::new(&objdump).args(["-d", "-M", "no-aliases"]).arg(dir.join("t.o")).output().unwrap();
     assert!(out.status.success());
-    let listing: Vec<(u32, String)> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter_map(normalize_objdump)
-        .collect();
-    assert_eq!(
-        listing.len(),
-        insts.len(),
-        "objdump listed a different number of instructions"
-    );
+    let listing: Vec<(u32, String)> =
+        String::from_utf8(out.stdout).unwrap().lines().filter_map(normalize_objdump).collect();
+    assert_eq!(listing.len(), insts.len(), "objdump listed a different number of instructions");
     for (i, (inst, (word, theirs))) in insts.iter().zip(&listing).enumerate() {
         let pc = 4 * i as u64;
         // 1. Same encoding.
-        assert_eq!(
-            inst.encode(),
-            Ok(*word),
-            "as encoded `{inst}` as {word:#010x}"
-        );
+        assert_eq!(inst.encode(), Ok(*word), "as encoded `{inst}` as {word:#010x}");
         // 2. Same disassembly (objdump prints absolute targets without 0x).
         let mut ours = inst.display_at(pc).to_string();
         if matches!(inst.op().format(), Format::B | Format::J) {

@@ -7,9 +7,7 @@ use common::{bytes, machine, run_exit, CODE, DATA, DATA_SIZE};
 use rv_machine::isa::encode::*;
 use rv_machine::isa::{Opcode, Reg};
 use rv_machine::machine::uart;
-use rv_machine::{
-    AccessCause, AccessProblem, Config, Error, Exit, Machine, MapProblem, Perm, Trap,
-};
+use rv_machine::{AccessCause, AccessProblem, Config, Error, Exit, Machine, MapProblem, Perm, Trap};
 
 const A0: Reg = Reg::A0;
 const A1: Reg = Reg::A1;
@@ -41,11 +39,7 @@ fn illegal_instructions_trap_with_pc_and_word() {
     for &word in words {
         assert_eq!(rv_machine::isa::decode(word), None, "{word:#010x} decoded");
         let (m, exit) = run_exit(&[addi(A0, A0, 1).unwrap(), word], &[]);
-        assert_eq!(
-            exit,
-            Exit::Trap(Trap::IllegalInstruction { pc: CODE + 4, word }),
-            "{word:#010x}"
-        );
+        assert_eq!(exit, Exit::Trap(Trap::IllegalInstruction { pc: CODE + 4, word }), "{word:#010x}");
         assert_eq!((m.pc(), m.instret(), m.reg(A0)), (CODE + 4, 1, 1));
     }
 }
@@ -65,27 +59,17 @@ fn fetch_faults() {
     // A misaligned pc set by the host.
     let mut m = machine(&[ebreak()]);
     m.set_pc(CODE + 2);
-    assert_eq!(
-        m.run(10),
-        Exit::Trap(Trap::MisalignedFetch {
-            pc: CODE + 2,
-            target: CODE + 2
-        })
-    );
+    assert_eq!(m.run(10), Exit::Trap(Trap::MisalignedFetch { pc: CODE + 2, target: CODE + 2 }));
 }
 
 #[test]
 fn control_flows_between_code_regions() {
     // Two executable regions: the second continues where the first jumps.
     let mut m = Machine::new(Config::default());
-    let first = bytes(&[
-        addi(A0, A0, 1).unwrap(),
-        jal(Reg::ZERO, 0x1000 - 4).unwrap(),
-    ]);
+    let first = bytes(&[addi(A0, A0, 1).unwrap(), jal(Reg::ZERO, 0x1000 - 4).unwrap()]);
     let second = bytes(&[addi(A0, A0, 2).unwrap(), ebreak()]);
     m.map(0x1000, first.len() as u64, Perm::RX, &first).unwrap();
-    m.map(0x2000, second.len() as u64, Perm::X, &second)
-        .unwrap();
+    m.map(0x2000, second.len() as u64, Perm::X, &second).unwrap();
     m.set_pc(0x1000);
     assert_eq!(m.run(100), Exit::Ebreak);
     assert_eq!((m.reg(A0), m.instret()), (3, 4));
@@ -102,40 +86,11 @@ fn load_store_faults() {
         // (a1, expected exit)
         (
             0x20_0000,
-            Exit::Trap(Trap::StoreFault {
-                pc: CODE + 4,
-                addr: 0x20_0000,
-                size: 8,
-                cause: AccessCause::Permission,
-            }),
+            Exit::Trap(Trap::StoreFault { pc: CODE + 4, addr: 0x20_0000, size: 8, cause: AccessCause::Permission }),
         ),
-        (
-            0x30_0000,
-            Exit::Trap(Trap::LoadFault {
-                pc: CODE,
-                addr: 0x30_0000,
-                size: 8,
-                cause: AccessCause::Permission,
-            }),
-        ),
-        (
-            0x40_0000,
-            Exit::Trap(Trap::LoadFault {
-                pc: CODE,
-                addr: 0x40_0000,
-                size: 8,
-                cause: AccessCause::Unmapped,
-            }),
-        ),
-        (
-            u64::MAX - 3,
-            Exit::Trap(Trap::LoadFault {
-                pc: CODE,
-                addr: u64::MAX - 3,
-                size: 8,
-                cause: AccessCause::Uart,
-            }),
-        ),
+        (0x30_0000, Exit::Trap(Trap::LoadFault { pc: CODE, addr: 0x30_0000, size: 8, cause: AccessCause::Permission })),
+        (0x40_0000, Exit::Trap(Trap::LoadFault { pc: CODE, addr: 0x40_0000, size: 8, cause: AccessCause::Unmapped })),
+        (u64::MAX - 3, Exit::Trap(Trap::LoadFault { pc: CODE, addr: u64::MAX - 3, size: 8, cause: AccessCause::Uart })),
     ];
     for (a1, want) in cases {
         m.set_pc(CODE);
@@ -148,18 +103,10 @@ fn load_store_faults() {
         }
     }
     // Code is readable as data only in an R region; a store to code faults.
-    let (_, exit) = run_exit(
-        &[lw(A0, A1, 0).unwrap(), sw(A1, A0, 0).unwrap()],
-        &[(A1, CODE)],
-    );
+    let (_, exit) = run_exit(&[lw(A0, A1, 0).unwrap(), sw(A1, A0, 0).unwrap()], &[(A1, CODE)]);
     assert_eq!(
         exit,
-        Exit::Trap(Trap::StoreFault {
-            pc: CODE + 4,
-            addr: CODE,
-            size: 4,
-            cause: AccessCause::Permission
-        })
+        Exit::Trap(Trap::StoreFault { pc: CODE + 4, addr: CODE, size: 4, cause: AccessCause::Permission })
     );
     let mut m = Machine::new(Config::default());
     let code = bytes(&[lw(A0, A1, 0).unwrap()]);
@@ -168,12 +115,7 @@ fn load_store_faults() {
     m.set_reg(A1, CODE);
     assert_eq!(
         m.run(10),
-        Exit::Trap(Trap::LoadFault {
-            pc: CODE,
-            addr: CODE,
-            size: 4,
-            cause: AccessCause::Permission
-        })
+        Exit::Trap(Trap::LoadFault { pc: CODE, addr: CODE, size: 4, cause: AccessCause::Permission })
     );
 }
 
@@ -211,10 +153,7 @@ fn histogram_counts_each_opcode() {
     assert_eq!(h.total(), m.instret());
     assert_eq!(h.sorted()[0], (Opcode::Addi, 11));
     // A trapping instruction is not counted.
-    let (m, _) = run_exit(
-        &[addi(A0, A0, 1).unwrap(), ld(A0, Reg::ZERO, 0).unwrap()],
-        &[],
-    );
+    let (m, _) = run_exit(&[addi(A0, A0, 1).unwrap(), ld(A0, Reg::ZERO, 0).unwrap()], &[]);
     assert_eq!(m.histogram().unwrap().get(Opcode::Ld), 0);
     assert_eq!(m.histogram().unwrap().total(), 1);
     // Without the option there is no histogram.
@@ -262,19 +201,9 @@ fn uart_input_and_output() {
         let (_, exit) = run_exit(&[word], &[]);
         let cause = AccessCause::Uart;
         let want = if load {
-            Trap::LoadFault {
-                pc: CODE,
-                addr,
-                size,
-                cause,
-            }
+            Trap::LoadFault { pc: CODE, addr, size, cause }
         } else {
-            Trap::StoreFault {
-                pc: CODE,
-                addr,
-                size,
-                cause,
-            }
+            Trap::StoreFault { pc: CODE, addr, size, cause }
         };
         assert_eq!(exit, Exit::Trap(want));
     }
@@ -282,64 +211,24 @@ fn uart_input_and_output() {
 
 #[test]
 fn mapping_rules() {
-    let mut m = Machine::new(Config {
-        histogram: false,
-        max_memory: 1 << 20,
-    });
-    let err = |base, size, problem| {
-        Err(Error::Map {
-            base,
-            size,
-            problem,
-        })
-    };
-    assert_eq!(
-        m.map(0x1000, 0, Perm::RW, &[]),
-        err(0x1000, 0, MapProblem::Empty)
-    );
-    assert_eq!(
-        m.map(u64::MAX - 10, 100, Perm::RW, &[]),
-        err(u64::MAX - 10, 100, MapProblem::Overflow)
-    );
-    assert_eq!(
-        m.map(0x1000, 16, Perm::W | Perm::X, &[]),
-        err(0x1000, 16, MapProblem::WritableAndExecutable)
-    );
-    assert_eq!(
-        m.map(0x1002, 16, Perm::RX, &[]),
-        err(0x1002, 16, MapProblem::MisalignedCode)
-    );
-    assert_eq!(
-        m.map(0x1000, 2, Perm::RW, &[1, 2, 3]),
-        err(0x1000, 2, MapProblem::DataTooLong)
-    );
-    assert_eq!(
-        m.map(uart::PAGE - 16, 32, Perm::RW, &[]),
-        err(uart::PAGE - 16, 32, MapProblem::Uart)
-    );
-    assert_eq!(
-        m.map(0x10_0000, 2 << 20, Perm::RW, &[]),
-        err(0x10_0000, 2 << 20, MapProblem::MemoryLimit)
-    );
+    let mut m = Machine::new(Config { histogram: false, max_memory: 1 << 20 });
+    let err = |base, size, problem| Err(Error::Map { base, size, problem });
+    assert_eq!(m.map(0x1000, 0, Perm::RW, &[]), err(0x1000, 0, MapProblem::Empty));
+    assert_eq!(m.map(u64::MAX - 10, 100, Perm::RW, &[]), err(u64::MAX - 10, 100, MapProblem::Overflow));
+    assert_eq!(m.map(0x1000, 16, Perm::W | Perm::X, &[]), err(0x1000, 16, MapProblem::WritableAndExecutable));
+    assert_eq!(m.map(0x1002, 16, Perm::RX, &[]), err(0x1002, 16, MapProblem::MisalignedCode));
+    assert_eq!(m.map(0x1000, 2, Perm::RW, &[1, 2, 3]), err(0x1000, 2, MapProblem::DataTooLong));
+    assert_eq!(m.map(uart::PAGE - 16, 32, Perm::RW, &[]), err(uart::PAGE - 16, 32, MapProblem::Uart));
+    assert_eq!(m.map(0x10_0000, 2 << 20, Perm::RW, &[]), err(0x10_0000, 2 << 20, MapProblem::MemoryLimit));
     m.map(0x1000, 0x1000, Perm::RW, &[]).unwrap();
-    assert_eq!(
-        m.map(0x1FFF, 16, Perm::RW, &[]),
-        err(0x1FFF, 16, MapProblem::Overlap)
-    );
-    assert_eq!(
-        m.map(0x800, 0x801, Perm::R, &[]),
-        err(0x800, 0x801, MapProblem::Overlap)
-    );
+    assert_eq!(m.map(0x1FFF, 16, Perm::RW, &[]), err(0x1FFF, 16, MapProblem::Overlap));
+    assert_eq!(m.map(0x800, 0x801, Perm::R, &[]), err(0x800, 0x801, MapProblem::Overlap));
     m.map(0x2000, 0x1000, Perm::R, &[]).unwrap();
     m.map(0x800, 0x800, Perm::R, &[]).unwrap();
 }
 
 fn unmapped<T>(addr: u64, len: u64) -> Result<T, Error> {
-    Err(Error::Access {
-        addr,
-        len,
-        problem: AccessProblem::Unmapped,
-    })
+    Err(Error::Access { addr, len, problem: AccessProblem::Unmapped })
 }
 
 #[test]
@@ -353,19 +242,12 @@ fn host_memory_access() {
     m.write_u8(DATA, 0xAA).unwrap();
     m.write_u16(DATA + 1, 0xBBCC).unwrap();
     m.write_u32(DATA + 3, 0xDDEE_FF00).unwrap();
-    assert_eq!(
-        m.read_vec(DATA, 7).unwrap(),
-        [0xAA, 0xCC, 0xBB, 0x00, 0xFF, 0xEE, 0xDD]
-    );
+    assert_eq!(m.read_vec(DATA, 7).unwrap(), [0xAA, 0xCC, 0xBB, 0x00, 0xFF, 0xEE, 0xDD]);
     // Code is readable by the host, not writable.
     assert_eq!(m.read_u32(CODE).unwrap(), ebreak());
     assert_eq!(
         m.write_u32(CODE, 0),
-        Err(Error::Access {
-            addr: CODE,
-            len: 4,
-            problem: AccessProblem::ExecutableRegion
-        })
+        Err(Error::Access { addr: CODE, len: 4, problem: AccessProblem::ExecutableRegion })
     );
     // Out of bounds: errors, not panics.
     let end = DATA + DATA_SIZE;
@@ -373,10 +255,7 @@ fn host_memory_access() {
     assert_eq!(m.write_u64(end - 1, 0), unmapped(end - 1, 8));
     assert_eq!(m.read_u8(0), unmapped(0, 1));
     assert_eq!(m.read_u32(u64::MAX - 1), unmapped(u64::MAX - 1, 4));
-    assert_eq!(
-        m.read_vec(DATA, DATA_SIZE as usize + 1).map(|v| v.len()),
-        unmapped(DATA, DATA_SIZE + 1)
-    );
+    assert_eq!(m.read_vec(DATA, DATA_SIZE as usize + 1).map(|v| v.len()), unmapped(DATA, DATA_SIZE + 1));
     let mut big = vec![0u8; 16];
     assert!(m.read_bytes(end - 8, &mut big).is_err());
     assert!(m.write_bytes(end - 8, &big).is_err());
@@ -388,22 +267,8 @@ fn host_memory_access() {
 #[test]
 fn errors_display_clearly() {
     let e = addi(A0, A0, 4096).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "immediate 4096 does not fit: 12-bit signed immediate (-2048..=2047)"
-    );
-    let t = Trap::LoadFault {
-        pc: 0x1000,
-        addr: 0x20,
-        size: 8,
-        cause: AccessCause::Unmapped,
-    };
-    assert_eq!(
-        t.to_string(),
-        "load fault (unmapped) of 8 bytes at 0x20, pc 0x1000"
-    );
-    assert_eq!(
-        Exit::Trap(t).to_string(),
-        "trap: load fault (unmapped) of 8 bytes at 0x20, pc 0x1000"
-    );
+    assert_eq!(e.to_string(), "immediate 4096 does not fit: 12-bit signed immediate (-2048..=2047)");
+    let t = Trap::LoadFault { pc: 0x1000, addr: 0x20, size: 8, cause: AccessCause::Unmapped };
+    assert_eq!(t.to_string(), "load fault (unmapped) of 8 bytes at 0x20, pc 0x1000");
+    assert_eq!(Exit::Trap(t).to_string(), "trap: load fault (unmapped) of 8 bytes at 0x20, pc 0x1000");
 }

@@ -146,11 +146,7 @@ impl Chain {
 
     /// A storage slot.
     pub fn storage(&self, address: Address, key: U256) -> U256 {
-        self.db
-            .accounts
-            .get(&address)
-            .and_then(|a| a.storage.get(&key).copied())
-            .unwrap_or_default()
+        self.db.accounts.get(&address).and_then(|a| a.storage.get(&key).copied()).unwrap_or_default()
     }
 
     /// Runs a block of transactions and applies it.
@@ -164,7 +160,12 @@ impl Chain {
             return out;
         }
         let out = run_on_big_stack(|| {
-            wasm_runtime::exec::execute_block_with(&mut self.db.clone(), &self.block, txs.into_iter().map(Ok).collect(), self.engine)
+            wasm_runtime::exec::execute_block_with(
+                &mut self.db.clone(),
+                &self.block,
+                txs.into_iter().map(Ok).collect(),
+                self.engine,
+            )
         });
         self.db.apply(&out.diff);
         self.block.number += 1;

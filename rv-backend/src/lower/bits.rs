@@ -194,7 +194,8 @@ impl FuncCompiler<'_, '_> {
         let b = self.read(bi, T1);
         self.stack.truncate(ai);
         // rotl(a, b) = (a << b) | (a >> -b); shifts use the count modulo the width.
-        let (first, second): (fn(Reg, Reg, Reg) -> u32, fn(Reg, Reg, Reg) -> u32) = match (left, w32) {
+        type RegOp = fn(Reg, Reg, Reg) -> u32;
+        let (first, second): (RegOp, RegOp) = match (left, w32) {
             (true, true) => (enc::sllw, enc::srlw),
             (false, true) => (enc::srlw, enc::sllw),
             (true, false) => (enc::sll, enc::srl),

@@ -39,10 +39,10 @@ impl FuncCompiler<'_, '_> {
             Some(n) => r == ECALL_NUMBER || ARGS[..n.max(1)].contains(&r),
         };
         let mut saved = Vec::new();
-        for i in 0..base.min(POOL.len()) {
-            if self.stack[i] == Entry::Home && clobbered(POOL[i]) {
+        for (i, &r) in POOL.iter().enumerate().take(base) {
+            if self.stack[i] == Entry::Home && clobbered(r) {
                 let off = self.home_slot(i);
-                self.store_at(POOL[i], SP, off, T0);
+                self.store_at(r, SP, off, T0);
                 saved.push(i);
             }
         }

@@ -230,7 +230,7 @@ impl FuncCompiler<'_, '_> {
         let c = self.top() - 1;
         if let Entry::Const(v) = self.stack[c] {
             self.pop()?;
-            let i = u32::try_from(v as u32).unwrap_or(u32::MAX) as usize;
+            let i = v as u32 as usize;
             return self.br(depths.get(i).copied().unwrap_or(default));
         }
         let r = self.read(c, T2);

@@ -42,10 +42,7 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions {
-            stack_top: 0x8000_0000,
-            stack_size: 1 << 20,
-        }
+        LoadOptions { stack_top: 0x8000_0000, stack_size: 1 << 20 }
     }
 }
 
@@ -72,10 +69,7 @@ pub struct Elf<'a> {
 }
 
 pub(crate) fn fail<T>(offset: usize, problem: ElfProblem) -> Result<T, Error> {
-    Err(Error::Elf {
-        offset: offset as u64,
-        problem,
-    })
+    Err(Error::Elf { offset: offset as u64, problem })
 }
 
 /// Bounds-checked little-endian field reads.
@@ -174,12 +168,7 @@ pub fn parse(file: &[u8]) -> Result<Elf<'_>, Error> {
         let Some(data) = data else {
             return fail(at + 8, ElfProblem::Truncated);
         };
-        let segment = Segment {
-            vaddr,
-            memsz,
-            perm,
-            data,
-        };
+        let segment = Segment { vaddr, memsz, perm, data };
         if perm.contains(Perm::W | Perm::X) {
             segments.extend(rwx::split(&r, segment, at)?);
             continue;
@@ -192,9 +181,7 @@ pub fn parse(file: &[u8]) -> Result<Elf<'_>, Error> {
     if segments.is_empty() {
         return fail(32, ElfProblem::NoSegments);
     }
-    let entry_ok = segments
-        .iter()
-        .any(|s| s.perm.contains(Perm::X) && entry >= s.vaddr && entry - s.vaddr < s.memsz);
+    let entry_ok = segments.iter().any(|s| s.perm.contains(Perm::X) && entry >= s.vaddr && entry - s.vaddr < s.memsz);
     if !entry_ok {
         return fail(24, ElfProblem::BadEntry);
     }
@@ -222,18 +209,10 @@ impl Machine {
         let top = opts.stack_top & !15;
         let size = opts.stack_size;
         let Some(base) = top.checked_sub(size) else {
-            return Err(Error::Map {
-                base: 0,
-                size,
-                problem: MapProblem::Overflow,
-            });
+            return Err(Error::Map { base: 0, size, problem: MapProblem::Overflow });
         };
         if size < 64 {
-            return Err(Error::Map {
-                base,
-                size,
-                problem: MapProblem::StackTooSmall,
-            });
+            return Err(Error::Map { base, size, problem: MapProblem::StackTooSmall });
         }
         self.map(base, size, Perm::RW, &[])?;
         self.set_reg(Reg::SP, top - 64);

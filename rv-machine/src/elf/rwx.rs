@@ -13,11 +13,7 @@ const SHF_EXECINSTR: u64 = 4;
 
 /// The parts of `seg` (whose program header is at file offset `ph`): read-write before the
 /// code, read-execute code, read-write after it.
-pub(super) fn split<'a>(
-    r: &Reader<'_>,
-    seg: Segment<'a>,
-    ph: usize,
-) -> Result<Vec<Segment<'a>>, Error> {
+pub(super) fn split<'a>(r: &Reader<'_>, seg: Segment<'a>, ph: usize) -> Result<Vec<Segment<'a>>, Error> {
     let rwx = || fail(ph + 4, ElfProblem::WritableAndExecutable);
     let shoff = r.u64(40)?;
     let shentsize = r.u16(58)?;
@@ -70,12 +66,7 @@ pub(super) fn split<'a>(
         let len = seg.data.len() as u64;
         let from = (start - seg.vaddr).min(len) as usize;
         let to = (end - seg.vaddr).min(len) as usize;
-        Segment {
-            vaddr: start,
-            memsz: end - start,
-            perm,
-            data: &seg.data[from..to],
-        }
+        Segment { vaddr: start, memsz: end - start, perm, data: &seg.data[from..to] }
     };
     let mut parts = Vec::new();
     if seg.vaddr < lo {

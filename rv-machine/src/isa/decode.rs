@@ -13,53 +13,16 @@ pub fn decode(word: u32) -> Option<Inst> {
     let rs2 = Reg::from_field(word >> 20);
     Some(match op.format() {
         Format::R => Inst::R { op, rd, rs1, rs2 },
-        Format::I => Inst::I {
-            op,
-            rd,
-            rs1,
-            imm: imm_i(word),
-        },
-        Format::Ish => Inst::Shift {
-            op,
-            rd,
-            rs1,
-            shamt: (word >> 20) & 63,
-        },
-        Format::Ishw => Inst::Shift {
-            op,
-            rd,
-            rs1,
-            shamt: (word >> 20) & 31,
-        },
-        Format::S => Inst::S {
-            op,
-            rs1,
-            rs2,
-            imm: imm_s(word),
-        },
-        Format::B => Inst::B {
-            op,
-            rs1,
-            rs2,
-            offset: imm_b(word),
-        },
-        Format::U => Inst::U {
-            op,
-            rd,
-            imm20: imm_u20(word),
-        },
-        Format::J => Inst::J {
-            op,
-            rd,
-            offset: imm_j(word),
-        },
-        Format::Fence => Inst::Fence {
-            fm: nibble(word >> 28),
-            pred: nibble(word >> 24),
-            succ: nibble(word >> 20),
-            rd,
-            rs1,
-        },
+        Format::I => Inst::I { op, rd, rs1, imm: imm_i(word) },
+        Format::Ish => Inst::Shift { op, rd, rs1, shamt: (word >> 20) & 63 },
+        Format::Ishw => Inst::Shift { op, rd, rs1, shamt: (word >> 20) & 31 },
+        Format::S => Inst::S { op, rs1, rs2, imm: imm_s(word) },
+        Format::B => Inst::B { op, rs1, rs2, offset: imm_b(word) },
+        Format::U => Inst::U { op, rd, imm20: imm_u20(word) },
+        Format::J => Inst::J { op, rd, offset: imm_j(word) },
+        Format::Fence => {
+            Inst::Fence { fm: nibble(word >> 28), pred: nibble(word >> 24), succ: nibble(word >> 20), rd, rs1 }
+        }
         Format::Sys => Inst::Sys { op },
     })
 }

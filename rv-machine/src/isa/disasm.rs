@@ -88,9 +88,7 @@ fn show(inst: &Inst, f: &mut fmt::Formatter<'_>, target: Target) -> fmt::Result 
         Inst::I { rd, rs1, imm, .. } => write!(f, "{m} {rd}, {rs1}, {imm}"),
         Inst::Shift { rd, rs1, shamt, .. } => write!(f, "{m} {rd}, {rs1}, {shamt:#x}"),
         Inst::S { rs1, rs2, imm, .. } => write!(f, "{m} {rs2}, {imm}({rs1})"),
-        Inst::B {
-            rs1, rs2, offset, ..
-        } => {
+        Inst::B { rs1, rs2, offset, .. } => {
             write!(f, "{m} {rs1}, {rs2}, ")?;
             target.show(f, offset)
         }
@@ -99,12 +97,7 @@ fn show(inst: &Inst, f: &mut fmt::Formatter<'_>, target: Target) -> fmt::Result 
             write!(f, "{m} {rd}, ")?;
             target.show(f, offset)
         }
-        Inst::Fence {
-            fm: 8,
-            pred: 3,
-            succ: 3,
-            ..
-        } => f.write_str("fence.tso"),
+        Inst::Fence { fm: 8, pred: 3, succ: 3, .. } => f.write_str("fence.tso"),
         Inst::Fence { pred, succ, .. } => {
             f.write_str("fence ")?;
             fence_set(f, pred)?;

@@ -51,16 +51,8 @@ pub const fn r_type(opcode: u32, funct3: u32, funct7: u32, rd: Reg, rs1: Reg, rs
 /// | imm[11:0] |  rs1 | funct3 |  rd  | opcode |
 /// ```
 pub fn i_type(opcode: u32, funct3: u32, rd: Reg, rs1: Reg, imm: i32) -> Result<u32, Error> {
-    check(
-        (-2048..=2047).contains(&imm),
-        ImmField::Signed12,
-        imm.into(),
-    )?;
-    Ok(((bits(imm) & 0xFFF) << 20)
-        | (rs1.field() << 15)
-        | ((funct3 & 7) << 12)
-        | (rd.field() << 7)
-        | (opcode & 0x7F))
+    check((-2048..=2047).contains(&imm), ImmField::Signed12, imm.into())?;
+    Ok(((bits(imm) & 0xFFF) << 20) | (rs1.field() << 15) | ((funct3 & 7) << 12) | (rd.field() << 7) | (opcode & 0x7F))
 }
 
 /// 64-bit shift by immediate, `shamt` in `0..=63`:
@@ -69,14 +61,7 @@ pub fn i_type(opcode: u32, funct3: u32, rd: Reg, rs1: Reg, imm: i32) -> Result<u
 /// 31     26 25        20 19  15 14    12 11   7 6      0
 /// | funct6 | shamt[5:0] |  rs1 | funct3 |  rd  | opcode |
 /// ```
-pub fn ish_type(
-    opcode: u32,
-    funct3: u32,
-    funct6: u32,
-    rd: Reg,
-    rs1: Reg,
-    shamt: u32,
-) -> Result<u32, Error> {
+pub fn ish_type(opcode: u32, funct3: u32, funct6: u32, rd: Reg, rs1: Reg, shamt: u32) -> Result<u32, Error> {
     check(shamt < 64, ImmField::Shamt6, shamt.into())?;
     Ok(((funct6 & 0x3F) << 26)
         | (shamt << 20)
@@ -92,14 +77,7 @@ pub fn ish_type(
 /// 31     25 24        20 19  15 14    12 11   7 6      0
 /// | funct7 | shamt[4:0] |  rs1 | funct3 |  rd  | opcode |
 /// ```
-pub fn ishw_type(
-    opcode: u32,
-    funct3: u32,
-    funct7: u32,
-    rd: Reg,
-    rs1: Reg,
-    shamt: u32,
-) -> Result<u32, Error> {
+pub fn ishw_type(opcode: u32, funct3: u32, funct7: u32, rd: Reg, rs1: Reg, shamt: u32) -> Result<u32, Error> {
     check(shamt < 32, ImmField::Shamt5, shamt.into())?;
     Ok(((funct7 & 0x7F) << 25)
         | (shamt << 20)
@@ -116,11 +94,7 @@ pub fn ishw_type(
 /// | imm[11:5] |  rs2 |  rs1 | funct3 | imm[4:0] | opcode |
 /// ```
 pub fn s_type(opcode: u32, funct3: u32, rs1: Reg, rs2: Reg, imm: i32) -> Result<u32, Error> {
-    check(
-        (-2048..=2047).contains(&imm),
-        ImmField::Signed12,
-        imm.into(),
-    )?;
+    check((-2048..=2047).contains(&imm), ImmField::Signed12, imm.into())?;
     let imm = bits(imm);
     Ok((((imm >> 5) & 0x7F) << 25)
         | (rs2.field() << 20)
@@ -157,11 +131,7 @@ pub fn b_type(opcode: u32, funct3: u32, rs1: Reg, rs2: Reg, offset: i32) -> Resu
 /// | imm[31:12] |  rd  | opcode |
 /// ```
 pub fn u_type(opcode: u32, rd: Reg, imm20: i32) -> Result<u32, Error> {
-    check(
-        (-0x80000..=0x7FFFF).contains(&imm20),
-        ImmField::Upper20,
-        imm20.into(),
-    )?;
+    check((-0x80000..=0x7FFFF).contains(&imm20), ImmField::Upper20, imm20.into())?;
     Ok(((bits(imm20) & 0xF_FFFF) << 12) | (rd.field() << 7) | (opcode & 0x7F))
 }
 
@@ -190,15 +160,7 @@ pub fn j_type(opcode: u32, rd: Reg, offset: i32) -> Result<u32, Error> {
 /// 31  28 27    24 23    20 19  15 14    12 11   7 6      0
 /// | fm  |  pred  |  succ  |  rs1 | funct3 |  rd  | opcode |
 /// ```
-pub fn fence_type(
-    opcode: u32,
-    funct3: u32,
-    fm: u8,
-    pred: u8,
-    succ: u8,
-    rd: Reg,
-    rs1: Reg,
-) -> Result<u32, Error> {
+pub fn fence_type(opcode: u32, funct3: u32, fm: u8, pred: u8, succ: u8, rd: Reg, rs1: Reg) -> Result<u32, Error> {
     for v in [fm, pred, succ] {
         check(v < 16, ImmField::Fence4, v.into())?;
     }
@@ -326,9 +288,7 @@ impl Inst {
                 want(Format::S)?;
                 s_type(major, f3, rs1, rs2, imm)
             }
-            Inst::B {
-                rs1, rs2, offset, ..
-            } => {
+            Inst::B { rs1, rs2, offset, .. } => {
                 want(Format::B)?;
                 b_type(major, f3, rs1, rs2, offset)
             }
@@ -340,13 +300,7 @@ impl Inst {
                 want(Format::J)?;
                 j_type(major, rd, offset)
             }
-            Inst::Fence {
-                fm,
-                pred,
-                succ,
-                rd,
-                rs1,
-            } => fence_type(major, f3, fm, pred, succ, rd, rs1),
+            Inst::Fence { fm, pred, succ, rd, rs1 } => fence_type(major, f3, fm, pred, succ, rd, rs1),
             Inst::Sys { .. } => {
                 want(Format::Sys)?;
                 Ok(op.match_bits())

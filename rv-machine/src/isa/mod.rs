@@ -137,8 +137,7 @@ impl Opcode {
 
     /// The value of the identifying bits: `word & op.mask() == op.match_bits()`.
     pub const fn match_bits(self) -> u32 {
-        self.format()
-            .fixed_bits(self.major(), self.funct3(), self.extra())
+        self.format().fixed_bits(self.major(), self.funct3(), self.extra())
     }
 
     /// True for `lb`, `lh`, `lw`, `ld`, `lbu`, `lhu`, `lwu`.
@@ -165,41 +164,16 @@ impl core::fmt::Display for Opcode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Inst {
     /// `op rd, rs1, rs2`.
-    R {
-        op: Opcode,
-        rd: Reg,
-        rs1: Reg,
-        rs2: Reg,
-    },
+    R { op: Opcode, rd: Reg, rs1: Reg, rs2: Reg },
     /// `op rd, rs1, imm`; also loads (`op rd, imm(rs1)`) and `jalr rd, imm(rs1)`.
     /// `imm` is in `-2048..=2047`.
-    I {
-        op: Opcode,
-        rd: Reg,
-        rs1: Reg,
-        imm: i32,
-    },
+    I { op: Opcode, rd: Reg, rs1: Reg, imm: i32 },
     /// `op rd, rs1, shamt`: `shamt` is `0..=63` (format `Ish`) or `0..=31` (`Ishw`).
-    Shift {
-        op: Opcode,
-        rd: Reg,
-        rs1: Reg,
-        shamt: u32,
-    },
+    Shift { op: Opcode, rd: Reg, rs1: Reg, shamt: u32 },
     /// `op rs2, imm(rs1)`: stores `rs2` at `rs1 + imm`, `imm` in `-2048..=2047`.
-    S {
-        op: Opcode,
-        rs1: Reg,
-        rs2: Reg,
-        imm: i32,
-    },
+    S { op: Opcode, rs1: Reg, rs2: Reg, imm: i32 },
     /// `op rs1, rs2, offset`: `offset` even, in `-4096..=4094`.
-    B {
-        op: Opcode,
-        rs1: Reg,
-        rs2: Reg,
-        offset: i32,
-    },
+    B { op: Opcode, rs1: Reg, rs2: Reg, offset: i32 },
     /// `op rd, imm20`: `imm20` in `-0x80000..=0x7FFFF`; the value is `imm20 << 12`,
     /// sign-extended to 64 bits.
     U { op: Opcode, rd: Reg, imm20: i32 },
@@ -207,13 +181,7 @@ pub enum Inst {
     J { op: Opcode, rd: Reg, offset: i32 },
     /// `fence pred, succ` (`fm` = 8 with `rw, rw` is `fence.tso`). `rd` and `rs1` are
     /// reserved fields that the machine ignores; they are kept so encoding round-trips.
-    Fence {
-        fm: u8,
-        pred: u8,
-        succ: u8,
-        rd: Reg,
-        rs1: Reg,
-    },
+    Fence { fm: u8, pred: u8, succ: u8, rd: Reg, rs1: Reg },
     /// `ecall` or `ebreak`.
     Sys { op: Opcode },
 }

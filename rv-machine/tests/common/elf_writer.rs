@@ -67,11 +67,7 @@ pub fn write_with_sections(entry: u64, segments: &[Segment], sections: &[Section
     put16(&mut out, 56); // e_phentsize
     put16(&mut out, phnum as u16);
     put16(&mut out, 64); // e_shentsize
-    let shnum = if sections.is_empty() {
-        0
-    } else {
-        sections.len() as u16 + 1
-    };
+    let shnum = if sections.is_empty() { 0 } else { sections.len() as u16 + 1 };
     put16(&mut out, shnum);
     put16(&mut out, 0); // e_shstrndx
     for (s, &off) in segments.iter().zip(&offsets) {

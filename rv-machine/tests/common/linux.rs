@@ -18,30 +18,19 @@ pub struct Outcome {
 
 /// Runs the ELF on the machine, serving the syscalls. Panics on anything unexpected.
 pub fn run_machine(elf: &[u8], budget: u64) -> (Outcome, Machine) {
-    let mut m = Machine::from_elf(
-        Config {
-            histogram: true,
-            ..Config::default()
-        },
-        elf,
-    )
-    .unwrap_or_else(|e| panic!("loading the ELF: {e}"));
+    let mut m = Machine::from_elf(Config { histogram: true, ..Config::default() }, elf)
+        .unwrap_or_else(|e| panic!("loading the ELF: {e}"));
     let mut stdout = Vec::new();
     loop {
         let left = budget.saturating_sub(m.instret());
         match m.run(left) {
             Exit::Ecall => {}
-            other => panic!(
-                "machine stopped with {other} after {} instructions",
-                m.instret()
-            ),
+            other => panic!("machine stopped with {other} after {} instructions", m.instret()),
         }
         let (a0, a1, a2) = (m.reg(Reg::A0), m.reg(Reg::A1), m.reg(Reg::A2));
         match m.reg(Reg::A7) {
             64 => {
-                let bytes = m
-                    .read_vec(a1, a2 as usize)
-                    .unwrap_or_else(|e| panic!("write({a0}, {a1:#x}, {a2}): {e}"));
+                let bytes = m.read_vec(a1, a2 as usize).unwrap_or_else(|e| panic!("write({a0}, {a1:#x}, {a2}): {e}"));
                 if a0 == 1 {
                     stdout.extend_from_slice(&bytes);
                 }
@@ -62,15 +51,9 @@ pub fn run_qemu(path: &Path) -> Outcome {
         .arg(path)
         .output()
         .unwrap_or_else(|e| panic!("running qemu on {}: {e}", path.display()));
-    let status = out.status.code().unwrap_or_else(|| {
-        panic!(
-            "qemu killed by a signal running {}: {:?}",
-            path.display(),
-            out.status
-        )
-    });
-    Outcome {
-        stdout: out.stdout,
-        status,
-    }
+    let status = out
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("qemu killed by a signal running {}: {:?}", path.display(), out.status));
+    Outcome { stdout: out.stdout, status }
 }

@@ -28,10 +28,7 @@ pub fn bytes(words: &[u32]) -> Vec<u8> {
 
 /// A machine with `words` at [`CODE`] and a zeroed data region at [`DATA`], pc at `CODE`.
 pub fn machine(words: &[u32]) -> Machine {
-    let mut m = Machine::new(Config {
-        histogram: true,
-        ..Config::default()
-    });
+    let mut m = Machine::new(Config { histogram: true, ..Config::default() });
     let code = bytes(words);
     m.map(CODE, code.len() as u64, Perm::RX, &code).unwrap();
     m.map(DATA, DATA_SIZE, Perm::RW, &[]).unwrap();

@@ -7,11 +7,7 @@ use std::process::Command;
 /// The first of `names` that runs with `--version`, or a panic naming the package.
 pub fn require(names: &[&str], package: &str) -> PathBuf {
     for name in names {
-        let ok = Command::new(name)
-            .arg("--version")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
+        let ok = Command::new(name).arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
         if ok {
             return PathBuf::from(name);
         }
@@ -35,17 +31,13 @@ pub fn assembler() -> PathBuf {
 }
 
 pub fn objdump() -> PathBuf {
-    require(
-        &["riscv64-unknown-elf-objdump"],
-        "binutils-riscv64-unknown-elf",
-    )
+    require(&["riscv64-unknown-elf-objdump"], "binutils-riscv64-unknown-elf")
 }
 
 /// A fresh scratch directory under the cargo target's temp dir.
 pub fn scratch_dir(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("rv-machine")
-        .join(format!("{name}-{}", std::process::id()));
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("rv-machine").join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

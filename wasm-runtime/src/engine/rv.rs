@@ -96,14 +96,13 @@ fn execute(
     if let Some(start) = compiled.start {
         outcome = call(env, frame, &mut inst, start, executed);
     }
-    let outcome = match outcome {
+    match outcome {
         Some(o) => o,
         None => call(env, frame, &mut inst, func, executed).unwrap_or_else(|| Outcome {
             halt: Halt::Finish(alloc::vec::Vec::new()),
             gas_left: u64::try_from(inst.gas()).unwrap_or(0),
         }),
-    };
-    outcome
+    }
 }
 
 /// Runs function `f` to its end; `None` if it returned normally, the frame's outcome if a
