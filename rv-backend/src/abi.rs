@@ -219,6 +219,8 @@ trap_codes! {
     StackExhausted = 7, "call stack exhausted";
     /// A table access or bulk table operation out of bounds.
     TableOutOfBounds = 8, "out of bounds table access";
+    /// A float computation in a module compiled with `Options::float_bits` (tests only).
+    FloatUnsupported = 9, "unsupported float operation";
 }
 
 impl core::fmt::Display for TrapCode {

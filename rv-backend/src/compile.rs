@@ -98,9 +98,9 @@ impl Compiled {
     }
 }
 
-/// Compiles with the default settings.
-pub(crate) fn compile(wasm: &[u8]) -> Result<Compiled, CompileError> {
-    let mut m = Module::parse(wasm)?;
+/// Compiles with `options`.
+pub(crate) fn compile(wasm: &[u8], options: &crate::Options) -> Result<Compiled, CompileError> {
+    let mut m = Module::parse(wasm, options.float_bits)?;
     let bodies = core::mem::take(&mut m.bodies);
     let mut inputs = Vec::with_capacity(bodies.len());
     for (i, body) in bodies.into_iter().enumerate() {

@@ -62,5 +62,21 @@ pub use module::{
 /// The module is validated again here (WebAssembly 2.0 rules); invalid modules and modules
 /// outside the supported subset get a [`CompileError`] naming the problem and its offset.
 pub fn compile(wasm: &[u8]) -> Result<Compiled, CompileError> {
-    compile::compile(wasm)
+    compile::compile(wasm, &Options::default())
+}
+
+/// Compilation options.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// A testing aid, off for contracts: accept `f32`/`f64` values as their bit patterns
+    /// (constants, locals, globals, parameters, loads, stores, `select`, reinterpretations)
+    /// and compile every float computation to a trap with
+    /// [`abi::TrapCode::FloatUnsupported`]. The spec-test harness uses it to run the
+    /// integer commands of modules that also contain float code.
+    pub float_bits: bool,
+}
+
+/// [`compile`] with options.
+pub fn compile_with(wasm: &[u8], options: &Options) -> Result<Compiled, CompileError> {
+    compile::compile(wasm, options)
 }

@@ -176,6 +176,8 @@ pub(crate) struct Module<'a> {
     pub bodies: Vec<Body<'a>>,
     /// The gas global (exported as `__zkos_gas`, a mutable `i64`), kept in a register.
     pub gas_global: Option<u32>,
+    /// [`crate::Options::float_bits`].
+    pub float_bits: bool,
 }
 
 /// The features the validator accepts: WebAssembly 2.0. What this compiler does not handle
@@ -203,10 +205,13 @@ fn unsupported<T>(what: &str, offset: usize) -> Result<T, CompileError> {
     Err(CompileError::unsupported(what, offset))
 }
 
-pub(crate) fn val_type(ty: wasmparser::ValType, offset: usize) -> Result<ValType, CompileError> {
+pub(crate) fn val_type(ty: wasmparser::ValType, offset: usize, float_bits: bool) -> Result<ValType, CompileError> {
     match ty {
         wasmparser::ValType::I32 => Ok(ValType::I32),
         wasmparser::ValType::I64 => Ok(ValType::I64),
+        // Testing aid (`Options::float_bits`): floats as their bit patterns.
+        wasmparser::ValType::F32 if float_bits => Ok(ValType::I32),
+        wasmparser::ValType::F64 if float_bits => Ok(ValType::I64),
         wasmparser::ValType::F32 | wasmparser::ValType::F64 => unsupported("floats", offset),
         wasmparser::ValType::V128 => unsupported("SIMD", offset),
         wasmparser::ValType::Ref(r) => ref_type(r, offset),
@@ -239,6 +244,8 @@ pub(crate) fn const_init(expr: &ConstExpr<'_>) -> Result<ConstInit, CompileError
         let v = match op {
             Operator::I32Const { value } => ConstInit::Value(i64::from(value)),
             Operator::I64Const { value } => ConstInit::Value(value),
+            Operator::F32Const { value } => ConstInit::Value(i64::from(value.bits() as i32)),
+            Operator::F64Const { value } => ConstInit::Value(value.bits() as i64),
             Operator::GlobalGet { global_index } => ConstInit::Global(global_index),
             Operator::RefNull { .. } => ConstInit::RefNull,
             Operator::RefFunc { function_index } => ConstInit::RefFunc(function_index),
@@ -254,9 +261,9 @@ pub(crate) fn const_init(expr: &ConstExpr<'_>) -> Result<ConstInit, CompileError
 
 impl<'a> Module<'a> {
     /// Parses and validates `wasm`.
-    pub(crate) fn parse(wasm: &'a [u8]) -> Result<Module<'a>, CompileError> {
+    pub(crate) fn parse(wasm: &'a [u8], float_bits: bool) -> Result<Module<'a>, CompileError> {
         let mut validator = Validator::new_with_features(features());
-        let mut m = Module::default();
+        let mut m = Module { float_bits, ..Module::default() };
         let mut foreign = 0u32;
         for payload in Parser::new(0).parse_all(wasm) {
             let payload = payload.map_err(|e| classify(wasm, &e))?;
@@ -275,16 +282,20 @@ impl<'a> Module<'a> {
         match payload {
             Payload::TypeSection(r) => {
                 let offset = usize_of(r.range().start);
+                let mut raw_types: Vec<wasmparser::FuncType> = Vec::new();
                 for group in r {
                     for sub in group.map_err(err)?.into_types() {
                         let CompositeInnerType::Func(f) = &sub.composite_type.inner else {
                             return unsupported("GC types", offset);
                         };
+                        let fb = self.float_bits;
                         let conv = |ts: &[wasmparser::ValType]| {
-                            ts.iter().map(|&t| val_type(t, offset)).collect::<Result<Vec<_>, _>>()
+                            ts.iter().map(|&t| val_type(t, offset, fb)).collect::<Result<Vec<_>, _>>()
                         };
                         let ty = FuncType { params: conv(f.params())?, results: conv(f.results())? };
-                        let id = self.types.iter().position(|t| *t == ty).unwrap_or(self.types.len());
+                        // Identity of the declared types (floats included), for call_indirect.
+                        let id = raw_types.iter().position(|t| t == f).unwrap_or(raw_types.len());
+                        raw_types.push(f.clone());
                         self.type_ids.push(u32::try_from(id).unwrap_or(u32::MAX));
                         self.types.push(ty);
                     }
@@ -314,7 +325,7 @@ impl<'a> Module<'a> {
                             ImportKind::Func { ty, target }
                         }
                         TypeRef::Global(g) => {
-                            let ty = val_type(g.content_type, offset)?;
+                            let ty = val_type(g.content_type, offset, self.float_bits)?;
                             self.globals.push(GlobalDef { ty, mutable: g.mutable, init: None });
                             ImportKind::Global { ty, mutable: g.mutable }
                         }
@@ -364,7 +375,7 @@ impl<'a> Module<'a> {
                 for g in r {
                     let g = g.map_err(err)?;
                     self.globals.push(GlobalDef {
-                        ty: val_type(g.ty.content_type, offset)?,
+                        ty: val_type(g.ty.content_type, offset, self.float_bits)?,
                         mutable: g.ty.mutable,
                         init: Some(const_init(&g.init_expr)?),
                     });

@@ -157,11 +157,27 @@ impl FuncCompiler<'_, '_> {
                 self.table_size()
             }
             O::RefNull { .. } => self.push(Entry::Const(0)),
+
+            // Floats as bit patterns (Options::float_bits); other float operators trap below.
+            O::F32Const { value } if self.m.float_bits => self.push(Entry::Const(i64::from(value.bits() as i32))),
+            O::F64Const { value } if self.m.float_bits => self.push(Entry::Const(value.bits() as i64)),
+            O::F32Load { memarg } if self.m.float_bits => self.load(memarg, Load::I32)?,
+            O::F64Load { memarg } if self.m.float_bits => self.load(memarg, Load::I64)?,
+            O::F32Store { memarg } if self.m.float_bits => self.store(memarg, Store::B4)?,
+            O::F64Store { memarg } if self.m.float_bits => self.store(memarg, Store::B8)?,
+            O::I32ReinterpretF32 | O::F32ReinterpretI32 | O::I64ReinterpretF64 | O::F64ReinterpretI64
+                if self.m.float_bits => {}
             O::RefFunc { function_index } => self.ref_func(function_index),
 
             other => {
                 let name = format!("{other:?}");
                 let name = name.split([' ', '{', '(']).next().unwrap_or("?");
+                if self.m.float_bits && (name.contains("F32") || name.contains("F64")) {
+                    let l = self.trap_label(crate::abi::TrapCode::FloatUnsupported);
+                    self.asm.jump(l);
+                    self.reachable = false;
+                    return Ok(());
+                }
                 return self.unsupported(&format!("operator {name}"));
             }
         }

@@ -93,7 +93,7 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<
         let offset = reader.original_position();
         let (count, t) = reader.read().map_err(err)?;
         v.define_locals(offset, count, t).map_err(err)?;
-        let t = val_type(t, offset as usize).map_err(|e| e.in_function(index))?;
+        let t = val_type(t, offset as usize, m.float_bits).map_err(|e| e.in_function(index))?;
         locals.extend(core::iter::repeat_n(t, count as usize));
     }
     let mut ops = Vec::new();

@@ -109,7 +109,7 @@ fn class_of_rv(t: TrapCode) -> Option<&'static str> {
         TrapCode::DivisionByZero => "div0",
         TrapCode::IntegerOverflow => "overflow",
         TrapCode::IndirectTypeMismatch => "signature",
-        TrapCode::StackExhausted => return None,
+        TrapCode::StackExhausted | TrapCode::FloatUnsupported => return None,
     })
 }
 
