@@ -1,1 +1,273 @@
-//! Tests of `zkos gas-report`.
+//! Tests of `zkos gas-report`: input detection, the three output formats, and soundness of
+//! the EVM bounds against the gas the system layer measures, on the benchmark contracts'
+//! transactions and on random calls to a solc-compiled ERC-20 (testdata/Token.sol).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use serde_json::Value;
+use wasm_runtime::engine::EngineKind;
+use wasm_runtime::env::BlockEnv;
+use wasm_runtime::exec::{CallKind, CallParams, System};
+use wasm_runtime::platform::{AccountInfo, MemoryDb};
+use wasm_runtime::primitives::{Address, Bytes, U256};
+
+use super::model::{Entry, Report};
+use super::*;
+
+const LOOPS: &[u8] = include_bytes!("testdata/loops.wasm");
+const TOKEN: &str = include_str!("testdata/token.json");
+const BENCH: &str = "/work/shared/bench/evm";
+
+fn args() -> Args {
+    Args { file: PathBuf::from("x"), json: false, html: None, inputs: Vec::new(), abi: None }
+}
+
+fn entry<'a>(r: &'a Report, name: &str) -> &'a Entry {
+    r.entries.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no entry {name}"))
+}
+
+#[test]
+fn inputs_are_detected() {
+    assert!(matches!(detect("f", LOOPS), Ok(Code::Wasm(_))));
+    assert_eq!(detect("f", b"0x6001600101 \n").unwrap(), Code::Evm(vec![0x60, 1, 0x60, 1, 1]));
+    assert_eq!(detect("f", b"6001").unwrap(), Code::Evm(vec![0x60, 1]));
+    assert_eq!(detect("f", &[0x60, 0x01, 0xff]).unwrap(), Code::Evm(vec![0x60, 1, 0xff]));
+    // An envelope holding the module.
+    let env = host_abi::envelope::Envelope {
+        kind: host_abi::envelope::Kind::Wasm,
+        version: 0,
+        constants: &[1, 2],
+        code: LOOPS,
+    };
+    let mut buf = vec![0u8; env.encoded_len()];
+    env.encode_into(&mut buf).unwrap();
+    assert_eq!(detect("f", &buf).unwrap(), Code::Wasm(LOOPS.to_vec()));
+    assert!(detect("f", b"").is_err());
+    assert!(parse_inputs(&["calldata_size=10".into(), "p0=0x10".into()]).is_ok());
+    let e = parse_inputs(&["nope=1".into()]).unwrap_err().to_string();
+    assert!(e.contains("unknown input `nope`"), "{e}");
+    assert!(parse_inputs(&["calldata_size".into()]).is_err());
+}
+
+#[test]
+fn wasm_report_in_every_format() {
+    let mut a = args();
+    a.inputs = vec!["calldata_size=10".into()];
+    let r = report("loops.wasm", LOOPS, &a).unwrap();
+    let call = entry(&r, "call");
+    assert_eq!(call.formula.as_deref(), Some("22125 + 159·calldata_size"));
+    assert_eq!(call.bound, Some(22_125 + 1590));
+    let other = entry(&r, "other");
+    assert_eq!(other.reason_kind.as_deref(), Some("loop"));
+    assert!(other.reason.as_deref().unwrap().contains("function 2, offset 0x78"));
+    assert_eq!(other.location, Some((Some(2), 0x78)));
+
+    let t = text::table(&r);
+    assert!(t.contains("call    ≤ 22125 + 159·calldata_size = 23715"), "{t}");
+    assert!(t.contains("storage_store ≤ 22100"), "{t}");
+    assert!(t.contains("metering elision:"), "{t}");
+
+    let j = json::document(&r);
+    let exports = j["exports"].as_array().unwrap();
+    assert_eq!(exports[0]["name"], "call");
+    assert_eq!(exports[0]["bound"], 23_715);
+    assert_eq!(exports[0]["formula"], "22125 + 159·calldata_size");
+    assert!(exports[0]["reason"].is_null());
+    assert!(exports[1]["bound"].is_null() && exports[1]["formula"].is_null());
+    assert!(exports[1]["reason"].as_str().unwrap().starts_with("loop with no bounded trip count"));
+    assert_eq!(j["functions"].as_array().unwrap().len(), 3);
+    for f in j["functions"].as_array().unwrap() {
+        for key in ["name", "bound", "formula", "reason"] {
+            assert!(f.get(key).is_some(), "{key} missing in {f}");
+        }
+    }
+
+    let h = html::page(&r);
+    assert!(h.starts_with("<!DOCTYPE html>") && h.trim_end().ends_with("</html>"));
+    assert_eq!(h.matches("<svg").count(), 3, "one graph per function");
+    for banned in ["<script", "<link", "src=", "@import", "url(http"] {
+        assert!(!h.contains(banned), "not self-contained: {banned}");
+    }
+    // The unbounded loop's header is marked, and its loop drawn as unbounded.
+    assert!(h.contains("#f9d6d2") && h.contains("#fdecea"));
+}
+
+#[test]
+fn evm_report_names_selectors() {
+    let token: Value = serde_json::from_str(TOKEN).unwrap();
+    let code = hex::decode(token["deployedBytecode"].as_str().unwrap()).unwrap();
+    let abi = names::from_abi("token.json", TOKEN).unwrap();
+    assert!(abi.iter().any(|(s, n)| *s == 0xa9059cbb && n == "transfer(address,uint256)"));
+    assert!(abi.iter().any(|(_, n)| n == "batchTransfer(address[],uint256)"));
+    let r = model::evm("token", &code, &abi);
+    let transfer = entry(&r, "transfer(address,uint256)");
+    assert!(transfer.bound.is_some(), "{transfer:?}");
+    let batch = entry(&r, "batchTransfer(address[],uint256)");
+    assert_eq!(batch.reason_kind.as_deref(), Some("loop"));
+    assert_eq!(r.entries.last().unwrap().name, "(any calldata)");
+    let t = text::table(&r);
+    assert!(t.contains("a9059cbb  transfer(address,uint256)"), "{t}");
+    let j = json::document(&r);
+    assert_eq!(j["kind"], "evm");
+    let h = html::page(&r);
+    assert!(h.contains("<svg") && !h.contains("<script"));
+}
+
+/// Runs a call frame and returns the gas it used (frame execution only).
+fn frame_gas(
+    sys: &mut System<&mut MemoryDb>,
+    from: Address,
+    to: Address,
+    data: &[u8],
+    value: U256,
+    gas: u64,
+) -> (u64, bool) {
+    let r = wasm_runtime::exec::System::call(
+        sys,
+        CallParams {
+            kind: CallKind::Call,
+            caller: from,
+            address: to,
+            code_address: to,
+            value,
+            apparent_value: value,
+            input: Bytes::copy_from_slice(data),
+            gas,
+            is_static: false,
+            depth: 0,
+        },
+    );
+    sys.world.finish_tx();
+    (gas - r.gas_left, r.status.is_success())
+}
+
+fn u256(v: &Value) -> U256 {
+    U256::from_str(v.as_str().unwrap_or("0x0")).unwrap_or_default()
+}
+
+/// Every benchmark transaction whose selector has a bound uses no more gas than it.
+#[test]
+fn bench_transactions_stay_within_their_bounds() {
+    let mut checked = 0;
+    let mut files: Vec<_> = std::fs::read_dir(BENCH)
+        .unwrap_or_else(|e| panic!("{BENCH}: {e}"))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    for path in files {
+        let doc: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let test = doc.as_object().unwrap().values().next().unwrap();
+        let mut db = MemoryDb::default();
+        for (addr, acc) in test["pre"].as_object().unwrap() {
+            let mut info = AccountInfo::with_balance(u256(&acc["balance"]), u256(&acc["nonce"]).saturating_to());
+            info.set_code(Bytes::from(hex::decode(acc["code"].as_str().unwrap().trim_start_matches("0x")).unwrap()));
+            let storage: BTreeMap<U256, U256> = acc["storage"]
+                .as_object()
+                .map(|s| s.iter().map(|(k, v)| (U256::from_str(k).unwrap(), u256(v))).collect())
+                .unwrap_or_default();
+            db.insert(Address::from_str(addr).unwrap(), info, storage);
+        }
+        for tx in test["transaction"].as_array().unwrap() {
+            let Some(to) = tx["to"].as_str().and_then(|t| Address::from_str(t).ok()) else { continue };
+            let code = db.accounts.get(&to).map(|a| a.info.code.to_vec()).unwrap_or_default();
+            let data = hex::decode(tx["data"].as_str().unwrap_or("0x").trim_start_matches("0x")).unwrap();
+            let (any, per) = wasm_runtime::bounds::evm::analyze(&code);
+            let sel = (data.len() >= 4).then(|| u32::from_be_bytes([data[0], data[1], data[2], data[3]]));
+            let b = per.iter().find(|b| b.selector == sel).unwrap_or(&any);
+            let Ok(bound) = b.bound.clone() else { continue };
+            let sender = Address::from_str(tx["sender"].as_str().unwrap()).unwrap();
+            let mut db2 = db.clone();
+            let mut sys = System::new(&mut db2, BlockEnv::default(), EngineKind::Wasmi);
+            let (used, ok) = frame_gas(&mut sys, sender, to, &data, u256(&tx["value"]), 30_000_000);
+            assert!(u128::from(used) <= bound || b.forwards_gas, "{}: used {used} > bound {bound}", path.display());
+            println!("{}: {:?} used {used} ≤ {bound} (success {ok})", path.display(), sel.map(|s| format!("{s:08x}")));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} benchmark transactions had a bound");
+}
+
+/// A small deterministic generator.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+fn word(v: U256) -> [u8; 32] {
+    v.to_be_bytes::<32>()
+}
+
+/// Random calls to the solc ERC-20 (mint, transfer, approve, transferFrom, views, short and
+/// unknown calldata) never use more gas than their selector's bound.
+#[test]
+fn token_random_calls_stay_within_their_bounds() {
+    let token: Value = serde_json::from_str(TOKEN).unwrap();
+    let code = hex::decode(token["deployedBytecode"].as_str().unwrap()).unwrap();
+    let (any, per) = wasm_runtime::bounds::evm::analyze(&code);
+    let bound_of = |data: &[u8]| {
+        let sel = (data.len() >= 4).then(|| u32::from_be_bytes([data[0], data[1], data[2], data[3]]));
+        per.iter().find(|b| b.selector == sel).unwrap_or(&any).bound.clone().ok()
+    };
+    let sig = |s: &str| names::selector(s).to_be_bytes().to_vec();
+    let users: Vec<Address> = (1..=4u8).map(Address::repeat_byte).collect();
+    let owner = users[0];
+    let c = Address::repeat_byte(0xEC);
+    let mut db = MemoryDb::default();
+    let mut info = AccountInfo::default();
+    info.set_code(Bytes::from(code.clone()));
+    // Slot 3 holds the owner (totalSupply, balanceOf, allowance come first).
+    let mut storage = BTreeMap::new();
+    storage.insert(U256::from(3u8), U256::from_be_slice(owner.as_slice()));
+    db.insert(c, info, storage);
+    for u in &users {
+        db.insert(*u, AccountInfo::with_balance(U256::from(10u64).pow(U256::from(20u8)), 0), BTreeMap::new());
+    }
+    let mut sys = System::new(&mut db, BlockEnv::default(), EngineKind::Wasmi);
+    let mut rng = Rng(0x70ce);
+    let (mut checked, mut succeeded) = (0, 0);
+    for _ in 0..300 {
+        let from = users[(rng.next() % 4) as usize];
+        let a = U256::from_be_slice(users[(rng.next() % 4) as usize].as_slice());
+        let b = U256::from_be_slice(users[(rng.next() % 4) as usize].as_slice());
+        let amount = match rng.next() % 4 {
+            0 => U256::ZERO,
+            1 => U256::from(rng.next() % 1000),
+            2 => U256::MAX,
+            _ => U256::from(rng.next()),
+        };
+        let mut data = match rng.next() % 10 {
+            0 | 1 => sig("mint(address,uint256)"),
+            2 | 3 => sig("transfer(address,uint256)"),
+            4 => sig("approve(address,uint256)"),
+            5 | 6 => sig("transferFrom(address,address,uint256)"),
+            7 => sig("balanceOf(address)"),
+            8 => sig("checksum(uint256)"),
+            _ => {
+                let mut d = (rng.next() as u32).to_be_bytes().to_vec();
+                d.truncate((rng.next() % 5) as usize);
+                d
+            }
+        };
+        if data.len() == 4 {
+            data.extend_from_slice(&word(a));
+            data.extend_from_slice(&word(if rng.next() % 2 == 0 { b } else { amount }));
+            data.extend_from_slice(&word(amount));
+        }
+        let (used, ok) = frame_gas(&mut sys, from, c, &data, U256::ZERO, 1_000_000);
+        succeeded += usize::from(ok);
+        if let Some(bound) = bound_of(&data) {
+            assert!(u128::from(used) <= bound, "calldata {}: used {used} > bound {bound}", hex::encode(&data));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 200 && succeeded >= 50, "checked {checked}, succeeded {succeeded}");
+}

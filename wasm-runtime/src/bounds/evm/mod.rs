@@ -355,29 +355,19 @@ impl<'a> Explorer<'a> {
 }
 
 fn loop_reason(nodes: &[NodeData], comp_of: &[usize], cyclic: &[bool]) -> Option<EvmReason> {
-    let mut best: Option<(u32, u32)> = None;
-    for (i, d) in nodes.iter().enumerate() {
-        if !cyclic[i] {
-            continue;
-        }
-        for &s in &d.succs {
-            let s = s as usize;
-            if cyclic[s] && comp_of[s] == comp_of[i] && nodes[s].pc <= d.pc {
-                let cand = (nodes[s].pc, d.end.saturating_sub(1));
-                if best.is_none_or(|b| cand.0 < b.0) {
-                    best = Some(cand);
-                }
-            }
-        }
-    }
-    let any = cyclic.iter().position(|c| *c);
-    match (best, any) {
-        (Some((head, from)), _) => {
-            Some(EvmReason { message: format!("loop (a jump back from pc {from:#x} to its head)"), pc: head })
-        }
-        (None, Some(i)) => Some(EvmReason { message: String::from("loop"), pc: nodes[i].pc }),
-        _ => None,
-    }
+    // The cycle whose blocks start lowest; reported with the pcs it spans.
+    let first = (0..nodes.len()).filter(|&i| cyclic[i]).min_by_key(|&i| nodes[i].pc)?;
+    let comp = comp_of[first];
+    let members: Vec<usize> = (0..nodes.len()).filter(|&i| comp_of[i] == comp).collect();
+    let lo = members.iter().map(|&i| nodes[i].pc).min().unwrap_or(0);
+    let hi = members.iter().map(|&i| nodes[i].end.saturating_sub(1)).max().unwrap_or(0);
+    let mut blocks: Vec<u32> = members.iter().map(|&i| nodes[i].pc).collect();
+    blocks.sort_unstable();
+    blocks.dedup();
+    Some(EvmReason {
+        message: format!("loop (a cycle through {} blocks between pc {lo:#x} and pc {hi:#x})", blocks.len()),
+        pc: lo,
+    })
 }
 
 #[cfg(test)]

@@ -127,7 +127,7 @@ fn loops_and_computed_jumps_are_reported() {
     let code = asm(":top 0x01 @top JUMPI");
     let b = any(&code);
     let r = b.bound.unwrap_err();
-    assert!(r.message.starts_with("loop"), "{r}");
+    assert!(r.message.starts_with("loop (a cycle through 1 blocks between pc 0x0 and pc 0x6)"), "{r}");
     assert_eq!(r.pc, 0);
     assert!(b.graph.iter().any(|n| n.in_loop));
     let code = asm("0x00 CALLDATALOAD JUMP :x STOP");
