@@ -77,6 +77,8 @@ pub(crate) struct FuncInput<'a> {
     pub max_height: usize,
     pub out_slots: usize,
     pub leaf: bool,
+    /// Whether it makes `ecall`s (host functions, `memory.grow`).
+    pub ecalls: bool,
 }
 
 /// Reads and validates a function body.
@@ -98,7 +100,7 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<
     }
     let mut ops = Vec::new();
     let mut reader = body.body.get_operators_reader().map_err(err)?;
-    let (mut max_height, mut out_slots, mut leaf) = (ty.results.len(), 0usize, true);
+    let (mut max_height, mut out_slots, mut leaf, mut ecalls) = (ty.results.len(), 0usize, true, false);
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(err)?;
         v.op(offset, &op).map_err(err)?;
@@ -113,8 +115,14 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<
             Operator::Call { function_index } => {
                 if *function_index >= m.num_imported_funcs || !is_host_import(m, *function_index) {
                     leaf = false;
+                } else {
+                    ecalls = true;
                 }
                 m.func_type(*function_index)
+            }
+            Operator::MemoryGrow { .. } => {
+                ecalls = true;
+                None
             }
             Operator::CallIndirect { type_index, .. } => {
                 leaf = false;
@@ -138,7 +146,7 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<
         ops.push((op, offset as usize));
     }
     reader.finish().map_err(err)?;
-    Ok(FuncInput { index, ty, locals, ops, max_height, out_slots, leaf })
+    Ok(FuncInput { index, ty, locals, ops, max_height, out_slots, leaf, ecalls })
 }
 
 fn is_host_import(m: &Module<'_>, f: u32) -> bool {
@@ -270,18 +278,39 @@ fn align16(n: i64) -> i64 {
 
 impl<'m, 'a> FuncCompiler<'m, 'a> {
     fn new(m: &'m Module<'a>, f: &'m FuncInput<'a>, asm: Asm) -> Self {
+        // A leaf function's first locals go to caller-saved registers that nothing else
+        // uses there: pool registers above its stack height that no ecall, incoming
+        // argument or scratch use touches. They need no saving.
+        let free: Vec<Reg> = if f.leaf {
+            let mut c = alloc::vec![Reg::A6, Reg::T3, Reg::T4, Reg::T5];
+            if !f.ecalls {
+                c.push(Reg::A7);
+            }
+            c.into_iter()
+                .filter(|r| POOL.iter().position(|p| p == r).is_some_and(|i| i >= f.max_height))
+                .filter(|r| !ARGS[..f.ty.params.len().min(ARGS.len())].contains(r))
+                .collect()
+        } else {
+            alloc::vec::Vec::new()
+        };
+        let nfree = free.len().min(f.locals.len());
+        let nregs = (f.locals.len() - nfree).min(LOCALS.len());
         let out = 8 * f.out_slots as i64;
-        let nregs = f.locals.len().min(LOCALS.len());
         let ra = (!f.leaf).then_some(out);
         let saved = out + if f.leaf { 0 } else { 8 };
         let locals = saved + 8 * nregs as i64;
-        let nslots = f.locals.len().saturating_sub(LOCALS.len()) as i64;
+        let nslots = f.locals.len().saturating_sub(nfree + LOCALS.len()) as i64;
         let homes = locals + 8 * nslots;
-        let size = align16(homes + 8 * f.max_height as i64);
+        // Home slots hold spills past the pool and registers saved around calls.
+        let nhomes = if f.leaf && !f.ecalls && f.max_height <= POOL.len() { 0 } else { f.max_height };
+        let size = align16(homes + 8 * nhomes as i64);
         let local_locs = (0..f.locals.len())
-            .map(|i| match LOCALS.get(i) {
+            .map(|i| match free.get(i) {
                 Some(&r) => LocalLoc::Reg(r),
-                None => LocalLoc::Slot(locals + 8 * (i - LOCALS.len()) as i64),
+                None => match LOCALS.get(i - nfree) {
+                    Some(&r) => LocalLoc::Reg(r),
+                    None => LocalLoc::Slot(locals + 8 * (i - nfree - LOCALS.len()) as i64),
+                },
             })
             .collect();
         FuncCompiler {
@@ -540,20 +569,22 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
 
     fn prologue(&mut self) {
         let size = self.layout.size;
-        match Imm12::new(-size) {
-            Some(i) => self.emit(enc::addi(SP, SP, i)),
-            None => {
-                self.asm.li(T0, size);
-                self.emit(enc::sub(SP, SP, T0));
+        // A function without a frame is a leaf that touches no stack: it cannot recurse.
+        if size > 0 {
+            match Imm12::new(-size) {
+                Some(i) => self.emit(enc::addi(SP, SP, i)),
+                None => {
+                    self.asm.li(T0, size);
+                    self.emit(enc::sub(SP, SP, T0));
+                }
             }
+            let exhausted = self.trap_label(TrapCode::StackExhausted);
+            self.asm.branch(crate::emit::Cond::Ltu, SP, VMCTX, exhausted);
         }
-        let exhausted = self.trap_label(TrapCode::StackExhausted);
-        self.asm.branch(crate::emit::Cond::Ltu, SP, VMCTX, exhausted);
         if let Some(off) = self.layout.ra {
             self.store_at(RA, SP, off, T0);
         }
-        let nregs = self.f.locals.len().min(LOCALS.len());
-        for (k, &r) in LOCALS.iter().enumerate().take(nregs) {
+        for (k, r) in self.saved_regs().into_iter().enumerate() {
             let off = self.layout.saved + 8 * k as i64;
             self.store_at(r, SP, off, T0);
         }
@@ -594,19 +625,20 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             };
             self.store_at(r, SP, size + 8 * (j - ARGS.len()) as i64, T1);
         }
-        let nregs = self.f.locals.len().min(LOCALS.len());
-        for (k, &r) in LOCALS.iter().enumerate().take(nregs) {
+        for (k, r) in self.saved_regs().into_iter().enumerate() {
             let off = self.layout.saved + 8 * k as i64;
             self.load_at(r, SP, off);
         }
         if let Some(off) = self.layout.ra {
             self.load_at(RA, SP, off);
         }
-        match Imm12::new(size) {
-            Some(i) => self.emit(enc::addi(SP, SP, i)),
-            None => {
-                self.asm.li(T0, size);
-                self.emit(enc::add(SP, SP, T0));
+        if size > 0 {
+            match Imm12::new(size) {
+                Some(i) => self.emit(enc::addi(SP, SP, i)),
+                None => {
+                    self.asm.li(T0, size);
+                    self.emit(enc::add(SP, SP, T0));
+                }
             }
         }
         self.emit(enc::jalr(ZERO, RA, Imm12::ZERO));
@@ -621,6 +653,17 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
                 self.emit(enc::ecall());
             }
         }
+    }
+
+    /// The callee-saved registers this function's locals use (saved in its frame).
+    fn saved_regs(&self) -> Vec<Reg> {
+        self.local_locs
+            .iter()
+            .filter_map(|l| match l {
+                LocalLoc::Reg(r) if LOCALS.contains(r) => Some(*r),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Parameter and result counts of a block type.

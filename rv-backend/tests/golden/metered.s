@@ -28,22 +28,14 @@ func 1 (call):
      60: fff00893  addi a7, zero, -1
      64: 00000073  ecall
 func 2 (spin):
-     68: fe010113  addi sp, sp, -32
-     6c: 02416e63  bltu sp, tp, 0xffffffffa00000a8
-     70: 00813023  sd s0, 0(sp)
-     74: 00050413  addi s0, a0, 0
-     78: ffe18193  addi gp, gp, -2
-     7c: ffb18193  addi gp, gp, -5
-     80: fff4041b  addiw s0, s0, -1
-     84: 0001cc63  blt gp, zero, 0xffffffffa000009c
-     88: fe041ae3  bne s0, zero, 0xffffffffa000007c
-     8c: 00040513  addi a0, s0, 0
-     90: 00013403  ld s0, 0(sp)
-     94: 02010113  addi sp, sp, 32
-     98: 00008067  jalr zero, 0(ra)
-     9c: 00000513  addi a0, zero, 0
-     a0: fff00893  addi a7, zero, -1
-     a4: 00000073  ecall
-     a8: 00700513  addi a0, zero, 7
-     ac: fff00893  addi a7, zero, -1
-     b0: 00000073  ecall
+     68: 00050813  addi a6, a0, 0
+     6c: ffe18193  addi gp, gp, -2
+     70: ffb18193  addi gp, gp, -5
+     74: fff8081b  addiw a6, a6, -1
+     78: 0001c863  blt gp, zero, 0xffffffffa0000088
+     7c: fe081ae3  bne a6, zero, 0xffffffffa0000070
+     80: 00080513  addi a0, a6, 0
+     84: 00008067  jalr zero, 0(ra)
+     88: 00000513  addi a0, zero, 0
+     8c: fff00893  addi a7, zero, -1
+     90: 00000073  ecall
