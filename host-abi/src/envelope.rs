@@ -117,10 +117,7 @@ impl<'a> Envelope<'a> {
         }
         let clen = read_u32_be(bytes, HEADER_LEN)?;
         if clen > crate::limits::MAX_CONSTANTS_SIZE {
-            return Err(EnvelopeError::ConstantsTooLarge {
-                size: clen,
-                limit: crate::limits::MAX_CONSTANTS_SIZE,
-            });
+            return Err(EnvelopeError::ConstantsTooLarge { size: clen, limit: crate::limits::MAX_CONSTANTS_SIZE });
         }
         let constants = slice_at(bytes, HEADER_LEN + 4, clen)?;
         let code_len_at = HEADER_LEN + 4 + clen;
@@ -196,10 +193,7 @@ mod tests {
         assert_eq!(Envelope::parse(&[0x60, 0x00]), Err(EnvelopeError::BadMagic));
         assert_eq!(Envelope::parse(&[0xEF, 0x5A, 9, 0]), Err(EnvelopeError::UnknownKind(9)));
         assert_eq!(Envelope::parse(&[0xEF, 0x5A, 1, 7]), Err(EnvelopeError::UnknownVersion(7)));
-        assert_eq!(
-            Envelope::parse(&[0xEF, 0x5A, 1, 0, 0, 0, 0, 5, 1]),
-            Err(EnvelopeError::Truncated { offset: 8 })
-        );
+        assert_eq!(Envelope::parse(&[0xEF, 0x5A, 1, 0, 0, 0, 0, 5, 1]), Err(EnvelopeError::Truncated { offset: 8 }));
         assert_eq!(
             Envelope::parse(&[0xEF, 0x5A, 1, 0, 0xFF, 0xFF, 0xFF, 0xFF]),
             Err(EnvelopeError::ConstantsTooLarge { size: 0xFFFF_FFFF, limit: 16 * 1024 })

@@ -26,8 +26,16 @@ fn render() -> String {
         for f in HostFn::ALL.iter().filter(|f| f.group() == group) {
             let params: Vec<String> = f.params().iter().map(|p| format!("{}: {}", p.name, p.ty.wat())).collect();
             let result = f.result().map(|r| format!(" -> {}", r.wat())).unwrap_or_default();
-            writeln!(s, "| {} | `{}` | `({}){}` | {} |", f.number(), f.import_name(), params.join(", "), result, f.gas())
-                .unwrap();
+            writeln!(
+                s,
+                "| {} | `{}` | `({}){}` | {} |",
+                f.number(),
+                f.import_name(),
+                params.join(", "),
+                result,
+                f.gas()
+            )
+            .unwrap();
         }
         s.push('\n');
         for f in HostFn::ALL.iter().filter(|f| f.group() == group) {
@@ -48,8 +56,13 @@ fn render() -> String {
     for c in OpClass::ALL {
         writeln!(s, "| {c:?} | {} |", c.weight()).unwrap();
     }
-    writeln!(s, "\n`memory.grow` adds {} gas per page; bulk memory operations add one gas per {} bytes.",
-        host_abi::gas::MEMORY_GROW_PAGE, host_abi::gas::BULK_BYTE_DIVISOR).unwrap();
+    writeln!(
+        s,
+        "\n`memory.grow` adds {} gas per page; bulk memory operations add one gas per {} bytes.",
+        host_abi::gas::MEMORY_GROW_PAGE,
+        host_abi::gas::BULK_BYTE_DIVISOR
+    )
+    .unwrap();
     s
 }
 

@@ -44,11 +44,7 @@ pub enum Error {
 impl Error {
     /// A bad or missing field.
     pub fn field(file: &str, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Field {
-            file: file.into(),
-            field: field.into(),
-            message: message.into(),
-        }
+        Self::Field { file: file.into(), field: field.into(), message: message.into() }
     }
 
     /// The process exit code: geth's t8n codes (2 execution, 3 configuration, 10 JSON,
@@ -69,11 +65,7 @@ impl fmt::Display for Error {
         match self {
             Self::Io { path, message } => write!(f, "{path}: {message}"),
             Self::Json { file, message } => write!(f, "{file}: invalid JSON: {message}"),
-            Self::Field {
-                file,
-                field,
-                message,
-            } => write!(f, "{file}: field `{field}`: {message}"),
+            Self::Field { file, field, message } => write!(f, "{file}: field `{field}`: {message}"),
             Self::Rlp { file, message } => write!(f, "{file}: invalid RLP: {message}"),
             Self::Config(message) => f.write_str(message),
             Self::Exec(message) => write!(f, "block execution: {message}"),

@@ -54,8 +54,7 @@ pub fn alloc(r: Reader, v: &Value, path: &str) -> Result<MemoryDb> {
         }
         if let Some(code) = optional(account, "code") {
             let field = join(&at, "code");
-            let (code, constants) =
-                account_code(r.bytes(&field, code)?).map_err(|m| r.error(&field, m))?;
+            let (code, constants) = account_code(r.bytes(&field, code)?).map_err(|m| r.error(&field, m))?;
             info.set_code(code);
             info.constants = constants;
         }
@@ -113,21 +112,20 @@ pub fn env(r: Reader, v: &Value, path: &str) -> Result<Env> {
     }
     block.base_fee = match optional(obj, "currentBaseFee") {
         Some(fee) => r.u256(&field("currentBaseFee"), fee)?,
-        None => match (
-            optional(obj, "parentBaseFee"),
-            optional(obj, "parentGasUsed"),
-            optional(obj, "parentGasLimit"),
-        ) {
+        None => match (optional(obj, "parentBaseFee"), optional(obj, "parentGasUsed"), optional(obj, "parentGasLimit"))
+        {
             (Some(fee), Some(used), Some(limit)) => next_base_fee(
                 r.u256(&field("parentBaseFee"), fee)?,
                 r.u64(&field("parentGasUsed"), used)?,
                 r.u64(&field("parentGasLimit"), limit)?,
             ),
             (None, None, None) => U256::ZERO,
-            _ => return Err(r.error(
-                &field("currentBaseFee"),
-                "missing, and parentBaseFee, parentGasUsed and parentGasLimit are not all given",
-            )),
+            _ => {
+                return Err(r.error(
+                    &field("currentBaseFee"),
+                    "missing, and parentBaseFee, parentGasUsed and parentGasLimit are not all given",
+                ))
+            }
         },
     };
     block.excess_blob_gas = match optional(obj, "currentExcessBlobGas") {
@@ -149,8 +147,7 @@ pub fn env(r: Reader, v: &Value, path: &str) -> Result<Env> {
         for (number, hash) in r.object(&at, hashes)? {
             let name = join(&at, number);
             let n = crate::json::parse_quantity(number).map_err(|m| r.error(&name, m))?;
-            let n = u64::try_from(n)
-                .map_err(|_| r.error(&name, "block number does not fit in 64 bits"))?;
+            let n = u64::try_from(n).map_err(|_| r.error(&name, "block number does not fit in 64 bits"))?;
             block.block_hashes.push((n, r.b256(&name, hash)?));
         }
     }
@@ -169,14 +166,9 @@ pub fn env(r: Reader, v: &Value, path: &str) -> Result<Env> {
             });
         }
     }
-    let parent_beacon_block_root = optional(obj, "parentBeaconBlockRoot")
-        .map(|v| r.b256(&field("parentBeaconBlockRoot"), v))
-        .transpose()?;
-    Ok(Env {
-        block,
-        withdrawals,
-        parent_beacon_block_root,
-    })
+    let parent_beacon_block_root =
+        optional(obj, "parentBeaconBlockRoot").map(|v| r.b256(&field("parentBeaconBlockRoot"), v)).transpose()?;
+    Ok(Env { block, withdrawals, parent_beacon_block_root })
 }
 
 /// EIP-4844 (Cancun): the blob gas a block targets.
@@ -211,41 +203,25 @@ pub enum Unsigned {
 
 /// Reads the transactions: a JSON array of transaction objects, or a JSON string holding
 /// the hex of an RLP list of signed transactions (as the t8n tools accept).
-pub fn txs(
-    r: Reader,
-    v: &Value,
-    path: &str,
-    chain_id: u64,
-    unsigned: Unsigned,
-) -> Result<Vec<TxInput>> {
+pub fn txs(r: Reader, v: &Value, path: &str, chain_id: u64, unsigned: Unsigned) -> Result<Vec<TxInput>> {
     match v {
         Value::Null => Ok(Vec::new()),
         Value::String(s) => rlp_txs(r.file, s, chain_id),
-        Value::Array(list) => list
-            .iter()
-            .enumerate()
-            .map(|(i, tx)| json_tx(r, tx, &format!("{path}[{i}]"), chain_id, unsigned))
-            .collect(),
-        other => Err(r.error(
-            path,
-            format!(
-                "expected an array or an RLP hex string, found {}",
-                crate::json::kind(other)
-            ),
-        )),
+        Value::Array(list) => {
+            list.iter().enumerate().map(|(i, tx)| json_tx(r, tx, &format!("{path}[{i}]"), chain_id, unsigned)).collect()
+        }
+        other => {
+            Err(r.error(path, format!("expected an array or an RLP hex string, found {}", crate::json::kind(other))))
+        }
     }
 }
 
 /// An RLP list of EIP-2718 transactions (typed ones as byte strings, legacy ones as lists).
 pub fn rlp_txs(file: &str, hex: &str, chain_id: u64) -> Result<Vec<TxInput>> {
-    let rlp_error = |message: String| Error::Rlp {
-        file: file.into(),
-        message,
-    };
+    let rlp_error = |message: String| Error::Rlp { file: file.into(), message };
     let bytes = parse_hex(hex).map_err(rlp_error)?;
     let mut buf = bytes.as_slice();
-    let outer = alloy_rlp::Header::decode(&mut buf)
-        .map_err(|e| rlp_error(format!("the transaction list: {e}")))?;
+    let outer = alloy_rlp::Header::decode(&mut buf).map_err(|e| rlp_error(format!("the transaction list: {e}")))?;
     if !outer.list {
         return Err(rlp_error("expected a list of transactions".into()));
     }
@@ -260,8 +236,7 @@ pub fn rlp_txs(file: &str, hex: &str, chain_id: u64) -> Result<Vec<TxInput>> {
     while !buf.is_empty() {
         let index = out.len();
         let start = buf;
-        let header = alloy_rlp::Header::decode(&mut buf)
-            .map_err(|e| rlp_error(format!("transaction {index}: {e}")))?;
+        let header = alloy_rlp::Header::decode(&mut buf).map_err(|e| rlp_error(format!("transaction {index}: {e}")))?;
         if header.payload_length > buf.len() {
             return Err(rlp_error(format!("transaction {index} is truncated")));
         }
@@ -295,8 +270,7 @@ fn json_tx(r: Reader, v: &Value, at: &str, chain_id: u64, unsigned: Unsigned) ->
     let tx_type = match optional(obj, "type") {
         Some(t) => {
             let t = r.u64(&field("type"), t)?;
-            u8::try_from(t)
-                .map_err(|_| r.error(&field("type"), format!("unknown transaction type {t}")))?
+            u8::try_from(t).map_err(|_| r.error(&field("type"), format!("unknown transaction type {t}")))?
         }
         None if obj.contains_key("authorizationList") => 4,
         None if obj.contains_key("maxFeePerBlobGas") => 3,
@@ -305,18 +279,13 @@ fn json_tx(r: Reader, v: &Value, at: &str, chain_id: u64, unsigned: Unsigned) ->
         None => 0,
     };
     if tx_type > 4 {
-        return Err(r.error(
-            &field("type"),
-            format!("unknown transaction type {tx_type}"),
-        ));
+        return Err(r.error(&field("type"), format!("unknown transaction type {tx_type}")));
     }
     let (gas_name, gas) = either("gas", "gasLimit")?;
     let (data_name, data) = either("input", "data")?;
     let mut fields = UnsignedTx {
         tx_type,
-        chain_id: optional(obj, "chainId")
-            .map(|c| r.u64(&field("chainId"), c))
-            .transpose()?,
+        chain_id: optional(obj, "chainId").map(|c| r.u64(&field("chainId"), c)).transpose()?,
         nonce: r.u64(&field("nonce"), get("nonce")?)?,
         gas_limit: r.u64(&gas_name, gas)?,
         to: match optional(obj, "to") {
@@ -333,44 +302,28 @@ fn json_tx(r: Reader, v: &Value, at: &str, chain_id: u64, unsigned: Unsigned) ->
         fields.max_priority_fee_per_gas = fields.max_fee_per_gas;
     } else {
         fields.max_fee_per_gas = r.u128(&field("maxFeePerGas"), get("maxFeePerGas")?)?;
-        fields.max_priority_fee_per_gas =
-            r.u128(&field("maxPriorityFeePerGas"), get("maxPriorityFeePerGas")?)?;
+        fields.max_priority_fee_per_gas = r.u128(&field("maxPriorityFeePerGas"), get("maxPriorityFeePerGas")?)?;
     }
     if let Some(list) = optional(obj, "accessList") {
         fields.access_list = access_list(r, list, &field("accessList"))?;
     }
     if tx_type == 3 {
-        fields.max_fee_per_blob_gas =
-            r.u128(&field("maxFeePerBlobGas"), get("maxFeePerBlobGas")?)?;
+        fields.max_fee_per_blob_gas = r.u128(&field("maxFeePerBlobGas"), get("maxFeePerBlobGas")?)?;
         let at = field("blobVersionedHashes");
-        for (i, h) in r
-            .array(&at, get("blobVersionedHashes")?)?
-            .iter()
-            .enumerate()
-        {
+        for (i, h) in r.array(&at, get("blobVersionedHashes")?)?.iter().enumerate() {
             fields.blob_hashes.push(r.b256(&format!("{at}[{i}]"), h)?);
         }
     }
     if tx_type == 4 {
         // Decoded far enough to be rejected with a reason, as the reference tools do.
-        return Ok(TxInput {
-            tx: Err(tx::TxError::UnsupportedType(4).to_string()),
-            encoded: None,
-        });
+        return Ok(TxInput { tx: Err(tx::TxError::UnsupportedType(4).to_string()), encoded: None });
     }
 
     let signature = ["v", "r", "s"]
         .iter()
         .map(|k| {
-            let name = if *k == "v" && optional(obj, "v").is_none() {
-                "yParity"
-            } else {
-                k
-            };
-            optional(obj, name)
-                .map(|x| r.u256(&field(name), x))
-                .transpose()
-                .map(Option::unwrap_or_default)
+            let name = if *k == "v" && optional(obj, "v").is_none() { "yParity" } else { k };
+            optional(obj, name).map(|x| r.u256(&field(name), x)).transpose().map(Option::unwrap_or_default)
         })
         .collect::<Result<Vec<U256>>>()?;
     let signed = signature.iter().any(|x| !x.is_zero());
@@ -378,10 +331,7 @@ fn json_tx(r: Reader, v: &Value, at: &str, chain_id: u64, unsigned: Unsigned) ->
         None => true,
         Some(Value::Bool(b)) => *b,
         Some(other) => {
-            return Err(r.error(
-                &field("protected"),
-                format!("expected a boolean, found {}", crate::json::kind(other)),
-            ))
+            return Err(r.error(&field("protected"), format!("expected a boolean, found {}", crate::json::kind(other))))
         }
     };
 
@@ -400,16 +350,10 @@ fn json_tx(r: Reader, v: &Value, at: &str, chain_id: u64, unsigned: Unsigned) ->
         fields.sign(&secret)
     } else if let (Some(sender), Unsigned::AllowSender) = (optional(obj, "sender"), unsigned) {
         let sender = r.address(&field("sender"), sender)?;
-        return Ok(TxInput {
-            tx: fields.with_sender(sender).map_err(|e| e.to_string()),
-            encoded: None,
-        });
+        return Ok(TxInput { tx: fields.with_sender(sender).map_err(|e| e.to_string()), encoded: None });
     } else {
-        let what = if unsigned == Unsigned::AllowSender {
-            "v, r, s, secretKey or sender"
-        } else {
-            "v, r, s or secretKey"
-        };
+        let what =
+            if unsigned == Unsigned::AllowSender { "v, r, s, secretKey or sender" } else { "v, r, s or secretKey" };
         return Err(r.error(at, format!("unsigned transaction: give {what}")));
     };
     Ok(match envelope {
@@ -417,10 +361,7 @@ fn json_tx(r: Reader, v: &Value, at: &str, chain_id: u64, unsigned: Unsigned) ->
             tx: tx::recover(&envelope, chain_id).map_err(|e| e.to_string()),
             encoded: Some(tx::encode(&envelope).into()),
         },
-        Err(e) => TxInput {
-            tx: Err(e.to_string()),
-            encoded: None,
-        },
+        Err(e) => TxInput { tx: Err(e.to_string()), encoded: None },
     })
 }
 
@@ -437,10 +378,7 @@ fn access_list(r: Reader, v: &Value, at: &str) -> Result<Vec<AccessListItem>> {
                 storage_keys.push(r.b256(&format!("{kat}[{j}]"), key)?);
             }
         }
-        out.push(AccessListItem {
-            address,
-            storage_keys,
-        });
+        out.push(AccessListItem { address, storage_keys });
     }
     Ok(out)
 }
@@ -453,19 +391,10 @@ mod tests {
     fn base_fee_follows_eip1559() {
         let gwei = U256::from(1_000_000_000u64);
         assert_eq!(next_base_fee(gwei, 15_000_000, 30_000_000), gwei);
-        assert_eq!(
-            next_base_fee(gwei, 30_000_000, 30_000_000),
-            U256::from(1_125_000_000u64)
-        );
-        assert_eq!(
-            next_base_fee(gwei, 0, 30_000_000),
-            U256::from(875_000_000u64)
-        );
+        assert_eq!(next_base_fee(gwei, 30_000_000, 30_000_000), U256::from(1_125_000_000u64));
+        assert_eq!(next_base_fee(gwei, 0, 30_000_000), U256::from(875_000_000u64));
         // The increase is at least 1 wei.
-        assert_eq!(
-            next_base_fee(U256::from(7), 15_000_001, 30_000_000),
-            U256::from(8)
-        );
+        assert_eq!(next_base_fee(U256::from(7), 15_000_001, 30_000_000), U256::from(8));
     }
 
     #[test]
@@ -473,12 +402,7 @@ mod tests {
         let evm = Bytes::from_static(&[0x60, 0x01, 0x00]);
         assert_eq!(account_code(evm.clone()), Ok((evm, Bytes::new())));
         let wasm = b"\0asm\x01\0\0\0";
-        let deploy = Envelope {
-            kind: envelope::Kind::Wasm,
-            version: 0,
-            constants: &[7, 7, 7],
-            code: wasm,
-        };
+        let deploy = Envelope { kind: envelope::Kind::Wasm, version: 0, constants: &[7, 7, 7], code: wasm };
         let mut bytes = vec![0u8; deploy.encoded_len()];
         deploy.encode_into(&mut bytes).unwrap();
         let (code, constants) = account_code(bytes.clone().into()).unwrap();
@@ -489,12 +413,8 @@ mod tests {
         assert_eq!(account_code(code.clone()), Ok((code, Bytes::new())));
         // Trailing bytes and unknown kinds are errors.
         bytes.push(0);
-        assert!(account_code(bytes.into())
-            .unwrap_err()
-            .contains("follow the envelope"));
-        assert!(account_code(Bytes::from_static(&[0xEF, 0x5A, 9, 0, 0]))
-            .unwrap_err()
-            .contains("unknown kind"));
+        assert!(account_code(bytes.into()).unwrap_err().contains("follow the envelope"));
+        assert!(account_code(Bytes::from_static(&[0xEF, 0x5A, 9, 0, 0])).unwrap_err().contains("unknown kind"));
     }
 
     #[test]
@@ -513,10 +433,7 @@ mod tests {
         });
         let env = env(Reader::new("env.json"), &v, "").unwrap();
         assert_eq!(env.block.base_fee, U256::from(1_125_000_000u64));
-        assert_eq!(
-            env.block.excess_blob_gas,
-            0x60000 + 0x40000 - TARGET_BLOB_GAS_PER_BLOCK
-        );
+        assert_eq!(env.block.excess_blob_gas, 0x60000 + 0x40000 - TARGET_BLOB_GAS_PER_BLOCK);
         assert_eq!(env.block.block_hash(0), B256::repeat_byte(0x11));
         let mut partial = v.clone();
         partial.as_object_mut().unwrap().remove("parentGasUsed");

@@ -37,29 +37,21 @@ impl<'a> Reader<'a> {
 
     /// `v` as an object.
     pub fn object<'v>(&self, field: &str, v: &'v Value) -> Result<&'v Map<String, Value>> {
-        v.as_object()
-            .ok_or_else(|| self.error(field, format!("expected an object, found {}", kind(v))))
+        v.as_object().ok_or_else(|| self.error(field, format!("expected an object, found {}", kind(v))))
     }
 
     /// `v` as an array.
     pub fn array<'v>(&self, field: &str, v: &'v Value) -> Result<&'v Vec<Value>> {
-        v.as_array()
-            .ok_or_else(|| self.error(field, format!("expected an array, found {}", kind(v))))
+        v.as_array().ok_or_else(|| self.error(field, format!("expected an array, found {}", kind(v))))
     }
 
     /// `v` as a string.
     pub fn string<'v>(&self, field: &str, v: &'v Value) -> Result<&'v str> {
-        v.as_str()
-            .ok_or_else(|| self.error(field, format!("expected a string, found {}", kind(v))))
+        v.as_str().ok_or_else(|| self.error(field, format!("expected a string, found {}", kind(v))))
     }
 
     /// A required member of `obj` (at `parent`); `null` counts as missing.
-    pub fn required<'v>(
-        &self,
-        obj: &'v Map<String, Value>,
-        parent: &str,
-        key: &str,
-    ) -> Result<&'v Value> {
+    pub fn required<'v>(&self, obj: &'v Map<String, Value>, parent: &str, key: &str) -> Result<&'v Value> {
         optional(obj, key).ok_or_else(|| self.error(&join(parent, key), "missing"))
     }
 
@@ -90,9 +82,7 @@ impl<'a> Reader<'a> {
     /// A byte string.
     pub fn bytes(&self, field: &str, v: &Value) -> Result<Bytes> {
         let s = self.string(field, v)?;
-        parse_hex(s)
-            .map(Bytes::from)
-            .map_err(|m| self.error(field, m))
+        parse_hex(s).map(Bytes::from).map_err(|m| self.error(field, m))
     }
 
     /// A 20-byte address.
@@ -139,38 +129,28 @@ pub fn parse_quantity(s: &str) -> std::result::Result<U256, String> {
         if digits.len() > 64 {
             return Err(format!("`{s}` does not fit in 256 bits"));
         }
-        U256::from_str_radix(if digits.is_empty() { "0" } else { digits }, 16)
-            .map_err(|e| format!("`{s}`: {e}"))
+        U256::from_str_radix(if digits.is_empty() { "0" } else { digits }, 16).map_err(|e| format!("`{s}`: {e}"))
     } else if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         U256::from_str_radix(s, 10).map_err(|_| format!("`{s}` does not fit in 256 bits"))
     } else {
-        Err(format!(
-            "`{s}` is neither a hex (0x…) nor a decimal quantity"
-        ))
+        Err(format!("`{s}` is neither a hex (0x…) nor a decimal quantity"))
     }
 }
 
 /// Hex bytes, `0x` optional.
 pub fn parse_hex(s: &str) -> std::result::Result<Vec<u8>, String> {
     let t = s.trim();
-    let t = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .unwrap_or(t);
+    let t = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t);
     hex::decode(t).map_err(|e| {
         let shown: String = s.chars().take(20).collect();
-        format!(
-            "`{shown}{}` is not hex bytes: {e}",
-            if s.len() > 20 { "…" } else { "" }
-        )
+        format!("`{shown}{}` is not hex bytes: {e}", if s.len() > 20 { "…" } else { "" })
     })
 }
 
 /// A 20-byte address in hex, `0x` optional.
 pub fn parse_address(s: &str) -> std::result::Result<Address, String> {
     let bytes = parse_hex(s)?;
-    Address::try_from(bytes.as_slice())
-        .map_err(|_| format!("expected a 20-byte address, found {} bytes", bytes.len()))
+    Address::try_from(bytes.as_slice()).map_err(|_| format!("expected a 20-byte address, found {} bytes", bytes.len()))
 }
 
 /// `0x`-prefixed lowercase hex of a quantity, as the t8n tools print them.
@@ -196,10 +176,7 @@ mod tests {
         assert!(parse_quantity("-1").is_err());
         assert!(parse_quantity("").is_err());
         assert!(parse_quantity(&format!("0x1{}", "0".repeat(64))).is_err());
-        assert_eq!(
-            parse_quantity(&format!("0x000{}", "f".repeat(64))),
-            Ok(U256::MAX)
-        );
+        assert_eq!(parse_quantity(&format!("0x000{}", "f".repeat(64))), Ok(U256::MAX));
         assert_eq!(quantity(U256::from(0)), "0x0");
         assert_eq!(quantity(U256::from(0x5208)), "0x5208");
     }
@@ -207,23 +184,11 @@ mod tests {
     #[test]
     fn fields_are_named_in_errors() {
         let r = Reader::new("env.json");
-        let e = r
-            .u64(
-                "currentNumber",
-                &Value::String("0x1ffffffffffffffff".into()),
-            )
-            .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "env.json: field `currentNumber`: 36893488147419103231 does not fit in 64 bits"
-        );
-        let e = r
-            .address("currentCoinbase", &Value::String("0x12".into()))
-            .unwrap_err();
+        let e = r.u64("currentNumber", &Value::String("0x1ffffffffffffffff".into())).unwrap_err();
+        assert_eq!(e.to_string(), "env.json: field `currentNumber`: 36893488147419103231 does not fit in 64 bits");
+        let e = r.address("currentCoinbase", &Value::String("0x12".into())).unwrap_err();
         assert!(e.to_string().contains("20-byte address"), "{e}");
-        let e = r
-            .bytes("input", &Value::String("0x123".into()))
-            .unwrap_err();
+        let e = r.bytes("input", &Value::String("0x123".into())).unwrap_err();
         assert!(e.to_string().contains("field `input`"), "{e}");
     }
 }

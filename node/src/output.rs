@@ -131,10 +131,7 @@ pub fn result(env: &Env, outcome: &Outcome) -> ResultJson {
             .output
             .rejected
             .iter()
-            .map(|r| RejectedJson {
-                index: r.index,
-                error: r.error.clone(),
-            })
+            .map(|r| RejectedJson { index: r.index, error: r.error.clone() })
             .collect(),
         current_difficulty: None,
         gas_used: quantity(U256::from(outcome.output.gas_used)),
@@ -199,28 +196,17 @@ pub struct AccountJson {
 
 /// Builds `alloc.json` from a state.
 pub fn alloc(db: &MemoryDb) -> BTreeMap<Address, AccountJson> {
-    db.accounts
-        .iter()
-        .map(|(address, account)| (*address, account_json(account)))
-        .collect()
+    db.accounts.iter().map(|(address, account)| (*address, account_json(account))).collect()
 }
 
 fn account_json(account: &DbAccount) -> AccountJson {
     let info = &account.info;
-    let code = if info.code.is_empty() {
-        None
-    } else {
-        Some(hex_bytes(deploy_form(&info.code, &info.constants)))
-    };
+    let code = if info.code.is_empty() { None } else { Some(hex_bytes(deploy_form(&info.code, &info.constants))) };
     AccountJson {
         balance: quantity(info.balance),
         nonce: (info.nonce != 0).then(|| quantity(U256::from(info.nonce))),
         code,
-        storage: account
-            .storage
-            .iter()
-            .map(|(k, v)| (B256::from(*k), B256::from(*v)))
-            .collect(),
+        storage: account.storage.iter().map(|(k, v)| (B256::from(*k), B256::from(*v))).collect(),
     }
 }
 
@@ -229,12 +215,7 @@ fn deploy_form(code: &[u8], constants: &[u8]) -> Vec<u8> {
     let Some((kind, section)) = envelope::parse_stored_code(code) else {
         return code.to_vec();
     };
-    let env = Envelope {
-        kind,
-        version: code[3],
-        constants,
-        code: section,
-    };
+    let env = Envelope { kind, version: code[3], constants, code: section };
     let mut out = vec![0u8; env.encoded_len()];
     match env.encode_into(&mut out) {
         Some(()) => out,

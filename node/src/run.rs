@@ -93,16 +93,11 @@ pub fn main(args: &Args) -> Result<()> {
     let (name, text) = match &args.file {
         Some(path) => {
             let name = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-                path: name.clone(),
-                message: e.to_string(),
-            })?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| Error::Io { path: name.clone(), message: e.to_string() })?;
             (name, text)
         }
-        None => (
-            "examples/block.json (built in)".to_string(),
-            EXAMPLE_BLOCK.to_string(),
-        ),
+        None => ("examples/block.json (built in)".to_string(), EXAMPLE_BLOCK.to_string()),
     };
     let report = run_text(&name, &text, args.chain_id)?;
     if args.json {
@@ -122,25 +117,11 @@ pub fn run_text(name: &str, text: &str, chain_id: u64) -> Result<Report> {
     let (alloc_key, txs_key) = if obj.contains_key("alloc") {
         ("alloc", "txs")
     } else if obj.contains_key("pre") {
-        (
-            "pre",
-            if obj.contains_key("transaction") {
-                "transaction"
-            } else {
-                "transactions"
-            },
-        )
+        ("pre", if obj.contains_key("transaction") { "transaction" } else { "transactions" })
     } else {
-        return Err(r.error(
-            &path,
-            "expected `alloc`, `env` and `txs` (or `pre`, `env` and `transaction`)",
-        ));
+        return Err(r.error(&path, "expected `alloc`, `env` and `txs` (or `pre`, `env` and `transaction`)"));
     };
-    let pre = input::alloc(
-        r,
-        r.required(obj, &path, alloc_key)?,
-        &join(&path, alloc_key),
-    )?;
+    let pre = input::alloc(r, r.required(obj, &path, alloc_key)?, &join(&path, alloc_key))?;
     let mut env = input::env(r, r.required(obj, &path, "env")?, &join(&path, "env"))?;
     env.block.chain_id = chain_id;
     let txs = match optional(obj, txs_key) {
@@ -169,11 +150,7 @@ pub fn run_text(name: &str, text: &str, chain_id: u64) -> Result<Report> {
         let receipt = &outcome.output.receipts[k];
         transactions.push(TxReport {
             index,
-            status: if receipt.success {
-                "success"
-            } else {
-                "failure"
-            },
+            status: if receipt.success { "success" } else { "failure" },
             hash: Some(receipt.tx_hash),
             gas_used: receipt.gas_used,
             contract_address: receipt.contract_address,
@@ -211,23 +188,14 @@ fn block_object<'v>(r: Reader, doc: &'v Value) -> Result<(String, &'v Map<String
         Some((name, inner)) if obj.len() == 1 && inner.get("env").is_some() => {
             Ok((name.clone(), r.object(name, inner)?))
         }
-        _ => Err(r.error(
-            "env",
-            "missing (expected a block object, or one named entry holding it)",
-        )),
+        _ => Err(r.error("env", "missing (expected a block object, or one named entry holding it)")),
     }
 }
 
 /// The text report.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let count = |status: &str| {
-        report
-            .transactions
-            .iter()
-            .filter(|t| t.status == status)
-            .count()
-    };
+    let count = |status: &str| report.transactions.iter().filter(|t| t.status == status).count();
     let _ = writeln!(
         out,
         "{} transaction(s): {} succeeded, {} failed, {} rejected; gas used {}",

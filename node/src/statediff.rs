@@ -51,21 +51,18 @@ pub fn diff(pre: &MemoryDb, post: &MemoryDb) -> Vec<AccountChange> {
             let slots = a.storage.keys().chain(b.storage.keys());
             let mut storage: Vec<[U256; 3]> = slots
                 .map(|slot| {
-                    let get =
-                        |acc: &DbAccount| acc.storage.get(slot).copied().unwrap_or(U256::ZERO);
+                    let get = |acc: &DbAccount| acc.storage.get(slot).copied().unwrap_or(U256::ZERO);
                     [*slot, get(a), get(b)]
                 })
                 .filter(|[_, x, y]| x != y)
                 .collect();
             storage.sort();
             storage.dedup();
-            let code_changed =
-                a.info.code_hash != b.info.code_hash || a.info.constants != b.info.constants;
+            let code_changed = a.info.code_hash != b.info.code_hash || a.info.constants != b.info.constants;
             Some(AccountChange {
                 address: *address,
                 status,
-                balance: (a.info.balance != b.info.balance)
-                    .then_some([a.info.balance, b.info.balance]),
+                balance: (a.info.balance != b.info.balance).then_some([a.info.balance, b.info.balance]),
                 nonce: (a.info.nonce != b.info.nonce).then_some([a.info.nonce, b.info.nonce]),
                 code_hash: code_changed.then_some([a.info.code_hash, b.info.code_hash]),
                 code_size: code_changed.then_some(b.info.code.len()),

@@ -52,15 +52,10 @@ pub struct Args {
 /// Runs `zkos t8n`.
 pub fn main(args: &Args) -> Result<()> {
     check_fork(&args.fork)?;
-    let stdin = if [&args.input_alloc, &args.input_env, &args.input_txs]
-        .iter()
-        .any(|f| *f == "stdin")
-    {
+    let stdin = if [&args.input_alloc, &args.input_env, &args.input_txs].iter().any(|f| *f == "stdin") {
         let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| Error::Io {
-            path: "stdin".into(),
-            message: e.to_string(),
-        })?;
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| Error::Io { path: "stdin".into(), message: e.to_string() })?;
         Some(parse_json("stdin", &text)?)
     } else {
         None
@@ -68,9 +63,7 @@ pub fn main(args: &Args) -> Result<()> {
     let load = |file: &str, key: &str| -> Result<(String, Value)> {
         if file == "stdin" {
             let all = stdin.as_ref().and_then(|v| v.get(key)).cloned();
-            return all
-                .map(|v| ("stdin".to_string(), v))
-                .ok_or_else(|| Error::field("stdin", key, "missing"));
+            return all.map(|v| ("stdin".to_string(), v)).ok_or_else(|| Error::field("stdin", key, "missing"));
         }
         Ok((file.to_string(), read_input(file)?))
     };
@@ -79,49 +72,21 @@ pub fn main(args: &Args) -> Result<()> {
     let (txs_file, txs_json) = load(&args.input_txs, "txs")?;
     let prefix = |file: &str, key: &'static str| if file == "stdin" { key } else { "" };
 
-    let pre = input::alloc(
-        Reader::new(&alloc_file),
-        &alloc_json,
-        prefix(&alloc_file, "alloc"),
-    )?;
+    let pre = input::alloc(Reader::new(&alloc_file), &alloc_json, prefix(&alloc_file, "alloc"))?;
     let mut env = input::env(Reader::new(&env_file), &env_json, prefix(&env_file, "env"))?;
     env.block.chain_id = args.chain_id;
-    let txs = input::txs(
-        Reader::new(&txs_file),
-        &txs_json,
-        prefix(&txs_file, "txs"),
-        args.chain_id,
-        Unsigned::Refuse,
-    )?;
+    let txs = input::txs(Reader::new(&txs_file), &txs_json, prefix(&txs_file, "txs"), args.chain_id, Unsigned::Refuse)?;
 
     let outcome = transition::apply(&pre, &env, &txs)?;
 
     let mut to_stdout = serde_json::Map::new();
     let result = to_value(&output::result(&env, &outcome))?;
     let alloc = to_value(&output::alloc(&outcome.post))?;
-    emit(
-        &args.output_basedir,
-        &args.output_result,
-        "result",
-        result,
-        &mut to_stdout,
-    )?;
-    emit(
-        &args.output_basedir,
-        &args.output_alloc,
-        "alloc",
-        alloc,
-        &mut to_stdout,
-    )?;
+    emit(&args.output_basedir, &args.output_result, "result", result, &mut to_stdout)?;
+    emit(&args.output_basedir, &args.output_alloc, "alloc", alloc, &mut to_stdout)?;
     if let Some(body) = &args.output_body {
         let rlp = crate::json::hex_bytes(body_rlp(&txs));
-        emit(
-            &args.output_basedir,
-            body,
-            "body",
-            Value::String(rlp),
-            &mut to_stdout,
-        )?;
+        emit(&args.output_basedir, body, "body", Value::String(rlp), &mut to_stdout)?;
     }
     if !to_stdout.is_empty() {
         println!("{}", pretty(&Value::Object(to_stdout))?);
@@ -134,18 +99,12 @@ pub fn check_fork(fork: &str) -> Result<()> {
     if SUPPORTED_FORKS.iter().any(|f| f.eq_ignore_ascii_case(fork)) {
         return Ok(());
     }
-    Err(Error::Config(format!(
-        "unsupported fork `{fork}`: zkos implements {}",
-        SUPPORTED_FORKS.join(", ")
-    )))
+    Err(Error::Config(format!("unsupported fork `{fork}`: zkos implements {}", SUPPORTED_FORKS.join(", "))))
 }
 
 /// Reads a JSON input file. A `.rlp` file may also hold bare RLP hex.
 pub fn read_input(path: &str) -> Result<Value> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-        path: path.into(),
-        message: e.to_string(),
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.into(), message: e.to_string() })?;
     if path.ends_with(".rlp") {
         let trimmed = text.trim();
         if trimmed.starts_with("0x") {
@@ -157,10 +116,7 @@ pub fn read_input(path: &str) -> Result<Value> {
 
 /// Parses JSON text, naming the file and the line and column of an error.
 pub fn parse_json(file: &str, text: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| Error::Json {
-        file: file.into(),
-        message: e.to_string(),
-    })
+    serde_json::from_str(text).map_err(|e| Error::Json { file: file.into(), message: e.to_string() })
 }
 
 fn to_value(v: &impl serde::Serialize) -> Result<Value> {
@@ -186,14 +142,9 @@ fn emit(
         "stderr" => eprintln!("{}", pretty(&value)?),
         file => {
             let path = Path::new(basedir).join(file);
-            std::fs::create_dir_all(basedir).map_err(|e| Error::Io {
-                path: basedir.into(),
-                message: e.to_string(),
-            })?;
-            std::fs::write(&path, pretty(&value)? + "\n").map_err(|e| Error::Io {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })?;
+            std::fs::create_dir_all(basedir).map_err(|e| Error::Io { path: basedir.into(), message: e.to_string() })?;
+            std::fs::write(&path, pretty(&value)? + "\n")
+                .map_err(|e| Error::Io { path: path.display().to_string(), message: e.to_string() })?;
         }
     }
     Ok(())
@@ -211,11 +162,7 @@ pub fn body_rlp(txs: &[TxInput]) -> Vec<u8> {
         }
     }
     let mut out = Vec::new();
-    alloy_rlp::Header {
-        list: true,
-        payload_length: payload.len(),
-    }
-    .encode(&mut out);
+    alloy_rlp::Header { list: true, payload_length: payload.len() }.encode(&mut out);
     out.extend_from_slice(&payload);
     out
 }

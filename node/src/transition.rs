@@ -10,8 +10,7 @@ use crate::error::{Error, Result};
 use crate::input::{Env, TxInput, GAS_PER_BLOB};
 
 /// The EIP-4788 beacon-roots contract.
-pub const BEACON_ROOTS_ADDRESS: Address =
-    alloy_primitives::address!("000F3df6D732807Ef1319fB7B8bB8522d0Beac02");
+pub const BEACON_ROOTS_ADDRESS: Address = alloy_primitives::address!("000F3df6D732807Ef1319fB7B8bB8522d0Beac02");
 /// EIP-4788's ring buffer length.
 const HISTORY_BUFFER_LENGTH: u64 = 8191;
 /// The runtime code EIP-4788 deploys at [`BEACON_ROOTS_ADDRESS`].
@@ -55,8 +54,7 @@ pub fn apply(pre: &MemoryDb, env: &Env, txs: &[TxInput]) -> Result<Outcome> {
         credit(&mut state, withdrawal.address, withdrawal.amount_wei());
     }
 
-    let rejected: std::collections::BTreeSet<usize> =
-        output.rejected.iter().map(|r| r.index).collect();
+    let rejected: std::collections::BTreeSet<usize> = output.rejected.iter().map(|r| r.index).collect();
     let included: Vec<usize> = (0..txs.len()).filter(|i| !rejected.contains(i)).collect();
     if included.len() != output.receipts.len() {
         return Err(Error::Exec(format!(
@@ -65,20 +63,13 @@ pub fn apply(pre: &MemoryDb, env: &Env, txs: &[TxInput]) -> Result<Outcome> {
             included.len()
         )));
     }
-    let encoded: Vec<&[u8]> = included
-        .iter()
-        .filter_map(|&i| txs[i].encoded.as_ref().map(|b| b.as_ref()))
-        .collect();
+    let encoded: Vec<&[u8]> = included.iter().filter_map(|&i| txs[i].encoded.as_ref().map(|b| b.as_ref())).collect();
     let blob_gas_used = included
         .iter()
         .filter_map(|&i| txs[i].tx.as_ref().ok())
         .map(|tx| GAS_PER_BLOB * tx.blob_hashes.len() as u64)
         .sum();
-    let logs: Vec<_> = output
-        .receipts
-        .iter()
-        .flat_map(|r| r.logs.iter().cloned())
-        .collect();
+    let logs: Vec<_> = output.receipts.iter().flat_map(|r| r.logs.iter().cloned()).collect();
     Ok(Outcome {
         state_root: roots::state_root(&state),
         tx_root: roots::tx_root(&encoded),
@@ -104,9 +95,7 @@ fn store_beacon_root(state: &mut MemoryDb, timestamp: u64, root: B256) -> Result
     if account.info.code.is_empty() {
         return Ok(());
     }
-    let canonical = hex::decode(BEACON_ROOTS_CODE)
-        .map(keccak256)
-        .unwrap_or_default();
+    let canonical = hex::decode(BEACON_ROOTS_CODE).map(keccak256).unwrap_or_default();
     if account.info.code_hash != canonical {
         return Err(Error::Exec(format!(
             "the code at the EIP-4788 address {BEACON_ROOTS_ADDRESS} is not the beacon-roots contract"
@@ -115,10 +104,7 @@ fn store_beacon_root(state: &mut MemoryDb, timestamp: u64, root: B256) -> Result
     let slot = timestamp % HISTORY_BUFFER_LENGTH;
     for (key, value) in [
         (U256::from(slot), U256::from(timestamp)),
-        (
-            U256::from(slot + HISTORY_BUFFER_LENGTH),
-            U256::from_be_bytes(root.0),
-        ),
+        (U256::from(slot + HISTORY_BUFFER_LENGTH), U256::from_be_bytes(root.0)),
     ] {
         if value.is_zero() {
             account.storage.remove(&key);

@@ -82,13 +82,8 @@ fn case(name: &str, edit: impl FnOnce(&Path)) -> std::path::PathBuf {
 fn valid_inputs_succeed() {
     let dir = case("ok", |_| {});
     let out = t8n(&dir, &[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let result: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("result.json")).unwrap()).unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let result: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("result.json")).unwrap()).unwrap();
     assert_eq!(result["gasUsed"], "0x5208");
     assert_eq!(result["receipts"][0]["status"], "0x1");
 }
@@ -96,23 +91,13 @@ fn valid_inputs_succeed() {
 #[test]
 fn unsupported_fork_is_a_configuration_error() {
     let dir = case("fork", |_| {});
-    assert_fails(
-        &t8n(&dir, &["--state.fork", "London"]),
-        3,
-        &["unsupported fork `London`", "Cancun"],
-    );
+    assert_fails(&t8n(&dir, &["--state.fork", "London"]), 3, &["unsupported fork `London`", "Cancun"]);
 }
 
 #[test]
 fn malformed_json_names_the_file() {
-    let dir = case("badjson", |d| {
-        std::fs::write(d.join("alloc.json"), "{ \"0xa94f\": ").unwrap()
-    });
-    assert_fails(
-        &t8n(&dir, &[]),
-        10,
-        &["alloc.json", "invalid JSON", "line 1"],
-    );
+    let dir = case("badjson", |d| std::fs::write(d.join("alloc.json"), "{ \"0xa94f\": ").unwrap());
+    assert_fails(&t8n(&dir, &[]), 10, &["alloc.json", "invalid JSON", "line 1"]);
 }
 
 #[test]
@@ -121,15 +106,7 @@ fn bad_hex_names_the_field() {
         let bad = json!({ "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b": { "balance": "0xzz" } });
         std::fs::write(d.join("alloc.json"), bad.to_string()).unwrap();
     });
-    assert_fails(
-        &t8n(&dir, &[]),
-        10,
-        &[
-            "alloc.json",
-            "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b.balance",
-            "0xzz",
-        ],
-    );
+    assert_fails(&t8n(&dir, &[]), 10, &["alloc.json", "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b.balance", "0xzz"]);
 }
 
 #[test]
@@ -148,11 +125,7 @@ fn missing_env_field_is_named() {
         e.as_object_mut().unwrap().remove("currentCoinbase");
         std::fs::write(d.join("env.json"), e.to_string()).unwrap();
     });
-    assert_fails(
-        &t8n(&dir, &[]),
-        10,
-        &["env.json", "currentCoinbase", "missing"],
-    );
+    assert_fails(&t8n(&dir, &[]), 10, &["env.json", "currentCoinbase", "missing"]);
 }
 
 #[test]
@@ -177,17 +150,13 @@ fn unsigned_tx_without_key_is_an_error() {
 
 #[test]
 fn missing_file_is_an_io_error() {
-    let dir = case("nofile", |d| {
-        std::fs::remove_file(d.join("env.json")).unwrap()
-    });
+    let dir = case("nofile", |d| std::fs::remove_file(d.join("env.json")).unwrap());
     assert_fails(&t8n(&dir, &[]), 11, &["env.json"]);
 }
 
 #[test]
 fn malformed_rlp_list_is_an_rlp_error() {
-    let dir = case("badrlp", |d| {
-        std::fs::write(d.join("txs.rlp"), "\"0xf90000\"").unwrap()
-    });
+    let dir = case("badrlp", |d| std::fs::write(d.join("txs.rlp"), "\"0xf90000\"").unwrap());
     let txs = dir.join("txs.rlp").display().to_string();
     assert_fails(&t8n(&dir, &["--input.txs", &txs]), 12, &["txs.rlp", "RLP"]);
 }
@@ -196,30 +165,15 @@ fn malformed_rlp_list_is_an_rlp_error() {
 #[test]
 fn garbage_transaction_in_rlp_list_is_rejected() {
     // [ 0x05c0 (unknown type 5), 0x80 (an empty string) ]
-    let dir = case("garbage", |d| {
-        std::fs::write(d.join("txs.rlp"), "\"0xc48205c080\"").unwrap()
-    });
+    let dir = case("garbage", |d| std::fs::write(d.join("txs.rlp"), "\"0xc48205c080\"").unwrap());
     let txs = dir.join("txs.rlp").display().to_string();
     let out = t8n(&dir, &["--input.txs", &txs, "--output.result", "stdout"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let rejected = json["result"]["rejected"].as_array().unwrap();
     assert_eq!(rejected.len(), 2);
-    assert!(
-        rejected[0]["error"]
-            .as_str()
-            .unwrap()
-            .contains("unknown transaction type 0x05"),
-        "{rejected:?}"
-    );
-    assert!(
-        rejected[1]["error"].as_str().unwrap().contains("empty"),
-        "{rejected:?}"
-    );
+    assert!(rejected[0]["error"].as_str().unwrap().contains("unknown transaction type 0x05"), "{rejected:?}");
+    assert!(rejected[1]["error"].as_str().unwrap().contains("empty"), "{rejected:?}");
 }
 
 #[test]
@@ -248,17 +202,10 @@ fn stdin_inputs_and_stdout_outputs() {
         .unwrap();
     std::io::Write::write_all(child.stdin.as_mut().unwrap(), input.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["result"]["gasUsed"], "0x5208");
-    assert_eq!(
-        json["alloc"]["0x1000000000000000000000000000000000000001"]["balance"],
-        "0x100"
-    );
+    assert_eq!(json["alloc"]["0x1000000000000000000000000000000000000001"]["balance"], "0x100");
 }
 
 #[test]
@@ -270,9 +217,5 @@ fn run_reports_bad_files_clearly() {
     assert_fails(&zkos(&["run", &path]), 10, &["block.json", "alloc"]);
     std::fs::write(&file, "not json").unwrap();
     assert_fails(&zkos(&["run", &path]), 10, &["block.json", "invalid JSON"]);
-    assert_fails(
-        &zkos(&["run", "/nonexistent/block.json"]),
-        11,
-        &["/nonexistent/block.json"],
-    );
+    assert_fails(&zkos(&["run", "/nonexistent/block.json"]), 11, &["/nonexistent/block.json"]);
 }

@@ -13,22 +13,14 @@ fn run_json(args: &[&str]) -> Value {
     all.extend_from_slice(args);
     all.push("--json");
     let out = zkos(&all);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
 fn example_block_runs_by_default() {
     let out = zkos(&["run"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("state root 0x"), "{text}");
     assert!(text.contains("rejected: nonce too high"), "{text}");
@@ -42,25 +34,13 @@ fn json_report_of_the_example() {
     let report = run_json(&[EXAMPLE]);
     let txs = report["transactions"].as_array().unwrap();
     let statuses: Vec<&str> = txs.iter().map(|t| t["status"].as_str().unwrap()).collect();
-    assert_eq!(
-        statuses,
-        ["success", "success", "success", "success", "success", "success", "rejected"]
-    );
+    assert_eq!(statuses, ["success", "success", "success", "success", "success", "success", "rejected"]);
     // The counter WASM contract: deployed with 5, incremented to 6 (with its event), read.
     let counter = "0xec0e71ad0a90ffe1909d27dac207f7680abba42d";
-    assert!(txs[3]["contractAddress"]
-        .as_str()
-        .unwrap()
-        .eq_ignore_ascii_case(counter));
+    assert!(txs[3]["contractAddress"].as_str().unwrap().eq_ignore_ascii_case(counter));
     let log = &txs[4]["logs"][0];
-    assert!(log["address"]
-        .as_str()
-        .unwrap()
-        .eq_ignore_ascii_case(counter));
-    assert_eq!(
-        log["topics"][0],
-        "0x38ac789ed44572701765277c4d0970f2db1c1a571ed39e84358095ae4eaa5420"
-    );
+    assert!(log["address"].as_str().unwrap().eq_ignore_ascii_case(counter));
+    assert_eq!(log["topics"][0], "0x38ac789ed44572701765277c4d0970f2db1c1a571ed39e84358095ae4eaa5420");
     let six = format!("0x{:064x}", 6);
     assert_eq!(log["data"], six.as_str());
     assert_eq!(txs[5]["output"], six.as_str());
@@ -73,21 +53,13 @@ fn json_report_of_the_example() {
     let gas: u64 = txs.iter().map(|t| t["gasUsed"].as_u64().unwrap()).sum();
     assert_eq!(report["gasUsed"].as_u64().unwrap(), gas);
     // Legacy transfer to a new account creates it.
-    let created: Vec<&Value> = report["stateDiff"]
-        .as_array()
-        .unwrap()
+    let created: Vec<&Value> =
+        report["stateDiff"].as_array().unwrap().iter().filter(|c| c["status"] == "created").collect();
+    assert!(created
         .iter()
-        .filter(|c| c["status"] == "created")
-        .collect();
-    assert!(created.iter().any(|c| c["address"]
-        .as_str()
-        .unwrap()
-        .eq_ignore_ascii_case("0x6813eb9362372eef6200f3b1dbc3f819671cba69")));
+        .any(|c| c["address"].as_str().unwrap().eq_ignore_ascii_case("0x6813eb9362372eef6200f3b1dbc3f819671cba69")));
     assert!(report["pubdataSize"].as_u64().unwrap() > 0);
-    assert_eq!(
-        report["pubdata"].as_str().unwrap().len(),
-        2 + 2 * report["pubdataSize"].as_u64().unwrap() as usize
-    );
+    assert_eq!(report["pubdata"].as_str().unwrap().len(), 2 + 2 * report["pubdataSize"].as_u64().unwrap() as usize);
 }
 
 /// `zkos run` and `zkos t8n` agree on the state root of the same block.
@@ -99,10 +71,7 @@ fn run_agrees_with_t8n() {
     let t8n = run_zkos(&dir, "txs.json");
     let report = run_json(&[EXAMPLE]);
     assert_eq!(report["stateRoot"], t8n.result["stateRoot"]);
-    assert_eq!(
-        report["gasUsed"].as_u64().unwrap(),
-        common::qty(&t8n.result["gasUsed"]) as u64
-    );
+    assert_eq!(report["gasUsed"].as_u64().unwrap(), common::qty(&t8n.result["gasUsed"]) as u64);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -129,19 +98,11 @@ fn benchmark_form_with_senders() {
     let txs = report["transactions"].as_array().unwrap();
     assert!(txs.iter().all(|t| t["status"] == "success"), "{txs:?}");
     let diff = report["stateDiff"].as_array().unwrap();
-    let to_change = diff
-        .iter()
-        .find(|c| c["address"].as_str().unwrap().eq_ignore_ascii_case(to))
-        .unwrap();
+    let to_change = diff.iter().find(|c| c["address"].as_str().unwrap().eq_ignore_ascii_case(to)).unwrap();
     assert_eq!(to_change["status"], "created");
     assert_eq!(to_change["balance"][1], "0x30");
     // t8n refuses the same unsigned transactions: it only takes signatures or secret keys.
-    write_inputs(
-        &dir,
-        &doc["transfer"]["pre"],
-        &doc["transfer"]["env"],
-        &doc["transfer"]["transaction"],
-    );
+    write_inputs(&dir, &doc["transfer"]["pre"], &doc["transfer"]["env"], &doc["transfer"]["transaction"]);
     let p = |f: &str| dir.join(f).display().to_string();
     let out = zkos(&[
         "t8n",
@@ -168,14 +129,8 @@ fn post_alloc_round_trips() {
     let dir = scratch("round-trip");
     write_inputs(&dir, &block["alloc"], &block["env"], &block["txs"]);
     let first = run_zkos(&dir, "txs.json");
-    let code = first.alloc["0xec0e71ad0a90ffe1909d27dac207f7680abba42d"]["code"]
-        .as_str()
-        .unwrap();
-    assert!(
-        code.starts_with("0xef5a0100"),
-        "envelope in deploy form: {}",
-        &code[..20]
-    );
+    let code = first.alloc["0xec0e71ad0a90ffe1909d27dac207f7680abba42d"]["code"].as_str().unwrap();
+    assert!(code.starts_with("0xef5a0100"), "envelope in deploy form: {}", &code[..20]);
     write_inputs(&dir, &first.alloc, &block["env"], &json!([]));
     let again = run_zkos(&dir, "txs.json");
     assert_eq!(again.result["stateRoot"], first.result["stateRoot"]);

@@ -43,15 +43,7 @@ fn env() -> Value {
     })
 }
 
-fn tx_1559(
-    key: &str,
-    nonce: u64,
-    to: &str,
-    value: &str,
-    input: &str,
-    gas: &str,
-    tip: &str,
-) -> Value {
+fn tx_1559(key: &str, nonce: u64, to: &str, value: &str, input: &str, gas: &str, tip: &str) -> Value {
     json!({
         "type": "0x2", "chainId": "0x1", "nonce": format!("{nonce:#x}"), "gas": gas,
         "maxFeePerGas": "0x77359400", "maxPriorityFeePerGas": tip,
@@ -66,15 +58,7 @@ fn tx_1559(
 /// does not exist before).
 fn valid_txs() -> Vec<Value> {
     vec![
-        tx_1559(
-            KEY_A,
-            0,
-            ADDR_B,
-            "0xde0b6b3a7640000",
-            "0x",
-            "0x5208",
-            "0x3b9aca00",
-        ),
+        tx_1559(KEY_A, 0, ADDR_B, "0xde0b6b3a7640000", "0x", "0x5208", "0x3b9aca00"),
         json!({
             "type": "0x0", "nonce": "0x3", "gas": "0x5208", "gasPrice": "0x12a05f200",
             "to": NEW_ACCOUNT, "value": "0x2386f26fc10000", "input": "0x",
@@ -96,15 +80,7 @@ fn valid_txs() -> Vec<Value> {
             "to": ADDR_C, "value": "0x5", "input": "0x", "protected": false,
             "v": "0x0", "r": "0x0", "s": "0x0", "secretKey": KEY_D
         }),
-        tx_1559(
-            KEY_A,
-            1,
-            ADDR_D,
-            "0x0",
-            "0x00ff00ff0000000000000001deadbeef",
-            "0x7530",
-            "0x2",
-        ),
+        tx_1559(KEY_A, 1, ADDR_D, "0x0", "0x00ff00ff0000000000000001deadbeef", "0x7530", "0x2"),
         json!({
             "type": "0x3", "chainId": "0x1", "nonce": "0x4", "gas": "0x5208",
             "maxFeePerGas": "0x77359400", "maxPriorityFeePerGas": "0x3", "maxFeePerBlobGas": "0x10",
@@ -129,13 +105,7 @@ fn compare(name: &str, txs: Vec<Value>, check_tx_root: bool) -> (T8nOutput, T8nO
     let reference = run_reference(&dir, "txs.json");
     let ours = run_zkos(&dir, "txs.json");
     let (r, o) = (&reference.result, &ours.result);
-    let mut keys = vec![
-        "stateRoot",
-        "receiptsRoot",
-        "logsHash",
-        "logsBloom",
-        "withdrawalsRoot",
-    ];
+    let mut keys = vec!["stateRoot", "receiptsRoot", "logsHash", "logsBloom", "withdrawalsRoot"];
     if check_tx_root {
         keys.push("txRoot");
     }
@@ -144,67 +114,28 @@ fn compare(name: &str, txs: Vec<Value>, check_tx_root: bool) -> (T8nOutput, T8nO
         assert_eq!(o[key], r[key], "{name}: {key}");
     }
     assert_eq!(qty(&o["gasUsed"]), qty(&r["gasUsed"]), "{name}: gasUsed");
-    assert_eq!(
-        qty(&o["currentBaseFee"]),
-        qty(&r["currentBaseFee"]),
-        "{name}: currentBaseFee"
-    );
-    assert_eq!(
-        qty(&o["currentExcessBlobGas"]),
-        qty(&r["currentExcessBlobGas"]),
-        "{name}: excess blob gas"
-    );
+    assert_eq!(qty(&o["currentBaseFee"]), qty(&r["currentBaseFee"]), "{name}: currentBaseFee");
+    assert_eq!(qty(&o["currentExcessBlobGas"]), qty(&r["currentExcessBlobGas"]), "{name}: excess blob gas");
 
     let ours_receipts = o["receipts"].as_array().unwrap();
     let reference_receipts = r["receipts"].as_array().unwrap();
-    assert_eq!(
-        ours_receipts.len(),
-        reference_receipts.len(),
-        "{name}: receipt count"
-    );
+    assert_eq!(ours_receipts.len(), reference_receipts.len(), "{name}: receipt count");
     let mut previous = 0;
     for (i, (ours_r, ref_r)) in ours_receipts.iter().zip(reference_receipts).enumerate() {
         let cumulative = qty(&ref_r["cumulativeGasUsed"]);
-        assert_eq!(
-            qty(&ours_r["cumulativeGasUsed"]),
-            cumulative,
-            "{name}: receipt {i} cumulativeGasUsed"
-        );
-        assert_eq!(
-            qty(&ours_r["gasUsed"]),
-            cumulative - previous,
-            "{name}: receipt {i} gasUsed"
-        );
+        assert_eq!(qty(&ours_r["cumulativeGasUsed"]), cumulative, "{name}: receipt {i} cumulativeGasUsed");
+        assert_eq!(qty(&ours_r["gasUsed"]), cumulative - previous, "{name}: receipt {i} gasUsed");
         previous = cumulative;
         let success = ref_r["succeeded"].as_bool().unwrap();
-        assert_eq!(
-            qty(&ours_r["status"]),
-            u128::from(success),
-            "{name}: receipt {i} status"
-        );
-        assert_eq!(
-            ours_r["transactionHash"], ref_r["transactionHash"],
-            "{name}: receipt {i} transactionHash"
-        );
-        assert_eq!(
-            ours_r["logsBloom"], ref_r["bloom"],
-            "{name}: receipt {i} bloom"
-        );
+        assert_eq!(qty(&ours_r["status"]), u128::from(success), "{name}: receipt {i} status");
+        assert_eq!(ours_r["transactionHash"], ref_r["transactionHash"], "{name}: receipt {i} transactionHash");
+        assert_eq!(ours_r["logsBloom"], ref_r["bloom"], "{name}: receipt {i} bloom");
     }
     let rejected = |v: &Value| -> Vec<u64> {
-        v["rejected"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x["index"].as_u64().unwrap())
-            .collect()
+        v["rejected"].as_array().unwrap().iter().map(|x| x["index"].as_u64().unwrap()).collect()
     };
     assert_eq!(rejected(o), rejected(r), "{name}: rejected indices");
-    assert_eq!(
-        normalize_alloc(&ours.alloc),
-        normalize_alloc(&reference.alloc),
-        "{name}: post-state alloc"
-    );
+    assert_eq!(normalize_alloc(&ours.alloc), normalize_alloc(&reference.alloc), "{name}: post-state alloc");
     let _ = std::fs::remove_dir_all(&dir);
     (ours, reference)
 }
@@ -217,14 +148,8 @@ fn plain_transfers_match_the_reference() {
     assert_eq!(ours.result["blobGasUsed"], "0x40000");
     assert!(receipts.iter().all(|r| r["status"] == "0x1"));
     let post = normalize_alloc(&ours.alloc);
-    assert!(
-        post.contains_key(NEW_ACCOUNT),
-        "the transfer creates {NEW_ACCOUNT}"
-    );
-    assert!(
-        post.contains_key(COINBASE),
-        "priority fees create the coinbase"
-    );
+    assert!(post.contains_key(NEW_ACCOUNT), "the transfer creates {NEW_ACCOUNT}");
+    assert!(post.contains_key(COINBASE), "priority fees create the coinbase");
 }
 
 /// The reference t8n puts a rejected transaction into its transactions trie (its
@@ -240,11 +165,7 @@ fn bad_nonce_is_rejected_like_the_reference() {
     let rejected = ours.result["rejected"].as_array().unwrap();
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0]["index"], 6);
-    assert!(
-        rejected[0]["error"].as_str().unwrap().contains("nonce"),
-        "{}",
-        rejected[0]["error"]
-    );
+    assert!(rejected[0]["error"].as_str().unwrap().contains("nonce"), "{}", rejected[0]["error"]);
 }
 
 /// The same block given as an RLP list of signed transactions (the reference's body
@@ -256,11 +177,7 @@ fn rlp_transactions_match_the_reference() {
     let first = run_reference(&dir, "txs.json");
     let rlp_dir = scratch("rlp");
     write_inputs(&rlp_dir, &alloc(), &env(), &Value::Null);
-    std::fs::write(
-        rlp_dir.join("txs.rlp"),
-        serde_json::to_string(&first.body).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(rlp_dir.join("txs.rlp"), serde_json::to_string(&first.body).unwrap()).unwrap();
     let reference = run_reference(&rlp_dir, "txs.rlp");
     let ours = run_zkos(&rlp_dir, "txs.rlp");
     for key in ["stateRoot", "txRoot", "receiptsRoot", "logsHash", "gasUsed"] {
@@ -293,23 +210,11 @@ fn beacon_root_and_withdrawals_match_the_reference() {
     write_inputs(&dir, &pre, &block_env, &Value::Array(valid_txs()));
     let reference = run_reference(&dir, "txs.json");
     let ours = run_zkos(&dir, "txs.json");
-    for key in [
-        "stateRoot",
-        "txRoot",
-        "receiptsRoot",
-        "withdrawalsRoot",
-        "gasUsed",
-    ] {
-        assert!(
-            reference.result[key].is_string(),
-            "the reference wrote no {key}"
-        );
+    for key in ["stateRoot", "txRoot", "receiptsRoot", "withdrawalsRoot", "gasUsed"] {
+        assert!(reference.result[key].is_string(), "the reference wrote no {key}");
         assert_eq!(ours.result[key], reference.result[key], "{key}");
     }
-    assert_eq!(
-        normalize_alloc(&ours.alloc),
-        normalize_alloc(&reference.alloc)
-    );
+    assert_eq!(normalize_alloc(&ours.alloc), normalize_alloc(&reference.alloc));
     let beacon = &normalize_alloc(&ours.alloc)["0x000f3df6d732807ef1319fb7b8bb8522d0beac02"];
     assert!(beacon.contains("aa"), "the root is stored: {beacon}");
     let _ = std::fs::remove_dir_all(&dir);
@@ -331,10 +236,7 @@ fn rejection_before_valid_transactions() {
     assert_eq!(ours.result["stateRoot"], reference.result["stateRoot"]);
     assert_eq!(ours.result["rejected"][0]["index"], 2);
     assert_eq!(reference.result["rejected"][0]["index"], 2);
-    assert_eq!(
-        normalize_alloc(&ours.alloc),
-        normalize_alloc(&reference.alloc)
-    );
+    assert_eq!(normalize_alloc(&ours.alloc), normalize_alloc(&reference.alloc));
 
     let (_, without) = compare("middle-valid", valid_txs(), true);
     for key in ["stateRoot", "txRoot", "receiptsRoot", "gasUsed", "logsHash"] {

@@ -20,26 +20,17 @@ use serde_json::{json, Map, Value};
 
 /// The fixture directory (`ZKOS_FIXTURES`, default `/work/shared/fixtures`).
 fn fixtures() -> PathBuf {
-    std::env::var("ZKOS_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| "/work/shared/fixtures".into())
+    std::env::var("ZKOS_FIXTURES").map(PathBuf::from).unwrap_or_else(|_| "/work/shared/fixtures".into())
 }
 
 /// The GeneralStateTests trees, under the fixture directory.
-const ROOTS: &[&str] = &[
-    "ethereum-tests/GeneralStateTests",
-    "ethereum-legacytests/Cancun/GeneralStateTests",
-];
+const ROOTS: &[&str] = &["ethereum-tests/GeneralStateTests", "ethereum-legacytests/Cancun/GeneralStateTests"];
 
 /// Whether the test runs no code: no code in the pre-state, no precompile target, and no
 /// init code for a creation.
 fn runs_no_code(test: &Map<String, Value>) -> bool {
     let pre = test["pre"].as_object().unwrap();
-    let no_code = pre.values().all(|a| {
-        a.get("code")
-            .and_then(Value::as_str)
-            .is_none_or(|c| c == "0x" || c.is_empty())
-    });
+    let no_code = pre.values().all(|a| a.get("code").and_then(Value::as_str).is_none_or(|c| c == "0x" || c.is_empty()));
     let tx = &test["transaction"];
     let to = tx["to"].as_str().unwrap_or("");
     let target_ok = if to.is_empty() {
@@ -67,8 +58,8 @@ fn fixture_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
     for root in ROOTS {
         let root = fixtures().join(root);
-        let dirs = std::fs::read_dir(&root)
-            .unwrap_or_else(|e| panic!("fixtures {}: {e} (set ZKOS_FIXTURES)", root.display()));
+        let dirs =
+            std::fs::read_dir(&root).unwrap_or_else(|e| panic!("fixtures {}: {e} (set ZKOS_FIXTURES)", root.display()));
         for dir in dirs {
             let dir = dir.unwrap().path();
             if !dir.is_dir() {
@@ -90,14 +81,8 @@ fn cases() -> Vec<Case> {
     let mut out = Vec::new();
     {
         for file in fixture_files() {
-            let dir = file
-                .parent()
-                .and_then(Path::file_name)
-                .unwrap()
-                .to_string_lossy()
-                .to_string();
-            let doc: Value =
-                serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            let dir = file.parent().and_then(Path::file_name).unwrap().to_string_lossy().to_string();
+            let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
             for (name, test) in doc.as_object().unwrap() {
                 let test = test.as_object().unwrap();
                 let Some(posts) = test["post"].get("Cancun").and_then(Value::as_array) else {
@@ -112,18 +97,11 @@ fn cases() -> Vec<Case> {
                         name: format!("{dir}/{name}[{i}]"),
                         env: test["env"].clone(),
                         pre: test["pre"].clone(),
-                        tx: select_tx(
-                            &test["transaction"],
-                            &post["indexes"],
-                            post["txbytes"].as_str().unwrap(),
-                        ),
+                        tx: select_tx(&test["transaction"], &post["indexes"], post["txbytes"].as_str().unwrap()),
                         txbytes: post["txbytes"].as_str().unwrap().to_string(),
                         hash: post["hash"].clone(),
                         logs: post["logs"].clone(),
-                        exception: post
-                            .get("expectException")
-                            .and_then(Value::as_str)
-                            .map(String::from),
+                        exception: post.get("expectException").and_then(Value::as_str).map(String::from),
                     });
                 }
             }
@@ -135,8 +113,7 @@ fn cases() -> Vec<Case> {
 /// The t8n transaction of one post entry: the indexed data, gas and value; the type as the
 /// fixture's `txbytes` has it (legacy ones are signed without EIP-155, as the fillers do).
 fn select_tx(tx: &Value, indexes: &Value, txbytes: &str) -> Value {
-    let pick =
-        |field: &str, index: &str| tx[field][indexes[index].as_u64().unwrap() as usize].clone();
+    let pick = |field: &str, index: &str| tx[field][indexes[index].as_u64().unwrap() as usize].clone();
     let d = indexes["data"].as_u64().unwrap() as usize;
     let first = u8::from_str_radix(&txbytes[2..4], 16).unwrap();
     let mut out = json!({
@@ -151,11 +128,7 @@ fn select_tx(tx: &Value, indexes: &Value, txbytes: &str) -> Value {
     if !to.is_empty() {
         out["to"] = json!(to);
     }
-    let access_list = tx
-        .get("accessLists")
-        .and_then(|l| l.get(d))
-        .filter(|l| !l.is_null())
-        .cloned();
+    let access_list = tx.get("accessLists").and_then(|l| l.get(d)).filter(|l| !l.is_null()).cloned();
     match first {
         0x01 => {
             out["type"] = json!("0x1");
@@ -187,62 +160,37 @@ fn rlp_list_of(txbytes: &str) -> Value {
         alloy_rlp::Encodable::encode(&raw.as_slice(), &mut payload);
     }
     let mut out = Vec::new();
-    alloy_rlp::Header {
-        list: true,
-        payload_length: payload.len(),
-    }
-    .encode(&mut out);
+    alloy_rlp::Header { list: true, payload_length: payload.len() }.encode(&mut out);
     out.extend_from_slice(&payload);
     Value::String(format!("0x{}", hex::encode(out)))
 }
 
 fn check(case: &Case, dir: &Path, txs_file: &str, failures: &mut Vec<String>) {
     let out = run_zkos(dir, txs_file);
-    let how = if txs_file.ends_with(".rlp") {
-        "txbytes"
-    } else {
-        "json"
-    };
+    let how = if txs_file.ends_with(".rlp") { "txbytes" } else { "json" };
     if out.result["stateRoot"] != case.hash {
-        failures.push(format!(
-            "{} ({how}): stateRoot {} expected {}",
-            case.name, out.result["stateRoot"], case.hash
-        ));
+        failures.push(format!("{} ({how}): stateRoot {} expected {}", case.name, out.result["stateRoot"], case.hash));
     }
     if out.result["logsHash"] != case.logs {
-        failures.push(format!(
-            "{} ({how}): logsHash {} expected {}",
-            case.name, out.result["logsHash"], case.logs
-        ));
+        failures.push(format!("{} ({how}): logsHash {} expected {}", case.name, out.result["logsHash"], case.logs));
     }
     let rejected = out.result["rejected"].as_array().unwrap();
     match &case.exception {
-        Some(e) if rejected.is_empty() => {
-            failures.push(format!("{} ({how}): not rejected, expected {e}", case.name))
+        Some(e) if rejected.is_empty() => failures.push(format!("{} ({how}): not rejected, expected {e}", case.name)),
+        None if !rejected.is_empty() => {
+            failures.push(format!("{} ({how}): rejected: {}", case.name, rejected[0]["error"]))
         }
-        None if !rejected.is_empty() => failures.push(format!(
-            "{} ({how}): rejected: {}",
-            case.name, rejected[0]["error"]
-        )),
         _ => {}
     }
     if how == "json" && case.exception.is_none() && out.body != rlp_list_of(&case.txbytes) {
-        failures.push(format!(
-            "{} (json): signed encoding differs from txbytes",
-            case.name
-        ));
+        failures.push(format!("{} (json): signed encoding differs from txbytes", case.name));
     }
 }
 
 #[test]
 fn codeless_state_tests_reach_the_fixture_roots() {
     let cases = cases();
-    assert!(
-        cases.len() >= 100,
-        "only {} codeless cases found under {}",
-        cases.len(),
-        fixtures().display()
-    );
+    assert!(cases.len() >= 100, "only {} codeless cases found under {}", cases.len(), fixtures().display());
     let mut failures = Vec::new();
     let (mut json_runs, mut rlp_runs) = (0, 0);
     for (i, case) in cases.iter().enumerate() {
@@ -259,10 +207,7 @@ fn codeless_state_tests_reach_the_fixture_roots() {
         rlp_runs += 1;
         let _ = std::fs::remove_dir_all(&dir);
     }
-    println!(
-        "{} cases: {json_runs} from JSON fields, {rlp_runs} from txbytes",
-        cases.len()
-    );
+    println!("{} cases: {json_runs} from JSON fields, {rlp_runs} from txbytes", cases.len());
     assert!(
         failures.is_empty(),
         "{} of {} runs failed:\n{}",

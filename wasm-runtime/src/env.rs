@@ -81,11 +81,7 @@ impl BlockEnv {
         if number >= self.number || self.number - number > 256 {
             return B256::ZERO;
         }
-        self.block_hashes
-            .iter()
-            .find(|(n, _)| *n == number)
-            .map(|(_, h)| *h)
-            .unwrap_or(B256::ZERO)
+        self.block_hashes.iter().find(|(n, _)| *n == number).map(|(_, h)| *h).unwrap_or(B256::ZERO)
     }
 }
 

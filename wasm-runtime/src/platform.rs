@@ -26,13 +26,7 @@ pub struct AccountInfo {
 
 impl Default for AccountInfo {
     fn default() -> Self {
-        Self {
-            nonce: 0,
-            balance: U256::ZERO,
-            code: Bytes::new(),
-            code_hash: KECCAK_EMPTY,
-            constants: Bytes::new(),
-        }
+        Self { nonce: 0, balance: U256::ZERO, code: Bytes::new(), code_hash: KECCAK_EMPTY, constants: Bytes::new() }
     }
 }
 
@@ -131,10 +125,7 @@ impl Platform for MemoryDb {
     }
 
     fn storage(&mut self, address: &Address, key: &U256) -> U256 {
-        self.accounts
-            .get(address)
-            .and_then(|a| a.storage.get(key).copied())
-            .unwrap_or(U256::ZERO)
+        self.accounts.get(address).and_then(|a| a.storage.get(key).copied()).unwrap_or(U256::ZERO)
     }
 
     fn has_storage(&mut self, address: &Address) -> bool {

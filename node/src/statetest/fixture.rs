@@ -36,14 +36,11 @@ fn field<'a>(v: &'a Value, name: &str) -> R<&'a Value> {
 }
 
 fn str_of<'a>(v: &'a Value, what: &str) -> R<&'a str> {
-    v.as_str()
-        .ok_or_else(|| format!("`{what}` is not a string"))
+    v.as_str().ok_or_else(|| format!("`{what}` is not a string"))
 }
 
 fn strip(s: &str) -> &str {
-    s.strip_prefix("0x")
-        .or_else(|| s.strip_prefix("0X"))
-        .unwrap_or(s)
+    s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(s)
 }
 
 pub fn u256(v: &Value, what: &str) -> R<U256> {
@@ -62,9 +59,7 @@ pub fn u64_of(v: &Value, what: &str) -> R<u64> {
 
 pub fn bytes(v: &Value, what: &str) -> R<Bytes> {
     let s = str_of(v, what)?;
-    hex::decode(strip(s))
-        .map(Bytes::from)
-        .map_err(|e| format!("`{what}`: bad hex: {e}"))
+    hex::decode(strip(s)).map(Bytes::from).map_err(|e| format!("`{what}`: bad hex: {e}"))
 }
 
 pub fn b256(v: &Value, what: &str) -> R<B256> {
@@ -90,18 +85,13 @@ fn pre_state(pre: &Value) -> R<MemoryDb> {
     let accounts = pre.as_object().ok_or("`pre` is not an object")?;
     for (addr, acc) in accounts {
         let address = address(&Value::String(addr.clone()), "pre address")?;
-        let mut info = AccountInfo::with_balance(
-            u256(field(acc, "balance")?, "balance")?,
-            u64_of(field(acc, "nonce")?, "nonce")?,
-        );
+        let mut info =
+            AccountInfo::with_balance(u256(field(acc, "balance")?, "balance")?, u64_of(field(acc, "nonce")?, "nonce")?);
         info.set_code(bytes(field(acc, "code")?, "code")?);
         let mut storage = BTreeMap::new();
         if let Some(slots) = acc.get("storage").and_then(Value::as_object) {
             for (k, v) in slots {
-                storage.insert(
-                    u256(&Value::String(k.clone()), "storage key")?,
-                    u256(v, "storage value")?,
-                );
+                storage.insert(u256(&Value::String(k.clone()), "storage key")?, u256(v, "storage value")?);
             }
         }
         db.insert(address, info, storage);
@@ -134,9 +124,7 @@ fn block_env(env: &Value) -> R<BlockEnv> {
         prev_randao,
         chain_id: 1,
         excess_blob_gas: opt_u64("currentExcessBlobGas")?.unwrap_or(0),
-        block_hashes: (number.saturating_sub(256)..number)
-            .map(|n| (n, test_block_hash(n)))
-            .collect(),
+        block_hashes: (number.saturating_sub(256)..number).map(|n| (n, test_block_hash(n))).collect(),
     })
 }
 
@@ -146,33 +134,22 @@ pub fn read_file(text: &str, fork: &str) -> R<Vec<StateTest>> {
     let tests = root.as_object().ok_or("top level is not an object")?;
     let mut out = Vec::new();
     for (name, t) in tests {
-        let Some(posts) = t
-            .get("post")
-            .and_then(|p| p.get(fork))
-            .and_then(Value::as_array)
-        else {
+        let Some(posts) = t.get("post").and_then(|p| p.get(fork)).and_then(Value::as_array) else {
             continue;
         };
         let posts = posts
             .iter()
             .map(|p| {
                 let idx = field(p, "indexes")?;
-                let index = |n: &str| {
-                    field(idx, n)?
-                        .as_u64()
-                        .map(|x| x as usize)
-                        .ok_or_else(|| format!("bad index {n}"))
-                };
+                let index =
+                    |n: &str| field(idx, n)?.as_u64().map(|x| x as usize).ok_or_else(|| format!("bad index {n}"));
                 Ok(PostCase {
                     data: index("data")?,
                     gas: index("gas")?,
                     value: index("value")?,
                     hash: b256(field(p, "hash")?, "hash")?,
                     logs: b256(field(p, "logs")?, "logs")?,
-                    expect_exception: p
-                        .get("expectException")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
+                    expect_exception: p.get("expectException").and_then(Value::as_str).map(str::to_string),
                 })
             })
             .collect::<R<Vec<_>>>()
@@ -191,10 +168,7 @@ pub fn read_file(text: &str, fork: &str) -> R<Vec<StateTest>> {
 /// The transaction of one post case.
 pub fn tx_env(tx: &Value, case: &PostCase) -> R<TxEnv> {
     let pick = |name: &str, i: usize| -> R<&Value> {
-        field(tx, name)?
-            .as_array()
-            .and_then(|a| a.get(i))
-            .ok_or_else(|| format!("`{name}[{i}]` missing"))
+        field(tx, name)?.as_array().and_then(|a| a.get(i)).ok_or_else(|| format!("`{name}[{i}]` missing"))
     };
     let caller = match tx.get("sender") {
         Some(s) => address(s, "sender")?,
@@ -207,11 +181,7 @@ pub fn tx_env(tx: &Value, case: &PostCase) -> R<TxEnv> {
         None | Some("") => None,
         Some(s) => Some(address(&Value::String(s.into()), "to")?),
     };
-    let access_list = match tx
-        .get("accessLists")
-        .and_then(Value::as_array)
-        .and_then(|a| a.get(case.data))
-    {
+    let access_list = match tx.get("accessLists").and_then(Value::as_array).and_then(|a| a.get(case.data)) {
         Some(Value::Array(items)) => items
             .iter()
             .map(|item| {
@@ -228,30 +198,15 @@ pub fn tx_env(tx: &Value, case: &PostCase) -> R<TxEnv> {
             .collect::<R<Vec<_>>>()?,
         _ => Vec::new(),
     };
-    let has_access_list = matches!(
-        tx.get("accessLists")
-            .and_then(Value::as_array)
-            .and_then(|a| a.get(case.data)),
-        Some(Value::Array(_))
-    );
+    let has_access_list =
+        matches!(tx.get("accessLists").and_then(Value::as_array).and_then(|a| a.get(case.data)), Some(Value::Array(_)));
     let blob_hashes = match tx.get("blobVersionedHashes").and_then(Value::as_array) {
-        Some(hs) => hs
-            .iter()
-            .map(|h| b256(h, "blob hash"))
-            .collect::<R<Vec<_>>>()?,
+        Some(hs) => hs.iter().map(|h| b256(h, "blob hash")).collect::<R<Vec<_>>>()?,
         None => Vec::new(),
     };
     let (tx_type, max_fee, priority) = if let Some(max_fee) = tx.get("maxFeePerGas") {
-        let ty = if tx.get("blobVersionedHashes").is_some() {
-            3
-        } else {
-            2
-        };
-        (
-            ty,
-            u256(max_fee, "maxFeePerGas")?,
-            u256(field(tx, "maxPriorityFeePerGas")?, "maxPriorityFeePerGas")?,
-        )
+        let ty = if tx.get("blobVersionedHashes").is_some() { 3 } else { 2 };
+        (ty, u256(max_fee, "maxFeePerGas")?, u256(field(tx, "maxPriorityFeePerGas")?, "maxPriorityFeePerGas")?)
     } else {
         let price = u256(field(tx, "gasPrice")?, "gasPrice")?;
         (if has_access_list { 1 } else { 0 }, price, price)

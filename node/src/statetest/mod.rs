@@ -47,16 +47,11 @@ pub struct CaseResult {
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
-    let meta = std::fs::metadata(path).map_err(|e| CliError::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| CliError::Io { path: path.display().to_string(), message: e.to_string() })?;
     if meta.is_dir() {
         let mut entries: Vec<_> = std::fs::read_dir(path)
-            .map_err(|e| CliError::Io {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })?
+            .map_err(|e| CliError::Io { path: path.display().to_string(), message: e.to_string() })?
             .filter_map(Result::ok)
             .map(|e| e.path())
             .collect();
@@ -72,10 +67,8 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
 
 /// Reads an exclusions file: test name, then the reason.
 pub fn read_exclusions(path: &Path) -> Result<BTreeMap<String, String>, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Io { path: path.display().to_string(), message: e.to_string() })?;
     Ok(text
         .lines()
         .map(str::trim)
@@ -88,32 +81,15 @@ pub fn read_exclusions(path: &Path) -> Result<BTreeMap<String, String>, CliError
 }
 
 /// Runs every case of one file.
-pub fn run_file(
-    path: &Path,
-    fork: &str,
-    engine: EngineKind,
-    filter: Option<&str>,
-) -> Vec<CaseResult> {
+pub fn run_file(path: &Path, fork: &str, engine: EngineKind, filter: Option<&str>) -> Vec<CaseResult> {
     let file_name = path.display().to_string();
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) => {
-            return vec![CaseResult {
-                name: file_name,
-                index: (0, 0, 0),
-                error: Some(e.to_string()),
-            }]
-        }
+        Err(e) => return vec![CaseResult { name: file_name, index: (0, 0, 0), error: Some(e.to_string()) }],
     };
     let tests = match fixture::read_file(&text, fork) {
         Ok(t) => t,
-        Err(e) => {
-            return vec![CaseResult {
-                name: file_name,
-                index: (0, 0, 0),
-                error: Some(e),
-            }]
-        }
+        Err(e) => return vec![CaseResult { name: file_name, index: (0, 0, 0), error: Some(e) }],
     };
     let mut results = Vec::new();
     for test in tests {
@@ -122,21 +98,13 @@ pub fn run_file(
         }
         for case in &test.posts {
             let error = run_case(&test, case, engine).err();
-            results.push(CaseResult {
-                name: test.name.clone(),
-                index: (case.data, case.gas, case.value),
-                error,
-            });
+            results.push(CaseResult { name: test.name.clone(), index: (case.data, case.gas, case.value), error });
         }
     }
     results
 }
 
-fn run_case(
-    test: &fixture::StateTest,
-    case: &fixture::PostCase,
-    engine: EngineKind,
-) -> Result<(), String> {
+fn run_case(test: &fixture::StateTest, case: &fixture::PostCase, engine: EngineKind) -> Result<(), String> {
     let tx = fixture::tx_env(&test.tx, case);
     let mut db = test.pre.clone();
     let txs = vec![tx.clone()];
@@ -144,35 +112,20 @@ fn run_case(
     db.apply(&out.diff);
     let rejected = !out.rejected.is_empty();
     match (&case.expect_exception, rejected) {
-        (Some(e), false) => {
-            return Err(format!(
-                "expected exception {e}, but the transaction was included"
-            ))
-        }
+        (Some(e), false) => return Err(format!("expected exception {e}, but the transaction was included")),
         (None, true) => return Err(format!("transaction rejected: {}", out.rejected[0].error)),
         _ => {}
     }
-    let logs: Vec<_> = out
-        .receipts
-        .iter()
-        .flat_map(|r| r.logs.iter().cloned())
-        .collect();
+    let logs: Vec<_> = out.receipts.iter().flat_map(|r| r.logs.iter().cloned()).collect();
     let logs_hash = roots::logs_hash(&logs);
     let root = roots::state_root(&db);
-    let why = out
-        .receipts
-        .first()
-        .and_then(|r| r.error.clone())
-        .map(|e| format!(" (tx error: {e})"))
-        .unwrap_or_default();
+    let why =
+        out.receipts.first().and_then(|r| r.error.clone()).map(|e| format!(" (tx error: {e})")).unwrap_or_default();
     if root != case.hash {
         return Err(format!("state root {root} != expected {}{why}", case.hash));
     }
     if logs_hash != case.logs {
-        return Err(format!(
-            "logs hash {logs_hash} != expected {}{why}",
-            case.logs
-        ));
+        return Err(format!("logs hash {logs_hash} != expected {}{why}", case.logs));
     }
     Ok(())
 }
@@ -222,43 +175,27 @@ pub fn main(args: &Args) -> Result<(), CliError> {
         None => BTreeMap::new(),
     };
     let json = args.json;
-    let totals = run_paths(
-        &args.paths,
-        &args.fork,
-        engine,
-        args.filter.as_deref(),
-        &exclusions,
-        |r, excluded| {
-            let (d, g, v) = r.index;
-            if json {
-                let line = serde_json::json!({
-                    "name": r.name, "data": d, "gas": g, "value": v,
-                    "pass": r.error.is_none(), "error": r.error, "excluded": excluded,
-                });
-                println!("{line}");
-            } else if let Some(e) = &r.error {
-                match excluded {
-                    Some(why) => println!(
-                        "EXCLUDED {} [d={d} g={g} v={v}]: {e} (excluded: {why})",
-                        r.name
-                    ),
-                    None => println!("FAIL {} [d={d} g={g} v={v}]: {e}", r.name),
-                }
+    let totals = run_paths(&args.paths, &args.fork, engine, args.filter.as_deref(), &exclusions, |r, excluded| {
+        let (d, g, v) = r.index;
+        if json {
+            let line = serde_json::json!({
+                "name": r.name, "data": d, "gas": g, "value": v,
+                "pass": r.error.is_none(), "error": r.error, "excluded": excluded,
+            });
+            println!("{line}");
+        } else if let Some(e) = &r.error {
+            match excluded {
+                Some(why) => println!("EXCLUDED {} [d={d} g={g} v={v}]: {e} (excluded: {why})", r.name),
+                None => println!("FAIL {} [d={d} g={g} v={v}]: {e}", r.name),
             }
-        },
-    )?;
+        }
+    })?;
     if totals.excluded > 0 {
-        println!(
-            "excluded: {} cases (listed with reasons in the exclusions file)",
-            totals.excluded
-        );
+        println!("excluded: {} cases (listed with reasons in the exclusions file)", totals.excluded);
     }
     println!("{} passed, {} failed", totals.passed, totals.failed);
     if totals.failed > 0 {
-        return Err(CliError::Exec(format!(
-            "{} state test cases failed",
-            totals.failed
-        )));
+        return Err(CliError::Exec(format!("{} state test cases failed", totals.failed)));
     }
     Ok(())
 }
@@ -268,9 +205,7 @@ pub fn parse_engine(name: &str) -> Result<EngineKind, CliError> {
     match name {
         "wasmi" => Ok(EngineKind::Wasmi),
         "rv" => Ok(EngineKind::Rv),
-        other => Err(CliError::Config(format!(
-            "unknown engine `{other}` (expected wasmi or rv)"
-        ))),
+        other => Err(CliError::Config(format!("unknown engine `{other}` (expected wasmi or rv)"))),
     }
 }
 

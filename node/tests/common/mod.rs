@@ -72,32 +72,21 @@ fn read_outputs(dir: &Path, who: &str, out: &Output) -> T8nOutput {
         String::from_utf8_lossy(&out.stderr)
     );
     let read = |f: &str| -> Value {
-        let text =
-            std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{who}: {f}: {e}"));
+        let text = std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{who}: {f}: {e}"));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{who}: {f}: {e}"))
     };
-    T8nOutput {
-        result: read("result.json"),
-        alloc: read("post.json"),
-        body: read("body.json"),
-    }
+    T8nOutput { result: read("result.json"), alloc: read("post.json"), body: read("body.json") }
 }
 
 /// Runs `zkos t8n` on the inputs in `dir`.
 pub fn run_zkos(dir: &Path, txs_file: &str) -> T8nOutput {
-    let out = Command::new(env!("CARGO_BIN_EXE_zkos"))
-        .args(t8n_flags(dir, txs_file))
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_zkos")).args(t8n_flags(dir, txs_file)).output().unwrap();
     read_outputs(dir, "zkos", &out)
 }
 
 /// Runs `zkos` with `args`, returning its output whatever the exit status.
 pub fn zkos(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkos"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_zkos")).args(args).output().unwrap()
 }
 
 /// The Python interpreter that has the reference t8n (`ZKOS_PYTHON`, default `python3`).
@@ -109,9 +98,7 @@ fn python() -> String {
 /// `dir` into the subdirectory `reference`. Fails the test, naming the pip package, when the
 /// reference is not installed.
 pub fn run_reference(dir: &Path, txs_file: &str) -> T8nOutput {
-    let probe = Command::new(python())
-        .args(["-c", "import ethereum_spec_tools.evm_tools"])
-        .output();
+    let probe = Command::new(python()).args(["-c", "import ethereum_spec_tools.evm_tools"]).output();
     let installed = probe.as_ref().is_ok_and(|o| o.status.success());
     assert!(
         installed,
@@ -124,19 +111,13 @@ pub fn run_reference(dir: &Path, txs_file: &str) -> T8nOutput {
     let mut flags = t8n_flags(dir, txs_file);
     let basedir = flags.iter().position(|f| f == "--output.basedir").unwrap() + 1;
     flags[basedir] = out_dir.display().to_string();
-    let out = Command::new(python())
-        .args(["-m", "ethereum_spec_tools.evm_tools"])
-        .args(&flags)
-        .output()
-        .unwrap();
+    let out = Command::new(python()).args(["-m", "ethereum_spec_tools.evm_tools"]).args(&flags).output().unwrap();
     read_outputs(&out_dir, "reference", &out)
 }
 
 /// A hex quantity as a number.
 pub fn qty(v: &Value) -> u128 {
-    let s = v
-        .as_str()
-        .unwrap_or_else(|| panic!("expected a hex quantity, found {v}"));
+    let s = v.as_str().unwrap_or_else(|| panic!("expected a hex quantity, found {v}"));
     u128::from_str_radix(s.trim_start_matches("0x"), 16).unwrap_or_else(|e| panic!("{s}: {e}"))
 }
 
@@ -144,11 +125,7 @@ pub fn qty(v: &Value) -> u128 {
 /// code and storage left out, storage keys and values as numbers.
 pub fn normalize_alloc(alloc: &Value) -> std::collections::BTreeMap<String, String> {
     let big = |v: &Value| {
-        let s = v
-            .as_str()
-            .unwrap()
-            .trim_start_matches("0x")
-            .trim_start_matches('0');
+        let s = v.as_str().unwrap().trim_start_matches("0x").trim_start_matches('0');
         if s.is_empty() {
             "0".to_string()
         } else {
@@ -163,24 +140,15 @@ pub fn normalize_alloc(alloc: &Value) -> std::collections::BTreeMap<String, Stri
             let get = |k: &str| account.get(k).filter(|v| !v.is_null());
             let balance = get("balance").map(big).unwrap_or_else(|| "0".into());
             let nonce = get("nonce").map(big).unwrap_or_else(|| "0".into());
-            let code = get("code")
-                .and_then(Value::as_str)
-                .unwrap_or("0x")
-                .to_lowercase();
+            let code = get("code").and_then(Value::as_str).unwrap_or("0x").to_lowercase();
             let mut storage: Vec<(String, String)> = get("storage")
                 .and_then(Value::as_object)
                 .map(|s| {
-                    s.iter()
-                        .map(|(k, v)| (big(&Value::String(k.clone())), big(v)))
-                        .filter(|(_, v)| v != "0")
-                        .collect()
+                    s.iter().map(|(k, v)| (big(&Value::String(k.clone())), big(v))).filter(|(_, v)| v != "0").collect()
                 })
                 .unwrap_or_default();
             storage.sort();
-            (
-                address.to_lowercase(),
-                format!("balance={balance} nonce={nonce} code={code} storage={storage:?}"),
-            )
+            (address.to_lowercase(), format!("balance={balance} nonce={nonce} code={code} storage={storage:?}"))
         })
         .collect()
 }

@@ -34,10 +34,7 @@ unsafe impl Sync for BumpAlloc {}
 impl BumpAlloc {
     /// An allocator that starts at `__heap_base` on first use.
     pub const fn new() -> Self {
-        BumpAlloc {
-            next: Cell::new(0),
-            end: Cell::new(0),
-        }
+        BumpAlloc { next: Cell::new(0), end: Cell::new(0) }
     }
 
     fn init(&self) {
@@ -78,10 +75,7 @@ unsafe impl GlobalAlloc for BumpAlloc {
         self.init();
         let next = self.next.get();
         // `align` is a power of two (a `Layout` invariant).
-        let Some(start) = next
-            .checked_add(layout.align() - 1)
-            .map(|n| n & !(layout.align() - 1))
-        else {
+        let Some(start) = next.checked_add(layout.align() - 1).map(|n| n & !(layout.align() - 1)) else {
             return core::ptr::null_mut();
         };
         let Some(new_next) = start.checked_add(layout.size()) else {

@@ -52,17 +52,11 @@ pub struct CreateResult {
 /// The status for a raw code. The host returns only the codes of [`CallStatus`]; any other
 /// would be a host bug and is read as [`CallStatus::Failure`].
 fn status_of(code: i32) -> CallStatus {
-    u8::try_from(code)
-        .ok()
-        .and_then(CallStatus::from_u8)
-        .unwrap_or(CallStatus::Failure)
+    u8::try_from(code).ok().and_then(CallStatus::from_u8).unwrap_or(CallStatus::Failure)
 }
 
 fn result(code: i32) -> CallResult {
-    CallResult {
-        status: status_of(code),
-        returndata: returndata(),
-    }
+    CallResult { status: status_of(code), returndata: returndata() }
 }
 
 /// Calls `addr` with `value` wei and `input`, forwarding at most `gas`.
@@ -90,22 +84,14 @@ pub fn call_code(gas: u64, addr: &Address, value: U256, input: &[u8]) -> CallRes
 pub fn create(value: U256, init: &[u8]) -> CreateResult {
     let mut address = Address::ZERO;
     let code = host::create(&value.to_be_bytes(), init, &mut address);
-    CreateResult {
-        status: status_of(code),
-        address,
-        returndata: returndata(),
-    }
+    CreateResult { status: status_of(code), address, returndata: returndata() }
 }
 
 /// Like [`create`] with the CREATE2 address keccak(0xff ‖ sender ‖ salt ‖ keccak(init)).
 pub fn create2(value: U256, init: &[u8], salt: &crate::Word) -> CreateResult {
     let mut address = Address::ZERO;
     let code = host::create2(&value.to_be_bytes(), init, salt, &mut address);
-    CreateResult {
-        status: status_of(code),
-        address,
-        returndata: returndata(),
-    }
+    CreateResult { status: status_of(code), address, returndata: returndata() }
 }
 
 #[cfg(test)]
@@ -120,27 +106,13 @@ mod tests {
         mock::reset();
         mock::with_env(|e| {
             e.on_call = Some(Box::new(|c| {
-                let status = if c.input == b"ok" {
-                    CallStatus::Success
-                } else {
-                    CallStatus::Revert
-                };
-                (
-                    status,
-                    c.input.iter().rev().copied().collect(),
-                    Address::ZERO,
-                )
+                let status = if c.input == b"ok" { CallStatus::Success } else { CallStatus::Revert };
+                (status, c.input.iter().rev().copied().collect(), Address::ZERO)
             }))
         });
         let to = Address([3; 20]);
         let r = call(5000, &to, U256::from_u64(9), b"ok");
-        assert_eq!(
-            r,
-            CallResult {
-                status: CallStatus::Success,
-                returndata: b"ko".to_vec()
-            }
-        );
+        assert_eq!(r, CallResult { status: CallStatus::Success, returndata: b"ko".to_vec() });
         let r = static_call(u64::MAX, &to, b"no");
         assert_eq!(r.status, CallStatus::Revert);
         let outcome = mock::run(|| r.unwrap_or_bubble());
@@ -160,11 +132,7 @@ mod tests {
         let r = create(U256::ZERO, &[0xEF, 0x5A]);
         assert_eq!(r.status, CallStatus::NotExecuted);
         assert_eq!(r.address, Address::ZERO);
-        mock::with_env(|e| {
-            e.on_call = Some(Box::new(|_| {
-                (CallStatus::Success, vec![], Address([7; 20]))
-            }))
-        });
+        mock::with_env(|e| e.on_call = Some(Box::new(|_| (CallStatus::Success, vec![], Address([7; 20])))));
         let r = create2(U256::ZERO, &[1], &[2; 32]);
         assert_eq!(r.address, Address([7; 20]));
         assert_eq!(mock::with_env(|e| e.calls[1].salt), Some([2; 32]));

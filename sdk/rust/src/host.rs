@@ -132,14 +132,7 @@ pub fn transient_store(key: &Word, value: &Word) {
 pub fn emit_log(topics: &[Word], data: &[u8]) {
     // SAFETY: `topics` is `topics.len()` consecutive 32-byte words (arrays have no padding);
     // `data` is readable for `data.len()` bytes.
-    unsafe {
-        raw::emit_log(
-            topics.as_ptr().cast::<u8>(),
-            u32_of(topics.len()),
-            data.as_ptr(),
-            u32_of(data.len()),
-        )
-    }
+    unsafe { raw::emit_log(topics.as_ptr().cast::<u8>(), u32_of(topics.len()), data.as_ptr(), u32_of(data.len())) }
 }
 
 // ---------------------------------------------------------------- calls and creates
@@ -147,83 +140,38 @@ pub fn emit_log(topics: &[Word], data: &[u8]) {
 /// CALL; returns the raw status code.
 pub fn call(gas: u64, addr: &Address, value: &Word, input: &[u8]) -> i32 {
     // SAFETY: the address (20 bytes), value (32 bytes) and input are readable.
-    unsafe {
-        raw::call(
-            gas_of(gas),
-            addr.0.as_ptr(),
-            value.as_ptr(),
-            input.as_ptr(),
-            u32_of(input.len()),
-        )
-    }
+    unsafe { raw::call(gas_of(gas), addr.0.as_ptr(), value.as_ptr(), input.as_ptr(), u32_of(input.len())) }
 }
 
 /// CALLCODE; returns the raw status code.
 pub fn call_code(gas: u64, addr: &Address, value: &Word, input: &[u8]) -> i32 {
     // SAFETY: the address (20 bytes), value (32 bytes) and input are readable.
-    unsafe {
-        raw::call_code(
-            gas_of(gas),
-            addr.0.as_ptr(),
-            value.as_ptr(),
-            input.as_ptr(),
-            u32_of(input.len()),
-        )
-    }
+    unsafe { raw::call_code(gas_of(gas), addr.0.as_ptr(), value.as_ptr(), input.as_ptr(), u32_of(input.len())) }
 }
 
 /// DELEGATECALL; returns the raw status code.
 pub fn delegate_call(gas: u64, addr: &Address, input: &[u8]) -> i32 {
     // SAFETY: the address (20 bytes) and input are readable.
-    unsafe {
-        raw::delegate_call(
-            gas_of(gas),
-            addr.0.as_ptr(),
-            input.as_ptr(),
-            u32_of(input.len()),
-        )
-    }
+    unsafe { raw::delegate_call(gas_of(gas), addr.0.as_ptr(), input.as_ptr(), u32_of(input.len())) }
 }
 
 /// STATICCALL; returns the raw status code.
 pub fn static_call(gas: u64, addr: &Address, input: &[u8]) -> i32 {
     // SAFETY: the address (20 bytes) and input are readable.
-    unsafe {
-        raw::static_call(
-            gas_of(gas),
-            addr.0.as_ptr(),
-            input.as_ptr(),
-            u32_of(input.len()),
-        )
-    }
+    unsafe { raw::static_call(gas_of(gas), addr.0.as_ptr(), input.as_ptr(), u32_of(input.len())) }
 }
 
 /// CREATE; returns the raw status code and writes the new address (zero on failure).
 pub fn create(value: &Word, init: &[u8], out: &mut Address) -> i32 {
     // SAFETY: value (32 bytes) and init are readable, `out` is 20 writable bytes.
-    unsafe {
-        raw::create(
-            value.as_ptr(),
-            init.as_ptr(),
-            u32_of(init.len()),
-            out.0.as_mut_ptr(),
-        )
-    }
+    unsafe { raw::create(value.as_ptr(), init.as_ptr(), u32_of(init.len()), out.0.as_mut_ptr()) }
 }
 
 /// CREATE2; returns the raw status code and writes the new address (zero on failure).
 pub fn create2(value: &Word, init: &[u8], salt: &Word, out: &mut Address) -> i32 {
     // SAFETY: value and salt (32 bytes each) and init are readable, `out` is 20 writable
     // bytes.
-    unsafe {
-        raw::create2(
-            value.as_ptr(),
-            init.as_ptr(),
-            u32_of(init.len()),
-            salt.as_ptr(),
-            out.0.as_mut_ptr(),
-        )
-    }
+    unsafe { raw::create2(value.as_ptr(), init.as_ptr(), u32_of(init.len()), salt.as_ptr(), out.0.as_mut_ptr()) }
 }
 
 /// SELFDESTRUCT towards `beneficiary`; ends the call.
@@ -318,14 +266,7 @@ pub fn ext_code_size(addr: &Address) -> usize {
 /// Copies `addr`'s code from `offset` into `dest` (zeros past the end).
 pub fn ext_code_copy(addr: &Address, dest: &mut [u8], offset: usize) {
     // SAFETY: 20 readable bytes; `dest` writable for its length.
-    unsafe {
-        raw::ext_code_copy(
-            addr.0.as_ptr(),
-            dest.as_mut_ptr(),
-            u32_of(offset),
-            u32_of(dest.len()),
-        )
-    }
+    unsafe { raw::ext_code_copy(addr.0.as_ptr(), dest.as_mut_ptr(), u32_of(offset), u32_of(dest.len())) }
 }
 
 /// Code hash of `addr`.
@@ -403,14 +344,7 @@ pub fn ecrecover(input: &[u8; 128]) -> (i32, Word) {
 /// modexp with the precompile 0x05 input layout; writes `out` (the modulus length).
 pub fn modexp(input: &[u8], out: &mut [u8]) -> i32 {
     // SAFETY: `input` readable and `out` writable for their lengths.
-    unsafe {
-        raw::modexp(
-            input.as_ptr(),
-            u32_of(input.len()),
-            out.as_mut_ptr(),
-            u32_of(out.len()),
-        )
-    }
+    unsafe { raw::modexp(input.as_ptr(), u32_of(input.len()), out.as_mut_ptr(), u32_of(out.len())) }
 }
 
 /// bn254 point addition.
@@ -433,8 +367,7 @@ pub fn bn254_mul(input: &[u8; 96]) -> (i32, [u8; 64]) {
 pub fn bn254_pairing(input: &[u8]) -> (i32, Word) {
     let mut out = [0u8; 32];
     // SAFETY: `input` readable for its length, 32 writable bytes.
-    let status =
-        unsafe { raw::bn254_pairing(input.as_ptr(), u32_of(input.len()), out.as_mut_ptr()) };
+    let status = unsafe { raw::bn254_pairing(input.as_ptr(), u32_of(input.len()), out.as_mut_ptr()) };
     (status, out)
 }
 

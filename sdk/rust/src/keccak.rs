@@ -188,14 +188,8 @@ mod tests {
 
     #[test]
     fn known_vectors() {
-        assert_eq!(
-            hex(&keccak256_const(b"")),
-            "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
-        );
-        assert_eq!(
-            hex(&keccak256_const(b"abc")),
-            "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"
-        );
+        assert_eq!(hex(&keccak256_const(b"")), "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+        assert_eq!(hex(&keccak256_const(b"abc")), "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
         assert_eq!(
             hex(&keccak256_const(b"Transfer(address,address,uint256)")),
             "ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
@@ -220,14 +214,8 @@ mod tests {
 
     #[test]
     fn selectors() {
-        assert_eq!(
-            selector_const("transfer(address,uint256)"),
-            [0xa9, 0x05, 0x9c, 0xbb]
-        );
-        assert_eq!(
-            selector_const("balanceOf(address)"),
-            [0x70, 0xa0, 0x82, 0x31]
-        );
+        assert_eq!(selector_const("transfer(address,uint256)"), [0xa9, 0x05, 0x9c, 0xbb]);
+        assert_eq!(selector_const("balanceOf(address)"), [0x70, 0xa0, 0x82, 0x31]);
         assert_eq!(selector_const("Error(string)"), [0x08, 0xc3, 0x79, 0xa0]);
         const S: [u8; 4] = crate::selector!("approve(address,uint256)");
         assert_eq!(S, [0x09, 0x5e, 0xa7, 0xb3]);

@@ -72,13 +72,9 @@ pub mod bump;
 mod panic;
 
 pub use calls::{call, create, create2, delegate_call, static_call, CallResult, CreateResult};
-pub use context::{
-    address, block_number, block_timestamp, call_value, caller, chain_id, gas_left, origin,
-};
+pub use context::{address, block_number, block_timestamp, call_value, caller, chain_id, gas_left, origin};
 pub use crypto::keccak256;
-pub use env::{
-    calldata, constants, finish, returndata, revert, revert_with_message, revert_with_panic,
-};
+pub use env::{calldata, constants, finish, returndata, revert, revert_with_message, revert_with_panic};
 pub use host_abi::status::CallStatus;
 pub use log::emit_log;
 pub use types::{Address, Word, ZERO_WORD};

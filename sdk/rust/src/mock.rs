@@ -262,9 +262,7 @@ pub mod raw {
     unsafe fn copy_padded(dest: *mut u8, src: &[u8], offset: u32, len: u32) {
         let mut buf = vec![0u8; len as usize];
         let start = (offset as usize).min(src.len());
-        let end = (offset as usize)
-            .saturating_add(len as usize)
-            .min(src.len());
+        let end = (offset as usize).saturating_add(len as usize).min(src.len());
         buf[..end - start].copy_from_slice(&src[start..end]);
         // SAFETY: the caller's contract.
         unsafe { write(dest, &buf) }
@@ -404,32 +402,15 @@ pub mod raw {
         };
         answer(call).0
     }
-    pub unsafe fn call(
-        gas: i64,
-        addr: *const u8,
-        value: *const u8,
-        input: *const u8,
-        input_len: u32,
-    ) -> i32 {
+    pub unsafe fn call(gas: i64, addr: *const u8, value: *const u8, input: *const u8, input_len: u32) -> i32 {
         // SAFETY: forwarded contract.
         unsafe { a_call(CallKind::Call, gas, addr, Some(value), input, input_len) }
     }
-    pub unsafe fn call_code(
-        gas: i64,
-        addr: *const u8,
-        value: *const u8,
-        input: *const u8,
-        input_len: u32,
-    ) -> i32 {
+    pub unsafe fn call_code(gas: i64, addr: *const u8, value: *const u8, input: *const u8, input_len: u32) -> i32 {
         // SAFETY: forwarded contract.
         unsafe { a_call(CallKind::CallCode, gas, addr, Some(value), input, input_len) }
     }
-    pub unsafe fn delegate_call(
-        gas: i64,
-        addr: *const u8,
-        input: *const u8,
-        input_len: u32,
-    ) -> i32 {
+    pub unsafe fn delegate_call(gas: i64, addr: *const u8, input: *const u8, input_len: u32) -> i32 {
         // SAFETY: forwarded contract.
         unsafe { a_call(CallKind::DelegateCall, gas, addr, None, input, input_len) }
     }
@@ -437,21 +418,11 @@ pub mod raw {
         // SAFETY: forwarded contract.
         unsafe { a_call(CallKind::StaticCall, gas, addr, None, input, input_len) }
     }
-    unsafe fn a_create(
-        value: *const u8,
-        code: *const u8,
-        code_len: u32,
-        salt: Option<*const u8>,
-        out: *mut u8,
-    ) -> i32 {
+    unsafe fn a_create(value: *const u8, code: *const u8, code_len: u32, salt: Option<*const u8>, out: *mut u8) -> i32 {
         // SAFETY: forwarded contract.
         let call = unsafe {
             RecordedCall {
-                kind: if salt.is_some() {
-                    CallKind::Create2
-                } else {
-                    CallKind::Create
-                },
+                kind: if salt.is_some() { CallKind::Create2 } else { CallKind::Create },
                 gas: 0,
                 to: Address::ZERO,
                 value: read_n::<32>(value),
@@ -469,21 +440,13 @@ pub mod raw {
         // SAFETY: forwarded contract.
         unsafe { a_create(value, code, code_len, None, out) }
     }
-    pub unsafe fn create2(
-        value: *const u8,
-        code: *const u8,
-        code_len: u32,
-        salt: *const u8,
-        out: *mut u8,
-    ) -> i32 {
+    pub unsafe fn create2(value: *const u8, code: *const u8, code_len: u32, salt: *const u8, out: *mut u8) -> i32 {
         // SAFETY: forwarded contract.
         unsafe { a_create(value, code, code_len, Some(salt), out) }
     }
     pub unsafe fn self_destruct(beneficiary: *const u8) -> ! {
         // SAFETY: forwarded contract.
-        exit(Outcome::SelfDestructed(Address(unsafe {
-            read_n::<20>(beneficiary)
-        })))
+        exit(Outcome::SelfDestructed(Address(unsafe { read_n::<20>(beneficiary) })))
     }
 
     macro_rules! getter {
@@ -535,22 +498,13 @@ pub mod raw {
         unsafe { write(out, &v) }
     }
     pub unsafe fn block_hash(number: i64, out: *mut u8) {
-        let v = with_env(|e| {
-            e.block_hashes
-                .get(&(number as u64))
-                .copied()
-                .unwrap_or_default()
-        });
+        let v = with_env(|e| e.block_hashes.get(&(number as u64)).copied().unwrap_or_default());
         // SAFETY: forwarded contract.
         unsafe { write(out, &v) }
     }
     pub unsafe fn blob_hash(index: i64, out: *mut u8) {
-        let v = with_env(|e| {
-            usize::try_from(index)
-                .ok()
-                .and_then(|i| e.blob_hashes.get(i).copied())
-                .unwrap_or_default()
-        });
+        let v =
+            with_env(|e| usize::try_from(index).ok().and_then(|i| e.blob_hashes.get(i).copied()).unwrap_or_default());
         // SAFETY: forwarded contract.
         unsafe { write(out, &v) }
     }
@@ -569,8 +523,7 @@ pub mod raw {
     pub unsafe fn ext_code_hash(addr: *const u8, out: *mut u8) {
         // SAFETY: forwarded contract.
         let a = Address(unsafe { read_n::<20>(addr) });
-        let h = with_env(|e| e.codes.get(&a).map(|c| crate::keccak::keccak256_const(c)))
-            .unwrap_or_default();
+        let h = with_env(|e| e.codes.get(&a).map(|c| crate::keccak::keccak256_const(c))).unwrap_or_default();
         // SAFETY: forwarded contract.
         unsafe { write(out, &h) }
     }

@@ -161,11 +161,7 @@ impl Slot {
     /// This slot plus `n` (modulo 2^256): the fields of a struct or the elements of an
     /// array that starts here.
     pub const fn offset(&self, n: u64) -> Slot {
-        Slot(
-            U256::from_be_bytes(self.0)
-                .wrapping_add(U256::from_u64(n))
-                .to_be_bytes(),
-        )
+        Slot(U256::from_be_bytes(self.0).wrapping_add(U256::from_u64(n)).to_be_bytes())
     }
 
     /// The slot of `key` in a mapping that lives at this slot.
@@ -208,10 +204,7 @@ impl<K: StorageKey + ?Sized, V: StorageValue> Mapping<K, V> {
 
     /// The mapping at `slot`.
     pub const fn new(slot: Slot) -> Self {
-        Mapping {
-            slot,
-            _types: PhantomData,
-        }
+        Mapping { slot, _types: PhantomData }
     }
 
     /// The slot that holds the value for `key`.
@@ -244,10 +237,7 @@ impl<K1: StorageKey + ?Sized, K2: StorageKey + ?Sized, V: StorageValue> NestedMa
 
     /// The mapping at `slot`.
     pub const fn new(slot: Slot) -> Self {
-        NestedMapping {
-            slot,
-            _types: PhantomData,
-        }
+        NestedMapping { slot, _types: PhantomData }
     }
 
     /// The slot that holds the value for `(k1, k2)`.
@@ -292,10 +282,7 @@ mod tests {
         });
         let mut pre = [0u8; 64];
         pre[31] = 1;
-        assert_eq!(
-            Mapping::<Address, U256>::at(0).entry(&a).0,
-            keccak256_const(&pre)
-        );
+        assert_eq!(Mapping::<Address, U256>::at(0).entry(&a).0, keccak256_const(&pre));
         assert_eq!(
             Mapping::<Address, U256>::at(0).entry(&a).0,
             hex_word("ada5013122d395ba3c54772283fb069b10426056ef8ca54750cb9bb552a59e7d")
@@ -333,11 +320,7 @@ mod tests {
         assert_eq!(Slot::at(7).get::<Address>(), who);
         Slot::at(8).set_transient(U256::ONE);
         assert_eq!(Slot::at(8).get_transient::<U256>(), U256::ONE);
-        assert_eq!(
-            Slot::at(8).get::<U256>(),
-            U256::ZERO,
-            "transient and persistent are apart"
-        );
+        assert_eq!(Slot::at(8).get::<U256>(), U256::ZERO, "transient and persistent are apart");
         assert_eq!(Slot::at(1).offset(2), Slot::at(3));
         assert_eq!(Slot::named("x").0, keccak256_const(b"x"));
     }

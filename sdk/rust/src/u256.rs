@@ -283,10 +283,7 @@ mod tests {
         assert_eq!(big(1, 0).checked_mul(big(1, 0)), None);
         assert_eq!(U256::MAX.checked_mul(U256::from_u64(2)), None);
         assert_eq!(U256::MAX.checked_mul(U256::ONE), Some(U256::MAX));
-        assert_eq!(
-            U256::MAX.wrapping_mul(U256::from_u64(2)),
-            U256::MAX.wrapping_sub(U256::ONE)
-        );
+        assert_eq!(U256::MAX.wrapping_mul(U256::from_u64(2)), U256::MAX.wrapping_sub(U256::ONE));
         assert_eq!(big(0, 3).checked_mul(big(5, 0)), Some(big(15, 0)));
     }
 

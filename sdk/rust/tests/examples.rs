@@ -13,18 +13,11 @@ use std::time::SystemTime;
 
 use host_abi::functions::{HostFn, ValType};
 use host_abi::limits;
-use wasmparser::{
-    CompositeInnerType, ExternalKind, FuncType, Parser, Payload, TypeRef, Validator, WasmFeatures,
-};
+use wasmparser::{CompositeInnerType, ExternalKind, FuncType, Parser, Payload, TypeRef, Validator, WasmFeatures};
 
 /// (example, exports `deploy`)
-const EXAMPLES: &[(&str, bool)] = &[
-    ("counter", true),
-    ("erc20", true),
-    ("caller", false),
-    ("abi-probe", true),
-    ("as-counter", true),
-];
+const EXAMPLES: &[(&str, bool)] =
+    &[("counter", true), ("erc20", true), ("caller", false), ("abi-probe", true), ("as-counter", true)];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -41,20 +34,13 @@ fn newest_source(dir: &Path) -> SystemTime {
     };
     for e in entries.flatten() {
         let p = e.path();
-        if p.file_name()
-            .is_some_and(|n| n == "node_modules" || n == "target")
-        {
+        if p.file_name().is_some_and(|n| n == "node_modules" || n == "target") {
             continue;
         }
         let t = if p.is_dir() {
             newest_source(&p)
-        } else if p
-            .extension()
-            .is_some_and(|x| x == "rs" || x == "toml" || x == "ts")
-        {
-            e.metadata()
-                .and_then(|m| m.modified())
-                .unwrap_or(SystemTime::UNIX_EPOCH)
+        } else if p.extension().is_some_and(|x| x == "rs" || x == "toml" || x == "ts") {
+            e.metadata().and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH)
         } else {
             SystemTime::UNIX_EPOCH
         };
@@ -67,17 +53,8 @@ fn newest_source(dir: &Path) -> SystemTime {
 fn load_built(path: &Path, sources: &[PathBuf]) -> Vec<u8> {
     let built = std::fs::metadata(path)
         .and_then(|m| m.modified())
-        .unwrap_or_else(|_| {
-            panic!(
-                "{} is missing: run examples/build.sh before this test",
-                path.display()
-            )
-        });
-    let newest = sources
-        .iter()
-        .map(|d| newest_source(d))
-        .max()
-        .unwrap_or(SystemTime::UNIX_EPOCH);
+        .unwrap_or_else(|_| panic!("{} is missing: run examples/build.sh before this test", path.display()));
+    let newest = sources.iter().map(|d| newest_source(d)).max().unwrap_or(SystemTime::UNIX_EPOCH);
     assert!(
         newest <= built,
         "{} is older than its sources (or the SDK's): run examples/build.sh again",
@@ -88,11 +65,8 @@ fn load_built(path: &Path, sources: &[PathBuf]) -> Vec<u8> {
 
 fn load(name: &str) -> Vec<u8> {
     let path = examples_dir().join("out").join(format!("{name}.wasm"));
-    let sdk = if name.starts_with("as-") {
-        repo().join("sdk/assemblyscript/assembly")
-    } else {
-        repo().join("sdk/rust/src")
-    };
+    let sdk =
+        if name.starts_with("as-") { repo().join("sdk/assemblyscript/assembly") } else { repo().join("sdk/rust/src") };
     load_built(&path, &[examples_dir().join(name), sdk])
 }
 
@@ -133,11 +107,7 @@ fn check_module(name: &str, bytes: &[u8]) -> Module {
         .unwrap_or_else(|e| panic!("{name}.wasm is outside the deterministic subset: {e}"));
 
     let mut types = Vec::new();
-    let mut module = Module {
-        imports: Vec::new(),
-        exports: Vec::new(),
-        funcs: Vec::new(),
-    };
+    let mut module = Module { imports: Vec::new(), exports: Vec::new(), funcs: Vec::new() };
     let mut memories = 0;
     for payload in Parser::new(0).parse_all(bytes) {
         match payload.unwrap() {
@@ -155,16 +125,11 @@ fn check_module(name: &str, bytes: &[u8]) -> Module {
                 for imp in r.into_imports() {
                     let imp = imp.unwrap();
                     let TypeRef::Func(ti) = imp.ty else {
-                        panic!(
-                            "{name}: import {}.{} is not a function",
-                            imp.module, imp.name
-                        )
+                        panic!("{name}: import {}.{} is not a function", imp.module, imp.name)
                     };
                     let ty = types[ti as usize].clone();
                     module.funcs.push(ty.clone());
-                    module
-                        .imports
-                        .push((imp.module.to_string(), imp.name.to_string(), ty));
+                    module.imports.push((imp.module.to_string(), imp.name.to_string(), ty));
                 }
             }
             Payload::FunctionSection(r) => {
@@ -176,9 +141,7 @@ fn check_module(name: &str, bytes: &[u8]) -> Module {
                 for m in r {
                     let m = m.unwrap();
                     memories += 1;
-                    let max = m
-                        .maximum
-                        .unwrap_or_else(|| panic!("{name}: memory has no maximum"));
+                    let max = m.maximum.unwrap_or_else(|| panic!("{name}: memory has no maximum"));
                     assert!(
                         max <= u64::from(limits::MAX_MEMORY_PAGES),
                         "{name}: memory maximum {max} pages exceeds {}",
@@ -190,13 +153,8 @@ fn check_module(name: &str, bytes: &[u8]) -> Module {
             Payload::TableSection(r) => {
                 for t in r {
                     let t = t.unwrap().ty;
-                    let max = t
-                        .maximum
-                        .unwrap_or_else(|| panic!("{name}: table has no maximum"));
-                    assert!(
-                        max <= u64::from(limits::MAX_TABLE_SIZE),
-                        "{name}: table max {max}"
-                    );
+                    let max = t.maximum.unwrap_or_else(|| panic!("{name}: table has no maximum"));
+                    assert!(max <= u64::from(limits::MAX_TABLE_SIZE), "{name}: table max {max}");
                 }
             }
             Payload::ExportSection(r) => {
@@ -215,28 +173,13 @@ fn check_module(name: &str, bytes: &[u8]) -> Module {
 
 fn check_imports(name: &str, m: &Module) {
     for (module, field, ty) in &m.imports {
-        assert_eq!(
-            module,
-            host_abi::IMPORT_MODULE,
-            "{name}: import {module}.{field}"
-        );
+        assert_eq!(module, host_abi::IMPORT_MODULE, "{name}: import {module}.{field}");
         let f = HostFn::from_import_name(field)
             .unwrap_or_else(|| panic!("{name}: import zkos.{field} is not a host function"));
-        assert!(
-            f.importable(),
-            "{name}: zkos.{field} is not importable by WASM"
-        );
+        assert!(f.importable(), "{name}: zkos.{field} is not importable by WASM");
         let (params, results) = expected_type(f);
-        assert_eq!(
-            ty.params(),
-            &params[..],
-            "{name}: parameters of zkos.{field}"
-        );
-        assert_eq!(
-            ty.results(),
-            &results[..],
-            "{name}: results of zkos.{field}"
-        );
+        assert_eq!(ty.params(), &params[..], "{name}: parameters of zkos.{field}");
+        assert_eq!(ty.results(), &results[..], "{name}: results of zkos.{field}");
     }
 }
 
@@ -248,27 +191,14 @@ fn check_exports(name: &str, m: &Module, has_deploy: bool) {
     if has_deploy {
         entries.push(host_abi::DEPLOY_EXPORT);
     } else {
-        assert!(
-            export(host_abi::DEPLOY_EXPORT).is_none(),
-            "{name}: unexpected deploy export"
-        );
+        assert!(export(host_abi::DEPLOY_EXPORT).is_none(), "{name}: unexpected deploy export");
     }
     for entry in entries {
         let (_, kind, idx) = export(entry).unwrap_or_else(|| panic!("{name}: no `{entry}` export"));
-        assert_eq!(
-            *kind,
-            ExternalKind::Func,
-            "{name}: `{entry}` is not a function"
-        );
-        assert!(
-            *idx as usize >= m.imports.len(),
-            "{name}: `{entry}` export is an import"
-        );
+        assert_eq!(*kind, ExternalKind::Func, "{name}: `{entry}` is not a function");
+        assert!(*idx as usize >= m.imports.len(), "{name}: `{entry}` export is an import");
         let ty = &m.funcs[*idx as usize];
-        assert!(
-            ty.params().is_empty() && ty.results().is_empty(),
-            "{name}: `{entry}` is not [] -> []"
-        );
+        assert!(ty.params().is_empty() && ty.results().is_empty(), "{name}: `{entry}` is not [] -> []");
     }
 }
 
@@ -280,11 +210,7 @@ fn examples_import_only_host_abi_functions_with_exact_signatures() {
         check_imports(name, &m);
         check_exports(name, &m, has_deploy);
         assert!(!m.imports.is_empty(), "{name}: imports nothing");
-        println!(
-            "{name}.wasm: {} bytes, {} imports",
-            bytes.len(),
-            m.imports.len()
-        );
+        println!("{name}.wasm: {} bytes, {} imports", bytes.len(), m.imports.len());
     }
 }
 
@@ -303,11 +229,7 @@ fn every_binding_compiles_to_its_host_abi_signature() {
         );
     }
     let importable = HostFn::ALL.iter().filter(|f| f.importable()).count();
-    assert_eq!(
-        m.imports.len(),
-        importable,
-        "abi-probe imports a function twice"
-    );
+    assert_eq!(m.imports.len(), importable, "abi-probe imports a function twice");
 }
 
 /// `sdk/assemblyscript/test/bindings.ts` references every AssemblyScript binding: each
@@ -315,10 +237,7 @@ fn every_binding_compiles_to_its_host_abi_signature() {
 #[test]
 fn every_as_binding_compiles_to_its_host_abi_signature() {
     let sdk = repo().join("sdk/assemblyscript");
-    let bytes = load_built(
-        &sdk.join("build/bindings.wasm"),
-        &[sdk.join("assembly"), sdk.join("test")],
-    );
+    let bytes = load_built(&sdk.join("build/bindings.wasm"), &[sdk.join("assembly"), sdk.join("test")]);
     let m = check_module("as-bindings", &bytes);
     check_imports("as-bindings", &m);
     for f in HostFn::ALL.iter().filter(|f| f.importable()) {
@@ -353,8 +272,7 @@ fn checks_reject_bad_modules() {
     let r = std::panic::catch_unwind(|| check_imports("wrong", &m));
     assert!(r.is_err(), "a wrongly typed import passed");
 
-    let unbounded =
-        wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "call")))"#).unwrap();
+    let unbounded = wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "call")))"#).unwrap();
     let r = std::panic::catch_unwind(|| check_module("unbounded", &unbounded));
     assert!(r.is_err(), "an unbounded memory passed");
 }

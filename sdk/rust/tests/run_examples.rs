@@ -8,22 +8,13 @@ use harness::{addr, keccak256, word_of, Host, Log, Outcome};
 use zkos_sdk::{abi, Address, U256};
 
 fn wasm(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/out")
-        .join(format!("{name}.wasm"));
-    std::fs::read(&path).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing: run examples/build.sh before this test",
-            path.display()
-        )
-    })
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/out").join(format!("{name}.wasm"));
+    std::fs::read(&path)
+        .unwrap_or_else(|_| panic!("{} is missing: run examples/build.sh before this test", path.display()))
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
 fn sel(h: &str) -> [u8; 4] {
@@ -111,42 +102,16 @@ fn counter_reverts_as_documented_on(name: &str) {
     let h = Host::new();
     let c = addr(100);
     ok(counter(&h, 100, &[]));
-    assert_eq!(
-        uint_out(h.call(addr(BOB), c, &sel(GET))),
-        U256::ZERO,
-        "empty constructor args: 0"
-    );
-    assert_eq!(
-        h.call(addr(BOB), c, &[0xd0, 0x9d]),
-        Outcome::Revert(vec![]),
-        "short calldata"
-    );
-    assert_eq!(
-        h.call(addr(BOB), c, &sel("12345678")),
-        Outcome::Revert(vec![]),
-        "unknown selector"
-    );
-    assert_eq!(
-        h.call_with_value(addr(BOB), c, &sel(INCREMENT), value(1)),
-        Outcome::Revert(vec![])
-    );
-    assert_eq!(
-        counter(&h, 101, &[1, 2, 3]),
-        Outcome::Revert(vec![]),
-        "bad constructor args"
-    );
+    assert_eq!(uint_out(h.call(addr(BOB), c, &sel(GET))), U256::ZERO, "empty constructor args: 0");
+    assert_eq!(h.call(addr(BOB), c, &[0xd0, 0x9d]), Outcome::Revert(vec![]), "short calldata");
+    assert_eq!(h.call(addr(BOB), c, &sel("12345678")), Outcome::Revert(vec![]), "unknown selector");
+    assert_eq!(h.call_with_value(addr(BOB), c, &sel(INCREMENT), value(1)), Outcome::Revert(vec![]));
+    assert_eq!(counter(&h, 101, &[1, 2, 3]), Outcome::Revert(vec![]), "bad constructor args");
     assert!(!h.world.borrow().accounts.contains_key(&addr(101)));
     // Overflow: Panic(0x11).
     ok(counter(&h, 102, &U256::MAX.to_be_bytes()));
-    assert_eq!(
-        h.call(addr(BOB), addr(102), &sel(INCREMENT)),
-        Outcome::Revert(abi::panic_code(0x11))
-    );
-    assert_eq!(
-        uint_out(h.call(addr(BOB), addr(102), &sel(GET))),
-        U256::MAX,
-        "revert undid nothing"
-    );
+    assert_eq!(h.call(addr(BOB), addr(102), &sel(INCREMENT)), Outcome::Revert(abi::panic_code(0x11)));
+    assert_eq!(uint_out(h.call(addr(BOB), addr(102), &sel(GET))), U256::MAX, "revert undid nothing");
     assert!(h.take_logs().is_empty());
 }
 
@@ -171,13 +136,7 @@ fn a(n: u8) -> Address {
 fn token(h: &Host) -> [u8; 20] {
     let t = addr(200);
     let constants = abi::encode(&("Zk Token", "ZKT"));
-    ok(h.deploy(
-        addr(ALICE),
-        t,
-        &wasm("erc20"),
-        &constants,
-        &abi::encode(&(u(1000),)),
-    ));
+    ok(h.deploy(addr(ALICE), t, &wasm("erc20"), &constants, &abi::encode(&(u(1000),))));
     t
 }
 
@@ -188,11 +147,7 @@ fn balance(h: &Host, t: [u8; 20], who: u8) -> U256 {
 fn log(t: [u8; 20], topic: &str, x: u8, y: u8, v: u64) -> Log {
     Log {
         address: t,
-        topics: vec![
-            hex(topic).try_into().unwrap(),
-            word_of(&addr(x)),
-            word_of(&addr(y)),
-        ],
+        topics: vec![hex(topic).try_into().unwrap(), word_of(&addr(x)), word_of(&addr(y))],
         data: value(v).to_vec(),
     }
 }
@@ -215,17 +170,8 @@ fn erc20_metadata_and_mint() {
     pre.extend_from_slice(&[0; 32]);
     assert_eq!(h.storage(t, &keccak256(&pre)), value(1000));
     // Constants that do not decode make deployment revert with Error(string).
-    let out = h.deploy(
-        addr(ALICE),
-        addr(201),
-        &wasm("erc20"),
-        &[1, 2, 3],
-        &abi::encode(&(u(1),)),
-    );
-    assert_eq!(
-        out,
-        Outcome::Revert(abi::error_string("ERC20: bad constants"))
-    );
+    let out = h.deploy(addr(ALICE), addr(201), &wasm("erc20"), &[1, 2, 3], &abi::encode(&(u(1),)));
+    assert_eq!(out, Outcome::Revert(abi::error_string("ERC20: bad constants")));
 }
 
 #[test]
@@ -233,65 +179,30 @@ fn erc20_transfer_approve_transfer_from() {
     let h = Host::new();
     let t = token(&h);
     h.take_logs();
-    let out = ok(h.call(
-        addr(ALICE),
-        t,
-        &abi::encode_call(sel(TRANSFER), &(a(BOB), u(300))),
-    ));
+    let out = ok(h.call(addr(ALICE), t, &abi::encode_call(sel(TRANSFER), &(a(BOB), u(300)))));
     assert_eq!(out, abi::encode(&(true,)));
-    assert_eq!(
-        (balance(&h, t, ALICE), balance(&h, t, BOB)),
-        (u(700), u(300))
-    );
+    assert_eq!((balance(&h, t, ALICE), balance(&h, t, BOB)), (u(700), u(300)));
     assert_eq!(h.take_logs(), vec![log(t, TRANSFER_TOPIC, ALICE, BOB, 300)]);
 
-    let too_much = h.call(
-        addr(ALICE),
-        t,
-        &abi::encode_call(sel(TRANSFER), &(a(BOB), u(701))),
-    );
-    assert_eq!(
-        too_much,
-        Outcome::Revert(abi::error_string("ERC20: transfer amount exceeds balance"))
-    );
+    let too_much = h.call(addr(ALICE), t, &abi::encode_call(sel(TRANSFER), &(a(BOB), u(701))));
+    assert_eq!(too_much, Outcome::Revert(abi::error_string("ERC20: transfer amount exceeds balance")));
     let rd = match too_much {
         Outcome::Revert(d) => d,
         _ => unreachable!(),
     };
     assert_eq!(rd[..4], hex("08c379a0")[..]);
-    let to_zero = h.call(
-        addr(ALICE),
-        t,
-        &abi::encode_call(sel(TRANSFER), &(Address::ZERO, u(1))),
-    );
-    assert_eq!(
-        to_zero,
-        Outcome::Revert(abi::error_string("ERC20: transfer to the zero address"))
-    );
+    let to_zero = h.call(addr(ALICE), t, &abi::encode_call(sel(TRANSFER), &(Address::ZERO, u(1))));
+    assert_eq!(to_zero, Outcome::Revert(abi::error_string("ERC20: transfer to the zero address")));
 
     // Self-transfer keeps the balance.
-    ok(h.call(
-        addr(BOB),
-        t,
-        &abi::encode_call(sel(TRANSFER), &(a(BOB), u(300))),
-    ));
+    ok(h.call(addr(BOB), t, &abi::encode_call(sel(TRANSFER), &(a(BOB), u(300)))));
     assert_eq!(balance(&h, t, BOB), u(300));
     h.take_logs();
 
-    let out = ok(h.call(
-        addr(BOB),
-        t,
-        &abi::encode_call(sel(APPROVE), &(a(CAROL), u(100))),
-    ));
+    let out = ok(h.call(addr(BOB), t, &abi::encode_call(sel(APPROVE), &(a(CAROL), u(100)))));
     assert_eq!(out, abi::encode(&(true,)));
     assert_eq!(h.take_logs(), vec![log(t, APPROVAL_TOPIC, BOB, CAROL, 100)]);
-    let allowance = |h: &Host| {
-        uint_out(h.call(
-            addr(DAVE),
-            t,
-            &abi::encode_call(sel(ALLOWANCE), &(a(BOB), a(CAROL))),
-        ))
-    };
+    let allowance = |h: &Host| uint_out(h.call(addr(DAVE), t, &abi::encode_call(sel(ALLOWANCE), &(a(BOB), a(CAROL)))));
     assert_eq!(allowance(&h), u(100));
 
     let tf = |amount: u64| abi::encode_call(sel(TRANSFER_FROM), &(a(BOB), a(DAVE), u(amount)));
@@ -299,18 +210,11 @@ fn erc20_transfer_approve_transfer_from() {
     assert_eq!(allowance(&h), u(40));
     assert_eq!((balance(&h, t, BOB), balance(&h, t, DAVE)), (u(240), u(60)));
     assert_eq!(h.take_logs(), vec![log(t, TRANSFER_TOPIC, BOB, DAVE, 60)]);
-    assert_eq!(
-        h.call(addr(CAROL), t, &tf(41)),
-        Outcome::Revert(abi::error_string("ERC20: insufficient allowance"))
-    );
+    assert_eq!(h.call(addr(CAROL), t, &tf(41)), Outcome::Revert(abi::error_string("ERC20: insufficient allowance")));
     assert_eq!(allowance(&h), u(40), "a revert keeps the allowance");
 
     // Infinite allowance never decreases.
-    ok(h.call(
-        addr(BOB),
-        t,
-        &abi::encode_call(sel(APPROVE), &(a(CAROL), U256::MAX)),
-    ));
+    ok(h.call(addr(BOB), t, &abi::encode_call(sel(APPROVE), &(a(CAROL), U256::MAX))));
     ok(h.call(addr(CAROL), t, &tf(10)));
     assert_eq!(allowance(&h), U256::MAX);
 
@@ -318,14 +222,8 @@ fn erc20_transfer_approve_transfer_from() {
     let mut bad = abi::encode_call(sel(TRANSFER), &(a(BOB), u(1)));
     bad[4] = 1; // address with a non-zero high byte
     assert_eq!(h.call(addr(ALICE), t, &bad), Outcome::Revert(vec![]));
-    assert_eq!(
-        h.call(addr(ALICE), t, &sel(TRANSFER)),
-        Outcome::Revert(vec![])
-    );
-    assert_eq!(
-        h.call_with_value(addr(ALICE), t, &sel(TOTAL_SUPPLY), value(1)),
-        Outcome::Revert(vec![])
-    );
+    assert_eq!(h.call(addr(ALICE), t, &sel(TRANSFER)), Outcome::Revert(vec![]));
+    assert_eq!(h.call_with_value(addr(ALICE), t, &sel(TOTAL_SUPPLY), value(1)), Outcome::Revert(vec![]));
 }
 
 // ---------------------------------------------------------------- caller
@@ -344,65 +242,32 @@ fn caller_forwards_and_bubbles() {
     ok(h.deploy(addr(ALICE), fwd, &wasm("caller"), &[], &[]));
     h.take_logs();
 
-    let forward = |s: &str, target: [u8; 20], gas: u64, data: Vec<u8>| {
-        abi::encode_call(sel(s), &(Address(target), u(gas), data))
-    };
+    let forward =
+        |s: &str, target: [u8; 20], gas: u64, data: Vec<u8>| abi::encode_call(sel(s), &(Address(target), u(gas), data));
     // Success: raw return data comes back, the callee's caller is the forwarder.
-    assert_eq!(
-        ok(h.call(
-            addr(BOB),
-            fwd,
-            &forward(FORWARD, c, 0, sel(INCREMENT).to_vec())
-        )),
-        Vec::<u8>::new()
-    );
+    assert_eq!(ok(h.call(addr(BOB), fwd, &forward(FORWARD, c, 0, sel(INCREMENT).to_vec()))), Vec::<u8>::new());
     let logs = h.take_logs();
     assert_eq!(logs.len(), 1);
     assert_eq!(logs[0].topics[1], word_of(&fwd));
-    let out = ok(h.call(
-        addr(BOB),
-        fwd,
-        &forward(FORWARD, c, 100_000, sel(GET).to_vec()),
-    ));
+    let out = ok(h.call(addr(BOB), fwd, &forward(FORWARD, c, 100_000, sel(GET).to_vec())));
     assert_eq!(out, abi::encode(&(u(8),)));
     // Revert data is bubbled unchanged.
     let transfer = abi::encode_call(sel(TRANSFER), &(a(BOB), u(1)));
     let out = h.call(addr(BOB), fwd, &forward(FORWARD, t, 0, transfer));
-    assert_eq!(
-        out,
-        Outcome::Revert(abi::error_string("ERC20: transfer amount exceeds balance"))
-    );
+    assert_eq!(out, Outcome::Revert(abi::error_string("ERC20: transfer amount exceeds balance")));
     // Static: reads work, writes fail the callee, which reverts the forwarder with no data.
-    let out = ok(h.call(
-        addr(BOB),
-        fwd,
-        &forward(FORWARD_STATIC, c, 0, sel(GET).to_vec()),
-    ));
+    let out = ok(h.call(addr(BOB), fwd, &forward(FORWARD_STATIC, c, 0, sel(GET).to_vec())));
     assert_eq!(out, abi::encode(&(u(8),)));
-    let out = h.call(
-        addr(BOB),
-        fwd,
-        &forward(FORWARD_STATIC, c, 0, sel(INCREMENT).to_vec()),
-    );
+    let out = h.call(addr(BOB), fwd, &forward(FORWARD_STATIC, c, 0, sel(INCREMENT).to_vec()));
     assert_eq!(out, Outcome::Revert(vec![]));
     assert_eq!(uint_out(h.call(addr(BOB), c, &sel(GET))), u(8));
     // Delegate: the counter's code runs on the forwarder's storage.
-    ok(h.call(
-        addr(BOB),
-        fwd,
-        &forward(FORWARD_DELEGATE, c, 0, sel(INCREMENT).to_vec()),
-    ));
+    ok(h.call(addr(BOB), fwd, &forward(FORWARD_DELEGATE, c, 0, sel(INCREMENT).to_vec())));
     assert_eq!(h.storage(fwd, &[0; 32]), value(1));
     assert_eq!(uint_out(h.call(addr(BOB), c, &sel(GET))), u(8));
     // Bad calldata.
-    assert_eq!(
-        h.call(addr(BOB), fwd, &sel(FORWARD)),
-        Outcome::Revert(vec![])
-    );
-    assert_eq!(
-        h.call(addr(BOB), fwd, &sel("00000000")),
-        Outcome::Revert(vec![])
-    );
+    assert_eq!(h.call(addr(BOB), fwd, &sel(FORWARD)), Outcome::Revert(vec![]));
+    assert_eq!(h.call(addr(BOB), fwd, &sel("00000000")), Outcome::Revert(vec![]));
 }
 
 /// A 256 KiB payload makes the forwarder's bump allocator grow memory well past its two
@@ -447,11 +312,7 @@ fn abi_probe_reaches_host_functions() {
     ok(h.deploy(addr(ALICE), p, &wasm("abi-probe"), &[], &[]));
     // keccak256(ptr = scratch+0, len = 3, out = scratch+32): output is 8 result bytes, then
     // the first 64 scratch bytes.
-    let out = ok(h.call(
-        addr(BOB),
-        p,
-        &probe_input(1000, 0b101, [0, 3, 32, 0, 0, 0], 64, b"abc"),
-    ));
+    let out = ok(h.call(addr(BOB), p, &probe_input(1000, 0b101, [0, 3, 32, 0, 0, 0], 64, b"abc")));
     assert_eq!(out[..8], [0; 8]);
     assert_eq!(out[8..11], *b"abc");
     assert_eq!(out[40..72], keccak256(b"abc"));
@@ -463,28 +324,14 @@ fn abi_probe_reaches_host_functions() {
     let mut kv = [0u8; 64];
     kv[31] = 9;
     kv[63] = 77;
-    ok(h.call(
-        addr(BOB),
-        p,
-        &probe_input(10011, 0b11, [0, 32, 0, 0, 0, 0], 0, &kv),
-    ));
+    ok(h.call(addr(BOB), p, &probe_input(10011, 0b11, [0, 32, 0, 0, 0, 0], 0, &kv)));
     assert_eq!(h.storage(p, &kv[..32].try_into().unwrap()), value(77));
     // finish(scratch+0, 5) ends the call with those bytes.
-    let out = ok(h.call(
-        addr(BOB),
-        p,
-        &probe_input(10002, 0b01, [0, 5, 0, 0, 0, 0], 0, b"hello!"),
-    ));
+    let out = ok(h.call(addr(BOB), p, &probe_input(10002, 0b01, [0, 5, 0, 0, 0, 0], 0, b"hello!")));
     assert_eq!(out, b"hello");
     // Unknown and Linux numbers revert; an out-of-bounds pointer traps.
-    assert_eq!(
-        h.call(addr(BOB), p, &probe_input(93, 0, [0; 6], 0, &[])),
-        Outcome::Revert(vec![])
-    );
-    assert_eq!(
-        h.call(addr(BOB), p, &probe_input(4242, 0, [0; 6], 0, &[])),
-        Outcome::Revert(vec![])
-    );
+    assert_eq!(h.call(addr(BOB), p, &probe_input(93, 0, [0; 6], 0, &[])), Outcome::Revert(vec![]));
+    assert_eq!(h.call(addr(BOB), p, &probe_input(4242, 0, [0; 6], 0, &[])), Outcome::Revert(vec![]));
     let oob = probe_input(1000, 0, [0x7fff_0000, 3, 0, 0, 0, 0], 0, &[]);
     assert!(matches!(h.call(addr(BOB), p, &oob), Outcome::Failure(_)));
 }

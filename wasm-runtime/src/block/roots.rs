@@ -15,9 +15,7 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use alloy_consensus::{
-    Eip658Value, Receipt as AlloyReceipt, ReceiptEnvelope, ReceiptWithBloom, TxType,
-};
+use alloy_consensus::{Eip658Value, Receipt as AlloyReceipt, ReceiptEnvelope, ReceiptWithBloom, TxType};
 use alloy_eips::eip2718::Encodable2718;
 use alloy_trie::root::ordered_trie_root_encoded;
 use alloy_trie::{HashBuilder, Nibbles, TrieAccount, EMPTY_ROOT_HASH};
@@ -61,12 +59,7 @@ pub fn storage_root(storage: &BTreeMap<U256, U256>) -> B256 {
     let mut leaves: Vec<(B256, Vec<u8>)> = storage
         .iter()
         .filter(|(_, value)| !value.is_zero())
-        .map(|(slot, value)| {
-            (
-                keccak256(slot.to_be_bytes::<32>()),
-                alloy_rlp::encode(value),
-            )
-        })
+        .map(|(slot, value)| (keccak256(slot.to_be_bytes::<32>()), alloy_rlp::encode(value)))
         .collect();
     trie_root(&mut leaves)
 }
@@ -155,22 +148,13 @@ mod tests {
         assert_eq!(receipts_root(&[]), empty);
         assert_eq!(tx_root::<&[u8]>(&[]), empty);
         // keccak256(rlp([])) = keccak256(0xc0)
-        assert_eq!(
-            logs_hash(&[]),
-            b256("0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347")
-        );
+        assert_eq!(logs_hash(&[]), b256("0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347"));
     }
 
     fn two_accounts() -> MemoryDb {
         let mut db = MemoryDb::default();
-        let a: Address = "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b"
-            .parse()
-            .unwrap();
-        db.insert(
-            a,
-            AccountInfo::with_balance(U256::from(10u64.pow(18)), 1),
-            BTreeMap::new(),
-        );
+        let a: Address = "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b".parse().unwrap();
+        db.insert(a, AccountInfo::with_balance(U256::from(10u64.pow(18)), 1), BTreeMap::new());
         let mut info = AccountInfo::with_balance(U256::from(5), 0);
         info.set_code(Bytes::from_static(&[0x60, 0x01, 0x60, 0x00, 0x55]));
         let storage = BTreeMap::from([
@@ -178,9 +162,7 @@ mod tests {
             (U256::from(0x100), U256::from(1) << 255),
             (U256::from(7), U256::ZERO),
         ]);
-        let b: Address = "0x1000000000000000000000000000000000000001"
-            .parse()
-            .unwrap();
+        let b: Address = "0x1000000000000000000000000000000000000001".parse().unwrap();
         db.insert(b, info, storage);
         db
     }
@@ -244,9 +226,6 @@ mod tests {
             receipts_root(&receipts),
             b256("0x3dc2ec81d106605f7aa56064bc7c8acdcb90fb067cdbb53a5dda6059cefa15b0")
         );
-        assert_eq!(
-            logs_hash(&[log]),
-            b256("0xa680aeadcc5d590c63bb8541579e28284d603f6ef901afc97f9febde3c007957")
-        );
+        assert_eq!(logs_hash(&[log]), b256("0xa680aeadcc5d590c63bb8541579e28284d603f6ef901afc97f9febde3c007957"));
     }
 }

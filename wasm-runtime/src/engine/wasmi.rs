@@ -137,7 +137,12 @@ fn execute(engine: &Engine, module: &Module, data: HostData<'_>, export: &str, g
     }
 }
 
-fn trampoline(f: HostFn, mut caller: Caller<'_, HostData<'_>>, args: &[Val], results: &mut [Val]) -> Result<(), wasmi::Error> {
+fn trampoline(
+    f: HostFn,
+    mut caller: Caller<'_, HostData<'_>>,
+    args: &[Val],
+    results: &mut [Val],
+) -> Result<(), wasmi::Error> {
     let host_err = |exit: HostExit| wasmi::Error::host(ExitError(exit));
     let memory = caller
         .get_export(host_abi::MEMORY_EXPORT)

@@ -109,8 +109,8 @@ impl<P: Platform> System<P> {
                 limits::MAX_WASM_CODE_SIZE
             ));
         }
-        let charge = WASM_DEPLOY_BYTE * envelope.code.len() as u64
-            + gas::CODE_DEPOSIT_BYTE * envelope.constants.len() as u64;
+        let charge =
+            WASM_DEPLOY_BYTE * envelope.code.len() as u64 + gas::CODE_DEPOSIT_BYTE * envelope.constants.len() as u64;
         let Some(mut gas_left) = gas.checked_sub(charge) else {
             return FrameResult::failure(format!("out of gas: deploying this code costs {charge}"));
         };
@@ -119,14 +119,23 @@ impl<P: Platform> System<P> {
         stored.extend_from_slice(envelope.code);
         let stored = Bytes::from(stored);
         let code_hash = keccak256(&stored);
-        let artifact = match self.artifacts.get_or_build_with(code_hash, || normalize_wasm(code_hash, envelope.code, &mut self.stats)) {
+        let artifact = match self
+            .artifacts
+            .get_or_build_with(code_hash, || normalize_wasm(code_hash, envelope.code, &mut self.stats))
+        {
             Ok(a) => a,
             Err(e) => return FrameResult::failure(e),
         };
         let constants = Bytes::copy_from_slice(envelope.constants);
         self.world.set_code(address, stored.clone(), constants.clone());
         if !artifact.has_deploy {
-            return FrameResult { status: CallStatus::Success, output: Bytes::new(), gas_left, created: None, error: None };
+            return FrameResult {
+                status: CallStatus::Success,
+                output: Bytes::new(),
+                gas_left,
+                created: None,
+                error: None,
+            };
         }
         let mut frame = Frame {
             address,
@@ -144,7 +153,8 @@ impl<P: Platform> System<P> {
         let mut result = frame_result(outcome);
         if result.status.is_success() {
             gas_left = result.gas_left;
-            result = FrameResult { status: CallStatus::Success, output: Bytes::new(), gas_left, created: None, error: None };
+            result =
+                FrameResult { status: CallStatus::Success, output: Bytes::new(), gas_left, created: None, error: None };
         }
         result
     }
@@ -160,7 +170,13 @@ impl<P: Platform> System<P> {
         depth: usize,
     ) -> FrameResult {
         if init.is_empty() {
-            return FrameResult { status: CallStatus::Success, output: Bytes::new(), gas_left: gas, created: None, error: None };
+            return FrameResult {
+                status: CallStatus::Success,
+                output: Bytes::new(),
+                gas_left: gas,
+                created: None,
+                error: None,
+            };
         }
         let init_hash = keccak256(&init);
         let artifact = match self.artifacts.get_or_build(init_hash, &init, &mut self.stats) {

@@ -97,10 +97,9 @@ impl<P: Platform> System<P> {
         if tx.max_priority_fee_per_gas > tx.max_fee_per_gas {
             return Err(TxError::PriorityAboveMax);
         }
-        let price = tx.effective_gas_price(self.block.base_fee).ok_or(TxError::FeeBelowBaseFee {
-            max_fee: tx.max_fee_per_gas,
-            base_fee: self.block.base_fee,
-        })?;
+        let price = tx
+            .effective_gas_price(self.block.base_fee)
+            .ok_or(TxError::FeeBelowBaseFee { max_fee: tx.max_fee_per_gas, base_fee: self.block.base_fee })?;
         let intrinsic = intrinsic_gas(tx);
         if tx.gas_limit < intrinsic {
             return Err(TxError::IntrinsicGas { limit: tx.gas_limit, intrinsic });

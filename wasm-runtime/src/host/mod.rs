@@ -192,18 +192,13 @@ pub fn dispatch<P: Platform>(
             if count > 4 {
                 return trap("emit_log: more than 4 topics");
             }
-            gas.charge(
-                gas::LOG + gas::LOG_TOPIC * u64::from(count) + gas::LOG_DATA_BYTE * u64::from(a(3)),
-            )?;
+            gas.charge(gas::LOG + gas::LOG_TOPIC * u64::from(count) + gas::LOG_DATA_BYTE * u64::from(a(3)))?;
             let mut topics = Vec::with_capacity(count as usize);
             for i in 0..count {
                 topics.push(B256::from(mem.read_array::<32>(a(0).wrapping_add(32 * i))?));
             }
             let data = mem.read(a(2), a(3))?;
-            sys.world.log(Log {
-                address: frame.address,
-                data: LogData::new_unchecked(topics, Bytes::from(data)),
-            });
+            sys.world.log(Log { address: frame.address, data: LogData::new_unchecked(topics, Bytes::from(data)) });
             Ok(0)
         }
         HostFn::Call | HostFn::CallCode => {
@@ -274,10 +269,8 @@ pub fn dispatch<P: Platform>(
             mem.write(a(1), hash.as_slice()).map(|()| 0)
         }
         HostFn::BlobHash => {
-            let hash = usize::try_from(args[0])
-                .ok()
-                .and_then(|i| sys.tx.blob_hashes.get(i).copied())
-                .unwrap_or(B256::ZERO);
+            let hash =
+                usize::try_from(args[0]).ok().and_then(|i| sys.tx.blob_hashes.get(i).copied()).unwrap_or(B256::ZERO);
             mem.write(a(1), hash.as_slice()).map(|()| 0)
         }
         HostFn::BlobBaseFee => {
@@ -334,13 +327,7 @@ fn charge_access<P: Platform>(sys: &mut System<P>, gas: &mut Gas<'_>, address: A
 }
 
 /// SSTORE with EIP-2200, EIP-2929 and EIP-3529 gas and refunds.
-fn sstore<P: Platform>(
-    sys: &mut System<P>,
-    frame: &Frame,
-    gas: &mut Gas<'_>,
-    key: U256,
-    new: U256,
-) -> HostResult<()> {
+fn sstore<P: Platform>(sys: &mut System<P>, frame: &Frame, gas: &mut Gas<'_>, key: U256, new: U256) -> HostResult<()> {
     if frame.is_static {
         return trap("storage_store in a static context");
     }

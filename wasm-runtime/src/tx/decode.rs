@@ -16,12 +16,8 @@ use crate::primitives::{Address, B256, U256};
 pub type Envelope = EthereumTxEnvelope<TxEip4844>;
 
 /// The order of the secp256k1 group.
-const SECP256K1N: U256 = U256::from_limbs([
-    0xBFD2_5E8C_D036_4141,
-    0xBAAE_DCE6_AF48_A03B,
-    0xFFFF_FFFF_FFFF_FFFE,
-    0xFFFF_FFFF_FFFF_FFFF,
-]);
+const SECP256K1N: U256 =
+    U256::from_limbs([0xBFD2_5E8C_D036_4141, 0xBAAE_DCE6_AF48_A03B, 0xFFFF_FFFF_FFFF_FFFE, 0xFFFF_FFFF_FFFF_FFFF]);
 
 /// Decodes EIP-2718 bytes, recovers the sender and checks the chain id.
 pub fn decode(bytes: &[u8], chain_id: u64) -> Result<TxEnv, TxError> {
@@ -36,12 +32,7 @@ pub fn decode_envelope(bytes: &[u8]) -> Result<Envelope, TxError> {
         4 => return Err(TxError::UnsupportedType(4)),
         0x00..=0x7f => return Err(TxError::UnknownType(first)),
         // A legacy transaction is an RLP list; a string header here is neither form.
-        0x80..=0xbf => {
-            return Err(TxError::Rlp {
-                offset: 0,
-                error: alloy_rlp::Error::UnexpectedString,
-            })
-        }
+        0x80..=0xbf => return Err(TxError::Rlp { offset: 0, error: alloy_rlp::Error::UnexpectedString }),
         0xc0..=0xff => {}
     }
     let mut buf = bytes;
@@ -77,17 +68,12 @@ pub fn recover(envelope: &Envelope, chain_id: u64) -> Result<TxEnv, TxError> {
     }
     if let Some(got) = envelope.chain_id() {
         if got != chain_id {
-            return Err(TxError::WrongChainId {
-                expected: chain_id,
-                got,
-            });
+            return Err(TxError::WrongChainId { expected: chain_id, got });
         }
     }
     let signature = envelope.signature();
     check_signature_values(signature.r(), signature.s())?;
-    let caller = envelope
-        .recover_signer()
-        .map_err(|_| TxError::BadSignature("it recovers no public key"))?;
+    let caller = envelope.recover_signer().map_err(|_| TxError::BadSignature("it recovers no public key"))?;
 
     Ok(tx_env(envelope, caller, tx_hash(envelope)))
 }
@@ -99,10 +85,7 @@ pub(super) fn tx_env(tx: &impl Transaction, caller: Address, hash: B256) -> TxEn
         .access_list()
         .map(|list| {
             list.iter()
-                .map(|item| AccessListItem {
-                    address: item.address,
-                    storage_keys: item.storage_keys.clone(),
-                })
+                .map(|item| AccessListItem { address: item.address, storage_keys: item.storage_keys.clone() })
                 .collect()
         })
         .unwrap_or_default();
@@ -117,10 +100,7 @@ pub(super) fn tx_env(tx: &impl Transaction, caller: Address, hash: B256) -> TxEn
         value: tx.value(),
         data: tx.input().clone(),
         access_list,
-        blob_hashes: tx
-            .blob_versioned_hashes()
-            .map(<[B256]>::to_vec)
-            .unwrap_or_default(),
+        blob_hashes: tx.blob_versioned_hashes().map(<[B256]>::to_vec).unwrap_or_default(),
         max_fee_per_blob_gas: U256::from(tx.max_fee_per_blob_gas().unwrap_or(0)),
         hash,
     }
@@ -135,9 +115,7 @@ pub(super) fn check_signature_values(r: U256, s: U256) -> Result<(), TxError> {
         return Err(TxError::BadSignature("r or s is not below the curve order"));
     }
     if s > SECP256K1N_HALF {
-        return Err(TxError::BadSignature(
-            "s is in the upper half of the curve order (EIP-2)",
-        ));
+        return Err(TxError::BadSignature("s is in the upper half of the curve order (EIP-2)"));
     }
     Ok(())
 }

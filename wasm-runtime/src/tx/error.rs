@@ -50,20 +50,14 @@ impl fmt::Display for TxError {
             Self::Rlp { offset, error } => write!(f, "bad RLP at byte {offset}: {error}"),
             Self::UnknownType(ty) => write!(f, "unknown transaction type 0x{ty:02x}"),
             Self::UnsupportedType(ty) => {
-                write!(
-                    f,
-                    "transaction type 0x{ty:02x} is not supported (Cancun rules)"
-                )
+                write!(f, "transaction type 0x{ty:02x} is not supported (Cancun rules)")
             }
             Self::TrailingBytes { offset } => {
                 write!(f, "unexpected bytes after the transaction at byte {offset}")
             }
             Self::BadSignature(why) => write!(f, "invalid signature: {why}"),
             Self::WrongChainId { expected, got } => {
-                write!(
-                    f,
-                    "wrong chain id: transaction signed for {got}, chain is {expected}"
-                )
+                write!(f, "wrong chain id: transaction signed for {got}, chain is {expected}")
             }
             Self::BadV(v) => write!(f, "invalid signature v value {v}"),
             Self::BadSecretKey => f.write_str("invalid secret key"),

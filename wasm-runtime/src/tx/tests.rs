@@ -8,10 +8,7 @@ use crate::primitives::{Address, Bytes, B256, U256};
 
 fn hex(s: &str) -> Vec<u8> {
     let s = s.strip_prefix("0x").unwrap_or(s);
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
 /// The example of EIP-155 itself: secret key 0x4646…46, chain 1.
@@ -35,12 +32,7 @@ fn eip155_example_decodes_and_recovers() {
     let secret = B256::repeat_byte(0x46);
     let sender = secret_key_address(&secret).unwrap();
     // The address of key 0x4646…46, as published with EIP-155's example.
-    assert_eq!(
-        sender,
-        "0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F"
-            .parse::<Address>()
-            .unwrap()
-    );
+    assert_eq!(sender, "0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F".parse::<Address>().unwrap());
     let env = decode(&hex(EIP155_TX), 1).unwrap();
     assert_eq!(env.caller, sender);
     assert_eq!(env.tx_type, 0);
@@ -50,13 +42,7 @@ fn eip155_example_decodes_and_recovers() {
     assert_eq!(env.max_priority_fee_per_gas, env.max_fee_per_gas);
     assert_eq!(env.to, Some(Address::repeat_byte(0x35)));
     assert_eq!(env.hash, crate::primitives::keccak256(hex(EIP155_TX)));
-    assert_eq!(
-        decode(&hex(EIP155_TX), 5),
-        Err(TxError::WrongChainId {
-            expected: 5,
-            got: 1
-        })
-    );
+    assert_eq!(decode(&hex(EIP155_TX), 5), Err(TxError::WrongChainId { expected: 5, got: 1 }));
 }
 
 #[test]
@@ -73,19 +59,10 @@ fn explicit_signature_matches_signing() {
     let again = eip155_fields().with_signature(v, sig.r(), sig.s()).unwrap();
     assert_eq!(encode(&again), encode(&signed));
     // A v for another chain contradicts the chain id given with the fields.
-    assert_eq!(
-        eip155_fields().with_signature(U256::from(45), sig.r(), sig.s()),
-        Err(TxError::BadV(U256::from(45)))
-    );
+    assert_eq!(eip155_fields().with_signature(U256::from(45), sig.r(), sig.s()), Err(TxError::BadV(U256::from(45))));
     // Typed transactions take a parity, not 27/28.
-    let typed = UnsignedTx {
-        tx_type: 2,
-        ..eip155_fields()
-    };
-    assert_eq!(
-        typed.with_signature(U256::from(27), sig.r(), sig.s()),
-        Err(TxError::BadV(U256::from(27)))
-    );
+    let typed = UnsignedTx { tx_type: 2, ..eip155_fields() };
+    assert_eq!(typed.with_signature(U256::from(27), sig.r(), sig.s()), Err(TxError::BadV(U256::from(27))));
 }
 
 fn all_types() -> Vec<UnsignedTx> {
@@ -105,25 +82,11 @@ fn all_types() -> Vec<UnsignedTx> {
         ..UnsignedTx::default()
     };
     alloc::vec![
-        UnsignedTx {
-            chain_id: None,
-            ..base.clone()
-        },
+        UnsignedTx { chain_id: None, ..base.clone() },
         base.clone(),
-        UnsignedTx {
-            to: None,
-            ..base.clone()
-        },
-        UnsignedTx {
-            tx_type: 1,
-            access_list: access_list.clone(),
-            ..base.clone()
-        },
-        UnsignedTx {
-            tx_type: 2,
-            access_list: access_list.clone(),
-            ..base.clone()
-        },
+        UnsignedTx { to: None, ..base.clone() },
+        UnsignedTx { tx_type: 1, access_list: access_list.clone(), ..base.clone() },
+        UnsignedTx { tx_type: 2, access_list: access_list.clone(), ..base.clone() },
         UnsignedTx {
             tx_type: 3,
             access_list,
@@ -150,10 +113,7 @@ fn every_type_round_trips_through_bytes() {
         assert_eq!(env.data, fields.data);
         assert_eq!(env.access_list, fields.access_list);
         assert_eq!(env.blob_hashes, fields.blob_hashes);
-        assert_eq!(
-            env.max_fee_per_blob_gas,
-            U256::from(fields.max_fee_per_blob_gas)
-        );
+        assert_eq!(env.max_fee_per_blob_gas, U256::from(fields.max_fee_per_blob_gas));
         let tip = if fields.tx_type >= 2 { 10u64 } else { 1_000 };
         assert_eq!(env.max_priority_fee_per_gas, U256::from(tip));
         assert_eq!(env.hash, crate::primitives::keccak256(&bytes));
@@ -168,15 +128,8 @@ fn every_type_round_trips_through_bytes() {
 
 #[test]
 fn blob_transaction_cannot_create() {
-    let fields = UnsignedTx {
-        tx_type: 3,
-        chain_id: Some(1),
-        ..UnsignedTx::default()
-    };
-    assert!(matches!(
-        fields.sign(&B256::repeat_byte(1)),
-        Err(TxError::InvalidField(_))
-    ));
+    let fields = UnsignedTx { tx_type: 3, chain_id: Some(1), ..UnsignedTx::default() };
+    assert!(matches!(fields.sign(&B256::repeat_byte(1)), Err(TxError::InvalidField(_))));
 }
 
 #[test]
@@ -185,33 +138,20 @@ fn type_bytes_and_trailing_bytes_are_reported() {
     assert_eq!(decode(&[0x00, 0xc0], 1), Err(TxError::UnknownType(0)));
     assert_eq!(decode(&[0x05, 0xc0], 1), Err(TxError::UnknownType(5)));
     assert_eq!(decode(&[0x04, 0xc0], 1), Err(TxError::UnsupportedType(4)));
-    assert!(matches!(
-        decode(&[0x85, 1, 2, 3, 4, 5], 1),
-        Err(TxError::Rlp { offset: 0, .. })
-    ));
+    assert!(matches!(decode(&[0x85, 1, 2, 3, 4, 5], 1), Err(TxError::Rlp { offset: 0, .. })));
     let mut bytes = hex(EIP155_TX);
     bytes.push(0);
-    assert_eq!(
-        decode(&bytes, 1),
-        Err(TxError::TrailingBytes {
-            offset: bytes.len() - 1
-        })
-    );
+    assert_eq!(decode(&bytes, 1), Err(TxError::TrailingBytes { offset: bytes.len() - 1 }));
 }
 
 #[test]
 fn high_s_and_zero_signature_are_refused() {
     let signed = eip155_fields().sign(&B256::repeat_byte(0x46)).unwrap();
     let sig = *signed.signature();
-    let n = U256::from_be_slice(&hex(
-        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
-    ));
+    let n = U256::from_be_slice(&hex("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"));
     let high_s = n - sig.s();
     let flipped = U256::from(37 + u8::from(!sig.v()));
-    assert!(matches!(
-        eip155_fields().with_signature(flipped, sig.r(), high_s),
-        Err(TxError::BadSignature(_))
-    ));
+    assert!(matches!(eip155_fields().with_signature(flipped, sig.r(), high_s), Err(TxError::BadSignature(_))));
     assert!(matches!(
         eip155_fields().with_signature(U256::from(37), U256::ZERO, sig.s()),
         Err(TxError::BadSignature(_))
@@ -238,11 +178,7 @@ fn truncations_flips_and_garbage_never_panic() {
     for fields in all_types() {
         let bytes = encode(&fields.sign(&secret).unwrap());
         for len in 0..bytes.len() {
-            assert!(
-                decode(&bytes[..len], 1).is_err(),
-                "prefix {len} of type {}",
-                fields.tx_type
-            );
+            assert!(decode(&bytes[..len], 1).is_err(), "prefix {len} of type {}", fields.tx_type);
         }
         for _ in 0..300 {
             let mut mutated = bytes.clone();

@@ -5,9 +5,7 @@ use alloc::vec::Vec;
 
 use alloy_consensus::crypto::secp256k1;
 use alloy_consensus::transaction::from_eip155_value;
-use alloy_consensus::{
-    EthereumTypedTransaction, SignableTransaction, TxEip1559, TxEip2930, TxEip4844, TxLegacy,
-};
+use alloy_consensus::{EthereumTypedTransaction, SignableTransaction, TxEip1559, TxEip2930, TxEip4844, TxLegacy};
 use alloy_eips::eip2930::{AccessList, AccessListItem as AlloyAccessListItem};
 use alloy_primitives::{Signature, TxKind};
 
@@ -51,8 +49,7 @@ pub struct UnsignedTx {
 
 /// The address of the account a secret key controls.
 pub fn secret_key_address(secret: &B256) -> Result<Address, TxError> {
-    let key = k256::ecdsa::SigningKey::from_slice(secret.as_slice())
-        .map_err(|_| TxError::BadSecretKey)?;
+    let key = k256::ecdsa::SigningKey::from_slice(secret.as_slice()).map_err(|_| TxError::BadSecretKey)?;
     Ok(secp256k1::public_key_to_address(*key.verifying_key()))
 }
 
@@ -63,19 +60,12 @@ impl UnsignedTx {
             AccessList(
                 self.access_list
                     .iter()
-                    .map(|item| AlloyAccessListItem {
-                        address: item.address,
-                        storage_keys: item.storage_keys.clone(),
-                    })
+                    .map(|item| AlloyAccessListItem { address: item.address, storage_keys: item.storage_keys.clone() })
                     .collect(),
             )
         };
         let kind = self.to.map_or(TxKind::Create, TxKind::Call);
-        let chain_id = || {
-            self.chain_id.ok_or(TxError::InvalidField(
-                "a typed transaction needs a chain id",
-            ))
-        };
+        let chain_id = || self.chain_id.ok_or(TxError::InvalidField("a typed transaction needs a chain id"));
         Ok(match self.tx_type {
             0 => TypedTransaction::Legacy(TxLegacy {
                 chain_id: self.chain_id,
@@ -113,9 +103,7 @@ impl UnsignedTx {
                 gas_limit: self.gas_limit,
                 max_fee_per_gas: self.max_fee_per_gas,
                 max_priority_fee_per_gas: self.max_priority_fee_per_gas,
-                to: self.to.ok_or(TxError::InvalidField(
-                    "a blob transaction cannot create a contract",
-                ))?,
+                to: self.to.ok_or(TxError::InvalidField("a blob transaction cannot create a contract"))?,
                 value: self.value,
                 access_list: access_list(),
                 blob_versioned_hashes: self.blob_hashes.clone(),
@@ -130,8 +118,7 @@ impl UnsignedTx {
     /// Signs with `secret` (RFC 6979 deterministic ECDSA over secp256k1, low `s`).
     pub fn sign(&self, secret: &B256) -> Result<Envelope, TxError> {
         let typed = self.typed()?;
-        let signature = secp256k1::sign_message(*secret, typed.signature_hash())
-            .map_err(|_| TxError::BadSecretKey)?;
+        let signature = secp256k1::sign_message(*secret, typed.signature_hash()).map_err(|_| TxError::BadSecretKey)?;
         Ok(attach(typed, signature))
     }
 

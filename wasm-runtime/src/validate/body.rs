@@ -34,11 +34,7 @@ fn excluded(e: Excluded, offset: u64) -> ValidationError {
         Feature::Gc => "GC instruction",
         Feature::Other => "instruction",
     };
-    err(
-        rule_for(e.feature),
-        format!("{what} {} is not allowed", e.name),
-        offset,
-    )
+    err(rule_for(e.feature), format!("{what} {} is not allowed", e.name), offset)
 }
 
 /// Checks one function body; `params` is the number of parameters of its type.
@@ -67,9 +63,7 @@ pub(super) fn check_body(body: &FunctionBody<'_>, params: usize) -> Result<(), V
     let mut ops = body.get_operators_reader().map_err(|e| malformed(&e))?;
     let mut depth = 0u32;
     while !ops.eof() {
-        let (op, offset) = ops
-            .read_with_offset()
-            .map_err(|e| read_error(&e, bytes, range.start))?;
+        let (op, offset) = ops.read_with_offset().map_err(|e| read_error(&e, bytes, range.start))?;
         match &op {
             Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
                 if let BlockType::Type(ty) = blockty {
@@ -94,11 +88,7 @@ pub(super) fn check_body(body: &FunctionBody<'_>, params: usize) -> Result<(), V
 fn read_error(e: &wasmparser::BinaryReaderError, bytes: &[u8], base: u64) -> ValidationError {
     let at = off(e.offset()).wrapping_sub(off(base));
     match bytes.get(at) {
-        Some(0xfd) => err(
-            Rule::NoSimd,
-            "SIMD instruction (prefix 0xfd) is not allowed",
-            e.offset(),
-        ),
+        Some(0xfd) => err(Rule::NoSimd, "SIMD instruction (prefix 0xfd) is not allowed", e.offset()),
         _ => malformed(e),
     }
 }

@@ -129,12 +129,7 @@ struct Inner {
 
 impl ValidationError {
     pub(crate) fn new(rule: Rule, detail: impl Into<String>, offset: usize) -> Self {
-        Self(Box::new(Inner {
-            rule,
-            detail: detail.into(),
-            function: None,
-            offset,
-        }))
+        Self(Box::new(Inner { rule, detail: detail.into(), function: None, offset }))
     }
 
     pub(crate) fn in_function(mut self, index: u32) -> Self {
@@ -166,12 +161,7 @@ impl ValidationError {
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = &self.0;
-        write!(
-            f,
-            "validation failed: {} (rule {}) at ",
-            e.detail,
-            e.rule.name()
-        )?;
+        write!(f, "validation failed: {} (rule {}) at ", e.detail, e.rule.name())?;
         if let Some(func) = e.function {
             write!(f, "function {func}, ")?;
         }

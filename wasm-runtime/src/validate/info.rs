@@ -99,8 +99,6 @@ impl ModuleInfo {
 
     /// What validation costs at deployment: [`VALIDATE_BYTE`] per byte of the module.
     pub fn validation_gas(&self) -> u64 {
-        u64::try_from(self.code_size)
-            .unwrap_or(u64::MAX)
-            .saturating_mul(VALIDATE_BYTE)
+        u64::try_from(self.code_size).unwrap_or(u64::MAX).saturating_mul(VALIDATE_BYTE)
     }
 }

@@ -33,18 +33,11 @@ pub(super) fn check_valtype(ty: ValType, what: &str, offset: u64) -> Result<(), 
         ValType::V128 => Rule::NoSimd,
         ValType::Ref(_) => Rule::NoReferenceTypes,
     };
-    Err(err(
-        rule,
-        format!("type {ty} in {what} is not allowed"),
-        offset,
-    ))
+    Err(err(rule, format!("type {ty} in {what} is not allowed"), offset))
 }
 
 /// A type of the type section must be a plain function type of integers.
-pub(super) fn check_subtype(
-    sub: &wasmparser::SubType,
-    offset: u64,
-) -> Result<&FuncType, ValidationError> {
+pub(super) fn check_subtype(sub: &wasmparser::SubType, offset: u64) -> Result<&FuncType, ValidationError> {
     let composite = &sub.composite_type;
     if !sub.is_final || !sub.supertype_idxs.is_empty() {
         return Err(err(Rule::NoGc, "subtyping is not allowed", offset));
@@ -58,11 +51,7 @@ pub(super) fn check_subtype(
     let ty = match &composite.inner {
         CompositeInnerType::Func(ty) => ty,
         CompositeInnerType::Array(_) | CompositeInnerType::Struct(_) => {
-            return Err(err(
-                Rule::NoGc,
-                "struct and array types are not allowed",
-                offset,
-            ));
+            return Err(err(Rule::NoGc, "struct and array types are not allowed", offset));
         }
         CompositeInnerType::Cont(_) => {
             let m = "continuation types are not allowed";
@@ -71,9 +60,7 @@ pub(super) fn check_subtype(
     };
     let arity = ty.params().len().max(ty.results().len());
     if arity > MAX_TYPE_ARITY as usize {
-        let m = format!(
-            "function type {ty} has {arity} parameters or results, more than {MAX_TYPE_ARITY}"
-        );
+        let m = format!("function type {ty} has {arity} parameters or results, more than {MAX_TYPE_ARITY}");
         return Err(err(Rule::TypeArity, m, offset));
     }
     for &t in ty.params().iter().chain(ty.results()) {
@@ -82,90 +69,48 @@ pub(super) fn check_subtype(
     Ok(ty)
 }
 
-pub(super) fn check_table(
-    ty: &wasmparser::TableType,
-    offset: u64,
-) -> Result<Limits, ValidationError> {
+pub(super) fn check_table(ty: &wasmparser::TableType, offset: u64) -> Result<Limits, ValidationError> {
     if ty.table64 {
-        return Err(err(
-            Rule::NoMemory64,
-            "64-bit tables are not allowed",
-            offset,
-        ));
+        return Err(err(Rule::NoMemory64, "64-bit tables are not allowed", offset));
     }
     if ty.shared {
-        return Err(err(
-            Rule::NoThreads,
-            "shared tables are not allowed",
-            offset,
-        ));
+        return Err(err(Rule::NoThreads, "shared tables are not allowed", offset));
     }
     if ty.element_type != RefType::FUNCREF {
         let m = format!("a table of {} (only funcref is allowed)", ty.element_type);
         return Err(err(Rule::NoReferenceTypes, m, offset));
     }
     let Some(maximum) = ty.maximum else {
-        return Err(err(
-            Rule::TableMaximumRequired,
-            "the table has no maximum",
-            offset,
-        ));
+        return Err(err(Rule::TableMaximumRequired, "the table has no maximum", offset));
     };
     let limit = u64::from(MAX_TABLE_SIZE);
     if ty.initial > limit || maximum > limit {
-        let m = format!(
-            "table of {}..{maximum} elements, more than {MAX_TABLE_SIZE}",
-            ty.initial
-        );
+        let m = format!("table of {}..{maximum} elements, more than {MAX_TABLE_SIZE}", ty.initial);
         return Err(err(Rule::TableTooLarge, m, offset));
     }
-    Ok(Limits {
-        initial: small(ty.initial),
-        maximum: small(maximum),
-    })
+    Ok(Limits { initial: small(ty.initial), maximum: small(maximum) })
 }
 
-pub(super) fn check_memory(
-    ty: &wasmparser::MemoryType,
-    offset: u64,
-) -> Result<Limits, ValidationError> {
+pub(super) fn check_memory(ty: &wasmparser::MemoryType, offset: u64) -> Result<Limits, ValidationError> {
     if ty.memory64 {
-        return Err(err(
-            Rule::NoMemory64,
-            "64-bit memories are not allowed",
-            offset,
-        ));
+        return Err(err(Rule::NoMemory64, "64-bit memories are not allowed", offset));
     }
     if ty.shared {
-        return Err(err(
-            Rule::NoThreads,
-            "shared memories are not allowed",
-            offset,
-        ));
+        return Err(err(Rule::NoThreads, "shared memories are not allowed", offset));
     }
     if let Some(log2) = ty.page_size_log2 {
         let m = format!("custom page size 2^{log2} is not allowed");
         return Err(err(Rule::UnsupportedFeature, m, offset));
     }
     let Some(maximum) = ty.maximum else {
-        return Err(err(
-            Rule::MemoryMaximumRequired,
-            "the memory has no maximum",
-            offset,
-        ));
+        return Err(err(Rule::MemoryMaximumRequired, "the memory has no maximum", offset));
     };
     let limit = u64::from(MAX_MEMORY_PAGES);
     if ty.initial > limit || maximum > limit {
-        let m = format!(
-            "memory of {}..{maximum} pages, more than {MAX_MEMORY_PAGES}",
-            ty.initial
-        );
+        let m = format!("memory of {}..{maximum} pages, more than {MAX_MEMORY_PAGES}", ty.initial);
         return Err(err(Rule::MemoryTooLarge, m, offset));
     }
-    Ok(Limits {
-        initial: small(ty.initial),
-        maximum: small(maximum),
-    })
+    Ok(Limits { initial: small(ty.initial), maximum: small(maximum) })
 }
 
 /// A size already checked against a `u32` limit.
@@ -176,9 +121,7 @@ fn small(n: u64) -> u32 {
 /// Global names in the name section must not use the reserved prefix. Custom sections are
 /// not part of validity, so a name section that does not parse is ignored (metering drops
 /// custom sections anyway).
-pub(super) fn check_custom_names(
-    c: &wasmparser::CustomSectionReader<'_>,
-) -> Result<(), ValidationError> {
+pub(super) fn check_custom_names(c: &wasmparser::CustomSectionReader<'_>) -> Result<(), ValidationError> {
     let KnownCustom::Name(names) = c.as_known() else {
         return Ok(());
     };
@@ -193,10 +136,7 @@ pub(super) fn check_custom_names(
                 break;
             };
             if naming.name.starts_with(RESERVED_PREFIX) {
-                let m = format!(
-                    "global {} is named {}, a reserved name",
-                    naming.index, naming.name
-                );
+                let m = format!("global {} is named {}, a reserved name", naming.index, naming.name);
                 return Err(err(Rule::ReservedName, m, offset));
             }
         }

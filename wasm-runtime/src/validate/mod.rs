@@ -56,9 +56,7 @@ mod rules;
 mod tests;
 
 use host_abi::limits::MAX_WASM_CODE_SIZE;
-use wasmparser::{
-    FuncValidatorAllocations, Parser, Payload, ValidPayload, Validator, WasmFeatures,
-};
+use wasmparser::{FuncValidatorAllocations, Parser, Payload, ValidPayload, Validator, WasmFeatures};
 
 pub use error::{Rule, ValidationError};
 pub use info::{Export, ExportKind, Limits, ModuleInfo};
@@ -80,15 +78,8 @@ pub fn features() -> WasmFeatures {
 /// Validates a module against the deterministic subset (see the module docs).
 pub fn validate(wasm: &[u8]) -> Result<ModuleInfo, ValidationError> {
     if wasm.len() > MAX_WASM_CODE_SIZE {
-        let m = alloc::format!(
-            "module of {} bytes, more than {MAX_WASM_CODE_SIZE}",
-            wasm.len()
-        );
-        return Err(ValidationError::new(
-            Rule::CodeTooLarge,
-            m,
-            MAX_WASM_CODE_SIZE,
-        ));
+        let m = alloc::format!("module of {} bytes, more than {MAX_WASM_CODE_SIZE}", wasm.len());
+        return Err(ValidationError::new(Rule::CodeTooLarge, m, MAX_WASM_CODE_SIZE));
     }
     let mut parser = Parser::new(0);
     parser.set_features(features());
@@ -98,13 +89,11 @@ pub fn validate(wasm: &[u8]) -> Result<ModuleInfo, ValidationError> {
     for payload in parser.parse_all(wasm) {
         let payload = payload.map_err(|e| malformed(&e))?;
         checker.payload(&payload)?;
-        let invalid =
-            |e: wasmparser::BinaryReaderError| err(Rule::Invalid, e.message(), e.offset());
+        let invalid = |e: wasmparser::BinaryReaderError| err(Rule::Invalid, e.message(), e.offset());
         if let ValidPayload::Func(func, body) = validator.payload(&payload).map_err(invalid)? {
             let index = func.index;
             let mut v = func.into_validator(core::mem::take(&mut allocs));
-            v.validate(&body)
-                .map_err(|e| invalid(e).in_function(index))?;
+            v.validate(&body).map_err(|e| invalid(e).in_function(index))?;
             allocs = v.into_allocations();
         }
         if let Payload::End(end) = payload {
@@ -112,9 +101,5 @@ pub fn validate(wasm: &[u8]) -> Result<ModuleInfo, ValidationError> {
         }
     }
     // `parse_all` ends with `End` or an error; an empty iteration means no module at all.
-    Err(ValidationError::new(
-        Rule::Malformed,
-        "unexpected end of the module",
-        wasm.len(),
-    ))
+    Err(ValidationError::new(Rule::Malformed, "unexpected end of the module", wasm.len()))
 }

@@ -12,17 +12,13 @@ use alloc::vec::Vec;
 use host_abi::functions::{HostFn, ValType as AbiType};
 use host_abi::limits::{MAX_FUNCTIONS, MAX_GLOBALS, MAX_TABLES};
 use host_abi::{CALL_EXPORT, DEPLOY_EXPORT, IMPORT_MODULE, MEMORY_EXPORT};
-use wasmparser::{
-    ElementItems, ElementKind, Encoding, ExternalKind, FuncType, Payload, TableInit, TypeRef,
-    ValType,
-};
+use wasmparser::{ElementItems, ElementKind, Encoding, ExternalKind, FuncType, Payload, TableInit, TypeRef, ValType};
 
 use super::body::check_body;
 use super::error::{Rule, ValidationError};
 use super::info::{Export, ExportKind, Limits, ModuleInfo};
 use super::items::{
-    check_custom_names, check_memory, check_subtype, check_table, check_valtype, err, malformed,
-    RESERVED_PREFIX,
+    check_custom_names, check_memory, check_subtype, check_table, check_valtype, err, malformed, RESERVED_PREFIX,
 };
 
 fn abi_type(ty: AbiType) -> ValType {
@@ -65,24 +61,15 @@ impl Checker {
     /// Checks one payload.
     pub(super) fn payload(&mut self, payload: &Payload<'_>) -> Result<(), ValidationError> {
         match payload {
-            Payload::Version {
-                encoding: Encoding::Module,
-                ..
-            } => Ok(()),
-            Payload::Version { range, .. } => Err(err(
-                Rule::NotAModule,
-                "a component is not a core module",
-                range.start,
-            )),
+            Payload::Version { encoding: Encoding::Module, .. } => Ok(()),
+            Payload::Version { range, .. } => {
+                Err(err(Rule::NotAModule, "a component is not a core module", range.start))
+            }
             Payload::TypeSection(r) => {
                 for item in r.clone().into_iter_with_offsets() {
                     let (offset, group) = item.map_err(|e| malformed(&e))?;
                     if group.is_explicit_rec_group() {
-                        return Err(err(
-                            Rule::NoGc,
-                            "recursive type groups are not allowed",
-                            offset,
-                        ));
+                        return Err(err(Rule::NoGc, "recursive type groups are not allowed", offset));
                     }
                     for sub in group.types() {
                         self.types.push(Some(check_subtype(sub, offset)?.clone()));
@@ -135,11 +122,7 @@ impl Checker {
                 }
                 Ok(())
             }
-            Payload::TagSection(r) => Err(err(
-                Rule::NoExceptions,
-                "a tag section is not allowed",
-                r.range().start,
-            )),
+            Payload::TagSection(r) => Err(err(Rule::NoExceptions, "a tag section is not allowed", r.range().start)),
             Payload::GlobalSection(r) => {
                 let total = u64::from(self.globals) + u64::from(r.count());
                 if total > u64::from(MAX_GLOBALS) {
@@ -150,11 +133,7 @@ impl Checker {
                     let (offset, global) = item.map_err(|e| malformed(&e))?;
                     check_valtype(global.ty.content_type, "a global", offset)?;
                     if global.ty.shared {
-                        return Err(err(
-                            Rule::NoThreads,
-                            "shared globals are not allowed",
-                            offset,
-                        ));
+                        return Err(err(Rule::NoThreads, "shared globals are not allowed", offset));
                     }
                     self.globals += 1;
                 }
@@ -202,11 +181,7 @@ impl Checker {
         }
     }
 
-    fn import(
-        &mut self,
-        import: wasmparser::Import<'_>,
-        offset: u64,
-    ) -> Result<(), ValidationError> {
+    fn import(&mut self, import: wasmparser::Import<'_>, offset: u64) -> Result<(), ValidationError> {
         let (module, name) = (import.module, import.name);
         let TypeRef::Func(ty) = import.ty else {
             let m = format!("import {module}.{name} is not a function");
@@ -223,10 +198,8 @@ impl Checker {
         if let Some(Some(actual)) = usize::try_from(ty).ok().and_then(|t| self.types.get(t)) {
             let params = host.params().iter().map(|p| abi_type(p.ty));
             let results = host.result().map(abi_type);
-            if !actual.params().iter().copied().eq(params) || actual.results() != results.as_slice()
-            {
-                let m =
-                    format!("import {module}.{name} has type {actual}, not the host function's");
+            if !actual.params().iter().copied().eq(params) || actual.results() != results.as_slice() {
+                let m = format!("import {module}.{name} has type {actual}, not the host function's");
                 return Err(err(Rule::ImportSignature, m, offset));
             }
         }
@@ -235,11 +208,7 @@ impl Checker {
         Ok(())
     }
 
-    fn export(
-        &mut self,
-        export: wasmparser::Export<'_>,
-        offset: u64,
-    ) -> Result<(), ValidationError> {
+    fn export(&mut self, export: wasmparser::Export<'_>, offset: u64) -> Result<(), ValidationError> {
         let name = export.name;
         if name.starts_with(RESERVED_PREFIX) {
             let m = format!("export {name} uses the reserved prefix {RESERVED_PREFIX}");
@@ -250,35 +219,19 @@ impl Checker {
             ExternalKind::Table => ExportKind::Table,
             ExternalKind::Memory => ExportKind::Memory,
             ExternalKind::Global => ExportKind::Global,
-            ExternalKind::Tag => {
-                return Err(err(
-                    Rule::NoExceptions,
-                    format!("export {name} is a tag"),
-                    offset,
-                ))
-            }
+            ExternalKind::Tag => return Err(err(Rule::NoExceptions, format!("export {name} is a tag"), offset)),
             ExternalKind::FuncExact => {
-                return Err(err(
-                    Rule::NoGc,
-                    format!("export {name} is an exact function"),
-                    offset,
-                ))
+                return Err(err(Rule::NoGc, format!("export {name} is an exact function"), offset))
             }
         };
         let signature = |rule: Rule| -> Result<(), ValidationError> {
             if kind != ExportKind::Func {
-                return Err(err(
-                    rule,
-                    format!("export {name} is a {kind}, not a function"),
-                    offset,
-                ));
+                return Err(err(rule, format!("export {name} is a {kind}, not a function"), offset));
             }
             match self.func_type(export.index) {
-                Some(t) if !t.params().is_empty() || !t.results().is_empty() => Err(err(
-                    rule,
-                    format!("export {name} has type {t}, not [] -> []"),
-                    offset,
-                )),
+                Some(t) if !t.params().is_empty() || !t.results().is_empty() => {
+                    Err(err(rule, format!("export {name} has type {t}, not [] -> []"), offset))
+                }
                 _ => Ok(()),
             }
         };
@@ -292,22 +245,14 @@ impl Checker {
             DEPLOY_EXPORT => signature(Rule::DeploySignature)?,
             _ => {}
         }
-        self.exports.push(Export {
-            name: String::from(name),
-            kind,
-            index: export.index,
-        });
+        self.exports.push(Export { name: String::from(name), kind, index: export.index });
         Ok(())
     }
 
     /// The checks that need the whole module, at its end (`end` is the module's length).
     pub(super) fn finish(self, end: u64, code_size: usize) -> Result<ModuleInfo, ValidationError> {
         let Some(memory) = self.memory else {
-            return Err(err(
-                Rule::MemoryRequired,
-                "the module defines no memory",
-                end,
-            ));
+            return Err(err(Rule::MemoryRequired, "the module defines no memory", end));
         };
         let at = self.export_section.unwrap_or(end);
         let find = |name: &str| self.exports.iter().find(|e| e.name == name);

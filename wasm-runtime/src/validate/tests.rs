@@ -16,18 +16,13 @@ fn wasm(src: &str) -> Vec<u8> {
 
 /// A valid module (memory and `call` = function 0) with `extra` module fields after them.
 fn base(extra: &str) -> Vec<u8> {
-    wasm(&format!(
-        r#"(module (memory (export "memory") 1 1) (func (export "call")) {extra})"#
-    ))
+    wasm(&format!(r#"(module (memory (export "memory") 1 1) (func (export "call")) {extra})"#))
 }
 
 fn rejects(wasm: &[u8], rule: Rule) -> ValidationError {
     let e = validate(wasm).unwrap_err();
     assert_eq!(e.rule(), rule, "{e}");
-    assert!(
-        e.to_string().contains(&format!("(rule {})", rule.name())),
-        "{e}"
-    );
+    assert!(e.to_string().contains(&format!("(rule {})", rule.name())), "{e}");
     e
 }
 
@@ -69,10 +64,7 @@ fn at_op(e: &ValidationError, wasm: &[u8], func: u32, opcode: u8) {
 /// The error is outside functions, inside section `id`.
 fn in_section(e: &ValidationError, wasm: &[u8], id: u8) {
     assert_eq!(e.function(), None, "{e}");
-    assert!(
-        section(wasm, id).contains(&e.offset()),
-        "{e} not in section {id}"
-    );
+    assert!(section(wasm, id).contains(&e.offset()), "{e} not in section {id}");
 }
 
 #[test]
@@ -96,40 +88,18 @@ fn valid_module_and_its_info() {
             (export "g" (global $g)))"#,
     );
     let info = validate(&w).unwrap();
-    assert_eq!(
-        info.imports,
-        [HostFn::Caller, HostFn::GasLeft, HostFn::StorageStore]
-    );
+    assert_eq!(info.imports, [HostFn::Caller, HostFn::GasLeft, HostFn::StorageStore]);
     assert_eq!(info.imported_functions(), 3);
     assert_eq!(info.functions, 3);
     assert_eq!(info.function_count(), 6);
     assert_eq!(info.types, 5, "deploy and call share a type");
     assert_eq!(info.globals, 2);
-    assert_eq!(
-        info.memory,
-        Limits {
-            initial: 2,
-            maximum: 16
-        }
-    );
-    assert_eq!(
-        info.table,
-        Some(Limits {
-            initial: 3,
-            maximum: 3
-        })
-    );
+    assert_eq!(info.memory, Limits { initial: 2, maximum: 16 });
+    assert_eq!(info.table, Some(Limits { initial: 3, maximum: 3 }));
     assert_eq!(info.element_segments, 1);
     assert_eq!(info.data_segments, 2);
-    assert_eq!(
-        (info.call, info.deploy, info.has_deploy),
-        (3, Some(4), true)
-    );
-    let names: Vec<_> = info
-        .exports
-        .iter()
-        .map(|e| (e.name.as_str(), e.kind, e.index))
-        .collect();
+    assert_eq!((info.call, info.deploy, info.has_deploy), (3, Some(4), true));
+    let names: Vec<_> = info.exports.iter().map(|e| (e.name.as_str(), e.kind, e.index)).collect();
     assert_eq!(
         names,
         [
@@ -141,16 +111,10 @@ fn valid_module_and_its_info() {
     );
     assert_eq!(info.export("g").map(|e| e.index), Some(0));
     assert_eq!(info.code_size, w.len());
-    assert_eq!(
-        info.validation_gas(),
-        w.len() as u64 * host_abi::gas::VALIDATE_BYTE
-    );
+    assert_eq!(info.validation_gas(), w.len() as u64 * host_abi::gas::VALIDATE_BYTE);
 
     let minimal = validate(&base("")).unwrap();
-    assert_eq!(
-        (minimal.deploy, minimal.has_deploy, minimal.table),
-        (None, false, None)
-    );
+    assert_eq!((minimal.deploy, minimal.has_deploy, minimal.table), (None, false, None));
 }
 
 #[test]
@@ -214,10 +178,7 @@ fn invalid() {
 #[test]
 fn code_size() {
     let data = "x".repeat(limits::MAX_WASM_CODE_SIZE);
-    let e = rejects(
-        &base(&format!(r#"(data (i32.const 0) "{data}")"#)),
-        Rule::CodeTooLarge,
-    );
+    let e = rejects(&base(&format!(r#"(data (i32.const 0) "{data}")"#)), Rule::CodeTooLarge);
     assert_eq!(e.offset(), limits::MAX_WASM_CODE_SIZE);
 }
 
@@ -231,8 +192,7 @@ fn no_floats() {
     at_op(&rejects(&w, Rule::NoFloats), &w, 2, 0xb2);
     // A reinterpretation (the first float operator is reported; saturating truncations are
     // covered by the class table's tests).
-    let w =
-        base("(func (param i32) (drop (i32.trunc_sat_f32_s (f32.reinterpret_i32 (local.get 0)))))");
+    let w = base("(func (param i32) (drop (i32.trunc_sat_f32_s (f32.reinterpret_i32 (local.get 0)))))");
     at_op(&rejects(&w, Rule::NoFloats), &w, 1, 0xbe);
     // A type.
     let w = base("(func (param i32) (result f64) (f64.const 0))");
@@ -345,9 +305,7 @@ fn memory_maximum() {
 fn memory_size() {
     let max = limits::MAX_MEMORY_PAGES;
     let at = |initial: u32, maximum: u32| {
-        wasm(&format!(
-            r#"(module (memory (export "memory") {initial} {maximum}) (func (export "call")))"#
-        ))
+        wasm(&format!(r#"(module (memory (export "memory") {initial} {maximum}) (func (export "call")))"#))
     };
     assert!(validate(&at(max, max)).is_ok());
     let w = at(1, max + 1);
@@ -405,11 +363,7 @@ fn global_count() {
 fn local_count() {
     let n = limits::MAX_LOCALS as usize;
     let locals = |k: usize| "i64 ".repeat(k);
-    assert!(validate(&base(&format!(
-        "(func (param i32) (local {}))",
-        locals(n - 1)
-    )))
-    .is_ok());
+    assert!(validate(&base(&format!("(func (param i32) (local {}))", locals(n - 1)))).is_ok());
     let w = base(&format!("(func (param i32) (local {}))", locals(n)));
     let e = rejects(&w, Rule::TooManyLocals);
     assert_eq!(e.function(), Some(1));
@@ -425,16 +379,10 @@ fn nesting() {
     let e = rejects(&w, Rule::NestingTooDeep);
     at_op(&e, &w, 1, 0x02);
     // The innermost block: n + 1 block opcodes (0x02 0x40) from the body's first one.
-    let first = (section(&w, 10).start..)
-        .find(|&i| w[i] == 0x02 && w[i + 1] == 0x40)
-        .unwrap();
+    let first = (section(&w, 10).start..).find(|&i| w[i] == 0x02 && w[i + 1] == 0x40).unwrap();
     assert_eq!(e.offset(), first + 2 * n);
     // Loops and ifs count too.
-    let mixed = format!(
-        "(func {}{})",
-        "(loop (if (i32.const 1) (then ".repeat(n / 2 + 1),
-        ")))".repeat(n / 2 + 1)
-    );
+    let mixed = format!("(func {}{})", "(loop (if (i32.const 1) (then ".repeat(n / 2 + 1), ")))".repeat(n / 2 + 1));
     rejects(&base(&mixed), Rule::NestingTooDeep);
 }
 
@@ -444,10 +392,7 @@ fn function_size() {
     // as `code-size` by `validate`; the body rule is checked directly on a large body.
     let size = limits::MAX_FUNCTION_SIZE as usize;
     let w = base(&format!("(func {})", "(nop)".repeat(size)));
-    assert_eq!(
-        rejects(&w, Rule::CodeTooLarge).offset(),
-        limits::MAX_WASM_CODE_SIZE
-    );
+    assert_eq!(rejects(&w, Rule::CodeTooLarge).offset(), limits::MAX_WASM_CODE_SIZE);
     let body = wasmparser::Parser::new(0)
         .parse_all(&w)
         .filter_map(|p| match p.unwrap() {
@@ -474,11 +419,7 @@ fn function_size() {
 #[test]
 fn type_arity() {
     let n = limits::MAX_TYPE_ARITY as usize;
-    assert!(validate(&base(&format!(
-        "(type (func (param {})))",
-        "i32 ".repeat(n)
-    )))
-    .is_ok());
+    assert!(validate(&base(&format!("(type (func (param {})))", "i32 ".repeat(n)))).is_ok());
     let w = base(&format!("(type (func (param {})))", "i32 ".repeat(n + 1)));
     in_section(&rejects(&w, Rule::TypeArity), &w, 1);
     let w = base(&format!("(type (func (result {})))", "i64 ".repeat(n + 1)));
@@ -486,9 +427,7 @@ fn type_arity() {
 }
 
 fn with_import(import: &str) -> Vec<u8> {
-    wasm(&format!(
-        r#"(module {import} (memory (export "memory") 1 1) (func (export "call")))"#
-    ))
+    wasm(&format!(r#"(module {import} (memory (export "memory") 1 1) (func (export "call")))"#))
 }
 
 #[test]
@@ -518,18 +457,9 @@ fn import_unknown() {
 fn import_signature() {
     let w = with_import(r#"(import "zkos" "caller" (func (param i64)))"#);
     in_section(&rejects(&w, Rule::ImportSignature), &w, 2);
-    rejects(
-        &with_import(r#"(import "zkos" "gas_left" (func (result i32)))"#),
-        Rule::ImportSignature,
-    );
-    rejects(
-        &with_import(r#"(import "zkos" "gas_left" (func))"#),
-        Rule::ImportSignature,
-    );
-    assert!(validate(&with_import(
-        r#"(import "zkos" "gas_left" (func (result i64)))"#
-    ))
-    .is_ok());
+    rejects(&with_import(r#"(import "zkos" "gas_left" (func (result i32)))"#), Rule::ImportSignature);
+    rejects(&with_import(r#"(import "zkos" "gas_left" (func))"#), Rule::ImportSignature);
+    assert!(validate(&with_import(r#"(import "zkos" "gas_left" (func (result i64)))"#)).is_ok());
 }
 
 #[test]
@@ -550,9 +480,7 @@ fn memory_export() {
 fn call_export() {
     let w = wasm(r#"(module (memory (export "memory") 1 1) (func (export "deploy")))"#);
     in_section(&rejects(&w, Rule::MissingCallExport), &w, 7);
-    let w = wasm(
-        r#"(module (memory (export "memory") 1 1) (global (export "call") i32 (i32.const 0)))"#,
-    );
+    let w = wasm(r#"(module (memory (export "memory") 1 1) (global (export "call") i32 (i32.const 0)))"#);
     in_section(&rejects(&w, Rule::MissingCallExport), &w, 7);
 }
 
@@ -560,9 +488,7 @@ fn call_export() {
 fn call_signature() {
     let w = wasm(r#"(module (memory (export "memory") 1 1) (func (export "call") (param i32)))"#);
     in_section(&rejects(&w, Rule::CallSignature), &w, 7);
-    let w = wasm(
-        r#"(module (memory (export "memory") 1 1) (func (export "call") (result i32) (i32.const 0)))"#,
-    );
+    let w = wasm(r#"(module (memory (export "memory") 1 1) (func (export "call") (result i32) (i32.const 0)))"#);
     rejects(&w, Rule::CallSignature);
 }
 
@@ -585,10 +511,7 @@ fn reserved_name() {
     assert_eq!(e.function(), None);
     assert!(e.detail().contains("__zkos_gas"), "{e}");
     // Other names are fine.
-    assert!(validate(&base(
-        r#"(global $zkos (mut i64) (i64.const 0)) (func (export "zkos"))"#
-    ))
-    .is_ok());
+    assert!(validate(&base(r#"(global $zkos (mut i64) (i64.const 0)) (func (export "zkos"))"#)).is_ok());
 }
 
 /// A small deterministic generator for the robustness tests.
@@ -629,11 +552,8 @@ fn truncated_and_garbage_inputs_are_errors() {
     }
     let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
     for round in 0..2000 {
-        let mut bytes: Vec<u8> = if round % 2 == 0 {
-            (0..rng.next() % 64).map(|_| rng.next() as u8).collect()
-        } else {
-            w.clone()
-        };
+        let mut bytes: Vec<u8> =
+            if round % 2 == 0 { (0..rng.next() % 64).map(|_| rng.next() as u8).collect() } else { w.clone() };
         if round % 2 == 0 {
             bytes.splice(0..0, *b"\0asm\x01\0\0\0");
         } else {

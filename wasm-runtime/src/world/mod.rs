@@ -167,12 +167,7 @@ impl<P: Platform> World<P> {
         let old_constants = core::mem::replace(&mut acc.info.constants, constants);
         let old_hash = acc.info.code_hash;
         acc.info.set_code(code);
-        self.journal.push(Entry::Code {
-            address,
-            code: old_code,
-            code_hash: old_hash,
-            constants: old_constants,
-        });
+        self.journal.push(Entry::Code { address, code: old_code, code_hash: old_hash, constants: old_constants });
     }
 
     /// Starts a new account at `address` (CREATE/CREATE2): nonce 1, the old balance kept,
@@ -215,10 +210,7 @@ impl<P: Platform> World<P> {
             let acc = self.accounts.get_mut(&address).expect("account loaded above");
             acc.storage.insert(key, Slot { present: value, tx_original: value });
         }
-        self.accounts
-            .get_mut(&address)
-            .and_then(|a| a.storage.get_mut(&key))
-            .expect("slot inserted above")
+        self.accounts.get_mut(&address).and_then(|a| a.storage.get_mut(&key)).expect("slot inserted above")
     }
 
     /// Current and transaction-original value of a slot.
@@ -420,10 +412,8 @@ impl<P: Platform> World<P> {
             }
             let cleared = acc.storage_cleared && original.is_some();
             if original.as_ref() != Some(&acc.info) || !storage.is_empty() || cleared {
-                diff.accounts.insert(
-                    *address,
-                    Some(AccountDiff { info: acc.info.clone(), storage, storage_cleared: cleared }),
-                );
+                diff.accounts
+                    .insert(*address, Some(AccountDiff { info: acc.info.clone(), storage, storage_cleared: cleared }));
             }
         }
         diff

@@ -38,11 +38,7 @@ fn spec_example_sam() {
     // sam(bytes,bool,uint256[]) with ("dave", true, [1, 2, 3]).
     let sel = selector_const("sam(bytes,bool,uint256[])");
     assert_eq!(sel, [0xa5, 0x64, 0x3b, 0xf2]);
-    let args = (
-        b"dave".to_vec(),
-        true,
-        vec![U256::from_u64(1), U256::from_u64(2), U256::from_u64(3)],
-    );
+    let args = (b"dave".to_vec(), true, vec![U256::from_u64(1), U256::from_u64(2), U256::from_u64(3)]);
     let got = encode_call(sel, &args);
     let want = concat(&[
         sel.to_vec(),
@@ -67,14 +63,8 @@ fn spec_example_nested_dynamic_arrays() {
     let sel = selector_const("g(uint256[][],string[])");
     assert_eq!(sel, [0x22, 0x89, 0xb1, 0x8c]);
     let u = |n| U256::from_u64(n);
-    let args = (
-        vec![vec![u(1), u(2)], vec![u(3)]],
-        vec![
-            String::from("one"),
-            String::from("two"),
-            String::from("three"),
-        ],
-    );
+    let args =
+        (vec![vec![u(1), u(2)], vec![u(3)]], vec![String::from("one"), String::from("two"), String::from("three")]);
     let got = encode_call(sel, &args);
     let want = concat(&[
         sel.to_vec(),
@@ -107,22 +97,11 @@ fn spec_example_nested_dynamic_arrays() {
 #[test]
 fn error_string_vector() {
     let got = error_string("Not enough Ether provided.");
-    let want = concat(&[
-        ERROR_SELECTOR.to_vec(),
-        word(0x20),
-        word(26),
-        text("Not enough Ether provided."),
-    ]);
+    let want = concat(&[ERROR_SELECTOR.to_vec(), word(0x20), word(26), text("Not enough Ether provided.")]);
     assert_eq!(got, want);
-    assert_eq!(
-        decode_error_string(&got).as_deref(),
-        Some("Not enough Ether provided.")
-    );
+    assert_eq!(decode_error_string(&got).as_deref(), Some("Not enough Ether provided."));
     assert_eq!(decode_error_string(&panic_code(0x11)), None);
-    assert_eq!(
-        panic_code(0x11),
-        concat(&[PANIC_SELECTOR.to_vec(), word(0x11)])
-    );
+    assert_eq!(panic_code(0x11), concat(&[PANIC_SELECTOR.to_vec(), word(0x11)]));
     assert_eq!(selector_const("Panic(uint256)"), PANIC_SELECTOR);
 }
 
@@ -143,23 +122,11 @@ fn round_trips() {
     );
     let enc = encode(&v);
     assert_eq!(enc.len() % 32, 0);
-    type All = (
-        Address,
-        U256,
-        Word,
-        Vec<u8>,
-        String,
-        Vec<Address>,
-        Vec<Vec<u8>>,
-        u64,
-    );
+    type All = (Address, U256, Word, Vec<u8>, String, Vec<Address>, Vec<Vec<u8>>, u64);
     let back: All = decode(&enc).unwrap();
     assert_eq!(back, v);
     // Borrowed forms encode like owned ones.
-    assert_eq!(
-        encode(&("héllo", &long[..])),
-        encode(&(String::from("héllo"), long))
-    );
+    assert_eq!(encode(&("héllo", &long[..])), encode(&(String::from("héllo"), long)));
     // Static nested tuple inline, dynamic nested tuple by offset.
     let nested = ((U256::ONE, true), (String::from("x"),));
     let enc = encode(&nested);
@@ -175,53 +142,26 @@ fn round_trips() {
 fn bad_input_is_an_error_with_its_offset() {
     let err = |kind, offset| Err::<(), _>(AbiError { kind, offset });
     // Too short for the second word.
-    assert_eq!(
-        decode::<(U256, U256)>(&word(1)).map(|_| ()),
-        err(AbiErrorKind::OutOfBounds, 32)
-    );
+    assert_eq!(decode::<(U256, U256)>(&word(1)).map(|_| ()), err(AbiErrorKind::OutOfBounds, 32));
     // Non-canonical values.
-    assert_eq!(
-        decode::<(bool,)>(&word(2)).map(|_| ()),
-        err(AbiErrorKind::NotCanonical, 0)
-    );
+    assert_eq!(decode::<(bool,)>(&word(2)).map(|_| ()), err(AbiErrorKind::NotCanonical, 0));
     let mut dirty = word(1);
     dirty[0] = 1;
-    assert_eq!(
-        decode::<(Address,)>(&dirty).map(|_| ()),
-        err(AbiErrorKind::NotCanonical, 0)
-    );
-    assert_eq!(
-        decode::<(u32,)>(&word(1 << 32)).map(|_| ()),
-        err(AbiErrorKind::NotCanonical, 0)
-    );
+    assert_eq!(decode::<(Address,)>(&dirty).map(|_| ()), err(AbiErrorKind::NotCanonical, 0));
+    assert_eq!(decode::<(u32,)>(&word(1 << 32)).map(|_| ()), err(AbiErrorKind::NotCanonical, 0));
     // Offset past the end, offset that does not fit 32 bits.
-    assert_eq!(
-        decode::<(Vec<u8>,)>(&word(0x40)).map(|_| ()),
-        err(AbiErrorKind::OutOfBounds, 0x40)
-    );
-    assert_eq!(
-        decode::<(Vec<u8>,)>(&dirty).map(|_| ()),
-        err(AbiErrorKind::BadOffset, 0)
-    );
+    assert_eq!(decode::<(Vec<u8>,)>(&word(0x40)).map(|_| ()), err(AbiErrorKind::OutOfBounds, 0x40));
+    assert_eq!(decode::<(Vec<u8>,)>(&dirty).map(|_| ()), err(AbiErrorKind::BadOffset, 0));
     // Length longer than the data.
     let data = concat(&[word(0x20), word(33), text("x")]);
-    assert_eq!(
-        decode::<(Vec<u8>,)>(&data).map(|_| ()),
-        err(AbiErrorKind::OutOfBounds, 0x40)
-    );
+    assert_eq!(decode::<(Vec<u8>,)>(&data).map(|_| ()), err(AbiErrorKind::OutOfBounds, 0x40));
     // An array length the data cannot hold is refused before allocating.
     let data = concat(&[word(0x20), word(u32::MAX as u64)]);
-    assert_eq!(
-        decode::<(Vec<U256>,)>(&data).map(|_| ()),
-        err(AbiErrorKind::BadOffset, 0x20)
-    );
+    assert_eq!(decode::<(Vec<U256>,)>(&data).map(|_| ()), err(AbiErrorKind::BadOffset, 0x20));
     // Invalid UTF-8.
     let mut bad = concat(&[word(0x20), word(1), text("x")]);
     bad[64] = 0xff;
-    assert_eq!(
-        decode::<(String,)>(&bad).map(|_| ()),
-        err(AbiErrorKind::InvalidUtf8, 0x20)
-    );
+    assert_eq!(decode::<(String,)>(&bad).map(|_| ()), err(AbiErrorKind::InvalidUtf8, 0x20));
     assert_eq!(split_selector(&[1, 2, 3]), None);
 }
 
@@ -229,18 +169,11 @@ fn bad_input_is_an_error_with_its_offset() {
 /// corruption either fails or decodes to something.
 #[test]
 fn truncations_and_corruptions_never_panic() {
-    let v = (
-        vec![String::from("one"), String::from("three")],
-        b"dave".to_vec(),
-        vec![vec![U256::ONE]],
-    );
+    let v = (vec![String::from("one"), String::from("three")], b"dave".to_vec(), vec![vec![U256::ONE]]);
     let enc = encode(&v);
     type T = (Vec<String>, Vec<u8>, Vec<Vec<U256>>);
     for n in 0..enc.len() {
-        assert!(
-            decode::<T>(&enc[..n]).is_err(),
-            "truncated to {n} bytes decoded"
-        );
+        assert!(decode::<T>(&enc[..n]).is_err(), "truncated to {n} bytes decoded");
     }
     for i in 0..enc.len() {
         for b in [0x01u8, 0x80, 0xff] {

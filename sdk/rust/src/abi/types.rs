@@ -197,8 +197,7 @@ impl Encode for String {
 }
 impl Decode for String {
     fn decode_at(data: &[u8], at: usize) -> Result<Self, AbiError> {
-        String::from_utf8(decode_bytes(data, at)?)
-            .map_err(|_| AbiError::new(AbiErrorKind::InvalidUtf8, at))
+        String::from_utf8(decode_bytes(data, at)?).map_err(|_| AbiError::new(AbiErrorKind::InvalidUtf8, at))
     }
 }
 
@@ -206,12 +205,7 @@ impl Decode for String {
 
 /// Encodes one element of a tuple or array whose encoding started at `base`, writing its
 /// head at `*head` (pre-reserved) and its tail, if dynamic, at the end.
-pub(crate) fn encode_elem<T: Encode + ?Sized>(
-    v: &T,
-    out: &mut Vec<u8>,
-    base: usize,
-    head: &mut usize,
-) {
+pub(crate) fn encode_elem<T: Encode + ?Sized>(v: &T, out: &mut Vec<u8>, base: usize, head: &mut usize) {
     if T::DYNAMIC {
         let offset = size_word(out.len() - base);
         out[*head..*head + 32].copy_from_slice(&offset);
@@ -227,16 +221,10 @@ pub(crate) fn encode_elem<T: Encode + ?Sized>(
 
 /// Decodes one element of a tuple or array whose encoding starts at `base`, reading its
 /// head at `*head`.
-pub(crate) fn decode_elem<T: Decode>(
-    data: &[u8],
-    base: usize,
-    head: &mut usize,
-) -> Result<T, AbiError> {
+pub(crate) fn decode_elem<T: Decode>(data: &[u8], base: usize, head: &mut usize) -> Result<T, AbiError> {
     let v = if T::DYNAMIC {
         let offset = size_at(data, *head)?;
-        let at = base
-            .checked_add(offset)
-            .ok_or(AbiError::new(AbiErrorKind::BadOffset, *head))?;
+        let at = base.checked_add(offset).ok_or(AbiError::new(AbiErrorKind::BadOffset, *head))?;
         T::decode_at(data, at)?
     } else {
         T::decode_at(data, *head)?
@@ -279,10 +267,7 @@ impl<T: Decode> Decode for Vec<T> {
         let base = at + 32; // `size_at` read 32 bytes from `at`
                             // Every element takes at least its head: refuse lengths the data cannot hold
                             // before allocating for them.
-        let fits = len
-            .checked_mul(T::HEAD_SIZE)
-            .and_then(|n| n.checked_add(base))
-            .is_some_and(|end| end <= data.len());
+        let fits = len.checked_mul(T::HEAD_SIZE).and_then(|n| n.checked_add(base)).is_some_and(|end| end <= data.len());
         if !fits {
             return Err(AbiError::new(AbiErrorKind::BadOffset, at));
         }

@@ -32,12 +32,7 @@ fn arg_u32(args: &[u64], i: usize) -> u32 {
 
 /// Runs precompile `n` whose gas the caller has charged already, and writes its output at
 /// `out` if it accepted the input.
-fn run_prepaid(
-    mem: &mut GuestMemory<'_>,
-    n: u8,
-    input: &[u8],
-    out: u32,
-) -> HostResult<PrecompileStatus> {
+fn run_prepaid(mem: &mut GuestMemory<'_>, n: u8, input: &[u8], out: u32) -> HostResult<PrecompileStatus> {
     match run(n, input, u64::MAX) {
         // ecrecover accepts every input, with an empty output for an invalid signature.
         Ok(result) if !result.bytes.is_empty() => {
@@ -56,11 +51,7 @@ fn exhaust(gas: &mut Gas<'_>) -> HostExit {
 
 /// modexp: EIP-2565 gas from the input's header, then the result, which must be exactly
 /// `out_len` (the modulus length) bytes.
-fn modexp(
-    mem: &mut GuestMemory<'_>,
-    gas: &mut Gas<'_>,
-    args: &[u64],
-) -> HostResult<PrecompileStatus> {
+fn modexp(mem: &mut GuestMemory<'_>, gas: &mut Gas<'_>, args: &[u64]) -> HostResult<PrecompileStatus> {
     let (input_ptr, input_len) = (arg_u32(args, 0), arg_u32(args, 1));
     let (out, out_len) = (arg_u32(args, 2), arg_u32(args, 3));
     let input = mem.read(input_ptr, input_len)?;
@@ -77,11 +68,7 @@ fn modexp(
 
 /// bn254 pairing: 45000 + 34000 per 192-byte pair (EIP-1108), charged before the length is
 /// checked; writes a 32-byte 0 or 1.
-fn bn254_pairing(
-    mem: &mut GuestMemory<'_>,
-    gas: &mut Gas<'_>,
-    args: &[u64],
-) -> HostResult<PrecompileStatus> {
+fn bn254_pairing(mem: &mut GuestMemory<'_>, gas: &mut Gas<'_>, args: &[u64]) -> HostResult<PrecompileStatus> {
     let (input_ptr, len, out) = (arg_u32(args, 0), arg_u32(args, 1), arg_u32(args, 2));
     let pairs = u64::from(len) / PAIR_ELEMENT_LEN as u64;
     gas.charge(ISTANBUL_PAIR_BASE + ISTANBUL_PAIR_PER_POINT * pairs)?;
@@ -93,11 +80,7 @@ fn bn254_pairing(
 }
 
 /// blake2f: 1 gas per round (EIP-152), charged before the final flag is checked.
-fn blake2f(
-    mem: &mut GuestMemory<'_>,
-    gas: &mut Gas<'_>,
-    args: &[u64],
-) -> HostResult<PrecompileStatus> {
+fn blake2f(mem: &mut GuestMemory<'_>, gas: &mut Gas<'_>, args: &[u64]) -> HostResult<PrecompileStatus> {
     let input = mem.read(arg_u32(args, 0), BLAKE2F_INPUT)?;
     let rounds = u32::from_be_bytes([input[0], input[1], input[2], input[3]]);
     gas.charge(u64::from(rounds))?;
@@ -132,9 +115,6 @@ pub fn host_call(
         HostFn::Poseidon => Err(HostExit::Trap(
             "host function poseidon is reserved and not supported yet: no hash parameters are fixed for it".into(),
         )),
-        _ => Err(HostExit::Trap(alloc::format!(
-            "host function {} is not a precompile host function",
-            f.import_name()
-        ))),
+        _ => Err(HostExit::Trap(alloc::format!("host function {} is not a precompile host function", f.import_name()))),
     }
 }

@@ -29,8 +29,7 @@ use alloc::string::String;
 use host_abi::functions::HostFn;
 use host_abi::status::CallStatus;
 use revm_precompile::{
-    blake2, bn254, hash as hashes, identity, kzg_point_evaluation, modexp, secp256k1,
-    EthPrecompileResult,
+    blake2, bn254, hash as hashes, identity, kzg_point_evaluation, modexp, secp256k1, EthPrecompileResult,
 };
 
 pub use host::host_call;
@@ -86,10 +85,7 @@ pub fn hash(f: HostFn, input: &[u8]) -> Result<[u8; 32], HostExit> {
         HostFn::Keccak256 => Ok(crate::host::keccak(input)),
         HostFn::Sha256 => Ok(revm_precompile::crypto().sha256(input)),
         HostFn::Ripemd160 => Ok(revm_precompile::crypto().ripemd160(input)),
-        _ => Err(HostExit::Trap(alloc::format!(
-            "{} is not a hash function",
-            f.import_name()
-        ))),
+        _ => Err(HostExit::Trap(alloc::format!("{} is not a hash function", f.import_name()))),
     }
 }
 
@@ -104,17 +100,12 @@ fn run(n: u8, input: &[u8], gas_limit: u64) -> EthPrecompileResult {
         0x05 => modexp::berlin_run(input, gas_limit),
         0x06 => bn254::run_add(input, bn254::add::ISTANBUL_ADD_GAS_COST, gas_limit),
         0x07 => bn254::run_mul(input, bn254::mul::ISTANBUL_MUL_GAS_COST, gas_limit),
-        0x08 => bn254::run_pair(
-            input,
-            bn254::pair::ISTANBUL_PAIR_PER_POINT,
-            bn254::pair::ISTANBUL_PAIR_BASE,
-            gas_limit,
-        ),
+        0x08 => {
+            bn254::run_pair(input, bn254::pair::ISTANBUL_PAIR_PER_POINT, bn254::pair::ISTANBUL_PAIR_BASE, gas_limit)
+        }
         0x09 => blake2::run(input, gas_limit),
         0x0a => kzg_point_evaluation::run(input, gas_limit),
-        _ => Err(revm_precompile::PrecompileHalt::other(alloc::format!(
-            "{n:#04x} is not a precompile"
-        ))),
+        _ => Err(revm_precompile::PrecompileHalt::other(alloc::format!("{n:#04x} is not a precompile"))),
     }
 }
 
@@ -129,10 +120,7 @@ pub fn execute(n: u8, input: &[u8], gas: u64) -> FrameResult {
             created: None,
             error: None,
         },
-        Ok(_) => FrameResult::failure(failure_message(
-            n,
-            &revm_precompile::PrecompileHalt::OutOfGas,
-        )),
+        Ok(_) => FrameResult::failure(failure_message(n, &revm_precompile::PrecompileHalt::OutOfGas)),
         Err(halt) => FrameResult::failure(failure_message(n, &halt)),
     }
 }

@@ -145,11 +145,7 @@ fn pairing_rejects_bad_inputs() {
     long.push(0);
     assert_fails(0x08, &long, 1_000_000);
     // G1 off the curve.
-    assert_fails(
-        0x08,
-        &[word(1).to_vec(), word(3).to_vec(), g2()].concat(),
-        1_000_000,
-    );
+    assert_fails(0x08, &[word(1).to_vec(), word(3).to_vec(), g2()].concat(), 1_000_000);
     // G2 off the curve: a coordinate changed.
     let mut bad_g2 = g2();
     bad_g2[127] ^= 1;

@@ -24,10 +24,7 @@ fn ecrecover_vector() -> Vec<u8> {
 #[test]
 fn ecrecover_known_signature() {
     let (out, gas) = run_ok(0x01, &ecrecover_vector());
-    assert_eq!(
-        out,
-        unhex("000000000000000000000000a94f5374fce5edbc8e2a8697c15331677e6ebf0b")
-    );
+    assert_eq!(out, unhex("000000000000000000000000a94f5374fce5edbc8e2a8697c15331677e6ebf0b"));
     assert_eq!(gas, 3000);
     assert_cost(0x01, &ecrecover_vector(), 3000);
 }
@@ -86,10 +83,7 @@ fn ecrecover_reads_only_128_bytes() {
     let mut input = ecrecover_vector();
     input.extend_from_slice(&[0xff; 40]);
     let (out, _) = run_ok(0x01, &input);
-    assert_eq!(
-        &out[12..],
-        &unhex("a94f5374fce5edbc8e2a8697c15331677e6ebf0b")[..]
-    );
+    assert_eq!(&out[12..], &unhex("a94f5374fce5edbc8e2a8697c15331677e6ebf0b")[..]);
 }
 
 // ------------------------------------------------------------------ sha256, ripemd160, identity
@@ -97,15 +91,9 @@ fn ecrecover_reads_only_128_bytes() {
 #[test]
 fn sha256_vectors_and_gas() {
     let (out, _) = run_ok(0x02, b"abc");
-    assert_eq!(
-        out,
-        unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    );
+    assert_eq!(out, unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
     let (out, _) = run_ok(0x02, b"");
-    assert_eq!(
-        out,
-        unhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-    );
+    assert_eq!(out, unhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
     assert_cost(0x02, b"", 60);
     assert_cost(0x02, b"abc", 72);
     assert_cost(0x02, &[7u8; 32], 72);
@@ -115,15 +103,9 @@ fn sha256_vectors_and_gas() {
 #[test]
 fn ripemd160_vectors_are_left_padded() {
     let (out, _) = run_ok(0x03, b"");
-    assert_eq!(
-        out,
-        unhex("0000000000000000000000009c1185a5c5e9fc54612808977ee8f548b2258d31")
-    );
+    assert_eq!(out, unhex("0000000000000000000000009c1185a5c5e9fc54612808977ee8f548b2258d31"));
     let (out, _) = run_ok(0x03, b"abc");
-    assert_eq!(
-        out,
-        unhex("0000000000000000000000008eb208f7e05d987a9b044a8e98c6b087f15a0bfc")
-    );
+    assert_eq!(out, unhex("0000000000000000000000008eb208f7e05d987a9b044a8e98c6b087f15a0bfc"));
     assert_cost(0x03, b"", 600);
     assert_cost(0x03, b"abc", 720);
     assert_cost(0x03, &[1u8; 65], 960);
@@ -176,26 +158,17 @@ fn modexp_eip198_examples() {
 fn modexp_matches_u256_pow_mod() {
     let cases: [(&str, &str, &str); 5] = [
         ("02", "03", "0100"),
-        (
-            "1234567890abcdef",
-            "fedcba",
-            "0f00000000000000000000000000000000000000000000000000000000000001",
-        ),
+        ("1234567890abcdef", "fedcba", "0f00000000000000000000000000000000000000000000000000000000000001"),
         ("ff", "00", "07"),
         ("0a", "01", "03"),
         (P_MINUS_1, "10001", P),
     ];
     for (b, e, m) in cases {
-        let e = if e.len() % 2 == 1 {
-            alloc::format!("0{e}")
-        } else {
-            e.into()
-        };
+        let e = if e.len() % 2 == 1 { alloc::format!("0{e}") } else { e.into() };
         let (bv, ev, mv) = (unhex(b), unhex(&e), unhex(m));
         let (out, _) = run_ok(0x05, &modexp_input(&bv, &ev, &mv));
         assert_eq!(out.len(), mv.len(), "the output is the modulus length");
-        let want =
-            U256::from_be_slice(&bv).pow_mod(U256::from_be_slice(&ev), U256::from_be_slice(&mv));
+        let want = U256::from_be_slice(&bv).pow_mod(U256::from_be_slice(&ev), U256::from_be_slice(&mv));
         assert_eq!(U256::from_be_slice(&out), want, "{b}^{e} mod {m}");
     }
 }
@@ -207,15 +180,9 @@ fn modexp_edge_cases() {
     assert_eq!(run_ok(0x05, &input).0, Vec::<u8>::new());
     assert_cost(0x05, &input, 200);
     // Modulus zero: the result is zero, as long as the modulus.
-    assert_eq!(
-        run_ok(0x05, &modexp_input(&[5], &[2], &[0, 0])).0,
-        alloc::vec![0, 0]
-    );
+    assert_eq!(run_ok(0x05, &modexp_input(&[5], &[2], &[0, 0])).0, alloc::vec![0, 0]);
     // Exponent zero: 1 (mod m > 1).
-    assert_eq!(
-        run_ok(0x05, &modexp_input(&[5], &[], &[9])).0,
-        alloc::vec![1]
-    );
+    assert_eq!(run_ok(0x05, &modexp_input(&[5], &[], &[9])).0, alloc::vec![1]);
     // Missing input bytes read as zero on the right: the modulus is 0x0700 = 1792.
     let mut input = modexp_input(&[3], &[2], &[7, 0]);
     input.pop();
@@ -407,12 +374,7 @@ fn point_evaluation_rejects_bad_inputs() {
     // Wrong y: the proof does not verify.
     let mut y = unhex(KZG_Y);
     y[31] ^= 1;
-    let wrong_y = kzg_input(
-        KZG_Z,
-        &alloy_primitives::hex::encode(y),
-        KZG_COMMITMENT,
-        KZG_PROOF,
-    );
+    let wrong_y = kzg_input(KZG_Z, &alloy_primitives::hex::encode(y), KZG_COMMITMENT, KZG_PROOF);
     assert_fails(0x0a, &wrong_y, 100_000);
     // Versioned hash of another commitment, or with another version byte.
     let mut bad_hash = good.clone();
@@ -422,12 +384,8 @@ fn point_evaluation_rejects_bad_inputs() {
     bad_version[0] = 0x02;
     assert_fails(0x0a, &bad_version, 100_000);
     // z not a canonical field element (the modulus itself).
-    let z_modulus = kzg_input(
-        "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001",
-        KZG_Y,
-        KZG_COMMITMENT,
-        KZG_PROOF,
-    );
+    let z_modulus =
+        kzg_input("73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001", KZG_Y, KZG_COMMITMENT, KZG_PROOF);
     assert_fails(0x0a, &z_modulus, 100_000);
     // Wrong lengths.
     assert_fails(0x0a, &good[..191], 100_000);

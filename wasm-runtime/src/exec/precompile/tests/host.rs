@@ -57,11 +57,7 @@ fn host(f: HostFn, input: &[u8], gas: u64, args: &[u64]) -> Run {
     mem[OUT as usize..].fill(FILL);
     let mut left = gas;
     let result = dispatch(&mut sys, &mut frame, &mut mem, &mut left, f, args);
-    Run {
-        result,
-        gas_used: gas - left,
-        mem,
-    }
+    Run { result, gas_used: gas - left, mem }
 }
 
 const GAS: u64 = 1_000_000;
@@ -73,52 +69,25 @@ fn fixed_costs_in_host_abi_match_the_precompiles() {
     assert_eq!(HostFn::Ecrecover.gas(), GasRule::Fixed(3000));
     assert_eq!(HostFn::Bn254Add.gas(), GasRule::Fixed(150));
     assert_eq!(HostFn::Bn254Mul.gas(), GasRule::Fixed(6000));
-    assert_eq!(
-        HostFn::Sha256.gas(),
-        GasRule::Copy {
-            base: 60,
-            per_word: 12
-        }
-    );
-    assert_eq!(
-        HostFn::Ripemd160.gas(),
-        GasRule::Copy {
-            base: 600,
-            per_word: 120
-        }
-    );
+    assert_eq!(HostFn::Sha256.gas(), GasRule::Copy { base: 60, per_word: 12 });
+    assert_eq!(HostFn::Ripemd160.gas(), GasRule::Copy { base: 600, per_word: 120 });
 }
 
 #[test]
 fn hashes_write_32_bytes() {
     let r = host(HostFn::Sha256, b"abc", GAS, &[I, 3, O]);
     assert_eq!(r.result, Ok(0));
-    assert_eq!(
-        r.out(32),
-        unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    );
+    assert_eq!(r.out(32), unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
     assert_eq!(r.gas_used, 72);
     let r = host(HostFn::Ripemd160, b"", GAS, &[I, 0, O]);
-    assert_eq!(
-        r.out(32),
-        unhex("0000000000000000000000009c1185a5c5e9fc54612808977ee8f548b2258d31")
-    );
+    assert_eq!(r.out(32), unhex("0000000000000000000000009c1185a5c5e9fc54612808977ee8f548b2258d31"));
     assert_eq!(r.gas_used, 600);
     let r = host(HostFn::Ripemd160, b"abc", GAS, &[I, 3, O]);
-    assert_eq!(
-        r.out(32),
-        unhex("0000000000000000000000008eb208f7e05d987a9b044a8e98c6b087f15a0bfc")
-    );
+    assert_eq!(r.out(32), unhex("0000000000000000000000008eb208f7e05d987a9b044a8e98c6b087f15a0bfc"));
     assert_eq!(r.gas_used, 720);
-    assert_eq!(
-        host(HostFn::Ripemd160, b"abc", 719, &[I, 3, O]).result,
-        Err(HostExit::OutOfGas)
-    );
+    assert_eq!(host(HostFn::Ripemd160, b"abc", 719, &[I, 3, O]).result, Err(HostExit::OutOfGas));
     let r = host(HostFn::Keccak256, b"", GAS, &[I, 0, O]);
-    assert_eq!(
-        r.out(32),
-        unhex("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
-    );
+    assert_eq!(r.out(32), unhex("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"));
 }
 
 #[test]
@@ -131,10 +100,7 @@ fn ecrecover_host() {
     );
     let r = host(HostFn::Ecrecover, &input, GAS, &[I, O]);
     assert_eq!(r.status(), PrecompileStatus::Ok);
-    assert_eq!(
-        r.out(32),
-        unhex("000000000000000000000000a94f5374fce5edbc8e2a8697c15331677e6ebf0b")
-    );
+    assert_eq!(r.out(32), unhex("000000000000000000000000a94f5374fce5edbc8e2a8697c15331677e6ebf0b"));
     assert_eq!(r.gas_used, 3000);
     // An invalid signature: status 1, gas charged, nothing written.
     let mut bad = input.clone();
@@ -185,38 +151,20 @@ fn bn254_host() {
     assert_eq!(r.out(64), two_g1());
     let off_curve = [word(1), word(3), word(1), word(2)].concat();
     let r = host(HostFn::Bn254Add, &off_curve, GAS, &[I, O]);
-    assert_eq!(
-        (r.status(), r.gas_used),
-        (PrecompileStatus::InvalidInput, 150)
-    );
+    assert_eq!((r.status(), r.gas_used), (PrecompileStatus::InvalidInput, 150));
     assert!(r.untouched(64));
 
-    let r = host(
-        HostFn::Bn254Mul,
-        &[g1(), word(2).to_vec()].concat(),
-        GAS,
-        &[I, O],
-    );
+    let r = host(HostFn::Bn254Mul, &[g1(), word(2).to_vec()].concat(), GAS, &[I, O]);
     assert_eq!((r.status(), r.gas_used), (PrecompileStatus::Ok, 6000));
     assert_eq!(r.out(64), two_g1());
-    let r = host(
-        HostFn::Bn254Mul,
-        &[g1(), word(2).to_vec()].concat(),
-        5999,
-        &[I, O],
-    );
+    let r = host(HostFn::Bn254Mul, &[g1(), word(2).to_vec()].concat(), 5999, &[I, O]);
     assert_eq!(r.result, Err(HostExit::OutOfGas));
 
     let pairs = [g1(), g2(), neg_g1(), g2()].concat();
     let r = host(HostFn::Bn254Pairing, &pairs, GAS, &[I, 384, O]);
     assert_eq!((r.status(), r.gas_used), (PrecompileStatus::Ok, 113_000));
     assert_eq!(r.out(32), word(1));
-    let r = host(
-        HostFn::Bn254Pairing,
-        &[g1(), g2()].concat(),
-        GAS,
-        &[I, 192, O],
-    );
+    let r = host(HostFn::Bn254Pairing, &[g1(), g2()].concat(), GAS, &[I, 192, O]);
     assert_eq!((r.status(), r.gas_used), (PrecompileStatus::Ok, 79_000));
     assert_eq!(r.out(32), word(0));
     let r = host(HostFn::Bn254Pairing, &[], GAS, &[I, 0, O]);
@@ -224,10 +172,7 @@ fn bn254_host() {
     assert_eq!(r.out(32), word(1));
     // A length that is not a multiple of 192: the gas of the whole pairs is charged.
     let r = host(HostFn::Bn254Pairing, &pairs, GAS, &[I, 383, O]);
-    assert_eq!(
-        (r.status(), r.gas_used),
-        (PrecompileStatus::InvalidInput, 79_000)
-    );
+    assert_eq!((r.status(), r.gas_used), (PrecompileStatus::InvalidInput, 79_000));
     assert!(r.untouched(32));
     let r = host(HostFn::Bn254Pairing, &pairs, 112_999, &[I, 384, O]);
     assert_eq!((r.result, r.gas_used), (Err(HostExit::OutOfGas), 112_999));
@@ -239,10 +184,7 @@ fn blake2f_host() {
     assert_eq!((r.status(), r.gas_used), (PrecompileStatus::Ok, 12));
     assert_eq!(r.out(64), unhex(BLAKE2B_ABC));
     let r = host(HostFn::Blake2f, &blake2f_input(12, 2), GAS, &[I, O]);
-    assert_eq!(
-        (r.status(), r.gas_used),
-        (PrecompileStatus::InvalidInput, 12)
-    );
+    assert_eq!((r.status(), r.gas_used), (PrecompileStatus::InvalidInput, 12));
     assert!(r.untouched(64));
     let r = host(HostFn::Blake2f, &blake2f_input(u32::MAX, 1), GAS, &[I, O]);
     assert_eq!((r.result, r.gas_used), (Err(HostExit::OutOfGas), GAS));
@@ -252,19 +194,11 @@ fn blake2f_host() {
 fn poseidon_traps_and_memory_is_checked() {
     let r = host(HostFn::Poseidon, b"abc", GAS, &[I, 3, O]);
     match r.result {
-        Err(HostExit::Trap(msg)) => assert!(
-            msg.contains("poseidon") && msg.contains("not supported yet"),
-            "{msg}"
-        ),
+        Err(HostExit::Trap(msg)) => assert!(msg.contains("poseidon") && msg.contains("not supported yet"), "{msg}"),
         other => panic!("poseidon should trap, got {other:?}"),
     }
     // Output past the end of memory traps, naming the offset.
-    let r = host(
-        HostFn::Bn254Add,
-        &[g1(), g1()].concat(),
-        GAS,
-        &[I, MEM as u64 - 32],
-    );
+    let r = host(HostFn::Bn254Add, &[g1(), g1()].concat(), GAS, &[I, MEM as u64 - 32]);
     match r.result {
         Err(HostExit::Trap(msg)) => assert!(msg.contains("out of bounds"), "{msg}"),
         other => panic!("expected a trap, got {other:?}"),

@@ -56,12 +56,7 @@ pub(super) fn call_precompile(n: u8, input: &[u8], gas: u64) -> FrameResult {
 pub(super) fn run_ok(n: u8, input: &[u8]) -> (Vec<u8>, u64) {
     const GAS: u64 = 10_000_000;
     let r = call_precompile(n, input, GAS);
-    assert_eq!(
-        r.status,
-        CallStatus::Success,
-        "precompile {n:#04x} failed: {:?}",
-        r.error
-    );
+    assert_eq!(r.status, CallStatus::Success, "precompile {n:#04x} failed: {:?}", r.error);
     assert!(r.error.is_none());
     (r.output.to_vec(), GAS - r.gas_left)
 }
@@ -69,12 +64,7 @@ pub(super) fn run_ok(n: u8, input: &[u8]) -> (Vec<u8>, u64) {
 /// Checks that precompile `n` fails with `gas`, consuming it all, and returns the reason.
 pub(super) fn assert_fails(n: u8, input: &[u8], gas: u64) -> alloc::string::String {
     let r = call_precompile(n, input, gas);
-    assert_eq!(
-        r.status,
-        CallStatus::Failure,
-        "precompile {n:#04x} should fail, got {:?}",
-        r.output
-    );
+    assert_eq!(r.status, CallStatus::Failure, "precompile {n:#04x} should fail, got {:?}", r.output);
     assert_eq!(r.gas_left, 0, "a failing precompile consumes all gas");
     assert!(r.output.is_empty());
     r.error.expect("a failure has a reason")
