@@ -16,8 +16,12 @@
 //! **Sandboxing.** A WASM access at `addr + offset` (both `u32`) compiles to a load or store
 //! at `zero_extend(addr) + offset`, which is below `2^33`. Only the linear memory is mapped
 //! there, at its current size, so an access either hits it or faults: the machine faults
-//! any access that runs past the end of its region, which is exactly WASM's rule. No
-//! explicit bounds check is emitted; `memory.grow` maps more.
+//! any access that runs past the end of its region, which is exactly WASM's rule; no
+//! bounds check is emitted and `memory.grow` maps more. The memory stays below 2 GiB
+//! ([`MAX_MEMORY_PAGES`]), so an `addr` with bit 31 set is always out of bounds: compiled
+//! code traps on a negative (sign-extended) address register and otherwise uses the
+//! register as it is, which is then the zero-extended address. A local checked once stays
+//! known non-negative until it changes or control flow merges.
 //!
 //! **Stack.** Every function starts with `addi sp, sp, -frame; bltu sp, tp, stack_trap`:
 //! the stack region starts at `tp`, so the recursion of compiled code is bounded by the
@@ -53,6 +57,9 @@ pub const MEMORY_BASE: u64 = 0;
 /// Nothing but the linear memory is mapped below this address (`2^33`, the largest
 /// `zero_extend(addr) + offset` is below it).
 pub const GUARD_END: u64 = 1 << 33;
+/// The linear memory never grows to 2 GiB (32768 pages), whatever its declared maximum:
+/// compiled code treats an address with bit 31 set as out of bounds.
+pub const MAX_MEMORY_PAGES: u64 = 32_767;
 /// Where the table starts (8 bytes per entry).
 pub const TABLE_BASE: u64 = 0xFFFF_FFFF_8000_0000;
 /// Where the read-only data starts.

@@ -151,7 +151,7 @@ impl<'c> Instance<'c> {
         m.map(STACK_BASE, config.stack_size, Perm::RW, &[]).map_err(err)?;
         let (mut pages, mut max_pages) = (0, 0);
         if let Some(mem) = imports.memory.or(compiled.memory) {
-            max_pages = mem.maximum.unwrap_or(u64::MAX).min(config.max_memory_pages).min(65_536);
+            max_pages = mem.maximum.unwrap_or(u64::MAX).min(config.max_memory_pages).min(abi::MAX_MEMORY_PAGES);
             if mem.initial > max_pages {
                 return Err(limits(alloc::format!("memory of {} pages over the limit of {max_pages}", mem.initial)));
             }

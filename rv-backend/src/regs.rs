@@ -8,8 +8,7 @@
 //! | `gp` | [`GAS`]: the metered module's gas global, a signed 64-bit count |
 //! | `tp` | [`VMCTX`]: top of the VM context (globals and sizes at negative offsets) and bottom of the stack (the stack-overflow limit) |
 //! | `t0`–`t2` | [`SCRATCH`]: temporaries of one lowered operator, never live across operators |
-//! | `a0`–`a7`, `t3`–`t5` | [`POOL`]: the WASM operand stack; position `p` lives in `POOL[p]`, positions past the pool in frame slots. `a0`–`a7` also carry arguments and results |
-//! | `t6` | [`ADDR`]: the zero-extended value of a local used as a memory address, reused by the following accesses until the local changes, control flow merges or a call |
+//! | `a0`–`a7`, `t3`–`t6` | [`POOL`]: the WASM operand stack; position `p` lives in `POOL[p]`, positions past the pool in frame slots. `a0`–`a7` also carry arguments and results |
 //! | `s0`–`s11` | [`LOCALS`]: the first twelve locals of a function (callee-saved) |
 //!
 //! Caller-saved: `ra`, `a0`–`a7`, `t0`–`t6`. Callee-saved: `s0`–`s11`, `sp`. `gp` and `tp`
@@ -39,11 +38,8 @@ pub const T1: Reg = Reg::T1;
 pub const T2: Reg = Reg::T2;
 
 /// Registers holding the operand stack, by stack position.
-pub const POOL: [Reg; 11] =
-    [Reg::A0, Reg::A1, Reg::A2, Reg::A3, Reg::A4, Reg::A5, Reg::A6, Reg::A7, Reg::T3, Reg::T4, Reg::T5];
-
-/// The address cache: `zero_extend(local)` for the local last used as an address.
-pub const ADDR: Reg = Reg::T6;
+pub const POOL: [Reg; 12] =
+    [Reg::A0, Reg::A1, Reg::A2, Reg::A3, Reg::A4, Reg::A5, Reg::A6, Reg::A7, Reg::T3, Reg::T4, Reg::T5, Reg::T6];
 
 /// Argument and result registers, in order.
 pub const ARGS: [Reg; 8] = [Reg::A0, Reg::A1, Reg::A2, Reg::A3, Reg::A4, Reg::A5, Reg::A6, Reg::A7];

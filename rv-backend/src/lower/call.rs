@@ -57,9 +57,6 @@ impl FuncCompiler<'_, '_> {
             }
         }
         body(self)?;
-        if ecall_args.is_none() {
-            self.forget_addr();
-        }
         self.stack.truncate(base);
         for j in (0..results).rev() {
             let q = base + j;

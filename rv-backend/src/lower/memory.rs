@@ -2,7 +2,9 @@
 //!
 //! An access at `addr + offset` is a machine access at `zero_extend(addr) + offset`: the
 //! linear memory is mapped at address 0 at its current size with nothing else below 8 GiB,
-//! so out-of-bounds accesses fault in the machine (see [`crate::abi`]).
+//! so out-of-bounds accesses fault in the machine (see [`crate::abi`]). The memory never
+//! reaches 2 GiB, so an address with bit 31 set traps at once and the others are used as
+//! they are in their (sign-extended) register.
 
 use wasmparser::MemArg;
 
@@ -12,7 +14,7 @@ use crate::emit::{CallTarget, Cond};
 use crate::encode as enc;
 use crate::error::CompileError;
 use crate::imm::{Imm12, Shamt6};
-use crate::regs::{Reg, ADDR, ARGS, ECALL_NUMBER, T0, T1, T2, VMCTX, ZERO};
+use crate::regs::{Reg, ARGS, ECALL_NUMBER, T0, T1, T2, VMCTX, ZERO};
 
 /// Load instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,24 +63,21 @@ impl FuncCompiler<'_, '_> {
             self.asm.li(tmp, hi);
             return Ok((tmp, lo));
         }
-        let base = match self.stack[i] {
-            // A register local: its zero-extended value stays in the address cache.
-            Entry::Local(l) if matches!(self.local_locs.get(l as usize), Some(LocalLoc::Reg(_))) => {
-                if self.addr_cache != Some(l) {
-                    let r = self.read(i, tmp);
-                    self.emit(enc::slli(ADDR, r, sh6(32)));
-                    self.emit(enc::srli(ADDR, ADDR, sh6(32)));
-                    self.addr_cache = Some(l);
+        // Addresses with bit 31 set are out of bounds (the memory stays below 2 GiB), and
+        // for the others the sign-extended register is the zero-extended address: one
+        // check instead of a zero extension, none for a local already checked.
+        let entry = self.stack[i];
+        let base = self.read(i, tmp);
+        let known = matches!(entry, Entry::Local(l) if self.nonneg.get(l as usize).copied().unwrap_or(false));
+        if !known {
+            let l = self.trap_label(TrapCode::MemoryOutOfBounds);
+            self.asm.branch(Cond::Lt, base, ZERO, l);
+            if let Entry::Local(l) = entry {
+                if matches!(self.local_locs.get(l as usize), Some(LocalLoc::Reg(_))) {
+                    self.nonneg[l as usize] = true;
                 }
-                ADDR
             }
-            _ => {
-                let r = self.read(i, tmp);
-                self.emit(enc::slli(tmp, r, sh6(32)));
-                self.emit(enc::srli(tmp, tmp, sh6(32)));
-                tmp
-            }
-        };
+        }
         if let Some(imm) = Imm12::new(offset) {
             return Ok((base, imm));
         }

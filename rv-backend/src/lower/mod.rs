@@ -79,6 +79,42 @@ pub(crate) struct FuncInput<'a> {
     pub leaf: bool,
     /// Whether it makes `ecall`s (host functions, `memory.grow`).
     pub ecalls: bool,
+    /// Declared locals that the entry code writes before any read (no zeroing needed).
+    pub written_first: Vec<bool>,
+}
+
+/// Which locals the straight-line code at a function's entry writes before reading them;
+/// the scan stops at the first control-flow operator.
+fn written_first(nlocals: usize, ops: &[(Operator<'_>, usize)]) -> Vec<bool> {
+    let mut written = alloc::vec![false; nlocals];
+    let mut read = alloc::vec![false; nlocals];
+    for (op, _) in ops {
+        match op {
+            Operator::LocalGet { local_index } => {
+                if let Some(r) = read.get_mut(*local_index as usize) {
+                    *r = true;
+                }
+            }
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
+                let l = *local_index as usize;
+                if l < nlocals && !read[l] {
+                    written[l] = true;
+                }
+            }
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::Else
+            | Operator::End
+            | Operator::Br { .. }
+            | Operator::BrIf { .. }
+            | Operator::BrTable { .. }
+            | Operator::Return
+            | Operator::Unreachable => break,
+            _ => {}
+        }
+    }
+    written
 }
 
 /// Reads and validates a function body.
@@ -146,7 +182,8 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<
         ops.push((op, offset as usize));
     }
     reader.finish().map_err(err)?;
-    Ok(FuncInput { index, ty, locals, ops, max_height, out_slots, leaf, ecalls })
+    let written_first = written_first(locals.len(), &ops);
+    Ok(FuncInput { index, ty, locals, ops, max_height, out_slots, leaf, ecalls, written_first })
 }
 
 fn is_host_import(m: &Module<'_>, f: u32) -> bool {
@@ -268,8 +305,9 @@ pub(crate) struct FuncCompiler<'m, 'a> {
     pub pc: usize,
     /// Byte offset of the operator being lowered.
     pub offset: usize,
-    /// The local whose zero-extended value [`crate::regs::ADDR`] holds.
-    pub addr_cache: Option<u32>,
+    /// Register locals known to be non-negative (checked as memory addresses and unchanged
+    /// since, on every path here).
+    pub nonneg: Vec<bool>,
 }
 
 fn align16(n: i64) -> i64 {
@@ -282,7 +320,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
         // uses there: pool registers above its stack height that no ecall, incoming
         // argument or scratch use touches. They need no saving.
         let free: Vec<Reg> = if f.leaf {
-            let mut c = alloc::vec![Reg::A6, Reg::T3, Reg::T4, Reg::T5];
+            let mut c = alloc::vec![Reg::A6, Reg::T3, Reg::T4, Reg::T5, Reg::T6];
             if !f.ecalls {
                 c.push(Reg::A7);
             }
@@ -325,7 +363,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             local_locs,
             pc: 0,
             offset: 0,
-            addr_cache: None,
+            nonneg: alloc::vec![false; f.locals.len()],
         }
     }
 
@@ -456,16 +494,16 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
         }
     }
 
-    /// Local `l` is about to change: the address cache no longer holds it.
+    /// Local `l` is about to change: it is no longer known non-negative.
     pub fn local_written(&mut self, l: u32) {
-        if self.addr_cache == Some(l) {
-            self.addr_cache = None;
+        if let Some(k) = self.nonneg.get_mut(l as usize) {
+            *k = false;
         }
     }
 
-    /// Control flow merges here, or a call clobbers `t6`: forget the address cache.
+    /// Control flow merges here: forget what was known about locals.
     pub fn forget_addr(&mut self) {
-        self.addr_cache = None;
+        self.nonneg.iter_mut().for_each(|k| *k = false);
     }
 
     pub fn push(&mut self, e: Entry) {
@@ -603,7 +641,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
                     LocalLoc::Reg(r) => self.asm.mv(r, src),
                     LocalLoc::Slot(off) => self.store_at(src, SP, off, T1),
                 }
-            } else {
+            } else if !self.f.written_first.get(i).copied().unwrap_or(false) {
                 match loc {
                     LocalLoc::Reg(r) => self.emit(enc::mv(r, ZERO)),
                     LocalLoc::Slot(off) => self.store_at(ZERO, SP, off, T1),
