@@ -273,8 +273,7 @@ fn bound(c: &mut Costing<'_, '_>) -> Result<Formula, Reason> {
     let g = c.g;
     let n = g.nodes.len();
     let mut units: Vec<Option<Unit>> = vec![None; n];
-    for i in 0..n {
-        let node = &g.nodes[i];
+    for (i, node) in g.nodes.iter().enumerate() {
         if !node.reachable {
             continue;
         }

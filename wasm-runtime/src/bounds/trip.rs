@@ -155,17 +155,16 @@ impl Ctx<'_> {
                         return true;
                     }
                 }
-                // c < x with c >= 0 constant (unsigned), or 0 <s x.
-                RelOp::Lt if r.b == x => {
-                    if self.vals.as_const(r.a).is_some() {
-                        return true;
-                    }
+                // c < x for a constant c (unsigned, or signed and c >= 0).
+                RelOp::Lt if r.b == x && matches!(self.vals.as_const(r.a), Some(c) if !r.signed || !w.negative(c)) => {
+                    return true;
                 }
                 // c <= x with c >= 1.
-                RelOp::Le if r.b == x => {
-                    if matches!(self.vals.as_const(r.a), Some(c) if c >= 1 && (!r.signed || !w.negative(c))) {
-                        return true;
-                    }
+                RelOp::Le
+                    if r.b == x
+                        && matches!(self.vals.as_const(r.a), Some(c) if c >= 1 && (!r.signed || !w.negative(c))) =>
+                {
+                    return true;
                 }
                 _ => {}
             }

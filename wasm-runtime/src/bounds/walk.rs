@@ -423,11 +423,9 @@ impl<'m, 'a> Walk<'m, 'a> {
             self.edge(*p, next, false);
         }
         match frame.kind {
-            Kind::If { cond_node, else_state, has_else: false } => {
-                if let Some(e) = else_state {
-                    join_into(&mut acc, e, &mut self.vals);
-                    self.edge(cond_node, next, false);
-                }
+            Kind::If { cond_node, else_state: Some(e), has_else: false } => {
+                join_into(&mut acc, e, &mut self.vals);
+                self.edge(cond_node, next, false);
             }
             Kind::Loop(id) => {
                 self.open_loops.pop();

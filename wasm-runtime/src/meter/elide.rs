@@ -110,7 +110,7 @@ pub fn plan_from(b: &ModuleBounds) -> Plan {
             _ => full,
         };
         let kept = emits.iter().filter(|e| matches!(e, Emit::Charge | Emit::Check)).count();
-        if emits.iter().any(|e| *e == Emit::Subtract) {
+        if emits.contains(&Emit::Subtract) {
             stats.functions_elided += 1;
         }
         stats.checks_after += kept;

@@ -264,7 +264,7 @@ fn rv_run(metered: &[u8], calldata: &[u8]) -> (u64, i64) {
 /// minimal host as [`rv_run`]: fuel consumed (about one unit per instruction) and gas left.
 fn wasmi_run(metered: &[u8], calldata: &[u8]) -> (u64, i64) {
     use host_abi::functions::HostFn;
-    use wasmi::{Caller, Engine, Extern, Func, Linker, Module, Store, Val};
+    use wasmi::{Caller, Engine, Extern, Func, Module, Store, Val};
     let mut config = wasmi::Config::default();
     config.consume_fuel(true);
     let engine = Engine::new(&config);
