@@ -3,11 +3,19 @@
 #![no_main]
 
 #[path = "../../tests/diff_support/mod.rs"]
+#[allow(dead_code)] // the bounded test uses the rest
 mod diff_support;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let mut stats = diff_support::Stats::default();
-    if let Err(e) = diff_support::run_case(data, &mut stats) {
+    // wasm-smith and wasmi's translator recurse on deep nesting: a big stack.
+    let data = data.to_vec();
+    let result = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || diff_support::run_case(&data, &mut diff_support::Stats::default()))
+        .expect("spawn")
+        .join()
+        .expect("case thread");
+    if let Err(e) = result {
         panic!("engines disagree: {e}");
     }
 });
