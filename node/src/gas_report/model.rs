@@ -328,8 +328,10 @@ fn evm_graph(title: String, b: &EvmBound) -> Graph {
         nodes[i].unbounded |= bad.is_some_and(|pc| pc >= n.start && pc < n.end);
         nodes[i].exit |= n.succs.is_empty();
         for &s in &n.succs {
-            let j = at(b.graph[s as usize].start);
-            let back = b.graph[s as usize].start <= n.start;
+            let t = &b.graph[s as usize];
+            let j = at(t.start);
+            // A back edge closes a cycle: both ends on one, going to a lower address.
+            let back = n.in_loop && t.in_loop && t.start <= n.start;
             if !edges.contains(&(i, j, back)) {
                 edges.push((i, j, back));
             }

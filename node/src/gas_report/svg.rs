@@ -66,11 +66,14 @@ pub fn draw(g: &Graph) -> String {
                 cx = X + W / 2
             );
         } else if back || to <= from {
+            // Backward: on the left; red for a loop's back edge, grey for a jump to a lower
+            // address that closes no cycle (an EVM internal function returning).
             let span = i64::try_from(from.abs_diff(to)).unwrap_or(0);
             let bend = X - 20 - (span * 3).min(100);
+            let (color, marker) = if back { ("#c0392b", "r") } else { ("#999", "a") };
             let _ = write!(
                 s,
-                r##"<path d="M{X},{y1} C{bend},{y1} {bend},{y2} {X},{y2}" fill="none" stroke="#c0392b" stroke-width="1.3" marker-end="url(#r)"/>"##
+                r##"<path d="M{X},{y1} C{bend},{y1} {bend},{y2} {X},{y2}" fill="none" stroke="{color}" stroke-width="1.3" marker-end="url(#{marker})"/>"##
             );
         } else {
             let span = i64::try_from(to - from).unwrap_or(0);
