@@ -13,10 +13,8 @@ impl<P: Platform> System<P> {
         if p.depth > host_abi::limits::MAX_CALL_DEPTH {
             return FrameResult::not_executed(p.gas, "call depth limit reached");
         }
-        if p.kind == CallKind::Call || p.kind == CallKind::CallCode {
-            if self.world.balance(p.caller) < p.value {
-                return FrameResult::not_executed(p.gas, "insufficient balance for the value");
-            }
+        if matches!(p.kind, CallKind::Call | CallKind::CallCode) && self.world.balance(p.caller) < p.value {
+            return FrameResult::not_executed(p.gas, "insufficient balance for the value");
         }
         let checkpoint = self.world.checkpoint();
         if p.kind == CallKind::Call {
