@@ -216,19 +216,19 @@ fn gas_is_one_unit(engine: EngineKind) {
 /// code is transpiled once, the WASM code normalized once.
 fn artifacts_are_built_once(engine: EngineKind) {
     let Setup { chain, counter, caller, bridge, .. } = setup(engine);
-    let first = chain.tx(ALICE, Some(bridge), &[], U256::ZERO, 1_000_000);
+    let nonce0 = chain.account(ALICE).expect("funded").nonce;
     let mut txs = Vec::new();
     for i in 0..3u64 {
         let mut tx =
             chain.tx(ALICE, Some(bridge), &calldata("bumpTwice(address)", &[a(counter)]), U256::ZERO, 1_000_000);
-        tx.nonce = first.nonce + i;
+        tx.nonce = nonce0 + i;
         tx.hash = alloy_primitives::B256::with_last_byte(tx.nonce as u8);
         txs.push(tx);
     }
     // Then the WASM forwarder calls the Solidity contract twice more.
     for i in 3..5u64 {
         let mut tx = chain.tx(ALICE, Some(caller), &forward(bridge, &calldata("calls()", &[])), U256::ZERO, 1_000_000);
-        tx.nonce = first.nonce + i;
+        tx.nonce = nonce0 + i;
         tx.hash = alloy_primitives::B256::with_last_byte(tx.nonce as u8);
         txs.push(tx);
     }
