@@ -131,7 +131,8 @@ fn caller_forwards_and_bubbles(engine: EngineKind) {
     let caller = r.contract_address.unwrap();
     // forward(counter, 0, get()) returns the counter's output unchanged.
     let inner = calldata("get()", &[]);
-    let mut data = calldata("forward(address,uint256,bytes)", &[word_addr(counter), u(0), u(96), u(inner.len() as u64)]);
+    let mut data =
+        calldata("forward(address,uint256,bytes)", &[word_addr(counter), u(0), u(96), u(inner.len() as u64)]);
     let mut padded = inner.clone();
     padded.resize(32, 0);
     data.extend_from_slice(&padded);
@@ -148,4 +149,9 @@ fn caller_forwards_and_bubbles(engine: EngineKind) {
     assert!(!r.success);
 }
 
-zkos_tests::engine_tests!(rust_counter, assemblyscript_counter, erc20_transfers_and_reverts, caller_forwards_and_bubbles);
+zkos_tests::engine_tests!(
+    rust_counter,
+    assemblyscript_counter,
+    erc20_transfers_and_reverts,
+    caller_forwards_and_bubbles
+);

@@ -44,13 +44,8 @@ fn revert_undoes_exactly_the_frame(engine: EngineKind) {
         .call(BOB, 500, 50_000, &Script::new())
         .create2(0, 1, &envelope(&wat(ACTOR_WAT), &[]))
         .revert();
-    let outer_script = Script::new()
-        .sstore(1, 11)
-        .call(inner, 0, 1_000_000, &inner_script)
-        .save(2)
-        .log(0xCD)
-        .returndata()
-        .save(3);
+    let outer_script =
+        Script::new().sstore(1, 11).call(inner, 0, 1_000_000, &inner_script).save(2).log(0xCD).returndata().save(3);
     let bob_before = chain.balance(BOB);
     let r = chain.call(outer, outer_script.bytes());
     assert!(r.success, "{:?}", r.error);
@@ -59,7 +54,8 @@ fn revert_undoes_exactly_the_frame(engine: EngineKind) {
     assert_eq!(chain.storage(inner, u(8)), U256::ZERO);
     assert_eq!(chain.balance(inner), u(1000));
     assert_eq!(chain.balance(BOB), bob_before);
-    let would_be = inner.create2(U256::from(1u64).to_be_bytes::<32>(), alloy_primitives::keccak256(envelope(&wat(ACTOR_WAT), &[])));
+    let would_be = inner
+        .create2(U256::from(1u64).to_be_bytes::<32>(), alloy_primitives::keccak256(envelope(&wat(ACTOR_WAT), &[])));
     assert!(chain.account(would_be).is_none(), "created account survived the revert");
     // ...and nothing else: the outer frame's effects stay, the inner revert data is seen.
     assert_eq!(chain.storage(outer, u(1)), u(11));
@@ -202,7 +198,8 @@ fn value_transfer_rules(engine: EngineKind) {
     let tx = chain.tx(ALICE, Some(a[0]), &[], u(50), DEFAULT_GAS);
     assert!(chain.send(tx).success);
     assert_eq!(chain.balance(a[0]), u(50));
-    let r = chain.call(a[0], Script::new().call(fresh, 20, 10_000, &Script::new()).save(1).balance(fresh).save(2).bytes());
+    let r =
+        chain.call(a[0], Script::new().call(fresh, 20, 10_000, &Script::new()).save(1).balance(fresh).save(2).bytes());
     assert!(r.success, "{:?}", r.error);
     assert_eq!(chain.storage(a[0], u(1)), U256::ZERO);
     assert_eq!(chain.storage(a[0], u(2)), u(143));
@@ -229,7 +226,10 @@ fn self_destruct_follows_eip6780(engine: EngineKind) {
     let child = a[0].create2(U256::from(5u64).to_be_bytes::<32>(), alloy_primitives::keccak256(&init));
     let r = chain.call(
         a[0],
-        Script::new().create2(0, 5, &init).call(child, 0, 100_000, &Script::new().sstore(1, 1).self_destruct(BOB)).bytes(),
+        Script::new()
+            .create2(0, 5, &init)
+            .call(child, 0, 100_000, &Script::new().sstore(1, 1).self_destruct(BOB))
+            .bytes(),
     );
     assert!(r.success, "{:?}", r.error);
     assert!(chain.account(child).is_none());
@@ -342,8 +342,20 @@ fn bad_deployments_fail_clearly(engine: EngineKind) {
 fn pubdata_publishes_each_slot_once(engine: EngineKind) {
     let (mut chain, a) = actors(engine, 1);
     // Two transactions in one block write slot 1 four times; slot 2 goes 0 -> 5 -> 0.
-    let t1 = chain.tx(ALICE, Some(a[0]), Script::new().sstore(1, 10).sstore(1, 11).sstore(2, 5).bytes(), U256::ZERO, DEFAULT_GAS);
-    let mut t2 = chain.tx(ALICE, Some(a[0]), Script::new().sstore(1, 12).sstore(1, 13).sstore(2, 0).bytes(), U256::ZERO, DEFAULT_GAS);
+    let t1 = chain.tx(
+        ALICE,
+        Some(a[0]),
+        Script::new().sstore(1, 10).sstore(1, 11).sstore(2, 5).bytes(),
+        U256::ZERO,
+        DEFAULT_GAS,
+    );
+    let mut t2 = chain.tx(
+        ALICE,
+        Some(a[0]),
+        Script::new().sstore(1, 12).sstore(1, 13).sstore(2, 0).bytes(),
+        U256::ZERO,
+        DEFAULT_GAS,
+    );
     t2.nonce += 1;
     let out = chain.run_block(vec![t1, t2]);
     assert!(out.rejected.is_empty() && out.receipts.iter().all(|r| r.success));
