@@ -7,7 +7,8 @@
 //!
 //! The crate reads like a Cranelift backend:
 //! - [`regs`]: register roles (gas in `gp`, the VM context in `tp`, the operand stack in
-//!   `a0..a7, t3..t6`, locals in `s0..s11`);
+//!   `a0..a7, t3..t6`, locals in `s0..s11`, or in free caller-saved registers in leaf
+//!   functions);
 //! - [`imm`]: checked immediates (`Imm12` cannot hold 13 bits);
 //! - [`encode`]: instruction words, infallible over checked immediates (the machine's
 //!   encoder underneath);
@@ -20,7 +21,15 @@
 //!
 //! Sandboxing needs no bounds checks: the linear memory is mapped at address 0 at its
 //! current size, nothing else lies below 8 GiB, and an access at `zero_extend(addr) +
-//! offset` either hits the memory or faults (see [`abi`]).
+//! offset` either hits the memory or faults (see [`abi`]). Gas lives in `gp`: a block's
+//! charge is one `addi`, and the check is deferred to backward branches, `memory.grow`
+//! and bulk operations, the engine treating a negative gas register at a host call, a
+//! return or a trap as out of gas (same outcome and gas as checking every block).
+//!
+//! Lowering keeps the operand stack in registers by position, defers constants, local
+//! reads and the gas register to their use (so `local.get a; local.get b; i32.add;
+//! local.set c` is one `addw`), folds constants, uses immediate forms, fuses comparisons
+//! with the `br_if`/`if` that consume them, and lowers the metering sequences as units.
 //!
 //! ```
 //! let wasm = wat::parse_str(r#"(module
