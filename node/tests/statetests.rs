@@ -33,3 +33,8 @@ fn run(engine: &str) {
 fn ethereum_state_tests_pass_on_wasmi() {
     run("wasmi");
 }
+
+#[test]
+fn ethereum_state_tests_pass_on_the_rv64im_engine() {
+    run("rv");
+}
