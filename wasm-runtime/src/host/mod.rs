@@ -386,7 +386,7 @@ fn sstore<P: Platform>(sys: &mut System<P>, frame: &Frame, gas: &mut Gas<'_>, ke
 fn host_call<P: Platform>(
     sys: &mut System<P>,
     frame: &mut Frame,
-    _mem: &mut GuestMemory<'_>,
+    mem: &mut GuestMemory<'_>,
     gas: &mut Gas<'_>,
     kind: CallKind,
     requested: u64,
@@ -394,7 +394,7 @@ fn host_call<P: Platform>(
     value: U256,
     input: Vec<u8>,
 ) -> HostResult<u64> {
-    let target = Address::from(_mem.read_array::<20>(addr_ptr)?);
+    let target = Address::from(mem.read_array::<20>(addr_ptr)?);
     let has_value = !value.is_zero() && matches!(kind, CallKind::Call | CallKind::CallCode);
     if kind == CallKind::Call && has_value && frame.is_static {
         return trap("call with value in a static context");
