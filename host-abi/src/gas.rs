@@ -106,8 +106,13 @@ pub const METER_BYTE: u64 = 2;
 pub const WASM_CODE_DEPOSIT_BYTE: u64 = 50;
 /// Compiling WASM to RV64IM at deployment, per byte of code.
 pub const COMPILE_BYTE: u64 = 10;
-/// Transpiling EVM code to WASM, per byte of EVM code (charged on first use of a code hash).
+/// Transpiling EVM code to WASM, per byte of deployed EVM code. EVM gas is Ethereum's
+/// exactly, so this is not added on top: it is the transpiler's share of the code deposit
+/// ([`CODE_DEPOSIT_BYTE`]), taken when the code is deployed, which is when it is transpiled.
+/// Init code is transpiled when it runs and paid by EIP-3860's per-word charge
+/// ([`INITCODE_WORD`]); code present in the genesis state is transpiled on first use.
 pub const TRANSPILE_BYTE: u64 = 4;
+const _: () = assert!(TRANSPILE_BYTE <= CODE_DEPOSIT_BYTE, "the code deposit pays for transpiling");
 
 // ---------------------------------------------------------------- WASM instruction weights
 /// Classes of WASM instructions for metering. Every operator of the deterministic subset

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use alloy_primitives::{keccak256, Address, U256};
 use wasm_runtime::engine::EngineKind;
-use wasm_runtime::exec::System;
+use wasm_runtime::exec::{execute_block_in, ArtifactCache, System};
 use zkos_tests::{envelope, run_on_big_stack, Chain, ALICE, BOB};
 
 /// Creation bytecode of a contract of tests/solidity, compiled once per test binary.
@@ -253,7 +253,47 @@ fn artifacts_are_built_once(engine: EngineKind) {
     assert_eq!(stats.frames, 3 * 4 + 2 * 2, "{stats:?}");
 }
 
+/// EVM code is transpiled when it is deployed (paid out of the code deposit, so gas stays
+/// Ethereum's), and the artifacts a chain keeps serve later blocks: calling the contract
+/// never transpiles it again. Without kept artifacts the first call builds it, at the same gas.
+fn evm_code_is_transpiled_at_deployment(engine: EngineKind) {
+    let chain = Chain::new(engine);
+    let deploy = chain.tx(ALICE, None, &solidity("Bridge"), U256::ZERO, 2_000_000);
+    let mut call = chain.tx(ALICE, None, &calldata("calls()", &[]), U256::ZERO, 1_000_000);
+    call.nonce += 1;
+    call.hash = alloy_primitives::B256::with_last_byte(call.nonce as u8);
+    let (deployed, kept, rebuilt, code_len) = run_on_big_stack(|| {
+        let mut db = chain.db.clone();
+        let mut block = chain.block.clone();
+        let mut artifacts = ArtifactCache::default();
+        let deployed = execute_block_in(&mut db.clone(), &block, vec![Ok(deploy)], engine, &mut artifacts);
+        db.apply(&deployed.diff);
+        let bridge = deployed.receipts[0].contract_address.expect("created");
+        let code_len = db.accounts[&bridge].info.code.len() as u64;
+        call.to = Some(bridge);
+        block.number += 1;
+        let kept = execute_block_in(&mut db.clone(), &block, vec![Ok(call.clone())], engine, &mut artifacts);
+        let mut none = ArtifactCache::default();
+        let rebuilt = execute_block_in(&mut db.clone(), &block, vec![Ok(call)], engine, &mut none);
+        (deployed, kept, rebuilt, code_len)
+    });
+    assert!(deployed.receipts[0].success, "{:?}", deployed.receipts[0].error);
+    let s = deployed.stats;
+    assert_eq!(s.transpilations, 2, "init code when it runs, runtime code at deployment: {s:?}");
+    assert_eq!(s.transpiled_bytes, code_len, "{s:?}");
+    assert_eq!(s.transpile_gas, host_abi::gas::TRANSPILE_BYTE * code_len, "{s:?}");
+    for out in [&kept, &rebuilt] {
+        assert!(out.receipts[0].success, "{:?}", out.receipts[0].error);
+        assert!(out.stats.frames >= 1, "{:?}", out.stats);
+    }
+    assert_eq!(kept.stats.transpilations, 0, "kept artifacts are not rebuilt: {:?}", kept.stats);
+    assert_eq!(rebuilt.stats.transpilations, 1, "{:?}", rebuilt.stats);
+    assert_eq!(kept.receipts[0].gas_used, rebuilt.receipts[0].gas_used, "gas does not depend on the cache");
+    assert_eq!(kept.receipts[0].output, rebuilt.receipts[0].output);
+}
+
 zkos_tests::engine_tests!(
+    evm_code_is_transpiled_at_deployment,
     solidity_calls_wasm,
     wasm_calls_solidity,
     reverts_cross_both_ways,

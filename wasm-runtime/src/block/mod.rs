@@ -110,4 +110,6 @@ pub struct BlockOutput {
     pub diff: StateDiff,
     /// Total gas used.
     pub gas_used: u64,
+    /// Deployment-time work done by the block (transpilations, normalizations, frames).
+    pub stats: crate::exec::Stats,
 }

@@ -211,11 +211,23 @@ impl<P: Platform> System<P> {
         if code.first() == Some(&0xEF) {
             return FrameResult::failure("deployed code starts with 0xEF (EIP-3541)");
         }
+        // Ethereum's code deposit, 200 gas per byte, pays for storing the code and for
+        // transpiling it now, at deployment: TRANSPILE_BYTE of each byte's 200 is the
+        // transpiler's share, so EVM gas stays exactly Ethereum's.
         let deposit = gas::CODE_DEPOSIT_BYTE * code.len() as u64;
         if result.gas_left < deposit {
             return FrameResult::failure("out of gas for the code deposit");
         }
         result.gas_left -= deposit;
+        let code_hash = keccak256(&code);
+        if !code.is_empty() && !self.artifacts.contains(&code_hash) {
+            // A code the transpiler rejects is still deployed, as in Ethereum; calling it
+            // fails when its artifact is built again.
+            if self.artifacts.get_or_build(code_hash, &code, &mut self.stats).is_ok() {
+                self.stats.transpiled_bytes += code.len() as u64;
+                self.stats.transpile_gas += gas::TRANSPILE_BYTE * code.len() as u64;
+            }
+        }
         self.world.set_code(address, code, Bytes::new());
         result
     }

@@ -91,6 +91,11 @@ pub struct Stats {
     pub normalizations: u64,
     /// EVM codes transpiled.
     pub transpilations: u64,
+    /// Bytes of deployed EVM code transpiled at deployment.
+    pub transpiled_bytes: u64,
+    /// Gas charged for those transpilations ([`host_abi::gas::TRANSPILE_BYTE`] per byte,
+    /// taken out of Ethereum's code-deposit charge).
+    pub transpile_gas: u64,
     /// Frames executed.
     pub frames: u64,
     /// RV64IM instructions executed by the provable engine.
@@ -124,12 +129,18 @@ pub struct System<P: Platform> {
 impl<P: Platform> System<P> {
     /// A system over `platform` for `block`.
     pub fn new(platform: P, block: BlockEnv, engine: EngineKind) -> Self {
+        Self::with_artifacts(platform, block, engine, ArtifactCache::default())
+    }
+
+    /// A system that starts from the artifacts earlier blocks built (take them back with
+    /// `core::mem::take(&mut sys.artifacts)` when the block is done).
+    pub fn with_artifacts(platform: P, block: BlockEnv, engine: EngineKind, artifacts: ArtifactCache) -> Self {
         Self {
             world: World::new(platform),
             block,
             tx: TxEnv::default(),
             gas_price: U256::ZERO,
-            artifacts: ArtifactCache::default(),
+            artifacts,
             engine,
             wasmi: crate::engine::wasmi::WasmiCache::default(),
             rv: crate::engine::rv::RvCache::default(),
@@ -153,7 +164,20 @@ pub fn execute_block_with<P: Platform>(
     txs: Vec<Result<TxEnv, String>>,
     engine: EngineKind,
 ) -> BlockOutput {
-    let mut sys = System::new(platform, block.clone(), engine);
+    execute_block_in(platform, block, txs, engine, &mut ArtifactCache::default())
+}
+
+/// [`execute_block_with`] starting from the deployment artifacts of earlier blocks; the
+/// artifacts this block builds are added to `artifacts`. A chain that keeps them never
+/// transpiles or normalizes a code hash twice.
+pub fn execute_block_in<P: Platform>(
+    platform: &mut P,
+    block: &BlockEnv,
+    txs: Vec<Result<TxEnv, String>>,
+    engine: EngineKind,
+    artifacts: &mut ArtifactCache,
+) -> BlockOutput {
+    let mut sys = System::with_artifacts(platform, block.clone(), engine, core::mem::take(artifacts));
     let mut out = BlockOutput::default();
     for (index, tx) in txs.into_iter().enumerate() {
         let tx = match tx {
@@ -173,5 +197,7 @@ pub fn execute_block_with<P: Platform>(
         }
     }
     out.diff = sys.world.diff();
+    out.stats = sys.stats;
+    *artifacts = core::mem::take(&mut sys.artifacts);
     out
 }
