@@ -14,8 +14,15 @@ const { execSync } = require('child_process');
 
 const dir = __dirname;
 const modules = path.join(dir, 'node_modules');
-const pinned = Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).dependencies);
-if (!pinned.every((p) => fs.existsSync(path.join(modules, p, 'package.json')))) {
+const pinned = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).dependencies;
+const installed = (name) => {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(modules, name, 'package.json'), 'utf8')).version;
+  } catch (e) {
+    return null;
+  }
+};
+if (!Object.entries(pinned).every(([name, version]) => installed(name) === version)) {
   // Progress goes to stderr: stdout carries only the JSON.
   execSync('npm install --no-audit --no-fund', { cwd: dir, stdio: ['ignore', process.stderr, process.stderr] });
 }
