@@ -7,30 +7,6 @@ mod common;
 use common::*;
 use ruint::aliases::U512;
 
-const BINARY: &[u8] = &[
-    op::ADD,
-    op::MUL,
-    op::SUB,
-    op::DIV,
-    op::SDIV,
-    op::MOD,
-    op::SMOD,
-    op::EXP,
-    op::SIGNEXTEND,
-    op::LT,
-    op::GT,
-    op::SLT,
-    op::SGT,
-    op::EQ,
-    op::AND,
-    op::OR,
-    op::XOR,
-    op::BYTE,
-    op::SHL,
-    op::SHR,
-    op::SAR,
-];
-
 fn neg(x: U256) -> bool {
     x.bit(255)
 }
@@ -248,7 +224,7 @@ fn arity(o: u8) -> usize {
 }
 
 fn all_ops() -> Vec<u8> {
-    let mut v = BINARY.to_vec();
+    let mut v = BINARY_OPS.to_vec();
     v.extend([op::ADDMOD, op::MULMOD, op::ISZERO, op::NOT]);
     v
 }

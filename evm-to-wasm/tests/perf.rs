@@ -10,33 +10,15 @@ use common::*;
 #[ignore = "profile: prints a table"]
 fn fuel_per_gas() {
     println!("{:<20} {:>12} {:>14} {:>9} {:>9}", "contract", "gas", "weighted", "per gas", "wasm B");
-    for name in [
-        "factorial",
-        "fibonacci-calldata",
-        "bswap64",
-        "bswap64_opt",
-        "counter",
-        "hash_10k",
-        "erc20_transfer",
-        "weth",
-        "snailtracer",
-    ] {
-        let path = format!("/work/shared/bench/evm/{name}.json");
-        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let test = json.as_object().unwrap().values().next().unwrap();
-        let acct = &test["pre"]["0xcccccccccccccccccccccccccccccccccccccccc"];
-        let code = hex::decode(acct["code"].as_str().unwrap().trim_start_matches("0x")).unwrap();
-        let wasm = evm_to_wasm::transpile(&code).unwrap();
+    for &name in bench::SELF_CONTAINED {
+        let b = bench::bench(name);
+        let wasm = evm_to_wasm::transpile(&b.code).unwrap();
         let p = Prepared::with_count(&wasm);
-        let tx = &test["transaction"][0];
-        let data = hex::decode(tx["data"].as_str().unwrap().trim_start_matches("0x")).unwrap();
-        let mut host = Host { calldata: data, code: code.clone(), address: [0xcc; 20], ..Host::default() };
-        host.caller = hex::decode(tx["sender"].as_str().unwrap().trim_start_matches("0x")).unwrap().try_into().unwrap();
-        for (k, v) in acct["storage"].as_object().unwrap() {
-            host.storage.insert(
-                word(k.parse().unwrap()).try_into().unwrap(),
-                word(v.as_str().unwrap().parse().unwrap()).try_into().unwrap(),
-            );
+        let tx = &b.txs[0];
+        let mut host = Host { calldata: tx.data.clone(), code: b.code.clone(), address: [0xcc; 20], ..Host::default() };
+        host.caller = tx.sender;
+        for (k, v) in &b.storage {
+            host.storage.insert(word(*k).try_into().unwrap(), word(*v).try_into().unwrap());
         }
         let gas = 1_000_000_000;
         let r = p.run(host, gas);
@@ -58,29 +40,24 @@ fn opcode_histogram() {
     use revm::state::AccountInfo;
     use revm::{InspectEvm, MainBuilder, MainContext};
     let name = std::env::var("BENCH").unwrap_or_else(|_| "snailtracer".into());
-    let path = format!("/work/shared/bench/evm/{name}.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    let test = json.as_object().unwrap().values().next().unwrap();
-    let acct = &test["pre"]["0xcccccccccccccccccccccccccccccccccccccccc"];
-    let code = hex::decode(acct["code"].as_str().unwrap().trim_start_matches("0x")).unwrap();
-    let tx = &test["transaction"][0];
-    let data = hex::decode(tx["data"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let b = bench::bench(&name);
     let mut db = CacheDB::new(EmptyDB::default());
-    db.insert_account_info(Address::from([0xcc; 20]), AccountInfo::from_bytecode(Bytecode::new_raw(Bytes::from(code))));
-    for (k, v) in acct["storage"].as_object().unwrap() {
-        let k: revm::primitives::U256 = k.parse().unwrap();
-        let v: revm::primitives::U256 = v.as_str().unwrap().parse().unwrap();
-        db.insert_account_storage(Address::from([0xcc; 20]), k, v).unwrap();
+    db.insert_account_info(
+        Address::from([0xcc; 20]),
+        AccountInfo::from_bytecode(Bytecode::new_raw(Bytes::from(b.code))),
+    );
+    for (k, v) in &b.storage {
+        db.insert_account_storage(Address::from([0xcc; 20]), *k, *v).unwrap();
     }
     let mut evm = Context::mainnet()
         .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(revm::primitives::hardfork::SpecId::CANCUN))
         .with_db(db)
         .build_mainnet_with_inspector(CountInspector::default());
-    let sender = Address::from_slice(&hex::decode(tx["sender"].as_str().unwrap().trim_start_matches("0x")).unwrap());
+    let tx = &b.txs[0];
     let t = TxEnv::builder()
-        .caller(sender)
+        .caller(Address::from(tx.sender))
         .kind(TxKind::Call(Address::from([0xcc; 20])))
-        .data(Bytes::from(data))
+        .data(Bytes::from(tx.data.clone()))
         .gas_limit(1_000_000_000)
         .build()
         .unwrap();
@@ -175,11 +152,7 @@ fn per_opcode_cost() {
 #[ignore = "profile: prints a table"]
 fn code_size_by_operator() {
     let name = std::env::var("BENCH").unwrap_or_else(|_| "seaport".into());
-    let path = format!("/work/shared/bench/evm/{name}.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    let test = json.as_object().unwrap().values().next().unwrap();
-    let acct = &test["pre"]["0xcccccccccccccccccccccccccccccccccccccccc"];
-    let code = hex::decode(acct["code"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let code = bench::bench(&name).code;
     let wasm = evm_to_wasm::transpile(&code).unwrap();
     let mut sizes: std::collections::HashMap<String, (u64, usize)> = Default::default();
     let mut bodies = Vec::new();
@@ -217,11 +190,7 @@ fn code_size_by_operator() {
 #[ignore = "profile: prints a table"]
 fn transpile_throughput() {
     for name in ["erc20_transfer", "snailtracer", "uniswap_v2_pair", "univ2_router", "seaport", "fiat_token"] {
-        let path = format!("/work/shared/bench/evm/{name}.json");
-        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let test = json.as_object().unwrap().values().next().unwrap();
-        let acct = &test["pre"]["0xcccccccccccccccccccccccccccccccccccccccc"];
-        let code = hex::decode(acct["code"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+        let code = bench::bench(name).code;
         let n = 20;
         let t = std::time::Instant::now();
         let mut size = 0;

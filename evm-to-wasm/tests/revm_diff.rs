@@ -173,43 +173,20 @@ fn random_programs_agree_with_revm() {
 #[test]
 fn bench_contracts_agree_with_revm_on_their_transactions() {
     // Contracts that only touch their own state: run each benchmark transaction.
-    for name in [
-        "factorial",
-        "fibonacci-calldata",
-        "bswap64",
-        "bswap64_opt",
-        "counter",
-        "hash_10k",
-        "erc20_transfer",
-        "weth",
-        "snailtracer",
-    ] {
-        let path = format!("/work/shared/bench/evm/{name}.json");
-        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let test = json.as_object().unwrap().values().next().unwrap();
-        let acct = &test["pre"]["0xcccccccccccccccccccccccccccccccccccccccc"];
-        let code = hex::decode(acct["code"].as_str().unwrap().trim_start_matches("0x")).unwrap();
-        let storage: Vec<(U256, U256)> = acct["storage"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.parse::<U256>().unwrap(), v.as_str().unwrap().parse::<U256>().unwrap()))
-            .collect();
+    for &name in bench::SELF_CONTAINED {
+        let b = bench::bench(name);
         // Default chunks, and tiny ones (many cross-chunk jumps).
         for config in [evm_to_wasm::Config::default(), evm_to_wasm::Config { chunk_budget: 64, chunk_labels: 3 }] {
-            let wasm = evm_to_wasm::transpile_with(&code, &config).unwrap();
+            let wasm = evm_to_wasm::transpile_with(&b.code, &config).unwrap();
             validate(&wasm);
             let prepared = Prepared::new(&wasm);
-            for tx in test["transaction"].as_array().unwrap() {
-                let data = hex::decode(tx["data"].as_str().unwrap().trim_start_matches("0x")).unwrap();
-                let sender: [u8; 20] =
-                    hex::decode(tx["sender"].as_str().unwrap().trim_start_matches("0x")).unwrap().try_into().unwrap();
+            for tx in &b.txs {
                 let setup = Setup {
-                    code: &code,
-                    data: &data,
-                    sender,
+                    code: &b.code,
+                    data: &tx.data,
+                    sender: tx.sender,
                     contract: [0xcc; 20],
-                    storage: storage.clone(),
+                    storage: b.storage.clone(),
                     gas_limit: 1_000_000_000,
                 };
                 let want = with_revm(&setup);

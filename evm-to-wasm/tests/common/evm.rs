@@ -6,6 +6,31 @@ use std::collections::HashMap;
 /// Opcode bytes.
 pub use evm_to_wasm::opcodes::op;
 
+/// The two-operand arithmetic, comparison, bitwise and shift opcodes.
+pub const BINARY_OPS: &[u8] = &[
+    op::ADD,
+    op::MUL,
+    op::SUB,
+    op::DIV,
+    op::SDIV,
+    op::MOD,
+    op::SMOD,
+    op::EXP,
+    op::SIGNEXTEND,
+    op::LT,
+    op::GT,
+    op::SLT,
+    op::SGT,
+    op::EQ,
+    op::AND,
+    op::OR,
+    op::XOR,
+    op::BYTE,
+    op::SHL,
+    op::SHR,
+    op::SAR,
+];
+
 /// A tiny EVM assembler with forward labels.
 #[derive(Default, Clone)]
 pub struct Evm {

@@ -4,6 +4,7 @@
 
 pub use ruint::aliases::U256;
 
+pub mod bench;
 pub mod count;
 pub mod evm;
 pub mod host;

@@ -19,30 +19,6 @@ const LABELS: [&str; 64] = [
     "l50", "l51", "l52", "l53", "l54", "l55", "l56", "l57", "l58", "l59", "l60", "l61", "l62", "l63",
 ];
 
-const BIN: &[u8] = &[
-    op::ADD,
-    op::MUL,
-    op::SUB,
-    op::DIV,
-    op::SDIV,
-    op::MOD,
-    op::SMOD,
-    op::EXP,
-    op::SIGNEXTEND,
-    op::LT,
-    op::GT,
-    op::SLT,
-    op::SGT,
-    op::EQ,
-    op::AND,
-    op::OR,
-    op::XOR,
-    op::BYTE,
-    op::SHL,
-    op::SHR,
-    op::SAR,
-];
-
 impl Gen {
     fn pick(&mut self, n: u64) -> u64 {
         self.rng.next() % n
@@ -93,7 +69,7 @@ impl Gen {
             }
             15..=39 => {
                 self.need(floor + 2);
-                let o = BIN[self.pick(BIN.len() as u64) as usize];
+                let o = BINARY_OPS[self.pick(BINARY_OPS.len() as u64) as usize];
                 if matches!(o, op::SHL | op::SHR | op::SAR | op::BYTE | op::SIGNEXTEND | op::EXP) && self.pick(2) == 0 {
                     let v = U256::from(self.pick(if o == op::EXP { 5 } else { 270 }));
                     self.push(v);
