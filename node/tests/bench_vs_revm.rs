@@ -229,3 +229,53 @@ fn other_block_forms_agree_with_revm() {
     let statuses: Vec<&str> = txs.iter().map(|t| t.status).collect();
     assert_eq!(statuses, ["success", "success", "failure", "rejected", "success", "rejected", "success"], "{txs:?}");
 }
+
+/// Rules around the transactions: the EIP-4788 beacon-root system call (read back by a
+/// transaction), EIP-161 (an empty account touched by a call disappears), SELFDESTRUCT of a
+/// contract created in the same transaction (gone, EIP-6780) and of an older one (only its
+/// balance moves).
+#[test]
+fn system_call_and_account_removal_agree_with_revm() {
+    use serde_json::json;
+    // EIP-4788's contract code, as the EIP publishes it.
+    let beacon_code = "0x3373fffffffffffffffffffffffffffffffffffffffe14604d57602036146024575f5ffd5b5f35801560495762001fff810690815414603c575f5ffd5b62001fff01545f5260205ff35b5f5ffd5b62001fff42064281555f359062001fff015500";
+    let beacon = "0x000f3df6d732807ef1319fb7b8bb8522d0beac02";
+    let sender = "0x1111111111111111111111111111111111111111";
+    let empty = "0x5555555555555555555555555555555555555555";
+    let old = "0x6666666666666666666666666666666666666666";
+    let heir = "0x7777777777777777777777777777777777777777";
+    let root = format!("0x{}", "ab".repeat(32));
+    let block = json!({
+        "pre": {
+            sender: { "balance": "0xde0b6b3a7640000" },
+            beacon: { "balance": "0x0", "nonce": "0x1", "code": beacon_code },
+            empty: { "balance": "0x0" },
+            // CALLER SELFDESTRUCT
+            old: { "balance": "0x9", "nonce": "0x1", "code": "0x33ff" }
+        },
+        "env": {
+            "currentCoinbase": "0x2adc25665018aa1fe0e6bc666dac8fc2697ff9ba",
+            "currentGasLimit": "0x1c9c380",
+            "currentNumber": "0x2",
+            "currentTimestamp": "0x3e8",
+            "currentRandom": "0x0000000000000000000000000000000000000000000000000000000000020000",
+            "currentBaseFee": "0x0",
+            "parentBeaconBlockRoot": root
+        },
+        "transaction": [
+            { "sender": sender, "to": beacon, "nonce": "0x0", "gasLimit": "0x186a0", "gasPrice": "0x1", "value": "0x0", "data": format!("0x{:064x}", 1000) },
+            { "sender": sender, "to": empty, "nonce": "0x1", "gasLimit": "0x186a0", "gasPrice": "0x1", "value": "0x0", "data": "0x" },
+            { "sender": sender, "to": "", "nonce": "0x2", "gasLimit": "0x186a0", "gasPrice": "0x1", "value": "0x3", "data": format!("0x73{}ff", &heir[2..]) },
+            { "sender": sender, "to": old, "nonce": "0x3", "gasLimit": "0x186a0", "gasPrice": "0x1", "value": "0x0", "data": "0x" }
+        ]
+    });
+    let txs = revm_reference::check_block("system call and removal", &block);
+    assert!(txs.iter().all(|t| t.status == "success"), "{txs:?}");
+    // The read-back is compared as output; make sure it was the root, not a revert.
+    let report = revm_reference::run_zkos("system call and removal", &block);
+    assert_eq!(report["transactions"][0]["output"], root.as_str());
+    let diff = report["stateDiff"].as_array().unwrap();
+    let status = |a: &str| diff.iter().find(|c| c["address"] == a).map(|c| c["status"].as_str().unwrap().to_string());
+    assert_eq!(status(empty).as_deref(), Some("deleted"));
+    assert_eq!(status(heir).as_deref(), Some("created"));
+}
