@@ -1,6 +1,9 @@
 //! Differential tests against revm on solc-compiled contracts built on OpenZeppelin
-//! (tests/solidity/oz): an ERC20, an ERC721 with receivers, transient storage with a
-//! reentrancy guard, custom errors caught and re-raised, and a CREATE2 factory.
+//! (tests/solidity/oz): an ERC20 with EIP-2612 permits, an ERC721 with receivers, transient
+//! storage with a reentrancy guard, custom errors caught and re-raised, a CREATE2 factory,
+//! and two blocks of EVM corners (precompiles, gas stipends, call depth, SELFDESTRUCT,
+//! EXTCODE*, an ERC1967 proxy; SSTORE refunds, code and initcode size limits, access lists,
+//! precompiles called by transactions).
 //!
 //! Each scenario is one block: deployments from funded senders, then calls that succeed and
 //! calls that fail. `revm_reference::check_block` runs it through `zkos run --json` and revm
@@ -169,12 +172,6 @@ impl Expect {
         self
     }
 
-    /// Is left out of the block.
-    fn rejected(&mut self) -> &mut Self {
-        self.status = "rejected";
-        self
-    }
-
     /// Emits logs whose first topics are `topics`, in order.
     fn logs(&mut self, topics: &[B256]) -> &mut Self {
         self.topics = Some(topics.to_vec());
@@ -229,6 +226,24 @@ impl Scenario {
         self.expect.last_mut().unwrap()
     }
 
+    /// A transaction that must be left out of the block (its nonce is not used up).
+    fn push_rejected(&mut self, from: Address, to: Option<Address>, value: U256, data: Vec<u8>, gas: u64) {
+        self.push(from, to, value, data, gas).status = "rejected";
+        *self.nonces.get_mut(&from).unwrap() -= 1;
+    }
+
+    /// Gives the last transaction an EIP-2930 access list.
+    fn with_access_list(&mut self, list: &[(Address, Vec<U256>)]) {
+        let list: Vec<Value> = list
+            .iter()
+            .map(|(a, keys)| {
+                let keys: Vec<String> = keys.iter().map(|k| format!("{:#066x}", k)).collect();
+                json!({ "address": format!("{a:#x}"), "storageKeys": keys })
+            })
+            .collect();
+        self.txs.last_mut().unwrap()["accessList"] = json!(list);
+    }
+
     /// Deploys `name` with constructor `args`; the address is the sender's next CREATE address.
     fn deploy(&mut self, from: Address, name: &str, args: &[Arg]) -> Address {
         let address = self.create_address(from);
@@ -271,6 +286,7 @@ impl Scenario {
     /// expected facts; returns the zkos report.
     fn run(&self) -> Value {
         let block = self.block();
+        let results = revm_reference::check_block(self.name, &block);
         let report = zkos_run(self.name, &block);
         let txs = report["transactions"].as_array().expect("transactions");
         assert_eq!(txs.len(), self.expect.len(), "{}: one report per transaction", self.name);
@@ -294,7 +310,6 @@ impl Scenario {
                 assert_eq!(got, Some(created), "{at}: created address");
             }
         }
-        let results = revm_reference::check_block(self.name, &block);
         assert_eq!(results.len(), txs.len(), "{}: one result per transaction", self.name);
         for (i, (result, tx)) in results.iter().zip(txs).enumerate() {
             assert_eq!(result.gas_used, tx["gasUsed"].as_u64().unwrap(), "{} tx {i}: gas of the harness", self.name);
@@ -464,7 +479,7 @@ fn erc20() {
     // Ether sent to a contract without a payable function.
     s.push(ALICE, Some(token), U256::from(5u64), vec![], 100_000).reverts(vec![]);
     // A sender that cannot pay for its gas is left out.
-    s.push(poor, Some(token), U256::ZERO, abi("totalSupply()", &[]), 100_000).rejected();
+    s.push_rejected(poor, Some(token), U256::ZERO, abi("totalSupply()", &[]), 100_000);
     s.call(ALICE, token, "balanceOf(address)", &[addr(ALICE)]).returns(uint(1000 - 300 - 150 + 100));
     s.call(ALICE, token, "balanceOf(address)", &[addr(CAROL)]).returns(uint(50 + 150 + 100 - 10));
     s.call(ALICE, token, "balanceOf(address)", &[addr(BOB)]).returns(uint(300 - 200 + 300));
@@ -881,4 +896,60 @@ fn evm_corners() {
     assert_eq!(slot_after(&report, proxy, implementation), Some(U256::from_be_slice(logic.as_slice())));
     assert_eq!(slot_after(&report, proxy, U256::ZERO), Some(U256::from(8u64)));
     assert_eq!(balance_after(&report, proxy), Some(U256::from(99u64)));
+}
+
+#[test]
+fn gas_and_state_edges() {
+    let mut s = Scenario::new("edges", &[OWNER, ALICE]);
+    let edges = s.deploy(OWNER, "Edges", &[]);
+    let failed_create = |size: u64| abi("CreateFailed(uint256)", &[num(size)]);
+    s.call(OWNER, edges, "setMany(uint256)", &[num(100)]).returns(vec![]);
+    // A refund above the cap of a fifth of the gas used.
+    s.call(OWNER, edges, "clearMany(uint256)", &[num(100)]).returns(vec![]);
+    s.call(ALICE, edges, "flip()", &[]).returns(uint(7));
+    // EIP-170: 24576 bytes of code deploy, one more does not; EIP-3541: no 0xEF code.
+    let deploy_code = "deployCode(uint256,uint8)";
+    // (200 gas a byte of code: more than the usual transaction gas.)
+    s.push(OWNER, Some(edges), U256::ZERO, abi(deploy_code, &[num(24_576), num(0)]), 10_000_000)
+        .returns(encode(&[addr(edges.create(1))]));
+    s.push(OWNER, Some(edges), U256::ZERO, abi(deploy_code, &[num(24_577), num(0)]), 10_000_000)
+        .reverts(failed_create(24_577));
+    s.call(OWNER, edges, deploy_code, &[num(10), num(0xef)]).reverts(failed_create(10));
+    s.call(OWNER, edges, deploy_code, &[num(10), num(0xfe)]).returns(encode(&[addr(edges.create(2))]));
+    // EIP-3860: CREATE with more than 49152 bytes of initcode halts the frame.
+    let probe = "probe(bytes)";
+    s.call(OWNER, edges, probe, &[bytes(&abi("bigInitcode(uint256)", &[num(49_153)]))])
+        .returns(encode(&[boolean(false), bytes(&[])]));
+    s.call(OWNER, edges, probe, &[bytes(&abi("bigInitcode(uint256)", &[num(49_152)]))])
+        .returns(encode(&[boolean(true), bytes(&encode(&[addr(edges.create(3))]))]));
+    s.call(OWNER, edges, "createTwo()", &[]).returns(encode(&[addr(edges.create(4)), addr(edges.create(5))]));
+    // Value: to a new account, to a precompile, more than the contract holds.
+    let fresh = Address::repeat_byte(0xf0);
+    let send = "send(address,uint256)";
+    s.call_value(ALICE, edges, U256::from(1000u64), send, &[addr(fresh), num(600)]).returns(encode(&[boolean(true)]));
+    s.call(ALICE, edges, send, &[addr(Address::with_last_byte(2)), num(1)]).returns(encode(&[boolean(true)]));
+    s.call(ALICE, edges, send, &[addr(fresh), big(ether(1))]).returns(encode(&[boolean(false)]));
+    s.call(ALICE, edges, "coinbaseBalance()", &[]);
+    s.push(ALICE, Some(edges), U256::from(3u64), vec![], 100_000).returns(vec![]);
+    // Creation transactions with initcode at and above the EIP-3860 limit.
+    let at_limit = s.create_address(OWNER);
+    s.push(OWNER, None, U256::ZERO, vec![0; 49_152], GAS_LIMIT).created = Some(at_limit);
+    let too_big = s.txs.len();
+    s.push_rejected(OWNER, None, U256::ZERO, vec![0; 49_153], GAS_LIMIT);
+    // Access lists: warm slots and accounts bought up front.
+    s.call(OWNER, edges, "flip()", &[]).returns(uint(7));
+    s.with_access_list(&[(edges, vec![U256::from(150u64), U256::from(200u64)]), (fresh, vec![])]);
+    s.call(ALICE, edges, "slots(uint256)", &[num(3)]).returns(uint(0));
+    s.with_access_list(&[(edges, vec![U256::from(3u64)])]);
+    // Precompiles called directly by transactions.
+    let abc_sha = "0xba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad".parse::<B256>().unwrap();
+    s.push(ALICE, Some(Address::with_last_byte(2)), U256::ZERO, b"abc".to_vec(), 100_000).returns(abc_sha.to_vec());
+    s.push(ALICE, Some(Address::with_last_byte(1)), U256::from(1u64), vec![0xff; 128], 100_000).returns(vec![]);
+    s.push(ALICE, Some(Address::with_last_byte(10)), U256::ZERO, vec![1; 100], 100_000).fails();
+    s.push(ALICE, Some(Address::with_last_byte(5)), U256::ZERO, vec![], 100_000).returns(vec![]);
+    let report = s.run();
+    assert_eq!(slot_after(&report, edges, U256::from(200u64)), Some(U256::from(7u64)), "marker is back to 7");
+    assert_eq!(slot_after(&report, edges, U256::from(150u64)), None, "slot 150 is back to zero");
+    assert_eq!(balance_after(&report, fresh), Some(U256::from(600u64)));
+    assert_eq!(report["transactions"][too_big]["gasUsed"].as_u64(), Some(0));
 }
