@@ -22,16 +22,53 @@ use serde_json::{json, Map, Value};
 // ---------------------------------------------------------------------------------------
 // Compiled contracts.
 
-/// Creation bytecode of a contract of tests/solidity/oz, compiled once per test binary.
-fn code(name: &str) -> Vec<u8> {
-    static OUT: OnceLock<BTreeMap<String, String>> = OnceLock::new();
-    let contracts = OUT.get_or_init(|| {
+/// How solc compiles the contracts: every scenario runs on each form of the bytecode.
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    /// The legacy pipeline, optimizer on (200 runs).
+    Optimized,
+    /// The IR pipeline (via Yul), optimizer on.
+    ViaIr,
+    /// The legacy pipeline, optimizer off: other stack shapes and jumps.
+    Unoptimized,
+}
+
+impl Mode {
+    fn flags(self) -> &'static [&'static str] {
+        match self {
+            Mode::Optimized => &[],
+            Mode::ViaIr => &["--via-ir"],
+            Mode::Unoptimized => &["--no-optimize"],
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Mode::Optimized => "optimized",
+            Mode::ViaIr => "via-ir",
+            Mode::Unoptimized => "unoptimized",
+        }
+    }
+}
+
+/// Creation bytecode of a contract of tests/solidity/oz, compiled once per mode and test
+/// binary.
+fn code(mode: Mode, name: &str) -> Vec<u8> {
+    static OUT: [OnceLock<BTreeMap<String, String>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let contracts = OUT[mode as usize].get_or_init(|| {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/solidity/compile.js");
         let out = std::process::Command::new("node")
-            .args([script, "oz"])
+            .arg(script)
+            .arg("oz")
+            .args(mode.flags())
             .output()
             .unwrap_or_else(|e| panic!("running node {script}: {e} (node and npm are needed)"));
-        assert!(out.status.success(), "{script} oz failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{script} oz {:?} failed: {}",
+            mode.flags(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let json: Value = serde_json::from_slice(&out.stdout).expect("compile.js prints JSON");
         let contracts = json["contracts"].as_object().expect("a contracts object");
         contracts.iter().map(|(k, v)| (k.clone(), v.as_str().expect("hex").to_owned())).collect()
@@ -180,7 +217,8 @@ impl Expect {
 }
 
 struct Scenario {
-    name: &'static str,
+    name: String,
+    mode: Mode,
     alloc: Map<String, Value>,
     txs: Vec<Value>,
     expect: Vec<Expect>,
@@ -189,12 +227,13 @@ struct Scenario {
 
 impl Scenario {
     /// A block whose senders each hold 1000 ether.
-    fn new(name: &'static str, senders: &[Address]) -> Self {
+    fn new(name: &str, mode: Mode, senders: &[Address]) -> Self {
         let mut alloc = Map::new();
         for a in senders {
             alloc.insert(format!("{a:#x}"), json!({ "balance": format!("{:#x}", ether(1000)), "nonce": "0x0" }));
         }
-        Scenario { name, alloc, txs: Vec::new(), expect: Vec::new(), nonces: BTreeMap::new() }
+        let name = format!("{name}-{}", mode.label());
+        Scenario { name, mode, alloc, txs: Vec::new(), expect: Vec::new(), nonces: BTreeMap::new() }
     }
 
     fn fund(&mut self, who: Address, balance: U256) {
@@ -247,7 +286,7 @@ impl Scenario {
     /// Deploys `name` with constructor `args`; the address is the sender's next CREATE address.
     fn deploy(&mut self, from: Address, name: &str, args: &[Arg]) -> Address {
         let address = self.create_address(from);
-        let mut data = code(name);
+        let mut data = code(self.mode, name);
         data.extend(encode(args));
         self.push(from, None, U256::ZERO, data, GAS_LIMIT).created = Some(address);
         address
@@ -286,8 +325,8 @@ impl Scenario {
     /// expected facts; returns the zkos report.
     fn run(&self) -> Value {
         let block = self.block();
-        let results = revm_reference::check_block(self.name, &block);
-        let report = zkos_run(self.name, &block);
+        let results = revm_reference::check_block(&self.name, &block);
+        let report = zkos_run(&self.name, &block);
         let txs = report["transactions"].as_array().expect("transactions");
         assert_eq!(txs.len(), self.expect.len(), "{}: one report per transaction", self.name);
         for (i, (tx, want)) in txs.iter().zip(&self.expect).enumerate() {
@@ -410,11 +449,10 @@ fn recover(digest: B256, (v, r, s): (u64, B256, B256)) -> Address {
 // ---------------------------------------------------------------------------------------
 // Scenarios.
 
-#[test]
-fn erc20() {
+fn erc20(mode: Mode) {
     let transfer = topic("Transfer(address,address,uint256)");
     let approval = topic("Approval(address,address,uint256)");
-    let mut s = Scenario::new("erc20", &[OWNER, ALICE, BOB, CAROL]);
+    let mut s = Scenario::new("erc20", mode, &[OWNER, ALICE, BOB, CAROL]);
     let poor = Address::repeat_byte(0xb0);
     s.fund(poor, U256::from(1000u64));
     let token = s.deploy(OWNER, "Token", &[addr(OWNER), num(1_000_000)]);
@@ -497,11 +535,10 @@ fn erc20() {
     assert_eq!(slot_after(&report, token, balance_slot(dave)), Some(U256::from(200u64)));
 }
 
-#[test]
-fn erc721() {
+fn erc721(mode: Mode) {
     let transfer = topic("Transfer(address,address,uint256)");
     let received = topic("Received(address,address,uint256,bytes)");
-    let mut s = Scenario::new("erc721", &[OWNER, ALICE, BOB, CAROL]);
+    let mut s = Scenario::new("erc721", mode, &[OWNER, ALICE, BOB, CAROL]);
     let nft = s.deploy(OWNER, "Collectible", &[addr(OWNER)]);
     let receiver = s.deploy(OWNER, "Receiver", &[]);
     let refuser = s.deploy(OWNER, "Refuser", &[]);
@@ -552,9 +589,8 @@ fn erc721() {
     s.run();
 }
 
-#[test]
-fn transient_storage() {
-    let mut s = Scenario::new("transient", &[OWNER, ALICE]);
+fn transient_storage(mode: Mode) {
+    let mut s = Scenario::new("transient", mode, &[OWNER, ALICE]);
     let vault = s.deploy(OWNER, "Vault", &[]);
     let attacker = s.deploy(ALICE, "Attacker", &[addr(vault)]);
     let counter = s.deploy(OWNER, "TransientCounter", &[]);
@@ -598,9 +634,8 @@ fn transient_storage() {
     assert_eq!(balance_after(&report, vault), Some(ether(2) + U256::from(5u64) - paid_out));
 }
 
-#[test]
-fn custom_errors() {
-    let mut s = Scenario::new("custom-errors", &[OWNER, ALICE]);
+fn custom_errors(mode: Mode) {
+    let mut s = Scenario::new("custom-errors", mode, &[OWNER, ALICE]);
     let thrower = s.deploy(OWNER, "Thrower", &[]);
     let catcher = s.deploy(OWNER, "Catcher", &[addr(thrower)]);
     let insufficient = |a: u64, r: u64| abi("Insufficient(uint256,uint256)", &[num(a), num(r)]);
@@ -647,12 +682,11 @@ fn custom_errors() {
     s.run();
 }
 
-#[test]
-fn create2_factory() {
-    let mut s = Scenario::new("create2", &[OWNER, ALICE, BOB]);
+fn create2_factory(mode: Mode) {
+    let mut s = Scenario::new("create2", mode, &[OWNER, ALICE, BOB]);
     let factory = s.deploy(OWNER, "Factory", &[]);
     let child_at = |salt: B256, owner: Address, value: u64| {
-        let mut init = code("Child");
+        let mut init = code(mode, "Child");
         init.extend(encode(&[addr(owner), num(value)]));
         factory.create2(salt, keccak256(&init))
     };
@@ -691,7 +725,7 @@ fn create2_factory() {
     s.call(BOB, factory, "deployed()", &[]).returns(uint(3));
     // A creation transaction whose constructor reverts.
     let failed_at = s.create_address(BOB);
-    let mut init = code("Child");
+    let mut init = code(mode, "Child");
     init.extend(encode(&[addr(BOB), num(2000)]));
     s.push(BOB, None, U256::ZERO, init, GAS_LIMIT).reverts(abi("TooBig(uint256,uint256)", &[num(2000), num(1000)]));
     // And one that succeeds, directly from an account.
@@ -714,9 +748,8 @@ fn dynamic_bytes(data: &[u8], index: usize) -> Vec<u8> {
     data[offset + 32..offset + 32 + at(offset)].to_vec()
 }
 
-#[test]
-fn evm_corners() {
-    let mut s = Scenario::new("corners", &[OWNER, ALICE, BOB]);
+fn evm_corners(mode: Mode) {
+    let mut s = Scenario::new("corners", mode, &[OWNER, ALICE, BOB]);
     let env = s.deploy(OWNER, "Environment", &[]);
     let pre = s.deploy(OWNER, "Precompiles", &[]);
     let gas = s.deploy(OWNER, "Gas", &[]);
@@ -727,7 +760,7 @@ fn evm_corners() {
     let logic = s.deploy(OWNER, "Logic", &[]);
     let proxy = s.deploy(OWNER, "Proxy", &[addr(logic), bytes(&abi("initialize(uint256)", &[num(5)]))]);
     let bomb = s.create_address(OWNER);
-    s.push(OWNER, None, U256::from(1234u64), code("Bomb"), GAS_LIMIT).created = Some(bomb);
+    s.push(OWNER, None, U256::from(1234u64), code(mode, "Bomb"), GAS_LIMIT).created = Some(bomb);
     let nobody = Address::repeat_byte(0x5e);
 
     // The environment, as an EIP-1559 transaction of Alice's sees it.
@@ -888,9 +921,12 @@ fn evm_corners() {
     let payee_code = dynamic_bytes(&probe, 2);
     assert_eq!(U256::from_be_slice(&probe[..32]), U256::from(payee_code.len()));
     assert_eq!(&probe[32..64], keccak256(&payee_code).as_slice());
-    assert!(code("Payee").windows(payee_code.len()).any(|w| w == payee_code), "runtime code inside the creation code");
+    assert!(
+        code(mode, "Payee").windows(payee_code.len()).any(|w| w == payee_code),
+        "runtime code inside the creation code"
+    );
     let own = dynamic_bytes(&output_of(&report, own_probe), 0);
-    assert!(code("Inspector").len() > own.len() && !own.is_empty());
+    assert!(code(mode, "Inspector").len() > own.len() && !own.is_empty());
     assert_eq!(balance_after(&report, BOB).map(|b| b > ether(999)), Some(true));
     let implementation = U256::from_be_bytes(keccak256(b"eip1967.proxy.implementation").0) - U256::from(1u64);
     assert_eq!(slot_after(&report, proxy, implementation), Some(U256::from_be_slice(logic.as_slice())));
@@ -898,9 +934,8 @@ fn evm_corners() {
     assert_eq!(balance_after(&report, proxy), Some(U256::from(99u64)));
 }
 
-#[test]
-fn gas_and_state_edges() {
-    let mut s = Scenario::new("edges", &[OWNER, ALICE]);
+fn gas_and_state_edges(mode: Mode) {
+    let mut s = Scenario::new("edges", mode, &[OWNER, ALICE]);
     let edges = s.deploy(OWNER, "Edges", &[]);
     let failed_create = |size: u64| abi("CreateFailed(uint256)", &[num(size)]);
     s.call(OWNER, edges, "setMany(uint256)", &[num(100)]).returns(vec![]);
@@ -953,3 +988,27 @@ fn gas_and_state_edges() {
     assert_eq!(balance_after(&report, fresh), Some(U256::from(600u64)));
     assert_eq!(report["transactions"][too_big]["gasUsed"].as_u64(), Some(0));
 }
+
+/// One test per scenario and compilation mode.
+macro_rules! in_every_mode {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[test]
+            fn optimized() {
+                super::$scenario(super::Mode::Optimized)
+            }
+
+            #[test]
+            fn via_ir() {
+                super::$scenario(super::Mode::ViaIr)
+            }
+
+            #[test]
+            fn unoptimized() {
+                super::$scenario(super::Mode::Unoptimized)
+            }
+        }
+    )*};
+}
+
+in_every_mode!(erc20, erc721, transient_storage, custom_errors, create2_factory, evm_corners, gas_and_state_edges);

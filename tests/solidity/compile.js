@@ -2,11 +2,12 @@
 // creation bytecode (hex, no 0x) of each contract defined in that folder's files:
 // {"compiler": ..., "contracts": {Name: hex}}.
 // The folder is the first argument, relative to this script's folder (default: this folder).
+// Options: --via-ir (the IR pipeline), --no-optimize (the optimizer off; default: on, 200 runs).
 // Imports of `@openzeppelin/...` (and other packages) resolve from ./node_modules; other
 // imports resolve relative to the folder.
 // Installs the packages pinned in package.json (solc, @openzeppelin/contracts) into
 // ./node_modules on first use.
-// Run: node tests/solidity/compile.js [oz]
+// Run: node tests/solidity/compile.js [oz] [--via-ir] [--no-optimize]
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -28,7 +29,15 @@ if (!Object.entries(pinned).every(([name, version]) => installed(name) === versi
 }
 const solc = require(path.join(modules, 'solc'));
 
-const folder = path.resolve(dir, process.argv[2] || '.');
+const args = process.argv.slice(2);
+const flags = new Set(args.filter((a) => a.startsWith('--')));
+for (const f of flags) {
+  if (f !== '--via-ir' && f !== '--no-optimize') {
+    console.error(`compile.js: unknown option ${f}`);
+    process.exit(1);
+  }
+}
+const folder = path.resolve(dir, args.find((a) => !a.startsWith('--')) || '.');
 if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
   console.error(`compile.js: ${folder} is not a folder`);
   process.exit(1);
@@ -62,8 +71,9 @@ const input = {
   language: 'Solidity',
   sources,
   settings: {
-    optimizer: { enabled: true, runs: 200 },
+    optimizer: { enabled: !flags.has('--no-optimize'), runs: 200 },
     evmVersion: 'cancun',
+    ...(flags.has('--via-ir') ? { viaIR: true } : {}),
     outputSelection: { '*': { '*': ['evm.bytecode.object'] } },
   },
 };
