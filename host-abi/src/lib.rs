@@ -79,4 +79,20 @@ pub mod limits {
     pub const MAX_CONSTANTS_SIZE: usize = 16 * 1024;
     /// Maximum call depth (Ethereum's).
     pub const MAX_CALL_DEPTH: usize = 1024;
+    /// The WASM stack budget of one contract call, in canonical bytes: how deep WASM code may
+    /// recurse, the same on every engine. Metering gives every defined function a canonical
+    /// frame cost computed from the WASM alone, `WASM_SLOT_BYTES × (locals + stack + arity) +
+    /// WASM_FRAME_OVERHEAD` (locals: parameters included; stack: the deepest operand stack,
+    /// at least the results; arity: the most values a call in the function passes or gets
+    /// back), and injects code that subtracts it from a per-call counter initialised to this
+    /// budget on entry, traps with `unreachable` if the counter would go below zero, and adds
+    /// it back on return. Every engine gives compiled code enough native room for this budget,
+    /// so this check always fires first. A function whose frame alone costs more than the
+    /// budget could never run: metering rejects it.
+    pub const WASM_STACK_BUDGET: u32 = 512 * 1024;
+    /// Canonical bytes per local, operand-stack slot and call argument or result of a frame
+    /// (see [`WASM_STACK_BUDGET`]).
+    pub const WASM_SLOT_BYTES: u32 = 8;
+    /// Canonical bytes every frame costs on top of its slots (see [`WASM_STACK_BUDGET`]).
+    pub const WASM_FRAME_OVERHEAD: u32 = 32;
 }

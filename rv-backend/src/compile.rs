@@ -69,6 +69,9 @@ pub struct Compiled {
     pub vmctx: vmctx::Layout,
     /// Words of code per defined function (for reports).
     pub function_sizes: Vec<usize>,
+    /// Bytes of stack each defined function's frame takes (what its prologue subtracts
+    /// from `sp`; 0 for a leaf that touches no stack).
+    pub frame_sizes: Vec<u64>,
 }
 
 impl Compiled {
@@ -146,8 +149,10 @@ fn assemble(m: &Module<'_>, inputs: &[FuncInput<'_>], far: bool) -> Result<Optio
         }
     }
     let mut function_sizes = Vec::with_capacity(inputs.len());
+    let mut frame_sizes = Vec::with_capacity(inputs.len());
     for f in inputs {
-        let (w, r) = lower::lower(m, f, far)?;
+        let (w, r, frame) = lower::lower(m, f, far)?;
+        frame_sizes.push(frame);
         let at = code.len();
         offsets.push(at);
         function_sizes.push(w.len());
@@ -216,6 +221,7 @@ fn assemble(m: &Module<'_>, inputs: &[FuncInput<'_>], far: bool) -> Result<Optio
         start: m.start,
         vmctx: m.vmctx(),
         function_sizes,
+        frame_sizes,
     }))
 }
 

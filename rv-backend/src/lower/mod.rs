@@ -223,18 +223,19 @@ pub(crate) fn foreign_import(m: &Module<'_>, f: u32) -> Option<u32> {
     None
 }
 
-/// Lowers a prepared function: its words and call relocations.
+/// Lowers a prepared function: its words, call relocations and frame size in bytes.
 pub(crate) fn lower(
     m: &Module<'_>,
     f: &FuncInput<'_>,
     far_calls: bool,
-) -> Result<(Vec<u32>, Vec<Reloc>), CompileError> {
+) -> Result<(Vec<u32>, Vec<Reloc>, u64), CompileError> {
     let mut long = BTreeSet::new();
     loop {
         let mut c = FuncCompiler::new(m, f, Asm::new(long.clone(), far_calls));
         c.compile().map_err(|e| e.in_function(f.index))?;
+        let frame = u64::try_from(c.layout.size).unwrap_or(0);
         match c.asm.finish() {
-            Ok(out) => return Ok(out),
+            Ok((words, relocs)) => return Ok((words, relocs, frame)),
             Err(AsmError::Relax(ids)) => long.extend(ids),
             Err(AsmError::TooFar) => {
                 return Err(CompileError::too_large("function over 1 MiB of machine code").in_function(f.index))

@@ -24,6 +24,17 @@ use crate::host::HostExit;
 use crate::platform::Platform;
 use crate::primitives::B256;
 
+/// Bytes of machine stack for compiled code: enough that metering's stack counter
+/// ([`host_abi::limits::WASM_STACK_BUDGET`]) always traps first. Compiled code allocates a
+/// function's frame before the counter check at its entry runs, and each real frame is at
+/// most the function's canonical cost ([`crate::meter::frame`]; the tests check it against
+/// [`rv_backend::Compiled::frame_sizes`]). So the frames that passed their check take at
+/// most the budget, the one whose check fails at most the budget again (metering rejects
+/// bigger frames), metering's helpers are leaves without a frame (0 bytes) and host calls
+/// run outside the machine: `2 × 524288` bytes = 1 MiB. Transpiled EVM modules are not
+/// counted; their call graph is acyclic and a few frames deep (see the recursion tests).
+pub const STACK_SIZE: u64 = 2 * host_abi::limits::WASM_STACK_BUDGET as u64;
+
 /// Instructions one frame may execute between host calls. Metering bounds execution long
 /// before this; reaching it is reported as a trap.
 const BUDGET: u64 = 1 << 48;
@@ -87,7 +98,8 @@ fn execute(
     if compiled.func_type(func).is_none_or(|t| !t.params.is_empty() || !t.results.is_empty()) {
         return trap(format!("export `{export}`: not a function of type () -> ()"));
     }
-    let mut inst = match Instance::new(compiled, Config::default(), &Imports::default()) {
+    let config = Config { stack_size: STACK_SIZE, ..Config::default() };
+    let mut inst = match Instance::new(compiled, config, &Imports::default()) {
         Ok(i) => i,
         Err(e) => return trap(format!("instantiation failed: {e}")),
     };

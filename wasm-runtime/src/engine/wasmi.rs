@@ -1,12 +1,17 @@
 //! The reference engine: wasmi interprets the normalized, metered WASM with the host
 //! functions bound.
+//!
+//! Its stack limits ([`config`]) are set from [`host_abi::limits::WASM_STACK_BUDGET`] so
+//! that metering's stack counter, which every engine runs identically, ends a deep recursion
+//! before wasmi's own limits could.
 
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::vec::Vec;
 
 use host_abi::functions::{HostFn, ValType};
-use wasmi::{Caller, Engine, Extern, Func, Instance, Module, Store, Val};
+use host_abi::limits::{WASM_FRAME_OVERHEAD, WASM_STACK_BUDGET};
+use wasmi::{Caller, Config, Engine, Extern, Func, Instance, Module, Store, Val};
 
 use super::{Halt, Outcome};
 use crate::exec::{Artifact, Frame, System};
@@ -15,10 +20,40 @@ use crate::platform::Platform;
 use crate::primitives::B256;
 
 /// Compiled wasmi modules by artifact hash.
-#[derive(Default)]
 pub(crate) struct WasmiCache {
     engine: Engine,
     modules: BTreeMap<B256, Module>,
+}
+
+impl Default for WasmiCache {
+    fn default() -> Self {
+        Self { engine: Engine::new(&config()), modules: BTreeMap::new() }
+    }
+}
+
+/// wasmi's recursion limit: more frames than the stack counter of metering ever lets live
+/// at once, so that counter ([`host_abi::limits::WASM_STACK_BUDGET`]) always traps first.
+/// Every charged frame costs at least [`WASM_FRAME_OVERHEAD`] canonical bytes, so at most
+/// `BUDGET / OVERHEAD` = 524288 / 32 = 16384 frames pass their check; on top of them at
+/// most one more frame is live: the one whose check fails (wasmi pushes it before its first
+/// instruction), a metering helper (`__zkos_grow`, `__zkos_bulk`: uncharged leaves) or a host
+/// function. One more for margin: 16386.
+pub const MAX_RECURSION_DEPTH: usize = (WASM_STACK_BUDGET / WASM_FRAME_OVERHEAD) as usize + 2;
+
+/// wasmi's value-stack limit in bytes: one 8-byte cell per local and per operand slot of
+/// each frame, `8 × (locals + stack + 2)` with metering's two extra operand slots, which is
+/// below the frame's canonical cost ([`crate::meter::frame`]). The frames that passed their
+/// check cost at most the budget together, the one whose check fails at most the budget
+/// again (metering rejects bigger frames), and a metering helper or host call a few cells:
+/// `2 × 524288 + 1024` bytes.
+pub const MAX_VALUE_STACK_BYTES: usize = 2 * WASM_STACK_BUDGET as usize + 1024;
+
+/// The wasmi configuration both the engine and the tests use: wasmi's defaults with the
+/// stack limits above.
+pub fn config() -> Config {
+    let mut config = Config::default();
+    config.set_max_recursion_depth(MAX_RECURSION_DEPTH).set_max_stack_height(MAX_VALUE_STACK_BYTES);
+    config
 }
 
 /// The host functions behind a frame, with the platform type erased.

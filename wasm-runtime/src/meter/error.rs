@@ -27,6 +27,12 @@ pub enum MeterErrorKind {
     Excluded(Excluded),
     /// A construct metering does not handle (the module was not validated).
     Unsupported(&'static str),
+    /// A function whose frame alone costs more than the WASM stack budget: it could never
+    /// run ([`super::frame`], [`host_abi::limits::WASM_STACK_BUDGET`]).
+    FrameTooLarge {
+        /// The canonical cost of its frame, in bytes.
+        cost: u64,
+    },
 }
 
 impl MeterError {
@@ -66,6 +72,11 @@ impl fmt::Display for MeterError {
             MeterErrorKind::Malformed(m) => write!(f, "malformed module: {m}")?,
             MeterErrorKind::Excluded(e) => write!(f, "instruction {} is outside the subset", e.name)?,
             MeterErrorKind::Unsupported(m) => f.write_str(m)?,
+            MeterErrorKind::FrameTooLarge { cost } => write!(
+                f,
+                "a frame of {cost} canonical bytes, more than the WASM stack budget of {}",
+                host_abi::limits::WASM_STACK_BUDGET
+            )?,
         }
         if let Some(func) = self.0.function {
             write!(f, " at function {func},")?;

@@ -14,6 +14,24 @@
 //! depend on the original code only, so the static gas bounds computed from the same
 //! [`super::classes::op_class`] table match what metering charges.
 //!
+//! Every defined function also takes its canonical frame cost `f` ([`super::frame`]) from
+//! the stack counter (a mutable `i32` global initialised to
+//! [`host_abi::limits::WASM_STACK_BUDGET`]) for as long as it runs. Its body becomes
+//!
+//! ```text
+//! global.get $stack  i32.const f  i32.sub  global.set $stack
+//! global.get $stack  i32.const 0  i32.lt_s  if  unreachable  end
+//! block (result …)  <the body, each `return` preceded by the restore>  end
+//! global.get $stack  i32.const f  i32.add  global.set $stack      ;; the restore
+//! end
+//! ```
+//!
+//! The block has the function's results, so a branch to the function's own label (depth 0
+//! of the body) now leaves the block and runs the restore; `return` restores first. A trap
+//! restores nothing, but it ends the contract call, and the next call instantiates afresh.
+//! These instructions are not charged either: an engine runs out of budget at exactly the
+//! same call on every engine, and gas is untouched.
+//!
 //! Run-time charges go through helpers appended after every existing function, so no
 //! function index moves. Both take the operand on top of the stack, charge for it and
 //! return it unchanged, and are called right before the operator:
@@ -28,7 +46,7 @@ use alloc::vec::Vec;
 
 use host_abi::gas::{BULK_BYTE_DIVISOR, MEMORY_GROW_PAGE};
 use wasm_encoder::{BlockType, Function, InstructionSink, ValType};
-use wasmparser::FunctionBody;
+use wasmparser::{FunctionBody, Operator};
 
 use super::blocks::{for_each_op, Block, Op};
 use super::classes::{runtime_charge, RuntimeCharge};
@@ -42,6 +60,8 @@ const _: () = assert!(BULK_BYTE_DIVISOR > 0, "the bulk divisor must not be zero"
 pub(crate) struct Targets {
     /// The gas global.
     pub gas: u32,
+    /// The stack counter global.
+    pub stack: u32,
     /// `__zkos_grow`, if the module uses `memory.grow`.
     pub grow: Option<u32>,
     /// `__zkos_bulk`, if the module uses a bulk operation with a length.
@@ -74,13 +94,37 @@ fn trap_if_negative(s: &mut InstructionSink<'_>, gas: u32) {
     s.global_get(gas).i64_const(0).i64_lt_s().if_(BlockType::Empty).unreachable().end();
 }
 
+/// The stack accounting of one function: its canonical frame cost and the type of the block
+/// that wraps its body (the function's results).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FrameCode {
+    /// Canonical bytes of the frame (at most the budget, so it fits an `i32`).
+    pub cost: i32,
+    /// The block type with the function's results and no parameters.
+    pub block: BlockType,
+}
+
+/// `stack -= cost`, trap if negative, then open the block that wraps the body.
+fn emit_frame_entry(s: &mut InstructionSink<'_>, stack: u32, f: &FrameCode) {
+    s.global_get(stack).i32_const(f.cost).i32_sub().global_set(stack);
+    s.global_get(stack).i32_const(0).i32_lt_s().if_(BlockType::Empty).unreachable().end();
+    s.block(f.block);
+}
+
+/// `stack += cost`.
+fn emit_frame_restore(s: &mut InstructionSink<'_>, stack: u32, f: &FrameCode) {
+    s.global_get(stack).i32_const(f.cost).i32_add().global_set(stack);
+}
+
 /// The metered body (locals and instructions, without the size prefix) of one function;
-/// `plan` says per block what to emit (`None`: a checked charge for every block).
+/// `plan` says per block what to emit (`None`: a checked charge for every block); `frame`
+/// its stack accounting.
 pub(crate) fn instrument(
     body: &FunctionBody<'_>,
     blocks: &[Block],
     t: &Targets,
     plan: Option<&[Emit]>,
+    frame: &FrameCode,
 ) -> Result<Vec<u8>, MeterError> {
     let bytes = body.as_bytes();
     let base = to_usize(body.range().start);
@@ -92,6 +136,9 @@ pub(crate) fn instrument(
     };
     let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 2);
     out.extend_from_slice(slice(base, to_usize(ops_start.original_position()))?);
+    emit_frame_entry(&mut InstructionSink::new(&mut out), t.stack, frame);
+    let body_end = to_usize(body.range().end);
+    let mut closed = false;
 
     let mut next_block = blocks.iter().enumerate().peekable();
     for_each_op(body, |Op { op, start, end }| {
@@ -109,9 +156,22 @@ pub(crate) fn instrument(
                 .ok_or_else(|| MeterError::new(MeterErrorKind::Unsupported("run-time charge without helper"), start))?;
             InstructionSink::new(&mut out).call(index);
         }
+        if matches!(op, Operator::Return) {
+            emit_frame_restore(&mut InstructionSink::new(&mut out), t.stack, frame);
+        }
         out.extend_from_slice(slice(start, end)?);
+        if end == body_end {
+            // The body's last `end` closed the wrapping block: restore, then end the function.
+            let mut s = InstructionSink::new(&mut out);
+            emit_frame_restore(&mut s, t.stack, frame);
+            s.end();
+            closed = true;
+        }
         Ok(())
     })?;
+    if !closed {
+        return Err(MeterError::new(MeterErrorKind::Unsupported("function body without its final end"), body_end));
+    }
     Ok(out)
 }
 

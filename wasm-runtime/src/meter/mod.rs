@@ -10,6 +10,11 @@
 //! - each basic block (defined in [`blocks`]) whose operators weigh more than zero starts by
 //!   subtracting that weight and trapping with `unreachable` if the result is negative
 //!   ([`inject`]); an engine that sees a trap with a negative gas global reports out of gas;
+//! - every defined function takes its canonical frame cost ([`frame`]) from a stack counter
+//!   (a mutable `i32` global after the gas global, initialised to
+//!   [`host_abi::limits::WASM_STACK_BUDGET`]) on entry, traps with `unreachable` if it would
+//!   go below zero, and gives it back on return ([`inject`]): recursion ends at the same
+//!   call on every engine, and a function whose frame alone exceeds the budget is rejected;
 //! - `memory.grow` and the bulk operations also charge per page / per byte at run time,
 //!   through helper functions appended after every existing function ([`inject`]);
 //! - all sections are kept byte for byte except those that grow; custom sections (names
@@ -33,11 +38,14 @@ pub mod blocks;
 pub mod classes;
 pub mod elide;
 mod error;
+pub mod frame;
 pub mod inject;
 mod module;
 
 #[cfg(test)]
 mod elide_tests;
+#[cfg(test)]
+mod stack_tests;
 #[cfg(test)]
 mod tests;
 
@@ -46,6 +54,7 @@ use alloc::vec::Vec;
 pub use blocks::{basic_blocks, Block, Entry};
 pub use classes::op_class;
 pub use error::{MeterError, MeterErrorKind};
+pub use frame::{frames, Frame};
 
 /// The normalized, metered module for an already-validated module (see the module docs):
 /// what the system layer deploys. Input that is not a well-formed module of the subset

@@ -7,23 +7,28 @@
 //! - function and code: the helpers (`__zkos_grow`, then `__zkos_bulk`, each only if the
 //!   module uses the operators it serves) after the last function; every body is replaced
 //!   by its metered version;
-//! - global: the gas global, a mutable `i64` initialised to 0, after the last global;
+//! - global: the gas global, a mutable `i64` initialised to 0, after the last global, then
+//!   the stack counter, a mutable `i32` initialised to
+//!   [`host_abi::limits::WASM_STACK_BUDGET`] ([`super::inject`]);
+//! - type: also one `[] -> results` type per distinct multi-value result list of a
+//!   function, for the block that wraps its body, unless the module has that type already;
 //! - export: `__zkos_gas`, exporting the gas global.
 //!
 //! A missing section that must grow is created at its place in the section order. Custom
 //! sections (names, producers, debug information) are dropped: the metered module is for
 //! execution, and dropping them keeps it small and free of names that no longer match.
 
-use alloc::vec;
 use alloc::vec::Vec;
 
+use host_abi::limits::WASM_STACK_BUDGET;
 use host_abi::GAS_GLOBAL_EXPORT;
-use wasm_encoder::{ConstExpr, Encode, ExportKind, Function, GlobalType, Module, RawSection, ValType};
-use wasmparser::{BinaryReader, Encoding, FunctionBody, Parser, Payload, TypeRef};
+use wasm_encoder::{BlockType, ConstExpr, Encode, ExportKind, Function, GlobalType, Module, RawSection, ValType};
+use wasmparser::{BinaryReader, CompositeInnerType, Encoding, FunctionBody, Parser, Payload, TypeRef};
 
 use super::blocks::{basic_blocks, Block};
 use super::error::{to_usize, MeterError, MeterErrorKind};
-use super::inject::{bulk_helper, grow_helper, instrument, Targets, HELPER_PARAMS, HELPER_RESULTS};
+use super::frame::frames;
+use super::inject::{bulk_helper, grow_helper, instrument, FrameCode, Targets, HELPER_PARAMS, HELPER_RESULTS};
 
 const TYPE: u8 = 1;
 const FUNCTION: u8 = 3;
@@ -59,6 +64,11 @@ struct Section<'a> {
 struct Scan<'a> {
     sections: Vec<Section<'a>>,
     types: u32,
+    /// `(params, results)` of each type (`None` for a type that is not a function type of
+    /// the subset's value types).
+    func_types: Vec<Option<(Vec<ValType>, Vec<ValType>)>>,
+    /// The type index of each defined function.
+    defined_types: Vec<u32>,
     imported_functions: u32,
     functions: u32,
     imported_globals: u32,
@@ -87,6 +97,12 @@ fn scan(wasm: &[u8]) -> Result<Scan<'_>, MeterError> {
                 for group in r {
                     let group = group.map_err(|e| MeterError::parse(&e))?;
                     s.types = s.types.saturating_add(len_u32(group.types().len()));
+                    for ty in group.into_types() {
+                        s.func_types.push(match &ty.composite_type.inner {
+                            CompositeInnerType::Func(f) => encoder_types(f.params()).zip(encoder_types(f.results())),
+                            _ => None,
+                        });
+                    }
                 }
             }
             Payload::ImportSection(r) => {
@@ -102,6 +118,9 @@ fn scan(wasm: &[u8]) -> Result<Scan<'_>, MeterError> {
             Payload::FunctionSection(r) => {
                 s.functions = r.count();
                 s.sections.push(section(FUNCTION, r.range()));
+                for ty in r {
+                    s.defined_types.push(ty.map_err(|e| MeterError::parse(&e))?);
+                }
             }
             Payload::TableSection(r) => s.sections.push(section(4, r.range())),
             Payload::MemorySection(r) => s.sections.push(section(5, r.range())),
@@ -136,6 +155,19 @@ fn unsupported(what: &'static str, offset: u64) -> MeterError {
     MeterError::new(MeterErrorKind::Unsupported(what), to_usize(offset))
 }
 
+/// The subset's value types as wasm-encoder's (`None` if one is outside the subset, which
+/// the validator rejects).
+fn encoder_types(types: &[wasmparser::ValType]) -> Option<Vec<ValType>> {
+    types
+        .iter()
+        .map(|t| match t {
+            wasmparser::ValType::I32 => Some(ValType::I32),
+            wasmparser::ValType::I64 => Some(ValType::I64),
+            _ => None,
+        })
+        .collect()
+}
+
 fn len_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -167,21 +199,79 @@ pub(crate) fn rewrite(wasm: &[u8], plan: Option<&super::elide::Plan>) -> Result<
         true => Some(functions.checked_add(u32::from(needs_grow)).ok_or_else(too_many)?),
         false => None,
     };
-    let targets = Targets { gas, grow, bulk };
+    let stack = gas.checked_add(1).ok_or_else(too_many)?;
+    let targets = Targets { gas, stack, grow, bulk };
     let helpers: Vec<Function> =
         [grow.map(|_| grow_helper(gas)), bulk.map(|_| bulk_helper(gas))].into_iter().flatten().collect();
+    let first_new_type = s.types.checked_add(u32::from(!helpers.is_empty())).ok_or_else(too_many)?;
+    let (frame_code, block_types) = frame_code(&s, wasm, first_new_type)?;
 
     let mut code = Vec::new();
     len_u32(s.bodies.len() + helpers.len()).encode(&mut code);
     for (k, ((body, blocks), index)) in s.bodies.iter().zip(&all_blocks).zip(first_body..).enumerate() {
         let emits = plan.and_then(|p| p.functions.get(k)).filter(|e| e.len() == blocks.len()).map(Vec::as_slice);
-        instrument(body, blocks, &targets, emits).map_err(|e| e.in_function(index))?.encode(&mut code);
+        let frame = frame_code
+            .get(k)
+            .ok_or_else(|| MeterError::new(MeterErrorKind::Unsupported("function without a frame"), body_start(body)))
+            .map_err(|e| e.in_function(index))?;
+        instrument(body, blocks, &targets, emits, frame).map_err(|e| e.in_function(index))?.encode(&mut code);
     }
     for helper in &helpers {
         helper.encode(&mut code);
     }
     let code = (!s.bodies.is_empty() || !helpers.is_empty()).then_some(code);
-    assemble(&s.sections, &appended(s.types, helpers.len(), gas), code)
+    assemble(&s.sections, &appended(s.types, helpers.len(), &block_types, gas), code)
+}
+
+fn body_start(body: &FunctionBody<'_>) -> usize {
+    to_usize(body.range().start)
+}
+
+/// The stack accounting of every defined function, and the `[] -> results` types to append
+/// (at `first_new_type` on) for the blocks of functions with several results.
+fn frame_code(
+    s: &Scan<'_>,
+    wasm: &[u8],
+    first_new_type: u32,
+) -> Result<(Vec<FrameCode>, Vec<Vec<ValType>>), MeterError> {
+    let frames = frames(wasm)?;
+    let mut appended: Vec<Vec<ValType>> = Vec::new();
+    let mut out = Vec::with_capacity(s.bodies.len());
+    for (k, body) in s.bodies.iter().enumerate() {
+        let index = s.imported_functions.saturating_add(len_u32(k));
+        let unsupported =
+            |what| MeterError::new(MeterErrorKind::Unsupported(what), body_start(body)).in_function(index);
+        let frame = frames.get(k).ok_or_else(|| unsupported("function without a frame"))?;
+        let cost = frame.cost();
+        if cost > u64::from(WASM_STACK_BUDGET) {
+            return Err(MeterError::new(MeterErrorKind::FrameTooLarge { cost }, body_start(body)).in_function(index));
+        }
+        let cost = i32::try_from(cost).map_err(|_| unsupported("frame cost beyond i32"))?;
+        let ty = s.defined_types.get(k).copied().ok_or_else(|| unsupported("function without a type"))?;
+        let Some(Some((_, results))) = s.func_types.get(ty as usize) else {
+            return Err(unsupported("function of a type outside the subset"));
+        };
+        let block = match results.as_slice() {
+            [] => BlockType::Empty,
+            [one] => BlockType::Result(*one),
+            many => {
+                let existing = s.func_types.iter().position(|t| matches!(t, Some((p, r)) if p.is_empty() && r == many));
+                let at = match existing {
+                    Some(i) => len_u32(i),
+                    None => match appended.iter().position(|r| r == many) {
+                        Some(i) => first_new_type.saturating_add(len_u32(i)),
+                        None => {
+                            appended.push(many.to_vec());
+                            first_new_type.saturating_add(len_u32(appended.len() - 1))
+                        }
+                    },
+                };
+                BlockType::FunctionType(at)
+            }
+        };
+        out.push(FrameCode { cost, block });
+    }
+    Ok((out, appended))
 }
 
 /// Items appended at the end of one vector section: how many, and their encoding.
@@ -191,15 +281,29 @@ struct Appended {
     items: Vec<u8>,
 }
 
-/// The items metering appends: the helper type and functions (if any helper), the gas
-/// global and its export. `types` is the number of existing types (the helper type's index).
-fn appended(types: u32, helpers: usize, gas: u32) -> Vec<Appended> {
+/// The items metering appends: the helper type and functions (if any helper), the block
+/// types, the gas global, the stack counter and the gas export. `types` is the number of
+/// existing types (the helper type's index).
+fn appended(types: u32, helpers: usize, block_types: &[Vec<ValType>], gas: u32) -> Vec<Appended> {
     let mut out = Vec::with_capacity(4);
+    let mut new_types = Vec::new();
+    let mut type_count = 0u32;
     if helpers > 0 {
-        let mut ty = vec![0x60];
-        HELPER_PARAMS.as_slice().encode(&mut ty);
-        HELPER_RESULTS.as_slice().encode(&mut ty);
-        out.push(Appended { id: TYPE, count: 1, items: ty });
+        new_types.push(0x60);
+        HELPER_PARAMS.as_slice().encode(&mut new_types);
+        HELPER_RESULTS.as_slice().encode(&mut new_types);
+        type_count += 1;
+    }
+    for results in block_types {
+        new_types.push(0x60);
+        <[ValType]>::encode(&[], &mut new_types);
+        results.as_slice().encode(&mut new_types);
+        type_count += 1;
+    }
+    if type_count > 0 {
+        out.push(Appended { id: TYPE, count: type_count, items: new_types });
+    }
+    if helpers > 0 {
         let mut funcs = Vec::new();
         for _ in 0..helpers {
             types.encode(&mut funcs);
@@ -209,7 +313,9 @@ fn appended(types: u32, helpers: usize, gas: u32) -> Vec<Appended> {
     let mut global = Vec::new();
     GlobalType { val_type: ValType::I64, mutable: true, shared: false }.encode(&mut global);
     ConstExpr::i64_const(0).encode(&mut global);
-    out.push(Appended { id: GLOBAL, count: 1, items: global });
+    GlobalType { val_type: ValType::I32, mutable: true, shared: false }.encode(&mut global);
+    ConstExpr::i32_const(i32::try_from(WASM_STACK_BUDGET).unwrap_or(i32::MAX)).encode(&mut global);
+    out.push(Appended { id: GLOBAL, count: 2, items: global });
     let mut export = Vec::new();
     GAS_GLOBAL_EXPORT.encode(&mut export);
     ExportKind::Global.encode(&mut export);

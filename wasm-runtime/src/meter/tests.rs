@@ -331,21 +331,23 @@ fn metering_keeps_indices_and_stays_in_the_subset() {
     assert_eq!(mfuncs.len(), funcs.len() + 2);
     assert_eq!(mfuncs[funcs.len()], mfuncs[funcs.len() + 1]);
     assert!(funcs.iter().all(|&t| t < mfuncs[funcs.len()]));
-    // Same exports, then the gas global after the existing ones.
+    // Same exports, then the gas global after the existing ones, then the (unexported)
+    // stack counter.
     assert_eq!(mexports[..exports.len()], exports[..]);
     assert_eq!(mexports[exports.len()..], [(GAS_GLOBAL_EXPORT.into(), globals)]);
-    assert_eq!(mglobals, globals + 1);
+    assert_eq!(mglobals, globals + 2);
 }
 
 #[test]
 fn helpers_and_sections_only_when_needed() {
-    // No globals, no grow, no bulk: one new global section, no new function.
+    // No globals, no grow, no bulk: one new global section (gas, stack counter), no new
+    // function.
     let src = contract("");
     let metered = meter(&src).unwrap();
     Validator::new_with_features(features()).validate_all(&metered).unwrap();
     let ((funcs, _, _, _), (mfuncs, mexports, mglobals, _)) = (shape(&src), shape(&metered));
     assert_eq!(mfuncs, funcs);
-    assert_eq!(mglobals, 1);
+    assert_eq!(mglobals, 2);
     assert_eq!(mexports.last().unwrap(), &(GAS_GLOBAL_EXPORT.into(), 0));
     // Only bulk: one helper.
     let src = contract("(func (memory.copy (i32.const 0) (i32.const 0) (i32.const 0)))");
