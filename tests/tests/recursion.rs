@@ -91,7 +91,55 @@ fn wide_frames(engine: EngineKind) {
     recursion_limit(engine, true);
 }
 
-zkos_tests::engine_tests!(narrow_frames, wide_frames);
+/// `call`: calldata is `[depth: u32 LE]`, optionally followed by a 20-byte address and the
+/// 4-byte calldata to send it: recurses `depth` deep, and at the bottom calls the address
+/// (if given), trapping unless that call succeeds; returns the depth.
+const NESTING: &str = r#"(module
+  (import "zkos" "calldata_copy" (func $cdc (param i32 i32 i32)))
+  (import "zkos" "calldata_size" (func $cds (result i32)))
+  (import "zkos" "call" (func $call (param i64 i32 i32 i32 i32) (result i32)))
+  (import "zkos" "finish" (func $finish (param i32 i32)))
+  (memory (export "memory") 1 1)
+  (func $bottom (result i32)
+    (if (i32.gt_u (call $cds) (i32.const 4))
+      (then (if (call $call (i64.const 5000000) (i32.const 4) (i32.const 64) (i32.const 24) (i32.const 4))
+        (then (unreachable)))))
+    (i32.const 0))
+  (func $rec (param $n i32) (result i32)
+    (if (result i32) (local.get $n)
+      (then (i32.add (call $rec (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))
+      (else (call $bottom))))
+  (func (export "call")
+    (call $cdc (i32.const 0) (i32.const 0) (call $cds))
+    (i32.store (i32.const 128) (call $rec (i32.load (i32.const 0))))
+    (call $finish (i32.const 128) (i32.const 4))))"#;
+
+/// Every contract call has a budget of its own: a contract at its deepest calls another
+/// that goes to its deepest too; one frame more in either fails.
+fn budget_per_contract_call(engine: EngineKind) {
+    let f = frames(&wat(NESTING)).unwrap();
+    let (bottom, rec, call) = (f[0].cost(), f[1].cost(), f[2].cost());
+    let max = u32::try_from((u64::from(WASM_STACK_BUDGET) - call - bottom) / rec).unwrap() - 1;
+    let mut chain = Chain::new(engine);
+    let (a, b) = (chain.deploy_wat(NESTING), chain.deploy_wat(NESTING));
+    let data = |outer: u32, inner: Option<u32>| {
+        let mut d = outer.to_le_bytes().to_vec();
+        if let Some(inner) = inner {
+            d.extend_from_slice(b.as_slice());
+            d.extend_from_slice(&inner.to_le_bytes());
+        }
+        d
+    };
+    let ok = chain.call(a, &data(max, Some(max)));
+    assert!(ok.success, "{:?}", ok.error);
+    assert_eq!(ok.output.as_ref(), &max.to_le_bytes());
+    for (outer, inner) in [(max + 1, Some(max)), (max, Some(max + 1)), (max + 1, None)] {
+        let r = chain.call(a, &data(outer, inner));
+        assert!(!r.success && r.gas_used == DEFAULT_GAS, "{outer} {inner:?}");
+    }
+}
+
+zkos_tests::engine_tests!(narrow_frames, wide_frames, budget_per_contract_call);
 
 #[test]
 fn both_engines_charge_the_same_gas_at_the_limit() {
