@@ -81,8 +81,12 @@ type PostState = BTreeMap<Address, PostAccount>;
 /// panics naming `name`, the transaction index and the field of every disagreement.
 /// Returns what each transaction did.
 pub fn check_block(name: &str, block: &Value) -> Vec<TxResult> {
-    let report = run_zkos(name, block);
-    let (results, errors) = compare_report(name, block, &report);
+    check_report(name, block, &run_zkos(name, block))
+}
+
+/// [`check_block`] on a report of `zkos run --json` already made.
+pub fn check_report(name: &str, block: &Value, report: &Value) -> Vec<TxResult> {
+    let (results, errors) = compare_report(name, block, report);
     assert!(
         errors.is_empty(),
         "{name}: zkos and revm disagree ({} difference(s); left zkos, right revm):\n{}",
