@@ -16,6 +16,7 @@ use crate::input::{self, Unsigned};
 use crate::json::{hex_bytes, join, optional, Reader};
 use crate::statediff::{self, AccountChange};
 use crate::{t8n, transition};
+use wasm_runtime::engine::EngineKind;
 use wasm_runtime::primitives::{Address, B256};
 
 /// The example block: plain transfers, embedded in the binary.
@@ -32,6 +33,41 @@ pub struct Args {
     /// The chain id transactions are checked against.
     #[arg(long, default_value_t = 1)]
     pub chain_id: u64,
+    /// The engine: wasmi (the reference) or rv (compiled to RV64IM, on the RV64IM machine).
+    #[arg(long, value_enum, default_value_t = Engine::Wasmi)]
+    pub engine: Engine,
+}
+
+/// The engines `zkos run` offers.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// wasmi interprets the normalized WASM (the reference).
+    Wasmi,
+    /// rv-backend compiles it to RV64IM and the RV64IM machine runs it.
+    Rv,
+}
+
+impl Engine {
+    fn kind(self) -> EngineKind {
+        match self {
+            Engine::Wasmi => EngineKind::Wasmi,
+            Engine::Rv => EngineKind::Rv,
+        }
+    }
+}
+
+/// Deployment-time and execution work a block did.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Work {
+    /// EVM codes transpiled (init code when it runs, deployed code at deployment).
+    pub transpilations: u64,
+    /// WASM modules validated and metered.
+    pub normalizations: u64,
+    /// Call and create frames run.
+    pub frames: u64,
+    /// RV64IM instructions executed (the rv engine; zero on wasmi).
+    pub rv_instructions: u64,
 }
 
 /// The report of `zkos run --json`.
@@ -50,6 +86,10 @@ pub struct Report {
     pub pubdata: String,
     /// Its size in bytes.
     pub pubdata_size: usize,
+    /// The engine that ran the block.
+    pub engine: &'static str,
+    /// The work the block did.
+    pub work: Work,
 }
 
 /// What happened to one transaction.
@@ -99,7 +139,7 @@ pub fn main(args: &Args) -> Result<()> {
         }
         None => ("examples/block.json (built in)".to_string(), EXAMPLE_BLOCK.to_string()),
     };
-    let report = run_text(&name, &text, args.chain_id)?;
+    let report = run_text(&name, &text, args.chain_id, args.engine)?;
     if args.json {
         let json = serde_json::to_string_pretty(&report).map_err(|e| Error::Exec(e.to_string()))?;
         println!("{json}");
@@ -109,8 +149,8 @@ pub fn main(args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// Runs the block in `text` (from file `name`) and reports.
-pub fn run_text(name: &str, text: &str, chain_id: u64) -> Result<Report> {
+/// Runs the block in `text` (from file `name`) on `engine` and reports.
+pub fn run_text(name: &str, text: &str, chain_id: u64, engine: Engine) -> Result<Report> {
     let doc = t8n::parse_json(name, text)?;
     let r = Reader::new(name);
     let (path, obj) = block_object(r, &doc)?;
@@ -128,7 +168,7 @@ pub fn run_text(name: &str, text: &str, chain_id: u64) -> Result<Report> {
         Some(v) => input::txs(r, v, &join(&path, txs_key), chain_id, Unsigned::AllowSender)?,
         None => Vec::new(),
     };
-    let outcome = transition::apply(&pre, &env, &txs)?;
+    let outcome = transition::apply(&pre, &env, &txs, engine.kind())?;
     let mut transactions = Vec::new();
     for index in 0..txs.len() {
         if let Some(rejected) = outcome.output.rejected.iter().find(|r| r.index == index) {
@@ -168,6 +208,7 @@ pub fn run_text(name: &str, text: &str, chain_id: u64) -> Result<Report> {
         });
     }
     let pubdata = outcome.output.diff.pubdata();
+    let stats = outcome.output.stats;
     Ok(Report {
         transactions,
         state_diff: statediff::diff(&pre, &outcome.post),
@@ -175,6 +216,16 @@ pub fn run_text(name: &str, text: &str, chain_id: u64) -> Result<Report> {
         gas_used: outcome.output.gas_used,
         pubdata_size: pubdata.len(),
         pubdata: hex_bytes(&pubdata),
+        engine: match engine {
+            Engine::Wasmi => "wasmi",
+            Engine::Rv => "rv",
+        },
+        work: Work {
+            transpilations: stats.transpilations,
+            normalizations: stats.normalizations,
+            frames: stats.frames,
+            rv_instructions: stats.rv_instructions,
+        },
     })
 }
 
@@ -257,5 +308,15 @@ pub fn render(report: &Report) -> String {
     }
     let _ = writeln!(out, "\nstate root {}", report.state_root);
     let _ = writeln!(out, "pubdata {} bytes", report.pubdata_size);
+    let w = &report.work;
+    let _ = write!(
+        out,
+        "engine {}: {} frame(s), {} transpilation(s), {} WASM normalization(s)",
+        report.engine, w.frames, w.transpilations, w.normalizations
+    );
+    if report.engine == "rv" {
+        let _ = write!(out, ", {} RV64IM instructions", w.rv_instructions);
+    }
+    let _ = writeln!(out);
     out
 }

@@ -77,7 +77,7 @@ pub fn main(args: &Args) -> Result<()> {
     env.block.chain_id = args.chain_id;
     let txs = input::txs(Reader::new(&txs_file), &txs_json, prefix(&txs_file, "txs"), args.chain_id, Unsigned::Refuse)?;
 
-    let outcome = transition::apply(&pre, &env, &txs)?;
+    let outcome = transition::apply(&pre, &env, &txs, wasm_runtime::engine::EngineKind::Wasmi)?;
 
     let mut to_stdout = serde_json::Map::new();
     let result = to_value(&output::result(&env, &outcome))?;

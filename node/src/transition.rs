@@ -3,6 +3,7 @@
 
 use alloy_consensus::proofs::calculate_withdrawals_root;
 use wasm_runtime::block::{roots, BlockOutput};
+use wasm_runtime::engine::EngineKind;
 use wasm_runtime::platform::MemoryDb;
 use wasm_runtime::primitives::{keccak256, Address, Bloom, B256, U256};
 
@@ -41,14 +42,19 @@ pub struct Outcome {
     pub blob_gas_used: u64,
 }
 
-/// Applies the block described by `env` and `txs` to `pre`.
-pub fn apply(pre: &MemoryDb, env: &Env, txs: &[TxInput]) -> Result<Outcome> {
+/// Applies the block described by `env` and `txs` to `pre` on `engine`, on a thread whose
+/// stack holds 1024 nested frames.
+pub fn apply(pre: &MemoryDb, env: &Env, txs: &[TxInput], engine: EngineKind) -> Result<Outcome> {
+    crate::statetest::big_stack(|| apply_here(pre, env, txs, engine))
+}
+
+fn apply_here(pre: &MemoryDb, env: &Env, txs: &[TxInput], engine: EngineKind) -> Result<Outcome> {
     let mut state = pre.clone();
     if let Some(root) = env.parent_beacon_block_root {
         store_beacon_root(&mut state, env.block.timestamp, root)?;
     }
     let inputs: Vec<_> = txs.iter().map(|t| t.tx.clone()).collect();
-    let output = wasm_runtime::exec::execute_block(&mut state, &env.block, inputs);
+    let output = wasm_runtime::exec::execute_block_with(&mut state, &env.block, inputs, engine);
     state.apply(&output.diff);
     for withdrawal in &env.withdrawals {
         credit(&mut state, withdrawal.address, withdrawal.amount_wei());

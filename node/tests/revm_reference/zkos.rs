@@ -1,5 +1,5 @@
-//! The system under test: `zkos run --json` on the block, its report read back into the
-//! harness's types, and its post-state rebuilt as the pre-state plus its `stateDiff`.
+//! The system under test: `zkos run --json` on the block, on both engines (which must
+//! agree exactly), its report read back into the harness's types, and its post-state rebuilt as the pre-state plus its `stateDiff`.
 
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,27 +10,88 @@ use serde_json::Value;
 use super::block::Block;
 use super::{Outcome, PostAccount, PostState};
 
-/// Runs `zkos run --json` on `block` (written to a scratch file) and returns its report.
+/// Runs `zkos run --json` on `block` (written to a scratch file) on the reference and the
+/// provable engine, asserts the two reports agree, and returns the reference's.
 pub fn run(name: &str, block: &Value) -> Value {
     static SEQ: AtomicUsize = AtomicUsize::new(0);
     let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     let seq = SEQ.fetch_add(1, Ordering::Relaxed);
     let path = std::env::temp_dir().join(format!("zkos-revm-reference-{}-{seq}-{safe}.json", std::process::id()));
     std::fs::write(&path, block.to_string()).unwrap_or_else(|e| panic!("{name}: writing {}: {e}", path.display()));
+    let reference = run_on(name, &path, "wasmi");
+    let provable = run_on(name, &path, "rv");
+    let _ = std::fs::remove_file(&path);
+    // The engines must agree on everything but the name of the engine, its work counters
+    // and the wording of failure messages (diagnostics that name each engine's own trap).
+    let without_work = |report: &Value| {
+        let mut r = report.clone();
+        if let Some(obj) = r.as_object_mut() {
+            obj.remove("engine");
+            obj.remove("work");
+        }
+        if let Some(txs) = r["transactions"].as_array_mut() {
+            for tx in txs.iter_mut().filter(|tx| tx["status"] == "failure") {
+                if let Some(error) = tx.get_mut("error") {
+                    *error = Value::from("(a failure)");
+                }
+            }
+        }
+        r
+    };
+    let mut diffs = Vec::new();
+    json_diff("", &without_work(&reference), &without_work(&provable), &mut diffs);
+    assert!(
+        diffs.is_empty(),
+        "{name}: the reference (wasmi) and provable (rv) engines disagree (left wasmi, right rv):\n{}",
+        diffs.join("\n")
+    );
+    reference
+}
+
+/// The paths where two JSON values differ, with both values (long ones cut).
+fn json_diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    let short = |v: &Value| {
+        let s = v.to_string();
+        if s.len() > 200 {
+            format!("{}… ({} chars)", &s[..200], s.len())
+        } else {
+            s
+        }
+    };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                let null = Value::Null;
+                json_diff(&format!("{path}.{k}"), x.get(k).unwrap_or(&null), y.get(k).unwrap_or(&null), out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                json_diff(&format!("{path}[{i}]"), u, v, out);
+            }
+        }
+        _ if a != b => out.push(format!("  {path}: {} vs {}", short(a), short(b))),
+        _ => {}
+    }
+}
+
+/// `zkos run --json --engine ENGINE` on the block file.
+fn run_on(name: &str, path: &std::path::Path, engine: &str) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_zkos"))
-        .args(["run", "--json"])
-        .arg(&path)
+        .args(["run", "--json", "--engine", engine])
+        .arg(path)
         .output()
         .unwrap_or_else(|e| panic!("{name}: cannot start zkos: {e}"));
-    let _ = std::fs::remove_file(&path);
     assert!(
         out.status.success(),
-        "{name}: `zkos run --json` failed ({}):\nstderr: {}",
+        "{name}: `zkos run --json --engine {engine}` failed ({}):\nstderr: {}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{name}: `zkos run --json` printed no JSON document: {e}"))
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{name}: `zkos run --json` printed no JSON document: {e}"));
+    assert_eq!(report["engine"], engine, "{name}: the report names its engine");
+    report
 }
 
 /// The transactions of a zkos report, in input order.
