@@ -137,3 +137,47 @@ fn post_alloc_round_trips() {
     assert_eq!(again.alloc, first.alloc);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A contract that calls itself until the 1024-frame depth limit stops it: `zkos run` runs
+/// blocks on a stack that holds every frame, and both engines count the same frames.
+#[test]
+fn calls_to_the_depth_limit_on_both_engines() {
+    let sender = "0x1111111111111111111111111111111111111111";
+    let me = "0x2222222222222222222222222222222222222222";
+    // slot0 += 1; call(gas, self, 0, 0, 0, 0, 0); stop
+    let code = "0x5f5460010160005560005f5f5f5f305af100";
+    let doc = json!({
+        "env": {
+            "currentBaseFee": "0x0", "currentCoinbase": "0x0000000000000000000000000000000000000000",
+            "currentGasLimit": "0x7fffffffffffffff", "currentNumber": "0x1", "currentTimestamp": "0x1"
+        },
+        "pre": {
+            sender: { "balance": "0x0", "code": "0x", "nonce": "0x0", "storage": {} },
+            me: { "balance": "0x0", "code": code, "nonce": "0x1", "storage": {} }
+        },
+        "transaction": [
+            { "data": "0x", "gasLimit": "0x4000000000000000", "gasPrice": "0x0", "nonce": "0x0", "sender": sender, "to": me, "value": "0x0" }
+        ]
+    });
+    let dir = scratch("depth-limit");
+    let file = dir.join("deep.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let mut reports = Vec::new();
+    for engine in ["wasmi", "rv"] {
+        let report = run_json(&[file.to_str().unwrap(), "--engine", engine]);
+        let tx = &report["transactions"][0];
+        assert_eq!(tx["status"], "success", "{engine}: {tx}");
+        let change = report["stateDiff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["address"].as_str().unwrap().eq_ignore_ascii_case(me))
+            .unwrap()
+            .clone();
+        // The transaction's frame and 1024 nested ones ran.
+        assert_eq!(change["storage"][0][2], "0x401", "{engine}");
+        assert_eq!(report["work"]["frames"], 1025, "{engine}");
+        reports.push((tx["gasUsed"].clone(), change));
+    }
+    assert_eq!(reports[0], reports[1], "both engines agree");
+}
