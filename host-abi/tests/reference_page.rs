@@ -14,7 +14,9 @@ fn render() -> String {
     s.push_str("WASM contracts import these functions from module `zkos`. Native RV64IM code calls them\n");
     s.push_str("with `ecall`: the number in `a7`, arguments in `a0..a5`, the result in `a0`. Pointers and\n");
     s.push_str("lengths are offsets into the caller's linear memory; words are 32 bytes big-endian;\n");
-    s.push_str("addresses are 20 bytes.\n\n");
+    s.push_str("addresses are 20 bytes. Host-function numbers are never negative: negative values of `a7`\n");
+    s.push_str("are reserved for the services of the engine that runs compiled code (rv-backend: memory\n");
+    s.push_str("growth, traps) and never name a host function.\n\n");
     for (group, title) in [
         (Group::Linux, "Linux system calls (native contracts only)"),
         (Group::Precompile, "Precompiles"),
