@@ -6,7 +6,7 @@
 //! ([`Flow::EndsGasBlock`]); they end at a jump, a halt, or before the next block.
 //!
 //! A *region* is a run of blocks joined only by gas-observer splits (straight-line code with
-//! no way in or out between its blocks). The stack is checked once per region, at its entry,
+//! no way in or out between its blocks: a JUMPDEST always starts a new region). The stack is checked once per region, at its entry,
 //! against the region's deepest read and highest push. EVM checks per instruction, but the
 //! two are indistinguishable: every exceptional halt consumes all the frame's gas and undoes
 //! all its effects (calls and stores made earlier in the region included), and nothing inside
@@ -359,7 +359,9 @@ fn compute_checks(a: &mut Analysis) {
             need = need.max(i32::from(b.need) - offset);
             grow = grow.max(offset + i32::from(b.grow));
             j += 1;
-            if b.exit != Exit::GasSplit || j >= a.blocks.len() {
+            // A JUMPDEST right after a gas observer (`SSTORE JUMPDEST`) starts a region of its
+            // own: a jump can enter there, past the check of the region before it.
+            if b.exit != Exit::GasSplit || j >= a.blocks.len() || a.is_jumpdest(u64::from(a.blocks[j].start)) {
                 break;
             }
             offset += i32::from(b.net);

@@ -158,6 +158,35 @@ fn stack_underflow_halts() {
     assert_eq!(out(&code), U256::from(1));
 }
 
+/// A JUMPDEST right after a gas observer (SSTORE) is entered by a jump with too few items:
+/// its own stack check must catch it (found by node/tests/random_vs_revm.rs).
+#[test]
+fn stack_underflow_at_a_jumpdest_after_sstore() {
+    for (items, underflows) in [(1u64, true), (2, true), (3, false)] {
+        // EVM memory in use, so a read below the stack would not trap by itself.
+        let mut e = Evm::new().ops(&[op::PUSH0, op::PUSH0, op::MSTORE]);
+        for k in 0..items {
+            e = e.pushn(k + 5);
+        }
+        // JUMPI with a true condition: the path that falls through is reachable for the
+        // analysis, and its region (ending in SSTORE) would cover the JUMPDEST.
+        let code = e
+            .pushn(1)
+            .push_label("x")
+            .op(op::JUMPI)
+            .ops(&[op::PUSH0, op::PUSH0, op::PUSH0, op::PUSH0, op::SSTORE])
+            .label("x")
+            .op(op::ADD)
+            .op(op::ADD)
+            .ret_top()
+            .build();
+        assert_eq!(halts(&code), underflows, "{items} items");
+        if !underflows {
+            assert_eq!(out(&code), U256::from(5 + 6 + 7));
+        }
+    }
+}
+
 #[test]
 fn stack_overflow_halts_at_1025() {
     for (n, ok) in [(1024, true), (1025, false)] {
