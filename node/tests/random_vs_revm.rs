@@ -73,6 +73,10 @@ mod op {
     pub const MLOAD: u8 = 0x51;
     pub const MSTORE: u8 = 0x52;
     pub const MSTORE8: u8 = 0x53;
+    pub const GT: u8 = 0x11;
+    pub const ADD: u8 = 0x01;
+    pub const MUL: u8 = 0x02;
+    pub const CALLDATASIZE: u8 = 0x36;
     pub const SLOAD: u8 = 0x54;
     pub const SSTORE: u8 = 0x55;
     pub const JUMP: u8 = 0x56;
@@ -121,6 +125,8 @@ struct Gen<'a> {
     /// Forward jumps to patch: where their target goes and the stack height they jump with.
     pending: Vec<(usize, usize)>,
     others: &'a [[u8; 20]],
+    /// Loops emitted so far (nested ones included).
+    loops: usize,
 }
 
 impl Gen<'_> {
@@ -298,6 +304,10 @@ impl Gen<'_> {
                 let at = self.code.len() + 1;
                 self.code.extend([op::PUSH2, 0, 0]);
                 self.height += 1;
+                if self.rng.chance(30) {
+                    // Computed at run time (target + 0 * CALLDATASIZE): a dynamic jump.
+                    self.code.extend([op::CALLDATASIZE, op::PUSH0, op::MUL, op::ADD]);
+                }
                 if self.rng.chance(60) {
                     self.push_word();
                     self.code.push(op::SWAP1);
@@ -312,12 +322,39 @@ impl Gen<'_> {
                 self.push(n);
                 self.emit(op::BLOCKHASH, 1, 1);
             }
+            29 if self.loops < 2 => self.looped(),
             _ => self.push_word(),
         }
         // Land pending jumps now and then.
         if !self.pending.is_empty() && self.rng.chance(40) {
             self.land();
         }
+    }
+
+    /// A loop run 1 to 4 times (its counter in transient slot 100): a backward jump through
+    /// the dispatch, around a few snippets.
+    fn looped(&mut self) {
+        self.loops += 1;
+        let iters = 1 + self.rng.below(4);
+        self.land();
+        self.code.extend([op::PUSH0, op::PUSH1, 100, op::TSTORE]);
+        let head = self.code.len();
+        self.code.push(op::JUMPDEST);
+        let height = self.height;
+        for _ in 0..1 + self.rng.below(4) {
+            self.snippet();
+        }
+        self.land();
+        while self.height > height {
+            self.emit(op::POP, 1, 0);
+        }
+        while self.height < height {
+            self.push(0);
+        }
+        // counter += 1; if counter < iters, jump back.
+        self.code.extend([op::PUSH1, 100, op::TLOAD, op::PUSH1, 1, op::ADD, op::DUP1, op::PUSH1, 100, op::TSTORE]);
+        self.code.extend([op::PUSH1, iters as u8, op::GT, op::PUSH2, (head >> 8) as u8, head as u8, op::JUMPI]);
+        self.code.push(op::JUMPDEST);
     }
 
     /// Places a JUMPDEST for each pending jump, first bringing the stack of the path that
@@ -449,7 +486,7 @@ impl Gen<'_> {
 }
 
 fn program(rng: &mut Rng, others: &[[u8; 20]]) -> Vec<u8> {
-    let mut g = Gen { rng, code: Vec::new(), height: 0, pending: Vec::new(), others };
+    let mut g = Gen { rng, code: Vec::new(), height: 0, pending: Vec::new(), others, loops: 0 };
     let n = 5 + g.rng.below(40);
     for _ in 0..n {
         g.snippet();
