@@ -64,6 +64,8 @@ pub struct Work {
     pub transpilations: u64,
     /// WASM modules validated and metered.
     pub normalizations: u64,
+    /// Artifacts compiled to RV64IM (the rv engine).
+    pub rv_compilations: u64,
     /// Call and create frames run.
     pub frames: u64,
     /// RV64IM instructions executed (the rv engine; zero on wasmi).
@@ -223,6 +225,7 @@ pub fn run_text(name: &str, text: &str, chain_id: u64, engine: Engine) -> Result
         work: Work {
             transpilations: stats.transpilations,
             normalizations: stats.normalizations,
+            rv_compilations: stats.rv_compilations,
             frames: stats.frames,
             rv_instructions: stats.rv_instructions,
         },

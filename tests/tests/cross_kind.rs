@@ -273,10 +273,12 @@ fn evm_code_is_transpiled_at_deployment(engine: EngineKind) {
         call.to = Some(bridge);
         block.number += 1;
         let kept = execute_block_in(&mut db.clone(), &block, vec![Ok(call.clone())], engine, &mut artifacts);
+        let again = execute_block_in(&mut db.clone(), &block, vec![Ok(call.clone())], engine, &mut artifacts);
         let mut none = ArtifactCache::default();
         let rebuilt = execute_block_in(&mut db.clone(), &block, vec![Ok(call)], engine, &mut none);
-        (deployed, kept, rebuilt, code_len)
+        (deployed, [kept, again], rebuilt, code_len)
     });
+    let [kept, again] = kept;
     assert!(deployed.receipts[0].success, "{:?}", deployed.receipts[0].error);
     let s = deployed.stats;
     assert_eq!(s.transpilations, 2, "init code when it runs, runtime code at deployment: {s:?}");
@@ -288,6 +290,16 @@ fn evm_code_is_transpiled_at_deployment(engine: EngineKind) {
     }
     assert_eq!(kept.stats.transpilations, 0, "kept artifacts are not rebuilt: {:?}", kept.stats);
     assert_eq!(rebuilt.stats.transpilations, 1, "{:?}", rebuilt.stats);
+    if engine == EngineKind::Rv {
+        // The RV64IM code is compiled on the first call and kept with the artifact: the
+        // deployment block compiled the init code, the first call the runtime code, and a
+        // later block nothing.
+        assert_eq!(deployed.stats.rv_compilations, 1, "{:?}", deployed.stats);
+        assert_eq!(kept.stats.rv_compilations, 1, "{:?}", kept.stats);
+        assert_eq!(again.stats.rv_compilations, 0, "{:?}", again.stats);
+        assert_eq!(again.stats.transpilations, 0, "{:?}", again.stats);
+        assert_eq!(again.receipts[0].gas_used, kept.receipts[0].gas_used);
+    }
     assert_eq!(kept.receipts[0].gas_used, rebuilt.receipts[0].gas_used, "gas does not depend on the cache");
     assert_eq!(kept.receipts[0].output, rebuilt.receipts[0].output);
 }

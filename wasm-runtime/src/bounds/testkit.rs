@@ -30,9 +30,7 @@ pub fn run(wasm: &[u8], calldata: &[u8], gas: u64, elide: bool) -> FrameResult {
         .unwrap_or_else(|e| panic!("metering failed: {e}"));
     let info = crate::validate::validate(wasm).unwrap_or_else(|e| panic!("{e}"));
     sys.artifacts
-        .get_or_build_with(hash, || {
-            Ok(Artifact { hash, kind: CodeKind::Wasm, wasm: metered, has_deploy: info.has_deploy })
-        })
+        .get_or_build_with(hash, || Ok(Artifact::new(hash, CodeKind::Wasm, metered, info.has_deploy)))
         .unwrap_or_else(|e| panic!("{e}"));
     sys.call(CallParams {
         kind: CallKind::Call,

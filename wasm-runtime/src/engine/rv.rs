@@ -1,14 +1,13 @@
 //! The provable engine: the normalized, metered WASM compiled to RV64IM by rv-backend, run
 //! on the RV64IM machine, whose executed-instruction count is the proving cost.
 //!
-//! A frame compiles the artifact (once per artifact hash, cached in [`RvCache`]), maps it on
+//! A frame compiles the artifact (once, kept in [`Artifact::rv_code`]), maps it on
 //! a fresh machine, puts the gas in the gas register and calls the export. Host functions
 //! arrive as `ecall`s with the host-function number: they run through [`crate::host::dispatch`]
 //! with the machine's linear memory and the gas register, exactly as the reference engine
 //! runs them, and nested calls run on machines of their own. Outcomes map as in
 //! [`super::wasmi`]: a trap with a negative gas register is out of gas.
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -22,7 +21,6 @@ use super::{Halt, Outcome};
 use crate::exec::{Artifact, Frame, System};
 use crate::host::HostExit;
 use crate::platform::Platform;
-use crate::primitives::B256;
 
 /// Bytes of machine stack for compiled code: enough that metering's stack counter
 /// ([`host_abi::limits::WASM_STACK_BUDGET`]) always traps first. Compiled code allocates a
@@ -39,12 +37,6 @@ pub const STACK_SIZE: u64 = 2 * host_abi::limits::WASM_STACK_BUDGET as u64;
 /// before this; reaching it is reported as a trap.
 const BUDGET: u64 = 1 << 48;
 
-/// Compiled artifacts by artifact hash (compile errors are kept too).
-#[derive(Default)]
-pub(crate) struct RvCache {
-    compiled: BTreeMap<B256, Result<Rc<Compiled>, String>>,
-}
-
 fn trap(msg: String) -> Outcome {
     Outcome { halt: Halt::Trap(msg), gas_left: 0 }
 }
@@ -57,11 +49,14 @@ pub(crate) fn run<P: Platform>(
     export: &str,
     gas: u64,
 ) -> Outcome {
-    let compiled = sys
-        .rv
-        .compiled
-        .entry(artifact.hash)
-        .or_insert_with(|| rv_backend::compile(&artifact.wasm).map(Rc::new).map_err(|e| format!("{e}")))
+    // Compiled once per artifact and kept with it (compile errors too), so a chain that
+    // keeps its artifacts never compiles a code hash twice.
+    if artifact.rv_code.get().is_none() {
+        sys.stats.rv_compilations += 1;
+    }
+    let compiled = artifact
+        .rv_code
+        .get_or_init(|| rv_backend::compile(&artifact.wasm).map(Rc::new).map_err(|e| format!("{e}")))
         .clone();
     let compiled = match compiled {
         Ok(c) => c,

@@ -1,9 +1,11 @@
-//! Deployment artifacts kept by code hash: a call loads them, it never redoes the work.
+//! Deployment artifacts kept by code hash (normalized WASM, and RV64IM code once compiled):
+//! a call loads them, it never redoes the work.
 
 use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cell::OnceCell;
 
 use host_abi::envelope::{self, Kind};
 
@@ -30,6 +32,16 @@ pub struct Artifact {
     pub wasm: Vec<u8>,
     /// Whether the module exports `deploy`.
     pub has_deploy: bool,
+    /// The RV64IM code of the module (or why rv-backend refused it), compiled on the first
+    /// call on the provable engine and kept with the artifact.
+    pub rv_code: OnceCell<Result<Rc<rv_backend::Compiled>, String>>,
+}
+
+impl Artifact {
+    /// An artifact whose RV64IM code is not compiled yet.
+    pub fn new(hash: B256, kind: CodeKind, wasm: Vec<u8>, has_deploy: bool) -> Self {
+        Self { hash, kind, wasm, has_deploy, rv_code: OnceCell::new() }
+    }
 }
 
 /// Artifacts by code hash.
@@ -53,7 +65,7 @@ impl ArtifactCache {
         } else {
             stats.transpilations += 1;
             let wasm = evm_to_wasm::transpile(code).map_err(|e| alloc::format!("{e}"))?;
-            Artifact { hash: code_hash, kind: CodeKind::Evm, wasm, has_deploy: false }
+            Artifact::new(code_hash, CodeKind::Evm, wasm, false)
         };
         let artifact = Rc::new(artifact);
         self.by_hash.insert(code_hash, artifact.clone());
@@ -85,5 +97,5 @@ pub fn normalize_wasm(hash: B256, wasm: &[u8], stats: &mut Stats) -> Result<Arti
     let info = crate::validate::validate(wasm).map_err(|e| alloc::format!("{e}"))?;
     let metered = crate::meter::meter(wasm).map_err(|e| alloc::format!("{e}"))?;
     stats.normalizations += 1;
-    Ok(Artifact { hash, kind: CodeKind::Wasm, wasm: metered, has_deploy: info.has_deploy })
+    Ok(Artifact::new(hash, CodeKind::Wasm, metered, info.has_deploy))
 }

@@ -96,6 +96,8 @@ pub struct Stats {
     /// Gas charged for those transpilations ([`host_abi::gas::TRANSPILE_BYTE`] per byte,
     /// taken out of Ethereum's code-deposit charge).
     pub transpile_gas: u64,
+    /// Artifacts compiled to RV64IM (the provable engine).
+    pub rv_compilations: u64,
     /// Frames executed.
     pub frames: u64,
     /// RV64IM instructions executed by the provable engine.
@@ -118,8 +120,6 @@ pub struct System<P: Platform> {
     pub engine: EngineKind,
     /// Engine-side caches of the reference engine.
     pub(crate) wasmi: crate::engine::wasmi::WasmiCache,
-    /// Engine-side caches of the provable engine.
-    pub(crate) rv: crate::engine::rv::RvCache,
     /// Debug output of contracts (`debug_log`).
     pub debug_output: Vec<u8>,
     /// Work counters.
@@ -143,7 +143,6 @@ impl<P: Platform> System<P> {
             artifacts,
             engine,
             wasmi: crate::engine::wasmi::WasmiCache::default(),
-            rv: crate::engine::rv::RvCache::default(),
             debug_output: Vec::new(),
             stats: Stats::default(),
         }
