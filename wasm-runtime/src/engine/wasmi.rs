@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use host_abi::functions::{HostFn, ValType};
 use host_abi::limits::{WASM_FRAME_OVERHEAD, WASM_STACK_BUDGET};
-use wasmi::{Caller, Config, Engine, Extern, Func, Instance, Module, Store, Val};
+use wasmi::{Caller, Config, Engine, Extern, Func, Global, Instance, Memory, Module, Store, Val};
 
 use super::{Halt, Outcome};
 use crate::exec::{Artifact, Frame, System};
@@ -84,6 +84,9 @@ impl<P: Platform> HostEnv for System<P> {
 struct HostData<'a> {
     env: &'a mut dyn HostEnv,
     frame: &'a mut Frame,
+    /// The instance's memory and gas global, found once after instantiation (host calls
+    /// need them on every call).
+    exports: Option<(Option<Memory>, Global)>,
 }
 
 #[derive(Debug)]
@@ -116,7 +119,7 @@ pub(crate) fn run<P: Platform>(
             Err(e) => return trap(format!("the engine rejected the module: {e}")),
         },
     };
-    execute(&engine, &module, HostData { env: sys, frame }, export, gas)
+    execute(&engine, &module, HostData { env: sys, frame, exports: None }, export, gas)
 }
 
 fn trap(msg: alloc::string::String) -> Outcome {
@@ -149,6 +152,8 @@ fn execute(engine: &Engine, module: &Module, data: HostData<'_>, export: &str, g
     if gas_global.set(&mut store, Val::I64(gas_signed)).is_err() {
         return trap("gas global is not a mutable i64".into());
     }
+    let memory = instance.get_memory(&store, host_abi::MEMORY_EXPORT);
+    store.data_mut().exports = Some((memory, gas_global));
     let func = match instance.get_typed_func::<(), ()>(&store, export) {
         Ok(f) => f,
         Err(e) => return trap(format!("export `{export}`: {e}")),
@@ -179,14 +184,11 @@ fn trampoline(
     results: &mut [Val],
 ) -> Result<(), wasmi::Error> {
     let host_err = |exit: HostExit| wasmi::Error::host(ExitError(exit));
-    let memory = caller
-        .get_export(host_abi::MEMORY_EXPORT)
-        .and_then(Extern::into_memory)
-        .ok_or_else(|| host_err(HostExit::Trap("module exports no memory".into())))?;
-    let gas_global = caller
-        .get_export(host_abi::GAS_GLOBAL_EXPORT)
-        .and_then(Extern::into_global)
-        .ok_or_else(|| host_err(HostExit::Trap("module has no gas global".into())))?;
+    let Some((memory, gas_global)) = caller.data().exports else {
+        // A host call from the start function, before the exports are known.
+        return Err(host_err(HostExit::Trap("host call before instantiation finished".into())));
+    };
+    let memory = memory.ok_or_else(|| host_err(HostExit::Trap("module exports no memory".into())))?;
     let mut gas = u64::try_from(gas_global.get(&caller).i64().unwrap_or(0)).unwrap_or(0);
     let mut raw = [0u64; 6];
     for (slot, v) in raw.iter_mut().zip(args) {
