@@ -66,6 +66,7 @@ mod op {
     pub const EXTCODESIZE: u8 = 0x3b;
     pub const EXTCODECOPY: u8 = 0x3c;
     pub const RETURNDATACOPY: u8 = 0x3e;
+    pub const RETURNDATASIZE: u8 = 0x3d;
     pub const EXTCODEHASH: u8 = 0x3f;
     pub const BLOCKHASH: u8 = 0x40;
     pub const BALANCE: u8 = 0x31;
@@ -375,6 +376,12 @@ impl Gen<'_> {
     }
 
     fn call(&mut self) {
+        self.call_to(None);
+    }
+
+    /// A call of a random kind to a random account, or (`Some(k)`) to the address k-deep on
+    /// the stack (1 = the top); then, now and then, a copy of all its return data.
+    fn call_to(&mut self, on_stack: Option<u8>) {
         let kind = [op::CALL, op::CALLCODE, op::DELEGATECALL, op::STATICCALL][self.rng.below(4) as usize];
         let out_len = self.rng.below(64);
         let out_off = self.rng.below(128);
@@ -388,10 +395,16 @@ impl Gen<'_> {
             let value = if self.rng.chance(30) { self.rng.below(1000) } else { 0 };
             self.push(value);
         }
-        let who = self.other();
-        self.code.push(op::PUSH20);
-        self.code.extend_from_slice(&who);
-        self.height += 1;
+        let pushed = if kind == op::CALL || kind == op::CALLCODE { 5 } else { 4 };
+        match on_stack {
+            Some(k) => self.emit(op::DUP1 + k - 1 + pushed, 0, 1),
+            None => {
+                let who = self.other();
+                self.code.push(op::PUSH20);
+                self.code.extend_from_slice(&who);
+                self.height += 1;
+            }
+        }
         if self.rng.chance(20) {
             self.emit(0x5a, 0, 1); // GAS: all of it (EIP-150 keeps 1/64)
         } else {
@@ -400,6 +413,14 @@ impl Gen<'_> {
         }
         let inputs = if kind == op::CALL || kind == op::CALLCODE { 7 } else { 6 };
         self.emit(kind, inputs, 1);
+        if self.rng.chance(40) {
+            // RETURNDATACOPY(dest, 0, RETURNDATASIZE): always in range.
+            self.emit(op::RETURNDATASIZE, 0, 1);
+            self.push(0);
+            let dest = self.rng.below(128);
+            self.push(dest);
+            self.emit(op::RETURNDATACOPY, 3, 0);
+        }
     }
 
     fn create(&mut self) {
@@ -442,6 +463,10 @@ impl Gen<'_> {
             let value = self.rng.below(2);
             self.push(value);
             self.emit(op::CREATE, 3, 1);
+        }
+        if self.rng.chance(50) {
+            // Call the new contract (its address is on the stack; zero if the create failed).
+            self.call_to(Some(1));
         }
     }
 
