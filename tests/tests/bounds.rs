@@ -51,9 +51,7 @@ fn run(db: &MemoryDb, wasm: &[u8], to: Address, input: &[u8], gas: u64, elide: b
     let hash = keccak256(stored(wasm));
     let metered = meter_with(wasm, Options { elide }).unwrap();
     let has_deploy = wasm_runtime::validate::validate(wasm).unwrap().has_deploy;
-    sys.artifacts
-        .get_or_build_with(hash, || Ok(Artifact::new(hash, CodeKind::Wasm, metered, has_deploy)))
-        .unwrap();
+    sys.artifacts.get_or_build_with(hash, || Ok(Artifact::new(hash, CodeKind::Wasm, metered, has_deploy))).unwrap();
     let r = sys.call(CallParams {
         kind: CallKind::Call,
         caller: SENDER,
