@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use wasm_runtime::block::roots;
 use wasm_runtime::engine::EngineKind;
+use wasm_runtime::exec::ArtifactCache;
 
 use crate::error::Error as CliError;
 
@@ -92,23 +93,31 @@ pub fn run_file(path: &Path, fork: &str, engine: EngineKind, filter: Option<&str
         Err(e) => return vec![CaseResult { name: file_name, index: (0, 0, 0), error: Some(e) }],
     };
     let mut results = Vec::new();
+    // The cases of a file share their contracts: their deployment artifacts (kept by code
+    // hash, as a chain keeps them) are built once per file, not once per case.
+    let mut artifacts = ArtifactCache::default();
     for test in tests {
         if filter.is_some_and(|f| !test.name.contains(f)) {
             continue;
         }
         for case in &test.posts {
-            let error = run_case(&test, case, engine).err();
+            let error = run_case(&test, case, engine, &mut artifacts).err();
             results.push(CaseResult { name: test.name.clone(), index: (case.data, case.gas, case.value), error });
         }
     }
     results
 }
 
-fn run_case(test: &fixture::StateTest, case: &fixture::PostCase, engine: EngineKind) -> Result<(), String> {
+fn run_case(
+    test: &fixture::StateTest,
+    case: &fixture::PostCase,
+    engine: EngineKind,
+    artifacts: &mut ArtifactCache,
+) -> Result<(), String> {
     let tx = fixture::tx_env(&test.tx, case);
     let mut db = test.pre.clone();
     let txs = vec![tx.clone()];
-    let out = wasm_runtime::exec::execute_block_with(&mut db, &test.block, txs, engine);
+    let out = wasm_runtime::exec::execute_block_in(&mut db, &test.block, txs, engine, artifacts);
     db.apply(&out.diff);
     let rejected = !out.rejected.is_empty();
     match (&case.expect_exception, rejected) {
