@@ -283,7 +283,7 @@ fn evm_code_is_transpiled_at_deployment(engine: EngineKind) {
     let s = deployed.stats;
     assert_eq!(s.transpilations, 2, "init code when it runs, runtime code at deployment: {s:?}");
     assert_eq!(s.transpiled_bytes, code_len, "{s:?}");
-    assert_eq!(s.transpile_gas, host_abi::gas::TRANSPILE_BYTE * code_len, "{s:?}");
+    assert_eq!(s.transpile_gas(), host_abi::gas::TRANSPILE_BYTE * code_len, "{s:?}");
     for out in [&kept, &rebuilt] {
         assert!(out.receipts[0].success, "{:?}", out.receipts[0].error);
         assert!(out.stats.frames >= 1, "{:?}", out.stats);

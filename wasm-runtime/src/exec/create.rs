@@ -127,7 +127,7 @@ impl<P: Platform> System<P> {
             Err(e) => return FrameResult::failure(e),
         };
         let constants = Bytes::copy_from_slice(envelope.constants);
-        self.world.set_code(address, stored.clone(), constants.clone());
+        self.world.set_code(address, stored.clone(), code_hash, constants.clone());
         if !artifact.has_deploy {
             return FrameResult {
                 status: CallStatus::Success,
@@ -225,10 +225,9 @@ impl<P: Platform> System<P> {
             // fails when its artifact is built again.
             if self.artifacts.get_or_build(code_hash, &code, &mut self.stats).is_ok() {
                 self.stats.transpiled_bytes += code.len() as u64;
-                self.stats.transpile_gas += gas::TRANSPILE_BYTE * code.len() as u64;
             }
         }
-        self.world.set_code(address, code, Bytes::new());
+        self.world.set_code(address, code, code_hash, Bytes::new());
         result
     }
 }

@@ -93,15 +93,20 @@ pub struct Stats {
     pub transpilations: u64,
     /// Bytes of deployed EVM code transpiled at deployment.
     pub transpiled_bytes: u64,
-    /// Gas charged for those transpilations ([`host_abi::gas::TRANSPILE_BYTE`] per byte,
-    /// taken out of Ethereum's code-deposit charge).
-    pub transpile_gas: u64,
     /// Artifacts compiled to RV64IM (the provable engine).
     pub rv_compilations: u64,
     /// Frames executed.
     pub frames: u64,
     /// RV64IM instructions executed by the provable engine.
     pub rv_instructions: u64,
+}
+
+impl Stats {
+    /// Gas attributed to the transpilations at deployment: [`host_abi::gas::TRANSPILE_BYTE`]
+    /// per byte, taken out of Ethereum's code-deposit charge.
+    pub fn transpile_gas(&self) -> u64 {
+        host_abi::gas::TRANSPILE_BYTE * self.transpiled_bytes
+    }
 }
 
 /// The system layer for one block.

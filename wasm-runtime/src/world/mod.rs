@@ -160,13 +160,13 @@ impl<P: Platform> World<P> {
         self.journal.push(Entry::Nonce { address, old });
     }
 
-    /// Sets code and constants.
-    pub fn set_code(&mut self, address: Address, code: Bytes, constants: Bytes) {
+    /// Sets code (whose keccak256 the caller has computed already) and constants.
+    pub fn set_code(&mut self, address: Address, code: Bytes, code_hash: B256, constants: Bytes) {
+        debug_assert_eq!(code_hash, crate::primitives::keccak256(&code), "the hash of the code");
         let acc = self.account_mut(address);
-        let old_code = core::mem::take(&mut acc.info.code);
+        let old_code = core::mem::replace(&mut acc.info.code, code);
         let old_constants = core::mem::replace(&mut acc.info.constants, constants);
-        let old_hash = acc.info.code_hash;
-        acc.info.set_code(code);
+        let old_hash = core::mem::replace(&mut acc.info.code_hash, code_hash);
         self.journal.push(Entry::Code { address, code: old_code, code_hash: old_hash, constants: old_constants });
     }
 
