@@ -218,10 +218,7 @@ pub fn run_text(name: &str, text: &str, chain_id: u64, engine: Engine) -> Result
         gas_used: outcome.output.gas_used,
         pubdata_size: pubdata.len(),
         pubdata: hex_bytes(&pubdata),
-        engine: match engine {
-            Engine::Wasmi => "wasmi",
-            Engine::Rv => "rv",
-        },
+        engine: engine.kind().name(),
         work: Work {
             transpilations: stats.transpilations,
             normalizations: stats.normalizations,

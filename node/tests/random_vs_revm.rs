@@ -13,6 +13,7 @@
 #[path = "revm_reference/mod.rs"]
 mod revm_reference;
 
+use evm_to_wasm::opcodes::op;
 use serde_json::{json, Map, Value};
 
 /// SplitMix64.
@@ -53,57 +54,6 @@ impl Rng {
     }
 }
 
-mod op {
-    pub const STOP: u8 = 0x00;
-    pub const ADDMOD: u8 = 0x08;
-    pub const MULMOD: u8 = 0x09;
-    pub const ISZERO: u8 = 0x15;
-    pub const NOT: u8 = 0x19;
-    pub const KECCAK256: u8 = 0x20;
-    pub const CALLDATALOAD: u8 = 0x35;
-    pub const CALLDATACOPY: u8 = 0x37;
-    pub const CODECOPY: u8 = 0x39;
-    pub const EXTCODESIZE: u8 = 0x3b;
-    pub const EXTCODECOPY: u8 = 0x3c;
-    pub const RETURNDATACOPY: u8 = 0x3e;
-    pub const RETURNDATASIZE: u8 = 0x3d;
-    pub const EXTCODEHASH: u8 = 0x3f;
-    pub const BLOCKHASH: u8 = 0x40;
-    pub const BALANCE: u8 = 0x31;
-    pub const POP: u8 = 0x50;
-    pub const MLOAD: u8 = 0x51;
-    pub const MSTORE: u8 = 0x52;
-    pub const MSTORE8: u8 = 0x53;
-    pub const GT: u8 = 0x11;
-    pub const ADD: u8 = 0x01;
-    pub const MUL: u8 = 0x02;
-    pub const CALLDATASIZE: u8 = 0x36;
-    pub const SLOAD: u8 = 0x54;
-    pub const SSTORE: u8 = 0x55;
-    pub const JUMP: u8 = 0x56;
-    pub const JUMPI: u8 = 0x57;
-    pub const JUMPDEST: u8 = 0x5b;
-    pub const TLOAD: u8 = 0x5c;
-    pub const TSTORE: u8 = 0x5d;
-    pub const MCOPY: u8 = 0x5e;
-    pub const PUSH0: u8 = 0x5f;
-    pub const PUSH1: u8 = 0x60;
-    pub const PUSH2: u8 = 0x61;
-    pub const PUSH20: u8 = 0x73;
-    pub const DUP1: u8 = 0x80;
-    pub const SWAP1: u8 = 0x90;
-    pub const LOG0: u8 = 0xa0;
-    pub const CREATE: u8 = 0xf0;
-    pub const CALL: u8 = 0xf1;
-    pub const CALLCODE: u8 = 0xf2;
-    pub const RETURN: u8 = 0xf3;
-    pub const DELEGATECALL: u8 = 0xf4;
-    pub const CREATE2: u8 = 0xf5;
-    pub const STATICCALL: u8 = 0xfa;
-    pub const REVERT: u8 = 0xfd;
-    pub const INVALID: u8 = 0xfe;
-    pub const SELFDESTRUCT: u8 = 0xff;
-}
 
 /// Two-operand opcodes (ADD … SAR, comparisons, bitwise).
 const BINARY: &[u8] = &[
