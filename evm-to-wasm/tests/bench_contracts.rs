@@ -1,11 +1,11 @@
-//! The real contracts in /work/shared/bench/evm: every account's code must transpile, pass
+//! The real contracts in `../shared/bench/evm` (beside the repository): every account's code must transpile, pass
 //! `wasmparser::validate`, and compile on wasmi. Prints a size table.
 
 mod common;
 use common::*;
 use std::time::Instant;
 
-const DIR: &str = "/work/shared/bench/evm";
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/bench/evm");
 
 /// (file, account, code) for every account with code.
 pub fn contracts() -> Vec<(String, String, Vec<u8>)> {

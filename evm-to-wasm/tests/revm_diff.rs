@@ -234,7 +234,7 @@ fn uses_outside_state(code: &[u8]) -> bool {
 /// transpiled: status, output, gas, refunds, storage and logs must agree.
 #[test]
 fn ethereum_tests_code_agrees_with_revm() {
-    let root = "/work/shared/fixtures/ethereum-tests/GeneralStateTests";
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/ethereum-tests/GeneralStateTests");
     let mut files = Vec::new();
     let mut dirs = vec![std::path::PathBuf::from(root)];
     while let Some(d) = dirs.pop() {

@@ -3,7 +3,7 @@
 //! the same result: status, gas, output, logs and the whole post-state must agree.
 //!
 //! The folder is `ZKOS_BENCH_EVM` if set, else `bench/evm` of the shared folder next to the
-//! repository (`/work/shared/bench/evm`).
+//! repository (`../shared/bench/evm`).
 
 #[path = "revm_reference/mod.rs"]
 mod revm_reference;

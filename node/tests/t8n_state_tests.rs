@@ -18,9 +18,11 @@ use std::path::{Path, PathBuf};
 use common::{run_zkos, scratch, write_inputs};
 use serde_json::{json, Map, Value};
 
-/// The fixture directory (`ZKOS_FIXTURES`, default `/work/shared/fixtures`).
+/// The fixture directory (`ZKOS_FIXTURES`, default `../shared/fixtures` beside the repository).
 fn fixtures() -> PathBuf {
-    std::env::var("ZKOS_FIXTURES").map(PathBuf::from).unwrap_or_else(|_| "/work/shared/fixtures".into())
+    std::env::var("ZKOS_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures")))
 }
 
 /// The GeneralStateTests trees, under the fixture directory.

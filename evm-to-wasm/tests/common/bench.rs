@@ -1,4 +1,4 @@
-//! The benchmark inputs of /work/shared/bench/evm: the contract at 0xcc…cc, its storage and
+//! The benchmark inputs of `../shared/bench/evm`: the contract at 0xcc…cc, its storage and
 //! its transactions.
 
 use super::U256;
@@ -33,9 +33,9 @@ fn unhex(v: &serde_json::Value) -> Vec<u8> {
     hex::decode(v.as_str().expect("hex string").trim_start_matches("0x")).expect("hex")
 }
 
-/// Loads `/work/shared/bench/evm/{name}.json`.
+/// Loads `../shared/bench/evm/{name}.json` (beside the repository).
 pub fn bench(name: &str) -> Bench {
-    let path = format!("/work/shared/bench/evm/{name}.json");
+    let path = format!("{}/../../shared/bench/evm/{name}.json", env!("CARGO_MANIFEST_DIR"));
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let test = json.as_object().unwrap().values().next().unwrap();
     let acct = &test["pre"]["0xcccccccccccccccccccccccccccccccccccccccc"];
