@@ -1,206 +1,47 @@
-//! `zkos bench`: the benchmark kernels (`bench/kernels`, written once in Rust) run three ways
-//! on the RV64IM machine, counting executed instructions (the proving cost):
-//!
-//! 1. **native**: rustc's RV64IM code (`bench/out/native.elf`);
-//! 2. **compiled**: rustc's wasm32 module, validated and metered by wasm-runtime, compiled by
-//!    rv-backend;
-//! 3. **interpreted**: the same metered module run by wasmi, itself built for RV64IM
-//!    (`bench/out/wasmi-driver.elf`).
-//!
-//! Every way must produce the checksum the host computes by running the kernel natively, or
-//! the command fails. Counts are exact and deterministic; times are only printed. The table
-//! has the three counts, the gas the metered module charged, compiled/native,
-//! interpreted/compiled and interpreted/native with their geometric means; then the compiler's
-//! speed and the machine's speed. `bench/build.sh` builds the programs.
-//!
-//! Modules: [`artifacts`] (the programs), [`program`] (running one on the machine, phase by
-//! phase), [`ways`] (native and interpreted), [`compiled`] (rv-backend: the compiled way and
-//! the compiler's speed), [`report`] (table and JSON), [`error`].
+//! `zkos bench`: runs the benchmark driver, the `zkos-bench` binary built beside `zkos`
+//! (crate `bench/driver`), with the same arguments, so the command does not depend on the
+//! benchmark programs' crates.
 
-pub mod artifacts;
-pub mod compiled;
-pub mod error;
-pub mod program;
-pub mod report;
-pub mod ways;
-
+use std::ffi::OsString;
 use std::path::PathBuf;
+use std::process::Command;
 
-use bench_kernels::{Kernel, SCRATCH_WORDS};
+use crate::error::{Error, Result};
 
-use self::artifacts::Artifacts;
-use self::error::BenchError;
-use self::report::{ratio, CompileSpeed, MachineSpeed, Means, Report, Row};
-
-/// How big the kernels' inputs are.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Size {
-    /// Tiny inputs: the whole benchmark in a few seconds (for tests).
-    Small,
-    /// The benchmark's sizes: well under a minute in release.
-    Default,
-}
-
-impl Size {
-    fn name(self) -> &'static str {
-        match self {
-            Size::Small => "small",
-            Size::Default => "default",
-        }
-    }
-
-    /// The input size of `kernel`.
-    pub fn of(self, kernel: Kernel) -> u64 {
-        let (small, default) = match kernel {
-            Kernel::Fibonacci => (10, 24),
-            Kernel::Sieve => (1_000, 200_000),
-            Kernel::Sha256 => (200, 64 * 1024),
-            Kernel::Keccak => (300, 64 * 1024),
-            Kernel::Mul256 => (100, 20_000),
-            Kernel::Sort => (100, 20_000),
-            Kernel::Erc20 => (100, 20_000),
-        };
-        match self {
-            Size::Small => small,
-            Size::Default => default,
-        }
-    }
-
-    /// Seconds to spend compiling the module repeatedly to time rv-backend on the host.
-    fn compile_seconds(self) -> f64 {
-        match self {
-            Size::Small => 0.01,
-            Size::Default => 0.3,
-        }
-    }
-
-    /// Iterations of the machine's built-in speed workload.
-    fn machine_iterations(self) -> u64 {
-        match self {
-            Size::Small => 100_000,
-            Size::Default => 5_000_000,
-        }
-    }
-}
-
-/// Flags of `zkos bench`.
-#[derive(clap::Args, Debug, Clone)]
+/// Arguments of `zkos bench`, passed through to `zkos-bench` (`zkos bench --help` lists them).
+#[derive(clap::Args, Debug)]
+#[command(disable_help_flag = true)]
 pub struct Args {
-    /// Input sizes.
-    #[arg(long, value_enum, default_value_t = Size::Default)]
-    pub size: Size,
-    /// Print one JSON document instead of the table.
-    #[arg(long)]
-    pub json: bool,
-    /// The directory bench/build.sh wrote (native.elf, wasmi-driver.elf, kernels.wasm).
-    #[arg(long, default_value = artifacts::DEFAULT_DIR)]
-    pub dir: PathBuf,
-    /// Run only this kernel (repeatable): fibonacci, sieve, sha256, keccak, mul256, sort, erc20.
-    #[arg(long = "kernel")]
-    pub kernels: Vec<String>,
+    /// The driver's flags: --size small|default, --json, --dir DIR, --kernel NAME.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<OsString>,
 }
 
-/// Runs `zkos bench`.
-pub fn main(args: &Args) -> crate::error::Result<()> {
-    let report = run(args)?;
-    if args.json {
-        let json = serde_json::to_string_pretty(&report).map_err(|e| crate::error::Error::Config(e.to_string()))?;
-        println!("{json}");
+/// The driver: `zkos-bench` in the directory of the running `zkos`.
+fn driver() -> Result<PathBuf> {
+    let exe = std::env::current_exe().map_err(|e| Error::Io { path: "zkos".into(), message: e.to_string() })?;
+    let path = exe.with_file_name(format!("zkos-bench{}", std::env::consts::EXE_SUFFIX));
+    if path.is_file() {
+        Ok(path)
     } else {
-        print!("{}", report.text());
-    }
-    Ok(())
-}
-
-fn selected(names: &[String]) -> Result<Vec<Kernel>, BenchError> {
-    if names.is_empty() {
-        return Ok(Kernel::ALL.to_vec());
-    }
-    names
-        .iter()
-        .map(|n| {
-            Kernel::from_name(n).ok_or_else(|| {
-                let all: Vec<&str> = Kernel::ALL.iter().map(|k| k.name()).collect();
-                BenchError::Usage(format!("unknown kernel `{n}` (kernels: {})", all.join(", ")))
-            })
+        Err(Error::Io {
+            path: path.display().to_string(),
+            message: "not found (build it with `cargo build --release -p zkos-bench`)".into(),
         })
-        .collect()
+    }
 }
 
-/// Runs the benchmark and checks every checksum against the host's.
-pub fn run(args: &Args) -> Result<Report, BenchError> {
-    let kernels = selected(&args.kernels)?;
-    let art = Artifacts::load(&args.dir)?;
-    let compiled_module = compiled::compile(&art.metered)?;
-    let mut scratch = vec![0u64; SCRATCH_WORDS];
-    let mut rows = Vec::new();
-    let mut mismatches = Vec::new();
-    let (mut machine_instructions, mut machine_seconds) = (0u64, 0f64);
-    for kernel in kernels {
-        let n = args.size.of(kernel);
-        let expected = kernel.run(n, &mut scratch);
-        let native = ways::native(&art, kernel, n)?;
-        let interp = ways::interpreted(&art, kernel, n)?;
-        let comp = compiled::run(&compiled_module, kernel, n)?;
-        machine_seconds += native.seconds + interp.seconds + comp.seconds;
-        machine_instructions += native.total + interp.total + comp.instructions;
-        let name = kernel.name();
-        for (way, got) in [("native", native.checksum), ("compiled", comp.checksum), ("interpreted", interp.checksum)] {
-            if got != expected {
-                mismatches.push(format!("{name} n={n}: {way} checksum {got:#018x}, host {expected:#018x}"));
-            }
-        }
-        if comp.gas != interp.gas {
-            mismatches.push(format!("{name} n={n}: gas {} compiled, {} interpreted", comp.gas, interp.gas));
-        }
-        rows.push(Row {
-            kernel: kernel.name(),
-            unit: kernel.unit(),
-            n,
-            checksum: format!("{expected:#018x}"),
-            native: native.instructions,
-            compiled: comp.instructions,
-            interpreted: interp.call,
-            gas: interp.gas,
-            wasmi_translate: interp.translate,
-            wasmi_instantiate: interp.instantiate,
-            compiled_over_native: ratio(comp.instructions, native.instructions),
-            interpreted_over_compiled: ratio(interp.call, comp.instructions),
-            interpreted_over_native: ratio(interp.call, native.instructions),
-        });
+/// Runs `zkos bench`: the driver's output and exit status are the command's.
+pub fn main(args: &Args) -> Result<()> {
+    let driver = driver()?;
+    let status = Command::new(&driver)
+        .args(&args.args)
+        .status()
+        .map_err(|e| Error::Io { path: driver.display().to_string(), message: e.to_string() })?;
+    if status.success() {
+        Ok(())
+    } else {
+        // The driver printed its reason; exit with its code.
+        std::process::exit(status.code().unwrap_or(1))
     }
-    if !mismatches.is_empty() {
-        return Err(BenchError::Mismatch(mismatches));
-    }
-    let speed = rv_machine::bench::run(args.size.machine_iterations())
-        .map_err(|e| BenchError::Usage(format!("the machine's speed workload: {e}")))?;
-    if !speed.verified() {
-        return Err(BenchError::Mismatch(vec![format!(
-            "rv_machine::bench: checksum {:#x}, expected {:#x}",
-            speed.checksum, speed.expected
-        )]));
-    }
-    let translate = rows.first().map_or(0, |r| r.wasmi_translate);
-    let host_speed = compiled::host_speed(&art.metered, args.size.compile_seconds())?;
-    let on_machine = compiled::on_machine(&art, &compiled_module)?;
-    Ok(Report {
-        size: args.size.name(),
-        dir: art.dir.display().to_string(),
-        wasm_bytes: art.wasm.len(),
-        metered_bytes: art.metered.len(),
-        geomean: Means::of(&rows),
-        compile: CompileSpeed {
-            host_bytes_per_second: host_speed,
-            machine_instructions: on_machine,
-            machine_instructions_per_byte: ratio(on_machine, art.metered.len() as u64),
-            wasmi_instructions_per_byte: ratio(translate, art.metered.len() as u64),
-        },
-        machine: MachineSpeed {
-            instructions: speed.instructions,
-            seconds: speed.seconds,
-            mips: speed.mips(),
-            benchmark_mips: machine_instructions as f64 / machine_seconds.max(1e-9) / 1e6,
-        },
-        rows,
-    })
 }

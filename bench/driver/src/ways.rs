@@ -3,9 +3,9 @@
 use bench_kernels::protocol::{bytes_to_words, u64_to_words, GAS_PRESENT};
 use bench_kernels::Kernel;
 
-use super::artifacts::Artifacts;
-use super::error::BenchError;
-use super::program::{self, output_u64};
+use crate::artifacts::Artifacts;
+use crate::error::BenchError;
+use crate::program::{self, output_u64};
 
 /// Gas given to the metered module: far more than any kernel uses.
 pub const GAS: u64 = 1 << 62;

@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::error::BenchError;
+use crate::error::BenchError;
 
 /// Where `bench/build.sh` puts its output in the repository this binary was built from.
-pub const DEFAULT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/out");
+pub const DEFAULT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../out");
 
 /// The benchmark programs.
 #[derive(Debug, Clone)]

@@ -54,14 +54,13 @@ impl fmt::Display for BenchError {
 
 impl std::error::Error for BenchError {}
 
-impl From<BenchError> for crate::error::Error {
-    fn from(e: BenchError) -> Self {
-        match e {
-            BenchError::Artifact { path, message } => crate::error::Error::Io {
-                path,
-                message: format!("{message} (build the benchmark programs with bench/build.sh)"),
-            },
-            other => crate::error::Error::Config(other.to_string()),
+impl BenchError {
+    /// The process exit code: 11 for a missing or unreadable program (as `zkos` reports I/O
+    /// errors), 3 for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            BenchError::Artifact { .. } => 11,
+            _ => 3,
         }
     }
 }

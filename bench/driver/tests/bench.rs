@@ -1,4 +1,4 @@
-//! `zkos bench` on the smallest sizes: the three ways agree with the host on every checksum,
+//! `zkos bench` (the `zkos-bench` driver) on the smallest sizes: the three ways agree with the host on every checksum,
 //! and every instruction count is deterministic (two runs, identical counts). Timing is never
 //! asserted. Needs the programs of `bench/build.sh` in `bench/out/`.
 
@@ -8,10 +8,11 @@ use std::process::{Command, Output};
 use bench_kernels::{Kernel, SCRATCH_WORDS};
 use serde_json::Value;
 
-const OUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/out");
+const OUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../out");
 
-fn zkos(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkos")).args(args).output().expect("run zkos")
+/// Runs `zkos bench ARGS` (the driver the command runs).
+fn bench(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zkos-bench")).args(args).output().expect("run zkos-bench")
 }
 
 fn require_programs() {
@@ -25,7 +26,7 @@ fn require_programs() {
 
 fn bench_json() -> Value {
     require_programs();
-    let out = zkos(&["bench", "--size", "small", "--json"]);
+    let out = bench(&["--size", "small", "--json"]);
     assert!(out.status.success(), "zkos bench failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("JSON report")
 }
@@ -68,18 +69,18 @@ fn three_ways_agree_and_counts_are_deterministic() {
 #[test]
 fn one_kernel_and_bad_flags() {
     require_programs();
-    let out = zkos(&["bench", "--size", "small", "--kernel", "sha256"]);
+    let out = bench(&["--size", "small", "--kernel", "sha256"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("\nsha256 ") && !text.contains("\nkeccak "), "{text}");
     assert!(text.contains("geomean"), "{text}");
 
-    let out = zkos(&["bench", "--kernel", "nope"]);
+    let out = bench(&["--kernel", "nope"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("unknown kernel `nope`") && err.contains("fibonacci"), "{err}");
 
-    let out = zkos(&["bench", "--dir", "/nonexistent/zkos-bench-out"]);
+    let out = bench(&["--dir", "/nonexistent/zkos-bench-out"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/nonexistent/zkos-bench-out/native.elf") && err.contains("bench/build.sh"), "{err}");

@@ -240,7 +240,7 @@ impl Report {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::*;
 
     #[test]
     fn geomean_and_grouping() {

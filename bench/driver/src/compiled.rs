@@ -7,10 +7,10 @@ use bench_kernels::protocol::{bytes_to_words, digest};
 use bench_kernels::Kernel;
 use rv_backend::instance::{Config, Event, Imports, Instance};
 
-use super::artifacts::Artifacts;
-use super::error::BenchError;
-use super::program::{self, output_u64, BUDGET};
-use super::ways::GAS;
+use crate::artifacts::Artifacts;
+use crate::error::BenchError;
+use crate::program::{self, output_u64, BUDGET};
+use crate::ways::GAS;
 
 /// A kernel's export run as rv-backend compiled it.
 #[derive(Debug, Clone, Copy)]
