@@ -11,8 +11,7 @@
 //! scenario also checks what zkos returned against facts known in advance (outputs, revert
 //! data, log topics), so that agreement on doing nothing cannot pass.
 
-#[path = "../revm_reference/mod.rs"]
-mod revm_reference;
+use zkos_revm_reference as revm_reference;
 
 mod abi;
 mod compile;

@@ -10,8 +10,7 @@
 //! calldata, value and gas. `ZKOS_RANDOM_BLOCKS` sets how many blocks (default 60);
 //! `ZKOS_RANDOM_SEED` the first seed.
 
-#[path = "revm_reference/mod.rs"]
-mod revm_reference;
+use zkos_revm_reference as revm_reference;
 
 use evm_to_wasm::opcodes::op;
 use serde_json::{json, Map, Value};

@@ -75,9 +75,27 @@ fn json_diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The `zkos` command under test: `ZKOS_BIN`, or the one cargo built beside this test
+/// (`target/<profile>/zkos`; a workspace build or test run builds it).
+pub fn zkos_bin() -> std::path::PathBuf {
+    if let Some(bin) = std::env::var_os("ZKOS_BIN") {
+        return bin.into();
+    }
+    let exe = std::env::current_exe().expect("the test's own path");
+    // Tests run from target/<profile>/deps/.
+    let dir = exe.parent().and_then(|deps| deps.parent()).expect("the test runs inside a target directory");
+    let bin = dir.join(format!("zkos{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.is_file(),
+        "{} is missing: build it with `cargo build --release -p zkos-node` (or set ZKOS_BIN)",
+        bin.display()
+    );
+    bin
+}
+
 /// `zkos run --json --engine ENGINE` on the block file.
 fn run_on(name: &str, path: &std::path::Path, engine: &str) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_zkos"))
+    let out = Command::new(zkos_bin())
         .args(["run", "--json", "--engine", engine])
         .arg(path)
         .output()

@@ -5,10 +5,8 @@
 //! block every account (existence, balance, nonce, code, every storage slot).
 //!
 //! ```ignore
-//! #[path = "revm_reference/mod.rs"]
-//! mod revm_reference;
 //! let block = serde_json::json!({ "pre": {...}, "env": {...}, "transaction": [...] });
-//! for tx in revm_reference::check_block("transfer", &block) {
+//! for tx in zkos_revm_reference::check_block("transfer", &block) {
 //!     println!("{} {}", tx.status, tx.gas_used);
 //! }
 //! ```
@@ -20,8 +18,6 @@
 //! transaction, touched empty accounts are removed (EIP-161), the EIP-4788 system call runs
 //! before the transactions when `parentBeaconBlockRoot` is given, withdrawals are credited
 //! after them. Unknown block hashes read as zero, as in zkos.
-
-#![allow(dead_code)]
 
 mod block;
 mod reference;

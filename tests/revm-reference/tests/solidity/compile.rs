@@ -52,7 +52,7 @@ pub(crate) fn code(mode: Mode, name: &str) -> Vec<u8> {
 /// The output of `node tests/solidity/compile.js oz <flags>`, from the cache when the
 /// script, the pinned packages and the sources are unchanged.
 pub(crate) fn compiled(mode: Mode) -> String {
-    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/solidity"));
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../solidity"));
     let script = dir.join("compile.js");
     let mut key = Vec::new();
     let mut files = vec![script.clone(), dir.join("package.json")];

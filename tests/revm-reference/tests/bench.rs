@@ -5,8 +5,7 @@
 //! The folder is `ZKOS_BENCH_EVM` if set, else `bench/evm` of the shared folder next to the
 //! repository (`../shared/bench/evm`).
 
-#[path = "revm_reference/mod.rs"]
-mod revm_reference;
+use zkos_revm_reference as revm_reference;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -16,7 +15,7 @@ fn bench_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("ZKOS_BENCH_EVM") {
         return dir.into();
     }
-    let repo_parent = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let repo_parent = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../..");
     repo_parent.join("shared/bench/evm")
 }
 
