@@ -53,7 +53,7 @@ impl FuncCompiler<'_, '_> {
     pub(super) fn unary(&mut self, op: Unary, w: W) -> Result<(), CompileError> {
         let ai = self.top() - 1;
         if let Entry::Const(a) = self.stack[ai] {
-            self.stack[ai] = Entry::Const(op.fold(w, a));
+            self.stack.set_const(ai, op.fold(w, a));
             return Ok(());
         }
         let t = self.result_target(ai);

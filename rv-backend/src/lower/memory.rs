@@ -74,7 +74,7 @@ impl FuncCompiler<'_, '_> {
             self.asm.branch(Cond::Lt, base, ZERO, l);
             if let Entry::Local(l) = entry {
                 if matches!(self.local_locs.get(l as usize), Some(LocalLoc::Reg(_))) {
-                    self.nonneg[l as usize] = true;
+                    self.mark_nonneg(l);
                 }
             }
         }

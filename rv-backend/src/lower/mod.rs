@@ -34,19 +34,20 @@ mod control;
 mod dispatch;
 mod memory;
 mod ops;
+mod stack;
 
-use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 
 use wasmparser::{BlockType, Operator};
 
 use crate::abi::{Service, TrapCode};
-use crate::emit::{Asm, AsmError, Label, Reloc};
+use crate::emit::{Asm, AsmError, Label, Plan, Reloc};
 use crate::encode as enc;
 use crate::error::CompileError;
 use crate::imm::Imm12;
 use crate::module::{val_type, Body, FuncType, Module, ValType};
 use crate::regs::{Reg, ARGS, ECALL_NUMBER, GAS, LOCALS, POOL, RA, SP, T0, T1, VMCTX, ZERO};
+use stack::OperandStack;
 
 /// A stack entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -223,26 +224,33 @@ pub(crate) fn foreign_import(m: &Module<'_>, f: u32) -> Option<u32> {
     None
 }
 
+/// Compiles of one function at most: the first, one with far jump tables, one with the
+/// plan of each (the plan of [`crate::emit::Asm::finish`] fits by construction).
+const MAX_ROUNDS: usize = 4;
+
 /// Lowers a prepared function: its words, call relocations and frame size in bytes.
 pub(crate) fn lower(
     m: &Module<'_>,
     f: &FuncInput<'_>,
     far_calls: bool,
 ) -> Result<(Vec<u32>, Vec<Reloc>, u64), CompileError> {
-    let mut long = BTreeSet::new();
-    loop {
-        let mut c = FuncCompiler::new(m, f, Asm::new(long.clone(), far_calls));
+    let mut plan = Plan::default();
+    for _ in 0..MAX_ROUNDS {
+        let mut c = FuncCompiler::new(m, f, Asm::new(plan.clone(), far_calls));
         c.compile().map_err(|e| e.in_function(f.index))?;
         let frame = u64::try_from(c.layout.size).unwrap_or(0);
         match c.asm.finish() {
             Ok((words, relocs)) => return Ok((words, relocs, frame)),
-            Err(AsmError::Relax(ids)) => long.extend(ids),
-            Err(AsmError::TooFar) => {
-                return Err(CompileError::too_large("function over 1 MiB of machine code").in_function(f.index))
-            }
+            Err(AsmError::Relax(p)) => plan = p,
+            Err(AsmError::TableTooFar) => plan.far_tables = true,
         }
     }
+    Err(CompileError::internal("branch relaxation does not settle").in_function(f.index))
 }
+
+/// Declared locals in frame slots that the prologue zeroes one store each; more are
+/// zeroed by a loop ([`FuncCompiler::zero_slots`]).
+const ZERO_UNROLLED: usize = 32;
 
 /// What kind of control frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -296,7 +304,7 @@ pub(crate) struct FuncCompiler<'m, 'a> {
     pub m: &'m Module<'a>,
     pub f: &'m FuncInput<'a>,
     pub asm: Asm,
-    pub stack: Vec<Entry>,
+    pub stack: OperandStack,
     pub ctrl: Vec<Ctrl>,
     pub reachable: bool,
     pub traps: [Option<Label>; TrapCode::ALL.len()],
@@ -309,6 +317,9 @@ pub(crate) struct FuncCompiler<'m, 'a> {
     /// Register locals known to be non-negative (checked as memory addresses and unchanged
     /// since, on every path here).
     pub nonneg: Vec<bool>,
+    /// The locals marked in `nonneg` since control flow last merged (so that forgetting
+    /// them costs what was learnt, not the number of locals).
+    pub nonneg_marked: Vec<u32>,
 }
 
 fn align16(n: i64) -> i64 {
@@ -356,7 +367,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             m,
             f,
             asm,
-            stack: Vec::new(),
+            stack: OperandStack::new(f.locals.len()),
             ctrl: Vec::new(),
             reachable: true,
             traps: [None; TrapCode::ALL.len()],
@@ -365,6 +376,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             pc: 0,
             offset: 0,
             nonneg: alloc::vec![false; f.locals.len()],
+            nonneg_marked: Vec::new(),
         }
     }
 
@@ -475,23 +487,21 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
     pub fn materialize(&mut self, i: usize) {
         if self.stack[i] != Entry::Home {
             self.copy_to_home(i, i);
-            self.stack[i] = Entry::Home;
+            self.stack.set_home(i);
         }
     }
 
     /// Puts every entry below `top` in its home.
     pub fn materialize_below(&mut self, top: usize) {
-        for i in 0..top.min(self.stack.len()) {
+        while let Some(i) = self.stack.deferred_below(top) {
             self.materialize(i);
         }
     }
 
     /// Materializes every deferred read of local `l` below position `top`.
     pub fn invalidate_local(&mut self, l: u32, top: usize) {
-        for i in 0..top.min(self.stack.len()) {
-            if self.stack[i] == Entry::Local(l) {
-                self.materialize(i);
-            }
+        while let Some(i) = self.stack.local_below(l, top) {
+            self.materialize(i);
         }
     }
 
@@ -502,9 +512,23 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
         }
     }
 
+    /// Local `l` was checked non-negative (as a memory address).
+    pub fn mark_nonneg(&mut self, l: u32) {
+        if let Some(k) = self.nonneg.get_mut(l as usize) {
+            if !*k {
+                *k = true;
+                self.nonneg_marked.push(l);
+            }
+        }
+    }
+
     /// Control flow merges here: forget what was known about locals.
     pub fn forget_addr(&mut self) {
-        self.nonneg.iter_mut().for_each(|k| *k = false);
+        for l in self.nonneg_marked.drain(..) {
+            if let Some(k) = self.nonneg.get_mut(l as usize) {
+                *k = false;
+            }
+        }
     }
 
     pub fn push(&mut self, e: Entry) {
@@ -628,6 +652,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             self.store_at(r, SP, off, T0);
         }
         let nparams = self.f.ty.params.len();
+        let zero_loop = self.slots_to_zero();
         for i in 0..self.f.locals.len() {
             let loc = self.local_locs[i];
             if i < nparams {
@@ -645,9 +670,48 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             } else if !self.f.written_first.get(i).copied().unwrap_or(false) {
                 match loc {
                     LocalLoc::Reg(r) => self.emit(enc::mv(r, ZERO)),
+                    LocalLoc::Slot(_) if zero_loop.is_some() => {}
                     LocalLoc::Slot(off) => self.store_at(ZERO, SP, off, T1),
                 }
             }
+        }
+        if let Some((first, count)) = zero_loop {
+            self.zero_slots(first, count);
+        }
+    }
+
+    /// The declared locals in frame slots, when there are enough of them to zero with a
+    /// loop: the offset of the first and how many (they are contiguous).
+    fn slots_to_zero(&self) -> Option<(i64, usize)> {
+        let nparams = self.f.ty.params.len();
+        let mut slots = (nparams..self.f.locals.len()).filter_map(|i| match self.local_locs[i] {
+            LocalLoc::Slot(off) => Some(off),
+            LocalLoc::Reg(_) => None,
+        });
+        let first = slots.next()?;
+        let count = 1 + slots.count();
+        (count > ZERO_UNROLLED).then_some((first, count))
+    }
+
+    /// Zeroes `count` slots from `sp + first`: eight stores a round, so that the code of a
+    /// function with thousands of locals stays a few words (straight stores would take up
+    /// to four words per local: compiled code must stay within
+    /// [`host_abi::limits::MAX_MACHINE_CODE_PER_FUNCTION`]).
+    fn zero_slots(&mut self, first: i64, count: usize) {
+        let rounds = count / 8;
+        self.asm.add_imm(T0, SP, first, T0);
+        if rounds > 0 {
+            self.asm.add_imm(T1, T0, 64 * rounds as i64, T1);
+            let top = self.asm.label();
+            self.asm.bind(top);
+            for j in 0..8 {
+                self.emit(enc::sd(T0, ZERO, crate::emit::imm12(8 * j)));
+            }
+            self.emit(enc::addi(T0, T0, const { Imm12::lit(64) }));
+            self.asm.branch(crate::emit::Cond::Ltu, T0, T1, top);
+        }
+        for j in 0..count % 8 {
+            self.emit(enc::sd(T0, ZERO, crate::emit::imm12(8 * j as i64)));
         }
     }
 

@@ -519,10 +519,8 @@ impl FuncCompiler<'_, '_> {
 
     /// Materializes deferred reads of the gas register below `top`.
     pub(super) fn invalidate_gas_below(&mut self, top: usize) {
-        for i in 0..top {
-            if self.stack[i] == Entry::Gas {
-                self.materialize(i);
-            }
+        while let Some(i) = self.stack.gas_below(top) {
+            self.materialize(i);
         }
     }
 
