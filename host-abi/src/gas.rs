@@ -37,6 +37,14 @@ pub const fn words(len: u64) -> u64 {
 }
 
 // ---------------------------------------------------------------- Ethereum constants (Cancun)
+/// Gas a call frame pays, before the instance of its code is made, for the linear memory its
+/// module declares initially: [`MEMORY_GROW_PAGE`] per page after the first, as if grown by
+/// `memory.grow` (the first page comes with every call, as the one page of transpiled EVM
+/// code does, so EVM gas stays Ethereum's).
+pub const fn initial_memory_gas(pages: u64) -> u64 {
+    pages.saturating_sub(1).saturating_mul(MEMORY_GROW_PAGE)
+}
+
 /// Intrinsic gas of every transaction.
 pub const TX_BASE: u64 = 21_000;
 /// Intrinsic gas of a contract-creating transaction, on top of [`TX_BASE`].

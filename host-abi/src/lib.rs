@@ -41,6 +41,16 @@ pub const IMPORT_MODULE: &str = "zkos";
 /// reports out of gas.
 pub const GAS_GLOBAL_EXPORT: &str = "__zkos_gas";
 
+/// The most gas the gas global holds (2^62). A frame may have any `u64` amount of gas: the
+/// engine keeps `min(gas, GAS_GLOBAL_MAX)` in the gas global and the rest, the *reserve*,
+/// beside it, and host functions see their sum. The margin below `i64::MAX` leaves room for
+/// code that credits gas to the global before a host function charges it.
+pub const GAS_GLOBAL_MAX: u64 = 1 << 62;
+/// Optional export: a mutable `i64` global in which the engine keeps the reserve (see
+/// [`GAS_GLOBAL_MAX`]), written when the frame starts and after every host call. Transpiled
+/// EVM code adds it to the gas global for `GAS`, so `GAS` sees all of a frame's gas.
+pub const GAS_RESERVE_EXPORT: &str = "__zkos_gas_reserve";
+
 /// Export that runs on every call.
 pub const CALL_EXPORT: &str = "call";
 /// Optional export that runs once, at deployment (the constructor).

@@ -6,17 +6,18 @@
 //! something needs the embedder ([`Event`]): a host function (`ecall` with a host-function
 //! number), a foreign import, a trap, or the return. Memory growth is served inside.
 
+use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use rv_machine::{Exit, Machine, Perm};
+use rv_machine::{CodeImage, Exit, Machine, Perm};
 
 use crate::abi::{
     self, vmctx, Service, TrapCode, CODE_BASE, DESCRIPTOR_SIZE, MEMORY_BASE, PAGE_SIZE, RODATA_BASE, STACK_BASE,
     TABLE_BASE, VMCTX_TOP,
 };
-use crate::compile::Compiled;
+use crate::compile::{Compiled, SegmentInfo};
 use crate::module::{ConstInit, Limits, SegmentMode, ValType};
 use crate::regs::{Reg, ARGS, ECALL_NUMBER, GAS, RA, SP, VMCTX};
 
@@ -125,30 +126,22 @@ fn canonical(ty: ValType, v: u64) -> u64 {
     }
 }
 
-/// A compiled module on a machine.
-pub struct Instance<'c> {
-    compiled: &'c Compiled,
-    machine: Machine,
-    config: Config,
+/// What instantiation computes from the module, the configuration and the imports alone:
+/// sizes, the VM context's first bytes, the active segments to apply.
+#[derive(Clone, Debug)]
+struct Layout {
     pages: u64,
     max_pages: u64,
-    /// The function called last.
-    last_called: Option<u32>,
-    /// `sp` at the call.
-    call_sp: u64,
+    table_size: u64,
+    table_max: u64,
+    /// The VM context as instantiation leaves it (mapped below [`VMCTX_TOP`]).
+    ctx: Vec<u8>,
+    /// Active segments in order, elements then data: (is an element segment, offset, segment).
+    actions: Vec<(bool, u64, SegmentInfo)>,
 }
 
-impl<'c> Instance<'c> {
-    /// Maps `compiled` on a new machine and initializes it.
-    pub fn new(compiled: &'c Compiled, config: Config, imports: &Imports<'_>) -> Result<Self, InstantiateError> {
-        let imported_globals = imports.globals;
-        let mut m = Machine::new(rv_machine::Config { histogram: config.histogram, max_memory: 16 << 30 });
-        let err = |e: rv_machine::Error| limits(e);
-        m.map(CODE_BASE, compiled.code.len().max(4) as u64, Perm::X, &compiled.code).map_err(err)?;
-        if !compiled.rodata.is_empty() {
-            m.map(RODATA_BASE, compiled.rodata.len() as u64, Perm::R, &compiled.rodata).map_err(err)?;
-        }
-        m.map(STACK_BASE, config.stack_size, Perm::RW, &[]).map_err(err)?;
+impl Layout {
+    fn new(compiled: &Compiled, config: &Config, imports: &Imports<'_>) -> Result<Self, InstantiateError> {
         let (mut pages, mut max_pages) = (0, 0);
         if let Some(mem) = imports.memory.or(compiled.memory) {
             max_pages = mem.maximum.unwrap_or(u64::MAX).min(config.max_memory_pages).min(abi::MAX_MEMORY_PAGES);
@@ -156,9 +149,6 @@ impl<'c> Instance<'c> {
                 return Err(limits(alloc::format!("memory of {} pages over the limit of {max_pages}", mem.initial)));
             }
             pages = mem.initial;
-            if pages > 0 {
-                m.map(MEMORY_BASE, pages * PAGE_SIZE, Perm::RW, &[]).map_err(err)?;
-            }
         }
         let (mut table_size, mut table_max) = (0, 0);
         if let Some(t) = imports.table.or(compiled.table) {
@@ -167,11 +157,7 @@ impl<'c> Instance<'c> {
                 return Err(limits(alloc::format!("table of {} entries over the limit of {table_max}", t.initial)));
             }
             table_size = t.initial;
-            if table_max > 0 {
-                m.map(TABLE_BASE, table_max * 8, Perm::RW, &[]).map_err(err)?;
-            }
         }
-        // The VM context.
         let layout = compiled.vmctx;
         let size = layout.size();
         let mut ctx = alloc::vec![0u8; size as usize];
@@ -188,7 +174,7 @@ impl<'c> Instance<'c> {
         }
         // Globals.
         let mut values: Vec<u64> = Vec::with_capacity(compiled.globals.len());
-        let mut imported = imported_globals.iter();
+        let mut imported = imports.globals.iter();
         for g in &compiled.globals {
             let v = match g.init {
                 None => match imported.next() {
@@ -210,7 +196,7 @@ impl<'c> Instance<'c> {
                 put(rec + 8, s.len);
             }
             if let SegmentMode::Active(at) = s.mode {
-                actions.push((true, eval(at, &values), *s));
+                actions.push((true, eval(at, &values) as u32 as u64, *s));
             }
         }
         for (k, s) in compiled.datas.iter().enumerate() {
@@ -220,36 +206,130 @@ impl<'c> Instance<'c> {
                 put(rec + 8, s.len);
             }
             if let SegmentMode::Active(at) = s.mode {
-                actions.push((false, eval(at, &values), *s));
+                actions.push((false, eval(at, &values) as u32 as u64, *s));
             }
         }
-        m.map(VMCTX_TOP - size, size, Perm::RW, &ctx).map_err(err)?;
-        let mut inst = Instance { compiled, machine: m, config, pages, max_pages, last_called: None, call_sp: 0 };
+        Ok(Layout { pages, max_pages, table_size, table_max, ctx, actions })
+    }
+}
+
+/// A compiled module made ready, once, to be instantiated many times with one configuration
+/// and one set of imports: its code predecoded, its read-only data shared, its VM context and
+/// segments laid out. [`Instance::from_image`] maps it without copying or predecoding the
+/// code, and maps the stack and table lazily, so a new instance costs the same whatever the
+/// size of the module's code (only its VM context, its initial memory and its active segments
+/// are written).
+pub struct Image {
+    compiled: Compiled,
+    config: Config,
+    layout: Layout,
+    code: CodeImage,
+    rodata: Option<Rc<[u8]>>,
+}
+
+impl Image {
+    /// Prepares `compiled` for instances with `config` and `imports`.
+    pub fn new(compiled: Compiled, config: Config, imports: &Imports<'_>) -> Result<Self, InstantiateError> {
+        let layout = Layout::new(&compiled, &config, imports)?;
+        let code = CodeImage::new(&compiled.code);
+        let rodata = (!compiled.rodata.is_empty()).then(|| Rc::from(compiled.rodata.as_slice()));
+        Ok(Image { compiled, config, layout, code, rodata })
+    }
+
+    /// The compiled module.
+    pub fn compiled(&self) -> &Compiled {
+        &self.compiled
+    }
+
+    /// The configuration instances get.
+    pub fn config(&self) -> Config {
+        self.config
+    }
+}
+
+impl fmt::Debug for Image {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Image").field("code", &self.code).field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+/// A compiled module on a machine.
+pub struct Instance<'c> {
+    compiled: &'c Compiled,
+    machine: Machine,
+    config: Config,
+    pages: u64,
+    max_pages: u64,
+    /// The function called last.
+    last_called: Option<u32>,
+    /// `sp` at the call.
+    call_sp: u64,
+}
+
+impl<'c> Instance<'c> {
+    /// Maps `compiled` on a new machine and initializes it (predecoding its code: to
+    /// instantiate a module many times, make an [`Image`] once and use [`Self::from_image`]).
+    pub fn new(compiled: &'c Compiled, config: Config, imports: &Imports<'_>) -> Result<Self, InstantiateError> {
+        let layout = Layout::new(compiled, &config, imports)?;
+        let code = CodeImage::new(&compiled.code);
+        let rodata = (!compiled.rodata.is_empty()).then(|| Rc::from(compiled.rodata.as_slice()));
+        Self::instantiate(compiled, config, &layout, &code, rodata)
+    }
+
+    /// A new instance of `image`: its code and read-only data are mapped, not copied.
+    pub fn from_image(image: &'c Image) -> Result<Self, InstantiateError> {
+        Self::instantiate(&image.compiled, image.config, &image.layout, &image.code, image.rodata.clone())
+    }
+
+    fn instantiate(
+        compiled: &'c Compiled,
+        config: Config,
+        layout: &Layout,
+        code: &CodeImage,
+        rodata: Option<Rc<[u8]>>,
+    ) -> Result<Self, InstantiateError> {
+        let mut m = Machine::new(rv_machine::Config { histogram: config.histogram, max_memory: 16 << 30 });
+        let err = |e: rv_machine::Error| limits(e);
+        if code.bytes().is_empty() {
+            m.map(CODE_BASE, 4, Perm::X, &[]).map_err(err)?;
+        } else {
+            m.map_code(CODE_BASE, Perm::X, code).map_err(err)?;
+        }
+        if let Some(bytes) = &rodata {
+            m.map_shared(RODATA_BASE, Perm::R, bytes.clone()).map_err(err)?;
+        }
+        // The stack and the table cost what compiled code touches of them.
+        m.map_lazy(STACK_BASE, config.stack_size, Perm::RW).map_err(err)?;
+        let Layout { pages, max_pages, table_size, table_max, .. } = *layout;
+        if pages > 0 {
+            m.map(MEMORY_BASE, pages * PAGE_SIZE, Perm::RW, &[]).map_err(err)?;
+        }
+        if table_max > 0 {
+            m.map_lazy(TABLE_BASE, table_max * 8, Perm::RW).map_err(err)?;
+        }
+        let size = layout.ctx.len() as u64;
+        m.map(VMCTX_TOP - size, size, Perm::RW, &layout.ctx).map_err(err)?;
         // Active segments, in order: elements, then data.
-        for (elem, at, s) in actions {
-            let at = at as u32 as u64;
-            if elem {
-                if at + s.len > table_size {
-                    return Err(InstantiateError::Trap(TrapCode::TableOutOfBounds));
-                }
-                if s.len > 0 {
-                    let mut bytes = alloc::vec![0u8; (s.len * 8) as usize];
-                    inst.machine.read_bytes(RODATA_BASE + s.rodata_offset, &mut bytes).map_err(err)?;
-                    inst.machine.write_bytes(TABLE_BASE + at * 8, &bytes).map_err(err)?;
-                }
+        let rodata: &[u8] = rodata.as_deref().unwrap_or(&[]);
+        for &(elem, at, s) in &layout.actions {
+            let (bound, unit, base, trap) = if elem {
+                (table_size, 8, TABLE_BASE, TrapCode::TableOutOfBounds)
             } else {
-                if at + s.len > pages * PAGE_SIZE {
-                    return Err(InstantiateError::Trap(TrapCode::MemoryOutOfBounds));
-                }
-                if s.len > 0 {
-                    let mut bytes = alloc::vec![0u8; s.len as usize];
-                    inst.machine.read_bytes(RODATA_BASE + s.rodata_offset, &mut bytes).map_err(err)?;
-                    inst.machine.write_bytes(MEMORY_BASE + at, &bytes).map_err(err)?;
-                }
+                (pages * PAGE_SIZE, 1, MEMORY_BASE, TrapCode::MemoryOutOfBounds)
+            };
+            if at + s.len > bound {
+                return Err(InstantiateError::Trap(trap));
+            }
+            if s.len > 0 {
+                let from = s.rodata_offset as usize;
+                let bytes = rodata
+                    .get(from..from + (s.len * unit) as usize)
+                    .ok_or_else(|| limits("a segment lies outside the read-only data"))?;
+                m.write_bytes(base + at * unit, bytes).map_err(err)?;
             }
         }
-        inst.machine.set_reg(VMCTX, VMCTX_TOP);
-        Ok(inst)
+        m.set_reg(VMCTX, VMCTX_TOP);
+        Ok(Instance { compiled, machine: m, config, pages, max_pages, last_called: None, call_sp: 0 })
     }
 
     /// The compiled module.
@@ -452,6 +532,24 @@ impl<'c> Instance<'c> {
             self.machine.read_u64(VMCTX_TOP.wrapping_add(off as u64)).ok()?
         };
         Some(if def.ty == ValType::I32 { v as u32 as u64 } else { v })
+    }
+
+    /// Sets mutable global `g` (an `i32` value may be given sign- or zero-extended); `false`
+    /// if the module has no such mutable global.
+    pub fn set_global(&mut self, g: u32, v: u64) -> bool {
+        let Some(def) = self.compiled.globals.get(g as usize) else {
+            return false;
+        };
+        if !def.mutable {
+            return false;
+        }
+        let v = canonical(def.ty, v);
+        if Some(g) == self.compiled.gas_global {
+            self.machine.set_reg(GAS, v);
+            return true;
+        }
+        let off = self.compiled.vmctx.global(g);
+        self.machine.write_u64(VMCTX_TOP.wrapping_add(off as u64), v).is_ok()
     }
 
     /// Instructions executed so far.

@@ -105,8 +105,14 @@ pub enum MapProblem {
     MemoryLimit,
     /// The ELF loader's stack must hold at least 64 bytes (the start frame).
     StackTooSmall,
-    /// No region starts at this address (resizing), or it is executable.
+    /// No region starts at this address (resizing), or it is executable or shared.
     NoRegion,
+    /// Shared bytes are read-only: the region may not be writable.
+    SharedWritable,
+    /// Code is predecoded when mapped: an executable region cannot be lazy.
+    LazyCode,
+    /// Code mapped without [`Perm::X`](crate::Perm::X), or shared data with it.
+    WrongPermission,
 }
 
 /// Why a host access to guest memory failed.
@@ -116,6 +122,8 @@ pub enum AccessProblem {
     Unmapped,
     /// The host may not write executable (predecoded) memory.
     ExecutableRegion,
+    /// The host may not write bytes shared between machines.
+    SharedRegion,
 }
 
 impl fmt::Display for ImmField {
@@ -175,6 +183,9 @@ impl fmt::Display for MapProblem {
             MapProblem::MemoryLimit => "memory limit exceeded",
             MapProblem::StackTooSmall => "stack smaller than 64 bytes",
             MapProblem::NoRegion => "no data region starts there",
+            MapProblem::SharedWritable => "shared bytes mapped writable",
+            MapProblem::LazyCode => "executable region mapped lazily",
+            MapProblem::WrongPermission => "code must be mapped executable, shared data not",
         })
     }
 }
@@ -184,6 +195,7 @@ impl fmt::Display for AccessProblem {
         f.write_str(match self {
             AccessProblem::Unmapped => "not inside one mapped region",
             AccessProblem::ExecutableRegion => "executable memory is read-only for the host",
+            AccessProblem::SharedRegion => "shared memory is read-only for the host",
         })
     }
 }

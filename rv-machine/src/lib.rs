@@ -72,4 +72,4 @@ pub mod isa;
 pub mod machine;
 
 pub use error::{AccessProblem, ElfProblem, Error, ImmField, MapProblem};
-pub use machine::{AccessCause, Config, Exit, Histogram, Machine, Perm, Trap};
+pub use machine::{AccessCause, CodeImage, Config, Exit, Histogram, Machine, Perm, Trap};

@@ -272,3 +272,109 @@ fn errors_display_clearly() {
     assert_eq!(t.to_string(), "load fault (unmapped) of 8 bytes at 0x20, pc 0x1000");
     assert_eq!(Exit::Trap(t).to_string(), "trap: load fault (unmapped) of 8 bytes at 0x20, pc 0x1000");
 }
+
+/// A lazy region reads as zeros, commits what is touched (from either end, and across the
+/// window's edge), and faults past its end like any region.
+#[test]
+fn lazy_regions_commit_what_is_touched() {
+    const STACK: u64 = 0x4000_0000;
+    const SIZE: u64 = 1 << 20;
+    // a0 = [a1]; [a1 - 8] = a2; a3 = [a1 - 8]; [a4] = a2 (a doubleword across the lower
+    // edge of the window the first access committed, 16 KiB); a5 = [a4]; ecall.
+    let words = [
+        ld(A0, A1, 0).unwrap(),
+        sd(A1, Reg::A2, -8).unwrap(),
+        ld(Reg::A3, A1, -8).unwrap(),
+        sd(Reg::A4, Reg::A2, 0).unwrap(),
+        ld(Reg::A5, Reg::A4, 0).unwrap(),
+        ecall(),
+    ];
+    let mut m = Machine::new(Config::default());
+    m.map(CODE, 4 * words.len() as u64, Perm::RX, &bytes(&words)).unwrap();
+    m.map_lazy(STACK, SIZE, Perm::RW).unwrap();
+    assert_eq!(m.region(STACK), None, "nothing committed yet");
+    let top = STACK + SIZE - 8;
+    m.set_reg(A1, top);
+    m.set_reg(Reg::A2, 0x1122_3344_5566_7788);
+    let edge = STACK + SIZE - 16 * 1024 - 4;
+    m.set_reg(Reg::A4, edge);
+    m.set_pc(CODE);
+    assert_eq!(m.run(100), Exit::Ecall);
+    assert_eq!(m.reg(A0), 0);
+    assert_eq!(m.reg(Reg::A3), 0x1122_3344_5566_7788);
+    assert_eq!(m.reg(Reg::A5), 0x1122_3344_5566_7788);
+    assert_eq!(m.instret(), 6);
+    // The host sees the same bytes, zeros where nothing was written.
+    assert_eq!(m.read_u64(top - 8).unwrap(), 0x1122_3344_5566_7788);
+    assert_eq!(m.read_u64(STACK + SIZE / 2).unwrap(), 0);
+    m.write_u32(STACK + SIZE / 2, 7).unwrap();
+    assert_eq!(m.read_u32(STACK + SIZE / 2).unwrap(), 7);
+    // Committing the whole region keeps every byte.
+    let all = m.region_mut(STACK).unwrap();
+    assert_eq!(all.len() as u64, SIZE);
+    assert_eq!(all[(SIZE / 2) as usize], 7);
+    assert_eq!(m.read_u64(edge).unwrap(), 0x1122_3344_5566_7788);
+    assert_eq!(m.read_u64(STACK + 12).unwrap(), 0);
+    // Past the end: a fault, nothing committed beyond the region.
+    let mut m = Machine::new(Config::default());
+    m.map(CODE, 8, Perm::RX, &bytes(&[ld(A0, A1, 0).unwrap(), ecall()])).unwrap();
+    m.map_lazy(STACK, SIZE, Perm::RW).unwrap();
+    m.set_reg(A1, STACK + SIZE - 4);
+    m.set_pc(CODE);
+    let fault = Trap::LoadFault { pc: CODE, addr: STACK + SIZE - 4, size: 8, cause: AccessCause::Unmapped };
+    assert_eq!(m.run(10), Exit::Trap(fault));
+    assert_eq!(m.instret(), 0);
+    // Lazy code cannot be predecoded.
+    assert_eq!(
+        m.map_lazy(0x8000_0000, 4096, Perm::RX),
+        Err(Error::Map { base: 0x8000_0000, size: 4096, problem: MapProblem::LazyCode })
+    );
+}
+
+/// A lazy region's window grows by doubling: touching a region from the top down, a page at
+/// a time, copies at most about twice what ends up committed.
+#[test]
+fn lazy_regions_grow_geometrically() {
+    const BASE: u64 = 0x4000_0000;
+    const SIZE: u64 = 64 << 20;
+    let mut m = Machine::new(Config::default());
+    m.map_lazy(BASE, SIZE, Perm::RW).unwrap();
+    // The host commits through the same path as the guest; touch every 4 KiB page from the
+    // top: 16384 touches, each cheap once its window is there.
+    let start = std::time::Instant::now();
+    for page in (0..SIZE / 4096).rev() {
+        m.write_u8(BASE + page * 4096, 1).unwrap();
+    }
+    assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+    assert_eq!(m.region(BASE).map(<[u8]>::len), Some(SIZE as usize));
+}
+
+/// Code and read-only data mapped from one image on many machines: each runs it, none can
+/// write it.
+#[test]
+fn shared_code_and_data() {
+    const RO: u64 = 0x20_0000;
+    let words = [ld(A0, A1, 0).unwrap(), sd(A1, A0, 0).unwrap(), ecall()];
+    let image = rv_machine::CodeImage::new(&bytes(&words));
+    let data: std::rc::Rc<[u8]> = 42u64.to_le_bytes().to_vec().into();
+    for _ in 0..3 {
+        let mut m = Machine::new(Config::default());
+        m.map_code(CODE, Perm::X, &image).unwrap();
+        m.map_shared(RO, Perm::R, data.clone()).unwrap();
+        m.set_reg(A1, RO);
+        m.set_pc(CODE);
+        let fault = Trap::StoreFault { pc: CODE + 4, addr: RO, size: 8, cause: AccessCause::Permission };
+        assert_eq!(m.run(10), Exit::Trap(fault));
+        assert_eq!(m.reg(A0), 42);
+        assert_eq!(m.write_u8(RO, 1), Err(Error::Access { addr: RO, len: 1, problem: AccessProblem::SharedRegion }));
+        assert_eq!(
+            m.map_shared(0x30_0000, Perm::RW, data.clone()),
+            Err(Error::Map { base: 0x30_0000, size: 8, problem: MapProblem::SharedWritable })
+        );
+        assert_eq!(
+            m.map_code(0x40_0000, Perm::R, &image),
+            Err(Error::Map { base: 0x40_0000, size: 12, problem: MapProblem::WrongPermission })
+        );
+    }
+    assert_eq!(std::rc::Rc::strong_count(&data), 1);
+}

@@ -8,6 +8,9 @@ use host_abi::functions::HostFn;
 pub const G_GAS: u32 = 0;
 /// Global 1: EVM memory size in bytes (a multiple of 32).
 pub const G_MSIZE: u32 = 1;
+/// Global 2: the gas beyond what the gas global holds (exported as
+/// [`host_abi::GAS_RESERVE_EXPORT`]; the engine keeps it), which `GAS` adds.
+pub const G_GAS_RESERVE: u32 = 2;
 
 /// Function indices of the module being generated.
 pub struct Ctx {

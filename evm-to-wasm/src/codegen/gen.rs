@@ -27,7 +27,7 @@
 
 use super::asm::{Asm, Label};
 use super::chunks::Chunk;
-use super::ctx::{Ctx, G_GAS};
+use super::ctx::{Ctx, G_GAS, G_GAS_RESERVE};
 use super::helpers::Helper;
 use super::layout::*;
 use super::stack::{konst, Limb, Pool, Value};
@@ -454,7 +454,9 @@ impl Gen<'_> {
             op::PC => self.push(konst([u64::from(ins.pc), 0, 0, 0])),
             op::GAS => {
                 self.check_gas();
+                // All the frame's gas: the global's share and the reserve beside it.
                 self.asm.i().local_get(L_GAS).i64_const(self.remaining as i64).i64_add();
+                self.asm.i().global_get(G_GAS_RESERVE).i64_add();
                 let v = self.take_results(1);
                 self.push(v);
             }

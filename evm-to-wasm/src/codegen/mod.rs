@@ -235,13 +235,14 @@ pub(crate) fn generate(code: &[u8], an: &Analysis, config: &crate::Config) -> Re
         page_size_log2: None,
     });
     let mut globals = GlobalSection::new();
-    for _ in 0..2 {
+    for _ in 0..3 {
         globals.global(GlobalType { val_type: ValType::I64, mutable: true, shared: false }, &ConstExpr::i64_const(0));
     }
     let mut exports = ExportSection::new();
     exports.export(host_abi::MEMORY_EXPORT, ExportKind::Memory, 0);
     exports.export(host_abi::CALL_EXPORT, ExportKind::Func, call_index);
     exports.export(host_abi::GAS_GLOBAL_EXPORT, ExportKind::Global, ctx::G_GAS);
+    exports.export(host_abi::GAS_RESERVE_EXPORT, ExportKind::Global, ctx::G_GAS_RESERVE);
 
     let mut module = Module::new();
     module.section(&type_section);

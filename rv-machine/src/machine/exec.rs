@@ -5,7 +5,7 @@
 //! control goes outside it. Per instruction it does: a budget test, a bounds-checked fetch
 //! of an 8-byte [`Micro`], optionally one histogram increment, and the operation.
 
-use alloc::vec::Vec;
+use alloc::rc::Rc;
 
 use super::alu::*;
 use super::memory::{Memory, Perm};
@@ -18,7 +18,7 @@ pub(crate) struct Code {
     pub(crate) base: u64,
     /// One past the last byte that holds a whole instruction.
     pub(crate) end: u64,
-    pub(crate) ops: Vec<Micro>,
+    pub(crate) ops: Rc<[Micro]>,
 }
 
 /// Registers: `x0..x31`, then the sink at index 32 that absorbs writes to `x0`. The array has
@@ -33,9 +33,17 @@ pub(crate) enum Flow {
     Exit(Exit),
 }
 
-/// Why a guest access of `N` bytes at `addr` missed the fast path, or the UART value it read.
+/// Why a guest access of `N` bytes at `addr` missed the fast path, or the value it read: from
+/// the UART, or from a lazy region's window once the access committed it.
 #[cold]
-fn load_slow<const N: usize>(mem: &Memory, uart: &mut Uart, addr: u64) -> Result<u64, AccessCause> {
+fn load_slow<const N: usize>(mem: &mut Memory, uart: &mut Uart, addr: u64) -> Result<u64, AccessCause> {
+    if mem.commit(addr, N as u64) {
+        if let Some(bytes) = mem.load::<N>(addr) {
+            let mut raw = [0u8; 8];
+            raw[..N].copy_from_slice(bytes);
+            return Ok(u64::from_le_bytes(raw));
+        }
+    }
     if addr >= uart::PAGE {
         if N == 4 {
             if let Some(word) = uart.read(addr) {
@@ -48,7 +56,13 @@ fn load_slow<const N: usize>(mem: &Memory, uart: &mut Uart, addr: u64) -> Result
 }
 
 #[cold]
-fn store_slow<const N: usize>(mem: &Memory, uart: &mut Uart, addr: u64, value: u64) -> Result<(), AccessCause> {
+fn store_slow<const N: usize>(mem: &mut Memory, uart: &mut Uart, addr: u64, value: u64) -> Result<(), AccessCause> {
+    if mem.commit(addr, N as u64) {
+        if let Some(dst) = mem.store::<N>(addr) {
+            dst.copy_from_slice(&value.to_le_bytes()[..N]);
+            return Ok(());
+        }
+    }
     if addr >= uart::PAGE {
         if N == 4 && uart.write(addr, low32(value)) {
             return Ok(());
@@ -79,7 +93,7 @@ pub(crate) fn run_region<const HIST: bool>(
     pc: &mut u64,
 ) -> Flow {
     let base = code.base;
-    let ops = code.ops.as_slice();
+    let ops: &[Micro] = &code.ops;
     let mut idx: u64 = pc.wrapping_sub(base) >> 2;
     let mut n = *left;
 

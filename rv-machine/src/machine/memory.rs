@@ -4,6 +4,7 @@
 //! data accesses (stack, data, heap). Regions never overlap, so the first region whose range
 //! holds an address is the only one.
 
+use alloc::rc::Rc;
 use alloc::vec::Vec;
 
 use super::uart;
@@ -58,15 +59,69 @@ impl core::ops::BitOr for Perm {
     }
 }
 
+/// The bytes behind a region.
+pub(crate) enum Bytes {
+    /// The region's own bytes.
+    Owned(Vec<u8>),
+    /// Read-only bytes shared with other machines: mapped without a copy.
+    Shared(Rc<[u8]>),
+}
+
+impl Bytes {
+    #[inline(always)]
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Shared(s) => s,
+        }
+    }
+
+    #[inline(always)]
+    fn as_mut(&mut self) -> Option<&mut [u8]> {
+        match self {
+            Bytes::Owned(v) => Some(v),
+            Bytes::Shared(_) => None,
+        }
+    }
+}
+
+/// How a new region gets its bytes.
+pub(crate) enum Init<'a> {
+    /// Owned and allocated now: these bytes, then zeros.
+    Copy(&'a [u8]),
+    /// Shared, read-only: exactly these bytes.
+    Shared(Rc<[u8]>),
+    /// Owned, zero, allocated when first touched ([`Memory::commit`]).
+    Lazy,
+}
+
+/// Smallest window a lazy region commits at once.
+const MIN_COMMIT: u64 = 16 * 1024;
+/// Alignment of a lazy region's committed window (relative to the region's base).
+const COMMIT_ALIGN: u64 = 4 * 1024;
+
 /// One mapped region.
 pub(crate) struct Region {
     pub(crate) base: u64,
-    /// `data.len()` as an address-sized value.
+    /// The region's size: `data.len()` unless the region is lazy.
     len: u64,
+    /// Address of `data[0]`. A lazy region holds only its committed window,
+    /// `[start, start + data.len())`, which grows on first touch; every other region holds all
+    /// its bytes (`start == base`).
+    start: u64,
+    lazy: bool,
     readable: bool,
     writable: bool,
     pub(crate) perm: Perm,
-    pub(crate) data: Vec<u8>,
+    data: Bytes,
+}
+
+impl Region {
+    /// The region's bytes at `off`, if committed.
+    #[inline(always)]
+    fn at(&self, addr: u64) -> Option<&[u8]> {
+        self.data.as_slice().get(index(addr.wrapping_sub(self.start))..)
+    }
 }
 
 /// The regions of guest memory.
@@ -80,14 +135,22 @@ pub(crate) struct Memory {
 #[inline(always)]
 fn index(off: u64) -> usize {
     // A region offset is below `data.len()`, which is a `usize`; on the 64-bit hosts this
-    // crate supports the conversion is exact.
+    // crate supports the conversion is exact. Offsets of addresses below a lazy region's
+    // window wrap around to values no slice is long enough for.
     off as usize
 }
 
 impl Memory {
-    /// Maps `[base, base + size)` with `perm`, its first bytes taken from `init` and the rest
-    /// zero. `max_total` bounds the sum of all region sizes.
-    pub(crate) fn map(&mut self, base: u64, size: u64, perm: Perm, init: &[u8], max_total: u64) -> Result<(), Error> {
+    /// Maps `[base, base + size)` with `perm` and the bytes `init` says. `max_total` bounds
+    /// the sum of all region sizes (lazy regions count their whole size).
+    pub(crate) fn map(
+        &mut self,
+        base: u64,
+        size: u64,
+        perm: Perm,
+        init: Init<'_>,
+        max_total: u64,
+    ) -> Result<(), Error> {
         let fail = |problem| Err(Error::Map { base, size, problem });
         if size == 0 {
             return fail(MapProblem::Empty);
@@ -101,8 +164,12 @@ impl Memory {
         if perm.contains(Perm::X) && !base.is_multiple_of(4) {
             return fail(MapProblem::MisalignedCode);
         }
-        if init.len() as u64 > size {
-            return fail(MapProblem::DataTooLong);
+        match &init {
+            Init::Copy(bytes) if bytes.len() as u64 > size => return fail(MapProblem::DataTooLong),
+            Init::Shared(bytes) if bytes.len() as u64 != size => return fail(MapProblem::DataTooLong),
+            Init::Shared(_) if perm.contains(Perm::W) => return fail(MapProblem::SharedWritable),
+            Init::Lazy if perm.contains(Perm::X) => return fail(MapProblem::LazyCode),
+            _ => {}
         }
         if end > uart::PAGE {
             return fail(MapProblem::Uart);
@@ -117,10 +184,25 @@ impl Memory {
         if total > max_total {
             return fail(MapProblem::MemoryLimit);
         }
-        let mut data = alloc::vec![0u8; len];
-        data[..init.len()].copy_from_slice(init);
-        let region =
-            Region { base, len: size, readable: perm.contains(Perm::R), writable: perm.contains(Perm::W), perm, data };
+        let (data, lazy) = match init {
+            Init::Copy(bytes) => {
+                let mut data = alloc::vec![0u8; len];
+                data[..bytes.len()].copy_from_slice(bytes);
+                (Bytes::Owned(data), false)
+            }
+            Init::Shared(bytes) => (Bytes::Shared(bytes), false),
+            Init::Lazy => (Bytes::Owned(Vec::new()), true),
+        };
+        let region = Region {
+            base,
+            len: size,
+            start: base,
+            lazy,
+            readable: perm.contains(Perm::R),
+            writable: perm.contains(Perm::W),
+            perm,
+            data,
+        };
         // Writable regions first: they take most data accesses.
         let at =
             if region.writable { self.regions.iter().take_while(|r| r.writable).count() } else { self.regions.len() };
@@ -129,17 +211,63 @@ impl Memory {
         Ok(())
     }
 
-    /// The bytes of the non-executable region that starts at `base`.
+    /// Commits the bytes `[addr, addr + len)` of the lazy region that holds `addr`, if they
+    /// all lie in it: its window grows to cover them (at least doubling, so touching a region
+    /// costs time in proportion to what is touched). Whether anything was committed.
+    pub(crate) fn commit(&mut self, addr: u64, len: u64) -> bool {
+        let Some(r) = self.regions.iter_mut().find(|r| addr.wrapping_sub(r.base) < r.len) else {
+            return false;
+        };
+        let Bytes::Owned(old) = &mut r.data else {
+            return false;
+        };
+        let off = addr - r.base;
+        if !r.lazy || len > r.len - off {
+            return false;
+        }
+        let (have_lo, have_hi) = (r.start - r.base, r.start - r.base + old.len() as u64);
+        if have_lo <= off && off + len <= have_hi {
+            return false;
+        }
+        let have = have_hi - have_lo;
+        let grow = have.max(MIN_COMMIT);
+        let (mut lo, mut hi) = if have == 0 { (off, off + len) } else { (have_lo.min(off), have_hi.max(off + len)) };
+        if off < have_lo || have == 0 {
+            lo = lo.min(hi.saturating_sub(have + grow));
+        } else {
+            hi = hi.max(lo + have + grow);
+        }
+        lo -= lo % COMMIT_ALIGN;
+        hi = hi.saturating_add(COMMIT_ALIGN - 1) / COMMIT_ALIGN * COMMIT_ALIGN;
+        let hi = hi.min(r.len);
+        let mut data = alloc::vec![0u8; index(hi - lo)];
+        if have > 0 {
+            let at = index(have_lo - lo);
+            data[at..at + old.len()].copy_from_slice(old);
+        }
+        *old = data;
+        r.start = r.base + lo;
+        true
+    }
+
+    /// The bytes of the non-executable, owned region that starts at `base` (a lazy region is
+    /// committed whole).
     pub(crate) fn region_mut(&mut self, base: u64) -> Option<&mut [u8]> {
-        self.regions.iter_mut().find(|r| r.base == base && !r.perm.contains(Perm::X)).map(|r| r.data.as_mut_slice())
+        let i = self.regions.iter().position(|r| r.base == base && !r.perm.contains(Perm::X))?;
+        let len = self.regions[i].len;
+        self.commit(base, len);
+        self.regions[i].data.as_mut()
     }
 
-    /// The bytes of the region that starts at `base`.
+    /// The bytes of the region that starts at `base`, unless it is lazy and not wholly
+    /// committed.
     pub(crate) fn region(&self, base: u64) -> Option<&[u8]> {
-        self.regions.iter().find(|r| r.base == base).map(|r| r.data.as_slice())
+        let r = self.regions.iter().find(|r| r.base == base)?;
+        let bytes = r.data.as_slice();
+        (r.start == r.base && bytes.len() as u64 == r.len).then_some(bytes)
     }
 
-    /// Resizes the non-executable region at `base` to `size` bytes (new bytes are zero).
+    /// Resizes the non-executable, owned region at `base` to `size` bytes (new bytes are zero).
     pub(crate) fn resize(&mut self, base: u64, size: u64, max_total: u64) -> Result<(), Error> {
         let fail = |problem| Err(Error::Map { base, size, problem });
         if size == 0 {
@@ -151,7 +279,11 @@ impl Memory {
         if end > uart::PAGE {
             return fail(MapProblem::Uart);
         }
-        let Some(i) = self.regions.iter().position(|r| r.base == base && !r.perm.contains(Perm::X)) else {
+        let Some(i) = self
+            .regions
+            .iter()
+            .position(|r| r.base == base && !r.perm.contains(Perm::X) && matches!(r.data, Bytes::Owned(_)))
+        else {
             return fail(MapProblem::NoRegion);
         };
         if self.regions.iter().enumerate().any(|(j, r)| j != i && base < r.base + r.len && r.base < end) {
@@ -166,15 +298,18 @@ impl Memory {
             return fail(MapProblem::MemoryLimit);
         }
         let r = &mut self.regions[i];
-        r.data.resize(len, 0);
+        if let Bytes::Owned(data) = &mut r.data {
+            if r.lazy {
+                // The window keeps what lies below the new end.
+                let keep = size.saturating_sub(r.start - r.base).min(data.len() as u64);
+                data.truncate(index(keep));
+            } else {
+                data.resize(len, 0);
+            }
+        }
         r.len = size;
         self.total = total;
         Ok(())
-    }
-
-    /// The regions, writable ones first.
-    pub(crate) fn regions(&self) -> &[Region] {
-        &self.regions
     }
 
     /// `(base, size, perm)` of every region, by address.
@@ -184,7 +319,8 @@ impl Memory {
         v
     }
 
-    /// Reads `N` bytes at `addr` for a guest load, if they lie in one readable region.
+    /// Reads `N` bytes at `addr` for a guest load, if they lie in one readable region (and,
+    /// for a lazy one, in its committed window).
     #[inline(always)]
     pub(crate) fn load<const N: usize>(&self, addr: u64) -> Option<&[u8; N]> {
         for r in &self.regions {
@@ -193,13 +329,14 @@ impl Memory {
                 if !r.readable {
                     return None;
                 }
-                return r.data.get(index(off)..)?.first_chunk::<N>();
+                return r.at(addr)?.first_chunk::<N>();
             }
         }
         None
     }
 
-    /// The `N` bytes at `addr` for a guest store, if they lie in one writable region.
+    /// The `N` bytes at `addr` for a guest store, if they lie in one writable region (and,
+    /// for a lazy one, in its committed window).
     #[inline(always)]
     pub(crate) fn store<const N: usize>(&mut self, addr: u64) -> Option<&mut [u8; N]> {
         for r in &mut self.regions {
@@ -208,7 +345,8 @@ impl Memory {
                 if !r.writable {
                     return None;
                 }
-                return r.data.get_mut(index(off)..)?.first_chunk_mut::<N>();
+                let at = index(addr.wrapping_sub(r.start));
+                return r.data.as_mut()?.get_mut(at..)?.first_chunk_mut::<N>();
             }
         }
         None
@@ -220,8 +358,8 @@ impl Memory {
         self.regions.iter().find(|r| addr.wrapping_sub(r.base) < r.len).map(|r| r.perm.contains(perm))
     }
 
-    /// The region holding all of `[addr, addr + len)`, and the offset of `addr` in it.
-    fn locate(&self, addr: u64, len: usize) -> Result<(usize, usize), Error> {
+    /// The region holding all of `[addr, addr + len)`.
+    fn locate(&self, addr: u64, len: usize) -> Result<usize, Error> {
         let len64 = len as u64;
         let unmapped = Error::Access { addr, len: len64, problem: AccessProblem::Unmapped };
         for (i, r) in self.regions.iter().enumerate() {
@@ -230,28 +368,42 @@ impl Memory {
                 if r.len - off < len64 {
                     return Err(unmapped);
                 }
-                return Ok((i, index(off)));
+                return Ok(i);
             }
         }
         // A zero-length access still has to name a mapped address.
         Err(unmapped)
     }
 
-    /// Host read of `buf.len()` bytes at `addr` (any mapped region, whatever its permissions).
+    /// Host read of `buf.len()` bytes at `addr` (any mapped region, whatever its permissions;
+    /// what a lazy region has not committed reads as zero).
     pub(crate) fn read_bytes(&self, addr: u64, buf: &mut [u8]) -> Result<(), Error> {
-        let (i, off) = self.locate(addr, buf.len())?;
-        buf.copy_from_slice(&self.regions[i].data[off..off + buf.len()]);
+        let r = &self.regions[self.locate(addr, buf.len())?];
+        let data = r.data.as_slice();
+        // The part of `[addr, addr + len)` that the bytes cover.
+        let (lo, hi) = (addr.max(r.start), (addr + buf.len() as u64).min(r.start + data.len() as u64));
+        buf.fill(0);
+        if lo < hi {
+            let (from, to) = (index(lo - r.start), index(hi - r.start));
+            buf[index(lo - addr)..index(hi - addr)].copy_from_slice(&data[from..to]);
+        }
         Ok(())
     }
 
-    /// Host write of `bytes` at `addr` (any mapped region except executable ones).
+    /// Host write of `bytes` at `addr` (any mapped region except executable or shared ones).
     pub(crate) fn write_bytes(&mut self, addr: u64, bytes: &[u8]) -> Result<(), Error> {
-        let (i, off) = self.locate(addr, bytes.len())?;
-        let r = &mut self.regions[i];
-        if r.perm.contains(Perm::X) {
-            return Err(Error::Access { addr, len: bytes.len() as u64, problem: AccessProblem::ExecutableRegion });
+        let i = self.locate(addr, bytes.len())?;
+        let problem = |p| Error::Access { addr, len: bytes.len() as u64, problem: p };
+        if self.regions[i].perm.contains(Perm::X) {
+            return Err(problem(AccessProblem::ExecutableRegion));
         }
-        r.data[off..off + bytes.len()].copy_from_slice(bytes);
+        if !bytes.is_empty() {
+            self.commit(addr, bytes.len() as u64);
+        }
+        let r = &mut self.regions[i];
+        let at = index(addr.wrapping_sub(r.start));
+        let data = r.data.as_mut().ok_or(problem(AccessProblem::SharedRegion))?;
+        data.get_mut(at..at + bytes.len()).ok_or(problem(AccessProblem::Unmapped))?.copy_from_slice(bytes);
         Ok(())
     }
 }

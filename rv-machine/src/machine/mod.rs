@@ -8,6 +8,7 @@ mod memory;
 mod predecode;
 pub mod uart;
 
+use alloc::rc::Rc;
 use alloc::vec::Vec;
 
 pub use exit::{AccessCause, Exit, Trap};
@@ -15,10 +16,10 @@ pub use histogram::Histogram;
 pub use memory::Perm;
 
 use self::exec::{Code, Flow, Regs};
-use self::memory::Memory;
-use self::predecode::{predecode_region, XOP_COUNT};
+use self::memory::{Init, Memory};
+use self::predecode::{predecode_region, Micro, XOP_COUNT};
 use self::uart::Uart;
-use crate::error::Error;
+use crate::error::{Error, MapProblem};
 use crate::isa::Reg;
 
 /// Construction options of a [`Machine`].
@@ -35,6 +36,32 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config { histogram: false, max_memory: 4 << 30 }
+    }
+}
+
+/// Code predecoded once, for any number of machines to map ([`Machine::map_code`]) without a
+/// copy: mapping it costs the same whatever its size.
+#[derive(Clone)]
+pub struct CodeImage {
+    bytes: Rc<[u8]>,
+    ops: Rc<[Micro]>,
+}
+
+impl CodeImage {
+    /// Predecodes `bytes` (a trailing partial word is kept but not fetchable).
+    pub fn new(bytes: &[u8]) -> CodeImage {
+        CodeImage { bytes: bytes.into(), ops: predecode_region(bytes).into() }
+    }
+
+    /// The code's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl core::fmt::Debug for CodeImage {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "CodeImage({} bytes)", self.bytes.len())
     }
 }
 
@@ -74,15 +101,54 @@ impl Machine {
     /// `init`, the rest zero. Executable regions must be 4-byte aligned, may not be writable,
     /// and are predecoded here. Regions may not overlap each other or the UART page.
     pub fn map(&mut self, base: u64, size: u64, perm: Perm, init: &[u8]) -> Result<(), Error> {
-        self.mem.map(base, size, perm, init, self.config.max_memory)?;
         if perm.contains(Perm::X) {
-            let region = self.mem.regions().iter().find(|r| r.base == base).map(|r| predecode_region(&r.data));
-            let ops = region.unwrap_or_default();
-            let end = base + (ops.len() as u64) * 4;
-            let at = self.code.partition_point(|c| c.base < base);
-            self.code.insert(at, Code { base, end, ops });
+            if init.len() as u64 > size {
+                return Err(Error::Map { base, size, problem: MapProblem::DataTooLong });
+            }
+            let Ok(len) = usize::try_from(size) else {
+                return Err(Error::Map { base, size, problem: MapProblem::MemoryLimit });
+            };
+            if size > self.config.max_memory {
+                return Err(Error::Map { base, size, problem: MapProblem::MemoryLimit });
+            }
+            let mut bytes = alloc::vec![0u8; len];
+            bytes[..init.len()].copy_from_slice(init);
+            return self.map_code(base, perm, &CodeImage::new(&bytes));
         }
+        self.mem.map(base, size, perm, Init::Copy(init), self.config.max_memory)
+    }
+
+    /// Maps `code` at `base` with `perm` (which must include [`Perm::X`]), without copying or
+    /// predecoding it again: many machines can map one [`CodeImage`].
+    pub fn map_code(&mut self, base: u64, perm: Perm, code: &CodeImage) -> Result<(), Error> {
+        let size = code.bytes.len() as u64;
+        if !perm.contains(Perm::X) {
+            return Err(Error::Map { base, size, problem: MapProblem::WrongPermission });
+        }
+        self.mem.map(base, size, perm, Init::Shared(code.bytes.clone()), self.config.max_memory)?;
+        let end = base + (code.ops.len() as u64) * 4;
+        let at = self.code.partition_point(|c| c.base < base);
+        self.code.insert(at, Code { base, end, ops: code.ops.clone() });
         Ok(())
+    }
+
+    /// Maps `bytes` at `base`, read-only (`perm` without [`Perm::W`] nor [`Perm::X`]), without
+    /// copying them: many machines can map the same bytes.
+    pub fn map_shared(&mut self, base: u64, perm: Perm, bytes: Rc<[u8]>) -> Result<(), Error> {
+        let size = bytes.len() as u64;
+        if perm.contains(Perm::X) {
+            return Err(Error::Map { base, size, problem: MapProblem::WrongPermission });
+        }
+        self.mem.map(base, size, perm, Init::Shared(bytes), self.config.max_memory)
+    }
+
+    /// Maps `[base, base + size)` zero-filled with `perm` (not executable), its bytes
+    /// allocated only when touched: by the guest (the access that first reaches a byte
+    /// commits a window around it, at least doubling what the region holds), or by the host
+    /// ([`Self::write_bytes`], [`Self::region_mut`]). A stack mapped this way costs what it
+    /// uses, not its size.
+    pub fn map_lazy(&mut self, base: u64, size: u64, perm: Perm) -> Result<(), Error> {
+        self.mem.map(base, size, perm, Init::Lazy, self.config.max_memory)
     }
 
     /// The mapped regions as `(base, size, perm)`, by address.
@@ -91,18 +157,20 @@ impl Machine {
     }
 
     /// The bytes of the non-executable region that starts at `base`, for the host to read
-    /// and write in place (e.g. a guest's heap handed to a host function).
+    /// and write in place (e.g. a guest's heap handed to a host function). A lazy region is
+    /// committed whole; shared regions are not writable (`None`).
     pub fn region_mut(&mut self, base: u64) -> Option<&mut [u8]> {
         self.mem.region_mut(base)
     }
 
-    /// The bytes of the region that starts at `base`.
+    /// The bytes of the region that starts at `base` (`None` for a lazy region not wholly
+    /// committed: read it with [`Self::read_bytes`]).
     pub fn region(&self, base: u64) -> Option<&[u8]> {
         self.mem.region(base)
     }
 
-    /// Grows or shrinks the non-executable region that starts at `base` to `size` bytes;
-    /// bytes past the old end are zero. The new range may not overlap another region.
+    /// Grows or shrinks the non-executable, unshared region that starts at `base` to `size`
+    /// bytes; bytes past the old end are zero. The new range may not overlap another region.
     pub fn resize(&mut self, base: u64, size: u64) -> Result<(), Error> {
         self.mem.resize(base, size, self.config.max_memory)
     }

@@ -44,6 +44,28 @@ pub enum Halt {
     Trap(String),
 }
 
+/// A frame's gas at the engine border: the gas global holds at most
+/// [`host_abi::GAS_GLOBAL_MAX`], the rest is the reserve kept beside it.
+pub(crate) fn split_gas(gas: u64) -> (i64, u64) {
+    let global = gas.min(host_abi::GAS_GLOBAL_MAX);
+    // At most 2^62: the conversion is exact.
+    (global as i64, gas - global)
+}
+
+/// All of a frame's gas from the gas global and the reserve; `None` if the global is
+/// negative (out of gas: the global never goes below zero before it has spent 2^62 gas more
+/// than it was given since the last host call).
+pub(crate) fn join_gas(global: i64, reserve: u64) -> Option<u64> {
+    u64::try_from(global).ok().map(|g| g.saturating_add(reserve))
+}
+
+/// The gas a frame of `artifact` has left for its code once it has paid for its initial
+/// memory ([`host_abi::gas::initial_memory_gas`]); `None` if it cannot pay, and then no
+/// instance is made: every engine charges this before building anything of the frame.
+pub(crate) fn after_entry(artifact: &crate::exec::Artifact, gas: u64) -> Option<u64> {
+    gas.checked_sub(host_abi::gas::initial_memory_gas(artifact.initial_pages))
+}
+
 /// What an engine returns for a frame.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {

@@ -1,8 +1,10 @@
 //! The provable engine: the normalized, metered WASM compiled to RV64IM by rv-backend, run
 //! on the RV64IM machine, whose executed-instruction count is the proving cost.
 //!
-//! A frame compiles the artifact (once, kept in [`Artifact::rv_code`]), maps it on
-//! a fresh machine, puts the gas in the gas register and calls the export. Host functions
+//! A frame compiles the artifact (once, kept in [`Artifact::rv_code`] with its code
+//! predecoded: an [`Image`]), maps the image on a fresh machine (code and read-only data
+//! shared, not copied; stack and table committed as they are touched), puts the gas in the
+//! gas register (and what exceeds [`host_abi::GAS_GLOBAL_MAX`] beside it) and calls the export. Host functions
 //! arrive as `ecall`s with the host-function number: they run through [`crate::host::dispatch`]
 //! with the machine's linear memory and the gas register, exactly as the reference engine
 //! runs them, and nested calls run on machines of their own. Outcomes map as in
@@ -13,8 +15,8 @@ use alloc::rc::Rc;
 use alloc::string::String;
 
 use host_abi::functions::HostFn;
-use rv_backend::instance::{Config, Event, Imports, Instance};
-use rv_backend::{Compiled, ImportTarget};
+use rv_backend::instance::{Config, Event, Image, Imports, Instance};
+use rv_backend::ImportTarget;
 
 use super::wasmi::HostEnv;
 use super::{Halt, Outcome};
@@ -41,6 +43,19 @@ fn trap(msg: String) -> Outcome {
     Outcome { halt: Halt::Trap(msg), gas_left: 0 }
 }
 
+/// The configuration of every contract instance.
+fn config() -> Config {
+    Config { stack_size: STACK_SIZE, ..Config::default() }
+}
+
+/// Compiles `wasm` and prepares it for contract instances.
+fn prepare(wasm: &[u8]) -> Result<Rc<Image>, String> {
+    let compiled = rv_backend::compile(wasm).map_err(|e| format!("the engine rejected the module: {e}"))?;
+    let image =
+        Image::new(compiled, config(), &Imports::default()).map_err(|e| format!("instantiation failed: {e}"))?;
+    Ok(Rc::new(image))
+}
+
 /// Runs `export` of `artifact` for `frame` with `gas`.
 pub(crate) fn run<P: Platform>(
     sys: &mut System<P>,
@@ -49,33 +64,59 @@ pub(crate) fn run<P: Platform>(
     export: &str,
     gas: u64,
 ) -> Outcome {
-    // Compiled once per artifact and kept with it (compile errors too), so a chain that
-    // keeps its artifacts never compiles a code hash twice.
+    let Some(gas) = super::after_entry(artifact, gas) else {
+        return Outcome { halt: Halt::OutOfGas, gas_left: 0 };
+    };
+    // Compiled and prepared once per artifact and kept with it (errors too), so a chain that
+    // keeps its artifacts never compiles a code hash twice, and every frame maps the same
+    // predecoded code.
     if artifact.rv_code.get().is_none() {
         sys.stats.rv_compilations += 1;
     }
-    let compiled = artifact
-        .rv_code
-        .get_or_init(|| rv_backend::compile(&artifact.wasm).map(Rc::new).map_err(|e| format!("{e}")))
-        .clone();
-    let compiled = match compiled {
-        Ok(c) => c,
-        Err(e) => return trap(format!("the engine rejected the module: {e}")),
+    let image = match artifact.rv_code.get_or_init(|| prepare(&artifact.wasm)) {
+        Ok(image) => image.clone(),
+        Err(e) => return trap(e.clone()),
     };
     let mut executed = 0;
-    let outcome = execute(sys, frame, &compiled, export, gas, &mut executed);
+    let outcome = execute(sys, frame, &image, export, gas, &mut executed);
     sys.stats.rv_instructions += executed;
     outcome
+}
+
+/// An instance and the gas reserve beside its gas register (see [`super::split_gas`]).
+struct Running<'c> {
+    inst: Instance<'c>,
+    reserve: u64,
+    /// The module's reserve global, if it exports one.
+    reserve_global: Option<u32>,
+}
+
+impl Running<'_> {
+    /// Puts `gas` in the gas register and the reserve.
+    fn set_gas(&mut self, gas: u64) {
+        let (global, reserve) = super::split_gas(gas);
+        self.inst.set_gas(global);
+        self.reserve = reserve;
+        if let Some(g) = self.reserve_global {
+            self.inst.set_global(g, reserve);
+        }
+    }
+
+    /// All the gas left; `None` if the gas register is negative (out of gas).
+    fn gas(&self) -> Option<u64> {
+        super::join_gas(self.inst.gas(), self.reserve)
+    }
 }
 
 fn execute(
     env: &mut dyn HostEnv,
     frame: &mut Frame,
-    compiled: &Compiled,
+    image: &Image,
     export: &str,
     gas: u64,
     executed: &mut u64,
 ) -> Outcome {
+    let compiled = image.compiled();
     for import in &compiled.imports {
         if !matches!(import.kind, rv_backend::ImportKind::Func { target: ImportTarget::Host(_), .. }) {
             return trap(format!("unknown import {}.{}", import.module, import.name));
@@ -84,30 +125,32 @@ fn execute(
     if compiled.gas_global.is_none() {
         return trap("module has no gas global".into());
     }
-    let Ok(gas_signed) = i64::try_from(gas) else {
-        return trap("gas above 2^63".into());
-    };
     let Some(func) = compiled.exported_func(export) else {
         return trap(format!("export `{export}`: not found"));
     };
     if compiled.func_type(func).is_none_or(|t| !t.params.is_empty() || !t.results.is_empty()) {
         return trap(format!("export `{export}`: not a function of type () -> ()"));
     }
-    let config = Config { stack_size: STACK_SIZE, ..Config::default() };
-    let mut inst = match Instance::new(compiled, config, &Imports::default()) {
+    let reserve_global = compiled
+        .export(host_abi::GAS_RESERVE_EXPORT)
+        .filter(|e| e.kind == rv_backend::ExportKind::Global)
+        .map(|e| e.index)
+        .filter(|&g| compiled.globals.get(g as usize).is_some_and(|d| d.mutable && d.ty == rv_backend::ValType::I64));
+    let inst = match Instance::from_image(image) {
         Ok(i) => i,
         Err(e) => return trap(format!("instantiation failed: {e}")),
     };
-    inst.set_gas(gas_signed);
+    let mut run = Running { inst, reserve: 0, reserve_global };
+    run.set_gas(gas);
     let mut outcome = None;
     if let Some(start) = compiled.start {
-        outcome = call(env, frame, &mut inst, start, executed);
+        outcome = call(env, frame, &mut run, start, executed);
     }
     match outcome {
         Some(o) => o,
-        None => call(env, frame, &mut inst, func, executed).unwrap_or_else(|| Outcome {
+        None => call(env, frame, &mut run, func, executed).unwrap_or_else(|| Outcome {
             halt: Halt::Finish(alloc::vec::Vec::new()),
-            gas_left: u64::try_from(inst.gas()).unwrap_or(0),
+            gas_left: run.gas().unwrap_or(0),
         }),
     }
 }
@@ -117,45 +160,47 @@ fn execute(
 fn call(
     env: &mut dyn HostEnv,
     frame: &mut Frame,
-    inst: &mut Instance<'_>,
+    run: &mut Running<'_>,
     f: u32,
     executed: &mut u64,
 ) -> Option<Outcome> {
-    let before = inst.instret();
-    let result = drive(env, frame, inst, f);
-    *executed += inst.instret() - before;
+    let before = run.inst.instret();
+    let result = drive(env, frame, run, f);
+    *executed += run.inst.instret() - before;
     result
 }
 
-fn drive(env: &mut dyn HostEnv, frame: &mut Frame, inst: &mut Instance<'_>, f: u32) -> Option<Outcome> {
-    if let Err(e) = inst.call(f, &[]) {
+fn drive(env: &mut dyn HostEnv, frame: &mut Frame, run: &mut Running<'_>, f: u32) -> Option<Outcome> {
+    const OUT_OF_GAS: Outcome = Outcome { halt: Halt::OutOfGas, gas_left: 0 };
+    if let Err(e) = run.inst.call(f, &[]) {
         return Some(trap(format!("{e}")));
     }
     loop {
-        match inst.run(BUDGET) {
+        match run.inst.run(BUDGET) {
             // Compiled code defers the metering's gas checks (rv-backend's `gas_check`): a
             // negative gas register at a return or a host call is out of gas.
-            Event::Returned if inst.gas() < 0 => return Some(Outcome { halt: Halt::OutOfGas, gas_left: 0 }),
-            Event::Host(_) if inst.gas() < 0 => return Some(Outcome { halt: Halt::OutOfGas, gas_left: 0 }),
+            Event::Returned if run.inst.gas() < 0 => return Some(OUT_OF_GAS),
             Event::Returned => return None,
             Event::Host(n) => {
+                let Some(mut gas) = run.gas() else {
+                    return Some(OUT_OF_GAS);
+                };
                 let Some(h) = HostFn::from_number(n) else {
                     return Some(trap(format!("unknown host function {n}")));
                 };
                 let nargs = h.params().len();
-                let args = inst.host_args();
-                let mut gas = u64::try_from(inst.gas()).unwrap_or(0);
-                let result = env.dispatch(frame, inst.memory_mut(), &mut gas, h, &args[..nargs]);
-                inst.set_gas(i64::try_from(gas).unwrap_or(i64::MAX));
+                let args = run.inst.host_args();
+                let result = env.dispatch(frame, run.inst.memory_mut(), &mut gas, h, &args[..nargs]);
+                run.set_gas(gas);
                 let gas_left = gas;
                 match result {
-                    Ok(v) => inst.set_host_result(v),
+                    Ok(v) => run.inst.set_host_result(v),
                     Err(exit) => {
                         return Some(match exit {
                             HostExit::Finish(out) => Outcome { halt: Halt::Finish(out), gas_left },
                             HostExit::Revert(out) => Outcome { halt: Halt::Revert(out), gas_left },
                             HostExit::SelfDestruct => Outcome { halt: Halt::SelfDestruct, gas_left },
-                            HostExit::OutOfGas => Outcome { halt: Halt::OutOfGas, gas_left: 0 },
+                            HostExit::OutOfGas => OUT_OF_GAS,
                             HostExit::Trap(why) => trap(why),
                         })
                     }
@@ -163,8 +208,8 @@ fn drive(env: &mut dyn HostEnv, frame: &mut Frame, inst: &mut Instance<'_>, f: u
             }
             Event::Foreign(k) => return Some(trap(format!("call to foreign import {k}"))),
             Event::Trap(t) => {
-                if inst.gas() < 0 {
-                    return Some(Outcome { halt: Halt::OutOfGas, gas_left: 0 });
+                if run.inst.gas() < 0 {
+                    return Some(OUT_OF_GAS);
                 }
                 return Some(trap(format!("{t}")));
             }

@@ -87,6 +87,25 @@ struct HostData<'a> {
     /// The instance's memory and gas global, found once after instantiation (host calls
     /// need them on every call).
     exports: Option<(Option<Memory>, Global)>,
+    /// The gas beside the gas global (see [`super::split_gas`]).
+    reserve: u64,
+    /// The module's reserve global ([`host_abi::GAS_RESERVE_EXPORT`]), if it exports one.
+    reserve_global: Option<Global>,
+}
+
+impl HostData<'_> {
+    /// Puts `gas` in the gas global and the reserve.
+    fn set_gas(ctx: &mut impl wasmi::AsContextMut<Data = Self>, gas_global: Global, gas: u64) -> Result<(), ()> {
+        let (global, reserve) = super::split_gas(gas);
+        let mut ctx = ctx.as_context_mut();
+        gas_global.set(&mut ctx, Val::I64(global)).map_err(|_| ())?;
+        ctx.data_mut().reserve = reserve;
+        if let Some(g) = ctx.data().reserve_global {
+            // The reserve is below 2^64 - 2^62: as an i64, its bits.
+            g.set(&mut ctx, Val::I64(reserve as i64)).map_err(|_| ())?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug)]
@@ -108,6 +127,9 @@ pub(crate) fn run<P: Platform>(
     export: &str,
     gas: u64,
 ) -> Outcome {
+    let Some(gas) = super::after_entry(artifact, gas) else {
+        return Outcome { halt: Halt::OutOfGas, gas_left: 0 };
+    };
     let engine = sys.wasmi.engine.clone();
     let module = match sys.wasmi.modules.get(&artifact.hash) {
         Some(m) => m.clone(),
@@ -119,7 +141,8 @@ pub(crate) fn run<P: Platform>(
             Err(e) => return trap(format!("the engine rejected the module: {e}")),
         },
     };
-    execute(&engine, &module, HostData { env: sys, frame, exports: None }, export, gas)
+    let data = HostData { env: sys, frame, exports: None, reserve: 0, reserve_global: None };
+    execute(&engine, &module, data, export, gas)
 }
 
 fn trap(msg: alloc::string::String) -> Outcome {
@@ -146,10 +169,10 @@ fn execute(engine: &Engine, module: &Module, data: HostData<'_>, export: &str, g
     let Some(gas_global) = instance.get_global(&store, host_abi::GAS_GLOBAL_EXPORT) else {
         return trap("module has no gas global".into());
     };
-    let Ok(gas_signed) = i64::try_from(gas) else {
-        return trap("gas above 2^63".into());
-    };
-    if gas_global.set(&mut store, Val::I64(gas_signed)).is_err() {
+    store.data_mut().reserve_global = instance
+        .get_global(&store, host_abi::GAS_RESERVE_EXPORT)
+        .filter(|g| g.ty(&store).content() == wasmi::ValType::I64 && g.ty(&store).mutability().is_mut());
+    if HostData::set_gas(&mut store, gas_global, gas).is_err() {
         return trap("gas global is not a mutable i64".into());
     }
     let memory = instance.get_memory(&store, host_abi::MEMORY_EXPORT);
@@ -160,7 +183,7 @@ fn execute(engine: &Engine, module: &Module, data: HostData<'_>, export: &str, g
     };
     let result = func.call(&mut store, ());
     let raw_gas = gas_global.get(&store).i64().unwrap_or(-1);
-    let gas_left = u64::try_from(raw_gas).unwrap_or(0);
+    let gas_left = super::join_gas(raw_gas, store.data().reserve).unwrap_or(0);
     match result {
         Ok(()) => Outcome { halt: Halt::Finish(Vec::new()), gas_left },
         Err(e) => match e.downcast_ref::<ExitError>() {
@@ -189,7 +212,10 @@ fn trampoline(
         return Err(host_err(HostExit::Trap("host call before instantiation finished".into())));
     };
     let memory = memory.ok_or_else(|| host_err(HostExit::Trap("module exports no memory".into())))?;
-    let mut gas = u64::try_from(gas_global.get(&caller).i64().unwrap_or(0)).unwrap_or(0);
+    // A negative gas global is out of gas (the rv engine checks the same).
+    let Some(mut gas) = super::join_gas(gas_global.get(&caller).i64().unwrap_or(-1), caller.data().reserve) else {
+        return Err(host_err(HostExit::OutOfGas));
+    };
     let mut raw = [0u64; 6];
     for (slot, v) in raw.iter_mut().zip(args) {
         *slot = match v {
@@ -201,9 +227,7 @@ fn trampoline(
     }
     let (mem, data) = memory.data_and_store_mut(&mut caller);
     let result = data.env.dispatch(data.frame, mem, &mut gas, f, &raw[..args.len()]);
-    let gas_signed = i64::try_from(gas).unwrap_or(i64::MAX);
-    gas_global
-        .set(&mut caller, Val::I64(gas_signed))
+    HostData::set_gas(&mut caller, gas_global, gas)
         .map_err(|_| host_err(HostExit::Trap("gas global is not a mutable i64".into())))?;
     let value = result.map_err(host_err)?;
     if let (Some(ty), Some(slot)) = (f.result(), results.first_mut()) {

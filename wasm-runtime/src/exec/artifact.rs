@@ -32,16 +32,37 @@ pub struct Artifact {
     pub wasm: Vec<u8>,
     /// Whether the module exports `deploy`.
     pub has_deploy: bool,
-    /// The RV64IM code of the module (or why rv-backend refused it), compiled on the first
-    /// call on the provable engine and kept with the artifact.
-    pub rv_code: OnceCell<Result<Rc<rv_backend::Compiled>, String>>,
+    /// Pages of linear memory the module declares initially: every frame pays
+    /// [`host_abi::gas::initial_memory_gas`] for them before its instance is made.
+    pub initial_pages: u64,
+    /// The RV64IM code of the module made ready to instantiate (or why it cannot be), built
+    /// on the first call on the provable engine and kept with the artifact: every frame maps
+    /// the same predecoded code.
+    pub rv_code: OnceCell<Result<Rc<rv_backend::instance::Image>, String>>,
 }
 
 impl Artifact {
     /// An artifact whose RV64IM code is not compiled yet.
     pub fn new(hash: B256, kind: CodeKind, wasm: Vec<u8>, has_deploy: bool) -> Self {
-        Self { hash, kind, wasm, has_deploy, rv_code: OnceCell::new() }
+        let initial_pages = initial_pages(&wasm);
+        Self { hash, kind, wasm, has_deploy, initial_pages, rv_code: OnceCell::new() }
     }
+}
+
+/// The initial size in pages of the memory a module defines (0 without one, or if the module
+/// does not parse: the engines reject it then).
+fn initial_pages(wasm: &[u8]) -> u64 {
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload {
+            Ok(wasmparser::Payload::MemorySection(reader)) => {
+                return reader.into_iter().next().and_then(Result::ok).map_or(0, |m| m.initial);
+            }
+            // The memory section comes before the code.
+            Ok(wasmparser::Payload::CodeSectionStart { .. }) | Err(_) => return 0,
+            Ok(_) => {}
+        }
+    }
+    0
 }
 
 /// Artifacts by code hash.
