@@ -45,6 +45,15 @@ impl Kind {
     }
 }
 
+impl core::fmt::Display for Kind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::Wasm => "WASM",
+            Self::Rv64im => "RV64IM",
+        })
+    }
+}
+
 /// Why bytes are not a valid envelope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EnvelopeError {

@@ -63,12 +63,10 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Code> {
     }
     if host_abi::envelope::is_envelope(bytes) {
         let (env, _) = host_abi::envelope::Envelope::parse(bytes)
-            .map_err(|e| Error::Config(format!("{file}: bad envelope: {e:?}")))?;
+            .map_err(|e| Error::Config(format!("{file}: bad envelope: {e}")))?;
         return match env.kind {
             host_abi::envelope::Kind::Wasm => Ok(Code::Wasm(env.code.to_vec())),
-            other => {
-                Err(Error::Config(format!("{file}: envelope of kind {other:?}: only WASM envelopes are analyzed")))
-            }
+            other => Err(Error::Config(format!("{file}: an {other} envelope: only WASM envelopes are analyzed"))),
         };
     }
     let text: String = String::from_utf8_lossy(bytes).chars().filter(|c| !c.is_whitespace()).collect();
@@ -97,28 +95,48 @@ fn detect_decoded(code: Vec<u8>) -> Code {
     }
 }
 
-/// Parses `--input name=value` flags.
+/// Parses `--input name=value` flags: known names, each once, values that fit the input
+/// (a size 32 bits, a parameter 64 bits, `calldata[A..B]` and `mem[A..B]` B − A bytes).
 pub fn parse_inputs(inputs: &[String]) -> Result<Vec<(wasm_runtime::bounds::Var, u128)>> {
-    inputs
-        .iter()
-        .map(|s| {
-            let (name, value) = s
-                .split_once('=')
-                .ok_or_else(|| Error::Config(format!("--input {s}: expected NAME=VALUE")))?;
-            let var = wasm_runtime::bounds::Var::parse(name).ok_or_else(|| {
-                Error::Config(format!(
-                    "--input {s}: unknown input `{name}` (calldata_size, returndata_size, constants_size, code_size, calldata[A..B], mem[A..B], pN)"
-                ))
-            })?;
-            let v = value.trim();
-            let parsed = match v.strip_prefix("0x") {
-                Some(h) => u128::from_str_radix(h, 16),
-                None => v.parse(),
-            };
-            let value = parsed.map_err(|e| Error::Config(format!("--input {s}: bad value: {e}")))?;
-            Ok((var, value))
-        })
-        .collect()
+    let mut out: Vec<(wasm_runtime::bounds::Var, u128)> = Vec::new();
+    for s in inputs {
+        let bad = |why: String| Error::Config(format!("--input {s}: {why}"));
+        let (name, value) = s.split_once('=').ok_or_else(|| bad("expected NAME=VALUE".into()))?;
+        let var = wasm_runtime::bounds::Var::parse(name).ok_or_else(|| {
+            bad(format!(
+                "unknown input `{name}` (calldata_size, returndata_size, constants_size, code_size, calldata[A..B], mem[A..B], pN)"
+            ))
+        })?;
+        let v = value.trim();
+        let parsed = match v.strip_prefix("0x") {
+            Some(h) => u128::from_str_radix(h, 16),
+            None => v.parse(),
+        };
+        let value = parsed.map_err(|e| bad(format!("bad value: {e}")))?;
+        let bits = input_bits(var);
+        if bits == 0 {
+            return Err(bad(format!("{var} is an empty byte range")));
+        }
+        if bits < 128 && value >> bits != 0 {
+            return Err(bad(format!("{var} holds {bits} bits: {value} does not fit")));
+        }
+        if out.iter().any(|(known, _)| *known == var) {
+            return Err(bad(format!("{var} is given twice")));
+        }
+        out.push((var, value));
+    }
+    Ok(out)
+}
+
+/// How many bits an input holds.
+fn input_bits(var: wasm_runtime::bounds::Var) -> u32 {
+    use wasm_runtime::bounds::Var;
+    match var {
+        // The ABI returns sizes as i32.
+        Var::CalldataSize | Var::ReturndataSize | Var::ConstantsSize | Var::CodeSize => 32,
+        Var::Calldata { len, .. } | Var::Memory { len, .. } => u32::from(len).saturating_mul(8).min(128),
+        Var::Param(_) | Var::LoopVar { .. } => 64,
+    }
 }
 
 /// Builds the report for a file's contents.
@@ -134,6 +152,10 @@ pub fn report(file: &str, bytes: &[u8], args: &Args) -> Result<Report> {
     };
     match detect(file, bytes)? {
         Code::Wasm(wasm) => model::wasm(file, &wasm, &inputs),
+        Code::Evm(_) if !args.inputs.is_empty() => Err(Error::Config(format!(
+            "--input {}: {file} is EVM code, whose bounds do not depend on inputs",
+            args.inputs[0]
+        ))),
         Code::Evm(code) => Ok(model::evm(file, &code, &abi)),
     }
 }

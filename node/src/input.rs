@@ -139,7 +139,16 @@ pub fn env(r: Reader, v: &Value, path: &str) -> Result<Env> {
                 .map(|v| r.u64(&field("parentBlobGasUsed"), v))
                 .transpose()?
                 .unwrap_or(0);
-            (parent_excess + parent_used).saturating_sub(TARGET_BLOB_GAS_PER_BLOCK)
+            // The specification adds them as 64-bit integers and fails on overflow.
+            let parent_blob_gas = parent_excess.checked_add(parent_used).ok_or_else(|| {
+                r.error(
+                    &field("parentBlobGasUsed"),
+                    format!(
+                        "parentExcessBlobGas {parent_excess} + parentBlobGasUsed {parent_used} does not fit in 64 bits"
+                    ),
+                )
+            })?;
+            parent_blob_gas.saturating_sub(TARGET_BLOB_GAS_PER_BLOCK)
         }
     };
     if let Some(hashes) = optional(obj, "blockHashes") {
@@ -350,7 +359,7 @@ fn json_tx(r: Reader, v: &Value, at: &str, chain_id: u64, unsigned: Unsigned) ->
         fields.sign(&secret)
     } else if let (Some(sender), Unsigned::AllowSender) = (optional(obj, "sender"), unsigned) {
         let sender = r.address(&field("sender"), sender)?;
-        return Ok(TxInput { tx: fields.with_sender(sender).map_err(|e| e.to_string()), encoded: None });
+        return Ok(TxInput { tx: fields.with_sender(sender, chain_id).map_err(|e| e.to_string()), encoded: None });
     } else {
         let what =
             if unsigned == Unsigned::AllowSender { "v, r, s, secretKey or sender" } else { "v, r, s or secretKey" };

@@ -98,6 +98,83 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Parses JSON text into a [`Value`] as `serde_json` does, but refuses an object that names
+/// a key twice (`serde_json` would keep the last value silently). The error names the key,
+/// with the line and column where it repeats.
+pub fn parse_strict(text: &str) -> std::result::Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let StrictValue(value) = serde::Deserialize::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// A [`Value`] read without duplicate keys.
+struct StrictValue(Value);
+
+impl<'de> serde::Deserialize<'de> for StrictValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(StrictValue(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            let StrictValue(v) = map.next_value()?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
 /// A member of `obj`, treating `null` as missing.
 pub fn optional<'v>(obj: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
     obj.get(key).filter(|v| !v.is_null())
@@ -179,6 +256,18 @@ mod tests {
         assert_eq!(parse_quantity(&format!("0x000{}", "f".repeat(64))), Ok(U256::MAX));
         assert_eq!(quantity(U256::from(0)), "0x0");
         assert_eq!(quantity(U256::from(0x5208)), "0x5208");
+    }
+
+    #[test]
+    fn strict_parsing_refuses_duplicate_keys() {
+        let text = r#"{"a": {"balance": "0x1", "nonce": "0x0", "balance": "0x2"}}"#;
+        let e = parse_strict(text).unwrap_err().to_string();
+        assert!(e.starts_with("duplicate key `balance` at line 1 column"), "{e}");
+        assert!(parse_strict(r#"[{"k": 1}, {"k": 2}]"#).is_ok(), "the same key in two objects");
+        // Everything else reads exactly as serde_json reads it.
+        let text = r#"{"n": [1, -2, 3.5, 18446744073709551615, 1e300], "s": "x", "b": true, "z": null, "o": {}}"#;
+        assert_eq!(parse_strict(text).unwrap(), serde_json::from_str::<Value>(text).unwrap());
+        assert!(parse_strict("{} {}").unwrap_err().to_string().contains("trailing characters"));
     }
 
     #[test]

@@ -94,10 +94,11 @@ pub fn main(args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// Refuses forks other than Cancun, by name.
-pub fn check_fork(fork: &str) -> Result<()> {
-    if SUPPORTED_FORKS.iter().any(|f| f.eq_ignore_ascii_case(fork)) {
-        return Ok(());
+/// Refuses forks other than Cancun, by name; the supported fork's name as spelled in test
+/// files.
+pub fn check_fork(fork: &str) -> Result<&'static str> {
+    if let Some(known) = SUPPORTED_FORKS.iter().find(|f| f.eq_ignore_ascii_case(fork)) {
+        return Ok(known);
     }
     Err(Error::Config(format!("unsupported fork `{fork}`: zkos implements {}", SUPPORTED_FORKS.join(", "))))
 }
@@ -116,7 +117,7 @@ pub fn read_input(path: &str) -> Result<Value> {
 
 /// Parses JSON text, naming the file and the line and column of an error.
 pub fn parse_json(file: &str, text: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| Error::Json { file: file.into(), message: e.to_string() })
+    crate::json::parse_strict(text).map_err(|e| Error::Json { file: file.into(), message: e.to_string() })
 }
 
 fn to_value(v: &impl serde::Serialize) -> Result<Value> {

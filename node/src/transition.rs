@@ -55,9 +55,13 @@ fn apply_here(pre: &MemoryDb, env: &Env, txs: &[TxInput], engine: EngineKind) ->
     }
     let inputs: Vec<_> = txs.iter().map(|t| t.tx.clone()).collect();
     let output = wasm_runtime::exec::execute_block_with(&mut state, &env.block, inputs, engine);
+    if let Some(e) = &output.error {
+        return Err(Error::Exec(e.clone()));
+    }
     state.apply(&output.diff);
-    for withdrawal in &env.withdrawals {
-        credit(&mut state, withdrawal.address, withdrawal.amount_wei());
+    for (i, withdrawal) in env.withdrawals.iter().enumerate() {
+        credit(&mut state, withdrawal.address, withdrawal.amount_wei())
+            .map_err(|e| Error::Exec(format!("withdrawal {i}: {e}")))?;
     }
 
     let rejected: std::collections::BTreeSet<usize> = output.rejected.iter().map(|r| r.index).collect();
@@ -121,11 +125,17 @@ fn store_beacon_root(state: &mut MemoryDb, timestamp: u64, root: B256) -> Result
     Ok(())
 }
 
-/// Adds `amount` to an account's balance; an account left empty is removed (EIP-161).
-fn credit(state: &mut MemoryDb, address: Address, amount: U256) {
+/// Adds `amount` to an account's balance; an account left empty is removed (EIP-161). A
+/// balance past 2^256 − 1 wei is an error (the specification stops with an overflow).
+fn credit(state: &mut MemoryDb, address: Address, amount: U256) -> Result<(), String> {
     let account = state.accounts.entry(address).or_default();
-    account.info.balance = account.info.balance.saturating_add(amount);
+    account.info.balance = account
+        .info
+        .balance
+        .checked_add(amount)
+        .ok_or_else(|| format!("the balance of {address} would exceed 2^256 - 1 wei"))?;
     if account.info.is_empty() {
         state.accounts.remove(&address);
     }
+    Ok(())
 }

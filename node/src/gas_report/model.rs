@@ -263,6 +263,7 @@ pub fn wasm(file: &str, wasm: &[u8], inputs: &[(Var, u128)]) -> Result<Report> {
     let t = Instant::now();
     let b = bounds::analyze(wasm).map_err(|e| Error::Config(format!("{file}: {e}")))?;
     let time = t.elapsed();
+    check_inputs(file, &b.functions, inputs)?;
     let plan = elide::plan_from(&b);
     let mut graphs = Vec::new();
     let mut functions = Vec::new();
@@ -290,6 +291,38 @@ pub fn wasm(file: &str, wasm: &[u8], inputs: &[(Var, u128)]) -> Result<Report> {
         inputs: inputs.to_vec(),
         graphs,
     })
+}
+
+/// Refuses inputs that no bound depends on, and inputs at which a bound that depends on
+/// them no longer fits 128 bits: either would leave the report silently without a value.
+fn check_inputs(file: &str, functions: &[FunctionBounds], inputs: &[(Var, u128)]) -> Result<()> {
+    let mut used: Vec<Var> = functions.iter().filter_map(|f| f.bound.formula()).flat_map(|f| f.vars()).collect();
+    used.sort_unstable();
+    used.dedup();
+    for (var, value) in inputs {
+        if !used.contains(var) {
+            let known: Vec<String> = used.iter().map(Var::to_string).collect();
+            let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+            return Err(Error::Config(format!(
+                "--input {var}={value}: no bound of {file} depends on {var} (the inputs its bounds use: {known})"
+            )));
+        }
+    }
+    for f in functions {
+        let Some(formula) = f.bound.formula().filter(|formula| !formula.is_overflow()) else {
+            continue;
+        };
+        let given = formula.vars().iter().all(|v| inputs.iter().any(|(k, _)| k == v));
+        if given && f.bound.eval(inputs).is_none() {
+            let at: Vec<String> = inputs.iter().map(|(v, x)| format!("{v}={x}")).collect();
+            return Err(Error::Config(format!(
+                "--input {}: the bound of function {} ({formula}) does not fit 128 bits there",
+                at.join(" --input "),
+                f.index
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn evm_graph(title: String, b: &EvmBound) -> Graph {

@@ -97,7 +97,7 @@ fn canonical_type(v: &Value) -> Option<String> {
 /// an `abi` field).
 pub fn from_abi(file: &str, text: &str) -> Result<Vec<(u32, String)>> {
     let v: Value =
-        serde_json::from_str(text).map_err(|e| Error::Json { file: file.to_string(), message: e.to_string() })?;
+        crate::json::parse_strict(text).map_err(|e| Error::Json { file: file.to_string(), message: e.to_string() })?;
     let items = match &v {
         Value::Array(a) => a,
         Value::Object(o) => {

@@ -128,41 +128,80 @@ fn block_env(env: &Value) -> R<BlockEnv> {
     })
 }
 
-/// Reads every test of a file with its `fork` post-states.
-pub fn read_file(text: &str, fork: &str) -> R<Vec<StateTest>> {
-    let root: Value = serde_json::from_str(text).map_err(|e| format!("bad JSON: {e}"))?;
-    let tests = root.as_object().ok_or("top level is not an object")?;
-    let mut out = Vec::new();
-    for (name, t) in tests {
-        let Some(posts) = t.get("post").and_then(|p| p.get(fork)).and_then(Value::as_array) else {
-            continue;
-        };
-        let posts = posts
-            .iter()
-            .map(|p| {
-                let idx = field(p, "indexes")?;
-                let index =
-                    |n: &str| field(idx, n)?.as_u64().map(|x| x as usize).ok_or_else(|| format!("bad index {n}"));
-                Ok(PostCase {
-                    data: index("data")?,
-                    gas: index("gas")?,
-                    value: index("value")?,
-                    hash: b256(field(p, "hash")?, "hash")?,
-                    logs: b256(field(p, "logs")?, "logs")?,
-                    expect_exception: p.get("expectException").and_then(Value::as_str).map(str::to_string),
-                })
-            })
-            .collect::<R<Vec<_>>>()
-            .map_err(|e| format!("{name}: {e}"))?;
-        out.push(StateTest {
-            name: name.clone(),
-            pre: pre_state(field(t, "pre")?).map_err(|e| format!("{name}: {e}"))?,
-            block: block_env(field(t, "env")?).map_err(|e| format!("{name}: {e}"))?,
-            tx: field(t, "transaction")?.clone(),
-            posts,
-        });
+/// One named entry of a state-test file, as it concerns one fork.
+#[derive(Clone, Debug)]
+pub enum Entry {
+    /// A test with post-states for the fork.
+    Test(Box<StateTest>),
+    /// A well-formed test without post-states for the fork: the forks it has instead.
+    OtherForks { name: String, forks: Vec<String> },
+    /// An entry that is not a well-formed state test, and why.
+    Bad { name: String, error: String },
+}
+
+/// Reads the tests of a file for `fork`. The file must be a JSON object (no key given
+/// twice) of named tests, each with `env`, `pre`, `transaction` and `post`; an error here is
+/// about the whole file, an entry that is not a state test is an [`Entry::Bad`].
+pub fn read_file(text: &str, fork: &str) -> R<Vec<Entry>> {
+    let root = crate::json::parse_strict(text).map_err(|e| format!("invalid JSON: {e}"))?;
+    let Value::Object(tests) = root else {
+        return Err(format!(
+            "not a state-test file: expected an object of named tests, found {}",
+            crate::json::kind(&root)
+        ));
+    };
+    if tests.is_empty() {
+        return Err("not a state-test file: the object holds no tests".into());
     }
-    Ok(out)
+    Ok(tests
+        .into_iter()
+        .map(|(name, t)| match read_test(&name, &t, fork) {
+            Ok(entry) => entry,
+            Err(error) => Entry::Bad { name, error },
+        })
+        .collect())
+}
+
+fn read_test(name: &str, t: &Value, fork: &str) -> R<Entry> {
+    if !t.is_object() {
+        return Err(format!(
+            "not a state test: expected an object with `env`, `pre`, `transaction` and `post`, found {}",
+            crate::json::kind(t)
+        ));
+    }
+    let post = field(t, "post")?.as_object().ok_or("`post` is not an object")?;
+    let env = field(t, "env")?;
+    let pre = field(t, "pre")?;
+    let tx = field(t, "transaction")?;
+    let Some(posts) = post.get(fork) else {
+        return Ok(Entry::OtherForks { name: name.to_string(), forks: post.keys().cloned().collect() });
+    };
+    let posts = posts
+        .as_array()
+        .ok_or_else(|| format!("`post.{fork}` is not an array"))?
+        .iter()
+        .map(|p| {
+            let idx = field(p, "indexes")?;
+            let index = |n: &str| {
+                field(idx, n)?.as_u64().and_then(|x| usize::try_from(x).ok()).ok_or_else(|| format!("bad index {n}"))
+            };
+            Ok(PostCase {
+                data: index("data")?,
+                gas: index("gas")?,
+                value: index("value")?,
+                hash: b256(field(p, "hash")?, "hash")?,
+                logs: b256(field(p, "logs")?, "logs")?,
+                expect_exception: p.get("expectException").and_then(Value::as_str).map(str::to_string),
+            })
+        })
+        .collect::<R<Vec<_>>>()?;
+    Ok(Entry::Test(Box::new(StateTest {
+        name: name.to_string(),
+        pre: pre_state(pre)?,
+        block: block_env(env)?,
+        tx: tx.clone(),
+        posts,
+    })))
 }
 
 /// The transaction of one post case.
@@ -212,11 +251,12 @@ pub fn tx_env(tx: &Value, case: &PostCase) -> R<TxEnv> {
         (if has_access_list { 1 } else { 0 }, price, price)
     };
     let gas_limit = u256(pick("gasLimit", case.gas)?, "gasLimit")?;
+    let gas_limit = u64::try_from(gas_limit).map_err(|_| format!("gas limit {gas_limit} exceeds 2^64 - 1"))?;
     Ok(TxEnv {
         tx_type,
         caller,
         nonce: u64_of(field(tx, "nonce")?, "nonce")?,
-        gas_limit: u64::try_from(gas_limit).unwrap_or(u64::MAX),
+        gas_limit,
         max_fee_per_gas: max_fee,
         max_priority_fee_per_gas: priority,
         to,

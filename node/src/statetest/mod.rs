@@ -47,21 +47,31 @@ pub struct CaseResult {
     pub error: Option<String>,
 }
 
+/// The files a path names: a file as it is, a folder's `.json` files (recursively).
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
     let meta = std::fs::metadata(path)
         .map_err(|e| CliError::Io { path: path.display().to_string(), message: e.to_string() })?;
     if meta.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path)
-            .map_err(|e| CliError::Io { path: path.display().to_string(), message: e.to_string() })?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for e in entries {
-            collect(&e, out)?;
-        }
-    } else if path.extension().is_some_and(|x| x == "json") {
+        collect_dir(path, out)
+    } else {
         out.push(path.to_path_buf());
+        Ok(())
+    }
+}
+
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
+    let io = |e: std::io::Error| CliError::Io { path: dir.display().to_string(), message: e.to_string() };
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        entries.push(entry.map_err(io)?.path());
+    }
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_dir(&path, out)?;
+        } else if path.extension().is_some_and(|x| x == "json") {
+            out.push(path);
+        }
     }
     Ok(())
 }
@@ -81,31 +91,65 @@ pub fn read_exclusions(path: &Path) -> Result<BTreeMap<String, String>, CliError
         .collect())
 }
 
+/// What one file gave: its cases, and its tests without post-states for the fork.
+#[derive(Debug, Default)]
+pub struct FileResults {
+    /// Every case run, and every entry that could not be read (as a failed case).
+    pub results: Vec<CaseResult>,
+    /// Tests skipped for want of post-states for the fork: name and the forks they have.
+    pub other_forks: Vec<(String, Vec<String>)>,
+    /// Tests the filter left out.
+    pub filtered: usize,
+}
+
 /// Runs every case of one file.
-pub fn run_file(path: &Path, fork: &str, engine: EngineKind, filter: Option<&str>) -> Vec<CaseResult> {
+pub fn run_file(path: &Path, fork: &str, engine: EngineKind, filter: Option<&str>) -> FileResults {
     let file_name = path.display().to_string();
+    let failed = |error: String| FileResults {
+        results: vec![CaseResult { name: file_name.clone(), index: (0, 0, 0), error: Some(error) }],
+        ..FileResults::default()
+    };
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) => return vec![CaseResult { name: file_name, index: (0, 0, 0), error: Some(e.to_string()) }],
+        Err(e) => return failed(e.to_string()),
     };
-    let tests = match fixture::read_file(&text, fork) {
+    let entries = match fixture::read_file(&text, fork) {
         Ok(t) => t,
-        Err(e) => return vec![CaseResult { name: file_name, index: (0, 0, 0), error: Some(e) }],
+        Err(e) => return failed(e),
     };
-    let mut results = Vec::new();
+    let mut out = FileResults::default();
     // The cases of a file share their contracts: their deployment artifacts (kept by code
     // hash, as a chain keeps them) are built once per file, not once per case.
     let mut artifacts = ArtifactCache::default();
-    for test in tests {
-        if filter.is_some_and(|f| !test.name.contains(f)) {
+    for entry in entries {
+        let name = match &entry {
+            fixture::Entry::Test(test) => &test.name,
+            fixture::Entry::OtherForks { name, .. } | fixture::Entry::Bad { name, .. } => name,
+        };
+        if filter.is_some_and(|f| !name.contains(f)) {
+            out.filtered += 1;
             continue;
         }
-        for case in &test.posts {
-            let error = run_case(&test, case, engine, &mut artifacts).err();
-            results.push(CaseResult { name: test.name.clone(), index: (case.data, case.gas, case.value), error });
+        match entry {
+            fixture::Entry::Test(test) => {
+                for case in &test.posts {
+                    let error = run_case(&test, case, engine, &mut artifacts).err();
+                    out.results.push(CaseResult {
+                        name: test.name.clone(),
+                        index: (case.data, case.gas, case.value),
+                        error,
+                    });
+                }
+            }
+            fixture::Entry::OtherForks { name, forks } => out.other_forks.push((name, forks)),
+            fixture::Entry::Bad { name, error } => out.results.push(CaseResult {
+                name: format!("{file_name}: {name}"),
+                index: (0, 0, 0),
+                error: Some(error),
+            }),
         }
     }
-    results
+    out
 }
 
 fn run_case(
@@ -118,6 +162,9 @@ fn run_case(
     let mut db = test.pre.clone();
     let txs = vec![tx.clone()];
     let out = wasm_runtime::exec::execute_block_in(&mut db, &test.block, txs, engine, artifacts);
+    if let Some(e) = &out.error {
+        return Err(format!("the block cannot be applied: {e}"));
+    }
     db.apply(&out.diff);
     let rejected = !out.rejected.is_empty();
     match (&case.expect_exception, rejected) {
@@ -145,6 +192,35 @@ pub struct Totals {
     pub passed: usize,
     pub failed: usize,
     pub excluded: usize,
+    /// Files read.
+    pub files: usize,
+    /// Tests without post-states for the fork.
+    pub other_forks: usize,
+    /// The forks those tests have, each once.
+    pub forks_seen: std::collections::BTreeSet<String>,
+    /// Tests the filter left out.
+    pub filtered: usize,
+}
+
+impl Totals {
+    /// Why a run that found no case at all ran nothing, from what it found.
+    fn nothing_to_run(&self, paths: &[PathBuf], fork: &str) -> String {
+        let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let paths = paths.join(", ");
+        if self.files == 0 {
+            return format!("no .json file in {paths}");
+        }
+        let mut found = format!("no {fork} state-test case in {paths} ({} file(s) read", self.files);
+        if self.other_forks > 0 {
+            let forks: Vec<&str> = self.forks_seen.iter().map(String::as_str).collect();
+            let forks = if forks.is_empty() { "none".to_string() } else { forks.join(", ") };
+            found += &format!("; {} test(s) with post-states only for other forks: {forks}", self.other_forks);
+        }
+        if self.filtered > 0 {
+            found += &format!("; {} test(s) left out by --filter", self.filtered);
+        }
+        found + ")"
+    }
 }
 
 /// Runs all files under `paths`; reports through `report`.
@@ -160,10 +236,13 @@ pub fn run_paths(
     for p in paths {
         collect(p, &mut files)?;
     }
-    let mut totals = Totals::default();
+    let mut totals = Totals { files: files.len(), ..Totals::default() };
     for file in files {
-        let results = big_stack(|| run_file(&file, fork, engine, filter));
-        for r in results {
+        let outcome = big_stack(|| run_file(&file, fork, engine, filter));
+        totals.other_forks += outcome.other_forks.len();
+        totals.forks_seen.extend(outcome.other_forks.into_iter().flat_map(|(_, forks)| forks));
+        totals.filtered += outcome.filtered;
+        for r in outcome.results {
             let excluded = exclusions.get(&r.name).map(String::as_str);
             match (&r.error, excluded) {
                 (_, Some(_)) => totals.excluded += 1,
@@ -178,13 +257,14 @@ pub fn run_paths(
 
 /// `zkos statetest`.
 pub fn main(args: &Args) -> Result<(), CliError> {
+    let fork = crate::t8n::check_fork(&args.fork)?;
     let engine = parse_engine(&args.engine)?;
     let exclusions = match &args.exclude {
         Some(p) => read_exclusions(p)?,
         None => BTreeMap::new(),
     };
     let json = args.json;
-    let totals = run_paths(&args.paths, &args.fork, engine, args.filter.as_deref(), &exclusions, |r, excluded| {
+    let totals = run_paths(&args.paths, fork, engine, args.filter.as_deref(), &exclusions, |r, excluded| {
         let (d, g, v) = r.index;
         if json {
             let line = serde_json::json!({
@@ -199,8 +279,14 @@ pub fn main(args: &Args) -> Result<(), CliError> {
             }
         }
     })?;
+    if totals.passed + totals.failed + totals.excluded == 0 {
+        return Err(CliError::Config(totals.nothing_to_run(&args.paths, fork)));
+    }
     if totals.excluded > 0 {
         println!("excluded: {} cases (listed with reasons in the exclusions file)", totals.excluded);
+    }
+    if totals.other_forks > 0 {
+        println!("skipped: {} test(s) without {fork} post-states", totals.other_forks);
     }
     println!("{} passed, {} failed", totals.passed, totals.failed);
     if totals.failed > 0 {

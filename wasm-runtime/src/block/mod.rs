@@ -112,4 +112,8 @@ pub struct BlockOutput {
     pub gas_used: u64,
     /// Deployment-time work done by the block (transpilations, normalizations, frames).
     pub stats: crate::exec::Stats,
+    /// Why the block cannot be applied (a balance past 2^256 − 1 wei), when it cannot: the
+    /// transactions after the one that failed it are not run, and the rest of this output
+    /// is not a state to commit.
+    pub error: Option<String>,
 }

@@ -199,6 +199,11 @@ pub fn execute_block_in<P: Platform>(
             }
             Err(e) => out.rejected.push(crate::block::Rejected { index, error: alloc::format!("{e}") }),
         }
+        if let Some(address) = sys.world.balance_overflow() {
+            out.error =
+                Some(alloc::format!("transaction {index}: the balance of {address} would exceed 2^256 - 1 wei"));
+            break;
+        }
     }
     out.diff = sys.world.diff();
     out.stats = sys.stats;

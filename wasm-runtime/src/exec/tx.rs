@@ -33,8 +33,8 @@ pub enum TxError {
     FeeBelowBaseFee { max_fee: U256, base_fee: U256 },
     /// Priority fee above max fee.
     PriorityAboveMax,
-    /// Balance below gas × price + value.
-    InsufficientFunds { have: U256, need: U256 },
+    /// Balance below gas × price + value (`None`: that sum is 2^256 or more).
+    InsufficientFunds { have: U256, need: Option<U256> },
     /// Init code too large (EIP-3860).
     InitcodeTooLarge { size: usize, limit: usize },
     /// Blob transaction rule broken.
@@ -63,8 +63,11 @@ impl core::fmt::Display for TxError {
                 write!(f, "max fee per gas less than block base fee: maxFeePerGas {max_fee}, baseFee {base_fee}")
             }
             Self::PriorityAboveMax => write!(f, "max priority fee per gas higher than max fee per gas"),
-            Self::InsufficientFunds { have, need } => {
+            Self::InsufficientFunds { have, need: Some(need) } => {
                 write!(f, "insufficient funds for gas * price + value: have {have} want {need}")
+            }
+            Self::InsufficientFunds { have, need: None } => {
+                write!(f, "insufficient funds for gas * price + value: have {have} want 2^256 or more")
             }
             Self::InitcodeTooLarge { size, limit } => {
                 write!(f, "max initcode size exceeded: code size {size} limit {limit}")
@@ -123,7 +126,8 @@ impl<P: Platform> System<P> {
             if tx.blob_hashes.len() > 6 {
                 return Err(TxError::Blob("more than 6 blobs".into()));
             }
-            if tx.max_fee_per_blob_gas < self.block.blob_base_fee() {
+            // A blob base fee of 2^256 or more (`None`) is above every max fee.
+            if self.block.blob_base_fee().is_none_or(|fee| tx.max_fee_per_blob_gas < fee) {
                 return Err(TxError::Blob("max fee per blob gas below the blob base fee".into()));
             }
         }
@@ -137,12 +141,15 @@ impl<P: Platform> System<P> {
         if !sender.code.is_empty() {
             return Err(TxError::SenderHasCode);
         }
+        // gas × max fee + blob gas × max blob fee + value, exactly: a sum past 2^256 − 1
+        // (`None`) is more than any balance.
         let blob_gas = U256::from(GAS_PER_BLOB * tx.blob_hashes.len() as u64);
         let need = U256::from(tx.gas_limit)
-            .saturating_mul(tx.max_fee_per_gas)
-            .saturating_add(blob_gas.saturating_mul(tx.max_fee_per_blob_gas))
-            .saturating_add(tx.value);
-        if sender.balance < need {
+            .checked_mul(tx.max_fee_per_gas)
+            .zip(blob_gas.checked_mul(tx.max_fee_per_blob_gas))
+            .and_then(|(gas_fee, blob_fee)| gas_fee.checked_add(blob_fee))
+            .and_then(|fees| fees.checked_add(tx.value));
+        if need.is_none_or(|need| sender.balance < need) {
             return Err(TxError::InsufficientFunds { have: sender.balance, need });
         }
         Ok(price)
@@ -157,7 +164,11 @@ impl<P: Platform> System<P> {
         let sender = tx.caller;
 
         // Buy gas and raise the nonce: kept even if execution fails.
-        let blob_fee = U256::from(GAS_PER_BLOB * tx.blob_hashes.len() as u64) * self.block.blob_base_fee();
+        // Blob transactions only, whose fee check_transaction found at most their max fee.
+        let blob_fee = match self.block.blob_base_fee() {
+            Some(fee) if !tx.blob_hashes.is_empty() => U256::from(GAS_PER_BLOB * tx.blob_hashes.len() as u64) * fee,
+            _ => U256::ZERO,
+        };
         let upfront = U256::from(tx.gas_limit) * price + blob_fee;
         let balance = self.world.balance(sender);
         self.world.set_balance(sender, balance - upfront);
@@ -204,12 +215,10 @@ impl<P: Platform> System<P> {
         let mut gas_used = tx.gas_limit - result.gas_left;
         let refund = u64::try_from(self.world.refund().max(0)).unwrap_or(0).min(gas_used / gas::MAX_REFUND_QUOTIENT);
         gas_used -= refund;
-        let sender_balance = self.world.balance(sender);
-        self.world.set_balance(sender, sender_balance + U256::from(tx.gas_limit - gas_used) * price);
+        // Both products are at most gas limit × price, which check_transaction found payable.
+        self.world.credit(sender, U256::from(tx.gas_limit - gas_used) * price);
         let tip = price - self.block.base_fee;
-        let coinbase = self.block.coinbase;
-        let coinbase_balance = self.world.balance(coinbase);
-        self.world.set_balance(coinbase, coinbase_balance + U256::from(gas_used) * tip);
+        self.world.credit(self.block.coinbase, U256::from(gas_used) * tip);
 
         let success = result.status.is_success();
         let logs = self.world.finish_tx();

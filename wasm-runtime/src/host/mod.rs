@@ -274,7 +274,10 @@ pub fn dispatch<P: Platform>(
             mem.write(a(1), hash.as_slice()).map(|()| 0)
         }
         HostFn::BlobBaseFee => {
-            let fee = sys.block.blob_base_fee();
+            // Past MAX_EXCESS_BLOB_GAS no word holds the fee (the specification fails too).
+            let Some(fee) = sys.block.blob_base_fee() else {
+                return trap("BLOBBASEFEE: the blob base fee is 2^256 wei or more");
+            };
             mem.write(a(0), &fee.to_be_bytes::<32>()).map(|()| 0)
         }
         HostFn::ExtCodeSize => {

@@ -120,10 +120,30 @@ fn every_type_round_trips_through_bytes() {
         if fields.tx_type != 0 {
             assert_eq!(bytes[0], fields.tx_type);
         }
-        let unsigned = fields.with_sender(sender).unwrap();
+        let unsigned = fields.with_sender(sender, 1).unwrap();
         assert_eq!(unsigned.caller, sender);
         assert_eq!(unsigned.value, fields.value);
     }
+}
+
+/// Issue 9, item 9: a transaction given with its `sender` instead of a signature is held to
+/// the chain id as a signed one is.
+#[test]
+fn explicit_sender_is_checked_against_the_chain_id() {
+    let sender = Address::repeat_byte(0x33);
+    for fields in all_types() {
+        let ty = fields.tx_type;
+        let Some(chain) = fields.chain_id else { continue };
+        let signed = decode(&encode(&fields.sign(&B256::repeat_byte(0x11)).unwrap()), chain + 4);
+        assert_eq!(signed, Err(TxError::WrongChainId { expected: chain + 4, got: chain }), "type {ty}");
+        let unsigned = fields.with_sender(sender, chain + 4);
+        assert_eq!(unsigned, Err(TxError::WrongChainId { expected: chain + 4, got: chain }), "type {ty}");
+        assert!(fields.with_sender(sender, chain).is_ok(), "type {ty}");
+    }
+    // A legacy transaction without EIP-155 protection runs on any chain, signed or not.
+    let legacy = UnsignedTx { tx_type: 0, chain_id: None, gas_limit: 21_000, ..UnsignedTx::default() };
+    assert!(legacy.with_sender(sender, 7).is_ok());
+    assert!(decode(&encode(&legacy.sign(&B256::repeat_byte(0x11)).unwrap()), 7).is_ok());
 }
 
 #[test]

@@ -148,8 +148,13 @@ impl UnsignedTx {
 
     /// The transaction executed for an explicit `sender`, without a signature (benchmark
     /// inputs give the sender instead of a signature). Its `hash` is the signing hash, as no
-    /// signed transaction exists.
-    pub fn with_sender(&self, sender: Address) -> Result<TxEnv, TxError> {
+    /// signed transaction exists. A chain id other than `chain_id` is refused, as
+    /// [`super::recover`] refuses it for a signed transaction (a legacy transaction without
+    /// one runs on any chain).
+    pub fn with_sender(&self, sender: Address, chain_id: u64) -> Result<TxEnv, TxError> {
+        if let Some(got) = self.chain_id.filter(|got| *got != chain_id) {
+            return Err(TxError::WrongChainId { expected: chain_id, got });
+        }
         let typed = self.typed()?;
         Ok(tx_env(&typed, sender, typed.signature_hash()))
     }

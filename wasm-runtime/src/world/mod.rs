@@ -57,6 +57,8 @@ pub struct World<P: Platform> {
     transient: HashMap<(Address, U256), U256>,
     logs: Vec<Log>,
     refund: i64,
+    /// The first account whose balance an addition would have taken past 2^256 − 1 wei.
+    balance_overflow: Option<Address>,
 }
 
 impl<P: Platform> World<P> {
@@ -73,6 +75,7 @@ impl<P: Platform> World<P> {
             transient: HashMap::new(),
             logs: Vec::new(),
             refund: 0,
+            balance_overflow: None,
         }
     }
 
@@ -140,16 +143,37 @@ impl<P: Platform> World<P> {
         self.journal.push(Entry::Balance { address, old });
     }
 
-    /// Moves `value` from one account to another; false if `from` cannot pay.
+    /// Moves `value` from one account to another; false if `from` cannot pay. A balance
+    /// that would pass 2^256 − 1 is left as it was and recorded ([`Self::balance_overflow`]).
     pub fn transfer(&mut self, from: Address, to: Address, value: U256) -> bool {
         let from_balance = self.balance(from);
         if from_balance < value {
             return false;
         }
         self.set_balance(from, from_balance - value);
-        let to_balance = self.balance(to);
-        self.set_balance(to, to_balance.saturating_add(value));
+        self.credit(to, value);
         true
+    }
+
+    /// Adds `amount` to a balance. A balance that would pass 2^256 − 1 wei is left as it
+    /// was and the account recorded: no state can hold it (the execution specification
+    /// stops with an overflow error), so the block cannot be applied
+    /// ([`Self::balance_overflow`]).
+    pub fn credit(&mut self, address: Address, amount: U256) {
+        let balance = self.balance(address);
+        match balance.checked_add(amount) {
+            Some(sum) => self.set_balance(address, sum),
+            None => {
+                self.touch(address);
+                self.balance_overflow.get_or_insert(address);
+            }
+        }
+    }
+
+    /// The first account whose balance a credit would have taken past 2^256 − 1 wei; once
+    /// set, the block cannot be applied. Reverting a frame does not clear it.
+    pub fn balance_overflow(&self) -> Option<Address> {
+        self.balance_overflow
     }
 
     /// Sets the nonce.
