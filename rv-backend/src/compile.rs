@@ -5,11 +5,11 @@ use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use crate::abi::{vmctx, Helper, CODE_BASE, DESCRIPTOR_SIZE, FOREIGN_IMPORT, REGION_LIMIT, RODATA_BASE};
-use crate::emit::{Asm, CallTarget};
+use crate::emit::{Asm, Assembled, CallTarget, Reloc};
 use crate::encode as enc;
 use crate::error::CompileError;
 use crate::imm::{Imm12, Imm20, JumpOffset};
-use crate::lower::{self, FuncInput};
+use crate::lower;
 use crate::module::{
     ElemSegment, Export, ExportKind, FuncType, GlobalDef, Import, ImportKind, ImportTarget, Limits, Module,
     SegmentMode, ValType,
@@ -105,14 +105,17 @@ impl Compiled {
 pub(crate) fn compile(wasm: &[u8], options: &crate::Options) -> Result<Compiled, CompileError> {
     let mut m = Module::parse(wasm, options.float_bits)?;
     let bodies = core::mem::take(&mut m.bodies);
-    let mut inputs = Vec::with_capacity(bodies.len());
+    let mut funcs = Vec::with_capacity(bodies.len());
     for (i, body) in bodies.into_iter().enumerate() {
         let index = m.num_imported_funcs + u32::try_from(i).unwrap_or(u32::MAX);
-        inputs.push(lower::prepare(&m, index, body)?);
+        let input = lower::prepare(&m, index, body)?;
+        funcs.push(lower::lower(&m, &input)?);
     }
-    match assemble(&m, &inputs, false)? {
+    let stubs = stubs(&m);
+    match assemble(&m, &stubs, &funcs, false)? {
         Some(c) => Ok(c),
-        None => assemble(&m, &inputs, true)?.ok_or_else(|| CompileError::too_large("code beyond the reach of calls")),
+        None => assemble(&m, &stubs, &funcs, true)?
+            .ok_or_else(|| CompileError::internal("a far call does not reach")),
     }
 }
 
@@ -120,18 +123,12 @@ fn word_bytes(words: &[u32]) -> Vec<u8> {
     words.iter().flat_map(|w| w.to_le_bytes()).collect()
 }
 
-/// Assembles the module; `Ok(None)` if a near call does not reach (retry with far calls).
-fn assemble(m: &Module<'_>, inputs: &[FuncInput<'_>], far: bool) -> Result<Option<Compiled>, CompileError> {
-    let mut code: Vec<u32> = Vec::new();
-    // The return stub: a lone `ecall` (a7 may hold a result).
-    code.push(enc::ecall());
-    let mut offsets: Vec<usize> = Vec::new();
-    let mut relocs = Vec::new();
-    // Import stubs.
+/// The import stubs, in import order.
+fn stubs(m: &Module<'_>) -> Vec<Assembled> {
+    let mut out = Vec::new();
     for imp in &m.imports {
         if let ImportKind::Func { ty, target } = &imp.kind {
-            offsets.push(code.len());
-            let mut a = Asm::new(Default::default(), far);
+            let mut a = Asm::new();
             let t = m.types.get(*ty as usize).cloned().unwrap_or(FuncType { params: Vec::new(), results: Vec::new() });
             match target {
                 ImportTarget::Host(h) => {
@@ -144,23 +141,46 @@ fn assemble(m: &Module<'_>, inputs: &[FuncInput<'_>], far: bool) -> Result<Optio
                 }
             }
             a.emit(enc::jalr(ZERO, RA, Imm12::ZERO));
-            let (w, _) = a.finish().map_err(|_| CompileError::internal("import stub"))?;
-            code.extend(w);
+            out.push(a.finish());
         }
     }
-    let mut function_sizes = Vec::with_capacity(inputs.len());
-    let mut frame_sizes = Vec::with_capacity(inputs.len());
-    for f in inputs {
-        let (w, r, frame) = lower::lower(m, f, far)?;
-        frame_sizes.push(frame);
-        let at = code.len();
+    out
+}
+
+/// Links `code` at the end of `out`, its call relocations with it.
+fn link_into(code: &Assembled, far: bool, out: &mut Vec<u32>, relocs: &mut Vec<Reloc>) -> Result<usize, CompileError> {
+    let (words, r) = code.link(far).map_err(|_| CompileError::internal("a branch does not reach its label"))?;
+    let at = out.len();
+    relocs.extend(r.into_iter().map(|mut r| {
+        r.at += at;
+        r
+    }));
+    out.extend(words);
+    Ok(at)
+}
+
+/// Assembles the module; `Ok(None)` if a near call does not reach (retry with far calls).
+fn assemble(
+    m: &Module<'_>,
+    stubs: &[Assembled],
+    funcs: &[(Assembled, u64)],
+    far: bool,
+) -> Result<Option<Compiled>, CompileError> {
+    let mut code: Vec<u32> = Vec::new();
+    // The return stub: a lone `ecall` (a7 may hold a result).
+    code.push(enc::ecall());
+    let mut offsets: Vec<usize> = Vec::new();
+    let mut relocs = Vec::new();
+    for stub in stubs {
+        offsets.push(link_into(stub, far, &mut code, &mut relocs)?);
+    }
+    let mut function_sizes = Vec::with_capacity(funcs.len());
+    let mut frame_sizes = Vec::with_capacity(funcs.len());
+    for (f, frame) in funcs {
+        let at = link_into(f, far, &mut code, &mut relocs)?;
         offsets.push(at);
-        function_sizes.push(w.len());
-        relocs.extend(r.into_iter().map(|mut r| {
-            r.at += at;
-            r
-        }));
-        code.extend(w);
+        function_sizes.push(code.len() - at);
+        frame_sizes.push(*frame);
     }
     // Helpers used by some call.
     let mut helpers: BTreeMap<Helper, usize> = BTreeMap::new();
@@ -170,11 +190,10 @@ fn assemble(m: &Module<'_>, inputs: &[FuncInput<'_>], far: bool) -> Result<Optio
         }
     }
     for (h, at) in helpers.iter_mut() {
-        let mut a = Asm::new(Default::default(), far);
+        let mut a = Asm::new();
         crate::runtime::emit(&mut a, *h);
-        let (w, _) = a.finish().map_err(|_| CompileError::internal("helper does not assemble"))?;
-        *at = code.len();
-        code.extend(w);
+        let mut none = Vec::new();
+        *at = link_into(&a.finish(), far, &mut code, &mut none)?;
     }
     for r in &relocs {
         let target = match r.target {

@@ -9,8 +9,8 @@ use crate::abi::TrapCode;
 use crate::emit::{Cond, Label};
 use crate::encode as enc;
 use crate::error::CompileError;
-use crate::imm::{Imm12, Imm20, Shamt6};
-use crate::regs::{Reg, T0, T1, T2, ZERO};
+use crate::imm::Imm12;
+use crate::regs::{Reg, T0, T2, ZERO};
 
 /// A branch condition on two registers.
 #[derive(Clone, Copy, Debug)]
@@ -266,16 +266,7 @@ impl FuncCompiler<'_, '_> {
         } else {
             self.asm.li(T0, labels.len() as i64);
             self.asm.branch(Cond::Geu, T2, T0, default_label);
-            // auipc t0, 0; slli t1, t2, log2(entry); add t0, t0, t1; jalr zero, 16(t0);
-            // the table of jumps (`jal`s, or `auipc`/`jalr` pairs in far tables)
-            let shift = self.asm.table_entry_shift();
-            self.emit(enc::auipc(T0, Imm20::ZERO));
-            self.emit(enc::slli(T1, T2, Shamt6::wrapping(u64::from(shift))));
-            self.emit(enc::add(T0, T0, T1));
-            self.emit(enc::jalr(ZERO, T0, const { Imm12::lit(16) }));
-            for &l in &labels {
-                self.asm.table_jump(l);
-            }
+            self.asm.jump_table(T2, &labels);
         }
         for (depth, l, is_pad) in pads {
             if is_pad {

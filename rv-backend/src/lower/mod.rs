@@ -41,7 +41,7 @@ use alloc::vec::Vec;
 use wasmparser::{BlockType, Operator};
 
 use crate::abi::{Service, TrapCode};
-use crate::emit::{Asm, AsmError, Label, Plan, Reloc};
+use crate::emit::{Asm, Assembled, Label};
 use crate::encode as enc;
 use crate::error::CompileError;
 use crate::imm::Imm12;
@@ -224,28 +224,12 @@ pub(crate) fn foreign_import(m: &Module<'_>, f: u32) -> Option<u32> {
     None
 }
 
-/// Compiles of one function at most: the first, one with far jump tables, one with the
-/// plan of each (the plan of [`crate::emit::Asm::finish`] fits by construction).
-const MAX_ROUNDS: usize = 4;
-
-/// Lowers a prepared function: its words, call relocations and frame size in bytes.
-pub(crate) fn lower(
-    m: &Module<'_>,
-    f: &FuncInput<'_>,
-    far_calls: bool,
-) -> Result<(Vec<u32>, Vec<Reloc>, u64), CompileError> {
-    let mut plan = Plan::default();
-    for _ in 0..MAX_ROUNDS {
-        let mut c = FuncCompiler::new(m, f, Asm::new(plan.clone(), far_calls));
-        c.compile().map_err(|e| e.in_function(f.index))?;
-        let frame = u64::try_from(c.layout.size).unwrap_or(0);
-        match c.asm.finish() {
-            Ok((words, relocs)) => return Ok((words, relocs, frame)),
-            Err(AsmError::Relax(p)) => plan = p,
-            Err(AsmError::TableTooFar) => plan.far_tables = true,
-        }
-    }
-    Err(CompileError::internal("branch relaxation does not settle").in_function(f.index))
+/// Lowers a prepared function: its code (to link) and its frame size in bytes.
+pub(crate) fn lower(m: &Module<'_>, f: &FuncInput<'_>) -> Result<(Assembled, u64), CompileError> {
+    let mut c = FuncCompiler::new(m, f, Asm::new());
+    c.compile().map_err(|e| e.in_function(f.index))?;
+    let frame = u64::try_from(c.layout.size).unwrap_or(0);
+    Ok((c.asm.finish(), frame))
 }
 
 /// Declared locals in frame slots that the prologue zeroes one store each; more are
