@@ -69,6 +69,18 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Code> {
             other => Err(Error::Config(format!("{file}: an {other} envelope: only WASM envelopes are analyzed"))),
         };
     }
+    // An RV64IM ELF (64-bit, little-endian, version 1) or WebAssembly text would otherwise
+    // be read as EVM bytecode.
+    if bytes.starts_with(b"\x7fELF\x02\x01\x01") {
+        return Err(Error::Config(format!(
+            "{file}: an ELF executable: gas-report analyzes WASM modules, envelopes and EVM bytecode"
+        )));
+    }
+    if String::from_utf8_lossy(bytes).trim_start().starts_with("(module") {
+        return Err(Error::Config(format!(
+            "{file}: WebAssembly text: assemble it into a .wasm module (e.g. with wat2wasm) first"
+        )));
+    }
     let text: String = String::from_utf8_lossy(bytes).chars().filter(|c| !c.is_whitespace()).collect();
     let hex_text = text.strip_prefix("0x").unwrap_or(&text);
     let looks_hex = !hex_text.is_empty() && hex_text.bytes().all(|b| b.is_ascii_hexdigit());

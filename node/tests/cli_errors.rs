@@ -400,6 +400,10 @@ fn errors_are_one_clear_line() {
     assert_fails(&zkos(&["gas-report", &truncated]), 3, &["validation failed", "byte offset"]);
     let bad_body = write("body.wasm", b"\0asm\x01\0\0\0\x0a\x05\x01\x03\x00\xff\x0b");
     assert_fails(&zkos(&["gas-report", &bad_body]), 3, &["validation failed"]);
+    let wat = write("loops.wat", b"(module (func (export \"call\")))");
+    assert_fails(&zkos(&["gas-report", &wat]), 3, &["loops.wat", "WebAssembly text"]);
+    let elf = write("native.elf", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\xf3\0");
+    assert_fails(&zkos(&["gas-report", &elf]), 3, &["native.elf", "an ELF executable"]);
     let abi = write("abi.json", br#"[{"type": "function", "name": "f", "name": "g", "inputs": []}]"#);
     let code = write("code.hex", b"6001");
     assert_fails(&zkos(&["gas-report", &code, "--abi", &abi]), 10, &["abi.json", "duplicate key `name`"]);
