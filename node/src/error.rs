@@ -75,5 +75,31 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// `message` on one line: control characters (a newline or tab inside a name taken from a
+/// contract, say) are written as escapes (`\n`, `\u{b}`), so an error is always one line.
+pub fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for c in message.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Results of the `zkos` command.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(one_line("import zkos.a\nb is unknown"), "import zkos.a\\nb is unknown");
+        assert_eq!(one_line("x\u{b}y\tz\u{7f}"), "x\\u{b}y\\tz\\u{7f}");
+        assert_eq!(one_line("plain: ≤ 5 gas"), "plain: ≤ 5 gas");
+    }
+}

@@ -400,6 +400,9 @@ fn errors_are_one_clear_line() {
     assert_fails(&zkos(&["gas-report", &truncated]), 3, &["validation failed", "byte offset"]);
     let bad_body = write("body.wasm", b"\0asm\x01\0\0\0\x0a\x05\x01\x03\x00\xff\x0b");
     assert_fails(&zkos(&["gas-report", &bad_body]), 3, &["validation failed"]);
+    // A name taken from the module, with a newline in it, stays on the line (escaped).
+    let newline_import = write("newline.wasm", b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0\x02\x0c\x01\x04zkos\x03a\nb\0\0");
+    assert_fails(&zkos(&["gas-report", &newline_import]), 3, &["import zkos.a\\nb", "not a host function"]);
     let wat = write("loops.wat", b"(module (func (export \"call\")))");
     assert_fails(&zkos(&["gas-report", &wat]), 3, &["loops.wat", "WebAssembly text"]);
     let elf = write("native.elf", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\xf3\0");

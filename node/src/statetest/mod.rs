@@ -273,6 +273,7 @@ pub fn main(args: &Args) -> Result<(), CliError> {
             });
             println!("{line}");
         } else if let Some(e) = &r.error {
+            let e = crate::error::one_line(e);
             match excluded {
                 Some(why) => println!("EXCLUDED {} [d={d} g={g} v={v}]: {e} (excluded: {why})", r.name),
                 None => println!("FAIL {} [d={d} g={g} v={v}]: {e}", r.name),
