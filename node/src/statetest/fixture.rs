@@ -169,10 +169,12 @@ fn read_test(name: &str, t: &Value, fork: &str) -> R<Entry> {
             crate::json::kind(t)
         ));
     }
-    let post = field(t, "post")?.as_object().ok_or("`post` is not an object")?;
-    let env = field(t, "env")?;
-    let pre = field(t, "pre")?;
-    let tx = field(t, "transaction")?;
+    // A blockchain test or a transaction test has other fields: say what this is not.
+    let required = |name: &str| field(t, name).map_err(|e| format!("not a state test: {e}"));
+    let post = required("post")?.as_object().ok_or("`post` is not an object")?;
+    let env = required("env")?;
+    let pre = required("pre")?;
+    let tx = required("transaction")?;
     let Some(posts) = post.get(fork) else {
         return Ok(Entry::OtherForks { name: name.to_string(), forks: post.keys().cloned().collect() });
     };
