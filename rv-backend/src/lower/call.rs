@@ -41,10 +41,13 @@ impl FuncCompiler<'_, '_> {
         let mut saved = Vec::new();
         for (i, &r) in POOL.iter().enumerate().take(base) {
             if self.stack[i] == Entry::Home && clobbered(r) {
-                let off = self.home_slot(i);
-                self.store_at(r, SP, off, T0);
                 saved.push(i);
             }
+        }
+        // (`t1` is free here: `t2` may hold an indirect call's index.)
+        let pool_homes = self.pool_window(&saved, T1);
+        for &i in &saved {
+            self.store_home(POOL[i], i, pool_homes);
         }
         for j in 0..params {
             let src = base + j;
@@ -58,30 +61,27 @@ impl FuncCompiler<'_, '_> {
         }
         body(self)?;
         self.stack.truncate(base);
+        let homes = self.home_window(base, base + results, T1);
         for j in (0..results).rev() {
             let q = base + j;
             match (ARGS.get(j), POOL.get(q)) {
                 (Some(&a), Some(&r)) => self.asm.mv(r, a),
-                (Some(&a), None) => {
-                    let off = self.home_slot(q);
-                    self.store_at(a, SP, off, T1);
-                }
+                (Some(&a), None) => self.store_home(a, q, homes),
                 (None, dst) => {
                     let out = 8 * (j - ARGS.len()) as i64;
                     match dst {
                         Some(&r) => self.load_at(r, SP, out),
                         None => {
                             self.load_at(T0, SP, out);
-                            let off = self.home_slot(q);
-                            self.store_at(T0, SP, off, T1);
+                            self.store_home(T0, q, homes);
                         }
                     }
                 }
             }
         }
+        let pool_homes = self.pool_window(&saved, T1);
         for i in saved {
-            let off = self.home_slot(i);
-            self.load_at(POOL[i], SP, off);
+            self.load_home(POOL[i], i, pool_homes);
         }
         for _ in 0..results {
             self.push(Entry::Home);

@@ -10,7 +10,7 @@ use crate::emit::{Cond, Label};
 use crate::encode as enc;
 use crate::error::CompileError;
 use crate::imm::Imm12;
-use crate::regs::{Reg, T0, T2, ZERO};
+use crate::regs::{Reg, T0, T1, T2, ZERO};
 
 /// A branch condition on two registers.
 #[derive(Clone, Copy, Debug)]
@@ -142,11 +142,16 @@ impl FuncCompiler<'_, '_> {
     }
 
     /// Copies the top `n` entries to the homes of positions `base..base + n` (the stack
-    /// itself is left as it is).
+    /// itself is left as it is). In ascending order: a home written is either the source
+    /// itself or a source already read. Uses `t0`, and `t1`/`t2` as the base registers of
+    /// the two runs of home slots when the frame is too large for immediate offsets.
     fn move_values(&mut self, base: usize, n: usize) {
         let top = self.top();
+        let first = top - n;
+        let from = self.home_window(first, top, T1);
+        let to = self.home_window(base, base + n, T2);
         for j in 0..n {
-            self.copy_to_home(top - n + j, base + j);
+            self.copy_to_home_in(first + j, base + j, from, to);
         }
     }
 
@@ -163,6 +168,11 @@ impl FuncCompiler<'_, '_> {
             frame.used = true;
         }
         Ok((frame.label, frame.base, frame.arity()))
+    }
+
+    /// How many values a branch to `depth` carries.
+    fn branch_arity(&self, depth: u32) -> usize {
+        self.frame_index(depth).map_or(0, |i| self.ctrl[i].arity())
     }
 
     fn targets_loop(&self, depth: u32) -> bool {
@@ -203,8 +213,31 @@ impl FuncCompiler<'_, '_> {
         Ok(())
     }
 
+    /// Before a `br_if` to `depth` whose operands start at position `below`: the values it
+    /// would move that take more than two words to read are materialized now, on both
+    /// paths, so that this branch and every later one copy them from their homes (a run
+    /// of `br_if`s carrying 64-bit constants would otherwise materialize each constant at
+    /// each branch).
+    pub(super) fn settle_carried(&mut self, depth: u32, below: usize) {
+        let Ok(i) = self.frame_index(depth) else {
+            return;
+        };
+        let (base, n) = (self.ctrl[i].base, self.ctrl[i].arity());
+        let Some(first) = below.checked_sub(n) else {
+            return;
+        };
+        if first != base {
+            for k in first..below {
+                if self.costly_read(k) {
+                    self.materialize(k);
+                }
+            }
+        }
+    }
+
     pub(super) fn br_if(&mut self, depth: u32) -> Result<(), CompileError> {
         let c = self.top() - 1;
+        self.settle_carried(depth, c);
         if let Entry::Const(v) = self.stack[c] {
             self.pop()?;
             if v != 0 {
@@ -253,6 +286,17 @@ impl FuncCompiler<'_, '_> {
         };
         let default_label = pad_of(self, default)?;
         let labels = depths.iter().map(|&d| pad_of(self, d)).collect::<Result<Vec<_>, _>>()?;
+        // Pads copy the values they carry to their homes: a deferred value that takes more
+        // than two words to read (a 64-bit constant takes up to eight) is materialized
+        // once here rather than by every pad.
+        if pads.iter().filter(|p| p.2).count() > 1 {
+            let carried = pads.iter().filter(|p| p.2).map(|p| self.branch_arity(p.0)).max().unwrap_or(0);
+            for i in self.top().saturating_sub(carried)..self.top() {
+                if self.costly_read(i) {
+                    self.materialize(i);
+                }
+            }
+        }
         if labels.len() <= 3 {
             for (i, &l) in labels.iter().enumerate() {
                 if i == 0 {

@@ -446,6 +446,18 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
         }
     }
 
+    /// Whether reading entry `i` takes more than two words (a constant beyond 32 bits, a
+    /// local in a slot beyond immediate offsets).
+    pub fn costly_read(&self, i: usize) -> bool {
+        match self.stack[i] {
+            Entry::Const(v) => i32::try_from(v).is_err(),
+            Entry::Local(l) => {
+                matches!(self.local_locs.get(l as usize), Some(LocalLoc::Slot(off)) if Imm12::new(*off).is_none())
+            }
+            Entry::Home | Entry::Gas => false,
+        }
+    }
+
     /// Writes the value of entry `i` into register `rd`.
     pub fn read_into(&mut self, i: usize, rd: Reg) {
         let r = self.read(i, rd);
@@ -465,6 +477,74 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
                 self.store_at(r, SP, off, T1);
             }
         }
+    }
+
+    /// A base register for the home slots of positions `from..to` (those past the pool):
+    /// `sp` if their offsets fit an immediate, else `reg` set to the address of the first
+    /// (one or three words). Moving many values between homes of a large frame then takes
+    /// two words a value instead of up to eight, which keeps the code of a function within
+    /// [`host_abi::limits::MAX_MACHINE_CODE_PER_WASM_BYTE`].
+    pub fn home_window(&mut self, from: usize, to: usize, reg: Reg) -> Window {
+        let from = from.max(POOL.len());
+        if from >= to {
+            return Window { base: SP, bias: 0 };
+        }
+        let (lo, hi) = (self.home_slot(from), self.home_slot(to - 1));
+        if Imm12::new(lo).is_some() && Imm12::new(hi).is_some() {
+            return Window { base: SP, bias: 0 };
+        }
+        self.asm.add_imm(reg, SP, lo, reg);
+        Window { base: reg, bias: lo }
+    }
+
+    /// A base register for the home slots of the pool positions in `positions` (which
+    /// are saved there around calls), as [`Self::home_window`] does for slots.
+    pub fn pool_window(&mut self, positions: &[usize], reg: Reg) -> Window {
+        let (Some(&lo), Some(&hi)) = (positions.iter().min(), positions.iter().max()) else {
+            return Window { base: SP, bias: 0 };
+        };
+        let (lo, hi) = (self.home_slot(lo), self.home_slot(hi));
+        if Imm12::new(lo).is_some() && Imm12::new(hi).is_some() {
+            return Window { base: SP, bias: 0 };
+        }
+        self.asm.add_imm(reg, SP, lo, reg);
+        Window { base: reg, bias: lo }
+    }
+
+    /// `rd = home of position p`, a slot inside window `w`.
+    pub fn load_home(&mut self, rd: Reg, p: usize, w: Window) {
+        let off = self.home_slot(p);
+        self.emit(enc::ld(rd, w.base, crate::emit::imm12(off - w.bias)));
+    }
+
+    /// `home of position p = src`, a slot inside window `w`.
+    pub fn store_home(&mut self, src: Reg, p: usize, w: Window) {
+        let off = self.home_slot(p);
+        self.emit(enc::sd(w.base, src, crate::emit::imm12(off - w.bias)));
+    }
+
+    /// [`Self::copy_to_home`] with the home slots of `src` in window `from` and of `p` in
+    /// window `to` (`t0` holds the value on its way).
+    pub fn copy_to_home_in(&mut self, src: usize, p: usize, from: Window, to: Window) {
+        if src == p && self.stack[src] == Entry::Home {
+            return;
+        }
+        let r = match (self.stack[src], POOL.get(src), POOL.get(p)) {
+            (Entry::Home, None, Some(&rd)) => {
+                self.load_home(rd, src, from);
+                return;
+            }
+            (Entry::Home, None, None) => {
+                self.load_home(T0, src, from);
+                T0
+            }
+            (_, _, Some(&rd)) => {
+                self.read_into(src, rd);
+                return;
+            }
+            _ => self.read(src, T0),
+        };
+        self.store_home(r, p, to);
     }
 
     /// Puts entry `i` in its home.
@@ -764,6 +844,13 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             },
         }
     }
+}
+
+/// A base register and the offset from `sp` it holds ([`FuncCompiler::home_window`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Window {
+    pub base: Reg,
+    pub bias: i64,
 }
 
 /// Where a result goes.

@@ -271,6 +271,7 @@ impl FuncCompiler<'_, '_> {
         match self.peek() {
             Some(Operator::BrIf { relative_depth }) => {
                 let depth = *relative_depth;
+                self.settle_carried(depth, ai);
                 let a = self.read(ai, T0);
                 let b = self.read(bi, T1);
                 self.stack.truncate(ai);
