@@ -357,9 +357,12 @@ host_functions! {
     /// Copies the running code `[offset, offset+len)` to `dest`; zero past the end.
     CodeCopy = 10084, "code_copy", (dest: I32 = "memory offset to write", offset: I32 = "code offset", len: I32 = "bytes to copy") -> (),
         gas: GasRule::Copy { base: 3, per_word: 3 };
-    /// Writes `[ptr, ptr+len)` to the debug output (not part of consensus).
+    /// Writes `[ptr, ptr+len)` as one message to the transaction's debug output, which tools
+    /// print (not part of consensus). Paid like a log without topics; the first
+    /// [`crate::limits::MAX_DEBUG_OUTPUT`] bytes of a transaction's messages are kept, the
+    /// rest is counted and dropped.
     DebugLog = 10090, "debug_log", (ptr: I32 = "message offset", len: I32 = "message length") -> (),
-        gas: GasRule::Fixed(0);
+        gas: GasRule::PerByte { base: crate::gas::DEBUG_LOG, per_byte: crate::gas::DEBUG_LOG_BYTE };
     /// Ends the call as out of gas: all its gas is consumed. (Metering does not call it; it
     /// drives the gas global negative and traps, which engines read as out of gas.)
     OutOfGas = 10091, "out_of_gas", () -> (),

@@ -17,6 +17,13 @@ pub enum GasRule {
         /// Per 32-byte word.
         per_word: u64,
     },
+    /// `base + per_byte * len` for the function's length argument.
+    PerByte {
+        /// Fixed part.
+        base: u64,
+        /// Per byte.
+        per_byte: u64,
+    },
     /// Depends on state or input; the text gives the rule.
     Dynamic(&'static str),
 }
@@ -26,6 +33,7 @@ impl core::fmt::Display for GasRule {
         match self {
             Self::Fixed(n) => write!(f, "{n}"),
             Self::Copy { base, per_word } => write!(f, "{base} + {per_word} per 32-byte word"),
+            Self::PerByte { base, per_byte } => write!(f, "{base} + {per_byte} per byte"),
             Self::Dynamic(s) => f.write_str(s),
         }
     }
@@ -101,6 +109,10 @@ pub const LOG: u64 = 375;
 pub const LOG_TOPIC: u64 = 375;
 /// Per LOG data byte.
 pub const LOG_DATA_BYTE: u64 = 8;
+/// `debug_log` base: what a log without topics costs ([`LOG`]).
+pub const DEBUG_LOG: u64 = LOG;
+/// Per byte written by `debug_log`: what a byte of log data costs ([`LOG_DATA_BYTE`]).
+pub const DEBUG_LOG_BYTE: u64 = LOG_DATA_BYTE;
 /// Maximum refund is gas used divided by this (EIP-3529).
 pub const MAX_REFUND_QUOTIENT: u64 = 5;
 
@@ -205,5 +217,9 @@ impl OpClass {
 
 /// Gas per 64 KiB page added by `memory.grow` (zeroing 8192 doublewords).
 pub const MEMORY_GROW_PAGE: u64 = 8_192;
+/// Gas per declared local of a function (parameters excluded), charged on every call with the
+/// function's entry block: the callee's locals start at zero, which compiled code does with
+/// one store per local (four instructions when its frame slot is past a 12-bit offset).
+pub const DECLARED_LOCAL: u64 = 1;
 /// Bulk memory operations cost one gas per this many bytes (or table elements) moved.
 pub const BULK_BYTE_DIVISOR: u64 = 8;

@@ -60,9 +60,11 @@ fn render() -> String {
     }
     writeln!(
         s,
-        "\n`memory.grow` adds {} gas per page; bulk memory operations add one gas per {} bytes.",
+        "\n`memory.grow` adds {} gas per page; bulk memory operations add one gas per {} bytes; a call of a \
+         function adds {} gas per local it declares (parameters excluded), charged on entry.",
         host_abi::gas::MEMORY_GROW_PAGE,
-        host_abi::gas::BULK_BYTE_DIVISOR
+        host_abi::gas::BULK_BYTE_DIVISOR,
+        host_abi::gas::DECLARED_LOCAL
     )
     .unwrap();
     s

@@ -114,9 +114,26 @@ pub struct TxReport {
     pub output: String,
     /// Logs emitted.
     pub logs: Vec<LogReport>,
+    /// What its contracts wrote with `debug_log`, one string per message (UTF-8, invalid
+    /// bytes replaced), as kept: up to `host_abi::limits::MAX_DEBUG_OUTPUT` bytes per
+    /// transaction. Not part of consensus.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub debug: Vec<String>,
+    /// Debug output past the cap, counted and not kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub debug_dropped: Option<DebugDropped>,
     /// Why it failed or was rejected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// Debug output a transaction wrote past the cap.
+#[derive(Debug, Serialize)]
+pub struct DebugDropped {
+    /// Bytes not kept.
+    pub bytes: u64,
+    /// Messages not kept at all (a message cut at the cap is kept in part).
+    pub messages: u64,
 }
 
 /// A log.
@@ -182,6 +199,8 @@ pub fn run_text(name: &str, text: &str, chain_id: u64, engine: Engine) -> Result
                 contract_address: None,
                 output: "0x".into(),
                 logs: Vec::new(),
+                debug: Vec::new(),
+                debug_dropped: None,
                 error: Some(rejected.error.clone()),
             });
             continue;
@@ -190,6 +209,7 @@ pub fn run_text(name: &str, text: &str, chain_id: u64, engine: Engine) -> Result
             continue;
         };
         let receipt = &outcome.output.receipts[k];
+        let debug = outcome.output.debug_output.iter().find(|(i, _)| *i == index).map(|(_, d)| d);
         transactions.push(TxReport {
             index,
             status: if receipt.success { "success" } else { "failure" },
@@ -206,6 +226,12 @@ pub fn run_text(name: &str, text: &str, chain_id: u64, engine: Engine) -> Result
                     data: hex_bytes(&log.data.data),
                 })
                 .collect(),
+            debug: debug
+                .map(|d| d.messages().map(|m| String::from_utf8_lossy(m).into_owned()).collect())
+                .unwrap_or_default(),
+            debug_dropped: debug
+                .filter(|d| d.dropped() > 0 || d.dropped_messages() > 0)
+                .map(|d| DebugDropped { bytes: d.dropped(), messages: d.dropped_messages() }),
             error: receipt.error.clone(),
         });
     }
@@ -241,6 +267,15 @@ fn block_object<'v>(r: Reader, doc: &'v Value) -> Result<(String, &'v Map<String
         }
         _ => Err(r.error("env", "missing (expected a block object, or one named entry holding it)")),
     }
+}
+
+/// A debug message as one line of text: control characters (newlines included) escaped, so
+/// a contract cannot forge lines of the report.
+fn printable(message: &str) -> String {
+    message
+        .chars()
+        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+        .collect()
 }
 
 /// The text report.
@@ -286,6 +321,18 @@ pub fn render(report: &Report) -> String {
             }
             let _ = writeln!(out, "    data: {}", log.data);
         }
+        for message in &tx.debug {
+            let _ = writeln!(out, "  debug: {}", printable(message));
+        }
+        if let Some(d) = &tx.debug_dropped {
+            let _ = writeln!(
+                out,
+                "  debug output cut at {} bytes: {} more byte(s) not kept ({} message(s) dropped whole)",
+                host_abi::limits::MAX_DEBUG_OUTPUT,
+                d.bytes,
+                d.messages
+            );
+        }
     }
     let _ = writeln!(out, "\nstate changes:");
     if report.state_diff.is_empty() {
@@ -319,4 +366,83 @@ pub fn render(report: &Report) -> String {
     }
     let _ = writeln!(out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use host_abi::envelope::{Envelope, Kind};
+
+    /// `(module (import "zkos" "debug_log" (func (param i32 i32))) (memory (export "memory") 1 1)
+    /// (data (i32.const 0) "hello\nzkos") (func (export "call") (call 0 (i32.const 0)
+    /// (i32.const 5)) (call 0 (i32.const 0) (i32.const 10))))`, assembled by hand.
+    const LOGGER: &[u8] = &[
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+        0x01, 0x09, 0x02, 0x60, 0x02, 0x7f, 0x7f, 0x00, 0x60, 0x00, 0x00, // types
+        0x02, 0x12, 0x01, 0x04, b'z', b'k', b'o', b's', 0x09, b'd', b'e', b'b', b'u', b'g', b'_', b'l', b'o', b'g',
+        0x00, 0x00, // import
+        0x03, 0x02, 0x01, 0x01, // functions
+        0x05, 0x04, 0x01, 0x01, 0x01, 0x01, // memory 1 1
+        0x07, 0x11, 0x02, 0x06, b'm', b'e', b'm', b'o', b'r', b'y', 0x02, 0x00, 0x04, b'c', b'a', b'l', b'l', 0x00,
+        0x01, // exports
+        0x0a, 0x10, 0x01, 0x0e, 0x00, 0x41, 0x00, 0x41, 0x05, 0x10, 0x00, 0x41, 0x00, 0x41, 0x0a, 0x10, 0x00,
+        0x0b, // code
+        0x0b, 0x10, 0x01, 0x00, 0x41, 0x00, 0x0b, 0x0a, b'h', b'e', b'l', b'l', b'o', b'\n', b'z', b'k', b'o',
+        b's', // data
+    ];
+
+    fn block() -> String {
+        let env = Envelope { kind: Kind::Wasm, version: 0, constants: &[], code: LOGGER };
+        let mut code = vec![0u8; env.encoded_len()];
+        env.encode_into(&mut code).expect("encoded length");
+        let sender = "0x1111111111111111111111111111111111111111";
+        let logger = "0x2222222222222222222222222222222222222222";
+        let tx = |nonce: u64| {
+            serde_json::json!({ "data": "0x", "gasLimit": "0x100000", "gasPrice": "0x0",
+                "nonce": format!("{nonce:#x}"), "sender": sender, "to": logger, "value": "0x0" })
+        };
+        serde_json::json!({
+            "env": { "currentBaseFee": "0x0", "currentCoinbase": "0x0000000000000000000000000000000000000000",
+                "currentGasLimit": "0x1000000", "currentNumber": "0x1", "currentTimestamp": "0x1" },
+            "pre": {
+                sender: { "balance": "0x1000", "nonce": "0x0", "code": "0x", "storage": {} },
+                logger: { "balance": "0x0", "nonce": "0x1", "code": hex_bytes(&code), "storage": {} }
+            },
+            "transaction": [tx(0), tx(1)]
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn run_prints_debug_output_per_transaction() {
+        for engine in [Engine::Wasmi, Engine::Rv] {
+            let report = run_text("debug.json", &block(), 1, engine).expect("the block runs");
+            for tx in &report.transactions {
+                assert_eq!(tx.status, "success", "{:?}", tx.error);
+                // Kept per transaction: each has its own two messages.
+                assert_eq!(tx.debug, ["hello", "hello\nzkos"]);
+                assert!(tx.debug_dropped.is_none());
+            }
+            let text = render(&report);
+            assert_eq!(text.matches("  debug: hello\n").count(), 2, "{text}");
+            // A newline in a message cannot start a line of the report.
+            assert_eq!(text.matches("  debug: hello\\nzkos\n").count(), 2, "{text}");
+            let json = serde_json::to_value(&report).expect("serializes");
+            assert_eq!(json["transactions"][1]["debug"], serde_json::json!(["hello", "hello\nzkos"]));
+            assert!(json["transactions"][1].get("debugDropped").is_none());
+        }
+    }
+
+    #[test]
+    fn text_of_dropped_debug_output() {
+        let mut report = run_text("debug.json", &block(), 1, Engine::Wasmi).expect("the block runs");
+        report.transactions[0].debug_dropped = Some(DebugDropped { bytes: 7, messages: 2 });
+        let text = render(&report);
+        assert!(
+            text.contains("debug output cut at 65536 bytes: 7 more byte(s) not kept (2 message(s) dropped whole)"),
+            "{text}"
+        );
+        let json = serde_json::to_value(&report).expect("serializes");
+        assert_eq!(json["transactions"][0]["debugDropped"], serde_json::json!({ "bytes": 7, "messages": 2 }));
+    }
 }

@@ -112,6 +112,9 @@ pub struct BlockOutput {
     pub gas_used: u64,
     /// Deployment-time work done by the block (transpilations, normalizations, frames).
     pub stats: crate::exec::Stats,
+    /// What contracts wrote with `debug_log` (not part of consensus), per transaction that
+    /// wrote something, with its index in the block's list.
+    pub debug_output: Vec<(usize, crate::host::DebugOutput)>,
     /// Why the block cannot be applied (a balance past 2^256 − 1 wei), when it cannot: the
     /// transactions after the one that failed it are not run, and the rest of this output
     /// is not a state to commit.

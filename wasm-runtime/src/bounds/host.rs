@@ -94,6 +94,13 @@ pub fn cost(f: HostFn, args: &[Id], cx: &mut Ctx<'_>) -> HostCost {
             let w = cx.words(f, gas::COPY_WORD, arg(2), &mut note);
             HostCost { cost: w.add_const(3), ..HostCost::fixed(0) }
         }
+        HostFn::DebugLog => match f.gas() {
+            gas::GasRule::PerByte { base, per_byte } => {
+                let bytes = cx.len(f, arg(1), &mut note).scale(Ratio::int(u128::from(per_byte)));
+                HostCost { cost: bytes.add_const(u128::from(base)), ..HostCost::fixed(0) }
+            }
+            _ => HostCost { blocker: Some(format!("{}: no worst case known", f.import_name())), ..HostCost::fixed(0) },
+        },
         HostFn::StorageLoad => HostCost::fixed(gas::COLD_SLOAD),
         HostFn::StorageStore => HostCost::fixed(gas::COLD_SLOAD + gas::SSTORE_SET),
         HostFn::EmitLog => {
@@ -177,7 +184,6 @@ pub fn cost(f: HostFn, args: &[Id], cx: &mut Ctx<'_>) -> HostCost {
         | HostFn::BlobHash
         | HostFn::BlobBaseFee
         | HostFn::CodeSize
-        | HostFn::DebugLog
         | HostFn::OutOfGas => match f.gas() {
             gas::GasRule::Fixed(n) => HostCost::fixed(n),
             // The table says these are fixed; if that ever changes, refuse to guess.
@@ -226,5 +232,11 @@ mod tests {
         assert!(!c.forwards);
         assert_eq!(c.cost.as_constant(), Some(7600));
         assert!(cost(HostFn::Modexp, &[], &mut cx).blocker.is_some());
+        // debug_log: a log's base and per-byte price, the length capped at the memory.
+        let d = cost(HostFn::DebugLog, &[zero, len], &mut cx);
+        assert_eq!(d.cost.as_constant(), Some(375 + 8 * 64));
+        let d = cost(HostFn::DebugLog, &[zero, unknown], &mut cx);
+        assert_eq!(d.cost.as_constant(), Some(375 + 8 * 65_536));
+        assert!(d.note.is_some());
     }
 }

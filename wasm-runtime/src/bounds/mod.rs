@@ -21,8 +21,9 @@
 //!
 //! **What a bound means.** A bound `B` holds for every execution that returns or reverts:
 //! it is charged at most `B` (evaluated at the actual inputs), counting the static weights,
-//! the run-time charges of `memory.grow` and bulk operations and host functions at their
-//! worst case. Gas forwarded by `call`, `create` and their kin to another frame is not part
+//! the declared locals of every function called (paid on entry, see
+//! [`crate::meter::blocks`]), the run-time charges of `memory.grow` and bulk operations and
+//! host functions at their worst case. Gas forwarded by `call`, `create` and their kin to another frame is not part
 //! of `B` unless the `gas` argument is bounded; [`FunctionBounds::forwards_gas`] says when
 //! the callee's consumption (at most the caller's gas limit) comes on top. A trap ends the
 //! call consuming all its gas whatever `B` says.
@@ -41,8 +42,9 @@
 //! let report = wasm_runtime::bounds::analyze(&wasm).unwrap();
 //! let call = report.export("call").unwrap();
 //! let bound = call.bound.formula().unwrap();
-//! assert_eq!(bound.to_string(), "15 + 9·calldata_size");
-//! assert_eq!(call.bound.eval(&[(wasm_runtime::bounds::Var::CalldataSize, 100)]), Some(915));
+//! // The entry pays for the two declared locals too (host_abi::gas::DECLARED_LOCAL each).
+//! assert_eq!(bound.to_string(), "17 + 9·calldata_size");
+//! assert_eq!(call.bound.eval(&[(wasm_runtime::bounds::Var::CalldataSize, 100)]), Some(917));
 //! ```
 
 mod callgraph;

@@ -108,9 +108,10 @@ fn constant_loops_are_exact_in_both_shapes() {
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br_if $l (i32.lt_u (local.get $i) (i32.const 10)))))"#,
     );
-    // header block: get, const, add, set, get, const, lt, br_if = 8 per iteration.
-    assert_eq!(constant(&bottom), 80);
-    assert_eq!(measure(&bottom, &[]).0, 80);
+    // header block: get, const, add, set, get, const, lt, br_if = 8 per iteration; the
+    // entry pays 1 for the declared local.
+    assert_eq!(constant(&bottom), 1 + 80);
+    assert_eq!(measure(&bottom, &[]).0, 1 + 80);
     // Top-tested: 10 full iterations and a last partial one.
     let top = contract(
         r#"(func (export "call") (local $i i32)
@@ -119,9 +120,9 @@ fn constant_loops_are_exact_in_both_shapes() {
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br $l))))"#,
     );
-    // test block 4, body block 5: 10 × 9 + 4.
-    assert_eq!(constant(&top), 94);
-    assert_eq!(measure(&top, &[]).0, 94);
+    // test block 4, body block 5: 10 × 9 + 4, and 1 for the declared local.
+    assert_eq!(constant(&top), 1 + 94);
+    assert_eq!(measure(&top, &[]).0, 1 + 94);
 }
 
 #[test]
@@ -136,9 +137,9 @@ fn loops_over_calldata_are_parametric() {
                 (br $l))))"#,
     );
     let b = bound_of(&w, "call");
-    // entry: call 8 + host 2 + set 1 = 11; test 4; body: get, const, store 3, get, const,
-    // add, set, br = 10.
-    assert_eq!(b.formula().unwrap().to_string(), "15 + 14·calldata_size");
+    // entry: call 8 + host 2 + set 1 + two declared locals 2 = 13; test 4; body: get, const,
+    // store 3, get, const, add, set, br = 10.
+    assert_eq!(b.formula().unwrap().to_string(), "17 + 14·calldata_size");
     for n in [0usize, 1, 7, 64, 300] {
         let (used, _) = measure(&w, &alloc::vec![0u8; n]);
         let bound = b.eval(&[(Var::CalldataSize, n as u128)]).unwrap();
@@ -204,9 +205,9 @@ fn countdown_and_pointer_loops() {
             (loop $l
                 (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const -1))))))"#,
     );
-    // entry 2; body: get, const, add, tee, br_if = 5, 16 times.
-    assert_eq!(constant(&down), 2 + 5 * 16);
-    assert_eq!(measure(&down, &[]).0, 2 + 5 * 16);
+    // entry 2 and 1 for the declared local; body: get, const, add, tee, br_if = 5, 16 times.
+    assert_eq!(constant(&down), 3 + 5 * 16);
+    assert_eq!(measure(&down, &[]).0, 3 + 5 * 16);
     // p from 64 to 64 + 4·8 by 4, `p != end`.
     let ptr = contract(
         r#"(func (export "call") (local $p i32) (local $end i32)
@@ -380,13 +381,13 @@ fn signed_counters_and_inclusive_limits() {
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br $l))))"#,
     );
-    // The mask bounds n by 65535: 65536 iterations of 9 at most, plus entry 13 and the
-    // last test 4; exact for calldata of 65535 bytes.
+    // The mask bounds n by 65535: 65536 iterations of 9 at most, plus entry 13 and 2 for
+    // the declared locals, and the last test 4; exact for calldata of 65535 bytes.
     let b = bound_of(&w, "call").constant().unwrap();
-    assert_eq!(b, 13 + 65_536 * 9 + 4);
+    assert_eq!(b, 15 + 65_536 * 9 + 4);
     for n in [0usize, 1, 17] {
         let (used, _) = measure(&w, &alloc::vec![0u8; n]);
-        assert_eq!(u128::from(used), 13 + (n as u128 + 1) * 9 + 4, "n = {n}");
+        assert_eq!(u128::from(used), 15 + (n as u128 + 1) * 9 + 4, "n = {n}");
     }
 }
 

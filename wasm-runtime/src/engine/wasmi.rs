@@ -81,9 +81,9 @@ impl<P: Platform> HostEnv for System<P> {
     }
 }
 
-struct HostData<'a> {
+struct HostData<'a, 'i> {
     env: &'a mut dyn HostEnv,
-    frame: &'a mut Frame,
+    frame: &'a mut Frame<'i>,
     /// The instance's memory and gas global, found once after instantiation (host calls
     /// need them on every call).
     exports: Option<(Option<Memory>, Global)>,
@@ -93,7 +93,7 @@ struct HostData<'a> {
     reserve_global: Option<Global>,
 }
 
-impl HostData<'_> {
+impl HostData<'_, '_> {
     /// Puts `gas` in the gas global and the reserve.
     fn set_gas(ctx: &mut impl wasmi::AsContextMut<Data = Self>, gas_global: Global, gas: u64) -> Result<(), ()> {
         let (global, reserve) = super::split_gas(gas);
@@ -149,7 +149,7 @@ fn trap(msg: alloc::string::String) -> Outcome {
     Outcome { halt: Halt::Trap(msg), gas_left: 0 }
 }
 
-fn execute(engine: &Engine, module: &Module, data: HostData<'_>, export: &str, gas: u64) -> Outcome {
+fn execute(engine: &Engine, module: &Module, data: HostData<'_, '_>, export: &str, gas: u64) -> Outcome {
     let mut store = Store::new(engine, data);
     let mut imports: Vec<Extern> = Vec::new();
     for import in module.imports() {
@@ -202,7 +202,7 @@ fn execute(engine: &Engine, module: &Module, data: HostData<'_>, export: &str, g
 
 fn trampoline(
     f: HostFn,
-    mut caller: Caller<'_, HostData<'_>>,
+    mut caller: Caller<'_, HostData<'_, '_>>,
     args: &[Val],
     results: &mut [Val],
 ) -> Result<(), wasmi::Error> {

@@ -10,6 +10,13 @@ use crate::primitives::Bytes;
 impl<P: Platform> System<P> {
     /// Runs a call frame. State changes are kept only if it succeeds.
     pub fn call(&mut self, p: CallParams) -> FrameResult {
+        let input = p.input.clone();
+        self.call_with_input(&p, &input)
+    }
+
+    /// [`System::call`] with `input` as the calldata instead of `p.input`: a nested call's
+    /// input, read in place in the caller's memory, never copied.
+    pub fn call_with_input(&mut self, p: &CallParams, input: &[u8]) -> FrameResult {
         if p.depth > host_abi::limits::MAX_CALL_DEPTH {
             return FrameResult::not_executed(p.gas, "call depth limit reached");
         }
@@ -21,7 +28,7 @@ impl<P: Platform> System<P> {
             // A value transfer, even of zero, touches the callee (EIP-161).
             self.world.transfer(p.caller, p.address, p.value);
         }
-        if let Some(result) = precompile::call(self, &p) {
+        if let Some(result) = precompile::call(self, p, input) {
             if !result.status.is_success() {
                 self.world.revert_to(checkpoint);
             }
@@ -49,7 +56,7 @@ impl<P: Platform> System<P> {
             code_address: p.code_address,
             caller: p.caller,
             value: p.apparent_value,
-            input: p.input,
+            input,
             is_static: p.is_static,
             depth: p.depth,
             return_data: Bytes::new(),

@@ -15,9 +15,11 @@ pub enum CallKind {
     StaticCall,
 }
 
-/// The context of running code.
+/// The context of running code. Its calldata is borrowed: a nested call's input stays in
+/// place in the caller's memory (the caller waits while the callee runs), so no call copies
+/// its input.
 #[derive(Clone, Debug, Default)]
-pub struct Frame {
+pub struct Frame<'i> {
     /// The account whose storage and balance the code acts on.
     pub address: Address,
     /// The account whose code runs.
@@ -27,7 +29,7 @@ pub struct Frame {
     /// The value as the code sees it.
     pub value: U256,
     /// Calldata.
-    pub input: Bytes,
+    pub input: &'i [u8],
     /// Whether state changes are forbidden.
     pub is_static: bool,
     /// Call depth (0 for the transaction's frame).

@@ -43,7 +43,7 @@ pub struct CallParams {
     pub value: U256,
     /// Value the callee sees (CALLVALUE).
     pub apparent_value: U256,
-    /// Calldata.
+    /// Calldata ([`System::call_with_input`] takes it in place instead).
     pub input: Bytes,
     /// Gas given to the frame.
     pub gas: u64,
@@ -125,8 +125,8 @@ pub struct System<P: Platform> {
     pub engine: EngineKind,
     /// Engine-side caches of the reference engine.
     pub(crate) wasmi: crate::engine::wasmi::WasmiCache,
-    /// Debug output of contracts (`debug_log`).
-    pub debug_output: Vec<u8>,
+    /// Debug output of contracts (`debug_log`) in the transaction being executed.
+    pub debug_output: crate::host::DebugOutput,
     /// Work counters.
     pub stats: Stats,
 }
@@ -148,7 +148,7 @@ impl<P: Platform> System<P> {
             artifacts,
             engine,
             wasmi: crate::engine::wasmi::WasmiCache::default(),
-            debug_output: Vec::new(),
+            debug_output: crate::host::DebugOutput::default(),
             stats: Stats::default(),
         }
     }
@@ -198,6 +198,10 @@ pub fn execute_block_in<P: Platform>(
                 out.receipts.push(receipt);
             }
             Err(e) => out.rejected.push(crate::block::Rejected { index, error: alloc::format!("{e}") }),
+        }
+        let debug = core::mem::take(&mut sys.debug_output);
+        if !debug.is_empty() {
+            out.debug_output.push((index, debug));
         }
         if let Some(address) = sys.world.balance_overflow() {
             out.error =

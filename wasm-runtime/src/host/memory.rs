@@ -33,8 +33,25 @@ impl<'a> GuestMemory<'a> {
 
     /// Copies `len` bytes at `ptr` out of memory.
     pub fn read(&self, ptr: u32, len: u32) -> Result<Vec<u8>, HostExit> {
+        Ok(self.slice(ptr, len)?.to_vec())
+    }
+
+    /// The `len` bytes at `ptr`, in place (no copy: checking the range is all the work).
+    pub fn slice(&self, ptr: u32, len: u32) -> Result<&[u8], HostExit> {
         let r = self.range(ptr, len as usize)?;
-        Ok(self.bytes[r].to_vec())
+        Ok(&self.bytes[r])
+    }
+
+    /// Writes `src[offset..offset+len]` at `dest`, zeros where `src` ends before: the
+    /// destination range is checked first, then each byte is written once.
+    pub fn write_padded(&mut self, dest: u32, src: &[u8], offset: u32, len: u32) -> Result<(), HostExit> {
+        let r = self.range(dest, len as usize)?;
+        let start = (offset as usize).min(src.len());
+        let end = (offset as usize).saturating_add(len as usize).min(src.len());
+        let (data, zeros) = self.bytes[r].split_at_mut(end - start);
+        data.copy_from_slice(&src[start..end]);
+        zeros.fill(0);
+        Ok(())
     }
 
     /// Reads `N` bytes at `ptr`.

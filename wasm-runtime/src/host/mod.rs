@@ -3,7 +3,19 @@
 //! An engine calls [`dispatch`] with the function, its arguments as raw 64-bit values, the
 //! calling instance's linear memory and its gas counter. The result is the function's
 //! return value, or a [`HostExit`] that ends the frame.
+//!
+//! **No work in proportion to a length before its gas is charged.** A function that reads or
+//! writes a length given by the contract charges for that length first, then touches the
+//! bytes, and copies nothing it does not need: inputs are read in place
+//! ([`GuestMemory::slice`]), copies write straight into memory
+//! ([`GuestMemory::write_padded`]). The input of a call is handed to the callee in place, so a
+//! call copies nothing whatever its input's size (the callee's reads of it are charged). What
+//! `finish` and `revert` copy out is the frame's own memory, which the frame paid for when it
+//! grew it, once per frame. The length of `debug_log` is charged like log data before
+//! anything is kept, and at most [`host_abi::limits::MAX_DEBUG_OUTPUT`] bytes per transaction
+//! are copied ([`DebugOutput`]).
 
+mod debug;
 mod memory;
 
 use alloc::string::String;
@@ -13,6 +25,7 @@ use host_abi::functions::HostFn;
 use host_abi::gas::{self, words};
 use host_abi::status::CallStatus;
 
+pub use debug::DebugOutput;
 pub use memory::GuestMemory;
 
 use crate::exec::{CallKind, CallParams, Frame, System};
@@ -77,17 +90,15 @@ fn arg_u32(args: &[u64], i: usize) -> u32 {
     (args[i] & 0xFFFF_FFFF) as u32
 }
 
-fn copy_cost(len: u32, base: u64, per_word: u64) -> u64 {
-    base + per_word * words(u64::from(len))
-}
-
-/// Copies `src[offset..offset+len]` to memory at `dest`, reading zeros past the end.
-fn copy_padded(mem: &mut GuestMemory<'_>, dest: u32, src: &[u8], offset: u32, len: u32) -> HostResult<()> {
-    let mut buf = alloc::vec![0u8; len as usize];
-    let start = (offset as usize).min(src.len());
-    let end = (offset as usize).saturating_add(len as usize).min(src.len());
-    buf[..end - start].copy_from_slice(&src[start..end]);
-    mem.write(dest, &buf)
+/// The gas of a function whose host-abi rule depends on a length argument `len`.
+fn length_cost(f: HostFn, len: u32) -> u64 {
+    let len = u64::from(len);
+    match f.gas() {
+        gas::GasRule::Copy { base, per_word } => base + per_word * words(len),
+        gas::GasRule::PerByte { base, per_byte } => base + per_byte * len,
+        gas::GasRule::Fixed(n) => n,
+        gas::GasRule::Dynamic(_) => 0,
+    }
 }
 
 /// Runs host function `f` for `frame`.
@@ -110,13 +121,8 @@ pub fn dispatch<P: Platform>(
             trap("Linux system calls are for native contracts (not supported yet)")
         }
         HostFn::Keccak256 | HostFn::Sha256 | HostFn::Ripemd160 => {
-            let (base, per_word) = match f.gas() {
-                gas::GasRule::Copy { base, per_word } => (base, per_word),
-                _ => (0, 0),
-            };
-            gas.charge(copy_cost(a(1), base, per_word))?;
-            let input = mem.read(a(0), a(1))?;
-            let out = crate::exec::precompile::hash(f, &input)?;
+            gas.charge(length_cost(f, a(1)))?;
+            let out = crate::exec::precompile::hash(f, mem.slice(a(0), a(1))?)?;
             mem.write(a(2), &out)?;
             Ok(0)
         }
@@ -132,15 +138,15 @@ pub fn dispatch<P: Platform>(
         }
         HostFn::CalldataSize => Ok(frame.input.len() as u64),
         HostFn::CalldataCopy => {
-            gas.charge(copy_cost(a(2), 3, 3))?;
-            copy_padded(mem, a(0), &frame.input, a(1), a(2))?;
+            gas.charge(length_cost(f, a(2)))?;
+            mem.write_padded(a(0), frame.input, a(1), a(2))?;
             Ok(0)
         }
         HostFn::Finish => Err(HostExit::Finish(mem.read(a(0), a(1))?)),
         HostFn::Revert => Err(HostExit::Revert(mem.read(a(0), a(1))?)),
         HostFn::ReturndataSize => Ok(frame.return_data.len() as u64),
         HostFn::ReturndataCopy => {
-            gas.charge(copy_cost(a(2), 3, 3))?;
+            gas.charge(length_cost(f, a(2)))?;
             let (offset, len) = (a(1) as usize, a(2) as usize);
             if offset.saturating_add(len) > frame.return_data.len() {
                 return trap("returndata_copy reads past the end of the return data");
@@ -179,9 +185,8 @@ pub fn dispatch<P: Platform>(
         }
         HostFn::ConstantsSize => Ok(frame.constants.len() as u64),
         HostFn::ConstantsCopy => {
-            gas.charge(copy_cost(a(2), 3, 3))?;
-            let constants = frame.constants.clone();
-            copy_padded(mem, a(0), &constants, a(1), a(2))?;
+            gas.charge(length_cost(f, a(2)))?;
+            mem.write_padded(a(0), &frame.constants, a(1), a(2))?;
             Ok(0)
         }
         HostFn::EmitLog => {
@@ -204,13 +209,11 @@ pub fn dispatch<P: Platform>(
         HostFn::Call | HostFn::CallCode => {
             let kind = if f == HostFn::Call { CallKind::Call } else { CallKind::CallCode };
             let value = mem.read_word(a(2))?;
-            let input = mem.read(a(3), a(4))?;
-            host_call(sys, frame, mem, &mut gas, kind, args[0], a(1), value, input)
+            host_call(sys, frame, mem, &mut gas, kind, args[0], a(1), value, (a(3), a(4)))
         }
         HostFn::DelegateCall | HostFn::StaticCall => {
             let kind = if f == HostFn::DelegateCall { CallKind::DelegateCall } else { CallKind::StaticCall };
-            let input = mem.read(a(2), a(3))?;
-            host_call(sys, frame, mem, &mut gas, kind, args[0], a(1), U256::ZERO, input)
+            host_call(sys, frame, mem, &mut gas, kind, args[0], a(1), U256::ZERO, (a(2), a(3)))
         }
         HostFn::Create => {
             let value = mem.read_word(a(0))?;
@@ -289,8 +292,7 @@ pub fn dispatch<P: Platform>(
             let address = Address::from(mem.read_array::<20>(a(0))?);
             charge_access(sys, &mut gas, address)?;
             gas.charge(gas::COPY_WORD * words(u64::from(a(3))))?;
-            let code = sys.world.info(address).code.clone();
-            copy_padded(mem, a(1), &code, a(2), a(3))?;
+            mem.write_padded(a(1), &sys.world.info(address).code, a(2), a(3))?;
             Ok(0)
         }
         HostFn::ExtCodeHash => {
@@ -301,15 +303,14 @@ pub fn dispatch<P: Platform>(
         }
         HostFn::CodeSize => Ok(frame.code.len() as u64),
         HostFn::CodeCopy => {
-            gas.charge(copy_cost(a(2), 3, 3))?;
-            let code = frame.code.clone();
-            copy_padded(mem, a(0), &code, a(1), a(2))?;
+            gas.charge(length_cost(f, a(2)))?;
+            mem.write_padded(a(0), &frame.code, a(1), a(2))?;
             Ok(0)
         }
         HostFn::DebugLog => {
-            let msg = mem.read(a(0), a(1))?;
-            sys.debug_output.extend_from_slice(&msg);
-            sys.debug_output.push(b'\n');
+            gas.charge(length_cost(f, a(1)))?;
+            // Only what fits under the transaction's cap is copied.
+            sys.debug_output.push(mem.slice(a(0), a(1))?, a(1) as usize);
             Ok(0)
         }
         HostFn::OutOfGas => {
@@ -395,8 +396,11 @@ fn host_call<P: Platform>(
     requested: u64,
     addr_ptr: u32,
     value: U256,
-    input: Vec<u8>,
+    (input_ptr, input_len): (u32, u32),
 ) -> HostResult<u64> {
+    // The input must lie in memory (checked now, as before any charge); it is handed to the
+    // callee in place below, never copied.
+    mem.slice(input_ptr, input_len)?;
     let target = Address::from(mem.read_array::<20>(addr_ptr)?);
     let has_value = !value.is_zero() && matches!(kind, CallKind::Call | CallKind::CallCode);
     if kind == CallKind::Call && has_value && frame.is_static {
@@ -420,18 +424,19 @@ fn host_call<P: Platform>(
         CallKind::DelegateCall => (frame.address, frame.caller, frame.value, frame.is_static),
         CallKind::StaticCall => (target, frame.address, U256::ZERO, true),
     };
-    let result = sys.call(CallParams {
+    let params = CallParams {
         kind,
         caller,
         address,
         code_address: target,
         value: if kind == CallKind::DelegateCall { U256::ZERO } else { value },
         apparent_value,
-        input: Bytes::from(input),
+        input: Bytes::new(),
         gas: callee_gas,
         is_static,
         depth: frame.depth + 1,
-    });
+    };
+    let result = sys.call_with_input(&params, mem.slice(input_ptr, input_len)?);
     *gas.0 += result.gas_left;
     frame.return_data = result.output;
     Ok(u64::from(result.status as u8))
@@ -452,8 +457,10 @@ fn host_create<P: Platform>(
     if frame.is_static {
         return trap("create in a static context");
     }
-    let init = mem.read(code_ptr, code_len)?;
-    let is_envelope = host_abi::envelope::is_envelope(&init);
+    // Checking the range and the header is all that happens before the charge; the init data
+    // is copied after it (2 gas per word pays for that).
+    let init = mem.slice(code_ptr, code_len)?;
+    let is_envelope = host_abi::envelope::is_envelope(init);
     if !is_envelope && init.len() > host_abi::limits::MAX_EVM_INITCODE_SIZE {
         return trap(alloc::format!(
             "init code of {} bytes exceeds the limit of {} (EIP-3860)",
@@ -461,7 +468,7 @@ fn host_create<P: Platform>(
             host_abi::limits::MAX_EVM_INITCODE_SIZE
         ));
     }
-    let code_words = words(init.len() as u64);
+    let code_words = words(u64::from(code_len));
     let mut cost = gas::CREATE + gas::INITCODE_WORD * code_words;
     if salt.is_some() {
         cost += gas::KECCAK_WORD * code_words;
@@ -469,7 +476,8 @@ fn host_create<P: Platform>(
     gas.charge(cost)?;
     let forwarded = gas.left() - gas.left() / 64;
     gas.charge(forwarded)?;
-    let result = sys.create(frame.address, value, Bytes::from(init), forwarded, salt, frame.depth + 1, None);
+    let init = Bytes::copy_from_slice(mem.slice(code_ptr, code_len)?);
+    let result = sys.create(frame.address, value, init, forwarded, salt, frame.depth + 1, None);
     *gas.0 += result.gas_left;
     frame.return_data = if result.status == CallStatus::Revert { result.output } else { Bytes::new() };
     let address = if result.status.is_success() { result.created.unwrap_or_default() } else { Address::ZERO };

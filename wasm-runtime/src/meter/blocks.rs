@@ -19,13 +19,20 @@
 //! caller charged for the rest of its block; that is deterministic, the same on every
 //! engine, and part of the gas schedule.
 //!
+//! The function's entry block also pays for the function's declared locals (parameters
+//! excluded): every call zeroes them before the first operator runs, work that grows with
+//! their number, so [`locals_cost`] ([`DECLARED_LOCAL`] each) is added to that block's cost.
+//! The entry block runs once per call (a branch to the function's label leaves it), so each
+//! call pays exactly once.
+//!
 //! Every operator belongs to exactly one block, so the blocks' costs add up to the static
-//! weight of the body, and any path through the function pays the sum of the costs of the
-//! blocks it enters. Every back edge (`br`, `br_if`, `br_table` to a `loop`) weighs at least
+//! weight of the body plus the locals' cost, and any path through the function pays the sum
+//! of the costs of the blocks it enters. Every back edge (`br`, `br_if`, `br_table` to a `loop`) weighs at least
 //! one, so every loop iteration charges a positive amount.
 
 use alloc::vec::Vec;
 
+use host_abi::gas::DECLARED_LOCAL;
 use wasmparser::{FunctionBody, Operator};
 
 use super::classes::{op_class, runtime_charge};
@@ -61,7 +68,9 @@ pub struct Block {
     pub first_op: usize,
     /// Number of operators.
     pub ops: usize,
-    /// Sum of the static weights of its operators ([`super::classes::op_class`]).
+    /// Sum of the static weights of its operators ([`super::classes::op_class`]); for the
+    /// function's entry block ([`Entry::Function`]) plus the cost of the function's declared
+    /// locals ([`locals_cost`]).
     pub cost: u64,
     /// How many of its operators also charge at run time (`memory.grow`, bulk operations),
     /// see [`super::classes::runtime_charge`].
@@ -109,9 +118,29 @@ pub fn for_each_op<'a>(
     reader.finish().map_err(|e| MeterError::parse(&e))
 }
 
+/// The number of locals `body` declares (its parameters are not counted). Fails on malformed
+/// bytes.
+pub fn declared_locals(body: &FunctionBody<'_>) -> Result<u64, MeterError> {
+    let mut reader = body.get_locals_reader().map_err(|e| MeterError::parse(&e))?;
+    let mut total = 0u64;
+    for _ in 0..reader.get_count() {
+        let (count, _) = reader.read().map_err(|e| MeterError::parse(&e))?;
+        total = total.saturating_add(u64::from(count));
+    }
+    Ok(total)
+}
+
+/// What a call pays for zeroing the declared locals of `body`: [`DECLARED_LOCAL`] each,
+/// added to the cost of its entry block by [`basic_blocks`].
+pub fn locals_cost(body: &FunctionBody<'_>) -> Result<u64, MeterError> {
+    Ok(declared_locals(body)?.saturating_mul(DECLARED_LOCAL))
+}
+
 /// The basic blocks of a function body, in order (see the module docs for where blocks
-/// start). Fails on malformed bytes or an operator outside the subset.
+/// start; the entry block's cost includes [`locals_cost`]). Fails on malformed bytes or an
+/// operator outside the subset.
 pub fn basic_blocks(body: &FunctionBody<'_>) -> Result<Vec<Block>, MeterError> {
+    let locals = locals_cost(body)?;
     let mut blocks: Vec<Block> = Vec::new();
     let mut next = Some(Entry::Function);
     let mut index = 0usize;
@@ -133,5 +162,9 @@ pub fn basic_blocks(body: &FunctionBody<'_>) -> Result<Vec<Block>, MeterError> {
         index += 1;
         Ok(())
     })?;
+    // Every body has at least its final `end`, so the entry block exists.
+    if let Some(entry) = blocks.first_mut() {
+        entry.cost = entry.cost.saturating_add(locals);
+    }
     Ok(blocks)
 }

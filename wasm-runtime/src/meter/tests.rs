@@ -5,7 +5,7 @@ use alloc::format;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use host_abi::gas::{OpClass, BULK_BYTE_DIVISOR, MEMORY_GROW_PAGE};
+use host_abi::gas::{OpClass, BULK_BYTE_DIVISOR, DECLARED_LOCAL, MEMORY_GROW_PAGE};
 use host_abi::GAS_GLOBAL_EXPORT;
 use wasmi::{Engine, Instance, Linker, Module, Store, TrapCode, Val};
 use wasmparser::{Parser, Payload, Validator};
@@ -124,7 +124,8 @@ const COUNT: &str = r#"(func (export "count") (param $n i32) (result i32) (local
 
 #[test]
 fn loop_charges_iterations_times_body_plus_the_rest() {
-    let header = 2 * w(Move);
+    // The entry block also pays for the declared local `$i`.
+    let header = 2 * w(Move) + DECLARED_LOCAL as i64;
     let body = 5 * w(Move) + 2 * w(Alu) + w(Branch);
     let tail = w(Move);
     let mut run = Run::metered(&contract(COUNT));
@@ -135,10 +136,35 @@ fn loop_charges_iterations_times_body_plus_the_rest() {
     }
 }
 
+/// A function's declared locals (not its parameters) are paid in its entry block, once per
+/// call, however often its loops run.
+#[test]
+fn declared_locals_are_paid_on_entry_once_per_call() {
+    let src = contract(
+        r#"(func (export "wide") (param $n i32) (param i64) (result i32) (local i64 i64 i64) (local $i i32)
+            (loop $l
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+            (local.get $i))"#,
+    );
+    let locals = 4 * DECLARED_LOCAL as i64;
+    let body = 5 * w(Move) + 2 * w(Alu) + w(Branch);
+    let mut run = Run::metered(&src);
+    for n in [1, 3, 50] {
+        let (result, used) = run.charge("wide", &[Val::I32(n), Val::I64(0)], GAS);
+        assert_eq!(result, Ok(Some(i64::from(n))));
+        assert_eq!(used, locals + i64::from(n) * body + w(Move), "n = {n}");
+    }
+    // Without the locals' price the entry block traps.
+    let exact = locals + body + w(Move);
+    assert_eq!(run.charge("wide", &[Val::I32(1), Val::I64(0)], exact).0, Ok(Some(1)));
+    assert!(run.charge("wide", &[Val::I32(1), Val::I64(0)], locals - 1).0.is_err());
+}
+
 #[test]
 fn out_of_gas_traps_with_a_negative_global() {
     let mut run = Run::metered(&contract(COUNT));
-    let cost = 2 * w(Move) + 10 * (5 * w(Move) + 2 * w(Alu) + w(Branch)) + w(Move);
+    let cost = 2 * w(Move) + DECLARED_LOCAL as i64 + 10 * (5 * w(Move) + 2 * w(Alu) + w(Branch)) + w(Move);
     // Exactly enough gas: succeeds with 0 left.
     assert_eq!(run.charge("count", &[Val::I32(10)], cost), (Ok(Some(10)), cost));
     assert_eq!(run.gas(), 0);

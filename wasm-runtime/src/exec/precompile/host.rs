@@ -2,7 +2,9 @@
 //!
 //! Fixed costs (ecrecover 3000, bn254 add 150, bn254 mul 6000) are charged by
 //! [`crate::host::dispatch`] from host-abi's table before it calls [`host_call`]; the
-//! dynamic ones (modexp, bn254 pairing, blake2f) are charged here, before the work. An
+//! dynamic ones (modexp, bn254 pairing, blake2f) are charged here, before the work. Inputs
+//! are read in place, never copied: modexp's gas comes from its 96-byte header, whatever the
+//! input's length, and the input past what the header declares is never touched. An
 //! input Ethereum rejects gives [`PrecompileStatus::InvalidInput`] with the gas still
 //! charged and nothing written.
 
@@ -30,10 +32,10 @@ fn arg_u32(args: &[u64], i: usize) -> u32 {
     (args[i] & 0xFFFF_FFFF) as u32
 }
 
-/// Runs precompile `n` whose gas the caller has charged already, and writes its output at
-/// `out` if it accepted the input.
-fn run_prepaid(mem: &mut GuestMemory<'_>, n: u8, input: &[u8], out: u32) -> HostResult<PrecompileStatus> {
-    match run(n, input, u64::MAX) {
+/// Runs precompile `n` whose gas the caller has charged already on the `len` bytes at `ptr`,
+/// and writes its output at `out` if it accepted the input.
+fn run_prepaid(mem: &mut GuestMemory<'_>, n: u8, (ptr, len): (u32, u32), out: u32) -> HostResult<PrecompileStatus> {
+    match run(n, mem.slice(ptr, len)?, u64::MAX) {
         // ecrecover accepts every input, with an empty output for an invalid signature.
         Ok(result) if !result.bytes.is_empty() => {
             mem.write(out, &result.bytes)?;
@@ -54,10 +56,9 @@ fn exhaust(gas: &mut Gas<'_>) -> HostExit {
 fn modexp(mem: &mut GuestMemory<'_>, gas: &mut Gas<'_>, args: &[u64]) -> HostResult<PrecompileStatus> {
     let (input_ptr, input_len) = (arg_u32(args, 0), arg_u32(args, 1));
     let (out, out_len) = (arg_u32(args, 2), arg_u32(args, 3));
-    let input = mem.read(input_ptr, input_len)?;
     // Under Cancun rules modexp halts only for gas: lengths beyond 64 bits cost more than
-    // any gas there is.
-    let result = run(0x05, &input, gas.left()).map_err(|_| exhaust(gas))?;
+    // any gas there is. It checks the gas its header asks for before it reads further.
+    let result = run(0x05, mem.slice(input_ptr, input_len)?, gas.left()).map_err(|_| exhaust(gas))?;
     gas.charge(result.gas_used)?;
     if result.bytes.len() != out_len as usize {
         return Ok(PrecompileStatus::InvalidInput);
@@ -75,16 +76,16 @@ fn bn254_pairing(mem: &mut GuestMemory<'_>, gas: &mut Gas<'_>, args: &[u64]) -> 
     if !(len as usize).is_multiple_of(PAIR_ELEMENT_LEN) {
         return Ok(PrecompileStatus::InvalidInput);
     }
-    let input = mem.read(input_ptr, len)?;
-    run_prepaid(mem, 0x08, &input, out)
+    run_prepaid(mem, 0x08, (input_ptr, len), out)
 }
 
 /// blake2f: 1 gas per round (EIP-152), charged before the final flag is checked.
 fn blake2f(mem: &mut GuestMemory<'_>, gas: &mut Gas<'_>, args: &[u64]) -> HostResult<PrecompileStatus> {
-    let input = mem.read(arg_u32(args, 0), BLAKE2F_INPUT)?;
-    let rounds = u32::from_be_bytes([input[0], input[1], input[2], input[3]]);
+    let rounds = u32::from_be_bytes(mem.read_array::<4>(arg_u32(args, 0))?);
+    // The whole input must be in memory before anything is charged.
+    mem.slice(arg_u32(args, 0), BLAKE2F_INPUT)?;
     gas.charge(u64::from(rounds))?;
-    run_prepaid(mem, 0x09, &input, arg_u32(args, 1))
+    run_prepaid(mem, 0x09, (arg_u32(args, 0), BLAKE2F_INPUT), arg_u32(args, 1))
 }
 
 /// The precompile host functions other than the plain hashes: ecrecover, modexp, bn254
@@ -97,19 +98,10 @@ pub fn host_call(
 ) -> Result<PrecompileStatus, HostExit> {
     let a = |i: usize| arg_u32(args, i);
     match f {
-        HostFn::Ecrecover => {
-            let input = mem.read(a(0), ECRECOVER_INPUT)?;
-            run_prepaid(mem, 0x01, &input, a(1))
-        }
+        HostFn::Ecrecover => run_prepaid(mem, 0x01, (a(0), ECRECOVER_INPUT), a(1)),
         HostFn::Modexp => modexp(mem, gas, args),
-        HostFn::Bn254Add => {
-            let input = mem.read(a(0), BN254_ADD_INPUT)?;
-            run_prepaid(mem, 0x06, &input, a(1))
-        }
-        HostFn::Bn254Mul => {
-            let input = mem.read(a(0), BN254_MUL_INPUT)?;
-            run_prepaid(mem, 0x07, &input, a(1))
-        }
+        HostFn::Bn254Add => run_prepaid(mem, 0x06, (a(0), BN254_ADD_INPUT), a(1)),
+        HostFn::Bn254Mul => run_prepaid(mem, 0x07, (a(0), BN254_MUL_INPUT), a(1)),
         HostFn::Bn254Pairing => bn254_pairing(mem, gas, args),
         HostFn::Blake2f => blake2f(mem, gas, args),
         HostFn::Poseidon => Err(HostExit::Trap(

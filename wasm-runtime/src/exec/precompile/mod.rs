@@ -129,8 +129,10 @@ fn failure_message(n: u8, halt: &revm_precompile::PrecompileHalt) -> String {
     alloc::format!("precompile {n:#04x} ({}): {halt}", name(n))
 }
 
-/// Runs a precompile if `p.code_address` is one.
-pub fn call<P: Platform>(_sys: &mut System<P>, p: &CallParams) -> Option<FrameResult> {
+/// Runs a precompile on `input` if `p.code_address` is one. The input is read in place: each
+/// precompile checks its gas, computed from the input's length or header, before it reads
+/// the rest.
+pub fn call<P: Platform>(_sys: &mut System<P>, p: &CallParams, input: &[u8]) -> Option<FrameResult> {
     let n = number(&p.code_address)?;
-    Some(execute(n, &p.input, p.gas))
+    Some(execute(n, input, p.gas))
 }

@@ -48,7 +48,7 @@ pub(super) fn call_precompile(n: u8, input: &[u8], gas: u64) -> FrameResult {
         is_static: true,
         depth: 1,
     };
-    call(&mut sys, &p).expect("a precompile address")
+    call(&mut sys, &p, &p.input).expect("a precompile address")
 }
 
 /// Runs precompile `n` with plenty of gas, checks it succeeds, and returns its output and
@@ -114,7 +114,7 @@ fn non_precompile_address_is_not_handled() {
         is_static: false,
         depth: 1,
     };
-    assert!(call(&mut sys, &p).is_none());
+    assert!(call(&mut sys, &p, &[]).is_none());
 }
 
 #[test]
