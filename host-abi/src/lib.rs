@@ -85,6 +85,35 @@ pub mod limits {
     pub const MAX_EVM_CODE_SIZE: usize = 24_576;
     /// Maximum size of EVM init code (EIP-3860).
     pub const MAX_EVM_INITCODE_SIZE: usize = 2 * MAX_EVM_CODE_SIZE;
+    /// The largest RV64IM code of one compiled module, in bytes: the code region of the
+    /// provable engine (rv-backend's address space takes its size from here). Every module
+    /// the validator accepts fits, and so does every EVM contract: the compiler has no limit
+    /// of its own (branches and calls reach across any code), and the bounds below, which
+    /// the assertions after them check against this size, are what rv-backend's tests hold
+    /// it to.
+    pub const MAX_MACHINE_CODE_SIZE: usize = 256 * 1024 * 1024;
+    /// The most machine code rv-backend emits per byte of a validated module (metering's
+    /// additions included), in bytes, not counting [`MAX_MACHINE_CODE_PER_FUNCTION`]. The
+    /// densest constructs known stay under 250: a `br_table` whose every entry (one byte)
+    /// lands on a pad that copies 32 values between the homes of a large frame, a `call`
+    /// (two bytes) of a function with 32 results; stores with large offsets take 1.3.
+    pub const MAX_MACHINE_CODE_PER_WASM_BYTE: usize = 512;
+    /// The most machine code of one function besides what its bytes account for, in bytes:
+    /// prologue and epilogue (up to 32 parameters and results, twelve saved registers,
+    /// the loop that zeroes the locals) and the trap stubs.
+    pub const MAX_MACHINE_CODE_PER_FUNCTION: usize = 4096;
+    /// The most machine code per byte of EVM code, transpiled and compiled, in bytes (runs
+    /// of `MLOAD` reach about 650, the most of any opcode).
+    pub const MAX_MACHINE_CODE_PER_EVM_BYTE: usize = 1024;
+    const _: () = assert!(
+        MAX_WASM_CODE_SIZE * MAX_MACHINE_CODE_PER_WASM_BYTE + MAX_FUNCTIONS as usize * MAX_MACHINE_CODE_PER_FUNCTION
+            <= MAX_MACHINE_CODE_SIZE,
+        "every valid WASM module compiles within the code region"
+    );
+    const _: () = assert!(
+        MAX_EVM_INITCODE_SIZE * MAX_MACHINE_CODE_PER_EVM_BYTE <= MAX_MACHINE_CODE_SIZE,
+        "every EVM contract and init code compiles within the code region"
+    );
     /// Maximum size of the constants area of an envelope.
     pub const MAX_CONSTANTS_SIZE: usize = 16 * 1024;
     /// Maximum call depth (Ethereum's).

@@ -70,8 +70,18 @@ pub const CODE_BASE: u64 = 0xFFFF_FFFF_A000_0000;
 pub const VMCTX_TOP: u64 = 0xFFFF_FFFF_C000_0000;
 /// The bottom of the stack (= [`VMCTX_TOP`]: the stack-overflow check compares with `tp`).
 pub const STACK_BASE: u64 = VMCTX_TOP;
-/// The largest size of the table, rodata and code regions (256 MiB each).
+/// The largest size of the table and rodata regions (256 MiB each).
 pub const REGION_LIMIT: u64 = 0x1000_0000;
+/// The largest size of the code region: [`host_abi::limits::MAX_MACHINE_CODE_SIZE`], which
+/// every valid module fits.
+pub const CODE_LIMIT: u64 = host_abi::limits::MAX_MACHINE_CODE_SIZE as u64;
+/// The largest VM context: the fixed slots, every global, and two slots per data or element
+/// segment (each segment takes at least two bytes of the module).
+const VMCTX_LIMIT: u64 =
+    8 * (8 + host_abi::limits::MAX_GLOBALS as u64 + 2 * host_abi::limits::MAX_WASM_CODE_SIZE as u64);
+const _: () = assert!(TABLE_BASE + REGION_LIMIT <= RODATA_BASE, "the table region ends before the rodata");
+const _: () = assert!(RODATA_BASE + REGION_LIMIT <= CODE_BASE, "the rodata region ends before the code");
+const _: () = assert!(CODE_BASE + CODE_LIMIT <= VMCTX_TOP - VMCTX_LIMIT, "the code region ends below the VM context");
 /// Default stack size (1 MiB).
 pub const DEFAULT_STACK_SIZE: u64 = 1 << 20;
 /// Bytes of a function descriptor in rodata: `[type id, code address]`.

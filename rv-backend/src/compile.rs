@@ -4,7 +4,7 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use crate::abi::{vmctx, Helper, CODE_BASE, DESCRIPTOR_SIZE, FOREIGN_IMPORT, REGION_LIMIT, RODATA_BASE};
+use crate::abi::{vmctx, Helper, CODE_BASE, CODE_LIMIT, DESCRIPTOR_SIZE, FOREIGN_IMPORT, REGION_LIMIT, RODATA_BASE};
 use crate::emit::{Asm, Assembled, CallTarget, Reloc};
 use crate::encode as enc;
 use crate::error::CompileError;
@@ -219,8 +219,8 @@ fn assemble(
             }
         }
     }
-    if (code.len() as u64) * 4 > REGION_LIMIT {
-        return Err(CompileError::too_large("code over 256 MiB"));
+    if (code.len() as u64) * 4 > CODE_LIMIT {
+        return Err(CompileError::too_large(alloc::format!("code over {CODE_LIMIT} bytes")));
     }
     let (rodata, datas, elems) = rodata(m, &offsets)?;
     let funcs = m.funcs.iter().zip(&offsets).map(|(&ty, &at)| FuncInfo { ty, offset: at as u64 * 4 }).collect();
@@ -274,7 +274,7 @@ fn rodata(m: &Module<'_>, offsets: &[usize]) -> Result<Rodata, CompileError> {
         elems.push(SegmentInfo { mode: *mode, rodata_offset: at, len: items.len() as u64 });
     }
     if out.len() as u64 > REGION_LIMIT {
-        return Err(CompileError::too_large("read-only data over 256 MiB"));
+        return Err(CompileError::too_large(alloc::format!("read-only data over {REGION_LIMIT} bytes")));
     }
     Ok((out, datas, elems))
 }

@@ -12,8 +12,8 @@ pub enum CompileErrorKind {
     /// Valid WebAssembly outside the subset this compiler handles (floats, SIMD, several
     /// memories or tables, `externref`, ...).
     Unsupported(String),
-    /// The module is too large to compile (a function over 1 MiB of machine code, a region
-    /// over its limit).
+    /// The module is too large to compile: its code or read-only data over the limit of its
+    /// region. Valid modules never are (see [`host_abi::limits::MAX_MACHINE_CODE_SIZE`]).
     TooLarge(String),
     /// A broken invariant of the compiler itself (a bug, never the module's fault).
     Internal(String),
