@@ -6,6 +6,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+mod reuse;
 pub mod rv;
 pub mod wasmi;
 

@@ -7,29 +7,20 @@
 
 use alloc::collections::BTreeMap;
 use alloc::format;
+use alloc::rc::Rc;
+use alloc::string::String;
 use alloc::vec::Vec;
+use core::cell::RefCell;
 
 use host_abi::functions::{HostFn, ValType};
 use host_abi::limits::{WASM_FRAME_OVERHEAD, WASM_STACK_BUDGET};
-use wasmi::{Caller, Config, Engine, Extern, Func, Global, Instance, Memory, Module, Store, Val};
+use wasmi::{Config, Engine, Extern, Func, Global, Instance, Memory, Module, Ref, ResumableCall, Store, Table, Val};
 
 use super::{Halt, Outcome};
 use crate::exec::{Artifact, Frame, System};
 use crate::host::{self, HostExit};
 use crate::platform::Platform;
 use crate::primitives::B256;
-
-/// Compiled wasmi modules by artifact hash.
-pub(crate) struct WasmiCache {
-    engine: Engine,
-    modules: BTreeMap<B256, Module>,
-}
-
-impl Default for WasmiCache {
-    fn default() -> Self {
-        Self { engine: Engine::new(&config()), modules: BTreeMap::new() }
-    }
-}
 
 /// wasmi's recursion limit: more frames than the stack counter of metering ever lets live
 /// at once, so that counter ([`host_abi::limits::WASM_STACK_BUDGET`]) always traps first.
@@ -81,43 +72,148 @@ impl<P: Platform> HostEnv for System<P> {
     }
 }
 
-struct HostData<'a, 'i> {
-    env: &'a mut dyn HostEnv,
-    frame: &'a mut Frame<'i>,
-    /// The instance's memory and gas global, found once after instantiation (host calls
-    /// need them on every call).
-    exports: Option<(Option<Memory>, Global)>,
-    /// The gas beside the gas global (see [`super::split_gas`]).
-    reserve: u64,
-    /// The module's reserve global ([`host_abi::GAS_RESERVE_EXPORT`]), if it exports one.
-    reserve_global: Option<Global>,
+/// A host function call that the instance stopped at: wasmi hands it to the frame loop
+/// ([`execute`]), which runs it with the frame's environment and resumes the instance. So an
+/// instance holds no reference to the frame and can serve the next one ([`super::reuse`]).
+#[derive(Debug)]
+struct HostRequest {
+    f: HostFn,
+    args: [u64; 6],
+    len: usize,
 }
 
-impl HostData<'_, '_> {
+impl core::fmt::Display for HostRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "host function {}", self.f.import_name())
+    }
+}
+
+impl wasmi::errors::HostError for HostRequest {}
+
+/// A host function called with an argument that is not an integer.
+#[derive(Debug)]
+struct BadArgument;
+
+impl core::fmt::Display for BadArgument {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("non-integer argument to a host function")
+    }
+}
+
+impl wasmi::errors::HostError for BadArgument {}
+
+/// A compiled module of an artifact and its instances ready for a frame.
+struct Prepared {
+    module: Module,
+    /// How to put an instance back for the next frame (`None`: instances are not reused).
+    plan: Option<super::reuse::Plan>,
+    /// The module's bytes (where the plan's data segments are).
+    wasm: Rc<[u8]>,
+    /// Instances as instantiation left them.
+    idle: RefCell<Vec<Instantiated>>,
+}
+
+/// Compiled wasmi modules by artifact hash (or why wasmi refused one), with idle instances.
+pub(crate) struct WasmiCache {
+    engine: Engine,
+    modules: BTreeMap<B256, Result<Rc<Prepared>, String>>,
+    /// Bytes of linear memory the idle instances hold, all modules together.
+    idle_bytes: u64,
+}
+
+impl Default for WasmiCache {
+    fn default() -> Self {
+        Self { engine: Engine::new(&config()), modules: BTreeMap::new(), idle_bytes: 0 }
+    }
+}
+
+/// Idle instances kept per module.
+const IDLE_PER_MODULE: usize = 4;
+/// Bytes of linear memory the idle instances of all modules may hold.
+const IDLE_MEMORY_BYTES: u64 = 64 << 20;
+
+/// An instance and what the engine uses of it.
+struct Instantiated {
+    store: Store<()>,
+    instance: Instance,
+    memory: Option<Memory>,
+    gas: Global,
+    /// The module's reserve global ([`host_abi::GAS_RESERVE_EXPORT`]), if it exports one.
+    reserve_global: Option<Global>,
+    /// The gas beside the gas global (see [`super::split_gas`]).
+    reserve: u64,
+    /// The mutable globals and table (plan order) and their values after instantiation.
+    globals: Vec<(Global, Val)>,
+    table: Option<(Table, Vec<Ref>)>,
+}
+
+impl Instantiated {
     /// Puts `gas` in the gas global and the reserve.
-    fn set_gas(ctx: &mut impl wasmi::AsContextMut<Data = Self>, gas_global: Global, gas: u64) -> Result<(), ()> {
+    fn set_gas(&mut self, gas: u64) -> Result<(), wasmi::Error> {
         let (global, reserve) = super::split_gas(gas);
-        let mut ctx = ctx.as_context_mut();
-        gas_global.set(&mut ctx, Val::I64(global)).map_err(|_| ())?;
-        ctx.data_mut().reserve = reserve;
-        if let Some(g) = ctx.data().reserve_global {
+        self.gas.set(&mut self.store, Val::I64(global))?;
+        self.reserve = reserve;
+        if let Some(g) = self.reserve_global {
             // The reserve is below 2^64 - 2^62: as an i64, its bits.
-            g.set(&mut ctx, Val::I64(reserve as i64)).map_err(|_| ())?;
+            g.set(&mut self.store, Val::I64(reserve as i64))?;
         }
         Ok(())
     }
-}
 
-#[derive(Debug)]
-struct ExitError(HostExit);
+    /// The gas global's value.
+    fn raw_gas(&self) -> i64 {
+        self.gas.get(&self.store).i64().unwrap_or(-1)
+    }
 
-impl core::fmt::Display for ExitError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        core::fmt::Display::fmt(&self.0, f)
+    /// All the gas left; `None` if the gas global is negative (out of gas).
+    fn gas_left(&self) -> Option<u64> {
+        super::join_gas(self.raw_gas(), self.reserve)
+    }
+
+    /// Bytes of linear memory held.
+    fn memory_bytes(&self) -> u64 {
+        self.memory.map_or(0, |m| m.data(&self.store).len() as u64)
+    }
+
+    /// Puts the instance back as instantiation left it; `false` if it cannot be (the memory
+    /// or the table grew).
+    fn reset(&mut self, plan: &super::reuse::Plan, wasm: &[u8]) -> bool {
+        if let Some(pages) = plan.pages {
+            let Some(memory) = self.memory else {
+                return false;
+            };
+            let bytes = memory.data_mut(&mut self.store);
+            if bytes.len() as u64 != pages * 65_536 {
+                return false;
+            }
+            bytes.fill(0);
+            for (at, range) in &plan.data {
+                let at = *at as usize;
+                // Instantiation wrote them, so they fit.
+                let Some(to) = bytes.get_mut(at..at + range.len()) else {
+                    return false;
+                };
+                to.copy_from_slice(&wasm[range.clone()]);
+            }
+        }
+        for (g, v) in &self.globals {
+            if g.set(&mut self.store, v.clone()).is_err() {
+                return false;
+            }
+        }
+        if let Some((table, entries)) = &self.table {
+            if table.size(&self.store) != entries.len() as u64 {
+                return false;
+            }
+            for (i, e) in entries.iter().enumerate() {
+                if table.set(&mut self.store, i as u64, *e).is_err() {
+                    return false;
+                }
+            }
+        }
+        true
     }
 }
-
-impl wasmi::errors::HostError for ExitError {}
 
 /// Runs `export` of `artifact` for `frame` with `gas`.
 pub(crate) fn run<P: Platform>(
@@ -131,111 +227,161 @@ pub(crate) fn run<P: Platform>(
         return Outcome { halt: Halt::OutOfGas, gas_left: 0 };
     };
     let engine = sys.wasmi.engine.clone();
-    let module = match sys.wasmi.modules.get(&artifact.hash) {
-        Some(m) => m.clone(),
-        None => match Module::new(&engine, &artifact.wasm) {
-            Ok(m) => {
-                sys.wasmi.modules.insert(artifact.hash, m.clone());
-                m
-            }
-            Err(e) => return trap(format!("the engine rejected the module: {e}")),
+    let prepared = sys.wasmi.modules.entry(artifact.hash).or_insert_with(|| prepare(&engine, &artifact.wasm)).clone();
+    let prepared = match prepared {
+        Ok(p) => p,
+        Err(e) => return trap(e),
+    };
+    let idle = prepared.idle.borrow_mut().pop();
+    let mut inst = match idle {
+        Some(inst) => {
+            sys.wasmi.idle_bytes -= inst.memory_bytes();
+            inst
+        }
+        None => match instantiate(&engine, &prepared) {
+            Ok(inst) => inst,
+            Err(e) => return trap(e),
         },
     };
-    let data = HostData { env: sys, frame, exports: None, reserve: 0, reserve_global: None };
-    execute(&engine, &module, data, export, gas)
+    let outcome = execute(sys, frame, &mut inst, export, gas);
+    if let Some(plan) = &prepared.plan {
+        let bytes = inst.memory_bytes();
+        let room = sys.wasmi.idle_bytes + bytes <= IDLE_MEMORY_BYTES;
+        if room && prepared.idle.borrow().len() < IDLE_PER_MODULE && inst.reset(plan, &prepared.wasm) {
+            sys.wasmi.idle_bytes += bytes;
+            prepared.idle.borrow_mut().push(inst);
+        }
+    }
+    outcome
 }
 
 fn trap(msg: alloc::string::String) -> Outcome {
     Outcome { halt: Halt::Trap(msg), gas_left: 0 }
 }
 
-fn execute(engine: &Engine, module: &Module, data: HostData<'_, '_>, export: &str, gas: u64) -> Outcome {
-    let mut store = Store::new(engine, data);
+/// Compiles the module of an artifact, exposed for reuse where its instances can be reset.
+fn prepare(engine: &Engine, wasm: &[u8]) -> Result<Rc<Prepared>, String> {
+    let (bytes, plan) = match super::reuse::expose(wasm) {
+        Some((exposed, plan)) => (exposed, Some(plan)),
+        None => (wasm.to_vec(), None),
+    };
+    let module = Module::new(engine, &bytes).map_err(|e| format!("the engine rejected the module: {e}"))?;
+    Ok(Rc::new(Prepared { module, plan, wasm: wasm.into(), idle: RefCell::new(Vec::new()) }))
+}
+
+/// A new instance of a prepared module, with its host functions bound.
+fn instantiate(engine: &Engine, prepared: &Prepared) -> Result<Instantiated, String> {
+    let module = &prepared.module;
+    let mut store = Store::new(engine, ());
     let mut imports: Vec<Extern> = Vec::new();
     for import in module.imports() {
         let Some(f) = HostFn::from_import_name(import.name()) else {
-            return trap(format!("unknown import {}.{}", import.module(), import.name()));
+            return Err(format!("unknown import {}.{}", import.module(), import.name()));
         };
         let Some(ty) = import.ty().func() else {
-            return trap(format!("import {} is not a function", import.name()));
+            return Err(format!("import {} is not a function", import.name()));
         };
-        let func = Func::new(&mut store, ty.clone(), move |caller, args, results| trampoline(f, caller, args, results));
+        let func = Func::new(&mut store, ty.clone(), move |_, args, _| request(f, args));
         imports.push(func.into());
     }
-    let instance = match Instance::new(&mut store, module, &imports) {
-        Ok(i) => i,
-        Err(e) => return trap(format!("instantiation failed: {e}")),
+    let instance = Instance::new(&mut store, module, &imports).map_err(|e| format!("instantiation failed: {e}"))?;
+    let Some(gas) = instance.get_global(&store, host_abi::GAS_GLOBAL_EXPORT) else {
+        return Err("module has no gas global".into());
     };
-    let Some(gas_global) = instance.get_global(&store, host_abi::GAS_GLOBAL_EXPORT) else {
-        return trap("module has no gas global".into());
-    };
-    store.data_mut().reserve_global = instance
+    let ty = gas.ty(&store);
+    if ty.content() != wasmi::ValType::I64 || !ty.mutability().is_mut() {
+        return Err("gas global is not a mutable i64".into());
+    }
+    let reserve_global = instance
         .get_global(&store, host_abi::GAS_RESERVE_EXPORT)
         .filter(|g| g.ty(&store).content() == wasmi::ValType::I64 && g.ty(&store).mutability().is_mut());
-    if HostData::set_gas(&mut store, gas_global, gas).is_err() {
-        return trap("gas global is not a mutable i64".into());
-    }
     let memory = instance.get_memory(&store, host_abi::MEMORY_EXPORT);
-    store.data_mut().exports = Some((memory, gas_global));
-    let func = match instance.get_typed_func::<(), ()>(&store, export) {
-        Ok(f) => f,
-        Err(e) => return trap(format!("export `{export}`: {e}")),
-    };
-    let result = func.call(&mut store, ());
-    let raw_gas = gas_global.get(&store).i64().unwrap_or(-1);
-    let gas_left = super::join_gas(raw_gas, store.data().reserve).unwrap_or(0);
-    match result {
-        Ok(()) => Outcome { halt: Halt::Finish(Vec::new()), gas_left },
-        Err(e) => match e.downcast_ref::<ExitError>() {
-            Some(ExitError(exit)) => match exit.clone() {
-                HostExit::Finish(out) => Outcome { halt: Halt::Finish(out), gas_left },
-                HostExit::Revert(out) => Outcome { halt: Halt::Revert(out), gas_left },
-                HostExit::SelfDestruct => Outcome { halt: Halt::SelfDestruct, gas_left },
-                HostExit::OutOfGas => Outcome { halt: Halt::OutOfGas, gas_left: 0 },
-                HostExit::Trap(why) => trap(why),
-            },
-            None if raw_gas < 0 => Outcome { halt: Halt::OutOfGas, gas_left: 0 },
-            None => trap(format!("{e}")),
-        },
+    let (mut globals, mut table) = (Vec::new(), None);
+    if let Some(plan) = &prepared.plan {
+        for name in &plan.globals {
+            let g = instance.get_global(&store, name).ok_or("an exposed global is missing")?;
+            globals.push((g, g.get(&store)));
+        }
+        if let Some(name) = &plan.table {
+            let t = instance.get_table(&store, name).ok_or("the exposed table is missing")?;
+            let entries = (0..t.size(&store)).map(|i| t.get(&store, i).ok_or("a table entry is missing"));
+            let entries: Result<Vec<Ref>, _> = entries.collect();
+            table = Some((t, entries?));
+        }
     }
+    Ok(Instantiated { store, instance, memory, gas, reserve_global, reserve: 0, globals, table })
 }
 
-fn trampoline(
-    f: HostFn,
-    mut caller: Caller<'_, HostData<'_, '_>>,
-    args: &[Val],
-    results: &mut [Val],
-) -> Result<(), wasmi::Error> {
-    let host_err = |exit: HostExit| wasmi::Error::host(ExitError(exit));
-    let Some((memory, gas_global)) = caller.data().exports else {
-        // A host call from the start function, before the exports are known.
-        return Err(host_err(HostExit::Trap("host call before instantiation finished".into())));
-    };
-    let memory = memory.ok_or_else(|| host_err(HostExit::Trap("module exports no memory".into())))?;
-    // A negative gas global is out of gas (the rv engine checks the same).
-    let Some(mut gas) = super::join_gas(gas_global.get(&caller).i64().unwrap_or(-1), caller.data().reserve) else {
-        return Err(host_err(HostExit::OutOfGas));
-    };
+/// The host function wrapper: stops the instance with a [`HostRequest`].
+fn request(f: HostFn, args: &[Val]) -> Result<(), wasmi::Error> {
     let mut raw = [0u64; 6];
     for (slot, v) in raw.iter_mut().zip(args) {
         *slot = match v {
             // i32 arguments are passed zero-extended.
             Val::I32(x) => u64::from(*x as u32),
             Val::I64(x) => *x as u64,
-            _ => return Err(host_err(HostExit::Trap("non-integer argument to a host function".into()))),
+            _ => return Err(wasmi::Error::host(BadArgument)),
         };
     }
-    let (mem, data) = memory.data_and_store_mut(&mut caller);
-    let result = data.env.dispatch(data.frame, mem, &mut gas, f, &raw[..args.len()]);
-    HostData::set_gas(&mut caller, gas_global, gas)
-        .map_err(|_| host_err(HostExit::Trap("gas global is not a mutable i64".into())))?;
-    let value = result.map_err(host_err)?;
-    if let (Some(ty), Some(slot)) = (f.result(), results.first_mut()) {
-        *slot = match ty {
+    Err(wasmi::Error::host(HostRequest { f, args: raw, len: args.len().min(6) }))
+}
+
+/// Runs `export` on the instance for `frame` with `gas`, serving its host calls.
+fn execute(env: &mut dyn HostEnv, frame: &mut Frame, inst: &mut Instantiated, export: &str, gas: u64) -> Outcome {
+    const OUT_OF_GAS: Outcome = Outcome { halt: Halt::OutOfGas, gas_left: 0 };
+    if let Err(e) = inst.instance.get_typed_func::<(), ()>(&inst.store, export) {
+        return trap(format!("export `{export}`: {e}"));
+    }
+    let Some(func) = inst.instance.get_func(&inst.store, export) else {
+        return trap(format!("export `{export}`: not found"));
+    };
+    if inst.set_gas(gas).is_err() {
+        return trap("gas global is not a mutable i64".into());
+    }
+    let mut call = func.call_resumable(&mut inst.store, &[], &mut []);
+    loop {
+        let invocation = match call {
+            Ok(ResumableCall::Finished) => {
+                return Outcome { halt: Halt::Finish(Vec::new()), gas_left: inst.gas_left().unwrap_or(0) };
+            }
+            Ok(ResumableCall::HostTrap(invocation)) => invocation,
+            Ok(ResumableCall::OutOfFuel(_)) => return trap("out of fuel".into()),
+            Err(_) if inst.raw_gas() < 0 => return OUT_OF_GAS,
+            Err(e) => return trap(format!("{e}")),
+        };
+        let Some(req) = invocation.host_error().downcast_ref::<HostRequest>() else {
+            return trap(format!("{}", invocation.host_error()));
+        };
+        let (f, args, len) = (req.f, req.args, req.len);
+        // A negative gas global is out of gas (the rv engine checks the same).
+        let Some(mut gas) = inst.gas_left() else {
+            return OUT_OF_GAS;
+        };
+        let Some(memory) = inst.memory else {
+            return trap("module exports no memory".into());
+        };
+        let result = env.dispatch(frame, memory.data_mut(&mut inst.store), &mut gas, f, &args[..len]);
+        if inst.set_gas(gas).is_err() {
+            return trap("gas global is not a mutable i64".into());
+        }
+        let value = match result {
+            Ok(v) => v,
+            Err(exit) => {
+                return match exit {
+                    HostExit::Finish(out) => Outcome { halt: Halt::Finish(out), gas_left: gas },
+                    HostExit::Revert(out) => Outcome { halt: Halt::Revert(out), gas_left: gas },
+                    HostExit::SelfDestruct => Outcome { halt: Halt::SelfDestruct, gas_left: gas },
+                    HostExit::OutOfGas => OUT_OF_GAS,
+                    HostExit::Trap(why) => trap(why),
+                }
+            }
+        };
+        let result = match f.result() {
             // Results are truncated to the declared width.
-            ValType::I32 => Val::I32(value as u32 as i32),
-            ValType::I64 => Val::I64(value as i64),
+            Some(ValType::I32) => Some(Val::I32(value as u32 as i32)),
+            Some(ValType::I64) => Some(Val::I64(value as i64)),
+            None => None,
         };
+        call = invocation.resume(&mut inst.store, result.as_slice(), &mut []);
     }
-    Ok(())
 }
