@@ -67,6 +67,18 @@ fn render() -> String {
         host_abi::gas::DECLARED_LOCAL
     )
     .unwrap();
+    writeln!(
+        s,
+        "\nA frame pays {} gas per page of initial memory after the first before its instance is made \
+         (`initial_memory_gas`). A frame may have any `u64` amount of gas: the gas global `{}` holds at most \
+         2^{} of it and the engine keeps the rest beside it (in the global exported as `{}`, if the module \
+         has one); host functions see the sum.",
+        host_abi::gas::MEMORY_GROW_PAGE,
+        host_abi::GAS_GLOBAL_EXPORT,
+        host_abi::GAS_GLOBAL_MAX.trailing_zeros(),
+        host_abi::GAS_RESERVE_EXPORT
+    )
+    .unwrap();
     s
 }
 

@@ -280,7 +280,7 @@ fn lazy_regions_commit_what_is_touched() {
     const STACK: u64 = 0x4000_0000;
     const SIZE: u64 = 1 << 20;
     // a0 = [a1]; [a1 - 8] = a2; a3 = [a1 - 8]; [a4] = a2 (a doubleword across the lower
-    // edge of the window the first access committed, 16 KiB); a5 = [a4]; ecall.
+    // edge of the window the first access committed, 4 KiB); a5 = [a4]; ecall.
     let words = [
         ld(A0, A1, 0).unwrap(),
         sd(A1, Reg::A2, -8).unwrap(),
@@ -296,7 +296,7 @@ fn lazy_regions_commit_what_is_touched() {
     let top = STACK + SIZE - 8;
     m.set_reg(A1, top);
     m.set_reg(Reg::A2, 0x1122_3344_5566_7788);
-    let edge = STACK + SIZE - 16 * 1024 - 4;
+    let edge = STACK + SIZE - 4 * 1024 - 4;
     m.set_reg(Reg::A4, edge);
     m.set_pc(CODE);
     assert_eq!(m.run(100), Exit::Ecall);

@@ -96,7 +96,7 @@ pub(crate) enum Init<'a> {
 }
 
 /// Smallest window a lazy region commits at once.
-const MIN_COMMIT: u64 = 16 * 1024;
+const MIN_COMMIT: u64 = 4 * 1024;
 /// Alignment of a lazy region's committed window (relative to the region's base).
 const COMMIT_ALIGN: u64 = 4 * 1024;
 

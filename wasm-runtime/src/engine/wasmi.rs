@@ -1,5 +1,13 @@
-//! The reference engine: wasmi interprets the normalized, metered WASM with the host
-//! functions bound.
+//! The reference engine: wasmi interprets the normalized, metered WASM.
+//!
+//! A frame pays for its initial memory ([`super::after_entry`]), takes an idle instance of
+//! the artifact's module or makes one, and calls the export resumably: a host function
+//! stops the instance with a request that the frame loop ([`execute`]) serves with the
+//! frame's environment, then resumes it. The gas global holds at most
+//! [`host_abi::GAS_GLOBAL_MAX`]; the rest of the frame's gas is kept beside it. A finished
+//! instance is put back as instantiation left it and kept for the next frame
+//! ([`super::reuse`]): wasmi makes an entity per function on instantiation, which a frame's
+//! gas does not pay for.
 //!
 //! Its stack limits ([`config`]) are set from [`host_abi::limits::WASM_STACK_BUDGET`] so
 //! that metering's stack counter, which every engine runs identically, ends a deep recursion
