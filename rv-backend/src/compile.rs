@@ -114,8 +114,7 @@ pub(crate) fn compile(wasm: &[u8], options: &crate::Options) -> Result<Compiled,
     let stubs = stubs(&m);
     match assemble(&m, &stubs, &funcs, false)? {
         Some(c) => Ok(c),
-        None => assemble(&m, &stubs, &funcs, true)?
-            .ok_or_else(|| CompileError::internal("a far call does not reach")),
+        None => assemble(&m, &stubs, &funcs, true)?.ok_or_else(|| CompileError::internal("a far call does not reach")),
     }
 }
 

@@ -499,11 +499,11 @@ impl Assembled {
                             changed = true;
                         }
                     }
-                    Item::TableEntry { .. } if !plan.far_tables => {
-                        if JumpOffset::new((to - (at + prefix[k]) as i64) * 4).is_none() {
-                            plan.far_tables = true;
-                            changed = true;
-                        }
+                    Item::TableEntry { .. }
+                        if !plan.far_tables && JumpOffset::new((to - (at + prefix[k]) as i64) * 4).is_none() =>
+                    {
+                        plan.far_tables = true;
+                        changed = true;
                     }
                     _ => {}
                 }

@@ -6,8 +6,9 @@ use alloc::vec::Vec;
 
 use host_abi::functions::HostFn;
 use wasmparser::{
-    CompositeInnerType, ConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, FuncToValidate, FunctionBody,
-    Operator, Parser, Payload, RefType, TableInit, TypeRef, ValidPayload, Validator, ValidatorResources, WasmFeatures,
+    BinaryReader, CompositeInnerType, ConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, FuncToValidate,
+    FunctionBody, Operator, Parser, Payload, RefType, TableInit, TypeRef, ValidPayload, Validator, ValidatorResources,
+    WasmFeatures,
 };
 
 use crate::error::CompileError;
@@ -166,6 +167,8 @@ pub(crate) struct Module<'a> {
     /// Type index of every function, imported first.
     pub funcs: Vec<u32>,
     pub num_imported_funcs: u32,
+    /// What each imported function is, by function index.
+    pub func_imports: Vec<ImportTarget>,
     pub table: Option<Limits>,
     pub memory: Option<Limits>,
     pub globals: Vec<GlobalDef>,
@@ -179,6 +182,10 @@ pub(crate) struct Module<'a> {
     /// [`crate::Options::float_bits`].
     pub float_bits: bool,
 }
+
+/// The largest function body wasmparser's validator registers (its `MAX_WASM_FUNCTION_SIZE`,
+/// which it does not export); larger ones are registered by hand (see [`Module::parse`]).
+const PARSER_MAX_BODY: u64 = 7_654_321;
 
 /// The features the validator accepts: WebAssembly 2.0. What this compiler does not handle
 /// (floats, SIMD, ...) is then refused as unsupported, so that invalid and unsupported
@@ -267,7 +274,21 @@ impl<'a> Module<'a> {
         let mut foreign = 0u32;
         for payload in Parser::new(0).parse_all(wasm) {
             let payload = payload.map_err(|e| classify(wasm, &e))?;
-            match validator.payload(&payload).map_err(|e| classify(wasm, &e))? {
+            let valid = match &payload {
+                Payload::CodeSectionEntry(body) if body.range().end - body.range().start > PARSER_MAX_BODY => {
+                    // wasmparser's validator refuses function bodies past its own limit,
+                    // which the reference engine runs and transpiled EVM reaches (49,152
+                    // bytes of init code): the entry is registered by its first byte, and
+                    // the whole body is validated operator by operator like any other
+                    // (`lower::prepare`).
+                    let head = body.as_bytes().get(..1).unwrap_or_default();
+                    let stub = FunctionBody::new(BinaryReader::new(head, body.range().start));
+                    let func = validator.code_section_entry(&stub).map_err(|e| classify(wasm, &e))?;
+                    ValidPayload::Func(func, body.clone())
+                }
+                _ => validator.payload(&payload).map_err(|e| classify(wasm, &e))?,
+            };
+            match valid {
                 ValidPayload::Func(validator, body) => m.bodies.push(Body { validator, body }),
                 ValidPayload::Parser(_) => return unsupported("components", 0),
                 ValidPayload::Ok | ValidPayload::End(_) => {}
@@ -322,6 +343,7 @@ impl<'a> Module<'a> {
                             };
                             self.funcs.push(ty);
                             self.num_imported_funcs += 1;
+                            self.func_imports.push(target);
                             ImportKind::Func { ty, target }
                         }
                         TypeRef::Global(g) => {

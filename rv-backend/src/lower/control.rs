@@ -214,23 +214,20 @@ impl FuncCompiler<'_, '_> {
     }
 
     /// Before a `br_if` to `depth` whose operands start at position `below`: the values it
-    /// would move that take more than two words to read are materialized now, on both
-    /// paths, so that this branch and every later one copy them from their homes (a run
-    /// of `br_if`s carrying 64-bit constants would otherwise materialize each constant at
-    /// each branch).
+    /// carries that take more than two words to read are materialized now, on both paths,
+    /// so that this branch and every later one copy them from their homes, if they move at
+    /// all (a run of `br_if`s carrying 64-bit constants would otherwise materialize each
+    /// constant at each branch).
     pub(super) fn settle_carried(&mut self, depth: u32, below: usize) {
         let Ok(i) = self.frame_index(depth) else {
             return;
         };
-        let (base, n) = (self.ctrl[i].base, self.ctrl[i].arity());
-        let Some(first) = below.checked_sub(n) else {
+        let Some(first) = below.checked_sub(self.ctrl[i].arity()) else {
             return;
         };
-        if first != base {
-            for k in first..below {
-                if self.costly_read(k) {
-                    self.materialize(k);
-                }
+        for k in first..below {
+            if self.costly_read(k) {
+                self.materialize(k);
             }
         }
     }

@@ -36,6 +36,7 @@ mod memory;
 mod ops;
 mod stack;
 
+use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 use wasmparser::{BlockType, Operator};
@@ -69,12 +70,14 @@ pub(crate) enum LocalLoc {
     Slot(i64),
 }
 
-/// A function ready to lower: its operators, read and validated once.
+/// A function ready to lower: validated, with what its prologue needs to know. Lowering
+/// reads its operators again from the body (keeping them all would take 64 bytes per
+/// operator: hundreds of megabytes for the largest transpiled init code).
 pub(crate) struct FuncInput<'a> {
     pub index: u32,
     pub ty: FuncType,
     pub locals: Vec<ValType>,
-    pub ops: Vec<(Operator<'a>, usize)>,
+    pub body: wasmparser::FunctionBody<'a>,
     pub max_height: usize,
     pub out_slots: usize,
     pub leaf: bool,
@@ -86,18 +89,18 @@ pub(crate) struct FuncInput<'a> {
 
 /// Which locals the straight-line code at a function's entry writes before reading them;
 /// the scan stops at the first control-flow operator.
-fn written_first(nlocals: usize, ops: &[(Operator<'_>, usize)]) -> Vec<bool> {
+fn written_first(nlocals: usize, ops: wasmparser::OperatorsReader<'_>) -> Vec<bool> {
     let mut written = alloc::vec![false; nlocals];
     let mut read = alloc::vec![false; nlocals];
-    for (op, _) in ops {
+    for op in ops.into_iter().map_while(Result::ok) {
         match op {
             Operator::LocalGet { local_index } => {
-                if let Some(r) = read.get_mut(*local_index as usize) {
+                if let Some(r) = read.get_mut(local_index as usize) {
                     *r = true;
                 }
             }
             Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
-                let l = *local_index as usize;
+                let l = local_index as usize;
                 if l < nlocals && !read[l] {
                     written[l] = true;
                 }
@@ -135,7 +138,6 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<
         let t = val_type(t, offset as usize, m.float_bits).map_err(|e| e.in_function(index))?;
         locals.extend(core::iter::repeat_n(t, count as usize));
     }
-    let mut ops = Vec::new();
     let mut reader = body.body.get_operators_reader().map_err(err)?;
     let (mut max_height, mut out_slots, mut leaf, mut ecalls) = (ty.results.len(), 0usize, true, false);
     while !reader.eof() {
@@ -180,11 +182,10 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<
         if let Some(t) = callee {
             out_slots = out_slots.max(t.params.len().saturating_sub(8)).max(t.results.len().saturating_sub(8));
         }
-        ops.push((op, offset as usize));
     }
     reader.finish().map_err(err)?;
-    let written_first = written_first(locals.len(), &ops);
-    Ok(FuncInput { index, ty, locals, ops, max_height, out_slots, leaf, ecalls, written_first })
+    let written_first = written_first(locals.len(), body.body.get_operators_reader().map_err(err)?);
+    Ok(FuncInput { index, ty, locals, body: body.body, max_height, out_slots, leaf, ecalls, written_first })
 }
 
 fn is_host_import(m: &Module<'_>, f: u32) -> bool {
@@ -192,36 +193,18 @@ fn is_host_import(m: &Module<'_>, f: u32) -> bool {
 }
 
 pub(crate) fn host_import(m: &Module<'_>, f: u32) -> Option<host_abi::functions::HostFn> {
-    let mut k = 0;
-    for imp in &m.imports {
-        if let crate::module::ImportKind::Func { target, .. } = imp.kind {
-            if k == f {
-                return match target {
-                    crate::module::ImportTarget::Host(h) => Some(h),
-                    crate::module::ImportTarget::Foreign(_) => None,
-                };
-            }
-            k += 1;
-        }
+    match m.func_imports.get(f as usize)? {
+        crate::module::ImportTarget::Host(h) => Some(*h),
+        crate::module::ImportTarget::Foreign(_) => None,
     }
-    None
 }
 
 /// The foreign-import number of imported function `f`, if it is one.
 pub(crate) fn foreign_import(m: &Module<'_>, f: u32) -> Option<u32> {
-    let mut k = 0;
-    for imp in &m.imports {
-        if let crate::module::ImportKind::Func { target, .. } = imp.kind {
-            if k == f {
-                return match target {
-                    crate::module::ImportTarget::Foreign(n) => Some(n),
-                    crate::module::ImportTarget::Host(_) => None,
-                };
-            }
-            k += 1;
-        }
+    match m.func_imports.get(f as usize)? {
+        crate::module::ImportTarget::Foreign(n) => Some(*n),
+        crate::module::ImportTarget::Host(_) => None,
     }
-    None
 }
 
 /// Lowers a prepared function: its code (to link) and its frame size in bytes.
@@ -294,8 +277,8 @@ pub(crate) struct FuncCompiler<'m, 'a> {
     pub traps: [Option<Label>; TrapCode::ALL.len()],
     pub layout: Layout,
     pub local_locs: Vec<LocalLoc>,
-    /// Index of the next operator.
-    pub pc: usize,
+    /// The operators not lowered yet.
+    pub ops: Cursor<'a>,
     /// Byte offset of the operator being lowered.
     pub offset: usize,
     /// Register locals known to be non-negative (checked as memory addresses and unchanged
@@ -357,7 +340,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             traps: [None; TrapCode::ALL.len()],
             layout: Layout { ra, saved, homes, size },
             local_locs,
-            pc: 0,
+            ops: Cursor::new(&f.body),
             offset: 0,
             nonneg: alloc::vec![false; f.locals.len()],
             nonneg_marked: Vec::new(),
@@ -611,8 +594,8 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
     }
 
     /// The operator after the current one, if any.
-    pub fn peek(&self) -> Option<&Operator<'a>> {
-        self.f.ops.get(self.pc).map(|(op, _)| op)
+    pub fn peek(&mut self) -> Option<Operator<'a>> {
+        self.ops.peek(0).cloned()
     }
 
     /// Where the result of the operator being lowered goes; `base` is the position of its
@@ -623,7 +606,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
     /// scratch register when that home is a slot). Pop the operands, write the result, then
     /// call [`Self::finish_result`].
     pub fn result_target(&mut self, base: usize) -> Target {
-        let next = match self.peek() {
+        let next = match self.ops.peek(0) {
             Some(Operator::LocalSet { local_index }) => Some((*local_index, false)),
             Some(Operator::LocalTee { local_index }) => Some((*local_index, true)),
             _ => None,
@@ -632,7 +615,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             if let Some(LocalLoc::Reg(r)) = self.local_locs.get(l as usize).copied() {
                 self.invalidate_local(l, base);
                 self.local_written(l);
-                self.pc += 1;
+                self.ops.skip(1);
                 return Target { reg: r, to: TargetKind::Local { l, tee } };
             }
         }
@@ -676,9 +659,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             used: false,
         });
         self.prologue();
-        while self.pc < self.f.ops.len() {
-            let (op, offset) = self.f.ops[self.pc].clone();
-            self.pc += 1;
+        while let Some((op, offset)) = self.ops.next() {
             self.offset = offset;
             if self.reachable {
                 self.lower_op(op)?;
@@ -851,6 +832,48 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
 pub(crate) struct Window {
     pub base: Reg,
     pub bias: i64,
+}
+
+/// The operators of a function, read one at a time with a few of lookahead.
+pub(crate) struct Cursor<'a> {
+    reader: Option<wasmparser::OperatorsReader<'a>>,
+    ahead: VecDeque<(Operator<'a>, usize)>,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(body: &wasmparser::FunctionBody<'a>) -> Self {
+        Cursor { reader: body.get_operators_reader().ok(), ahead: VecDeque::new() }
+    }
+
+    /// Reads ahead until `n` operators are waiting (fewer at the end of the body; the body
+    /// was validated, so reading fails nowhere else).
+    fn fill(&mut self, n: usize) {
+        while self.ahead.len() < n {
+            match self.reader.as_mut().filter(|r| !r.eof()).map(|r| r.read_with_offset()) {
+                Some(Ok((op, offset))) => self.ahead.push_back((op, usize::try_from(offset).unwrap_or(usize::MAX))),
+                _ => return,
+            }
+        }
+    }
+
+    /// The operator `k` places after the next one to lower (0: the next).
+    pub fn peek(&mut self, k: usize) -> Option<&Operator<'a>> {
+        self.fill(k + 1);
+        self.ahead.get(k).map(|(op, _)| op)
+    }
+
+    /// The next operator and its offset in the module.
+    pub fn next(&mut self) -> Option<(Operator<'a>, usize)> {
+        self.fill(1);
+        self.ahead.pop_front()
+    }
+
+    /// Skips `n` operators (lowered with the current one).
+    pub fn skip(&mut self, n: usize) {
+        for _ in 0..n {
+            self.next();
+        }
+    }
 }
 
 /// Where a result goes.

@@ -270,22 +270,22 @@ impl FuncCompiler<'_, '_> {
         let (cond, swap) = rel.cond();
         match self.peek() {
             Some(Operator::BrIf { relative_depth }) => {
-                let depth = *relative_depth;
+                let depth = relative_depth;
                 self.settle_carried(depth, ai);
                 let a = self.read(ai, T0);
                 let b = self.read(bi, T1);
                 self.stack.truncate(ai);
-                self.pc += 1;
+                self.ops.skip(1);
                 let (a, b) = if swap { (b, a) } else { (a, b) };
                 return self.br_if_test(depth, Test { cond, a, b });
             }
             Some(Operator::If { blockty }) => {
-                let bt = *blockty;
+                let bt = blockty;
                 self.materialize_below(ai);
                 let a = self.read(ai, T0);
                 let b = self.read(bi, T1);
                 self.stack.truncate(ai);
-                self.pc += 1;
+                self.ops.skip(1);
                 let (a, b) = if swap { (b, a) } else { (a, b) };
                 return self.if_test(bt, Test { cond, a, b });
             }
@@ -531,9 +531,8 @@ impl FuncCompiler<'_, '_> {
     /// check is deferred (see [`Self::gas_check`]). Returns whether the operators at the
     /// cursor were one of them.
     pub(super) fn gas_pattern(&mut self, g: u32) -> bool {
-        let f = self.f;
-        let pc = self.pc;
-        let at = |k: usize| f.ops.get(pc + k).map(|(op, _)| op);
+        let next: [Option<Operator<'_>>; 5] = core::array::from_fn(|k| self.ops.peek(k).cloned());
+        let at = |k: usize| next[k].as_ref();
         let is_gas = |op: Option<&Operator<'_>>, set: bool| match op {
             Some(Operator::GlobalGet { global_index }) if !set => *global_index == g,
             Some(Operator::GlobalSet { global_index }) if set => *global_index == g,
@@ -544,7 +543,7 @@ impl FuncCompiler<'_, '_> {
             if is_gas(at(2), true) {
                 let c = *value;
                 self.invalidate_gas_below(self.top());
-                self.pc += 3;
+                self.ops.skip(3);
                 match c.checked_neg().and_then(Imm12::new) {
                     Some(i) => self.emit(enc::addi(GAS, GAS, i)),
                     None => {
@@ -563,7 +562,7 @@ impl FuncCompiler<'_, '_> {
             Some(Operator::End),
         ) = (at(0), at(1), at(2), at(3), at(4))
         {
-            self.pc += 5;
+            self.ops.skip(5);
             return true;
         }
         false
