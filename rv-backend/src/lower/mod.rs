@@ -670,6 +670,9 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
                 break;
             }
         }
+        if self.ops.failed {
+            return self.internal("operators read differently the second time");
+        }
         self.epilogue();
         self.trap_stubs();
         Ok(())
@@ -838,20 +841,28 @@ pub(crate) struct Window {
 pub(crate) struct Cursor<'a> {
     reader: Option<wasmparser::OperatorsReader<'a>>,
     ahead: VecDeque<(Operator<'a>, usize)>,
+    /// Reading failed (it cannot: the body was validated when it was prepared).
+    pub failed: bool,
 }
 
 impl<'a> Cursor<'a> {
     fn new(body: &wasmparser::FunctionBody<'a>) -> Self {
-        Cursor { reader: body.get_operators_reader().ok(), ahead: VecDeque::new() }
+        let reader = body.get_operators_reader().ok();
+        Cursor { failed: reader.is_none(), reader, ahead: VecDeque::new() }
     }
 
-    /// Reads ahead until `n` operators are waiting (fewer at the end of the body; the body
-    /// was validated, so reading fails nowhere else).
+    /// Reads ahead until `n` operators are waiting (fewer at the end of the body).
     fn fill(&mut self, n: usize) {
         while self.ahead.len() < n {
-            match self.reader.as_mut().filter(|r| !r.eof()).map(|r| r.read_with_offset()) {
-                Some(Ok((op, offset))) => self.ahead.push_back((op, usize::try_from(offset).unwrap_or(usize::MAX))),
-                _ => return,
+            let Some(reader) = self.reader.as_mut().filter(|r| !r.eof()) else {
+                return;
+            };
+            match reader.read_with_offset() {
+                Ok((op, offset)) => self.ahead.push_back((op, usize::try_from(offset).unwrap_or(usize::MAX))),
+                Err(_) => {
+                    self.failed = true;
+                    self.reader = None;
+                }
             }
         }
     }

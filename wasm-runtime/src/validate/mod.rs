@@ -32,6 +32,12 @@
 //! the subset is reported by the rule it breaks; wasmparser then catches everything else
 //! (type errors, bad indices) as `invalid`.
 //!
+//! The limits are host-abi's ([`host_abi::limits`]), one table with the compiler's: every
+//! module accepted here compiles to RV64IM within `MAX_MACHINE_CODE_SIZE`, whatever its
+//! functions' sizes (asserted there from `MAX_WASM_CODE_SIZE`, `MAX_FUNCTIONS` and the
+//! compiler's bytes of code per byte of WASM, which rv-backend's tests hold it to), so both
+//! engines run whatever is valid.
+//!
 //! ```
 //! use wasm_runtime::validate::{validate, Rule};
 //! let ok = wat::parse_str(r#"(module (memory (export "memory") 1 1) (func (export "call")))"#).unwrap();
