@@ -272,10 +272,7 @@ fn block_object<'v>(r: Reader, doc: &'v Value) -> Result<(String, &'v Map<String
 /// A debug message as one line of text: control characters (newlines included) escaped, so
 /// a contract cannot forge lines of the report.
 fn printable(message: &str) -> String {
-    message
-        .chars()
-        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
-        .collect()
+    message.chars().flat_map(|c| if c.is_control() { c.escape_debug().collect::<Vec<_>>() } else { vec![c] }).collect()
 }
 
 /// The text report.
@@ -427,6 +424,7 @@ mod tests {
             assert_eq!(text.matches("  debug: hello\n").count(), 2, "{text}");
             // A newline in a message cannot start a line of the report.
             assert_eq!(text.matches("  debug: hello\\nzkos\n").count(), 2, "{text}");
+            assert_eq!(printable("a\0b\u{1b}[2J"), "a\\0b\\u{1b}[2J");
             let json = serde_json::to_value(&report).expect("serializes");
             assert_eq!(json["transactions"][1]["debug"], serde_json::json!(["hello", "hello\nzkos"]));
             assert!(json["transactions"][1].get("debugDropped").is_none());
