@@ -182,8 +182,6 @@ pub fn env(r: Reader, v: &Value, path: &str) -> Result<Env> {
 
 /// EIP-4844 (Cancun): the blob gas a block targets.
 pub const TARGET_BLOB_GAS_PER_BLOCK: u64 = 393_216;
-/// EIP-4844: blob gas per blob.
-pub const GAS_PER_BLOB: u64 = 131_072;
 
 /// EIP-1559: the base fee of the block after a parent with the given figures.
 pub fn next_base_fee(parent_base_fee: U256, parent_gas_used: u64, parent_gas_limit: u64) -> U256 {

@@ -10,7 +10,7 @@ mod fixture;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use wasm_runtime::block::roots;
+use wasm_runtime::block::{Block, BlockTx};
 use wasm_runtime::engine::EngineKind;
 use wasm_runtime::exec::ArtifactCache;
 
@@ -158,23 +158,22 @@ fn run_case(
     engine: EngineKind,
     artifacts: &mut ArtifactCache,
 ) -> Result<(), String> {
-    let tx = fixture::tx_env(&test.tx, case);
+    let block = Block {
+        env: test.block.clone(),
+        transactions: vec![BlockTx { tx: fixture::tx_env(&test.tx, case), encoded: None }],
+        ..Block::default()
+    };
     let mut db = test.pre.clone();
-    let txs = vec![tx.clone()];
-    let out = wasm_runtime::exec::execute_block_in(&mut db, &test.block, txs, engine, artifacts);
-    if let Some(e) = &out.error {
-        return Err(format!("the block cannot be applied: {e}"));
-    }
-    db.apply(&out.diff);
+    let applied = wasm_runtime::exec::apply_block(&mut db, &block, engine, artifacts)
+        .map_err(|e| format!("the block cannot be applied: {e}"))?;
+    let out = &applied.output;
     let rejected = !out.rejected.is_empty();
     match (&case.expect_exception, rejected) {
         (Some(e), false) => return Err(format!("expected exception {e}, but the transaction was included")),
         (None, true) => return Err(format!("transaction rejected: {}", out.rejected[0].error)),
         _ => {}
     }
-    let logs: Vec<_> = out.receipts.iter().flat_map(|r| r.logs.iter().cloned()).collect();
-    let logs_hash = roots::logs_hash(&logs);
-    let root = roots::state_root(&db);
+    let (root, logs_hash) = (applied.commitments.state_root, applied.commitments.logs_hash);
     let why =
         out.receipts.first().and_then(|r| r.error.clone()).map(|e| format!(" (tx error: {e})")).unwrap_or_default();
     if root != case.hash {

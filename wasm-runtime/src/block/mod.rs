@@ -1,13 +1,25 @@
-//! Block output: receipts, the state diff, pubdata, and the Ethereum-compatible roots.
+//! Blocks: what goes in (the environment, the header fields the block rules read, the
+//! transactions), what comes out (receipts, the state diff, pubdata), the block rules
+//! around the transactions (EIP-4788, EIP-4895) and the Ethereum-compatible roots.
+//!
+//! [`crate::exec::apply_block`] applies a whole [`Block`] and returns its [`Commitments`].
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::platform::AccountInfo;
-use crate::primitives::{Address, Bloom, Log, B256, U256};
+use crate::primitives::{Address, Bloom, Bytes, Log, B256, U256};
 
+mod commit;
+mod input;
 pub mod roots;
+pub mod rules;
+#[cfg(test)]
+mod tests;
+
+pub use commit::{AppliedBlock, CommitState, Commitments};
+pub use input::{Block, BlockTx};
 
 /// The receipt of one executed transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,24 +111,91 @@ impl StateDiff {
     }
 }
 
+/// A call the block rules made as the system (EIP-4788's before the transactions), kept for
+/// diagnostics: its gas is not the block's and its logs are in no receipt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SystemCall {
+    /// The contract called.
+    pub target: Address,
+    /// Whether it succeeded (a failure is ignored, as Cancun ignores it, its changes undone).
+    pub success: bool,
+    /// Gas it used out of [`rules::SYSTEM_CALL_GAS`].
+    pub gas_used: u64,
+    /// Its return or revert data.
+    pub output: Bytes,
+    /// Why it failed, when it halted exceptionally.
+    pub error: Option<String>,
+}
+
+/// Where in a block something happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockStep {
+    /// The EIP-4788 system call before the transactions.
+    BeaconRoot,
+    /// The transaction at this index of the block's list.
+    Transaction(usize),
+    /// The withdrawal at this index of the block's withdrawals.
+    Withdrawal(usize),
+}
+
+impl core::fmt::Display for BlockStep {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::BeaconRoot => write!(f, "the EIP-4788 system call"),
+            Self::Transaction(index) => write!(f, "transaction {index}"),
+            Self::Withdrawal(index) => write!(f, "withdrawal {index}"),
+        }
+    }
+}
+
+/// Why a block cannot be applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BlockError {
+    /// A balance would pass 2^256 − 1 wei: no state can hold it (the execution
+    /// specification stops with an overflow error).
+    BalanceOverflow {
+        /// The step that would have raised it.
+        step: BlockStep,
+        /// The account.
+        address: Address,
+    },
+}
+
+impl core::fmt::Display for BlockError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::BalanceOverflow { step, address } => {
+                write!(f, "{step}: the balance of {address} would exceed 2^256 - 1 wei")
+            }
+        }
+    }
+}
+
 /// Everything a block produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BlockOutput {
     /// Receipts of the included transactions, in order.
     pub receipts: Vec<Receipt>,
+    /// Indices in the block's list of the transactions that have a receipt, in order (one
+    /// for each of [`Self::receipts`]).
+    pub included: Vec<usize>,
     /// Transactions that were not included.
     pub rejected: Vec<Rejected>,
     /// The state diff.
     pub diff: StateDiff,
-    /// Total gas used.
+    /// Total gas used (by the transactions: system calls are not counted).
     pub gas_used: u64,
+    /// EIP-4844 blob gas used by the included transactions.
+    pub blob_gas_used: u64,
+    /// The system calls the block rules made, in order.
+    pub system_calls: Vec<SystemCall>,
     /// Deployment-time work done by the block (transpilations, normalizations, frames).
     pub stats: crate::exec::Stats,
     /// What contracts wrote with `debug_log` (not part of consensus), per transaction that
     /// wrote something, with its index in the block's list.
     pub debug_output: Vec<(usize, crate::host::DebugOutput)>,
     /// Why the block cannot be applied (a balance past 2^256 − 1 wei), when it cannot: the
-    /// transactions after the one that failed it are not run, and the rest of this output
-    /// is not a state to commit.
-    pub error: Option<String>,
+    /// steps after the one that failed it are not run, and the rest of this output is not
+    /// a state to commit.
+    pub error: Option<BlockError>,
 }

@@ -2,26 +2,28 @@
 //!
 //! [`System`] holds the world state of a block in progress, the environment, the artifact
 //! cache and the engine. [`System::call`] and [`System::create`] run one frame each; host
-//! functions call back into them for nested calls. [`execute_block`] applies a list of
-//! transactions.
+//! functions call back into them for nested calls. [`apply_block`] applies a whole block
+//! (its system call, transactions and withdrawals) and commits to the result;
+//! [`execute_block`] applies a list of transactions.
 
 mod artifact;
+mod block;
 mod call;
 mod create;
 mod frame;
 pub mod precompile;
+mod system_call;
 mod tx;
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 pub use artifact::{Artifact, ArtifactCache, CodeKind};
+pub use block::{apply_block, execute_block, execute_block_in, execute_block_with};
 pub use frame::{CallKind, Frame};
 pub use tx::{intrinsic_gas, TxError};
 
 use host_abi::status::CallStatus;
 
-use crate::block::BlockOutput;
 use crate::engine::EngineKind;
 use crate::env::{BlockEnv, TxEnv};
 use crate::platform::Platform;
@@ -152,65 +154,4 @@ impl<P: Platform> System<P> {
             stats: Stats::default(),
         }
     }
-}
-
-/// Applies `txs` (decoded, or the reason they could not be) to the state of `platform` on
-/// the reference engine. Invalid transactions are rejected, the others executed in order.
-/// The state is not modified: apply the returned diff ([`crate::platform::MemoryDb::apply`]).
-pub fn execute_block<P: Platform>(platform: &mut P, block: &BlockEnv, txs: Vec<Result<TxEnv, String>>) -> BlockOutput {
-    execute_block_with(platform, block, txs, EngineKind::Wasmi)
-}
-
-/// [`execute_block`] on a chosen engine.
-pub fn execute_block_with<P: Platform>(
-    platform: &mut P,
-    block: &BlockEnv,
-    txs: Vec<Result<TxEnv, String>>,
-    engine: EngineKind,
-) -> BlockOutput {
-    execute_block_in(platform, block, txs, engine, &mut ArtifactCache::default())
-}
-
-/// [`execute_block_with`] starting from the deployment artifacts of earlier blocks; the
-/// artifacts this block builds are added to `artifacts`. A chain that keeps them never
-/// transpiles or normalizes a code hash twice.
-pub fn execute_block_in<P: Platform>(
-    platform: &mut P,
-    block: &BlockEnv,
-    txs: Vec<Result<TxEnv, String>>,
-    engine: EngineKind,
-    artifacts: &mut ArtifactCache,
-) -> BlockOutput {
-    let mut sys = System::with_artifacts(platform, block.clone(), engine, core::mem::take(artifacts));
-    let mut out = BlockOutput::default();
-    for (index, tx) in txs.into_iter().enumerate() {
-        let tx = match tx {
-            Ok(tx) => tx,
-            Err(error) => {
-                out.rejected.push(crate::block::Rejected { index, error });
-                continue;
-            }
-        };
-        match sys.apply_transaction(&tx, out.gas_used) {
-            Ok(mut receipt) => {
-                out.gas_used += receipt.gas_used;
-                receipt.cumulative_gas_used = out.gas_used;
-                out.receipts.push(receipt);
-            }
-            Err(e) => out.rejected.push(crate::block::Rejected { index, error: alloc::format!("{e}") }),
-        }
-        let debug = core::mem::take(&mut sys.debug_output);
-        if !debug.is_empty() {
-            out.debug_output.push((index, debug));
-        }
-        if let Some(address) = sys.world.balance_overflow() {
-            out.error =
-                Some(alloc::format!("transaction {index}: the balance of {address} would exceed 2^256 - 1 wei"));
-            break;
-        }
-    }
-    out.diff = sys.world.diff();
-    out.stats = sys.stats;
-    *artifacts = core::mem::take(&mut sys.artifacts);
-    out
 }

@@ -1,0 +1,46 @@
+//! What a block is made of, as the system layer applies it.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use alloy_eips::eip4895::Withdrawal;
+
+use crate::env::{BlockEnv, TxEnv};
+use crate::primitives::{Bytes, B256};
+
+/// A block to apply: the environment its code sees, the header fields the block rules
+/// read, and its body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Block {
+    /// Number, timestamp, coinbase, gas limit, fees, randomness, chain id, block hashes.
+    pub env: BlockEnv,
+    /// EIP-4788: the parent beacon block root, passed to the beacon-roots contract by a
+    /// system call before the transactions (`None`: no call).
+    pub parent_beacon_block_root: Option<B256>,
+    /// The transactions, in order.
+    pub transactions: Vec<BlockTx>,
+    /// EIP-4895 withdrawals, credited after the transactions.
+    pub withdrawals: Vec<Withdrawal>,
+}
+
+/// One transaction of a block's list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockTx {
+    /// The transaction to execute, or why it could not be decoded (it is then rejected).
+    pub tx: Result<TxEnv, String>,
+    /// Its EIP-2718 encoding, which the transactions root commits to (`None`: a transaction
+    /// given without one, left out of the root).
+    pub encoded: Option<Bytes>,
+}
+
+impl BlockTx {
+    /// A transaction with its EIP-2718 encoding.
+    pub fn encoded(tx: TxEnv, encoded: Bytes) -> Self {
+        Self { tx: Ok(tx), encoded: Some(encoded) }
+    }
+
+    /// A transaction without an encoding (left out of the transactions root).
+    pub fn unencoded(tx: TxEnv) -> Self {
+        Self { tx: Ok(tx), encoded: None }
+    }
+}

@@ -1,0 +1,142 @@
+//! Blocks: the EIP-4788 system call, the transactions, the EIP-4895 withdrawals, and the
+//! commitments of the result.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::{tx, ArtifactCache, System};
+use crate::block::rules::{withdrawal_wei, BEACON_ROOTS_ADDRESS};
+use crate::block::{
+    AppliedBlock, Block, BlockError, BlockOutput, BlockStep, BlockTx, CommitState, Commitments, Rejected,
+};
+use crate::engine::EngineKind;
+use crate::env::{BlockEnv, TxEnv};
+use crate::platform::Platform;
+use crate::primitives::Bytes;
+
+/// Applies `block` to `state` on `engine`: the EIP-4788 system call, the transactions, the
+/// withdrawals; then commits the block's diff to `state` and returns what the block
+/// produced and its commitments. Artifacts the block builds are added to `artifacts`.
+///
+/// A block that cannot be applied (a balance past 2^256 − 1 wei) is an error and leaves
+/// `state` as it was.
+pub fn apply_block<S: CommitState>(
+    state: &mut S,
+    block: &Block,
+    engine: EngineKind,
+    artifacts: &mut ArtifactCache,
+) -> Result<AppliedBlock, BlockError> {
+    let txs = block.transactions.iter().map(|t: &BlockTx| t.tx.as_ref());
+    let output = run(&mut *state, block, txs, engine, artifacts);
+    if let Some(error) = output.error.clone() {
+        return Err(error);
+    }
+    state.commit(&output.diff);
+    let commitments = Commitments::of(block, &output, state.state_root());
+    Ok(AppliedBlock { output, commitments })
+}
+
+/// Applies `txs` (decoded, or the reason they could not be) to the state of `platform` on
+/// the reference engine. Invalid transactions are rejected, the others executed in order.
+/// The state is not modified: apply the returned diff ([`crate::platform::MemoryDb::apply`]).
+/// No system call and no withdrawals: [`apply_block`] applies a whole block.
+pub fn execute_block<P: Platform>(platform: &mut P, block: &BlockEnv, txs: Vec<Result<TxEnv, String>>) -> BlockOutput {
+    execute_block_with(platform, block, txs, EngineKind::Wasmi)
+}
+
+/// [`execute_block`] on a chosen engine.
+pub fn execute_block_with<P: Platform>(
+    platform: &mut P,
+    block: &BlockEnv,
+    txs: Vec<Result<TxEnv, String>>,
+    engine: EngineKind,
+) -> BlockOutput {
+    execute_block_in(platform, block, txs, engine, &mut ArtifactCache::default())
+}
+
+/// [`execute_block_with`] starting from the deployment artifacts of earlier blocks; the
+/// artifacts this block builds are added to `artifacts`. A chain that keeps them never
+/// transpiles or normalizes a code hash twice.
+pub fn execute_block_in<P: Platform>(
+    platform: &mut P,
+    block: &BlockEnv,
+    txs: Vec<Result<TxEnv, String>>,
+    engine: EngineKind,
+    artifacts: &mut ArtifactCache,
+) -> BlockOutput {
+    let header = Block { env: block.clone(), ..Block::default() };
+    run(platform, &header, txs.iter().map(|t| t.as_ref()), engine, artifacts)
+}
+
+/// The block loop: the system call, `txs` (which stand for `block.transactions`), the
+/// withdrawals. Stops at the first step that would take a balance past 2^256 − 1 wei.
+fn run<'t, P: Platform>(
+    platform: P,
+    block: &Block,
+    txs: impl Iterator<Item = Result<&'t TxEnv, &'t String>>,
+    engine: EngineKind,
+    artifacts: &mut ArtifactCache,
+) -> BlockOutput {
+    let mut sys = System::with_artifacts(platform, block.env.clone(), engine, core::mem::take(artifacts));
+    let mut out = BlockOutput::default();
+    let result = run_steps(&mut sys, block, txs, &mut out);
+    out.error = result.err();
+    out.diff = sys.world.diff();
+    out.stats = sys.stats;
+    *artifacts = core::mem::take(&mut sys.artifacts);
+    out
+}
+
+fn run_steps<'t, P: Platform>(
+    sys: &mut System<P>,
+    block: &Block,
+    txs: impl Iterator<Item = Result<&'t TxEnv, &'t String>>,
+    out: &mut BlockOutput,
+) -> Result<(), BlockError> {
+    let overflow = |sys: &System<P>, step| match sys.world.balance_overflow() {
+        Some(address) => Err(BlockError::BalanceOverflow { step, address }),
+        None => Ok(()),
+    };
+
+    // EIP-4788: the parent beacon block root, before the transactions.
+    if let Some(root) = block.parent_beacon_block_root {
+        if let Some(call) = sys.system_call(BEACON_ROOTS_ADDRESS, Bytes::copy_from_slice(root.as_slice())) {
+            out.system_calls.push(call);
+        }
+        overflow(sys, BlockStep::BeaconRoot)?;
+    }
+
+    for (index, tx) in txs.enumerate() {
+        let tx = match tx {
+            Ok(tx) => tx,
+            Err(error) => {
+                out.rejected.push(Rejected { index, error: error.clone() });
+                continue;
+            }
+        };
+        match sys.apply_transaction(tx, out.gas_used) {
+            Ok(mut receipt) => {
+                out.gas_used += receipt.gas_used;
+                out.blob_gas_used += tx::GAS_PER_BLOB * tx.blob_hashes.len() as u64;
+                receipt.cumulative_gas_used = out.gas_used;
+                out.receipts.push(receipt);
+                out.included.push(index);
+            }
+            Err(e) => out.rejected.push(Rejected { index, error: alloc::format!("{e}") }),
+        }
+        let debug = core::mem::take(&mut sys.debug_output);
+        if !debug.is_empty() {
+            out.debug_output.push((index, debug));
+        }
+        overflow(sys, BlockStep::Transaction(index))?;
+    }
+
+    // EIP-4895: withdrawals, in Gwei. A withdrawal that leaves its account empty (zero to an
+    // account that is empty or absent) removes it (EIP-161), as the specification does.
+    for (index, withdrawal) in block.withdrawals.iter().enumerate() {
+        sys.world.credit(withdrawal.address, withdrawal_wei(withdrawal.amount));
+        overflow(sys, BlockStep::Withdrawal(index))?;
+    }
+    let _ = sys.world.finish_tx();
+    Ok(())
+}

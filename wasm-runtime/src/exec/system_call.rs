@@ -1,0 +1,62 @@
+//! System calls: a block rule calling a contract as [`SYSTEM_ADDRESS`], as EIP-4788 defines
+//! it (and Prague's EIP-2935, EIP-7002 and EIP-7251 after it).
+//!
+//! The call runs the code at the target like any other call, on the configured engine, with
+//! [`SYSTEM_CALL_GAS`] that the block does not count, no value, no fee and no nonce change.
+//! The system address is neither touched nor created. The call's state changes are kept
+//! when it succeeds; touched accounts it leaves empty are removed (EIP-161), its logs are in
+//! no receipt, and its warm sets, refunds and transient storage end with it, as a
+//! transaction's do.
+
+use super::{CallKind, CallParams, FrameResult, System};
+use crate::block::rules::{SYSTEM_ADDRESS, SYSTEM_CALL_GAS};
+use crate::block::SystemCall;
+use crate::env::TxEnv;
+use crate::platform::Platform;
+use crate::primitives::{Address, Bytes, U256};
+
+impl<P: Platform> System<P> {
+    /// Calls `target` with `input` as the system; `None` when there is no code at `target`
+    /// (the call is skipped). A failure is reported, its changes undone.
+    pub fn system_call(&mut self, target: Address, input: Bytes) -> Option<SystemCall> {
+        if self.world.info(target).code.is_empty() {
+            return None;
+        }
+        // The transaction as the code sees it: ORIGIN is the system address, GASPRICE the
+        // base fee, no blobs.
+        self.tx = TxEnv {
+            caller: SYSTEM_ADDRESS,
+            gas_limit: SYSTEM_CALL_GAS,
+            to: Some(target),
+            data: input.clone(),
+            ..TxEnv::default()
+        };
+        self.gas_price = self.block.base_fee;
+        // Entered without a value transfer (the kind of call that moves none), so neither
+        // the system address nor the target is touched; the code runs in the target's own
+        // context with the system address as its caller.
+        let result: FrameResult = self.call(CallParams {
+            kind: CallKind::DelegateCall,
+            caller: SYSTEM_ADDRESS,
+            address: target,
+            code_address: target,
+            value: U256::ZERO,
+            apparent_value: U256::ZERO,
+            input,
+            gas: SYSTEM_CALL_GAS,
+            is_static: false,
+            depth: 0,
+        });
+        let _logs = self.world.finish_tx();
+        // A contract's debug output belongs to a transaction; the system call has none.
+        let _ = core::mem::take(&mut self.debug_output);
+        let success = result.status.is_success();
+        Some(SystemCall {
+            target,
+            success,
+            gas_used: SYSTEM_CALL_GAS - result.gas_left,
+            output: result.output,
+            error: result.error,
+        })
+    }
+}
