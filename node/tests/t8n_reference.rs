@@ -190,7 +190,7 @@ fn rlp_transactions_match_the_reference() {
 }
 
 /// The block-level updates around the transactions: the EIP-4788 beacon-roots contract
-/// storing the parent beacon root (run natively by zkos, as EVM code by the reference) and
+/// storing the parent beacon root (its EVM code run by a system call on both sides) and
 /// EIP-4895 withdrawals (to an existing account, to a new one, and a zero withdrawal to an
 /// account that does not exist, which leaves no trace).
 #[test]
