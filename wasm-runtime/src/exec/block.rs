@@ -6,9 +6,7 @@ use alloc::vec::Vec;
 
 use super::{tx, ArtifactCache, System};
 use crate::block::rules::{withdrawal_wei, BEACON_ROOTS_ADDRESS};
-use crate::block::{
-    AppliedBlock, Block, BlockError, BlockOutput, BlockStep, BlockTx, CommitState, Commitments, Rejected,
-};
+use crate::block::{AppliedBlock, Block, BlockError, BlockOutput, BlockStep, CommitState, Commitments, Rejected};
 use crate::engine::EngineKind;
 use crate::env::{BlockEnv, TxEnv};
 use crate::platform::Platform;
@@ -26,7 +24,7 @@ pub fn apply_block<S: CommitState>(
     engine: EngineKind,
     artifacts: &mut ArtifactCache,
 ) -> Result<AppliedBlock, BlockError> {
-    let txs = block.transactions.iter().map(|t: &BlockTx| t.tx.as_ref());
+    let txs = block.transactions.iter().map(|t| t.tx.as_ref());
     let output = run(&mut *state, block, txs, engine, artifacts);
     if let Some(error) = output.error.clone() {
         return Err(error);

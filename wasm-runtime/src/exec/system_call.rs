@@ -32,9 +32,9 @@ impl<P: Platform> System<P> {
             ..TxEnv::default()
         };
         self.gas_price = self.block.base_fee;
-        // Entered without a value transfer (the kind of call that moves none), so neither
-        // the system address nor the target is touched; the code runs in the target's own
-        // context with the system address as its caller.
+        // Entered as a DELEGATECALL is, without a value transfer, so neither the system
+        // address nor the target is touched; the code runs in the target's own context
+        // (address and code address both the target) with the system address as caller.
         let result: FrameResult = self.call(CallParams {
             kind: CallKind::DelegateCall,
             caller: SYSTEM_ADDRESS,
