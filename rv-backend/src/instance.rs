@@ -572,3 +572,43 @@ fn eval(init: ConstInit, globals: &[u64]) -> u64 {
         ConstInit::RefFunc(f) => RODATA_BASE + DESCRIPTOR_SIZE * u64::from(f),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Instances of one image map the same code and read-only data (no copy, no second
+    /// predecoding), commit no stack before they run, and each runs on its own state.
+    #[test]
+    fn instances_of_an_image_share_its_code() {
+        let wasm = wat::parse_str(
+            r#"(module
+                (memory 1 1) (data (i32.const 8) "\2a")
+                (global $n (mut i32) (i32.const 0))
+                (table 2 funcref) (elem (i32.const 0) $f $f)
+                (func $f (result i32) (i32.load8_u (i32.const 8)))
+                (func (export "run") (result i32)
+                    (global.set $n (i32.add (global.get $n) (i32.const 1)))
+                    (i32.add (call_indirect (result i32) (i32.const 1)) (global.get $n))))"#,
+        )
+        .unwrap();
+        let compiled = crate::compile(&wasm).unwrap();
+        let run = compiled.exported_func("run").unwrap();
+        let image = Image::new(compiled, Config::default(), &Imports::default()).unwrap();
+        let mut a = Instance::from_image(&image).unwrap();
+        let mut b = Instance::from_image(&image).unwrap();
+        let at = |i: &Instance<'_>, base| i.machine().region(base).map(<[u8]>::as_ptr);
+        assert_eq!(at(&a, CODE_BASE), at(&b, CODE_BASE));
+        assert_eq!(at(&a, RODATA_BASE), at(&b, RODATA_BASE));
+        assert!(at(&a, CODE_BASE).is_some());
+        assert_eq!(at(&a, STACK_BASE), None, "no stack committed before a call");
+        let call = |inst: &mut Instance<'_>| {
+            inst.call(run, &[]).unwrap();
+            assert_eq!(inst.run(10_000), Event::Returned);
+            inst.results()
+        };
+        assert_eq!(call(&mut a), [43]);
+        assert_eq!(call(&mut a), [44]);
+        assert_eq!(call(&mut b), [43], "a global of its own");
+    }
+}
