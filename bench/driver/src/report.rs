@@ -240,7 +240,7 @@ impl Report {
 
 #[cfg(test)]
 mod tests {
-    use crate::*;
+    use super::*;
 
     #[test]
     fn geomean_and_grouping() {
