@@ -96,6 +96,64 @@ fn initial_memory_is_paid_before_the_frame(engine: EngineKind) {
     assert!(short_of.values().all(|&d| d == empty_call + 1), "{short_of:?}");
 }
 
+/// A WASM contract that reports, as four bytes, its memory byte 100 (a data segment's 'A'),
+/// a mutable global (7), what table entry 1 returns (2) and its memory size (1 page), then
+/// changes all four (growing its memory only if `grow`).
+fn stateful(grow: bool) -> String {
+    let grow = if grow { "(drop (memory.grow (i32.const 1)))" } else { "" };
+    format!(
+        r#"(module
+            (import "zkos" "finish" (func $finish (param i32 i32)))
+            (type $t (func (result i32)))
+            (memory (export "memory") 1 4)
+            (data (i32.const 100) "A")
+            (global $g (mut i32) (i32.const 7))
+            (table 2 2 funcref) (elem (i32.const 0) $one $two)
+            (func $one (result i32) (i32.const 1))
+            (func $two (result i32) (i32.const 2))
+            (func (export "call")
+                (i32.store8 (i32.const 200) (i32.load8_u (i32.const 100)))
+                (i32.store8 (i32.const 201) (global.get $g))
+                (i32.store8 (i32.const 202) (call_indirect (type $t) (i32.const 1)))
+                (i32.store8 (i32.const 203) (memory.size))
+                (i32.store8 (i32.const 100) (i32.const 90))
+                (global.set $g (i32.const 99))
+                (table.copy (i32.const 1) (i32.const 0) (i32.const 1))
+                {grow}
+                (call $finish (i32.const 200) (i32.const 4))))"#
+    )
+}
+
+/// Every frame starts from the module's initial state, whatever the frames before it did to
+/// theirs (wasmi keeps finished instances for the next frame and puts them back): an EVM
+/// contract calls the same WASM contract twice in one transaction and returns both reports.
+fn every_frame_starts_from_the_initial_state(engine: EngineKind) {
+    let mut chain = Chain::new(engine);
+    for (k, grow) in [false, true].into_iter().enumerate() {
+        let callee = Address::repeat_byte(0x50 + k as u8);
+        install(&mut chain, callee, stored_wasm(&stateful(grow)));
+        let direct = chain.call(callee, &[]);
+        assert!(direct.success, "grow: {grow}: {:?}", direct.error);
+        let mut code = Vec::new();
+        for ret in [0u8, 32] {
+            // CALL(gas, callee, 0, 0, 0, ret, 4) POP
+            code.extend_from_slice(&[0x60, 4, 0x60, ret, 0x5f, 0x5f, 0x5f, 0x73]);
+            code.extend_from_slice(callee.as_slice());
+            code.extend_from_slice(&[0x5a, 0xf1, 0x50]);
+        }
+        code.extend_from_slice(&[0x60, 0x40, 0x5f, 0xf3]); // RETURN(0, 64)
+        install(&mut chain, CALLER, code);
+        for _ in 0..2 {
+            let r = chain.call(CALLER, &[]);
+            assert!(r.success, "{:?}", r.error);
+            let mut want = [0u8; 64];
+            want[..4].copy_from_slice(&[b'A', 7, 2, 1]);
+            want[32..36].copy_from_slice(&[b'A', 7, 2, 1]);
+            assert_eq!(r.output.as_ref(), want, "grow: {grow}");
+        }
+    }
+}
+
 /// Item 5: a contract of 4.5 KB calling itself with gas 0 in a loop: one compilation, the
 /// same frames on both engines, every frame out of gas at its first block.
 fn frames_of_one_artifact_share_its_code(engine: EngineKind) {
@@ -202,6 +260,7 @@ fn wasm_gas_left_of_2_pow_64_minus_1(engine: EngineKind) {
 
 engine_tests!(
     initial_memory_is_paid_before_the_frame,
+    every_frame_starts_from_the_initial_state,
     frames_of_one_artifact_share_its_code,
     gas_of_2_pow_64_minus_1,
     forwarding_2_pow_64_minus_1,
