@@ -78,7 +78,8 @@ fn run(file: &Path, engine: &str) -> Run {
     let mut err = String::new();
     child.stderr.take().expect("stderr").read_to_string(&mut err).expect("read stderr");
     assert!(status.success(), "zkos run --engine {engine} failed: {err}");
-    assert!(peak > 0, "no memory figure read for zkos run --engine {engine}");
+    // A run too short to be sampled is too short to have touched a gigabyte.
+    assert!(peak > 0 || seconds < 0.02, "no memory figure read for zkos run --engine {engine}");
     Run { report: serde_json::from_slice(&out).expect("JSON report"), seconds, peak_rss: peak }
 }
 
