@@ -114,6 +114,7 @@ fn imports_exactly_what_the_code_uses_with_abi_signatures() {
             exports,
             vec![
                 (host_abi::GAS_GLOBAL_EXPORT.to_string(), ExternalKind::Global),
+                (host_abi::GAS_RESERVE_EXPORT.to_string(), ExternalKind::Global),
                 (host_abi::CALL_EXPORT.to_string(), ExternalKind::Func),
                 (host_abi::MEMORY_EXPORT.to_string(), ExternalKind::Memory),
             ]
