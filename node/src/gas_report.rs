@@ -2,10 +2,10 @@
 //!
 //! FILE is a WASM module (`\0asm`), an envelope (`0xEF5A…`, its WASM code is analyzed) or
 //! EVM bytecode, binary or hex (with or without `0x`, whitespace ignored). WASM contracts
-//! get a bound per export and per function ([`wasm_runtime::bounds`]), with formulas in
+//! get a bound per export and per function ([`wasm_validator::bounds`]), with formulas in
 //! named inputs that `--input name=value` evaluates, and the metering checks elision would
-//! remove ([`wasm_runtime::meter::elide`]). EVM contracts get a bound per function selector
-//! found in solc's dispatcher, in Ethereum gas ([`wasm_runtime::bounds::evm`]); `--abi`
+//! remove ([`wasm_validator::meter::elide`]). EVM contracts get a bound per function selector
+//! found in solc's dispatcher, in Ethereum gas ([`wasm_validator::bounds::evm`]); `--abi`
 //! names them from a solc ABI, and common signatures (ERC-20, ERC-721, WETH, Uniswap V2,
 //! Ownable) are known anyway.
 //!
@@ -109,12 +109,12 @@ fn detect_decoded(code: Vec<u8>) -> Code {
 
 /// Parses `--input name=value` flags: known names, each once, values that fit the input
 /// (a size 32 bits, a parameter 64 bits, `calldata[A..B]` and `mem[A..B]` B − A bytes).
-pub fn parse_inputs(inputs: &[String]) -> Result<Vec<(wasm_runtime::bounds::Var, u128)>> {
-    let mut out: Vec<(wasm_runtime::bounds::Var, u128)> = Vec::new();
+pub fn parse_inputs(inputs: &[String]) -> Result<Vec<(wasm_validator::bounds::Var, u128)>> {
+    let mut out: Vec<(wasm_validator::bounds::Var, u128)> = Vec::new();
     for s in inputs {
         let bad = |why: String| Error::Config(format!("--input {s}: {why}"));
         let (name, value) = s.split_once('=').ok_or_else(|| bad("expected NAME=VALUE".into()))?;
-        let var = wasm_runtime::bounds::Var::parse(name).ok_or_else(|| {
+        let var = wasm_validator::bounds::Var::parse(name).ok_or_else(|| {
             bad(format!(
                 "unknown input `{name}` (calldata_size, returndata_size, constants_size, code_size, calldata[A..B], mem[A..B], pN)"
             ))
@@ -141,8 +141,8 @@ pub fn parse_inputs(inputs: &[String]) -> Result<Vec<(wasm_runtime::bounds::Var,
 }
 
 /// How many bits an input holds.
-fn input_bits(var: wasm_runtime::bounds::Var) -> u32 {
-    use wasm_runtime::bounds::Var;
+fn input_bits(var: wasm_validator::bounds::Var) -> u32 {
+    use wasm_validator::bounds::Var;
     match var {
         // The ABI returns sizes as i32.
         Var::CalldataSize | Var::ReturndataSize | Var::ConstantsSize | Var::CodeSize => 32,

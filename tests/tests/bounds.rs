@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 
 use alloy_primitives::{keccak256, Address, Bytes, U256};
-use wasm_runtime::bounds::{self, Bound};
 use wasm_runtime::engine::EngineKind;
 use wasm_runtime::env::BlockEnv;
 use wasm_runtime::exec::{Artifact, CallKind, CallParams, CodeKind, FrameResult, System};
-use wasm_runtime::meter::{meter_with, Options};
 use wasm_runtime::platform::{AccountInfo, MemoryDb};
+use wasm_validator::bounds::{self, Bound};
+use wasm_validator::meter::{meter_with, Options};
 use zkos_tests::actor::{Script, ACTOR_WAT};
 use zkos_tests::{run_on_big_stack, wat};
 
@@ -50,7 +50,7 @@ fn run(db: &MemoryDb, wasm: &[u8], to: Address, input: &[u8], gas: u64, elide: b
     let mut sys = System::new(&mut db, BlockEnv::default(), EngineKind::Wasmi);
     let hash = keccak256(stored(wasm));
     let metered = meter_with(wasm, Options { elide }).unwrap();
-    let has_deploy = wasm_runtime::validate::validate(wasm).unwrap().has_deploy;
+    let has_deploy = wasm_validator::validate::validate(wasm).unwrap().has_deploy;
     sys.artifacts.get_or_build_with(hash, || Ok(Artifact::new(hash, CodeKind::Wasm, metered, has_deploy))).unwrap();
     let r = sys.call(CallParams {
         kind: CallKind::Call,

@@ -329,7 +329,7 @@ fn four_thousand_locals_in_a_loop(engine: EngineKind) {
     // The bound gas-report gives: positive for the function alone, and at least what the
     // loop was charged.
     let wasm = wat(&wide_caller(4_000, 1_000));
-    let bounds = wasm_runtime::bounds::analyze(&wasm).expect("analysis");
+    let bounds = wasm_validator::bounds::analyze(&wasm).expect("analysis");
     let wide = bounds.function(0).and_then(|f| f.bound.constant()).expect("$wide is bounded");
     assert_eq!(wide, u128::from(4_000 * DECLARED_LOCAL));
     let call = bounds.export("call").and_then(|f| f.bound.constant()).expect("call is bounded");

@@ -1,10 +1,10 @@
 //! The WASM stack budget end to end: a contract recurses as deep as its calldata says, and
 //! every engine succeeds up to exactly the same depth and fails one frame deeper, with the
-//! same gas (host_abi::limits::WASM_STACK_BUDGET, wasm_runtime::meter::frame).
+//! same gas (host_abi::limits::WASM_STACK_BUDGET, wasm_validator::meter::frame).
 
 use host_abi::limits::WASM_STACK_BUDGET;
 use wasm_runtime::engine::EngineKind;
-use wasm_runtime::meter::frames;
+use wasm_validator::meter::frames;
 use zkos_tests::{wat, Chain, DEFAULT_GAS};
 
 /// `call`: calldata is `[depth: u32 LE, wide: u32 LE]`; recurses `depth` deep through `$rec`

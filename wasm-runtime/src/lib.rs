@@ -1,7 +1,7 @@
 //! # wasm-runtime: the zkos system layer and its engines
 //!
-//! - [`validate`]: the validator of the deterministic WASM subset;
-//! - [`meter`]: gas metering injected into WASM per basic block;
+//! Contract code reaches it validated and metered by `wasm-validator`.
+//!
 //! - the system layer: [`platform`] (where the pre-state comes from), [`world`] (accounts,
 //!   storage, transient storage, logs and the journal), [`exec`] (calls, creates,
 //!   transactions, blocks), [`host`] (the host functions, written once for every engine);
@@ -17,14 +17,11 @@ extern crate alloc;
 extern crate std;
 
 pub mod block;
-pub mod bounds;
 pub mod engine;
 pub mod env;
 pub mod exec;
 pub mod host;
-pub mod meter;
 pub mod platform;
 pub mod primitives;
 pub mod tx;
-pub mod validate;
 pub mod world;

@@ -36,8 +36,8 @@ impl Artifacts {
         let wasmi_driver = read(dir, "wasmi-driver.elf")?;
         let compiler_driver = read(dir, "compiler-driver.elf")?;
         let wasm = read(dir, "kernels.wasm")?;
-        wasm_runtime::validate::validate(&wasm).map_err(|e| BenchError::Module(e.to_string()))?;
-        let metered = wasm_runtime::meter::meter(&wasm).map_err(|e| BenchError::Module(e.to_string()))?;
+        wasm_validator::validate::validate(&wasm).map_err(|e| BenchError::Module(e.to_string()))?;
+        let metered = wasm_validator::meter::meter(&wasm).map_err(|e| BenchError::Module(e.to_string()))?;
         Ok(Artifacts { dir: dir.to_path_buf(), native, wasmi_driver, compiler_driver, wasm, metered })
     }
 }

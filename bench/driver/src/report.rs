@@ -206,7 +206,7 @@ impl Report {
         }
         writeln!(
             s,
-            "module: {} bytes from rustc, {} bytes metered (wasm_runtime::meter); both WASM ways run the metered module",
+            "module: {} bytes from rustc, {} bytes metered (wasm_validator::meter); both WASM ways run the metered module",
             self.wasm_bytes, self.metered_bytes
         )?;
         if let Some(r) = self.rows.first() {

@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use wasm_runtime::bounds::evm::{self, EvmBound};
-use wasm_runtime::bounds::{self, Bound, FunctionBounds, Target, Var};
-use wasm_runtime::meter::elide::{self, ElisionStats};
+use wasm_validator::bounds::evm::{self, EvmBound};
+use wasm_validator::bounds::{self, Bound, FunctionBounds, Target, Var};
+use wasm_validator::meter::elide::{self, ElisionStats};
 
 use super::names;
 use crate::error::{Error, Result};
@@ -259,7 +259,7 @@ fn wasm_graph(f: &FunctionBounds) -> Graph {
 
 /// The report of a WASM module.
 pub fn wasm(file: &str, wasm: &[u8], inputs: &[(Var, u128)]) -> Result<Report> {
-    wasm_runtime::validate::validate(wasm).map_err(|e| Error::Config(format!("{file}: {e}")))?;
+    wasm_validator::validate::validate(wasm).map_err(|e| Error::Config(format!("{file}: {e}")))?;
     let t = Instant::now();
     let b = bounds::analyze(wasm).map_err(|e| Error::Config(format!("{file}: {e}")))?;
     let time = t.elapsed();

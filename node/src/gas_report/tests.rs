@@ -175,7 +175,7 @@ fn bench_transactions_stay_within_their_bounds() {
             let Some(to) = tx["to"].as_str().and_then(|t| Address::from_str(t).ok()) else { continue };
             let code = db.accounts.get(&to).map(|a| a.info.code.to_vec()).unwrap_or_default();
             let data = hex::decode(tx["data"].as_str().unwrap_or("0x").trim_start_matches("0x")).unwrap();
-            let (any, per) = wasm_runtime::bounds::evm::analyze(&code);
+            let (any, per) = wasm_validator::bounds::evm::analyze(&code);
             let sel = (data.len() >= 4).then(|| u32::from_be_bytes([data[0], data[1], data[2], data[3]]));
             let b = per.iter().find(|b| b.selector == sel).unwrap_or(&any);
             let Ok(bound) = b.bound.clone() else { continue };
@@ -213,7 +213,7 @@ fn word(v: U256) -> [u8; 32] {
 fn token_random_calls_stay_within_their_bounds() {
     let token: Value = serde_json::from_str(TOKEN).unwrap();
     let code = hex::decode(token["deployedBytecode"].as_str().unwrap()).unwrap();
-    let (any, per) = wasm_runtime::bounds::evm::analyze(&code);
+    let (any, per) = wasm_validator::bounds::evm::analyze(&code);
     let bound_of = |data: &[u8]| {
         let sel = (data.len() >= 4).then(|| u32::from_be_bytes([data[0], data[1], data[2], data[3]]));
         per.iter().find(|b| b.selector == sel).unwrap_or(&any).bound.clone().ok()

@@ -27,7 +27,7 @@ use crate::platform::Platform;
 /// Bytes of machine stack for compiled code: enough that metering's stack counter
 /// ([`host_abi::limits::WASM_STACK_BUDGET`]) always traps first. Compiled code allocates a
 /// function's frame before the counter check at its entry runs, and each real frame is at
-/// most the function's canonical cost ([`crate::meter::frame`]; the tests check it against
+/// most the function's canonical cost ([`wasm_validator::meter::frame`]; the tests check it against
 /// [`rv_backend::Compiled::frame_sizes`]). So the frames that passed their check take at
 /// most the budget, the one whose check fails at most the budget again (metering rejects
 /// bigger frames), metering's helpers are leaves without a frame (0 bytes) and host calls

@@ -41,7 +41,7 @@ pub const MAX_RECURSION_DEPTH: usize = (WASM_STACK_BUDGET / WASM_FRAME_OVERHEAD)
 
 /// wasmi's value-stack limit in bytes: one 8-byte cell per local and per operand slot of
 /// each frame, `8 × (locals + stack + 2)` with metering's two extra operand slots, which is
-/// below the frame's canonical cost ([`crate::meter::frame`]). The frames that passed their
+/// below the frame's canonical cost ([`wasm_validator::meter::frame`]). The frames that passed their
 /// check cost at most the budget together, the one whose check fails at most the budget
 /// again (metering rejects bigger frames), and a metering helper or host call a few cells:
 /// `2 × 524288 + 1024` bytes.

@@ -115,8 +115,8 @@ impl ArtifactCache {
 
 /// Validates and meters a WASM contract.
 pub fn normalize_wasm(hash: B256, wasm: &[u8], stats: &mut Stats) -> Result<Artifact, String> {
-    let info = crate::validate::validate(wasm).map_err(|e| alloc::format!("{e}"))?;
-    let metered = crate::meter::meter(wasm).map_err(|e| alloc::format!("{e}"))?;
+    let info = wasm_validator::validate::validate(wasm).map_err(|e| alloc::format!("{e}"))?;
+    let metered = wasm_validator::meter::meter(wasm).map_err(|e| alloc::format!("{e}"))?;
     stats.normalizations += 1;
     Ok(Artifact::new(hash, CodeKind::Wasm, metered, info.has_deploy))
 }

@@ -1,6 +1,6 @@
 //! Worst-case gas of each host function, from its arguments' upper bounds.
 //!
-//! These follow the charges of [`crate::host::dispatch`] exactly, taking the worst case of
+//! These follow the charges of wasm-runtime's `host::dispatch` exactly, taking the worst case of
 //! every state-dependent part: cold accesses (EIP-2929), an SSTORE that sets a fresh slot
 //! (2100 + 20000), a value-bearing call to a new account. Gas a call or a create forwards
 //! to another frame is not part of the cost: the caller is charged what the callee uses,

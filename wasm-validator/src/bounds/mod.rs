@@ -38,13 +38,13 @@
 //!             (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
 //!             (local.set $i (i32.add (local.get $i) (i32.const 1)))
 //!             (br $next)))))"#).unwrap();
-//! wasm_runtime::validate::validate(&wasm).unwrap();
-//! let report = wasm_runtime::bounds::analyze(&wasm).unwrap();
+//! wasm_validator::validate::validate(&wasm).unwrap();
+//! let report = wasm_validator::bounds::analyze(&wasm).unwrap();
 //! let call = report.export("call").unwrap();
 //! let bound = call.bound.formula().unwrap();
 //! // The entry pays for the two declared locals too (host_abi::gas::DECLARED_LOCAL each).
 //! assert_eq!(bound.to_string(), "17 + 9·calldata_size");
-//! assert_eq!(call.bound.eval(&[(wasm_runtime::bounds::Var::CalldataSize, 100)]), Some(917));
+//! assert_eq!(call.bound.eval(&[(wasm_validator::bounds::Var::CalldataSize, 100)]), Some(917));
 //! ```
 
 mod callgraph;
@@ -61,10 +61,6 @@ pub mod trip;
 pub mod values;
 mod walk;
 
-#[cfg(test)]
-pub(crate) mod testkit;
-#[cfg(test)]
-mod tests;
 
 use alloc::string::String;
 use alloc::vec;

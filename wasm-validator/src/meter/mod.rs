@@ -28,10 +28,10 @@
 //! let wasm = wat::parse_str(r#"(module
 //!     (memory (export "memory") 1 1)
 //!     (func (export "call") (drop (i32.add (i32.const 1) (i32.const 2)))))"#).unwrap();
-//! wasm_runtime::validate::validate(&wasm).unwrap();
-//! let metered = wasm_runtime::meter::meter(&wasm).unwrap();
+//! wasm_validator::validate::validate(&wasm).unwrap();
+//! let metered = wasm_validator::meter::meter(&wasm).unwrap();
 //! assert!(metered.len() > wasm.len());
-//! assert_eq!(wasm_runtime::meter::metering_gas(wasm.len()), 2 * wasm.len() as u64);
+//! assert_eq!(wasm_validator::meter::metering_gas(wasm.len()), 2 * wasm.len() as u64);
 //! ```
 
 pub mod blocks;
@@ -42,10 +42,6 @@ pub mod frame;
 pub mod inject;
 mod module;
 
-#[cfg(test)]
-mod elide_tests;
-#[cfg(test)]
-mod stack_tests;
 #[cfg(test)]
 mod tests;
 

@@ -39,7 +39,7 @@
 //! engines run whatever is valid.
 //!
 //! ```
-//! use wasm_runtime::validate::{validate, Rule};
+//! use wasm_validator::validate::{validate, Rule};
 //! let ok = wat::parse_str(r#"(module (memory (export "memory") 1 1) (func (export "call")))"#).unwrap();
 //! let info = validate(&ok).unwrap();
 //! assert_eq!(info.validation_gas(), ok.len() as u64 * host_abi::gas::VALIDATE_BYTE);

@@ -2,23 +2,19 @@
 //! unbounded reasons and locations, and soundness against the gas measured by running the
 //! metered module through the system layer.
 
-use alloc::format;
-use alloc::string::{String, ToString};
-use alloc::vec::Vec;
-
-use super::*;
-use crate::engine::EngineKind;
-use crate::env::BlockEnv;
-use crate::exec::{CallKind, CallParams, System};
-use crate::platform::{AccountInfo, MemoryDb};
-use crate::primitives::{Address, Bytes, U256};
+use wasm_runtime::engine::EngineKind;
+use wasm_runtime::env::BlockEnv;
+use wasm_runtime::exec::{CallKind, CallParams, System};
+use wasm_runtime::platform::{AccountInfo, MemoryDb};
+use wasm_runtime::primitives::{Address, Bytes, U256};
+use wasm_validator::bounds::*;
 
 const CONTRACT: Address = Address::repeat_byte(0xCC);
 const GAS: u64 = 1_000_000_000;
 
 fn wat(src: &str) -> Vec<u8> {
     let w = wat::parse_str(src).unwrap_or_else(|e| panic!("bad test WAT: {e}\n{src}"));
-    crate::validate::validate(&w).unwrap_or_else(|e| panic!("{e}\n{src}"));
+    wasm_validator::validate::validate(&w).unwrap_or_else(|e| panic!("{e}\n{src}"));
     w
 }
 
@@ -40,10 +36,10 @@ fn contract(body: &str) -> Vec<u8> {
 fn measure(wasm: &[u8], calldata: &[u8]) -> (u64, bool) {
     let mut db = MemoryDb::default();
     let mut info = AccountInfo::default();
-    let mut code = alloc::vec![0xEF, 0x5A, 1, 0];
+    let mut code = vec![0xEF, 0x5A, 1, 0];
     code.extend_from_slice(wasm);
     info.set_code(Bytes::from(code));
-    db.insert(CONTRACT, info, alloc::collections::BTreeMap::new());
+    db.insert(CONTRACT, info, std::collections::BTreeMap::new());
     let mut sys = System::new(&mut db, BlockEnv::default(), EngineKind::Wasmi);
     let r = sys.call(CallParams {
         kind: CallKind::Call,
@@ -141,7 +137,7 @@ fn loops_over_calldata_are_parametric() {
     // store 3, get, const, add, set, br = 10.
     assert_eq!(b.formula().unwrap().to_string(), "17 + 14·calldata_size");
     for n in [0usize, 1, 7, 64, 300] {
-        let (used, _) = measure(&w, &alloc::vec![0u8; n]);
+        let (used, _) = measure(&w, &vec![0u8; n]);
         let bound = b.eval(&[(Var::CalldataSize, n as u128)]).unwrap();
         assert_eq!(u128::from(used), bound, "n = {n}");
     }
@@ -160,10 +156,10 @@ fn counts_read_from_calldata_are_named_inputs() {
     );
     let b = bound_of(&w, "call");
     let f = b.formula().unwrap();
-    assert_eq!(f.vars(), alloc::vec![Var::Calldata { offset: 4, len: 4 }]);
+    assert_eq!(f.vars(), vec![Var::Calldata { offset: 4, len: 4 }]);
     assert!(f.to_string().contains("calldata[4..8]"), "{f}");
     for n in [0u32, 3, 50] {
-        let mut cd = alloc::vec![0u8; 4];
+        let mut cd = vec![0u8; 4];
         cd.extend_from_slice(&n.to_le_bytes());
         let (used, _) = measure(&w, &cd);
         let bound = b.eval(&[(Var::Calldata { offset: 4, len: 4 }, u128::from(n))]).unwrap();
@@ -188,9 +184,9 @@ fn nested_triangular_loops() {
     );
     let b = bound_of(&w, "call");
     let f = b.formula().unwrap();
-    assert!(f.vars() == alloc::vec![Var::CalldataSize], "{f}");
+    assert!(f.vars() == vec![Var::CalldataSize], "{f}");
     for n in [0usize, 1, 5, 20] {
-        let (used, _) = measure(&w, &alloc::vec![0u8; n]);
+        let (used, _) = measure(&w, &vec![0u8; n]);
         let bound = b.eval(&[(Var::CalldataSize, n as u128)]).unwrap();
         assert!(u128::from(used) <= bound, "n = {n}: {used} > {bound} ({f})");
     }
@@ -237,11 +233,11 @@ fn parameters_of_callees_take_the_call_arguments() {
     );
     let a = analyze(&w).unwrap();
     let fill = a.function(4).unwrap();
-    assert_eq!(fill.bound.formula().unwrap().vars(), alloc::vec![Var::Param(1)]);
+    assert_eq!(fill.bound.formula().unwrap().vars(), vec![Var::Param(1)]);
     let b = a.export("call").unwrap().bound.clone();
-    assert_eq!(b.formula().unwrap().vars(), alloc::vec![Var::CalldataSize]);
+    assert_eq!(b.formula().unwrap().vars(), vec![Var::CalldataSize]);
     for n in [0usize, 9, 40] {
-        let (used, _) = measure(&w, &alloc::vec![0u8; n]);
+        let (used, _) = measure(&w, &vec![0u8; n]);
         assert_eq!(Some(u128::from(used)), b.eval(&[(Var::CalldataSize, n as u128)]), "n = {n}");
     }
 }
@@ -370,7 +366,7 @@ fn signed_counters_and_inclusive_limits() {
     );
     let b = bound_of(&lt, "call");
     for n in [0usize, 1, 17] {
-        let (used, _) = measure(&lt, &alloc::vec![0u8; n]);
+        let (used, _) = measure(&lt, &vec![0u8; n]);
         assert_eq!(Some(u128::from(used)), b.eval(&[(Var::CalldataSize, n as u128)]), "n = {n}");
     }
     let w = contract(
@@ -386,7 +382,7 @@ fn signed_counters_and_inclusive_limits() {
     let b = bound_of(&w, "call").constant().unwrap();
     assert_eq!(b, 15 + 65_536 * 9 + 4);
     for n in [0usize, 1, 17] {
-        let (used, _) = measure(&w, &alloc::vec![0u8; n]);
+        let (used, _) = measure(&w, &vec![0u8; n]);
         assert_eq!(u128::from(used), 15 + (n as u128 + 1) * 9 + 4, "n = {n}");
     }
 }
@@ -401,7 +397,7 @@ fn report_strings() {
 
 #[test]
 fn random_contracts_are_bounded_and_the_bound_holds() {
-    use super::testkit::{calldata, random_contract, run, Rng};
+    use crate::testkit::{calldata, random_contract, run, Rng};
     let mut rng = Rng::new(0x5eed);
     let mut runs = 0;
     for case in 0..60 {

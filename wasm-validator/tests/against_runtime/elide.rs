@@ -3,11 +3,7 @@
 //! below), on hand-written contracts, the example contracts and random contracts; and it
 //! does remove checks.
 
-use alloc::format;
-use alloc::string::String;
-use alloc::vec::Vec;
-
-use crate::bounds::testkit::{calldata, random_contract, run, Rng};
+use crate::testkit::{calldata, random_contract, run, Rng};
 
 const GAS: u64 = 1_000_000_000;
 
@@ -16,7 +12,7 @@ const GAS: u64 = 1_000_000_000;
 fn same_everywhere(name: &str, wasm: &[u8], cd: &[u8], rng: &mut Rng) -> usize {
     let full = run(wasm, cd, GAS, false);
     let used = GAS - full.gas_left;
-    let mut limits: Vec<u64> = alloc::vec![GAS, used, used.saturating_sub(1), used / 2, 0, 1, 10];
+    let mut limits: Vec<u64> = vec![GAS, used, used.saturating_sub(1), used / 2, 0, 1, 10];
     for _ in 0..12 {
         limits.push(rng.below(used.max(1) + 1));
     }
@@ -36,7 +32,7 @@ fn same_everywhere(name: &str, wasm: &[u8], cd: &[u8], rng: &mut Rng) -> usize {
 
 fn wat(src: &str) -> Vec<u8> {
     let w = wat::parse_str(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
-    crate::validate::validate(&w).unwrap_or_else(|e| panic!("{e}\n{src}"));
+    wasm_validator::validate::validate(&w).unwrap_or_else(|e| panic!("{e}\n{src}"));
     w
 }
 
@@ -120,7 +116,7 @@ fn random_contracts_behave_the_same() {
     for case in 0..40 {
         let src = random_contract(&mut rng);
         let w = wat(&src);
-        let plan = super::elide::plan(&w).unwrap();
+        let plan = wasm_validator::meter::elide::plan(&w).unwrap();
         if plan.stats.checks_after < plan.stats.checks_before {
             elided += 1;
         }
@@ -138,13 +134,13 @@ fn example(name: &str) -> Vec<u8> {
 }
 
 fn selector(sig: &str) -> Vec<u8> {
-    crate::primitives::keccak256(sig.as_bytes())[..4].to_vec()
+    wasm_runtime::primitives::keccak256(sig.as_bytes())[..4].to_vec()
 }
 
 fn with_words(sig: &str, words: &[u64]) -> Vec<u8> {
     let mut out = selector(sig);
     for w in words {
-        out.extend_from_slice(&crate::primitives::U256::from(*w).to_be_bytes::<32>());
+        out.extend_from_slice(&wasm_runtime::primitives::U256::from(*w).to_be_bytes::<32>());
     }
     out
 }
@@ -153,24 +149,24 @@ fn with_words(sig: &str, words: &[u64]) -> Vec<u8> {
 fn example_contracts_behave_the_same() {
     let mut rng = Rng::new(7);
     let cases: &[(&str, Vec<Vec<u8>>)] = &[
-        ("counter", alloc::vec![with_words("increment()", &[]), with_words("get()", &[]), Vec::new()]),
-        ("as-counter", alloc::vec![with_words("increment()", &[]), with_words("get()", &[])]),
+        ("counter", vec![with_words("increment()", &[]), with_words("get()", &[]), Vec::new()]),
+        ("as-counter", vec![with_words("increment()", &[]), with_words("get()", &[])]),
         (
             "erc20",
-            alloc::vec![
+            vec![
                 with_words("totalSupply()", &[]),
                 with_words("balanceOf(address)", &[0xA1]),
                 with_words("transfer(address,uint256)", &[0xB0, 5]),
                 with_words("name()", &[]),
             ],
         ),
-        ("caller", alloc::vec![with_words("nothing()", &[]), Vec::new()]),
+        ("caller", vec![with_words("nothing()", &[]), Vec::new()]),
     ];
     let mut total = 0;
     for (name, inputs) in cases {
         let w = example(name);
-        crate::validate::validate(&w).unwrap();
-        let plan = super::elide::plan(&w).unwrap();
+        wasm_validator::validate::validate(&w).unwrap();
+        let plan = wasm_validator::meter::elide::plan(&w).unwrap();
         assert!(plan.stats.checks_after < plan.stats.checks_before, "{name}: nothing elided ({:?})", plan.stats);
         for cd in inputs {
             total += same_everywhere(name, &w, cd, &mut rng);
@@ -182,11 +178,11 @@ fn example_contracts_behave_the_same() {
 #[test]
 fn elision_removes_checks_and_instructions() {
     let w = wat(HAND[0]);
-    let plan = super::elide::plan(&w).unwrap();
+    let plan = wasm_validator::meter::elide::plan(&w).unwrap();
     let s = &plan.stats;
     assert!(s.checks_after < s.checks_before, "{s:?}");
-    let plain = super::meter(&w).unwrap();
-    let elided = super::meter_with(&w, super::Options { elide: true }).unwrap();
+    let plain = wasm_validator::meter::meter(&w).unwrap();
+    let elided = wasm_validator::meter::meter_with(&w, wasm_validator::meter::Options { elide: true }).unwrap();
     assert!(elided.len() < plain.len());
     // Executed instructions, counted by wasmi's fuel on the same run.
     let fuel = |wasm: &[u8]| -> u64 {
@@ -340,7 +336,7 @@ fn wasmi_run(metered: &[u8], calldata: &[u8]) -> (u64, i64) {
 fn instructions_saved() {
     let mut cases: Vec<(String, Vec<u8>, Vec<u8>)> = Vec::new();
     for (k, src) in HAND.iter().enumerate() {
-        cases.push((format!("hand {k}"), wat(src), alloc::vec![7u8; 100]));
+        cases.push((format!("hand {k}"), wat(src), vec![7u8; 100]));
     }
     let mut rng = Rng::new(0x5a7e);
     for case in 0..20 {
@@ -355,8 +351,8 @@ fn instructions_saved() {
     }
     let (mut wa, mut wb, mut ra, mut rb) = (0u64, 0u64, 0u64, 0u64);
     for (name, w, cd) in &cases {
-        let plain = super::meter(w).unwrap();
-        let elided = super::meter_with(w, super::Options { elide: true }).unwrap();
+        let plain = wasm_validator::meter::meter(w).unwrap();
+        let elided = wasm_validator::meter::meter_with(w, wasm_validator::meter::Options { elide: true }).unwrap();
         let ((fa, ga), (fb, gb)) = (wasmi_run(&plain, cd), wasmi_run(&elided, cd));
         let ((ia, ha), (ib, hb)) = (rv_run(&plain, cd), rv_run(&elided, cd));
         assert_eq!((ga, ha), (gb, hb), "{name}: gas differs");

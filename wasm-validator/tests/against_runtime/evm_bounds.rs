@@ -1,14 +1,13 @@
 //! EVM bounds on hand-assembled code, checked against the gas the transpiled code charges
 //! when run through the system layer.
 
-use alloc::vec::Vec;
-
-use super::*;
-use crate::engine::EngineKind;
-use crate::env::BlockEnv;
-use crate::exec::{CallKind, CallParams, System};
-use crate::platform::{AccountInfo, MemoryDb};
-use crate::primitives::{Address, Bytes, U256};
+use evm_to_wasm::opcodes::op;
+use wasm_runtime::engine::EngineKind;
+use wasm_runtime::env::BlockEnv;
+use wasm_runtime::exec::{CallKind, CallParams, System};
+use wasm_runtime::platform::{AccountInfo, MemoryDb};
+use wasm_runtime::primitives::{Address, Bytes, U256};
+use wasm_validator::bounds::evm::*;
 
 const GAS: u64 = 10_000_000;
 const C: Address = Address::repeat_byte(0xCC);
@@ -17,7 +16,7 @@ const C: Address = Address::repeat_byte(0xCC);
 /// `@label` / `:label` for PUSH2 of a label / a JUMPDEST there.
 fn asm(src: &str) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut labels = alloc::collections::BTreeMap::new();
+    let mut labels = std::collections::BTreeMap::new();
     let mut fixups = Vec::new();
     for tok in src.split_whitespace() {
         if let Some(l) = tok.strip_prefix(':') {
@@ -46,7 +45,7 @@ fn asm(src: &str) -> Vec<u8> {
 }
 
 fn hex_bytes(h: &str) -> Vec<u8> {
-    let h = if h.len() % 2 == 1 { alloc::format!("0{h}") } else { h.into() };
+    let h = if h.len() % 2 == 1 { format!("0{h}") } else { h.into() };
     (0..h.len()).step_by(2).map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap()).collect()
 }
 
@@ -55,7 +54,7 @@ fn measure(code: &[u8], calldata: &[u8]) -> u64 {
     let mut db = MemoryDb::default();
     let mut info = AccountInfo::default();
     info.set_code(Bytes::copy_from_slice(code));
-    db.insert(C, info, alloc::collections::BTreeMap::new());
+    db.insert(C, info, std::collections::BTreeMap::new());
     let mut sys = System::new(&mut db, BlockEnv::default(), EngineKind::Wasmi);
     let r = sys.call(CallParams {
         kind: CallKind::Call,

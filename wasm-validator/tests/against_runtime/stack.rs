@@ -1,11 +1,7 @@
 //! The WASM stack budget: canonical frame costs, the injected counter, and that both engines
-//! (wasmi with [`crate::engine::wasmi::config`], rv-backend with
-//! [`crate::engine::rv::STACK_SIZE`]) trap at exactly the same call, through the counter and
+//! (wasmi with [`wasm_runtime::engine::wasmi::config`], rv-backend with
+//! [`wasm_runtime::engine::rv::STACK_SIZE`]) trap at exactly the same call, through the counter and
 //! never through a limit of their own, with the same gas.
-
-use alloc::format;
-use alloc::string::String;
-use alloc::vec::Vec;
 
 use host_abi::limits::{WASM_FRAME_OVERHEAD, WASM_SLOT_BYTES, WASM_STACK_BUDGET};
 use host_abi::GAS_GLOBAL_EXPORT;
@@ -14,8 +10,8 @@ use rv_backend::instance::{Config, Event, Imports, Instance, Trap};
 use wasmi::{Engine, Linker, Module, Store, TrapCode, Val};
 use wasmparser::Validator;
 
-use super::*;
-use crate::validate::{features, validate};
+use wasm_validator::meter::*;
+use wasm_validator::validate::{features, validate};
 
 const GAS: i64 = 1 << 40;
 const BUDGET: u64 = WASM_STACK_BUDGET as u64;
@@ -41,7 +37,7 @@ enum End {
 /// Runs `export(args)` of the metered `src` on wasmi (engine configuration of the reference
 /// engine), `times` times on one instance; the ends and the gas used by the last call.
 fn on_wasmi(metered: &[u8], export: &str, args: &[i64], times: usize) -> (Vec<End>, i64) {
-    let engine = Engine::new(&crate::engine::wasmi::config());
+    let engine = Engine::new(&wasm_runtime::engine::wasmi::config());
     let module = Module::new(&engine, metered).unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Linker::<()>::new(&engine).instantiate_and_start(&mut store, &module).unwrap();
@@ -85,7 +81,7 @@ fn on_wasmi(metered: &[u8], export: &str, args: &[i64], times: usize) -> (Vec<En
 fn on_rv(metered: &[u8], export: &str, args: &[i64], times: usize) -> (Vec<End>, i64) {
     let compiled = rv_backend::compile(metered).unwrap();
     let f = compiled.exported_func(export).unwrap();
-    let config = Config { stack_size: crate::engine::rv::STACK_SIZE, ..Config::default() };
+    let config = Config { stack_size: wasm_runtime::engine::rv::STACK_SIZE, ..Config::default() };
     let mut inst = Instance::new(&compiled, config, &Imports::default()).unwrap();
     let args: Vec<u64> = args.iter().map(|&a| a as u64).collect();
     let nparams = compiled.func_type(f).unwrap().params.len();
@@ -178,7 +174,7 @@ fn recursion_ends_at_the_same_depth_on_both_engines() {
         let deepest = i64::try_from(BUDGET / cost).unwrap() - 1;
         // Three times on one instance: the counter is given back on return.
         let ok = both(&src, export, &[deepest], 3);
-        assert_eq!(ok, alloc::vec![End::Results(alloc::vec![deepest as u64]); 3], "{export}");
+        assert_eq!(ok, vec![End::Results(vec![deepest as u64]); 3], "{export}");
         assert_eq!(both(&src, export, &[deepest + 1], 1), [End::Unreachable], "{export}");
         if export == "rec" {
             assert_eq!(deepest, 8191);
@@ -241,7 +237,7 @@ fn every_way_out_of_a_function_gives_the_frame_back() {
     let sums = [60_000u64, 120_000, 180_000, 7 * 10_000 + 6 * 30_000, 100_000, 160_000];
     for (which, sum) in sums.into_iter().enumerate() {
         let ends = both(&src, "loop", &[which as i64], 2);
-        assert_eq!(ends, [End::Results(alloc::vec![sum]), End::Results(alloc::vec![sum])], "route {which}");
+        assert_eq!(ends, [End::Results(vec![sum]), End::Results(vec![sum])], "route {which}");
     }
 }
 
@@ -304,7 +300,7 @@ fn shaped(params: usize, locals: usize, results: usize, callee: (usize, usize), 
 
 #[test]
 fn compiled_frames_never_exceed_their_canonical_cost() {
-    let mut cases = alloc::vec![contract(REC), contract(ROUTES)];
+    let mut cases = vec![contract(REC), contract(ROUTES)];
     for params in [0, 1, 8, 9, 32] {
         for locals in [0, 3, 11, 12, 13, 40] {
             for results in [0, 1, 8, 9, 32] {
@@ -370,10 +366,14 @@ fn real_contracts_frames_never_exceed_their_canonical_cost() {
     std::println!("{} example contracts checked", examples.len());
 }
 
-/// Every account's code in the benchmark fixtures (`"code": "0x…"` of each JSON file).
+/// The benchmark fixtures: `shared/bench/evm` beside the repository.
+const BENCH_EVM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/bench/evm");
+
+/// Every account's code in the benchmark fixtures (`"code": "0x…"` of each JSON file). A
+/// missing folder, or one without code, fails the test.
 fn bench_evm_codes() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir("/work/shared/bench/evm") else { return out };
+    let entries = std::fs::read_dir(BENCH_EVM).unwrap_or_else(|e| panic!("the benchmark fixtures {BENCH_EVM}: {e}"));
     for e in entries.flatten() {
         let path = e.path();
         if path.extension().is_none_or(|x| x != "json") {
@@ -389,6 +389,7 @@ fn bench_evm_codes() -> Vec<(String, Vec<u8>)> {
             }
         }
     }
+    assert!(!out.is_empty(), "no contract code in the benchmark fixtures {BENCH_EVM}");
     out
 }
 
@@ -421,7 +422,7 @@ fn transpiled_evm_has_no_recursion_and_fits_the_budget() {
         // function (memoized; a cycle would recurse forever, so mark the functions on the
         // current path and fail on one).
         let n = frames.len();
-        let mut memo: Vec<Option<(u64, u64, usize)>> = alloc::vec![None; n];
+        let mut memo: Vec<Option<(u64, u64, usize)>> = vec![None; n];
         fn longest(
             f: usize,
             calls: &[Vec<usize>],
@@ -446,7 +447,7 @@ fn transpiled_evm_has_no_recursion_and_fits_the_budget() {
             m
         }
         let cost = |f: usize| (frames[f].cost(), compiled.frame_sizes[f]);
-        let mut on_path = alloc::vec![false; n];
+        let mut on_path = vec![false; n];
         for f in 0..n {
             let (a, b, c) = longest(f, &calls, &cost, &mut memo, &mut on_path);
             worst_cost = worst_cost.max(a);
@@ -460,8 +461,8 @@ fn transpiled_evm_has_no_recursion_and_fits_the_budget() {
     );
     assert!(codes.len() > 2);
     assert!(worst_cost <= BUDGET, "{worst_cost}");
-    assert!(worst_rv <= crate::engine::rv::STACK_SIZE, "{worst_rv}");
-    assert!(worst_depth <= crate::engine::wasmi::MAX_RECURSION_DEPTH);
+    assert!(worst_rv <= wasm_runtime::engine::rv::STACK_SIZE, "{worst_rv}");
+    assert!(worst_depth <= wasm_runtime::engine::wasmi::MAX_RECURSION_DEPTH);
 }
 
 /// Per defined function, the defined functions it calls directly; fails on `call_indirect`.
@@ -538,8 +539,8 @@ fn several_results_get_a_block_type_of_their_own() {
     };
     let (before, after) = (types(&src), types(&meter(&src).unwrap()));
     assert_eq!(after[..before.len()], before[..]);
-    assert_eq!(after[before.len()..], [(alloc::vec![I32], alloc::vec![I32]), (alloc::vec![], alloc::vec![I32, I64])]);
+    assert_eq!(after[before.len()..], [(vec![I32], vec![I32]), (vec![], vec![I32, I64])]);
     for (arg, sum) in [(0, 1 + 2 + 3u64), (1, 1 + 9 + 3)] {
-        assert_eq!(both(&src, "sum", &[arg], 2), alloc::vec![End::Results(alloc::vec![sum]); 2]);
+        assert_eq!(both(&src, "sum", &[arg], 2), vec![End::Results(vec![sum]); 2]);
     }
 }

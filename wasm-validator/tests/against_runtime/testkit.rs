@@ -1,15 +1,11 @@
 //! Test support shared by the bounds and elision tests: running a contract through the
 //! system layer with or without elision, and a generator of random contracts.
 
-use alloc::format;
-use alloc::string::String;
-use alloc::vec::Vec;
-
-use crate::engine::EngineKind;
-use crate::env::BlockEnv;
-use crate::exec::{Artifact, CallKind, CallParams, CodeKind, FrameResult, System};
-use crate::platform::{AccountInfo, MemoryDb};
-use crate::primitives::{keccak256, Address, Bytes, U256};
+use wasm_runtime::engine::EngineKind;
+use wasm_runtime::env::BlockEnv;
+use wasm_runtime::exec::{Artifact, CallKind, CallParams, CodeKind, FrameResult, System};
+use wasm_runtime::platform::{AccountInfo, MemoryDb};
+use wasm_runtime::primitives::{keccak256, Address, Bytes, U256};
 
 /// The contract's address.
 pub const CONTRACT: Address = Address::repeat_byte(0xCC);
@@ -19,16 +15,16 @@ pub const CONTRACT: Address = Address::repeat_byte(0xCC);
 pub fn run(wasm: &[u8], calldata: &[u8], gas: u64, elide: bool) -> FrameResult {
     let mut db = MemoryDb::default();
     let mut info = AccountInfo::default();
-    let mut code = alloc::vec![0xEF, 0x5A, 1, 0];
+    let mut code = vec![0xEF, 0x5A, 1, 0];
     code.extend_from_slice(wasm);
     let code = Bytes::from(code);
     let hash = keccak256(&code);
     info.set_code(code);
-    db.insert(CONTRACT, info, alloc::collections::BTreeMap::new());
+    db.insert(CONTRACT, info, std::collections::BTreeMap::new());
     let mut sys = System::new(&mut db, BlockEnv::default(), EngineKind::Wasmi);
-    let metered = crate::meter::meter_with(wasm, crate::meter::Options { elide })
+    let metered = wasm_validator::meter::meter_with(wasm, wasm_validator::meter::Options { elide })
         .unwrap_or_else(|e| panic!("metering failed: {e}"));
-    let info = crate::validate::validate(wasm).unwrap_or_else(|e| panic!("{e}"));
+    let info = wasm_validator::validate::validate(wasm).unwrap_or_else(|e| panic!("{e}"));
     sys.artifacts
         .get_or_build_with(hash, || Ok(Artifact::new(hash, CodeKind::Wasm, metered, info.has_deploy)))
         .unwrap_or_else(|e| panic!("{e}"));

@@ -9,7 +9,7 @@ use evm_to_wasm::opcodes::{info, op, OpInfo};
 use host_abi::gas;
 
 use super::value::{arith, Iv};
-use crate::primitives::U256;
+use ruint::aliases::U256;
 
 /// Most memory words tracked per state.
 const MAX_MEM: usize = 24;

@@ -370,5 +370,3 @@ fn loop_reason(nodes: &[NodeData], comp_of: &[usize], cyclic: &[bool]) -> Option
     })
 }
 
-#[cfg(test)]
-mod tests;

@@ -1,6 +1,6 @@
 //! Intervals of 256-bit words: what the EVM analysis knows about a stack value.
 
-use crate::primitives::U256;
+use ruint::aliases::U256;
 
 /// An inclusive interval `[lo, hi]` of unsigned 256-bit words; a constant when `lo == hi`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
