@@ -12,7 +12,7 @@ use wasm_runtime::env::BlockEnv;
 use wasm_runtime::exec::{Artifact, CallKind, CallParams, CodeKind, FrameResult, System};
 use wasm_runtime::platform::{AccountInfo, MemoryDb};
 use wasm_validator::bounds::{self, Bound};
-use wasm_validator::meter::{meter_with, Options};
+use wasm_validator::{meter_with, Options};
 use zkos_tests::actor::{Script, ACTOR_WAT};
 use zkos_tests::{run_on_big_stack, wat};
 

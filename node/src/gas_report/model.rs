@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use wasm_validator::bounds::evm::{self, EvmBound};
-use wasm_validator::bounds::{self, Bound, FunctionBounds, Target, Var};
-use wasm_validator::meter::elide::{self, ElisionStats};
+use wasm_validator::bounds::{self, elide, Bound, FunctionBounds, Target, Var};
+use wasm_validator::flow::ElisionStats;
 
 use super::names;
 use crate::error::{Error, Result};

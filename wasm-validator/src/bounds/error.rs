@@ -4,6 +4,8 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
 
+use crate::flow::{FlowError, FlowErrorKind};
+
 /// Why a module could not be analyzed. The analysis expects a module the validator
 /// accepted; anything else is reported here (what and where), never a panic.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,10 +29,6 @@ impl BoundsError {
 
     pub(crate) fn parse(e: &wasmparser::BinaryReaderError) -> Self {
         Self::malformed(e.message(), e.offset())
-    }
-
-    pub(crate) fn from_meter(e: &crate::meter::MeterError) -> Self {
-        Self(Box::new(Inner { message: alloc::format!("{e}"), function: e.function(), offset: e.offset() }))
     }
 
     pub(crate) fn in_function(mut self, index: u32) -> Self {
@@ -67,3 +65,13 @@ impl fmt::Display for BoundsError {
 }
 
 impl core::error::Error for BoundsError {}
+
+impl From<FlowError> for BoundsError {
+    fn from(e: FlowError) -> Self {
+        let message = match e.kind() {
+            FlowErrorKind::Malformed(m) => alloc::format!("malformed module: {m}"),
+            FlowErrorKind::Excluded(x) => alloc::format!("instruction {} is outside the subset", x.name),
+        };
+        Self(Box::new(Inner { message, function: None, offset: e.offset() }))
+    }
+}

@@ -1,5 +1,5 @@
 //! The control-flow graph of one function, as the analysis builds it from WASM's structured
-//! control flow: one node per basic block of [`crate::meter::basic_blocks`], edges for
+//! control flow: one node per basic block of [`crate::flow::basic_blocks`], edges for
 //! fall-through and branches, loops with their headers and trip counts.
 
 use alloc::string::String;
@@ -10,7 +10,7 @@ use host_abi::functions::HostFn;
 
 use super::formula::Formula;
 use super::values::Ub;
-use crate::meter::Block;
+use crate::flow::Block;
 
 /// Where an edge goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

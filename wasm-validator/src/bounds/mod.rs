@@ -3,11 +3,11 @@
 //! place.
 //!
 //! The analysis reads a **validated, unmetered** module (the metered module charges exactly
-//! the same: the weights are those of [`crate::meter::op_class`] over the same
-//! [`crate::meter::basic_blocks`], one source of truth; metering's injected code is not
+//! the same: the weights are those of [`crate::flow::op_class`] over the same
+//! [`crate::flow::basic_blocks`], one source of truth; metering's injected code is not
 //! charged). For each function it builds the control-flow graph from WASM's structured
 //! control flow, runs symbolic values along it to find loop trip counts and the arguments
-//! of calls and host functions ([`walk`]), then computes the longest path with loops
+//! of calls and host functions (`walk`), then computes the longest path with loops
 //! collapsed ([`cost`]), bottom-up over the call graph so a call costs the callee's bound
 //! with the call's arguments substituted. Linear in code size, up to the size of the
 //! formulas.
@@ -22,7 +22,7 @@
 //! **What a bound means.** A bound `B` holds for every execution that returns or reverts:
 //! it is charged at most `B` (evaluated at the actual inputs), counting the static weights,
 //! the declared locals of every function called (paid on entry, see
-//! [`crate::meter::blocks`]), the run-time charges of `memory.grow` and bulk operations and
+//! [`crate::flow::blocks`]), the run-time charges of `memory.grow` and bulk operations and
 //! host functions at their worst case. Gas forwarded by `call`, `create` and their kin to another frame is not part
 //! of `B` unless the `gas` argument is bounded; [`FunctionBounds::forwards_gas`] says when
 //! the callee's consumption (at most the caller's gas limit) comes on top. A trap ends the
@@ -49,6 +49,7 @@
 
 mod callgraph;
 pub mod cost;
+pub mod elide;
 mod error;
 pub mod evm;
 pub mod formula;
@@ -60,7 +61,6 @@ mod state;
 pub mod trip;
 pub mod values;
 mod walk;
-
 
 use alloc::string::String;
 use alloc::vec;
@@ -175,7 +175,7 @@ pub fn analyze(wasm: &[u8]) -> Result<ModuleBounds, BoundsError> {
     let imported = m.imported();
     let mut graphs = Vec::with_capacity(m.bodies.len());
     for (body, index) in m.bodies.iter().zip(imported..) {
-        let blocks = crate::meter::basic_blocks(body).map_err(|e| BoundsError::from_meter(&e).in_function(index))?;
+        let blocks = crate::flow::basic_blocks(body).map_err(|e| BoundsError::from(e).in_function(index))?;
         graphs.push(walk::walk(&m, index, body, &blocks)?);
     }
     // Call graph over defined functions (local indices).

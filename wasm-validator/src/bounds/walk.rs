@@ -20,8 +20,7 @@ use super::module::ModuleView;
 use super::state::{join_into, Locals, State};
 use super::trip::{self, LoopRecord};
 use super::values::{Id, Values, W};
-use crate::meter::blocks::{for_each_op, Op};
-use crate::meter::Block;
+use crate::flow::{for_each_op, Block, Op};
 
 /// The kind of an open construct.
 enum Kind {
@@ -78,7 +77,7 @@ fn pre_scan(body: &FunctionBody<'_>) -> Result<Vec<LoopScan>, BoundsError> {
     // Open constructs: the loop id of each, if it is a loop.
     let mut open: Vec<Option<usize>> = Vec::new();
     let mut loops: Vec<usize> = Vec::new();
-    for_each_op(body, |Op { op, .. }| {
+    for_each_op::<BoundsError>(body, |Op { op, .. }| {
         match &op {
             Operator::Loop { .. } => {
                 scans.push(LoopScan::default());
@@ -110,8 +109,7 @@ fn pre_scan(body: &FunctionBody<'_>) -> Result<Vec<LoopScan>, BoundsError> {
             _ => {}
         }
         Ok(())
-    })
-    .map_err(|e| BoundsError::from_meter(&e))?;
+    })?;
     for s in &mut scans {
         s.modified.sort_unstable();
         s.modified.dedup();
@@ -591,7 +589,7 @@ fn walk_with(
         }
         Ok(())
     })
-    .map_err(|e| BoundsError::from_meter(&e).in_function(func))?;
+    .map_err(|e: BoundsError| e.in_function(func))?;
     result.map_err(|e: BoundsError| e.in_function(func))?;
     let graph = FunctionGraph {
         index: func,

@@ -4,7 +4,8 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
 
-use super::classes::Excluded;
+use crate::flow::classes::Excluded;
+use crate::flow::{to_usize, FlowError, FlowErrorKind};
 
 /// Why a module could not be metered. Metering expects a module that
 /// [`crate::validate::validate`] accepted; anything else is reported here, never a panic.
@@ -89,8 +90,12 @@ impl fmt::Display for MeterError {
 
 impl core::error::Error for MeterError {}
 
-/// A parser offset as an index into the module (offsets never exceed the module's length,
-/// which is a `usize`; saturates rather than wrapping if it ever did).
-pub(crate) fn to_usize(offset: u64) -> usize {
-    usize::try_from(offset).unwrap_or(usize::MAX)
+impl From<FlowError> for MeterError {
+    fn from(e: FlowError) -> Self {
+        let kind = match e.kind() {
+            FlowErrorKind::Malformed(m) => MeterErrorKind::Malformed(m.clone()),
+            FlowErrorKind::Excluded(x) => MeterErrorKind::Excluded(*x),
+        };
+        Self::new(kind, e.offset())
+    }
 }

@@ -18,7 +18,7 @@
 //! - rv-backend: `align16(8 × (outgoing stack arguments past the eighth) + 8 (ra) + 8 × (locals
 //!   in saved callee-saved registers or in slots) + 8 × (home slots, one per operand-stack
 //!   position))` ≤ `8 × (arity + locals + stack + 2) + 16` ≤ cost (checked per function by the
-//!   tests against [`rv_backend::Compiled::frame_sizes`]);
+//!   tests against rv-backend's `Compiled::frame_sizes`);
 //! - wasmi: one 8-byte cell per local and per operand-stack slot, `8 × (locals + stack + 2)`,
 //!   plus one entry of its call stack.
 //!

@@ -8,11 +8,12 @@
 //! ```
 //!
 //! so gas goes negative, then the code traps: an engine that sees a trap with a negative gas
-//! global reports out of gas. With elision ([`super::elide`]) some blocks emit only the
-//! first line (the subtraction) and some blocks of cost zero only the second (the check). The sequence leaves the operand stack as it found it, so it is
-//! valid anywhere, including dead code. The injected instructions are not charged: costs
+//! global reports out of gas. Following an elision plan ([`crate::flow::plan`]) some blocks
+//! emit only the first line (the subtraction) and some blocks of cost zero only the second
+//! (the check). The sequence leaves the operand stack as it found it, so it is valid
+//! anywhere, including dead code. The injected instructions are not charged: costs
 //! depend on the original code only, so the static gas bounds computed from the same
-//! [`super::classes::op_class`] table match what metering charges.
+//! [`crate::flow::op_class`] table match what metering charges.
 //!
 //! Every defined function also takes its canonical frame cost `f` ([`super::frame`]) from
 //! the stack counter (a mutable `i32` global initialised to
@@ -48,10 +49,9 @@ use host_abi::gas::{BULK_BYTE_DIVISOR, MEMORY_GROW_PAGE};
 use wasm_encoder::{BlockType, Function, InstructionSink, ValType};
 use wasmparser::{FunctionBody, Operator};
 
-use super::blocks::{for_each_op, Block, Op};
-use super::classes::{runtime_charge, RuntimeCharge};
-use super::elide::Emit;
-use super::error::{to_usize, MeterError, MeterErrorKind};
+use super::error::{MeterError, MeterErrorKind};
+use crate::flow::classes::{runtime_charge, RuntimeCharge};
+use crate::flow::{for_each_op, to_usize, Block, Emit, Op};
 
 const _: () = assert!(BULK_BYTE_DIVISOR > 0, "the bulk divisor must not be zero");
 
@@ -73,7 +73,7 @@ pub fn emit_charge(sink: &mut Vec<u8>, gas: u32, cost: u64) {
     emit(sink, gas, cost, Emit::Charge);
 }
 
-/// Emits what `plan` says at the start of a block of cost `cost` (see [`super::elide`]).
+/// Emits what `plan` says at the start of a block of cost `cost` (see [`crate::flow::plan`]).
 pub fn emit(sink: &mut Vec<u8>, gas: u32, cost: u64, plan: Emit) {
     let mut s = InstructionSink::new(sink);
     if cost > 0 && matches!(plan, Emit::Charge | Emit::Subtract) {
@@ -141,7 +141,7 @@ pub(crate) fn instrument(
     let mut closed = false;
 
     let mut next_block = blocks.iter().enumerate().peekable();
-    for_each_op(body, |Op { op, start, end }| {
+    for_each_op::<MeterError>(body, |Op { op, start, end }| {
         if let Some((i, block)) = next_block.next_if(|(_, b)| b.start == start) {
             let e = plan.and_then(|p| p.get(i)).copied().unwrap_or(Emit::Charge);
             emit(&mut out, t.gas, block.cost, e);

@@ -7,7 +7,7 @@
 //!   appended after the existing globals (index = number of globals, so no index moves),
 //!   initial value 0: the engine sets it to the gas left before each call and reads it
 //!   after;
-//! - each basic block (defined in [`blocks`]) whose operators weigh more than zero starts by
+//! - each basic block (defined in [`crate::flow::blocks`]) whose operators weigh more than zero starts by
 //!   subtracting that weight and trapping with `unreachable` if the result is negative
 //!   ([`inject`]); an engine that sees a trap with a negative gas global reports out of gas;
 //! - every defined function takes its canonical frame cost ([`frame`]) from a stack counter
@@ -18,11 +18,13 @@
 //! - `memory.grow` and the bulk operations also charge per page / per byte at run time,
 //!   through helper functions appended after every existing function ([`inject`]);
 //! - all sections are kept byte for byte except those that grow; custom sections (names
-//!   included) are dropped ([`module`]).
+//!   included) are dropped (`module`).
 //!
-//! The weights come from [`classes::op_class`], one match over every operator of the subset
-//! onto a [`host_abi::gas::OpClass`]; the static gas-bounds analysis uses the same table and
-//! the same [`blocks::basic_blocks`].
+//! The weights come from [`crate::flow::op_class`], one match over every operator of the
+//! subset onto a [`host_abi::gas::OpClass`]; the static gas-bounds analysis uses the same
+//! table and the same [`crate::flow::basic_blocks`]. What each block emits follows a
+//! [`Plan`] when one is given ([`meter_planned`]; [`crate::meter_with`] computes one from
+//! the gas bounds).
 //!
 //! ```
 //! let wasm = wat::parse_str(r#"(module
@@ -34,9 +36,6 @@
 //! assert_eq!(wasm_validator::meter::metering_gas(wasm.len()), 2 * wasm.len() as u64);
 //! ```
 
-pub mod blocks;
-pub mod classes;
-pub mod elide;
 mod error;
 pub mod frame;
 pub mod inject;
@@ -47,8 +46,8 @@ mod tests;
 
 use alloc::vec::Vec;
 
-pub use blocks::{basic_blocks, Block, Entry};
-pub use classes::op_class;
+use crate::flow::Plan;
+
 pub use error::{MeterError, MeterErrorKind};
 pub use frame::{frames, Frame};
 
@@ -56,29 +55,14 @@ pub use frame::{frames, Frame};
 /// what the system layer deploys. Input that is not a well-formed module of the subset
 /// gives an error, never a panic.
 pub fn meter(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
-    meter_with(wasm, Options::DEPLOYED)
+    module::rewrite(wasm, None)
 }
 
-/// How to meter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Options {
-    /// Elide checks where the static gas bounds allow ([`elide`]): the gas charged and every
-    /// outcome stay the same, fewer instructions run.
-    pub elide: bool,
-}
-
-impl Options {
-    /// What [`meter`] uses.
-    pub const DEPLOYED: Options = Options { elide: false };
-}
-
-/// [`meter`] with options.
-pub fn meter_with(wasm: &[u8], options: Options) -> Result<Vec<u8>, MeterError> {
-    let plan = match options.elide {
-        true => elide::plan(wasm),
-        false => None,
-    };
-    module::rewrite(wasm, plan.as_ref())
+/// [`meter`] following `plan`: per defined function, per basic block, what to emit. A plan
+/// that does not match a function's blocks is ignored for that function (every block then
+/// charges and checks).
+pub fn meter_planned(wasm: &[u8], plan: &Plan) -> Result<Vec<u8>, MeterError> {
+    module::rewrite(wasm, Some(plan))
 }
 
 /// What metering costs at deployment: [`host_abi::gas::METER_BYTE`] per byte of the module.

@@ -25,10 +25,11 @@ use host_abi::GAS_GLOBAL_EXPORT;
 use wasm_encoder::{BlockType, ConstExpr, Encode, ExportKind, Function, GlobalType, Module, RawSection, ValType};
 use wasmparser::{BinaryReader, CompositeInnerType, Encoding, FunctionBody, Parser, Payload, TypeRef};
 
-use super::blocks::{basic_blocks, Block};
-use super::error::{to_usize, MeterError, MeterErrorKind};
+use super::error::{MeterError, MeterErrorKind};
 use super::frame::frames;
 use super::inject::{bulk_helper, grow_helper, instrument, FrameCode, Targets, HELPER_PARAMS, HELPER_RESULTS};
+use crate::flow::classes::{runtime_charge, RuntimeCharge};
+use crate::flow::{basic_blocks, for_each_op, to_usize, Block, Plan};
 
 const TYPE: u8 = 1;
 const FUNCTION: u8 = 3;
@@ -174,14 +175,14 @@ fn len_u32(n: usize) -> u32 {
 
 /// Meters a module (see [`super::meter`]); `plan` gives per defined function what each
 /// block emits (`None`: a checked charge everywhere).
-pub(crate) fn rewrite(wasm: &[u8], plan: Option<&super::elide::Plan>) -> Result<Vec<u8>, MeterError> {
+pub(crate) fn rewrite(wasm: &[u8], plan: Option<&Plan>) -> Result<Vec<u8>, MeterError> {
     let s = scan(wasm)?;
     let first_body = s.imported_functions;
     let all_blocks = s
         .bodies
         .iter()
         .zip(first_body..)
-        .map(|(body, index)| basic_blocks(body).map_err(|e| e.in_function(index)))
+        .map(|(body, index)| basic_blocks(body).map_err(|e| MeterError::from(e).in_function(index)))
         .collect::<Result<Vec<Vec<Block>>, _>>()?;
 
     // Which helpers are needed: scan the operators again only if some block charges at run
@@ -360,10 +361,9 @@ fn assemble(sections: &[Section<'_>], appended: &[Appended], mut code: Option<Ve
 
 /// Whether any body uses `memory.grow`, and whether any uses a bulk operation with a length.
 fn helpers_needed(bodies: &[FunctionBody<'_>], first: u32) -> Result<(bool, bool), MeterError> {
-    use super::classes::{runtime_charge, RuntimeCharge};
     let (mut grow, mut bulk) = (false, false);
     for (body, index) in bodies.iter().zip(first..) {
-        super::blocks::for_each_op(body, |op| {
+        for_each_op(body, |op| {
             match runtime_charge(&op.op) {
                 Some(RuntimeCharge::GrowPages) => grow = true,
                 Some(RuntimeCharge::BulkLength) => bulk = true,
@@ -371,7 +371,7 @@ fn helpers_needed(bodies: &[FunctionBody<'_>], first: u32) -> Result<(bool, bool
             }
             Ok(())
         })
-        .map_err(|e| e.in_function(index))?;
+        .map_err(|e: MeterError| e.in_function(index))?;
     }
     Ok((grow, bulk))
 }

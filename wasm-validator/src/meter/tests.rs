@@ -11,6 +11,7 @@ use wasmi::{Engine, Instance, Linker, Module, Store, TrapCode, Val};
 use wasmparser::{Parser, Payload, Validator};
 
 use super::*;
+use crate::flow::{basic_blocks, Entry};
 use crate::validate::{features, validate, Rule};
 
 use OpClass::*;

@@ -7,7 +7,7 @@ use wasmparser::{BlockType, FunctionBody, Operator};
 
 use super::error::{Rule, ValidationError};
 use super::items::{check_valtype, err, malformed, off};
-use crate::meter::classes::{op_class, Excluded, Feature};
+use crate::flow::classes::{op_class, Excluded, Feature};
 
 /// The rule an operator outside the subset breaks.
 pub(super) fn rule_for(feature: Feature) -> Rule {

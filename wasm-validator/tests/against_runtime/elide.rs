@@ -116,7 +116,7 @@ fn random_contracts_behave_the_same() {
     for case in 0..40 {
         let src = random_contract(&mut rng);
         let w = wat(&src);
-        let plan = wasm_validator::meter::elide::plan(&w).unwrap();
+        let plan = wasm_validator::bounds::elide::plan(&w).unwrap();
         if plan.stats.checks_after < plan.stats.checks_before {
             elided += 1;
         }
@@ -166,7 +166,7 @@ fn example_contracts_behave_the_same() {
     for (name, inputs) in cases {
         let w = example(name);
         wasm_validator::validate::validate(&w).unwrap();
-        let plan = wasm_validator::meter::elide::plan(&w).unwrap();
+        let plan = wasm_validator::bounds::elide::plan(&w).unwrap();
         assert!(plan.stats.checks_after < plan.stats.checks_before, "{name}: nothing elided ({:?})", plan.stats);
         for cd in inputs {
             total += same_everywhere(name, &w, cd, &mut rng);
@@ -178,11 +178,11 @@ fn example_contracts_behave_the_same() {
 #[test]
 fn elision_removes_checks_and_instructions() {
     let w = wat(HAND[0]);
-    let plan = wasm_validator::meter::elide::plan(&w).unwrap();
+    let plan = wasm_validator::bounds::elide::plan(&w).unwrap();
     let s = &plan.stats;
     assert!(s.checks_after < s.checks_before, "{s:?}");
     let plain = wasm_validator::meter::meter(&w).unwrap();
-    let elided = wasm_validator::meter::meter_with(&w, wasm_validator::meter::Options { elide: true }).unwrap();
+    let elided = wasm_validator::meter_with(&w, wasm_validator::Options { elide: true }).unwrap();
     assert!(elided.len() < plain.len());
     // Executed instructions, counted by wasmi's fuel on the same run.
     let fuel = |wasm: &[u8]| -> u64 {
@@ -352,7 +352,7 @@ fn instructions_saved() {
     let (mut wa, mut wb, mut ra, mut rb) = (0u64, 0u64, 0u64, 0u64);
     for (name, w, cd) in &cases {
         let plain = wasm_validator::meter::meter(w).unwrap();
-        let elided = wasm_validator::meter::meter_with(w, wasm_validator::meter::Options { elide: true }).unwrap();
+        let elided = wasm_validator::meter_with(w, wasm_validator::Options { elide: true }).unwrap();
         let ((fa, ga), (fb, gb)) = (wasmi_run(&plain, cd), wasmi_run(&elided, cd));
         let ((ia, ha), (ib, hb)) = (rv_run(&plain, cd), rv_run(&elided, cd));
         assert_eq!((ga, ha), (gb, hb), "{name}: gas differs");

@@ -22,7 +22,7 @@ pub fn run(wasm: &[u8], calldata: &[u8], gas: u64, elide: bool) -> FrameResult {
     info.set_code(code);
     db.insert(CONTRACT, info, std::collections::BTreeMap::new());
     let mut sys = System::new(&mut db, BlockEnv::default(), EngineKind::Wasmi);
-    let metered = wasm_validator::meter::meter_with(wasm, wasm_validator::meter::Options { elide })
+    let metered = wasm_validator::meter_with(wasm, wasm_validator::Options { elide })
         .unwrap_or_else(|e| panic!("metering failed: {e}"));
     let info = wasm_validator::validate::validate(wasm).unwrap_or_else(|e| panic!("{e}"));
     sys.artifacts

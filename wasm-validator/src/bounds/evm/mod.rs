@@ -369,4 +369,3 @@ fn loop_reason(nodes: &[NodeData], comp_of: &[usize], cyclic: &[bool]) -> Option
         pc: lo,
     })
 }
-

@@ -36,7 +36,7 @@ use host_abi::gas::DECLARED_LOCAL;
 use wasmparser::{FunctionBody, Operator};
 
 use super::classes::{op_class, runtime_charge};
-use super::error::{to_usize, MeterError, MeterErrorKind};
+use super::error::{to_usize, FlowError, FlowErrorKind};
 
 /// How control enters a basic block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -105,26 +105,28 @@ pub struct Op<'a> {
 }
 
 /// Calls `f` on every operator of `body`, in order, then checks that the body ends properly.
-pub fn for_each_op<'a>(
+/// `f` fails with the caller's own error, into which a malformed body converts.
+pub fn for_each_op<'a, E: From<FlowError>>(
     body: &FunctionBody<'a>,
-    mut f: impl FnMut(Op<'a>) -> Result<(), MeterError>,
-) -> Result<(), MeterError> {
-    let mut reader = body.get_operators_reader().map_err(|e| MeterError::parse(&e))?;
+    mut f: impl FnMut(Op<'a>) -> Result<(), E>,
+) -> Result<(), E> {
+    let parse = |e: wasmparser::BinaryReaderError| E::from(FlowError::parse(&e));
+    let mut reader = body.get_operators_reader().map_err(parse)?;
     while !reader.eof() {
-        let (op, start) = reader.read_with_offset().map_err(|e| MeterError::parse(&e))?;
+        let (op, start) = reader.read_with_offset().map_err(parse)?;
         let end = to_usize(reader.original_position());
         f(Op { op, start: to_usize(start), end })?;
     }
-    reader.finish().map_err(|e| MeterError::parse(&e))
+    reader.finish().map_err(parse)
 }
 
 /// The number of locals `body` declares (its parameters are not counted). Fails on malformed
 /// bytes.
-pub fn declared_locals(body: &FunctionBody<'_>) -> Result<u64, MeterError> {
-    let mut reader = body.get_locals_reader().map_err(|e| MeterError::parse(&e))?;
+pub fn declared_locals(body: &FunctionBody<'_>) -> Result<u64, FlowError> {
+    let mut reader = body.get_locals_reader().map_err(|e| FlowError::parse(&e))?;
     let mut total = 0u64;
     for _ in 0..reader.get_count() {
-        let (count, _) = reader.read().map_err(|e| MeterError::parse(&e))?;
+        let (count, _) = reader.read().map_err(|e| FlowError::parse(&e))?;
         total = total.saturating_add(u64::from(count));
     }
     Ok(total)
@@ -132,20 +134,20 @@ pub fn declared_locals(body: &FunctionBody<'_>) -> Result<u64, MeterError> {
 
 /// What a call pays for zeroing the declared locals of `body`: [`DECLARED_LOCAL`] each,
 /// added to the cost of its entry block by [`basic_blocks`].
-pub fn locals_cost(body: &FunctionBody<'_>) -> Result<u64, MeterError> {
+pub fn locals_cost(body: &FunctionBody<'_>) -> Result<u64, FlowError> {
     Ok(declared_locals(body)?.saturating_mul(DECLARED_LOCAL))
 }
 
 /// The basic blocks of a function body, in order (see the module docs for where blocks
 /// start; the entry block's cost includes [`locals_cost`]). Fails on malformed bytes or an
 /// operator outside the subset.
-pub fn basic_blocks(body: &FunctionBody<'_>) -> Result<Vec<Block>, MeterError> {
+pub fn basic_blocks(body: &FunctionBody<'_>) -> Result<Vec<Block>, FlowError> {
     let locals = locals_cost(body)?;
     let mut blocks: Vec<Block> = Vec::new();
     let mut next = Some(Entry::Function);
     let mut index = 0usize;
     for_each_op(body, |Op { op, start, end }| {
-        let class = op_class(&op).map_err(|e| MeterError::new(MeterErrorKind::Excluded(e), start))?;
+        let class = op_class(&op).map_err(|e| FlowError::new(FlowErrorKind::Excluded(e), start))?;
         if let Some(entry) = next.take() {
             blocks.push(Block { entry, start, end: start, first_op: index, ops: 0, cost: 0, runtime_charges: 0 });
         }

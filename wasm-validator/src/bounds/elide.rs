@@ -39,61 +39,16 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::bounds::{self, FunctionGraph, ModuleBounds, Target};
-
-/// What metering emits at the start of a basic block.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Emit {
-    /// Subtract the cost and check (the unelided form).
-    Charge,
-    /// Subtract the cost, no check.
-    Subtract,
-    /// Check only (a block of cost zero where an unchecked charge may be pending).
-    Check,
-    /// Nothing (cost zero, no check needed).
-    Nothing,
-}
+use super::{FunctionGraph, ModuleBounds, Target};
+use crate::flow::{ElisionStats, Emit, Plan};
 
 /// Most gas a function's own code may charge between two checks for its checks to be
 /// elided.
 pub const MAX_UNCHECKED: u128 = 1 << 40;
 
-/// What elision does to one module.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ElisionStats {
-    /// Checks in the unelided module (blocks of non-zero cost).
-    pub checks_before: usize,
-    /// Checks kept (including checks of cost-zero blocks added).
-    pub checks_after: usize,
-    /// Functions whose checks were (partly) elided.
-    pub functions_elided: usize,
-    /// Functions in total.
-    pub functions: usize,
-}
-
-impl ElisionStats {
-    /// WASM instructions a check takes: `global.get`, `i64.const 0`, `i64.lt_s`, `if`,
-    /// `unreachable`, `end`.
-    pub const CHECK_INSTRUCTIONS: usize = 6;
-
-    /// Metering instructions removed from the code (static count).
-    pub fn instructions_removed(&self) -> usize {
-        self.checks_before.saturating_sub(self.checks_after) * Self::CHECK_INSTRUCTIONS
-    }
-}
-
-/// The emission plan of every defined function, in order, and its statistics.
-#[derive(Clone, Debug)]
-pub struct Plan {
-    /// Per defined function, per basic block.
-    pub functions: Vec<Vec<Emit>>,
-    /// Totals.
-    pub stats: ElisionStats,
-}
-
 /// The plan for a module (`None` if the analysis fails: then nothing is elided).
 pub fn plan(wasm: &[u8]) -> Option<Plan> {
-    let b = bounds::analyze(wasm).ok()?;
+    let b = super::analyze(wasm).ok()?;
     Some(plan_from(&b))
 }
 

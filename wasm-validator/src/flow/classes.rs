@@ -14,7 +14,7 @@ use wasmparser::Operator;
 ///
 /// ```
 /// use host_abi::gas::OpClass;
-/// use wasm_validator::meter::classes::{op_class, Feature};
+/// use wasm_validator::flow::classes::{op_class, Feature};
 /// use wasmparser::Operator;
 /// assert_eq!(op_class(&Operator::I64Mul), Ok(OpClass::Mul));
 /// assert_eq!(op_class(&Operator::F32Add).unwrap_err().feature, Feature::Floats);
