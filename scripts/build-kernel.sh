@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 spec=wasm-runtime/kernel/riscv64im-zkos.json
-crates=(-p host-abi -p wasm-runtime -p evm-to-wasm -p rv-backend)
+crates=(-p host-abi -p wasm-validator -p wasm-runtime -p evm-to-wasm -p rv-backend)
 RUSTC_BOOTSTRAP=1 cargo build --release "${crates[@]}" --no-default-features \
   -Zbuild-std=core,alloc -Zjson-target-spec --target "$spec" \
   --target-dir target/kernel
