@@ -2,13 +2,15 @@
 //!
 //! Every function has a number (native code passes it in `a7` to `ecall`, arguments in
 //! `a0..a5`, result in `a0`), a WASM import name in module [`crate::IMPORT_MODULE`], a
-//! signature, the meaning of each argument and a gas rule. Decoders, engine bindings and the
+//! signature, the meaning of each argument and a gas rule (what a call costs follows from the
+//! rule in [`crate::charge`]). Decoders, engine bindings and the
 //! reference page `docs/host-abi.md` are all generated from this table.
 //!
 //! Conventions: pointers and lengths are `i32` offsets into the caller's linear memory;
 //! words (storage keys and values, U256, hashes) are 32 bytes big-endian; addresses are 20
 //! bytes. A memory range outside the linear memory traps. Numbers are never reused.
 
+use crate::charge::Formula;
 use crate::gas::GasRule;
 
 /// A WASM value type that crosses the ABI.
@@ -199,7 +201,7 @@ host_functions! {
     /// Modular exponentiation with the input layout of precompile 0x05; the result is written
     /// to `[out, out+out_len)`. Returns a [`crate::status::PrecompileStatus`].
     Modexp = 1004, "modexp", (input: I32 = "input offset", input_len: I32 = "input length", out: I32 = "output offset", out_len: I32 = "output length (the modulus length)") -> I32,
-        gas: GasRule::Dynamic("EIP-2565: max(200, mult_complexity * iteration_count / 3)");
+        gas: GasRule::Dynamic(Formula::Modexp);
     /// bn254 (alt_bn128) point addition, input 128 bytes, output 64 bytes (precompile 0x06).
     Bn254Add = 1005, "bn254_add", (input: I32 = "128-byte input offset", out: I32 = "64-byte output offset") -> I32,
         gas: GasRule::Fixed(150);
@@ -208,13 +210,13 @@ host_functions! {
         gas: GasRule::Fixed(6000);
     /// bn254 pairing check over `len / 192` pairs; writes a 32-byte 0 or 1 (precompile 0x08).
     Bn254Pairing = 1007, "bn254_pairing", (input: I32 = "input offset", len: I32 = "input length (a multiple of 192)", out: I32 = "32-byte output offset") -> I32,
-        gas: GasRule::Dynamic("EIP-1108: 45000 + 34000 per pair");
+        gas: GasRule::Dynamic(Formula::Bn254Pairing);
     /// BLAKE2 compression function F, input 213 bytes, output 64 bytes (precompile 0x09).
     Blake2f = 1008, "blake2f", (input: I32 = "213-byte input offset", out: I32 = "64-byte output offset") -> I32,
-        gas: GasRule::Dynamic("EIP-152: 1 per round");
+        gas: GasRule::Dynamic(Formula::Blake2f);
     /// Poseidon hash (reserved; not supported yet: calling it fails the call).
     Poseidon = 1009, "poseidon", (ptr: I32 = "input offset", len: I32 = "input length", out: I32 = "32-byte output offset") -> I32,
-        gas: GasRule::Dynamic("not supported yet");
+        gas: GasRule::Dynamic(Formula::Unsupported);
 
     // ---------------------------------------------------------------- environment
     /// Size of the calldata in bytes.
@@ -240,11 +242,11 @@ host_functions! {
         gas: GasRule::Copy { base: 3, per_word: 3 };
     /// Reads the storage word at the 32-byte key `key` into `out`.
     StorageLoad = 10010, "storage_load", (key: I32 = "32-byte key offset", out: I32 = "32-byte output offset") -> (),
-        gas: GasRule::Dynamic("EIP-2929: 100 warm, 2100 cold");
+        gas: GasRule::Dynamic(Formula::SlotAccess);
     /// Writes the 32-byte word at `value` to the storage slot `key`. Fails the call in a
     /// static context or when 2300 gas or less is left (EIP-2200).
     StorageStore = 10011, "storage_store", (key: I32 = "32-byte key offset", value: I32 = "32-byte value offset") -> (),
-        gas: GasRule::Dynamic("EIP-2200/2929/3529: 100 no-op, 20000 set, 2900 reset, +2100 cold; refunds per EIP-3529");
+        gas: GasRule::Dynamic(Formula::Sstore);
     /// Reads the transient storage word `key` (EIP-1153) into `out`.
     TransientLoad = 10012, "transient_load", (key: I32 = "32-byte key offset", out: I32 = "32-byte output offset") -> (),
         gas: GasRule::Fixed(100);
@@ -261,33 +263,33 @@ host_functions! {
     /// Emits a log with `topic_count` (0–4) 32-byte topics read from `topics` and data
     /// `[data, data+data_len)`. Fails the call in a static context.
     EmitLog = 10030, "emit_log", (topics: I32 = "offset of the topics, 32 bytes each", topic_count: I32 = "number of topics, 0 to 4", data: I32 = "data offset", data_len: I32 = "data length") -> (),
-        gas: GasRule::Dynamic("375 + 375 per topic + 8 per data byte");
+        gas: GasRule::Dynamic(Formula::Log);
     /// Calls `addr` with `value` wei and input `[input, input+input_len)`, forwarding at most
     /// `gas` (capped at all but 1/64 of the gas left, EIP-150). Returns a
     /// [`crate::status::CallStatus`]; the callee's output becomes the return data.
     Call = 10040, "call", (gas: I64 = "gas to forward", addr: I32 = "20-byte address offset", value: I32 = "32-byte value offset", input: I32 = "input offset", input_len: I32 = "input length") -> I32,
-        gas: GasRule::Dynamic("EIP-2929 access (100/2600) + 9000 with value (2300 stipend to callee) + 25000 for a new account + forwarded gas");
+        gas: GasRule::Dynamic(Formula::Call);
     /// Runs `addr`'s code in this account's context with `value` (EVM CALLCODE).
     CallCode = 10041, "call_code", (gas: I64 = "gas to forward", addr: I32 = "20-byte address offset", value: I32 = "32-byte value offset", input: I32 = "input offset", input_len: I32 = "input length") -> I32,
-        gas: GasRule::Dynamic("EIP-2929 access + 9000 with value + forwarded gas");
+        gas: GasRule::Dynamic(Formula::CallCode);
     /// Runs `addr`'s code in this account's context, keeping caller and value (DELEGATECALL).
     DelegateCall = 10042, "delegate_call", (gas: I64 = "gas to forward", addr: I32 = "20-byte address offset", input: I32 = "input offset", input_len: I32 = "input length") -> I32,
-        gas: GasRule::Dynamic("EIP-2929 access + forwarded gas");
+        gas: GasRule::Dynamic(Formula::AccessCall);
     /// Calls `addr` in a static context: any state change inside fails (STATICCALL).
     StaticCall = 10043, "static_call", (gas: I64 = "gas to forward", addr: I32 = "20-byte address offset", input: I32 = "input offset", input_len: I32 = "input length") -> I32,
-        gas: GasRule::Dynamic("EIP-2929 access + forwarded gas");
+        gas: GasRule::Dynamic(Formula::AccessCall);
     /// Creates a contract from init data `[code, code+code_len)` (EVM init code, or an
     /// envelope followed by constructor arguments) with `value` wei; the new address goes to
     /// `out` (zero on failure). Address: keccak(rlp(sender, nonce)). Returns a CallStatus.
     Create = 10050, "create", (value: I32 = "32-byte value offset", code: I32 = "init data offset", code_len: I32 = "init data length", out: I32 = "20-byte address output offset") -> I32,
-        gas: GasRule::Dynamic("32000 + 2 per initcode word (EIP-3860) + all but 1/64 of gas left forwarded");
+        gas: GasRule::Dynamic(Formula::Create);
     /// Like `create` with the CREATE2 address keccak(0xff ++ sender ++ salt ++ keccak(init)).
     Create2 = 10051, "create2", (value: I32 = "32-byte value offset", code: I32 = "init data offset", code_len: I32 = "init data length", salt: I32 = "32-byte salt offset", out: I32 = "20-byte address output offset") -> I32,
-        gas: GasRule::Dynamic("32000 + 2 per initcode word + 6 per word hashed + forwarded gas");
+        gas: GasRule::Dynamic(Formula::Create2);
     /// Sends this account's balance to `beneficiary` and ends the call successfully; the
     /// account is deleted only if it was created in the same transaction (EIP-6780).
     SelfDestruct = 10052, "self_destruct", (beneficiary: I32 = "20-byte address offset") -> (),
-        gas: GasRule::Dynamic("5000 + 2600 cold beneficiary + 25000 if it is new and value moves");
+        gas: GasRule::Dynamic(Formula::SelfDestruct);
     /// This account's address.
     Address = 10060, "address", (out: I32 = "20-byte output offset") -> (),
         gas: GasRule::Fixed(2);
@@ -302,7 +304,7 @@ host_functions! {
         gas: GasRule::Fixed(2);
     /// The balance of `addr`.
     Balance = 10064, "balance", (addr: I32 = "20-byte address offset", out: I32 = "32-byte output offset") -> (),
-        gas: GasRule::Dynamic("EIP-2929: 100 warm, 2600 cold");
+        gas: GasRule::Dynamic(Formula::AccountAccess);
     /// This account's balance.
     SelfBalance = 10065, "self_balance", (out: I32 = "32-byte output offset") -> (),
         gas: GasRule::Fixed(5);
@@ -344,13 +346,13 @@ host_functions! {
         gas: GasRule::Fixed(2);
     /// Size of `addr`'s code (for envelope accounts: header and code section).
     ExtCodeSize = 10080, "ext_code_size", (addr: I32 = "20-byte address offset") -> I32,
-        gas: GasRule::Dynamic("EIP-2929: 100 warm, 2600 cold");
+        gas: GasRule::Dynamic(Formula::AccountAccess);
     /// Copies `addr`'s code `[offset, offset+len)` to `dest`; bytes past the end read as zero.
     ExtCodeCopy = 10081, "ext_code_copy", (addr: I32 = "20-byte address offset", dest: I32 = "memory offset to write", offset: I32 = "code offset", len: I32 = "bytes to copy") -> (),
-        gas: GasRule::Dynamic("EIP-2929 access (100/2600) + 3 per word");
+        gas: GasRule::Dynamic(Formula::AccountCopy);
     /// `addr`'s code hash (zero for an empty account, keccak("") for one without code).
     ExtCodeHash = 10082, "ext_code_hash", (addr: I32 = "20-byte address offset", out: I32 = "32-byte output offset") -> (),
-        gas: GasRule::Dynamic("EIP-2929: 100 warm, 2600 cold");
+        gas: GasRule::Dynamic(Formula::AccountAccess);
     /// Size of the running code (for EVM contracts: the original bytecode).
     CodeSize = 10083, "code_size", () -> I32,
         gas: GasRule::Fixed(2);
@@ -370,7 +372,7 @@ host_functions! {
     /// Charges `amount` gas, failing the call as out of gas if it is not there. Used by
     /// transpiled EVM code for dynamic costs (memory expansion, copies).
     ChargeGas = 10092, "charge_gas", (amount: I64 = "gas to charge") -> (),
-        gas: GasRule::Dynamic("amount");
+        gas: GasRule::Dynamic(Formula::Amount);
 }
 
 #[cfg(test)]

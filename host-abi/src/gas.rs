@@ -4,8 +4,9 @@
 //! have weights calibrated so that one gas unit is close to one RV64IM instruction of
 //! lowered code.
 
-/// How a host function is charged. Exact formulas for the dynamic rules live in the system
-/// layer; the constants they use are below.
+/// How a host function is charged: its entry in the host-function table. What a call
+/// costs follows from it in one place, [`crate::charge::charge`]; the constants the rules use
+/// are below.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GasRule {
     /// A fixed amount.
@@ -24,8 +25,8 @@ pub enum GasRule {
         /// Per byte.
         per_byte: u64,
     },
-    /// Depends on state or input; the text gives the rule.
-    Dynamic(&'static str),
+    /// Depends on state or input: the named formula gives the rule.
+    Dynamic(crate::charge::Formula),
 }
 
 impl core::fmt::Display for GasRule {
@@ -34,7 +35,7 @@ impl core::fmt::Display for GasRule {
             Self::Fixed(n) => write!(f, "{n}"),
             Self::Copy { base, per_word } => write!(f, "{base} + {per_word} per 32-byte word"),
             Self::PerByte { base, per_byte } => write!(f, "{base} + {per_byte} per byte"),
-            Self::Dynamic(s) => f.write_str(s),
+            Self::Dynamic(formula) => formula.fmt(f),
         }
     }
 }
@@ -109,12 +110,22 @@ pub const LOG: u64 = 375;
 pub const LOG_TOPIC: u64 = 375;
 /// Per LOG data byte.
 pub const LOG_DATA_BYTE: u64 = 8;
+/// The most topics a log has (LOG0 to LOG4); `emit_log` with more fails the call.
+pub const MAX_LOG_TOPICS: u64 = 4;
 /// `debug_log` base: what a log without topics costs ([`LOG`]).
 pub const DEBUG_LOG: u64 = LOG;
 /// Per byte written by `debug_log`: what a byte of log data costs ([`LOG_DATA_BYTE`]).
 pub const DEBUG_LOG_BYTE: u64 = LOG_DATA_BYTE;
 /// Maximum refund is gas used divided by this (EIP-3529).
 pub const MAX_REFUND_QUOTIENT: u64 = 5;
+/// bn254 pairing check base (EIP-1108).
+pub const BN254_PAIRING_BASE: u64 = 45_000;
+/// bn254 pairing check per pair (EIP-1108).
+pub const BN254_PAIRING_PAIR: u64 = 34_000;
+/// Bytes of one pair of the bn254 pairing check's input (a G1 and a G2 point).
+pub const BN254_PAIR_BYTES: u64 = 192;
+/// blake2f per round (EIP-152).
+pub const BLAKE2F_ROUND: u64 = 1;
 
 // ---------------------------------------------------------------- deployment of WASM code
 /// Validation of a WASM module at deployment, per byte of code.

@@ -8,10 +8,12 @@
 //! - [`status`]: the status codes that calls and creates return;
 //! - [`envelope`]: the deployed-code format for WASM and RV64IM contracts;
 //! - [`gas`]: the gas schedule shared by every kind of code, including the weights of WASM
-//!   instructions used by metering.
+//!   instructions used by metering;
+//! - [`charge`]: what a call of a host function costs, computed from its gas rule by one
+//!   function for the dispatcher, the bounds analysis and every test double.
 //!
-//! The crate is `no_std`, has no dependencies and holds no implementation, so every other
-//! crate can lean on it.
+//! The crate is `no_std`, has no dependencies and holds no implementation besides the pure
+//! gas formulas, so every other crate can lean on it.
 //!
 //! ```
 //! use host_abi::functions::{HostFn, ValType};
@@ -26,6 +28,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+pub mod charge;
 pub mod envelope;
 pub mod functions;
 pub mod gas;
