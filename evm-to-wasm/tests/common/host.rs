@@ -1,8 +1,12 @@
 //! The mock zkos host for wasmi: storage in a map (EIP-2200/2929/3529 gas and refunds),
 //! transient storage, calldata, code, logs, programmable calls and creates, finish/revert
-//! capture and the gas global. Host functions charge host-abi's gas rules.
+//! capture and the gas global. Host functions charge what host-abi's `charge` computes from
+//! the table; the mock's accounts are warm and alive for calls and cold for reads
+//! (`balance`, `ext_code_*`), its storage slots cold on first access.
 
 use super::{count, Word};
+use host_abi::charge::{self, Facts, Slot};
+use host_abi::functions::HostFn;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use wasmi::{Caller, Engine, Extern, Linker, Module, Store, Val};
@@ -113,9 +117,18 @@ fn charge(c: &mut C<'_>, amount: u64) -> Result<(), wasmi::Error> {
     set_gas(c, g - amount as i64);
     Ok(())
 }
-fn words(len: i32) -> u64 {
-    (len as u32 as u64).div_ceil(32)
+/// Charges what host-abi says a call of `f` with arguments `args` costs given `facts`.
+fn charge_host(c: &mut C<'_>, f: HostFn, args: &[u64], facts: Facts) -> Result<charge::Charge, wasmi::Error> {
+    let ch = charge::charge(f, args, &facts);
+    charge(c, ch.gas)?;
+    Ok(ch)
 }
+/// An `i32` argument as engines pass it (zero-extended).
+fn arg(x: i32) -> u64 {
+    u64::from(x as u32)
+}
+/// The mock's reads of other accounts (`balance`, `ext_code_*`) are cold.
+const COLD: Facts = Facts { cold: true, ..Facts::WARM };
 fn end(c: &mut C<'_>, o: Outcome) -> Result<(), wasmi::Error> {
     c.data_mut().outcome = Some(o);
     Err(wasmi::Error::host(Halt("end")))
@@ -124,38 +137,6 @@ fn copy_padded(src: &[u8], off: i32, len: i32) -> Vec<u8> {
     let (off, len) = (off as u32 as usize, len as u32 as usize);
     (0..len).map(|k| off.checked_add(k).and_then(|i| src.get(i)).copied().unwrap_or(0)).collect()
 }
-/// SSTORE gas and refund change (EIP-2200, EIP-2929, EIP-3529).
-pub fn sstore_cost(original: Word, current: Word, new: Word, cold: bool) -> (u64, i64) {
-    let z = [0u8; 32];
-    let mut gas = if cold { 2100 } else { 0 };
-    let mut refund = 0i64;
-    if new == current {
-        gas += 100;
-    } else if current == original {
-        if original == z {
-            gas += 20000;
-        } else {
-            gas += 2900;
-            if new == z {
-                refund += 4800;
-            }
-        }
-    } else {
-        gas += 100;
-        if original != z {
-            if current == z {
-                refund -= 4800;
-            } else if new == z {
-                refund += 4800;
-            }
-        }
-        if new == original {
-            refund += if original == z { 20000 - 100 } else { 2900 - 100 };
-        }
-    }
-    (gas, refund)
-}
-
 fn key(c: &C<'_>, ptr: i32) -> Result<Word, wasmi::Error> {
     Ok(read(c, ptr, 32)?.try_into().unwrap())
 }
@@ -175,40 +156,41 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
     })
     .unwrap();
     l.func_wrap(m, "self_destruct", |mut c: C<'_>, p: i32| {
-        charge(&mut c, 5000)?;
+        // The beneficiary is warm, and the mock moves no balance.
+        charge_host(&mut c, HostFn::SelfDestruct, &[arg(p)], Facts::WARM)?;
         let a = read(&c, p, 20)?.try_into().unwrap();
         end(&mut c, Outcome::SelfDestruct(a))
     })
     .unwrap();
     l.func_wrap(m, "calldata_size", |mut c: C<'_>| -> Result<i32, wasmi::Error> {
-        charge(&mut c, 2)?;
+        charge_host(&mut c, HostFn::CalldataSize, &[], Facts::WARM)?;
         Ok(c.data().calldata.len() as i32)
     })
     .unwrap();
     l.func_wrap(m, "calldata_copy", |mut c: C<'_>, dest: i32, off: i32, len: i32| {
-        charge(&mut c, 3 + 3 * words(len))?;
+        charge_host(&mut c, HostFn::CalldataCopy, &[arg(dest), arg(off), arg(len)], Facts::WARM)?;
         let d = copy_padded(&c.data().calldata, off, len);
         write(&mut c, dest, &d)
     })
     .unwrap();
     l.func_wrap(m, "code_size", |mut c: C<'_>| -> Result<i32, wasmi::Error> {
-        charge(&mut c, 2)?;
+        charge_host(&mut c, HostFn::CodeSize, &[], Facts::WARM)?;
         Ok(c.data().code.len() as i32)
     })
     .unwrap();
     l.func_wrap(m, "code_copy", |mut c: C<'_>, dest: i32, off: i32, len: i32| {
-        charge(&mut c, 3 + 3 * words(len))?;
+        charge_host(&mut c, HostFn::CodeCopy, &[arg(dest), arg(off), arg(len)], Facts::WARM)?;
         let d = copy_padded(&c.data().code, off, len);
         write(&mut c, dest, &d)
     })
     .unwrap();
     l.func_wrap(m, "returndata_size", |mut c: C<'_>| -> Result<i32, wasmi::Error> {
-        charge(&mut c, 2)?;
+        charge_host(&mut c, HostFn::ReturndataSize, &[], Facts::WARM)?;
         Ok(c.data().returndata.len() as i32)
     })
     .unwrap();
     l.func_wrap(m, "returndata_copy", |mut c: C<'_>, dest: i32, off: i32, len: i32| {
-        charge(&mut c, 3 + 3 * words(len))?;
+        charge_host(&mut c, HostFn::ReturndataCopy, &[arg(dest), arg(off), arg(len)], Facts::WARM)?;
         let rd = &c.data().returndata;
         let end_ = off as u32 as u64 + len as u32 as u64;
         if end_ > rd.len() as u64 {
@@ -218,47 +200,49 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
         write(&mut c, dest, &d)
     })
     .unwrap();
-    l.func_wrap(m, "storage_load", |mut c: C<'_>, k: i32, out: i32| {
-        let k = key(&c, k)?;
+    l.func_wrap(m, "storage_load", |mut c: C<'_>, kp: i32, out: i32| {
+        let k = key(&c, kp)?;
         let cold = c.data_mut().warm.insert(k);
-        charge(&mut c, if cold { 2100 } else { 100 })?;
+        charge_host(&mut c, HostFn::StorageLoad, &[arg(kp), arg(out)], Facts { cold, ..Facts::WARM })?;
         let v = c.data().storage.get(&k).copied().unwrap_or([0; 32]);
         write(&mut c, out, &v)
     })
     .unwrap();
-    l.func_wrap(m, "storage_store", |mut c: C<'_>, k: i32, v: i32| {
-        let (k, v) = (key(&c, k)?, key(&c, v)?);
+    l.func_wrap(m, "storage_store", |mut c: C<'_>, kp: i32, vp: i32| {
+        let (k, v) = (key(&c, kp)?, key(&c, vp)?);
         let g = gas_of(&c);
         c.data_mut().gas_left_seen.push(g);
-        if c.data().is_static || g <= 2300 {
+        let guard = charge::worst(HostFn::StorageStore).guard.unwrap_or(0);
+        if c.data().is_static || g <= guard as i64 {
             return Err(wasmi::Error::host(Halt("sstore: static or stipend")));
         }
         let cold = c.data_mut().warm.insert(k);
         let current = c.data().storage.get(&k).copied().unwrap_or([0; 32]);
         let original = *c.data_mut().original.entry(k).or_insert(current);
-        let (cost, refund) = sstore_cost(original, current, v, cold);
-        c.data_mut().refund += refund;
-        charge(&mut c, cost)?;
+        let facts = Facts { cold, slot: Slot::of(&original, &current, &v, &[0; 32]), ..Facts::WARM };
+        let ch = charge::charge(HostFn::StorageStore, &[arg(kp), arg(vp)], &facts);
+        c.data_mut().refund += ch.refund;
+        charge(&mut c, ch.gas)?;
         c.data_mut().storage.insert(k, v);
         Ok(())
     })
     .unwrap();
     l.func_wrap(m, "transient_load", |mut c: C<'_>, k: i32, out: i32| {
-        charge(&mut c, 100)?;
+        charge_host(&mut c, HostFn::TransientLoad, &[arg(k), arg(out)], Facts::WARM)?;
         let k = key(&c, k)?;
         let v = c.data().transient.get(&k).copied().unwrap_or([0; 32]);
         write(&mut c, out, &v)
     })
     .unwrap();
     l.func_wrap(m, "transient_store", |mut c: C<'_>, k: i32, v: i32| {
-        charge(&mut c, 100)?;
+        charge_host(&mut c, HostFn::TransientStore, &[arg(k), arg(v)], Facts::WARM)?;
         let (k, v) = (key(&c, k)?, key(&c, v)?);
         c.data_mut().transient.insert(k, v);
         Ok(())
     })
     .unwrap();
     l.func_wrap(m, "keccak256", |mut c: C<'_>, p: i32, n: i32, out: i32| {
-        charge(&mut c, 30 + 6 * words(n))?;
+        charge_host(&mut c, HostFn::Keccak256, &[arg(p), arg(n), arg(out)], Facts::WARM)?;
         use sha3::Digest;
         let d = read(&c, p, n)?;
         let h: [u8; 32] = sha3::Keccak256::digest(&d).into();
@@ -266,7 +250,7 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
     })
     .unwrap();
     l.func_wrap(m, "emit_log", |mut c: C<'_>, t: i32, n: i32, p: i32, len: i32| {
-        charge(&mut c, 375 + 375 * n as u64 + 8 * len as u32 as u64)?;
+        charge_host(&mut c, HostFn::EmitLog, &[arg(t), arg(n), arg(p), arg(len)], Facts::WARM)?;
         let topics = (0..n).map(|i| key(&c, t + 32 * i)).collect::<Result<Vec<_>, _>>()?;
         let d = read(&c, p, len)?;
         c.data_mut().logs.push((topics, d));
@@ -274,8 +258,9 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
     })
     .unwrap();
     for name in ["address", "caller", "origin", "coinbase"] {
+        let f = HostFn::from_import_name(name).expect("a host function");
         l.func_wrap(m, name, move |mut c: C<'_>, out: i32| {
-            charge(&mut c, 2)?;
+            charge_host(&mut c, f, &[arg(out)], Facts::WARM)?;
             let a = match name {
                 "address" => c.data().address,
                 "caller" => c.data().caller,
@@ -286,16 +271,10 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
         })
         .unwrap();
     }
-    for (name, gas) in [
-        ("call_value", 2),
-        ("gas_price", 2),
-        ("base_fee", 2),
-        ("prev_randao", 2),
-        ("blob_base_fee", 2),
-        ("self_balance", 5),
-    ] {
+    for name in ["call_value", "gas_price", "base_fee", "prev_randao", "blob_base_fee", "self_balance"] {
+        let f = HostFn::from_import_name(name).expect("a host function");
         l.func_wrap(m, name, move |mut c: C<'_>, out: i32| {
-            charge(&mut c, gas)?;
+            charge_host(&mut c, f, &[arg(out)], Facts::WARM)?;
             let w = match name {
                 "call_value" => c.data().callvalue,
                 "gas_price" => word_u64(7),
@@ -309,8 +288,9 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
         .unwrap();
     }
     for name in ["block_number", "block_timestamp", "block_gas_limit", "chain_id"] {
+        let f = HostFn::from_import_name(name).expect("a host function");
         l.func_wrap(m, name, move |mut c: C<'_>| -> Result<i64, wasmi::Error> {
-            charge(&mut c, 2)?;
+            charge_host(&mut c, f, &[], Facts::WARM)?;
             Ok(match name {
                 "block_number" => c.data().number as i64,
                 "block_timestamp" => 1_700_000_000,
@@ -321,26 +301,27 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
         .unwrap();
     }
     l.func_wrap(m, "gas_left", |mut c: C<'_>| -> Result<i64, wasmi::Error> {
-        charge(&mut c, 2)?;
+        charge_host(&mut c, HostFn::GasLeft, &[], Facts::WARM)?;
         Ok(gas_of(&c))
     })
     .unwrap();
     l.func_wrap(m, "block_hash", |mut c: C<'_>, n: i64, out: i32| {
-        charge(&mut c, 20)?;
+        charge_host(&mut c, HostFn::BlockHash, &[n as u64, arg(out)], Facts::WARM)?;
         let cur = c.data().number;
         let w = if (n as u64) < cur && cur - (n as u64) <= 256 { [n as u8; 32] } else { [0; 32] };
         write(&mut c, out, &w)
     })
     .unwrap();
     l.func_wrap(m, "blob_hash", |mut c: C<'_>, i: i64, out: i32| {
-        charge(&mut c, 3)?;
+        charge_host(&mut c, HostFn::BlobHash, &[i as u64, arg(out)], Facts::WARM)?;
         let w = if (i as u64) < 2 { [0x01 + i as u8; 32] } else { [0; 32] };
         write(&mut c, out, &w)
     })
     .unwrap();
     for name in ["balance", "ext_code_hash"] {
+        let f = HostFn::from_import_name(name).expect("a host function");
         l.func_wrap(m, name, move |mut c: C<'_>, a: i32, out: i32| {
-            charge(&mut c, 2600)?;
+            charge_host(&mut c, f, &[arg(a), arg(out)], COLD)?;
             let addr = read(&c, a, 20)?;
             let mut w = [0u8; 32];
             w[12..].copy_from_slice(&addr);
@@ -352,13 +333,13 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
         .unwrap();
     }
     l.func_wrap(m, "ext_code_size", |mut c: C<'_>, a: i32| -> Result<i32, wasmi::Error> {
-        charge(&mut c, 2600)?;
+        charge_host(&mut c, HostFn::ExtCodeSize, &[arg(a)], COLD)?;
         let addr = read(&c, a, 20)?;
         Ok(i32::from(addr[19]) * 10)
     })
     .unwrap();
     l.func_wrap(m, "ext_code_copy", |mut c: C<'_>, a: i32, dest: i32, off: i32, len: i32| {
-        charge(&mut c, 2600 + 3 * words(len))?;
+        charge_host(&mut c, HostFn::ExtCodeCopy, &[arg(a), arg(dest), arg(off), arg(len)], COLD)?;
         let addr = read(&c, a, 20)?;
         let code: Vec<u8> = (0..100u8).map(|i| i ^ addr[19]).collect();
         let d = copy_padded(&code, off, len);
@@ -367,31 +348,34 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
     .unwrap();
     fn do_call(
         c: &mut C<'_>,
-        kind: &'static str,
+        f: HostFn,
         gas: i64,
         a: i32,
-        value: Option<i32>,
-        input: i32,
+        value_ptr: Option<i32>,
+        input_ptr: i32,
         len: i32,
     ) -> Result<i32, wasmi::Error> {
         let addr: [u8; 20] = read(c, a, 20)?.try_into().unwrap();
-        let value = match value {
+        let value = match value_ptr {
             Some(v) => key(c, v)?,
             None => [0; 32],
         };
-        let input = read(c, input, len)?;
+        let input = read(c, input_ptr, len)?;
         let gas_before = gas_of(c);
-        let extra = if value != [0; 32] { 9000 } else { 0 };
-        charge(c, 100 + extra)?;
+        let args = match value_ptr {
+            Some(v) => vec![gas as u64, arg(a), arg(v), arg(input_ptr), arg(len)],
+            None => vec![gas as u64, arg(a), arg(input_ptr), arg(len)],
+        };
+        // The mock's callees are warm and alive.
+        let ch = charge_host(c, f, &args, Facts { value: value != [0; 32], ..Facts::WARM })?;
         let avail = gas_of(c) as u64;
-        let cap = avail - avail / 64;
-        let fwd = (gas as u64).min(cap);
+        let fwd = ch.forward.map_or(0, |fw| fw.taken(avail));
         let used = c.data().callee_gas_used.min(fwd);
         charge(c, used)?;
         let (status, rd) = c.data().call_result.clone();
         let h = c.data_mut();
         h.calls.push(CallRecord {
-            kind,
+            kind: f.import_name(),
             requested_gas: gas as u64,
             forwarded_gas: fwd,
             gas_before,
@@ -403,30 +387,33 @@ pub fn linker(engine: &Engine) -> Linker<Host> {
         Ok(status)
     }
     l.func_wrap(m, "call", |mut c: C<'_>, g: i64, a: i32, v: i32, p: i32, n: i32| {
-        do_call(&mut c, "call", g, a, Some(v), p, n)
+        do_call(&mut c, HostFn::Call, g, a, Some(v), p, n)
     })
     .unwrap();
     l.func_wrap(m, "call_code", |mut c: C<'_>, g: i64, a: i32, v: i32, p: i32, n: i32| {
-        do_call(&mut c, "call_code", g, a, Some(v), p, n)
+        do_call(&mut c, HostFn::CallCode, g, a, Some(v), p, n)
     })
     .unwrap();
     l.func_wrap(m, "delegate_call", |mut c: C<'_>, g: i64, a: i32, p: i32, n: i32| {
-        do_call(&mut c, "delegate_call", g, a, None, p, n)
+        do_call(&mut c, HostFn::DelegateCall, g, a, None, p, n)
     })
     .unwrap();
     l.func_wrap(m, "static_call", |mut c: C<'_>, g: i64, a: i32, p: i32, n: i32| {
-        do_call(&mut c, "static_call", g, a, None, p, n)
+        do_call(&mut c, HostFn::StaticCall, g, a, None, p, n)
     })
     .unwrap();
-    fn do_create(c: &mut C<'_>, v: i32, p: i32, n: i32, salt: Option<i32>, out: i32) -> Result<i32, wasmi::Error> {
+    fn do_create(c: &mut C<'_>, v: i32, p: i32, n: i32, salt_ptr: Option<i32>, out: i32) -> Result<i32, wasmi::Error> {
         let value = key(c, v)?;
         let code = read(c, p, n)?;
-        let salt = match salt {
+        let salt = match salt_ptr {
             Some(s) => Some(key(c, s)?),
             None => None,
         };
-        let hash_words = if salt.is_some() { 6 * words(n) } else { 0 };
-        charge(c, 32000 + 2 * words(n) + hash_words)?;
+        let (f, args) = match salt_ptr {
+            Some(s) => (HostFn::Create2, vec![arg(v), arg(p), arg(n), arg(s), arg(out)]),
+            None => (HostFn::Create, vec![arg(v), arg(p), arg(n), arg(out)]),
+        };
+        charge_host(c, f, &args, Facts::WARM)?;
         let (status, addr) = c.data().create_result;
         c.data_mut().creates.push((value, code, salt));
         c.data_mut().returndata.clear();
