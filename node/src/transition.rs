@@ -36,8 +36,7 @@ pub struct Outcome {
     pub blob_gas_used: u64,
 }
 
-/// Applies the block described by `env` and `txs` to `pre` on `engine`, on a thread whose
-/// stack holds 1024 nested frames.
+/// Applies the block described by `env` and `txs` to `pre` on `engine`.
 pub fn apply(pre: &MemoryDb, env: &Env, txs: &[TxInput], engine: EngineKind) -> Result<Outcome> {
     let block = Block {
         env: env.block.clone(),
@@ -46,10 +45,8 @@ pub fn apply(pre: &MemoryDb, env: &Env, txs: &[TxInput], engine: EngineKind) -> 
         withdrawals: env.withdrawals.clone(),
     };
     let mut post = pre.clone();
-    let applied = crate::statetest::big_stack(|| {
-        wasm_runtime::exec::apply_block(&mut post, &block, engine, &mut ArtifactCache::default())
-    })
-    .map_err(|e| Error::Exec(e.to_string()))?;
+    let applied = wasm_runtime::exec::apply_block(&mut post, &block, engine, &mut ArtifactCache::default())
+        .map_err(|e| Error::Exec(e.to_string()))?;
     let c = applied.commitments;
     Ok(Outcome {
         post,

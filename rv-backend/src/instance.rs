@@ -253,9 +253,26 @@ impl fmt::Debug for Image {
     }
 }
 
+/// The compiled module an instance runs: borrowed from the embedder, or shared with the
+/// [`Image`] it was made from (then the instance owns what it needs and can be kept anywhere,
+/// e.g. on a stack of suspended call frames).
+enum Source<'c> {
+    Borrowed(&'c Compiled),
+    Shared(Rc<Image>),
+}
+
+impl Source<'_> {
+    fn get(&self) -> &Compiled {
+        match self {
+            Source::Borrowed(c) => c,
+            Source::Shared(image) => &image.compiled,
+        }
+    }
+}
+
 /// A compiled module on a machine.
 pub struct Instance<'c> {
-    compiled: &'c Compiled,
+    compiled: Source<'c>,
     machine: Machine,
     config: Config,
     pages: u64,
@@ -273,16 +290,18 @@ impl<'c> Instance<'c> {
         let layout = Layout::new(compiled, &config, imports)?;
         let code = CodeImage::new(&compiled.code);
         let rodata = (!compiled.rodata.is_empty()).then(|| Rc::from(compiled.rodata.as_slice()));
-        Self::instantiate(compiled, config, &layout, &code, rodata)
+        Self::instantiate(Source::Borrowed(compiled), config, &layout, &code, rodata)
     }
 
-    /// A new instance of `image`: its code and read-only data are mapped, not copied.
-    pub fn from_image(image: &'c Image) -> Result<Self, InstantiateError> {
-        Self::instantiate(&image.compiled, image.config, &image.layout, &image.code, image.rodata.clone())
+    /// A new instance of `image`: its code and read-only data are mapped, not copied. The
+    /// instance holds the image (a reference count), so it borrows nothing.
+    pub fn from_image(image: &Rc<Image>) -> Result<Instance<'static>, InstantiateError> {
+        let (config, rodata) = (image.config, image.rodata.clone());
+        Instance::instantiate(Source::Shared(image.clone()), config, &image.layout, &image.code, rodata)
     }
 
     fn instantiate(
-        compiled: &'c Compiled,
+        compiled: Source<'c>,
         config: Config,
         layout: &Layout,
         code: &CodeImage,
@@ -333,14 +352,14 @@ impl<'c> Instance<'c> {
     }
 
     /// The compiled module.
-    pub fn compiled(&self) -> &'c Compiled {
-        self.compiled
+    pub fn compiled(&self) -> &Compiled {
+        self.compiled.get()
     }
 
     /// Sets up a call of function `f` with `args` (`i32` values may be given either
     /// sign- or zero-extended). Run it with [`Self::run`].
     pub fn call(&mut self, f: u32, args: &[u64]) -> Result<(), InstantiateError> {
-        let (Some(ty), Some(entry)) = (self.compiled.func_type(f), self.compiled.entry(f)) else {
+        let (Some(ty), Some(entry)) = (self.compiled.get().func_type(f), self.compiled.get().entry(f)) else {
             return Err(limits(alloc::format!("no function {f}")));
         };
         if ty.params.len() != args.len() {
@@ -421,7 +440,7 @@ impl<'c> Instance<'c> {
     fn grow(&mut self, delta: u64) -> u64 {
         let old = self.pages;
         let new = old + delta;
-        if self.compiled.memory.is_none() || new > self.max_pages {
+        if self.compiled.get().memory.is_none() || new > self.max_pages {
             return u64::MAX;
         }
         if delta == 0 {
@@ -447,7 +466,7 @@ impl<'c> Instance<'c> {
 
     /// The results of the function that returned, per its type (`i32` zero-extended).
     pub fn results(&self) -> Vec<u64> {
-        let Some(ty) = self.last_called.and_then(|f| self.compiled.func_type(f)) else {
+        let Some(ty) = self.last_called.and_then(|f| self.compiled.get().func_type(f)) else {
             return Vec::new();
         };
         ty.results
@@ -524,11 +543,11 @@ impl<'c> Instance<'c> {
 
     /// The current value of global `g` (`i32` zero-extended).
     pub fn global(&self, g: u32) -> Option<u64> {
-        let def = self.compiled.globals.get(g as usize)?;
-        let v = if Some(g) == self.compiled.gas_global {
+        let def = self.compiled.get().globals.get(g as usize)?;
+        let v = if Some(g) == self.compiled.get().gas_global {
             self.machine.reg(GAS)
         } else {
-            let off = self.compiled.vmctx.global(g);
+            let off = self.compiled.get().vmctx.global(g);
             self.machine.read_u64(VMCTX_TOP.wrapping_add(off as u64)).ok()?
         };
         Some(if def.ty == ValType::I32 { v as u32 as u64 } else { v })
@@ -537,18 +556,18 @@ impl<'c> Instance<'c> {
     /// Sets mutable global `g` (an `i32` value may be given sign- or zero-extended); `false`
     /// if the module has no such mutable global.
     pub fn set_global(&mut self, g: u32, v: u64) -> bool {
-        let Some(def) = self.compiled.globals.get(g as usize) else {
+        let Some(def) = self.compiled.get().globals.get(g as usize) else {
             return false;
         };
         if !def.mutable {
             return false;
         }
         let v = canonical(def.ty, v);
-        if Some(g) == self.compiled.gas_global {
+        if Some(g) == self.compiled.get().gas_global {
             self.machine.set_reg(GAS, v);
             return true;
         }
-        let off = self.compiled.vmctx.global(g);
+        let off = self.compiled.get().vmctx.global(g);
         self.machine.write_u64(VMCTX_TOP.wrapping_add(off as u64), v).is_ok()
     }
 
@@ -594,7 +613,7 @@ mod tests {
         .unwrap();
         let compiled = crate::compile(&wasm).unwrap();
         let run = compiled.exported_func("run").unwrap();
-        let image = Image::new(compiled, Config::default(), &Imports::default()).unwrap();
+        let image = Rc::new(Image::new(compiled, Config::default(), &Imports::default()).unwrap());
         let mut a = Instance::from_image(&image).unwrap();
         let mut b = Instance::from_image(&image).unwrap();
         let at = |i: &Instance<'_>, base| i.machine().region(base).map(<[u8]>::as_ptr);

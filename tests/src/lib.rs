@@ -83,10 +83,8 @@ pub fn with_differential<T>(f: impl FnOnce() -> T) -> T {
 /// the output (of the reference engine).
 pub fn run_block_differential(db: &MemoryDb, block: &BlockEnv, txs: &[TxEnv]) -> BlockOutput {
     let run = |engine| {
-        let txs = txs.to_vec();
-        run_on_big_stack(|| {
-            wasm_runtime::exec::execute_block_with(&mut db.clone(), block, txs.into_iter().map(Ok).collect(), engine)
-        })
+        let txs = txs.iter().cloned().map(Ok).collect();
+        wasm_runtime::exec::execute_block_with(&mut db.clone(), block, txs, engine)
     };
     let reference = run(EngineKind::Wasmi);
     let provable = run(EngineKind::Rv);
@@ -159,14 +157,12 @@ impl Chain {
             self.blocks.push(out.clone());
             return out;
         }
-        let out = run_on_big_stack(|| {
-            wasm_runtime::exec::execute_block_with(
-                &mut self.db.clone(),
-                &self.block,
-                txs.into_iter().map(Ok).collect(),
-                self.engine,
-            )
-        });
+        let out = wasm_runtime::exec::execute_block_with(
+            &mut self.db.clone(),
+            &self.block,
+            txs.into_iter().map(Ok).collect(),
+            self.engine,
+        );
         self.db.apply(&out.diff);
         self.block.number += 1;
         self.block.timestamp += 12;
@@ -219,18 +215,6 @@ impl Chain {
         let tx = self.tx(ALICE, Some(to), data, U256::ZERO, DEFAULT_GAS);
         self.send(tx)
     }
-}
-
-/// Runs `f` on a thread with a stack large enough for 1024 nested frames.
-pub fn run_on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .stack_size(1 << 30)
-            .spawn_scoped(s, f)
-            .expect("spawn execution thread")
-            .join()
-            .expect("execution thread panicked")
-    })
 }
 
 /// Stamps out one `#[test]` per engine for each listed test body `fn name(engine)`, and one

@@ -14,7 +14,7 @@ use wasm_runtime::platform::{AccountInfo, MemoryDb};
 use wasm_validator::bounds::{self, Bound};
 use wasm_validator::{meter_with, Options};
 use zkos_tests::actor::{Script, ACTOR_WAT};
-use zkos_tests::{run_on_big_stack, wat};
+use zkos_tests::wat;
 
 const A: Address = Address::repeat_byte(0xAA);
 const B: Address = Address::repeat_byte(0xBB);
@@ -113,7 +113,7 @@ fn scripts() -> Vec<Script> {
 
 #[test]
 fn actor_scripts_behave_the_same_with_elision() {
-    run_on_big_stack(|| {
+    {
         let w = wat(ACTOR_WAT);
         let db = world(&w);
         let mut n = 0;
@@ -121,7 +121,7 @@ fn actor_scripts_behave_the_same_with_elision() {
             n += agree(&db, &w, A, s.bytes(), k as u64 + 1);
         }
         assert!(n >= 11 * 17, "{n}");
-    });
+    };
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn selector(sig: &str) -> Vec<u8> {
 
 #[test]
 fn example_calls_behave_the_same_with_elision() {
-    run_on_big_stack(|| {
+    {
         let mut n = 0;
         for (name, inputs) in [
             ("counter", vec![selector("increment()"), selector("get()"), vec![1, 2]]),
@@ -171,5 +171,5 @@ fn example_calls_behave_the_same_with_elision() {
             }
         }
         assert!(n >= 8 * 17, "{n}");
-    });
+    };
 }

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use alloy_primitives::{keccak256, Address, U256};
 use wasm_runtime::engine::EngineKind;
 use wasm_runtime::exec::{execute_block_in, ArtifactCache, System};
-use zkos_tests::{envelope, run_on_big_stack, Chain, ALICE, BOB};
+use zkos_tests::{envelope, Chain, ALICE, BOB};
 
 /// Creation bytecode of a contract of tests/solidity, compiled once per test binary.
 fn solidity(name: &str) -> Vec<u8> {
@@ -232,7 +232,7 @@ fn artifacts_are_built_once(engine: EngineKind) {
         tx.hash = alloy_primitives::B256::with_last_byte(tx.nonce as u8);
         txs.push(tx);
     }
-    let (stats, outputs) = run_on_big_stack(|| {
+    let (stats, outputs) = {
         let mut db = chain.db.clone();
         let mut sys = System::new(&mut db, chain.block.clone(), engine);
         let mut gas = 0;
@@ -244,7 +244,7 @@ fn artifacts_are_built_once(engine: EngineKind) {
             outputs.push(r.output);
         }
         (sys.stats, outputs)
-    });
+    };
     assert_eq!(outputs[2].as_ref(), &u(13), "7 + 3 * 2");
     assert_eq!(outputs[4].as_ref(), &u(3));
     assert_eq!(stats.transpilations, 1, "the Solidity contract is transpiled once: {stats:?}");
@@ -262,7 +262,7 @@ fn evm_code_is_transpiled_at_deployment(engine: EngineKind) {
     let mut call = chain.tx(ALICE, None, &calldata("calls()", &[]), U256::ZERO, 1_000_000);
     call.nonce += 1;
     call.hash = alloy_primitives::B256::with_last_byte(call.nonce as u8);
-    let (deployed, kept, rebuilt, code_len) = run_on_big_stack(|| {
+    let (deployed, kept, rebuilt, code_len) = {
         let mut db = chain.db.clone();
         let mut block = chain.block.clone();
         let mut artifacts = ArtifactCache::default();
@@ -277,7 +277,7 @@ fn evm_code_is_transpiled_at_deployment(engine: EngineKind) {
         let mut none = ArtifactCache::default();
         let rebuilt = execute_block_in(&mut db.clone(), &block, vec![Ok(call)], engine, &mut none);
         (deployed, [kept, again], rebuilt, code_len)
-    });
+    };
     let [kept, again] = kept;
     assert!(deployed.receipts[0].success, "{:?}", deployed.receipts[0].error);
     let s = deployed.stats;

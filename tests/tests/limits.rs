@@ -229,14 +229,14 @@ fn compiled_size(chain: &Chain, at: Address, input: &[u8]) -> usize {
     let block = chain.block.clone();
     let tx = chain.tx(ALICE, Some(at), input, U256::ZERO, DEFAULT_GAS);
     let hash = chain.account(at).expect("installed").code_hash;
-    zkos_tests::run_on_big_stack(move || {
+    {
         let mut artifacts = ArtifactCache::default();
         let out = wasm_runtime::exec::execute_block_in(&mut db, &block, vec![Ok(tx)], EngineKind::Rv, &mut artifacts);
         assert!(out.receipts[0].success, "{:?}", out.receipts[0].error);
         let artifact = artifacts.get_or_build_with(hash, || Err("not built".into())).expect("artifact");
         let image = artifact.rv_code.get().expect("compiled").as_ref().expect("compiles");
         image.compiled().code.len()
-    })
+    }
 }
 
 fn wasm_stores_of_210_kb(engine: EngineKind) {

@@ -237,7 +237,7 @@ pub fn run_paths(
     }
     let mut totals = Totals { files: files.len(), ..Totals::default() };
     for file in files {
-        let outcome = big_stack(|| run_file(&file, fork, engine, filter));
+        let outcome = run_file(&file, fork, engine, filter);
         totals.other_forks += outcome.other_forks.len();
         totals.forks_seen.extend(outcome.other_forks.into_iter().flat_map(|(_, forks)| forks));
         totals.filtered += outcome.filtered;
@@ -302,16 +302,4 @@ pub fn parse_engine(name: &str) -> Result<EngineKind, CliError> {
         "rv" => Ok(EngineKind::Rv),
         other => Err(CliError::Config(format!("unknown engine `{other}` (expected wasmi or rv)"))),
     }
-}
-
-/// Runs `f` on a thread whose stack holds 1024 nested frames.
-pub fn big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .stack_size(1 << 30)
-            .spawn_scoped(s, f)
-            .expect("spawning the execution thread")
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p))
-    })
 }

@@ -2,9 +2,23 @@
 //!
 //! Both engines run the same normalized, metered WASM and call the same host functions
 //! ([`crate::host`]), so they agree exactly on state, output, logs and gas.
+//!
+//! A frame's code on an engine is a value, [`Running`]: [`Running::start`] makes its
+//! instance, [`Running::run`] runs it until it ends ([`Step::Done`]) or a host function asks
+//! for a call or a create ([`Step::Suspend`]); then it waits, as a value on the system
+//! layer's frame stack, until the frame loop ([`crate::exec`]) resumes it with the callee's
+//! result. An engine never runs another frame itself, so nothing recurses natively across
+//! contract frames and a 1024-deep call chain needs no more native stack than one frame.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
+
+use host_abi::functions::HostFn;
+
+use crate::exec::{Artifact, Frame, FrameResult, System};
+use crate::host::{self, HostExit, Reply, Request};
+use crate::platform::Platform;
 
 mod reuse;
 pub mod rv;
@@ -74,4 +88,124 @@ pub struct Outcome {
     pub halt: Halt,
     /// Gas left (meaningful for finish and revert; zero otherwise).
     pub gas_left: u64,
+}
+
+impl Outcome {
+    /// The outcome of a frame that a host function ended, with `gas` left.
+    pub(crate) fn of_exit(exit: HostExit, gas: u64) -> Self {
+        match exit {
+            HostExit::Finish(out) => Self { halt: Halt::Finish(out), gas_left: gas },
+            HostExit::Revert(out) => Self { halt: Halt::Revert(out), gas_left: gas },
+            HostExit::SelfDestruct => Self { halt: Halt::SelfDestruct, gas_left: gas },
+            HostExit::OutOfGas => Self::OUT_OF_GAS,
+            HostExit::Trap(why) => Self::trap(why),
+        }
+    }
+
+    /// Out of gas: nothing left.
+    pub(crate) const OUT_OF_GAS: Self = Self { halt: Halt::OutOfGas, gas_left: 0 };
+
+    /// A trap: nothing left.
+    pub(crate) fn trap(why: String) -> Self {
+        Self { halt: Halt::Trap(why), gas_left: 0 }
+    }
+}
+
+/// The host functions behind a frame, with the platform type erased (the engines' loops are
+/// compiled once, not once per platform).
+pub(crate) trait HostEnv {
+    fn dispatch(
+        &mut self,
+        frame: &mut Frame,
+        input: &[u8],
+        mem: &mut [u8],
+        gas: &mut u64,
+        f: HostFn,
+        args: &[u64],
+    ) -> Result<Reply, HostExit>;
+}
+
+impl<P: Platform> HostEnv for System<P> {
+    fn dispatch(
+        &mut self,
+        frame: &mut Frame,
+        input: &[u8],
+        mem: &mut [u8],
+        gas: &mut u64,
+        f: HostFn,
+        args: &[u64],
+    ) -> Result<Reply, HostExit> {
+        host::dispatch(self, frame, input, mem, gas, f, args)
+    }
+}
+
+/// How far a frame's code got in one [`Running::run`].
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// The code ended.
+    Done(Outcome),
+    /// A host function asked for a call or a create; the code waits for its result.
+    Suspend(Request),
+}
+
+/// A frame's code on the configured engine: made, running, or waiting for a callee.
+pub(crate) enum Running {
+    /// On wasmi: the instance and, while it waits, the suspended invocation.
+    Wasmi(Box<wasmi::Running>),
+    /// On the RV64IM machine: the machine, stopped at the host call while it waits.
+    Rv(Box<rv::Running>),
+}
+
+impl Running {
+    /// Makes the instance for `export` of `artifact` with `gas`, after the entry charge
+    /// ([`after_entry`]); the frame's outcome instead if it ends before its code runs.
+    pub(crate) fn start<P: Platform>(
+        sys: &mut System<P>,
+        artifact: &Artifact,
+        export: &'static str,
+        gas: u64,
+    ) -> Result<Self, Outcome> {
+        sys.stats.frames += 1;
+        match sys.engine {
+            EngineKind::Wasmi => wasmi::start(&mut sys.wasmi, artifact, export, gas).map(|r| Self::Wasmi(Box::new(r))),
+            EngineKind::Rv => rv::start(&mut sys.stats, artifact, export, gas).map(|r| Self::Rv(Box::new(r))),
+        }
+    }
+
+    /// Runs the code until it ends or asks for a frame. `resume` is what a suspended frame
+    /// waited for: its request and the callee's result (`None` on the first run). `frame`
+    /// and `input` are the frame's context and calldata.
+    pub(crate) fn run<P: Platform>(
+        &mut self,
+        sys: &mut System<P>,
+        frame: &mut Frame,
+        input: &[u8],
+        resume: Option<(Request, FrameResult)>,
+    ) -> Step {
+        match self {
+            Self::Wasmi(r) => r.run(sys, frame, input, resume),
+            Self::Rv(r) => {
+                let mut executed = 0;
+                let step = r.run(sys, frame, input, resume, &mut executed);
+                sys.stats.rv_instructions += executed;
+                step
+            }
+        }
+    }
+
+    /// The instance's linear memory (where a suspended caller keeps its callee's input).
+    pub(crate) fn memory(&self) -> &[u8] {
+        match self {
+            Self::Wasmi(r) => r.memory(),
+            Self::Rv(r) => r.memory(),
+        }
+    }
+
+    /// Ends the frame: a wasmi instance goes back to its module's idle instances.
+    pub(crate) fn retire<P: Platform>(self, sys: &mut System<P>) {
+        match self {
+            Self::Wasmi(r) => r.retire(&mut sys.wasmi),
+            Self::Rv(_) => {}
+        }
+    }
 }

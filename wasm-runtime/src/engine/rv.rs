@@ -7,8 +7,11 @@
 //! gas register (and what exceeds [`host_abi::GAS_GLOBAL_MAX`] beside it) and calls the export. Host functions
 //! arrive as `ecall`s with the host-function number: they run through [`crate::host::dispatch`]
 //! with the machine's linear memory and the gas register, exactly as the reference engine
-//! runs them, and nested calls run on machines of their own. Outcomes map as in
-//! [`super::wasmi`]: a trap with a negative gas register is out of gas.
+//! runs them. A host function that calls or creates leaves the machine stopped at its
+//! `ecall`, kept in the [`Running`] value on the system layer's frame stack; the callee runs
+//! on a machine of its own, and its result is written back as the host function's result
+//! when the frame resumes. Outcomes map as in [`super::wasmi`]: a trap with a negative gas
+//! register is out of gas.
 
 use alloc::format;
 use alloc::rc::Rc;
@@ -18,11 +21,9 @@ use host_abi::functions::HostFn;
 use rv_backend::instance::{Config, Event, Image, Imports, Instance};
 use rv_backend::ImportTarget;
 
-use super::wasmi::HostEnv;
-use super::{Halt, Outcome};
-use crate::exec::{Artifact, Frame, System};
-use crate::host::HostExit;
-use crate::platform::Platform;
+use super::{Halt, HostEnv, Outcome, Step};
+use crate::exec::{Artifact, Frame, FrameResult, Stats};
+use crate::host::{self, Reply, Request};
 
 /// Bytes of machine stack for compiled code: enough that metering's stack counter
 /// ([`host_abi::limits::WASM_STACK_BUDGET`]) always traps first. Compiled code allocates a
@@ -39,10 +40,6 @@ pub const STACK_SIZE: u64 = 2 * host_abi::limits::WASM_STACK_BUDGET as u64;
 /// before this; reaching it is reported as a trap.
 const BUDGET: u64 = 1 << 48;
 
-fn trap(msg: String) -> Outcome {
-    Outcome { halt: Halt::Trap(msg), gas_left: 0 }
-}
-
 /// The configuration of every contract instance.
 fn config() -> Config {
     Config { stack_size: STACK_SIZE, ..Config::default() }
@@ -56,42 +53,73 @@ fn prepare(wasm: &[u8]) -> Result<Rc<Image>, String> {
     Ok(Rc::new(image))
 }
 
-/// Runs `export` of `artifact` for `frame` with `gas`.
-pub(crate) fn run<P: Platform>(
-    sys: &mut System<P>,
-    frame: &mut Frame,
+/// A frame's machine and the gas reserve beside its gas register (see [`super::split_gas`]).
+pub(crate) struct Running {
+    inst: Instance<'static>,
+    reserve: u64,
+    /// The module's reserve global, if it exports one.
+    reserve_global: Option<u32>,
+    /// The export, still to call once the start function (called first) returns.
+    then: Option<u32>,
+    /// Whether the machine is stopped at a host call that made a request.
+    suspended: bool,
+}
+
+/// Makes the machine of a frame running `export` of `artifact` with `gas`: pays the entry
+/// charge, compiles the artifact on its first frame (kept with it), maps the image and sets
+/// up the first call (the start function if the module has one, else the export). The
+/// frame's outcome instead if it ends before its code runs.
+pub(crate) fn start(
+    stats: &mut Stats,
     artifact: &Artifact,
-    export: &str,
+    export: &'static str,
     gas: u64,
-) -> Outcome {
+) -> Result<Running, Outcome> {
     let Some(gas) = super::after_entry(artifact, gas) else {
-        return Outcome { halt: Halt::OutOfGas, gas_left: 0 };
+        return Err(Outcome::OUT_OF_GAS);
     };
     // Compiled and prepared once per artifact and kept with it (errors too), so a chain that
     // keeps its artifacts never compiles a code hash twice, and every frame maps the same
     // predecoded code.
     if artifact.rv_code.get().is_none() {
-        sys.stats.rv_compilations += 1;
+        stats.rv_compilations += 1;
     }
     let image = match artifact.rv_code.get_or_init(|| prepare(&artifact.wasm)) {
-        Ok(image) => image.clone(),
-        Err(e) => return trap(e.clone()),
+        Ok(image) => image,
+        Err(e) => return Err(Outcome::trap(e.clone())),
     };
-    let mut executed = 0;
-    let outcome = execute(sys, frame, &image, export, gas, &mut executed);
-    sys.stats.rv_instructions += executed;
-    outcome
+    let compiled = image.compiled();
+    for import in &compiled.imports {
+        if !matches!(import.kind, rv_backend::ImportKind::Func { target: ImportTarget::Host(_), .. }) {
+            return Err(Outcome::trap(format!("unknown import {}.{}", import.module, import.name)));
+        }
+    }
+    if compiled.gas_global.is_none() {
+        return Err(Outcome::trap("module has no gas global".into()));
+    }
+    let Some(func) = compiled.exported_func(export) else {
+        return Err(Outcome::trap(format!("export `{export}`: not found")));
+    };
+    if compiled.func_type(func).is_none_or(|t| !t.params.is_empty() || !t.results.is_empty()) {
+        return Err(Outcome::trap(format!("export `{export}`: not a function of type () -> ()")));
+    }
+    let reserve_global = compiled
+        .export(host_abi::GAS_RESERVE_EXPORT)
+        .filter(|e| e.kind == rv_backend::ExportKind::Global)
+        .map(|e| e.index)
+        .filter(|&g| compiled.globals.get(g as usize).is_some_and(|d| d.mutable && d.ty == rv_backend::ValType::I64));
+    let (first, then) = match compiled.start {
+        Some(start) => (start, Some(func)),
+        None => (func, None),
+    };
+    let inst = Instance::from_image(image).map_err(|e| Outcome::trap(format!("instantiation failed: {e}")))?;
+    let mut run = Running { inst, reserve: 0, reserve_global, then, suspended: false };
+    run.set_gas(gas);
+    run.inst.call(first, &[]).map_err(|e| Outcome::trap(format!("{e}")))?;
+    Ok(run)
 }
 
-/// An instance and the gas reserve beside its gas register (see [`super::split_gas`]).
-struct Running<'c> {
-    inst: Instance<'c>,
-    reserve: u64,
-    /// The module's reserve global, if it exports one.
-    reserve_global: Option<u32>,
-}
-
-impl Running<'_> {
+impl Running {
     /// Puts `gas` in the gas register and the reserve.
     fn set_gas(&mut self, gas: u64) {
         let (global, reserve) = super::split_gas(gas);
@@ -106,114 +134,92 @@ impl Running<'_> {
     fn gas(&self) -> Option<u64> {
         super::join_gas(self.inst.gas(), self.reserve)
     }
-}
 
-fn execute(
-    env: &mut dyn HostEnv,
-    frame: &mut Frame,
-    image: &Image,
-    export: &str,
-    gas: u64,
-    executed: &mut u64,
-) -> Outcome {
-    let compiled = image.compiled();
-    for import in &compiled.imports {
-        if !matches!(import.kind, rv_backend::ImportKind::Func { target: ImportTarget::Host(_), .. }) {
-            return trap(format!("unknown import {}.{}", import.module, import.name));
+    /// The instance's linear memory.
+    pub(crate) fn memory(&self) -> &[u8] {
+        self.inst.memory()
+    }
+
+    /// Runs the code until it ends or a host function asks for a frame; `resume` is the
+    /// request a suspended frame made and the callee's result. Adds the instructions
+    /// executed to `executed`.
+    pub(crate) fn run(
+        &mut self,
+        env: &mut dyn HostEnv,
+        frame: &mut Frame,
+        input: &[u8],
+        resume: Option<(Request, FrameResult)>,
+        executed: &mut u64,
+    ) -> Step {
+        if core::mem::take(&mut self.suspended) {
+            let Some((request, child)) = resume else {
+                return Step::Done(Outcome::trap("a suspended frame resumed without its callee's result".into()));
+            };
+            // The gas register was set from a gas count when the frame was suspended.
+            let Some(mut gas) = self.gas() else {
+                return Step::Done(Outcome::trap("a suspended frame lost its gas".into()));
+            };
+            let result = host::complete(frame, self.inst.memory_mut(), &mut gas, &request, child);
+            self.set_gas(gas);
+            match result {
+                Ok(v) => self.inst.set_host_result(v),
+                Err(exit) => return Step::Done(Outcome::of_exit(exit, gas)),
+            }
         }
+        let before = self.inst.instret();
+        let step = self.drive(env, frame, input);
+        *executed += self.inst.instret() - before;
+        step
     }
-    if compiled.gas_global.is_none() {
-        return trap("module has no gas global".into());
-    }
-    let Some(func) = compiled.exported_func(export) else {
-        return trap(format!("export `{export}`: not found"));
-    };
-    if compiled.func_type(func).is_none_or(|t| !t.params.is_empty() || !t.results.is_empty()) {
-        return trap(format!("export `{export}`: not a function of type () -> ()"));
-    }
-    let reserve_global = compiled
-        .export(host_abi::GAS_RESERVE_EXPORT)
-        .filter(|e| e.kind == rv_backend::ExportKind::Global)
-        .map(|e| e.index)
-        .filter(|&g| compiled.globals.get(g as usize).is_some_and(|d| d.mutable && d.ty == rv_backend::ValType::I64));
-    let inst = match Instance::from_image(image) {
-        Ok(i) => i,
-        Err(e) => return trap(format!("instantiation failed: {e}")),
-    };
-    let mut run = Running { inst, reserve: 0, reserve_global };
-    run.set_gas(gas);
-    let mut outcome = None;
-    if let Some(start) = compiled.start {
-        outcome = call(env, frame, &mut run, start, executed);
-    }
-    match outcome {
-        Some(o) => o,
-        None => call(env, frame, &mut run, func, executed).unwrap_or_else(|| Outcome {
-            halt: Halt::Finish(alloc::vec::Vec::new()),
-            gas_left: run.gas().unwrap_or(0),
-        }),
-    }
-}
 
-/// Runs function `f` to its end; `None` if it returned normally, the frame's outcome if a
-/// host function or a trap ended the frame.
-fn call(
-    env: &mut dyn HostEnv,
-    frame: &mut Frame,
-    run: &mut Running<'_>,
-    f: u32,
-    executed: &mut u64,
-) -> Option<Outcome> {
-    let before = run.inst.instret();
-    let result = drive(env, frame, run, f);
-    *executed += run.inst.instret() - before;
-    result
-}
-
-fn drive(env: &mut dyn HostEnv, frame: &mut Frame, run: &mut Running<'_>, f: u32) -> Option<Outcome> {
-    const OUT_OF_GAS: Outcome = Outcome { halt: Halt::OutOfGas, gas_left: 0 };
-    if let Err(e) = run.inst.call(f, &[]) {
-        return Some(trap(format!("{e}")));
-    }
-    loop {
-        match run.inst.run(BUDGET) {
-            // Compiled code defers the metering's gas checks (rv-backend's `gas_check`): a
-            // negative gas register at a return or a host call is out of gas.
-            Event::Returned if run.inst.gas() < 0 => return Some(OUT_OF_GAS),
-            Event::Returned => return None,
-            Event::Host(n) => {
-                let Some(mut gas) = run.gas() else {
-                    return Some(OUT_OF_GAS);
-                };
-                let Some(h) = HostFn::from_number(n) else {
-                    return Some(trap(format!("unknown host function {n}")));
-                };
-                let nargs = h.params().len();
-                let args = run.inst.host_args();
-                let result = env.dispatch(frame, run.inst.memory_mut(), &mut gas, h, &args[..nargs]);
-                run.set_gas(gas);
-                let gas_left = gas;
-                match result {
-                    Ok(v) => run.inst.set_host_result(v),
-                    Err(exit) => {
-                        return Some(match exit {
-                            HostExit::Finish(out) => Outcome { halt: Halt::Finish(out), gas_left },
-                            HostExit::Revert(out) => Outcome { halt: Halt::Revert(out), gas_left },
-                            HostExit::SelfDestruct => Outcome { halt: Halt::SelfDestruct, gas_left },
-                            HostExit::OutOfGas => OUT_OF_GAS,
-                            HostExit::Trap(why) => trap(why),
-                        })
+    fn drive(&mut self, env: &mut dyn HostEnv, frame: &mut Frame, input: &[u8]) -> Step {
+        let done = |outcome| Step::Done(outcome);
+        loop {
+            match self.inst.run(BUDGET) {
+                // Compiled code defers the metering's gas checks (rv-backend's `gas_check`): a
+                // negative gas register at a return or a host call is out of gas.
+                Event::Returned if self.inst.gas() < 0 => return done(Outcome::OUT_OF_GAS),
+                Event::Returned => match self.then.take() {
+                    // The start function returned: call the export.
+                    Some(f) => {
+                        if let Err(e) = self.inst.call(f, &[]) {
+                            return done(Outcome::trap(format!("{e}")));
+                        }
+                    }
+                    None => {
+                        let gas_left = self.gas().unwrap_or(0);
+                        return done(Outcome { halt: Halt::Finish(alloc::vec::Vec::new()), gas_left });
+                    }
+                },
+                Event::Host(n) => {
+                    let Some(mut gas) = self.gas() else {
+                        return done(Outcome::OUT_OF_GAS);
+                    };
+                    let Some(h) = HostFn::from_number(n) else {
+                        return done(Outcome::trap(format!("unknown host function {n}")));
+                    };
+                    let nargs = h.params().len();
+                    let args = self.inst.host_args();
+                    let result = env.dispatch(frame, input, self.inst.memory_mut(), &mut gas, h, &args[..nargs]);
+                    self.set_gas(gas);
+                    match result {
+                        Ok(Reply::Value(v)) => self.inst.set_host_result(v),
+                        Ok(Reply::Suspend(request)) => {
+                            self.suspended = true;
+                            return Step::Suspend(request);
+                        }
+                        Err(exit) => return done(Outcome::of_exit(exit, gas)),
                     }
                 }
-            }
-            Event::Foreign(k) => return Some(trap(format!("call to foreign import {k}"))),
-            Event::Trap(t) => {
-                if run.inst.gas() < 0 {
-                    return Some(OUT_OF_GAS);
+                Event::Foreign(k) => return done(Outcome::trap(format!("call to foreign import {k}"))),
+                Event::Trap(t) => {
+                    if self.inst.gas() < 0 {
+                        return done(Outcome::OUT_OF_GAS);
+                    }
+                    return done(Outcome::trap(format!("{t}")));
                 }
-                return Some(trap(format!("{t}")));
+                Event::BudgetExhausted => return done(Outcome::trap("instruction budget exhausted".into())),
             }
-            Event::BudgetExhausted => return Some(trap("instruction budget exhausted".into())),
         }
     }
 }

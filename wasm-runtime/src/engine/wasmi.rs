@@ -1,9 +1,11 @@
 //! The reference engine: wasmi interprets the normalized, metered WASM.
 //!
 //! A frame pays for its initial memory ([`super::after_entry`]), takes an idle instance of
-//! the artifact's module or makes one, and calls the export resumably: a host function
-//! stops the instance with a request that the frame loop ([`execute`]) serves with the
-//! frame's environment, then resumes it. The gas global holds at most
+//! the artifact's module or makes one ([`start`]), and calls the export resumably: a host
+//! function stops the instance with a request that [`Running::run`] serves with the frame's
+//! environment, then resumes it. A host function that calls or creates leaves the
+//! invocation stopped: it is kept in the [`Running`] value, on the system layer's frame
+//! stack, until the callee's result comes back. The gas global holds at most
 //! [`host_abi::GAS_GLOBAL_MAX`]; the rest of the frame's gas is kept beside it. A finished
 //! instance is put back as instantiation left it and kept for the next frame
 //! ([`super::reuse`]): wasmi makes an entity per function on instantiation, which a frame's
@@ -22,12 +24,14 @@ use core::cell::RefCell;
 
 use host_abi::functions::{HostFn, ValType};
 use host_abi::limits::{WASM_FRAME_OVERHEAD, WASM_STACK_BUDGET};
-use wasmi::{Config, Engine, Extern, Func, Global, Instance, Memory, Module, Ref, ResumableCall, Store, Table, Val};
+use wasmi::{
+    Config, Engine, Extern, Func, Global, Instance, Memory, Module, Ref, ResumableCall, ResumableCallHostTrap, Store,
+    Table, Val,
+};
 
-use super::{Halt, Outcome};
-use crate::exec::{Artifact, Frame, System};
-use crate::host::{self, HostExit};
-use crate::platform::Platform;
+use super::{Halt, HostEnv, Outcome, Step};
+use crate::exec::{Artifact, Frame, FrameResult};
+use crate::host::{self, Reply, Request};
 use crate::primitives::B256;
 
 /// wasmi's recursion limit: more frames than the stack counter of metering ever lets live
@@ -55,34 +59,9 @@ pub fn config() -> Config {
     config
 }
 
-/// The host functions behind a frame, with the platform type erased.
-pub(crate) trait HostEnv {
-    fn dispatch(
-        &mut self,
-        frame: &mut Frame,
-        mem: &mut [u8],
-        gas: &mut u64,
-        f: HostFn,
-        args: &[u64],
-    ) -> Result<u64, HostExit>;
-}
-
-impl<P: Platform> HostEnv for System<P> {
-    fn dispatch(
-        &mut self,
-        frame: &mut Frame,
-        mem: &mut [u8],
-        gas: &mut u64,
-        f: HostFn,
-        args: &[u64],
-    ) -> Result<u64, HostExit> {
-        host::dispatch(self, frame, mem, gas, f, args)
-    }
-}
-
-/// A host function call that the instance stopped at: wasmi hands it to the frame loop
-/// ([`execute`]), which runs it with the frame's environment and resumes the instance. So an
-/// instance holds no reference to the frame and can serve the next one ([`super::reuse`]).
+/// A host function call that the instance stopped at: wasmi hands it to [`Running::run`],
+/// which runs it with the frame's environment and resumes the instance. So an instance
+/// holds no reference to the frame and can serve the next one ([`super::reuse`]).
 #[derive(Debug)]
 struct HostRequest {
     f: HostFn,
@@ -223,48 +202,169 @@ impl Instantiated {
     }
 }
 
-/// Runs `export` of `artifact` for `frame` with `gas`.
-pub(crate) fn run<P: Platform>(
-    sys: &mut System<P>,
-    frame: &mut Frame,
-    artifact: &Artifact,
-    export: &str,
-    gas: u64,
-) -> Outcome {
-    let Some(gas) = super::after_entry(artifact, gas) else {
-        return Outcome { halt: Halt::OutOfGas, gas_left: 0 };
-    };
-    let engine = sys.wasmi.engine.clone();
-    let prepared = sys.wasmi.modules.entry(artifact.hash).or_insert_with(|| prepare(&engine, &artifact.wasm)).clone();
-    let prepared = match prepared {
-        Ok(p) => p,
-        Err(e) => return trap(e),
-    };
-    let idle = prepared.idle.borrow_mut().pop();
-    let mut inst = match idle {
-        Some(inst) => {
-            sys.wasmi.idle_bytes -= inst.memory_bytes();
-            inst
-        }
-        None => match instantiate(&engine, &prepared) {
-            Ok(inst) => inst,
-            Err(e) => return trap(e),
-        },
-    };
-    let outcome = execute(sys, frame, &mut inst, export, gas);
-    if let Some(plan) = &prepared.plan {
-        let bytes = inst.memory_bytes();
-        let room = sys.wasmi.idle_bytes + bytes <= IDLE_MEMORY_BYTES;
-        if room && prepared.idle.borrow().len() < IDLE_PER_MODULE && inst.reset(plan, &prepared.wasm) {
-            sys.wasmi.idle_bytes += bytes;
-            prepared.idle.borrow_mut().push(inst);
-        }
-    }
-    outcome
+/// A frame's instance and how far its code got.
+pub(crate) struct Running {
+    prepared: Rc<Prepared>,
+    inst: Instantiated,
+    state: State,
 }
 
-fn trap(msg: alloc::string::String) -> Outcome {
-    Outcome { halt: Halt::Trap(msg), gas_left: 0 }
+enum State {
+    /// The export is not called yet: its name and the gas after the entry charge.
+    Fresh { export: &'static str, gas: u64 },
+    /// Stopped at host function `f`, which made a request: the invocation waits for the
+    /// callee's result.
+    Suspended { invocation: ResumableCallHostTrap, f: HostFn },
+    /// The code ended.
+    Over,
+}
+
+/// Makes the instance of a frame running `export` of `artifact` with `gas`: pays the entry
+/// charge, then takes an idle instance of the artifact's module or makes one. The frame's
+/// outcome instead if it ends before its code runs.
+pub(crate) fn start(
+    cache: &mut WasmiCache,
+    artifact: &Artifact,
+    export: &'static str,
+    gas: u64,
+) -> Result<Running, Outcome> {
+    let Some(gas) = super::after_entry(artifact, gas) else {
+        return Err(Outcome::OUT_OF_GAS);
+    };
+    let engine = cache.engine.clone();
+    let prepared = cache.modules.entry(artifact.hash).or_insert_with(|| prepare(&engine, &artifact.wasm)).clone();
+    let prepared = prepared.map_err(Outcome::trap)?;
+    let idle = prepared.idle.borrow_mut().pop();
+    let inst = match idle {
+        Some(inst) => {
+            cache.idle_bytes -= inst.memory_bytes();
+            inst
+        }
+        None => instantiate(&engine, &prepared).map_err(Outcome::trap)?,
+    };
+    Ok(Running { prepared, inst, state: State::Fresh { export, gas } })
+}
+
+impl Running {
+    /// Runs the code until it ends or a host function asks for a frame; `resume` is the
+    /// request a suspended frame made and the callee's result.
+    pub(crate) fn run(
+        &mut self,
+        env: &mut dyn HostEnv,
+        frame: &mut Frame,
+        input: &[u8],
+        resume: Option<(Request, FrameResult)>,
+    ) -> Step {
+        let inst = &mut self.inst;
+        let call = match core::mem::replace(&mut self.state, State::Over) {
+            State::Fresh { export, gas } => {
+                if let Err(e) = inst.instance.get_typed_func::<(), ()>(&inst.store, export) {
+                    return Step::Done(Outcome::trap(format!("export `{export}`: {e}")));
+                }
+                let Some(func) = inst.instance.get_func(&inst.store, export) else {
+                    return Step::Done(Outcome::trap(format!("export `{export}`: not found")));
+                };
+                if inst.set_gas(gas).is_err() {
+                    return Step::Done(Outcome::trap("gas global is not a mutable i64".into()));
+                }
+                func.call_resumable(&mut inst.store, &[], &mut [])
+            }
+            State::Suspended { invocation, f } => {
+                let Some((request, child)) = resume else {
+                    return Step::Done(Outcome::trap("a suspended frame resumed without its callee's result".into()));
+                };
+                // The gas global and the memory were in order when the frame was suspended.
+                let (Some(mut gas), Some(memory)) = (inst.gas_left(), inst.memory) else {
+                    return Step::Done(Outcome::trap("a suspended frame lost its gas or memory".into()));
+                };
+                let result = host::complete(frame, memory.data_mut(&mut inst.store), &mut gas, &request, child);
+                if inst.set_gas(gas).is_err() {
+                    return Step::Done(Outcome::trap("gas global is not a mutable i64".into()));
+                }
+                match result {
+                    Ok(value) => invocation.resume(&mut inst.store, typed(f, value).as_slice(), &mut []),
+                    Err(exit) => return Step::Done(Outcome::of_exit(exit, gas)),
+                }
+            }
+            State::Over => return Step::Done(Outcome::trap("the frame's code has ended".into())),
+        };
+        self.drive(env, frame, input, call)
+    }
+
+    /// Serves the host calls of the invocation until it ends or suspends.
+    fn drive(
+        &mut self,
+        env: &mut dyn HostEnv,
+        frame: &mut Frame,
+        input: &[u8],
+        mut call: Result<ResumableCall, wasmi::Error>,
+    ) -> Step {
+        let inst = &mut self.inst;
+        let done = |outcome| Step::Done(outcome);
+        loop {
+            let invocation = match call {
+                Ok(ResumableCall::Finished) => {
+                    return done(Outcome { halt: Halt::Finish(Vec::new()), gas_left: inst.gas_left().unwrap_or(0) });
+                }
+                Ok(ResumableCall::HostTrap(invocation)) => invocation,
+                Ok(ResumableCall::OutOfFuel(_)) => return done(Outcome::trap("out of fuel".into())),
+                Err(_) if inst.raw_gas() < 0 => return done(Outcome::OUT_OF_GAS),
+                Err(e) => return done(Outcome::trap(format!("{e}"))),
+            };
+            let Some(req) = invocation.host_error().downcast_ref::<HostRequest>() else {
+                return done(Outcome::trap(format!("{}", invocation.host_error())));
+            };
+            let (f, args, len) = (req.f, req.args, req.len);
+            // A negative gas global is out of gas (the rv engine checks the same).
+            let Some(mut gas) = inst.gas_left() else {
+                return done(Outcome::OUT_OF_GAS);
+            };
+            let Some(memory) = inst.memory else {
+                return done(Outcome::trap("module exports no memory".into()));
+            };
+            let result = env.dispatch(frame, input, memory.data_mut(&mut inst.store), &mut gas, f, &args[..len]);
+            if inst.set_gas(gas).is_err() {
+                return done(Outcome::trap("gas global is not a mutable i64".into()));
+            }
+            let value = match result {
+                Ok(Reply::Value(v)) => v,
+                Ok(Reply::Suspend(request)) => {
+                    self.state = State::Suspended { invocation, f };
+                    return Step::Suspend(request);
+                }
+                Err(exit) => return done(Outcome::of_exit(exit, gas)),
+            };
+            call = invocation.resume(&mut inst.store, typed(f, value).as_slice(), &mut []);
+        }
+    }
+
+    /// The instance's linear memory.
+    pub(crate) fn memory(&self) -> &[u8] {
+        self.inst.memory.map_or(&[], |m| m.data(&self.inst.store))
+    }
+
+    /// Puts the instance back with its module's idle instances, as instantiation left it,
+    /// if there is room and it can be reset.
+    pub(crate) fn retire(self, cache: &mut WasmiCache) {
+        let Running { prepared, mut inst, .. } = self;
+        if let Some(plan) = &prepared.plan {
+            let bytes = inst.memory_bytes();
+            let room = cache.idle_bytes + bytes <= IDLE_MEMORY_BYTES;
+            if room && prepared.idle.borrow().len() < IDLE_PER_MODULE && inst.reset(plan, &prepared.wasm) {
+                cache.idle_bytes += bytes;
+                prepared.idle.borrow_mut().push(inst);
+            }
+        }
+    }
+}
+
+/// A host function's result as wasmi takes it: truncated to the declared width.
+fn typed(f: HostFn, value: u64) -> Option<Val> {
+    match f.result() {
+        Some(ValType::I32) => Some(Val::I32(value as u32 as i32)),
+        Some(ValType::I64) => Some(Val::I64(value as i64)),
+        None => None,
+    }
 }
 
 /// Compiles the module of an artifact, exposed for reuse where its instances can be reset.
@@ -332,64 +432,4 @@ fn request(f: HostFn, args: &[Val]) -> Result<(), wasmi::Error> {
         };
     }
     Err(wasmi::Error::host(HostRequest { f, args: raw, len: args.len().min(6) }))
-}
-
-/// Runs `export` on the instance for `frame` with `gas`, serving its host calls.
-fn execute(env: &mut dyn HostEnv, frame: &mut Frame, inst: &mut Instantiated, export: &str, gas: u64) -> Outcome {
-    const OUT_OF_GAS: Outcome = Outcome { halt: Halt::OutOfGas, gas_left: 0 };
-    if let Err(e) = inst.instance.get_typed_func::<(), ()>(&inst.store, export) {
-        return trap(format!("export `{export}`: {e}"));
-    }
-    let Some(func) = inst.instance.get_func(&inst.store, export) else {
-        return trap(format!("export `{export}`: not found"));
-    };
-    if inst.set_gas(gas).is_err() {
-        return trap("gas global is not a mutable i64".into());
-    }
-    let mut call = func.call_resumable(&mut inst.store, &[], &mut []);
-    loop {
-        let invocation = match call {
-            Ok(ResumableCall::Finished) => {
-                return Outcome { halt: Halt::Finish(Vec::new()), gas_left: inst.gas_left().unwrap_or(0) };
-            }
-            Ok(ResumableCall::HostTrap(invocation)) => invocation,
-            Ok(ResumableCall::OutOfFuel(_)) => return trap("out of fuel".into()),
-            Err(_) if inst.raw_gas() < 0 => return OUT_OF_GAS,
-            Err(e) => return trap(format!("{e}")),
-        };
-        let Some(req) = invocation.host_error().downcast_ref::<HostRequest>() else {
-            return trap(format!("{}", invocation.host_error()));
-        };
-        let (f, args, len) = (req.f, req.args, req.len);
-        // A negative gas global is out of gas (the rv engine checks the same).
-        let Some(mut gas) = inst.gas_left() else {
-            return OUT_OF_GAS;
-        };
-        let Some(memory) = inst.memory else {
-            return trap("module exports no memory".into());
-        };
-        let result = env.dispatch(frame, memory.data_mut(&mut inst.store), &mut gas, f, &args[..len]);
-        if inst.set_gas(gas).is_err() {
-            return trap("gas global is not a mutable i64".into());
-        }
-        let value = match result {
-            Ok(v) => v,
-            Err(exit) => {
-                return match exit {
-                    HostExit::Finish(out) => Outcome { halt: Halt::Finish(out), gas_left: gas },
-                    HostExit::Revert(out) => Outcome { halt: Halt::Revert(out), gas_left: gas },
-                    HostExit::SelfDestruct => Outcome { halt: Halt::SelfDestruct, gas_left: gas },
-                    HostExit::OutOfGas => OUT_OF_GAS,
-                    HostExit::Trap(why) => trap(why),
-                }
-            }
-        };
-        let result = match f.result() {
-            // Results are truncated to the declared width.
-            Some(ValType::I32) => Some(Val::I32(value as u32 as i32)),
-            Some(ValType::I64) => Some(Val::I64(value as i64)),
-            None => None,
-        };
-        call = invocation.resume(&mut inst.store, result.as_slice(), &mut []);
-    }
 }

@@ -1,5 +1,5 @@
 //! Contract creation: CREATE, CREATE2 and creation transactions, for EVM init code and for
-//! envelopes.
+//! envelopes, entered here and finished when their code ends ([`super::frames`]).
 
 use alloc::format;
 
@@ -10,9 +10,12 @@ use host_abi::status::CallStatus;
 
 use super::artifact::normalize_wasm;
 use super::call::frame_result;
-use super::{Frame, FrameResult, System};
+use super::frames::{End, Entered, Start};
+use super::{Calldata, Frame, FrameResult, System};
+use crate::engine::Outcome;
 use crate::platform::Platform;
 use crate::primitives::{keccak256, Address, Bytes, B256, U256};
+use crate::world::Checkpoint;
 
 /// The CREATE address: keccak256(rlp([sender, nonce]))[12..].
 pub fn create_address(sender: Address, nonce: u64) -> Address {
@@ -30,9 +33,10 @@ pub const WASM_DEPLOY_BYTE: u64 =
     gas::VALIDATE_BYTE + gas::METER_BYTE + gas::COMPILE_BYTE + gas::WASM_CODE_DEPOSIT_BYTE;
 
 impl<P: Platform> System<P> {
-    /// Creates a contract. `address` is given for creation transactions (whose sender nonce
-    /// was already raised); otherwise it is derived from the sender's nonce or the salt and
-    /// the sender's nonce is raised here.
+    /// Creates a contract, running its init code and every frame that calls or creates.
+    /// `address` is given for creation transactions (whose sender nonce was already raised);
+    /// otherwise it is derived from the sender's nonce or the salt and the sender's nonce is
+    /// raised here.
     #[allow(clippy::too_many_arguments)]
     pub fn create(
         &mut self,
@@ -44,18 +48,36 @@ impl<P: Platform> System<P> {
         depth: usize,
         address: Option<Address>,
     ) -> FrameResult {
+        let entered = self.enter_create(caller, value, init, gas, salt, depth, address);
+        self.run_frames(entered)
+    }
+
+    /// Enters a creation: depth and balance checks, the address (raising the sender's
+    /// nonce), the collision check, the checkpoint, the new account and the value; then
+    /// deploys an envelope or runs EVM init code.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn enter_create(
+        &mut self,
+        caller: Address,
+        value: U256,
+        init: Bytes,
+        gas: u64,
+        salt: Option<B256>,
+        depth: usize,
+        address: Option<Address>,
+    ) -> Entered {
         if depth > limits::MAX_CALL_DEPTH {
-            return FrameResult::not_executed(gas, "call depth limit reached");
+            return Entered::Done(FrameResult::not_executed(gas, "call depth limit reached"));
         }
         if self.world.balance(caller) < value {
-            return FrameResult::not_executed(gas, "insufficient balance for the value");
+            return Entered::Done(FrameResult::not_executed(gas, "insufficient balance for the value"));
         }
         let address = match address {
             Some(a) => a,
             None => {
                 let nonce = self.world.info(caller).nonce;
                 if nonce == u64::MAX {
-                    return FrameResult::not_executed(gas, "sender nonce overflow");
+                    return Entered::Done(FrameResult::not_executed(gas, "sender nonce overflow"));
                 }
                 self.world.set_nonce(caller, nonce + 1);
                 match salt {
@@ -66,44 +88,46 @@ impl<P: Platform> System<P> {
         };
         self.world.warm_account(address);
         if self.world.create_collides(address) {
-            return FrameResult::failure(format!("address collision at {address}"));
+            return Entered::Done(FrameResult::failure(format!("address collision at {address}")));
         }
         let checkpoint = self.world.checkpoint();
         self.world.create_account(address);
         self.world.transfer(caller, address, value);
-        let mut result = if host_abi::envelope::is_envelope(&init) {
-            self.deploy_envelope(caller, address, value, &init, gas, depth)
-        } else {
-            self.deploy_evm(caller, address, value, init, gas, depth)
+        let frame = Frame {
+            address,
+            code_address: address,
+            caller,
+            value,
+            is_static: false,
+            depth,
+            return_data: Bytes::new(),
+            code: Bytes::new(),
+            constants: Bytes::new(),
         };
-        if result.status.is_success() {
-            result.created = Some(address);
+        let entered = if host_abi::envelope::is_envelope(&init) {
+            self.enter_envelope(frame, init, gas, checkpoint)
         } else {
-            self.world.revert_to(checkpoint);
+            self.enter_init_code(frame, init, gas, checkpoint)
+        };
+        match entered {
+            Entered::Done(result) => Entered::Done(self.end_create(checkpoint, address, result)),
+            run => run,
         }
-        result
     }
 
-    /// Deploys an envelope: validates, meters and stores the code, then runs `deploy` with
-    /// the constructor arguments.
-    fn deploy_envelope(
-        &mut self,
-        caller: Address,
-        address: Address,
-        value: U256,
-        init: &[u8],
-        gas: u64,
-        depth: usize,
-    ) -> FrameResult {
-        let (envelope, args) = match Envelope::parse(init) {
+    /// Deploys an envelope: validates, meters and stores the code, then enters `deploy` with
+    /// the constructor arguments (if the module exports it).
+    fn enter_envelope(&mut self, mut frame: Frame, init: Bytes, gas: u64, checkpoint: Checkpoint) -> Entered {
+        let fail = |why: alloc::string::String| Entered::Done(FrameResult::failure(why));
+        let (envelope, args) = match Envelope::parse(&init) {
             Ok(e) => e,
-            Err(e) => return FrameResult::failure(format!("{e}")),
+            Err(e) => return fail(format!("{e}")),
         };
         if envelope.kind != Kind::Wasm {
-            return FrameResult::failure("native RV64IM contracts are not supported yet");
+            return fail("native RV64IM contracts are not supported yet".into());
         }
         if envelope.code.len() > limits::MAX_WASM_CODE_SIZE {
-            return FrameResult::failure(format!(
+            return fail(format!(
                 "WASM code size {} exceeds the limit of {} bytes",
                 envelope.code.len(),
                 limits::MAX_WASM_CODE_SIZE
@@ -111,8 +135,8 @@ impl<P: Platform> System<P> {
         }
         let charge =
             WASM_DEPLOY_BYTE * envelope.code.len() as u64 + gas::CODE_DEPOSIT_BYTE * envelope.constants.len() as u64;
-        let Some(mut gas_left) = gas.checked_sub(charge) else {
-            return FrameResult::failure(format!("out of gas: deploying this code costs {charge}"));
+        let Some(gas_left) = gas.checked_sub(charge) else {
+            return fail(format!("out of gas: deploying this code costs {charge}"));
         };
         let mut stored = alloc::vec::Vec::with_capacity(envelope.stored_code_len());
         stored.extend_from_slice(&envelope.header());
@@ -124,79 +148,73 @@ impl<P: Platform> System<P> {
             .get_or_build_with(code_hash, || normalize_wasm(code_hash, envelope.code, &mut self.stats))
         {
             Ok(a) => a,
-            Err(e) => return FrameResult::failure(e),
+            Err(e) => return fail(e),
         };
         let constants = Bytes::copy_from_slice(envelope.constants);
-        self.world.set_code(address, stored.clone(), code_hash, constants.clone());
+        self.world.set_code(frame.address, stored.clone(), code_hash, constants.clone());
         if !artifact.has_deploy {
-            return FrameResult {
-                status: CallStatus::Success,
-                output: Bytes::new(),
-                gas_left,
-                created: None,
-                error: None,
-            };
+            return Entered::Done(deployed(gas_left));
         }
-        let mut frame = Frame {
-            address,
-            code_address: address,
-            caller,
-            value,
-            input: args,
-            is_static: false,
-            depth,
-            return_data: Bytes::new(),
-            code: stored,
-            constants,
-        };
-        let outcome = self.run_frame(&mut frame, &artifact, host_abi::DEPLOY_EXPORT, gas_left);
-        let mut result = frame_result(outcome);
-        if result.status.is_success() {
-            gas_left = result.gas_left;
-            result =
-                FrameResult { status: CallStatus::Success, output: Bytes::new(), gas_left, created: None, error: None };
-        }
-        result
+        // The constructor arguments follow the envelope: the tail of the init data, not copied.
+        let args = init.slice_ref(args);
+        let address = frame.address;
+        (frame.code, frame.constants) = (stored, constants);
+        Entered::run(Start {
+            frame,
+            input: Calldata::Owned(args),
+            artifact,
+            export: host_abi::DEPLOY_EXPORT,
+            gas: gas_left,
+            end: End::Deploy { checkpoint, address },
+        })
     }
 
-    /// Runs EVM init code and deploys the code it returns.
-    fn deploy_evm(
-        &mut self,
-        caller: Address,
-        address: Address,
-        value: U256,
-        init: Bytes,
-        gas: u64,
-        depth: usize,
-    ) -> FrameResult {
+    /// Enters EVM init code (empty init code deploys nothing and ends at once).
+    fn enter_init_code(&mut self, mut frame: Frame, init: Bytes, gas: u64, checkpoint: Checkpoint) -> Entered {
         if init.is_empty() {
-            return FrameResult {
-                status: CallStatus::Success,
-                output: Bytes::new(),
-                gas_left: gas,
-                created: None,
-                error: None,
-            };
+            return Entered::Done(deployed(gas));
         }
         let init_hash = keccak256(&init);
         let artifact = match self.artifacts.get_or_build(init_hash, &init, &mut self.stats) {
             Ok(a) => a,
-            Err(e) => return FrameResult::failure(e),
+            Err(e) => return Entered::Done(FrameResult::failure(e)),
         };
-        let mut frame = Frame {
-            address,
-            code_address: address,
-            caller,
-            value,
-            input: &[],
-            is_static: false,
-            depth,
-            return_data: Bytes::new(),
-            code: init,
-            constants: Bytes::new(),
-        };
-        let outcome = self.run_frame(&mut frame, &artifact, host_abi::CALL_EXPORT, gas);
+        let address = frame.address;
+        frame.code = init;
+        Entered::run(Start {
+            frame,
+            input: Calldata::Owned(Bytes::new()),
+            artifact,
+            export: host_abi::CALL_EXPORT,
+            gas,
+            end: End::InitCode { checkpoint, address },
+        })
+    }
+
+    /// Finishes an envelope's `deploy`: on success the code stored on entry stays, and the
+    /// creation returns no output.
+    pub(super) fn finish_deploy(&mut self, checkpoint: Checkpoint, address: Address, outcome: Outcome) -> FrameResult {
         let mut result = frame_result(outcome);
+        if result.status.is_success() {
+            result = deployed(result.gas_left);
+        }
+        self.end_create(checkpoint, address, result)
+    }
+
+    /// Finishes EVM init code: deposits the code it returned (EIP-170 and EIP-3541 checks,
+    /// 200 gas per byte).
+    pub(super) fn finish_init_code(
+        &mut self,
+        checkpoint: Checkpoint,
+        address: Address,
+        outcome: Outcome,
+    ) -> FrameResult {
+        let result = self.deposit(address, frame_result(outcome));
+        self.end_create(checkpoint, address, result)
+    }
+
+    /// The code deposit of init code that ended with `result`.
+    fn deposit(&mut self, address: Address, mut result: FrameResult) -> FrameResult {
         if !result.status.is_success() {
             return result;
         }
@@ -230,4 +248,20 @@ impl<P: Platform> System<P> {
         self.world.set_code(address, code, code_hash, Bytes::new());
         result
     }
+
+    /// The end of every creation: the created address on success, its changes undone
+    /// otherwise.
+    fn end_create(&mut self, checkpoint: Checkpoint, address: Address, mut result: FrameResult) -> FrameResult {
+        if result.status.is_success() {
+            result.created = Some(address);
+        } else {
+            self.world.revert_to(checkpoint);
+        }
+        result
+    }
+}
+
+/// A deployment that succeeded with `gas_left`, before its address is set.
+fn deployed(gas_left: u64) -> FrameResult {
+    FrameResult { status: CallStatus::Success, output: Bytes::new(), gas_left, created: None, error: None }
 }

@@ -1,16 +1,21 @@
 //! Execution: call and create frames, transactions and blocks.
 //!
 //! [`System`] holds the world state of a block in progress, the environment, the artifact
-//! cache and the engine. [`System::call`] and [`System::create`] run one frame each; host
-//! functions call back into them for nested calls. [`apply_block`] applies a whole block
-//! (its system call, transactions and withdrawals) and commits to the result;
-//! [`execute_block`] applies a list of transactions.
+//! cache and the engine. [`System::call`] and [`System::create`] run a frame and every frame
+//! it calls or creates. Call frames live on an explicit stack (the frame loop, `frames.rs`): a host function
+//! that calls or creates suspends its frame with a request; the frame loop enters the callee
+//! (checks, value transfer, precompile, create address, ...: `call.rs`, `create.rs`), runs it
+//! on top, finishes it when it ends and resumes the caller with its result. Nothing recurses
+//! natively across contract frames, so a 1024-deep call chain runs on a small, fixed native
+//! stack. [`apply_block`] applies a whole block (its system call, transactions and
+//! withdrawals) and commits to the result; [`execute_block`] applies a list of transactions.
 
 mod artifact;
 mod block;
 mod call;
 mod create;
 mod frame;
+mod frames;
 pub mod precompile;
 mod system_call;
 mod tx;
@@ -19,7 +24,7 @@ use alloc::string::String;
 
 pub use artifact::{Artifact, ArtifactCache, CodeKind};
 pub use block::{apply_block, execute_block, execute_block_in, execute_block_with};
-pub use frame::{CallKind, Frame};
+pub use frame::{CallKind, Calldata, Frame};
 pub use tx::{intrinsic_gas, TxError};
 
 use host_abi::status::CallStatus;
@@ -45,7 +50,8 @@ pub struct CallParams {
     pub value: U256,
     /// Value the callee sees (CALLVALUE).
     pub apparent_value: U256,
-    /// Calldata ([`System::call_with_input`] takes it in place instead).
+    /// Calldata of a frame entered from outside ([`System::call`]); a nested call's input
+    /// stays in its caller's memory instead ([`crate::host::CallRequest`]).
     pub input: Bytes,
     /// Gas given to the frame.
     pub gas: u64,

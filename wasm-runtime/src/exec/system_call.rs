@@ -32,11 +32,11 @@ impl<P: Platform> System<P> {
             ..TxEnv::default()
         };
         self.gas_price = self.block.base_fee;
-        // Entered as a DELEGATECALL is, without a value transfer, so neither the system
-        // address nor the target is touched; the code runs in the target's own context
-        // (address and code address both the target) with the system address as caller.
+        // A system call moves no value, so neither the system address nor the target is
+        // touched on entry; the code runs in the target's own context (address and code
+        // address both the target) with the system address as caller.
         let result: FrameResult = self.call(CallParams {
-            kind: CallKind::DelegateCall,
+            kind: CallKind::System,
             caller: SYSTEM_ADDRESS,
             address: target,
             code_address: target,

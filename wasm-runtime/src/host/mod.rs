@@ -2,19 +2,24 @@
 //!
 //! An engine calls [`dispatch`] with the function, its arguments as raw 64-bit values, the
 //! calling instance's linear memory and its gas counter. The result is the function's
-//! return value, or a [`HostExit`] that ends the frame.
+//! return value, a [`HostExit`] that ends the frame, or, for the functions that call or
+//! create, a [`Request`] that suspends the frame: the frame loop of the system layer
+//! ([`crate::exec`]) runs the callee and then finishes the host function with its result
+//! ([`complete`]). No host function runs another frame itself.
 //!
 //! **No work in proportion to a length before its gas is charged.** A function that reads or
 //! writes a length given by the contract charges for that length first, then touches the
 //! bytes, and copies nothing it does not need: inputs are read in place
 //! ([`GuestMemory::slice`]), copies write straight into memory
-//! ([`GuestMemory::write_padded`]). The input of a call is handed to the callee in place, so a
-//! call copies nothing whatever its input's size (the callee's reads of it are charged). What
+//! ([`GuestMemory::write_padded`]). The input of a call is handed to the callee in place (a
+//! range of the suspended caller's memory), so a call copies nothing whatever its input's
+//! size (the callee's reads of it are charged). What
 //! `finish` and `revert` copy out is the frame's own memory, which the frame paid for when it
 //! grew it, once per frame. The length of `debug_log` is charged like log data before
 //! anything is kept, and at most [`host_abi::limits::MAX_DEBUG_OUTPUT`] bytes per transaction
 //! are copied ([`DebugOutput`]).
 
+mod calls;
 mod debug;
 mod memory;
 
@@ -23,12 +28,12 @@ use alloc::vec::Vec;
 
 use host_abi::functions::HostFn;
 use host_abi::gas::{self, words};
-use host_abi::status::CallStatus;
 
+pub use calls::{complete, CallRequest, CreateRequest, Request};
 pub use debug::DebugOutput;
 pub use memory::GuestMemory;
 
-use crate::exec::{CallKind, CallParams, Frame, System};
+use crate::exec::{CallKind, Frame, System};
 use crate::platform::Platform;
 use crate::primitives::{keccak256, Address, Bytes, Log, LogData, B256, U256};
 
@@ -60,6 +65,16 @@ impl core::fmt::Display for HostExit {
 }
 
 type HostResult<T> = Result<T, HostExit>;
+
+/// How a host function call that did not end its frame went on.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// It returned this value; the code goes on.
+    Value(u64),
+    /// It starts a call or a create: the frame is suspended until the frame loop resumes it
+    /// with the callee's result ([`complete`]).
+    Suspend(Request),
+}
 
 fn trap<T>(msg: impl Into<String>) -> HostResult<T> {
     Err(HostExit::Trap(msg.into()))
@@ -101,22 +116,23 @@ fn length_cost(f: HostFn, len: u32) -> u64 {
     }
 }
 
-/// Runs host function `f` for `frame`.
+/// Runs host function `f` for `frame`, whose calldata is `input`.
 pub fn dispatch<P: Platform>(
     sys: &mut System<P>,
     frame: &mut Frame,
+    input: &[u8],
     mem: &mut [u8],
     gas_left: &mut u64,
     f: HostFn,
     args: &[u64],
-) -> HostResult<u64> {
+) -> HostResult<Reply> {
     let mut gas = Gas(gas_left);
     let mem = &mut GuestMemory::new(mem);
     let a = |i: usize| arg_u32(args, i);
     if let host_abi::gas::GasRule::Fixed(n) = f.gas() {
         gas.charge(n)?;
     }
-    match f {
+    let value = match f {
         HostFn::Read | HostFn::Write | HostFn::Exit | HostFn::Brk => {
             trap("Linux system calls are for native contracts (not supported yet)")
         }
@@ -136,10 +152,10 @@ pub fn dispatch<P: Platform>(
             let status = crate::exec::precompile::host_call(f, mem, &mut gas, args)?;
             Ok(status as u64)
         }
-        HostFn::CalldataSize => Ok(frame.input.len() as u64),
+        HostFn::CalldataSize => Ok(input.len() as u64),
         HostFn::CalldataCopy => {
             gas.charge(length_cost(f, a(2)))?;
-            mem.write_padded(a(0), frame.input, a(1), a(2))?;
+            mem.write_padded(a(0), input, a(1), a(2))?;
             Ok(0)
         }
         HostFn::Finish => Err(HostExit::Finish(mem.read(a(0), a(1))?)),
@@ -209,20 +225,24 @@ pub fn dispatch<P: Platform>(
         HostFn::Call | HostFn::CallCode => {
             let kind = if f == HostFn::Call { CallKind::Call } else { CallKind::CallCode };
             let value = mem.read_word(a(2))?;
-            host_call(sys, frame, mem, &mut gas, kind, args[0], a(1), value, (a(3), a(4)))
+            let request = calls::call(sys, frame, mem, &mut gas, kind, args[0], a(1), value, (a(3), a(4)))?;
+            return Ok(Reply::Suspend(request));
         }
         HostFn::DelegateCall | HostFn::StaticCall => {
             let kind = if f == HostFn::DelegateCall { CallKind::DelegateCall } else { CallKind::StaticCall };
-            host_call(sys, frame, mem, &mut gas, kind, args[0], a(1), U256::ZERO, (a(2), a(3)))
+            let request = calls::call(sys, frame, mem, &mut gas, kind, args[0], a(1), U256::ZERO, (a(2), a(3)))?;
+            return Ok(Reply::Suspend(request));
         }
         HostFn::Create => {
             let value = mem.read_word(a(0))?;
-            host_create(sys, frame, mem, &mut gas, value, a(1), a(2), None, a(3))
+            let request = calls::create(frame, mem, &mut gas, value, a(1), a(2), None, a(3))?;
+            return Ok(Reply::Suspend(request));
         }
         HostFn::Create2 => {
             let value = mem.read_word(a(0))?;
             let salt = B256::from(mem.read_array::<32>(a(3))?);
-            host_create(sys, frame, mem, &mut gas, value, a(1), a(2), Some(salt), a(4))
+            let request = calls::create(frame, mem, &mut gas, value, a(1), a(2), Some(salt), a(4))?;
+            return Ok(Reply::Suspend(request));
         }
         HostFn::SelfDestruct => {
             let beneficiary = Address::from(mem.read_array::<20>(a(0))?);
@@ -321,7 +341,8 @@ pub fn dispatch<P: Platform>(
             gas.charge(args[0])?;
             Ok(0)
         }
-    }
+    };
+    value.map(Reply::Value)
 }
 
 /// Charges EIP-2929 account access: 2600 cold, 100 warm.
@@ -384,105 +405,6 @@ fn sstore<P: Platform>(sys: &mut System<P>, frame: &Frame, gas: &mut Gas<'_>, ke
     }
     sys.world.set_storage(address, key, new);
     Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn host_call<P: Platform>(
-    sys: &mut System<P>,
-    frame: &mut Frame,
-    mem: &mut GuestMemory<'_>,
-    gas: &mut Gas<'_>,
-    kind: CallKind,
-    requested: u64,
-    addr_ptr: u32,
-    value: U256,
-    (input_ptr, input_len): (u32, u32),
-) -> HostResult<u64> {
-    // The input must lie in memory (checked now, as before any charge); it is handed to the
-    // callee in place below, never copied.
-    mem.slice(input_ptr, input_len)?;
-    let target = Address::from(mem.read_array::<20>(addr_ptr)?);
-    let has_value = !value.is_zero() && matches!(kind, CallKind::Call | CallKind::CallCode);
-    if kind == CallKind::Call && has_value && frame.is_static {
-        return trap("call with value in a static context");
-    }
-    let mut cost = if sys.world.warm_account(target) { gas::COLD_ACCOUNT_ACCESS } else { gas::WARM_ACCESS };
-    if has_value {
-        cost += gas::CALL_VALUE;
-        if kind == CallKind::Call && sys.world.is_dead(target) {
-            cost += gas::NEW_ACCOUNT;
-        }
-    }
-    gas.charge(cost)?;
-    let available = gas.left() - gas.left() / 64;
-    let forwarded = requested.min(available);
-    gas.charge(forwarded)?;
-    let callee_gas = forwarded + if has_value { gas::CALL_STIPEND } else { 0 };
-    let (address, caller, apparent_value, is_static) = match kind {
-        CallKind::Call => (target, frame.address, value, frame.is_static),
-        CallKind::CallCode => (frame.address, frame.address, value, frame.is_static),
-        CallKind::DelegateCall => (frame.address, frame.caller, frame.value, frame.is_static),
-        CallKind::StaticCall => (target, frame.address, U256::ZERO, true),
-    };
-    let params = CallParams {
-        kind,
-        caller,
-        address,
-        code_address: target,
-        value: if kind == CallKind::DelegateCall { U256::ZERO } else { value },
-        apparent_value,
-        input: Bytes::new(),
-        gas: callee_gas,
-        is_static,
-        depth: frame.depth + 1,
-    };
-    let result = sys.call_with_input(&params, mem.slice(input_ptr, input_len)?);
-    *gas.0 += result.gas_left;
-    frame.return_data = result.output;
-    Ok(u64::from(result.status as u8))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn host_create<P: Platform>(
-    sys: &mut System<P>,
-    frame: &mut Frame,
-    mem: &mut GuestMemory<'_>,
-    gas: &mut Gas<'_>,
-    value: U256,
-    code_ptr: u32,
-    code_len: u32,
-    salt: Option<B256>,
-    out_ptr: u32,
-) -> HostResult<u64> {
-    if frame.is_static {
-        return trap("create in a static context");
-    }
-    // Checking the range and the header is all that happens before the charge; the init data
-    // is copied after it (2 gas per word pays for that).
-    let init = mem.slice(code_ptr, code_len)?;
-    let is_envelope = host_abi::envelope::is_envelope(init);
-    if !is_envelope && init.len() > host_abi::limits::MAX_EVM_INITCODE_SIZE {
-        return trap(alloc::format!(
-            "init code of {} bytes exceeds the limit of {} (EIP-3860)",
-            init.len(),
-            host_abi::limits::MAX_EVM_INITCODE_SIZE
-        ));
-    }
-    let code_words = words(u64::from(code_len));
-    let mut cost = gas::CREATE + gas::INITCODE_WORD * code_words;
-    if salt.is_some() {
-        cost += gas::KECCAK_WORD * code_words;
-    }
-    gas.charge(cost)?;
-    let forwarded = gas.left() - gas.left() / 64;
-    gas.charge(forwarded)?;
-    let init = Bytes::copy_from_slice(mem.slice(code_ptr, code_len)?);
-    let result = sys.create(frame.address, value, init, forwarded, salt, frame.depth + 1, None);
-    *gas.0 += result.gas_left;
-    frame.return_data = if result.status == CallStatus::Revert { result.output } else { Bytes::new() };
-    let address = if result.status.is_success() { result.created.unwrap_or_default() } else { Address::ZERO };
-    mem.write(out_ptr, address.as_slice())?;
-    Ok(u64::from(result.status as u8))
 }
 
 fn self_destruct<P: Platform>(

@@ -13,7 +13,7 @@ use super::{unhex, word};
 use crate::engine::EngineKind;
 use crate::env::BlockEnv;
 use crate::exec::{Frame, System};
-use crate::host::{dispatch, HostExit};
+use crate::host::{dispatch, HostExit, Reply};
 use crate::platform::MemoryDb;
 
 /// Where tests put the input, and where the output goes.
@@ -56,7 +56,10 @@ fn host(f: HostFn, input: &[u8], gas: u64, args: &[u64]) -> Run {
     mem[IN as usize..IN as usize + input.len()].copy_from_slice(input);
     mem[OUT as usize..].fill(FILL);
     let mut left = gas;
-    let result = dispatch(&mut sys, &mut frame, &mut mem, &mut left, f, args);
+    let result = dispatch(&mut sys, &mut frame, &[], &mut mem, &mut left, f, args).map(|reply| match reply {
+        Reply::Value(v) => v,
+        Reply::Suspend(r) => panic!("a precompile host function asked for a frame: {r:?}"),
+    });
     Run { result, gas_used: gas - left, mem }
 }
 

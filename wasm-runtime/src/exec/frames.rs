@@ -1,0 +1,214 @@
+//! The frame loop: call frames on an explicit stack.
+//!
+//! A frame whose code runs sits on a stack (a `Vec`) with its context, where its calldata
+//! is, its engine state ([`Running`]) and how to finish it ([`End`]). The loop runs the top
+//! frame until its code ends or a host function asks for a call or a create
+//! ([`Step::Suspend`]). A request is entered ([`System::enter_call`],
+//! [`System::enter_create`]): either it ends at once (a precompile, an account without code,
+//! a failed check), and the requester resumes with that result, or its code is pushed and
+//! runs on top. A frame that ends is finished (changes undone on failure, the code deposit
+//! of a creation, ...), popped, and the frame below resumes with its result; when the
+//! bottom frame ends, its result is the loop's.
+//!
+//! So no contract frame recurses natively into another: the native stack holds one frame's
+//! engine loop at a time, whatever the call depth, and the depth limit
+//! ([`host_abi::limits::MAX_CALL_DEPTH`]) bounds the stack's length. A suspended frame keeps
+//! its engine's instance (wasmi's stopped invocation, the RV64IM machine stopped at its
+//! `ecall`); an instance goes back to its pool only when its frame ends.
+
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+
+use super::call::frame_result;
+use super::{Artifact, Calldata, Frame, FrameResult, System};
+use crate::engine::{Outcome, Running, Step};
+use crate::host::Request;
+use crate::platform::Platform;
+use crate::primitives::Address;
+use crate::world::Checkpoint;
+
+/// A frame about to run its code.
+pub(super) struct Start {
+    /// Its context.
+    pub frame: Frame,
+    /// Where its calldata is.
+    pub input: Calldata,
+    /// The code.
+    pub artifact: Rc<Artifact>,
+    /// The export to call.
+    pub export: &'static str,
+    /// Its gas (the entry charge not yet paid).
+    pub gas: u64,
+    /// How to finish it when its code ends.
+    pub end: End,
+}
+
+/// What entering a call or a creation came to.
+pub(super) enum Entered {
+    /// It ended at once with this result, finished (a precompile, an account without code,
+    /// a failed check, an envelope without `deploy`).
+    Done(FrameResult),
+    /// Its code is to run.
+    Run(Box<Start>),
+}
+
+impl Entered {
+    pub(super) fn run(start: Start) -> Self {
+        Self::Run(Box::new(start))
+    }
+}
+
+/// How a frame's result is finished when its code ends.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum End {
+    /// A call: its changes are undone unless it succeeded.
+    Call { checkpoint: Checkpoint },
+    /// An envelope's `deploy`, the code at `address` stored on entry.
+    Deploy { checkpoint: Checkpoint, address: Address },
+    /// EVM init code, whose output is the code deposited at `address`.
+    InitCode { checkpoint: Checkpoint, address: Address },
+}
+
+/// A frame on the stack.
+struct Active {
+    frame: Frame,
+    input: Calldata,
+    engine: Running,
+    end: End,
+    /// The request the frame is suspended on (while a frame above it runs).
+    waiting: Option<Request>,
+}
+
+/// What the loop does next.
+enum Next {
+    /// Start a frame's code on top of the stack.
+    Start(Box<Start>),
+    /// Resume the top frame with the result of the frame it waited for.
+    Resume(FrameResult),
+}
+
+impl<P: Platform> System<P> {
+    /// Runs the frame `entered` and every frame it calls or creates, on an explicit stack;
+    /// its result.
+    pub(super) fn run_frames(&mut self, entered: Entered) -> FrameResult {
+        let mut stack: Vec<Active> = Vec::new();
+        let mut next = match entered {
+            Entered::Done(result) => return result,
+            Entered::Run(start) => Next::Start(start),
+        };
+        loop {
+            let step = match next {
+                Next::Start(start) => {
+                    let Start { frame, input, artifact, export, gas, end } = *start;
+                    match Running::start(self, &artifact, export, gas) {
+                        Ok(engine) => {
+                            stack.push(Active { frame, input, engine, end, waiting: None });
+                            self.step(&mut stack, None)
+                        }
+                        Err(outcome) => {
+                            // It ended before its code ran (its entry charge, a module the
+                            // engine rejects): finished like any frame, never pushed.
+                            let result = self.finish(end, outcome);
+                            if stack.is_empty() {
+                                return result;
+                            }
+                            next = Next::Resume(result);
+                            continue;
+                        }
+                    }
+                }
+                Next::Resume(result) => self.step(&mut stack, Some(result)),
+            };
+            next = match step {
+                Step::Done(outcome) => {
+                    let Some(top) = stack.pop() else {
+                        return FrameResult::failure("the frame stack is empty");
+                    };
+                    let end = top.end;
+                    top.engine.retire(self);
+                    let result = self.finish(end, outcome);
+                    if stack.is_empty() {
+                        return result;
+                    }
+                    Next::Resume(result)
+                }
+                Step::Suspend(request) => {
+                    let Some(top) = stack.last_mut() else {
+                        return FrameResult::failure("the frame stack is empty");
+                    };
+                    let entered = self.enter_request(top, &request);
+                    top.waiting = Some(request);
+                    match entered {
+                        Entered::Done(result) => Next::Resume(result),
+                        Entered::Run(start) => Next::Start(start),
+                    }
+                }
+            };
+        }
+    }
+
+    /// Runs the top frame until it ends or suspends; `child` is the result of the frame it
+    /// waited for (`None` for a frame that has not run yet).
+    fn step(&mut self, stack: &mut [Active], child: Option<FrameResult>) -> Step {
+        let Some((top, below)) = stack.split_last_mut() else {
+            return Step::Done(Outcome::trap("no frame to run".into()));
+        };
+        let input: &[u8] = match &top.input {
+            Calldata::Owned(bytes) => bytes,
+            Calldata::InCaller { offset, len } => {
+                let (at, len) = (*offset as usize, *len as usize);
+                // Checked to lie in the caller's memory when the call was made; the caller
+                // has been suspended since and its memory never shrinks.
+                match below.last().and_then(|caller| caller.engine.memory().get(at..at.saturating_add(len))) {
+                    Some(input) => input,
+                    None => return Step::Done(Outcome::trap("a callee's input is outside its caller's memory".into())),
+                }
+            }
+        };
+        let resume = match (top.waiting.take(), child) {
+            (Some(request), Some(result)) => Some((request, result)),
+            (None, None) => None,
+            _ => return Step::Done(Outcome::trap("a frame resumed without the result it waited for".into())),
+        };
+        top.engine.run(self, &mut top.frame, input, resume)
+    }
+
+    /// Enters the call or creation that the top frame `caller` asked for.
+    fn enter_request(&mut self, caller: &Active, request: &Request) -> Entered {
+        match request {
+            Request::Call(call) => {
+                let (offset, len) = call.input;
+                let at = offset as usize;
+                let Some(input) = caller.engine.memory().get(at..at.saturating_add(len as usize)) else {
+                    return Entered::Done(FrameResult::failure("a call's input is outside the caller's memory"));
+                };
+                self.enter_call(&call.params, input, Calldata::InCaller { offset, len })
+            }
+            Request::Create(create) => self.enter_create(
+                create.caller,
+                create.value,
+                create.init.clone(),
+                create.gas,
+                create.salt,
+                create.depth,
+                None,
+            ),
+        }
+    }
+
+    /// Finishes a frame whose code ended with `outcome`.
+    fn finish(&mut self, end: End, outcome: Outcome) -> FrameResult {
+        match end {
+            End::Call { checkpoint } => {
+                let result = frame_result(outcome);
+                if !result.status.is_success() {
+                    self.world.revert_to(checkpoint);
+                }
+                result
+            }
+            End::Deploy { checkpoint, address } => self.finish_deploy(checkpoint, address, outcome),
+            End::InitCode { checkpoint, address } => self.finish_init_code(checkpoint, address, outcome),
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The host functions that call or create, in two halves around the callee: the first
+//! ([`call`], [`create`]) does everything up to starting the callee (static checks, the
+//! charges, the 63/64 forwarding, reading the address, value, salt and init code) and
+//! returns a [`Request`]; the frame loop ([`crate::exec`]) runs the callee and hands its
+//! result to the second ([`complete`]), which finishes the host function in the caller.
+
+use alloc::boxed::Box;
+
+use host_abi::gas::{self, words};
+use host_abi::status::CallStatus;
+
+use super::{trap, Gas, GuestMemory, HostExit, HostResult};
+use crate::exec::{CallKind, CallParams, Frame, FrameResult, System};
+use crate::platform::Platform;
+use crate::primitives::{Address, Bytes, B256, U256};
+
+/// What a suspended frame waits for.
+#[derive(Clone, Debug)]
+pub enum Request {
+    /// A message call (CALL, CALLCODE, DELEGATECALL, STATICCALL).
+    Call(Box<CallRequest>),
+    /// A contract creation (CREATE, CREATE2).
+    Create(Box<CreateRequest>),
+}
+
+/// A message call a frame makes.
+#[derive(Clone, Debug)]
+pub struct CallRequest {
+    /// The callee's frame, its gas paid by the caller already. Its `input` is left empty:
+    /// the input is [`Self::input`], in the caller's memory.
+    pub params: CallParams,
+    /// Offset and length of the input in the caller's linear memory (checked to lie in it).
+    pub input: (u32, u32),
+}
+
+/// A contract creation a frame makes.
+#[derive(Clone, Debug)]
+pub struct CreateRequest {
+    /// The creating account.
+    pub caller: Address,
+    /// The value sent to the new account.
+    pub value: U256,
+    /// The init code (an envelope or EVM init code), copied out of the caller's memory
+    /// after its charge.
+    pub init: Bytes,
+    /// Gas given to the creation, paid by the caller already.
+    pub gas: u64,
+    /// The CREATE2 salt (`None` for CREATE).
+    pub salt: Option<B256>,
+    /// Depth of the new frame.
+    pub depth: usize,
+    /// Where in the caller's memory the created address goes (zero if none was created).
+    pub out_ptr: u32,
+}
+
+/// `call`, `call_code`, `delegate_call`, `static_call` up to starting the callee.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn call<P: Platform>(
+    sys: &mut System<P>,
+    frame: &Frame,
+    mem: &GuestMemory<'_>,
+    gas: &mut Gas<'_>,
+    kind: CallKind,
+    requested: u64,
+    addr_ptr: u32,
+    value: U256,
+    (input_ptr, input_len): (u32, u32),
+) -> HostResult<Request> {
+    // The input must lie in memory (checked now, as before any charge); it is handed to the
+    // callee in place, never copied.
+    mem.slice(input_ptr, input_len)?;
+    let target = Address::from(mem.read_array::<20>(addr_ptr)?);
+    let has_value = !value.is_zero() && kind.sends_value();
+    if kind == CallKind::Call && has_value && frame.is_static {
+        return trap("call with value in a static context");
+    }
+    let mut cost = if sys.world.warm_account(target) { gas::COLD_ACCOUNT_ACCESS } else { gas::WARM_ACCESS };
+    if has_value {
+        cost += gas::CALL_VALUE;
+        if kind == CallKind::Call && sys.world.is_dead(target) {
+            cost += gas::NEW_ACCOUNT;
+        }
+    }
+    gas.charge(cost)?;
+    let available = gas.left() - gas.left() / 64;
+    let forwarded = requested.min(available);
+    gas.charge(forwarded)?;
+    let callee_gas = forwarded + if has_value { gas::CALL_STIPEND } else { 0 };
+    let (address, caller, apparent_value, is_static) = match kind {
+        CallKind::Call => (target, frame.address, value, frame.is_static),
+        CallKind::CallCode => (frame.address, frame.address, value, frame.is_static),
+        CallKind::DelegateCall => (frame.address, frame.caller, frame.value, frame.is_static),
+        CallKind::StaticCall => (target, frame.address, U256::ZERO, true),
+        // Only a block rule makes system calls (exec::system_call), never a host function.
+        CallKind::System => return trap("a contract cannot make a system call"),
+    };
+    let params = CallParams {
+        kind,
+        caller,
+        address,
+        code_address: target,
+        value: if kind == CallKind::DelegateCall { U256::ZERO } else { value },
+        apparent_value,
+        input: Bytes::new(),
+        gas: callee_gas,
+        is_static,
+        depth: frame.depth + 1,
+    };
+    Ok(Request::Call(Box::new(CallRequest { params, input: (input_ptr, input_len) })))
+}
+
+/// `create` and `create2` up to starting the init code.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn create(
+    frame: &Frame,
+    mem: &GuestMemory<'_>,
+    gas: &mut Gas<'_>,
+    value: U256,
+    code_ptr: u32,
+    code_len: u32,
+    salt: Option<B256>,
+    out_ptr: u32,
+) -> HostResult<Request> {
+    if frame.is_static {
+        return trap("create in a static context");
+    }
+    // Checking the range and the header is all that happens before the charge; the init data
+    // is copied after it (2 gas per word pays for that).
+    let init = mem.slice(code_ptr, code_len)?;
+    let is_envelope = host_abi::envelope::is_envelope(init);
+    if !is_envelope && init.len() > host_abi::limits::MAX_EVM_INITCODE_SIZE {
+        return trap(alloc::format!(
+            "init code of {} bytes exceeds the limit of {} (EIP-3860)",
+            init.len(),
+            host_abi::limits::MAX_EVM_INITCODE_SIZE
+        ));
+    }
+    let code_words = words(u64::from(code_len));
+    let mut cost = gas::CREATE + gas::INITCODE_WORD * code_words;
+    if salt.is_some() {
+        cost += gas::KECCAK_WORD * code_words;
+    }
+    gas.charge(cost)?;
+    let forwarded = gas.left() - gas.left() / 64;
+    gas.charge(forwarded)?;
+    let init = Bytes::copy_from_slice(mem.slice(code_ptr, code_len)?);
+    Ok(Request::Create(Box::new(CreateRequest {
+        caller: frame.address,
+        value,
+        init,
+        gas: forwarded,
+        salt,
+        depth: frame.depth + 1,
+        out_ptr,
+    })))
+}
+
+/// Finishes the host function that made `request`, in the caller `frame` (its memory `mem`
+/// and gas counter `gas`), with the callee's result: gives back the callee's unused gas,
+/// sets the caller's return data, writes the created address, and returns the status the
+/// host function returns (or why the caller's frame ends: a bad address pointer).
+pub fn complete(
+    frame: &mut Frame,
+    mem: &mut [u8],
+    gas: &mut u64,
+    request: &Request,
+    child: FrameResult,
+) -> Result<u64, HostExit> {
+    *gas += child.gas_left;
+    let status = child.status;
+    match request {
+        Request::Call(_) => frame.return_data = child.output,
+        Request::Create(c) => {
+            frame.return_data = if status == CallStatus::Revert { child.output } else { Bytes::new() };
+            let address = if status.is_success() { child.created.unwrap_or_default() } else { Address::ZERO };
+            GuestMemory::new(mem).write(c.out_ptr, address.as_slice())?;
+        }
+    }
+    Ok(u64::from(status as u8))
+}
