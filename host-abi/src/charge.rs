@@ -165,12 +165,13 @@ impl Term {
         }
     }
 
-    /// Units in an argument value.
+    /// Units in an argument value (a `per` of zero counts as one).
     pub const fn units(self, value: u64) -> u64 {
+        let per = if self.per == 0 { 1 } else { self.per };
         if self.round_up {
-            value.div_ceil(self.per)
+            value.div_ceil(per)
         } else {
-            value / self.per
+            value / per
         }
     }
 
@@ -190,7 +191,7 @@ pub enum Forward {
     Requested {
         /// Index of the `gas` argument.
         arg: usize,
-        /// Gas the callee gets free (EIP-2300's stipend of a value transfer).
+        /// Gas the callee gets free: the stipend of a value transfer ([`gas::CALL_STIPEND`]).
         stipend: u64,
     },
     /// A create: all but one 64th of what is left after the charge.
