@@ -3,9 +3,9 @@
 //! Both engines run the same normalized, metered WASM and call the same host functions
 //! ([`crate::host`]), so they agree exactly on state, output, logs and gas.
 //!
-//! A frame's code on an engine is a value, [`Running`]: [`Running::start`] makes its
-//! instance, [`Running::run`] runs it until it ends ([`Step::Done`]) or a host function asks
-//! for a call or a create ([`Step::Suspend`]); then it waits, as a value on the system
+//! A frame's code on an engine is a value, `Running`: `Running::start` makes its
+//! instance, `Running::run` runs it until it ends (`Step::Done`) or a host function asks
+//! for a call or a create (`Step::Suspend`); then it waits, as a value on the system
 //! layer's frame stack, until the frame loop ([`crate::exec`]) resumes it with the callee's
 //! result. An engine never runs another frame itself, so nothing recurses natively across
 //! contract frames and a 1024-deep call chain needs no more native stack than one frame.

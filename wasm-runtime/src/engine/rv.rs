@@ -8,7 +8,7 @@
 //! arrive as `ecall`s with the host-function number: they run through [`crate::host::dispatch`]
 //! with the machine's linear memory and the gas register, exactly as the reference engine
 //! runs them. A host function that calls or creates leaves the machine stopped at its
-//! `ecall`, kept in the [`Running`] value on the system layer's frame stack; the callee runs
+//! `ecall`, kept in the `Running` value on the system layer's frame stack; the callee runs
 //! on a machine of its own, and its result is written back as the host function's result
 //! when the frame resumes. Outcomes map as in [`super::wasmi`]: a trap with a negative gas
 //! register is out of gas.

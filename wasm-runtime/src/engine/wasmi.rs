@@ -1,14 +1,14 @@
 //! The reference engine: wasmi interprets the normalized, metered WASM.
 //!
-//! A frame pays for its initial memory ([`super::after_entry`]), takes an idle instance of
-//! the artifact's module or makes one ([`start`]), and calls the export resumably: a host
-//! function stops the instance with a request that [`Running::run`] serves with the frame's
+//! A frame pays for its initial memory (`after_entry`), takes an idle instance of
+//! the artifact's module or makes one (`start`), and calls the export resumably: a host
+//! function stops the instance with a request that `Running::run` serves with the frame's
 //! environment, then resumes it. A host function that calls or creates leaves the
-//! invocation stopped: it is kept in the [`Running`] value, on the system layer's frame
+//! invocation stopped: it is kept in the `Running` value, on the system layer's frame
 //! stack, until the callee's result comes back. The gas global holds at most
 //! [`host_abi::GAS_GLOBAL_MAX`]; the rest of the frame's gas is kept beside it. A finished
 //! instance is put back as instantiation left it and kept for the next frame
-//! ([`super::reuse`]): wasmi makes an entity per function on instantiation, which a frame's
+//! (`reuse`): wasmi makes an entity per function on instantiation, which a frame's
 //! gas does not pay for.
 //!
 //! Its stack limits ([`config`]) are set from [`host_abi::limits::WASM_STACK_BUDGET`] so
