@@ -3,10 +3,13 @@
 //! charges, the 63/64 forwarding, reading the address, value, salt and init code) and
 //! returns a [`Request`]; the frame loop ([`crate::exec`]) runs the callee and hands its
 //! result to the second ([`complete`]), which finishes the host function in the caller.
+//! What a call or create is charged and how much gas it forwards are host-abi's
+//! ([`host_abi::charge`]): the charge first, then the forwarded gas from what is left.
 
 use alloc::boxed::Box;
 
-use host_abi::gas::{self, words};
+use host_abi::charge::Facts;
+use host_abi::functions::HostFn;
 use host_abi::status::CallStatus;
 
 use super::{trap, Gas, GuestMemory, HostExit, HostResult};
@@ -60,8 +63,8 @@ pub(super) fn call<P: Platform>(
     frame: &Frame,
     mem: &GuestMemory<'_>,
     gas: &mut Gas<'_>,
+    (f, args): (HostFn, &[u64]),
     kind: CallKind,
-    requested: u64,
     addr_ptr: u32,
     value: U256,
     (input_ptr, input_len): (u32, u32),
@@ -74,18 +77,13 @@ pub(super) fn call<P: Platform>(
     if kind == CallKind::Call && has_value && frame.is_static {
         return trap("call with value in a static context");
     }
-    let mut cost = if sys.world.warm_account(target) { gas::COLD_ACCOUNT_ACCESS } else { gas::WARM_ACCESS };
-    if has_value {
-        cost += gas::CALL_VALUE;
-        if kind == CallKind::Call && sys.world.is_dead(target) {
-            cost += gas::NEW_ACCOUNT;
-        }
-    }
-    gas.charge(cost)?;
-    let available = gas.left() - gas.left() / 64;
-    let forwarded = requested.min(available);
+    let cold = sys.world.warm_account(target);
+    // Only a call that moves value can create the account (EIP-161): no state read otherwise.
+    let dead = has_value && kind == CallKind::Call && sys.world.is_dead(target);
+    let charged = gas.pay(f, args, &Facts { cold, value: has_value, dead, ..Facts::WARM })?;
+    let (forwarded, stipend) = charged.forward.map_or((0, 0), |w| (w.taken(gas.left()), w.stipend));
     gas.charge(forwarded)?;
-    let callee_gas = forwarded + if has_value { gas::CALL_STIPEND } else { 0 };
+    let callee_gas = forwarded + stipend;
     let (address, caller, apparent_value, is_static) = match kind {
         CallKind::Call => (target, frame.address, value, frame.is_static),
         CallKind::CallCode => (frame.address, frame.address, value, frame.is_static),
@@ -115,6 +113,7 @@ pub(super) fn create(
     frame: &Frame,
     mem: &GuestMemory<'_>,
     gas: &mut Gas<'_>,
+    (f, args): (HostFn, &[u64]),
     value: U256,
     code_ptr: u32,
     code_len: u32,
@@ -125,7 +124,7 @@ pub(super) fn create(
         return trap("create in a static context");
     }
     // Checking the range and the header is all that happens before the charge; the init data
-    // is copied after it (2 gas per word pays for that).
+    // is copied after it (the per-word charge of EIP-3860 pays for that).
     let init = mem.slice(code_ptr, code_len)?;
     let is_envelope = host_abi::envelope::is_envelope(init);
     if !is_envelope && init.len() > host_abi::limits::MAX_EVM_INITCODE_SIZE {
@@ -135,13 +134,8 @@ pub(super) fn create(
             host_abi::limits::MAX_EVM_INITCODE_SIZE
         ));
     }
-    let code_words = words(u64::from(code_len));
-    let mut cost = gas::CREATE + gas::INITCODE_WORD * code_words;
-    if salt.is_some() {
-        cost += gas::KECCAK_WORD * code_words;
-    }
-    gas.charge(cost)?;
-    let forwarded = gas.left() - gas.left() / 64;
+    let charged = gas.pay(f, args, &Facts::WARM)?;
+    let forwarded = charged.forward.map_or(0, |w| w.taken(gas.left()));
     gas.charge(forwarded)?;
     let init = Bytes::copy_from_slice(mem.slice(code_ptr, code_len)?);
     Ok(Request::Create(Box::new(CreateRequest {

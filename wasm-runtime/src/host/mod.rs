@@ -7,6 +7,12 @@
 //! ([`crate::exec`]) runs the callee and then finishes the host function with its result
 //! ([`complete`]). No host function runs another frame itself.
 //!
+//! **Gas is host-abi's.** Every charge is what [`host_abi::charge::charge`] computes from the
+//! function's table rule, its arguments and the [`Facts`] the function finds in the state
+//! (a cold slot or account, value moving to a dead account, how an SSTORE changes its
+//! slot); no rule is restated here. Prices that depend on nothing but the arguments are
+//! charged before the function reads anything; the others as soon as their facts are known.
+//!
 //! **No work in proportion to a length before its gas is charged.** A function that reads or
 //! writes a length given by the contract charges for that length first, then touches the
 //! bytes, and copies nothing it does not need: inputs are read in place
@@ -26,8 +32,9 @@ mod memory;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use host_abi::charge::{charge, price, Charge, Facts, Slot};
 use host_abi::functions::HostFn;
-use host_abi::gas::{self, words};
+use host_abi::gas::{self, GasRule};
 
 pub use calls::{complete, CallRequest, CreateRequest, Request};
 pub use debug::DebugOutput;
@@ -98,22 +105,20 @@ impl Gas<'_> {
     pub fn left(&self) -> u64 {
         *self.0
     }
+
+    /// Charges what a call of host function `f` with raw arguments `args` costs given
+    /// `facts` (host-abi's [`charge`]), or fails with out of gas (leaving zero). Returns the
+    /// charge, for its refund and the gas it forwards.
+    pub fn pay(&mut self, f: HostFn, args: &[u64], facts: &Facts) -> HostResult<Charge> {
+        let c = charge(f, args, facts);
+        self.charge(c.gas)?;
+        Ok(c)
+    }
 }
 
 fn arg_u32(args: &[u64], i: usize) -> u32 {
     // Engines pass i32 arguments zero-extended; truncation keeps the 32-bit value.
     (args[i] & 0xFFFF_FFFF) as u32
-}
-
-/// The gas of a function whose host-abi rule depends on a length argument `len`.
-fn length_cost(f: HostFn, len: u32) -> u64 {
-    let len = u64::from(len);
-    match f.gas() {
-        gas::GasRule::Copy { base, per_word } => base + per_word * words(len),
-        gas::GasRule::PerByte { base, per_byte } => base + per_byte * len,
-        gas::GasRule::Fixed(n) => n,
-        gas::GasRule::Dynamic(_) => 0,
-    }
 }
 
 /// Runs host function `f` for `frame`, whose calldata is `input`.
@@ -129,15 +134,15 @@ pub fn dispatch<P: Platform>(
     let mut gas = Gas(gas_left);
     let mem = &mut GuestMemory::new(mem);
     let a = |i: usize| arg_u32(args, i);
-    if let host_abi::gas::GasRule::Fixed(n) = f.gas() {
-        gas.charge(n)?;
+    if let GasRule::Fixed(_) = f.gas() {
+        gas.pay(f, args, &Facts::WARM)?;
     }
     let value = match f {
         HostFn::Read | HostFn::Write | HostFn::Exit | HostFn::Brk => {
             trap("Linux system calls are for native contracts (not supported yet)")
         }
         HostFn::Keccak256 | HostFn::Sha256 | HostFn::Ripemd160 => {
-            gas.charge(length_cost(f, a(1)))?;
+            gas.pay(f, args, &Facts::WARM)?;
             let out = crate::exec::precompile::hash(f, mem.slice(a(0), a(1))?)?;
             mem.write(a(2), &out)?;
             Ok(0)
@@ -154,7 +159,7 @@ pub fn dispatch<P: Platform>(
         }
         HostFn::CalldataSize => Ok(input.len() as u64),
         HostFn::CalldataCopy => {
-            gas.charge(length_cost(f, a(2)))?;
+            gas.pay(f, args, &Facts::WARM)?;
             mem.write_padded(a(0), input, a(1), a(2))?;
             Ok(0)
         }
@@ -162,7 +167,7 @@ pub fn dispatch<P: Platform>(
         HostFn::Revert => Err(HostExit::Revert(mem.read(a(0), a(1))?)),
         HostFn::ReturndataSize => Ok(frame.return_data.len() as u64),
         HostFn::ReturndataCopy => {
-            gas.charge(length_cost(f, a(2)))?;
+            gas.pay(f, args, &Facts::WARM)?;
             let (offset, len) = (a(1) as usize, a(2) as usize);
             if offset.saturating_add(len) > frame.return_data.len() {
                 return trap("returndata_copy reads past the end of the return data");
@@ -173,7 +178,7 @@ pub fn dispatch<P: Platform>(
         HostFn::StorageLoad => {
             let key = mem.read_word(a(0))?;
             let cold = sys.world.warm_slot(frame.address, key);
-            gas.charge(if cold { gas::COLD_SLOAD } else { gas::WARM_ACCESS })?;
+            gas.pay(f, args, &Facts { cold, ..Facts::WARM })?;
             let (value, _) = sys.world.storage(frame.address, key);
             mem.write(a(1), &value.to_be_bytes::<32>())?;
             Ok(0)
@@ -181,7 +186,7 @@ pub fn dispatch<P: Platform>(
         HostFn::StorageStore => {
             let key = mem.read_word(a(0))?;
             let value = mem.read_word(a(1))?;
-            sstore(sys, frame, &mut gas, key, value)?;
+            sstore(sys, frame, &mut gas, args, key, value)?;
             Ok(0)
         }
         HostFn::TransientLoad => {
@@ -201,7 +206,7 @@ pub fn dispatch<P: Platform>(
         }
         HostFn::ConstantsSize => Ok(frame.constants.len() as u64),
         HostFn::ConstantsCopy => {
-            gas.charge(length_cost(f, a(2)))?;
+            gas.pay(f, args, &Facts::WARM)?;
             mem.write_padded(a(0), &frame.constants, a(1), a(2))?;
             Ok(0)
         }
@@ -210,10 +215,10 @@ pub fn dispatch<P: Platform>(
                 return trap("emit_log in a static context");
             }
             let count = a(1);
-            if count > 4 {
+            if u64::from(count) > gas::MAX_LOG_TOPICS {
                 return trap("emit_log: more than 4 topics");
             }
-            gas.charge(gas::LOG + gas::LOG_TOPIC * u64::from(count) + gas::LOG_DATA_BYTE * u64::from(a(3)))?;
+            gas.pay(f, args, &Facts::WARM)?;
             let mut topics = Vec::with_capacity(count as usize);
             for i in 0..count {
                 topics.push(B256::from(mem.read_array::<32>(a(0).wrapping_add(32 * i))?));
@@ -225,28 +230,28 @@ pub fn dispatch<P: Platform>(
         HostFn::Call | HostFn::CallCode => {
             let kind = if f == HostFn::Call { CallKind::Call } else { CallKind::CallCode };
             let value = mem.read_word(a(2))?;
-            let request = calls::call(sys, frame, mem, &mut gas, kind, args[0], a(1), value, (a(3), a(4)))?;
+            let request = calls::call(sys, frame, mem, &mut gas, (f, args), kind, a(1), value, (a(3), a(4)))?;
             return Ok(Reply::Suspend(request));
         }
         HostFn::DelegateCall | HostFn::StaticCall => {
             let kind = if f == HostFn::DelegateCall { CallKind::DelegateCall } else { CallKind::StaticCall };
-            let request = calls::call(sys, frame, mem, &mut gas, kind, args[0], a(1), U256::ZERO, (a(2), a(3)))?;
+            let request = calls::call(sys, frame, mem, &mut gas, (f, args), kind, a(1), U256::ZERO, (a(2), a(3)))?;
             return Ok(Reply::Suspend(request));
         }
         HostFn::Create => {
             let value = mem.read_word(a(0))?;
-            let request = calls::create(frame, mem, &mut gas, value, a(1), a(2), None, a(3))?;
+            let request = calls::create(frame, mem, &mut gas, (f, args), value, a(1), a(2), None, a(3))?;
             return Ok(Reply::Suspend(request));
         }
         HostFn::Create2 => {
             let value = mem.read_word(a(0))?;
             let salt = B256::from(mem.read_array::<32>(a(3))?);
-            let request = calls::create(frame, mem, &mut gas, value, a(1), a(2), Some(salt), a(4))?;
+            let request = calls::create(frame, mem, &mut gas, (f, args), value, a(1), a(2), Some(salt), a(4))?;
             return Ok(Reply::Suspend(request));
         }
         HostFn::SelfDestruct => {
             let beneficiary = Address::from(mem.read_array::<20>(a(0))?);
-            self_destruct(sys, frame, &mut gas, beneficiary)?;
+            self_destruct(sys, frame, &mut gas, args, beneficiary)?;
             Err(HostExit::SelfDestruct)
         }
         HostFn::Address => mem.write(a(0), frame.address.as_slice()).map(|()| 0),
@@ -258,7 +263,7 @@ pub fn dispatch<P: Platform>(
         HostFn::CallValue => mem.write(a(0), &frame.value.to_be_bytes::<32>()).map(|()| 0),
         HostFn::Balance => {
             let address = Address::from(mem.read_array::<20>(a(0))?);
-            charge_access(sys, &mut gas, address)?;
+            pay_access(sys, &mut gas, (f, args), address)?;
             let balance = sys.world.balance(address);
             mem.write(a(1), &balance.to_be_bytes::<32>()).map(|()| 0)
         }
@@ -305,30 +310,29 @@ pub fn dispatch<P: Platform>(
         }
         HostFn::ExtCodeSize => {
             let address = Address::from(mem.read_array::<20>(a(0))?);
-            charge_access(sys, &mut gas, address)?;
+            pay_access(sys, &mut gas, (f, args), address)?;
             Ok(sys.world.info(address).code.len() as u64)
         }
         HostFn::ExtCodeCopy => {
             let address = Address::from(mem.read_array::<20>(a(0))?);
-            charge_access(sys, &mut gas, address)?;
-            gas.charge(gas::COPY_WORD * words(u64::from(a(3))))?;
+            pay_access(sys, &mut gas, (f, args), address)?;
             mem.write_padded(a(1), &sys.world.info(address).code, a(2), a(3))?;
             Ok(0)
         }
         HostFn::ExtCodeHash => {
             let address = Address::from(mem.read_array::<20>(a(0))?);
-            charge_access(sys, &mut gas, address)?;
+            pay_access(sys, &mut gas, (f, args), address)?;
             let hash = sys.world.code_hash(address);
             mem.write(a(1), hash.as_slice()).map(|()| 0)
         }
         HostFn::CodeSize => Ok(frame.code.len() as u64),
         HostFn::CodeCopy => {
-            gas.charge(length_cost(f, a(2)))?;
+            gas.pay(f, args, &Facts::WARM)?;
             mem.write_padded(a(0), &frame.code, a(1), a(2))?;
             Ok(0)
         }
         HostFn::DebugLog => {
-            gas.charge(length_cost(f, a(1)))?;
+            gas.pay(f, args, &Facts::WARM)?;
             // Only what fits under the transaction's cap is copied.
             sys.debug_output.push(mem.slice(a(0), a(1))?, a(1) as usize);
             Ok(0)
@@ -338,70 +342,50 @@ pub fn dispatch<P: Platform>(
             Err(HostExit::OutOfGas)
         }
         HostFn::ChargeGas => {
-            gas.charge(args[0])?;
+            gas.pay(f, args, &Facts::WARM)?;
             Ok(0)
         }
     };
     value.map(Reply::Value)
 }
 
-/// Charges EIP-2929 account access: 2600 cold, 100 warm.
-fn charge_access<P: Platform>(sys: &mut System<P>, gas: &mut Gas<'_>, address: Address) -> HostResult<()> {
+/// Charges `f`, a function that reads the account at `address`, for its access: cold
+/// the first time in the transaction (EIP-2929).
+fn pay_access<P: Platform>(
+    sys: &mut System<P>,
+    gas: &mut Gas<'_>,
+    (f, args): (HostFn, &[u64]),
+    address: Address,
+) -> HostResult<()> {
     let cold = sys.world.warm_account(address);
-    gas.charge(if cold { gas::COLD_ACCOUNT_ACCESS } else { gas::WARM_ACCESS })
+    gas.pay(f, args, &Facts { cold, ..Facts::WARM }).map(drop)
 }
 
-/// SSTORE with EIP-2200, EIP-2929 and EIP-3529 gas and refunds.
-fn sstore<P: Platform>(sys: &mut System<P>, frame: &Frame, gas: &mut Gas<'_>, key: U256, new: U256) -> HostResult<()> {
+/// SSTORE: charged and refunded as host-abi says for how the store changes the slot.
+fn sstore<P: Platform>(
+    sys: &mut System<P>,
+    frame: &Frame,
+    gas: &mut Gas<'_>,
+    args: &[u64],
+    key: U256,
+    new: U256,
+) -> HostResult<()> {
+    let f = HostFn::StorageStore;
     if frame.is_static {
         return trap("storage_store in a static context");
     }
-    if gas.left() <= gas::SSTORE_STIPEND_GUARD {
+    // The guard (EIP-2200) comes before anything is read; it is the same whatever the facts.
+    if price(f, &Facts::WARM).guard.is_some_and(|guard| gas.left() <= guard) {
         *gas.0 = 0;
         return Err(HostExit::OutOfGas);
     }
     let address = frame.address;
     let cold = sys.world.warm_slot(address, key);
     let (present, original) = sys.world.storage(address, key);
-    let mut cost = if cold { gas::COLD_SLOAD } else { 0 };
-    cost += if present == new {
-        gas::WARM_ACCESS
-    } else if original == present {
-        if original.is_zero() {
-            gas::SSTORE_SET
-        } else {
-            gas::SSTORE_RESET
-        }
-    } else {
-        gas::WARM_ACCESS
-    };
-    gas.charge(cost)?;
-    let clears = gas::SSTORE_CLEARS_REFUND as i64;
-    let mut refund = 0i64;
-    if present != new {
-        if original == present {
-            if !original.is_zero() && new.is_zero() {
-                refund += clears;
-            }
-        } else {
-            if !original.is_zero() {
-                if present.is_zero() {
-                    refund -= clears;
-                } else if new.is_zero() {
-                    refund += clears;
-                }
-            }
-            if original == new {
-                refund += if original.is_zero() {
-                    (gas::SSTORE_SET - gas::WARM_ACCESS) as i64
-                } else {
-                    (gas::SSTORE_RESET - gas::WARM_ACCESS) as i64
-                };
-            }
-        }
-    }
-    if refund != 0 {
-        sys.world.add_refund(refund);
+    let slot = Slot::of(&original, &present, &new, &U256::ZERO);
+    let c = gas.pay(f, args, &Facts { cold, slot, ..Facts::WARM })?;
+    if c.refund != 0 {
+        sys.world.add_refund(c.refund);
     }
     sys.world.set_storage(address, key, new);
     Ok(())
@@ -411,20 +395,17 @@ fn self_destruct<P: Platform>(
     sys: &mut System<P>,
     frame: &Frame,
     gas: &mut Gas<'_>,
+    args: &[u64],
     beneficiary: Address,
 ) -> HostResult<()> {
     if frame.is_static {
         return trap("self_destruct in a static context");
     }
-    let mut cost = gas::SELFDESTRUCT;
-    if sys.world.warm_account(beneficiary) {
-        cost += gas::COLD_ACCOUNT_ACCESS;
-    }
+    let cold = sys.world.warm_account(beneficiary);
     let balance = sys.world.balance(frame.address);
-    if !balance.is_zero() && sys.world.is_dead(beneficiary) {
-        cost += gas::NEW_ACCOUNT;
-    }
-    gas.charge(cost)?;
+    let value = !balance.is_zero();
+    let dead = value && sys.world.is_dead(beneficiary);
+    gas.pay(HostFn::SelfDestruct, args, &Facts { cold, value, dead, ..Facts::WARM })?;
     let created = sys.world.created_in_tx(frame.address);
     if beneficiary != frame.address {
         sys.world.transfer(frame.address, beneficiary, balance);

@@ -1,16 +1,17 @@
 //! The precompile host functions other than the plain hashes (host-abi 1002, 1004–1009).
 //!
-//! Fixed costs (ecrecover 3000, bn254 add 150, bn254 mul 6000) are charged by
-//! [`crate::host::dispatch`] from host-abi's table before it calls [`host_call`]; the
-//! dynamic ones (modexp, bn254 pairing, blake2f) are charged here, before the work. Inputs
+//! Every charge is host-abi's ([`host_abi::charge`]). Fixed prices (ecrecover, bn254 add and
+//! mul) are charged by [`crate::host::dispatch`] before it calls [`host_call`]; the others
+//! (modexp, bn254 pairing, blake2f) are charged here, before the work, blake2f and modexp
+//! with what their input says they cost ([`Facts::from_input`]). Inputs
 //! are read in place, never copied: modexp's gas comes from its 96-byte header, whatever the
 //! input's length, and the input past what the header declares is never touched. An
 //! input Ethereum rejects gives [`PrecompileStatus::InvalidInput`] with the gas still
 //! charged and nothing written.
 
+use host_abi::charge::Facts;
 use host_abi::functions::HostFn;
 use host_abi::status::PrecompileStatus;
-use revm_precompile::bn254::pair::{ISTANBUL_PAIR_BASE, ISTANBUL_PAIR_PER_POINT};
 use revm_precompile::bn254::PAIR_ELEMENT_LEN;
 
 use super::run;
@@ -59,7 +60,7 @@ fn modexp(mem: &mut GuestMemory<'_>, gas: &mut Gas<'_>, args: &[u64]) -> HostRes
     // Under Cancun rules modexp halts only for gas: lengths beyond 64 bits cost more than
     // any gas there is. It checks the gas its header asks for before it reads further.
     let result = run(0x05, mem.slice(input_ptr, input_len)?, gas.left()).map_err(|_| exhaust(gas))?;
-    gas.charge(result.gas_used)?;
+    gas.pay(HostFn::Modexp, args, &Facts { from_input: result.gas_used, ..Facts::WARM })?;
     if result.bytes.len() != out_len as usize {
         return Ok(PrecompileStatus::InvalidInput);
     }
@@ -67,24 +68,24 @@ fn modexp(mem: &mut GuestMemory<'_>, gas: &mut Gas<'_>, args: &[u64]) -> HostRes
     Ok(PrecompileStatus::Ok)
 }
 
-/// bn254 pairing: 45000 + 34000 per 192-byte pair (EIP-1108), charged before the length is
-/// checked; writes a 32-byte 0 or 1.
+/// bn254 pairing: a base and a price per whole pair of the input (EIP-1108), charged before
+/// the length is checked; writes a 32-byte 0 or 1.
 fn bn254_pairing(mem: &mut GuestMemory<'_>, gas: &mut Gas<'_>, args: &[u64]) -> HostResult<PrecompileStatus> {
     let (input_ptr, len, out) = (arg_u32(args, 0), arg_u32(args, 1), arg_u32(args, 2));
-    let pairs = u64::from(len) / PAIR_ELEMENT_LEN as u64;
-    gas.charge(ISTANBUL_PAIR_BASE + ISTANBUL_PAIR_PER_POINT * pairs)?;
+    gas.pay(HostFn::Bn254Pairing, args, &Facts::WARM)?;
     if !(len as usize).is_multiple_of(PAIR_ELEMENT_LEN) {
         return Ok(PrecompileStatus::InvalidInput);
     }
     run_prepaid(mem, 0x08, (input_ptr, len), out)
 }
 
-/// blake2f: 1 gas per round (EIP-152), charged before the final flag is checked.
+/// blake2f: priced per round (EIP-152), the rounds read from the input, charged before the
+/// final flag is checked.
 fn blake2f(mem: &mut GuestMemory<'_>, gas: &mut Gas<'_>, args: &[u64]) -> HostResult<PrecompileStatus> {
     let rounds = u32::from_be_bytes(mem.read_array::<4>(arg_u32(args, 0))?);
     // The whole input must be in memory before anything is charged.
     mem.slice(arg_u32(args, 0), BLAKE2F_INPUT)?;
-    gas.charge(u64::from(rounds))?;
+    gas.pay(HostFn::Blake2f, args, &Facts { from_input: u64::from(rounds), ..Facts::WARM })?;
     run_prepaid(mem, 0x09, (arg_u32(args, 0), BLAKE2F_INPUT), arg_u32(args, 1))
 }
 
