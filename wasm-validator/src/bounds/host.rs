@@ -1,12 +1,13 @@
 //! Worst-case gas of each host function, from its arguments' upper bounds.
 //!
-//! These follow the charges of wasm-runtime's `host::dispatch` exactly, taking the worst case of
-//! every state-dependent part: cold accesses (EIP-2929), an SSTORE that sets a fresh slot
-//! (2100 + 20000), a value-bearing call to a new account. Gas a call or a create forwards
-//! to another frame is not part of the cost: the caller is charged what the callee uses,
-//! at most the gas it forwards, which only the caller's gas limit bounds (EIP-150 forwards
-//! all but 1/64 of what is left). Such calls are flagged `forwards`; a `call` whose `gas`
-//! argument has a known bound adds that bound instead.
+//! The price is host-abi's, the one the system layer charges: [`host_abi::charge::worst`]
+//! gives it for the dearest state (cold accesses, an SSTORE that sets a fresh slot, value
+//! moving to a new account) as a fixed part and terms linear in arguments, and this module
+//! bounds each term by the bound of its argument. Gas a call or a create forwards to another
+//! frame is not part of the cost: the caller is charged what the callee uses, at most the
+//! gas it forwards, which only the caller's gas limit bounds (EIP-150 forwards all but 1/64
+//! of what is left). Such calls are flagged `forwards`; a `call` whose `gas` argument has a
+//! known bound adds that bound instead.
 //!
 //! Lengths that only a trap would make larger than the memory are capped at the memory's
 //! maximum size: a call that returns or reverts has copied at most that many bytes.
@@ -14,8 +15,8 @@
 use alloc::format;
 use alloc::string::String;
 
-use host_abi::functions::HostFn;
-use host_abi::gas;
+use host_abi::charge::{worst, Cap, Forward, Term};
+use host_abi::functions::{Group, HostFn};
 
 use super::formula::{Formula, Ratio};
 use super::values::{Id, Values};
@@ -64,132 +65,62 @@ impl Ctx<'_> {
         Formula::constant(u128::from(self.memory_max))
     }
 
-    /// `per_word · ceil(len / 32)` bounded above by `per_word · (len + 31) / 32`.
-    fn words(&mut self, f: HostFn, per_word: u64, id: Option<Id>, note: &mut Option<String>) -> Formula {
-        let len = self.len(f, id, note);
-        match len.as_constant() {
-            Some(c) => Formula::constant(c.div_ceil(32).saturating_mul(u128::from(per_word))),
-            None => len.add_const(31).scale(Ratio::new(u128::from(per_word), 32).unwrap_or(Ratio::ZERO)),
-        }
+    /// An upper bound of the gas of term `t` of `f`'s price, whose argument is `id`: the
+    /// argument bounded by its bound or its cap, then priced per unit (a partial unit
+    /// counted whole bounded by `gas · (v + per - 1) / per`, exactly when `v` is a
+    /// constant). `Err` with why if nothing bounds the argument.
+    fn term(&mut self, f: HostFn, t: Term, id: Option<Id>, note: &mut Option<String>) -> Result<Formula, String> {
+        let value = match t.cap {
+            Cap::Memory => self.len(f, id, note),
+            Cap::Max(n) => {
+                let known = id.and_then(|id| self.vals.ub(id)).and_then(|u| u.f.as_constant());
+                Formula::constant(known.map_or(u128::from(n), |k| k.min(u128::from(n))))
+            }
+            Cap::None => match id.and_then(|id| self.vals.ub(id)) {
+                Some(u) => u.f,
+                None => {
+                    let name = f.params().get(t.arg).map_or("argument", |p| p.name);
+                    return Err(format!("{} of an {name} with no known bound", f.import_name()));
+                }
+            },
+        };
+        let (gas, per) = (u128::from(t.gas), u128::from(t.per.max(1)));
+        let per_unit = Ratio::new(gas, per).unwrap_or(Ratio::ZERO);
+        Ok(match (t.round_up, value.as_constant()) {
+            (true, Some(c)) => Formula::constant(c.div_ceil(per).saturating_mul(gas)),
+            (true, None) => value.add_const(per - 1).scale(per_unit),
+            (false, _) => value.scale(per_unit),
+        })
     }
 }
 
 /// The worst-case cost of calling `f` with arguments `args` (values on the stack).
 pub fn cost(f: HostFn, args: &[Id], cx: &mut Ctx<'_>) -> HostCost {
+    // Not importable; the validator rejects them.
+    if matches!(f.group(), Group::Linux) {
+        return HostCost::fixed(0);
+    }
     let arg = |i: usize| args.get(i).copied();
+    let p = worst(f);
+    if let Some(why) = p.priced_by_input {
+        return HostCost { blocker: Some(format!("{}: {why}", f.import_name())), ..HostCost::fixed(0) };
+    }
     let mut note = None;
-    let access = gas::COLD_ACCOUNT_ACCESS;
-    let mut out = match f {
-        // Not importable; the validator rejects them.
-        HostFn::Read | HostFn::Write | HostFn::Exit | HostFn::Brk => HostCost::fixed(0),
-        HostFn::Keccak256 | HostFn::Sha256 | HostFn::Ripemd160 => {
-            let (base, per_word) = match f.gas() {
-                gas::GasRule::Copy { base, per_word } => (base, per_word),
-                _ => (0, 0),
-            };
-            let w = cx.words(f, per_word, arg(1), &mut note);
-            HostCost { cost: w.add_const(u128::from(base)), ..HostCost::fixed(0) }
+    let mut out = HostCost::fixed(p.fixed);
+    for t in p.terms.into_iter().flatten() {
+        match cx.term(f, t, arg(t.arg), &mut note) {
+            Ok(gas) => out.cost = out.cost.add(&gas),
+            Err(why) => out.blocker = Some(why),
         }
-        HostFn::CalldataCopy | HostFn::ReturndataCopy | HostFn::ConstantsCopy | HostFn::CodeCopy => {
-            let w = cx.words(f, gas::COPY_WORD, arg(2), &mut note);
-            HostCost { cost: w.add_const(3), ..HostCost::fixed(0) }
-        }
-        HostFn::DebugLog => match f.gas() {
-            gas::GasRule::PerByte { base, per_byte } => {
-                let bytes = cx.len(f, arg(1), &mut note).scale(Ratio::int(u128::from(per_byte)));
-                HostCost { cost: bytes.add_const(u128::from(base)), ..HostCost::fixed(0) }
-            }
-            _ => HostCost { blocker: Some(format!("{}: no worst case known", f.import_name())), ..HostCost::fixed(0) },
+    }
+    match p.forward {
+        Forward::Nothing => {}
+        Forward::Requested { arg: requested, .. } => match arg(requested).and_then(|id| cx.vals.ub(id)) {
+            Some(u) => out.cost = out.cost.add(&u.f),
+            None => out.forwards = true,
         },
-        HostFn::StorageLoad => HostCost::fixed(gas::COLD_SLOAD),
-        HostFn::StorageStore => HostCost::fixed(gas::COLD_SLOAD + gas::SSTORE_SET),
-        HostFn::EmitLog => {
-            let topics = arg(1).and_then(|id| cx.vals.ub(id)).and_then(|u| u.f.as_constant()).unwrap_or(4).min(4);
-            let data = cx.len(f, arg(3), &mut note).scale(Ratio::int(u128::from(gas::LOG_DATA_BYTE)));
-            let fixed = u128::from(gas::LOG) + u128::from(gas::LOG_TOPIC) * topics;
-            HostCost { cost: data.add_const(fixed), ..HostCost::fixed(0) }
-        }
-        HostFn::Call | HostFn::CallCode | HostFn::DelegateCall | HostFn::StaticCall => {
-            let base = match f {
-                HostFn::Call => access + gas::CALL_VALUE + gas::NEW_ACCOUNT,
-                HostFn::CallCode => access + gas::CALL_VALUE,
-                _ => access,
-            };
-            let requested = arg(0).and_then(|id| cx.vals.ub(id));
-            match requested {
-                Some(u) => HostCost { cost: u.f.add_const(u128::from(base)), ..HostCost::fixed(0) },
-                None => HostCost { forwards: true, ..HostCost::fixed(base) },
-            }
-        }
-        HostFn::Create | HostFn::Create2 => {
-            let per_word = match f {
-                HostFn::Create2 => gas::INITCODE_WORD + gas::KECCAK_WORD,
-                _ => gas::INITCODE_WORD,
-            };
-            let w = cx.words(f, per_word, arg(2), &mut note);
-            HostCost { cost: w.add_const(u128::from(gas::CREATE)), forwards: true, ..HostCost::fixed(0) }
-        }
-        HostFn::SelfDestruct => HostCost::fixed(gas::SELFDESTRUCT + access + gas::NEW_ACCOUNT),
-        HostFn::Balance | HostFn::ExtCodeSize | HostFn::ExtCodeHash => HostCost::fixed(access),
-        HostFn::ExtCodeCopy => {
-            let w = cx.words(f, gas::COPY_WORD, arg(3), &mut note);
-            HostCost { cost: w.add_const(u128::from(access)), ..HostCost::fixed(0) }
-        }
-        HostFn::Modexp => HostCost {
-            blocker: Some("modexp: its gas depends on the contents of its input".into()),
-            ..HostCost::fixed(0)
-        },
-        HostFn::Bn254Pairing => {
-            let len = cx.len(f, arg(1), &mut note);
-            let pairs = len.scale(Ratio::new(1, 192).unwrap_or(Ratio::ZERO));
-            HostCost { cost: pairs.scale(Ratio::int(34_000)).add_const(45_000), ..HostCost::fixed(0) }
-        }
-        HostFn::Blake2f => HostCost {
-            blocker: Some("blake2f: its gas is the number of rounds, read from memory".into()),
-            ..HostCost::fixed(0)
-        },
-        // Traps: charges nothing.
-        HostFn::Poseidon => HostCost::fixed(0),
-        HostFn::ChargeGas => match arg(0).and_then(|id| cx.vals.ub(id)) {
-            Some(u) => HostCost { cost: u.f, ..HostCost::fixed(0) },
-            None => {
-                HostCost { blocker: Some("charge_gas of an amount with no known bound".into()), ..HostCost::fixed(0) }
-            }
-        },
-        HostFn::Ecrecover
-        | HostFn::Bn254Add
-        | HostFn::Bn254Mul
-        | HostFn::CalldataSize
-        | HostFn::Finish
-        | HostFn::Revert
-        | HostFn::ReturndataSize
-        | HostFn::TransientLoad
-        | HostFn::TransientStore
-        | HostFn::ConstantsSize
-        | HostFn::Address
-        | HostFn::Caller
-        | HostFn::Origin
-        | HostFn::CallValue
-        | HostFn::SelfBalance
-        | HostFn::GasLeft
-        | HostFn::GasPrice
-        | HostFn::BlockNumber
-        | HostFn::BlockTimestamp
-        | HostFn::Coinbase
-        | HostFn::BlockGasLimit
-        | HostFn::BaseFee
-        | HostFn::ChainId
-        | HostFn::PrevRandao
-        | HostFn::BlockHash
-        | HostFn::BlobHash
-        | HostFn::BlobBaseFee
-        | HostFn::CodeSize
-        | HostFn::OutOfGas => match f.gas() {
-            gas::GasRule::Fixed(n) => HostCost::fixed(n),
-            // The table says these are fixed; if that ever changes, refuse to guess.
-            _ => HostCost { blocker: Some(format!("{}: no worst case known", f.import_name())), ..HostCost::fixed(0) },
-        },
-    };
+        Forward::All => out.forwards = true,
+    }
     out.note = note;
     out
 }

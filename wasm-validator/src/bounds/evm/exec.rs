@@ -1,11 +1,18 @@
 //! Abstract execution of one EVM basic block: the stack as intervals, memory words at known
 //! offsets, the worst-case gas of every instruction, where control goes next.
+//!
+//! An instruction costs its static gas (the opcode table's) and, for one that runs as a host
+//! function, what host-abi's price of that function adds in the dearest state and for its
+//! lengths ([`host_abi::charge`]): the opcode table's static gas is the function's warm
+//! price, so no host function's rule is restated here.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use evm_to_wasm::analysis::{instructions, push_value};
 use evm_to_wasm::opcodes::{info, op, OpInfo};
+use host_abi::charge::{price, worst, Cap, Facts};
+use host_abi::functions::HostFn;
 use host_abi::gas;
 
 use super::value::{arith, Iv};
@@ -120,9 +127,28 @@ fn touch(r: &mut Ran, off: &Iv, len: &Iv, pc: u32) {
     }
 }
 
-/// Words of a length (at most the largest memory: a longer access is unbounded anyway).
+/// The bytes of a length at most (at most the largest memory: a longer access is unbounded
+/// anyway).
+fn max_len(len: &Iv) -> u64 {
+    len.hi_u64().unwrap_or(u64::MAX).min(MEMORY_LIMIT)
+}
+
+/// Words of a length at most.
 fn words(len: &Iv) -> u128 {
-    u128::from(len.hi_u64().unwrap_or(u64::MAX).min(MEMORY_LIMIT).div_ceil(32))
+    u128::from(max_len(len).div_ceil(32))
+}
+
+/// What the state (`facts`) adds to host function `f`'s price over its warm price, which is
+/// the static gas of the opcode that calls it.
+fn dearer(f: HostFn, facts: &Facts) -> u128 {
+    u128::from(price(f, facts).fixed.saturating_sub(price(f, &Facts::WARM).fixed))
+}
+
+/// The part of host function `f`'s price proportional to its length in memory (bytes copied,
+/// hashed, logged, of init code), for a length of at most `len`.
+fn per_len(f: HostFn, len: &Iv) -> u128 {
+    let bytes = max_len(len);
+    worst(f).terms.iter().flatten().filter(|t| t.cap == Cap::Memory).map(|t| u128::from(t.gas_for(bytes))).sum()
 }
 
 /// Runs the block `[start, end)` from `st`. `fallthrough` is the pc after the block.
@@ -206,8 +232,9 @@ pub fn run(code: &[u8], start: u32, end: u32, mut st: AState, mode: Mode, is_jum
                 return r;
             }
             op::SELFDESTRUCT => {
-                r.gas += u128::from(gas::COLD_ACCOUNT_ACCESS + gas::NEW_ACCOUNT);
-                r.dynamic.push((o, u128::from(gas::SELFDESTRUCT + gas::COLD_ACCOUNT_ACCESS + gas::NEW_ACCOUNT)));
+                let extra = dearer(HostFn::SelfDestruct, &Facts::WORST);
+                r.gas += extra;
+                r.dynamic.push((o, u128::from(inf.gas) + extra));
                 r.next = Next::End;
                 return r;
             }
@@ -247,14 +274,20 @@ pub fn run(code: &[u8], start: u32, end: u32, mut st: AState, mode: Mode, is_jum
             }
             op::KECCAK256 => {
                 touch(&mut r, &a(0), &a(1), pc);
-                extra = u128::from(gas::KECCAK_WORD) * words(&a(1));
+                extra = per_len(HostFn::Keccak256, &a(1));
             }
             op::CALLDATACOPY | op::CODECOPY | op::RETURNDATACOPY => {
                 touch(&mut r, &a(0), &a(2), pc);
                 st.kill(&a(0), &a(2));
-                extra = u128::from(gas::COPY_WORD) * words(&a(2));
+                let f = match o {
+                    op::CALLDATACOPY => HostFn::CalldataCopy,
+                    op::CODECOPY => HostFn::CodeCopy,
+                    _ => HostFn::ReturndataCopy,
+                };
+                extra = per_len(f, &a(2));
             }
             op::MCOPY => {
+                // Not a host function: the transpiled code charges EVM's copy price itself.
                 touch(&mut r, &a(0), &a(2), pc);
                 touch(&mut r, &a(1), &a(2), pc);
                 st.kill(&a(0), &a(2));
@@ -263,18 +296,22 @@ pub fn run(code: &[u8], start: u32, end: u32, mut st: AState, mode: Mode, is_jum
             op::EXTCODECOPY => {
                 touch(&mut r, &a(1), &a(3), pc);
                 st.kill(&a(1), &a(3));
-                extra =
-                    u128::from(gas::COLD_ACCOUNT_ACCESS - gas::WARM_ACCESS) + u128::from(gas::COPY_WORD) * words(&a(3));
+                extra = dearer(HostFn::ExtCodeCopy, &Facts::WORST) + per_len(HostFn::ExtCodeCopy, &a(3));
             }
             op::BALANCE | op::EXTCODESIZE | op::EXTCODEHASH => {
-                extra = u128::from(gas::COLD_ACCOUNT_ACCESS - gas::WARM_ACCESS);
+                let f = match o {
+                    op::BALANCE => HostFn::Balance,
+                    op::EXTCODESIZE => HostFn::ExtCodeSize,
+                    _ => HostFn::ExtCodeHash,
+                };
+                extra = dearer(f, &Facts::WORST);
             }
-            op::SLOAD => extra = u128::from(gas::COLD_SLOAD - gas::WARM_ACCESS),
-            op::SSTORE => extra = u128::from(gas::COLD_SLOAD + gas::SSTORE_SET - gas::WARM_ACCESS),
+            op::SLOAD => extra = dearer(HostFn::StorageLoad, &Facts::WORST),
+            op::SSTORE => extra = dearer(HostFn::StorageStore, &Facts::WORST),
             op::LOG0..=op::LOG4 => {
+                // The topics are in the static gas; the data is priced per byte.
                 touch(&mut r, &a(0), &a(1), pc);
-                extra =
-                    u128::from(gas::LOG_DATA_BYTE) * u128::from(a(1).hi_u64().unwrap_or(u64::MAX).min(MEMORY_LIMIT));
+                extra = per_len(HostFn::EmitLog, &a(1));
             }
             op::CALL | op::CALLCODE | op::DELEGATECALL | op::STATICCALL => {
                 let has_value = matches!(o, op::CALL | op::CALLCODE);
@@ -282,13 +319,15 @@ pub fn run(code: &[u8], start: u32, end: u32, mut st: AState, mode: Mode, is_jum
                 touch(&mut r, &a(args_at), &a(args_at + 1), pc);
                 touch(&mut r, &a(args_at + 2), &a(args_at + 3), pc);
                 st.kill(&a(args_at + 2), &a(args_at + 3));
-                extra = u128::from(gas::COLD_ACCOUNT_ACCESS - gas::WARM_ACCESS);
-                if value.hi > U256::ZERO {
-                    extra += u128::from(gas::CALL_VALUE);
-                    if o == op::CALL {
-                        extra += u128::from(gas::NEW_ACCOUNT);
-                    }
-                }
+                let f = match o {
+                    op::CALL => HostFn::Call,
+                    op::CALLCODE => HostFn::CallCode,
+                    op::DELEGATECALL => HostFn::DelegateCall,
+                    _ => HostFn::StaticCall,
+                };
+                // A cold callee; value moving, to a dead account, if the value may be non-zero.
+                let facts = if value.hi > U256::ZERO { Facts::WORST } else { Facts { cold: true, ..Facts::WARM } };
+                extra = dearer(f, &facts);
                 match a(0).hi_u64() {
                     Some(g) if g < 1 << 40 => extra += u128::from(g),
                     _ => r.forwards = true,
@@ -297,11 +336,8 @@ pub fn run(code: &[u8], start: u32, end: u32, mut st: AState, mode: Mode, is_jum
             }
             op::CREATE | op::CREATE2 => {
                 touch(&mut r, &a(1), &a(2), pc);
-                let per_word = match o {
-                    op::CREATE2 => gas::INITCODE_WORD + gas::KECCAK_WORD,
-                    _ => gas::INITCODE_WORD,
-                };
-                extra = u128::from(per_word) * words(&a(2));
+                let f = if o == op::CREATE2 { HostFn::Create2 } else { HostFn::Create };
+                extra = per_len(f, &a(2));
                 r.forwards = true;
                 out = Some(Iv::bits(160));
             }
