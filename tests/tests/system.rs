@@ -2,6 +2,9 @@
 //! transient storage, value transfers, on every engine.
 
 use alloy_primitives::{Address, U256};
+use host_abi::charge::{charge, Facts, Slot};
+use host_abi::functions::HostFn;
+use host_abi::gas::MAX_REFUND_QUOTIENT;
 use host_abi::status::CallStatus;
 use wasm_runtime::engine::EngineKind;
 use zkos_tests::actor::{Script, ACTOR_WAT};
@@ -376,15 +379,21 @@ fn refunds_follow_eip3529(engine: EngineKind) {
     let (mut chain, a) = actors(engine, 1);
     let r = chain.call(a[0], Script::new().sstore(1, 1).bytes());
     assert!(r.success);
-    // Clearing a slot set in an earlier transaction: 2100 (cold) + 2900 (reset), refund 4800
-    // capped at gas_used / 5.
+    // Clearing a slot set in an earlier transaction (cold, 1 -> 0) earns a refund, capped at
+    // gas_used / 5; writing 0 over the 0 of a cold slot costs the least and earns nothing.
     let clear = chain.call(a[0], Script::new().sstore(1, 0).bytes());
     let rewrite = chain.call(a[0], Script::new().sstore(2, 0).bytes());
     assert!(clear.success && rewrite.success);
-    // Same calldata cost (one non-zero key byte each): the difference is the SSTORE cost
-    // (5000 vs 2200 for a no-op on a cold slot) minus the refund.
-    let clear_before_refund = rewrite.gas_used + (2100 + 2900) - (2100 + 100);
-    let refund = (clear_before_refund / 5).min(4800);
+    // Same calldata cost (one non-zero key byte each): the difference is the SSTORE charge
+    // minus the refund, both host-abi's.
+    let sstore = |original: u8, new: u8| {
+        let slot = Slot::of(&original, &original, &new, &0);
+        charge(HostFn::StorageStore, &[0, 32], &Facts { cold: true, slot, ..Facts::WARM })
+    };
+    let (clearing, no_op) = (sstore(1, 0), sstore(0, 0));
+    assert!(clearing.refund > 0 && no_op.refund == 0 && clearing.gas > no_op.gas);
+    let clear_before_refund = rewrite.gas_used + clearing.gas - no_op.gas;
+    let refund = (clear_before_refund / MAX_REFUND_QUOTIENT).min(clearing.refund as u64);
     assert_eq!(clear.gas_used, clear_before_refund - refund);
     assert_eq!(chain.storage(a[0], u(1)), U256::ZERO);
 }
