@@ -26,7 +26,9 @@
 //! host functions at their worst case. Gas forwarded by `call`, `create` and their kin to another frame is not part
 //! of `B` unless the `gas` argument is bounded; [`FunctionBounds::forwards_gas`] says when
 //! the callee's consumption (at most the caller's gas limit) comes on top. A trap ends the
-//! call consuming all its gas whatever `B` says.
+//! call consuming all its gas whatever `B` says. The bound of an exported function is that
+//! of a frame entering the module there: it also counts what the frame pays for the
+//! module's initial memory before its code runs ([`ModuleBounds::entry_gas`]).
 //!
 //! ```
 //! let wasm = wat::parse_str(r#"(module
@@ -117,7 +119,8 @@ pub struct FunctionBounds {
     pub index: u32,
     /// The names it is exported under.
     pub names: Vec<String>,
-    /// The bound.
+    /// The bound. For an exported function, of a frame that enters at it: the function's
+    /// code and the module's [`ModuleBounds::entry_gas`].
     pub bound: Bound,
     /// Whether calls or creates reachable from it forward gas to other frames beyond the
     /// bound (the callee's use, at most the caller's gas limit).
@@ -143,6 +146,10 @@ pub struct ModuleBounds {
     pub exports: Vec<(String, u32)>,
     /// The memory's maximum size in bytes.
     pub memory_max: u64,
+    /// What every frame of the module pays for its initial memory before its code runs
+    /// ([`host_abi::gas::initial_memory_gas`] of the pages the module declares), counted in
+    /// the bound of each export.
+    pub entry_gas: u64,
 }
 
 impl ModuleBounds {
@@ -213,17 +220,21 @@ pub fn analyze(wasm: &[u8]) -> Result<ModuleBounds, BoundsError> {
             summaries[imported as usize + f] = Some(s);
         }
     }
+    let entry_gas = host_abi::gas::initial_memory_gas(m.memory_initial_pages);
     let mut functions = Vec::with_capacity(n);
     for (i, g) in graphs.into_iter().enumerate() {
         let index = imported + u32::try_from(i).unwrap_or(u32::MAX);
         let s = summaries[imported as usize + i].take().unwrap_or_else(|| {
             cost::Summary::unbounded(Reason::new(ReasonKind::Recursion, String::from("not analyzed"), index, 0))
         });
-        let names = m.exports.iter().filter(|(_, f)| *f == index).map(|(name, _)| name.clone()).collect();
+        let names: Vec<String> = m.exports.iter().filter(|(_, f)| *f == index).map(|(name, _)| name.clone()).collect();
+        // A frame enters at an export after paying for its initial memory.
+        let entry = if names.is_empty() { 0 } else { u128::from(entry_gas) };
         functions.push(FunctionBounds {
             index,
             names,
             bound: match s.bound {
+                Ok(f) if entry > 0 => Bound::Bounded(f.add_const(entry).round_up_constant()),
                 Ok(f) => Bound::Bounded(f.round_up_constant()),
                 Err(r) => Bound::Unbounded(r),
             },
@@ -234,5 +245,5 @@ pub fn analyze(wasm: &[u8]) -> Result<ModuleBounds, BoundsError> {
             graph: g,
         });
     }
-    Ok(ModuleBounds { imported, functions, exports: m.exports.clone(), memory_max: m.memory_max_bytes })
+    Ok(ModuleBounds { imported, functions, exports: m.exports.clone(), memory_max: m.memory_max_bytes, entry_gas })
 }

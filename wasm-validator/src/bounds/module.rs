@@ -47,6 +47,8 @@ pub struct ModuleView<'a> {
     pub globals: Vec<GlobalValue>,
     /// Maximum size of the memory in bytes.
     pub memory_max_bytes: u64,
+    /// Pages the memory has initially (0 without one).
+    pub memory_initial_pages: u64,
 }
 
 impl ModuleView<'_> {
@@ -95,6 +97,7 @@ pub fn parse(wasm: &[u8]) -> Result<ModuleView<'_>, BoundsError> {
         table_funcs: Vec::new(),
         globals: Vec::new(),
         memory_max_bytes: 0,
+        memory_initial_pages: 0,
     };
     let mut has_memory = false;
     for payload in parser.parse_all(wasm) {
@@ -138,6 +141,9 @@ pub fn parse(wasm: &[u8]) -> Result<ModuleView<'_>, BoundsError> {
             Payload::MemorySection(r) => {
                 for mem in r {
                     let mem = mem.map_err(|e| BoundsError::parse(&e))?;
+                    if !has_memory {
+                        m.memory_initial_pages = mem.initial;
+                    }
                     has_memory = true;
                     let pages = mem.maximum.unwrap_or(u64::from(host_abi::limits::MAX_MEMORY_PAGES));
                     m.memory_max_bytes = pages.saturating_mul(65_536);

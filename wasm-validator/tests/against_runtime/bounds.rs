@@ -34,13 +34,18 @@ fn contract(body: &str) -> Vec<u8> {
 /// Gas the export `call` of `wasm` uses with `calldata` (validated and metered as the
 /// system layer deploys it), and whether it succeeded.
 fn measure(wasm: &[u8], calldata: &[u8]) -> (u64, bool) {
+    measure_on(EngineKind::Wasmi, wasm, calldata)
+}
+
+/// [`measure`] on `engine`.
+fn measure_on(engine: EngineKind, wasm: &[u8], calldata: &[u8]) -> (u64, bool) {
     let mut db = MemoryDb::default();
     let mut info = AccountInfo::default();
     let mut code = vec![0xEF, 0x5A, 1, 0];
     code.extend_from_slice(wasm);
     info.set_code(Bytes::from(code));
     db.insert(CONTRACT, info, std::collections::BTreeMap::new());
-    let mut sys = System::new(&mut db, BlockEnv::default(), EngineKind::Wasmi);
+    let mut sys = System::new(&mut db, BlockEnv::default(), engine);
     let r = sys.call(CallParams {
         kind: CallKind::Call,
         caller: Address::repeat_byte(0xA1),
@@ -239,6 +244,49 @@ fn parameters_of_callees_take_the_call_arguments() {
     for n in [0usize, 9, 40] {
         let (used, _) = measure(&w, &vec![0u8; n]);
         assert_eq!(Some(u128::from(used)), b.eval(&[(Var::CalldataSize, n as u128)]), "n = {n}");
+    }
+}
+
+/// A frame pays for the initial memory its module declares before its code runs
+/// (`host_abi::gas::initial_memory_gas`: 8,192 per page after the first): the bound of each
+/// export counts it, a function that is not exported does not, and what a call measures on
+/// either engine stays within the bound (here exactly: straight-line code, a fresh cold
+/// SSTORE). Without the entry charge the bound would be below the gas measured.
+#[test]
+fn export_bounds_count_the_initial_memory() {
+    let module = |pages: u64| {
+        wat(&format!(
+            r#"(module
+                (import "zkos" "storage_store" (func $sstore (param i32 i32)))
+                (memory (export "memory") {pages} 40)
+                (func $inner (i32.store (i32.const 64) (i32.const 7)))
+                (func (export "call")
+                    (call $inner)
+                    (i32.store8 (i32.const 32) (i32.const 1))
+                    (call $sstore (i32.const 0) (i32.const 32))))"#
+        ))
+    };
+    let one = analyze(&module(1)).unwrap();
+    assert_eq!(one.entry_gas, 0, "the first page comes with every call");
+    let code = one.export("call").unwrap().bound.constant().unwrap();
+    for pages in [2, 5, 17, 40] {
+        let w = module(pages);
+        let a = analyze(&w).unwrap();
+        let entry = host_abi::gas::initial_memory_gas(pages);
+        assert_eq!(a.entry_gas, entry);
+        assert_eq!(entry, (pages - 1) * 8_192);
+        let bound = a.export("call").unwrap().bound.constant().unwrap();
+        assert_eq!(bound, code + u128::from(entry), "{pages} pages");
+        let inner = a.function(a.imported).unwrap();
+        assert!(inner.names.is_empty());
+        assert_eq!(inner.bound, one.function(one.imported).unwrap().bound, "not an entry: no memory charge");
+        for engine in [EngineKind::Wasmi, EngineKind::Rv] {
+            let (used, ok) = measure_on(engine, &w, &[]);
+            assert!(ok, "{engine:?}, {pages} pages");
+            assert!(u128::from(used) <= bound, "{engine:?}, {pages} pages: used {used} > bound {bound}");
+            assert_eq!(u128::from(used), bound, "{engine:?}, {pages} pages: the worst case happens");
+            assert!(u128::from(used) > code, "{engine:?}, {pages} pages: the code's bound alone is too small");
+        }
     }
 }
 
