@@ -1,5 +1,7 @@
 //! The ABI of compiled code: the address space, the calling convention, the engine services
-//! and the trap codes. The engine ([`crate::instance`]) and the compiler both follow it.
+//! and the trap codes: the compiled artifact's layout contract. The compiler follows it, and so
+//! does the engine that runs compiled code (wasm-runtime's `engine::rv_instance`). The
+//! [`Helper`]s are the one part internal to a module's code: the engine never sees them.
 //!
 //! # Address space
 //!

@@ -2,22 +2,40 @@
 //!
 //! [`compile`] turns a validated, metered WASM module of the deterministic subset (integers
 //! only, multi-value, sign extension, bulk memory, mutable globals, one memory, one funcref
-//! table) into RV64IM machine code for the provable machine ([`rv_machine`]), plus what an
-//! [`instance::Instance`] needs to run it.
+//! table) into RV64IM machine code for the provable machine ([`rv_machine`]): a [`Compiled`]
+//! artifact. The crate only compiles; running compiled code belongs to the rv engine in
+//! wasm-runtime (`wasm_runtime::engine::rv_instance` maps an artifact on a machine).
 //!
-//! The crate reads like a Cranelift backend:
+//! # The compiled artifact's layout contract
+//!
+//! What an engine needs to run what the compiler ([`compile`], [`Options`], [`CompileError`])
+//! produced is this, and nothing more:
+//! - [`Compiled`]: the code and read-only data, and what instantiation reads: functions
+//!   ([`FuncInfo`], [`FuncType`], [`ValType`]), globals ([`GlobalDef`], [`ConstInit`]), the
+//!   memory and table ([`Limits`]), data and element segments ([`SegmentInfo`],
+//!   [`SegmentMode`]), imports and exports, the VM context's layout;
+//! - [`abi`]: where each part is mapped, the VM context's fixed slots, the calling
+//!   convention, the engine services (`ecall`s with a negative number) and the trap codes;
+//! - [`regs`]: the registers of that convention (gas in `gp`, the VM context in `tp`,
+//!   arguments and results in `a0..a7`, the ecall number in `a7`) and the roles the
+//!   compiler gives the others.
+//!
+//! # Inside
+//!
+//! The crate reads like a Cranelift backend (the assembler's modules are public for reading
+//! and testing; an engine needs none of them):
 //! - [`regs`]: register roles (gas in `gp`, the VM context in `tp`, the operand stack in
 //!   `a0..a7, t3..t6`, locals in `s0..s11`, or in free caller-saved registers in leaf
 //!   functions);
 //! - [`imm`]: checked immediates (`Imm12` cannot hold 13 bits);
 //! - [`encode`]: instruction words, infallible over checked immediates (the machine's
-//!   encoder underneath);
+//!   encoder, `rv_machine::isa::encode`, underneath: the one instruction table);
 //! - [`emit`]: the assembler (labels, branch relaxation, constants);
 //! - [`abi`]: the address space, calling convention, engine services and trap codes;
 //! - `lower`: the single-pass lowering of each function (a `wasmparser` operator stream),
 //!   with the operand stack and locals in registers;
-//! - `runtime`: shared routines (bulk memory and table operations);
-//! - [`instance`]: a compiled module on a machine, driven by an embedder.
+//! - `runtime`: shared routines (bulk memory and table operations), internal to a module's
+//!   code.
 //!
 //! Sandboxing needs no bounds checks: the linear memory is mapped at address 0 at its
 //! current size, nothing else lies below 8 GiB, and an access at `zero_extend(addr) +
@@ -32,15 +50,18 @@
 //! with the `br_if`/`if` that consume them, and lowers the metering sequences as units.
 //!
 //! ```
+//! use rv_backend::{abi, ValType};
+//!
 //! let wasm = wat::parse_str(r#"(module
 //!     (func (export "add") (param i32 i32) (result i32)
 //!         (i32.add (local.get 0) (local.get 1))))"#).unwrap();
 //! let compiled = rv_backend::compile(&wasm).unwrap();
 //! let f = compiled.exported_func("add").unwrap();
-//! let mut inst = rv_backend::instance::Instance::new(&compiled, Default::default(), &Default::default()).unwrap();
-//! inst.call(f, &[40, 2]).unwrap();
-//! assert_eq!(inst.run(1_000), rv_backend::instance::Event::Returned);
-//! assert_eq!(inst.results(), vec![42]);
+//! assert_eq!(compiled.func_type(f).unwrap().params, [ValType::I32; 2]);
+//! // The code is mapped at `CODE_BASE`; its first word is the return stub, an `ecall`.
+//! assert_eq!(abi::RETURN_STUB, abi::CODE_BASE);
+//! assert_eq!(compiled.words().next(), Some(0x0000_0073));
+//! assert!(compiled.entry(f).unwrap() > abi::CODE_BASE);
 //! ```
 #![no_std]
 #![forbid(unsafe_code)]
@@ -53,7 +74,6 @@ pub mod emit;
 pub mod encode;
 mod error;
 pub mod imm;
-pub mod instance;
 mod lower;
 mod module;
 pub mod regs;

@@ -9,7 +9,7 @@ use host_abi::limits::{
     MAX_EVM_CODE_SIZE, MAX_EVM_INITCODE_SIZE, MAX_MACHINE_CODE_PER_EVM_BYTE, MAX_MACHINE_CODE_PER_FUNCTION,
     MAX_MACHINE_CODE_PER_WASM_BYTE, MAX_MACHINE_CODE_SIZE, MAX_WASM_CODE_SIZE,
 };
-use rv_backend::instance::{Event, Instance};
+use wasm_runtime::engine::rv_instance::{Event, Instance};
 
 fn wat(src: &str) -> Vec<u8> {
     wat::parse_str(src).unwrap_or_else(|e| panic!("bad WAT: {e}"))

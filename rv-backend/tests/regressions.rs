@@ -1,7 +1,7 @@
 //! Cases found by the differential fuzzer, reduced, with results checked by hand against
 //! the WebAssembly semantics.
 
-use rv_backend::instance::{Event, Instance};
+use wasm_runtime::engine::rv_instance::{Event, Instance};
 
 fn run(wat: &str, export: &str, args: &[u64]) -> (Vec<u64>, Instance<'static>) {
     let wasm = wat::parse_str(wat).unwrap();

@@ -3,7 +3,7 @@
 //! the edge of the memory and after it grows.
 
 use rv_backend::abi::TrapCode;
-use rv_backend::instance::{Event, Instance, Trap};
+use wasm_runtime::engine::rv_instance::{Event, Instance, Trap};
 
 const WAT: &str = r#"(module
   (memory (export "memory") 1 3)

@@ -1,11 +1,11 @@
 //! Way 2: the metered module compiled by rv-backend, its export run on the machine
-//! (`rv_backend::instance`), and the compiler's speed on the host.
+//! (the rv engine's `wasm_runtime::engine::rv_instance`), and the compiler's speed on the host.
 
 use std::time::Instant;
 
 use bench_kernels::protocol::{bytes_to_words, digest};
 use bench_kernels::Kernel;
-use rv_backend::instance::{Config, Event, Imports, Instance};
+use wasm_runtime::engine::rv_instance::{Config, Event, Imports, Instance};
 
 use crate::artifacts::Artifacts;
 use crate::error::BenchError;

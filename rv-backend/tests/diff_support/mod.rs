@@ -7,8 +7,8 @@
 
 use arbitrary::Unstructured;
 use rv_backend::abi::TrapCode;
-use rv_backend::instance::{Config, Event, Imports, Instance, Trap};
 use rv_backend::{ExportKind, ValType};
+use wasm_runtime::engine::rv_instance::{Config, Event, Imports, Instance, InstantiateError, Trap};
 use wasmi::TrapCode as WTrap;
 use wasmi::{Engine, Linker, Module, Store, Val};
 
@@ -222,7 +222,7 @@ pub fn run_case(data: &[u8], stats: &mut Stats) -> Result<(), String> {
                 None
             });
             let r = match re {
-                rv_backend::instance::InstantiateError::Trap(c) => class_of_rv(c),
+                InstantiateError::Trap(c) => class_of_rv(c),
                 other => return Err(format!("rv instantiation: {other}")),
             };
             if w != r {

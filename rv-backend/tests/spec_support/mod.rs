@@ -6,8 +6,8 @@ mod values;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use rv_backend::instance::{Config, Event, Instance, InstantiateError, Trap};
 use rv_backend::{Compiled, ExportKind};
+use wasm_runtime::engine::rv_instance::{Config, Event, Imports, Instance, InstantiateError, Trap};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet};
 
@@ -178,8 +178,7 @@ impl Runner {
                 return Err(rv_backend::CompileError::new(rv_backend::CompileErrorKind::Unsupported(m), None))
             }
         };
-        let imports =
-            rv_backend::instance::Imports { globals: &linked.globals, memory: linked.memory, table: linked.table };
+        let imports = Imports { globals: &linked.globals, memory: linked.memory, table: linked.table };
         let instance = match Instance::new(compiled, config(), &imports) {
             Ok(i) => i,
             Err(e) => return Ok(Err(e)),

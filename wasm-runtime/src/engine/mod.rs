@@ -22,6 +22,7 @@ use crate::platform::Platform;
 
 mod reuse;
 pub mod rv;
+pub mod rv_instance;
 pub mod wasmi;
 
 /// Which engine runs contract code.

@@ -18,9 +18,9 @@ use alloc::rc::Rc;
 use alloc::string::String;
 
 use host_abi::functions::HostFn;
-use rv_backend::instance::{Config, Event, Image, Imports, Instance};
 use rv_backend::ImportTarget;
 
+use super::rv_instance::{Config, Event, Image, Imports, Instance};
 use super::{Halt, HostEnv, Outcome, Step};
 use crate::exec::{Artifact, Frame, FrameResult, Stats};
 use crate::host::{self, Reply, Request};

@@ -38,7 +38,7 @@ pub struct Artifact {
     /// The RV64IM code of the module made ready to instantiate (or why it cannot be), built
     /// on the first call on the provable engine and kept with the artifact: every frame maps
     /// the same predecoded code.
-    pub rv_code: OnceCell<Result<Rc<rv_backend::instance::Image>, String>>,
+    pub rv_code: OnceCell<Result<Rc<crate::engine::rv_instance::Image>, String>>,
 }
 
 impl Artifact {

@@ -212,7 +212,7 @@ fn elision_removes_checks_and_instructions() {
 /// executed and the gas left.
 fn rv_run(metered: &[u8], calldata: &[u8]) -> (u64, i64) {
     use host_abi::functions::HostFn;
-    use rv_backend::instance::{Event, Instance};
+    use wasm_runtime::engine::rv_instance::{Event, Instance};
     let compiled = rv_backend::compile(metered).unwrap_or_else(|e| panic!("{e}"));
     let f = compiled.exported_func("call").unwrap();
     let mut inst = Instance::new(&compiled, Default::default(), &Default::default()).unwrap();

@@ -6,7 +6,7 @@
 use host_abi::limits::{WASM_FRAME_OVERHEAD, WASM_SLOT_BYTES, WASM_STACK_BUDGET};
 use host_abi::GAS_GLOBAL_EXPORT;
 use rv_backend::abi::TrapCode as RvTrap;
-use rv_backend::instance::{Config, Event, Imports, Instance, Trap};
+use wasm_runtime::engine::rv_instance::{Config, Event, Imports, Instance, Trap};
 use wasmi::{Engine, Linker, Module, Store, TrapCode, Val};
 use wasmparser::Validator;
 

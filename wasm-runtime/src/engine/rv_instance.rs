@@ -1,10 +1,26 @@
-//! Running compiled code: an [`Instance`] is a machine with a compiled module mapped
-//! (code, read-only data, VM context, stack, table, memory), its globals and segments
-//! initialized, on which exported functions are called.
+//! Running compiled code: an [`Instance`] is an RV64IM machine ([`rv_machine`]) with a
+//! module compiled by [`rv_backend`] mapped on it (code, read-only data, VM context, stack,
+//! table, memory) as the compiled artifact's layout contract ([`rv_backend::abi`]) says, its
+//! globals and segments initialized, on which exported functions are called.
 //!
 //! The embedder drives it: [`Instance::call`] sets up a call, [`Instance::run`] runs until
 //! something needs the embedder ([`Event`]): a host function (`ecall` with a host-function
-//! number), a foreign import, a trap, or the return. Memory growth is served inside.
+//! number), a foreign import, a trap, or the return. Memory growth is served inside. The rv
+//! engine ([`super::rv`]) is the embedder for contracts; tests drive instances directly.
+//!
+//! ```
+//! use wasm_runtime::engine::rv_instance::{Event, Instance};
+//!
+//! let wasm = wat::parse_str(r#"(module
+//!     (func (export "add") (param i32 i32) (result i32)
+//!         (i32.add (local.get 0) (local.get 1))))"#).unwrap();
+//! let compiled = rv_backend::compile(&wasm).unwrap();
+//! let f = compiled.exported_func("add").unwrap();
+//! let mut inst = Instance::new(&compiled, Default::default(), &Default::default()).unwrap();
+//! inst.call(f, &[40, 2]).unwrap();
+//! assert_eq!(inst.run(1_000), Event::Returned);
+//! assert_eq!(inst.results(), vec![42]);
+//! ```
 
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -13,13 +29,12 @@ use core::fmt;
 
 use rv_machine::{CodeImage, Exit, Machine, Perm};
 
-use crate::abi::{
+use rv_backend::abi::{
     self, vmctx, Service, TrapCode, CODE_BASE, DESCRIPTOR_SIZE, MEMORY_BASE, PAGE_SIZE, RODATA_BASE, STACK_BASE,
     TABLE_BASE, VMCTX_TOP,
 };
-use crate::compile::{Compiled, SegmentInfo};
-use crate::module::{ConstInit, Limits, SegmentMode, ValType};
-use crate::regs::{Reg, ARGS, ECALL_NUMBER, GAS, RA, SP, VMCTX};
+use rv_backend::regs::{Reg, ARGS, ECALL_NUMBER, GAS, RA, SP, VMCTX};
+use rv_backend::{Compiled, ConstInit, Limits, SegmentInfo, SegmentMode, ValType};
 
 /// Limits of an instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -611,7 +626,7 @@ mod tests {
                     (i32.add (call_indirect (result i32) (i32.const 1)) (global.get $n))))"#,
         )
         .unwrap();
-        let compiled = crate::compile(&wasm).unwrap();
+        let compiled = rv_backend::compile(&wasm).unwrap();
         let run = compiled.exported_func("run").unwrap();
         let image = Rc::new(Image::new(compiled, Config::default(), &Imports::default()).unwrap());
         let mut a = Instance::from_image(&image).unwrap();
