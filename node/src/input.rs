@@ -29,7 +29,7 @@ pub struct Env {
 #[derive(Clone, Debug)]
 pub struct TxInput {
     /// The transaction to execute, or why it cannot be (it is then rejected).
-    pub tx: std::result::Result<TxEnv, String>,
+    pub tx: std::result::Result<TxEnv, tx::TxError>,
     /// Its EIP-2718 encoding, when it is a signed transaction (for `txRoot` and the body).
     pub encoded: Option<Bytes>,
 }
@@ -253,10 +253,7 @@ pub fn rlp_txs(file: &str, hex: &str, chain_id: u64) -> Result<Vec<TxInput>> {
             &buf[..header.payload_length]
         };
         buf = &buf[header.payload_length..];
-        out.push(TxInput {
-            tx: tx::decode(raw, chain_id).map_err(|e| e.to_string()),
-            encoded: Some(Bytes::copy_from_slice(raw)),
-        });
+        out.push(TxInput { tx: tx::decode(raw, chain_id), encoded: Some(Bytes::copy_from_slice(raw)) });
     }
     Ok(out)
 }
@@ -323,7 +320,7 @@ fn json_tx(r: Reader, v: &Value, at: &str, chain_id: u64, unsigned: Unsigned) ->
     }
     if tx_type == 4 {
         // Decoded far enough to be rejected with a reason, as the reference tools do.
-        return Ok(TxInput { tx: Err(tx::TxError::UnsupportedType(4).to_string()), encoded: None });
+        return Ok(TxInput { tx: Err(tx::TxError::UnsupportedType(4)), encoded: None });
     }
 
     let signature = ["v", "r", "s"]
@@ -357,18 +354,15 @@ fn json_tx(r: Reader, v: &Value, at: &str, chain_id: u64, unsigned: Unsigned) ->
         fields.sign(&secret)
     } else if let (Some(sender), Unsigned::AllowSender) = (optional(obj, "sender"), unsigned) {
         let sender = r.address(&field("sender"), sender)?;
-        return Ok(TxInput { tx: fields.with_sender(sender, chain_id).map_err(|e| e.to_string()), encoded: None });
+        return Ok(TxInput { tx: fields.with_sender(sender, chain_id), encoded: None });
     } else {
         let what =
             if unsigned == Unsigned::AllowSender { "v, r, s, secretKey or sender" } else { "v, r, s or secretKey" };
         return Err(r.error(at, format!("unsigned transaction: give {what}")));
     };
     Ok(match envelope {
-        Ok(envelope) => TxInput {
-            tx: tx::recover(&envelope, chain_id).map_err(|e| e.to_string()),
-            encoded: Some(tx::encode(&envelope).into()),
-        },
-        Err(e) => TxInput { tx: Err(e.to_string()), encoded: None },
+        Ok(envelope) => TxInput { tx: tx::recover(&envelope, chain_id), encoded: Some(tx::encode(&envelope).into()) },
+        Err(e) => TxInput { tx: Err(e), encoded: None },
     })
 }
 

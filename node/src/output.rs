@@ -131,7 +131,7 @@ pub fn result(env: &Env, outcome: &Outcome) -> ResultJson {
             .output
             .rejected
             .iter()
-            .map(|r| RejectedJson { index: r.index, error: r.error.clone() })
+            .map(|r| RejectedJson { index: r.index, error: r.error.to_string() })
             .collect(),
         current_difficulty: None,
         gas_used: quantity(U256::from(outcome.output.gas_used)),

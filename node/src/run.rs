@@ -201,7 +201,7 @@ pub fn run_text(name: &str, text: &str, chain_id: u64, engine: Engine) -> Result
                 logs: Vec::new(),
                 debug: Vec::new(),
                 debug_dropped: None,
-                error: Some(rejected.error.clone()),
+                error: Some(rejected.error.to_string()),
             });
             continue;
         }
@@ -232,7 +232,7 @@ pub fn run_text(name: &str, text: &str, chain_id: u64, engine: Engine) -> Result
             debug_dropped: debug
                 .filter(|d| d.dropped() > 0 || d.dropped_messages() > 0)
                 .map(|d| DebugDropped { bytes: d.dropped(), messages: d.dropped_messages() }),
-            error: receipt.error.clone(),
+            error: receipt.error.as_ref().map(ToString::to_string),
         });
     }
     let pubdata = outcome.output.diff.pubdata();

@@ -90,6 +90,13 @@ impl CompileError {
     pub fn is_unsupported(&self) -> bool {
         matches!(self.0.kind, CompileErrorKind::Unsupported(_))
     }
+
+    /// Whether it is the compiler's own bug ([`CompileErrorKind::Internal`]), whatever the
+    /// module. (An embedder that compiles only modules its validator accepted treats every
+    /// other kind as a bug too: a gap between the validator and this compiler.)
+    pub fn is_internal(&self) -> bool {
+        matches!(self.0.kind, CompileErrorKind::Internal(_))
+    }
 }
 
 impl fmt::Display for CompileError {

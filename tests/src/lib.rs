@@ -78,9 +78,9 @@ pub fn with_differential<T>(f: impl FnOnce() -> T) -> T {
 }
 
 /// Runs a block on the reference engine (wasmi) and on the provable engine (RV64IM) and
-/// asserts that they agree exactly: every receipt's status, gas used, output, logs and
-/// created address, the rejected transactions, the block's gas and the state diff. Returns
-/// the output (of the reference engine).
+/// asserts that they agree exactly: every receipt's status, gas used, output, logs, created
+/// address and failure (its kind and detail), the rejected transactions, the block's gas and
+/// the state diff. Returns the output (of the reference engine).
 pub fn run_block_differential(db: &MemoryDb, block: &BlockEnv, txs: &[TxEnv]) -> BlockOutput {
     let run = |engine| {
         let txs = txs.iter().cloned().map(Ok).collect();
@@ -92,9 +92,11 @@ pub fn run_block_differential(db: &MemoryDb, block: &BlockEnv, txs: &[TxEnv]) ->
     reference
 }
 
-/// Asserts that two engines' outputs of one block agree (error messages aside, which are
-/// diagnostics and name each engine's own trap).
+/// Asserts that two engines' outputs of one block agree, down to why each failed
+/// transaction failed: a failure is typed data ([`wasm_runtime::error::Failure`]), the same
+/// on every engine, and so is an error that fails the block.
 pub fn assert_same_block(a: &BlockOutput, b: &BlockOutput) {
+    assert_eq!(a.error, b.error, "block error");
     assert_eq!(a.receipts.len(), b.receipts.len(), "receipt count");
     for (i, (x, y)) in a.receipts.iter().zip(&b.receipts).enumerate() {
         let what = |f: &str| format!("receipt {i}: {f} differs (wasmi {:?}, rv {:?})", x.error, y.error);
@@ -104,7 +106,7 @@ pub fn assert_same_block(a: &BlockOutput, b: &BlockOutput) {
         assert_eq!(x.output, y.output, "{}", what("output"));
         assert_eq!(x.logs, y.logs, "{}", what("logs"));
         assert_eq!(x.contract_address, y.contract_address, "{}", what("created address"));
-        assert_eq!(x.error.is_some(), y.error.is_some(), "{}", what("failure"));
+        assert_eq!(x.error, y.error, "{}", what("failure"));
     }
     assert_eq!(a.rejected, b.rejected, "rejected transactions");
     assert_eq!(a.gas_used, b.gas_used, "block gas");
@@ -147,10 +149,14 @@ impl Chain {
         self.db.accounts.get(&address).and_then(|a| a.storage.get(&key).copied()).unwrap_or_default()
     }
 
-    /// Runs a block of transactions and applies it.
+    /// Runs a block of transactions and applies it; panics if the block fails (an internal
+    /// error, a balance past 2^256 − 1 wei), naming why.
     pub fn run_block(&mut self, txs: Vec<TxEnv>) -> BlockOutput {
         if self.differential {
             let out = run_block_differential(&self.db, &self.block, &txs);
+            if let Some(e) = &out.error {
+                panic!("the block failed: {e}");
+            }
             self.db.apply(&out.diff);
             self.block.number += 1;
             self.block.timestamp += 12;
@@ -163,6 +169,9 @@ impl Chain {
             txs.into_iter().map(Ok).collect(),
             self.engine,
         );
+        if let Some(e) = &out.error {
+            panic!("the block failed on {}: {e}", self.engine.name());
+        }
         self.db.apply(&out.diff);
         self.block.number += 1;
         self.block.timestamp += 12;
@@ -256,6 +265,25 @@ mod tests {
             gas_used,
             ..BlockOutput::default()
         }
+    }
+
+    /// A receipt that failed with `why`, all its gas used.
+    fn one_failure(why: wasm_runtime::error::Failure) -> BlockOutput {
+        let mut out = one_receipt(21_000);
+        out.receipts[0].success = false;
+        out.receipts[0].error = Some(why);
+        out
+    }
+
+    #[test]
+    fn differential_comparison_sees_a_different_failure() {
+        use wasm_runtime::error::{Failure, Trap};
+        let unreachable = || one_failure(Trap::Unreachable.into());
+        assert_same_block(&unreachable(), &unreachable());
+        let r = std::panic::catch_unwind(|| assert_same_block(&unreachable(), &one_failure(Failure::OUT_OF_GAS)));
+        let msg = r.expect_err("must differ");
+        let msg = msg.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(msg.contains("failure differs"), "{msg}");
     }
 
     #[test]

@@ -52,18 +52,20 @@ fn run(db: &MemoryDb, wasm: &[u8], to: Address, input: &[u8], gas: u64, elide: b
     let metered = meter_with(wasm, Options { elide }).unwrap();
     let has_deploy = wasm_validator::validate::validate(wasm).unwrap().has_deploy;
     sys.artifacts.get_or_build_with(hash, || Ok(Artifact::new(hash, CodeKind::Wasm, metered, has_deploy))).unwrap();
-    let r = sys.call(CallParams {
-        kind: CallKind::Call,
-        caller: SENDER,
-        address: to,
-        code_address: to,
-        value: U256::ZERO,
-        apparent_value: U256::ZERO,
-        input: Bytes::copy_from_slice(input),
-        gas,
-        is_static: false,
-        depth: 0,
-    });
+    let r = sys
+        .call(CallParams {
+            kind: CallKind::Call,
+            caller: SENDER,
+            address: to,
+            code_address: to,
+            value: U256::ZERO,
+            apparent_value: U256::ZERO,
+            input: Bytes::copy_from_slice(input),
+            gas,
+            is_static: false,
+            depth: 0,
+        })
+        .unwrap_or_else(|e| panic!("internal error: {e}"));
     let diff = format!("{:?}", sys.world.diff());
     (r, diff)
 }

@@ -238,7 +238,7 @@ fn artifacts_are_built_once(engine: EngineKind) {
         let mut gas = 0;
         let mut outputs = Vec::new();
         for tx in &txs {
-            let r = sys.apply_transaction(tx, gas).expect("valid transaction");
+            let r = sys.apply_transaction(tx, gas).expect("no internal error").expect("valid transaction");
             assert!(r.success, "{:?}", r.error);
             gas += r.gas_used;
             outputs.push(r.output);

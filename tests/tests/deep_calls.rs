@@ -93,7 +93,7 @@ fn run_on_small_stack(engine: EngineKind, mut db: MemoryDb, chain: &Chain, tx: T
         .stack_size(SMALL_STACK)
         .spawn(move || {
             let mut sys = System::new(&mut db, block, engine);
-            let receipt = sys.apply_transaction(&tx, 0).expect("valid transaction");
+            let receipt = sys.apply_transaction(&tx, 0).expect("no internal error").expect("valid transaction");
             Run { receipt, frames: sys.stats.frames, diff: sys.world.diff() }
         })
         .expect("spawn a small-stack thread")

@@ -6,7 +6,10 @@ use host_abi::charge::{charge, Facts, Slot};
 use host_abi::functions::HostFn;
 use host_abi::gas::MAX_REFUND_QUOTIENT;
 use host_abi::status::CallStatus;
+use wasm_runtime::block::Rejection;
 use wasm_runtime::engine::EngineKind;
+use wasm_runtime::error::{CodeError, Failure, Fault, Limit, LimitKind};
+use wasm_runtime::exec::TxError;
 use zkos_tests::actor::{Script, ACTOR_WAT};
 use zkos_tests::{envelope, wat, Chain, ALICE, BOB, DEFAULT_GAS};
 
@@ -151,7 +154,7 @@ fn infinite_loop_stops_at_gas_limit(engine: EngineKind) {
     let r = chain.send(tx);
     assert!(!r.success);
     assert_eq!(r.gas_used, gas);
-    assert_eq!(r.error.as_deref(), Some("out of gas"));
+    assert_eq!(r.error, Some(Failure::OUT_OF_GAS));
     assert_eq!(chain.storage(a[0], u(1)), U256::ZERO);
 }
 
@@ -215,7 +218,9 @@ fn value_transfer_rules(engine: EngineKind) {
     let tx = chain.tx(poor, Some(fresh), &[], u(1), 21_000);
     let out = chain.run_block(vec![tx]);
     assert_eq!(out.rejected.len(), 1);
-    assert!(out.rejected[0].error.contains("insufficient funds"), "{}", out.rejected[0].error);
+    let why = &out.rejected[0].error;
+    assert!(matches!(why, Rejection::Invalid(TxError::InsufficientFunds { .. })), "{why}");
+    assert!(why.to_string().contains("insufficient funds"), "{why}");
 }
 
 fn self_destruct_follows_eip6780(engine: EngineKind) {
@@ -260,16 +265,19 @@ fn call_depth_is_limited(engine: EngineKind) {
         is_static: false,
         depth,
     };
-    let deepest = sys.call(params(host_abi::limits::MAX_CALL_DEPTH));
+    let deepest = sys.call(params(host_abi::limits::MAX_CALL_DEPTH)).expect("no internal error");
     assert_eq!(deepest.status, CallStatus::Success, "{:?}", deepest.error);
-    let too_deep = sys.call(params(host_abi::limits::MAX_CALL_DEPTH + 1));
+    let too_deep = sys.call(params(host_abi::limits::MAX_CALL_DEPTH + 1)).expect("no internal error");
     assert_eq!(too_deep.status, CallStatus::NotExecuted);
     assert_eq!(too_deep.gas_left, 100_000, "a call that is not executed costs nothing");
+    let depth =
+        Limit::new(LimitKind::CallDepth, host_abi::limits::MAX_CALL_DEPTH, host_abi::limits::MAX_CALL_DEPTH + 1);
+    assert_eq!(too_deep.error, Some(depth.into()));
     // At the limit, a nested call from the contract is not executed and the frame goes on.
     let nested = Script::new().call(a[0], 0, 10_000, &Script::new()).save(2);
     let mut p = params(host_abi::limits::MAX_CALL_DEPTH);
     p.input = nested.bytes().to_vec().into();
-    let r = sys.call(p);
+    let r = sys.call(p).expect("no internal error");
     assert_eq!(r.status, CallStatus::Success, "{:?}", r.error);
     let diff = sys.world.diff();
     let slot2 = diff.accounts[&a[0]].as_ref().unwrap().storage[&u(2)];
@@ -314,11 +322,18 @@ fn bad_deployments_fail_clearly(engine: EngineKind) {
         (func (export "call") (drop (f32.add (f32.const 1) (f32.const 2)))))"#);
     let r = chain.deploy(&envelope(&float, &[]), &[]);
     assert!(!r.success);
-    assert!(r.error.as_deref().unwrap_or("").contains("float"), "{:?}", r.error);
+    let invalid = |r: &wasm_runtime::block::Receipt, what: &str| match &r.error {
+        Some(Failure::Fault(Fault::InvalidCode(why))) => why.to_string().contains(what),
+        _ => false,
+    };
+    assert!(invalid(&r, "float"), "{:?}", r.error);
+    assert!(
+        matches!(&r.error, Some(Failure::Fault(Fault::InvalidCode(why))) if matches!(**why, CodeError::Validation(_)))
+    );
     // A truncated envelope.
     let r = chain.deploy(&[0xEF, 0x5A, 1, 0, 0, 0], &[]);
     assert!(!r.success);
-    assert!(r.error.as_deref().unwrap_or("").contains("truncated"), "{:?}", r.error);
+    assert!(invalid(&r, "truncated"), "{:?}", r.error);
     // Code over the WASM size limit: the error names the size and the limit.
     let mut big = wat(r#"(module (memory (export "memory") 1 1) (func (export "call")))"#);
     let pad = host_abi::limits::MAX_WASM_CODE_SIZE + 1 - big.len();
@@ -341,8 +356,10 @@ fn bad_deployments_fail_clearly(engine: EngineKind) {
     let tx = chain.tx(ALICE, None, &envelope(&big, &[]), U256::ZERO, 29_000_000);
     let r = chain.send(tx);
     assert!(!r.success);
-    let err = r.error.unwrap_or_default();
-    assert!(err.contains(&(host_abi::limits::MAX_WASM_CODE_SIZE + 1).to_string()) && err.contains("limit"), "{err}");
+    let size = host_abi::limits::MAX_WASM_CODE_SIZE;
+    assert_eq!(r.error, Some(Limit::new(LimitKind::WasmCodeSize, size, size + 1).into()));
+    let err = r.error.map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains(&(size + 1).to_string()) && err.contains("limit"), "{err}");
 }
 
 fn pubdata_publishes_each_slot_once(engine: EngineKind) {

@@ -7,6 +7,8 @@
 //!   transactions, blocks), [`host`] (the host functions, written once for every engine);
 //! - [`engine`]: the engines that run contract code: wasmi (the reference) and the RV64IM
 //!   machine (the provable engine, later);
+//! - [`error`]: the errors in three tiers: the contract's fault, a resource limit (both
+//!   charged as Ethereum charges them) and an internal error (fails the block);
 //! - [`tx`]: Ethereum typed transactions, decoded and their sender recovered;
 //! - [`block`]: receipts, state diff, pubdata and the Ethereum-compatible roots.
 #![no_std]
@@ -19,6 +21,7 @@ extern crate std;
 pub mod block;
 pub mod engine;
 pub mod env;
+pub mod error;
 pub mod exec;
 pub mod host;
 pub mod platform;

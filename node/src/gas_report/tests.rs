@@ -139,7 +139,8 @@ fn frame_gas(
             is_static: false,
             depth: 0,
         },
-    );
+    )
+    .unwrap_or_else(|e| panic!("internal error: {e}"));
     sys.world.finish_tx();
     (gas - r.gas_left, r.status.is_success())
 }

@@ -48,7 +48,8 @@ struct Outcome {
     output: Option<Bytes>,
     logs: Vec<(Address, Vec<B256>, Bytes)>,
     created: Option<Address>,
-    /// Why it failed or was rejected (diagnostics only: the wording differs between sides).
+    /// Why it failed or was rejected (diagnostics only: the wording differs between zkos and
+    /// revm, and zkos's engines are compared with each other in full by [`run_zkos`]).
     error: Option<String>,
 }
 

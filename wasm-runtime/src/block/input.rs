@@ -1,12 +1,12 @@
 //! What a block is made of, as the system layer applies it.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use alloy_eips::eip4895::Withdrawal;
 
 use crate::env::{BlockEnv, TxEnv};
 use crate::primitives::{Bytes, B256};
+use crate::tx::TxError;
 
 /// A block to apply: the environment its code sees, the header fields the block rules
 /// read, and its body.
@@ -27,7 +27,7 @@ pub struct Block {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockTx {
     /// The transaction to execute, or why it could not be decoded (it is then rejected).
-    pub tx: Result<TxEnv, String>,
+    pub tx: Result<TxEnv, TxError>,
     /// Its EIP-2718 encoding, which the transactions root commits to (`None`: a transaction
     /// given without one, left out of the root).
     pub encoded: Option<Bytes>,

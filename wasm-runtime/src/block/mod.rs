@@ -5,9 +5,9 @@
 //! [`crate::exec::apply_block`] applies a whole [`Block`] and returns its [`Commitments`].
 
 use alloc::collections::BTreeMap;
-use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::error::{Failure, Internal};
 use crate::platform::AccountInfo;
 use crate::primitives::{Address, Bloom, Bytes, Log, B256, U256};
 
@@ -40,8 +40,9 @@ pub struct Receipt {
     pub contract_address: Option<Address>,
     /// The output of the top-level call (return or revert data).
     pub output: alloy_primitives::Bytes,
-    /// Why the top-level call failed, when it halted exceptionally (not part of consensus).
-    pub error: Option<String>,
+    /// Why the top-level call failed, when it halted exceptionally or was not executed (not
+    /// part of consensus; a revert has none).
+    pub error: Option<Failure>,
 }
 
 impl Receipt {
@@ -57,7 +58,25 @@ pub struct Rejected {
     /// Index in the block's transaction list.
     pub index: usize,
     /// Why it was rejected.
-    pub error: String,
+    pub error: Rejection,
+}
+
+/// Why a transaction could not be included.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// It could not be decoded or its sender recovered.
+    Decode(crate::tx::TxError),
+    /// It breaks a validity rule (nonce, fees, gas, balance, ...).
+    Invalid(crate::exec::TxError),
+}
+
+impl core::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Decode(e) => write!(f, "{e}"),
+            Self::Invalid(e) => write!(f, "{e}"),
+        }
+    }
 }
 
 /// What changed in one account.
@@ -124,7 +143,7 @@ pub struct SystemCall {
     /// Its return or revert data.
     pub output: Bytes,
     /// Why it failed, when it halted exceptionally.
-    pub error: Option<String>,
+    pub error: Option<Failure>,
 }
 
 /// Where in a block something happened.
@@ -159,6 +178,14 @@ pub enum BlockError {
         /// The account.
         address: Address,
     },
+    /// An internal error (a compiler or machine bug, a broken invariant) struck: no
+    /// contract is charged for it, and the block is not applied.
+    Internal {
+        /// The step it struck in.
+        step: BlockStep,
+        /// What went wrong.
+        error: Internal,
+    },
 }
 
 impl core::fmt::Display for BlockError {
@@ -167,9 +194,12 @@ impl core::fmt::Display for BlockError {
             Self::BalanceOverflow { step, address } => {
                 write!(f, "{step}: the balance of {address} would exceed 2^256 - 1 wei")
             }
+            Self::Internal { step, error } => write!(f, "{step}: internal error: {error}"),
         }
     }
 }
+
+impl core::error::Error for BlockError {}
 
 /// Everything a block produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -194,8 +224,8 @@ pub struct BlockOutput {
     /// What contracts wrote with `debug_log` (not part of consensus), per transaction that
     /// wrote something, with its index in the block's list.
     pub debug_output: Vec<(usize, crate::host::DebugOutput)>,
-    /// Why the block cannot be applied (a balance past 2^256 − 1 wei), when it cannot: the
-    /// steps after the one that failed it are not run, and the rest of this output is not
-    /// a state to commit.
+    /// Why the block cannot be applied (a balance past 2^256 − 1 wei, an internal error),
+    /// when it cannot: the steps after the one that failed it are not run, and the rest of
+    /// this output is not a state to commit.
     pub error: Option<BlockError>,
 }

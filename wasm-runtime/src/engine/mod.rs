@@ -11,11 +11,11 @@
 //! contract frames and a 1024-deep call chain needs no more native stack than one frame.
 
 use alloc::boxed::Box;
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use host_abi::functions::HostFn;
 
+use crate::error::{Failure, Internal};
 use crate::exec::{Artifact, Frame, FrameResult, System};
 use crate::host::{self, HostExit, Reply, Request};
 use crate::platform::Platform;
@@ -54,10 +54,9 @@ pub enum Halt {
     Revert(Vec<u8>),
     /// Self-destructed (a successful end with empty output).
     SelfDestruct,
-    /// Ran out of gas.
-    OutOfGas,
-    /// Trapped: the contract's fault (invalid operation, bad memory access, ...).
-    Trap(String),
+    /// Failed: the contract's fault (out of gas, a trap, an invalid host call, ...) or a
+    /// limit it passed. An internal error is no halt: it ends the engine's run with `Err`.
+    Fail(Failure),
 }
 
 /// A frame's gas at the engine border: the gas global holds at most
@@ -92,23 +91,25 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The outcome of a frame that a host function ended, with `gas` left.
-    pub(crate) fn of_exit(exit: HostExit, gas: u64) -> Self {
-        match exit {
+    /// The outcome of a frame that a host function ended, with `gas` left; an internal
+    /// error of the host function is no outcome.
+    pub(crate) fn of_exit(exit: HostExit, gas: u64) -> Result<Self, Internal> {
+        Ok(match exit {
             HostExit::Finish(out) => Self { halt: Halt::Finish(out), gas_left: gas },
             HostExit::Revert(out) => Self { halt: Halt::Revert(out), gas_left: gas },
             HostExit::SelfDestruct => Self { halt: Halt::SelfDestruct, gas_left: gas },
             HostExit::OutOfGas => Self::OUT_OF_GAS,
-            HostExit::Trap(why) => Self::trap(why),
-        }
+            HostExit::Fail(why) => Self::fail(why),
+            HostExit::Internal(e) => return Err(e),
+        })
     }
 
     /// Out of gas: nothing left.
-    pub(crate) const OUT_OF_GAS: Self = Self { halt: Halt::OutOfGas, gas_left: 0 };
+    pub(crate) const OUT_OF_GAS: Self = Self { halt: Halt::Fail(Failure::OUT_OF_GAS), gas_left: 0 };
 
-    /// A trap: nothing left.
-    pub(crate) fn trap(why: String) -> Self {
-        Self { halt: Halt::Trap(why), gas_left: 0 }
+    /// A failure (a trap, ...): nothing left.
+    pub(crate) fn fail(why: impl Into<Failure>) -> Self {
+        Self { halt: Halt::Fail(why.into()), gas_left: 0 }
     }
 }
 
@@ -159,30 +160,31 @@ pub(crate) enum Running {
 
 impl Running {
     /// Makes the instance for `export` of `artifact` with `gas`, after the entry charge
-    /// ([`after_entry`]); the frame's outcome instead if it ends before its code runs.
+    /// ([`after_entry`]); the frame's outcome instead (`Ok(Err)`) if it ends before its code
+    /// runs; `Err` for an internal error.
     pub(crate) fn start<P: Platform>(
         sys: &mut System<P>,
         artifact: &Artifact,
         export: &'static str,
         gas: u64,
-    ) -> Result<Self, Outcome> {
+    ) -> Result<Result<Self, Outcome>, Internal> {
         sys.stats.frames += 1;
-        match sys.engine {
-            EngineKind::Wasmi => wasmi::start(&mut sys.wasmi, artifact, export, gas).map(|r| Self::Wasmi(Box::new(r))),
-            EngineKind::Rv => rv::start(&mut sys.stats, artifact, export, gas).map(|r| Self::Rv(Box::new(r))),
-        }
+        Ok(match sys.engine {
+            EngineKind::Wasmi => wasmi::start(&mut sys.wasmi, artifact, export, gas)?.map(|r| Self::Wasmi(Box::new(r))),
+            EngineKind::Rv => rv::start(&mut sys.stats, artifact, export, gas)?.map(|r| Self::Rv(Box::new(r))),
+        })
     }
 
     /// Runs the code until it ends or asks for a frame. `resume` is what a suspended frame
     /// waited for: its request and the callee's result (`None` on the first run). `frame`
-    /// and `input` are the frame's context and calldata.
+    /// and `input` are the frame's context and calldata. `Err` for an internal error.
     pub(crate) fn run<P: Platform>(
         &mut self,
         sys: &mut System<P>,
         frame: &mut Frame,
         input: &[u8],
         resume: Option<(Request, FrameResult)>,
-    ) -> Step {
+    ) -> Result<Step, Internal> {
         match self {
             Self::Wasmi(r) => r.run(sys, frame, input, resume),
             Self::Rv(r) => {

@@ -39,12 +39,15 @@ pub(crate) struct Plan {
 /// The module with its mutable globals and table exported under reserved names, and the
 /// plan to reset its instances; `None` if its instances cannot be reset.
 pub(crate) fn expose(wasm: &[u8]) -> Option<(Vec<u8>, Plan)> {
-    // A module that does not parse: the engine reports it when it compiles it.
+    // A module that does not parse (`Err`): the engine reports it when it compiles it.
     scan(wasm).unwrap_or_default()
 }
 
-fn scan(wasm: &[u8]) -> Result<Option<(Vec<u8>, Plan)>, String> {
-    let err = |e: wasmparser::BinaryReaderError| format!("{e}");
+/// Why a module could not be scanned: it does not parse, or is too large to index.
+struct Unreadable;
+
+fn scan(wasm: &[u8]) -> Result<Option<(Vec<u8>, Plan)>, Unreadable> {
+    let err = |_: wasmparser::BinaryReaderError| Unreadable;
     let mut plan = Plan::default();
     let mut mutable = Vec::new();
     let mut has_table = false;
@@ -97,15 +100,15 @@ fn scan(wasm: &[u8]) -> Result<Option<(Vec<u8>, Plan)>, String> {
                         (Operator::I32Const { value }, Operator::End) => u64::from(value as u32),
                         _ => return Ok(None),
                     };
-                    let end = usize::try_from(d.range.end).map_err(|_| "module too large")?;
+                    let end = usize::try_from(d.range.end).map_err(|_| Unreadable)?;
                     plan.data.push((offset, end - d.data.len()..end));
                 }
             }
             _ => {}
         }
         if let Some((id, range)) = payload.as_section() {
-            let range = usize::try_from(range.start).map_err(|_| "module too large")?
-                ..usize::try_from(range.end).map_err(|_| "module too large")?;
+            let range = usize::try_from(range.start).map_err(|_| Unreadable)?
+                ..usize::try_from(range.end).map_err(|_| Unreadable)?;
             if id == EXPORT_SECTION {
                 export_at = Some(sections.len());
             }

@@ -13,15 +13,15 @@
 //! when the frame resumes. Outcomes map as in [`super::wasmi`]: a trap with a negative gas
 //! register is out of gas.
 
-use alloc::format;
 use alloc::rc::Rc;
-use alloc::string::String;
 
 use host_abi::functions::HostFn;
+use rv_backend::abi::TrapCode;
 use rv_backend::ImportTarget;
 
-use super::rv_instance::{Config, Event, Image, Imports, Instance};
+use super::rv_instance::{self, Config, Event, Image, Imports, Instance, InstantiateError};
 use super::{Halt, HostEnv, Outcome, Step};
+use crate::error::{EngineTrap, Internal, InternalKind, Invariant, Limit, LimitKind, Trap};
 use crate::exec::{Artifact, Frame, FrameResult, Stats};
 use crate::host::{self, Reply, Request};
 
@@ -37,7 +37,7 @@ use crate::host::{self, Reply, Request};
 pub const STACK_SIZE: u64 = 2 * host_abi::limits::WASM_STACK_BUDGET as u64;
 
 /// Instructions one frame may execute between host calls. Metering bounds execution long
-/// before this; reaching it is reported as a trap.
+/// before this; reaching it is an internal error (the reference engine has no such budget).
 const BUDGET: u64 = 1 << 48;
 
 /// The configuration of every contract instance.
@@ -45,12 +45,44 @@ fn config() -> Config {
     Config { stack_size: STACK_SIZE, ..Config::default() }
 }
 
-/// Compiles `wasm` and prepares it for contract instances.
-fn prepare(wasm: &[u8]) -> Result<Rc<Image>, String> {
-    let compiled = rv_backend::compile(wasm).map_err(|e| format!("the engine rejected the module: {e}"))?;
-    let image =
-        Image::new(compiled, config(), &Imports::default()).map_err(|e| format!("instantiation failed: {e}"))?;
+/// Compiles `wasm` and prepares it for contract instances. Artifacts hold modules that
+/// validation and metering (or the transpiler) made: the compiler or the image refusing one
+/// is an internal error, whatever the compiler's reason.
+pub(crate) fn prepare(wasm: &[u8]) -> Result<Rc<Image>, Internal> {
+    image(rv_backend::compile(wasm).map_err(InternalKind::Compile)?)
+}
+
+/// The image contract instances of `compiled` are made from.
+pub(crate) fn image(compiled: rv_backend::Compiled) -> Result<Rc<Image>, Internal> {
+    let image = Image::new(compiled, config(), &Imports::default()).map_err(InternalKind::Instantiate)?;
     Ok(Rc::new(image))
+}
+
+/// The trap of contract code an RV64IM trap code is; `None` for the codes the configuration
+/// and metering rule out (the machine stack's limit, floats).
+fn trap(code: TrapCode) -> Option<Trap> {
+    Some(match code {
+        TrapCode::Unreachable => Trap::Unreachable,
+        TrapCode::MemoryOutOfBounds => Trap::MemoryOutOfBounds,
+        // A `call_indirect` past the table's end: wasmi reports it as a table access out of
+        // bounds; one kind.
+        TrapCode::UndefinedElement | TrapCode::TableOutOfBounds => Trap::TableOutOfBounds,
+        TrapCode::UninitializedElement => Trap::IndirectCallToNull,
+        TrapCode::IndirectTypeMismatch => Trap::IndirectCallTypeMismatch,
+        TrapCode::DivisionByZero => Trap::DivisionByZero,
+        TrapCode::IntegerOverflow => Trap::IntegerOverflow,
+        TrapCode::StackExhausted | TrapCode::FloatUnsupported => return None,
+    })
+}
+
+/// A trap of compiled code: the contract's (`Ok`), or an internal error.
+fn classify(t: rv_instance::Trap) -> Result<Trap, Internal> {
+    match t {
+        rv_instance::Trap::Wasm(code) => {
+            trap(code).ok_or_else(|| InternalKind::EngineTrap(EngineTrap::Rv(code)).into())
+        }
+        machine => Err(InternalKind::Machine(machine).into()),
+    }
 }
 
 /// A frame's machine and the gas reserve beside its gas register (see [`super::split_gas`]).
@@ -68,15 +100,16 @@ pub(crate) struct Running {
 /// Makes the machine of a frame running `export` of `artifact` with `gas`: pays the entry
 /// charge, compiles the artifact on its first frame (kept with it), maps the image and sets
 /// up the first call (the start function if the module has one, else the export). The
-/// frame's outcome instead if it ends before its code runs.
+/// frame's outcome instead (`Ok(Err)`) if it ends before its code runs (its entry charge, a
+/// segment that does not fit); `Err` for an internal error.
 pub(crate) fn start(
     stats: &mut Stats,
     artifact: &Artifact,
     export: &'static str,
     gas: u64,
-) -> Result<Running, Outcome> {
+) -> Result<Result<Running, Outcome>, Internal> {
     let Some(gas) = super::after_entry(artifact, gas) else {
-        return Err(Outcome::OUT_OF_GAS);
+        return Ok(Err(Outcome::OUT_OF_GAS));
     };
     // Compiled and prepared once per artifact and kept with it (errors too), so a chain that
     // keeps its artifacts never compiles a code hash twice, and every frame maps the same
@@ -84,24 +117,23 @@ pub(crate) fn start(
     if artifact.rv_code.get().is_none() {
         stats.rv_compilations += 1;
     }
-    let image = match artifact.rv_code.get_or_init(|| prepare(&artifact.wasm)) {
-        Ok(image) => image,
-        Err(e) => return Err(Outcome::trap(e.clone())),
-    };
+    let image = artifact.rv_code.get_or_init(|| prepare(&artifact.wasm)).as_ref().map_err(Internal::clone)?;
     let compiled = image.compiled();
-    for import in &compiled.imports {
+    // Validation (or the transpiler) makes every module import host functions only, define
+    // the gas global and export `call` (and `deploy`, if it is exported) as `[] -> []`.
+    for (i, import) in compiled.imports.iter().enumerate() {
         if !matches!(import.kind, rv_backend::ImportKind::Func { target: ImportTarget::Host(_), .. }) {
-            return Err(Outcome::trap(format!("unknown import {}.{}", import.module, import.name)));
+            return Err(Invariant::Import(u32::try_from(i).unwrap_or(u32::MAX)).into());
         }
     }
     if compiled.gas_global.is_none() {
-        return Err(Outcome::trap("module has no gas global".into()));
+        return Err(Invariant::GasGlobal.into());
     }
     let Some(func) = compiled.exported_func(export) else {
-        return Err(Outcome::trap(format!("export `{export}`: not found")));
+        return Err(Invariant::Export(export).into());
     };
     if compiled.func_type(func).is_none_or(|t| !t.params.is_empty() || !t.results.is_empty()) {
-        return Err(Outcome::trap(format!("export `{export}`: not a function of type () -> ()")));
+        return Err(Invariant::Export(export).into());
     }
     let reserve_global = compiled
         .export(host_abi::GAS_RESERVE_EXPORT)
@@ -112,11 +144,18 @@ pub(crate) fn start(
         Some(start) => (start, Some(func)),
         None => (func, None),
     };
-    let inst = Instance::from_image(image).map_err(|e| Outcome::trap(format!("instantiation failed: {e}")))?;
+    let inst = match Instance::from_image(image) {
+        Ok(inst) => inst,
+        // An active segment that does not fit: the specification traps at instantiation.
+        Err(InstantiateError::Trap(code)) => {
+            return Ok(Err(Outcome::fail(classify(rv_instance::Trap::Wasm(code))?)));
+        }
+        Err(e) => return Err(InternalKind::Instantiate(e).into()),
+    };
     let mut run = Running { inst, reserve: 0, reserve_global, then, suspended: false };
     run.set_gas(gas);
-    run.inst.call(first, &[]).map_err(|e| Outcome::trap(format!("{e}")))?;
-    Ok(run)
+    run.inst.call(first, &[]).map_err(InternalKind::Instantiate)?;
+    Ok(Ok(run))
 }
 
 impl Running {
@@ -150,21 +189,23 @@ impl Running {
         input: &[u8],
         resume: Option<(Request, FrameResult)>,
         executed: &mut u64,
-    ) -> Step {
+    ) -> Result<Step, Internal> {
         if core::mem::take(&mut self.suspended) {
             let Some((request, child)) = resume else {
-                return Step::Done(Outcome::trap("a suspended frame resumed without its callee's result".into()));
+                return Err(Invariant::ResumeMismatch.into());
             };
             // The gas register was set from a gas count when the frame was suspended.
             let Some(mut gas) = self.gas() else {
-                return Step::Done(Outcome::trap("a suspended frame lost its gas".into()));
+                return Err(Invariant::SuspendedStateLost.into());
             };
             let result = host::complete(frame, self.inst.memory_mut(), &mut gas, &request, child);
             self.set_gas(gas);
             match result {
                 Ok(v) => self.inst.set_host_result(v),
-                Err(exit) => return Step::Done(Outcome::of_exit(exit, gas)),
+                Err(exit) => return Ok(Step::Done(Outcome::of_exit(exit, gas)?)),
             }
+        } else if resume.is_some() {
+            return Err(Invariant::ResumeMismatch.into());
         }
         let before = self.inst.instret();
         let step = self.drive(env, frame, input);
@@ -172,8 +213,8 @@ impl Running {
         step
     }
 
-    fn drive(&mut self, env: &mut dyn HostEnv, frame: &mut Frame, input: &[u8]) -> Step {
-        let done = |outcome| Step::Done(outcome);
+    fn drive(&mut self, env: &mut dyn HostEnv, frame: &mut Frame, input: &[u8]) -> Result<Step, Internal> {
+        let done = |outcome| Ok(Step::Done(outcome));
         loop {
             match self.inst.run(BUDGET) {
                 // Compiled code defers the metering's gas checks (rv-backend's `gas_check`): a
@@ -181,11 +222,7 @@ impl Running {
                 Event::Returned if self.inst.gas() < 0 => return done(Outcome::OUT_OF_GAS),
                 Event::Returned => match self.then.take() {
                     // The start function returned: call the export.
-                    Some(f) => {
-                        if let Err(e) = self.inst.call(f, &[]) {
-                            return done(Outcome::trap(format!("{e}")));
-                        }
-                    }
+                    Some(f) => self.inst.call(f, &[]).map_err(InternalKind::Instantiate)?,
                     None => {
                         let gas_left = self.gas().unwrap_or(0);
                         return done(Outcome { halt: Halt::Finish(alloc::vec::Vec::new()), gas_left });
@@ -196,7 +233,7 @@ impl Running {
                         return done(Outcome::OUT_OF_GAS);
                     };
                     let Some(h) = HostFn::from_number(n) else {
-                        return done(Outcome::trap(format!("unknown host function {n}")));
+                        return Err(Invariant::HostNumber(n).into());
                     };
                     let nargs = h.params().len();
                     let args = self.inst.host_args();
@@ -206,19 +243,20 @@ impl Running {
                         Ok(Reply::Value(v)) => self.inst.set_host_result(v),
                         Ok(Reply::Suspend(request)) => {
                             self.suspended = true;
-                            return Step::Suspend(request);
+                            return Ok(Step::Suspend(request));
                         }
-                        Err(exit) => return done(Outcome::of_exit(exit, gas)),
+                        Err(exit) => return done(Outcome::of_exit(exit, gas)?),
                     }
                 }
-                Event::Foreign(k) => return done(Outcome::trap(format!("call to foreign import {k}"))),
-                Event::Trap(t) => {
-                    if self.inst.gas() < 0 {
-                        return done(Outcome::OUT_OF_GAS);
-                    }
-                    return done(Outcome::trap(format!("{t}")));
+                Event::Foreign(k) => return Err(Invariant::ForeignImport(k).into()),
+                // A trap of WebAssembly with a negative gas register is out of gas (the check
+                // was deferred); a machine fault is no trap of the contract's, whatever its gas.
+                Event::Trap(rv_instance::Trap::Wasm(_)) if self.inst.gas() < 0 => return done(Outcome::OUT_OF_GAS),
+                Event::Trap(t) => return done(Outcome::fail(classify(t)?)),
+                Event::BudgetExhausted => {
+                    let budget = Limit { kind: LimitKind::InstructionBudget, limit: BUDGET, size: BUDGET };
+                    return Err(InternalKind::Limit(budget).into());
                 }
-                Event::BudgetExhausted => return done(Outcome::trap("instruction budget exhausted".into())),
             }
         }
     }

@@ -16,20 +16,21 @@
 //! before wasmi's own limits could.
 
 use alloc::collections::BTreeMap;
-use alloc::format;
 use alloc::rc::Rc;
-use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
 use host_abi::functions::{HostFn, ValType};
 use host_abi::limits::{WASM_FRAME_OVERHEAD, WASM_STACK_BUDGET};
+use wasmi::errors::{ErrorKind, InstantiationError, MemoryError};
 use wasmi::{
     Config, Engine, Extern, Func, Global, Instance, Memory, Module, Ref, ResumableCall, ResumableCallHostTrap, Store,
-    Table, Val,
+    Table, TrapCode, Val,
 };
 
 use super::{Halt, HostEnv, Outcome, Step};
+use crate::error::{EngineTrap, Internal, InternalKind, Invariant, Trap, WasmiError, WasmiStage};
 use crate::exec::{Artifact, Frame, FrameResult};
 use crate::host::{self, Reply, Request};
 use crate::primitives::B256;
@@ -77,13 +78,14 @@ impl core::fmt::Display for HostRequest {
 
 impl wasmi::errors::HostError for HostRequest {}
 
-/// A host function called with an argument that is not an integer.
+/// A host function called with an argument that is not an integer (validation rules it
+/// out: imports have the host function's exact signature).
 #[derive(Debug)]
-struct BadArgument;
+struct BadArgument(HostFn);
 
 impl core::fmt::Display for BadArgument {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("non-integer argument to a host function")
+        write!(f, "non-integer argument to host function {}", self.0.import_name())
     }
 }
 
@@ -100,10 +102,11 @@ struct Prepared {
     idle: RefCell<Vec<Instantiated>>,
 }
 
-/// Compiled wasmi modules by artifact hash (or why wasmi refused one), with idle instances.
+/// Compiled wasmi modules by artifact hash (or why wasmi refused one: an internal error),
+/// with idle instances.
 pub(crate) struct WasmiCache {
     engine: Engine,
-    modules: BTreeMap<B256, Result<Rc<Prepared>, String>>,
+    modules: BTreeMap<B256, Result<Rc<Prepared>, Internal>>,
     /// Bytes of linear memory the idle instances hold, all modules together.
     idle_bytes: u64,
 }
@@ -135,14 +138,15 @@ struct Instantiated {
 }
 
 impl Instantiated {
-    /// Puts `gas` in the gas global and the reserve.
-    fn set_gas(&mut self, gas: u64) -> Result<(), wasmi::Error> {
+    /// Puts `gas` in the gas global and the reserve (both checked to be mutable `i64`s when
+    /// the instance was made).
+    fn set_gas(&mut self, gas: u64) -> Result<(), Internal> {
         let (global, reserve) = super::split_gas(gas);
-        self.gas.set(&mut self.store, Val::I64(global))?;
+        self.gas.set(&mut self.store, Val::I64(global)).map_err(|_| Invariant::GasGlobal)?;
         self.reserve = reserve;
         if let Some(g) = self.reserve_global {
             // The reserve is below 2^64 - 2^62: as an i64, its bits.
-            g.set(&mut self.store, Val::I64(reserve as i64))?;
+            g.set(&mut self.store, Val::I64(reserve as i64)).map_err(|_| Invariant::GasGlobal)?;
         }
         Ok(())
     }
@@ -221,28 +225,61 @@ enum State {
 
 /// Makes the instance of a frame running `export` of `artifact` with `gas`: pays the entry
 /// charge, then takes an idle instance of the artifact's module or makes one. The frame's
-/// outcome instead if it ends before its code runs.
+/// outcome instead (`Ok(Err)`) if it ends before its code runs (its entry charge, a segment
+/// that does not fit); `Err` if wasmi fails on the module otherwise.
 pub(crate) fn start(
     cache: &mut WasmiCache,
     artifact: &Artifact,
     export: &'static str,
     gas: u64,
-) -> Result<Running, Outcome> {
+) -> Result<Result<Running, Outcome>, Internal> {
     let Some(gas) = super::after_entry(artifact, gas) else {
-        return Err(Outcome::OUT_OF_GAS);
+        return Ok(Err(Outcome::OUT_OF_GAS));
     };
     let engine = cache.engine.clone();
-    let prepared = cache.modules.entry(artifact.hash).or_insert_with(|| prepare(&engine, &artifact.wasm)).clone();
-    let prepared = prepared.map_err(Outcome::trap)?;
+    let prepared = cache.modules.entry(artifact.hash).or_insert_with(|| prepare(&engine, &artifact.wasm)).clone()?;
     let idle = prepared.idle.borrow_mut().pop();
     let inst = match idle {
         Some(inst) => {
             cache.idle_bytes -= inst.memory_bytes();
             inst
         }
-        None => instantiate(&engine, &prepared).map_err(Outcome::trap)?,
+        None => match instantiate(&engine, &prepared)? {
+            Ok(inst) => inst,
+            Err(trap) => return Ok(Err(Outcome::fail(trap))),
+        },
     };
-    Ok(Running { prepared, inst, state: State::Fresh { export, gas } })
+    Ok(Ok(Running { prepared, inst, state: State::Fresh { export, gas } }))
+}
+
+/// The trap of contract code a wasmi trap code is; `None` for the codes the configuration
+/// and metering rule out (wasmi's stack limits, floats, fuel, ...).
+fn trap(code: TrapCode) -> Option<Trap> {
+    Some(match code {
+        TrapCode::UnreachableCodeReached => Trap::Unreachable,
+        TrapCode::MemoryOutOfBounds => Trap::MemoryOutOfBounds,
+        // wasmi reports a `call_indirect` past the table's end as a table access out of
+        // bounds (the RV64IM engine as "undefined element"): one kind.
+        TrapCode::TableOutOfBounds => Trap::TableOutOfBounds,
+        TrapCode::IndirectCallToNull => Trap::IndirectCallToNull,
+        TrapCode::BadSignature => Trap::IndirectCallTypeMismatch,
+        TrapCode::IntegerDivisionByZero => Trap::DivisionByZero,
+        TrapCode::IntegerOverflow => Trap::IntegerOverflow,
+        _ => return None,
+    })
+}
+
+/// A wasmi error at `stage` as an internal error.
+fn internal(stage: WasmiStage, error: wasmi::Error) -> Internal {
+    InternalKind::Wasmi(WasmiError { stage, error: Arc::new(error) }).into()
+}
+
+/// Why running the frame's code failed: a trap of contract code (`Ok`), or an internal error.
+fn run_error(error: wasmi::Error) -> Result<Trap, Internal> {
+    match error.as_trap_code() {
+        Some(code) => trap(code).ok_or_else(|| InternalKind::EngineTrap(EngineTrap::Wasmi(code)).into()),
+        None => Err(internal(WasmiStage::Run, error)),
+    }
 }
 
 impl Running {
@@ -254,39 +291,37 @@ impl Running {
         frame: &mut Frame,
         input: &[u8],
         resume: Option<(Request, FrameResult)>,
-    ) -> Step {
+    ) -> Result<Step, Internal> {
         let inst = &mut self.inst;
         let call = match core::mem::replace(&mut self.state, State::Over) {
             State::Fresh { export, gas } => {
-                if let Err(e) = inst.instance.get_typed_func::<(), ()>(&inst.store, export) {
-                    return Step::Done(Outcome::trap(format!("export `{export}`: {e}")));
+                // Validation makes every module export `call` (and `deploy`, if it is
+                // exported) as `[] -> []`; the transpiler does the same.
+                if inst.instance.get_typed_func::<(), ()>(&inst.store, export).is_err() {
+                    return Err(Invariant::Export(export).into());
                 }
                 let Some(func) = inst.instance.get_func(&inst.store, export) else {
-                    return Step::Done(Outcome::trap(format!("export `{export}`: not found")));
+                    return Err(Invariant::Export(export).into());
                 };
-                if inst.set_gas(gas).is_err() {
-                    return Step::Done(Outcome::trap("gas global is not a mutable i64".into()));
-                }
+                inst.set_gas(gas)?;
                 func.call_resumable(&mut inst.store, &[], &mut [])
             }
             State::Suspended { invocation, f } => {
                 let Some((request, child)) = resume else {
-                    return Step::Done(Outcome::trap("a suspended frame resumed without its callee's result".into()));
+                    return Err(Invariant::ResumeMismatch.into());
                 };
                 // The gas global and the memory were in order when the frame was suspended.
                 let (Some(mut gas), Some(memory)) = (inst.gas_left(), inst.memory) else {
-                    return Step::Done(Outcome::trap("a suspended frame lost its gas or memory".into()));
+                    return Err(Invariant::SuspendedStateLost.into());
                 };
                 let result = host::complete(frame, memory.data_mut(&mut inst.store), &mut gas, &request, child);
-                if inst.set_gas(gas).is_err() {
-                    return Step::Done(Outcome::trap("gas global is not a mutable i64".into()));
-                }
+                inst.set_gas(gas)?;
                 match result {
                     Ok(value) => invocation.resume(&mut inst.store, typed(f, value).as_slice(), &mut []),
-                    Err(exit) => return Step::Done(Outcome::of_exit(exit, gas)),
+                    Err(exit) => return Ok(Step::Done(Outcome::of_exit(exit, gas)?)),
                 }
             }
-            State::Over => return Step::Done(Outcome::trap("the frame's code has ended".into())),
+            State::Over => return Err(Invariant::CodeEnded.into()),
         };
         self.drive(env, frame, input, call)
     }
@@ -298,21 +333,28 @@ impl Running {
         frame: &mut Frame,
         input: &[u8],
         mut call: Result<ResumableCall, wasmi::Error>,
-    ) -> Step {
+    ) -> Result<Step, Internal> {
         let inst = &mut self.inst;
-        let done = |outcome| Step::Done(outcome);
+        let done = |outcome| Ok(Step::Done(outcome));
         loop {
             let invocation = match call {
                 Ok(ResumableCall::Finished) => {
                     return done(Outcome { halt: Halt::Finish(Vec::new()), gas_left: inst.gas_left().unwrap_or(0) });
                 }
                 Ok(ResumableCall::HostTrap(invocation)) => invocation,
-                Ok(ResumableCall::OutOfFuel(_)) => return done(Outcome::trap("out of fuel".into())),
+                // No fuel is configured.
+                Ok(ResumableCall::OutOfFuel(_)) => {
+                    return Err(InternalKind::EngineTrap(EngineTrap::Wasmi(TrapCode::OutOfFuel)).into());
+                }
+                // Metering traps when the gas global goes negative: whatever wasmi reports.
                 Err(_) if inst.raw_gas() < 0 => return done(Outcome::OUT_OF_GAS),
-                Err(e) => return done(Outcome::trap(format!("{e}"))),
+                Err(e) => return done(Outcome::fail(run_error(e)?)),
             };
             let Some(req) = invocation.host_error().downcast_ref::<HostRequest>() else {
-                return done(Outcome::trap(format!("{}", invocation.host_error())));
+                return Err(match invocation.host_error().downcast_ref::<BadArgument>() {
+                    Some(BadArgument(f)) => Invariant::HostArgument(*f).into(),
+                    None => Invariant::HostError.into(),
+                });
             };
             let (f, args, len) = (req.f, req.args, req.len);
             // A negative gas global is out of gas (the rv engine checks the same).
@@ -320,19 +362,17 @@ impl Running {
                 return done(Outcome::OUT_OF_GAS);
             };
             let Some(memory) = inst.memory else {
-                return done(Outcome::trap("module exports no memory".into()));
+                return Err(Invariant::NoMemory.into());
             };
             let result = env.dispatch(frame, input, memory.data_mut(&mut inst.store), &mut gas, f, &args[..len]);
-            if inst.set_gas(gas).is_err() {
-                return done(Outcome::trap("gas global is not a mutable i64".into()));
-            }
+            inst.set_gas(gas)?;
             let value = match result {
                 Ok(Reply::Value(v)) => v,
                 Ok(Reply::Suspend(request)) => {
                     self.state = State::Suspended { invocation, f };
-                    return Step::Suspend(request);
+                    return Ok(Step::Suspend(request));
                 }
-                Err(exit) => return done(Outcome::of_exit(exit, gas)),
+                Err(exit) => return done(Outcome::of_exit(exit, gas)?),
             };
             call = invocation.resume(&mut inst.store, typed(f, value).as_slice(), &mut []);
         }
@@ -368,37 +408,53 @@ fn typed(f: HostFn, value: u64) -> Option<Val> {
 }
 
 /// Compiles the module of an artifact, exposed for reuse where its instances can be reset.
-fn prepare(engine: &Engine, wasm: &[u8]) -> Result<Rc<Prepared>, String> {
+/// Artifacts hold modules that validation and metering (or the transpiler) made: wasmi
+/// refusing one is an internal error.
+fn prepare(engine: &Engine, wasm: &[u8]) -> Result<Rc<Prepared>, Internal> {
     let (bytes, plan) = match super::reuse::expose(wasm) {
         Some((exposed, plan)) => (exposed, Some(plan)),
         None => (wasm.to_vec(), None),
     };
-    let module = Module::new(engine, &bytes).map_err(|e| format!("the engine rejected the module: {e}"))?;
+    let module = Module::new(engine, &bytes).map_err(|e| internal(WasmiStage::Compile, e))?;
     Ok(Rc::new(Prepared { module, plan, wasm: wasm.into(), idle: RefCell::new(Vec::new()) }))
 }
 
-/// A new instance of a prepared module, with its host functions bound.
-fn instantiate(engine: &Engine, prepared: &Prepared) -> Result<Instantiated, String> {
+/// A new instance of a prepared module, with its host functions bound; the trap of an
+/// active segment that does not fit (`Ok(Err)`), as the specification traps at
+/// instantiation; `Err` if wasmi fails otherwise.
+fn instantiate(engine: &Engine, prepared: &Prepared) -> Result<Result<Instantiated, Trap>, Internal> {
     let module = &prepared.module;
     let mut store = Store::new(engine, ());
     let mut imports: Vec<Extern> = Vec::new();
-    for import in module.imports() {
-        let Some(f) = HostFn::from_import_name(import.name()) else {
-            return Err(format!("unknown import {}.{}", import.module(), import.name()));
-        };
-        let Some(ty) = import.ty().func() else {
-            return Err(format!("import {} is not a function", import.name()));
+    for (i, import) in module.imports().enumerate() {
+        let (Some(f), Some(ty)) = (HostFn::from_import_name(import.name()), import.ty().func()) else {
+            return Err(Invariant::Import(u32::try_from(i).unwrap_or(u32::MAX)).into());
         };
         let func = Func::new(&mut store, ty.clone(), move |_, args, _| request(f, args));
         imports.push(func.into());
     }
-    let instance = Instance::new(&mut store, module, &imports).map_err(|e| format!("instantiation failed: {e}"))?;
+    let instance = match Instance::new(&mut store, module, &imports) {
+        Ok(instance) => instance,
+        Err(e) => {
+            return match e.kind() {
+                ErrorKind::Memory(MemoryError::OutOfBoundsAccess) => Ok(Err(Trap::MemoryOutOfBounds)),
+                ErrorKind::Instantiation(InstantiationError::ElementSegmentDoesNotFit { .. }) => {
+                    Ok(Err(Trap::TableOutOfBounds))
+                }
+                ErrorKind::TrapCode(code) => match trap(*code) {
+                    Some(t) => Ok(Err(t)),
+                    None => Err(InternalKind::EngineTrap(EngineTrap::Wasmi(*code)).into()),
+                },
+                _ => Err(internal(WasmiStage::Instantiate, e)),
+            };
+        }
+    };
     let Some(gas) = instance.get_global(&store, host_abi::GAS_GLOBAL_EXPORT) else {
-        return Err("module has no gas global".into());
+        return Err(Invariant::GasGlobal.into());
     };
     let ty = gas.ty(&store);
     if ty.content() != wasmi::ValType::I64 || !ty.mutability().is_mut() {
-        return Err("gas global is not a mutable i64".into());
+        return Err(Invariant::GasGlobal.into());
     }
     let reserve_global = instance
         .get_global(&store, host_abi::GAS_RESERVE_EXPORT)
@@ -406,18 +462,25 @@ fn instantiate(engine: &Engine, prepared: &Prepared) -> Result<Instantiated, Str
     let memory = instance.get_memory(&store, host_abi::MEMORY_EXPORT);
     let (mut globals, mut table) = (Vec::new(), None);
     if let Some(plan) = &prepared.plan {
+        // The plan's names were exported by `reuse::expose` itself.
         for name in &plan.globals {
-            let g = instance.get_global(&store, name).ok_or("an exposed global is missing")?;
+            let Some(g) = instance.get_global(&store, name) else {
+                return Err(Invariant::Reuse.into());
+            };
             globals.push((g, g.get(&store)));
         }
         if let Some(name) = &plan.table {
-            let t = instance.get_table(&store, name).ok_or("the exposed table is missing")?;
-            let entries = (0..t.size(&store)).map(|i| t.get(&store, i).ok_or("a table entry is missing"));
-            let entries: Result<Vec<Ref>, _> = entries.collect();
-            table = Some((t, entries?));
+            let Some(t) = instance.get_table(&store, name) else {
+                return Err(Invariant::Reuse.into());
+            };
+            let entries: Option<Vec<Ref>> = (0..t.size(&store)).map(|i| t.get(&store, i)).collect();
+            let Some(entries) = entries else {
+                return Err(Invariant::Reuse.into());
+            };
+            table = Some((t, entries));
         }
     }
-    Ok(Instantiated { store, instance, memory, gas, reserve_global, reserve: 0, globals, table })
+    Ok(Ok(Instantiated { store, instance, memory, gas, reserve_global, reserve: 0, globals, table }))
 }
 
 /// The host function wrapper: stops the instance with a [`HostRequest`].
@@ -428,7 +491,7 @@ fn request(f: HostFn, args: &[Val]) -> Result<(), wasmi::Error> {
             // i32 arguments are passed zero-extended.
             Val::I32(x) => u64::from(*x as u32),
             Val::I64(x) => *x as u64,
-            _ => return Err(wasmi::Error::host(BadArgument)),
+            _ => return Err(wasmi::Error::host(BadArgument(f))),
         };
     }
     Err(wasmi::Error::host(HostRequest { f, args: raw, len: args.len().min(6) }))

@@ -3,13 +3,13 @@
 
 use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::OnceCell;
 
 use host_abi::envelope::{self, Kind};
 
 use super::Stats;
+use crate::error::{BuildError, CodeError, Fault, Internal, InternalKind, Limit, LimitKind};
 use crate::primitives::B256;
 
 /// What kind of code an artifact came from.
@@ -35,10 +35,10 @@ pub struct Artifact {
     /// Pages of linear memory the module declares initially: every frame pays
     /// [`host_abi::gas::initial_memory_gas`] for them before its instance is made.
     pub initial_pages: u64,
-    /// The RV64IM code of the module made ready to instantiate (or why it cannot be), built
-    /// on the first call on the provable engine and kept with the artifact: every frame maps
-    /// the same predecoded code.
-    pub rv_code: OnceCell<Result<Rc<crate::engine::rv_instance::Image>, String>>,
+    /// The RV64IM code of the module made ready to instantiate (or the internal error that
+    /// kept it from being made), built on the first call on the provable engine and kept
+    /// with the artifact: every frame maps the same predecoded code.
+    pub rv_code: OnceCell<Result<Rc<crate::engine::rv_instance::Image>, Internal>>,
 }
 
 impl Artifact {
@@ -72,20 +72,33 @@ pub struct ArtifactCache {
 }
 
 impl ArtifactCache {
-    /// The artifact of `code` (stored account code, hash `code_hash`), built on first use.
-    pub fn get_or_build(&mut self, code_hash: B256, code: &[u8], stats: &mut Stats) -> Result<Rc<Artifact>, String> {
+    /// The artifact of `code` (stored account code, hash `code_hash`), built on first use;
+    /// why the code cannot run ([`BuildError::Failed`], charged to the frame that runs it)
+    /// or an internal error otherwise.
+    pub fn get_or_build(
+        &mut self,
+        code_hash: B256,
+        code: &[u8],
+        stats: &mut Stats,
+    ) -> Result<Rc<Artifact>, BuildError> {
         if let Some(a) = self.by_hash.get(&code_hash) {
             return Ok(a.clone());
         }
+        let invalid = |why| BuildError::Failed(Fault::invalid_code(why).into());
         let artifact = if envelope::is_envelope(code) {
             match envelope::parse_stored_code(code) {
                 Some((Kind::Wasm, wasm)) => normalize_wasm(code_hash, wasm, stats)?,
-                Some((Kind::Rv64im, _)) => return Err("native RV64IM contracts are not supported yet".into()),
-                None => return Err("stored code has a bad envelope header".into()),
+                Some((Kind::Rv64im, _)) => return Err(invalid(CodeError::NativeUnsupported)),
+                None => return Err(invalid(CodeError::BadStoredEnvelope)),
             }
         } else {
             stats.transpilations += 1;
-            let wasm = evm_to_wasm::transpile(code).map_err(|e| alloc::format!("{e}"))?;
+            let wasm = evm_to_wasm::transpile(code).map_err(|e| match e {
+                evm_to_wasm::TranspileError::CodeTooLarge { len, max } => {
+                    BuildError::Failed(Limit::new(LimitKind::TranspiledCodeSize, max, len).into())
+                }
+                e => BuildError::Internal(InternalKind::Transpile(e).into()),
+            })?;
             Artifact::new(code_hash, CodeKind::Evm, wasm, false)
         };
         let artifact = Rc::new(artifact);
@@ -97,8 +110,8 @@ impl ArtifactCache {
     pub fn get_or_build_with(
         &mut self,
         code_hash: B256,
-        build: impl FnOnce() -> Result<Artifact, String>,
-    ) -> Result<Rc<Artifact>, String> {
+        build: impl FnOnce() -> Result<Artifact, BuildError>,
+    ) -> Result<Rc<Artifact>, BuildError> {
         if let Some(a) = self.by_hash.get(&code_hash) {
             return Ok(a.clone());
         }
@@ -113,10 +126,16 @@ impl ArtifactCache {
     }
 }
 
-/// Validates and meters a WASM contract.
-pub fn normalize_wasm(hash: B256, wasm: &[u8], stats: &mut Stats) -> Result<Artifact, String> {
-    let info = wasm_validator::validate::validate(wasm).map_err(|e| alloc::format!("{e}"))?;
-    let metered = wasm_validator::meter::meter(wasm).map_err(|e| alloc::format!("{e}"))?;
+/// Validates and meters a WASM contract: a module validation rejects, or one with a frame
+/// too large for the WASM stack budget, is the code's fault; metering failing otherwise on a
+/// module the validator accepted is an internal error.
+pub fn normalize_wasm(hash: B256, wasm: &[u8], stats: &mut Stats) -> Result<Artifact, BuildError> {
+    let invalid = |why| BuildError::Failed(Fault::invalid_code(why).into());
+    let info = wasm_validator::validate::validate(wasm).map_err(|e| invalid(CodeError::Validation(e)))?;
+    let metered = wasm_validator::meter::meter(wasm).map_err(|e| match e.kind() {
+        wasm_validator::meter::MeterErrorKind::FrameTooLarge { .. } => invalid(CodeError::Metering(e)),
+        _ => BuildError::Internal(InternalKind::Meter(e).into()),
+    })?;
     stats.normalizations += 1;
     Ok(Artifact::new(hash, CodeKind::Wasm, metered, info.has_deploy))
 }

@@ -1,23 +1,27 @@
 //! Blocks: the EIP-4788 system call, the transactions, the EIP-4895 withdrawals, and the
 //! commitments of the result.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{tx, ArtifactCache, System};
 use crate::block::rules::{withdrawal_wei, BEACON_ROOTS_ADDRESS};
-use crate::block::{AppliedBlock, Block, BlockError, BlockOutput, BlockStep, CommitState, Commitments, Rejected};
+use crate::block::{
+    AppliedBlock, Block, BlockError, BlockOutput, BlockStep, CommitState, Commitments, Rejected, Rejection,
+};
 use crate::engine::EngineKind;
 use crate::env::{BlockEnv, TxEnv};
+use crate::error::Internal;
 use crate::platform::Platform;
 use crate::primitives::Bytes;
+use crate::tx::TxError as DecodeError;
 
 /// Applies `block` to `state` on `engine`: the EIP-4788 system call, the transactions, the
 /// withdrawals; then commits the block's diff to `state` and returns what the block
 /// produced and its commitments. Artifacts the block builds are added to `artifacts`.
 ///
-/// A block that cannot be applied (a balance past 2^256 − 1 wei) is an error and leaves
-/// `state` as it was.
+/// A block that cannot be applied (a balance past 2^256 − 1 wei, an internal error: a
+/// compiler or machine bug, never charged to a contract) is an error and leaves `state` as
+/// it was.
 pub fn apply_block<S: CommitState>(
     state: &mut S,
     block: &Block,
@@ -38,7 +42,11 @@ pub fn apply_block<S: CommitState>(
 /// the reference engine. Invalid transactions are rejected, the others executed in order.
 /// The state is not modified: apply the returned diff ([`crate::platform::MemoryDb::apply`]).
 /// No system call and no withdrawals: [`apply_block`] applies a whole block.
-pub fn execute_block<P: Platform>(platform: &mut P, block: &BlockEnv, txs: Vec<Result<TxEnv, String>>) -> BlockOutput {
+pub fn execute_block<P: Platform>(
+    platform: &mut P,
+    block: &BlockEnv,
+    txs: Vec<Result<TxEnv, DecodeError>>,
+) -> BlockOutput {
     execute_block_with(platform, block, txs, EngineKind::Wasmi)
 }
 
@@ -46,7 +54,7 @@ pub fn execute_block<P: Platform>(platform: &mut P, block: &BlockEnv, txs: Vec<R
 pub fn execute_block_with<P: Platform>(
     platform: &mut P,
     block: &BlockEnv,
-    txs: Vec<Result<TxEnv, String>>,
+    txs: Vec<Result<TxEnv, DecodeError>>,
     engine: EngineKind,
 ) -> BlockOutput {
     execute_block_in(platform, block, txs, engine, &mut ArtifactCache::default())
@@ -58,7 +66,7 @@ pub fn execute_block_with<P: Platform>(
 pub fn execute_block_in<P: Platform>(
     platform: &mut P,
     block: &BlockEnv,
-    txs: Vec<Result<TxEnv, String>>,
+    txs: Vec<Result<TxEnv, DecodeError>>,
     engine: EngineKind,
     artifacts: &mut ArtifactCache,
 ) -> BlockOutput {
@@ -67,11 +75,12 @@ pub fn execute_block_in<P: Platform>(
 }
 
 /// The block loop: the system call, `txs` (which stand for `block.transactions`), the
-/// withdrawals. Stops at the first step that would take a balance past 2^256 − 1 wei.
+/// withdrawals. Stops at the first step that would take a balance past 2^256 − 1 wei, or
+/// that meets an internal error.
 fn run<'t, P: Platform>(
     platform: P,
     block: &Block,
-    txs: impl Iterator<Item = Result<&'t TxEnv, &'t String>>,
+    txs: impl Iterator<Item = Result<&'t TxEnv, &'t DecodeError>>,
     engine: EngineKind,
     artifacts: &mut ArtifactCache,
 ) -> BlockOutput {
@@ -88,17 +97,19 @@ fn run<'t, P: Platform>(
 fn run_steps<'t, P: Platform>(
     sys: &mut System<P>,
     block: &Block,
-    txs: impl Iterator<Item = Result<&'t TxEnv, &'t String>>,
+    txs: impl Iterator<Item = Result<&'t TxEnv, &'t DecodeError>>,
     out: &mut BlockOutput,
 ) -> Result<(), BlockError> {
     let overflow = |sys: &System<P>, step| match sys.world.balance_overflow() {
         Some(address) => Err(BlockError::BalanceOverflow { step, address }),
         None => Ok(()),
     };
+    let internal = |step| move |error: Internal| BlockError::Internal { step, error };
 
     // EIP-4788: the parent beacon block root, before the transactions.
     if let Some(root) = block.parent_beacon_block_root {
-        if let Some(call) = sys.system_call(BEACON_ROOTS_ADDRESS, Bytes::copy_from_slice(root.as_slice())) {
+        let input = Bytes::copy_from_slice(root.as_slice());
+        if let Some(call) = sys.system_call(BEACON_ROOTS_ADDRESS, input).map_err(internal(BlockStep::BeaconRoot))? {
             out.system_calls.push(call);
         }
         overflow(sys, BlockStep::BeaconRoot)?;
@@ -108,11 +119,11 @@ fn run_steps<'t, P: Platform>(
         let tx = match tx {
             Ok(tx) => tx,
             Err(error) => {
-                out.rejected.push(Rejected { index, error: error.clone() });
+                out.rejected.push(Rejected { index, error: Rejection::Decode(error.clone()) });
                 continue;
             }
         };
-        match sys.apply_transaction(tx, out.gas_used) {
+        match sys.apply_transaction(tx, out.gas_used).map_err(internal(BlockStep::Transaction(index)))? {
             Ok(mut receipt) => {
                 out.gas_used += receipt.gas_used;
                 out.blob_gas_used += tx::GAS_PER_BLOB * tx.blob_hashes.len() as u64;
@@ -120,7 +131,7 @@ fn run_steps<'t, P: Platform>(
                 out.receipts.push(receipt);
                 out.included.push(index);
             }
-            Err(e) => out.rejected.push(Rejected { index, error: alloc::format!("{e}") }),
+            Err(e) => out.rejected.push(Rejected { index, error: Rejection::Invalid(e) }),
         }
         let debug = core::mem::take(&mut sys.debug_output);
         if !debug.is_empty() {

@@ -6,14 +6,15 @@ use host_abi::status::CallStatus;
 use super::frames::{End, Entered, Start};
 use super::{precompile, CallParams, Calldata, Frame, FrameResult, System};
 use crate::engine::{Halt, Outcome};
+use crate::error::{BuildError, Fault, Internal, Limit, LimitKind};
 use crate::platform::Platform;
 use crate::primitives::Bytes;
 
 impl<P: Platform> System<P> {
     /// Runs a call frame and every frame it calls or creates. State changes are kept only if
-    /// it succeeds.
-    pub fn call(&mut self, p: CallParams) -> FrameResult {
-        let entered = self.enter_call(&p, &p.input, Calldata::Owned(p.input.clone()));
+    /// it succeeds. `Err` for an internal error, which charges no frame and fails the block.
+    pub fn call(&mut self, p: CallParams) -> Result<FrameResult, Internal> {
+        let entered = self.enter_call(&p, &p.input, Calldata::Owned(p.input.clone()))?;
         self.run_frames(entered)
     }
 
@@ -21,12 +22,13 @@ impl<P: Platform> System<P> {
     /// then a precompile or code-less account (ended at once) or the callee's code to run.
     /// `input` is the calldata (read in place by a precompile), `calldata` where the callee
     /// finds it.
-    pub(super) fn enter_call(&mut self, p: &CallParams, input: &[u8], calldata: Calldata) -> Entered {
+    pub(super) fn enter_call(&mut self, p: &CallParams, input: &[u8], calldata: Calldata) -> Result<Entered, Internal> {
         if p.depth > host_abi::limits::MAX_CALL_DEPTH {
-            return Entered::Done(FrameResult::not_executed(p.gas, "call depth limit reached"));
+            let limit = Limit::new(LimitKind::CallDepth, host_abi::limits::MAX_CALL_DEPTH, p.depth);
+            return Ok(Entered::Done(FrameResult::not_executed(p.gas, limit)));
         }
         if p.kind.sends_value() && self.world.balance(p.caller) < p.value {
-            return Entered::Done(FrameResult::not_executed(p.gas, "insufficient balance for the value"));
+            return Ok(Entered::Done(FrameResult::not_executed(p.gas, Fault::InsufficientBalance)));
         }
         let checkpoint = self.world.checkpoint();
         if p.kind.transfers() {
@@ -37,24 +39,25 @@ impl<P: Platform> System<P> {
             if !result.status.is_success() {
                 self.world.revert_to(checkpoint);
             }
-            return Entered::Done(result);
+            return Ok(Entered::Done(result));
         }
         let info = self.world.info(p.code_address).clone();
         if info.code.is_empty() {
-            return Entered::Done(FrameResult {
+            return Ok(Entered::Done(FrameResult {
                 status: CallStatus::Success,
                 output: Bytes::new(),
                 gas_left: p.gas,
                 created: None,
                 error: None,
-            });
+            }));
         }
         let artifact = match self.artifacts.get_or_build(info.code_hash, &info.code, &mut self.stats) {
             Ok(a) => a,
-            Err(e) => {
+            Err(BuildError::Failed(why)) => {
                 self.world.revert_to(checkpoint);
-                return Entered::Done(FrameResult::failure(e));
+                return Ok(Entered::Done(FrameResult::failure(why)));
             }
+            Err(BuildError::Internal(e)) => return Err(e),
         };
         let frame = Frame {
             address: p.address,
@@ -67,14 +70,14 @@ impl<P: Platform> System<P> {
             code: info.code,
             constants: info.constants,
         };
-        Entered::run(Start {
+        Ok(Entered::run(Start {
             frame,
             input: calldata,
             artifact,
             export: host_abi::CALL_EXPORT,
             gas: p.gas,
             end: End::Call { checkpoint },
-        })
+        }))
     }
 }
 
@@ -84,8 +87,7 @@ pub(super) fn frame_result(outcome: Outcome) -> FrameResult {
         Halt::Finish(out) => (CallStatus::Success, Bytes::from(out), outcome.gas_left, None),
         Halt::SelfDestruct => (CallStatus::Success, Bytes::new(), outcome.gas_left, None),
         Halt::Revert(out) => (CallStatus::Revert, Bytes::from(out), outcome.gas_left, None),
-        Halt::OutOfGas => (CallStatus::Failure, Bytes::new(), 0, Some("out of gas".into())),
-        Halt::Trap(why) => (CallStatus::Failure, Bytes::new(), 0, Some(why)),
+        Halt::Fail(why) => (CallStatus::Failure, Bytes::new(), 0, Some(why)),
     };
     FrameResult { status, output, gas_left, created: None, error }
 }

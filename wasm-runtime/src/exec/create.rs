@@ -1,8 +1,6 @@
 //! Contract creation: CREATE, CREATE2 and creation transactions, for EVM init code and for
 //! envelopes, entered here and finished when their code ends ([`super::frames`]).
 
-use alloc::format;
-
 use host_abi::envelope::{Envelope, Kind};
 use host_abi::gas;
 use host_abi::limits;
@@ -13,6 +11,7 @@ use super::call::frame_result;
 use super::frames::{End, Entered, Start};
 use super::{Calldata, Frame, FrameResult, System};
 use crate::engine::Outcome;
+use crate::error::{BuildError, CodeError, Failure, Fault, Internal, Limit, LimitKind, OutOfGas};
 use crate::platform::Platform;
 use crate::primitives::{keccak256, Address, Bytes, B256, U256};
 use crate::world::Checkpoint;
@@ -36,7 +35,7 @@ impl<P: Platform> System<P> {
     /// Creates a contract, running its init code and every frame that calls or creates.
     /// `address` is given for creation transactions (whose sender nonce was already raised);
     /// otherwise it is derived from the sender's nonce or the salt and the sender's nonce is
-    /// raised here.
+    /// raised here. `Err` for an internal error, which charges no frame and fails the block.
     #[allow(clippy::too_many_arguments)]
     pub fn create(
         &mut self,
@@ -47,8 +46,8 @@ impl<P: Platform> System<P> {
         salt: Option<B256>,
         depth: usize,
         address: Option<Address>,
-    ) -> FrameResult {
-        let entered = self.enter_create(caller, value, init, gas, salt, depth, address);
+    ) -> Result<FrameResult, Internal> {
+        let entered = self.enter_create(caller, value, init, gas, salt, depth, address)?;
         self.run_frames(entered)
     }
 
@@ -65,19 +64,20 @@ impl<P: Platform> System<P> {
         salt: Option<B256>,
         depth: usize,
         address: Option<Address>,
-    ) -> Entered {
+    ) -> Result<Entered, Internal> {
         if depth > limits::MAX_CALL_DEPTH {
-            return Entered::Done(FrameResult::not_executed(gas, "call depth limit reached"));
+            let limit = Limit::new(LimitKind::CallDepth, limits::MAX_CALL_DEPTH, depth);
+            return Ok(Entered::Done(FrameResult::not_executed(gas, limit)));
         }
         if self.world.balance(caller) < value {
-            return Entered::Done(FrameResult::not_executed(gas, "insufficient balance for the value"));
+            return Ok(Entered::Done(FrameResult::not_executed(gas, Fault::InsufficientBalance)));
         }
         let address = match address {
             Some(a) => a,
             None => {
                 let nonce = self.world.info(caller).nonce;
                 if nonce == u64::MAX {
-                    return Entered::Done(FrameResult::not_executed(gas, "sender nonce overflow"));
+                    return Ok(Entered::Done(FrameResult::not_executed(gas, Fault::NonceOverflow)));
                 }
                 self.world.set_nonce(caller, nonce + 1);
                 match salt {
@@ -88,7 +88,7 @@ impl<P: Platform> System<P> {
         };
         self.world.warm_account(address);
         if self.world.create_collides(address) {
-            return Entered::Done(FrameResult::failure(format!("address collision at {address}")));
+            return Ok(Entered::Done(FrameResult::failure(Fault::AddressCollision(address))));
         }
         let checkpoint = self.world.checkpoint();
         self.world.create_account(address);
@@ -105,38 +105,41 @@ impl<P: Platform> System<P> {
             constants: Bytes::new(),
         };
         let entered = if host_abi::envelope::is_envelope(&init) {
-            self.enter_envelope(frame, init, gas, checkpoint)
+            self.enter_envelope(frame, init, gas, checkpoint)?
         } else {
-            self.enter_init_code(frame, init, gas, checkpoint)
+            self.enter_init_code(frame, init, gas, checkpoint)?
         };
-        match entered {
+        Ok(match entered {
             Entered::Done(result) => Entered::Done(self.end_create(checkpoint, address, result)),
             run => run,
-        }
+        })
     }
 
     /// Deploys an envelope: validates, meters and stores the code, then enters `deploy` with
     /// the constructor arguments (if the module exports it).
-    fn enter_envelope(&mut self, mut frame: Frame, init: Bytes, gas: u64, checkpoint: Checkpoint) -> Entered {
-        let fail = |why: alloc::string::String| Entered::Done(FrameResult::failure(why));
+    fn enter_envelope(
+        &mut self,
+        mut frame: Frame,
+        init: Bytes,
+        gas: u64,
+        checkpoint: Checkpoint,
+    ) -> Result<Entered, Internal> {
+        let fail = |why: Failure| Ok(Entered::Done(FrameResult::failure(why)));
+        let invalid = |why: CodeError| fail(Fault::invalid_code(why).into());
         let (envelope, args) = match Envelope::parse(&init) {
             Ok(e) => e,
-            Err(e) => return fail(format!("{e}")),
+            Err(e) => return invalid(CodeError::Envelope(e)),
         };
         if envelope.kind != Kind::Wasm {
-            return fail("native RV64IM contracts are not supported yet".into());
+            return invalid(CodeError::NativeUnsupported);
         }
         if envelope.code.len() > limits::MAX_WASM_CODE_SIZE {
-            return fail(format!(
-                "WASM code size {} exceeds the limit of {} bytes",
-                envelope.code.len(),
-                limits::MAX_WASM_CODE_SIZE
-            ));
+            return fail(Limit::new(LimitKind::WasmCodeSize, limits::MAX_WASM_CODE_SIZE, envelope.code.len()).into());
         }
         let charge =
             WASM_DEPLOY_BYTE * envelope.code.len() as u64 + gas::CODE_DEPOSIT_BYTE * envelope.constants.len() as u64;
         let Some(gas_left) = gas.checked_sub(charge) else {
-            return fail(format!("out of gas: deploying this code costs {charge}"));
+            return fail(Fault::OutOfGas(OutOfGas::Deployment { charge }).into());
         };
         let mut stored = alloc::vec::Vec::with_capacity(envelope.stored_code_len());
         stored.extend_from_slice(&envelope.header());
@@ -148,47 +151,55 @@ impl<P: Platform> System<P> {
             .get_or_build_with(code_hash, || normalize_wasm(code_hash, envelope.code, &mut self.stats))
         {
             Ok(a) => a,
-            Err(e) => return fail(e),
+            Err(BuildError::Failed(why)) => return fail(why),
+            Err(BuildError::Internal(e)) => return Err(e),
         };
         let constants = Bytes::copy_from_slice(envelope.constants);
         self.world.set_code(frame.address, stored.clone(), code_hash, constants.clone());
         if !artifact.has_deploy {
-            return Entered::Done(deployed(gas_left));
+            return Ok(Entered::Done(deployed(gas_left)));
         }
         // The constructor arguments follow the envelope: the tail of the init data, not copied.
         let args = init.slice_ref(args);
         let address = frame.address;
         (frame.code, frame.constants) = (stored, constants);
-        Entered::run(Start {
+        Ok(Entered::run(Start {
             frame,
             input: Calldata::Owned(args),
             artifact,
             export: host_abi::DEPLOY_EXPORT,
             gas: gas_left,
             end: End::Deploy { checkpoint, address },
-        })
+        }))
     }
 
     /// Enters EVM init code (empty init code deploys nothing and ends at once).
-    fn enter_init_code(&mut self, mut frame: Frame, init: Bytes, gas: u64, checkpoint: Checkpoint) -> Entered {
+    fn enter_init_code(
+        &mut self,
+        mut frame: Frame,
+        init: Bytes,
+        gas: u64,
+        checkpoint: Checkpoint,
+    ) -> Result<Entered, Internal> {
         if init.is_empty() {
-            return Entered::Done(deployed(gas));
+            return Ok(Entered::Done(deployed(gas)));
         }
         let init_hash = keccak256(&init);
         let artifact = match self.artifacts.get_or_build(init_hash, &init, &mut self.stats) {
             Ok(a) => a,
-            Err(e) => return Entered::Done(FrameResult::failure(e)),
+            Err(BuildError::Failed(why)) => return Ok(Entered::Done(FrameResult::failure(why))),
+            Err(BuildError::Internal(e)) => return Err(e),
         };
         let address = frame.address;
         frame.code = init;
-        Entered::run(Start {
+        Ok(Entered::run(Start {
             frame,
             input: Calldata::Owned(Bytes::new()),
             artifact,
             export: host_abi::CALL_EXPORT,
             gas,
             end: End::InitCode { checkpoint, address },
-        })
+        }))
     }
 
     /// Finishes an envelope's `deploy`: on success the code stored on entry stays, and the
@@ -208,45 +219,43 @@ impl<P: Platform> System<P> {
         checkpoint: Checkpoint,
         address: Address,
         outcome: Outcome,
-    ) -> FrameResult {
-        let result = self.deposit(address, frame_result(outcome));
-        self.end_create(checkpoint, address, result)
+    ) -> Result<FrameResult, Internal> {
+        let result = self.deposit(address, frame_result(outcome))?;
+        Ok(self.end_create(checkpoint, address, result))
     }
 
     /// The code deposit of init code that ended with `result`.
-    fn deposit(&mut self, address: Address, mut result: FrameResult) -> FrameResult {
+    fn deposit(&mut self, address: Address, mut result: FrameResult) -> Result<FrameResult, Internal> {
         if !result.status.is_success() {
-            return result;
+            return Ok(result);
         }
         let code = core::mem::take(&mut result.output);
         if code.len() > limits::MAX_EVM_CODE_SIZE {
-            return FrameResult::failure(format!(
-                "code size {} exceeds the limit of {} bytes (EIP-170)",
-                code.len(),
-                limits::MAX_EVM_CODE_SIZE
-            ));
+            return Ok(FrameResult::failure(Limit::new(LimitKind::EvmCodeSize, limits::MAX_EVM_CODE_SIZE, code.len())));
         }
         if code.first() == Some(&0xEF) {
-            return FrameResult::failure("deployed code starts with 0xEF (EIP-3541)");
+            return Ok(FrameResult::failure(Fault::CodeStartsWithEf));
         }
         // Ethereum's code deposit, 200 gas per byte, pays for storing the code and for
         // transpiling it now, at deployment: TRANSPILE_BYTE of each byte's 200 is the
         // transpiler's share, so EVM gas stays exactly Ethereum's.
         let deposit = gas::CODE_DEPOSIT_BYTE * code.len() as u64;
         if result.gas_left < deposit {
-            return FrameResult::failure("out of gas for the code deposit");
+            return Ok(FrameResult::failure(Fault::OutOfGas(OutOfGas::CodeDeposit { charge: deposit })));
         }
         result.gas_left -= deposit;
         let code_hash = keccak256(&code);
         if !code.is_empty() && !self.artifacts.contains(&code_hash) {
             // A code the transpiler rejects is still deployed, as in Ethereum; calling it
-            // fails when its artifact is built again.
-            if self.artifacts.get_or_build(code_hash, &code, &mut self.stats).is_ok() {
-                self.stats.transpiled_bytes += code.len() as u64;
+            // fails when its artifact is built again. A transpiler bug fails the block.
+            match self.artifacts.get_or_build(code_hash, &code, &mut self.stats) {
+                Ok(_) => self.stats.transpiled_bytes += code.len() as u64,
+                Err(BuildError::Failed(_)) => {}
+                Err(BuildError::Internal(e)) => return Err(e),
             }
         }
         self.world.set_code(address, code, code_hash, Bytes::new());
-        result
+        Ok(result)
     }
 
     /// The end of every creation: the created address on success, its changes undone

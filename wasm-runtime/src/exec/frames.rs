@@ -15,6 +15,9 @@
 //! ([`host_abi::limits::MAX_CALL_DEPTH`]) bounds the stack's length. A suspended frame keeps
 //! its engine's instance (wasmi's stopped invocation, the RV64IM machine stopped at its
 //! `ecall`); an instance goes back to its pool only when its frame ends.
+//!
+//! An internal error ([`Internal`]) anywhere ends the whole loop at once with `Err`: no
+//! frame below is resumed or charged, and the block fails.
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;
@@ -23,6 +26,7 @@ use alloc::vec::Vec;
 use super::call::frame_result;
 use super::{Artifact, Calldata, Frame, FrameResult, System};
 use crate::engine::{Outcome, Running, Step};
+use crate::error::{Internal, Invariant};
 use crate::host::Request;
 use crate::platform::Platform;
 use crate::primitives::Address;
@@ -90,54 +94,54 @@ enum Next {
 
 impl<P: Platform> System<P> {
     /// Runs the frame `entered` and every frame it calls or creates, on an explicit stack;
-    /// its result.
-    pub(super) fn run_frames(&mut self, entered: Entered) -> FrameResult {
+    /// its result, or the internal error that ended the loop.
+    pub(super) fn run_frames(&mut self, entered: Entered) -> Result<FrameResult, Internal> {
         let mut stack: Vec<Active> = Vec::new();
         let mut next = match entered {
-            Entered::Done(result) => return result,
+            Entered::Done(result) => return Ok(result),
             Entered::Run(start) => Next::Start(start),
         };
         loop {
             let step = match next {
                 Next::Start(start) => {
                     let Start { frame, input, artifact, export, gas, end } = *start;
-                    match Running::start(self, &artifact, export, gas) {
+                    match Running::start(self, &artifact, export, gas)? {
                         Ok(engine) => {
                             stack.push(Active { frame, input, engine, end, waiting: None });
-                            self.step(&mut stack, None)
+                            self.step(&mut stack, None)?
                         }
                         Err(outcome) => {
-                            // It ended before its code ran (its entry charge, a module the
-                            // engine rejects): finished like any frame, never pushed.
-                            let result = self.finish(end, outcome);
+                            // It ended before its code ran (its entry charge, a segment that
+                            // does not fit): finished like any frame, never pushed.
+                            let result = self.finish(end, outcome)?;
                             if stack.is_empty() {
-                                return result;
+                                return Ok(result);
                             }
                             next = Next::Resume(result);
                             continue;
                         }
                     }
                 }
-                Next::Resume(result) => self.step(&mut stack, Some(result)),
+                Next::Resume(result) => self.step(&mut stack, Some(result))?,
             };
             next = match step {
                 Step::Done(outcome) => {
                     let Some(top) = stack.pop() else {
-                        return FrameResult::failure("the frame stack is empty");
+                        return Err(Invariant::EmptyFrameStack.into());
                     };
                     let end = top.end;
                     top.engine.retire(self);
-                    let result = self.finish(end, outcome);
+                    let result = self.finish(end, outcome)?;
                     if stack.is_empty() {
-                        return result;
+                        return Ok(result);
                     }
                     Next::Resume(result)
                 }
                 Step::Suspend(request) => {
                     let Some(top) = stack.last_mut() else {
-                        return FrameResult::failure("the frame stack is empty");
+                        return Err(Invariant::EmptyFrameStack.into());
                     };
-                    let entered = self.enter_request(top, &request);
+                    let entered = self.enter_request(top, &request)?;
                     top.waiting = Some(request);
                     match entered {
                         Entered::Done(result) => Next::Resume(result),
@@ -150,9 +154,9 @@ impl<P: Platform> System<P> {
 
     /// Runs the top frame until it ends or suspends; `child` is the result of the frame it
     /// waited for (`None` for a frame that has not run yet).
-    fn step(&mut self, stack: &mut [Active], child: Option<FrameResult>) -> Step {
+    fn step(&mut self, stack: &mut [Active], child: Option<FrameResult>) -> Result<Step, Internal> {
         let Some((top, below)) = stack.split_last_mut() else {
-            return Step::Done(Outcome::trap("no frame to run".into()));
+            return Err(Invariant::EmptyFrameStack.into());
         };
         let input: &[u8] = match &top.input {
             Calldata::Owned(bytes) => bytes,
@@ -162,26 +166,27 @@ impl<P: Platform> System<P> {
                 // has been suspended since and its memory never shrinks.
                 match below.last().and_then(|caller| caller.engine.memory().get(at..at.saturating_add(len))) {
                     Some(input) => input,
-                    None => return Step::Done(Outcome::trap("a callee's input is outside its caller's memory".into())),
+                    None => return Err(Invariant::InputOutsideCaller.into()),
                 }
             }
         };
         let resume = match (top.waiting.take(), child) {
             (Some(request), Some(result)) => Some((request, result)),
             (None, None) => None,
-            _ => return Step::Done(Outcome::trap("a frame resumed without the result it waited for".into())),
+            _ => return Err(Invariant::ResumeMismatch.into()),
         };
         top.engine.run(self, &mut top.frame, input, resume)
     }
 
     /// Enters the call or creation that the top frame `caller` asked for.
-    fn enter_request(&mut self, caller: &Active, request: &Request) -> Entered {
+    fn enter_request(&mut self, caller: &Active, request: &Request) -> Result<Entered, Internal> {
         match request {
             Request::Call(call) => {
                 let (offset, len) = call.input;
                 let at = offset as usize;
+                // The host function checked the range before it made the request.
                 let Some(input) = caller.engine.memory().get(at..at.saturating_add(len as usize)) else {
-                    return Entered::Done(FrameResult::failure("a call's input is outside the caller's memory"));
+                    return Err(Invariant::InputOutsideCaller.into());
                 };
                 self.enter_call(&call.params, input, Calldata::InCaller { offset, len })
             }
@@ -198,16 +203,16 @@ impl<P: Platform> System<P> {
     }
 
     /// Finishes a frame whose code ended with `outcome`.
-    fn finish(&mut self, end: End, outcome: Outcome) -> FrameResult {
+    fn finish(&mut self, end: End, outcome: Outcome) -> Result<FrameResult, Internal> {
         match end {
             End::Call { checkpoint } => {
                 let result = frame_result(outcome);
                 if !result.status.is_success() {
                     self.world.revert_to(checkpoint);
                 }
-                result
+                Ok(result)
             }
-            End::Deploy { checkpoint, address } => self.finish_deploy(checkpoint, address, outcome),
+            End::Deploy { checkpoint, address } => Ok(self.finish_deploy(checkpoint, address, outcome)),
             End::InitCode { checkpoint, address } => self.finish_init_code(checkpoint, address, outcome),
         }
     }

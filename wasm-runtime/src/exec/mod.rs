@@ -18,19 +18,20 @@ mod frame;
 mod frames;
 pub mod precompile;
 mod system_call;
+#[cfg(test)]
+mod tests;
 mod tx;
-
-use alloc::string::String;
 
 pub use artifact::{Artifact, ArtifactCache, CodeKind};
 pub use block::{apply_block, execute_block, execute_block_in, execute_block_with};
 pub use frame::{CallKind, Calldata, Frame};
-pub use tx::{intrinsic_gas, TxError};
+pub use tx::{intrinsic_gas, BlobRule, TxError};
 
 use host_abi::status::CallStatus;
 
 use crate::engine::EngineKind;
 use crate::env::{BlockEnv, TxEnv};
+use crate::error::Failure;
 use crate::platform::Platform;
 use crate::primitives::{Address, Bytes, U256};
 use crate::world::World;
@@ -72,12 +73,14 @@ pub struct FrameResult {
     pub gas_left: u64,
     /// The created address (creates that succeeded).
     pub created: Option<Address>,
-    /// Why it failed, for failures (diagnostics only).
-    pub error: Option<String>,
+    /// Why it failed, for failures (not executed or failed; a revert has none): the
+    /// contract's fault or a limit it passed.
+    pub error: Option<Failure>,
 }
 
 impl FrameResult {
-    fn not_executed(gas: u64, why: &str) -> Self {
+    /// A frame not entered (its gas handed back): a limit or a check before entry.
+    fn not_executed(gas: u64, why: impl Into<Failure>) -> Self {
         Self {
             status: CallStatus::NotExecuted,
             output: Bytes::new(),
@@ -87,7 +90,8 @@ impl FrameResult {
         }
     }
 
-    fn failure(why: impl Into<String>) -> Self {
+    /// A frame that failed, all its gas used.
+    fn failure(why: impl Into<Failure>) -> Self {
         Self { status: CallStatus::Failure, output: Bytes::new(), gas_left: 0, created: None, error: Some(why.into()) }
     }
 }

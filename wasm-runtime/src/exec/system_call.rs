@@ -12,15 +12,17 @@ use super::{CallKind, CallParams, FrameResult, System};
 use crate::block::rules::{SYSTEM_ADDRESS, SYSTEM_CALL_GAS};
 use crate::block::SystemCall;
 use crate::env::TxEnv;
+use crate::error::Internal;
 use crate::platform::Platform;
 use crate::primitives::{Address, Bytes, U256};
 
 impl<P: Platform> System<P> {
     /// Calls `target` with `input` as the system; `None` when there is no code at `target`
-    /// (the call is skipped). A failure is reported, its changes undone.
-    pub fn system_call(&mut self, target: Address, input: Bytes) -> Option<SystemCall> {
+    /// (the call is skipped). A failure is reported, its changes undone; an internal error
+    /// is `Err` (it fails the block).
+    pub fn system_call(&mut self, target: Address, input: Bytes) -> Result<Option<SystemCall>, Internal> {
         if self.world.info(target).code.is_empty() {
-            return None;
+            return Ok(None);
         }
         // The transaction as the code sees it: ORIGIN is the system address, GASPRICE the
         // base fee, no blobs.
@@ -46,17 +48,17 @@ impl<P: Platform> System<P> {
             gas: SYSTEM_CALL_GAS,
             is_static: false,
             depth: 0,
-        });
+        })?;
         let _logs = self.world.finish_tx();
         // A contract's debug output belongs to a transaction; the system call has none.
         let _ = core::mem::take(&mut self.debug_output);
         let success = result.status.is_success();
-        Some(SystemCall {
+        Ok(Some(SystemCall {
             target,
             success,
             gas_used: SYSTEM_CALL_GAS - result.gas_left,
             output: result.output,
             error: result.error,
-        })
+        }))
     }
 }

@@ -1,6 +1,5 @@
 //! Transactions: validity checks, intrinsic gas, fees, execution, refunds.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use host_abi::gas;
@@ -10,6 +9,7 @@ use super::create::create_address;
 use super::{precompile, CallKind, CallParams, System};
 use crate::block::Receipt;
 use crate::env::TxEnv;
+use crate::error::Internal;
 use crate::platform::Platform;
 use crate::primitives::{Bytes, U256};
 
@@ -38,7 +38,34 @@ pub enum TxError {
     /// Init code too large (EIP-3860).
     InitcodeTooLarge { size: usize, limit: usize },
     /// Blob transaction rule broken.
-    Blob(String),
+    Blob(BlobRule),
+}
+
+/// A rule of blob transactions (EIP-4844).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlobRule {
+    /// A blob transaction cannot create a contract.
+    NoCreate,
+    /// It carries at least one blob hash.
+    NoBlobs,
+    /// Every blob hash has version 0x01.
+    Version,
+    /// At most six blobs.
+    TooMany,
+    /// Its max fee per blob gas is at least the blob base fee.
+    FeeBelowBlobBaseFee,
+}
+
+impl core::fmt::Display for BlobRule {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::NoCreate => "a blob transaction cannot create a contract",
+            Self::NoBlobs => "no blob hashes",
+            Self::Version => "blob hash with a version other than 0x01",
+            Self::TooMany => "more than 6 blobs",
+            Self::FeeBelowBlobBaseFee => "max fee per blob gas below the blob base fee",
+        })
+    }
 }
 
 impl core::fmt::Display for TxError {
@@ -115,20 +142,20 @@ impl<P: Platform> System<P> {
         }
         if tx.tx_type == 3 {
             if tx.to.is_none() {
-                return Err(TxError::Blob("a blob transaction cannot create a contract".into()));
+                return Err(TxError::Blob(BlobRule::NoCreate));
             }
             if tx.blob_hashes.is_empty() {
-                return Err(TxError::Blob("no blob hashes".into()));
+                return Err(TxError::Blob(BlobRule::NoBlobs));
             }
             if tx.blob_hashes.iter().any(|h| h[0] != 0x01) {
-                return Err(TxError::Blob("blob hash with a version other than 0x01".into()));
+                return Err(TxError::Blob(BlobRule::Version));
             }
             if tx.blob_hashes.len() > 6 {
-                return Err(TxError::Blob("more than 6 blobs".into()));
+                return Err(TxError::Blob(BlobRule::TooMany));
             }
             // A blob base fee of 2^256 or more (`None`) is above every max fee.
             if self.block.blob_base_fee().is_none_or(|fee| tx.max_fee_per_blob_gas < fee) {
-                return Err(TxError::Blob("max fee per blob gas below the blob base fee".into()));
+                return Err(TxError::Blob(BlobRule::FeeBelowBlobBaseFee));
             }
         }
         let sender = self.world.info(tx.caller).clone();
@@ -156,9 +183,14 @@ impl<P: Platform> System<P> {
     }
 
     /// Validates and executes one transaction. `block_gas_used` is the gas the block used
-    /// before it. A rejected transaction changes nothing.
-    pub fn apply_transaction(&mut self, tx: &TxEnv, block_gas_used: u64) -> Result<Receipt, TxError> {
-        let price = self.check_transaction(tx, block_gas_used)?;
+    /// before it. A rejected transaction (`Ok(Err)`) changes nothing. `Err` is an internal
+    /// error: no receipt, nothing charged, and the block fails (the state is left as it was
+    /// when the error struck, not to be committed).
+    pub fn apply_transaction(&mut self, tx: &TxEnv, block_gas_used: u64) -> Result<Result<Receipt, TxError>, Internal> {
+        let price = match self.check_transaction(tx, block_gas_used) {
+            Ok(price) => price,
+            Err(e) => return Ok(Err(e)),
+        };
         self.tx = tx.clone();
         self.gas_price = price;
         let sender = tx.caller;
@@ -204,10 +236,10 @@ impl<P: Platform> System<P> {
                 gas,
                 is_static: false,
                 depth: 0,
-            }),
+            })?,
             None => {
                 let address = create_address(sender, tx.nonce);
-                self.create(sender, tx.value, tx.data.clone(), gas, None, 0, Some(address))
+                self.create(sender, tx.value, tx.data.clone(), gas, None, 0, Some(address))?
             }
         };
 
@@ -222,7 +254,7 @@ impl<P: Platform> System<P> {
 
         let success = result.status.is_success();
         let logs = self.world.finish_tx();
-        Ok(Receipt {
+        Ok(Ok(Receipt {
             tx_hash: tx.hash,
             tx_type: tx.tx_type,
             success,
@@ -236,6 +268,6 @@ impl<P: Platform> System<P> {
                 Bytes::new()
             },
             error: result.error,
-        })
+        }))
     }
 }

@@ -13,6 +13,7 @@ use host_abi::functions::HostFn;
 use host_abi::status::CallStatus;
 
 use super::{trap, Gas, GuestMemory, HostExit, HostResult};
+use crate::error::{Fault, Invariant, Limit, LimitKind};
 use crate::exec::{CallKind, CallParams, Frame, FrameResult, System};
 use crate::platform::Platform;
 use crate::primitives::{Address, Bytes, B256, U256};
@@ -75,7 +76,7 @@ pub(super) fn call<P: Platform>(
     let target = Address::from(mem.read_array::<20>(addr_ptr)?);
     let has_value = !value.is_zero() && kind.sends_value();
     if kind == CallKind::Call && has_value && frame.is_static {
-        return trap("call with value in a static context");
+        return trap(Fault::StaticStateChange(HostFn::Call));
     }
     let cold = sys.world.warm_account(target);
     // Only a call that moves value can create the account (EIP-161): no state read otherwise.
@@ -90,7 +91,7 @@ pub(super) fn call<P: Platform>(
         CallKind::DelegateCall => (frame.address, frame.caller, frame.value, frame.is_static),
         CallKind::StaticCall => (target, frame.address, U256::ZERO, true),
         // Only a block rule makes system calls (exec::system_call), never a host function.
-        CallKind::System => return trap("a contract cannot make a system call"),
+        CallKind::System => return Err(HostExit::Internal(Invariant::Dispatch(f).into())),
     };
     let params = CallParams {
         kind,
@@ -121,18 +122,14 @@ pub(super) fn create(
     out_ptr: u32,
 ) -> HostResult<Request> {
     if frame.is_static {
-        return trap("create in a static context");
+        return trap(Fault::StaticStateChange(f));
     }
     // Checking the range and the header is all that happens before the charge; the init data
     // is copied after it (the per-word charge of EIP-3860 pays for that).
     let init = mem.slice(code_ptr, code_len)?;
     let is_envelope = host_abi::envelope::is_envelope(init);
     if !is_envelope && init.len() > host_abi::limits::MAX_EVM_INITCODE_SIZE {
-        return trap(alloc::format!(
-            "init code of {} bytes exceeds the limit of {} (EIP-3860)",
-            init.len(),
-            host_abi::limits::MAX_EVM_INITCODE_SIZE
-        ));
+        return trap(Limit::new(LimitKind::InitCodeSize, host_abi::limits::MAX_EVM_INITCODE_SIZE, init.len()));
     }
     let charged = gas.pay(f, args, &Facts::WARM)?;
     let forwarded = charged.forward.map_or(0, |w| w.taken(gas.left()));

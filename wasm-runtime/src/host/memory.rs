@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 
 use super::HostExit;
+use crate::error::Fault;
 use crate::primitives::U256;
 
 /// The linear memory of the calling instance.
@@ -11,9 +12,8 @@ pub struct GuestMemory<'a> {
 }
 
 fn out_of_bounds(ptr: u32, len: usize, size: usize) -> HostExit {
-    HostExit::Trap(alloc::format!(
-        "memory access out of bounds: {len} bytes at offset {ptr:#x}, memory is {size} bytes"
-    ))
+    // usize is at most 64 bits on every target zkos builds for.
+    HostExit::Fail(Fault::MemoryAccess { offset: ptr, len: len as u64, size: size as u64 }.into())
 }
 
 impl<'a> GuestMemory<'a> {

@@ -29,7 +29,6 @@ mod calls;
 mod debug;
 mod memory;
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use host_abi::charge::{charge, price, Charge, Facts, Slot};
@@ -40,6 +39,7 @@ pub use calls::{complete, CallRequest, CreateRequest, Request};
 pub use debug::DebugOutput;
 pub use memory::GuestMemory;
 
+use crate::error::{Failure, Fault, Internal};
 use crate::exec::{CallKind, Frame, System};
 use crate::platform::Platform;
 use crate::primitives::{keccak256, Address, Bytes, Log, LogData, B256, U256};
@@ -55,8 +55,10 @@ pub enum HostExit {
     SelfDestruct,
     /// Not enough gas.
     OutOfGas,
-    /// The contract did something invalid.
-    Trap(String),
+    /// The contract did something invalid, or passed a limit.
+    Fail(Failure),
+    /// A bug of zkos: fails the block, never charged to the contract.
+    Internal(Internal),
 }
 
 impl core::fmt::Display for HostExit {
@@ -66,7 +68,8 @@ impl core::fmt::Display for HostExit {
             Self::Revert(_) => f.write_str("revert"),
             Self::SelfDestruct => f.write_str("self-destruct"),
             Self::OutOfGas => f.write_str("out of gas"),
-            Self::Trap(s) => f.write_str(s),
+            Self::Fail(why) => write!(f, "{why}"),
+            Self::Internal(e) => write!(f, "internal error: {e}"),
         }
     }
 }
@@ -83,8 +86,9 @@ pub enum Reply {
     Suspend(Request),
 }
 
-fn trap<T>(msg: impl Into<String>) -> HostResult<T> {
-    Err(HostExit::Trap(msg.into()))
+/// Ends the frame with the contract's fault (or a limit it passed).
+fn trap<T>(why: impl Into<Failure>) -> HostResult<T> {
+    Err(HostExit::Fail(why.into()))
 }
 
 /// The gas counter of the calling frame.
@@ -138,9 +142,7 @@ pub fn dispatch<P: Platform>(
         gas.pay(f, args, &Facts::WARM)?;
     }
     let value = match f {
-        HostFn::Read | HostFn::Write | HostFn::Exit | HostFn::Brk => {
-            trap("Linux system calls are for native contracts (not supported yet)")
-        }
+        HostFn::Read | HostFn::Write | HostFn::Exit | HostFn::Brk => trap(Fault::UnsupportedHostFunction(f)),
         HostFn::Keccak256 | HostFn::Sha256 | HostFn::Ripemd160 => {
             gas.pay(f, args, &Facts::WARM)?;
             let out = crate::exec::precompile::hash(f, mem.slice(a(0), a(1))?)?;
@@ -170,7 +172,7 @@ pub fn dispatch<P: Platform>(
             gas.pay(f, args, &Facts::WARM)?;
             let (offset, len) = (a(1) as usize, a(2) as usize);
             if offset.saturating_add(len) > frame.return_data.len() {
-                return trap("returndata_copy reads past the end of the return data");
+                return trap(Fault::ReturnDataOutOfBounds);
             }
             mem.write(a(0), &frame.return_data[offset..offset + len])?;
             Ok(0)
@@ -197,7 +199,7 @@ pub fn dispatch<P: Platform>(
         }
         HostFn::TransientStore => {
             if frame.is_static {
-                return trap("transient_store in a static context");
+                return trap(Fault::StaticStateChange(f));
             }
             let key = mem.read_word(a(0))?;
             let value = mem.read_word(a(1))?;
@@ -212,11 +214,11 @@ pub fn dispatch<P: Platform>(
         }
         HostFn::EmitLog => {
             if frame.is_static {
-                return trap("emit_log in a static context");
+                return trap(Fault::StaticStateChange(f));
             }
             let count = a(1);
             if u64::from(count) > gas::MAX_LOG_TOPICS {
-                return trap("emit_log: more than 4 topics");
+                return trap(Fault::TooManyTopics(count));
             }
             gas.pay(f, args, &Facts::WARM)?;
             let mut topics = Vec::with_capacity(count as usize);
@@ -304,7 +306,7 @@ pub fn dispatch<P: Platform>(
         HostFn::BlobBaseFee => {
             // Past MAX_EXCESS_BLOB_GAS no word holds the fee (the specification fails too).
             let Some(fee) = sys.block.blob_base_fee() else {
-                return trap("BLOBBASEFEE: the blob base fee is 2^256 wei or more");
+                return trap(Fault::BlobBaseFeeOverflow);
             };
             mem.write(a(0), &fee.to_be_bytes::<32>()).map(|()| 0)
         }
@@ -372,7 +374,7 @@ fn sstore<P: Platform>(
 ) -> HostResult<()> {
     let f = HostFn::StorageStore;
     if frame.is_static {
-        return trap("storage_store in a static context");
+        return trap(Fault::StaticStateChange(f));
     }
     // The guard (EIP-2200) comes before anything is read; it is the same whatever the facts.
     if price(f, &Facts::WARM).guard.is_some_and(|guard| gas.left() <= guard) {
@@ -399,7 +401,7 @@ fn self_destruct<P: Platform>(
     beneficiary: Address,
 ) -> HostResult<()> {
     if frame.is_static {
-        return trap("self_destruct in a static context");
+        return trap(Fault::StaticStateChange(HostFn::SelfDestruct));
     }
     let cold = sys.world.warm_account(beneficiary);
     let balance = sys.world.balance(frame.address);

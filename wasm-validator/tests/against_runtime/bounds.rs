@@ -46,18 +46,20 @@ fn measure_on(engine: EngineKind, wasm: &[u8], calldata: &[u8]) -> (u64, bool) {
     info.set_code(Bytes::from(code));
     db.insert(CONTRACT, info, std::collections::BTreeMap::new());
     let mut sys = System::new(&mut db, BlockEnv::default(), engine);
-    let r = sys.call(CallParams {
-        kind: CallKind::Call,
-        caller: Address::repeat_byte(0xA1),
-        address: CONTRACT,
-        code_address: CONTRACT,
-        value: U256::ZERO,
-        apparent_value: U256::ZERO,
-        input: Bytes::copy_from_slice(calldata),
-        gas: GAS,
-        is_static: false,
-        depth: 0,
-    });
+    let r = sys
+        .call(CallParams {
+            kind: CallKind::Call,
+            caller: Address::repeat_byte(0xA1),
+            address: CONTRACT,
+            code_address: CONTRACT,
+            value: U256::ZERO,
+            apparent_value: U256::ZERO,
+            input: Bytes::copy_from_slice(calldata),
+            gas: GAS,
+            is_static: false,
+            depth: 0,
+        })
+        .unwrap_or_else(|e| panic!("internal error: {e}"));
     assert!(r.status != host_abi::status::CallStatus::Failure, "the call failed: {:?}", r.error);
     (GAS - r.gas_left, r.status.is_success())
 }

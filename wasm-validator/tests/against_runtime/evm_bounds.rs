@@ -56,18 +56,20 @@ fn measure(code: &[u8], calldata: &[u8]) -> u64 {
     info.set_code(Bytes::copy_from_slice(code));
     db.insert(C, info, std::collections::BTreeMap::new());
     let mut sys = System::new(&mut db, BlockEnv::default(), EngineKind::Wasmi);
-    let r = sys.call(CallParams {
-        kind: CallKind::Call,
-        caller: Address::repeat_byte(0xA1),
-        address: C,
-        code_address: C,
-        value: U256::ZERO,
-        apparent_value: U256::ZERO,
-        input: Bytes::copy_from_slice(calldata),
-        gas: GAS,
-        is_static: false,
-        depth: 0,
-    });
+    let r = sys
+        .call(CallParams {
+            kind: CallKind::Call,
+            caller: Address::repeat_byte(0xA1),
+            address: C,
+            code_address: C,
+            value: U256::ZERO,
+            apparent_value: U256::ZERO,
+            input: Bytes::copy_from_slice(calldata),
+            gas: GAS,
+            is_static: false,
+            depth: 0,
+        })
+        .unwrap_or_else(|e| panic!("internal error: {e}"));
     assert!(r.status != host_abi::status::CallStatus::Failure, "{:?}", r.error);
     GAS - r.gas_left
 }

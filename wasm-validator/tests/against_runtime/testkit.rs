@@ -40,6 +40,7 @@ pub fn run(wasm: &[u8], calldata: &[u8], gas: u64, elide: bool) -> FrameResult {
         is_static: false,
         depth: 0,
     })
+    .unwrap_or_else(|e| panic!("internal error: {e}"))
 }
 
 /// A small deterministic pseudo-random generator (xorshift64*).

@@ -15,6 +15,7 @@ use host_abi::status::PrecompileStatus;
 use revm_precompile::bn254::PAIR_ELEMENT_LEN;
 
 use super::run;
+use crate::error::{Fault, Invariant};
 use crate::host::{Gas, GuestMemory, HostExit};
 
 /// Input length of ecrecover: hash, v, r, s.
@@ -105,9 +106,7 @@ pub fn host_call(
         HostFn::Bn254Mul => run_prepaid(mem, 0x07, (a(0), BN254_MUL_INPUT), a(1)),
         HostFn::Bn254Pairing => bn254_pairing(mem, gas, args),
         HostFn::Blake2f => blake2f(mem, gas, args),
-        HostFn::Poseidon => Err(HostExit::Trap(
-            "host function poseidon is reserved and not supported yet: no hash parameters are fixed for it".into(),
-        )),
-        _ => Err(HostExit::Trap(alloc::format!("host function {} is not a precompile host function", f.import_name()))),
+        HostFn::Poseidon => Err(HostExit::Fail(Fault::UnsupportedHostFunction(f).into())),
+        _ => Err(HostExit::Internal(Invariant::Dispatch(f).into())),
     }
 }

@@ -24,8 +24,6 @@ mod host;
 #[cfg(test)]
 mod tests;
 
-use alloc::string::String;
-
 use host_abi::functions::HostFn;
 use host_abi::status::CallStatus;
 use revm_precompile::{
@@ -35,6 +33,7 @@ use revm_precompile::{
 pub use host::host_call;
 
 use super::{CallParams, FrameResult, System};
+use crate::error::{Fault, Invariant};
 use crate::host::HostExit;
 use crate::platform::Platform;
 use crate::primitives::Address;
@@ -85,7 +84,7 @@ pub fn hash(f: HostFn, input: &[u8]) -> Result<[u8; 32], HostExit> {
         HostFn::Keccak256 => Ok(crate::host::keccak(input)),
         HostFn::Sha256 => Ok(revm_precompile::crypto().sha256(input)),
         HostFn::Ripemd160 => Ok(revm_precompile::crypto().ripemd160(input)),
-        _ => Err(HostExit::Trap(alloc::format!("{} is not a hash function", f.import_name()))),
+        _ => Err(HostExit::Internal(Invariant::Dispatch(f).into())),
     }
 }
 
@@ -105,7 +104,7 @@ fn run(n: u8, input: &[u8], gas_limit: u64) -> EthPrecompileResult {
         }
         0x09 => blake2::run(input, gas_limit),
         0x0a => kzg_point_evaluation::run(input, gas_limit),
-        _ => Err(revm_precompile::PrecompileHalt::other(alloc::format!("{n:#04x} is not a precompile"))),
+        _ => Err(revm_precompile::PrecompileHalt::other_static("not a precompile")),
     }
 }
 
@@ -120,13 +119,11 @@ pub fn execute(n: u8, input: &[u8], gas: u64) -> FrameResult {
             created: None,
             error: None,
         },
-        Ok(_) => FrameResult::failure(failure_message(n, &revm_precompile::PrecompileHalt::OutOfGas)),
-        Err(halt) => FrameResult::failure(failure_message(n, &halt)),
+        Ok(_) => {
+            FrameResult::failure(Fault::Precompile { address: n, halt: revm_precompile::PrecompileHalt::OutOfGas })
+        }
+        Err(halt) => FrameResult::failure(Fault::Precompile { address: n, halt }),
     }
-}
-
-fn failure_message(n: u8, halt: &revm_precompile::PrecompileHalt) -> String {
-    alloc::format!("precompile {n:#04x} ({}): {halt}", name(n))
 }
 
 /// Runs a precompile on `input` if `p.code_address` is one. The input is read in place: each

@@ -65,8 +65,8 @@ fn add_of_the_generator() {
 fn add_rejects_points_off_the_curve() {
     // (1, 3) is not on y^2 = x^3 + 3.
     let off = [word(1), word(3)].concat();
-    let reason = assert_fails(0x06, &[g1(), off.clone()].concat(), 100_000);
-    assert!(reason.contains("bn254_add"), "{reason}");
+    let halt = assert_fails(0x06, &[g1(), off.clone()].concat(), 100_000);
+    assert!(!halt.is_oog(), "{halt}");
     assert_fails(0x06, &[off, g1()].concat(), 100_000);
     // A coordinate equal to p is not a field element.
     let x_is_p = [unhex(P), word(2).to_vec()].concat();
@@ -139,8 +139,8 @@ fn pairing_known_vector() {
 fn pairing_rejects_bad_inputs() {
     let pair = [g1(), g2()].concat();
     // Not a multiple of 192 bytes.
-    let reason = assert_fails(0x08, &pair[..191], 1_000_000);
-    assert!(reason.contains("bn254_pairing"), "{reason}");
+    let halt = assert_fails(0x08, &pair[..191], 1_000_000);
+    assert!(!halt.is_oog(), "{halt}");
     let mut long = pair.clone();
     long.push(0);
     assert_fails(0x08, &long, 1_000_000);

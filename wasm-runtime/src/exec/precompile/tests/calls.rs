@@ -218,7 +218,7 @@ fn modexp_huge_lengths() {
     let input = modexp_input(&[], &[], &[]);
     let mut input = input[..64].to_vec();
     input.extend_from_slice(&word(1 << 32));
-    assert!(assert_fails(0x05, &input, 30_000_000).contains("out of gas"));
+    assert!(assert_fails(0x05, &input, 30_000_000).is_oog());
 }
 
 #[test]
@@ -325,10 +325,10 @@ fn blake2f_invalid_inputs_fail() {
     long.push(0);
     assert_fails(0x09, &long, 1_000_000);
     // Vector 3: final flag 2.
-    let reason = assert_fails(0x09, &blake2f_input(12, 2), 1_000_000);
-    assert!(reason.contains("blake2f"), "{reason}");
+    let halt = assert_fails(0x09, &blake2f_input(12, 2), 1_000_000);
+    assert!(!halt.is_oog(), "{halt}");
     // 2^32 - 1 rounds cost more gas than given.
-    assert!(assert_fails(0x09, &blake2f_input(u32::MAX, 1), 30_000_000).contains("out of gas"));
+    assert!(assert_fails(0x09, &blake2f_input(u32::MAX, 1), 30_000_000).is_oog());
 }
 
 // ------------------------------------------------------------------ point evaluation (0x0a)

@@ -8,10 +8,12 @@ mod host;
 use alloc::vec::Vec;
 
 use host_abi::status::CallStatus;
+use revm_precompile::PrecompileHalt;
 
 use super::{addresses, call, name, number, LAST};
 use crate::engine::EngineKind;
 use crate::env::BlockEnv;
+use crate::error::{Failure, Fault};
 use crate::exec::{CallKind, CallParams, FrameResult, System};
 use crate::platform::MemoryDb;
 use crate::primitives::{Address, Bytes, U256};
@@ -61,13 +63,19 @@ pub(super) fn run_ok(n: u8, input: &[u8]) -> (Vec<u8>, u64) {
     (r.output.to_vec(), GAS - r.gas_left)
 }
 
-/// Checks that precompile `n` fails with `gas`, consuming it all, and returns the reason.
-pub(super) fn assert_fails(n: u8, input: &[u8], gas: u64) -> alloc::string::String {
+/// Checks that precompile `n` fails with `gas`, consuming it all, its failure a fault of
+/// precompile `n` whose message names it, and returns why it halted.
+pub(super) fn assert_fails(n: u8, input: &[u8], gas: u64) -> PrecompileHalt {
     let r = call_precompile(n, input, gas);
     assert_eq!(r.status, CallStatus::Failure, "precompile {n:#04x} should fail, got {:?}", r.output);
     assert_eq!(r.gas_left, 0, "a failing precompile consumes all gas");
     assert!(r.output.is_empty());
-    r.error.expect("a failure has a reason")
+    let reason = r.error.expect("a failure has a reason");
+    assert!(alloc::format!("{reason}").contains(name(n)), "{reason}");
+    match reason {
+        Failure::Fault(Fault::Precompile { address, halt }) if address == n => halt,
+        other => panic!("precompile {n:#04x}: expected its own fault, got {other:?}"),
+    }
 }
 
 /// Checks the exact cost of precompile `n` on `input`: it succeeds with exactly `cost` gas
@@ -79,8 +87,8 @@ pub(super) fn assert_cost(n: u8, input: &[u8], cost: u64) {
     assert_eq!(exact.status, CallStatus::Success);
     assert_eq!(exact.gas_left, 0);
     if cost > 0 {
-        let reason = assert_fails(n, input, cost - 1);
-        assert!(reason.contains("out of gas"), "{reason}");
+        let halt = assert_fails(n, input, cost - 1);
+        assert!(halt.is_oog(), "{halt}");
     }
 }
 
@@ -132,8 +140,7 @@ fn zero_gas_fails_every_precompile_with_a_cost() {
         (0x0a, alloc::vec![0u8; 192]),
     ];
     for (n, input) in inputs {
-        let reason = assert_fails(n, &input, 0);
-        assert!(reason.contains("out of gas"), "{n:#04x}: {reason}");
-        assert!(reason.contains(name(n)), "{reason}");
+        let halt = assert_fails(n, &input, 0);
+        assert!(halt.is_oog(), "{n:#04x}: {halt}");
     }
 }
