@@ -39,6 +39,27 @@ pub fn count_commands(raw: &str) -> usize {
     parser::parse::<Wast>(&buf).map(|w| w.directives.len()).unwrap_or(0)
 }
 
+/// Why a module did not load: its imports do not link, instantiating it failed, or its
+/// start function failed other than by a WebAssembly trap.
+pub enum LoadError {
+    /// An import the registered modules do not provide, or of another type.
+    Unlinkable(String),
+    /// Instantiation failed (a segment that does not fit, a limit).
+    Instantiate(InstantiateError),
+    /// The start function stopped with a machine fault or an error.
+    Start(String),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unlinkable(m) => write!(f, "unlinkable: {m}"),
+            Self::Instantiate(e) => write!(f, "{e}"),
+            Self::Start(m) => write!(f, "start: {m}"),
+        }
+    }
+}
+
 /// A module instance of the script.
 pub struct Loaded {
     pub compiled: &'static Compiled,
@@ -166,14 +187,12 @@ impl Runner {
     }
 
     /// Compiles and instantiates `bytes`.
-    fn load(&mut self, bytes: &[u8]) -> Result<Result<usize, InstantiateError>, rv_backend::CompileError> {
+    fn load(&mut self, bytes: &[u8]) -> Result<Result<usize, LoadError>, rv_backend::CompileError> {
         let compiled: &'static Compiled = Box::leak(Box::new(compile(bytes)?));
         assert_rv64im(compiled);
         let linked = match link::resolve(self, compiled) {
             Ok(l) => l,
-            Err(link::LinkError::Unlinkable(m)) => {
-                return Ok(Err(InstantiateError::Limits(format!("unlinkable: {m}"))))
-            }
+            Err(link::LinkError::Unlinkable(m)) => return Ok(Err(LoadError::Unlinkable(m))),
             Err(link::LinkError::Unsupported(m)) => {
                 return Err(rv_backend::CompileError::new(rv_backend::CompileErrorKind::Unsupported(m), None))
             }
@@ -181,7 +200,7 @@ impl Runner {
         let imports = Imports { globals: &linked.globals, memory: linked.memory, table: linked.table };
         let instance = match Instance::new(compiled, config(), &imports) {
             Ok(i) => i,
-            Err(e) => return Ok(Err(e)),
+            Err(e) => return Ok(Err(LoadError::Instantiate(e))),
         };
         self.modules.push(Loaded {
             compiled,
@@ -199,9 +218,9 @@ impl Runner {
                         None,
                     ))
                 }
-                Outcome::Trap(Trap::Wasm(c)) => return Ok(Err(InstantiateError::Trap(c))),
-                Outcome::Trap(t) => return Ok(Err(InstantiateError::Limits(format!("start: {t}")))),
-                Outcome::Error(e) => return Ok(Err(InstantiateError::Limits(format!("start: {e}")))),
+                Outcome::Trap(Trap::Wasm(c)) => return Ok(Err(LoadError::Instantiate(InstantiateError::Trap(c)))),
+                Outcome::Trap(t) => return Ok(Err(LoadError::Start(format!("{t}")))),
+                Outcome::Error(e) => return Ok(Err(LoadError::Start(e))),
                 Outcome::Skip => {
                     return Err(rv_backend::CompileError::new(
                         rv_backend::CompileErrorKind::Unsupported("start calls a tainted module".into()),
@@ -324,7 +343,7 @@ impl Runner {
             WastDirective::AssertUnlinkable { mut module, message, .. } => match module.encode() {
                 Err(e) => self.fail(span, format!("module does not encode: {e}")),
                 Ok(bytes) => match self.load(&bytes) {
-                    Ok(Err(InstantiateError::Limits(m))) if m.starts_with("unlinkable") => self.pass(),
+                    Ok(Err(LoadError::Unlinkable(_))) => self.pass(),
                     Ok(Err(e)) => self.fail(span, format!("expected unlinkable ({message}), got {e}")),
                     Ok(Ok(_)) => self.fail(span, format!("expected unlinkable ({message}), linked")),
                     Err(e) if e.is_unsupported() => self.skip(),
@@ -369,7 +388,7 @@ impl Runner {
             WastExecute::Wat(mut w) => match w.encode() {
                 Err(e) => self.fail(span, format!("module does not encode: {e}")),
                 Ok(bytes) => match self.load(&bytes) {
-                    Ok(Err(InstantiateError::Trap(c))) if matches(c) => self.pass(),
+                    Ok(Err(LoadError::Instantiate(InstantiateError::Trap(c)))) if matches(c) => self.pass(),
                     Ok(Err(e)) => self.fail(span, format!("expected {message}, got {e}")),
                     Ok(Ok(_)) => self.fail(span, format!("expected {message}, instantiated")),
                     Err(e) if e.is_unsupported() => self.skip(),

@@ -23,7 +23,6 @@
 //! ```
 
 use alloc::rc::Rc;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -111,26 +110,56 @@ pub enum Event {
     BudgetExhausted,
 }
 
-/// Why instantiation failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why instantiation (or setting up a call) failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InstantiateError {
     /// A segment does not fit (a trap of instantiation).
     Trap(TrapCode),
-    /// The module needs more than the limits allow, or imports are missing.
-    Limits(String),
+    /// The memory's initial size passes its maximum (the module's, the configuration's or
+    /// the address space's).
+    MemoryTooLarge {
+        /// Initial pages.
+        pages: u64,
+        /// The maximum.
+        limit: u64,
+    },
+    /// The table's initial size passes its maximum.
+    TableTooLarge {
+        /// Initial entries.
+        entries: u64,
+        /// The maximum.
+        limit: u64,
+    },
+    /// An imported global has no value among the imports.
+    MissingGlobal,
+    /// An active segment's bytes are not in the read-only data.
+    SegmentOutsideRodata,
+    /// The machine refused to map or write a region.
+    Machine(rv_machine::Error),
+    /// There is no function with this index.
+    NoFunction(u32),
+    /// A function called with another number of arguments than it takes.
+    Arity {
+        /// The function.
+        function: u32,
+        /// The arguments it takes.
+        params: usize,
+    },
 }
 
 impl fmt::Display for InstantiateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InstantiateError::Trap(c) => write!(f, "instantiation trapped: {c}"),
-            InstantiateError::Limits(m) => f.write_str(m),
+            Self::Trap(c) => write!(f, "instantiation trapped: {c}"),
+            Self::MemoryTooLarge { pages, limit } => write!(f, "memory of {pages} pages over the limit of {limit}"),
+            Self::TableTooLarge { entries, limit } => write!(f, "table of {entries} entries over the limit of {limit}"),
+            Self::MissingGlobal => f.write_str("missing value of an imported global"),
+            Self::SegmentOutsideRodata => f.write_str("a segment lies outside the read-only data"),
+            Self::Machine(e) => write!(f, "{e}"),
+            Self::NoFunction(i) => write!(f, "no function {i}"),
+            Self::Arity { function, params } => write!(f, "function {function} takes {params} arguments"),
         }
     }
-}
-
-fn limits(msg: impl fmt::Display) -> InstantiateError {
-    InstantiateError::Limits(alloc::format!("{msg}"))
 }
 
 /// Sign-extends an `i32` value to the register convention.
@@ -161,7 +190,7 @@ impl Layout {
         if let Some(mem) = imports.memory.or(compiled.memory) {
             max_pages = mem.maximum.unwrap_or(u64::MAX).min(config.max_memory_pages).min(abi::MAX_MEMORY_PAGES);
             if mem.initial > max_pages {
-                return Err(limits(alloc::format!("memory of {} pages over the limit of {max_pages}", mem.initial)));
+                return Err(InstantiateError::MemoryTooLarge { pages: mem.initial, limit: max_pages });
             }
             pages = mem.initial;
         }
@@ -169,7 +198,7 @@ impl Layout {
         if let Some(t) = imports.table.or(compiled.table) {
             table_max = t.maximum.unwrap_or(u64::MAX).min(config.max_table_entries).min(u32::MAX.into());
             if t.initial > table_max {
-                return Err(limits(alloc::format!("table of {} entries over the limit of {table_max}", t.initial)));
+                return Err(InstantiateError::TableTooLarge { entries: t.initial, limit: table_max });
             }
             table_size = t.initial;
         }
@@ -194,7 +223,7 @@ impl Layout {
             let v = match g.init {
                 None => match imported.next() {
                     Some(&v) => canonical(g.ty, v),
-                    None => return Err(limits("missing value of an imported global")),
+                    None => return Err(InstantiateError::MissingGlobal),
                 },
                 Some(init) => eval(init, &values),
             };
@@ -323,7 +352,7 @@ impl<'c> Instance<'c> {
         rodata: Option<Rc<[u8]>>,
     ) -> Result<Self, InstantiateError> {
         let mut m = Machine::new(rv_machine::Config { histogram: config.histogram, max_memory: 16 << 30 });
-        let err = |e: rv_machine::Error| limits(e);
+        let err = InstantiateError::Machine;
         if code.bytes().is_empty() {
             m.map(CODE_BASE, 4, Perm::X, &[]).map_err(err)?;
         } else {
@@ -356,9 +385,8 @@ impl<'c> Instance<'c> {
             }
             if s.len > 0 {
                 let from = s.rodata_offset as usize;
-                let bytes = rodata
-                    .get(from..from + (s.len * unit) as usize)
-                    .ok_or_else(|| limits("a segment lies outside the read-only data"))?;
+                let bytes =
+                    rodata.get(from..from + (s.len * unit) as usize).ok_or(InstantiateError::SegmentOutsideRodata)?;
                 m.write_bytes(base + at * unit, bytes).map_err(err)?;
             }
         }
@@ -375,10 +403,10 @@ impl<'c> Instance<'c> {
     /// sign- or zero-extended). Run it with [`Self::run`].
     pub fn call(&mut self, f: u32, args: &[u64]) -> Result<(), InstantiateError> {
         let (Some(ty), Some(entry)) = (self.compiled.get().func_type(f), self.compiled.get().entry(f)) else {
-            return Err(limits(alloc::format!("no function {f}")));
+            return Err(InstantiateError::NoFunction(f));
         };
         if ty.params.len() != args.len() {
-            return Err(limits(alloc::format!("function {f} takes {} arguments", ty.params.len())));
+            return Err(InstantiateError::Arity { function: f, params: ty.params.len() });
         }
         let extra = ty.params.len().max(ty.results.len()).saturating_sub(ARGS.len()) as u64;
         let sp = (STACK_BASE + self.config.stack_size - 8 * extra) & !15;
@@ -391,7 +419,7 @@ impl<'c> Instance<'c> {
             let v = canonical(t, v);
             match ARGS.get(i) {
                 Some(&r) => m.set_reg(r, v),
-                None => m.write_u64(sp + 8 * (i - ARGS.len()) as u64, v).map_err(limits)?,
+                None => m.write_u64(sp + 8 * (i - ARGS.len()) as u64, v).map_err(InstantiateError::Machine)?,
             }
         }
         m.set_pc(entry);
