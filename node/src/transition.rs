@@ -36,8 +36,22 @@ pub struct Outcome {
     pub blob_gas_used: u64,
 }
 
-/// Applies the block described by `env` and `txs` to `pre` on `engine`.
+/// Applies the block described by `env` and `txs` to `pre` on `engine`. A block that
+/// cannot be applied (a balance past 2^256 − 1 wei, an internal error of zkos, which no
+/// contract is charged for) is an execution error: one line, exit code 2.
 pub fn apply(pre: &MemoryDb, env: &Env, txs: &[TxInput], engine: EngineKind) -> Result<Outcome> {
+    apply_in(pre, env, txs, engine, &mut ArtifactCache::default())
+}
+
+/// [`apply`] with the deployment artifacts of earlier blocks (those the block builds are
+/// added).
+pub fn apply_in(
+    pre: &MemoryDb,
+    env: &Env,
+    txs: &[TxInput],
+    engine: EngineKind,
+    artifacts: &mut ArtifactCache,
+) -> Result<Outcome> {
     let block = Block {
         env: env.block.clone(),
         parent_beacon_block_root: env.parent_beacon_block_root,
@@ -45,7 +59,7 @@ pub fn apply(pre: &MemoryDb, env: &Env, txs: &[TxInput], engine: EngineKind) -> 
         withdrawals: env.withdrawals.clone(),
     };
     let mut post = pre.clone();
-    let applied = wasm_runtime::exec::apply_block(&mut post, &block, engine, &mut ArtifactCache::default())
+    let applied = wasm_runtime::exec::apply_block(&mut post, &block, engine, artifacts)
         .map_err(|e| Error::Exec(e.to_string()))?;
     let c = applied.commitments;
     Ok(Outcome {
@@ -60,4 +74,59 @@ pub fn apply(pre: &MemoryDb, env: &Env, txs: &[TxInput], engine: EngineKind) -> 
         withdrawals_root: c.withdrawals_root,
         blob_gas_used: c.blob_gas_used,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use wasm_runtime::env::TxEnv;
+    use wasm_runtime::exec::{Artifact, CodeKind};
+    use wasm_runtime::platform::AccountInfo;
+    use wasm_runtime::primitives::{keccak256, Address, Bytes, U256};
+
+    use super::*;
+
+    const SENDER: Address = Address::repeat_byte(0xA1);
+    const TARGET: Address = Address::repeat_byte(0x7A);
+
+    /// An internal error (here: an artifact whose module no engine can take, as a corrupted
+    /// artifact store would give) fails the block: `zkos run` and `t8n` stop with one line
+    /// and exit code 2, and nothing is charged (no outcome, no post-state).
+    #[test]
+    fn an_internal_error_fails_the_block_in_one_line() {
+        let code = [0x00];
+        let mut pre = MemoryDb::default();
+        pre.insert(SENDER, AccountInfo::with_balance(U256::from(10u64).pow(U256::from(18)), 0), BTreeMap::new());
+        let mut target = AccountInfo::default();
+        target.set_code(Bytes::copy_from_slice(&code));
+        pre.insert(TARGET, target, BTreeMap::new());
+        let env = Env {
+            block: wasm_runtime::env::BlockEnv { gas_limit: 30_000_000, chain_id: 1, ..Default::default() },
+            ..Env::default()
+        };
+        let tx = TxEnv {
+            tx_type: 2,
+            caller: SENDER,
+            gas_limit: 100_000,
+            max_fee_per_gas: U256::from(10),
+            to: Some(TARGET),
+            ..TxEnv::default()
+        };
+        let txs = [TxInput { tx: Ok(tx), encoded: None }];
+        for engine in [EngineKind::Wasmi, EngineKind::Rv] {
+            let mut artifacts = ArtifactCache::default();
+            let hash = keccak256(code);
+            let garbage = b"\0asm\x01\0\0\0\x01\x7f".to_vec();
+            artifacts.get_or_build_with(hash, || Ok(Artifact::new(hash, CodeKind::Evm, garbage, false))).unwrap();
+            let err = apply_in(&pre, &env, &txs, engine, &mut artifacts).expect_err("the block fails");
+            assert_eq!(err.exit_code(), 2, "{err}");
+            let message = err.to_string();
+            assert_eq!(crate::error::one_line(&message), message, "one line");
+            assert!(message.starts_with("block execution: transaction 0: internal error: "), "{message}");
+            // The same block with the artifact built from the code applies.
+            let ok = apply(&pre, &env, &txs, engine).expect("applies");
+            assert!(ok.output.receipts[0].success);
+        }
+    }
 }

@@ -306,3 +306,61 @@ pub fn parse_engine(name: &str) -> Result<EngineKind, CliError> {
         other => Err(CliError::Config(format!("unknown engine `{other}` (expected wasmi or rv)"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_runtime::exec::{Artifact, CodeKind};
+    use wasm_runtime::primitives::keccak256;
+
+    use super::*;
+
+    /// A state test whose transaction calls a contract with code `0x00`; its expected root
+    /// is the one a correct run gives (checked below), so only an error fails it.
+    const TEST: &str = r#"{"calls_stop": {
+        "env": {"currentNumber": "0x01", "currentTimestamp": "0x03e8", "currentGasLimit": "0x05f5e100",
+                "currentCoinbase": "0x2adc25665018aa1fe0e6bc666dac8fc2697ff9ba", "currentRandom": "0x00",
+                "currentBaseFee": "0x0a"},
+        "pre": {
+            "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b": {"balance": "0x0de0b6b3a7640000", "nonce": "0x00", "code": "0x", "storage": {}},
+            "0x1000000000000000000000000000000000000000": {"balance": "0x00", "nonce": "0x00", "code": "0x00", "storage": {}}
+        },
+        "transaction": {"data": ["0x"], "gasLimit": ["0x0186a0"], "gasPrice": "0x0a", "nonce": "0x00",
+                        "secretKey": "0x45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8",
+                        "to": "0x1000000000000000000000000000000000000000", "value": ["0x00"]},
+        "post": {"Cancun": [{"hash": "HASH", "logs": "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
+                             "indexes": {"data": 0, "gas": 0, "value": 0}}]}
+    }}"#;
+
+    fn test_with_root(root: &str) -> fixture::StateTest {
+        let text = TEST.replace("HASH", root);
+        match fixture::read_file(&text, "Cancun").expect("a state-test file").remove(0) {
+            fixture::Entry::Test(test) => *test,
+            _ => panic!("not a test"),
+        }
+    }
+
+    /// A case whose block meets an internal error (an artifact no engine can take, as a
+    /// corrupted artifact store would give) fails, with the error's line, on both engines.
+    #[test]
+    fn an_internal_error_fails_the_case() {
+        for engine in [EngineKind::Wasmi, EngineKind::Rv] {
+            // The root a correct run gives: the case passes with it.
+            let probe = test_with_root(&format!("{:#x}", wasm_runtime::primitives::B256::ZERO));
+            let error = run_case(&probe, &probe.posts[0], engine, &mut ArtifactCache::default()).unwrap_err();
+            let root = error.split_whitespace().nth(2).expect("state root <got> != expected").to_string();
+            let test = test_with_root(&root);
+            run_case(&test, &test.posts[0], engine, &mut ArtifactCache::default()).expect("a correct run passes");
+            // The same case with a corrupted artifact for the contract's code fails.
+            let mut artifacts = ArtifactCache::default();
+            let hash = keccak256([0x00]);
+            let garbage = b"\0asm\x01\0\0\0\x01\x7f".to_vec();
+            artifacts.get_or_build_with(hash, || Ok(Artifact::new(hash, CodeKind::Evm, garbage, false))).unwrap();
+            let error = run_case(&test, &test.posts[0], engine, &mut artifacts).expect_err("the case fails");
+            assert!(
+                error.starts_with("the block cannot be applied: transaction 0: internal error: "),
+                "{}: {error}",
+                engine.name()
+            );
+        }
+    }
+}
