@@ -5,13 +5,12 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use wasm_runtime::fork::Fork;
+
 use crate::error::{Error, Result};
 use crate::input::{self, TxInput, Unsigned};
 use crate::json::Reader;
 use crate::{output, transition};
-
-/// The forks `zkos t8n` implements.
-pub const SUPPORTED_FORKS: &[&str] = &["Cancun"];
 
 /// Flags of `zkos t8n`.
 #[derive(clap::Args, Debug, Clone)]
@@ -38,8 +37,8 @@ pub struct Args {
     /// Where the RLP of the transactions goes, if anywhere.
     #[arg(long = "output.body")]
     pub output_body: Option<String>,
-    /// The fork rules (only Cancun).
-    #[arg(long = "state.fork", default_value = "Cancun")]
+    /// The fork rules: Cancun, Prague, Osaka or a blob-parameter-only fork (BPO1–BPO4).
+    #[arg(long = "state.fork", default_value = "Osaka")]
     pub fork: String,
     /// The chain id.
     #[arg(long = "state.chainid", default_value_t = 1)]
@@ -51,7 +50,7 @@ pub struct Args {
 
 /// Runs `zkos t8n`.
 pub fn main(args: &Args) -> Result<()> {
-    check_fork(&args.fork)?;
+    let fork = check_fork(&args.fork)?;
     let stdin = if [&args.input_alloc, &args.input_env, &args.input_txs].iter().any(|f| *f == "stdin") {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
@@ -74,6 +73,7 @@ pub fn main(args: &Args) -> Result<()> {
 
     let pre = input::alloc(Reader::new(&alloc_file), &alloc_json, prefix(&alloc_file, "alloc"))?;
     let mut env = input::env(Reader::new(&env_file), &env_json, prefix(&env_file, "env"))?;
+    env.block.fork = fork;
     env.block.chain_id = args.chain_id;
     let txs = input::txs(Reader::new(&txs_file), &txs_json, prefix(&txs_file, "txs"), args.chain_id, Unsigned::Refuse)?;
 
@@ -94,13 +94,12 @@ pub fn main(args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// Refuses forks other than Cancun, by name; the supported fork's name as spelled in test
-/// files.
-pub fn check_fork(fork: &str) -> Result<&'static str> {
-    if let Some(known) = SUPPORTED_FORKS.iter().find(|f| f.eq_ignore_ascii_case(fork)) {
-        return Ok(known);
-    }
-    Err(Error::Config(format!("unsupported fork `{fork}`: zkos implements {}", SUPPORTED_FORKS.join(", "))))
+/// The fork named `fork` (any case), or an error that lists the forks zkos implements.
+pub fn check_fork(fork: &str) -> Result<Fork> {
+    Fork::parse(fork).ok_or_else(|| {
+        let known: Vec<&str> = Fork::names().collect();
+        Error::Config(format!("unsupported fork `{fork}`: zkos implements {}", known.join(", ")))
+    })
 }
 
 /// Reads a JSON input file. A `.rlp` file may also hold bare RLP hex.

@@ -25,6 +25,10 @@ fn statetest(paths: &[&Path], extra: &[&str]) -> Output {
     let mut args = vec!["statetest".to_string()];
     args.extend(paths.iter().map(|p| p.display().to_string()));
     args.extend(extra.iter().map(|s| s.to_string()));
+    // The fixtures here are Cancun tests; the command's default is the latest fork.
+    if !extra.contains(&"--fork") {
+        args.extend(["--fork".to_string(), "Cancun".to_string()]);
+    }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     zkos(&args)
 }

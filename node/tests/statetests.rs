@@ -15,7 +15,7 @@ fn run(engine: &str) {
     let root = fixtures();
     let exclusions = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/statetest-exclusions.txt");
     let out = Command::new(env!("CARGO_BIN_EXE_zkos"))
-        .args(["statetest", "--engine", engine, "--exclude", exclusions])
+        .args(["statetest", "--fork", "Cancun", "--engine", engine, "--exclude", exclusions])
         .arg(root.join("ethereum-tests"))
         .arg(root.join("ethereum-legacytests"))
         .output()

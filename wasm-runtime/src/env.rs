@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use alloy_primitives::ruint::UintTryFrom;
 use alloy_primitives::U512;
 
+use crate::fork::Fork;
 use crate::primitives::{Address, Bytes, B256, U256};
 
 /// The block being built.
@@ -29,6 +30,8 @@ pub struct BlockEnv {
     pub excess_blob_gas: u64,
     /// Hashes of earlier blocks by number (at most the 256 before this one are used).
     pub block_hashes: Vec<(u64, B256)>,
+    /// The fork whose rules the block follows.
+    pub fork: Fork,
 }
 
 /// One entry of an EIP-2930 access list.
@@ -84,10 +87,11 @@ pub const MIN_BLOB_BASE_FEE: u64 = 1;
 pub const MAX_EXCESS_BLOB_GAS: u64 = 592_398_315;
 
 impl BlockEnv {
-    /// The EIP-4844 blob base fee, `fake_exponential(1, excess_blob_gas, 3338477)`, or
-    /// `None` when it is 2^256 wei or more (excess blob gas above [`MAX_EXCESS_BLOB_GAS`]).
+    /// The EIP-4844 blob base fee, `fake_exponential(1, excess_blob_gas, fraction)` with
+    /// the fork's update fraction (3338477 in Cancun), or `None` when it is 2^256 wei or more
+    /// (in Cancun: excess blob gas above [`MAX_EXCESS_BLOB_GAS`]).
     pub fn blob_base_fee(&self) -> Option<U256> {
-        fake_exponential(MIN_BLOB_BASE_FEE, self.excess_blob_gas, BLOB_BASE_FEE_UPDATE_FRACTION)
+        fake_exponential(MIN_BLOB_BASE_FEE, self.excess_blob_gas, self.fork.blob_params().update_fraction)
     }
 
     /// The hash of block `number` if it is one of the 256 before this one, else zero.
@@ -152,7 +156,7 @@ mod tests {
     use super::*;
 
     fn fee(excess: u64) -> Option<U256> {
-        BlockEnv { excess_blob_gas: excess, ..BlockEnv::default() }.blob_base_fee()
+        BlockEnv { excess_blob_gas: excess, fork: Fork::Cancun, ..BlockEnv::default() }.blob_base_fee()
     }
 
     /// Values of the execution specification's `calculate_blob_gas_price` (Cancun,

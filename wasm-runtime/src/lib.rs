@@ -23,6 +23,7 @@ pub mod engine;
 pub mod env;
 pub mod error;
 pub mod exec;
+pub mod fork;
 pub mod host;
 pub mod platform;
 pub mod primitives;

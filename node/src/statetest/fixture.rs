@@ -104,7 +104,8 @@ pub fn test_block_hash(n: u64) -> B256 {
     keccak256(n.to_string().as_bytes())
 }
 
-fn block_env(env: &Value) -> R<BlockEnv> {
+fn block_env(env: &Value, fork: &str) -> R<BlockEnv> {
+    let fork = wasm_runtime::fork::Fork::parse(fork).ok_or_else(|| format!("unknown fork `{fork}`"))?;
     let opt_u64 = |name: &str| env.get(name).map(|v| u64_of(v, name)).transpose();
     let number = u64_of(field(env, "currentNumber")?, "currentNumber")?;
     let prev_randao = match env.get("currentRandom") {
@@ -125,6 +126,7 @@ fn block_env(env: &Value) -> R<BlockEnv> {
         chain_id: 1,
         excess_blob_gas: opt_u64("currentExcessBlobGas")?.unwrap_or(0),
         block_hashes: (number.saturating_sub(256)..number).map(|n| (n, test_block_hash(n))).collect(),
+        fork,
     })
 }
 
@@ -200,7 +202,7 @@ fn read_test(name: &str, t: &Value, fork: &str) -> R<Entry> {
     Ok(Entry::Test(Box::new(StateTest {
         name: name.to_string(),
         pre: pre_state(pre)?,
-        block: block_env(env)?,
+        block: block_env(env, fork)?,
         tx: tx.clone(),
         posts,
     })))

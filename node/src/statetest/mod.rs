@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// The fork whose post-states are checked.
-    #[arg(long, default_value = "Cancun")]
+    #[arg(long, default_value = "Osaka")]
     pub fork: String,
     /// The engine: wasmi (reference) or rv (RV64IM machine).
     #[arg(long, default_value = "wasmi")]
@@ -259,7 +259,7 @@ pub fn run_paths(
 
 /// `zkos statetest`.
 pub fn main(args: &Args) -> Result<(), CliError> {
-    let fork = crate::t8n::check_fork(&args.fork)?;
+    let fork = crate::t8n::check_fork(&args.fork)?.name();
     let engine = parse_engine(&args.engine)?;
     let exclusions = match &args.exclude {
         Some(p) => read_exclusions(p)?,

@@ -13,8 +13,7 @@ use crate::error::Internal;
 use crate::platform::Platform;
 use crate::primitives::{Bytes, U256};
 
-/// Gas of one blob (EIP-4844).
-pub const GAS_PER_BLOB: u64 = 1 << 17;
+pub use crate::fork::GAS_PER_BLOB;
 
 /// Why a transaction cannot be included.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,8 +49,8 @@ pub enum BlobRule {
     NoBlobs,
     /// Every blob hash has version 0x01.
     Version,
-    /// At most six blobs.
-    TooMany,
+    /// At most the fork's blobs per transaction (six in Cancun).
+    TooMany { max: u64 },
     /// Its max fee per blob gas is at least the blob base fee.
     FeeBelowBlobBaseFee,
 }
@@ -62,7 +61,7 @@ impl core::fmt::Display for BlobRule {
             Self::NoCreate => "a blob transaction cannot create a contract",
             Self::NoBlobs => "no blob hashes",
             Self::Version => "blob hash with a version other than 0x01",
-            Self::TooMany => "more than 6 blobs",
+            Self::TooMany { .. } => "more blobs than a transaction may carry",
             Self::FeeBelowBlobBaseFee => "max fee per blob gas below the blob base fee",
         })
     }
@@ -150,8 +149,9 @@ impl<P: Platform> System<P> {
             if tx.blob_hashes.iter().any(|h| h[0] != 0x01) {
                 return Err(TxError::Blob(BlobRule::Version));
             }
-            if tx.blob_hashes.len() > 6 {
-                return Err(TxError::Blob(BlobRule::TooMany));
+            let max = self.block.fork.max_blobs_per_tx();
+            if tx.blob_hashes.len() as u64 > max {
+                return Err(TxError::Blob(BlobRule::TooMany { max }));
             }
             // A blob base fee of 2^256 or more (`None`) is above every max fee.
             if self.block.blob_base_fee().is_none_or(|fee| tx.max_fee_per_blob_gas < fee) {
@@ -213,7 +213,7 @@ impl<P: Platform> System<P> {
             self.world.warm_account(to);
         }
         self.world.warm_account(self.block.coinbase);
-        for a in precompile::addresses() {
+        for a in precompile::addresses(self.block.fork) {
             self.world.warm_account(a);
         }
         for item in &tx.access_list {

@@ -51,8 +51,8 @@ pub fn number(address: &Address) -> Option<u8> {
     }
 }
 
-/// Every precompile address (warm from the start of each transaction, EIP-2929).
-pub fn addresses() -> impl Iterator<Item = Address> {
+/// Every precompile address of `fork` (warm from the start of each transaction, EIP-2929).
+pub fn addresses(_fork: crate::fork::Fork) -> impl Iterator<Item = Address> {
     (1..=LAST).map(|n| {
         let mut a = [0u8; 20];
         a[19] = n;
