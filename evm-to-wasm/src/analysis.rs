@@ -12,7 +12,7 @@
 //! all its effects (calls and stores made earlier in the region included), and nothing inside
 //! a region can end the frame successfully before its last instruction.
 
-use crate::opcodes::{info, op, Flow, OpInfo};
+use crate::opcodes::{op, Flow, OpInfo, Rules};
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -83,6 +83,8 @@ pub struct Analysis {
     pub dynamic_jumps: bool,
     /// Whether the code needs the dispatch loop (dynamic or backward jumps).
     pub needs_dispatch: bool,
+    /// The opcodes the code was analyzed under.
+    pub rules: Rules,
 }
 
 impl Analysis {
@@ -204,6 +206,11 @@ impl Consts {
 /// Analyzes EVM code: jump destinations, basic blocks, static gas, stack effects, static
 /// jumps, reachability and labels. Linear in the code size.
 pub fn analyze(code: &[u8]) -> Analysis {
+    analyze_for(code, Rules::LATEST)
+}
+
+/// [`analyze`] under the opcodes of `rules` (an opcode they leave out is undefined).
+pub fn analyze_for(code: &[u8], rules: Rules) -> Analysis {
     let code_len = code.len() as u32;
     let jumpdests = jumpdest_bitmap(code);
     let mut a = Analysis {
@@ -213,6 +220,7 @@ pub fn analyze(code: &[u8]) -> Analysis {
         labels: Vec::new(),
         dynamic_jumps: false,
         needs_dispatch: false,
+        rules,
     };
     split_blocks(code, &mut a);
     mark_reachable(&mut a);
@@ -243,6 +251,7 @@ fn split_blocks(code: &[u8], a: &mut Analysis) {
         reachable: false,
     };
     let mut height: i32 = 0;
+    let rules = a.rules;
     for ins in instructions(code, 0, a.code_len) {
         if ins.op == op::JUMPDEST {
             if let Some(b) = cur.take() {
@@ -255,7 +264,7 @@ fn split_blocks(code: &[u8], a: &mut Analysis) {
             new_block(ins.pc)
         });
         b.end = ins.pc + 1 + OpInfo::immediate_len(ins.op) as u32;
-        let Some(inf) = info(ins.op) else {
+        let Some(inf) = rules.info(ins.op) else {
             b.exit = Exit::Trap;
             a.blocks.push(cur.take().unwrap_or_else(|| new_block(ins.pc)));
             consts.0.clear();

@@ -69,8 +69,9 @@ mod error;
 pub mod opcodes;
 mod u256;
 
-pub use analysis::{analyze, Analysis};
+pub use analysis::{analyze, analyze_for, Analysis};
 pub use error::TranspileError;
+pub use opcodes::Rules;
 
 use alloc::vec::Vec;
 
@@ -89,11 +90,13 @@ pub struct Config {
     pub chunk_budget: usize,
     /// Labelled JUMPDESTs per chunk function (each is a nested block; nesting is limited).
     pub chunk_labels: usize,
+    /// The opcodes of the fork the code runs under (an opcode they leave out halts).
+    pub rules: Rules,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { chunk_budget: 6 * 1024, chunk_labels: 200 }
+        Self { chunk_budget: 6 * 1024, chunk_labels: 200, rules: Rules::LATEST }
     }
 }
 
@@ -110,6 +113,6 @@ pub fn transpile_with(evm: &[u8], config: &Config) -> Result<Vec<u8>, TranspileE
     if evm.len() > MAX_CODE_SIZE {
         return Err(TranspileError::CodeTooLarge { len: evm.len(), max: MAX_CODE_SIZE });
     }
-    let an = analyze(evm);
+    let an = analyze_for(evm, config.rules);
     codegen::generate(evm, &an, config)
 }

@@ -1,4 +1,5 @@
-//! The EVM opcode table (Cancun), written once.
+//! The EVM opcode table (Osaka), written once, and the [`Rules`] that leave out the opcodes
+//! of later forks.
 //!
 //! Each row gives the byte, the mnemonic, the stack inputs and outputs, the static gas of the
 //! Ethereum schedule, who charges it, and how the opcode affects control flow. Decoding
@@ -90,9 +91,38 @@ macro_rules! opcodes {
     };
 }
 
-/// The row of an opcode, or `None` for an undefined opcode (a run-time halt).
+/// The row of an opcode in the latest fork's table, or `None` for an undefined opcode (a
+/// run-time halt). Code for an earlier fork reads [`Rules::info`].
 pub const fn info(byte: u8) -> Option<&'static OpInfo> {
     TABLE[byte as usize].as_ref()
+}
+
+/// The opcodes a fork defines: the table less those added later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Rules {
+    /// EIP-7939 (Osaka): CLZ, 0x1e.
+    pub clz: bool,
+}
+
+impl Rules {
+    /// Every opcode of the table (Osaka).
+    pub const LATEST: Rules = Rules { clz: true };
+    /// Cancun and Prague: no CLZ.
+    pub const CANCUN: Rules = Rules { clz: false };
+
+    /// The row of an opcode under these rules, or `None` for an undefined one.
+    pub const fn info(&self, byte: u8) -> Option<&'static OpInfo> {
+        if byte == op::CLZ && !self.clz {
+            return None;
+        }
+        info(byte)
+    }
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self::LATEST
+    }
 }
 
 opcodes! {
@@ -122,6 +152,7 @@ opcodes! {
     0x1b SHL 2 1 3 Block Next;
     0x1c SHR 2 1 3 Block Next;
     0x1d SAR 2 1 3 Block Next;
+    0x1e CLZ 1 1 5 Block Next;
     0x20 KECCAK256 2 1 30 Host Next;
     0x30 ADDRESS 0 1 2 Host Next;
     0x31 BALANCE 1 1 100 Host Next;
@@ -254,8 +285,11 @@ mod tests {
     #[test]
     fn table_is_consistent() {
         let defined = (0..=255u8).filter(|&b| info(b).is_some()).count();
-        // 149 opcodes in Cancun (including INVALID, 0xfe).
-        assert_eq!(defined, 149);
+        // 149 opcodes in Cancun (including INVALID, 0xfe), and Osaka's CLZ.
+        assert_eq!(defined, 150);
+        assert_eq!((0..=255u8).filter(|&b| Rules::CANCUN.info(b).is_some()).count(), 149);
+        assert_eq!(Rules::CANCUN.info(op::CLZ), None);
+        assert_eq!(Rules::LATEST.info(op::CLZ).map(|i| (i.inputs, i.outputs, i.gas)), Some((1, 1, 5)));
         for b in 0..=255u8 {
             let Some(i) = info(b) else { continue };
             if (op::DUP1..=op::DUP16).contains(&b) {

@@ -127,6 +127,18 @@ pub fn pow(mut base: W, e: W) -> W {
     r
 }
 
+/// Leading zero bits of `x` (EIP-7939's CLZ: 256 for zero).
+pub fn clz(x: W) -> u64 {
+    let mut n = 0;
+    for limb in x.iter().rev() {
+        n += u64::from(limb.leading_zeros());
+        if *limb != 0 {
+            break;
+        }
+    }
+    n
+}
+
 /// Number of significant bytes (EXP's gas).
 pub fn byte_len(x: W) -> u64 {
     for i in (0..4).rev() {

@@ -148,6 +148,11 @@ impl Fork {
         self.is_at_least(Fork::Osaka)
     }
 
+    /// The EVM opcodes the transpiler accepts under this fork.
+    pub const fn evm_rules(self) -> evm_to_wasm::Rules {
+        evm_to_wasm::Rules { clz: self.clz() }
+    }
+
     /// EIP-7951: secp256r1 signature verification at 0x100.
     pub const fn p256_verify(self) -> bool {
         self.is_at_least(Fork::Osaka)

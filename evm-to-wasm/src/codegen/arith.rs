@@ -63,6 +63,15 @@ impl Gen<'_> {
                 self.release(a);
                 self.push(r);
             }
+            op::CLZ => {
+                let a = self.pop();
+                let r = match as_const(&a) {
+                    Some(x) => konst([u256::clz(x), 0, 0, 0]),
+                    None => self.clz(a),
+                };
+                self.release(a);
+                self.push(r);
+            }
             op::NOT => {
                 let a = self.pop();
                 let mut r = a;
@@ -86,6 +95,27 @@ impl Gen<'_> {
             _ => return false,
         }
         true
+    }
+
+    /// EIP-7939's CLZ of a value, branch-free: from the low limb up, each nonzero limb
+    /// replaces the count with its own leading zeros plus 64 per limb above it (`i64.clz`
+    /// of zero is 64, so the zero word gives 256).
+    fn clz(&mut self, a: Value) -> Value {
+        self.get(a[0]);
+        self.asm.i().i64_clz().i64_const(192).i64_add();
+        let acc = self.pool.alloc();
+        self.asm.i().local_set(acc);
+        for (j, above) in [(1, 128), (2, 64), (3, 0)] {
+            self.get(a[j]);
+            self.asm.i().i64_clz();
+            if above != 0 {
+                self.asm.i().i64_const(above).i64_add();
+            }
+            self.asm.i().local_get(acc);
+            self.get(a[j]);
+            self.asm.i().i64_const(0).i64_ne().select().local_set(acc);
+        }
+        [Limb::Local(acc), Limb::Const(0), Limb::Const(0), Limb::Const(0)]
     }
 
     /// Pops an i32 boolean (negated with `invert`) into a fresh value.

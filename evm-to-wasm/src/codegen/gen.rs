@@ -283,7 +283,7 @@ impl Gen<'_> {
             if self.pool.live + 64 > POOL_MAX || self.delta() > MAX_VIRTUAL_GROWTH {
                 self.flush(true);
             }
-            self.remaining -= info(ins.op).map_or(0, OpInfo::block_gas);
+            self.remaining -= self.an.rules.info(ins.op).map_or(0, OpInfo::block_gas);
             self.lower(&ins, b);
             if !self.live {
                 return;
@@ -473,7 +473,7 @@ impl Gen<'_> {
             }
             op::STOP => self.stop(),
             op::INVALID => self.trap(),
-            _ if info(o).is_none() => self.trap(),
+            _ if self.an.rules.info(o).is_none() => self.trap(),
             _ => {
                 if !self.arith(o) && !self.memory_op(o) && !self.env_op(o) {
                     self.ctx.missing.set(Some(info(o).map_or("?", |i| i.name)));

@@ -66,12 +66,26 @@ fn initial_pages(wasm: &[u8]) -> u64 {
 }
 
 /// Artifacts by code hash.
+///
+/// EVM code is transpiled under the opcodes of one fork ([`evm_to_wasm::Rules`]: CLZ exists
+/// from Osaka on); [`ArtifactCache::set_rules`] drops the EVM artifacts built under other
+/// rules, so code deployed before a fork runs by the new fork's rules after it.
 #[derive(Clone, Debug, Default)]
 pub struct ArtifactCache {
     by_hash: BTreeMap<B256, Rc<Artifact>>,
+    rules: evm_to_wasm::Rules,
 }
 
 impl ArtifactCache {
+    /// Transpiles EVM code under `rules` from now on (the opcodes of the block's fork),
+    /// dropping EVM artifacts built under others.
+    pub fn set_rules(&mut self, rules: evm_to_wasm::Rules) {
+        if self.rules != rules {
+            self.by_hash.retain(|_, a| a.kind != CodeKind::Evm);
+            self.rules = rules;
+        }
+    }
+
     /// The artifact of `code` (stored account code, hash `code_hash`), built on first use;
     /// why the code cannot run ([`BuildError::Failed`], charged to the frame that runs it)
     /// or an internal error otherwise.
@@ -93,7 +107,8 @@ impl ArtifactCache {
             }
         } else {
             stats.transpilations += 1;
-            let wasm = evm_to_wasm::transpile(code).map_err(|e| match e {
+            let config = evm_to_wasm::Config { rules: self.rules, ..evm_to_wasm::Config::default() };
+            let wasm = evm_to_wasm::transpile_with(code, &config).map_err(|e| match e {
                 evm_to_wasm::TranspileError::CodeTooLarge { len, max } => {
                     BuildError::Failed(Limit::new(LimitKind::TranspiledCodeSize, max, len).into())
                 }

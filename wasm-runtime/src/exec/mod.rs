@@ -151,7 +151,8 @@ impl<P: Platform> System<P> {
 
     /// A system that starts from the artifacts earlier blocks built (take them back with
     /// `core::mem::take(&mut sys.artifacts)` when the block is done).
-    pub fn with_artifacts(platform: P, block: BlockEnv, engine: EngineKind, artifacts: ArtifactCache) -> Self {
+    pub fn with_artifacts(platform: P, block: BlockEnv, engine: EngineKind, mut artifacts: ArtifactCache) -> Self {
+        artifacts.set_rules(block.fork.evm_rules());
         Self {
             world: World::new(platform),
             block,
