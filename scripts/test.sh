@@ -9,6 +9,9 @@ export CARGO_TERM_COLOR=never
 
 scripts/setup.sh
 
+echo "== execution-spec-tests fixtures (Prague, Osaka) into target/eest" >&2
+scripts/unpack-eest.sh
+
 echo "== formatting" >&2
 cargo fmt --all --check >&2
 

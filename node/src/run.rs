@@ -36,6 +36,9 @@ pub struct Args {
     /// The engine: wasmi (the reference) or rv (compiled to RV64IM, on the RV64IM machine).
     #[arg(long, value_enum, default_value_t = Engine::Wasmi)]
     pub engine: Engine,
+    /// The fork rules: Cancun, Prague, Osaka or a blob-parameter-only fork (BPO1–BPO4).
+    #[arg(long, default_value = "Osaka")]
+    pub fork: String,
 }
 
 /// The engines `zkos run` offers.
@@ -158,7 +161,8 @@ pub fn main(args: &Args) -> Result<()> {
         }
         None => ("examples/block.json (built in)".to_string(), EXAMPLE_BLOCK.to_string()),
     };
-    let report = run_text(&name, &text, args.chain_id, args.engine)?;
+    let fork = t8n::check_fork(&args.fork)?;
+    let report = run_text(&name, &text, Chain { id: args.chain_id, fork }, args.engine)?;
     if args.json {
         let json = serde_json::to_string_pretty(&report).map_err(|e| Error::Exec(e.to_string()))?;
         println!("{json}");
@@ -168,8 +172,18 @@ pub fn main(args: &Args) -> Result<()> {
     Ok(())
 }
 
+/// The chain a block runs on: its id and its fork.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Chain {
+    /// The chain id transactions are checked against.
+    pub id: u64,
+    /// The fork whose rules apply.
+    pub fork: wasm_runtime::fork::Fork,
+}
+
 /// Runs the block in `text` (from file `name`) on `engine` and reports.
-pub fn run_text(name: &str, text: &str, chain_id: u64, engine: Engine) -> Result<Report> {
+pub fn run_text(name: &str, text: &str, chain: Chain, engine: Engine) -> Result<Report> {
+    let chain_id = chain.id;
     let doc = t8n::parse_json(name, text)?;
     let r = Reader::new(name);
     let (path, obj) = block_object(r, &doc)?;
@@ -183,6 +197,7 @@ pub fn run_text(name: &str, text: &str, chain_id: u64, engine: Engine) -> Result
     let pre = input::alloc(r, r.required(obj, &path, alloc_key)?, &join(&path, alloc_key))?;
     let mut env = input::env(r, r.required(obj, &path, "env")?, &join(&path, "env"))?;
     env.block.chain_id = chain_id;
+    env.block.fork = chain.fork;
     let txs = match optional(obj, txs_key) {
         Some(v) => input::txs(r, v, &join(&path, txs_key), chain_id, Unsigned::AllowSender)?,
         None => Vec::new(),
@@ -413,7 +428,7 @@ mod tests {
     #[test]
     fn run_prints_debug_output_per_transaction() {
         for engine in [Engine::Wasmi, Engine::Rv] {
-            let report = run_text("debug.json", &block(), 1, engine).expect("the block runs");
+            let report = run_text("debug.json", &block(), Chain { id: 1, ..Chain::default() }, engine).expect("the block runs");
             for tx in &report.transactions {
                 assert_eq!(tx.status, "success", "{:?}", tx.error);
                 // Kept per transaction: each has its own two messages.
@@ -433,7 +448,7 @@ mod tests {
 
     #[test]
     fn text_of_dropped_debug_output() {
-        let mut report = run_text("debug.json", &block(), 1, Engine::Wasmi).expect("the block runs");
+        let mut report = run_text("debug.json", &block(), Chain { id: 1, ..Chain::default() }, Engine::Wasmi).expect("the block runs");
         report.transactions[0].debug_dropped = Some(DebugDropped { bytes: 7, messages: 2 });
         let text = render(&report);
         assert!(

@@ -59,8 +59,9 @@ pub struct Block {
     pub txs: Vec<Tx>,
 }
 
-/// EIP-4844 (Cancun): blob gas a block targets.
-const TARGET_BLOB_GAS_PER_BLOCK: u64 = 393_216;
+/// EIP-7691 (Prague, kept by Osaka): blob gas a block targets, six blobs. (EIP-7918's
+/// reserve price does not enter: the inputs give no parent base fee.)
+const TARGET_BLOB_GAS_PER_BLOCK: u64 = 786_432;
 
 /// Reads `block` (`{alloc|pre, env, txs|transaction|transactions}`, possibly wrapped in one
 /// named entry). Panics, naming `name` and the field, on input it cannot read.
@@ -252,7 +253,7 @@ impl Fields<'_> {
             None => 0,
         };
         if tx_type > 3 {
-            self.fail(&fat("type"), format!("type {tx_type}: the revm reference covers types 0 to 3 (Cancun)"));
+            self.fail(&fat("type"), format!("type {tx_type}: the revm reference covers types 0 to 3"));
         }
         let (gas_at, gas) = either("gas", "gasLimit");
         let (data_at, data) = either("input", "data");

@@ -1,4 +1,4 @@
-//! Full-system differential check against revm 43 (Cancun): a block runs through the user's
+//! Full-system differential check against revm 43 (Osaka): a block runs through the user's
 //! command, `zkos run --json FILE`, and through revm, transaction by transaction, and
 //! everything observable must agree: per transaction the status (success, failure,
 //! rejected), gas used, output (return or revert data), logs and created address; after the

@@ -1,4 +1,4 @@
-//! The reference: the block executed by revm (Cancun, chain id 1), transaction by
+//! The reference: the block executed by revm (Osaka, chain id 1), transaction by
 //! transaction, each committed before the next, with the block rules revm leaves to its
 //! caller (the block's remaining gas, EIP-161 removal of touched empty accounts, the
 //! EIP-4788 beacon-root system call, EIP-4895 withdrawals).
@@ -12,7 +12,7 @@ use revm::context_interface::transaction::{AccessList, AccessListItem};
 use revm::database::{AccountState, CacheDB};
 use revm::database_interface::DatabaseRef;
 use revm::handler::MainnetContext;
-use revm::primitives::eip4844::BLOB_BASE_FEE_UPDATE_FRACTION_CANCUN;
+use revm::primitives::eip4844::BLOB_BASE_FEE_UPDATE_FRACTION_PRAGUE;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{address, Address, Bytes, TxKind, B256, KECCAK_EMPTY, U256};
 use revm::state::AccountInfo;
@@ -138,7 +138,7 @@ pub fn execute(name: &str, block: &Block) -> (Vec<Outcome>, PostState) {
     (outcomes, post)
 }
 
-/// An EVM over `db` for the block `env` (Cancun, chain id 1).
+/// An EVM over `db` for the block `env` (Osaka, the default fork of `zkos run`; chain id 1).
 fn evm<'a>(env: &Env, db: &'a mut CacheDB<Nothing>) -> revm::MainnetEvm<MainnetContext<&'a mut CacheDB<Nothing>>> {
     let mut block = BlockEnv {
         number: U256::from(env.number),
@@ -150,10 +150,11 @@ fn evm<'a>(env: &Env, db: &'a mut CacheDB<Nothing>) -> revm::MainnetEvm<MainnetC
         prevrandao: Some(env.prev_randao),
         ..BlockEnv::default()
     };
-    block.set_blob_excess_gas_and_price(env.excess_blob_gas, BLOB_BASE_FEE_UPDATE_FRACTION_CANCUN);
+    // Osaka keeps Prague's blob parameters (EIP-7691).
+    block.set_blob_excess_gas_and_price(env.excess_blob_gas, BLOB_BASE_FEE_UPDATE_FRACTION_PRAGUE);
     Context::mainnet()
         .modify_cfg_chained(|cfg| {
-            cfg.set_spec_and_mainnet_gas_params(SpecId::CANCUN);
+            cfg.set_spec_and_mainnet_gas_params(SpecId::OSAKA);
             cfg.chain_id = 1;
         })
         .with_block(block)

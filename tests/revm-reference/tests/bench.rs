@@ -1,5 +1,5 @@
 //! Every EVM benchmark input (`../shared/bench/evm/*.json`: ERC20 transfer, Uniswap V2,
-//! Seaport, snailtracer, …) runs through `zkos run --json` and through revm 43 (Cancun) with
+//! Seaport, snailtracer, …) runs through `zkos run --json` and through revm 43 (Osaka) with
 //! the same result: status, gas, output, logs and the whole post-state must agree.
 //!
 //! The folder is `ZKOS_BENCH_EVM` if set, else `bench/evm` of the shared folder next to the
