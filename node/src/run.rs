@@ -428,7 +428,8 @@ mod tests {
     #[test]
     fn run_prints_debug_output_per_transaction() {
         for engine in [Engine::Wasmi, Engine::Rv] {
-            let report = run_text("debug.json", &block(), Chain { id: 1, ..Chain::default() }, engine).expect("the block runs");
+            let report =
+                run_text("debug.json", &block(), Chain { id: 1, ..Chain::default() }, engine).expect("the block runs");
             for tx in &report.transactions {
                 assert_eq!(tx.status, "success", "{:?}", tx.error);
                 // Kept per transaction: each has its own two messages.
@@ -448,7 +449,8 @@ mod tests {
 
     #[test]
     fn text_of_dropped_debug_output() {
-        let mut report = run_text("debug.json", &block(), Chain { id: 1, ..Chain::default() }, Engine::Wasmi).expect("the block runs");
+        let mut report = run_text("debug.json", &block(), Chain { id: 1, ..Chain::default() }, Engine::Wasmi)
+            .expect("the block runs");
         report.transactions[0].debug_dropped = Some(DebugDropped { bytes: 7, messages: 2 });
         let text = render(&report);
         assert!(
