@@ -9,12 +9,13 @@
 //!          --state.fork Cancun --state.chainid 1
 //! ```
 //!
-//! Modules: [`t8n`] and [`run`] (the subcommands), [`input`] (alloc, env and transactions
+//! Modules: [`t8n`], [`run`], [`statetest`] and [`blocktest`] (the subcommands), [`input`] (alloc, env and transactions
 //! from t8n JSON), [`transition`] (a block applied to a state, with its roots), [`output`]
 //! (t8n's result and alloc JSON), [`statediff`] (what changed), [`json`] (hex quantities with
 //! errors naming file and field), [`error`] (the command's error and exit codes).
 
 mod bench;
+mod blocktest;
 mod error;
 mod gas_report;
 mod input;
@@ -46,6 +47,9 @@ enum Command {
     Run(run::Args),
     /// Runs Ethereum GeneralStateTests (files or folders) and checks post-state roots.
     Statetest(statetest::Args),
+    /// Runs Ethereum blockchain tests (files or folders): block RLP, header checks, execution,
+    /// invalid blocks rejected, post-state and last block hash checked.
+    Blocktest(blocktest::Args),
     /// Static gas bounds of a contract (.wasm, envelope or EVM bytecode): table, JSON, HTML.
     GasReport(gas_report::Args),
     /// Benchmark kernels run three ways on the RV64IM machine (native, compiled, wasmi).
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
         Command::T8n(args) => t8n::main(args),
         Command::Run(args) => run::main(args),
         Command::Statetest(args) => statetest::main(args),
+        Command::Blocktest(args) => blocktest::main(args),
         Command::GasReport(args) => gas_report::main(args),
         Command::Bench(args) => bench::main(args),
     };

@@ -57,6 +57,14 @@ pub fn apply_in(
         parent_beacon_block_root: env.parent_beacon_block_root,
         transactions: txs.iter().map(|t| BlockTx { tx: t.tx.clone(), encoded: t.encoded.clone() }).collect(),
         withdrawals: env.withdrawals.clone(),
+        // EIP-2935 (Prague+): the parent's hash, when the environment gives it.
+        parent_hash: env
+            .block
+            .number
+            .checked_sub(1)
+            .and_then(|n| env.block.block_hashes.iter().find(|(number, _)| *number == n).map(|(_, hash)| *hash)),
+        // EIP-7685 (Prague+): a t8n block collects requests, with mainnet's deposit contract.
+        deposit_contract: Some(wasm_runtime::block::rules::MAINNET_DEPOSIT_CONTRACT),
     };
     let mut post = pre.clone();
     let applied = wasm_runtime::exec::apply_block(&mut post, &block, engine, artifacts)

@@ -47,6 +47,9 @@ pub struct BlobParams {
 /// Gas of one blob (EIP-4844), in every fork.
 pub const GAS_PER_BLOB: u64 = 1 << 17;
 
+/// EIP-7918 (Osaka+): the execution gas whose price bounds a blob's base fee from below.
+pub const BLOB_BASE_COST: u64 = 1 << 13;
+
 impl BlobParams {
     /// The blob gas a block aims at.
     pub const fn target_gas(&self) -> u64 {
@@ -175,6 +178,30 @@ impl Fork {
     /// EIP-7918: the blob base fee is bounded below by the execution base fee.
     pub const fn blob_reserve_price(self) -> bool {
         self.is_at_least(Fork::Osaka)
+    }
+
+    /// EIP-4844's excess blob gas of a block whose parent had `parent_excess` excess blob
+    /// gas, used `parent_used` blob gas and paid `parent_base_fee` per gas, with this fork's
+    /// blob parameters; from Osaka on EIP-7918's reserve price: while the blob base fee is
+    /// below [`BLOB_BASE_COST`] execution gas at the base fee, the excess only grows.
+    pub fn excess_blob_gas(self, parent_excess: u64, parent_used: u64, parent_base_fee: u64) -> u64 {
+        let params = self.blob_params();
+        let parent_blob_gas = parent_excess.saturating_add(parent_used);
+        if parent_blob_gas < params.target_gas() {
+            return 0;
+        }
+        if self.blob_reserve_price() {
+            let reserve = alloy_primitives::U256::from(BLOB_BASE_COST) * alloy_primitives::U256::from(parent_base_fee);
+            // A blob price of 2^256 or more (`None`) is above every reserve price.
+            let below = crate::env::fake_exponential(1, parent_excess, params.update_fraction)
+                .and_then(|fee| fee.checked_mul(alloy_primitives::U256::from(GAS_PER_BLOB)))
+                .is_some_and(|price| reserve > price);
+            if below {
+                let delta = u128::from(parent_used) * u128::from(params.max - params.target) / u128::from(params.max);
+                return parent_excess.saturating_add(u64::try_from(delta).unwrap_or(u64::MAX));
+            }
+        }
+        parent_blob_gas - params.target_gas()
     }
 
     /// EIP-7934: the most bytes a block's RLP may have, if capped.

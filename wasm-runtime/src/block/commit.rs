@@ -44,6 +44,8 @@ pub struct Commitments {
     pub withdrawals_root: B256,
     /// EIP-4844 blob gas used.
     pub blob_gas_used: u64,
+    /// EIP-7685's requests hash, for a block that collects requests (Prague+).
+    pub requests_hash: Option<B256>,
 }
 
 impl Commitments {
@@ -64,6 +66,7 @@ impl Commitments {
             logs_bloom: roots::logs_bloom(&logs),
             withdrawals_root: calculate_withdrawals_root(&block.withdrawals),
             blob_gas_used: output.blob_gas_used,
+            requests_hash: output.requests.as_deref().map(super::rules::requests_hash),
         }
     }
 }

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use alloy_eips::eip4895::Withdrawal;
 
 use crate::env::{BlockEnv, TxEnv};
-use crate::primitives::{Bytes, B256};
+use crate::primitives::{Address, Bytes, B256};
 use crate::tx::TxError;
 
 /// A block to apply: the environment its code sees, the header fields the block rules
@@ -17,6 +17,14 @@ pub struct Block {
     /// EIP-4788: the parent beacon block root, passed to the beacon-roots contract by a
     /// system call before the transactions (`None`: no call).
     pub parent_beacon_block_root: Option<B256>,
+    /// EIP-2935 (Prague+): the parent block's hash, passed to the history storage contract
+    /// by a system call before the transactions (`None`: no call).
+    pub parent_hash: Option<B256>,
+    /// EIP-7685 (Prague+): the chain's deposit contract, when the block collects
+    /// execution-layer requests: EIP-6110 deposits from that contract's logs, then the
+    /// EIP-7002 and EIP-7251 system calls after the withdrawals. `None`: no requests (a
+    /// lone transaction's block, as the state tests run it).
+    pub deposit_contract: Option<Address>,
     /// The transactions, in order.
     pub transactions: Vec<BlockTx>,
     /// EIP-4895 withdrawals, credited after the transactions.

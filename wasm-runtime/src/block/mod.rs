@@ -1,6 +1,7 @@
 //! Blocks: what goes in (the environment, the header fields the block rules read, the
-//! transactions), what comes out (receipts, the state diff, pubdata), the block rules
-//! around the transactions (EIP-4788, EIP-4895) and the Ethereum-compatible roots.
+//! transactions), what comes out (receipts, the state diff, pubdata, requests), the block
+//! rules around the transactions (EIP-4788, EIP-2935, EIP-4895, EIP-6110/7002/7251 with
+//! EIP-7685) and the Ethereum-compatible roots.
 //!
 //! [`crate::exec::apply_block`] applies a whole [`Block`] and returns its [`Commitments`].
 
@@ -151,10 +152,18 @@ pub struct SystemCall {
 pub enum BlockStep {
     /// The EIP-4788 system call before the transactions.
     BeaconRoot,
+    /// The EIP-2935 system call before the transactions.
+    HistoryStorage,
     /// The transaction at this index of the block's list.
     Transaction(usize),
     /// The withdrawal at this index of the block's withdrawals.
     Withdrawal(usize),
+    /// EIP-6110: the deposit logs of the receipts.
+    DepositRequests,
+    /// The EIP-7002 system call after the withdrawals.
+    WithdrawalRequests,
+    /// The EIP-7251 system call after EIP-7002's.
+    ConsolidationRequests,
 }
 
 impl core::fmt::Display for BlockStep {
@@ -163,6 +172,10 @@ impl core::fmt::Display for BlockStep {
             Self::BeaconRoot => write!(f, "the EIP-4788 system call"),
             Self::Transaction(index) => write!(f, "transaction {index}"),
             Self::Withdrawal(index) => write!(f, "withdrawal {index}"),
+            Self::HistoryStorage => write!(f, "the EIP-2935 system call"),
+            Self::DepositRequests => write!(f, "the EIP-6110 deposit requests"),
+            Self::WithdrawalRequests => write!(f, "the EIP-7002 system call"),
+            Self::ConsolidationRequests => write!(f, "the EIP-7251 system call"),
         }
     }
 }
@@ -177,6 +190,30 @@ pub enum BlockError {
         step: BlockStep,
         /// The account.
         address: Address,
+    },
+    /// A system call whose failure invalidates the block (Prague's EIP-7002 and EIP-7251
+    /// calls) found no code at its contract.
+    SystemContractMissing {
+        /// The call.
+        step: BlockStep,
+        /// The contract.
+        address: Address,
+    },
+    /// A system call whose failure invalidates the block reverted or halted.
+    SystemCallFailed {
+        /// The call.
+        step: BlockStep,
+        /// The contract.
+        address: Address,
+        /// Why it halted (`None`: it reverted).
+        error: Option<Failure>,
+    },
+    /// A deposit contract log is not a well-formed `DepositEvent` (EIP-6110).
+    InvalidDepositLog {
+        /// The transaction whose receipt holds it.
+        transaction: usize,
+        /// What is wrong with it.
+        error: rules::BadDepositLog,
     },
     /// An internal error (a compiler or machine bug, a broken invariant) struck: no
     /// contract is charged for it, and the block is not applied.
@@ -194,6 +231,16 @@ impl core::fmt::Display for BlockError {
             Self::BalanceOverflow { step, address } => {
                 write!(f, "{step}: the balance of {address} would exceed 2^256 - 1 wei")
             }
+            Self::SystemContractMissing { step, address } => {
+                write!(f, "{step}: the system contract {address} has no code")
+            }
+            Self::SystemCallFailed { step, address, error: Some(e) } => {
+                write!(f, "{step}: the system contract {address} failed: {e}")
+            }
+            Self::SystemCallFailed { step, address, error: None } => {
+                write!(f, "{step}: the system contract {address} reverted")
+            }
+            Self::InvalidDepositLog { transaction, error } => write!(f, "transaction {transaction}: {error}"),
             Self::Internal { step, error } => write!(f, "{step}: internal error: {error}"),
         }
     }
@@ -219,6 +266,9 @@ pub struct BlockOutput {
     pub blob_gas_used: u64,
     /// The system calls the block rules made, in order.
     pub system_calls: Vec<SystemCall>,
+    /// EIP-7685 requests (Prague+, when the block collects them): `type ‖ data` for each
+    /// type with requests, in ascending type order; `None` for a block without requests.
+    pub requests: Option<Vec<Bytes>>,
     /// Deployment-time work done by the block (transpilations, normalizations, frames).
     pub stats: crate::exec::Stats,
     /// What contracts wrote with `debug_log` (not part of consensus), per transaction that

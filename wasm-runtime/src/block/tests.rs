@@ -43,6 +43,8 @@ fn env(gas_limit: u64) -> BlockEnv {
         base_fee: U256::from(7),
         prev_randao: B256::from(U256::from(0xabcdef)),
         chain_id: 1,
+        // The Python specification's t8n ran these blocks under Cancun.
+        fork: crate::fork::Fork::Cancun,
         ..BlockEnv::default()
     }
 }
@@ -80,7 +82,7 @@ fn tx(to: Address, value: u64, data: Bytes, gas_limit: u64) -> TxEnv {
 }
 
 fn block(gas_limit: u64, root: Option<B256>, txs: Vec<BlockTx>, withdrawals: Vec<Withdrawal>) -> Block {
-    Block { env: env(gas_limit), parent_beacon_block_root: root, transactions: txs, withdrawals }
+    Block { env: env(gas_limit), parent_beacon_block_root: root, transactions: txs, withdrawals, ..Block::default() }
 }
 
 fn apply(state: &mut MemoryDb, block: &Block, engine: EngineKind) -> AppliedBlock {

@@ -1,10 +1,15 @@
-//! Blocks: the EIP-4788 system call, the transactions, the EIP-4895 withdrawals, and the
-//! commitments of the result.
+//! Blocks: the EIP-4788 and EIP-2935 system calls, the transactions, the EIP-4895
+//! withdrawals, the EIP-7685 requests (EIP-6110 deposits, the EIP-7002 and EIP-7251 system
+//! calls), and the commitments of the result.
 
 use alloc::vec::Vec;
 
 use super::{tx, ArtifactCache, System};
-use crate::block::rules::{withdrawal_wei, BEACON_ROOTS_ADDRESS};
+use crate::block::rules::{
+    deposit_request, typed_request, withdrawal_wei, BEACON_ROOTS_ADDRESS, CONSOLIDATION_REQUEST_ADDRESS,
+    CONSOLIDATION_REQUEST_TYPE, DEPOSIT_EVENT_SIGNATURE, DEPOSIT_REQUEST_TYPE, HISTORY_STORAGE_ADDRESS,
+    WITHDRAWAL_REQUEST_ADDRESS, WITHDRAWAL_REQUEST_TYPE,
+};
 use crate::block::{
     AppliedBlock, Block, BlockError, BlockOutput, BlockStep, CommitState, Commitments, Rejected, Rejection,
 };
@@ -15,13 +20,13 @@ use crate::platform::Platform;
 use crate::primitives::Bytes;
 use crate::tx::TxError as DecodeError;
 
-/// Applies `block` to `state` on `engine`: the EIP-4788 system call, the transactions, the
-/// withdrawals; then commits the block's diff to `state` and returns what the block
+/// Applies `block` to `state` on `engine`: the EIP-4788 and (Prague+) EIP-2935 system
+/// calls, the transactions, the withdrawals, (Prague+) the requests; then commits the block's diff to `state` and returns what the block
 /// produced and its commitments. Artifacts the block builds are added to `artifacts`.
 ///
-/// A block that cannot be applied (a balance past 2^256 − 1 wei, an internal error: a
-/// compiler or machine bug, never charged to a contract) is an error and leaves `state` as
-/// it was.
+/// A block that cannot be applied (a balance past 2^256 − 1 wei, a failing EIP-7002 or
+/// EIP-7251 system call, a malformed deposit log, an internal error: a compiler or machine
+/// bug, never charged to a contract) is an error and leaves `state` as it was.
 pub fn apply_block<S: CommitState>(
     state: &mut S,
     block: &Block,
@@ -74,8 +79,8 @@ pub fn execute_block_in<P: Platform>(
     run(platform, &header, txs.iter().map(|t| t.as_ref()), engine, artifacts)
 }
 
-/// The block loop: the system call, `txs` (which stand for `block.transactions`), the
-/// withdrawals. Stops at the first step that would take a balance past 2^256 − 1 wei, or
+/// The block loop: the system calls, `txs` (which stand for `block.transactions`), the
+/// withdrawals, the requests. Stops at the first step that would take a balance past 2^256 − 1 wei, or
 /// that meets an internal error.
 fn run<'t, P: Platform>(
     platform: P,
@@ -114,6 +119,15 @@ fn run_steps<'t, P: Platform>(
         }
         overflow(sys, BlockStep::BeaconRoot)?;
     }
+    // EIP-2935 (Prague+): the parent hash into the history storage contract.
+    if let (true, Some(parent)) = (block.env.fork.history_in_state(), block.parent_hash) {
+        let input = Bytes::copy_from_slice(parent.as_slice());
+        let step = BlockStep::HistoryStorage;
+        if let Some(call) = sys.system_call(HISTORY_STORAGE_ADDRESS, input).map_err(internal(step))? {
+            out.system_calls.push(call);
+        }
+        overflow(sys, step)?;
+    }
 
     for (index, tx) in txs.enumerate() {
         let tx = match tx {
@@ -147,5 +161,34 @@ fn run_steps<'t, P: Platform>(
         overflow(sys, BlockStep::Withdrawal(index))?;
     }
     let _ = sys.world.finish_tx();
+
+    // EIP-7685 (Prague+): the requests, in ascending type order.
+    if let (true, Some(deposit_contract)) = (block.env.fork.requests(), block.deposit_contract) {
+        let mut requests = Vec::new();
+        // EIP-6110: deposits are the deposit contract's `DepositEvent` logs.
+        let mut deposits = Vec::new();
+        for (receipt, &index) in out.receipts.iter().zip(&out.included) {
+            for log in &receipt.logs {
+                if log.address == deposit_contract && log.topics().first() == Some(&DEPOSIT_EVENT_SIGNATURE) {
+                    let request = deposit_request(&log.data.data)
+                        .map_err(|error| BlockError::InvalidDepositLog { transaction: index, error })?;
+                    deposits.extend_from_slice(&request);
+                }
+            }
+        }
+        requests.extend(typed_request(DEPOSIT_REQUEST_TYPE, &deposits));
+        // EIP-7002 then EIP-7251: the contracts return their queued requests.
+        let calls = [
+            (BlockStep::WithdrawalRequests, WITHDRAWAL_REQUEST_ADDRESS, WITHDRAWAL_REQUEST_TYPE),
+            (BlockStep::ConsolidationRequests, CONSOLIDATION_REQUEST_ADDRESS, CONSOLIDATION_REQUEST_TYPE),
+        ];
+        for (step, address, ty) in calls {
+            let call = sys.checked_system_call(step, address, Bytes::new())?;
+            requests.extend(typed_request(ty, &call.output));
+            out.system_calls.push(call);
+            overflow(sys, step)?;
+        }
+        out.requests = Some(requests);
+    }
     Ok(())
 }

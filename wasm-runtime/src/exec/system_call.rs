@@ -7,10 +7,13 @@
 //! when it succeeds; touched accounts it leaves empty are removed (EIP-161), its logs are in
 //! no receipt, and its warm sets, refunds and transient storage end with it, as a
 //! transaction's do.
+//!
+//! Prague's EIP-7002 and EIP-7251 calls are checked ([`System::checked_system_call`]): a
+//! contract without code, or a call that reverts or halts, makes the block invalid.
 
 use super::{CallKind, CallParams, FrameResult, System};
 use crate::block::rules::{SYSTEM_ADDRESS, SYSTEM_CALL_GAS};
-use crate::block::SystemCall;
+use crate::block::{BlockError, BlockStep, SystemCall};
 use crate::env::TxEnv;
 use crate::error::Internal;
 use crate::platform::Platform;
@@ -60,5 +63,24 @@ impl<P: Platform> System<P> {
             output: result.output,
             error: result.error,
         }))
+    }
+
+    /// A system call whose failure makes the block invalid (Prague's EIP-7002 and EIP-7251
+    /// calls, `process_checked_system_transaction` in the specification): the contract must
+    /// have code and the call must succeed.
+    pub fn checked_system_call(
+        &mut self,
+        step: BlockStep,
+        target: Address,
+        input: Bytes,
+    ) -> Result<SystemCall, BlockError> {
+        let call = self
+            .system_call(target, input)
+            .map_err(|error| BlockError::Internal { step, error })?
+            .ok_or(BlockError::SystemContractMissing { step, address: target })?;
+        if !call.success {
+            return Err(BlockError::SystemCallFailed { step, address: target, error: call.error });
+        }
+        Ok(call)
     }
 }
