@@ -66,6 +66,15 @@ pub const TX_DATA_NONZERO: u64 = 16;
 pub const TX_ACCESS_LIST_ADDRESS: u64 = 2_400;
 /// Access-list storage key (EIP-2930).
 pub const TX_ACCESS_LIST_STORAGE_KEY: u64 = 1_900;
+/// Per authorization of a set-code transaction (EIP-7702's `PER_EMPTY_ACCOUNT_COST`).
+pub const TX_AUTHORIZATION: u64 = 25_000;
+/// What an authorization costs when its authority exists already (EIP-7702's
+/// `PER_AUTH_BASE_COST`): [`TX_AUTHORIZATION`] less this is refunded.
+pub const AUTHORIZATION_BASE: u64 = 12_500;
+/// Calldata tokens: a zero byte is one token, a non-zero byte this many (EIP-7623).
+pub const TX_DATA_TOKENS_NONZERO: u64 = 4;
+/// The calldata floor's price per token (EIP-7623's `TOTAL_COST_FLOOR_PER_TOKEN`).
+pub const TX_DATA_FLOOR_TOKEN: u64 = 10;
 /// Per initcode word (EIP-3860).
 pub const INITCODE_WORD: u64 = 2;
 /// Per word hashed by CREATE2 and KECCAK256.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use alloy_eips::eip4895::Withdrawal;
 use host_abi::envelope::{self, Envelope};
 use serde_json::{Map, Value};
-use wasm_runtime::env::{AccessListItem, BlockEnv, TxEnv};
+use wasm_runtime::env::{AccessListItem, Authorization, BlockEnv, TxEnv};
 use wasm_runtime::platform::{AccountInfo, MemoryDb};
 use wasm_runtime::primitives::{Bytes, B256, U256};
 use wasm_runtime::tx::{self, UnsignedTx};
@@ -319,8 +319,7 @@ fn json_tx(r: Reader, v: &Value, at: &str, chain_id: u64, unsigned: Unsigned) ->
         }
     }
     if tx_type == 4 {
-        // Decoded far enough to be rejected with a reason, as the reference tools do.
-        return Ok(TxInput { tx: Err(tx::TxError::UnsupportedType(4)), encoded: None });
+        fields.authorization_list = authorization_list(r, get("authorizationList")?, &field("authorizationList"))?;
     }
 
     let signature = ["v", "r", "s"]
@@ -364,6 +363,30 @@ fn json_tx(r: Reader, v: &Value, at: &str, chain_id: u64, unsigned: Unsigned) ->
         Ok(envelope) => TxInput { tx: tx::recover(&envelope, chain_id), encoded: Some(tx::encode(&envelope).into()) },
         Err(e) => TxInput { tx: Err(e), encoded: None },
     })
+}
+
+/// An EIP-7702 authorization list: `chainId`, `address`, `nonce`, `yParity` (or `v`), `r`,
+/// `s` each; the authorities are recovered from the signatures.
+fn authorization_list(r: Reader, v: &Value, at: &str) -> Result<Vec<Authorization>> {
+    let mut out = Vec::new();
+    for (i, item) in r.array(at, v)?.iter().enumerate() {
+        let iat = format!("{at}[{i}]");
+        let obj: &Map<String, Value> = r.object(&iat, item)?;
+        let get = |key: &str| r.required(obj, &iat, key);
+        let parity_name = if optional(obj, "yParity").is_some() { "yParity" } else { "v" };
+        let parity = r.u64(&join(&iat, parity_name), get(parity_name)?)?;
+        let y_parity = u8::try_from(parity)
+            .map_err(|_| r.error(&join(&iat, parity_name), format!("y parity {parity} does not fit 8 bits")))?;
+        out.push(Authorization::signed(
+            r.u256(&join(&iat, "chainId"), get("chainId")?)?,
+            r.address(&join(&iat, "address"), get("address")?)?,
+            r.u64(&join(&iat, "nonce"), get("nonce")?)?,
+            y_parity,
+            r.u256(&join(&iat, "r"), get("r")?)?,
+            r.u256(&join(&iat, "s"), get("s")?)?,
+        ));
+    }
+    Ok(out)
 }
 
 fn access_list(r: Reader, v: &Value, at: &str) -> Result<Vec<AccessListItem>> {

@@ -44,11 +44,35 @@ pub struct AccessListItem {
     pub storage_keys: Vec<B256>,
 }
 
+/// One signed EIP-7702 authorization of a set-code transaction (type 4): the account that
+/// signed it lets its code become a delegation to `address`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Authorization {
+    /// The chain it is valid on, or zero for every chain.
+    pub chain_id: U256,
+    /// The account whose code the authority delegates to (zero clears the delegation).
+    pub address: Address,
+    /// The authority's nonce it is valid for.
+    pub nonce: u64,
+    /// Signature y parity (valid: 0 or 1).
+    pub y_parity: u8,
+    /// Signature `r`.
+    pub r: U256,
+    /// Signature `s`.
+    pub s: U256,
+    /// The signer, recovered from the signature over `keccak256(0x05 ‖ rlp([chain_id,
+    /// address, nonce]))` ([`crate::tx::recover_authority`]); `None` when the signature is
+    /// invalid (a y parity other than 0 or 1, `r` or `s` out of range, `s` above n/2, no key
+    /// recovered): such an authorization is skipped, the transaction stays valid.
+    pub authority: Option<Address>,
+}
+
 /// A transaction ready to execute: decoded, its sender recovered.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TxEnv {
-    /// EIP-2718 type: 0 legacy, 1 access list, 2 dynamic fee, 3 blob.
+    /// EIP-2718 type: 0 legacy, 1 access list, 2 dynamic fee, 3 blob, 4 set code.
     pub tx_type: u8,
     /// The recovered sender.
     pub caller: Address,
@@ -72,6 +96,8 @@ pub struct TxEnv {
     pub blob_hashes: Vec<B256>,
     /// EIP-4844 max fee per blob gas.
     pub max_fee_per_blob_gas: U256,
+    /// EIP-7702 authorizations (set-code transactions), processed in order before the call.
+    pub authorization_list: Vec<Authorization>,
     /// The transaction hash (for receipts and logs).
     pub hash: B256,
 }

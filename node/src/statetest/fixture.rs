@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use serde_json::Value;
-use wasm_runtime::env::{AccessListItem, BlockEnv, TxEnv};
+use wasm_runtime::env::{AccessListItem, Authorization, BlockEnv, TxEnv};
 use wasm_runtime::platform::{AccountInfo, MemoryDb};
 
 /// One expected result: indexes into the transaction matrix and the post-state.
@@ -247,8 +247,25 @@ pub fn tx_env(tx: &Value, case: &PostCase) -> R<TxEnv> {
         Some(hs) => hs.iter().map(|h| b256(h, "blob hash")).collect::<R<Vec<_>>>()?,
         None => Vec::new(),
     };
+    let authorization_list = match tx.get("authorizationList") {
+        None | Some(Value::Null) => None,
+        Some(list) => Some(
+            list.as_array()
+                .ok_or("`authorizationList` is not an array")?
+                .iter()
+                .enumerate()
+                .map(|(i, auth)| authorization(auth).map_err(|e| format!("authorizationList[{i}]: {e}")))
+                .collect::<R<Vec<_>>>()?,
+        ),
+    };
     let (tx_type, max_fee, priority) = if let Some(max_fee) = tx.get("maxFeePerGas") {
-        let ty = if tx.get("blobVersionedHashes").is_some() { 3 } else { 2 };
+        let ty = if tx.get("blobVersionedHashes").is_some() {
+            3
+        } else if authorization_list.is_some() {
+            4
+        } else {
+            2
+        };
         (ty, u256(max_fee, "maxFeePerGas")?, u256(field(tx, "maxPriorityFeePerGas")?, "maxPriorityFeePerGas")?)
     } else {
         let price = u256(field(tx, "gasPrice")?, "gasPrice")?;
@@ -273,6 +290,24 @@ pub fn tx_env(tx: &Value, case: &PostCase) -> R<TxEnv> {
             .map(|v| u256(v, "maxFeePerBlobGas"))
             .transpose()?
             .unwrap_or_default(),
+        authorization_list: authorization_list.unwrap_or_default(),
         hash: B256::ZERO,
     })
+}
+
+/// One EIP-7702 authorization: `chainId`, `address`, `nonce`, `yParity` (or `v`), `r`, `s`.
+/// Its authority is recovered from the signature (the fixtures' `signer` is not trusted); a
+/// field that no transaction can encode (a nonce past 2^64 − 1, a y parity past 255) makes
+/// the transaction unbuildable.
+fn authorization(auth: &Value) -> R<Authorization> {
+    let y_parity = u256(auth.get("yParity").or_else(|| auth.get("v")).ok_or("missing field `yParity`")?, "yParity")?;
+    let y_parity = u8::try_from(y_parity).map_err(|_| format!("`yParity` {y_parity} does not fit 8 bits"))?;
+    Ok(Authorization::signed(
+        u256(field(auth, "chainId")?, "chainId")?,
+        address(field(auth, "address")?, "address")?,
+        u64_of(field(auth, "nonce")?, "nonce")?,
+        y_parity,
+        u256(field(auth, "r")?, "r")?,
+        u256(field(auth, "s")?, "s")?,
+    ))
 }

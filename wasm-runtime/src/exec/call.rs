@@ -9,6 +9,7 @@ use crate::engine::{Halt, Outcome};
 use crate::error::{BuildError, Fault, Internal, Limit, LimitKind};
 use crate::platform::Platform;
 use crate::primitives::Bytes;
+use crate::world::delegated_address;
 
 impl<P: Platform> System<P> {
     /// Runs a call frame and every frame it calls or creates. State changes are kept only if
@@ -19,7 +20,8 @@ impl<P: Platform> System<P> {
     }
 
     /// Enters a call frame: depth and balance checks, the checkpoint, the value transfer,
-    /// then a precompile or code-less account (ended at once) or the callee's code to run.
+    /// then a precompile or code-less account (ended at once) or the callee's code to run
+    /// (the delegate's code for an account delegated by EIP-7702).
     /// `input` is the calldata (read in place by a precompile), `calldata` where the callee
     /// finds it.
     pub(super) fn enter_call(&mut self, p: &CallParams, input: &[u8], calldata: Calldata) -> Result<Entered, Internal> {
@@ -41,7 +43,17 @@ impl<P: Platform> System<P> {
             }
             return Ok(Entered::Done(result));
         }
-        let info = self.world.info(p.code_address).clone();
+        let mut info = self.world.info(p.code_address).clone();
+        let mut code_address = p.code_address;
+        // EIP-7702: an account whose code is a delegation designator runs the code of the
+        // account it delegates to (its own code, whatever its kind, and never a precompile),
+        // one level deep. The delegate is warm from here on; a calling frame has paid for
+        // its access already.
+        if let Some(delegate) = delegated_address(&info.code) {
+            self.world.warm_account(delegate);
+            info = self.world.info(delegate).clone();
+            code_address = delegate;
+        }
         if info.code.is_empty() {
             return Ok(Entered::Done(FrameResult {
                 status: CallStatus::Success,
@@ -61,7 +73,7 @@ impl<P: Platform> System<P> {
         };
         let frame = Frame {
             address: p.address,
-            code_address: p.code_address,
+            code_address,
             caller: p.caller,
             value: p.apparent_value,
             is_static: p.is_static,

@@ -25,7 +25,7 @@ mod tx;
 pub use artifact::{Artifact, ArtifactCache, CodeKind};
 pub use block::{apply_block, execute_block, execute_block_in, execute_block_with};
 pub use frame::{CallKind, Calldata, Frame};
-pub use tx::{intrinsic_gas, BlobRule, TxError};
+pub use tx::{calldata_floor, intrinsic_gas, BlobRule, SetCodeRule, TxError};
 
 use host_abi::status::CallStatus;
 

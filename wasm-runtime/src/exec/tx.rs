@@ -10,10 +10,15 @@ use super::{precompile, CallKind, CallParams, System};
 use crate::block::Receipt;
 use crate::env::TxEnv;
 use crate::error::Internal;
+use crate::fork::Fork;
 use crate::platform::Platform;
-use crate::primitives::{Bytes, U256};
+use crate::primitives::{keccak256, Bytes, U256};
+use crate::world::{delegated_address, delegation_code};
 
 pub use crate::fork::GAS_PER_BLOB;
+
+/// EIP-7702: refunded per authorization whose authority exists already.
+const REFUND_PER_EXISTING_AUTHORITY: i64 = (gas::TX_AUTHORIZATION - gas::AUTHORIZATION_BASE) as i64;
 
 /// Why a transaction cannot be included.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +31,12 @@ pub enum TxError {
     SenderHasCode,
     /// Gas limit below the intrinsic gas.
     IntrinsicGas { limit: u64, intrinsic: u64 },
+    /// Gas limit below the calldata floor (EIP-7623), though not below the intrinsic gas.
+    FloorGas { limit: u64, floor: u64 },
+    /// Gas limit above what one transaction may ask for (EIP-7825).
+    GasLimitAboveCap { limit: u64, cap: u64 },
+    /// A transaction type the block's fork does not have yet.
+    TypeNotActive { tx_type: u8, fork: Fork },
     /// Gas limit above what the block has left.
     BlockGasLimit { limit: u64, available: u64 },
     /// max fee below the base fee.
@@ -38,6 +49,26 @@ pub enum TxError {
     InitcodeTooLarge { size: usize, limit: usize },
     /// Blob transaction rule broken.
     Blob(BlobRule),
+    /// Set-code transaction rule broken (EIP-7702).
+    SetCode(SetCodeRule),
+}
+
+/// A rule of set-code transactions (EIP-7702).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetCodeRule {
+    /// A set-code transaction cannot create a contract.
+    NoCreate,
+    /// It carries at least one authorization.
+    EmptyAuthorizationList,
+}
+
+impl core::fmt::Display for SetCodeRule {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::NoCreate => "a set-code transaction cannot create a contract",
+            Self::EmptyAuthorizationList => "empty authorization list",
+        })
+    }
 }
 
 /// A rule of blob transactions (EIP-4844).
@@ -82,6 +113,15 @@ impl core::fmt::Display for TxError {
             Self::IntrinsicGas { limit, intrinsic } => {
                 write!(f, "intrinsic gas too low: have {limit}, want {intrinsic}")
             }
+            Self::FloorGas { limit, floor } => {
+                write!(f, "insufficient gas for floor data gas cost: have {limit}, want {floor} (EIP-7623)")
+            }
+            Self::GasLimitAboveCap { limit, cap } => {
+                write!(f, "transaction gas limit too high: {limit} above the cap {cap} (EIP-7825)")
+            }
+            Self::TypeNotActive { tx_type, fork } => {
+                write!(f, "transaction type {tx_type} is not supported in {fork}")
+            }
             Self::BlockGasLimit { limit, available } => {
                 write!(f, "gas limit reached: tx gas {limit} exceeds the block's remaining {available}")
             }
@@ -99,11 +139,13 @@ impl core::fmt::Display for TxError {
                 write!(f, "max initcode size exceeded: code size {size} limit {limit}")
             }
             Self::Blob(s) => write!(f, "blob transaction: {s}"),
+            Self::SetCode(s) => write!(f, "set-code transaction: {s}"),
         }
     }
 }
 
-/// Intrinsic gas of a transaction (Cancun): base, calldata, creation, access list.
+/// Intrinsic gas of a transaction: base, calldata, creation, access list, and EIP-7702's
+/// 25,000 per authorization.
 pub fn intrinsic_gas(tx: &TxEnv) -> u64 {
     let zeros = tx.data.iter().filter(|b| **b == 0).count() as u64;
     let nonzeros = tx.data.len() as u64 - zeros;
@@ -114,11 +156,58 @@ pub fn intrinsic_gas(tx: &TxEnv) -> u64 {
     for item in &tx.access_list {
         g += gas::TX_ACCESS_LIST_ADDRESS + gas::TX_ACCESS_LIST_STORAGE_KEY * item.storage_keys.len() as u64;
     }
-    g
+    g + gas::TX_AUTHORIZATION * tx.authorization_list.len() as u64
+}
+
+/// EIP-7623's calldata floor: `21000 + 10 · tokens`, a zero byte one token and any other
+/// byte four. From Prague a transaction's gas limit must reach it and it pays at least it.
+pub fn calldata_floor(tx: &TxEnv) -> u64 {
+    let zeros = tx.data.iter().filter(|b| **b == 0).count() as u64;
+    let tokens = zeros + (tx.data.len() as u64 - zeros) * gas::TX_DATA_TOKENS_NONZERO;
+    gas::TX_BASE + gas::TX_DATA_FLOOR_TOKEN * tokens
 }
 
 impl<P: Platform> System<P> {
+    /// EIP-7702's authorizations of `tx`, in order. One is skipped when it is for another
+    /// chain (neither zero nor ours), its nonce is 2^64 − 1, its signature recovers no
+    /// authority, the authority's code is neither empty nor a designator, or the authority's
+    /// nonce differs. Otherwise the authority is warm, its code becomes `0xef0100 ‖ address`
+    /// (or empty for the zero address), its nonce goes up by one, and when it existed
+    /// already 25,000 − 12,500 of the intrinsic gas is refunded. Each authority is warm once
+    /// its signature is found valid, even if a later check skips it.
+    fn set_delegations(&mut self, tx: &TxEnv) {
+        let chain_id = U256::from(self.block.chain_id);
+        for auth in &tx.authorization_list {
+            if !auth.chain_id.is_zero() && auth.chain_id != chain_id {
+                continue;
+            }
+            if auth.nonce == u64::MAX {
+                continue;
+            }
+            let Some(authority) = auth.authority else { continue };
+            self.world.warm_account(authority);
+            let info = self.world.info(authority);
+            if !info.code.is_empty() && delegated_address(&info.code).is_none() {
+                continue;
+            }
+            if info.nonce != auth.nonce {
+                continue;
+            }
+            if self.world.exists(authority) {
+                self.world.add_refund(REFUND_PER_EXISTING_AUTHORITY);
+            }
+            let code = if auth.address.is_zero() { Bytes::new() } else { delegation_code(auth.address) };
+            let code_hash = keccak256(&code);
+            self.world.set_code(authority, code, code_hash, Bytes::new());
+            self.world.set_nonce(authority, auth.nonce + 1);
+        }
+    }
+
     fn check_transaction(&mut self, tx: &TxEnv, block_gas_used: u64) -> Result<U256, TxError> {
+        let fork = self.block.fork;
+        if tx.tx_type == 4 && !fork.set_code_transactions() {
+            return Err(TxError::TypeNotActive { tx_type: 4, fork });
+        }
         let available = self.block.gas_limit.saturating_sub(block_gas_used);
         if tx.gas_limit > available {
             return Err(TxError::BlockGasLimit { limit: tx.gas_limit, available });
@@ -133,11 +222,20 @@ impl<P: Platform> System<P> {
         if tx.gas_limit < intrinsic {
             return Err(TxError::IntrinsicGas { limit: tx.gas_limit, intrinsic });
         }
+        if fork.calldata_floor() {
+            let floor = calldata_floor(tx);
+            if tx.gas_limit < floor {
+                return Err(TxError::FloorGas { limit: tx.gas_limit, floor });
+            }
+        }
         if tx.to.is_none()
             && !host_abi::envelope::is_envelope(&tx.data)
             && tx.data.len() > limits::MAX_EVM_INITCODE_SIZE
         {
             return Err(TxError::InitcodeTooLarge { size: tx.data.len(), limit: limits::MAX_EVM_INITCODE_SIZE });
+        }
+        if let Some(cap) = fork.tx_gas_cap().filter(|cap| tx.gas_limit > *cap) {
+            return Err(TxError::GasLimitAboveCap { limit: tx.gas_limit, cap });
         }
         if tx.tx_type == 3 {
             if tx.to.is_none() {
@@ -158,6 +256,14 @@ impl<P: Platform> System<P> {
                 return Err(TxError::Blob(BlobRule::FeeBelowBlobBaseFee));
             }
         }
+        if tx.tx_type == 4 {
+            if tx.to.is_none() {
+                return Err(TxError::SetCode(SetCodeRule::NoCreate));
+            }
+            if tx.authorization_list.is_empty() {
+                return Err(TxError::SetCode(SetCodeRule::EmptyAuthorizationList));
+            }
+        }
         let sender = self.world.info(tx.caller).clone();
         if sender.nonce == u64::MAX {
             return Err(TxError::NonceOverflow);
@@ -165,7 +271,8 @@ impl<P: Platform> System<P> {
         if sender.nonce != tx.nonce {
             return Err(TxError::NonceMismatch { expected: sender.nonce, got: tx.nonce });
         }
-        if !sender.code.is_empty() {
+        // EIP-3607, as EIP-7702 amends it: a delegated account still sends.
+        if !sender.code.is_empty() && delegated_address(&sender.code).is_none() {
             return Err(TxError::SenderHasCode);
         }
         // gas × max fee + blob gas × max blob fee + value, exactly: a sum past 2^256 − 1
@@ -223,6 +330,10 @@ impl<P: Platform> System<P> {
             }
         }
 
+        // EIP-7702: the authorizations, in order, before the call; what they set stays even
+        // if the call fails, and so does their refund.
+        self.set_delegations(tx);
+
         let gas = tx.gas_limit - intrinsic_gas(tx);
         let result = match tx.to {
             Some(to) => self.call(CallParams {
@@ -247,6 +358,10 @@ impl<P: Platform> System<P> {
         let mut gas_used = tx.gas_limit - result.gas_left;
         let refund = u64::try_from(self.world.refund().max(0)).unwrap_or(0).min(gas_used / gas::MAX_REFUND_QUOTIENT);
         gas_used -= refund;
+        // EIP-7623: at least the calldata floor, which the gas limit reaches.
+        if self.block.fork.calldata_floor() {
+            gas_used = gas_used.max(calldata_floor(tx));
+        }
         // Both products are at most gas limit × price, which check_transaction found payable.
         self.world.credit(sender, U256::from(tx.gas_limit - gas_used) * price);
         let tip = price - self.block.base_fee;

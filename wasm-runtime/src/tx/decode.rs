@@ -8,15 +8,15 @@ use alloy_consensus::{EthereumTxEnvelope, Transaction, TxEip4844};
 use alloy_eips::eip2718::{Decodable2718, Eip2718Error, Encodable2718};
 
 use super::TxError;
-use crate::env::{AccessListItem, TxEnv};
+use crate::env::{AccessListItem, Authorization, TxEnv};
 use crate::primitives::{Address, B256, U256};
 
 /// A signed transaction as it appears in a block: legacy, EIP-2930, EIP-1559, EIP-4844
-/// (block form, no sidecar) — and EIP-7702, which [`decode_envelope`] refuses.
+/// (block form, no sidecar) or EIP-7702.
 pub type Envelope = EthereumTxEnvelope<TxEip4844>;
 
 /// The order of the secp256k1 group.
-const SECP256K1N: U256 =
+pub(super) const SECP256K1N: U256 =
     U256::from_limbs([0xBFD2_5E8C_D036_4141, 0xBAAE_DCE6_AF48_A03B, 0xFFFF_FFFF_FFFF_FFFE, 0xFFFF_FFFF_FFFF_FFFF]);
 
 /// Decodes EIP-2718 bytes, recovers the sender and checks the chain id.
@@ -28,8 +28,7 @@ pub fn decode(bytes: &[u8], chain_id: u64) -> Result<TxEnv, TxError> {
 pub fn decode_envelope(bytes: &[u8]) -> Result<Envelope, TxError> {
     let first = *bytes.first().ok_or(TxError::Empty)?;
     match first {
-        1..=3 => {}
-        4 => return Err(TxError::UnsupportedType(4)),
+        1..=4 => {}
         0x00..=0x7f => return Err(TxError::UnknownType(first)),
         // A legacy transaction is an RLP list; a string header here is neither form.
         0x80..=0xbf => return Err(TxError::Rlp { offset: 0, error: alloy_rlp::Error::UnexpectedString }),
@@ -60,12 +59,11 @@ pub fn tx_hash(envelope: &Envelope) -> B256 {
 /// Recovers the sender of a signed transaction and builds what the system layer executes.
 ///
 /// Refuses a chain id other than `chain_id` (a legacy transaction without EIP-155
-/// protection carries none and is accepted), EIP-7702 transactions, and signatures that
-/// break EIP-2 (`s` in the upper half of the curve order).
+/// protection carries none and is accepted) and signatures that break EIP-2 (`s` in the
+/// upper half of the curve order). The authorities of a set-code transaction's
+/// authorizations are recovered too; an invalid authorization signature does not make the
+/// transaction invalid (it is skipped when the transaction runs).
 pub fn recover(envelope: &Envelope, chain_id: u64) -> Result<TxEnv, TxError> {
-    if let Envelope::Eip7702(_) = envelope {
-        return Err(TxError::UnsupportedType(4));
-    }
     if let Some(got) = envelope.chain_id() {
         if got != chain_id {
             return Err(TxError::WrongChainId { expected: chain_id, got });
@@ -102,6 +100,10 @@ pub(super) fn tx_env(tx: &impl Transaction, caller: Address, hash: B256) -> TxEn
         access_list,
         blob_hashes: tx.blob_versioned_hashes().map(<[B256]>::to_vec).unwrap_or_default(),
         max_fee_per_blob_gas: U256::from(tx.max_fee_per_blob_gas().unwrap_or(0)),
+        authorization_list: tx
+            .authorization_list()
+            .map(|list| list.iter().map(Authorization::from_alloy).collect())
+            .unwrap_or_default(),
         hash,
     }
 }

@@ -18,8 +18,6 @@ pub enum TxError {
     },
     /// The first byte is not a transaction type this chain knows.
     UnknownType(u8),
-    /// A known EIP-2718 type that zkos does not accept (EIP-7702 set-code transactions).
-    UnsupportedType(u8),
     /// The transaction is followed by more bytes.
     TrailingBytes {
         /// Offset of the first byte after the transaction.
@@ -49,9 +47,6 @@ impl fmt::Display for TxError {
             Self::Empty => f.write_str("empty transaction"),
             Self::Rlp { offset, error } => write!(f, "bad RLP at byte {offset}: {error}"),
             Self::UnknownType(ty) => write!(f, "unknown transaction type 0x{ty:02x}"),
-            Self::UnsupportedType(ty) => {
-                write!(f, "transaction type 0x{ty:02x} is not supported (Cancun rules)")
-            }
             Self::TrailingBytes { offset } => {
                 write!(f, "unexpected bytes after the transaction at byte {offset}")
             }

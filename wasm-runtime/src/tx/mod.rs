@@ -1,7 +1,7 @@
 //! Ethereum typed transactions: decoding, sender recovery and signing.
 //!
 //! A transaction arrives as EIP-2718 bytes (legacy with or without an EIP-155 chain id,
-//! EIP-2930, EIP-1559, or EIP-4844 in its block form, without sidecar), or, for test tools,
+//! EIP-2930, EIP-1559, EIP-4844 in its block form, without sidecar, or EIP-7702), or, for test tools,
 //! as unsigned fields ([`UnsignedTx`]) plus a signature or a secret key. Either way it ends
 //! as a [`TxEnv`](crate::env::TxEnv): the fields the system layer executes, the recovered
 //! sender and the transaction hash.
@@ -31,10 +31,12 @@
 //! assert!(tx::decode(&bytes, 5).is_err());
 //! ```
 
+mod authorization;
 mod decode;
 mod error;
 mod unsigned;
 
+pub use authorization::recover_authority;
 pub use decode::{decode, decode_envelope, encode, recover, tx_hash, Envelope};
 pub use error::TxError;
 pub use unsigned::{secret_key_address, TypedTransaction, UnsignedTx};

@@ -89,9 +89,20 @@ fn all_types() -> Vec<UnsignedTx> {
         UnsignedTx { tx_type: 2, access_list: access_list.clone(), ..base.clone() },
         UnsignedTx {
             tx_type: 3,
-            access_list,
+            access_list: access_list.clone(),
             blob_hashes: alloc::vec![B256::repeat_byte(0x01)],
             max_fee_per_blob_gas: 7,
+            ..base.clone()
+        },
+        UnsignedTx {
+            tx_type: 4,
+            access_list,
+            authorization_list: alloc::vec![
+                crate::env::Authorization::sign(&B256::repeat_byte(0x33), U256::ZERO, Address::repeat_byte(0x44), 5)
+                    .unwrap(),
+                // An invalid signature (y parity 2) is carried as it is, with no authority.
+                crate::env::Authorization::signed(U256::from(1), Address::ZERO, 0, 2, U256::from(1), U256::from(1)),
+            ],
             ..base
         },
     ]
@@ -114,6 +125,7 @@ fn every_type_round_trips_through_bytes() {
         assert_eq!(env.access_list, fields.access_list);
         assert_eq!(env.blob_hashes, fields.blob_hashes);
         assert_eq!(env.max_fee_per_blob_gas, U256::from(fields.max_fee_per_blob_gas));
+        assert_eq!(env.authorization_list, fields.authorization_list);
         let tip = if fields.tx_type >= 2 { 10u64 } else { 1_000 };
         assert_eq!(env.max_priority_fee_per_gas, U256::from(tip));
         assert_eq!(env.hash, crate::primitives::keccak256(&bytes));
@@ -157,7 +169,8 @@ fn type_bytes_and_trailing_bytes_are_reported() {
     assert_eq!(decode(&[], 1), Err(TxError::Empty));
     assert_eq!(decode(&[0x00, 0xc0], 1), Err(TxError::UnknownType(0)));
     assert_eq!(decode(&[0x05, 0xc0], 1), Err(TxError::UnknownType(5)));
-    assert_eq!(decode(&[0x04, 0xc0], 1), Err(TxError::UnsupportedType(4)));
+    // A set-code transaction's list must hold its fields.
+    assert!(matches!(decode(&[0x04, 0xc0], 1), Err(TxError::Rlp { .. })));
     assert!(matches!(decode(&[0x85, 1, 2, 3, 4, 5], 1), Err(TxError::Rlp { offset: 0, .. })));
     let mut bytes = hex(EIP155_TX);
     bytes.push(0);

@@ -5,13 +5,15 @@ use alloc::vec::Vec;
 
 use alloy_consensus::crypto::secp256k1;
 use alloy_consensus::transaction::from_eip155_value;
-use alloy_consensus::{EthereumTypedTransaction, SignableTransaction, TxEip1559, TxEip2930, TxEip4844, TxLegacy};
+use alloy_consensus::{
+    EthereumTypedTransaction, SignableTransaction, TxEip1559, TxEip2930, TxEip4844, TxEip7702, TxLegacy,
+};
 use alloy_eips::eip2930::{AccessList, AccessListItem as AlloyAccessListItem};
 use alloy_primitives::{Signature, TxKind};
 
 use super::decode::{check_signature_values, tx_env};
 use super::{Envelope, TxError};
-use crate::env::{AccessListItem, TxEnv};
+use crate::env::{AccessListItem, Authorization, TxEnv};
 use crate::primitives::{Address, Bytes, B256, U256};
 
 /// An unsigned transaction of any type this chain knows (EIP-4844 in its block form).
@@ -20,7 +22,7 @@ pub type TypedTransaction = EthereumTypedTransaction<TxEip4844>;
 /// The fields of a transaction before it is signed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UnsignedTx {
-    /// EIP-2718 type: 0 legacy, 1 access list, 2 dynamic fee, 3 blob.
+    /// EIP-2718 type: 0 legacy, 1 access list, 2 dynamic fee, 3 blob, 4 set code.
     pub tx_type: u8,
     /// Chain id. Required for typed transactions; for a legacy one, `None` means no EIP-155
     /// replay protection.
@@ -39,12 +41,14 @@ pub struct UnsignedTx {
     pub value: U256,
     /// Calldata or init data.
     pub data: Bytes,
-    /// EIP-2930 access list (types 1 to 3).
+    /// EIP-2930 access list (types 1 to 4).
     pub access_list: Vec<AccessListItem>,
     /// EIP-4844 blob versioned hashes.
     pub blob_hashes: Vec<B256>,
     /// EIP-4844 max fee per blob gas.
     pub max_fee_per_blob_gas: u128,
+    /// EIP-7702 authorizations (type 4).
+    pub authorization_list: Vec<Authorization>,
 }
 
 /// The address of the account a secret key controls.
@@ -110,7 +114,18 @@ impl UnsignedTx {
                 max_fee_per_blob_gas: self.max_fee_per_blob_gas,
                 input: self.data.clone(),
             }),
-            4 => return Err(TxError::UnsupportedType(4)),
+            4 => TypedTransaction::Eip7702(TxEip7702 {
+                chain_id: chain_id()?,
+                nonce: self.nonce,
+                gas_limit: self.gas_limit,
+                max_fee_per_gas: self.max_fee_per_gas,
+                max_priority_fee_per_gas: self.max_priority_fee_per_gas,
+                to: self.to.ok_or(TxError::InvalidField("a set-code transaction cannot create a contract"))?,
+                value: self.value,
+                access_list: access_list(),
+                authorization_list: self.authorization_list.iter().map(Authorization::to_alloy).collect(),
+                input: self.data.clone(),
+            }),
             other => return Err(TxError::UnknownType(other)),
         })
     }

@@ -1,13 +1,16 @@
 //! The world state as the system layer sees it during a block: accounts loaded on demand
 //! from the [`Platform`], storage, transient storage (EIP-1153), logs, EIP-2929 warm sets,
-//! the refund counter, and the journal that lets a frame be reverted.
+//! the refund counter, the journal that lets a frame be reverted, and EIP-7702 delegation
+//! designators.
 
+mod delegation;
 mod journal;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use hashbrown::{HashMap, HashSet};
 
+pub use delegation::{delegated_address, delegation_code, DELEGATION_CODE_LEN, DELEGATION_MARKER};
 pub use journal::Checkpoint;
 use journal::Entry;
 
