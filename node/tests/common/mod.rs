@@ -27,7 +27,7 @@ pub fn write_inputs(dir: &Path, alloc: &Value, env: &Value, txs: &Value) {
 }
 
 /// The flags both tools take, reading inputs from and writing outputs to `dir`.
-fn t8n_flags(dir: &Path, txs_file: &str) -> Vec<String> {
+fn t8n_flags(dir: &Path, txs_file: &str, fork: &str) -> Vec<String> {
     let p = |f: &str| dir.join(f).display().to_string();
     vec![
         "t8n".into(),
@@ -46,7 +46,7 @@ fn t8n_flags(dir: &Path, txs_file: &str) -> Vec<String> {
         "--output.body".into(),
         "body.json".into(),
         "--state.fork".into(),
-        "Cancun".into(),
+        fork.into(),
         "--state.chainid".into(),
         "1".into(),
     ]
@@ -78,9 +78,14 @@ fn read_outputs(dir: &Path, who: &str, out: &Output) -> T8nOutput {
     T8nOutput { result: read("result.json"), alloc: read("post.json"), body: read("body.json") }
 }
 
-/// Runs `zkos t8n` on the inputs in `dir`.
+/// Runs `zkos t8n` on the inputs in `dir` (Cancun rules).
 pub fn run_zkos(dir: &Path, txs_file: &str) -> T8nOutput {
-    let out = Command::new(env!("CARGO_BIN_EXE_zkos")).args(t8n_flags(dir, txs_file)).output().unwrap();
+    run_zkos_fork(dir, txs_file, "Cancun")
+}
+
+/// Runs `zkos t8n` on the inputs in `dir` under `fork`.
+pub fn run_zkos_fork(dir: &Path, txs_file: &str, fork: &str) -> T8nOutput {
+    let out = Command::new(env!("CARGO_BIN_EXE_zkos")).args(t8n_flags(dir, txs_file, fork)).output().unwrap();
     read_outputs(dir, "zkos", &out)
 }
 
@@ -96,8 +101,13 @@ fn python() -> String {
 
 /// Runs the reference t8n (`python3 -m ethereum_spec_tools.evm_tools t8n`) on the inputs in
 /// `dir` into the subdirectory `reference`. Fails the test, naming the pip package, when the
-/// reference is not installed.
+/// reference is not installed. Cancun rules.
 pub fn run_reference(dir: &Path, txs_file: &str) -> T8nOutput {
+    run_reference_fork(dir, txs_file, "Cancun")
+}
+
+/// [`run_reference`] under `fork`.
+pub fn run_reference_fork(dir: &Path, txs_file: &str, fork: &str) -> T8nOutput {
     let probe = Command::new(python()).args(["-c", "import ethereum_spec_tools.evm_tools"]).output();
     let installed = probe.as_ref().is_ok_and(|o| o.status.success());
     assert!(
@@ -108,7 +118,7 @@ pub fn run_reference(dir: &Path, txs_file: &str) -> T8nOutput {
     );
     let out_dir = dir.join("reference");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let mut flags = t8n_flags(dir, txs_file);
+    let mut flags = t8n_flags(dir, txs_file, fork);
     let basedir = flags.iter().position(|f| f == "--output.basedir").unwrap() + 1;
     flags[basedir] = out_dir.display().to_string();
     let out = Command::new(python()).args(["-m", "ethereum_spec_tools.evm_tools"]).args(&flags).output().unwrap();
