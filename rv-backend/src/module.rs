@@ -187,11 +187,11 @@ pub(crate) struct Module<'a> {
 /// which it does not export); larger ones are registered by hand (see [`Module::parse`]).
 const PARSER_MAX_BODY: u64 = 7_654_321;
 
-/// The features the validator accepts: WebAssembly 2.0. What this compiler does not handle
-/// (floats, SIMD, ...) is then refused as unsupported, so that invalid and unsupported
-/// modules are told apart.
+/// The features the validator accepts: WebAssembly 2.0 and wide arithmetic. What this
+/// compiler does not handle (floats, SIMD, ...) is then refused as unsupported, so that
+/// invalid and unsupported modules are told apart.
 pub(crate) fn features() -> WasmFeatures {
-    WasmFeatures::WASM2
+    WasmFeatures::WASM2 | WasmFeatures::WIDE_ARITHMETIC
 }
 
 /// An error of WebAssembly 2.0 validation: unsupported if the module is valid with newer

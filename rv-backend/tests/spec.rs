@@ -1,5 +1,5 @@
 //! The WebAssembly spec tests on the compiled path: the 2.0 suite and the sign-extension,
-//! mutable-global, multi-value and bulk-memory proposals, every command in the
+//! mutable-global, multi-value, bulk-memory and wide-arithmetic proposals, every command in the
 //! deterministic subset (integers only). Modules are compiled by rv-backend and their
 //! exports run on the RV64IM machine.
 //!
@@ -27,8 +27,13 @@ fn spec_suite() {
     for t in spec(SpecVersion::V2) {
         files.push((format!("v2/{}", t.name()), t.raw()));
     }
-    for p in [Proposal::SignExtensionOps, Proposal::MutableGlobal, Proposal::MultiValue, Proposal::BulkMemoryOperations]
-    {
+    for p in [
+        Proposal::SignExtensionOps,
+        Proposal::MutableGlobal,
+        Proposal::MultiValue,
+        Proposal::BulkMemoryOperations,
+        Proposal::WideArithmetic,
+    ] {
         for t in proposal(p) {
             files.push((format!("{p}/{}", t.name()), t.raw()));
         }

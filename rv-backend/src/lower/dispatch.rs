@@ -6,7 +6,7 @@ use wasmparser::Operator;
 
 use super::bits::Unary;
 use super::memory::{Load, Store};
-use super::ops::{Alu, DivOp, Rel, W};
+use super::ops::{Alu, DivOp, Rel, Wide, W};
 use super::{Entry, FuncCompiler};
 use crate::abi::Helper;
 use crate::error::CompileError;
@@ -113,6 +113,11 @@ impl FuncCompiler<'_, '_> {
             O::I64RemS => self.divrem(DivOp::RemS, W64)?,
             O::I32RemU => self.divrem(DivOp::RemU, W32)?,
             O::I64RemU => self.divrem(DivOp::RemU, W64)?,
+
+            O::I64Add128 => self.wide(Wide::Add128)?,
+            O::I64Sub128 => self.wide(Wide::Sub128)?,
+            O::I64MulWideS => self.wide(Wide::MulS)?,
+            O::I64MulWideU => self.wide(Wide::MulU)?,
 
             O::I32WrapI64 | O::I64Extend32S => self.unary(Unary::SignExtend32, W64)?,
             O::I64ExtendI32S => {}

@@ -613,3 +613,115 @@ fn fold_div(op: DivOp, w: W, a: i64, b: i64) -> Option<i64> {
         },
     }
 }
+
+/// The wide-arithmetic operators (`i64.add128`, `i64.sub128`, `i64.mul_wide_s`,
+/// `i64.mul_wide_u`): two 64-bit results, the low half below the high half.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Wide {
+    Add128,
+    Sub128,
+    MulS,
+    MulU,
+}
+
+impl Wide {
+    /// How many operands it pops.
+    fn operands(self) -> usize {
+        match self {
+            Wide::Add128 | Wide::Sub128 => 4,
+            Wide::MulS | Wide::MulU => 2,
+        }
+    }
+
+    /// Both halves of the result for constant operands (low halves first).
+    fn fold(self, v: &[i64]) -> (i64, i64) {
+        let u128_of = |lo: i64, hi: i64| u128::from(lo as u64) | (u128::from(hi as u64) << 64);
+        let r = match self {
+            Wide::Add128 => u128_of(v[0], v[1]).wrapping_add(u128_of(v[2], v[3])),
+            Wide::Sub128 => u128_of(v[0], v[1]).wrapping_sub(u128_of(v[2], v[3])),
+            Wide::MulS => (i128::from(v[0]) * i128::from(v[1])) as u128,
+            Wide::MulU => u128::from(v[0] as u64) * u128::from(v[1] as u64),
+        };
+        (r as u64 as i64, (r >> 64) as u64 as i64)
+    }
+}
+
+impl FuncCompiler<'_, '_> {
+    /// A wide-arithmetic operator: `mul` and `mulhu`/`mulh` for the products; for 128-bit
+    /// sums and differences the low halves with their carry (`sltu`), then the high halves.
+    pub(super) fn wide(&mut self, op: Wide) -> Result<(), CompileError> {
+        let n = op.operands();
+        let top = self.top();
+        let Some(p) = top.checked_sub(n) else {
+            return self.internal("operand stack underflow");
+        };
+        let mut consts = [0i64; 4];
+        if (0..n).all(|k| matches!(self.stack[p + k], Entry::Const(_))) {
+            for (k, c) in consts.iter_mut().enumerate().take(n) {
+                if let Entry::Const(v) = self.stack[p + k] {
+                    *c = v;
+                }
+            }
+            let (lo, hi) = op.fold(&consts[..n]);
+            self.stack.truncate(p);
+            self.push(Entry::Const(lo));
+            self.push(Entry::Const(hi));
+            return Ok(());
+        }
+        // The high half goes straight to its home register (a scratch one when its home is
+        // a slot); the low half waits in `lo` until every operand was read.
+        let hi_home = super::POOL.get(p + 1).copied();
+        let hi = hi_home.unwrap_or(T1);
+        let lo = match op {
+            Wide::MulS | Wide::MulU => {
+                let x = self.read(p, T0);
+                let y = self.read(p + 1, T1);
+                self.emit(enc::mul(T2, x, y));
+                if op == Wide::MulU {
+                    self.emit(enc::mulhu(hi, x, y));
+                } else {
+                    self.emit(enc::mulh(hi, x, y));
+                }
+                T2
+            }
+            Wide::Add128 => {
+                let al = self.read(p, T0);
+                let bl = self.read(p + 2, T1);
+                self.emit(enc::add(T2, al, bl));
+                self.emit(enc::sltu(T0, T2, al));
+                let ah = self.read(p + 1, T1);
+                self.emit(enc::add(T0, ah, T0));
+                let bh = self.read(p + 3, T1);
+                self.emit(enc::add(hi, T0, bh));
+                T2
+            }
+            Wide::Sub128 => {
+                let al = self.read(p, T0);
+                let bl = self.read(p + 2, T1);
+                self.emit(enc::sltu(T2, al, bl));
+                self.emit(enc::sub(T0, al, bl));
+                let ah = self.read(p + 1, T1);
+                self.emit(enc::sub(T2, ah, T2));
+                let bh = self.read(p + 3, T1);
+                self.emit(enc::sub(hi, T2, bh));
+                T0
+            }
+        };
+        let spare = if lo == T2 { T0 } else { T2 };
+        if hi_home.is_none() {
+            let off = self.home_slot(p + 1);
+            self.store_at(hi, SP, off, spare);
+        }
+        match super::POOL.get(p) {
+            Some(&r) => self.asm.mv(r, lo),
+            None => {
+                let off = self.home_slot(p);
+                self.store_at(lo, SP, off, spare);
+            }
+        }
+        self.stack.truncate(p);
+        self.push(Entry::Home);
+        self.push(Entry::Home);
+        Ok(())
+    }
+}

@@ -53,10 +53,13 @@ pub const MAX_RECURSION_DEPTH: usize = (WASM_STACK_BUDGET / WASM_FRAME_OVERHEAD)
 pub const MAX_VALUE_STACK_BYTES: usize = 2 * WASM_STACK_BUDGET as usize + 1024;
 
 /// The wasmi configuration both the engine and the tests use: wasmi's defaults with the
-/// stack limits above.
+/// stack limits above and the wide-arithmetic proposal (in the validator's subset).
 pub fn config() -> Config {
     let mut config = Config::default();
-    config.set_max_recursion_depth(MAX_RECURSION_DEPTH).set_max_stack_height(MAX_VALUE_STACK_BYTES);
+    config
+        .set_max_recursion_depth(MAX_RECURSION_DEPTH)
+        .set_max_stack_height(MAX_VALUE_STACK_BYTES)
+        .wasm_wide_arithmetic(true);
     config
 }
 

@@ -115,6 +115,17 @@ pub(super) fn step(w: &mut Walk<'_, '_>, op: &Operator<'_>, start: usize) -> Res
         O::I64Sub => bin(w, |w, a, b| w.vals.sub(I64, a, b)),
         O::I32Mul => bin(w, |w, a, b| w.vals.bin(I32, BinOp::Mul, a, b)),
         O::I64Mul => bin(w, |w, a, b| w.vals.bin(I64, BinOp::Mul, a, b)),
+        // Wide arithmetic: two 64-bit halves, unknown to the analysis.
+        O::I64Add128 | O::I64Sub128 | O::I64MulWideS | O::I64MulWideU => {
+            let operands = if matches!(op, O::I64Add128 | O::I64Sub128) { 4 } else { 2 };
+            for _ in 0..operands {
+                pop(w);
+            }
+            for _ in 0..2 {
+                let v = w.unknown(I64);
+                push(w, v);
+            }
+        }
         O::I32DivU => bin(w, |w, a, b| w.vals.bin(I32, BinOp::DivU, a, b)),
         O::I64DivU => bin(w, |w, a, b| w.vals.bin(I64, BinOp::DivU, a, b)),
         O::I32DivS => bin(w, |w, a, b| w.vals.bin(I32, BinOp::DivS, a, b)),

@@ -89,6 +89,12 @@ pub fn op_class(op: &Operator<'_>) -> Result<OpClass, Excluded> {
 
         O::I32Rotl | O::I32Rotr | O::I64Rotl | O::I64Rotr => C::Rotate,
 
+        // Wide arithmetic: a 128-bit add or subtract is two adds, a carry (`sltu`) and its add
+        // (four ALU instructions); a full product is a multiply and a high multiply with the
+        // moves of its two results. Each weighs what a rotation does (three), a little more
+        // than the one multiply (or two adds) it replaces.
+        O::I64Add128 | O::I64Sub128 | O::I64MulWideS | O::I64MulWideU => C::Rotate,
+
         O::I32Load { .. }
         | O::I64Load { .. }
         | O::I32Load8S { .. }
@@ -172,7 +178,7 @@ pub enum Feature {
     ReferenceTypes,
     /// GC and typed function references.
     Gc,
-    /// Any other proposal (stack switching, wide arithmetic, memory control, ...).
+    /// Any other proposal (stack switching, memory control, ...).
     Other,
 }
 
@@ -266,6 +272,9 @@ mod tests {
         assert_eq!(op_class(&Operator::MemoryGrow { mem: 0 }), Ok(OpClass::MemoryGrow));
         assert_eq!(op_class(&Operator::MemoryFill { mem: 0 }), Ok(OpClass::Bulk));
         assert_eq!(op_class(&Operator::ElemDrop { elem_index: 0 }), Ok(OpClass::Bulk));
+        for op in [Operator::I64Add128, Operator::I64Sub128, Operator::I64MulWideS, Operator::I64MulWideU] {
+            assert_eq!(op_class(&op), Ok(OpClass::Rotate), "{op:?}");
+        }
     }
 
     /// The first operator encoded in `bytes`.
@@ -303,7 +312,7 @@ mod tests {
             (Operator::TableGet { table: 0 }, Feature::ReferenceTypes, "table.get"),
             (Operator::Throw { tag_index: 0 }, Feature::Exceptions, "throw"),
             (Operator::RefI31, Feature::Gc, "ref.i31"),
-            (Operator::I64Add128, Feature::Other, "i64.add128"),
+            (Operator::MemoryDiscard { mem: 0 }, Feature::Other, "memory.discard"),
         ];
         for (op, feature, name) in cases {
             let e = op_class(op).unwrap_err();

@@ -37,7 +37,9 @@ struct Run {
 
 impl Run {
     fn new(wasm: &[u8]) -> Self {
-        let engine = Engine::default();
+        let mut config = wasmi::Config::default();
+        config.wasm_wide_arithmetic(true);
+        let engine = Engine::new(&config);
         let module = Module::new(&engine, wasm).unwrap();
         let mut store = Store::new(&engine, ());
         let instance = Linker::<()>::new(&engine).instantiate_and_start(&mut store, &module).unwrap();
@@ -113,6 +115,37 @@ fn straight_line_charges_the_sum_of_weights() {
     assert_eq!(result, Ok(Some(v * 3 + 1)));
     // The empty `call` costs nothing and has no check.
     assert_eq!(run.charge("call", &[], 0), (Ok(None), 0));
+}
+
+/// The wide-arithmetic operators weigh [`OpClass::Rotate`] each and compute the same
+/// results metered.
+#[test]
+fn wide_arithmetic_charges_its_class() {
+    let src = contract(
+        r#"(func (export "f") (param i64 i64) (result i64)
+             (i64.add128 (local.get 0) (local.get 1) (local.get 1) (local.get 0))
+             (i64.sub128 (local.get 1) (local.get 0))
+             (i64.mul_wide_u (local.get 0) (local.get 1))
+             (i64.xor)
+             (i64.mul_wide_s (local.get 0) (local.get 1))
+             (i64.xor)
+             (i64.xor)
+             (i64.xor)
+             (i64.xor))"#,
+    );
+    let expected = 4 * w(Rotate) + 5 * w(Alu) + 10 * w(Move);
+    let mut run = Run::metered(&src);
+    let (a, b) = (-3i64, i64::MAX);
+    let (result, used) = run.charge("f", &[Val::I64(a), Val::I64(b)], GAS);
+    assert_eq!(used, expected);
+    let sum =
+        ((a as u64 as u128) | ((b as u64 as u128) << 64)).wrapping_add((b as u64 as u128) | ((a as u64 as u128) << 64));
+    let (lo, hi) = (sum as u64, (sum >> 64) as u64);
+    let diff = ((hi as u128) << 64 | lo as u128).wrapping_sub((a as u64 as u128) << 64 | b as u64 as u128);
+    let pu = (a as u64 as u128) * (b as u64 as u128);
+    let ps = (i128::from(a) * i128::from(b)) as u128;
+    let want = diff as u64 ^ (diff >> 64) as u64 ^ (pu as u64 ^ (pu >> 64) as u64) ^ (ps as u64 ^ (ps >> 64) as u64);
+    assert_eq!(result, Ok(Some(want as i64)));
 }
 
 /// `$n` iterations of a counting loop; see the weights below.

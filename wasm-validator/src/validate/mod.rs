@@ -71,14 +71,16 @@ pub use items::RESERVED_PREFIX;
 use items::{err, malformed};
 
 /// The WebAssembly features of the subset, for wasmparser: mutable globals, sign extension,
-/// multi-value, bulk memory, and the over-long `call_indirect` table index. Everything else
-/// (floats included) is off.
+/// multi-value, bulk memory, the over-long `call_indirect` table index, and wide arithmetic
+/// (`i64.add128`, `i64.sub128`, `i64.mul_wide_s`, `i64.mul_wide_u`: integer-only and
+/// deterministic). Everything else (floats included) is off.
 pub fn features() -> WasmFeatures {
     WasmFeatures::MUTABLE_GLOBAL
         | WasmFeatures::SIGN_EXTENSION
         | WasmFeatures::MULTI_VALUE
         | WasmFeatures::BULK_MEMORY
         | WasmFeatures::CALL_INDIRECT_OVERLONG
+        | WasmFeatures::WIDE_ARITHMETIC
 }
 
 /// Validates a module against the deterministic subset (see the module docs).

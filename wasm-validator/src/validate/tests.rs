@@ -274,10 +274,30 @@ fn no_memory64() {
 
 #[test]
 fn unsupported_feature() {
-    let w = base("(func (param i64 i64 i64 i64) (drop (drop (i64.add128 (local.get 0) (local.get 1) (local.get 2) (local.get 3)))))");
+    let w = base("(func (memory.discard (i32.const 0) (i32.const 0)))");
     at_op(&rejects(&w, Rule::UnsupportedFeature), &w, 1, 0xfc);
     let w = wasm(r#"(module (memory (export "memory") 1 1 (pagesize 1)) (func (export "call")))"#);
     in_section(&rejects(&w, Rule::UnsupportedFeature), &w, 5);
+}
+
+/// The wide-arithmetic proposal is in the subset: all four operators validate, and their
+/// class is the same everywhere (validation, metering, bounds).
+#[test]
+fn wide_arithmetic() {
+    let w = base(
+        r#"(func (export "wide") (param i64 i64 i64 i64) (result i64 i64 i64 i64 i64 i64 i64 i64)
+            (i64.add128 (local.get 0) (local.get 1) (local.get 2) (local.get 3))
+            (i64.sub128 (local.get 0) (local.get 1) (local.get 2) (local.get 3))
+            (i64.mul_wide_s (local.get 0) (local.get 1))
+            (i64.mul_wide_u (local.get 2) (local.get 3)))"#,
+    );
+    let info = validate(&w).unwrap();
+    assert!(info.exports.iter().any(|e| e.name == "wide"));
+    // A wrong arity is still invalid.
+    let w = base("(func (param i64) (result i64 i64) (i64.mul_wide_u (local.get 0)))");
+    rejects(&w, Rule::Invalid);
+    let w = base("(func (param i32 i64) (result i64 i64) (i64.mul_wide_s (local.get 0) (local.get 1)))");
+    rejects(&w, Rule::Invalid);
 }
 
 #[test]
