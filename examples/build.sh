@@ -19,3 +19,6 @@ wc -c out/*.wasm
 as-counter/build.sh
 ../sdk/assemblyscript/build.sh
 wc -c out/as-counter.wasm ../sdk/assemblyscript/build/bindings.wasm
+
+# The native RV64IM example in C (riscv64-unknown-elf-gcc): out/native-c.elf.
+native-c/build.sh

@@ -103,8 +103,9 @@ pub enum OutOfGas {
 pub enum CodeError {
     /// The init data is not a valid envelope.
     Envelope(EnvelopeError),
-    /// An envelope of native RV64IM code (not supported yet).
-    NativeUnsupported,
+    /// An envelope of native RV64IM code that the native shim rejects (the rule it breaks
+    /// and where).
+    Native(native_shim::ShimError),
     /// Stored code that starts like an envelope but whose header is not one.
     BadStoredEnvelope,
     /// The WASM module breaks a validation rule.
@@ -117,7 +118,7 @@ impl fmt::Display for CodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Envelope(e) => write!(f, "{e}"),
-            Self::NativeUnsupported => f.write_str("native RV64IM contracts are not supported yet"),
+            Self::Native(e) => write!(f, "{e}"),
             Self::BadStoredEnvelope => f.write_str("stored code has a bad envelope header"),
             Self::Validation(e) => write!(f, "{e}"),
             Self::Metering(e) => write!(f, "{e}"),

@@ -19,6 +19,8 @@ pub enum CodeKind {
     Wasm,
     /// EVM bytecode, transpiled.
     Evm,
+    /// A native RV64IM ELF (envelope kind RV64IM), lifted by native-shim.
+    Native,
 }
 
 /// The normalized form of deployed code.
@@ -102,7 +104,7 @@ impl ArtifactCache {
         let artifact = if envelope::is_envelope(code) {
             match envelope::parse_stored_code(code) {
                 Some((Kind::Wasm, wasm)) => normalize_wasm(code_hash, wasm, stats)?,
-                Some((Kind::Rv64im, _)) => return Err(invalid(CodeError::NativeUnsupported)),
+                Some((Kind::Rv64im, elf)) => normalize_native(code_hash, elf, stats)?,
                 None => return Err(invalid(CodeError::BadStoredEnvelope)),
             }
         } else {
@@ -153,4 +155,24 @@ pub fn normalize_wasm(hash: B256, wasm: &[u8], stats: &mut Stats) -> Result<Arti
     })?;
     stats.normalizations += 1;
     Ok(Artifact::new(hash, CodeKind::Wasm, metered, info.has_deploy))
+}
+
+/// Lifts a native RV64IM contract to WASM (native-shim), rejecting an ELF the shim rejects
+/// as the code's fault.
+pub fn lift_native(elf: &[u8]) -> Result<native_shim::Lifted, BuildError> {
+    native_shim::lift(elf).map_err(|e| BuildError::Failed(Fault::invalid_code(CodeError::Native(e)).into()))
+}
+
+/// Lifts a native contract and normalizes the lifted module as any WASM contract: it is
+/// validated, metered and compiled like one.
+pub fn normalize_native(hash: B256, elf: &[u8], stats: &mut Stats) -> Result<Artifact, BuildError> {
+    let lifted = lift_native(elf)?;
+    normalize_lifted(hash, &lifted, stats)
+}
+
+/// Normalizes a lifted native contract (see [`normalize_native`]).
+pub fn normalize_lifted(hash: B256, lifted: &native_shim::Lifted, stats: &mut Stats) -> Result<Artifact, BuildError> {
+    let mut artifact = normalize_wasm(hash, &lifted.wasm, stats)?;
+    artifact.kind = CodeKind::Native;
+    Ok(artifact)
 }

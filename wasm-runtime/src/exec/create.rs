@@ -6,7 +6,7 @@ use host_abi::gas;
 use host_abi::limits;
 use host_abi::status::CallStatus;
 
-use super::artifact::normalize_wasm;
+use super::artifact::{lift_native, normalize_lifted, normalize_wasm};
 use super::call::frame_result;
 use super::frames::{End, Entered, Start};
 use super::{Calldata, Frame, FrameResult, System};
@@ -30,6 +30,14 @@ pub fn create2_address(sender: Address, salt: B256, init: &[u8]) -> Address {
 /// storage.
 pub const WASM_DEPLOY_BYTE: u64 =
     gas::VALIDATE_BYTE + gas::METER_BYTE + gas::COMPILE_BYTE + gas::WASM_CODE_DEPOSIT_BYTE;
+
+/// Deployment charge per byte of a native contract's ELF: lifting it (as much as
+/// transpiling EVM code, [`gas::TRANSPILE_BYTE`]) and storing it.
+pub const NATIVE_ELF_BYTE: u64 = gas::TRANSPILE_BYTE + gas::WASM_CODE_DEPOSIT_BYTE;
+
+/// Deployment charge per byte of the WASM module lifted from a native contract: validating,
+/// metering and compiling it as any WASM module (it is not stored: the ELF is).
+pub const LIFTED_MODULE_BYTE: u64 = gas::VALIDATE_BYTE + gas::METER_BYTE + gas::COMPILE_BYTE;
 
 impl<P: Platform> System<P> {
     /// Creates a contract, running its init code and every frame that calls or creates.
@@ -130,26 +138,48 @@ impl<P: Platform> System<P> {
             Ok(e) => e,
             Err(e) => return invalid(CodeError::Envelope(e)),
         };
-        if envelope.kind != Kind::Wasm {
-            return invalid(CodeError::NativeUnsupported);
-        }
-        if envelope.code.len() > limits::MAX_WASM_CODE_SIZE {
-            return fail(Limit::new(LimitKind::WasmCodeSize, limits::MAX_WASM_CODE_SIZE, envelope.code.len()).into());
-        }
-        let charge =
-            WASM_DEPLOY_BYTE * envelope.code.len() as u64 + gas::CODE_DEPOSIT_BYTE * envelope.constants.len() as u64;
-        let Some(gas_left) = gas.checked_sub(charge) else {
-            return fail(Fault::OutOfGas(OutOfGas::Deployment { charge }).into());
+        let constants_charge = gas::CODE_DEPOSIT_BYTE * envelope.constants.len() as u64;
+        let (gas_left, lifted) = match envelope.kind {
+            Kind::Wasm => {
+                if envelope.code.len() > limits::MAX_WASM_CODE_SIZE {
+                    let limit = Limit::new(LimitKind::WasmCodeSize, limits::MAX_WASM_CODE_SIZE, envelope.code.len());
+                    return fail(limit.into());
+                }
+                let charge = WASM_DEPLOY_BYTE * envelope.code.len() as u64 + constants_charge;
+                let Some(gas_left) = gas.checked_sub(charge) else {
+                    return fail(Fault::OutOfGas(OutOfGas::Deployment { charge }).into());
+                };
+                (gas_left, None)
+            }
+            Kind::Rv64im => {
+                // Lifting and storing the ELF are paid before the shim runs, the lifted
+                // module's validation, metering and compilation after (its size is known then).
+                let elf_charge = NATIVE_ELF_BYTE * envelope.code.len() as u64 + constants_charge;
+                let Some(gas_left) = gas.checked_sub(elf_charge) else {
+                    return fail(Fault::OutOfGas(OutOfGas::Deployment { charge: elf_charge }).into());
+                };
+                let lifted = match lift_native(envelope.code) {
+                    Ok(l) => l,
+                    Err(BuildError::Failed(why)) => return fail(why),
+                    Err(BuildError::Internal(e)) => return Err(e),
+                };
+                let module_charge = LIFTED_MODULE_BYTE * lifted.wasm.len() as u64;
+                let Some(gas_left) = gas_left.checked_sub(module_charge) else {
+                    let charge = elf_charge + module_charge;
+                    return fail(Fault::OutOfGas(OutOfGas::Deployment { charge }).into());
+                };
+                (gas_left, Some(lifted))
+            }
         };
         let mut stored = alloc::vec::Vec::with_capacity(envelope.stored_code_len());
         stored.extend_from_slice(&envelope.header());
         stored.extend_from_slice(envelope.code);
         let stored = Bytes::from(stored);
         let code_hash = keccak256(&stored);
-        let artifact = match self
-            .artifacts
-            .get_or_build_with(code_hash, || normalize_wasm(code_hash, envelope.code, &mut self.stats))
-        {
+        let artifact = match self.artifacts.get_or_build_with(code_hash, || match &lifted {
+            Some(lifted) => normalize_lifted(code_hash, lifted, &mut self.stats),
+            None => normalize_wasm(code_hash, envelope.code, &mut self.stats),
+        }) {
             Ok(a) => a,
             Err(BuildError::Failed(why)) => return fail(why),
             Err(BuildError::Internal(e)) => return Err(e),

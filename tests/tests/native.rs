@@ -1,0 +1,298 @@
+//! Native RV64IM contracts (envelope kind 0x02): the C counter of examples/native-c, built
+//! with `riscv64-unknown-elf-gcc -march=rv64im -mabi=lp64 -O2 -nostdlib -static` by
+//! examples/build.sh, lifted by native-shim at deployment and run on both engines: storage,
+//! return and revert data, loops, jump tables, function pointers, the heap, calls from and to
+//! Solidity, static-call write protection and gas in one unit.
+
+use std::sync::OnceLock;
+
+use alloy_primitives::{keccak256, Address, U256};
+use host_abi::envelope::{Envelope, Kind};
+use wasm_runtime::engine::EngineKind;
+use zkos_tests::{Chain, ALICE};
+
+/// The C example's ELF.
+fn native_c() -> Vec<u8> {
+    let path = format!("{}/../examples/out/native-c.elf", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"))
+}
+
+/// Wraps an ELF and constants in a kind-0x02 envelope.
+fn native_envelope(elf: &[u8], constants: &[u8]) -> Vec<u8> {
+    let env = Envelope { kind: Kind::Rv64im, version: 0, constants, code: elf };
+    let mut out = vec![0u8; env.encoded_len()];
+    env.encode_into(&mut out).expect("buffer has the encoded length");
+    out
+}
+
+/// Creation bytecode of a contract of tests/solidity, compiled once per test binary.
+fn solidity(name: &str) -> Vec<u8> {
+    static OUT: OnceLock<String> = OnceLock::new();
+    let json = OUT.get_or_init(|| {
+        let script = format!("{}/solidity/compile.js", env!("CARGO_MANIFEST_DIR"));
+        let out = std::process::Command::new("node")
+            .arg(&script)
+            .output()
+            .unwrap_or_else(|e| panic!("running node {script}: {e} (node and npm are needed)"));
+        assert!(out.status.success(), "{script} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("compile.js prints JSON")
+    });
+    let key = format!("\"{name}\":\"");
+    let start = json.find(&key).unwrap_or_else(|| panic!("no contract {name} in {json}")) + key.len();
+    let end = start + json[start..].find('"').expect("closing quote");
+    hex::decode(&json[start..end]).expect("bytecode is hex")
+}
+
+fn selector(sig: &str) -> [u8; 4] {
+    keccak256(sig.as_bytes())[..4].try_into().unwrap()
+}
+
+fn u(n: u64) -> [u8; 32] {
+    U256::from(n).to_be_bytes::<32>()
+}
+
+fn a(addr: Address) -> [u8; 32] {
+    let mut w = [0u8; 32];
+    w[12..].copy_from_slice(addr.as_slice());
+    w
+}
+
+fn calldata(sig: &str, words: &[[u8; 32]]) -> Vec<u8> {
+    let mut out = selector(sig).to_vec();
+    for w in words {
+        out.extend_from_slice(w);
+    }
+    out
+}
+
+/// Length word and zero-padded contents of a dynamic `bytes`.
+fn tail(bytes: &[u8]) -> Vec<u8> {
+    let mut out = u(bytes.len() as u64).to_vec();
+    out.extend_from_slice(bytes);
+    out.resize(32 + bytes.len().div_ceil(32) * 32, 0);
+    out
+}
+
+/// `sig(address, bytes)` calldata (the native forward functions, Bridge.raw/spent).
+fn with_bytes(sig: &str, target: Address, inner: &[u8]) -> Vec<u8> {
+    let mut out = calldata(sig, &[a(target), u(64)]);
+    out.extend_from_slice(&tail(inner));
+    out
+}
+
+/// Decodes the dynamic value whose offset is in word `index` of `out`.
+fn dynamic_at(out: &[u8], index: usize) -> Vec<u8> {
+    let word = |at: usize| U256::from_be_slice(&out[at..at + 32]).to::<usize>();
+    let offset = word(index * 32);
+    let len = word(offset);
+    out[offset + 32..offset + 32 + len].to_vec()
+}
+
+fn error_string(msg: &str) -> Vec<u8> {
+    let mut out = selector("Error(string)").to_vec();
+    out.extend_from_slice(&u(32));
+    out.extend_from_slice(&tail(msg.as_bytes()));
+    out
+}
+
+/// Deploys the C counter with `initial`.
+fn deploy_counter(chain: &mut Chain, initial: u64) -> Address {
+    let r = chain.deploy(&native_envelope(&native_c(), &[]), &u(initial));
+    assert!(r.success, "deploying the native counter: {:?}", r.error);
+    r.contract_address.expect("created address")
+}
+
+fn deploy_bridge(chain: &mut Chain) -> Address {
+    let r = chain.deploy(&solidity("Bridge"), &[]);
+    assert!(r.success, "{:?}", r.error);
+    r.contract_address.expect("created address")
+}
+
+/// The constructor (the ELF's `deploy`) stores its argument; `get` returns it, `increment`
+/// stores and logs, as the ABI says.
+fn storage_and_return_data(engine: EngineKind) {
+    let mut chain = Chain::new(engine);
+    let counter = deploy_counter(&mut chain, 7);
+    assert_eq!(chain.storage(counter, U256::ZERO), U256::from(7u64));
+    let r = chain.call(counter, &calldata("get()", &[]));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.output.as_ref(), &u(7));
+    let r = chain.call(counter, &calldata("increment()", &[]));
+    assert!(r.success, "{:?}", r.error);
+    assert!(r.output.is_empty());
+    assert_eq!(r.logs.len(), 1);
+    assert_eq!(r.logs[0].address, counter);
+    let topic0 = keccak256("Incremented(address,uint256)");
+    assert_eq!(r.logs[0].data.topics(), &[topic0, a(ALICE).into()]);
+    assert_eq!(r.logs[0].data.data.as_ref(), &u(8));
+    assert_eq!(chain.storage(counter, U256::ZERO), U256::from(8u64));
+    // A constructor argument of the wrong length reverts the deployment.
+    let r = chain.deploy(&native_envelope(&native_c(), &[]), &[1, 2, 3]);
+    assert!(!r.success);
+}
+
+/// Loops, a jump table (`switch`), function pointers, division and the heap (`brk`).
+fn loops_jump_tables_and_heap(engine: EngineKind) {
+    let mut chain = Chain::new(engine);
+    let counter = deploy_counter(&mut chain, 0);
+    let call = |chain: &mut Chain, sig: &str, args: &[[u8; 32]]| {
+        let r = chain.call(counter, &calldata(sig, args));
+        assert!(r.success, "{sig}: {:?}", r.error);
+        U256::from_be_slice(&r.output).to::<u64>()
+    };
+    assert_eq!(call(&mut chain, "sum(uint256)", &[u(100)]), 5050);
+    assert_eq!(call(&mut chain, "sum(uint256)", &[u(20_000)]), 200_010_000);
+    let pick = |k: u64| {
+        let x = 1000 + k;
+        [x + 11, x * 23, x ^ 0x5555, x << 4, x - 59, x / 61, x | 0x79, !x].get(k as usize).copied().unwrap_or(0)
+    };
+    for k in 0..10 {
+        assert_eq!(call(&mut chain, "pick(uint256)", &[u(k)]), pick(k), "pick({k})");
+    }
+    let x = 1_000_003u64;
+    let expect = [2 * x, x * x, x / 7, x.wrapping_neg()];
+    for (k, v) in expect.into_iter().enumerate() {
+        assert_eq!(call(&mut chain, "apply(uint256,uint256)", &[u(k as u64), u(x)]), v, "apply({k})");
+    }
+    let n = 100_000u64;
+    let sum: u64 = (0..n).map(|i| (i * 7) & 0xFF).sum();
+    assert_eq!(call(&mut chain, "heap(uint256)", &[u(n)]), sum);
+}
+
+/// `exit(1)` reverts with what was written to fd 1, and the state stays as it was.
+fn revert_with_data(engine: EngineKind) {
+    let mut chain = Chain::new(engine);
+    let counter = deploy_counter(&mut chain, 3);
+    let r = chain.call(counter, &calldata("fail()", &[]));
+    assert!(!r.success);
+    assert_eq!(r.output.as_ref(), b"native says no");
+    assert!(r.error.is_none(), "a revert, not a failure: {:?}", r.error);
+    let r = chain.call(counter, &calldata("nothing()", &[]));
+    assert!(!r.success);
+    assert!(r.output.is_empty());
+    assert_eq!(chain.storage(counter, U256::ZERO), U256::from(3u64));
+}
+
+/// Native calls Solidity: return data comes back, Solidity's revert data bubbles up.
+fn native_calls_evm(engine: EngineKind) {
+    let mut chain = Chain::new(engine);
+    let counter = deploy_counter(&mut chain, 0);
+    let bridge = deploy_bridge(&mut chain);
+    let add = calldata("add(uint256,uint256)", &[u(2), u(40)]);
+    let r = chain.call(counter, &with_bytes("forward(address,bytes)", bridge, &add));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.output.as_ref(), &u(42));
+    let r = chain.call(counter, &with_bytes("forward(address,bytes)", bridge, &calldata("fail()", &[])));
+    assert!(!r.success);
+    assert_eq!(r.output.as_ref(), error_string("solidity says no"));
+    // Solidity state written through the native forwarder: Bridge.bumpTwice calls back into
+    // the native counter (native → EVM → native).
+    let bump = calldata("bumpTwice(address)", &[a(counter)]);
+    let r = chain.call(counter, &with_bytes("forward(address,bytes)", bridge, &bump));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.output.as_ref(), &u(2));
+    assert_eq!(chain.storage(counter, U256::ZERO), U256::from(2u64));
+    assert_eq!(chain.storage(bridge, U256::ZERO), U256::from(1u64));
+}
+
+/// Solidity calls native: decoded return values, state changes, and the native revert data
+/// seen by a low-level call.
+fn evm_calls_native(engine: EngineKind) {
+    let mut chain = Chain::new(engine);
+    let counter = deploy_counter(&mut chain, 7);
+    let bridge = deploy_bridge(&mut chain);
+    let r = chain.call(bridge, &calldata("bumpTwice(address)", &[a(counter)]));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.output.as_ref(), &u(9));
+    assert_eq!(r.logs.len(), 2, "the native counter logged twice");
+    assert_eq!(r.logs[0].data.topics()[1], alloy_primitives::B256::from(a(bridge)), "msg.sender is the bridge");
+    let r = chain.call(bridge, &with_bytes("raw(address,bytes)", counter, &calldata("fail()", &[])));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(&r.output[..32], &u(0), "call status false");
+    assert_eq!(dynamic_at(&r.output, 1), b"native says no");
+    assert_eq!(chain.storage(counter, U256::ZERO), U256::from(9u64));
+}
+
+/// A static call into a native contract that writes storage fails; one that reads works.
+fn static_call_write_protection(engine: EngineKind) {
+    let mut chain = Chain::new(engine);
+    let outer = deploy_counter(&mut chain, 0);
+    let inner = deploy_counter(&mut chain, 5);
+    let r = chain.call(outer, &with_bytes("staticForward(address,bytes)", inner, &calldata("increment()", &[])));
+    assert!(!r.success, "the write in a static context fails the inner call");
+    assert!(r.output.is_empty(), "a failed call leaves no return data");
+    assert_eq!(chain.storage(inner, U256::ZERO), U256::from(5u64));
+    let r = chain.call(outer, &with_bytes("staticForward(address,bytes)", inner, &calldata("get()", &[])));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.output.as_ref(), &u(5));
+}
+
+/// The gas a native callee uses, seen from a Solidity frame through `gasleft()`, is the gas
+/// the same call costs as a transaction (the difference between two functions is the same on
+/// both sides).
+fn gas_is_one_unit(engine: EngineKind) {
+    let mut chain = Chain::new(engine);
+    let counter = deploy_counter(&mut chain, 7);
+    let bridge = deploy_bridge(&mut chain);
+    let increment = calldata("increment()", &[]);
+    let get = calldata("get()", &[]);
+    let direct_inc = chain.call(counter, &increment);
+    let direct_get = chain.call(counter, &get);
+    assert!(direct_inc.success && direct_get.success);
+    let spent = |chain: &mut Chain, inner: &[u8]| {
+        let r = chain.call(bridge, &with_bytes("spent(address,bytes)", counter, inner));
+        assert!(r.success, "{:?}", r.error);
+        U256::from_be_slice(&r.output).to::<u64>()
+    };
+    let seen_inc = spent(&mut chain, &increment);
+    let seen_get = spent(&mut chain, &get);
+    assert_eq!(chain.storage(counter, U256::ZERO), U256::from(9u64), "both increments ran");
+    let receipts = direct_inc.gas_used - direct_get.gas_used;
+    assert!(receipts > 5000, "an SSTORE and a log: {receipts}");
+    assert_eq!(seen_inc - seen_get, receipts, "gasleft() differences in Solidity = receipt gas differences");
+}
+
+/// Deployment pays per byte: the ELF (lifting as transpiling does, storing as a WASM
+/// module's code) before lifting, the lifted module (validation, metering, compilation)
+/// after; one gas short of that charge the deployment fails out of gas, naming it.
+fn deployment_is_charged_per_byte(engine: EngineKind) {
+    use host_abi::gas::{COMPILE_BYTE, METER_BYTE, TRANSPILE_BYTE, VALIDATE_BYTE, WASM_CODE_DEPOSIT_BYTE};
+    let elf = native_c();
+    let lifted = native_shim::lift(&elf).expect("the example lifts");
+    let charge = (TRANSPILE_BYTE + WASM_CODE_DEPOSIT_BYTE) * elf.len() as u64
+        + (VALIDATE_BYTE + METER_BYTE + COMPILE_BYTE) * lifted.wasm.len() as u64;
+    let mut chain = Chain::new(engine);
+    let data: Vec<u8> = native_envelope(&elf, &[]).into_iter().chain(u(1)).collect();
+    let probe = chain.tx(ALICE, None, &data, U256::ZERO, 0);
+    let intrinsic = wasm_runtime::exec::intrinsic_gas(&probe);
+    let r = chain.send(chain.tx(ALICE, None, &data, U256::ZERO, intrinsic + charge - 1));
+    assert!(!r.success, "one gas short of the charge");
+    let why = r.error.expect("a failure").to_string();
+    assert!(why.contains(&format!("deploying this code costs {charge}")), "{why}");
+    let r = chain.send(chain.tx(ALICE, None, &data, U256::ZERO, intrinsic + charge + 200_000));
+    assert!(r.success, "{:?}", r.error);
+    assert!(r.gas_used > intrinsic + charge);
+}
+
+/// An ELF the shim rejects fails the deployment with the rule and where.
+fn bad_elf_is_rejected_with_its_rule(engine: EngineKind) {
+    let mut chain = Chain::new(engine);
+    let mut elf = native_c();
+    elf[18] = 62; // e_machine: x86-64
+    let r = chain.deploy(&native_envelope(&elf, &[]), &[]);
+    assert!(!r.success);
+    let why = r.error.expect("a failure").to_string();
+    assert!(why.contains("rule machine") && why.contains("file offset 0x12"), "{why}");
+}
+
+zkos_tests::engine_tests!(
+    storage_and_return_data,
+    loops_jump_tables_and_heap,
+    revert_with_data,
+    native_calls_evm,
+    evm_calls_native,
+    static_call_write_protection,
+    gas_is_one_unit,
+    deployment_is_charged_per_byte,
+    bad_elf_is_rejected_with_its_rule,
+);
