@@ -23,6 +23,31 @@ pub struct Env {
     pub withdrawals: Vec<Withdrawal>,
     /// EIP-4788: the parent beacon block root, stored by the beacon-roots contract.
     pub parent_beacon_block_root: Option<B256>,
+    /// The parent's blob gas figures, when `currentExcessBlobGas` is not given: the block's
+    /// excess blob gas is derived from them under its fork ([`Env::excess_blob_gas`]).
+    pub parent_blob_gas: Option<ParentBlobGas>,
+}
+
+/// What EIP-4844 (and EIP-7918 from Osaka on) derives a block's excess blob gas from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ParentBlobGas {
+    /// `parentExcessBlobGas`.
+    pub excess: u64,
+    /// `parentBlobGasUsed`.
+    pub used: u64,
+    /// `parentBaseFee` (EIP-7918's reserve price; 0 when not given).
+    pub base_fee: u64,
+}
+
+impl Env {
+    /// The block's excess blob gas: `currentExcessBlobGas`, or derived from the parent's
+    /// figures with the blob parameters of the block's fork.
+    pub fn excess_blob_gas(&self) -> u64 {
+        match self.parent_blob_gas {
+            Some(p) => self.block.fork.excess_blob_gas(p.excess, p.used, p.base_fee),
+            None => self.block.excess_blob_gas,
+        }
+    }
 }
 
 /// One transaction of the input list.
@@ -92,7 +117,8 @@ pub fn account_code(code: Bytes) -> std::result::Result<(Bytes, Bytes), String> 
 /// Reads an env. Missing `currentRandom` falls back to `currentDifficulty`, then zero;
 /// a missing `currentBaseFee` is derived from `parentBaseFee`, `parentGasUsed` and
 /// `parentGasLimit` (EIP-1559), a missing `currentExcessBlobGas` from
-/// `parentExcessBlobGas` and `parentBlobGasUsed` (EIP-4844).
+/// `parentExcessBlobGas`, `parentBlobGasUsed` and `parentBaseFee` (EIP-4844 with the
+/// fork's blob parameters, EIP-7918 from Osaka on: [`Env::excess_blob_gas`]).
 pub fn env(r: Reader, v: &Value, path: &str) -> Result<Env> {
     let obj = r.object(path, v)?;
     let get = |key: &str| r.required(obj, path, key);
@@ -128,6 +154,7 @@ pub fn env(r: Reader, v: &Value, path: &str) -> Result<Env> {
             }
         },
     };
+    let mut parent_blob_gas = None;
     block.excess_blob_gas = match optional(obj, "currentExcessBlobGas") {
         Some(excess) => r.u64(&field("currentExcessBlobGas"), excess)?,
         None => {
@@ -140,7 +167,7 @@ pub fn env(r: Reader, v: &Value, path: &str) -> Result<Env> {
                 .transpose()?
                 .unwrap_or(0);
             // The specification adds them as 64-bit integers and fails on overflow.
-            let parent_blob_gas = parent_excess.checked_add(parent_used).ok_or_else(|| {
+            parent_excess.checked_add(parent_used).ok_or_else(|| {
                 r.error(
                     &field("parentBlobGasUsed"),
                     format!(
@@ -148,7 +175,15 @@ pub fn env(r: Reader, v: &Value, path: &str) -> Result<Env> {
                     ),
                 )
             })?;
-            parent_blob_gas.saturating_sub(TARGET_BLOB_GAS_PER_BLOCK)
+            // EIP-7918's reserve price reads the parent's base fee (clamped to 2^64 - 1).
+            let base_fee = optional(obj, "parentBaseFee")
+                .map(|v| r.u256(&field("parentBaseFee"), v))
+                .transpose()?
+                .map_or(0, |fee| u64::try_from(fee).unwrap_or(u64::MAX));
+            let parent = ParentBlobGas { excess: parent_excess, used: parent_used, base_fee };
+            parent_blob_gas = Some(parent);
+            // Under the default fork; [`Env::excess_blob_gas`] derives it under the block's.
+            block.fork.excess_blob_gas(parent.excess, parent.used, parent.base_fee)
         }
     };
     if let Some(hashes) = optional(obj, "blockHashes") {
@@ -177,11 +212,8 @@ pub fn env(r: Reader, v: &Value, path: &str) -> Result<Env> {
     }
     let parent_beacon_block_root =
         optional(obj, "parentBeaconBlockRoot").map(|v| r.b256(&field("parentBeaconBlockRoot"), v)).transpose()?;
-    Ok(Env { block, withdrawals, parent_beacon_block_root })
+    Ok(Env { block, withdrawals, parent_beacon_block_root, parent_blob_gas })
 }
-
-/// EIP-4844 (Cancun): the blob gas a block targets.
-pub const TARGET_BLOB_GAS_PER_BLOCK: u64 = 393_216;
 
 /// EIP-1559: the base fee of the block after a parent with the given figures.
 pub fn next_base_fee(parent_base_fee: U256, parent_gas_used: u64, parent_gas_limit: u64) -> U256 {
@@ -409,6 +441,8 @@ fn access_list(r: Reader, v: &Value, at: &str) -> Result<Vec<AccessListItem>> {
 
 #[cfg(test)]
 mod tests {
+    use wasm_runtime::fork::Fork;
+
     use super::*;
 
     #[test]
@@ -455,9 +489,14 @@ mod tests {
             "parentBlobGasUsed": "0x40000",
             "blockHashes": { "0": "0x1111111111111111111111111111111111111111111111111111111111111111" }
         });
-        let env = env(Reader::new("env.json"), &v, "").unwrap();
+        let mut env = env(Reader::new("env.json"), &v, "").unwrap();
         assert_eq!(env.block.base_fee, U256::from(1_125_000_000u64));
-        assert_eq!(env.block.excess_blob_gas, 0x60000 + 0x40000 - TARGET_BLOB_GAS_PER_BLOCK);
+        // Cancun's target is 3 blobs (393216 blob gas); Prague's and Osaka's 6 (786432),
+        // above the parent's 0x60000 + 0x40000 = 655360.
+        env.block.fork = Fork::Cancun;
+        assert_eq!(env.excess_blob_gas(), 0x60000 + 0x40000 - 393_216);
+        env.block.fork = Fork::Prague;
+        assert_eq!(env.excess_blob_gas(), 0);
         assert_eq!(env.block.block_hash(0), B256::repeat_byte(0x11));
         let mut partial = v.clone();
         partial.as_object_mut().unwrap().remove("parentGasUsed");

@@ -43,6 +43,13 @@ pub struct ResultJson {
     pub current_excess_blob_gas: String,
     /// Blob gas used by the block.
     pub blob_gas_used: String,
+    /// EIP-7685 (Prague+): the requests hash.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests_hash: Option<B256>,
+    /// EIP-7685 (Prague+): the requests, each `type ‖ data`, as the execution specs' t8n
+    /// writes them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests: Option<Vec<String>>,
 }
 
 /// A receipt, as geth prints it.
@@ -136,8 +143,10 @@ pub fn result(env: &Env, outcome: &Outcome) -> ResultJson {
         current_difficulty: None,
         gas_used: quantity(U256::from(outcome.output.gas_used)),
         current_base_fee: quantity(env.block.base_fee),
-        current_excess_blob_gas: quantity(U256::from(env.block.excess_blob_gas)),
+        current_excess_blob_gas: quantity(U256::from(outcome.excess_blob_gas)),
         blob_gas_used: quantity(U256::from(outcome.blob_gas_used)),
+        requests_hash: outcome.requests_hash,
+        requests: outcome.requests.as_ref().map(|list| list.iter().map(hex_bytes).collect()),
     }
 }
 

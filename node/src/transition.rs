@@ -1,7 +1,9 @@
 //! Applying a block to a pre-state: the system layer does it all
-//! ([`wasm_runtime::exec::apply_block`]: the EIP-4788 system call, the transactions, the
-//! EIP-4895 withdrawals, the commitments); this module hands it the t8n inputs.
+//! ([`wasm_runtime::exec::apply_block`]: the EIP-4788 and EIP-2935 system calls, the
+//! transactions, the EIP-4895 withdrawals, the EIP-7685 requests, the commitments); this
+//! module hands it the t8n inputs.
 
+use wasm_runtime::block::rules::{CONSOLIDATION_REQUEST_ADDRESS, MAINNET_DEPOSIT_CONTRACT, WITHDRAWAL_REQUEST_ADDRESS};
 use wasm_runtime::block::{Block, BlockOutput, BlockTx};
 use wasm_runtime::engine::EngineKind;
 use wasm_runtime::exec::ArtifactCache;
@@ -34,6 +36,22 @@ pub struct Outcome {
     pub withdrawals_root: B256,
     /// EIP-4844 blob gas used by the included transactions.
     pub blob_gas_used: u64,
+    /// The block's excess blob gas (given, or derived under its fork).
+    pub excess_blob_gas: u64,
+    /// EIP-7685 (Prague+): the requests, `type ‖ data` for each type with requests.
+    pub requests: Option<Vec<wasm_runtime::primitives::Bytes>>,
+    /// EIP-7685 (Prague+): the requests hash.
+    pub requests_hash: Option<B256>,
+}
+
+/// Whether a block on `pre` collects EIP-7685 requests (from Prague on): when the chain
+/// has deployed the EIP-7002 and EIP-7251 contracts, which every Prague chain has (a block
+/// then fails if either call fails). A pre-state without them (a devnet's, an older
+/// fork's test) gives a block without requests, as a state test's block is.
+fn collects_requests(pre: &MemoryDb) -> bool {
+    [WITHDRAWAL_REQUEST_ADDRESS, CONSOLIDATION_REQUEST_ADDRESS]
+        .iter()
+        .all(|a| pre.accounts.get(a).is_some_and(|acc| !acc.info.code.is_empty()))
 }
 
 /// Applies the block described by `env` and `txs` to `pre` on `engine`. A block that
@@ -52,8 +70,9 @@ pub fn apply_in(
     engine: EngineKind,
     artifacts: &mut ArtifactCache,
 ) -> Result<Outcome> {
+    let excess_blob_gas = env.excess_blob_gas();
     let block = Block {
-        env: env.block.clone(),
+        env: wasm_runtime::env::BlockEnv { excess_blob_gas, ..env.block.clone() },
         parent_beacon_block_root: env.parent_beacon_block_root,
         transactions: txs.iter().map(|t| BlockTx { tx: t.tx.clone(), encoded: t.encoded.clone() }).collect(),
         withdrawals: env.withdrawals.clone(),
@@ -63,13 +82,13 @@ pub fn apply_in(
             .number
             .checked_sub(1)
             .and_then(|n| env.block.block_hashes.iter().find(|(number, _)| *number == n).map(|(_, hash)| *hash)),
-        // EIP-7685 (Prague+): a t8n block collects requests, with mainnet's deposit contract.
-        deposit_contract: Some(wasm_runtime::block::rules::MAINNET_DEPOSIT_CONTRACT),
+        deposit_contract: collects_requests(pre).then_some(MAINNET_DEPOSIT_CONTRACT),
     };
     let mut post = pre.clone();
     let applied = wasm_runtime::exec::apply_block(&mut post, &block, engine, artifacts)
         .map_err(|e| Error::Exec(e.to_string()))?;
     let c = applied.commitments;
+    let requests = applied.output.requests.clone();
     Ok(Outcome {
         post,
         included: applied.output.included.clone(),
@@ -81,6 +100,9 @@ pub fn apply_in(
         logs_bloom: c.logs_bloom,
         withdrawals_root: c.withdrawals_root,
         blob_gas_used: c.blob_gas_used,
+        excess_blob_gas,
+        requests,
+        requests_hash: c.requests_hash,
     })
 }
 

@@ -303,6 +303,21 @@ mod tests {
         assert_eq!(Fork::Osaka.max_block_rlp_size(), Some(8_388_608));
     }
 
+    /// EIP-4844's excess blob gas with each fork's target, and EIP-7918's reserve price
+    /// from Osaka on: a parent that used 6 blobs (786432 blob gas) at a blob base fee of 1
+    /// wei under a 1 gwei base fee leaves 0 excess in Prague (at target) but grows it by
+    /// 786432 × (9 − 6) / 9 = 262144 in Osaka, where 8192 × 10^9 > 131072 × 1.
+    #[test]
+    fn excess_blob_gas_per_fork() {
+        assert_eq!(Fork::Cancun.excess_blob_gas(0x60000, 0x40000, 7), 0x60000 + 0x40000 - 393_216);
+        assert_eq!(Fork::Prague.excess_blob_gas(0x60000, 0x40000, 7), 0);
+        assert_eq!(Fork::Prague.excess_blob_gas(0, 786_432, 1_000_000_000), 0);
+        assert_eq!(Fork::Osaka.excess_blob_gas(0, 786_432, 1_000_000_000), 262_144);
+        // With a base fee of 7 wei the reserve (8192 × 7) is below the blob price: no change.
+        assert_eq!(Fork::Osaka.excess_blob_gas(0, 786_432, 7), 0);
+        assert_eq!(Fork::Bpo1.excess_blob_gas(0, 786_432, 1_000_000_000), 0);
+    }
+
     #[test]
     fn transition_networks() {
         let s = Schedule::parse("CancunToPragueAtTime15k").unwrap();

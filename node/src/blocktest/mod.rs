@@ -61,6 +61,9 @@ pub struct TestResult {
     pub name: String,
     /// Why it failed.
     pub error: Option<String>,
+    /// The blocks rejected as the fixture expects: index, the fixture's exception, and
+    /// zkos's reason (for `--json`).
+    pub rejections: Vec<(usize, String, String)>,
 }
 
 /// One block of a test.
@@ -189,7 +192,7 @@ fn selected(schedule: &Schedule, fork: Option<Fork>) -> bool {
 fn run_file(path: &Path, fork: Option<Fork>, engine: EngineKind, filter: Option<&str>) -> FileResults {
     let file_name = path.display().to_string();
     let failed = |error: String| FileResults {
-        results: vec![TestResult { name: file_name.clone(), error: Some(error) }],
+        results: vec![TestResult { name: file_name.clone(), error: Some(error), rejections: Vec::new() }],
         ..FileResults::default()
     };
     let text = match std::fs::read_to_string(path) {
@@ -215,7 +218,8 @@ fn run_file(path: &Path, fork: Option<Fork>, engine: EngineKind, filter: Option<
         let test = match read_test(name, v) {
             Ok(t) => t,
             Err(error) => {
-                out.results.push(TestResult { name: format!("{file_name}: {name}"), error: Some(error) });
+                let name = format!("{file_name}: {name}");
+                out.results.push(TestResult { name, error: Some(error), rejections: Vec::new() });
                 continue;
             }
         };
@@ -223,14 +227,21 @@ fn run_file(path: &Path, fork: Option<Fork>, engine: EngineKind, filter: Option<
             out.other_forks += 1;
             continue;
         }
-        let error = run_test(&test, engine, &mut artifacts).err();
-        out.results.push(TestResult { name: test.name, error });
+        let mut rejections = Vec::new();
+        let error = run_test(&test, engine, &mut artifacts, &mut rejections).err();
+        out.results.push(TestResult { name: test.name, error, rejections });
     }
     out
 }
 
-/// Runs one test: imports its blocks in order, then checks the head and the state.
-fn run_test(test: &Test, engine: EngineKind, artifacts: &mut ArtifactCache) -> Result<(), String> {
+/// Runs one test: imports its blocks in order, then checks the head and the state. The
+/// blocks rejected as expected are added to `rejections` with the reason.
+fn run_test(
+    test: &Test,
+    engine: EngineKind,
+    artifacts: &mut ArtifactCache,
+    rejections: &mut Vec<(usize, String, String)>,
+) -> Result<(), String> {
     let genesis = decode::block(&test.genesis_rlp).map_err(|e| format!("genesisRLP: {e}"))?;
     let (genesis, genesis_hash) = (genesis.header, genesis.hash);
     if let Some(want) = test.genesis_hash.filter(|h| *h != genesis_hash) {
@@ -254,7 +265,7 @@ fn run_test(test: &Test, engine: EngineKind, artifacts: &mut ArtifactCache) -> R
                 return Err(format!("block {i}: accepted, but the fixture expects it rejected ({expected})"))
             }
             (Err(why), None) => return Err(format!("block {i} rejected: {why}")),
-            (Err(_), Some(_)) => {}
+            (Err(why), Some(expected)) => rejections.push((i, expected.clone(), why)),
         }
     }
     if head != test.last_hash {
@@ -423,7 +434,17 @@ pub fn main(args: &Args) -> Result<(), CliError> {
                 failed += 1;
             }
             if args.json {
-                println!("{}", serde_json::json!({"name": r.name, "pass": r.error.is_none(), "error": r.error}));
+                let rejected: Vec<Value> = r
+                    .rejections
+                    .iter()
+                    .map(|(block, expected, reason)| {
+                        serde_json::json!({"block": block, "expected": expected, "reason": reason})
+                    })
+                    .collect();
+                let line = serde_json::json!({
+                    "name": r.name, "pass": r.error.is_none(), "error": r.error, "rejected": rejected,
+                });
+                println!("{line}");
             } else if let Some(e) = &r.error {
                 println!("FAIL {}: {}", r.name, crate::error::one_line(e));
             }

@@ -17,6 +17,8 @@ mod input;
 pub mod roots;
 pub mod rules;
 #[cfg(test)]
+mod prague_tests;
+#[cfg(test)]
 mod tests;
 
 pub use commit::{AppliedBlock, CommitState, Commitments};
