@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the native C example (counter.c) as a static RV64IM ELF: examples/out/native-c.elf.
+# Builds the native C examples as static RV64IM ELFs: counter.c to examples/out/native-c.elf,
+# alu.c (every RV64IM instruction, for the lifter's differential test) to native-alu.elf.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cc="${RISCV_CC:-riscv64-unknown-elf-gcc}"
@@ -9,3 +10,4 @@ if ! command -v "$cc" >/dev/null; then
 fi
 mkdir -p "$here/../out"
 "$cc" -march=rv64im -mabi=lp64 -O2 -nostdlib -static -o "$here/../out/native-c.elf" "$here/counter.c"
+"$cc" -march=rv64im -mabi=lp64 -O2 -nostdlib -static -o "$here/../out/native-alu.elf" "$here/alu.c"

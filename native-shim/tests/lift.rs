@@ -43,3 +43,83 @@ fn bit_flips_never_panic() {
         }
     }
 }
+
+fn u64_at(f: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(f[at..at + 8].try_into().unwrap())
+}
+
+fn put_u64(f: &mut [u8], at: usize, v: u64) {
+    f[at..at + 8].copy_from_slice(&v.to_le_bytes());
+}
+
+/// File offsets of the PT_LOAD program headers.
+fn loads(f: &[u8]) -> Vec<usize> {
+    let phoff = u64_at(f, 32) as usize;
+    let phnum = u16::from_le_bytes([f[56], f[57]]) as usize;
+    (0..phnum).map(|i| phoff + 56 * i).filter(|&at| f[at..at + 4] == [1, 0, 0, 0]).collect()
+}
+
+/// The file offset of the instruction at `addr` (in the first, executable segment).
+fn text_offset(f: &[u8], addr: u64) -> usize {
+    let ph = loads(f)[0];
+    (u64_at(f, ph + 8) + addr - u64_at(f, ph + 16)) as usize
+}
+
+fn rejected(f: &[u8]) -> native_shim::ShimError {
+    lift(f).expect_err("the file must be rejected")
+}
+
+#[test]
+fn malformed_headers_name_their_rule_and_offset() {
+    let entry = u64_at(COUNTER, 24);
+    let [text, data] = loads(COUNTER)[..] else { panic!("two segments") };
+    let case = |edit: &dyn Fn(&mut Vec<u8>), rule: Rule, text: &str| {
+        let mut f = COUNTER.to_vec();
+        edit(&mut f);
+        let e = rejected(&f);
+        assert_eq!(e.rule(), rule, "{e}");
+        assert!(e.to_string().contains(text), "{e} should contain {text}");
+    };
+    case(&|f| f[4] = 1, Rule::Ident, "file offset 0x4");
+    case(&|f| f[16] = 3, Rule::Type, "ET_EXEC");
+    case(&|f| f[48] = 1, Rule::Flags, "file offset 0x30");
+    case(&|f| f[data] = 2, Rule::Dynamic, "dynamic linking");
+    // W^X: the code segment made writable.
+    case(&|f| f[text + 4] = 7, Rule::WritableExecutable, &format!("file offset {text:#x}"));
+    // The data segment moved onto the code.
+    case(&|f| put_u64(f, data + 16, u64_at(COUNTER, text + 16) + 0x100), Rule::Overlap, "overlap");
+    // p_filesz above p_memsz, a giant p_memsz, and one whose end overflows.
+    case(&|f| put_u64(f, data + 32, u64_at(COUNTER, data + 40) + 1), Rule::Segment, "exceeds p_memsz");
+    case(&|f| put_u64(f, data + 40, 1 << 40), Rule::Memory, "more than");
+    case(&|f| put_u64(f, data + 40, u64::MAX - 8), Rule::Segment, "overflows");
+    // A segment's bytes past the end of the file.
+    let long = |f: &mut Vec<u8>| {
+        put_u64(f, text + 32, 1 << 20);
+        put_u64(f, text + 40, 1 << 20);
+    };
+    case(&long, Rule::Truncated, "past the end of the file");
+    // The entry point in the ELF header's bytes, and misaligned.
+    case(&|f| put_u64(f, 24, u64_at(COUNTER, text + 16)), Rule::Entry, "file offset 0x18");
+    case(&|f| put_u64(f, 24, entry + 2), Rule::Entry, "not an instruction of the text");
+}
+
+#[test]
+fn instructions_outside_rv64im_name_their_address() {
+    let entry = u64_at(COUNTER, 24);
+    let at = text_offset(COUNTER, entry);
+    for (word, what) in
+        [(0x0000_0001u32, "compressed"), (0x00B5_7553, "floating-point"), (0x00B5_202F, "atomic"), (0xC000_2573, "CSR")]
+    {
+        let mut f = COUNTER.to_vec();
+        f[at..at + 4].copy_from_slice(&word.to_le_bytes());
+        let e = rejected(&f);
+        assert_eq!(e.rule(), Rule::Instruction);
+        assert!(e.to_string().contains(what) && e.to_string().ends_with(&format!("at address {entry:#x}")), "{e}");
+    }
+    // jal zero, +1 MiB - 2: far outside the text.
+    let mut f = COUNTER.to_vec();
+    f[at..at + 4].copy_from_slice(&0x7FFF_F06Fu32.to_le_bytes());
+    let e = rejected(&f);
+    assert_eq!(e.rule(), Rule::BranchTarget, "{e}");
+    assert!(e.to_string().ends_with(&format!("at address {entry:#x}")), "{e}");
+}

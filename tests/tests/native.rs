@@ -17,6 +17,40 @@ fn native_c() -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"))
 }
 
+/// The ALU example's ELF (every RV64IM computational instruction).
+fn native_alu() -> Vec<u8> {
+    let path = format!("{}/../examples/out/native-alu.elf", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"))
+}
+
+/// Runs an ELF directly on rv-machine (stack and layout of its ELF loader), with the calls
+/// the examples make emulated as the ABI defines them: `read` of the calldata, `write` to
+/// the output, `exit`, `call_value` (zero). Returns the exit code, the output and the
+/// instructions executed.
+fn run_on_machine(elf: &[u8], calldata: &[u8]) -> (u64, Vec<u8>, u64) {
+    use rv_machine::isa::Reg;
+    use rv_machine::{Config, Exit, Machine};
+    let mut m = Machine::from_elf(Config::default(), elf).expect("the ELF loads");
+    let (mut cursor, mut out) = (0usize, Vec::new());
+    loop {
+        let exit = m.run(1 << 34);
+        assert_eq!(exit, Exit::Ecall, "the machine stopped at {:#x}", m.pc());
+        let [a0, a1, a2] = [m.reg(Reg::A0), m.reg(Reg::A1), m.reg(Reg::A2)];
+        match m.reg(Reg::A7) {
+            63 => {
+                let n = (a2 as usize).min(calldata.len() - cursor);
+                m.write_bytes(a1, &calldata[cursor..cursor + n]).unwrap();
+                cursor += n;
+                m.set_reg(Reg::A0, n as u64);
+            }
+            64 => out.extend(m.read_vec(a1, a2 as usize).unwrap()),
+            93 => return (a0, out, m.instret()),
+            10063 => m.write_bytes(a0, &[0; 32]).unwrap(),
+            n => panic!("unexpected ecall {n}"),
+        }
+    }
+}
+
 /// Wraps an ELF and constants in a kind-0x02 envelope.
 fn native_envelope(elf: &[u8], constants: &[u8]) -> Vec<u8> {
     let env = Envelope { kind: Kind::Rv64im, version: 0, constants, code: elf };
@@ -285,7 +319,75 @@ fn bad_elf_is_rejected_with_its_rule(engine: EngineKind) {
     assert!(why.contains("rule machine") && why.contains("file offset 0x12"), "{why}");
 }
 
+/// Every RV64IM computational instruction and load on edge values (zero, ±1, the 32- and
+/// 64-bit extremes, shift amounts past the width, division by zero, MIN / -1): the lifted
+/// contract's output equals the same ELF's run directly on rv-machine.
+fn alu_matches_the_machine(engine: EngineKind) {
+    let values: [u64; 10] = [
+        0,
+        1,
+        u64::MAX,
+        i64::MIN as u64,
+        i64::MAX as u64,
+        0x8000_0000,
+        0x7FFF_FFFF,
+        0xFFFF_FFFF,
+        0x1234_5678_9ABC_DEF0,
+        0xFEDC_BA98_7654_3217,
+    ];
+    let mut input = Vec::new();
+    for a in values {
+        for b in values {
+            input.extend_from_slice(&a.to_le_bytes());
+            input.extend_from_slice(&b.to_le_bytes());
+        }
+    }
+    let elf = native_alu();
+    let (code, expected, _) = run_on_machine(&elf, &input);
+    assert_eq!(code, 0);
+    assert_eq!(expected.len(), 100 * 8 * 54, "54 results per pair");
+    let mut chain = Chain::new(engine);
+    let r = chain.deploy(&native_envelope(&elf, &[]), &[]);
+    assert!(r.success, "{:?}", r.error);
+    let alu = r.contract_address.expect("created");
+    let r = chain.call(alu, &input);
+    assert!(r.success, "{:?}", r.error);
+    for (i, (x, y)) in r.output.chunks(8).zip(expected.chunks(8)).enumerate() {
+        let (a, b) = (values[i / 54 / 10], values[i / 54 % 10]);
+        assert_eq!(x, y, "result {} of a = {a:#x}, b = {b:#x}", i % 54);
+    }
+    assert_eq!(r.output.len(), expected.len());
+}
+
+/// The lifting overhead: RV64IM instructions the provable engine executes for the lifted
+/// and compiled contract against the same ELF run directly on rv-machine, per iteration of
+/// `sum`'s loop (the difference between two sizes) and for a whole `alu` call. A table, not
+/// a timed assertion; the bound only says the lifted code is not faster than the original.
+#[test]
+fn lifting_overhead() {
+    let mut chain = Chain::new(EngineKind::Rv);
+    let counter = deploy_counter(&mut chain, 0);
+    let lifted = |chain: &mut Chain, data: &[u8]| {
+        let r = chain.call(counter, data);
+        assert!(r.success, "{:?}", r.error);
+        chain.blocks.last().expect("a block").stats.rv_instructions
+    };
+    let elf = native_c();
+    let sum = |n: u64| calldata("sum(uint256)", &[u(n)]);
+    let (l1, l2) = (lifted(&mut chain, &sum(10_000)), lifted(&mut chain, &sum(20_000)));
+    let (n1, n2) = (run_on_machine(&elf, &sum(10_000)).2, run_on_machine(&elf, &sum(20_000)).2);
+    let per_lifted = (l2 - l1) as f64 / 10_000.0;
+    let per_native = (n2 - n1) as f64 / 10_000.0;
+    eprintln!(
+        "sum loop, per iteration: native {per_native:.2}, lifted {per_lifted:.2}, ratio {:.2}",
+        per_lifted / per_native
+    );
+    eprintln!("sum(20000) whole transaction: native {n2}, lifted {l2}");
+    assert!(per_lifted >= per_native);
+}
+
 zkos_tests::engine_tests!(
+    alu_matches_the_machine,
     storage_and_return_data,
     loops_jump_tables_and_heap,
     revert_with_data,
