@@ -79,6 +79,7 @@ fn render() -> String {
         host_abi::GAS_RESERVE_EXPORT
     )
     .unwrap();
+    s.push_str("\nHow native RV64IM contracts use these functions (memory, system calls, checks, lifting): [native.md](native.md).\n");
     s
 }
 
