@@ -102,7 +102,8 @@ pub struct Facts {
     pub slot: Slot,
     /// What the input itself says the call costs, for the precompiles priced by their
     /// input's contents: blake2f's rounds (the input's first four bytes); modexp's EIP-2565
-    /// price, which revm-precompile computes from the input's header.
+    /// (from Osaka EIP-7883) price, which revm-precompile computes from the input's header;
+    /// the BLS12-381 MSMs' price from EIP-2537's discount table.
     pub from_input: u64,
 }
 
@@ -362,16 +363,23 @@ pub enum Formula {
     Create2,
     /// `self_destruct`: [`self_destruct_gas`].
     SelfDestruct,
-    /// modexp: EIP-2565's price of the input, which revm-precompile computes from its header
-    /// ([`Facts::from_input`]).
+    /// modexp: EIP-2565's price of the input (from Osaka, EIP-7883's), which revm-precompile
+    /// computes from its header ([`Facts::from_input`]).
     Modexp,
     /// bn254 pairing: [`gas::BN254_PAIRING_BASE`] and [`gas::BN254_PAIRING_PAIR`] per whole
     /// pair of [`gas::BN254_PAIR_BYTES`] (EIP-1108).
     Bn254Pairing,
     /// blake2f: [`gas::BLAKE2F_ROUND`] per round, the rounds read from the input (EIP-152).
     Blake2f,
-    /// Not supported yet: the call fails, charging nothing.
-    Unsupported,
+    /// BLS12-381 G1 MSM: [`gas::BLS12_G1_MSM_PAIR`] per pair with EIP-2537's discount for
+    /// the number of pairs, which revm-precompile's table gives ([`Facts::from_input`]).
+    Bls12G1Msm,
+    /// BLS12-381 G2 MSM: [`gas::BLS12_G2_MSM_PAIR`] per pair with EIP-2537's discount
+    /// ([`Facts::from_input`]).
+    Bls12G2Msm,
+    /// BLS12-381 pairing check: [`gas::BLS12_PAIRING_BASE`] and [`gas::BLS12_PAIRING_PAIR`]
+    /// per whole pair of [`gas::BLS12_PAIR_BYTES`] (EIP-2537).
+    Bls12Pairing,
     /// `charge_gas`: its `amount` argument.
     Amount,
 }
@@ -432,7 +440,18 @@ impl Formula {
                 priced_by_input: Some("its gas is the number of rounds, read from memory"),
                 ..Price::flat(gas::BLAKE2F_ROUND.saturating_mul(facts.from_input))
             },
-            Self::Unsupported => Price::flat(0),
+            Self::Bls12G1Msm | Self::Bls12G2Msm => Price {
+                priced_by_input: Some("its gas follows EIP-2537's discount table of its pair count"),
+                ..Price::flat(facts.from_input)
+            },
+            Self::Bls12Pairing => Price::flat(gas::BLS12_PAIRING_BASE).with(term(
+                f,
+                "len",
+                gas::BLS12_PAIRING_PAIR,
+                gas::BLS12_PAIR_BYTES,
+                false,
+                Cap::Memory,
+            )),
             Self::Amount => Price::flat(0).with(term(f, "amount", 1, 1, false, Cap::None)),
         }
     }
@@ -472,10 +491,19 @@ impl core::fmt::Display for Formula {
                 f,
                 "{SELFDESTRUCT} + {COLD_ACCOUNT_ACCESS} cold beneficiary + {NEW_ACCOUNT} if it is new and value moves"
             ),
-            Self::Modexp => f.write_str("EIP-2565: max(200, mult_complexity * iteration_count / 3)"),
+            Self::Modexp => f.write_str(
+                "EIP-2565: max(200, mult_complexity * iteration_count / 3); from Osaka EIP-7883: max(500, \
+                 mult_complexity * iteration_count)",
+            ),
             Self::Bn254Pairing => write!(f, "EIP-1108: {BN254_PAIRING_BASE} + {BN254_PAIRING_PAIR} per pair"),
             Self::Blake2f => write!(f, "EIP-152: {BLAKE2F_ROUND} per round"),
-            Self::Unsupported => f.write_str("not supported yet"),
+            Self::Bls12G1Msm => {
+                write!(f, "EIP-2537: {BLS12_G1_MSM_PAIR} per pair x discount(pairs) / 1000 (pairs: len / 160)")
+            }
+            Self::Bls12G2Msm => {
+                write!(f, "EIP-2537: {BLS12_G2_MSM_PAIR} per pair x discount(pairs) / 1000 (pairs: len / 288)")
+            }
+            Self::Bls12Pairing => write!(f, "EIP-2537: {BLS12_PAIRING_BASE} + {BLS12_PAIRING_PAIR} per pair"),
             Self::Amount => f.write_str("amount"),
         }
     }

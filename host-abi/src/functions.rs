@@ -198,8 +198,10 @@ host_functions! {
     /// RIPEMD-160 of memory `[ptr, ptr+len)`, left-padded to 32 bytes at `out`.
     Ripemd160 = 1003, "ripemd160", (ptr: I32 = "input offset", len: I32 = "input length", out: I32 = "32-byte output offset") -> (),
         gas: GasRule::Copy { base: 600, per_word: 120 };
-    /// Modular exponentiation with the input layout of precompile 0x05; the result is written
-    /// to `[out, out+out_len)`. Returns a [`crate::status::PrecompileStatus`].
+    /// Modular exponentiation with the input layout of precompile 0x05 and its rules in the
+    /// block's fork (from Osaka: EIP-7823's 1024-byte bounds, EIP-7883's gas); the result is
+    /// written to `[out, out+out_len)`. Returns a [`crate::status::PrecompileStatus`]; a
+    /// length over EIP-7823's bound fails the call, all gas used, as at 0x05.
     Modexp = 1004, "modexp", (input: I32 = "input offset", input_len: I32 = "input length", out: I32 = "output offset", out_len: I32 = "output length (the modulus length)") -> I32,
         gas: GasRule::Dynamic(Formula::Modexp);
     /// bn254 (alt_bn128) point addition, input 128 bytes, output 64 bytes (precompile 0x06).
@@ -214,9 +216,45 @@ host_functions! {
     /// BLAKE2 compression function F, input 213 bytes, output 64 bytes (precompile 0x09).
     Blake2f = 1008, "blake2f", (input: I32 = "213-byte input offset", out: I32 = "64-byte output offset") -> I32,
         gas: GasRule::Dynamic(Formula::Blake2f);
-    /// Poseidon hash (reserved; not supported yet: calling it fails the call).
-    Poseidon = 1009, "poseidon", (ptr: I32 = "input offset", len: I32 = "input length", out: I32 = "32-byte output offset") -> I32,
-        gas: GasRule::Dynamic(Formula::Unsupported);
+    /// circom's Poseidon over BN254 (x^5, 8 full rounds, circomlib's constants) of the
+    /// `len / 32` field elements at `ptr`, each 32 bytes big-endian, 1 to 12 of them; the
+    /// hash goes to `out` as 32 bytes big-endian. Returns a [`crate::status::PrecompileStatus`]:
+    /// InvalidInput, with the gas still charged and nothing written, when `len` is not 32 to
+    /// 384 in steps of 32 or an element is not below the field's modulus. zkos's own: no
+    /// Ethereum address.
+    Poseidon = 1009, "poseidon", (ptr: I32 = "input offset", len: I32 = "input length (32 per element, 1 to 12 elements)", out: I32 = "32-byte output offset") -> I32,
+        gas: GasRule::Copy { base: crate::gas::POSEIDON_BASE, per_word: crate::gas::POSEIDON_ELEMENT };
+    /// BLS12-381 G1 addition (EIP-2537, precompile 0x0b): two 128-byte G1 points in, their
+    /// sum out (128 bytes). Returns a [`crate::status::PrecompileStatus`].
+    Bls12G1Add = 1010, "bls12_g1_add", (input: I32 = "256-byte input offset", out: I32 = "128-byte output offset") -> I32,
+        gas: GasRule::Fixed(crate::gas::BLS12_G1_ADD);
+    /// BLS12-381 G1 multi-scalar multiplication (precompile 0x0c) of `len / 160` pairs of a
+    /// G1 point and a 32-byte scalar; writes one G1 point (128 bytes).
+    Bls12G1Msm = 1011, "bls12_g1_msm", (input: I32 = "input offset", len: I32 = "input length (160 per pair)", out: I32 = "128-byte output offset") -> I32,
+        gas: GasRule::Dynamic(Formula::Bls12G1Msm);
+    /// BLS12-381 G2 addition (precompile 0x0d): two 256-byte G2 points in, their sum out
+    /// (256 bytes).
+    Bls12G2Add = 1012, "bls12_g2_add", (input: I32 = "512-byte input offset", out: I32 = "256-byte output offset") -> I32,
+        gas: GasRule::Fixed(crate::gas::BLS12_G2_ADD);
+    /// BLS12-381 G2 multi-scalar multiplication (precompile 0x0e) of `len / 288` pairs of a
+    /// G2 point and a 32-byte scalar; writes one G2 point (256 bytes).
+    Bls12G2Msm = 1013, "bls12_g2_msm", (input: I32 = "input offset", len: I32 = "input length (288 per pair)", out: I32 = "256-byte output offset") -> I32,
+        gas: GasRule::Dynamic(Formula::Bls12G2Msm);
+    /// BLS12-381 pairing check (precompile 0x0f) over `len / 384` pairs of a G1 and a G2
+    /// point; writes a 32-byte 0 or 1.
+    Bls12Pairing = 1014, "bls12_pairing", (input: I32 = "input offset", len: I32 = "input length (384 per pair)", out: I32 = "32-byte output offset") -> I32,
+        gas: GasRule::Dynamic(Formula::Bls12Pairing);
+    /// Maps a 64-byte field element to a G1 point (precompile 0x10, 128 bytes out).
+    Bls12MapFpToG1 = 1015, "bls12_map_fp_to_g1", (input: I32 = "64-byte input offset", out: I32 = "128-byte output offset") -> I32,
+        gas: GasRule::Fixed(crate::gas::BLS12_MAP_FP_TO_G1);
+    /// Maps a 128-byte Fp2 element to a G2 point (precompile 0x11, 256 bytes out).
+    Bls12MapFp2ToG2 = 1016, "bls12_map_fp2_to_g2", (input: I32 = "128-byte input offset", out: I32 = "256-byte output offset") -> I32,
+        gas: GasRule::Fixed(crate::gas::BLS12_MAP_FP2_TO_G2);
+    /// Verifies a secp256r1 (P-256) signature (EIP-7951, precompile 0x100). Input: 160 bytes
+    /// (message hash, r, s, public key x, y). Returns Ok and writes a 32-byte 1 at `out` if
+    /// the signature is valid; InvalidInput, nothing written, otherwise.
+    P256Verify = 1017, "p256_verify", (input: I32 = "160-byte input offset", out: I32 = "32-byte output offset") -> I32,
+        gas: GasRule::Fixed(crate::gas::P256_VERIFY);
 
     // ---------------------------------------------------------------- environment
     /// Size of the calldata in bytes.

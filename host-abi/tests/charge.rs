@@ -277,8 +277,21 @@ fn precompile_prices() {
     for f in [HostFn::Modexp, HostFn::Blake2f] {
         assert!(worst(f).priced_by_input.is_some(), "{f:?}");
     }
-    // Reserved: fails the call, charges nothing.
-    assert_eq!(gas(HostFn::Poseidon, &[0, 1000, 0], &Facts::WORST), 0);
+    // BLS12-381 (EIP-2537): the pairing per whole 384-byte pair; the MSMs at the discounted
+    // price of their pair count, which the dispatcher computes from revm-precompile's table.
+    assert_eq!(gas(HostFn::Bls12Pairing, &[0, 768, 0], &Facts::WARM), 37_700 + 2 * 32_600);
+    assert_eq!(gas(HostFn::Bls12Pairing, &[0, 767, 0], &Facts::WARM), 37_700 + 32_600);
+    assert_eq!(gas(HostFn::Bls12G1Msm, &[0, 320, 0], &Facts { from_input: 22_776, ..Facts::WARM }), 22_776);
+    for f in [HostFn::Bls12G1Msm, HostFn::Bls12G2Msm] {
+        assert!(worst(f).priced_by_input.is_some(), "{f:?}");
+    }
+    assert_eq!(gas(HostFn::Bls12G1Add, &[0, 0], &Facts::WORST), 375);
+    assert_eq!(gas(HostFn::Bls12MapFp2ToG2, &[0, 0], &Facts::WORST), 23_800);
+    assert_eq!(gas(HostFn::P256Verify, &[0, 0], &Facts::WORST), 6900);
+    // Poseidon: a base and a price per 32-byte element of `len`.
+    let (base, element) = (host_abi::gas::POSEIDON_BASE, host_abi::gas::POSEIDON_ELEMENT);
+    assert_eq!(gas(HostFn::Poseidon, &[0, 64, 0], &Facts::WARM), base + 2 * element);
+    assert_eq!(gas(HostFn::Poseidon, &[0, 65, 0], &Facts::WARM), base + 3 * element);
 }
 
 #[test]
@@ -387,6 +400,8 @@ fn terms_name_the_arguments_they_price() {
     assert_eq!(named(HostFn::Create), [("code_len", 2, 32, true, Cap::Memory)]);
     assert_eq!(named(HostFn::Create2), [("code_len", 8, 32, true, Cap::Memory)]);
     assert_eq!(named(HostFn::Bn254Pairing), [("len", 34_000, 192, false, Cap::Memory)]);
+    assert_eq!(named(HostFn::Bls12Pairing), [("len", 32_600, 384, false, Cap::Memory)]);
+    assert_eq!(named(HostFn::Poseidon), [("len", 1300, 32, true, Cap::Memory)]);
     assert_eq!(named(HostFn::ChargeGas), [("amount", 1, 1, false, Cap::None)]);
     for f in [HostFn::Call, HostFn::CallCode, HostFn::DelegateCall, HostFn::StaticCall] {
         let Forward::Requested { arg, .. } = worst(f).forward else { panic!("{f:?} forwards what it is asked") };
@@ -410,6 +425,7 @@ fn terms_name_the_arguments_they_price() {
                         | Formula::Create
                         | Formula::Create2
                         | Formula::Bn254Pairing
+                        | Formula::Bls12Pairing
                         | Formula::Amount
                 )
             );

@@ -87,8 +87,9 @@ fn host_faults(engine: EngineKind) {
     fails_with(engine, &contract(&rdc, body), Fault::ReturnDataOutOfBounds.into());
     let poseidon =
         format!(r#"(import "zkos" "{}" (func $p (param i32 i32 i32) (result i32)))"#, HostFn::Poseidon.import_name());
-    let body = "(drop (call $p (i32.const 0) (i32.const 0) (i32.const 0)))";
-    fails_with(engine, &contract(&poseidon, body), Fault::UnsupportedHostFunction(HostFn::Poseidon).into());
+    let body = "(drop (call $p (i32.const 65535) (i32.const 32) (i32.const 0)))";
+    let bad_input = Fault::MemoryAccess { offset: 65_535, len: 32, size: 65_536 };
+    fails_with(engine, &contract(&poseidon, body), bad_input.into());
 }
 
 /// A creation whose EVM init code returns more than EIP-170 allows fails with the limit

@@ -149,8 +149,7 @@ pub enum Fault {
     StaticStateChange(HostFn),
     /// `emit_log` with this many topics, more than four.
     TooManyTopics(u32),
-    /// A host function zkos does not provide yet (the Linux calls of native contracts,
-    /// Poseidon).
+    /// A host function zkos does not provide yet (the Linux calls of native contracts).
     UnsupportedHostFunction(HostFn),
     /// BLOBBASEFEE when the blob base fee is 2^256 wei or more.
     BlobBaseFeeOverflow,
@@ -164,10 +163,10 @@ pub enum Fault {
     InsufficientBalance,
     /// The creating account's nonce is at its maximum (not executed).
     NonceOverflow,
-    /// A precompile at `address` (0x01–0x0a) halted: out of gas or an input it rejects.
+    /// A precompile at `address` (0x01–0x11, 0x100) halted: out of gas or an input it rejects.
     Precompile {
-        /// Its address's last byte.
-        address: u8,
+        /// Its number: the address's last two bytes.
+        address: u16,
         /// Why it halted.
         halt: PrecompileHalt,
     },
@@ -278,9 +277,6 @@ impl fmt::Display for Fault {
             Self::UnsupportedHostFunction(h @ (HostFn::Read | HostFn::Write | HostFn::Exit | HostFn::Brk)) => {
                 write!(f, "{}: Linux system calls are for native contracts (not supported yet)", h.import_name())
             }
-            Self::UnsupportedHostFunction(HostFn::Poseidon) => f.write_str(
-                "host function poseidon is reserved and not supported yet: no hash parameters are fixed for it",
-            ),
             Self::UnsupportedHostFunction(h) => write!(f, "host function {} is not supported yet", h.import_name()),
             Self::BlobBaseFeeOverflow => f.write_str("BLOBBASEFEE: the blob base fee is 2^256 wei or more"),
             Self::InvalidCode(why) => write!(f, "{why}"),

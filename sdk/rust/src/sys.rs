@@ -198,8 +198,27 @@ bindings! {
     fn bn254_pairing = 1007 (input: ptr, len: u32, out: mut_ptr) -> i32;
     /// BLAKE2 F compression (213 bytes in, 64 out).
     fn blake2f = 1008 (input: ptr, out: mut_ptr) -> i32;
-    /// Poseidon (reserved: not supported yet, calling it fails the call).
+    /// circom's Poseidon over BN254 of the `len / 32` field elements at `ptr` (32 bytes
+    /// big-endian each, 1 to 12, each below the field's modulus) to the 32 bytes at `out`.
+    /// Returns 0 (written) or 1 (invalid input: nothing written, gas charged); 1300 gas per
+    /// element.
     fn poseidon = 1009 (ptr: ptr, len: u32, out: mut_ptr) -> i32;
+    /// BLS12-381 G1 addition (EIP-2537; 256 bytes in, 128 out).
+    fn bls12_g1_add = 1010 (input: ptr, out: mut_ptr) -> i32;
+    /// BLS12-381 G1 MSM (`len / 160` pairs in, 128 bytes out).
+    fn bls12_g1_msm = 1011 (input: ptr, len: u32, out: mut_ptr) -> i32;
+    /// BLS12-381 G2 addition (512 bytes in, 256 out).
+    fn bls12_g2_add = 1012 (input: ptr, out: mut_ptr) -> i32;
+    /// BLS12-381 G2 MSM (`len / 288` pairs in, 256 bytes out).
+    fn bls12_g2_msm = 1013 (input: ptr, len: u32, out: mut_ptr) -> i32;
+    /// BLS12-381 pairing check (`len / 384` pairs, 32-byte 0/1 out).
+    fn bls12_pairing = 1014 (input: ptr, len: u32, out: mut_ptr) -> i32;
+    /// BLS12-381 map of an Fp element to G1 (64 bytes in, 128 out).
+    fn bls12_map_fp_to_g1 = 1015 (input: ptr, out: mut_ptr) -> i32;
+    /// BLS12-381 map of an Fp2 element to G2 (128 bytes in, 256 out).
+    fn bls12_map_fp2_to_g2 = 1016 (input: ptr, out: mut_ptr) -> i32;
+    /// secp256r1 signature verification (EIP-7951; 160 bytes in, a 32-byte 1 out if valid).
+    fn p256_verify = 1017 (input: ptr, out: mut_ptr) -> i32;
 
     // ---------------------------------------------------------------- environment
     /// Size of the calldata.

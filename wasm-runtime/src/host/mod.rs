@@ -155,8 +155,16 @@ pub fn dispatch<P: Platform>(
         | HostFn::Bn254Mul
         | HostFn::Bn254Pairing
         | HostFn::Blake2f
-        | HostFn::Poseidon => {
-            let status = crate::exec::precompile::host_call(f, mem, &mut gas, args)?;
+        | HostFn::Poseidon
+        | HostFn::Bls12G1Add
+        | HostFn::Bls12G1Msm
+        | HostFn::Bls12G2Add
+        | HostFn::Bls12G2Msm
+        | HostFn::Bls12Pairing
+        | HostFn::Bls12MapFpToG1
+        | HostFn::Bls12MapFp2ToG2
+        | HostFn::P256Verify => {
+            let status = crate::exec::precompile::host_call(f, sys.block.fork, mem, &mut gas, args)?;
             Ok(status as u64)
         }
         HostFn::CalldataSize => Ok(input.len() as u64),
