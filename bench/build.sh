@@ -24,7 +24,10 @@ export CARGO_TARGET_DIR="$target_dir"
 RUSTC_BOOTSTRAP=1 cargo build --release -p bench-native -p bench-wasmi-driver -p bench-compiler-driver \
     -Zbuild-std=core,alloc -Zbuild-std-features=compiler-builtins-mem \
     -Zjson-target-spec --target "$spec"
-cargo build --release -p bench-wasm --target wasm32-unknown-unknown
+# The kernels use the wide-arithmetic proposal (64x64->128 products as i64.mul_wide_u, 128-bit
+# adds as i64.add128), in the validator's subset; the rest of the flags are .cargo/config.toml's.
+cargo build --release -p bench-wasm --target wasm32-unknown-unknown \
+    --config 'target.wasm32-unknown-unknown.rustflags=["-C", "target-feature=+wide-arithmetic"]'
 
 mkdir -p out
 rv="$target_dir/$(basename "$spec" .json)/release"

@@ -56,16 +56,18 @@ fn compute(a: [&str; 2], b: [&str; 2], depth: usize) -> String {
 }
 
 /// A contract whose `call` reads four little-endian i64 from calldata (`a_lo a_hi b_lo
-/// b_hi`) into locals and returns the eight results.
-fn from_calldata(depth: usize) -> String {
+/// b_hi`) and returns the eight results; `pad` locals before the two it sets (which then
+/// live in frame slots past the register locals).
+fn from_calldata(depth: usize, pad: usize) -> String {
     let load = |k: usize| format!("(i64.load (i32.const {}))", 8 * k);
     let body = compute([&load(0), &load(1)], [&load(2), &load(3)], depth);
+    let pads = "(local i64)".repeat(pad);
     format!(
         r#"(module
   (import "zkos" "calldata_copy" (func $cd (param i32 i32 i32)))
   (import "zkos" "finish" (func $finish (param i32 i32)))
   (memory (export "memory") 1 1)
-  (func (export "call") (local $lo i64) (local $hi i64)
+  (func (export "call") {pads} (local $lo i64) (local $hi i64)
     (call $cd (i32.const 0) (i32.const 0) (i32.const 32))
     {body}
     (call $finish (i32.const 64) (i32.const 64))))"#
@@ -96,18 +98,19 @@ fn words(out: &[u8]) -> Vec<u64> {
 
 /// Every pair of edge values, as low halves and with high halves that make the 128-bit sum
 /// and difference carry and borrow, at stack depths that put the operands and results in
-/// registers, across the register pool's end and in frame slots.
+/// registers, across the register pool's end and in frame slots, with the locals taking the
+/// halves in registers and in frame slots.
 fn edge_values(engine: EngineKind) {
     let mut chain = Chain::new(engine);
-    for depth in [0, 9, 10, 11, 12] {
-        let at = chain.deploy_wat(&from_calldata(depth));
+    for (depth, pad) in [(0, 0), (9, 0), (10, 0), (11, 0), (12, 0), (0, 20), (12, 20)] {
+        let at = chain.deploy_wat(&from_calldata(depth, pad));
         for &x in &EDGES {
             for &y in &EDGES {
                 for (a_hi, b_hi) in [(0, 0), (x, y), (u64::MAX, 1), (i64::MIN as u64, u64::MAX)] {
                     let v = [x, a_hi, y, b_hi];
                     let r = chain.call(at, &calldata(v));
-                    assert!(r.success, "{v:x?} at depth {depth}: {:?}", r.error);
-                    assert_eq!(words(&r.output), expected(x, a_hi, y, b_hi), "{v:x?} at depth {depth}");
+                    assert!(r.success, "{v:x?} at depth {depth}, {pad} locals: {:?}", r.error);
+                    assert_eq!(words(&r.output), expected(x, a_hi, y, b_hi), "{v:x?} at {depth}, {pad}");
                 }
             }
         }
@@ -144,12 +147,13 @@ fn mixed_operands(engine: EngineKind) {
     (local.set $a (i64.load (i32.const 0)))
     (local.set $b (i64.load (i32.const 8)))
     (i64.add128 (local.get $a) (i64.const 0) (local.get $b) (i64.const 0))
-    (local.set $hi) (local.set $lo)
+    (local.set $hi) (local.tee $lo) (drop)
     (i64.store (i32.const 64) (local.get $lo))
     (i64.store (i32.const 72) (local.get $hi))
+    (i32.const 80)
     (i64.mul_wide_u (local.get $a) (i64.const -7046029254386353131))
-    (local.set $hi) (local.set $lo)
-    (i64.store (i32.const 80) (local.get $lo))
+    (local.set $hi)
+    (i64.store)
     (i64.store (i32.const 88) (local.get $hi))
     (call $finish (i32.const 64) (i32.const 32))))"#;
     let mut chain = Chain::new(engine);

@@ -32,7 +32,7 @@ extern "C" fn bench_main() -> u64 {
     let gas = uart::read_u64();
 
     let mut config = Config::default();
-    config.compilation_mode(CompilationMode::Eager);
+    config.compilation_mode(CompilationMode::Eager).wasm_wide_arithmetic(true);
     let engine = Engine::new(&config);
     mark(0);
     let Ok(module) = Module::new(&engine, &wasm) else {

@@ -647,6 +647,49 @@ impl Wide {
 }
 
 impl FuncCompiler<'_, '_> {
+    /// Writes `value` to the home of position `p` (with `tmp` for large offsets).
+    fn home_value(&mut self, p: usize, value: Reg, tmp: Reg) {
+        match super::POOL.get(p) {
+            Some(&r) => self.asm.mv(r, value),
+            None => {
+                let off = self.home_slot(p);
+                self.store_at(value, SP, off, tmp);
+            }
+        }
+    }
+
+    /// The register locals that take the halves of a wide operator whose first operand is at
+    /// position `p`: a `local.set` right after it takes the high half, and a `local.set` or
+    /// `local.tee` of another local after that the low half (both consumed). Deferred reads
+    /// of those locals below `p` are materialized first.
+    #[allow(clippy::type_complexity)]
+    fn wide_targets(&mut self, p: usize) -> (Option<(u32, Reg)>, Option<(u32, Reg, bool)>) {
+        let reg_local = |c: &Self, l: u32| match c.local_locs.get(l as usize) {
+            Some(LocalLoc::Reg(r)) => Some(*r),
+            _ => None,
+        };
+        let Some(Operator::LocalSet { local_index: h }) = self.ops.peek(0).cloned() else {
+            return (None, None);
+        };
+        let Some(hr) = reg_local(self, h) else {
+            return (None, None);
+        };
+        let lo = match self.ops.peek(1).cloned() {
+            Some(Operator::LocalSet { local_index: l }) if l != h => reg_local(self, l).map(|r| (l, r, false)),
+            Some(Operator::LocalTee { local_index: l }) if l != h => reg_local(self, l).map(|r| (l, r, true)),
+            _ => None,
+        };
+        self.invalidate_local(h, p);
+        self.local_written(h);
+        self.ops.skip(1);
+        if let Some((l, _, _)) = lo {
+            self.invalidate_local(l, p);
+            self.local_written(l);
+            self.ops.skip(1);
+        }
+        (Some((h, hr)), lo)
+    }
+
     /// A wide-arithmetic operator: `mul` and `mulhu`/`mulh` for the products; for 128-bit
     /// sums and differences the low halves with their carry (`sltu`), then the high halves.
     pub(super) fn wide(&mut self, op: Wide) -> Result<(), CompileError> {
@@ -668,10 +711,13 @@ impl FuncCompiler<'_, '_> {
             self.push(Entry::Const(hi));
             return Ok(());
         }
-        // The high half goes straight to its home register (a scratch one when its home is
-        // a slot); the low half waits in `lo` until every operand was read.
+        // Where the halves go: `local.set` of register locals right after the operator take
+        // them (rustc's `mul_wide_u; local.set hi; local.set lo`); otherwise their homes. The
+        // high half is written last of all the operand reads, the low half waits in a
+        // scratch register until then.
+        let (hi_local, lo_local) = self.wide_targets(p);
         let hi_home = super::POOL.get(p + 1).copied();
-        let hi = hi_home.unwrap_or(T1);
+        let hi = hi_local.map(|(_, r)| r).or(hi_home).unwrap_or(T1);
         let lo = match op {
             Wide::MulS | Wide::MulU => {
                 let x = self.read(p, T0);
@@ -690,7 +736,9 @@ impl FuncCompiler<'_, '_> {
                 self.emit(enc::add(T2, al, bl));
                 self.emit(enc::sltu(T0, T2, al));
                 let ah = self.read(p + 1, T1);
-                self.emit(enc::add(T0, ah, T0));
+                if ah != ZERO {
+                    self.emit(enc::add(T0, ah, T0));
+                }
                 let bh = self.read(p + 3, T1);
                 self.emit(enc::add(hi, T0, bh));
                 T2
@@ -708,18 +756,28 @@ impl FuncCompiler<'_, '_> {
             }
         };
         let spare = if lo == T2 { T0 } else { T2 };
+        self.stack.truncate(p);
+        if hi_local.is_some() {
+            // The low half stays on the stack, or goes to its local too.
+            match lo_local {
+                Some((ll, r, tee)) => {
+                    self.asm.mv(r, lo);
+                    if tee {
+                        self.push(Entry::Local(ll));
+                    }
+                }
+                None => {
+                    self.home_value(p, lo, spare);
+                    self.push(Entry::Home);
+                }
+            }
+            return Ok(());
+        }
         if hi_home.is_none() {
             let off = self.home_slot(p + 1);
             self.store_at(hi, SP, off, spare);
         }
-        match super::POOL.get(p) {
-            Some(&r) => self.asm.mv(r, lo),
-            None => {
-                let off = self.home_slot(p);
-                self.store_at(lo, SP, off, spare);
-            }
-        }
-        self.stack.truncate(p);
+        self.home_value(p, lo, spare);
         self.push(Entry::Home);
         self.push(Entry::Home);
         Ok(())
