@@ -20,6 +20,7 @@
 //! loop; to another region, to that region's entry (forward) or to `$idx` (backward). An
 //! indirect jump (`jalr`) whose target the lifter does not know goes through `$dyn`.
 
+use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -35,13 +36,6 @@ use crate::cfg::{direct_target, Known, Program};
 use crate::elf::Elf;
 use crate::error::{Location, Rule, ShimError};
 
-/// Local 0: the target of an indirect jump (the parameter).
-const PC: u32 = 0;
-/// The word index being dispatched (`i32`).
-const IDX: u32 = 32;
-/// `i64` scratch.
-const T0: u32 = 33;
-
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Label {
     Trap,
@@ -54,9 +48,91 @@ enum Label {
 }
 
 struct Region {
-    chunk: u64,
+    /// Word index of its first block.
+    first: u64,
+    /// Word index past its last block.
+    end: u64,
     /// Global block indices, by address.
     blocks: Vec<usize>,
+}
+
+/// Where the registers and the lifter's own values live: the most used get the lowest local
+/// indices (rv-backend keeps a function's first twelve locals in registers).
+struct Locals {
+    reg: [u32; 32],
+    /// The target of an indirect jump (`i64`).
+    pc: u32,
+    /// The word index being dispatched (`i32`).
+    idx: u32,
+    /// Scratch (`i64`).
+    t0: u32,
+    decls: Vec<(u32, ValType)>,
+}
+
+impl Locals {
+    fn new(prog: &Program) -> Self {
+        // Static uses of each register, and of the lifter's values.
+        let mut uses = [0usize; 35];
+        let (pc, idx, t0) = (32, 33, 34);
+        for inst in &prog.text.insts {
+            let regs: [Option<Reg>; 3] = match *inst {
+                Inst::R { rd, rs1, rs2, op } => {
+                    if matches!(
+                        op,
+                        Opcode::Div
+                            | Opcode::Divu
+                            | Opcode::Rem
+                            | Opcode::Remu
+                            | Opcode::Divw
+                            | Opcode::Divuw
+                            | Opcode::Remw
+                            | Opcode::Remuw
+                    ) {
+                        uses[t0] += 2;
+                    }
+                    [Some(rd), Some(rs1), Some(rs2)]
+                }
+                Inst::I { op, rd, rs1, .. } => {
+                    if op == Opcode::Jalr {
+                        uses[pc] += 2;
+                        uses[idx] += 1;
+                    }
+                    [Some(rd), Some(rs1), None]
+                }
+                Inst::Shift { rd, rs1, .. } => [Some(rd), Some(rs1), None],
+                Inst::S { rs1, rs2, .. } => [Some(rs1), Some(rs2), None],
+                Inst::B { rs1, rs2, .. } => {
+                    uses[idx] += 1;
+                    [Some(rs1), Some(rs2), None]
+                }
+                Inst::U { rd, .. } | Inst::J { rd, .. } => {
+                    uses[idx] += 1;
+                    [Some(rd), None, None]
+                }
+                Inst::Sys { .. } => [Some(Reg::A0), Some(Reg::A1), Some(Reg::A7)],
+                Inst::Fence { .. } => [None; 3],
+            };
+            for r in regs.into_iter().flatten() {
+                uses[usize::from(r.index())] += 1;
+            }
+        }
+        uses[0] = 0;
+        let mut order: Vec<usize> = (1..35).collect();
+        order.sort_by_key(|&k| (core::cmp::Reverse(uses[k]), k));
+        let mut reg = [0u32; 32];
+        let mut at = [0u32; 35];
+        let mut decls: Vec<(u32, ValType)> = Vec::new();
+        for (i, &k) in order.iter().enumerate() {
+            at[k] = i as u32;
+            let ty = if k == idx { ValType::I32 } else { ValType::I64 };
+            match decls.last_mut() {
+                Some((n, t)) if *t == ty => *n += 1,
+                _ => decls.push((1, ty)),
+            }
+        }
+        reg[1..32].copy_from_slice(&at[1..32]);
+        Self { reg, pc: at[pc], idx: at[idx], t0: at[t0], decls }
+    }
 }
 
 struct Body<'a> {
@@ -65,64 +141,77 @@ struct Body<'a> {
     f: Function,
     ctl: Vec<Label>,
     text_start: u64,
-    shift: u32,
     regions: Vec<Region>,
+    locals: Locals,
     /// Per block: (region, position in the region).
     place: Vec<(usize, usize)>,
     /// Per instruction: the block starting there.
     block_at: Vec<Option<usize>>,
 }
 
-/// Chooses the chunk size: the fewest labels around any block (regions + blocks of the
-/// largest region) within the nesting limit.
-fn choose_shift(prog: &Program, text_start: u64) -> Option<(u32, usize)> {
-    let mut best: Option<(u32, usize)> = None;
-    for shift in 3..=16u32 {
-        let mut regions = 0usize;
-        let mut widest = 0usize;
-        let mut last_chunk = None;
-        let mut in_chunk = 0usize;
-        for b in &prog.blocks {
-            let w = (prog.text.addr(b.start) - text_start) / 4;
-            let chunk = w >> shift;
-            if last_chunk != Some(chunk) {
-                regions += 1;
-                in_chunk = 0;
-                last_chunk = Some(chunk);
-            }
-            in_chunk += 1;
-            widest = widest.max(in_chunk);
-        }
-        let depth = regions + widest + 8;
-        if depth <= MAX_NESTING as usize && best.is_none_or(|(_, d)| depth < d) {
-            best = Some((shift, depth));
-        }
+/// Cuts the blocks into regions: consecutive blocks, a region never larger than `k`, a new
+/// one started at a function that would not fit the current one.
+fn partition(prog: &Program, functions: &BTreeSet<usize>, k: usize) -> Vec<Vec<usize>> {
+    let n = prog.blocks.len();
+    // Blocks from each block to the next function start.
+    let mut to_next = vec![0usize; n + 1];
+    for bi in (0..n).rev() {
+        let next_starts = bi + 1 < n && functions.contains(&prog.blocks[bi + 1].start);
+        to_next[bi] = 1 + if next_starts { 0 } else { to_next[bi + 1] };
     }
-    best
+    let mut regions: Vec<Vec<usize>> = Vec::new();
+    let mut cur: Vec<usize> = Vec::new();
+    for bi in 0..n {
+        let starts_fn = functions.contains(&prog.blocks[bi].start);
+        if !cur.is_empty() && (cur.len() == k || (starts_fn && cur.len() + to_next[bi].min(k) > k)) {
+            regions.push(core::mem::take(&mut cur));
+        }
+        cur.push(bi);
+    }
+    if !cur.is_empty() {
+        regions.push(cur);
+    }
+    regions
 }
 
 pub(crate) fn run(prog: &Program, elf: &Elf<'_>, cx: &Cx<'_>) -> Result<Function, ShimError> {
     let text_start = prog.text.start();
-    let Some((shift, _)) = choose_shift(prog, text_start) else {
+    let functions: BTreeSet<usize> = elf.functions.iter().filter_map(|&a| prog.text.index(a)).collect();
+    // The largest regions whose labels nest within the limit (regions + blocks of one).
+    let budget = MAX_NESTING as usize - 8;
+    let cut = [224, 192, 160, 128, 96, 64, 48, 32, 24, 16, 12, 8]
+        .into_iter()
+        .map(|k| partition(prog, &functions, k))
+        .find(|r| r.len() + r.iter().map(Vec::len).max().unwrap_or(0) <= budget);
+    let Some(cut) = cut else {
         let m = format!("{} basic blocks need more nesting than the WASM subset allows", prog.blocks.len());
         return Err(ShimError::new(Rule::TooLarge, Location::Module, m));
     };
-    let mut regions: Vec<Region> = Vec::new();
-    let mut place = Vec::with_capacity(prog.blocks.len());
+    let word = |i: usize| (prog.text.addr(i) - text_start) / 4;
+    let mut regions = Vec::with_capacity(cut.len());
+    let mut place = vec![(0, 0); prog.blocks.len()];
     let mut block_at = vec![None; prog.text.insts.len()];
-    for (bi, b) in prog.blocks.iter().enumerate() {
-        let chunk = ((prog.text.addr(b.start) - text_start) / 4) >> shift;
-        if regions.last().is_none_or(|r| r.chunk != chunk) {
-            regions.push(Region { chunk, blocks: Vec::new() });
+    for (r, blocks) in cut.into_iter().enumerate() {
+        for (j, &bi) in blocks.iter().enumerate() {
+            place[bi] = (r, j);
+            block_at[prog.blocks[bi].start] = Some(bi);
         }
-        let r = regions.len() - 1;
-        place.push((r, regions[r].blocks.len()));
-        regions[r].blocks.push(bi);
-        block_at[b.start] = Some(bi);
+        let first = word(prog.blocks[blocks[0]].start);
+        let last = prog.blocks[blocks[blocks.len() - 1]];
+        regions.push(Region { first, end: word(last.end - 1) + 1, blocks });
     }
-    let locals = [(31, ValType::I64), (1, ValType::I32), (1, ValType::I64)];
-    let mut body =
-        Body { prog, cx, f: Function::new(locals), ctl: Vec::new(), text_start, shift, regions, place, block_at };
+    let locals = Locals::new(prog);
+    let mut body = Body {
+        prog,
+        cx,
+        f: Function::new(locals.decls.iter().copied()),
+        ctl: Vec::new(),
+        text_start,
+        regions,
+        place,
+        block_at,
+        locals,
+    };
     body.emit(elf);
     Ok(body.f)
 }
@@ -161,7 +250,8 @@ impl Body<'_> {
         if r == Reg::ZERO {
             self.s().i64_const(0);
         } else {
-            self.s().local_get(u32::from(r.index()));
+            let l = self.locals.reg[usize::from(r.index())];
+            self.s().local_get(l);
         }
     }
 
@@ -169,7 +259,8 @@ impl Body<'_> {
         if r == Reg::ZERO {
             self.s().drop();
         } else {
-            self.s().local_set(u32::from(r.index()));
+            let l = self.locals.reg[usize::from(r.index())];
+            self.s().local_set(l);
         }
     }
 
@@ -179,9 +270,13 @@ impl Body<'_> {
 
     fn emit(&mut self, elf: &Elf<'_>) {
         let layout = self.cx.layout;
-        self.s().i64_const(layout.stack_top as i64).local_set(u32::from(Reg::SP.index()));
+        let (pc, idx, t0) = (self.locals.pc, self.locals.idx, self.locals.t0);
+        self.s().global_get(super::globals::START).local_set(pc);
+        self.s().i64_const(layout.stack_top as i64);
+        self.set(Reg::SP);
         if let Some(gp) = elf.global_pointer {
-            self.s().i64_const(gp as i64).local_set(u32::from(Reg::GP.index()));
+            self.s().i64_const(gp as i64);
+            self.set(Reg::GP);
         }
         let text_len = self.prog.text.end() - self.text_start;
         self.open_block(Label::Trap);
@@ -189,14 +284,14 @@ impl Body<'_> {
         {
             // pc 0: the entry (or deploy) returned to the `ra` it started with.
             let exit = self.cx.funcs.exit;
-            self.s().local_get(PC).i64_eqz().if_(BlockType::Empty).i64_const(0).call(exit).unreachable().end();
+            self.s().local_get(pc).i64_eqz().if_(BlockType::Empty).i64_const(0).call(exit).unreachable().end();
             let start = self.text_start as i64;
-            self.s().local_get(PC).i64_const(start).i64_sub().local_tee(T0);
+            self.s().local_get(pc).i64_const(start).i64_sub().local_tee(t0);
             self.s().i64_const(text_len as i64).i64_ge_u();
-            self.s().local_get(T0).i32_wrap_i64().i32_const(3).i32_and().i32_or();
+            self.s().local_get(t0).i32_wrap_i64().i32_const(3).i32_and().i32_or();
             let d = self.depth(Label::Trap);
             self.s().br_if(d);
-            self.s().local_get(T0).i64_const(2).i64_shr_u().i32_wrap_i64().local_set(IDX);
+            self.s().local_get(t0).i64_const(2).i64_shr_u().i32_wrap_i64().local_set(idx);
         }
         self.open_loop(Label::Idx);
         let g = self.regions.len();
@@ -204,19 +299,16 @@ impl Body<'_> {
             self.open_block(Label::Region(r));
         }
         {
-            let chunks = ((text_len / 4) >> self.shift) + 1;
-            let mut table = Vec::with_capacity(chunks as usize);
-            let mut r = 0;
-            for c in 0..chunks {
-                while r < g && self.regions[r].chunk < c {
-                    r += 1;
-                }
-                let l = if r < g && self.regions[r].chunk == c { Label::Region(r) } else { Label::Trap };
+            // Word index → region of the block starting there (the rest traps).
+            let words = text_len / 4;
+            let mut table = Vec::with_capacity(words as usize);
+            for w in 0..words {
+                let block = self.prog.text.index(self.text_start + 4 * w).and_then(|i| self.block_at[i]);
+                let l = block.map_or(Label::Trap, |b| Label::Region(self.place[b].0));
                 table.push(self.depth(l));
             }
             let trap = self.depth(Label::Trap);
-            let shift = self.shift as i32;
-            self.s().local_get(IDX).i32_const(shift).i32_shr_u().br_table(table, trap);
+            self.s().local_get(idx).br_table(table, trap);
         }
         for r in 0..g {
             self.close(); // Region(r): its code follows
@@ -234,10 +326,9 @@ impl Body<'_> {
         for j in (0..k).rev() {
             self.open_block(Label::Block(j));
         }
-        let base = self.regions[r].chunk << self.shift;
-        let words = 1u64 << self.shift;
-        let mut table = Vec::with_capacity(words as usize);
-        for w in base..base + words {
+        let (base, end) = (self.regions[r].first, self.regions[r].end);
+        let mut table = Vec::with_capacity((end - base) as usize);
+        for w in base..end {
             let addr = self.text_start + 4 * w;
             let l = match self.prog.text.index(addr).and_then(|i| self.block_at[i]) {
                 Some(b) if self.place[b].0 == r => Label::Block(self.place[b].1),
@@ -246,7 +337,8 @@ impl Body<'_> {
             table.push(self.depth(l));
         }
         let trap = self.depth(Label::Trap);
-        self.s().local_get(IDX).i32_const(base as i32).i32_sub().br_table(table, trap);
+        let idx = self.locals.idx;
+        self.s().local_get(idx).i32_const(base as i32).i32_sub().br_table(table, trap);
         for j in 0..k {
             self.close();
             let b = self.regions[r].blocks[j];
@@ -270,7 +362,8 @@ impl Body<'_> {
             return;
         }
         let w = self.word_of(addr) as i32;
-        self.s().i32_const(w).local_set(IDX);
+        let idx = self.locals.idx;
+        self.s().i32_const(w).local_set(idx);
         let l = if r2 == r {
             Label::Loop(r)
         } else if r2 > r {
@@ -342,7 +435,8 @@ impl Body<'_> {
             }
             Inst::I { op: Opcode::Jalr, rd, rs1, imm } => {
                 self.get(rs1);
-                self.s().i64_const(i64::from(imm)).i64_add().i64_const(-2).i64_and().local_set(PC);
+                let pc_local = self.locals.pc;
+                self.s().i64_const(i64::from(imm)).i64_add().i64_const(-2).i64_and().local_set(pc_local);
                 if rd != Reg::ZERO {
                     self.s().i64_const(pc.wrapping_add(4) as i64);
                     self.set(rd);
@@ -547,13 +641,15 @@ impl Body<'_> {
                     Rem => self.s().i64_rem_s(),
                     _ => self.s().i64_rem_u(),
                 };
-                self.s().local_set(T0);
+                let t0 = self.locals.t0;
+                self.s().local_set(t0);
                 if matches!(op, Div | Divu) {
                     self.s().i64_const(-1);
                 } else {
                     self.get(rs1);
                 }
-                self.s().local_get(T0);
+                let t0 = self.locals.t0;
+                self.s().local_get(t0);
                 self.get(rs2);
                 self.s().i64_eqz().select();
             }
@@ -578,14 +674,16 @@ impl Body<'_> {
                     Remw => self.s().i32_rem_s(),
                     _ => self.s().i32_rem_u(),
                 };
-                self.s().i64_extend_i32_s().local_set(T0);
+                let t0 = self.locals.t0;
+                self.s().i64_extend_i32_s().local_set(t0);
                 if matches!(op, Divw | Divuw) {
                     self.s().i64_const(-1);
                 } else {
                     self.get(rs1);
                     self.s().i32_wrap_i64().i64_extend_i32_s();
                 }
-                self.s().local_get(T0);
+                let t0 = self.locals.t0;
+                self.s().local_get(t0);
                 self.get(rs2);
                 self.s().i32_wrap_i64().i32_eqz().select();
             }
@@ -594,14 +692,15 @@ impl Body<'_> {
 
     /// `ecall`: the number in `a7`, known here or dispatched at run time.
     fn ecall(&mut self, known: &Known) -> bool {
-        let a = |k: usize| u32::from(Reg::A0.index()) + k as u32;
+        let regs = self.locals.reg;
+        let a = |k: usize| regs[usize::from(Reg::A0.index()) + k];
         let funcs = self.cx.funcs;
         let Some(n) = known.get(Reg::A7) else {
             let ecall = funcs.ecall.expect("the dispatcher exists when a number is not known");
             for k in 0..6 {
                 self.s().local_get(a(k));
             }
-            self.s().local_get(u32::from(Reg::A7.index())).call(ecall).local_set(a(0));
+            self.s().local_get(regs[usize::from(Reg::A7.index())]).call(ecall).local_set(a(0));
             return true;
         };
         match n {

@@ -33,10 +33,10 @@ fn linear(f: &mut Function, local: u32, delta: i32) {
     }
 }
 
-/// An export's stub: `run(start)`.
+/// An export's stub: `run` from `pc`.
 pub fn start(cx: &Cx<'_>, pc: u64) -> Function {
     let mut f = Function::new([]);
-    f.instructions().i64_const(pc as i64).call(cx.funcs.run).end();
+    f.instructions().i64_const(pc as i64).global_set(super::globals::START).call(cx.funcs.run).end();
     f
 }
 

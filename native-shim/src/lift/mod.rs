@@ -130,6 +130,8 @@ pub(crate) mod globals {
     pub const OUT_START: u32 = 2;
     /// The output buffer's length (i32).
     pub const OUT_LEN: u32 = 3;
+    /// Where `run` starts (i64): the entry point or `deploy`.
+    pub const START: u32 = 4;
 }
 
 /// The imported host functions and their indices.
@@ -224,7 +226,7 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
     let run = body::run(&prog, &elf, &cx)?;
     let mut defined: Vec<(u32, Function)> = Vec::new();
     let i64s = |n: usize| alloc::vec![ValType::I64; n];
-    defined.push((types.get(&i64s(1), &[]), run));
+    defined.push((types.get(&[], &[]), run));
     defined.push((types.get(&[], &[]), helpers::start(&cx, elf.entry)));
     defined.push((types.get(&i64s(2), &i64s(1)), helpers::mulhu()));
     defined.push((types.get(&i64s(3), &i64s(1)), helpers::read(&cx)));
@@ -259,6 +261,7 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
     globals.global(g(ValType::I64), &ConstExpr::i64_const(layout.brk as i64));
     globals.global(g(ValType::I32), &ConstExpr::i32_const(layout.out_start as i32));
     globals.global(g(ValType::I32), &ConstExpr::i32_const(0));
+    globals.global(g(ValType::I64), &ConstExpr::i64_const(0));
     let mut exports = ExportSection::new();
     exports.export(host_abi::MEMORY_EXPORT, ExportKind::Memory, 0);
     exports.export(host_abi::CALL_EXPORT, ExportKind::Func, funcs.call);
