@@ -114,8 +114,8 @@ fn osaka_archive_passes_on_the_rv64im_engine() {
 
 /// The folders of the block-level EIPs, with `--json`: every block the fixture expects
 /// rejected is rejected, with zkos's reason beside the fixture's exception, of the same
-/// family (a transaction's fault, or the block's: its requests, a system contract, a
-/// deposit log, a header field).
+/// kind (a transaction's fault, or the block's) and family (its requests, a system
+/// contract, a deposit log, the gas cap, a transaction rule).
 #[test]
 fn invalid_blocks_are_rejected_for_their_reason() {
     let prague = blockchain_tests("prague").join("prague");
@@ -157,6 +157,7 @@ fn invalid_blocks_are_rejected_for_their_reason() {
                     ""
                 };
                 assert!(reason.contains(family), "{engine}: expected {expected}, rejected for: {reason}");
+                assert_eq!(r["sameKind"], true, "{engine}: {r}");
             }
         }
         assert!(rejected >= 60, "{engine}: only {rejected} rejections");

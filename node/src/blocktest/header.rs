@@ -4,7 +4,7 @@
 
 use alloy_consensus::constants::EMPTY_OMMER_ROOT_HASH;
 use alloy_consensus::Header;
-use wasm_runtime::fork::{Fork, GAS_PER_BLOB};
+use wasm_runtime::fork::Fork;
 use wasm_runtime::primitives::U256;
 
 use super::decode::RawBlock;
@@ -80,19 +80,14 @@ pub fn check(block: &RawBlock, parent: &Header, parent_hash: alloy_primitives::B
         (true, false) => return Err(format!("a requests hash, which {fork} does not have")),
         _ => {}
     }
-    let (Some(used), Some(excess)) = (h.blob_gas_used, h.excess_blob_gas) else {
+    // The blob gas used is compared with what the transactions use once the block is
+    // executed; each transaction is bounded by the block's maximum (EIP-4844).
+    let (Some(_), Some(excess)) = (h.blob_gas_used, h.excess_blob_gas) else {
         return Err("no blob gas fields (Cancun+)".into());
     };
     let want = excess_blob_gas(parent, fork);
     if excess != want {
         return Err(format!("excess blob gas {excess} is not {want}"));
-    }
-    let params = fork.blob_params();
-    if used > params.max_gas() {
-        return Err(format!("blob gas used {used} is above the block's maximum {}", params.max_gas()));
-    }
-    if used % GAS_PER_BLOB != 0 {
-        return Err(format!("blob gas used {used} is not a multiple of {GAS_PER_BLOB}"));
     }
     if let Some(max) = fork.max_block_rlp_size() {
         if block.size > max {

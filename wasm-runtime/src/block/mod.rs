@@ -14,10 +14,10 @@ use crate::primitives::{Address, Bloom, Bytes, Log, B256, U256};
 
 mod commit;
 mod input;
-pub mod roots;
-pub mod rules;
 #[cfg(test)]
 mod prague_tests;
+pub mod roots;
+pub mod rules;
 #[cfg(test)]
 mod tests;
 
@@ -71,6 +71,15 @@ pub enum Rejection {
     Decode(crate::tx::TxError),
     /// It breaks a validity rule (nonce, fees, gas, balance, ...).
     Invalid(crate::exec::TxError),
+    /// Its blobs would take the block's blob gas past the fork's maximum (EIP-4844).
+    BlobGasAboveLimit {
+        /// Blob gas used by the transactions before it.
+        used: u64,
+        /// Its blob gas.
+        blob_gas: u64,
+        /// The block's maximum.
+        max: u64,
+    },
 }
 
 impl core::fmt::Display for Rejection {
@@ -78,6 +87,9 @@ impl core::fmt::Display for Rejection {
         match self {
             Self::Decode(e) => write!(f, "{e}"),
             Self::Invalid(e) => write!(f, "{e}"),
+            Self::BlobGasAboveLimit { used, blob_gas, max } => {
+                write!(f, "blob gas exceeds the block's maximum: {used} used + {blob_gas} > {max}")
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ use super::rules::{
     deposit_request, requests_hash, BadDepositLog, CONSOLIDATION_REQUEST_ADDRESS, DEPOSIT_EVENT_SIGNATURE,
     HISTORY_STORAGE_ADDRESS, MAINNET_DEPOSIT_CONTRACT, WITHDRAWAL_REQUEST_ADDRESS,
 };
-use super::{Block, BlockError, BlockStep, BlockTx};
+use super::{Block, BlockError, BlockStep, BlockTx, Rejection};
 use crate::engine::EngineKind;
 use crate::env::{BlockEnv, TxEnv};
 use crate::exec::{apply_block, ArtifactCache};
@@ -181,6 +181,33 @@ fn failing_request_contracts_invalidate_the_block(engine: EngineKind) {
     assert_eq!(db, before);
 }
 
+/// EIP-4844 with EIP-7691's Prague maximum of 9 blobs per block: a second transaction of 6
+/// blobs after one of 6 is rejected (12 > 9), a third of 3 fits (6 + 3 = 9).
+fn blob_gas_stays_within_the_blocks_maximum(engine: EngineKind) {
+    let blob_tx = |nonce: u64, blobs: usize| TxEnv {
+        tx_type: 3,
+        caller: SENDER,
+        nonce,
+        gas_limit: 21_000,
+        max_fee_per_gas: U256::from(10),
+        to: Some(Address::repeat_byte(0x42)),
+        // Version 0x01 (EIP-4844's KZG commitments).
+        blob_hashes: vec![B256::from(U256::from(1) << 248); blobs],
+        max_fee_per_blob_gas: U256::from(10),
+        ..TxEnv::default()
+    };
+    let mut block = block(Fork::Prague, vec![blob_tx(0, 6), blob_tx(1, 6), blob_tx(1, 3)]);
+    block.deposit_contract = None;
+    let mut db = state(&[]);
+    let applied = apply_block(&mut db, &block, engine, &mut ArtifactCache::default()).unwrap();
+    assert_eq!(applied.output.included, vec![0, 2]);
+    assert_eq!(applied.output.blob_gas_used, 9 * 131_072);
+    let rejected = &applied.output.rejected;
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].index, 1);
+    assert_eq!(rejected[0].error, Rejection::BlobGasAboveLimit { used: 786_432, blob_gas: 786_432, max: 1_179_648 });
+}
+
 /// EIP-6110's layout checks, each word of the deposit contract's ABI encoding.
 #[test]
 fn deposit_layout() {
@@ -220,5 +247,6 @@ macro_rules! on_both_engines {
 on_both_engines!(
     history_storage_keeps_the_parent_hash,
     requests_and_their_hash,
-    failing_request_contracts_invalidate_the_block
+    failing_request_contracts_invalidate_the_block,
+    blob_gas_stays_within_the_blocks_maximum,
 );

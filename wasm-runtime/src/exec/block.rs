@@ -137,10 +137,18 @@ fn run_steps<'t, P: Platform>(
                 continue;
             }
         };
+        // EIP-4844: the block's blob gas stays within the fork's maximum.
+        let blob_gas = tx::GAS_PER_BLOB * tx.blob_hashes.len() as u64;
+        let max = block.env.fork.blob_params().max_gas();
+        if out.blob_gas_used.saturating_add(blob_gas) > max {
+            let error = Rejection::BlobGasAboveLimit { used: out.blob_gas_used, blob_gas, max };
+            out.rejected.push(Rejected { index, error });
+            continue;
+        }
         match sys.apply_transaction(tx, out.gas_used).map_err(internal(BlockStep::Transaction(index)))? {
             Ok(mut receipt) => {
                 out.gas_used += receipt.gas_used;
-                out.blob_gas_used += tx::GAS_PER_BLOB * tx.blob_hashes.len() as u64;
+                out.blob_gas_used += blob_gas;
                 receipt.cumulative_gas_used = out.gas_used;
                 out.receipts.push(receipt);
                 out.included.push(index);
