@@ -96,3 +96,95 @@ pub fn check(block: &RawBlock, parent: &Header, parent_hash: alloy_primitives::B
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::{Bytes, B256, B64};
+
+    use super::*;
+
+    /// A Prague parent (block 1, 30M gas limit, 15M used: the target, so the base fee
+    /// stays 7) and a child that passes every check.
+    fn pair() -> (Header, RawBlock) {
+        let parent = Header {
+            number: 1,
+            gas_limit: 30_000_000,
+            gas_used: 15_000_000,
+            timestamp: 12,
+            base_fee_per_gas: Some(7),
+            blob_gas_used: Some(786_432),
+            excess_blob_gas: Some(393_216),
+            ..Header::default()
+        };
+        let child = Header {
+            parent_hash: B256::repeat_byte(1),
+            number: 2,
+            gas_limit: 30_000_000,
+            timestamp: 24,
+            base_fee_per_gas: Some(7),
+            withdrawals_root: Some(B256::ZERO),
+            blob_gas_used: Some(0),
+            // 393216 + 786432 - Prague's target 786432.
+            excess_blob_gas: Some(393_216),
+            parent_beacon_block_root: Some(B256::ZERO),
+            requests_hash: Some(B256::ZERO),
+            ..Header::default()
+        };
+        let block = RawBlock {
+            header: child,
+            hash: B256::ZERO,
+            transactions: vec![],
+            ommers: vec![],
+            withdrawals: Some(vec![]),
+            size: 600,
+        };
+        (parent, block)
+    }
+
+    fn check_with(change: impl Fn(&mut RawBlock), fork: Fork) -> Result<(), String> {
+        let (parent, mut block) = pair();
+        change(&mut block);
+        check(&block, &parent, B256::repeat_byte(1), fork)
+    }
+
+    #[test]
+    fn a_good_header_passes() {
+        assert_eq!(check_with(|_| {}, Fork::Prague), Ok(()));
+    }
+
+    #[test]
+    fn each_rule_rejects() {
+        let cases: [(&str, fn(&mut RawBlock)); 13] = [
+            ("parent hash", |b| b.header.parent_hash = B256::repeat_byte(2)),
+            ("number 3 does not follow", |b| b.header.number = 3),
+            ("timestamp 12 is not after", |b| b.header.timestamp = 12),
+            ("gas used 30000001 is above", |b| b.header.gas_used = 30_000_001),
+            // 30M / 1024 = 29296: a change of 29296 or more is too much.
+            ("gas limit 30029296", |b| b.header.gas_limit = 30_029_296),
+            ("gas limit 29970704", |b| b.header.gas_limit = 29_970_704),
+            ("base fee 8 is not 7", |b| b.header.base_fee_per_gas = Some(8)),
+            ("difficulty 1", |b| b.header.difficulty = U256::from(1)),
+            ("nonce", |b| b.header.nonce = B64::with_last_byte(1)),
+            ("extra data of 33 bytes", |b| b.header.extra_data = Bytes::from(vec![0; 33])),
+            ("ommers", |b| b.ommers.push(Header::default())),
+            ("excess blob gas 0 is not 393216", |b| b.header.excess_blob_gas = Some(0)),
+            ("no requests hash", |b| b.header.requests_hash = None),
+        ];
+        for (needle, change) in cases {
+            let err = check_with(change, Fork::Prague).expect_err(needle);
+            assert!(err.contains(needle), "{needle}: {err}");
+        }
+        // The gas limit may move by 29295 either way.
+        assert_eq!(check_with(|b| b.header.gas_limit = 30_029_295, Fork::Prague), Ok(()));
+        assert_eq!(check_with(|b| b.header.gas_limit = 29_970_705, Fork::Prague), Ok(()));
+        // Cancun has no requests hash, and a target of 3 blobs.
+        let err = check_with(|_| {}, Fork::Cancun).unwrap_err();
+        assert!(err.contains("a requests hash, which Cancun does not have"), "{err}");
+        let err = check_with(|b| b.header.requests_hash = None, Fork::Cancun).unwrap_err();
+        assert!(err.contains("excess blob gas 393216 is not 786432"), "{err}");
+        // EIP-7934 in Osaka: 8 MiB of RLP at most.
+        let err = check_with(|b| b.size = 8_388_609, Fork::Osaka).unwrap_err();
+        assert!(err.contains("8388609 bytes, above 8388608 (EIP-7934)"), "{err}");
+        assert_eq!(check_with(|b| b.size = 8_388_609, Fork::Prague), Ok(()));
+    }
+}
