@@ -41,7 +41,9 @@ fn bench_contracts_transpile_and_validate() {
         let wasm = evm_to_wasm::transpile(code).unwrap_or_else(|e| panic!("{name} {addr}: {e}"));
         let dt = t.elapsed();
         validate(&wasm);
-        let engine = wasmi::Engine::default();
+        let mut config = wasmi::Config::default();
+        config.wasm_wide_arithmetic(true);
+        let engine = wasmi::Engine::new(&config);
         wasmi::Module::new(&engine, &wasm).unwrap_or_else(|e| panic!("{name} {addr}: wasmi: {e}"));
         let a = evm_to_wasm::analyze(code);
         // The deterministic subset's limits hold for every function.

@@ -33,10 +33,6 @@ pub const DIV_V: u32 = 784;
 pub const DIV_Q: u32 = 832;
 /// Division: remainder digits, up to 8.
 pub const DIV_R: u32 = 896;
-/// Multiplication (MULMOD) operands, 8 digits each.
-pub const MUL_A: u32 = 928;
-/// See [`MUL_A`].
-pub const MUL_B: u32 = 960;
 
 /// Lowest address of the EVM stack.
 pub const STACK_LOW: u32 = 0x8000;

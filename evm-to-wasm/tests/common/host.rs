@@ -472,7 +472,10 @@ impl Prepared {
     }
 
     fn build(wasm: &[u8], fuel: bool) -> Self {
-        let engine = Engine::default();
+        // The transpiler's helpers use the wide-arithmetic proposal (as zkos's wasmi config).
+        let mut config = wasmi::Config::default();
+        config.wasm_wide_arithmetic(true);
+        let engine = Engine::new(&config);
         let module = Module::new(&engine, wasm).expect("wasmi accepts the module");
         let linker = linker(&engine);
         Self { engine, module, linker, fuel }

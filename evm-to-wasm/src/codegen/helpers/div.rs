@@ -8,7 +8,7 @@ use super::f::{m32, m64, Fb};
 use super::mul::emit_bitlen;
 use crate::codegen::ctx::Ctx;
 use crate::codegen::helpers::Helper;
-use crate::codegen::layout::{DIV_Q, DIV_R, DIV_U, DIV_V, MUL_A, MUL_B};
+use crate::codegen::layout::{DIV_Q, DIV_R, DIV_U, DIV_V};
 use wasm_encoder::{BlockType, Function, ValType};
 
 const M32: i64 = 0xffff_ffff;
@@ -462,8 +462,8 @@ pub fn addmod(ctx: &Ctx) -> Function {
 pub fn mulmod(ctx: &Ctx) -> Function {
     let mut f = Fb::new(12);
     let (a, b, nl) = ([0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]);
-    let [i, j, m, tmp] = f.i32s::<4>();
-    let [c, t, ai] = f.i64s::<3>();
+    let [m, tmp] = f.i32s::<2>();
+    let [c] = f.i64s::<1>();
     is_zero(&mut f, nl);
     f.if_();
     ret_zeros(&mut f, 4);
@@ -474,29 +474,28 @@ pub fn mulmod(ctx: &Ctx) -> Function {
     f.if_();
     f.i().local_get(0).local_get(4).i64_mul().local_get(8).i64_rem_u();
     f.i().i64_const(0).i64_const(0).i64_const(0).return_().end();
-    store(&mut f, MUL_A, a);
-    store(&mut f, MUL_B, b);
-    zero(&mut f, DIV_U, 9);
-    // Schoolbook product into DIV_U (16 digits).
-    f.i().i32_const(0).local_set(i);
-    f.block().loop_();
-    f.i().i64_const(0).local_set(c);
-    idx(&mut f, i, None);
-    f.i().i64_load32_u(m32(MUL_A)).local_set(ai);
-    f.i().i32_const(0).local_set(j);
-    f.block().loop_();
-    idx(&mut f, i, Some(j));
-    idx(&mut f, i, Some(j));
-    f.i().i64_load32_u(m32(DIV_U)).local_get(ai);
-    idx(&mut f, j, None);
-    f.i().i64_load32_u(m32(MUL_B)).i64_mul().i64_add().local_get(c).i64_add().local_tee(t);
-    f.i().i64_store32(m32(DIV_U)).local_get(t).i64_const(32).i64_shr_u().local_set(c);
-    f.i().local_get(j).i32_const(1).i32_add().local_tee(j).i32_const(8).i32_ne().br_if(0);
-    f.i().end().end();
-    idx(&mut f, i, None);
-    f.i().local_get(c).i64_store32(m32(DIV_U + 32));
-    f.i().local_get(i).i32_const(1).i32_add().local_tee(i).i32_const(8).i32_ne().br_if(0);
-    f.i().end().end();
+    // Schoolbook product of the 64-bit limbs into DIV_U (8 limbs: 16 digits, little-endian)
+    // with full products (`i64.mul_wide_u`) and 128-bit sums (`i64.add128`).
+    let p = f.i64s::<8>();
+    for i in 0..4 {
+        for j in 0..4 {
+            // (p[i+j], c) = a[i] * b[j] + p[i+j] + c, the first row without p, each row's first
+            // column without c.
+            f.i().local_get(a[i]).local_get(b[j]).i64_mul_wide_u();
+            if i > 0 {
+                f.i().local_get(p[i + j]).i64_const(0).i64_add128();
+            }
+            if j > 0 {
+                f.i().local_get(c).i64_const(0).i64_add128();
+            }
+            f.i().local_set(c).local_set(p[i + j]);
+        }
+        f.i().local_get(c).local_set(p[i + 4]);
+    }
+    for (k, l) in p.iter().enumerate() {
+        f.i().i32_const(0).local_get(*l).i64_store(m64(DIV_U + 8 * k as u32));
+    }
+    zero(&mut f, DIV_U + 64, 1);
     // m = significant digits of the product.
     f.i().i32_const(16).local_set(m);
     f.block().loop_();

@@ -6,117 +6,59 @@ use crate::codegen::helpers::Helper;
 use crate::codegen::layout::TMP_WORD;
 use wasm_encoder::{BlockType, Function};
 
-const M32: i64 = 0xffff_ffff;
-
-/// 32-bit halves of a 64-bit local, computed once and shared by the products using it.
-#[derive(Clone, Copy)]
-struct Halves {
-    lo: u32,
-    hi: u32,
-}
-
-fn halves(f: &mut Fb, x: u32) -> Halves {
-    let [lo, hi] = f.i64s::<2>();
-    f.i().local_get(x).i64_const(M32).i64_and().local_set(lo);
-    f.i().local_get(x).i64_const(32).i64_shr_u().local_set(hi);
-    Halves { lo, hi }
-}
-
-/// Emits the full 128-bit product of two 64-bit values (from their halves) into `lo`, `hi`:
-/// four 32×32 products whose sums fit 64 bits.
-fn mul_wide(f: &mut Fb, x: Halves, y: Halves, lo: u32, hi: u32, t: u32) {
-    // t = x.lo*y.lo; mid = (t >> 32) + (x.hi*y.lo & M32) + (x.lo*y.hi & M32)
-    // hi = x.hi*y.hi + (x.hi*y.lo >> 32) + (x.lo*y.hi >> 32) + (mid >> 32)
-    // lo = (mid << 32) | (t & M32)
-    let [p10, p01] = [lo, hi];
-    f.i().local_get(x.lo).local_get(y.lo).i64_mul().local_set(t);
-    f.i().local_get(x.hi).local_get(y.lo).i64_mul().local_set(p10);
-    f.i().local_get(x.lo).local_get(y.hi).i64_mul().local_set(p01);
-    // hi part without the mid carry (uses p10, p01 before they are overwritten)
-    f.i().local_get(x.hi).local_get(y.hi).i64_mul();
-    f.i().local_get(p10).i64_const(32).i64_shr_u().i64_add();
-    f.i().local_get(p01).i64_const(32).i64_shr_u().i64_add();
-    // mid, leaving [hi_partial] on the stack
-    f.i().local_get(t).i64_const(32).i64_shr_u();
-    f.i().local_get(p10).i64_const(M32).i64_and().i64_add();
-    f.i().local_get(p01).i64_const(M32).i64_and().i64_add().local_set(p10); // p10 := mid
-    f.i().local_get(p10).i64_const(32).i64_shr_u().i64_add().local_set(hi);
-    f.i().local_get(p10).i64_const(32).i64_shl().local_get(t).i64_const(M32).i64_and().i64_or().local_set(lo);
-}
-
-/// `acc += x`, counting the carry out into `carry` (when given).
-fn add_to(f: &mut Fb, acc: u32, x: u32, carry: Option<u32>) {
-    f.i().local_get(acc).local_get(x).i64_add().local_set(acc);
-    if let Some(c) = carry {
-        f.i().local_get(c).local_get(acc).local_get(x).i64_lt_u().i64_extend_i32_u().i64_add().local_set(c);
+/// One row of the schoolbook product: `out[k] + x * y[j]` added into `out[k..]` for
+/// `k = row + j`, the carry going up; `fresh` when the row's limbs of `out` are still unset
+/// (the first row). The top limb only takes the low halves.
+fn row(f: &mut Fb, x: u32, y: &[u32], out: [u32; 4], row: usize, fresh: bool, carry: u32) {
+    let last = 3 - row;
+    for (j, &yj) in y.iter().enumerate().take(last + 1) {
+        let k = row + j;
+        if j == last {
+            // out[3] (+)= carry + low(x * y[j])
+            if !fresh {
+                f.i().local_get(out[3]);
+            }
+            f.i().local_get(x).local_get(yj).i64_mul();
+            if j > 0 {
+                f.i().local_get(carry).i64_add();
+            }
+            if !fresh {
+                f.i().i64_add();
+            }
+            f.i().local_set(out[3]);
+            return;
+        }
+        // (out[k], carry) = x * y[j] + out[k] + carry
+        f.i().local_get(x).local_get(yj).i64_mul_wide_u();
+        if !fresh {
+            f.i().local_get(out[k]).i64_const(0).i64_add128();
+        }
+        if j > 0 {
+            f.i().local_get(carry).i64_const(0).i64_add128();
+        }
+        f.i().local_set(carry).local_set(out[k]);
     }
 }
 
 /// Emits the 256-bit wrapping product of the values in locals `a` and `b` (four limbs each)
-/// into the limbs `out`: six full 64×64 products for the three low limbs, four low halves
-/// for the top limb. Fast paths when either operand fits 64 bits.
+/// into the limbs `out`: six full 64×64 products (`i64.mul_wide_u`) summed with
+/// `i64.add128` for the three low limbs, four low halves for the top limb. One row (three
+/// full products) when either operand fits 64 bits.
 fn emit_mul(f: &mut Fb, a: [u32; 4], b: [u32; 4], out: [u32; 4]) {
-    let [lo, hi, t, c1, c2] = f.i64s::<5>();
-    let [small_a, small_b] = f.i32s::<2>();
-    let or3 = |f: &mut Fb, x: [u32; 4]| {
+    let [carry] = f.i64s::<1>();
+    let small = |f: &mut Fb, x: [u32; 4]| {
         f.i().local_get(x[1]).local_get(x[2]).i64_or().local_get(x[3]).i64_or().i64_eqz();
     };
-    or3(f, a);
-    f.i().local_set(small_a);
-    or3(f, b);
-    f.i().local_set(small_b);
-    let ha: [Halves; 3] = core::array::from_fn(|k| halves(f, a[k]));
-    let hb: [Halves; 3] = core::array::from_fn(|k| halves(f, b[k]));
-    // Both small: one wide product.
-    f.i().local_get(small_a).local_get(small_b).i32_and().if_(BlockType::Empty);
-    mul_wide(f, ha[0], hb[0], out[0], out[1], t);
-    f.i().i64_const(0).local_set(out[2]).i64_const(0).local_set(out[3]);
+    small(f, a);
+    f.i().if_(BlockType::Empty);
+    row(f, a[0], &b, out, 0, true, carry);
     f.i().else_();
-    // a small (swap when b is): out = a0 * (b0, b1, b2, b3)
-    f.i().local_get(small_a).local_get(small_b).i32_or().if_(BlockType::Empty);
-    let (x, y, y3) = (ha[0], hb, b[3]);
-    let (x2, y2, y23) = (hb[0], ha, a[3]);
-    for (x, y, y3, cond) in [(x, y, y3, true), (x2, y2, y23, false)] {
-        if cond {
-            f.i().local_get(small_a).if_(BlockType::Empty);
-        } else {
-            f.i().else_();
-        }
-        mul_wide(f, x, y[0], out[0], out[1], t);
-        mul_wide(f, x, y[1], lo, hi, t);
-        f.i().i64_const(0).local_set(c1);
-        add_to(f, out[1], lo, Some(c1));
-        f.i().local_get(hi).local_get(c1).i64_add().local_set(out[2]); // cannot overflow
-        mul_wide(f, x, y[2], lo, hi, t);
-        f.i().i64_const(0).local_set(c1);
-        add_to(f, out[2], lo, Some(c1));
-        // out3 = hi + c1 + low(x * y3)
-        f.i().local_get(hi).local_get(c1).i64_add();
-        f.i().local_get(x.hi).i64_const(32).i64_shl().local_get(x.lo).i64_or().local_get(y3).i64_mul();
-        f.i().i64_add().local_set(out[3]);
-    }
-    f.i().end();
+    small(f, b);
+    f.i().if_(BlockType::Empty);
+    row(f, b[0], &a, out, 0, true, carry);
     f.i().else_();
-    // General case.
-    mul_wide(f, ha[0], hb[0], out[0], out[1], t);
-    f.i().i64_const(0).local_set(c1).i64_const(0).local_set(c2).i64_const(0).local_set(out[2]);
-    // column 1: lo(a0b1) + lo(a1b0); their highs go to column 2
-    for (i, j) in [(0usize, 1usize), (1, 0)] {
-        mul_wide(f, ha[i], hb[j], lo, hi, t);
-        add_to(f, out[1], lo, Some(c1));
-        add_to(f, out[2], hi, Some(c2));
-    }
-    // column 2: + c1 + lo(a0b2) + lo(a1b1) + lo(a2b0); the highs go to column 3
-    add_to(f, out[2], c1, Some(c2));
-    f.i().local_get(c2).local_set(out[3]);
-    for (i, j) in [(0usize, 2usize), (1, 1), (2, 0)] {
-        mul_wide(f, ha[i], hb[j], lo, hi, t);
-        add_to(f, out[2], lo, Some(out[3]));
-        add_to(f, out[3], hi, None);
-    }
-    // column 3: + low halves of a0b3, a1b2, a2b1, a3b0
-    for (i, j) in [(0usize, 3usize), (1, 2), (2, 1), (3, 0)] {
-        f.i().local_get(out[3]).local_get(a[i]).local_get(b[j]).i64_mul().i64_add().local_set(out[3]);
+    for i in 0..4 {
+        row(f, a[i], &b, out, i, i == 0, carry);
     }
     f.i().end();
     f.i().end();
