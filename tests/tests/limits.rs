@@ -20,6 +20,7 @@ use host_abi::limits::{
 use wasm_runtime::block::Receipt;
 use wasm_runtime::engine::EngineKind;
 use wasm_runtime::exec::ArtifactCache;
+use wasm_runtime::fork::Fork;
 use wasm_runtime::platform::AccountInfo;
 use zkos_tests::{engine_tests, Chain, ALICE, DEFAULT_GAS};
 
@@ -151,11 +152,20 @@ fn evm_init_code_at_the_eip3860_limit(engine: EngineKind) {
     let mut chain = Chain::new(engine);
     for (name, init, execution) in cases {
         assert_eq!(init.len(), n, "{name}");
-        let tx = chain.tx(ALICE, None, &init, U256::ZERO, DEFAULT_GAS);
-        let r = chain.send(tx);
-        assert_success(&r, name);
-        assert!(r.contract_address.is_some(), "{name}: no contract created");
-        assert_eq!(r.gas_used, create_intrinsic(&init) + execution, "{name}");
+        // Cancun charges the execution exactly; from Prague EIP-7623's calldata floor
+        // (21,000 + 10 per token, four tokens per non-zero byte) is the least a transaction
+        // pays, which is more than the cheapest cases' execution.
+        let floor = TX + 10 * 4 * init.len() as u64;
+        for fork in [Fork::Cancun, Fork::Osaka] {
+            chain.block.fork = fork;
+            let tx = chain.tx(ALICE, None, &init, U256::ZERO, DEFAULT_GAS);
+            let r = chain.send(tx);
+            assert_success(&r, name);
+            assert!(r.contract_address.is_some(), "{name}: no contract created");
+            let want = create_intrinsic(&init) + execution;
+            let want = if fork.calldata_floor() { want.max(floor) } else { want };
+            assert_eq!(r.gas_used, want, "{name} under {fork}");
+        }
     }
 }
 
@@ -253,6 +263,9 @@ fn wasm_densest_function_at_the_size_limit(engine: EngineKind) {
     let wasm = nested_br_tables();
     assert_eq!(wasm.len(), MAX_WASM_CODE_SIZE);
     let mut chain = Chain::new(engine);
+    // 20 million gas is more than EIP-7825 lets one transaction have from Osaka: Cancun's
+    // rules, for which the case was written.
+    chain.block.fork = Fork::Cancun;
     let at = Address::repeat_byte(0x5B);
     install(&mut chain, at, &stored_wasm(&wasm));
     let r = call_with_gas(&mut chain, at, 20_000_000);

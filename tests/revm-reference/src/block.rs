@@ -59,6 +59,42 @@ pub struct Block {
     pub txs: Vec<Tx>,
 }
 
+/// The fork both sides run a block under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fork {
+    /// Prague: no cap on a transaction's gas.
+    Prague,
+    /// Osaka, the default of `zkos run`.
+    Osaka,
+}
+
+impl Fork {
+    /// The name `zkos run --fork` takes.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Fork::Prague => "Prague",
+            Fork::Osaka => "Osaka",
+        }
+    }
+}
+
+/// EIP-7825 (Osaka): the most gas one transaction may ask for.
+pub const OSAKA_TX_GAS_CAP: u64 = 1 << 24;
+
+impl Block {
+    /// Osaka, unless a transaction asks for more gas than EIP-7825 lets one transaction have
+    /// from Osaka (the benchmark inputs give 2^63 − 1): such a block was written for the
+    /// forks before the cap, and both sides run it under Prague (under Osaka both would only
+    /// reject it).
+    pub fn fork(&self) -> Fork {
+        if self.txs.iter().any(|tx| tx.gas_limit > OSAKA_TX_GAS_CAP) {
+            Fork::Prague
+        } else {
+            Fork::Osaka
+        }
+    }
+}
+
 /// EIP-7691 (Prague, kept by Osaka): blob gas a block targets, six blobs. (EIP-7918's
 /// reserve price does not enter: the inputs give no parent base fee.)
 const TARGET_BLOB_GAS_PER_BLOCK: u64 = 786_432;

@@ -18,7 +18,7 @@ use revm::primitives::{address, Address, Bytes, TxKind, B256, KECCAK_EMPTY, U256
 use revm::state::AccountInfo;
 use revm::{DatabaseCommit, ExecuteEvm, MainBuilder, MainContext, SystemCallCommitEvm};
 
-use super::block::{Block, Env, Tx};
+use super::block::{Block, Env, Fork, Tx};
 use super::{Outcome, PostAccount, PostState};
 
 /// The EIP-4788 beacon-roots contract.
@@ -67,7 +67,7 @@ pub fn execute(name: &str, block: &Block) -> (Vec<Outcome>, PostState) {
     if let Some(root) = block.env.parent_beacon_block_root {
         let has_code = block.pre.get(&BEACON_ROOTS).is_some_and(|a| !a.code.is_empty());
         if has_code {
-            let mut evm = evm(&block.env, &mut db);
+            let mut evm = evm(&block.env, block.fork(), &mut db);
             evm.system_call_commit(BEACON_ROOTS, Bytes::copy_from_slice(root.as_slice()))
                 .unwrap_or_else(|e| panic!("{name}: revm: the EIP-4788 system call: {e}"));
         }
@@ -82,7 +82,7 @@ pub fn execute(name: &str, block: &Block) -> (Vec<Outcome>, PostState) {
                 .push(Outcome::rejected(format!("tx gas {} above the block's remaining {available}", tx.gas_limit)));
             continue;
         }
-        let result = evm(&block.env, &mut db).transact(tx_env(tx));
+        let result = evm(&block.env, block.fork(), &mut db).transact(tx_env(tx));
         let ExecResultAndState { result, state } = match result {
             Ok(r) => r,
             Err(EVMError::Transaction(e)) => {
@@ -138,8 +138,17 @@ pub fn execute(name: &str, block: &Block) -> (Vec<Outcome>, PostState) {
     (outcomes, post)
 }
 
-/// An EVM over `db` for the block `env` (Osaka, the default fork of `zkos run`; chain id 1).
-fn evm<'a>(env: &Env, db: &'a mut CacheDB<Nothing>) -> revm::MainnetEvm<MainnetContext<&'a mut CacheDB<Nothing>>> {
+/// An EVM over `db` for the block `env` under `fork` ([`Block::fork`]: Osaka, the default
+/// fork of `zkos run`, or Prague; chain id 1).
+fn evm<'a>(
+    env: &Env,
+    fork: Fork,
+    db: &'a mut CacheDB<Nothing>,
+) -> revm::MainnetEvm<MainnetContext<&'a mut CacheDB<Nothing>>> {
+    let spec = match fork {
+        Fork::Prague => SpecId::PRAGUE,
+        Fork::Osaka => SpecId::OSAKA,
+    };
     let mut block = BlockEnv {
         number: U256::from(env.number),
         beneficiary: env.coinbase,
@@ -154,7 +163,7 @@ fn evm<'a>(env: &Env, db: &'a mut CacheDB<Nothing>) -> revm::MainnetEvm<MainnetC
     block.set_blob_excess_gas_and_price(env.excess_blob_gas, BLOB_BASE_FEE_UPDATE_FRACTION_PRAGUE);
     Context::mainnet()
         .modify_cfg_chained(|cfg| {
-            cfg.set_spec_and_mainnet_gas_params(SpecId::OSAKA);
+            cfg.set_spec_and_mainnet_gas_params(spec);
             cfg.chain_id = 1;
         })
         .with_block(block)

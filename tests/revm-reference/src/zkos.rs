@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use revm::primitives::{keccak256, Address, Bytes, B256, KECCAK_EMPTY, U256};
 use serde_json::Value;
 
-use super::block::Block;
+use super::block::{Block, Fork};
 use super::{Outcome, PostAccount, PostState};
 
 /// Runs `zkos run --json` on `block` (written to a scratch file) on the reference and the
@@ -18,8 +18,9 @@ pub fn run(name: &str, block: &Value) -> Value {
     let seq = SEQ.fetch_add(1, Ordering::Relaxed);
     let path = std::env::temp_dir().join(format!("zkos-revm-reference-{}-{seq}-{safe}.json", std::process::id()));
     std::fs::write(&path, block.to_string()).unwrap_or_else(|e| panic!("{name}: writing {}: {e}", path.display()));
-    let reference = run_on(name, &path, "wasmi");
-    let provable = run_on(name, &path, "rv");
+    let fork = super::block::parse(name, block).fork();
+    let reference = run_on(name, &path, "wasmi", fork);
+    let provable = run_on(name, &path, "rv", fork);
     let _ = std::fs::remove_file(&path);
     // The engines must agree on everything but the name of the engine and its work
     // counters: failures too, whose message is made from the same typed failure on both
@@ -88,9 +89,9 @@ pub fn zkos_bin() -> std::path::PathBuf {
 }
 
 /// `zkos run --json --engine ENGINE` on the block file.
-fn run_on(name: &str, path: &std::path::Path, engine: &str) -> Value {
+fn run_on(name: &str, path: &std::path::Path, engine: &str, fork: Fork) -> Value {
     let out = Command::new(zkos_bin())
-        .args(["run", "--json", "--engine", engine])
+        .args(["run", "--json", "--engine", engine, "--fork", fork.name()])
         .arg(path)
         .output()
         .unwrap_or_else(|e| panic!("{name}: cannot start zkos: {e}"));
