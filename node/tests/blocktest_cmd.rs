@@ -286,21 +286,19 @@ fn malformed_input_gives_one_clear_line() {
     assert!(text(&out).1.contains("unknown engine `evmone`"));
 }
 
-/// `zkos t8n` on the fixture's block (its pre-state, its header as the environment, its
-/// transactions as RLP) writes the header's requests hash and state root, and the same
-/// `requests` and `requestsHash` as the Python execution specification's t8n.
-#[test]
-fn t8n_requests_match_the_reference() {
+/// The fixture's block as t8n inputs in `dir`: its pre-state, its header as the
+/// environment (changed by `env`), its transactions as RLP (`txs.rlp`). Returns the header.
+fn t8n_inputs(dir: &Path, env: impl Fn(&mut serde_json::Map<String, Value>)) -> Value {
     let (_, test) = requests_fixture();
-    let h = &test["blocks"][0]["blockHeader"];
-    let dir = scratch("t8n-requests");
-    let env = json!({
+    let h = test["blocks"][0]["blockHeader"].clone();
+    let mut environment = json!({
         "currentCoinbase": h["coinbase"], "currentGasLimit": h["gasLimit"], "currentNumber": h["number"],
         "currentTimestamp": h["timestamp"], "currentBaseFee": h["baseFeePerGas"], "currentRandom": h["mixHash"],
         "currentDifficulty": "0x0", "currentExcessBlobGas": h["excessBlobGas"],
         "parentBeaconBlockRoot": h["parentBeaconBlockRoot"], "withdrawals": [],
         "blockHashes": { "0x0": test["genesisBlockHeader"]["hash"] },
     });
+    env(environment.as_object_mut().unwrap());
     // The block's transaction list, as RLP: the second item of the block.
     let rlp = hex::decode(test["blocks"][0]["rlp"].as_str().unwrap().trim_start_matches("0x")).unwrap();
     let mut rest = rlp.as_slice();
@@ -311,9 +309,17 @@ fn t8n_requests_match_the_reference() {
     let list = Header::decode(&mut rest).unwrap();
     let txs_rlp = &start[..start.len() - rest.len() + list.payload_length];
     std::fs::write(dir.join("alloc.json"), test["pre"].to_string()).unwrap();
-    std::fs::write(dir.join("env.json"), env.to_string()).unwrap();
+    std::fs::write(dir.join("env.json"), environment.to_string()).unwrap();
     std::fs::write(dir.join("txs.rlp"), format!("\"0x{}\"", hex::encode(txs_rlp))).unwrap();
+    h
+}
 
+/// `zkos t8n` on the fixture's block writes the header's requests hash and state root, and
+/// the same `requests` and `requestsHash` as the Python execution specification's t8n.
+#[test]
+fn t8n_requests_match_the_reference() {
+    let dir = scratch("t8n-requests");
+    let h = t8n_inputs(&dir, |_| {});
     let ours = run_zkos_fork(&dir, "txs.rlp", "Prague");
     let reference = run_reference_fork(&dir, "txs.rlp", "Prague");
     let (r, z) = (&reference.result, &ours.result);
@@ -325,4 +331,30 @@ fn t8n_requests_match_the_reference() {
     let requests = z["requests"].as_array().unwrap();
     let types: Vec<&str> = requests.iter().map(|q| &q.as_str().unwrap()[..4]).collect();
     assert_eq!(types, ["0x00", "0x01", "0x02"]);
+}
+
+/// Without `currentExcessBlobGas` t8n derives it from the parent's figures under the fork:
+/// a parent with 6 blobs (786432 blob gas) and no excess at a 1 gwei base fee gives 0 in
+/// Prague (its target is 6 blobs) and 262144 in Osaka (EIP-7918: the blob price of 1 wei is
+/// below the reserve, so the excess grows by 786432 × 3 / 9), as the reference computes.
+#[test]
+fn t8n_excess_blob_gas_follows_the_fork_as_the_reference() {
+    for (fork, want) in [("Prague", "0x0"), ("Osaka", "0x40000")] {
+        let dir = scratch(&format!("t8n-excess-{fork}"));
+        t8n_inputs(&dir, |env| {
+            env.remove("currentExcessBlobGas");
+            env.remove("currentBaseFee");
+            env.insert("parentBaseFee".into(), json!("0x3b9aca00"));
+            env.insert("parentGasUsed".into(), json!("0x0"));
+            env.insert("parentGasLimit".into(), env["currentGasLimit"].clone());
+            env.insert("parentExcessBlobGas".into(), json!("0x0"));
+            env.insert("parentBlobGasUsed".into(), json!("0xc0000"));
+        });
+        let ours = run_zkos_fork(&dir, "txs.rlp", fork);
+        let reference = run_reference_fork(&dir, "txs.rlp", fork);
+        assert_eq!(ours.result["currentExcessBlobGas"], want, "{fork}");
+        assert_eq!(ours.result["currentExcessBlobGas"], reference.result["currentExcessBlobGas"], "{fork}");
+        assert_eq!(ours.result["stateRoot"], reference.result["stateRoot"], "{fork}");
+        assert_eq!(ours.result["requestsHash"], reference.result["requestsHash"], "{fork}");
+    }
 }
