@@ -152,9 +152,12 @@ mod tests {
         assert_eq!(check_with(|_| {}, Fork::Prague), Ok(()));
     }
 
+    /// A change to a good block.
+    type Change = fn(&mut RawBlock);
+
     #[test]
     fn each_rule_rejects() {
-        let cases: [(&str, fn(&mut RawBlock)); 13] = [
+        let cases: [(&str, Change); 13] = [
             ("parent hash", |b| b.header.parent_hash = B256::repeat_byte(2)),
             ("number 3 does not follow", |b| b.header.number = 3),
             ("timestamp 12 is not after", |b| b.header.timestamp = 12),
