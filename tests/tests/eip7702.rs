@@ -1,11 +1,12 @@
 //! Prague's and Osaka's transaction rules on every engine: EIP-7702 set-code transactions
-//! (authorizations, delegation designators, delegated code of each kind, the delegate's
-//! access cost, EXTCODE* on a delegated account, EIP-3607 for delegated senders), EIP-7623's
-//! calldata floor and EIP-7825's transaction gas cap.
+//! (authorizations, delegation designators, delegated code of each kind — EVM, WASM and
+//! native — the delegate's access cost, EXTCODE* on a delegated account, EIP-3607 for
+//! delegated senders), EIP-7623's calldata floor and EIP-7825's transaction gas cap.
 
 use std::collections::BTreeMap;
 
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
+use host_abi::envelope::{Envelope, Kind};
 use host_abi::gas::{COLD_ACCOUNT_ACCESS, WARM_ACCESS};
 use wasm_runtime::block::{BlockOutput, Receipt, Rejection};
 use wasm_runtime::engine::EngineKind;
@@ -154,6 +155,37 @@ fn a_delegation_to_evm_runs_its_code(engine: EngineKind) {
     assert_eq!(chain.storage(a, U256::ZERO), U256::from(1));
     assert_eq!(chain.call(a, &[]).output.as_ref(), &word(2));
     assert_eq!(chain.storage(target, U256::ZERO), U256::ZERO);
+}
+
+/// A delegation to a native RV64IM contract (the C counter of examples/native-c, lifted at
+/// its deployment) runs it in the authority's context: `increment()` raises the authority's
+/// slot 0 and logs from the authority, for the same gas as the same call of a counter
+/// deployed with the same (zero) count.
+fn a_delegation_to_native_code_runs_its_code(engine: EngineKind) {
+    let mut chain = Chain::new(engine);
+    let path = format!("{}/../examples/out/native-c.elf", env!("CARGO_MANIFEST_DIR"));
+    let elf = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"));
+    let env = Envelope { kind: Kind::Rv64im, version: 0, constants: &[], code: &elf };
+    let mut init = vec![0u8; env.encoded_len()];
+    env.encode_into(&mut init).expect("buffer has the encoded length");
+    let r = chain.deploy(&init, &word(0));
+    assert!(r.success, "deploying the native counter: {:?}", r.error);
+    let native = r.contract_address.expect("created");
+    let a = authority(0x7D);
+    assert!(chain.send(set_code_tx(&chain, BOB, vec![auth(0x7D, native, 0)])).success);
+    let selector = |sig: &str| keccak256(sig.as_bytes())[..4].to_vec();
+    let delegated = chain.call(a, &selector("increment()"));
+    assert!(delegated.success, "{:?}", delegated.error);
+    assert_eq!(delegated.logs.len(), 1);
+    assert_eq!(delegated.logs[0].address, a);
+    assert_eq!(delegated.logs[0].data.data.as_ref(), &word(1));
+    assert_eq!(chain.storage(a, U256::ZERO), U256::from(1));
+    assert_eq!(chain.storage(native, U256::ZERO), U256::ZERO);
+    assert_eq!(chain.call(a, &selector("get()")).output.as_ref(), &word(1));
+    let direct = chain.call(native, &selector("increment()"));
+    assert!(direct.success, "{:?}", direct.error);
+    assert_eq!(direct.logs[0].address, native);
+    assert_eq!(delegated.gas_used, direct.gas_used);
 }
 
 /// A contract calling a delegated account pays EIP-2929's access of the delegate on top of
@@ -396,6 +428,7 @@ fn transaction_gas_cap_from_osaka(engine: EngineKind) {
 zkos_tests::engine_tests!(
     a_delegation_to_wasm_runs_its_code,
     a_delegation_to_evm_runs_its_code,
+    a_delegation_to_native_code_runs_its_code,
     calls_to_a_delegated_account_pay_for_the_delegate,
     extcode_sees_the_designator,
     a_wasm_caller_reaches_delegated_code,
