@@ -182,6 +182,10 @@ pub struct Program {
     pub text: Text,
     /// Whether each instruction starts a block.
     pub leader: Vec<bool>,
+    /// Whether an indirect jump may reach each instruction (the entry, `deploy`, function
+    /// symbols, return addresses, materialized addresses, code addresses in the data, the
+    /// start of each text range): only these need a place in the dispatch tables.
+    pub indirect: Vec<bool>,
     /// The blocks, by address.
     pub blocks: Vec<Block>,
 }
@@ -197,16 +201,17 @@ impl Program {
                 leader[i] = true;
             }
         };
-        mark(&mut leader, elf.entry);
+        let mut indirect = vec![false; n];
+        mark(&mut indirect, elf.entry);
         if let Some(d) = elf.deploy {
-            mark(&mut leader, d);
+            mark(&mut indirect, d);
         }
         for &f in &elf.functions {
-            mark(&mut leader, f);
+            mark(&mut indirect, f);
         }
         for (i, inst) in text.insts.iter().enumerate() {
             if text.starts_range(i) {
-                leader[i] = true;
+                indirect[i] = true;
             }
             let pc = text.addr(i);
             if let Some(t) = direct_target(inst, pc) {
@@ -241,7 +246,10 @@ impl Program {
             }
         }
         for addr in from_data {
-            mark(&mut leader, addr);
+            mark(&mut indirect, addr);
+        }
+        for (l, &t) in leader.iter_mut().zip(&indirect) {
+            *l |= t;
         }
         // Addresses the code materializes, tracked within blocks as split so far.
         let mut known = Known::new();
@@ -255,6 +263,7 @@ impl Program {
             }
         }
         for addr in found {
+            mark(&mut indirect, addr);
             mark(&mut leader, addr);
         }
         let mut blocks = Vec::new();
@@ -270,6 +279,6 @@ impl Program {
         for b in &blocks {
             leader[b.start] = true;
         }
-        Ok(Self { text, leader, blocks })
+        Ok(Self { text, leader, indirect, blocks })
     }
 }

@@ -43,7 +43,10 @@ enum Label {
     Idx,
     Region(usize),
     Loop(usize),
-    Block(usize),
+    /// The start of an item (a block or a loop) of a sequence; by its first block.
+    Item(usize),
+    /// A loop's header, by its block (the target of its back edges).
+    Head(usize),
     Other,
 }
 
@@ -54,6 +57,50 @@ struct Region {
     end: u64,
     /// Global block indices, by address.
     blocks: Vec<usize>,
+}
+
+/// What a sequence of a region holds: a block, or a loop (its header block and its body's
+/// items, the header first). A loop is a run of blocks of one region with a back edge to its
+/// first (the header) that nothing enters but through the header: no direct edge from
+/// outside into its other blocks, none of them an indirect-jump target, every back edge
+/// inside it to a loop taken too. Its back edges are `br`s to the `loop` label.
+#[derive(Clone, Debug)]
+enum Item {
+    Block(usize),
+    Loop(usize, Vec<Item>),
+}
+
+impl Item {
+    /// Its first block.
+    fn first(&self) -> usize {
+        match self {
+            Item::Block(b) | Item::Loop(b, _) => *b,
+        }
+    }
+}
+
+/// The items of `blocks[lo..hi]`, with `loops` (position ranges, sorted by start, outer
+/// first) nested.
+fn nest(blocks: &[usize], loops: &[(usize, usize)], lo: usize, hi: usize) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut p = lo;
+    while p < hi {
+        match loops.iter().find(|&&(a, b)| a == p && b < hi) {
+            Some(&(a, b)) => {
+                let inner: Vec<(usize, usize)> =
+                    loops.iter().copied().filter(|&(c, d)| c >= a && d <= b && (c, d) != (a, b)).collect();
+                let mut body = vec![Item::Block(blocks[a])];
+                body.extend(nest(blocks, &inner, a + 1, b + 1));
+                items.push(Item::Loop(blocks[a], body));
+                p = b + 1;
+            }
+            None => {
+                items.push(Item::Block(blocks[p]));
+                p += 1;
+            }
+        }
+    }
+    items
 }
 
 /// Where the registers and the lifter's own values live: the most used get the lowest local
@@ -161,8 +208,8 @@ fn partition(prog: &Program, functions: &BTreeSet<usize>, k: usize) -> Vec<Vec<u
     }
     let mut regions: Vec<Vec<usize>> = Vec::new();
     let mut cur: Vec<usize> = Vec::new();
-    for bi in 0..n {
-        let starts_fn = functions.contains(&prog.blocks[bi].start);
+    for (bi, blk) in prog.blocks.iter().enumerate() {
+        let starts_fn = functions.contains(&blk.start);
         if !cur.is_empty() && (cur.len() == k || (starts_fn && cur.len() + to_next[bi].min(k) > k)) {
             regions.push(core::mem::take(&mut cur));
         }
@@ -322,16 +369,16 @@ impl Body<'_> {
 
     fn region(&mut self, r: usize) {
         self.open_loop(Label::Loop(r));
-        let k = self.regions[r].blocks.len();
-        for j in (0..k).rev() {
-            self.open_block(Label::Block(j));
+        let items = self.items(r);
+        for it in items.iter().rev() {
+            self.open_block(Label::Item(it.first()));
         }
         let (base, end) = (self.regions[r].first, self.regions[r].end);
         let mut table = Vec::with_capacity((end - base) as usize);
         for w in base..end {
             let addr = self.text_start + 4 * w;
             let l = match self.prog.text.index(addr).and_then(|i| self.block_at[i]) {
-                Some(b) if self.place[b].0 == r => Label::Block(self.place[b].1),
+                Some(b) if items.iter().any(|it| it.first() == b) => Label::Item(b),
                 _ => Label::Trap,
             };
             table.push(self.depth(l));
@@ -339,15 +386,92 @@ impl Body<'_> {
         let trap = self.depth(Label::Trap);
         let idx = self.locals.idx;
         self.s().local_get(idx).i32_const(base as i32).i32_sub().br_table(table, trap);
-        for j in 0..k {
+        for it in &items {
             self.close();
-            let b = self.regions[r].blocks[j];
-            self.block(b);
+            self.item(it);
         }
         self.close(); // Loop(r)
     }
 
-    /// Branches to the block at `addr` (which must start one) from block `from`.
+    /// A block, or a loop: `loop $head (block $item[m-1] … block $item[1] code 0 end code 1 …) end`.
+    fn item(&mut self, it: &Item) {
+        match it {
+            Item::Block(b) => self.block(*b),
+            Item::Loop(header, inner) => {
+                self.open_loop(Label::Head(*header));
+                for sub in inner[1..].iter().rev() {
+                    self.open_block(Label::Item(sub.first()));
+                }
+                self.item(&inner[0]);
+                for sub in &inner[1..] {
+                    self.close();
+                    self.item(sub);
+                }
+                self.close();
+            }
+        }
+    }
+
+    /// The region's blocks as items: the loops it can structure (see [`Item`]) nested.
+    fn items(&self, r: usize) -> Vec<Item> {
+        let blocks = &self.regions[r].blocks;
+        let pos = |b: usize| self.place[b].1;
+        // Direct edges: (from block, to block).
+        let mut edges = Vec::new();
+        for (bi, blk) in self.prog.blocks.iter().enumerate() {
+            let i = blk.end - 1;
+            let inst = &self.prog.text.insts[i];
+            if let Some(t) = direct_target(inst, self.prog.text.addr(i)) {
+                if let Some(to) = self.prog.text.index(t).and_then(|k| self.block_at[k]) {
+                    let call = matches!(inst, Inst::J { rd, .. } if *rd != Reg::ZERO);
+                    edges.push((bi, to, call));
+                }
+            }
+        }
+        // Candidate loops: a back edge (not a call) within the region, the widest per header.
+        let mut candidates: Vec<(usize, usize)> = Vec::new();
+        for &(from, to, call) in &edges {
+            if call || self.place[from].0 != r || self.place[to].0 != r || pos(to) > pos(from) {
+                continue;
+            }
+            match candidates.iter_mut().find(|c| c.0 == pos(to)) {
+                Some(c) => c.1 = c.1.max(pos(from)),
+                None => candidates.push((pos(to), pos(from))),
+            }
+        }
+        candidates.sort_by_key(|&(a, b)| (b - a, a));
+        let mut loops: Vec<(usize, usize)> = Vec::new();
+        'candidate: for (a, b) in candidates {
+            let inside = |bi: usize| self.place[bi].0 == r && pos(bi) > a && pos(bi) <= b;
+            let within = |bi: usize| self.place[bi].0 == r && pos(bi) >= a && pos(bi) <= b;
+            for &blk in &blocks[a + 1..=b] {
+                if self.prog.indirect[self.prog.blocks[blk].start] {
+                    continue 'candidate;
+                }
+            }
+            for &(from, to, _) in &edges {
+                // No way in but the header; every back edge inside closes a loop taken.
+                if inside(to) && !within(from) {
+                    continue 'candidate;
+                }
+                // A back edge inside to another block must be one of a loop taken (its header
+                // is not in any dispatch table).
+                let closes = |l: &(usize, usize)| l.0 == pos(to) && pos(from) <= l.1;
+                if within(from) && inside(to) && pos(to) <= pos(from) && !loops.iter().any(closes) {
+                    continue 'candidate;
+                }
+            }
+            if loops.iter().any(|&(c, d)| (c < a && a <= d && d < b) || (a < c && c <= b && b < d)) {
+                continue;
+            }
+            loops.push((a, b));
+        }
+        loops.sort_by_key(|&(a, b)| (a, core::cmp::Reverse(b)));
+        nest(blocks, &loops, 0, blocks.len())
+    }
+
+    /// Branches to the block at `addr` (which must start one) from block `from`: a `br` to
+    /// its loop header or item label when one is in scope, else through the dispatch.
     fn transfer(&mut self, from: usize, addr: u64) {
         let target = self.prog.text.index(addr).and_then(|i| self.block_at[i]);
         let Some(to) = target else {
@@ -355,12 +479,11 @@ impl Body<'_> {
             self.br(Label::Trap);
             return;
         };
-        let (r, j) = self.place[from];
-        let (r2, j2) = self.place[to];
-        if r2 == r && j2 > j {
-            self.br(Label::Block(j2));
+        if let Some(l) = self.in_scope(to) {
+            self.br(l);
             return;
         }
+        let (r, r2) = (self.place[from].0, self.place[to].0);
         let w = self.word_of(addr) as i32;
         let idx = self.locals.idx;
         self.s().i32_const(w).local_set(idx);
@@ -372,6 +495,11 @@ impl Body<'_> {
             Label::Idx
         };
         self.br(l);
+    }
+
+    /// The label that reaches block `to` directly from here, if any.
+    fn in_scope(&self, to: usize) -> Option<Label> {
+        [Label::Head(to), Label::Item(to)].into_iter().find(|l| self.ctl.contains(l))
     }
 
     fn block(&mut self, b: usize) {
@@ -388,7 +516,7 @@ impl Body<'_> {
             let next = self.prog.text.addr(blk.end - 1) + 4;
             let natural = blk.end < self.prog.text.insts.len()
                 && self.block_at[blk.end] == Some(b + 1)
-                && self.place.get(b + 1).is_some_and(|&(r, j)| (r, j) == (self.place[b].0, self.place[b].1 + 1))
+                && self.ctl.last() == Some(&Label::Item(b + 1))
                 && self.prog.text.addr(blk.end) == next;
             if !natural {
                 self.transfer(b, next);
@@ -461,9 +589,8 @@ impl Body<'_> {
                     _ => self.s().i64_ge_u(),
                 };
                 let to = self.prog.text.index(target).and_then(|i| self.block_at[i]);
-                let forward = to.filter(|&t| self.place[t].0 == self.place[b].0 && self.place[t].1 > self.place[b].1);
-                if let Some(t) = forward {
-                    let d = self.depth(Label::Block(self.place[t].1));
+                if let Some(l) = to.and_then(|t| self.in_scope(t)) {
+                    let d = self.depth(l);
                     self.s().br_if(d);
                 } else {
                     self.s().if_(BlockType::Empty);
