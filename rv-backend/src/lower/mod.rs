@@ -32,6 +32,7 @@ mod call;
 pub(crate) use call::emit_host_ecall;
 mod control;
 mod dispatch;
+mod lean;
 mod memory;
 mod ops;
 mod stack;
@@ -85,6 +86,8 @@ pub(crate) struct FuncInput<'a> {
     pub ecalls: bool,
     /// Declared locals that the entry code writes before any read (no zeroing needed).
     pub written_first: Vec<bool>,
+    /// Read on the fast path ([`lean`]): lowering decodes its operators the same way.
+    pub lean: bool,
 }
 
 /// Which locals the straight-line code at a function's entry writes before reading them;
@@ -121,8 +124,17 @@ fn written_first(nlocals: usize, ops: wasmparser::OperatorsReader<'_>) -> Vec<bo
     written
 }
 
-/// Reads and validates a function body.
+/// Reads and validates a function body: on the fast path ([`lean`]) when it handles the
+/// function, else with wasmparser (which also reports every error).
 pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<FuncInput<'a>, CompileError> {
+    if let Some(input) = lean::prepare(m, index, &body.body) {
+        return Ok(input);
+    }
+    prepare_checked(m, index, body)
+}
+
+/// [`prepare`] with wasmparser's validator.
+pub(crate) fn prepare_checked<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<FuncInput<'a>, CompileError> {
     let err = |e: wasmparser::BinaryReaderError| CompileError::from_parser(&e).in_function(index);
     let ty = m
         .func_type(index)
@@ -185,7 +197,18 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: Body<'a>) -> Result<
     }
     reader.finish().map_err(err)?;
     let written_first = written_first(locals.len(), body.body.get_operators_reader().map_err(err)?);
-    Ok(FuncInput { index, ty, locals, body: body.body, max_height, out_slots, leaf, ecalls, written_first })
+    Ok(FuncInput {
+        index,
+        ty,
+        locals,
+        body: body.body,
+        max_height,
+        out_slots,
+        leaf,
+        ecalls,
+        written_first,
+        lean: false,
+    })
 }
 
 fn is_host_import(m: &Module<'_>, f: u32) -> bool {
@@ -340,7 +363,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             traps: [None; TrapCode::ALL.len()],
             layout: Layout { ra, saved, homes, size },
             local_locs,
-            ops: Cursor::new(&f.body),
+            ops: Cursor::new(&f.body, f.lean),
             offset: 0,
             nonneg: alloc::vec![false; f.locals.len()],
             nonneg_marked: Vec::new(),
@@ -840,19 +863,45 @@ pub(crate) struct Window {
 /// The operators of a function, read one at a time with a few of lookahead.
 pub(crate) struct Cursor<'a> {
     reader: Option<wasmparser::OperatorsReader<'a>>,
+    /// On the fast path: the body's bytes, where the next operator starts, and the module
+    /// offset of the body's first byte.
+    lean: Option<(&'a [u8], usize, usize)>,
     ahead: VecDeque<(Operator<'a>, usize)>,
     /// Reading failed (it cannot: the body was validated when it was prepared).
     pub failed: bool,
 }
 
 impl<'a> Cursor<'a> {
-    fn new(body: &wasmparser::FunctionBody<'a>) -> Self {
+    fn new(body: &wasmparser::FunctionBody<'a>, lean: bool) -> Self {
         let reader = body.get_operators_reader().ok();
-        Cursor { failed: reader.is_none(), reader, ahead: VecDeque::new() }
+        let start = usize::try_from(body.range().start).unwrap_or(usize::MAX);
+        let fast = match (&reader, lean) {
+            (Some(r), true) => usize::try_from(r.original_position())
+                .ok()
+                .and_then(|p| p.checked_sub(start))
+                .map(|pos| (body.as_bytes(), pos, start)),
+            _ => None,
+        };
+        let reader = if fast.is_some() { None } else { reader };
+        let failed = reader.is_none() && fast.is_none();
+        Cursor { failed, reader, lean: fast, ahead: VecDeque::with_capacity(8) }
     }
 
     /// Reads ahead until `n` operators are waiting (fewer at the end of the body).
     fn fill(&mut self, n: usize) {
+        if let Some((bytes, pos, start)) = self.lean.as_mut() {
+            while self.ahead.len() < n && *pos < bytes.len() {
+                let at = *pos + *start;
+                match lean::decode(bytes, pos, *start) {
+                    Some(op) => self.ahead.push_back((op, at)),
+                    None => {
+                        self.failed = true;
+                        *pos = bytes.len();
+                    }
+                }
+            }
+            return;
+        }
         while self.ahead.len() < n {
             let Some(reader) = self.reader.as_mut().filter(|r| !r.eof()) else {
                 return;

@@ -57,8 +57,8 @@ fn emit_mul(f: &mut Fb, a: [u32; 4], b: [u32; 4], out: [u32; 4]) {
     f.i().if_(BlockType::Empty);
     row(f, b[0], &a, out, 0, true, carry);
     f.i().else_();
-    for i in 0..4 {
-        row(f, a[i], &b, out, i, i == 0, carry);
+    for (i, &ai) in a.iter().enumerate() {
+        row(f, ai, &b, out, i, i == 0, carry);
     }
     f.i().end();
     f.i().end();
