@@ -200,7 +200,7 @@ bindings! {
     fn blake2f = 1008 (input: ptr, out: mut_ptr) -> i32;
     /// circom's Poseidon over BN254 of the `len / 32` field elements at `ptr` (32 bytes
     /// big-endian each, 1 to 12, each below the field's modulus) to the 32 bytes at `out`.
-    /// Returns 0 (written) or 1 (invalid input: nothing written, gas charged); 1300 gas per
+    /// Returns 0 (written) or 1 (invalid input: nothing written, gas charged); 560 gas per
     /// element.
     fn poseidon = 1009 (ptr: ptr, len: u32, out: mut_ptr) -> i32;
     /// BLS12-381 G1 addition (EIP-2537; 256 bytes in, 128 out).
