@@ -1,23 +1,27 @@
-//! `run(pc)`: the whole program as one function.
+//! `run`: the whole program as one function, started at the address in the global
+//! `START`.
 //!
-//! Registers `x1..x31` are the `i64` locals 1..31 (local 0 is the `pc` of an indirect
-//! jump), `x0` reads as 0 and writes to it are dropped. Control flow:
+//! Registers `x1..x31` are `i64` locals, the most used first (rv-backend keeps a function's
+//! first twelve locals in machine registers); `x0` reads as 0 and writes to it are dropped.
+//! Control flow:
 //!
 //! ```text
 //! block $trap
 //!   loop $dyn            ;; pc → word index (traps outside the text or misaligned;
 //!                        ;; pc 0, the return address of the entry, is exit(0))
-//!     loop $idx          ;; word index → region: br_table over chunks of 2^shift words
+//!     loop $idx          ;; word index → region: br_table over every word of the text
 //!       block $r[G-1] … block $r[0] (br_table) end  region 0  end  region 1 …
-//!                        ;; region: loop $l (block $b[K-1] … block $b[0] (br_table) end
-//!                        ;;          code of block 0 end code of block 1 …) end
+//!                        ;; region: loop $l (block $i[K-1] … block $i[0] (br_table) end
+//!                        ;;          item 0 end item 1 …) end
+//!                        ;; item: a block's code, or loop $head (block $i[m-1] … block
+//!                        ;;       $i[1] item 0 end item 1 …) end
 //! ```
 //!
-//! A region holds the blocks that start in one chunk of the text; its inner `br_table`
-//! maps each word of the chunk to its block, or to `$trap`. A transfer to a later block of
-//! the same region is a plain `br` (structured forward control flow, fallthrough is free);
-//! to an earlier block of the region it sets the word index and branches to the region's
-//! loop; to another region, to that region's entry (forward) or to `$idx` (backward). An
+//! A region holds consecutive blocks (cut at function starts); its `br_table` maps each
+//! word to the item starting there, or to `$trap`. A transfer whose target's label is in
+//! scope (a later item of an enclosing sequence, the header of an enclosing loop) is a plain
+//! `br` (fallthrough is free); any other sets the word index and branches to the region's
+//! loop (same region), that region's entry (a later one) or `$idx` (an earlier one). An
 //! indirect jump (`jalr`) whose target the lifter does not know goes through `$dyn`.
 
 use alloc::collections::BTreeSet;

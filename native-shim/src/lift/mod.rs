@@ -3,11 +3,11 @@
 //! Module layout (indices fixed here, used by [`body`] and [`helpers`]):
 //!
 //! - imports: host functions from module `zkos`, by number;
-//! - functions: `run(pc)` (the program, one function), `call` (runs from the entry point),
+//! - functions: `run` (the program, one function), `call` (runs it from the entry point),
 //!   the helpers (`mulhu`, `read`, `write`, `exit`, `brk`, `grow`, the `ecall` dispatcher
 //!   when some `ecall` number is not known at lift time) and `deploy` when the ELF has one;
 //! - globals: the calldata cursor of `read`, the program break, the output buffer's start
-//!   and length;
+//!   and length, where `run` starts;
 //! - one memory, exported, its initial pages holding the stack and the segments (data
 //!   segments), growing up to the subset's maximum for the heap and the output buffer.
 
