@@ -352,6 +352,8 @@ mod tests {
             run_case(&test, &test.posts[0], engine, &mut ArtifactCache::default()).expect("a correct run passes");
             // The same case with a corrupted artifact for the contract's code fails.
             let mut artifacts = ArtifactCache::default();
+            // Under the case's opcodes, or the cache drops the artifact as built under others.
+            artifacts.set_rules(test.block.fork.evm_rules());
             let hash = keccak256([0x00]);
             let garbage = b"\0asm\x01\0\0\0\x01\x7f".to_vec();
             artifacts.get_or_build_with(hash, || Ok(Artifact::new(hash, CodeKind::Evm, garbage, false))).unwrap();
