@@ -25,7 +25,18 @@ const MAX_LOCALS: u64 = 50_000;
 
 /// Reads an unsigned LEB128 of at most 32 bits in its canonical range (at most five bytes,
 /// the unused bits of the fifth zero).
+#[inline]
 fn u32_leb(bytes: &[u8], pos: &mut usize) -> Option<u32> {
+    let b = *bytes.get(*pos)?;
+    if b < 0x80 {
+        *pos += 1;
+        return Some(u32::from(b));
+    }
+    u32_leb_long(bytes, pos)
+}
+
+/// [`u32_leb`] past its one-byte form.
+fn u32_leb_long(bytes: &[u8], pos: &mut usize) -> Option<u32> {
     let mut value = 0u32;
     for k in 0..5 {
         let b = *bytes.get(*pos)?;
@@ -133,6 +144,7 @@ fn zero_byte(bytes: &[u8], pos: &mut usize) -> Option<()> {
 
 /// Decodes the operator at `bytes[*pos]` (`base`: the module offset of `bytes[0]`), if it is
 /// one this path handles in its canonical encoding; `pos` moves past it.
+#[inline(always)]
 pub(crate) fn decode<'a>(bytes: &'a [u8], pos: &mut usize, base: usize) -> Option<Operator<'a>> {
     use Operator as O;
     let start = *pos;
@@ -343,20 +355,22 @@ struct Checker<'m, 'a> {
 /// Failure: not handled here (the caller reads the function with wasmparser).
 type R<T = ()> = Option<T>;
 
-impl Checker<'_, '_> {
-    fn params(&self, bt: Bt) -> &[ValType] {
+impl<'m> Checker<'m, '_> {
+    fn params(&self, bt: Bt) -> &'m [ValType] {
+        let m: &'m Module<'_> = self.m;
         match bt {
-            Bt::Type(t) => self.m.types.get(t as usize).map_or(&[], |t| &t.params),
+            Bt::Type(t) => m.types.get(t as usize).map_or(&[], |t| &t.params),
             _ => &[],
         }
     }
 
-    fn results_of(&self, bt: Bt) -> (Option<Ty>, &[ValType]) {
+    fn results_of(&self, bt: Bt) -> (Option<Ty>, &'m [ValType]) {
+        let (m, fty): (&'m Module<'_>, &'m FuncType) = (self.m, self.fty);
         match bt {
             Bt::Empty => (None, &[]),
             Bt::One(t) => (Some(t), &[]),
-            Bt::Type(t) => (None, self.m.types.get(t as usize).map_or(&[], |t| &t.results)),
-            Bt::Function => (None, &self.fty.results),
+            Bt::Type(t) => (None, m.types.get(t as usize).map_or(&[], |t| &t.results)),
+            Bt::Function => (None, &fty.results),
         }
     }
 
@@ -394,46 +408,43 @@ impl Checker<'_, '_> {
     /// Pops the results of block type `bt` (checked).
     fn pop_results(&mut self, bt: Bt) -> R {
         let (one, types) = self.results_of(bt);
-        let types: Vec<ValType> = types.to_vec();
         if let Some(t) = one {
             self.pop(t)?;
         }
-        self.pop_types(&types)
+        self.pop_types(types)
     }
 
     fn push_results(&mut self, bt: Bt) {
         let (one, types) = self.results_of(bt);
-        let types: Vec<ValType> = types.to_vec();
         if let Some(t) = one {
             self.push(t);
         }
-        self.push_types(&types);
+        self.push_types(types);
     }
 
     /// The types a branch to the frame `depth` levels up carries.
-    fn label(&self, depth: u32) -> R<(Option<Ty>, Vec<ValType>)> {
+    fn label(&self, depth: u32) -> R<(Option<Ty>, &'m [ValType])> {
         let i = self.ctrl.len().checked_sub(1 + depth as usize)?;
         let f = self.ctrl[i];
         if f.kind == Kind::Loop {
-            Some((None, self.params(f.bt).to_vec()))
+            Some((None, self.params(f.bt)))
         } else {
-            let (one, types) = self.results_of(f.bt);
-            Some((one, types.to_vec()))
+            Some(self.results_of(f.bt))
         }
     }
 
-    fn pop_label(&mut self, label: &(Option<Ty>, Vec<ValType>)) -> R {
+    fn pop_label(&mut self, label: (Option<Ty>, &[ValType])) -> R {
         if let Some(t) = label.0 {
             self.pop(t)?;
         }
-        self.pop_types(&label.1)
+        self.pop_types(label.1)
     }
 
-    fn push_label(&mut self, label: &(Option<Ty>, Vec<ValType>)) {
+    fn push_label(&mut self, label: (Option<Ty>, &[ValType])) {
         if let Some(t) = label.0 {
             self.push(t);
         }
-        self.push_types(&label.1);
+        self.push_types(label.1);
     }
 
     fn unreachable(&mut self) -> R {
@@ -462,11 +473,11 @@ impl Checker<'_, '_> {
         if kind == Kind::If {
             self.pop(Ty::I32)?;
         }
-        let params = self.params(bt).to_vec();
-        self.pop_types(&params)?;
+        let params = self.params(bt);
+        self.pop_types(params)?;
         let height = self.vals.len();
         self.ctrl.push(Frame { kind, bt, height, unreachable: false });
-        self.push_types(&params);
+        self.push_types(params);
         Some(())
     }
 
@@ -524,11 +535,11 @@ impl Checker<'_, '_> {
                 if self.vals.len() != f.height {
                     return None;
                 }
-                let params = self.params(f.bt).to_vec();
+                let params = self.params(f.bt);
                 let last = self.ctrl.last_mut()?;
                 last.kind = Kind::Else;
                 last.unreachable = false;
-                self.push_types(&params);
+                self.push_types(params);
             }
             O::End => {
                 let f = *self.ctrl.last()?;
@@ -548,14 +559,14 @@ impl Checker<'_, '_> {
             }
             O::Br { relative_depth } => {
                 let l = self.label(relative_depth)?;
-                self.pop_label(&l)?;
+                self.pop_label(l)?;
                 self.unreachable()?;
             }
             O::BrIf { relative_depth } => {
                 self.pop(I32)?;
                 let l = self.label(relative_depth)?;
-                self.pop_label(&l)?;
-                self.push_label(&l);
+                self.pop_label(l)?;
+                self.push_label(l);
             }
             O::BrTable { ref targets } => {
                 self.pop(I32)?;
@@ -569,27 +580,28 @@ impl Checker<'_, '_> {
                     // Check the operands against this label, keeping them.
                     let h = self.ctrl.last()?.height;
                     let saved: Vec<Ty> = self.vals.get(h..)?.to_vec();
-                    self.pop_label(&l)?;
+                    self.pop_label(l)?;
                     self.vals.truncate(h);
                     self.vals.extend_from_slice(&saved);
                 }
-                self.pop_label(&default)?;
+                self.pop_label(default)?;
                 self.unreachable()?;
             }
             O::Return => {
-                let results = self.fty.results.clone();
-                self.pop_types(&results)?;
+                let fty: &'m FuncType = self.fty;
+                self.pop_types(&fty.results)?;
                 self.unreachable()?;
             }
             O::Call { function_index } => {
-                let t = self.m.func_type(function_index)?.clone();
-                self.call_type(&t)?;
+                let m: &'m Module<'_> = self.m;
+                self.call_type(m.func_type(function_index)?)?;
             }
             O::CallIndirect { type_index, table_index: 0 } => {
-                self.m.table?;
-                let t = self.m.types.get(type_index as usize)?.clone();
+                let m: &'m Module<'_> = self.m;
+                m.table?;
+                let t = m.types.get(type_index as usize)?;
                 self.pop(I32)?;
-                self.call_type(&t)?;
+                self.call_type(t)?;
             }
             O::Drop => {
                 self.pop(Ty::Any)?;

@@ -37,7 +37,6 @@ mod memory;
 mod ops;
 mod stack;
 
-use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 use wasmparser::{BlockType, Operator};
@@ -860,13 +859,19 @@ pub(crate) struct Window {
     pub bias: i64,
 }
 
+/// How many operators [`Cursor`] holds ahead at most (a power of two).
+const AHEAD: usize = 8;
+
 /// The operators of a function, read one at a time with a few of lookahead.
 pub(crate) struct Cursor<'a> {
     reader: Option<wasmparser::OperatorsReader<'a>>,
     /// On the fast path: the body's bytes, where the next operator starts, and the module
     /// offset of the body's first byte.
     lean: Option<(&'a [u8], usize, usize)>,
-    ahead: VecDeque<(Operator<'a>, usize)>,
+    /// The operators read ahead: `len` of them from `head`, in a ring.
+    ahead: [Option<(Operator<'a>, usize)>; AHEAD],
+    head: usize,
+    len: usize,
     /// Reading failed (it cannot: the body was validated when it was prepared).
     pub failed: bool,
 }
@@ -884,48 +889,65 @@ impl<'a> Cursor<'a> {
         };
         let reader = if fast.is_some() { None } else { reader };
         let failed = reader.is_none() && fast.is_none();
-        Cursor { failed, reader, lean: fast, ahead: VecDeque::with_capacity(8) }
+        Cursor { failed, reader, lean: fast, ahead: core::array::from_fn(|_| None), head: 0, len: 0 }
+    }
+
+    /// Reads the next operator from the body.
+    fn read(&mut self) -> Option<(Operator<'a>, usize)> {
+        if let Some((bytes, pos, start)) = self.lean.as_mut() {
+            if *pos >= bytes.len() {
+                return None;
+            }
+            let at = *pos + *start;
+            return match lean::decode(bytes, pos, *start) {
+                Some(op) => Some((op, at)),
+                None => {
+                    self.failed = true;
+                    *pos = bytes.len();
+                    None
+                }
+            };
+        }
+        let reader = self.reader.as_mut().filter(|r| !r.eof())?;
+        match reader.read_with_offset() {
+            Ok((op, offset)) => Some((op, usize::try_from(offset).unwrap_or(usize::MAX))),
+            Err(_) => {
+                self.failed = true;
+                self.reader = None;
+                None
+            }
+        }
     }
 
     /// Reads ahead until `n` operators are waiting (fewer at the end of the body).
     fn fill(&mut self, n: usize) {
-        if let Some((bytes, pos, start)) = self.lean.as_mut() {
-            while self.ahead.len() < n && *pos < bytes.len() {
-                let at = *pos + *start;
-                match lean::decode(bytes, pos, *start) {
-                    Some(op) => self.ahead.push_back((op, at)),
-                    None => {
-                        self.failed = true;
-                        *pos = bytes.len();
-                    }
-                }
-            }
-            return;
-        }
-        while self.ahead.len() < n {
-            let Some(reader) = self.reader.as_mut().filter(|r| !r.eof()) else {
+        while self.len < n.min(AHEAD) {
+            let Some(item) = self.read() else {
                 return;
             };
-            match reader.read_with_offset() {
-                Ok((op, offset)) => self.ahead.push_back((op, usize::try_from(offset).unwrap_or(usize::MAX))),
-                Err(_) => {
-                    self.failed = true;
-                    self.reader = None;
-                }
-            }
+            self.ahead[(self.head + self.len) % AHEAD] = Some(item);
+            self.len += 1;
         }
     }
 
     /// The operator `k` places after the next one to lower (0: the next).
     pub fn peek(&mut self, k: usize) -> Option<&Operator<'a>> {
         self.fill(k + 1);
-        self.ahead.get(k).map(|(op, _)| op)
+        if k >= self.len {
+            return None;
+        }
+        self.ahead[(self.head + k) % AHEAD].as_ref().map(|(op, _)| op)
     }
 
     /// The next operator and its offset in the module.
     pub fn next(&mut self) -> Option<(Operator<'a>, usize)> {
-        self.fill(1);
-        self.ahead.pop_front()
+        if self.len == 0 {
+            return self.read();
+        }
+        let item = self.ahead[self.head].take();
+        self.head = (self.head + 1) % AHEAD;
+        self.len -= 1;
+        item
     }
 
     /// Skips `n` operators (lowered with the current one).
