@@ -22,3 +22,7 @@ wc -c out/as-counter.wasm ../sdk/assemblyscript/build/bindings.wasm
 
 # The native RV64IM example in C (riscv64-unknown-elf-gcc): out/native-c.elf.
 native-c/build.sh
+
+# The Rust counter as a native RV64IM contract (the same source, riscv64im-unknown-none-elf,
+# core and alloc from rust-src): out/native-rust-counter.elf.
+native-rust/build.sh

@@ -433,7 +433,42 @@ fn lifting_overhead() {
     }
 }
 
+/// The Rust counter (examples/counter/src/lib.rs, the WASM example's source unchanged) built
+/// with the SDK for riscv64im-unknown-none-elf (examples/native-rust): it deploys in a
+/// kind-0x02 envelope and behaves as the WASM counter does.
+fn rust_sdk_counter(engine: EngineKind) {
+    let path = format!("{}/../examples/out/native-rust-counter.elf", env!("CARGO_MANIFEST_DIR"));
+    let elf = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"));
+    let mut chain = Chain::new(engine);
+    let r = chain.deploy(&native_envelope(&elf, &[]), &u(7));
+    assert!(r.success, "{:?}", r.error);
+    let counter = r.contract_address.expect("created");
+    assert_eq!(chain.storage(counter, U256::ZERO), U256::from(7u64));
+    let r = chain.call(counter, &calldata("get()", &[]));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.output.as_ref(), &u(7));
+    let r = chain.call(counter, &calldata("increment()", &[]));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.logs.len(), 1);
+    assert_eq!(r.logs[0].data.topics(), &[keccak256("Incremented(address,uint256)"), a(ALICE).into()]);
+    assert_eq!(r.logs[0].data.data.as_ref(), &u(8));
+    let r = chain.call(counter, &calldata("get()", &[]));
+    assert_eq!(r.output.as_ref(), &u(8));
+    // An unknown selector and a call with value revert with empty data.
+    let r = chain.call(counter, &calldata("nothing()", &[]));
+    assert!(!r.success && r.output.is_empty(), "{:?}", r.error);
+    let tx = chain.tx(ALICE, Some(counter), &calldata("get()", &[]), U256::from(1u64), 1_000_000);
+    let r = chain.send(tx);
+    assert!(!r.success && r.output.is_empty(), "{:?}", r.error);
+    // EVM calls it: Bridge.bumpTwice.
+    let bridge = deploy_bridge(&mut chain);
+    let r = chain.call(bridge, &calldata("bumpTwice(address)", &[a(counter)]));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.output.as_ref(), &u(10));
+}
+
 zkos_tests::engine_tests!(
+    rust_sdk_counter,
     alu_matches_the_machine,
     storage_and_return_data,
     loops_jump_tables_and_heap,

@@ -5,14 +5,15 @@
 //! the references own, for the duration of the call. The host functions keep no pointer
 //! after they return.
 //!
-//! On `wasm32` the raw functions are the `zkos` imports ([`crate::sys::raw`]); elsewhere they
+//! On `wasm32` the raw functions are the `zkos` imports ([`crate::sys::raw`]), on `riscv64`
+//! (native contracts) `ecall`s with the same numbers; elsewhere they
 //! are the host-side test double [`crate::mock`], so this layer is exercised by host tests.
 
 #![allow(unsafe_code)]
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(not(any(target_arch = "wasm32", target_arch = "riscv64")))]
 use crate::mock::raw;
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", target_arch = "riscv64"))]
 use crate::sys::raw;
 
 use crate::types::{Address, Word};

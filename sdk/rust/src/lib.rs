@@ -21,6 +21,11 @@
 //! `bump-alloc` installs a bump allocator (right for short calls); feature `panic-handler`
 //! installs a panic handler that reverts with empty data. Both only on `wasm32`.
 //!
+//! Native RV64IM contracts (`riscv64im-unknown-none-elf`, see `docs/native.md`): the same
+//! source, built as a static library and linked into an ELF, calls the host functions by
+//! `ecall`; [`native`] gives it the entry point `_start` (which runs `call`), a `brk` bump
+//! allocator (feature `bump-alloc`) and the panic handler (feature `panic-handler`).
+//!
 //! On other targets the host functions are a test double (module `mock`) so contract logic and
 //! the SDK itself can be unit-tested natively.
 //!
@@ -62,8 +67,11 @@ pub mod sys;
 mod types;
 mod u256;
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(not(any(target_arch = "wasm32", target_arch = "riscv64")))]
 pub mod mock;
+
+#[cfg(target_arch = "riscv64")]
+pub mod native;
 
 #[cfg(all(feature = "bump-alloc", target_arch = "wasm32"))]
 pub mod bump;

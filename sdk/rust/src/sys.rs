@@ -30,7 +30,7 @@ pub struct Binding {
 }
 
 /// Rust type of a table type token.
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", target_arch = "riscv64"))]
 macro_rules! rust_ty {
     (ptr) => { *const u8 };
     (mut_ptr) => { *mut u8 };
@@ -126,6 +126,72 @@ macro_rules! to_i64 {
     };
 }
 
+/// An argument as the register value native code passes in `a0..a5` (pointers and `u32`
+/// zero-extended, `i32` sign-extended).
+#[cfg(target_arch = "riscv64")]
+macro_rules! to_reg {
+    (ptr, $v:expr) => {
+        $v as usize as u64
+    };
+    (mut_ptr, $v:expr) => {
+        $v as usize as u64
+    };
+    (u32, $v:expr) => {
+        u64::from($v)
+    };
+    (i32, $v:expr) => {
+        i64::from($v) as u64
+    };
+    (i64, $v:expr) => {
+        $v as u64
+    };
+}
+
+/// A result from `a0` (the host sign-extends an `i32` result).
+#[cfg(target_arch = "riscv64")]
+macro_rules! from_reg {
+    ((), $v:expr) => {{
+        let _ = $v;
+    }};
+    ((u32), $v:expr) => {
+        $v as u32
+    };
+    ((i32), $v:expr) => {
+        $v as i32
+    };
+    ((i64), $v:expr) => {
+        $v as i64
+    };
+    ((never), $v:expr) => {{
+        let _ = $v;
+        // The host function ended the call; it never returns here.
+        loop {}
+    }};
+}
+
+/// `ecall` with the number in `a7` and six arguments; the result is `a0`.
+///
+/// # Safety
+/// The arguments must satisfy the host function's contract (see [`raw`]).
+#[cfg(target_arch = "riscv64")]
+#[inline(always)]
+pub unsafe fn ecall(number: u64, a: [u64; 6]) -> u64 {
+    let r: u64;
+    // SAFETY: an ecall into the zkos host (the native shim lowers it to the host function
+    // numbered `a7`); it reads and writes only the memory its arguments name, as the
+    // caller guarantees, and clobbers nothing but `a0`.
+    unsafe {
+        core::arch::asm!(
+            "ecall",
+            inlateout("a0") a[0] => r,
+            in("a1") a[1], in("a2") a[2], in("a3") a[3], in("a4") a[4], in("a5") a[5],
+            in("a7") number,
+            options(nostack),
+        );
+    }
+    r
+}
+
 macro_rules! bindings {
     ($(
         $(#[doc = $doc:literal])*
@@ -141,6 +207,25 @@ macro_rules! bindings {
                     pub fn $name($($p: rust_ty!($t)),*) $(-> rust_ty!($r))?;
                 )*
             }
+        }
+
+        /// The host functions for native RV64IM code (riscv64): an `ecall` each, with the
+        /// same numbers, arguments and results as the `zkos` imports.
+        #[cfg(target_arch = "riscv64")]
+        #[allow(clippy::missing_safety_doc, unused_assignments, unused_mut, unused_variables)]
+        pub mod raw {
+            $(
+                $(#[doc = $doc])*
+                #[inline(always)]
+                pub unsafe fn $name($($p: rust_ty!($t)),*) $(-> rust_ty!($r))? {
+                    let mut args = [0u64; 6];
+                    let mut i = 0usize;
+                    $( args[i] = to_reg!($t, $p); i += 1; )*
+                    // SAFETY: forwarded to the caller's obligations.
+                    let r = unsafe { super::ecall($num, args) };
+                    from_reg!(($($r)?), r)
+                }
+            )*
         }
 
         /// Every binding as data, in table order, with its ABI number.

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the Rust counter (examples/counter/src/lib.rs, unchanged) as a native RV64IM
+# contract: a static library for riscv64im-unknown-none-elf (core and alloc built from
+# source: rustup component add rust-src), linked with the SDK's `_start` into a static ELF,
+# examples/out/native-rust-counter.elf.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+target_dir="${NATIVE_RUST_TARGET_DIR:-$here/target}"
+RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$target_dir" cargo build --release \
+    --target riscv64im-unknown-none-elf \
+    -Zbuild-std=core,alloc -Zbuild-std-features=compiler-builtins-mem
+ld="${RISCV_LD:-riscv64-unknown-elf-ld}"
+mkdir -p ../out
+"$ld" -static --gc-sections -e _start -u call -u deploy \
+    -o ../out/native-rust-counter.elf "$target_dir/riscv64im-unknown-none-elf/release/libcounter.a"
