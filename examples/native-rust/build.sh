@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the Rust counter (examples/counter/src/lib.rs, unchanged) as a native RV64IM
-# contract: a static library for riscv64im-unknown-none-elf (core and alloc built from
-# source: rustup component add rust-src), linked with the SDK's `_start` into a static ELF,
-# examples/out/native-rust-counter.elf.
+# Builds the Rust counter and ERC-20 (examples/counter, examples/erc20: their sources
+# unchanged) as native RV64IM contracts: static libraries for riscv64im-unknown-none-elf
+# (core and alloc built from source: rustup component add rust-src), each linked with the
+# SDK's `_start` into a static ELF, examples/out/native-rust-<name>.elf.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -12,5 +12,7 @@ RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$target_dir" cargo build --release \
     -Zbuild-std=core,alloc -Zbuild-std-features=compiler-builtins-mem
 ld="${RISCV_LD:-riscv64-unknown-elf-ld}"
 mkdir -p ../out
-"$ld" -static --gc-sections -e _start -u call -u deploy \
-    -o ../out/native-rust-counter.elf "$target_dir/riscv64im-unknown-none-elf/release/libcounter.a"
+for name in counter erc20; do
+    "$ld" -static --gc-sections -e _start -u call -u deploy \
+        -o "../out/native-rust-$name.elf" "$target_dir/riscv64im-unknown-none-elf/release/lib$name.a"
+done

@@ -467,8 +467,60 @@ fn rust_sdk_counter(engine: EngineKind) {
     assert_eq!(r.output.as_ref(), &u(10));
 }
 
+/// The Rust ERC-20 (examples/erc20/src/lib.rs unchanged) built with the SDK for rv64im:
+/// constants (name, symbol), the constructor's mint, transfers with their logs, the
+/// allowance path, OpenZeppelin's revert messages, and Solidity calling it.
+fn rust_sdk_erc20(engine: EngineKind) {
+    let path = format!("{}/../examples/out/native-rust-erc20.elf", env!("CARGO_MANIFEST_DIR"));
+    let elf = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"));
+    let mut chain = Chain::new(engine);
+    let mut constants = u(64).to_vec();
+    constants.extend_from_slice(&u(128));
+    constants.extend_from_slice(&tail(b"Zk Token"));
+    constants.extend_from_slice(&tail(b"ZKT"));
+    let r = chain.deploy(&native_envelope(&elf, &constants), &u(1_000_000));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.logs.len(), 1, "the mint's Transfer");
+    let token = r.contract_address.expect("created");
+    let call = |chain: &mut Chain, sig: &str, args: &[[u8; 32]]| chain.call(token, &calldata(sig, args));
+    let r = call(&mut chain, "name()", &[]);
+    assert_eq!(dynamic_at(&r.output, 0), b"Zk Token");
+    let r = call(&mut chain, "symbol()", &[]);
+    assert_eq!(dynamic_at(&r.output, 0), b"ZKT");
+    let r = call(&mut chain, "transfer(address,uint256)", &[a(zkos_tests::BOB), u(500)]);
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.output.as_ref(), &u(1));
+    assert_eq!(r.logs[0].data.topics()[0], keccak256("Transfer(address,address,uint256)"));
+    assert_eq!(call(&mut chain, "balanceOf(address)", &[a(zkos_tests::BOB)]).output.as_ref(), &u(500));
+    assert_eq!(call(&mut chain, "balanceOf(address)", &[a(ALICE)]).output.as_ref(), &u(999_500));
+    let r = call(&mut chain, "transfer(address,uint256)", &[a(zkos_tests::BOB), u(1_000_000)]);
+    assert!(!r.success);
+    assert_eq!(r.output.as_ref(), error_string("ERC20: transfer amount exceeds balance"));
+    // The allowance path, from a Solidity frame: Bridge.pay moves the bridge's own tokens.
+    let bridge = deploy_bridge(&mut chain);
+    let r = call(&mut chain, "transfer(address,uint256)", &[a(bridge), u(300)]);
+    assert!(r.success, "{:?}", r.error);
+    let r = chain.call(bridge, &calldata("pay(address,address,uint256)", &[a(token), a(zkos_tests::BOB), u(200)]));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.output.as_ref(), [u(1), u(100)].concat());
+    assert_eq!(call(&mut chain, "balanceOf(address)", &[a(zkos_tests::BOB)]).output.as_ref(), &u(700));
+    let r = call(&mut chain, "approve(address,uint256)", &[a(zkos_tests::BOB), u(50)]);
+    assert!(r.success, "{:?}", r.error);
+    let tx = chain.tx(
+        zkos_tests::BOB,
+        Some(token),
+        &calldata("transferFrom(address,address,uint256)", &[a(ALICE), a(zkos_tests::BOB), u(60)]),
+        U256::ZERO,
+        1_000_000,
+    );
+    let r = chain.send(tx);
+    assert!(!r.success);
+    assert_eq!(r.output.as_ref(), error_string("ERC20: insufficient allowance"));
+}
+
 zkos_tests::engine_tests!(
     rust_sdk_counter,
+    rust_sdk_erc20,
     alu_matches_the_machine,
     storage_and_return_data,
     loops_jump_tables_and_heap,
