@@ -27,8 +27,9 @@
 //! assert_eq!((c.gas, c.refund), (2900, 4800));
 //! // calldata_copy of 33 bytes: 3 + 3 per word.
 //! assert_eq!(charge(HostFn::CalldataCopy, &[0, 0, 33], &Facts::WARM).gas, 9);
-//! // The worst case of a call: cold, with value, to a dead account, plus what it forwards.
-//! assert_eq!(worst(HostFn::Call).fixed, 2600 + 9000 + 25_000);
+//! // The worst case of a call: cold, with value, to a dead account delegated (EIP-7702) to
+//! // a cold delegate, plus what it forwards.
+//! assert_eq!(worst(HostFn::Call).fixed, 2600 + 9000 + 25_000 + 2600);
 //! ```
 
 use crate::functions::{HostFn, ValType};
@@ -105,16 +106,22 @@ pub struct Facts {
     /// (from Osaka EIP-7883) price, which revm-precompile computes from the input's header;
     /// the BLS12-381 MSMs' price from EIP-2537's discount table.
     pub from_input: u64,
+    /// The callee of a call is delegated (EIP-7702: its code is a delegation designator), so
+    /// the call also accesses the delegate, whose code runs: `Some(cold)` for that access
+    /// (EIP-2929's price, warm or cold), `None` for a callee that is not delegated.
+    pub delegate: Option<bool>,
 }
 
 impl Facts {
     /// Warm accesses, no value, a live target, an SSTORE that changes nothing, nothing priced
     /// by the input: the facts of a call that pays the least.
-    pub const WARM: Facts = Facts { cold: false, value: false, dead: false, slot: Slot::UNCHANGED, from_input: 0 };
+    pub const WARM: Facts =
+        Facts { cold: false, value: false, dead: false, slot: Slot::UNCHANGED, from_input: 0, delegate: None };
     /// The facts that make every rule dearest: cold accesses, value moving to a dead account,
-    /// an SSTORE into a fresh slot. (Precompiles priced by their input have no worst case:
-    /// [`Price::priced_by_input`] says so.)
-    pub const WORST: Facts = Facts { cold: true, value: true, dead: true, slot: Slot::FRESH, from_input: 0 };
+    /// an SSTORE into a fresh slot, a callee delegated to a cold delegate. (Precompiles priced
+    /// by their input have no worst case: [`Price::priced_by_input`] says so.)
+    pub const WORST: Facts =
+        Facts { cold: true, value: true, dead: true, slot: Slot::FRESH, from_input: 0, delegate: Some(true) };
 }
 
 impl Default for Facts {
@@ -404,13 +411,16 @@ impl Formula {
                 .with(term(f, "data_len", gas::LOG_DATA_BYTE, 1, false, Cap::Memory)),
             Self::Call => Price {
                 forward: requested(if facts.value { gas::CALL_STIPEND } else { 0 }),
-                ..Price::flat(call_gas(facts.cold, facts.value, facts.dead))
+                ..Price::flat(call_gas(facts.cold, facts.value, facts.dead) + delegate_access(facts.delegate))
             },
             Self::CallCode => Price {
                 forward: requested(if facts.value { gas::CALL_STIPEND } else { 0 }),
-                ..Price::flat(call_gas(facts.cold, facts.value, false))
+                ..Price::flat(call_gas(facts.cold, facts.value, false) + delegate_access(facts.delegate))
             },
-            Self::AccessCall => Price { forward: requested(0), ..Price::flat(account_access(facts.cold)) },
+            Self::AccessCall => Price {
+                forward: requested(0),
+                ..Price::flat(account_access(facts.cold) + delegate_access(facts.delegate))
+            },
             Self::Create | Self::Create2 => {
                 let hashing = if matches!(self, Self::Create2) { gas::KECCAK_WORD } else { 0 };
                 let per_word = gas::INITCODE_WORD + hashing;
@@ -475,10 +485,16 @@ impl core::fmt::Display for Formula {
             Self::Call => write!(
                 f,
                 "EIP-2929 access ({WARM_ACCESS}/{COLD_ACCOUNT_ACCESS}) + {CALL_VALUE} with value ({CALL_STIPEND} \
-                 stipend to callee) + {NEW_ACCOUNT} for a new account + forwarded gas"
+                 stipend to callee) + {NEW_ACCOUNT} for a new account + the delegate's access (EIP-7702) + \
+                 forwarded gas"
             ),
-            Self::CallCode => write!(f, "EIP-2929 access + {CALL_VALUE} with value + forwarded gas"),
-            Self::AccessCall => f.write_str("EIP-2929 access + forwarded gas"),
+            Self::CallCode => {
+                write!(
+                    f,
+                    "EIP-2929 access + {CALL_VALUE} with value + the delegate's access (EIP-7702) + forwarded gas"
+                )
+            }
+            Self::AccessCall => f.write_str("EIP-2929 access + the delegate's access (EIP-7702) + forwarded gas"),
             Self::Create => write!(
                 f,
                 "{CREATE} + {INITCODE_WORD} per initcode word (EIP-3860) + all but 1/64 of gas left forwarded"
@@ -571,6 +587,15 @@ pub const fn sstore_refund(slot: Slot) -> i64 {
         };
     }
     refund
+}
+
+/// EIP-7702: what a call of a delegated account pays for accessing the delegate (EIP-2929's
+/// price, `Some(cold)`), nothing for a callee that is not delegated (`None`).
+pub const fn delegate_access(delegate: Option<bool>) -> u64 {
+    match delegate {
+        Some(cold) => account_access(cold),
+        None => 0,
+    }
 }
 
 /// A call's charge before it forwards gas: the account access, 9000 if value moves, and

@@ -168,6 +168,24 @@ fn call_prices_by_facts() {
     assert_eq!(charge(HostFn::Call, &[3; 5], &Facts::WARM).forward, Some(Forwarding { requested: 3, stipend: 0 }));
 }
 
+/// EIP-7702: a call of a delegated account pays for the delegate's access too, 2600 cold
+/// and 100 warm, whatever kind of call it is; its forwarding does not change.
+#[test]
+fn calls_of_delegated_accounts_pay_for_the_delegate() {
+    for (f, args) in [
+        (HostFn::Call, &[5u64; 5][..]),
+        (HostFn::CallCode, &[5; 5][..]),
+        (HostFn::DelegateCall, &[5; 4][..]),
+        (HostFn::StaticCall, &[5; 4][..]),
+    ] {
+        let plain = charge(f, args, &Facts { cold: true, ..Facts::WARM });
+        let cold = charge(f, args, &Facts { cold: true, delegate: Some(true), ..Facts::WARM });
+        let warm = charge(f, args, &Facts { cold: true, delegate: Some(false), ..Facts::WARM });
+        assert_eq!((plain.gas, cold.gas, warm.gas), (2600, 2600 + 2600, 2600 + 100), "{f:?}");
+        assert_eq!(cold.forward, plain.forward, "{f:?}");
+    }
+}
+
 #[test]
 fn forwarding_keeps_one_64th_eip150() {
     assert_eq!(all_but_one_64th(64_000), 63_000);
@@ -329,7 +347,7 @@ fn fixed_rules_charge_their_number_whatever_the_facts() {
 /// Every combination of facts that the rules read, with the slot's 27 value patterns.
 fn all_facts() -> Vec<Facts> {
     let mut out = Vec::new();
-    for bits in 0..8u8 {
+    for bits in 0..32u8 {
         for o in 0..3u8 {
             for p in 0..3u8 {
                 for n in 0..3u8 {
@@ -339,6 +357,7 @@ fn all_facts() -> Vec<Facts> {
                         dead: bits & 4 != 0,
                         slot: Slot::of(&o, &p, &n, &0),
                         from_input: 0,
+                        delegate: (bits & 8 != 0).then_some(bits & 16 != 0),
                     });
                 }
             }
@@ -370,9 +389,10 @@ fn the_worst_case_bounds_every_charge() {
     // The worst cases the bounds analysis takes.
     assert_eq!(worst(HostFn::StorageStore).fixed, 2100 + 20_000);
     assert_eq!(worst(HostFn::StorageLoad).fixed, 2100);
-    assert_eq!(worst(HostFn::Call).fixed, 2600 + 9000 + 25_000);
-    assert_eq!(worst(HostFn::CallCode).fixed, 2600 + 9000);
-    assert_eq!(worst(HostFn::StaticCall).fixed, 2600);
+    // A call's worst case includes a cold delegate (EIP-7702).
+    assert_eq!(worst(HostFn::Call).fixed, 2600 + 9000 + 25_000 + 2600);
+    assert_eq!(worst(HostFn::CallCode).fixed, 2600 + 9000 + 2600);
+    assert_eq!(worst(HostFn::StaticCall).fixed, 2600 + 2600);
     assert_eq!(worst(HostFn::SelfDestruct).fixed, 5000 + 2600 + 25_000);
     assert_eq!(worst(HostFn::ExtCodeCopy).fixed, 2600);
 }

@@ -81,13 +81,9 @@ pub(super) fn call<P: Platform>(
     let cold = sys.world.warm_account(target);
     // Only a call that moves value can create the account (EIP-161): no state read otherwise.
     let dead = has_value && kind == CallKind::Call && sys.world.is_dead(target);
-    let charged = gas.pay(f, args, &Facts { cold, value: has_value, dead, ..Facts::WARM })?;
-    // EIP-7702: calling an account delegated to another also accesses the delegate, whose
-    // code runs (EIP-2929's warm or cold price, charged before the gas to forward is taken).
-    if let Some(delegate) = sys.world.delegate_of(target) {
-        let cold = sys.world.warm_account(delegate);
-        gas.charge(if cold { host_abi::gas::COLD_ACCOUNT_ACCESS } else { host_abi::gas::WARM_ACCESS })?;
-    }
+    // EIP-7702: calling a delegated account also accesses the delegate, whose code runs.
+    let delegate = sys.world.delegate_of(target).map(|d| sys.world.warm_account(d));
+    let charged = gas.pay(f, args, &Facts { cold, value: has_value, dead, delegate, ..Facts::WARM })?;
     let (forwarded, stipend) = charged.forward.map_or((0, 0), |w| (w.taken(gas.left()), w.stipend));
     gas.charge(forwarded)?;
     let callee_gas = forwarded + stipend;

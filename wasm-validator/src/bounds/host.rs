@@ -157,11 +157,12 @@ mod tests {
         let g = cx.vals.opaque(W::I64, None);
         let c = cost(HostFn::Call, &[g, zero, zero, zero, zero], &mut cx);
         assert!(c.forwards);
-        assert_eq!(c.cost.as_constant(), Some(2600 + 9000 + 25_000));
+        // Cold, value to a dead account, a cold EIP-7702 delegate.
+        assert_eq!(c.cost.as_constant(), Some(2600 + 9000 + 25_000 + 2600));
         let g = cx.vals.constant(W::I64, 5000);
         let c = cost(HostFn::StaticCall, &[g, zero, zero, zero], &mut cx);
         assert!(!c.forwards);
-        assert_eq!(c.cost.as_constant(), Some(7600));
+        assert_eq!(c.cost.as_constant(), Some(2600 + 2600 + 5000));
         assert!(cost(HostFn::Modexp, &[], &mut cx).blocker.is_some());
         // debug_log: a log's base and per-byte price, the length capped at the memory.
         let d = cost(HostFn::DebugLog, &[zero, len], &mut cx);

@@ -325,8 +325,13 @@ pub fn run(code: &[u8], start: u32, end: u32, mut st: AState, mode: Mode, is_jum
                     op::DELEGATECALL => HostFn::DelegateCall,
                     _ => HostFn::StaticCall,
                 };
-                // A cold callee; value moving, to a dead account, if the value may be non-zero.
-                let facts = if value.hi > U256::ZERO { Facts::WORST } else { Facts { cold: true, ..Facts::WARM } };
+                // A cold callee delegated to a cold delegate (EIP-7702); value moving, to a dead
+                // account, if the value may be non-zero.
+                let facts = if value.hi > U256::ZERO {
+                    Facts::WORST
+                } else {
+                    Facts { cold: true, delegate: Some(true), ..Facts::WARM }
+                };
                 extra = dearer(f, &facts);
                 match a(0).hi_u64() {
                     Some(g) if g < 1 << 40 => extra += u128::from(g),
