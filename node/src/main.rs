@@ -9,13 +9,14 @@
 //!          --state.fork Cancun --state.chainid 1
 //! ```
 //!
-//! Modules: [`t8n`], [`run`], [`statetest`] and [`blocktest`] (the subcommands), [`input`] (alloc, env and transactions
+//! Modules: [`t8n`], [`run`], [`statetest`], [`blocktest`] and [`devnet`] (`zkos node`) (the subcommands), [`input`] (alloc, env and transactions
 //! from t8n JSON), [`transition`] (a block applied to a state, with its roots), [`output`]
 //! (t8n's result and alloc JSON), [`statediff`] (what changed), [`json`] (hex quantities with
 //! errors naming file and field), [`error`] (the command's error and exit codes).
 
 mod bench;
 mod blocktest;
+mod devnet;
 mod error;
 mod gas_report;
 mod input;
@@ -54,6 +55,9 @@ enum Command {
     GasReport(gas_report::Args),
     /// Benchmark kernels run three ways on the RV64IM machine (native, compiled, wasmi).
     Bench(bench::Args),
+    /// A development chain with Ethereum JSON-RPC (HTTP and WebSocket) for ethers, viem and
+    /// wallets: funded accounts, a block per transaction, anvil/hardhat/evm methods.
+    Node(devnet::Args),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Command::Blocktest(args) => blocktest::main(args),
         Command::GasReport(args) => gas_report::main(args),
         Command::Bench(args) => bench::main(args),
+        Command::Node(args) => devnet::main(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
