@@ -123,3 +123,99 @@ fn instructions_outside_rv64im_name_their_address() {
     assert_eq!(e.rule(), Rule::BranchTarget, "{e}");
     assert!(e.to_string().ends_with(&format!("at address {entry:#x}")), "{e}");
 }
+
+/// A minimal static RV64IM executable: one read-execute segment at 0x10000 holding `code`
+/// (entry at its first word), no section headers.
+fn elf_of(code: &[u32]) -> Vec<u8> {
+    let text: Vec<u8> = code.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let (ehdr, phdr) = (64u64, 56u64);
+    let size = ehdr + phdr + text.len() as u64;
+    let mut f = Vec::new();
+    f.extend_from_slice(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0");
+    f.extend_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+    f.extend_from_slice(&243u16.to_le_bytes()); // EM_RISCV
+    f.extend_from_slice(&1u32.to_le_bytes());
+    f.extend_from_slice(&(0x10000 + ehdr + phdr).to_le_bytes()); // entry
+    f.extend_from_slice(&ehdr.to_le_bytes()); // phoff
+    f.extend_from_slice(&0u64.to_le_bytes()); // shoff
+    f.extend_from_slice(&0u32.to_le_bytes()); // flags
+    for v in [64u16, 56, 1, 64, 0, 0] {
+        f.extend_from_slice(&v.to_le_bytes());
+    }
+    f.extend_from_slice(&1u32.to_le_bytes()); // PT_LOAD
+    f.extend_from_slice(&5u32.to_le_bytes()); // R X
+    for v in [0u64, 0x10000, 0x10000, size, size, 0x1000] {
+        f.extend_from_slice(&v.to_le_bytes());
+    }
+    f.extend_from_slice(&text);
+    f
+}
+
+/// A program of `n` instructions: runs of ALU operations, loads and stores, forward and
+/// backward branches, calls and returns, ending with exit(0).
+fn synthetic(n: usize) -> Vec<u32> {
+    use rv_machine::isa::{encode, Reg};
+    let mut code = Vec::with_capacity(n);
+    let regs = [Reg::A0, Reg::A1, Reg::A2, Reg::A3, Reg::T0, Reg::T1, Reg::S1, Reg::S2];
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    while code.len() + 4 < n {
+        let r = next();
+        let (a, b, c) = (regs[(r % 8) as usize], regs[(r / 8 % 8) as usize], regs[(r / 64 % 8) as usize]);
+        let word = match r / 512 % 10 {
+            0 => encode::add(a, b, c),
+            1 => encode::mul(a, b, c),
+            2 => encode::divu(a, b, c),
+            3 => encode::addi(a, b, (r % 2000) as i32 - 1000).unwrap(),
+            4 => encode::xor(a, b, c),
+            5 => encode::ld(a, Reg::SP, -8 * (1 + (r % 32) as i32)).unwrap(),
+            6 => encode::sd(Reg::SP, b, -8 * (1 + (r % 32) as i32)).unwrap(),
+            7 if code.len() + 12 < n => encode::bne(a, b, 8 + 4 * (r % 6) as i32).unwrap(),
+            8 if code.len() > 16 => encode::beq(a, b, -4 * (1 + (r % 12) as i32)).unwrap(),
+            _ => encode::sltu(a, b, c),
+        };
+        code.push(word);
+    }
+    code.push(encode::addi(Reg::A0, Reg::ZERO, 0).unwrap());
+    code.push(encode::addi(Reg::A7, Reg::ZERO, 93).unwrap());
+    code.push(encode::ecall());
+    code.push(encode::ecall());
+    code
+}
+
+/// Lifting is linear in the code size: the time per instruction (best of five) stays flat
+/// from 1,000 to 12,000 instructions, and so does the size of the lifted module (a table: the
+/// clock is not asserted, the module sizes, which are exact, are); every size lifts to a
+/// module the validator accepts, and past the WASM contract size the rejection is clear.
+#[test]
+fn lifting_is_linear_in_the_code_size() {
+    let mut bytes_per = Vec::new();
+    eprintln!(
+        "| instructions | ELF bytes | WASM bytes | lift µs (best of 5) | ns per instruction |\n|---|---|---|---|---|"
+    );
+    for n in [1_000, 2_000, 4_000, 8_000, 12_000] {
+        let elf = elf_of(&synthetic(n));
+        let mut best = std::time::Duration::MAX;
+        let mut lifted = None;
+        for _ in 0..5 {
+            let start = std::time::Instant::now();
+            lifted = Some(lift(&elf).unwrap_or_else(|e| panic!("{n}: {e}")));
+            best = best.min(start.elapsed());
+        }
+        let lifted = lifted.expect("lifted");
+        wasm_validator::validate::validate(&lifted.wasm).unwrap_or_else(|e| panic!("{n}: {e}"));
+        let ns = best.as_nanos() as f64 / n as f64;
+        eprintln!("| {n} | {} | {} | {} | {ns:.0} |", elf.len(), lifted.wasm.len(), best.as_micros());
+        bytes_per.push(lifted.wasm.len() as f64 / n as f64);
+    }
+    let (lo, hi) = bytes_per.iter().fold((f64::MAX, 0f64), |(l, h), &x| (l.min(x), h.max(x)));
+    assert!(hi < 1.1 * lo, "WASM bytes per instruction from {lo:.1} to {hi:.1}");
+    // Past the WASM contract size (about 18 bytes of WASM per instruction), a clear rejection.
+    let e = lift(&elf_of(&synthetic(16_000))).unwrap_err();
+    assert_eq!(e.rule(), Rule::TooLarge, "{e}");
+}

@@ -193,6 +193,8 @@ struct Body<'a> {
     ctl: Vec<Label>,
     text_start: u64,
     regions: Vec<Region>,
+    /// Per region, the direct edges into it: (from block, to block, is a call).
+    edges_into: Vec<Vec<(usize, usize, bool)>>,
     locals: Locals,
     /// Per block: (region, position in the region).
     place: Vec<(usize, usize)>,
@@ -251,6 +253,17 @@ pub(crate) fn run(prog: &Program, elf: &Elf<'_>, cx: &Cx<'_>) -> Result<Function
         let last = prog.blocks[blocks[blocks.len() - 1]];
         regions.push(Region { first, end: word(last.end - 1) + 1, blocks });
     }
+    let mut edges_into = vec![Vec::new(); regions.len()];
+    for (bi, blk) in prog.blocks.iter().enumerate() {
+        let i = blk.end - 1;
+        let inst = &prog.text.insts[i];
+        if let Some(t) = direct_target(inst, prog.text.addr(i)) {
+            if let Some(to) = prog.text.index(t).and_then(|k| block_at[k]) {
+                let call = matches!(inst, Inst::J { rd, .. } if *rd != Reg::ZERO);
+                edges_into[place[to].0].push((bi, to, call));
+            }
+        }
+    }
     let locals = Locals::new(prog);
     let mut body = Body {
         prog,
@@ -259,6 +272,7 @@ pub(crate) fn run(prog: &Program, elf: &Elf<'_>, cx: &Cx<'_>) -> Result<Function
         ctl: Vec::new(),
         text_start,
         regions,
+        edges_into,
         place,
         block_at,
         locals,
@@ -420,21 +434,11 @@ impl Body<'_> {
     fn items(&self, r: usize) -> Vec<Item> {
         let blocks = &self.regions[r].blocks;
         let pos = |b: usize| self.place[b].1;
-        // Direct edges: (from block, to block).
-        let mut edges = Vec::new();
-        for (bi, blk) in self.prog.blocks.iter().enumerate() {
-            let i = blk.end - 1;
-            let inst = &self.prog.text.insts[i];
-            if let Some(t) = direct_target(inst, self.prog.text.addr(i)) {
-                if let Some(to) = self.prog.text.index(t).and_then(|k| self.block_at[k]) {
-                    let call = matches!(inst, Inst::J { rd, .. } if *rd != Reg::ZERO);
-                    edges.push((bi, to, call));
-                }
-            }
-        }
+        // Direct edges into the region: (from block, to block, is a call).
+        let edges = &self.edges_into[r];
         // Candidate loops: a back edge (not a call) within the region, the widest per header.
         let mut candidates: Vec<(usize, usize)> = Vec::new();
-        for &(from, to, call) in &edges {
+        for &(from, to, call) in edges {
             if call || self.place[from].0 != r || self.place[to].0 != r || pos(to) > pos(from) {
                 continue;
             }
@@ -453,7 +457,7 @@ impl Body<'_> {
                     continue 'candidate;
                 }
             }
-            for &(from, to, _) in &edges {
+            for &(from, to, _) in edges {
                 // No way in but the header; every back edge inside closes a loop taken.
                 if inside(to) && !within(from) {
                     continue 'candidate;
