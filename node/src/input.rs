@@ -503,4 +503,45 @@ mod tests {
         let e = super::env(Reader::new("env.json"), &partial, "").unwrap_err();
         assert!(e.to_string().contains("currentBaseFee"), "{e}");
     }
+
+    /// A t8n set-code transaction (type 4) with an authorization list: signed with its
+    /// secret key, its authorizations' authorities recovered, and its encoding decoding back
+    /// to the same list; a y parity past 255 and a missing list are refused with the field.
+    #[test]
+    fn set_code_transaction_with_authorizations() {
+        // The first authorization of EEST's test_account_warming and its signer.
+        let auth = serde_json::json!({
+            "chainId": "0x00",
+            "address": "0xfbe95a58917d8536842271e6c811ad8ab4d12280",
+            "nonce": "0x00",
+            "yParity": "0x01",
+            "r": "0x4f15ccc0d9bf3764fbd1d8ca5080bed22e1aca53c61134017502c78b4a1bbf44",
+            "s": "0x06c20bfe36dc74f3e0175bc9e5b7aac3dc6b2be918b48c26c30a947bd36392bd"
+        });
+        let tx = serde_json::json!({
+            "type": "0x04", "chainId": "0x01", "nonce": "0x00", "gas": "0x0f4240",
+            "maxFeePerGas": "0x07", "maxPriorityFeePerGas": "0x00",
+            "to": "0x308d4fb82c3d5fc05022dad61266a0759ec4b73d", "value": "0x00", "input": "0x",
+            "accessList": [], "authorizationList": [auth.clone()],
+            "secretKey": "0x45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8"
+        });
+        let r = Reader::new("txs.json");
+        let input = json_tx(r, &tx, "[0]", 1, Unsigned::Refuse).unwrap();
+        let env = input.tx.expect("a valid transaction");
+        assert_eq!(env.tx_type, 4);
+        assert_eq!(env.authorization_list.len(), 1);
+        let signer: wasm_runtime::primitives::Address = "0x4c27a74c25067330da74487a844de15e7747b7ee".parse().unwrap();
+        assert_eq!(env.authorization_list[0].authority, Some(signer));
+        let decoded = tx::decode(&input.encoded.expect("signed"), 1).unwrap();
+        assert_eq!(decoded, env);
+        let mut bad = tx.clone();
+        bad["authorizationList"][0]["yParity"] = "0x100".into();
+        let e = json_tx(r, &bad, "[0]", 1, Unsigned::Refuse).unwrap_err();
+        assert!(e.to_string().contains("authorizationList[0].yParity"), "{e}");
+        let mut missing = tx;
+        missing.as_object_mut().unwrap().remove("authorizationList");
+        missing["type"] = "0x04".into();
+        let e = json_tx(r, &missing, "[0]", 1, Unsigned::Refuse).unwrap_err();
+        assert!(e.to_string().contains("authorizationList"), "{e}");
+    }
 }

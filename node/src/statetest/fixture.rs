@@ -311,3 +311,54 @@ fn authorization(auth: &Value) -> R<Authorization> {
         u256(field(auth, "s")?, "s")?,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case() -> PostCase {
+        PostCase { data: 0, gas: 0, value: 0, hash: B256::ZERO, logs: B256::ZERO, expect_exception: None }
+    }
+
+    /// The transaction of EEST's `test_account_warming` (Prague), cut to one authorization:
+    /// a set-code transaction whose authority is recovered from the signature (the fixture's
+    /// `signer`).
+    fn set_code_tx() -> Value {
+        serde_json::json!({
+            "nonce": "0x00", "maxPriorityFeePerGas": "0x00", "maxFeePerGas": "0x07",
+            "gasLimit": ["0x0f4240"], "to": "0x308d4fb82c3d5fc05022dad61266a0759ec4b73d",
+            "value": ["0x00"], "data": ["0x"], "accessLists": [[]],
+            "authorizationList": [{
+                "chainId": "0x00", "address": "0xfbe95a58917d8536842271e6c811ad8ab4d12280", "nonce": "0x00",
+                "v": "0x01", "yParity": "0x01",
+                "r": "0x4f15ccc0d9bf3764fbd1d8ca5080bed22e1aca53c61134017502c78b4a1bbf44",
+                "s": "0x06c20bfe36dc74f3e0175bc9e5b7aac3dc6b2be918b48c26c30a947bd36392bd",
+                "signer": "0x4c27a74c25067330da74487a844de15e7747b7ee"
+            }],
+            "sender": "0x0c4848f99786f3a750cfc6d0cb62e9edf64d31bb",
+            "secretKey": "0x227dbf65f89a870e804221c4308d4fb82c3d5fc05022dad61266a0759ec4b73e"
+        })
+    }
+
+    #[test]
+    fn authorization_lists_make_set_code_transactions() {
+        let tx = tx_env(&set_code_tx(), &case()).unwrap();
+        assert_eq!(tx.tx_type, 4);
+        let auth = &tx.authorization_list[0];
+        let signer = address(&"0x4c27a74c25067330da74487a844de15e7747b7ee".into(), "signer").unwrap();
+        assert_eq!((auth.nonce, auth.y_parity, auth.authority), (0, 1, Some(signer)));
+        // An empty list is still a set-code transaction (which the system layer rejects).
+        let mut empty = set_code_tx();
+        empty["authorizationList"] = serde_json::json!([]);
+        assert_eq!(tx_env(&empty, &case()).unwrap().tx_type, 4);
+        // Fields no transaction can encode make it unbuildable, naming the field.
+        let mut big_nonce = set_code_tx();
+        big_nonce["authorizationList"][0]["nonce"] = "0x010000000000000000".into();
+        let e = tx_env(&big_nonce, &case()).unwrap_err();
+        assert!(e.contains("authorizationList[0]") && e.contains("nonce"), "{e}");
+        let mut big_parity = set_code_tx();
+        big_parity["authorizationList"][0]["yParity"] = "0x0100".into();
+        let e = tx_env(&big_parity, &case()).unwrap_err();
+        assert!(e.contains("yParity"), "{e}");
+    }
+}
