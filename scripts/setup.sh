@@ -32,3 +32,11 @@ if ! python3 -c 'import ethereum_spec_tools' >/dev/null 2>&1; then
 fi
 
 command -v cargo-nextest >/dev/null 2>&1 || { log "cargo install cargo-nextest"; cargo install --locked cargo-nextest >&2; }
+
+# The Node.js client tests (tests/js: ethers v6, viem, solc-js), run by node/tests/devnet_clients.rs:
+# npm ci from the committed lock file, again only when the lock file changed.
+js=tests/js
+if [ ! -f "$js/node_modules/.package-lock.json" ] || ! cmp -s "$js/package-lock.json" "$js/node_modules/.zkos-installed-lock"; then
+  log "npm ci in $js"
+  (cd "$js" && npm ci --no-audit --no-fund --loglevel=error >&2 && cp package-lock.json node_modules/.zkos-installed-lock)
+fi
