@@ -507,11 +507,11 @@ impl Chain {
         self.settings.gas_limit.min(cap)
     }
 
-    /// A call request as a transaction of `caller` on the state `db` (nonce from the state
-    /// unless given).
+    /// A call request as a transaction of `caller` on the state `db`.
     fn call_tx(req: &CallRequest, db: &mut MemoryDb, gas: u64, hash: B256) -> TxEnv {
         let caller = req.from.unwrap_or(Address::ZERO);
-        let nonce = req.nonce.unwrap_or_else(|| db.account(&caller).map_or(0, |a| a.nonce));
+        // As geth's eth_call: the sender's nonce in the state, whatever the request says.
+        let nonce = db.account(&caller).map_or(0, |a| a.nonce);
         let (tx_type, max_fee, tip) = match (req.gas_price, req.max_fee_per_gas) {
             (Some(price), None) => (req.tx_type.unwrap_or(0), price, price),
             (_, fee) => {

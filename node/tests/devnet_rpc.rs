@@ -1,0 +1,580 @@
+//! `zkos node` over JSON-RPC: each test starts the node on a free loopback port and talks to
+//! it with plain HTTP/1.1 (and one WebSocket) over a `TcpStream`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use wasm_runtime::primitives::{Address, Bytes, B256, U256};
+use wasm_runtime::tx::{self, UnsignedTx};
+
+const KEY0: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const KEY1: &str = "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const ACCOUNT0: &str = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+const ACCOUNT1: &str = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+const ACCOUNT2: &str = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
+
+/// A running node, killed (SIGKILL) when dropped.
+struct Node {
+    child: Child,
+    addr: String,
+}
+
+impl Node {
+    fn start(extra: &[&str]) -> Node {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zkos"))
+            .args(["node", "--port", "0", "--quiet"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("zkos node starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines.next().expect("the node prints its address").unwrap();
+            if let Some(rest) = line.strip_prefix("Listening on ") {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        // Keep reading stdout so the node never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Node { child, addr }
+    }
+
+    fn post(&self, body: &[u8]) -> (u16, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let head = format!(
+            "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            self.addr,
+            body.len()
+        );
+        s.write_all(head.as_bytes()).unwrap();
+        // A peer may stop reading a body it refuses: a write error then is fine.
+        let _ = s.write_all(body);
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        (status, body)
+    }
+
+    /// The whole response object of one request.
+    fn raw(&self, method: &str, params: Value) -> Value {
+        let req = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+        let (_, body) = self.post(req.to_string().as_bytes());
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{method}: not JSON ({e}): {body}"))
+    }
+
+    /// The result, or a panic with the error.
+    fn rpc(&self, method: &str, params: Value) -> Value {
+        let r = self.raw(method, params);
+        match r.get("error") {
+            Some(e) => panic!("{method}: {e}"),
+            None => r["result"].clone(),
+        }
+    }
+
+    /// The error object (panics on success).
+    fn err(&self, method: &str, params: Value) -> Value {
+        let r = self.raw(method, params);
+        r.get("error").cloned().unwrap_or_else(|| panic!("{method}: expected an error, got {r}"))
+    }
+
+    fn u256(&self, method: &str, params: Value) -> U256 {
+        hex_u256(&self.rpc(method, params))
+    }
+
+    fn block_number(&self) -> u64 {
+        self.u256("eth_blockNumber", json!([])).to::<u64>()
+    }
+
+    fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn hex_u256(v: &Value) -> U256 {
+    let s = v.as_str().unwrap_or_else(|| panic!("not a quantity: {v}"));
+    U256::from_str_radix(s.trim_start_matches("0x"), 16).unwrap()
+}
+
+fn key(hex: &str) -> B256 {
+    hex.parse().unwrap()
+}
+
+fn signed(secret: &str, nonce: u64, to: Option<Address>, value: u64, data: &[u8], chain_id: u64) -> String {
+    let unsigned = UnsignedTx {
+        tx_type: 2,
+        chain_id: Some(chain_id),
+        nonce,
+        gas_limit: 1_000_000,
+        max_fee_per_gas: 10_000_000_000,
+        max_priority_fee_per_gas: 1_000_000_000,
+        to,
+        value: U256::from(value),
+        data: Bytes::copy_from_slice(data),
+        ..UnsignedTx::default()
+    };
+    let env = unsigned.sign(&key(secret)).unwrap();
+    format!("0x{}", hex::encode(tx::encode(&env)))
+}
+
+fn addr(s: &str) -> Address {
+    s.parse().unwrap()
+}
+
+/// Runtime: with no calldata, `SSTORE(0, 42)`, `LOG1(topic 0xaa)` and return `SLOAD(0)`;
+/// with calldata, revert with the calldata (as a custom error).
+const RUNTIME: &[u8] = &[
+    0x36, 0x60, 0x1b, 0x57, // CALLDATASIZE PUSH1 revert JUMPI
+    0x60, 0x2a, 0x60, 0x00, 0x55, // SSTORE(0, 42)
+    0x60, 0xaa, 0x60, 0x00, 0x60, 0x00, 0xa1, // LOG1(0, 0, 0xaa)
+    0x60, 0x00, 0x54, 0x60, 0x00, 0x52, // MSTORE(0, SLOAD(0))
+    0x60, 0x20, 0x60, 0x00, 0xf3, // RETURN(0, 32)
+    0x5b, 0x36, 0x60, 0x00, 0x60, 0x00, 0x37, // JUMPDEST CALLDATACOPY(0, 0, size)
+    0x36, 0x60, 0x00, 0xfd, // REVERT(0, size)
+    0x00, 0x00, 0x00, 0x00,
+];
+
+/// Init code that returns [`RUNTIME`].
+fn init_code() -> Vec<u8> {
+    let len = u8::try_from(RUNTIME.len()).unwrap();
+    let mut code = vec![0x60, len, 0x60, 12, 0x60, 0x00, 0x39, 0x60, len, 0x60, 0x00, 0xf3];
+    code.extend_from_slice(RUNTIME);
+    code
+}
+
+fn receipt(node: &Node, hash: &Value) -> Value {
+    node.rpc("eth_getTransactionReceipt", json!([hash]))
+}
+
+/// Deploys [`RUNTIME`] from account 0 (nonce `nonce`); returns its address.
+fn deploy(node: &Node, nonce: u64) -> String {
+    let raw = signed(KEY0, nonce, None, 0, &init_code(), 31337);
+    let hash = node.rpc("eth_sendRawTransaction", json!([raw]));
+    let r = receipt(node, &hash);
+    assert_eq!(r["status"], "0x1", "{r}");
+    r["contractAddress"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn identity_accounts_and_chain_facts() {
+    let node = Node::start(&[]);
+    assert_eq!(node.rpc("eth_chainId", json!([])), "0x7a69");
+    assert_eq!(node.rpc("net_version", json!([])), "31337");
+    assert!(node.rpc("web3_clientVersion", json!([])).as_str().unwrap().starts_with("zkos/"));
+    assert_eq!(node.block_number(), 0);
+    assert_eq!(node.rpc("eth_syncing", json!([])), false);
+    let accounts = node.rpc("eth_accounts", json!([]));
+    assert_eq!(accounts.as_array().unwrap().len(), 10);
+    assert_eq!(accounts[0], ACCOUNT0);
+    assert_eq!(accounts[1], ACCOUNT1);
+    let ether = U256::from(10u64).pow(U256::from(18));
+    assert_eq!(node.u256("eth_getBalance", json!([ACCOUNT0, "latest"])), U256::from(10_000) * ether);
+    assert_eq!(node.u256("eth_getTransactionCount", json!([ACCOUNT0, "latest"])), U256::ZERO);
+    assert_eq!(node.rpc("eth_getCode", json!([ACCOUNT0, "latest"])), "0x");
+    // The next block's base fee (genesis 1 gwei, an empty parent lowers it by 1/8) plus 1 gwei.
+    assert_eq!(node.u256("eth_gasPrice", json!([])), U256::from(875_000_000u64 + 1_000_000_000));
+    assert_eq!(node.u256("eth_maxPriorityFeePerGas", json!([])), U256::from(1_000_000_000u64));
+    let genesis = node.rpc("eth_getBlockByNumber", json!(["earliest", false]));
+    assert_eq!(genesis["number"], "0x0");
+    assert_eq!(genesis["baseFeePerGas"], "0x3b9aca00");
+    let by_hash = node.rpc("eth_getBlockByHash", json!([genesis["hash"], false]));
+    assert_eq!(by_hash, genesis);
+    let config = node.rpc("eth_config", json!([]));
+    assert_eq!(config["current"]["chainId"], "0x7a69");
+    assert_eq!(config["current"]["fork"], "Osaka");
+    assert_eq!(config["current"]["blobSchedule"]["max"], 9);
+    assert_eq!(config["current"]["precompiles"]["P256VERIFY"], "0x0000000000000000000000000000000000000100");
+    assert_eq!(
+        config["current"]["systemContracts"]["HISTORY_STORAGE_ADDRESS"],
+        "0x0000f90827f1c53a10cb7a02335b175320002935"
+    );
+    // Another chain id and fork.
+    let other = Node::start(&["--chain-id", "1337", "--fork", "Cancun", "--accounts", "3", "--balance", "5"]);
+    assert_eq!(other.rpc("eth_chainId", json!([])), "0x539");
+    assert_eq!(other.rpc("eth_accounts", json!([])).as_array().unwrap().len(), 3);
+    assert_eq!(other.u256("eth_getBalance", json!([ACCOUNT2])), U256::from(5) * ether);
+    assert_eq!(other.rpc("eth_config", json!([]))["current"]["precompiles"].get("P256VERIFY"), None);
+}
+
+#[test]
+fn transfers_mine_one_block_each() {
+    let node = Node::start(&[]);
+    let before = node.u256("eth_getBalance", json!([ACCOUNT2]));
+    let raw = signed(KEY1, 0, Some(addr(ACCOUNT2)), 12345, &[], 31337);
+    let hash = node.rpc("eth_sendRawTransaction", json!([raw]));
+    assert_eq!(node.block_number(), 1);
+    let r = receipt(&node, &hash);
+    assert_eq!(r["status"], "0x1");
+    assert_eq!(r["gasUsed"], "0x5208");
+    assert_eq!(r["blockNumber"], "0x1");
+    assert_eq!(r["from"], ACCOUNT1);
+    assert_eq!(r["to"], ACCOUNT2);
+    let t = node.rpc("eth_getTransactionByHash", json!([hash]));
+    assert_eq!(t["hash"], hash);
+    assert_eq!(t["value"], "0x3039");
+    assert_eq!(t["nonce"], "0x0");
+    assert_eq!(node.u256("eth_getBalance", json!([ACCOUNT2])), before + U256::from(12345));
+    assert_eq!(node.u256("eth_getBalance", json!([ACCOUNT2, "0x0"])), before, "the state of block 0");
+    assert_eq!(node.u256("eth_getTransactionCount", json!([ACCOUNT1, "latest"])), U256::from(1));
+    // The sender paid value + 21000 × the effective price.
+    let price = hex_u256(&r["effectiveGasPrice"]);
+    let spent = hex_u256(&node.rpc("eth_getBalance", json!([ACCOUNT1, "0x0"])))
+        - node.u256("eth_getBalance", json!([ACCOUNT1, "latest"]));
+    assert_eq!(spent, U256::from(12345) + U256::from(21000) * price);
+    let block = node.rpc("eth_getBlockByNumber", json!(["latest", true]));
+    assert_eq!(block["transactions"][0]["hash"], hash);
+    assert_eq!(block["gasUsed"], "0x5208");
+    let parent = node.rpc("eth_getBlockByNumber", json!(["0x0", false]));
+    assert_eq!(block["parentHash"], parent["hash"]);
+    // eth_sendTransaction from a development account (signed by the node).
+    let h2 = node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": ACCOUNT2, "value": "0x1"}]));
+    assert_eq!(receipt(&node, &h2)["status"], "0x1");
+    assert_eq!(node.block_number(), 2);
+    let fees = node.rpc("eth_feeHistory", json!(["0x3", "latest", [50]]));
+    assert_eq!(fees["oldestBlock"], "0x0");
+    assert_eq!(fees["baseFeePerGas"].as_array().unwrap().len(), 4);
+    assert_eq!(fees["reward"][1][0], "0x3b9aca00", "block 1's tip: 1 gwei");
+    assert_eq!(node.rpc("eth_getBlockTransactionCountByNumber", json!(["0x1"])), "0x1");
+    assert_eq!(node.rpc("eth_getTransactionByBlockNumberAndIndex", json!(["0x1", "0x0"]))["hash"], hash);
+}
+
+#[test]
+fn contracts_calls_logs_reverts_and_estimates() {
+    let node = Node::start(&[]);
+    let c = deploy(&node, 0);
+    assert_eq!(node.rpc("eth_getCode", json!([c, "latest"])), format!("0x{}", hex::encode(RUNTIME)));
+    // eth_call runs the store and returns SLOAD(0) = 42 without keeping anything.
+    let out = node.rpc("eth_call", json!([{"from": ACCOUNT0, "to": c}, "latest"]));
+    assert_eq!(out, format!("0x{:064x}", 42));
+    assert_eq!(node.rpc("eth_getStorageAt", json!([c, "0x0", "latest"])), format!("0x{:064x}", 0));
+    // A revert: code 3, "execution reverted", data = the revert bytes (a custom error).
+    let e = node.err("eth_call", json!([{"to": c, "data": "0xdeadbeef01"}]));
+    assert_eq!(e["code"], 3);
+    assert!(e["message"].as_str().unwrap().contains("execution reverted"), "{e}");
+    assert_eq!(e["data"], "0xdeadbeef01");
+    assert_eq!(node.err("eth_estimateGas", json!([{"to": c, "data": "0xdeadbeef"}]))["code"], 3);
+    // This code copies calldata of any size: no static bound, so the estimate is searched.
+    let bound = node.rpc("zkos_gasBound", json!([{"from": ACCOUNT0, "to": c}]));
+    assert_eq!(bound["kind"], "EVM");
+    assert_eq!(bound["bound"], Value::Null);
+    assert!(bound["reason"].as_str().unwrap().starts_with("unbounded"), "{bound}");
+    let est = node.u256("eth_estimateGas", json!([{"from": ACCOUNT0, "to": c}]));
+    // Straight-line code (PUSH1 1 PUSH1 0 SSTORE STOP) has a bound; eth_estimateGas uses it.
+    let straight = "0x00000000000000000000000000000000000005e7";
+    node.rpc("anvil_setCode", json!([straight, "0x600160005500"]));
+    let bound = node.rpc("zkos_gasBound", json!([{"from": ACCOUNT0, "to": straight}]));
+    let (b, exec) = (hex_u256(&bound["bound"]), hex_u256(&bound["executionBound"]));
+    assert_eq!(b, exec + U256::from(21_000), "{bound}");
+    assert!(exec >= U256::from(22_106), "{bound}");
+    assert_eq!(node.u256("eth_estimateGas", json!([{"from": ACCOUNT0, "to": straight}])), b);
+    let h = node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": straight}]));
+    let r = receipt(&node, &h);
+    assert_eq!((r["status"].clone(), hex_u256(&r["gasUsed"])), (json!("0x1"), U256::from(43_106)));
+    assert_eq!(r["gas"], Value::Null);
+    assert_eq!(node.rpc("eth_getTransactionByHash", json!([h]))["gas"], format!("{b:#x}"));
+    // A transaction: the store happens, the log is kept.
+    let h = node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": c, "gas": format!("{est:#x}")}]));
+    let r = receipt(&node, &h);
+    assert_eq!(r["status"], "0x1");
+    assert_eq!(hex_u256(&r["gasUsed"]), est, "the searched estimate is exact");
+    assert_eq!(r["logs"][0]["topics"][0], format!("0x{:064x}", 0xaa));
+    assert_eq!(node.rpc("eth_getStorageAt", json!([c, "0x0", "latest"])), format!("0x{:064x}", 42));
+    let logs = node.rpc("eth_getLogs", json!([{"fromBlock": "0x0", "toBlock": "latest", "address": c}]));
+    assert_eq!(logs.as_array().unwrap().len(), 1);
+    assert_eq!(logs[0]["transactionHash"], h);
+    let none = node.rpc("eth_getLogs", json!([{"fromBlock": "0x0", "topics": [format!("0x{:064x}", 0xbb)]}]));
+    assert_eq!(none, json!([]));
+    // A reverted transaction is mined with status 0.
+    let h = node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": c, "data": "0x01", "gas": "0x30000"}]));
+    assert_eq!(receipt(&node, &h)["status"], "0x0");
+    // Traces name the code's kind.
+    let t = node.rpc("debug_traceTransaction", json!([h, {"tracer": "callTracer"}]));
+    assert_eq!(t["codeKind"], "EVM");
+    assert_eq!(t["type"], "CALL");
+    assert_eq!(t["output"], "0x01");
+    let t = node.rpc("debug_traceCall", json!([{"from": ACCOUNT0, "to": c}, "latest", {"tracer": "callTracer"}]));
+    assert_eq!(t["output"], format!("0x{:064x}", 42));
+    // State overrides, for the call only: an empty balance cannot pay a value; code put at
+    // an address runs there.
+    let e = node.err(
+        "eth_call",
+        json!([{"from": ACCOUNT2, "to": ACCOUNT1, "value": "0x1"}, "latest", {ACCOUNT2: {"balance": "0x0"}}]),
+    );
+    assert_eq!(e["code"], -32000, "{e}");
+    let elsewhere = "0x00000000000000000000000000000000000000ee";
+    let code = format!("0x{}", hex::encode(RUNTIME));
+    let out = node.rpc("eth_call", json!([{"to": elsewhere}, "latest", {elsewhere: {"code": code}}]));
+    assert_eq!(out, format!("0x{:064x}", 42));
+    assert_eq!(node.rpc("eth_getCode", json!([elsewhere])), "0x");
+}
+
+#[test]
+fn development_methods() {
+    let node = Node::start(&[]);
+    let snap = node.rpc("evm_snapshot", json!([]));
+    let stranger = "0x00000000000000000000000000000000000c0ffe";
+    assert_eq!(node.rpc("anvil_setBalance", json!([stranger, "0xde0b6b3a7640000"])), true);
+    assert_eq!(node.u256("eth_getBalance", json!([stranger])), U256::from(10u64.pow(18)));
+    node.rpc("hardhat_setNonce", json!([stranger, "0x5"]));
+    assert_eq!(node.rpc("eth_getTransactionCount", json!([stranger, "latest"])), "0x5");
+    node.rpc("anvil_setCode", json!([stranger, "0x6001"]));
+    assert_eq!(node.rpc("eth_getCode", json!([stranger, "latest"])), "0x6001");
+    node.rpc("anvil_setCode", json!([stranger, "0x"]));
+    node.rpc("anvil_setStorageAt", json!([stranger, "0x3", format!("0x{:064x}", 7)]));
+    assert_eq!(node.rpc("eth_getStorageAt", json!([stranger, "0x3"])), format!("0x{:064x}", 7));
+    // Without impersonation a stranger cannot send; with it, it can.
+    let e = node.err("eth_sendTransaction", json!([{"from": stranger, "to": ACCOUNT0, "value": "0x1"}]));
+    assert!(e["message"].as_str().unwrap().contains("impersonated"), "{e}");
+    node.rpc("anvil_impersonateAccount", json!([stranger]));
+    let h = node.rpc("eth_sendTransaction", json!([{"from": stranger, "to": ACCOUNT0, "value": "0x1"}]));
+    assert_eq!(receipt(&node, &h)["status"], "0x1");
+    assert_eq!(receipt(&node, &h)["from"], stranger);
+    node.rpc("anvil_stopImpersonatingAccount", json!([stranger]));
+    assert!(node.raw("eth_sendTransaction", json!([{"from": stranger, "to": ACCOUNT0}])).get("error").is_some());
+    // Mining and time.
+    node.rpc("evm_mine", json!([]));
+    assert_eq!(node.block_number(), 2);
+    let t = hex_u256(&node.rpc("eth_getBlockByNumber", json!(["latest", false]))["timestamp"]).to::<u64>();
+    node.rpc("evm_setNextBlockTimestamp", json!([t + 1000]));
+    node.rpc("evm_mine", json!([]));
+    let t2 = hex_u256(&node.rpc("eth_getBlockByNumber", json!(["latest", false]))["timestamp"]).to::<u64>();
+    assert_eq!(t2, t + 1000);
+    node.rpc("evm_increaseTime", json!([3600]));
+    node.rpc("anvil_mine", json!(["0x2"]));
+    assert_eq!(node.block_number(), 5);
+    let t3 = hex_u256(&node.rpc("eth_getBlockByNumber", json!(["latest", false]))["timestamp"]).to::<u64>();
+    assert!(t3 >= t2 + 2, "{t3} {t2}");
+    // Automine off: the transaction waits for evm_mine.
+    node.rpc("evm_setAutomine", json!([false]));
+    let h = node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": ACCOUNT1, "value": "0x1"}]));
+    assert_eq!(receipt(&node, &h), Value::Null);
+    assert_eq!(node.rpc("eth_getTransactionCount", json!([ACCOUNT0, "pending"])), "0x1");
+    let h2 = node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": ACCOUNT1, "value": "0x1"}]));
+    node.rpc("evm_mine", json!([]));
+    assert_eq!(receipt(&node, &h)["blockNumber"], "0x6");
+    assert_eq!(receipt(&node, &h2)["blockNumber"], "0x6");
+    assert_eq!(receipt(&node, &h2)["transactionIndex"], "0x1");
+    node.rpc("evm_setAutomine", json!([true]));
+    // Revert to the snapshot: blocks, balances, code and storage as they were.
+    assert_eq!(node.rpc("evm_revert", json!([snap])), true);
+    assert_eq!(node.block_number(), 0);
+    assert_eq!(node.u256("eth_getBalance", json!([stranger])), U256::ZERO);
+    assert_eq!(node.rpc("eth_getStorageAt", json!([stranger, "0x3"])), format!("0x{:064x}", 0));
+    assert_eq!(receipt(&node, &h), Value::Null);
+    assert_eq!(node.rpc("evm_revert", json!([snap])), false, "a snapshot is used once");
+    // The chain goes on from there.
+    let h = node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": ACCOUNT1, "value": "0x1"}]));
+    assert_eq!(receipt(&node, &h)["blockNumber"], "0x1");
+}
+
+#[test]
+fn filters_follow_new_blocks_and_logs() {
+    let node = Node::start(&[]);
+    let c = deploy(&node, 0);
+    let logs = node.rpc("eth_newFilter", json!([{"address": c}]));
+    let blocks = node.rpc("eth_newBlockFilter", json!([]));
+    assert_eq!(node.rpc("eth_getFilterChanges", json!([logs])), json!([]));
+    node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": c, "gas": "0x20000"}]));
+    node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": ACCOUNT1, "value": "0x1"}]));
+    let got = node.rpc("eth_getFilterChanges", json!([logs]));
+    assert_eq!(got.as_array().unwrap().len(), 1);
+    assert_eq!(node.rpc("eth_getFilterChanges", json!([logs])), json!([]), "nothing new");
+    assert_eq!(node.rpc("eth_getFilterChanges", json!([blocks])).as_array().unwrap().len(), 2);
+    assert_eq!(node.rpc("eth_uninstallFilter", json!([logs])), true);
+    assert_eq!(node.err("eth_getFilterChanges", json!([logs]))["code"], -32000);
+}
+
+#[test]
+fn bad_input_gets_standard_errors_and_the_node_goes_on() {
+    let node = Node::start(&[]);
+    let code = |body: &[u8]| -> i64 {
+        let (_, b) = node.post(body);
+        let v: Value = serde_json::from_str(&b).unwrap_or_else(|e| panic!("{e}: {b}"));
+        v["error"]["code"].as_i64().unwrap_or_else(|| panic!("no error: {v}"))
+    };
+    assert_eq!(code(b"{not json"), -32700);
+    assert_eq!(code(b""), -32700);
+    assert_eq!(code(b"[]"), -32600);
+    assert_eq!(code(b"42"), -32600);
+    assert_eq!(code(br#"{"jsonrpc":"2.0","id":1}"#), -32600);
+    assert_eq!(code(br#"{"jsonrpc":"2.0","id":1,"method":7}"#), -32600);
+    assert_eq!(code(br#"{"jsonrpc":"1.0","id":1,"method":"eth_chainId"}"#), -32600);
+    assert_eq!(code(br#"{"jsonrpc":"2.0","id":1,"method":"eth_nope","params":[]}"#), -32601);
+    assert_eq!(code(br#"{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":"x"}"#), -32602);
+    assert_eq!(node.err("eth_getBalance", json!([42]))["code"], -32602);
+    assert_eq!(node.err("eth_getBalance", json!(["0x1234"]))["code"], -32602);
+    assert_eq!(node.err("eth_getBalance", json!([]))["code"], -32602);
+    assert_eq!(node.err("eth_getBlockByNumber", json!(["latest", "yes"]))["code"], -32602);
+    assert_eq!(node.err("eth_getBalance", json!([ACCOUNT0, "0x99"]))["code"], -32000, "a block past the head");
+    assert_eq!(node.err("eth_sendRawTransaction", json!(["0x1234"]))["code"], -32602);
+    assert_eq!(node.err("eth_sendRawTransaction", json!(["zz"]))["code"], -32602);
+    // A huge payload: refused whole, with a JSON-RPC error.
+    let huge = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"eth_call","params":["{}"]}}"#, "a".repeat(17 << 20));
+    let (status, body) = node.post(huge.as_bytes());
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["error"]["code"], -32600);
+    // Bad signature: s = 0.
+    let mut raw = hex::decode(signed(KEY0, 0, Some(addr(ACCOUNT1)), 1, &[], 31337).trim_start_matches("0x")).unwrap();
+    let n = raw.len();
+    raw[n - 33..].fill(0);
+    raw[n - 33] = 0x80;
+    let e = node.err("eth_sendRawTransaction", json!([format!("0x{}", hex::encode(&raw[..n - 32]))]));
+    assert!(e["code"] == -32602 || e["code"] == -32000, "{e}");
+    // Wrong chain id.
+    let e = node.err("eth_sendRawTransaction", json!([signed(KEY0, 0, Some(addr(ACCOUNT1)), 1, &[], 1)]));
+    assert_eq!(e["code"], -32000);
+    assert!(e["message"].as_str().unwrap().contains("chain id"), "{e}");
+    // A nonce gap is refused (not queued); a used nonce too.
+    let e = node.err("eth_sendRawTransaction", json!([signed(KEY0, 5, Some(addr(ACCOUNT1)), 1, &[], 31337)]));
+    assert!(e["message"].as_str().unwrap().contains("nonce too high"), "{e}");
+    node.rpc("eth_sendRawTransaction", json!([signed(KEY0, 0, Some(addr(ACCOUNT1)), 1, &[], 31337)]));
+    let e = node.err("eth_sendRawTransaction", json!([signed(KEY0, 0, Some(addr(ACCOUNT1)), 2, &[], 31337)]));
+    assert!(e["message"].as_str().unwrap().contains("nonce too low"), "{e}");
+    // Too little balance.
+    let poor = signed(KEY1, 0, Some(addr(ACCOUNT0)), u64::MAX, &[], 31337);
+    node.rpc("anvil_setBalance", json!([ACCOUNT1, "0x10"]));
+    assert_eq!(node.err("eth_sendRawTransaction", json!([poor]))["code"], -32000);
+    // A batch mixes answers and errors, in order.
+    let (_, b) =
+        node.post(br#"[{"jsonrpc":"2.0","id":1,"method":"eth_chainId"},{"jsonrpc":"2.0","id":2,"method":"nope"},5]"#);
+    let v: Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(v[0]["result"], "0x7a69");
+    assert_eq!(v[1]["error"]["code"], -32601);
+    assert_eq!(v[2]["error"]["code"], -32600);
+    // Still alive, one block mined.
+    assert_eq!(node.block_number(), 1);
+}
+
+#[test]
+fn a_restart_on_the_same_data_dir_resumes_at_the_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let node = Node::start(&["--data-dir", d]);
+    let c = deploy(&node, 0);
+    node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": c, "gas": "0x20000"}]));
+    let h = node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT1, "to": ACCOUNT2, "value": "0x7"}]));
+    node.rpc("anvil_setBalance", json!([c, "0x99"]));
+    let head = node.rpc("eth_getBlockByNumber", json!(["latest", false]));
+    let balance = node.rpc("eth_getBalance", json!([ACCOUNT2]));
+    node.kill();
+    let node = Node::start(&["--data-dir", d]);
+    assert_eq!(node.block_number(), 3);
+    assert_eq!(node.rpc("eth_getBlockByNumber", json!(["latest", false])), head);
+    assert_eq!(node.rpc("eth_getBalance", json!([ACCOUNT2])), balance);
+    assert_eq!(node.rpc("eth_getBalance", json!([c])), "0x99");
+    assert_eq!(node.rpc("eth_getStorageAt", json!([c, "0x0"])), format!("0x{:064x}", 42));
+    assert_eq!(node.rpc("eth_getCode", json!([c])), format!("0x{}", hex::encode(RUNTIME)));
+    assert_eq!(receipt(&node, &h)["status"], "0x1");
+    assert_eq!(node.rpc("eth_getLogs", json!([{"fromBlock": "0x0", "address": c}])).as_array().unwrap().len(), 1);
+    // It goes on: nonces continue, blocks chain on the old head.
+    let h = node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT1, "to": ACCOUNT2, "value": "0x7"}]));
+    let r = receipt(&node, &h);
+    assert_eq!(r["blockNumber"], "0x4");
+    let b4 = node.rpc("eth_getBlockByNumber", json!(["0x4", false]));
+    assert_eq!(b4["parentHash"], head["hash"]);
+    assert!(Path::new(d).join("chain.redb").exists());
+}
+
+/// A minimal WebSocket client: handshake, masked text frames out, text frames in.
+struct Ws(TcpStream);
+
+impl Ws {
+    fn connect(addr: &str) -> Ws {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let req = format!(
+            "GET / HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        );
+        s.write_all(req.as_bytes()).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut byte).unwrap();
+            head.push(byte[0]);
+        }
+        assert!(String::from_utf8_lossy(&head).starts_with("HTTP/1.1 101"), "{}", String::from_utf8_lossy(&head));
+        Ws(s)
+    }
+
+    fn send(&mut self, text: &str) {
+        let payload = text.as_bytes();
+        let mut frame = vec![0x81];
+        let mask = [1u8, 2, 3, 4];
+        match payload.len() {
+            n if n < 126 => frame.push(0x80 | n as u8),
+            n => {
+                frame.push(0x80 | 126);
+                frame.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+        }
+        frame.extend_from_slice(&mask);
+        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        self.0.write_all(&frame).unwrap();
+    }
+
+    fn recv(&mut self) -> Value {
+        let mut h = [0u8; 2];
+        self.0.read_exact(&mut h).unwrap();
+        let len = match h[1] & 0x7f {
+            126 => {
+                let mut b = [0u8; 2];
+                self.0.read_exact(&mut b).unwrap();
+                usize::from(u16::from_be_bytes(b))
+            }
+            127 => {
+                let mut b = [0u8; 8];
+                self.0.read_exact(&mut b).unwrap();
+                usize::try_from(u64::from_be_bytes(b)).unwrap()
+            }
+            n => usize::from(n),
+        };
+        let mut payload = vec![0u8; len];
+        self.0.read_exact(&mut payload).unwrap();
+        serde_json::from_slice(&payload).unwrap()
+    }
+}
+
+#[test]
+fn websocket_subscriptions_see_new_heads_and_logs() {
+    let node = Node::start(&[]);
+    let c = deploy(&node, 0);
+    let mut ws = Ws::connect(&node.addr);
+    ws.send(r#"{"jsonrpc":"2.0","id":1,"method":"eth_subscribe","params":["newHeads"]}"#);
+    let heads = ws.recv()["result"].clone();
+    ws.send(&json!({"jsonrpc":"2.0","id":2,"method":"eth_subscribe","params":["logs", {"address": c}]}).to_string());
+    let logs = ws.recv()["result"].clone();
+    ws.send(r#"{"jsonrpc":"2.0","id":3,"method":"eth_blockNumber","params":[]}"#);
+    assert_eq!(ws.recv()["result"], "0x1");
+    let h = node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": c, "gas": "0x20000"}]));
+    let mut seen_head = false;
+    let mut seen_log = false;
+    for _ in 0..2 {
+        let n = ws.recv();
+        assert_eq!(n["method"], "eth_subscription");
+        let sub = &n["params"]["subscription"];
+        if *sub == heads {
+            assert_eq!(n["params"]["result"]["number"], "0x2");
+            seen_head = true;
+        } else {
+            assert_eq!(*sub, logs);
+            assert_eq!(n["params"]["result"]["transactionHash"], h);
+            seen_log = true;
+        }
+    }
+    assert!(seen_head && seen_log);
+}
