@@ -1,4 +1,5 @@
-//! Transactions: validity checks, intrinsic gas, fees, execution, refunds.
+//! Transactions: validity checks (with Prague's EIP-7623 calldata floor and Osaka's EIP-7825
+//! gas cap), intrinsic gas, fees, EIP-7702's authorizations, execution, refunds.
 
 use alloc::vec::Vec;
 
