@@ -198,6 +198,7 @@ fn assemble(
         let target = match r.target {
             CallTarget::Func(f) => offsets.get(f as usize).copied(),
             CallTarget::Helper(h) => helpers.get(&h).copied(),
+            CallTarget::Pooled(_) => continue,
         };
         let Some(target) = target else {
             return Err(CompileError::internal("call to an unknown function"));
@@ -221,7 +222,8 @@ fn assemble(
     if (code.len() as u64) * 4 > CODE_LIMIT {
         return Err(CompileError::too_large(alloc::format!("code over {CODE_LIMIT} bytes")));
     }
-    let (rodata, datas, elems) = rodata(m, &offsets)?;
+    let (mut rodata, datas, elems) = rodata(m, &offsets)?;
+    pool(&mut rodata, &relocs, &mut code)?;
     let funcs = m.funcs.iter().zip(&offsets).map(|(&ty, &at)| FuncInfo { ty, offset: at as u64 * 4 }).collect();
     Ok(Some(Compiled {
         code: word_bytes(&code),
@@ -241,6 +243,40 @@ fn assemble(
         function_sizes,
         frame_sizes,
     }))
+}
+
+/// The constant pool: every constant that code loads (`lui rd, hi; ld rd, lo(rd)`,
+/// [`CallTarget::Pooled`]) once, after the rest of the read-only data, and the loads patched
+/// with its address.
+fn pool(rodata: &mut Vec<u8>, relocs: &[Reloc], code: &mut [u32]) -> Result<(), CompileError> {
+    let mut at: BTreeMap<i64, u64> = BTreeMap::new();
+    for r in relocs {
+        let CallTarget::Pooled(value) = r.target else { continue };
+        if !at.contains_key(&value) {
+            while rodata.len() % 8 != 0 {
+                rodata.push(0);
+            }
+            at.insert(value, rodata.len() as u64);
+            rodata.extend_from_slice(&value.to_le_bytes());
+        }
+        // The address is within 32 bits of sign extension: the rodata region starts at
+        // -0x7000_0000 and spans at most REGION_LIMIT bytes.
+        let addr = RODATA_BASE.wrapping_add(at[&value]) as i64;
+        let lo = (addr << 52) >> 52;
+        let hi = (addr - lo) >> 12;
+        let (Some(_), Some(_)) = (Imm20::new(hi), Imm12::new(lo)) else {
+            return Err(CompileError::internal("a pooled constant out of reach"));
+        };
+        let (Some(lui), Some(ld)) = (code.get(r.at).copied(), code.get(r.at + 1).copied()) else {
+            return Err(CompileError::internal("a pooled constant outside the code"));
+        };
+        code[r.at] = (lui & 0xfff) | (((hi as u32) & 0xf_ffff) << 12);
+        code[r.at + 1] = (ld & 0xf_ffff) | (((lo as u32) & 0xfff) << 20);
+    }
+    if rodata.len() as u64 > REGION_LIMIT {
+        return Err(CompileError::too_large(alloc::format!("read-only data over {REGION_LIMIT} bytes")));
+    }
+    Ok(())
 }
 
 type Rodata = (Vec<u8>, Vec<SegmentInfo>, Vec<SegmentInfo>);

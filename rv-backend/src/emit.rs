@@ -168,6 +168,21 @@ impl SiteKind {
     }
 }
 
+/// The number of instructions [`Asm::li`] takes for `value`.
+fn li_len(value: i64) -> usize {
+    if let Ok(v32) = i32::try_from(value) {
+        let lo = i64::from((v32 << 20) >> 20);
+        let hi = ((i64::from(v32) - lo) >> 12) as i32;
+        let hi = (hi << 12) >> 12;
+        return if hi != 0 { usize::from(Imm20::new(i64::from(hi)).is_some()) + usize::from(lo != 0) } else { 1 };
+    }
+    let lo = (value << 52) >> 52;
+    let hi52 = (value as u64).wrapping_add(0x800) >> 12;
+    let shift = 12 + hi52.trailing_zeros();
+    let hi = ((hi52 >> (shift - 12)) << shift) as i64 >> shift;
+    li_len(hi) + 1 + usize::from(lo != 0)
+}
+
 /// The `auipc`/`jalr` parts of a pc-relative `offset`: `(hi << 12) + lo == offset`.
 fn far_parts(offset: i64) -> Option<(Imm20, Imm12)> {
     let lo = (offset << 52) >> 52;
@@ -185,6 +200,9 @@ enum Item {
     TableShift { rd: Reg, rs: Reg },
     /// A call, patched by the module assembler: one `jal ra`, or an `auipc`/`jalr` pair.
     Call { target: CallTarget },
+    /// `rd = value` loaded from the module's constant pool in the read-only data: `lui rd,
+    /// hi; ld rd, lo(rd)`, the address patched by the module assembler.
+    Pooled { rd: Reg, value: i64 },
 }
 
 /// A reference from this code to something outside it, patched by the module assembler.
@@ -205,6 +223,8 @@ pub enum CallTarget {
     Func(u32),
     /// A runtime helper.
     Helper(crate::abi::Helper),
+    /// Not a call: a `lui`/`ld` pair that loads this constant from the constant pool.
+    Pooled(i64),
 }
 
 /// Rounds of exact relaxation before the conservative plan (see the module docs).
@@ -295,6 +315,17 @@ impl Asm {
     /// A call to `target` (`ra` is the link register), patched by the module assembler.
     pub fn call(&mut self, target: CallTarget) {
         self.placeholder(Item::Call { target });
+    }
+
+    /// `rd = value` (`rd` not `zero`): [`Self::li`] when that takes at most two
+    /// instructions, else a load from the module's constant pool (two instructions, where a
+    /// 64-bit constant would take up to eight).
+    pub fn li_pooled(&mut self, rd: Reg, value: i64) {
+        if li_len(value) <= 2 || rd == ZERO {
+            self.li(rd, value);
+        } else {
+            self.placeholder(Item::Pooled { rd, value });
+        }
     }
 
     /// `rd = value`, in at most eight instructions (the usual `lui`/`addi(w)`/`slli` chain).
@@ -390,6 +421,7 @@ impl Assembled {
             Item::TableEntry { .. } => usize::from(plan.far_tables),
             Item::TableShift { .. } => 0,
             Item::Call { .. } => usize::from(plan.far_calls),
+            Item::Pooled { .. } => 1,
         }
     }
 
@@ -444,6 +476,12 @@ impl Assembled {
                         out.push(enc::ILLEGAL);
                     }
                 }
+                Item::Pooled { rd, value } => {
+                    // The immediates are patched with the constant's address.
+                    relocs.push(Reloc { at: here, target: CallTarget::Pooled(value), far: false });
+                    out.push(enc::lui(rd, Imm20::ZERO));
+                    out.push(enc::ld(rd, rd, Imm12::ZERO));
+                }
             }
         }
         out.extend_from_slice(&self.words[copied..]);
@@ -470,7 +508,7 @@ impl Assembled {
                 Item::Site { label, .. } | Item::TableEntry { label } => {
                     self.target(label).map(|to| (to, self.items.partition_point(|&(at, _)| at < to)))
                 }
-                Item::TableShift { .. } | Item::Call { .. } => None,
+                Item::TableShift { .. } | Item::Call { .. } | Item::Pooled { .. } => None,
             })
             .collect()
     }

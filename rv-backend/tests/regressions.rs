@@ -172,3 +172,34 @@ fn block_with_parameters_below_a_constant() {
     assert_eq!(inst.global(2), Some(l0 ^ l1 ^ 1310872249));
     assert_eq!(inst.global(3), Some(5437380930252447487u64 ^ (-8398146469490052921i64) as u64));
 }
+
+/// 64-bit constants that need more than two instructions come from the module's constant
+/// pool (issue 16, item 2): each is a `lui`/`ld` pair, a repeated constant is stored once,
+/// and the values are exact at the edges (sign bits, all ones, a low 12-bit part with its
+/// top bit set, which the `ld` offset sign-extends).
+#[test]
+fn pooled_constants() {
+    let consts: [i64; 6] = [
+        0x9E37_79B9_7F4A_7C15u64 as i64,
+        i64::MIN + 0x801,
+        0x7FFF_FFFF_FFFF_F800,
+        0x1234_5678_9ABC_DEF0,
+        -0x1234_5678_9ABC_DEF1,
+        0x0F86_C6A1_1D0C_18E9,
+    ];
+    let mut body = String::from("(local.get 0)");
+    for c in consts.iter().chain(consts.iter()) {
+        body += &format!(" (i64.const {c}) (i64.xor) (i64.const 1) (i64.rotl)");
+    }
+    let wat = format!(r#"(module (func (export "f") (param i64) (result i64) {body}))"#);
+    let (r, _) = run(&wat, "f", &[5]);
+    let mut want = 5u64;
+    for c in consts.iter().chain(consts.iter()) {
+        want = (want ^ *c as u64).rotate_left(1);
+    }
+    assert_eq!(r, vec![want]);
+    // Each distinct constant once in the read-only data, after the function descriptor.
+    let c = rv_backend::compile(&wat::parse_str(&wat).unwrap()).unwrap();
+    let pool: Vec<i64> = c.rodata[16..].chunks(8).map(|w| i64::from_le_bytes(w.try_into().unwrap())).collect();
+    assert_eq!(pool, consts.to_vec());
+}

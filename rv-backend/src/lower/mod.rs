@@ -437,7 +437,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             },
             Entry::Const(0) => ZERO,
             Entry::Const(v) => {
-                self.asm.li(scratch, v);
+                self.asm.li_pooled(scratch, v);
                 scratch
             }
             Entry::Local(l) => match self.local_locs[l as usize] {
