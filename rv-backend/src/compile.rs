@@ -252,16 +252,14 @@ fn pool(rodata: &mut Vec<u8>, relocs: &[Reloc], code: &mut [u32]) -> Result<(), 
     let mut at: BTreeMap<i64, u64> = BTreeMap::new();
     for r in relocs {
         let CallTarget::Pooled(value) = r.target else { continue };
-        if !at.contains_key(&value) {
-            while rodata.len() % 8 != 0 {
-                rodata.push(0);
-            }
-            at.insert(value, rodata.len() as u64);
+        let offset = *at.entry(value).or_insert_with(|| {
+            rodata.resize(rodata.len().next_multiple_of(8), 0);
             rodata.extend_from_slice(&value.to_le_bytes());
-        }
+            rodata.len() as u64 - 8
+        });
         // The address is within 32 bits of sign extension: the rodata region starts at
         // -0x7000_0000 and spans at most REGION_LIMIT bytes.
-        let addr = RODATA_BASE.wrapping_add(at[&value]) as i64;
+        let addr = RODATA_BASE.wrapping_add(offset) as i64;
         let lo = (addr << 52) >> 52;
         let hi = (addr - lo) >> 12;
         let (Some(_), Some(_)) = (Imm20::new(hi), Imm12::new(lo)) else {
