@@ -203,6 +203,16 @@ fn identity_accounts_and_chain_facts() {
         config["current"]["systemContracts"]["HISTORY_STORAGE_ADDRESS"],
         "0x0000f90827f1c53a10cb7a02335b175320002935"
     );
+    // EIP-191 signatures by development keys (65 bytes, v 27 or 28).
+    let sig = node.rpc("personal_sign", json!(["0x68656c6c6f", ACCOUNT0]));
+    let sig = hex::decode(sig.as_str().unwrap().trim_start_matches("0x")).unwrap();
+    assert_eq!(sig.len(), 65);
+    assert!(sig[64] == 27 || sig[64] == 28);
+    let prefixed = b"\x19Ethereum Signed Message:\n5hello".to_vec();
+    let hash = wasm_runtime::primitives::keccak256(&prefixed);
+    let signature = alloy_primitives::Signature::try_from(&sig[..]).unwrap();
+    assert_eq!(signature.recover_address_from_prehash(&hash).unwrap(), addr(ACCOUNT0));
+    assert_eq!(node.rpc("eth_sign", json!([ACCOUNT0, "0x68656c6c6f"])), json!(format!("0x{}", hex::encode(&sig))));
     // Another chain id and fork.
     let other = Node::start(&["--chain-id", "1337", "--fork", "Cancun", "--accounts", "3", "--balance", "5"]);
     assert_eq!(other.rpc("eth_chainId", json!([])), "0x539");
@@ -251,11 +261,22 @@ fn transfers_mine_one_block_each() {
     assert_eq!(fees["reward"][1][0], "0x3b9aca00", "block 1's tip: 1 gwei");
     assert_eq!(node.rpc("eth_getBlockTransactionCountByNumber", json!(["0x1"])), "0x1");
     assert_eq!(node.rpc("eth_getTransactionByBlockNumberAndIndex", json!(["0x1", "0x0"]))["hash"], hash);
+    assert_eq!(node.rpc("eth_getBlockReceipts", json!(["0x1"])), json!([r]));
+}
+
+/// The same contract flow on the reference engine and on the RV64IM machine.
+#[test]
+fn contracts_calls_logs_reverts_and_estimates_wasmi() {
+    contracts_calls_logs_reverts_and_estimates("wasmi");
 }
 
 #[test]
-fn contracts_calls_logs_reverts_and_estimates() {
-    let node = Node::start(&[]);
+fn contracts_calls_logs_reverts_and_estimates_rv() {
+    contracts_calls_logs_reverts_and_estimates("rv");
+}
+
+fn contracts_calls_logs_reverts_and_estimates(engine: &str) {
+    let node = Node::start(&["--engine", engine]);
     let c = deploy(&node, 0);
     assert_eq!(node.rpc("eth_getCode", json!([c, "latest"])), format!("0x{}", hex::encode(RUNTIME)));
     // eth_call runs the store and returns SLOAD(0) = 42 without keeping anything.
@@ -309,6 +330,11 @@ fn contracts_calls_logs_reverts_and_estimates() {
     assert_eq!(t["output"], "0x01");
     let t = node.rpc("debug_traceCall", json!([{"from": ACCOUNT0, "to": c}, "latest", {"tracer": "callTracer"}]));
     assert_eq!(t["output"], format!("0x{:064x}", 42));
+    // The RV64IM instructions of the frame, on the machine only.
+    match engine {
+        "rv" => assert!(hex_u256(&t["rvInstructions"]) > U256::from(50), "{t}"),
+        _ => assert_eq!(t.get("rvInstructions"), None),
+    }
     // State overrides, for the call only: an empty balance cannot pay a value; code put at
     // an address runs there.
     let e = node.err(

@@ -801,7 +801,7 @@ impl Chain {
     fn next_timestamp(&mut self, given: Option<u64>) -> u64 {
         let parent = self.head.header.timestamp;
         let t = given.or(self.next_timestamp.take()).unwrap_or_else(|| now().saturating_add_signed(self.time_offset));
-        t.max(parent + 1)
+        t.max(parent.saturating_add(1))
     }
 
     /// Mines one block of `txs`. With `only_if_included`, a block whose transactions are

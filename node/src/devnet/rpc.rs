@@ -504,6 +504,39 @@ pub fn handle(chain: &mut Chain, method: &str, params: &Value) -> RpcResult<Valu
             let full = p.bool_or(1, false)?;
             Ok(chain.block_json(&block, full))
         }
+        "eth_sign" | "personal_sign" => {
+            // eth_sign(address, data); personal_sign(data, address). EIP-191's prefix either way.
+            let (a, d) = if method == "eth_sign" { (0, 1) } else { (1, 0) };
+            let address = p.address(a, "address")?;
+            let message = p.bytes(d, "message")?;
+            let secret = chain
+                .settings
+                .accounts
+                .iter()
+                .find(|x| x.address == address)
+                .map(|x| x.secret)
+                .ok_or_else(|| RpcError::server(format!("no key for {address}: not a development account")))?;
+            let mut prefixed = format!("\x19Ethereum Signed Message:\n{}", message.len()).into_bytes();
+            prefixed.extend_from_slice(&message);
+            let sig = alloy_consensus::crypto::secp256k1::sign_message(secret, keccak256(&prefixed))
+                .map_err(|e| RpcError::internal(format!("signing failed: {e}")))?;
+            Ok(wire::data_value(&sig.as_bytes()))
+        }
+        "eth_getBlockReceipts" => {
+            let n = match parse_at(chain, p.req(0, "block")?, &p.what("block"))? {
+                At::Head => Some(head),
+                At::Number(n) => Some(n),
+            };
+            let Some(block) = n.map(|n| chain.block(n)).transpose()?.flatten() else {
+                return Ok(Value::Null);
+            };
+            let mut out = Vec::new();
+            for h in &block.txs {
+                let t = chain.store().tx(h).map_err(RpcError::internal)?;
+                out.extend(t.map(|t| t.receipt));
+            }
+            Ok(Value::Array(out))
+        }
         "eth_getTransactionByHash" | "eth_getTransactionReceipt" => {
             let h = p.b256(0, "hash")?;
             let tx = chain.store().tx(&h).map_err(RpcError::internal)?;
