@@ -392,3 +392,31 @@ fn symbols(r: &Reader<'_>, sections: &[Section], elf: &mut Elf<'_>) -> Result<()
     elf.functions.dedup();
     Ok(())
 }
+
+/// A minimal static RV64IM executable (for tests and tools): one read-execute segment at
+/// 0x10000 that maps the file, the code right after the headers, entry at its first word,
+/// no section headers.
+pub fn minimal(code: &[u32]) -> Vec<u8> {
+    let size = EHDR_SIZE + PHDR_SIZE + 4 * code.len() as u64;
+    let mut f = Vec::with_capacity(size as usize);
+    f.extend_from_slice(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0");
+    f.extend_from_slice(&ET_EXEC.to_le_bytes());
+    f.extend_from_slice(&EM_RISCV.to_le_bytes());
+    f.extend_from_slice(&1u32.to_le_bytes());
+    f.extend_from_slice(&(0x10000 + EHDR_SIZE + PHDR_SIZE).to_le_bytes()); // e_entry
+    f.extend_from_slice(&EHDR_SIZE.to_le_bytes()); // e_phoff
+    f.extend_from_slice(&0u64.to_le_bytes()); // e_shoff
+    f.extend_from_slice(&0u32.to_le_bytes()); // e_flags
+    for v in [EHDR_SIZE as u16, PHDR_SIZE as u16, 1, SHDR_SIZE as u16, 0, 0] {
+        f.extend_from_slice(&v.to_le_bytes());
+    }
+    f.extend_from_slice(&PT_LOAD.to_le_bytes());
+    f.extend_from_slice(&(PF_X | 4).to_le_bytes());
+    for v in [0u64, 0x10000, 0x10000, size, size, 0x1000] {
+        f.extend_from_slice(&v.to_le_bytes());
+    }
+    for w in code {
+        f.extend_from_slice(&w.to_le_bytes());
+    }
+    f
+}

@@ -124,31 +124,8 @@ fn instructions_outside_rv64im_name_their_address() {
     assert!(e.to_string().ends_with(&format!("at address {entry:#x}")), "{e}");
 }
 
-/// A minimal static RV64IM executable: one read-execute segment at 0x10000 holding `code`
-/// (entry at its first word), no section headers.
 fn elf_of(code: &[u32]) -> Vec<u8> {
-    let text: Vec<u8> = code.iter().flat_map(|w| w.to_le_bytes()).collect();
-    let (ehdr, phdr) = (64u64, 56u64);
-    let size = ehdr + phdr + text.len() as u64;
-    let mut f = Vec::new();
-    f.extend_from_slice(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0");
-    f.extend_from_slice(&2u16.to_le_bytes()); // ET_EXEC
-    f.extend_from_slice(&243u16.to_le_bytes()); // EM_RISCV
-    f.extend_from_slice(&1u32.to_le_bytes());
-    f.extend_from_slice(&(0x10000 + ehdr + phdr).to_le_bytes()); // entry
-    f.extend_from_slice(&ehdr.to_le_bytes()); // phoff
-    f.extend_from_slice(&0u64.to_le_bytes()); // shoff
-    f.extend_from_slice(&0u32.to_le_bytes()); // flags
-    for v in [64u16, 56, 1, 64, 0, 0] {
-        f.extend_from_slice(&v.to_le_bytes());
-    }
-    f.extend_from_slice(&1u32.to_le_bytes()); // PT_LOAD
-    f.extend_from_slice(&5u32.to_le_bytes()); // R X
-    for v in [0u64, 0x10000, 0x10000, size, size, 0x1000] {
-        f.extend_from_slice(&v.to_le_bytes());
-    }
-    f.extend_from_slice(&text);
-    f
+    native_shim::elf::minimal(code)
 }
 
 /// A program of `n` instructions: runs of ALU operations, loads and stores, forward and

@@ -518,7 +518,32 @@ fn rust_sdk_erc20(engine: EngineKind) {
     assert_eq!(r.output.as_ref(), error_string("ERC20: insufficient allowance"));
 }
 
+/// An `ecall` whose number is no system call or host function fails the call, and the debug
+/// output says which number and where; a `jalr` to an address that is no instruction traps.
+fn unknown_ecall_fails_with_its_number(engine: EngineKind) {
+    use rv_machine::isa::{encode, Reg};
+    let code = [
+        encode::addi(Reg::A7, Reg::ZERO, 57).unwrap(), // close(2): not in the ABI
+        encode::ecall(),
+        encode::addi(Reg::A7, Reg::ZERO, 93).unwrap(),
+        encode::ecall(),
+    ];
+    let mut chain = Chain::new(engine);
+    let r = chain.deploy(&native_envelope(&native_shim::elf::minimal(&code), &[]), &[]);
+    assert!(r.success, "{:?}", r.error);
+    let contract = r.contract_address.expect("created");
+    let r = chain.call(contract, &[]);
+    assert!(!r.success);
+    assert_eq!(r.error.expect("a failure").to_string(), "unreachable");
+    let out = &chain.blocks.last().expect("a block").debug_output;
+    assert_eq!(out.len(), 1, "one message");
+    let text: Vec<String> = out[0].1.messages().map(|m| String::from_utf8_lossy(m).into_owned()).collect();
+    // The entry is right after the headers (0x10000 + 64 + 56); the ecall is its second word.
+    assert_eq!(text, ["native contract: ecall number 57 at 0x1007c is not a zkos system call or host function"]);
+}
+
 zkos_tests::engine_tests!(
+    unknown_ecall_fails_with_its_number,
     rust_sdk_counter,
     rust_sdk_erc20,
     alu_matches_the_machine,

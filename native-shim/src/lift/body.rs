@@ -193,6 +193,11 @@ struct Body<'a> {
     ctl: Vec<Label>,
     text_start: u64,
     regions: Vec<Region>,
+    /// The instruction being lowered.
+    current: usize,
+    /// Messages for the debug output, and the data segment index of the first.
+    messages: Vec<Vec<u8>>,
+    first_message: u32,
     /// Per region, the direct edges into it: (from block, to block, is a call).
     edges_into: Vec<Vec<(usize, usize, bool)>>,
     locals: Locals,
@@ -227,7 +232,14 @@ fn partition(prog: &Program, functions: &BTreeSet<usize>, k: usize) -> Vec<Vec<u
     regions
 }
 
-pub(crate) fn run(prog: &Program, elf: &Elf<'_>, cx: &Cx<'_>) -> Result<Function, ShimError> {
+/// The program as one function, and the messages its failures write to the debug output
+/// (passive data segments from index `first_message` on).
+pub(crate) fn run(
+    prog: &Program,
+    elf: &Elf<'_>,
+    cx: &Cx<'_>,
+    first_message: u32,
+) -> Result<(Function, Vec<Vec<u8>>), ShimError> {
     let text_start = prog.text.start();
     let functions: BTreeSet<usize> = elf.functions.iter().filter_map(|&a| prog.text.index(a)).collect();
     // The largest regions whose labels nest within the limit (regions + blocks of one).
@@ -272,13 +284,16 @@ pub(crate) fn run(prog: &Program, elf: &Elf<'_>, cx: &Cx<'_>) -> Result<Function
         ctl: Vec::new(),
         text_start,
         regions,
+        current: 0,
+        messages: Vec::new(),
+        first_message,
         edges_into,
         place,
         block_at,
         locals,
     };
     body.emit(elf);
-    Ok(body.f)
+    Ok((body.f, body.messages))
 }
 
 impl Body<'_> {
@@ -517,6 +532,7 @@ impl Body<'_> {
         for i in blk.start..blk.end {
             let inst = self.prog.text.insts[i];
             let pc = self.prog.text.addr(i);
+            self.current = i;
             open_end = self.inst(b, &inst, pc, &known);
             known.step(&inst, pc);
         }
@@ -825,6 +841,25 @@ impl Body<'_> {
         }
     }
 
+    /// Writes `message` to the debug output and traps: the message is a passive data
+    /// segment copied past the output buffer (the memory grown if needed).
+    fn fail_with(&mut self, message: Vec<u8>) {
+        let seg = self.first_message + self.messages.len() as u32;
+        let len = message.len() as i32;
+        self.messages.push(message);
+        let (grow, log) = (self.cx.funcs.grow, self.cx.import(HostFn::DebugLog));
+        let end = |s: &mut InstructionSink<'_>| {
+            s.global_get(super::globals::OUT_START).global_get(super::globals::OUT_LEN).i32_add();
+        };
+        let s = &mut self.s();
+        end(s);
+        s.i64_extend_i32_u().i64_const(i64::from(len)).i64_add().call(grow);
+        end(s);
+        s.i32_const(0).i32_const(len).memory_init(0, seg);
+        end(s);
+        s.i32_const(len).call(log).unreachable();
+    }
+
     /// `ecall`: the number in `a7`, known here or dispatched at run time.
     fn ecall(&mut self, known: &Known) -> bool {
         let regs = self.locals.reg;
@@ -853,8 +888,13 @@ impl Body<'_> {
             _ => {
                 let host = u32::try_from(n).ok().and_then(HostFn::from_number).filter(|h| h.importable());
                 let Some(h) = host else {
-                    // Not a system call or host function: the call fails here.
-                    self.s().unreachable();
+                    // Not a system call or host function: the call fails here, saying so
+                    // in the debug output.
+                    let pc = self.prog.text.addr(self.current);
+                    let m = format!(
+                        "native contract: ecall number {n} at {pc:#x} is not a zkos system call or host function"
+                    );
+                    self.fail_with(m.into_bytes());
                     return false;
                 };
                 let delta = self.cx.layout.delta32();

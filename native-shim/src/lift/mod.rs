@@ -22,8 +22,8 @@ use alloc::vec::Vec;
 use host_abi::functions::HostFn;
 use host_abi::limits::MAX_MEMORY_PAGES;
 use wasm_encoder::{
-    CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
-    GlobalSection, GlobalType, ImportSection, MemorySection, MemoryType, Module, TypeSection, ValType,
+    CodeSection, ConstExpr, DataCountSection, DataSection, EntityType, ExportKind, ExportSection, Function,
+    FunctionSection, GlobalSection, GlobalType, ImportSection, MemorySection, MemoryType, Module, TypeSection, ValType,
 };
 
 use crate::cfg::{Known, Program};
@@ -223,7 +223,9 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
     }
 
     let cx = helpers::Cx { funcs, imports: &imports, layout };
-    let run = body::run(&prog, &elf, &cx)?;
+    let trimmed = |s: &crate::elf::Segment<'_>| s.data.len() - s.data.iter().rev().take_while(|&&b| b == 0).count();
+    let active = elf.segments.iter().filter(|s| trimmed(s) > 0).count() as u32;
+    let (run, messages) = body::run(&prog, &elf, &cx, active)?;
     let mut defined: Vec<(u32, Function)> = Vec::new();
     let i64s = |n: usize| alloc::vec![ValType::I64; n];
     defined.push((types.get(&[], &[]), run));
@@ -270,12 +272,16 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
     }
     let mut data = DataSection::new();
     for s in &elf.segments {
-        let bytes = &s.data[..s.data.len() - s.data.iter().rev().take_while(|&&b| b == 0).count()];
+        let bytes = &s.data[..trimmed(s)];
         if bytes.is_empty() {
             continue;
         }
         let at = (s.vaddr as i64).wrapping_add(layout.delta) as i32;
         data.active(0, &ConstExpr::i32_const(at), bytes.iter().copied());
+    }
+
+    for m in &messages {
+        data.passive(m.iter().copied());
     }
 
     let mut module = Module::new();
@@ -285,6 +291,9 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
     module.section(&memory);
     module.section(&globals);
     module.section(&exports);
+    if !messages.is_empty() {
+        module.section(&DataCountSection { count: active + messages.len() as u32 });
+    }
     module.section(&code);
     module.section(&data);
     let wasm = module.finish();
