@@ -30,7 +30,7 @@ async function client(k) {
   for (let j = 0; j < per; j++) {
     const tx = j % 2 === 0
       ? { to: address, data: setData(j % 1000), gasLimit: 100000n }
-      : { to: '0x000000000000000000000000000000000000Cafe', value: 1n, gasLimit: 21000n };
+      : { to: '0x000000000000000000000000000000000000cafe', value: 1n, gasLimit: 21000n };
     const signed = await wallet.signTransaction({
       ...tx, nonce: nonce + j, chainId: CHAIN_ID, type: 2, maxFeePerGas: fee * 4n, maxPriorityFeePerGas: fee / 10n || 1n,
     });
