@@ -349,6 +349,59 @@ fn contracts_calls_logs_reverts_and_estimates(engine: &str) {
     assert_eq!(node.rpc("eth_getCode", json!([elsewhere])), "0x");
 }
 
+/// A WASM contract: `call` stores 7 in slot 0 and returns it (straight-line code).
+const WASM_COUNTER: &str = r#"(module
+    (import "zkos" "storage_store" (func $sstore (param i32 i32)))
+    (import "zkos" "finish" (func $finish (param i32 i32)))
+    (memory (export "memory") 1 1)
+    (data (i32.const 63) "\07")
+    (func (export "call")
+        (call $sstore (i32.const 0) (i32.const 32))
+        (call $finish (i32.const 32) (i32.const 32))))"#;
+
+fn wasm_envelope(src: &str) -> Vec<u8> {
+    let wasm = wat::parse_str(src).unwrap();
+    let env =
+        host_abi::envelope::Envelope { kind: host_abi::envelope::Kind::Wasm, version: 0, constants: &[], code: &wasm };
+    let mut out = vec![0u8; env.encoded_len()];
+    env.encode_into(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn wasm_contract_deploys_runs_and_has_a_proven_bound_wasmi() {
+    wasm_contract_deploys_runs_and_has_a_proven_bound("wasmi");
+}
+
+#[test]
+fn wasm_contract_deploys_runs_and_has_a_proven_bound_rv() {
+    wasm_contract_deploys_runs_and_has_a_proven_bound("rv");
+}
+
+fn wasm_contract_deploys_runs_and_has_a_proven_bound(engine: &str) {
+    let node = Node::start(&["--engine", engine]);
+    let raw = signed(KEY0, 0, None, 0, &wasm_envelope(WASM_COUNTER), 31337);
+    let r = receipt(&node, &node.rpc("eth_sendRawTransaction", json!([raw])));
+    assert_eq!(r["status"], "0x1", "{r}");
+    let c = r["contractAddress"].as_str().unwrap().to_string();
+    assert!(node.rpc("eth_getCode", json!([c])).as_str().unwrap().starts_with("0xef5a"));
+    assert_eq!(node.rpc("eth_call", json!([{"to": c}])), format!("0x{:064x}", 7));
+    let bound = node.rpc("zkos_gasBound", json!([{"from": ACCOUNT0, "to": c}]));
+    assert_eq!(bound["kind"], "WASM", "{bound}");
+    assert_eq!(bound["entry"], "export call");
+    let b = hex_u256(&bound["bound"]);
+    assert!(bound["formula"].is_string(), "{bound}");
+    assert_eq!(node.u256("eth_estimateGas", json!([{"from": ACCOUNT0, "to": c}])), b);
+    let h = node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": c}]));
+    let r = receipt(&node, &h);
+    assert_eq!(r["status"], "0x1");
+    assert!(hex_u256(&r["gasUsed"]) <= b && hex_u256(&r["gasUsed"]) > U256::from(21_000 + 22_100), "{r} {bound}");
+    assert_eq!(node.rpc("eth_getStorageAt", json!([c, "0x0"])), format!("0x{:064x}", 7));
+    let t = node.rpc("debug_traceTransaction", json!([h]));
+    assert_eq!(t["codeKind"], "WASM");
+    assert_eq!(t["gasUsed"], r["gasUsed"]);
+}
+
 #[test]
 fn development_methods() {
     let node = Node::start(&[]);
