@@ -542,7 +542,56 @@ fn unknown_ecall_fails_with_its_number(engine: EngineKind) {
     assert_eq!(text, ["native contract: ecall number 57 at 0x1007c is not a zkos system call or host function"]);
 }
 
+fn example_wasm(name: &str) -> Vec<u8> {
+    let path = format!("{}/../examples/out/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"))
+}
+
+/// Native calls WASM and WASM calls native: the C counter forwards to the Rust WASM counter,
+/// the WASM `caller` forwarder calls the C counter, with return data, revert data and state.
+fn native_and_wasm_call_each_other(engine: EngineKind) {
+    let mut chain = Chain::new(engine);
+    let native = deploy_counter(&mut chain, 3);
+    let deploy_wasm = |chain: &mut Chain, name: &str, args: &[u8]| {
+        let r = chain.deploy(&zkos_tests::envelope(&example_wasm(name), &[]), args);
+        assert!(r.success, "{name}: {:?}", r.error);
+        r.contract_address.expect("created")
+    };
+    let wasm_counter = deploy_wasm(&mut chain, "counter", &u(40));
+    let caller = deploy_wasm(&mut chain, "caller", &[]);
+    // native → WASM: increment, then get through the forwarder.
+    let r = chain.call(native, &with_bytes("forward(address,bytes)", wasm_counter, &calldata("increment()", &[])));
+    assert!(r.success, "{:?}", r.error);
+    let r = chain.call(native, &with_bytes("forward(address,bytes)", wasm_counter, &calldata("get()", &[])));
+    assert_eq!(r.output.as_ref(), &u(41));
+    // A WASM revert seen by native: the WASM counter reverts on an unknown selector.
+    let r = chain.call(native, &with_bytes("forward(address,bytes)", wasm_counter, &calldata("nothing()", &[])));
+    assert!(!r.success);
+    // WASM → native: the caller's forward(address,uint256,bytes).
+    let fwd = |target: Address, inner: &[u8]| {
+        let mut out = calldata("forward(address,uint256,bytes)", &[a(target), u(0), u(96)]);
+        out.extend_from_slice(&tail(inner));
+        out
+    };
+    let r = chain.call(caller, &fwd(native, &calldata("increment()", &[])));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(chain.storage(native, U256::ZERO), U256::from(4u64));
+    let r = chain.call(caller, &fwd(native, &calldata("sum(uint256)", &[u(10)])));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.output.as_ref(), &u(55));
+    let r = chain.call(caller, &fwd(native, &calldata("fail()", &[])));
+    assert!(!r.success);
+    assert_eq!(r.output.as_ref(), b"native says no");
+    // A WASM static call into a native write fails; the storage stays.
+    let mut data = calldata("forwardStatic(address,uint256,bytes)", &[a(native), u(0), u(96)]);
+    data.extend_from_slice(&tail(&calldata("increment()", &[])));
+    let r = chain.call(caller, &data);
+    assert!(!r.success && r.output.is_empty(), "{:?}", r.error);
+    assert_eq!(chain.storage(native, U256::ZERO), U256::from(4u64));
+}
+
 zkos_tests::engine_tests!(
+    native_and_wasm_call_each_other,
     unknown_ecall_fails_with_its_number,
     rust_sdk_counter,
     rust_sdk_erc20,
