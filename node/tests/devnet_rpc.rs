@@ -461,6 +461,25 @@ fn development_methods() {
     assert_eq!(receipt(&node, &h)["blockNumber"], "0x1");
 }
 
+/// `--block-time 1`: transactions wait in the pool, blocks come every second, empty or not.
+#[test]
+fn block_time_mines_on_a_timer() {
+    let node = Node::start(&["--block-time", "1"]);
+    let h = node.rpc("eth_sendRawTransaction", json!([signed(KEY0, 0, Some(addr(ACCOUNT1)), 1, &[], 31337)]));
+    let h2 = node.rpc("eth_sendRawTransaction", json!([signed(KEY0, 1, Some(addr(ACCOUNT1)), 1, &[], 31337)]));
+    let start = std::time::Instant::now();
+    while receipt(&node, &h2) == Value::Null {
+        assert!(start.elapsed() < Duration::from_secs(10), "no block after 10 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (r, r2) = (receipt(&node, &h), receipt(&node, &h2));
+    assert_eq!(r["blockNumber"], r2["blockNumber"], "both in one block");
+    assert_eq!(r2["transactionIndex"], "0x1");
+    let n = node.block_number();
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(node.block_number() >= n + 1, "empty blocks keep coming");
+}
+
 #[test]
 fn filters_follow_new_blocks_and_logs() {
     let node = Node::start(&[]);

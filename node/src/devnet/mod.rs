@@ -161,8 +161,13 @@ pub fn main(args: &Args) -> Result<()> {
         println!("Mnemonic:          {}", accounts::DEV_MNEMONIC);
         println!("Derivation path:   m/44'/60'/0'/0/");
         println!();
-        println!("Chain ID:          {chain_id}");
-        println!("Fork:              {fork}");
+        let kept = if resumed && (chain_id != args.chain_id || fork.name() != args.fork) {
+            " (the data directory's)"
+        } else {
+            ""
+        };
+        println!("Chain ID:          {chain_id}{kept}");
+        println!("Fork:              {fork}{kept}");
         println!("Engine:            {}", args.engine);
         println!(
             "Mining:            {}",
