@@ -477,7 +477,7 @@ fn block_time_mines_on_a_timer() {
     assert_eq!(r2["transactionIndex"], "0x1");
     let n = node.block_number();
     std::thread::sleep(Duration::from_millis(2500));
-    assert!(node.block_number() >= n + 1, "empty blocks keep coming");
+    assert!(node.block_number() > n, "empty blocks keep coming");
 }
 
 #[test]
