@@ -395,7 +395,9 @@ fn lifting_overhead() {
     let (c, a) = (native_c(), native_alu());
     let pairs =
         |n: usize| -> Vec<u8> { (0..2 * n as u64).flat_map(|i| (i * 0x9E37_79B9_7F4A_7C15).to_le_bytes()).collect() };
-    let rows: [(&str, &[u8], Address, Vec<u8>, Vec<u8>, f64); 4] = [
+    // (what, ELF, contract, smaller input, larger input, units between them)
+    type Row<'a> = (&'a str, &'a [u8], Address, Vec<u8>, Vec<u8>, f64);
+    let rows: [Row<'_>; 4] = [
         (
             "sum loop, per iteration",
             &c,
