@@ -52,7 +52,8 @@ pub fn quiet_wasmi_panics() {
     }));
 }
 
-/// The wasm-smith configuration of the deterministic subset: integers only, one memory with
+/// The wasm-smith configuration of the deterministic subset: integers only (wide arithmetic
+/// included), one memory with
 /// a maximum, one table, no imports, everything exported. Reference types (table
 /// operations, `ref.func`) only when `reference_types`: wasm-smith then also produces
 /// `externref`, which the subset excludes, so most such modules are unsupported.
@@ -67,7 +68,7 @@ pub fn config(reference_types: bool) -> wasm_smith::Config {
         gc_enabled: false,
         exceptions_enabled: false,
         memory64_enabled: false,
-        wide_arithmetic_enabled: false,
+        wide_arithmetic_enabled: true,
         extended_const_enabled: false,
         custom_page_sizes_enabled: false,
         saturating_float_to_int_enabled: false,
@@ -193,7 +194,7 @@ pub fn run_case(data: &[u8], stats: &mut Stats) -> Result<(), String> {
         return Err(format!("word {i} ({w:#010x}) of the compiled code is not RV64IM"));
     }
     let mut wconfig = wasmi::Config::default();
-    wconfig.consume_fuel(true);
+    wconfig.consume_fuel(true).wasm_wide_arithmetic(true);
     let engine = Engine::new(&wconfig);
     let Some(wmodule) = guarded(|| Module::new(&engine, &wasm)) else {
         stats.wasmi_panics += 1;
