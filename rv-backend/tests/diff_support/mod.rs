@@ -53,8 +53,7 @@ pub fn quiet_wasmi_panics() {
 }
 
 /// The wasm-smith configuration of the deterministic subset: integers only (wide arithmetic
-/// included), one memory with
-/// a maximum, one table, no imports, everything exported. Reference types (table
+/// included), one memory with a maximum, one table, no imports, everything exported. Reference types (table
 /// operations, `ref.func`) only when `reference_types`: wasm-smith then also produces
 /// `externref`, which the subset excludes, so most such modules are unsupported.
 pub fn config(reference_types: bool) -> wasm_smith::Config {
