@@ -558,6 +558,99 @@ fn bad_input_gets_standard_errors_and_the_node_goes_on() {
     assert_eq!(node.block_number(), 1);
 }
 
+/// Every method with parameters of the wrong kind, size or number: each answer is a result
+/// or an error of the caller's (never -32603, which a panic inside the node would give), and
+/// the node keeps mining.
+#[test]
+fn every_method_survives_wrong_parameters() {
+    let node = Node::start(&[]);
+    let methods = [
+        "web3_clientVersion",
+        "web3_sha3",
+        "net_version",
+        "eth_chainId",
+        "eth_blockNumber",
+        "eth_accounts",
+        "eth_gasPrice",
+        "eth_maxPriorityFeePerGas",
+        "eth_feeHistory",
+        "eth_getBalance",
+        "eth_getTransactionCount",
+        "eth_getCode",
+        "eth_getStorageAt",
+        "eth_sendRawTransaction",
+        "eth_sendTransaction",
+        "eth_call",
+        "eth_estimateGas",
+        "eth_getBlockByNumber",
+        "eth_getBlockByHash",
+        "eth_getTransactionByHash",
+        "eth_getTransactionReceipt",
+        "eth_getLogs",
+        "eth_newFilter",
+        "eth_newBlockFilter",
+        "eth_getFilterChanges",
+        "eth_getFilterLogs",
+        "eth_uninstallFilter",
+        "eth_syncing",
+        "eth_config",
+        "eth_getBlockReceipts",
+        "eth_getBlockTransactionCountByNumber",
+        "eth_getTransactionByBlockNumberAndIndex",
+        "eth_sign",
+        "personal_sign",
+        "evm_snapshot",
+        "evm_revert",
+        "evm_mine",
+        "evm_increaseTime",
+        "evm_setNextBlockTimestamp",
+        "evm_setAutomine",
+        "anvil_mine",
+        "anvil_setBalance",
+        "anvil_setCode",
+        "anvil_setNonce",
+        "anvil_setStorageAt",
+        "anvil_impersonateAccount",
+        "anvil_stopImpersonatingAccount",
+        "debug_traceTransaction",
+        "debug_traceCall",
+        "zkos_gasBound",
+        "eth_subscribe",
+    ];
+    let huge = format!("0x{}", "f".repeat(80));
+    let bad = [
+        json!([]),
+        json!(null),
+        json!([null, null, null]),
+        json!([1, 2, 3]),
+        json!(["", "", ""]),
+        json!(["0x", "0x", "0x"]),
+        json!([huge, huge, huge]),
+        json!([{}, {}, {}]),
+        json!([[], [], []]),
+        json!([{"to": "0x12", "from": 5}]),
+        json!([{"to": ACCOUNT1, "gas": huge, "value": huge}]),
+        json!([{"fromBlock": "0xffffffffffffffff", "toBlock": "0x0", "topics": [[5]]}]),
+        json!([ACCOUNT0, "0xffffffffffffffff", true]),
+        json!(["0xffffffffffffffff", ACCOUNT0]),
+        json!({"named": "params"}),
+    ];
+    for method in methods {
+        for params in &bad {
+            let r = node.raw(method, params.clone());
+            if let Some(e) = r.get("error") {
+                assert_ne!(e["code"], -32603, "{method} {params}: {e}");
+                assert!(e["message"].as_str().is_some_and(|m| !m.is_empty() && !m.contains('\n')), "{method}: {e}");
+            } else {
+                assert!(r.get("result").is_some(), "{method} {params}: {r}");
+            }
+        }
+    }
+    // Still serving and mining.
+    let h = node.rpc("eth_sendRawTransaction", json!([signed(KEY1, 0, Some(addr(ACCOUNT2)), 1, &[], 31337)]));
+    assert_eq!(receipt(&node, &h)["status"], "0x1");
+}
+
 #[test]
 fn a_restart_on_the_same_data_dir_resumes_at_the_head() {
     let dir = tempfile::tempdir().unwrap();
