@@ -90,8 +90,14 @@ fn check_reports_wasm_native_and_evm_contracts() {
     let hex_file = write(dir.path(), "Token.bin", token["bytecode"].as_str().unwrap().as_bytes());
     let (code, out, _) = run(&[&hex_file, "--check"]);
     assert_eq!(code, Some(0));
-    assert_eq!(field(&out, "kind"), "EVM init code");
+    // The dry run returns the runtime code: its selectors are bounded, named from the
+    // known signatures, and the code hash is the runtime code's.
+    let runtime = hex::decode(token["deployedBytecode"].as_str().unwrap()).unwrap();
+    assert_eq!(field(&out, "kind"), format!("EVM init code, returning {} bytes of runtime code", runtime.len()));
     assert!(field(&out, "size").contains("of 49152 (EIP-3860 init code limit)"));
+    assert_eq!(field(&out, "code hash"), format!("{}", alloy_primitives::keccak256(&runtime)));
+    assert!(out.contains("0xa9059cbb transfer(address,uint256): ≤ "), "a bound for transfer");
+    assert!(field(&out, "dry run").starts_with("the creation succeeds locally"));
 }
 
 /// The code hash covers kind and code, never the constants (DESIGN.md §5): the same module
@@ -115,6 +121,16 @@ fn code_hash_does_not_depend_on_constants() {
     let (code, from_file, _) = run(&[&file, "--check"]);
     assert_eq!(code, Some(0));
     assert_eq!(field(&from_file, "code hash"), field(&plain, "code hash"));
+    // A constructor that reverts (the counter's deploy refuses 1 to 31 bytes of calldata):
+    // the dry run says so, and --check still passes (the node's state may differ).
+    let mut short_args = env.clone();
+    short_args.extend_from_slice(&[1, 2, 3]);
+    let file_args = write(dir.path(), "counter-args.env", &short_args);
+    let (code, out, _) = run(&[&file_args, "--check"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(field(&out, "constructor"), "exports deploy, 3 bytes of arguments");
+    assert!(field(&out, "dry run").starts_with("the creation fails locally"), "{out}");
+    assert!(field(&from_file, "dry run").starts_with("the creation succeeds locally"));
     // A file with its own constants area refuses --constants.
     let (code, _, err) = run(&[&file, "--check", "--constants", "00"]);
     assert_eq!(code, Some(2));
@@ -148,8 +164,8 @@ fn refusals_are_one_line_with_their_exit_code() {
         (vec![ok.clone(), "--constants".into(), "0xzz".into()], 2, "--constants: bad hex"),
         (
             vec![ok.clone(), "--private-key".into(), "0x12".into(), "--rpc".into(), NOWHERE.into()],
-            4,
-            "node unreachable",
+            2,
+            "--private-key: expected 32 bytes",
         ),
         (vec![ok.clone(), "--rpc".into(), NOWHERE.into()], 4, "node unreachable at http://127.0.0.1:1"),
         (vec![ok.clone(), "--check".into(), "--rpc".into(), NOWHERE.into()], 4, "node unreachable"),

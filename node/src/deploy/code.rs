@@ -60,6 +60,8 @@ pub struct Contract {
     pub code_hash: B256,
     /// The static gas bounds per export (WASM, native: of the lifted module) or selector.
     pub bounds: Report,
+    /// EVM: the size of the runtime code the init code returned in the dry run.
+    pub runtime: Option<usize>,
 }
 
 /// The kind of bytes, before validation.
@@ -186,6 +188,7 @@ pub fn analyze(file: &str, bytes: &[u8], constants: Option<Vec<u8>>) -> Result<C
                 lifted: None,
                 has_deploy: info.has_deploy,
                 bounds,
+                runtime: None,
             })
         }
         Source::Native => {
@@ -214,6 +217,7 @@ pub fn analyze(file: &str, bytes: &[u8], constants: Option<Vec<u8>>) -> Result<C
                 file_args,
                 limit,
                 bounds,
+                runtime: None,
             })
         }
         Source::Evm => {
@@ -236,6 +240,7 @@ pub fn analyze(file: &str, bytes: &[u8], constants: Option<Vec<u8>>) -> Result<C
                 lifted: None,
                 has_deploy: true,
                 bounds,
+                runtime: None,
             })
         }
     }
@@ -258,6 +263,28 @@ pub fn stored_hash(kind: Kind, code: &[u8]) -> B256 {
 }
 
 impl Contract {
+    /// For EVM init code: the runtime code it returned in the dry run takes the place of the
+    /// init code in the report (its selectors' bounds, its code hash, its code deposit).
+    pub fn set_runtime(&mut self, file: &str, runtime: &[u8]) -> Result<()> {
+        if self.source != Source::Evm || runtime.is_empty() {
+            return Ok(());
+        }
+        self.bounds = bounds_of(file, runtime)?;
+        self.code_hash = keccak256(runtime);
+        let words = self.code.len().div_ceil(32) as u64;
+        let deposit = gas::CODE_DEPOSIT_BYTE * runtime.len() as u64;
+        self.deploy_charge = Some(gas::INITCODE_WORD * words + deposit);
+        self.charge_formula = format!(
+            "{} × {words} words of init code (EIP-3860) + {} × {} bytes of runtime code (Ethereum's code deposit; {} per byte pays the transpiler)",
+            gas::INITCODE_WORD,
+            gas::CODE_DEPOSIT_BYTE,
+            runtime.len(),
+            gas::TRANSPILE_BYTE
+        );
+        self.runtime = Some(runtime.len());
+        Ok(())
+    }
+
     /// The deploy transaction's data: the envelope (WASM, native) or the init code (EVM),
     /// followed by the constructor arguments.
     pub fn init_data(&self, args: &[u8]) -> Result<Vec<u8>> {

@@ -16,12 +16,14 @@
 //! the transaction hash. `--check` stops after the checks (and needs no node), `--estimate`
 //! after the estimate. Every error is one line on stderr, with a non-zero exit code.
 //!
-//! Modules: [`code`] (what the file is and what deploying it costs), [`abi`] (constructor
+//! Modules: [`code`] (what the file is and what deploying it costs), [`dry_run`] (the
+//! creation run locally first), [`abi`] (constructor
 //! arguments), [`keys`] (development accounts and private keys), [`rpc`] (the JSON-RPC
 //! client), [`tx`] (the signed transaction), [`error`].
 
 pub mod abi;
 pub mod code;
+pub mod dry_run;
 pub mod error;
 pub mod keys;
 pub mod rpc;
@@ -114,7 +116,10 @@ fn report_contract(file: &str, c: &Contract, args_len: usize) {
             let (instructions, wasm) = c.lifted.unwrap_or_default();
             format!("RV64IM ELF (envelope kind 0x02): {instructions} instructions lifted to {wasm} bytes of WASM")
         }
-        Source::Evm => "EVM init code".to_string(),
+        Source::Evm => match c.runtime {
+            Some(n) => format!("EVM init code, returning {n} bytes of runtime code"),
+            None => "EVM init code".to_string(),
+        },
     };
     line("kind", kind);
     let percent = c.code.len() as f64 * 100.0 / c.limit.0 as f64;
@@ -130,12 +135,13 @@ fn report_contract(file: &str, c: &Contract, args_len: usize) {
         Some(g) => line("deployment", format!("{g} gas = {}", c.charge_formula)),
         None => line("deployment", &c.charge_formula),
     }
-    let hash_label = if c.source == Source::Evm { "init code hash" } else { "code hash" };
+    let hash_label = if c.source == Source::Evm && c.runtime.is_none() { "init code hash" } else { "code hash" };
     line(hash_label, c.code_hash);
     let unit = match c.source {
         Source::Wasm => "per export",
         Source::Native => "per export of the lifted module",
-        Source::Evm => "per selector (of the init code as given)",
+        Source::Evm if c.runtime.is_some() => "per selector of the runtime code",
+        Source::Evm => "of the init code as given (its runtime code is not known)",
     };
     line("gas bounds", unit);
     for e in &c.bounds.entries {
@@ -175,8 +181,8 @@ fn artifact_status(rpc: &Rpc, code_hash: &str) -> Result<String> {
 fn node_view(rpc: &Rpc, c: &Contract) -> Result<NodeView> {
     let chain_id = rpc.quantity("eth_chainId", json!([]))?;
     let chain_id = u64::try_from(chain_id).map_err(|_| Error::Node(format!("eth_chainId {chain_id} is too large")))?;
-    let artifact = match c.source {
-        Source::Evm => "decided when the init code returns the runtime code".to_string(),
+    let artifact = match (c.source, c.runtime) {
+        (Source::Evm, None) => "decided when the init code returns the runtime code".to_string(),
         _ => artifact_status(rpc, &format!("{:#x}", c.code_hash))?,
     };
     Ok(NodeView { chain_id, artifact })
@@ -226,7 +232,31 @@ pub fn main(args: &Args) -> Result<()> {
         None => contract.file_args.clone(),
     };
     let init = contract.init_data(&ctor_args)?;
+    let key = match (&args.private_key, args.account) {
+        (Some(k), _) => keys::parse_private_key(k)?,
+        (None, n) => keys::derive(keys::DEV_MNEMONIC, n.unwrap_or(0))?,
+    };
+    let from = keys::address(&key);
+    let mut contract = contract;
+    let dry = dry_run::create(&init, from);
+    if let Ok(run) = &dry {
+        if run.success {
+            contract.set_runtime(&file, &run.code)?;
+        }
+    }
     report_contract(&file, &contract, ctor_args.len());
+    let dry_line = match &dry {
+        Ok(run) if run.success => {
+            format!("the creation succeeds locally, {} gas (a fresh state, wasmi, Osaka)", run.gas_used)
+        }
+        Ok(run) => {
+            let why = run.error.clone().unwrap_or_else(|| "reverted".into());
+            let data = if run.output.is_empty() { String::new() } else { format!(", revert data {}", run.output) };
+            format!("the creation fails locally: {why}{data} (in a fresh state: the node's state may differ)")
+        }
+        Err(e) => format!("not run: {e}"),
+    };
+    line("dry run", dry_line);
     // With --check and the default endpoint, a node is welcome but not needed.
     let explicit_rpc = std::env::args().any(|a| a == "--rpc" || a.starts_with("--rpc="));
     let rpc = Rpc::new(&args.rpc);
@@ -245,11 +275,6 @@ pub fn main(args: &Args) -> Result<()> {
         println!("check passed: nothing sent");
         return Ok(());
     }
-    let key = match (&args.private_key, args.account) {
-        (Some(k), _) => keys::parse_private_key(k)?,
-        (None, n) => keys::derive(keys::DEV_MNEMONIC, n.unwrap_or(0))?,
-    };
-    let from = keys::address(&key);
     let who = match (&args.private_key, args.account) {
         (Some(_), _) => format!("{from}"),
         (None, n) => format!("{from} (development account {})", n.unwrap_or(0)),
