@@ -592,7 +592,32 @@ fn native_and_wasm_call_each_other(engine: EngineKind) {
     assert_eq!(chain.storage(native, U256::ZERO), U256::from(4u64));
 }
 
+/// An EVM factory creates a native contract with CREATE2: the init data is the kind-0x02
+/// envelope and the constructor arguments; the address is CREATE2's, and the contract runs.
+fn evm_factory_creates_native_with_create2(engine: EngineKind) {
+    // Runtime: calldatacopy(0, 0, calldatasize); mstore(0, create2(0, 0, calldatasize, 42));
+    // return(0, 32). Init code: codecopy the 22-byte runtime after its 12 bytes and return it.
+    let runtime = hex::decode("366000600037602a3660006000f560005260206000f3").unwrap();
+    assert_eq!(runtime.len(), 22);
+    let mut init = hex::decode("6016600c60003960166000f3").unwrap();
+    init.extend_from_slice(&runtime);
+    let mut chain = Chain::new(engine);
+    let r = chain.deploy(&init, &[]);
+    assert!(r.success, "{:?}", r.error);
+    let factory = r.contract_address.expect("created");
+    let mut data = native_envelope(&native_c(), &[]);
+    data.extend_from_slice(&u(5));
+    let r = chain.call(factory, &data);
+    assert!(r.success, "{:?}", r.error);
+    let created = Address::from_slice(&r.output[12..32]);
+    assert_eq!(created, factory.create2(alloy_primitives::B256::from(u(42)), keccak256(&data)));
+    let r = chain.call(created, &calldata("get()", &[]));
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.output.as_ref(), &u(5));
+}
+
 zkos_tests::engine_tests!(
+    evm_factory_creates_native_with_create2,
     native_and_wasm_call_each_other,
     unknown_ecall_fails_with_its_number,
     rust_sdk_counter,
