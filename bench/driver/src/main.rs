@@ -16,6 +16,9 @@
 //! Modules: [`artifacts`] (the programs), [`program`] (running one on the machine, phase by
 //! phase), [`ways`] (native and interpreted), [`compiled`] (rv-backend: the compiled way and
 //! the compiler's speed), [`report`] (table and JSON), [`error`].
+//!
+//! `zkos bench worst` is the other subcommand: the worst-case proving cost of every operation
+//! (module [`worst`]).
 
 mod artifacts;
 mod compiled;
@@ -23,6 +26,7 @@ mod error;
 mod program;
 mod report;
 mod ways;
+mod worst;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -109,15 +113,29 @@ pub struct Args {
     name = "zkos bench",
     bin_name = "zkos bench",
     version,
-    about = "Benchmark kernels run three ways on the RV64IM machine (native, compiled, wasmi)"
+    about = "Benchmark kernels run three ways on the RV64IM machine (native, compiled, wasmi)",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(flatten)]
     args: Args,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// The subcommands (without one, the kernels' benchmark runs).
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// RV64IM instructions per gas of every operation, each filling a transaction's gas in a
+    /// loop (EVM opcodes, precompiles, WASM instruction classes, host functions), worst first.
+    Worst(worst::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Worst(args)) = &cli.command {
+        return worst_main(args);
+    }
     let report = match run(&cli.args) {
         Ok(report) => report,
         Err(e) => {
@@ -130,6 +148,28 @@ fn main() -> ExitCode {
             Ok(json) => println!("{json}"),
             Err(e) => {
                 eprintln!("zkos bench: the report as JSON: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        print!("{}", report.text());
+    }
+    ExitCode::SUCCESS
+}
+
+fn worst_main(args: &worst::Args) -> ExitCode {
+    let report = match worst::run(args) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("zkos: {e}");
+            return ExitCode::from(e.exit_code());
+        }
+    };
+    if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("zkos bench worst: the report as JSON: {e}");
                 return ExitCode::FAILURE;
             }
         }
