@@ -8,10 +8,10 @@ import {
   rpcUrl, step, wasmDeploy,
 } from './lib.mjs';
 
-// ethers' provider answers an identical request made within 250 ms from a cache
-// (`cacheTimeout`): on a chain that mines at once, the second of two transactions sent in a
-// row would populate the first one's pending nonce, and zkos node's eth_estimateGas refuses
-// a stale nonce (geth and anvil skip nonce checks in eth_call and eth_estimateGas).
+// ethers' provider answers an identical request made within 250 ms from its cache
+// (`cacheTimeout`): on a chain that mines each transaction at once, the second of two
+// transactions sent in a row would be signed with the first one's pending nonce. Scripts
+// for anvil turn the cache off the same way (or count nonces with a NonceManager).
 const provider = new ethers.JsonRpcProvider(rpcUrl, undefined, { pollingInterval: 50, cacheTimeout: -1 });
 const network = await provider.getNetwork();
 check(network.chainId === BigInt(CHAIN_ID), `chain id ${network.chainId}`);
@@ -19,11 +19,10 @@ step('network', `chain id ${network.chainId}, block ${await provider.getBlockNum
 
 const dev = (i) => ethers.HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`).connect(provider);
 const wallet = dev(0);
-const account0 = wallet;
 const accounts = await provider.send('eth_accounts', []);
-check(accounts.length >= 10 && ethers.getAddress(accounts[0]) === account0.address, `eth_accounts ${accounts}`);
-check((await provider.getBalance(account0.address)) > ethers.parseEther('1000'), 'account 0 is funded');
-step('development accounts', `${accounts.length}, first ${account0.address}`);
+check(accounts.length >= 10 && ethers.getAddress(accounts[0]) === wallet.address, `eth_accounts ${accounts}`);
+check((await provider.getBalance(wallet.address)) > ethers.parseEther('1000'), 'account 0 is funded');
+step('development accounts', `${accounts.length}, first ${wallet.address}`);
 
 // A solc contract, deployed through a raw transaction signed by ethers.
 const store = compileStore();
