@@ -227,6 +227,10 @@ pub enum CallTarget {
     Pooled(i64),
 }
 
+/// Code shorter than this (in bytes) is within a conditional branch's reach (±4 KiB)
+/// everywhere.
+const SMALL_CODE_BYTES: usize = 4000;
+
 /// Rounds of exact relaxation before the conservative plan (see the module docs).
 const EXACT_ROUNDS: usize = 16;
 
@@ -493,6 +497,11 @@ impl Assembled {
 
     /// The layout (see the module docs).
     fn plan(&self, far_calls: bool) -> Plan {
+        // Code that spans less than a branch's reach even with every placeholder at its
+        // widest (three words) is all near, without a search.
+        if (self.words.len() + 3 * self.items.len()) * 4 < SMALL_CODE_BYTES {
+            return Plan { reach: alloc::vec![Reach::Near; self.items.len()], far_tables: false, far_calls };
+        }
         match self.exact_plan(far_calls) {
             Ok(plan) => plan,
             Err(settled) => self.conservative_plan(settled),

@@ -12,11 +12,11 @@ use crate::abi::Helper;
 use crate::error::CompileError;
 
 impl FuncCompiler<'_, '_> {
-    pub(super) fn lower_op(&mut self, op: Operator<'_>) -> Result<(), CompileError> {
+    pub(super) fn lower_op(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
         use Operator as O;
         use W::{W32, W64};
         let vm = self.m.vmctx();
-        match op {
+        match *op {
             O::Unreachable => self.unreachable(),
             O::Nop => {}
             O::Block { blockty } => self.block(blockty)?,
@@ -26,7 +26,7 @@ impl FuncCompiler<'_, '_> {
             O::End => self.end()?,
             O::Br { relative_depth } => self.br(relative_depth)?,
             O::BrIf { relative_depth } => self.br_if(relative_depth)?,
-            O::BrTable { targets } => self.br_table(&targets)?,
+            O::BrTable { ref targets } => self.br_table(targets)?,
             O::Return => self.return_()?,
             O::Call { function_index } => self.call(function_index)?,
             O::CallIndirect { type_index, table_index } => {
@@ -174,8 +174,8 @@ impl FuncCompiler<'_, '_> {
                 if self.m.float_bits => {}
             O::RefFunc { function_index } => self.ref_func(function_index),
 
-            other => {
-                let name = format!("{other:?}");
+            _ => {
+                let name = format!("{op:?}");
                 let name = name.split([' ', '{', '(']).next().unwrap_or("?");
                 if self.m.float_bits && (name.contains("F32") || name.contains("F64")) {
                     let l = self.trap_label(crate::abi::TrapCode::FloatUnsupported);

@@ -684,7 +684,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
         while let Some((op, offset)) = self.ops.next() {
             self.offset = offset;
             if self.reachable {
-                self.lower_op(op)?;
+                self.lower_op(&op)?;
             } else {
                 self.skip_op(&op)?;
             }
