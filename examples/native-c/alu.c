@@ -33,6 +33,9 @@ __attribute__((noinline)) static int one(uint64_t a, uint64_t b) {
     __asm__ volatile("sd %0, 0(%2)\n sd %1, 8(%2)" : : "r"(a), "r"(b), "r"(scratch) : "memory");
     L("lb", 7); L("lbu", 7); L("lh", 6); L("lhu", 6); L("lw", 4); L("lwu", 4); L("ld", 0);
     L("lh", 7); L("lw", 5); L("ld", 3);
+    /* Negative offsets from a pointer past the pair. */
+    { uint64_t r; __asm__ volatile("ld %0, -8(%1)" : "=r"(r) : "r"(scratch + 16)); out[n++] = r; }
+    { uint64_t r; __asm__ volatile("lw %0, -13(%1)" : "=r"(r) : "r"(scratch + 16)); out[n++] = r; }
     __asm__ volatile("sb %1, 1(%0)\n sh %1, 9(%0)\n sw %1, 11(%0)" : : "r"(scratch), "r"(b) : "memory");
     L("ld", 0); L("ld", 8);
     /* Branches, taken or not. */

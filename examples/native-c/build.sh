@@ -11,3 +11,7 @@ fi
 mkdir -p "$here/../out"
 "$cc" -march=rv64im -mabi=lp64 -O2 -nostdlib -static -o "$here/../out/native-c.elf" "$here/counter.c"
 "$cc" -march=rv64im -mabi=lp64 -O2 -nostdlib -static -o "$here/../out/native-alu.elf" "$here/alu.c"
+# The same ALU program linked far from the default address (its image is moved in the
+# lifted module's memory: the test of that path).
+"$cc" -march=rv64im -mabi=lp64 -O2 -nostdlib -static -Wl,-Ttext-segment=0x2000000 \
+    -o "$here/../out/native-alu-high.elf" "$here/alu.c"

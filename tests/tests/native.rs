@@ -339,6 +339,18 @@ fn bad_elf_is_rejected_with_its_rule(engine: EngineKind) {
 /// 64-bit extremes, shift amounts past the width, division by zero, MIN / -1): the lifted
 /// contract's output equals the same ELF's run directly on rv-machine.
 fn alu_matches_the_machine(engine: EngineKind) {
+    alu_matches(engine, &native_alu());
+}
+
+/// The same with the program linked at 0x2000000 (its image moved in linear memory: every
+/// address the lifted code forms is translated).
+fn alu_linked_high_matches_the_machine(engine: EngineKind) {
+    let path = format!("{}/../examples/out/native-alu-high.elf", env!("CARGO_MANIFEST_DIR"));
+    let elf = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"));
+    alu_matches(engine, &elf);
+}
+
+fn alu_matches(engine: EngineKind, elf: &[u8]) {
     let values: [u64; 10] = [
         0,
         1,
@@ -358,19 +370,18 @@ fn alu_matches_the_machine(engine: EngineKind) {
             input.extend_from_slice(&b.to_le_bytes());
         }
     }
-    let elf = native_alu();
-    let (code, expected, _) = run_on_machine(&elf, &input);
+    let (code, expected, _) = run_on_machine(elf, &input);
     assert_eq!(code, 0);
-    assert_eq!(expected.len(), 100 * 8 * 54, "54 results per pair");
+    assert_eq!(expected.len(), 100 * 8 * 56, "56 results per pair");
     let mut chain = Chain::new(engine);
-    let r = chain.deploy(&native_envelope(&elf, &[]), &[]);
+    let r = chain.deploy(&native_envelope(elf, &[]), &[]);
     assert!(r.success, "{:?}", r.error);
     let alu = r.contract_address.expect("created");
     let r = chain.call(alu, &input);
     assert!(r.success, "{:?}", r.error);
     for (i, (x, y)) in r.output.chunks(8).zip(expected.chunks(8)).enumerate() {
-        let (a, b) = (values[i / 54 / 10], values[i / 54 % 10]);
-        assert_eq!(x, y, "result {} of a = {a:#x}, b = {b:#x}", i % 54);
+        let (a, b) = (values[i / 56 / 10], values[i / 56 % 10]);
+        assert_eq!(x, y, "result {} of a = {a:#x}, b = {b:#x}", i % 56);
     }
     assert_eq!(r.output.len(), expected.len());
 }
@@ -414,7 +425,7 @@ fn lifting_overhead() {
             calldata("heap(uint256)", &[u(20_000)]),
             10_000.0,
         ),
-        ("alu, per pair (54 results)", &a, alu, pairs(50), pairs(100), 50.0),
+        ("alu, per pair (56 results)", &a, alu, pairs(50), pairs(100), 50.0),
         (
             "apply (function pointer), whole call",
             &c,
@@ -617,6 +628,7 @@ fn evm_factory_creates_native_with_create2(engine: EngineKind) {
 }
 
 zkos_tests::engine_tests!(
+    alu_linked_high_matches_the_machine,
     evm_factory_creates_native_with_create2,
     native_and_wasm_call_each_other,
     unknown_ecall_fails_with_its_number,
