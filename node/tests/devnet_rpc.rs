@@ -400,6 +400,25 @@ fn wasm_contract_deploys_runs_and_has_a_proven_bound(engine: &str) {
     let t = node.rpc("debug_traceTransaction", json!([h]));
     assert_eq!(t["codeKind"], "WASM");
     assert_eq!(t["gasUsed"], r["gasUsed"]);
+    // EVM code calling the WASM contract: the trace has both frames, each with its kind.
+    let mut caller = vec![0x60, 0x20, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x73];
+    caller.extend_from_slice(addr(&c).as_slice());
+    caller.extend_from_slice(&[0x5a, 0xf1, 0x50, 0x60, 0x20, 0x60, 0x00, 0xf3]);
+    let evm = "0x0000000000000000000000000000000000000e7e";
+    node.rpc("anvil_setCode", json!([evm, format!("0x{}", hex::encode(&caller))]));
+    let t = node.rpc("debug_traceCall", json!([{"from": ACCOUNT0, "to": evm}, "latest", {"tracer": "callTracer"}]));
+    assert_eq!(t["codeKind"], "EVM", "{t}");
+    assert_eq!(t["output"], format!("0x{:064x}", 7));
+    let inner = &t["calls"][0];
+    assert_eq!((inner["type"].as_str(), inner["codeKind"].as_str()), (Some("CALL"), Some("WASM")), "{t}");
+    assert_eq!(inner["from"], evm);
+    assert_eq!(inner["to"].as_str(), Some(c.as_str()));
+    assert_eq!(inner["output"], format!("0x{:064x}", 7));
+    assert!(hex_u256(&inner["gasUsed"]) > U256::ZERO && hex_u256(&inner["gasUsed"]) < hex_u256(&t["gasUsed"]));
+    if engine == "rv" {
+        let (outer, inner) = (hex_u256(&t["rvInstructions"]), hex_u256(&inner["rvInstructions"]));
+        assert!(inner > U256::ZERO && inner < outer, "{t}");
+    }
 }
 
 #[test]

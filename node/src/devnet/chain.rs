@@ -185,6 +185,17 @@ pub enum At {
     Number(u64),
 }
 
+/// A transaction run with the call tracer on.
+#[derive(Clone, Debug)]
+pub struct Traced {
+    /// Its receipt.
+    pub receipt: wasm_runtime::block::Receipt,
+    /// Its frames (none when no code ran: a transfer to an account without code).
+    pub frames: Vec<wasm_runtime::exec::CallTrace>,
+    /// RV64IM instructions the transaction executed (provable engine).
+    pub rv_instructions: u64,
+}
+
 /// How a call ended.
 #[derive(Clone, Debug)]
 pub struct CallOutcome {
@@ -196,8 +207,6 @@ pub struct CallOutcome {
     pub gas_used: u64,
     /// Why it halted, when it halted exceptionally.
     pub error: Option<String>,
-    /// RV64IM instructions executed (rv engine).
-    pub rv_instructions: u64,
 }
 
 impl CallOutcome {
@@ -581,7 +590,6 @@ impl Chain {
             output: Bytes::copy_from_slice(&receipt.output),
             gas_used: receipt.gas_used,
             error: receipt.error.as_ref().map(ToString::to_string),
-            rv_instructions: out.stats.rv_instructions,
         })
     }
 
@@ -653,47 +661,57 @@ impl Chain {
         })
     }
 
-    /// Runs a mined transaction again on the state it ran on: the kind of the code it
-    /// called and how it ended.
-    pub fn replay(&mut self, stored: &StoredTx) -> RpcResult<(TxEnv, &'static str, CallOutcome)> {
+    /// Runs `prior` then `tx` on `db` (not kept) with the call tracer on for `tx`: its
+    /// receipt, trace and RV64IM instructions.
+    fn run_traced(&mut self, db: &mut MemoryDb, env: BlockEnv, prior: &[TxEnv], tx: &TxEnv) -> RpcResult<Traced> {
+        let artifacts = std::mem::take(&mut self.artifacts);
+        let mut sys = wasm_runtime::exec::System::with_artifacts(&mut *db, env, self.settings.engine, artifacts);
+        let internal = |e: wasm_runtime::error::Internal| RpcError::internal(format!("zkos internal error: {e}"));
+        let mut run = || -> RpcResult<Traced> {
+            let mut used = 0;
+            for p in prior {
+                if let Ok(r) = sys.apply_transaction(p, used).map_err(internal)? {
+                    used += r.gas_used;
+                }
+            }
+            sys.tracer = Some(Box::default());
+            let before = sys.stats.rv_instructions;
+            let receipt =
+                sys.apply_transaction(tx, used).map_err(internal)?.map_err(|e| RpcError::server(e.to_string()))?;
+            let frames = sys.tracer.take().map(|t| t.frames).unwrap_or_default();
+            Ok(Traced { receipt, frames, rv_instructions: sys.stats.rv_instructions - before })
+        };
+        let out = run();
+        self.artifacts = std::mem::take(&mut sys.artifacts);
+        out
+    }
+
+    /// A mined transaction run again, traced, on the state it ran on.
+    pub fn replay(&mut self, stored: &StoredTx) -> RpcResult<Traced> {
         let block = self.block(stored.block)?.ok_or_else(|| RpcError::internal("the transaction's block is gone"))?;
         let env = self.env_of(&block.header)?;
         let mut db = self.state_at(stored.block.saturating_sub(1))?;
-        let mut txs = Vec::new();
-        for h in &block.txs {
-            let t = self
-                .store
-                .tx(h)
-                .map_err(RpcError::internal)?
-                .ok_or_else(|| RpcError::internal("a transaction of the block is gone"))?;
-            txs.push(Ok(t.env));
-            if *h == stored.env.hash {
-                break;
-            }
+        let mut prior = Vec::new();
+        for h in block.txs.iter().take_while(|h| **h != stored.env.hash) {
+            let t = self.store.tx(h).map_err(RpcError::internal)?;
+            prior.push(t.ok_or_else(|| RpcError::internal("a transaction of the block is gone"))?.env);
         }
-        let index = txs.len() - 1;
-        let kind = match stored.env.to {
-            Some(to) => super::gasbound::code_kind(&db.account(&to).map(|a| a.code).unwrap_or_default()),
-            None => "none",
-        };
-        let out = wasm_runtime::exec::execute_block_in(&mut db, &env, txs, self.settings.engine, &mut self.artifacts);
-        if let Some(e) = out.error {
-            return Err(RpcError::internal(format!("zkos internal error: {e}")));
-        }
-        let pos = out
-            .included
-            .iter()
-            .position(|i| *i == index)
-            .ok_or_else(|| RpcError::internal("the replayed transaction was rejected"))?;
-        let r = &out.receipts[pos];
-        let outcome = CallOutcome {
-            success: r.success,
-            output: Bytes::copy_from_slice(&r.output),
-            gas_used: r.gas_used,
-            error: r.error.as_ref().map(ToString::to_string),
-            rv_instructions: out.stats.rv_instructions,
-        };
-        Ok((stored.env.clone(), kind, outcome))
+        self.run_traced(&mut db, env, &prior, &stored.env)
+    }
+
+    /// A call traced (`debug_traceCall`), on the state `at`, as `eth_call` runs it.
+    pub fn trace_call(&mut self, req: &CallRequest, at: At) -> RpcResult<(TxEnv, Traced)> {
+        let number = self.number_of(at)?;
+        let header = self.block(number)?.map(|b| b.header).unwrap_or_default();
+        let priced = req.gas_price.is_some() || req.max_fee_per_gas.is_some();
+        let base_fee = if priced { U256::from(header.base_fee_per_gas.unwrap_or(0)) } else { U256::ZERO };
+        let mut env = self.block_env(number, header.timestamp, base_fee);
+        env.block_hashes.retain(|(n, _)| *n < number);
+        let gas = req.gas.unwrap_or_else(|| self.tx_gas_cap());
+        let mut db = if number == self.head.header.number { self.db.clone() } else { self.state_at(number)? };
+        let tx = Self::call_tx(req, &mut db, gas, B256::ZERO);
+        let traced = self.run_traced(&mut db, env, &[], &tx)?;
+        Ok((tx, traced))
     }
 
     /// The request of `eth_sendTransaction` as a transaction: signed with the dev key of

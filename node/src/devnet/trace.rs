@@ -1,18 +1,19 @@
-//! `debug_traceTransaction` and `debug_traceCall` with geth's `callTracer` shape.
-//!
-//! The system layer has no per-frame hook yet, so the trace is the top-level frame: its
-//! type, addresses, value, gas, input, output, error, the kind of the code it ran (EVM,
-//! WASM, native, none) and, on the rv engine, the RV64IM instructions the whole
-//! transaction executed. Nested frames (`calls`) are not reported.
+//! `debug_traceTransaction` and `debug_traceCall` with geth's `callTracer` shape: a tree of
+//! frames (`type`, `from`, `to`, `value`, `gas`, `gasUsed`, `input`, `output`, `error`,
+//! `revertReason`, `calls`), each also naming the kind of code it ran (`codeKind`: EVM,
+//! WASM, native; precompile or none when no code ran) and, on the rv engine, the RV64IM
+//! instructions executed while it was on the stack (`rvInstructions`, callees included).
+//! The frames come from the system layer's frame loop ([`wasm_runtime::exec::Tracer`]).
 
 use serde_json::{json, Value};
 use wasm_runtime::engine::EngineKind;
-use wasm_runtime::platform::Platform;
-use wasm_runtime::primitives::{B256, U256};
+use wasm_runtime::exec::{precompile, CallKind, CallTrace, CodeKind, TraceKind};
+use wasm_runtime::fork::Fork;
+use wasm_runtime::primitives::B256;
 
-use super::chain::{At, CallOutcome, CallRequest, Chain};
-use super::gasbound::code_kind;
+use super::chain::{At, CallRequest, Chain, Traced};
 use super::wire::{self, RpcError, RpcResult};
+use wasm_runtime::env::TxEnv;
 
 fn check_tracer(options: &Value) -> RpcResult<()> {
     match options.get("tracer").and_then(Value::as_str) {
@@ -21,31 +22,96 @@ fn check_tracer(options: &Value) -> RpcResult<()> {
     }
 }
 
-/// The frame of a call outcome.
-fn frame(chain: &mut Chain, req: &CallRequest, gas: u64, out: &CallOutcome, kind: &str) -> Value {
+fn type_name(kind: TraceKind) -> &'static str {
+    match kind {
+        TraceKind::Call(CallKind::StaticCall) => "STATICCALL",
+        TraceKind::Call(CallKind::DelegateCall) => "DELEGATECALL",
+        TraceKind::Call(CallKind::CallCode) => "CALLCODE",
+        TraceKind::Call(_) => "CALL",
+        TraceKind::Create => "CREATE",
+        TraceKind::Create2 => "CREATE2",
+    }
+}
+
+fn code_kind(t: &CallTrace, fork: Fork) -> &'static str {
+    match t.code {
+        Some(CodeKind::Evm) => "EVM",
+        Some(CodeKind::Wasm) => "WASM",
+        Some(CodeKind::Native) => "native",
+        None if precompile::number(fork, &t.to).is_some() => "precompile",
+        None => "none",
+    }
+}
+
+fn frame_json(t: &CallTrace, fork: Fork, rv: bool) -> Value {
     let mut v = json!({
-        "type": if req.to.is_some() { "CALL" } else { "CREATE" },
-        "from": wire::address(&req.from.unwrap_or_default()),
-        "value": wire::qty(req.value.unwrap_or(U256::ZERO)),
-        "gas": wire::qty(gas),
-        "gasUsed": wire::qty(out.gas_used),
-        "input": wire::data_value(req.data.as_ref().map_or(&[][..], |d| d.as_ref())),
-        "output": wire::data_value(&out.output),
-        "codeKind": kind,
+        "type": type_name(t.kind),
+        "from": wire::address(&t.from),
+        "to": wire::address(&t.to),
+        "value": wire::qty(t.value),
+        "gas": wire::qty(t.gas),
+        "gasUsed": wire::qty(t.gas_used),
+        "input": wire::data_value(&t.input),
+        "output": wire::data_value(&t.output),
+        "codeKind": code_kind(t, fork),
     });
-    if let Some(to) = &req.to {
-        v["to"] = wire::address(to);
+    if rv {
+        v["rvInstructions"] = wire::qty(t.rv_instructions);
     }
-    if chain.settings.engine == EngineKind::Rv {
-        v["rvInstructions"] = wire::qty(out.rv_instructions);
-    }
-    if !out.success {
-        v["error"] = json!(out.error.clone().unwrap_or_else(|| "execution reverted".into()));
-        if out.error.is_none() {
-            if let Some(r) = wire::revert_reason(&out.output) {
+    match t.status {
+        host_abi::status::CallStatus::Success => {}
+        host_abi::status::CallStatus::Revert => {
+            v["error"] = json!("execution reverted");
+            if let Some(r) = wire::revert_reason(&t.output) {
                 v["revertReason"] = json!(r);
             }
         }
+        _ => v["error"] = json!(t.error.as_ref().map_or_else(|| "execution failed".to_string(), ToString::to_string)),
+    }
+    if !t.calls.is_empty() {
+        v["calls"] = Value::Array(t.calls.iter().map(|c| frame_json(c, fork, rv)).collect());
+    }
+    v
+}
+
+/// The top frame: the transaction's (its gas limit and gas used, intrinsic gas included).
+fn top_frame(chain: &Chain, tx: &TxEnv, traced: &Traced) -> Value {
+    let fork = chain.settings.fork;
+    let rv = chain.settings.engine == EngineKind::Rv;
+    let r = &traced.receipt;
+    let mut v = match traced.frames.first() {
+        Some(t) => frame_json(t, fork, rv),
+        // No code ran (a transfer to an account without code).
+        None => {
+            let t = CallTrace {
+                kind: if tx.to.is_some() { TraceKind::Call(CallKind::Call) } else { TraceKind::Create },
+                from: tx.caller,
+                to: tx.to.or(r.contract_address).unwrap_or_default(),
+                value: tx.value,
+                gas: tx.gas_limit,
+                gas_used: r.gas_used,
+                input: tx.data.clone(),
+                output: r.output.clone(),
+                status: if r.success {
+                    host_abi::status::CallStatus::Success
+                } else {
+                    host_abi::status::CallStatus::Failure
+                },
+                error: r.error.clone(),
+                code: None,
+                rv_instructions: 0,
+                calls: Vec::new(),
+            };
+            frame_json(&t, fork, rv)
+        }
+    };
+    v["gas"] = wire::qty(tx.gas_limit);
+    v["gasUsed"] = wire::qty(r.gas_used);
+    if rv {
+        v["rvInstructions"] = wire::qty(traced.rv_instructions);
+    }
+    if !r.success && r.error.is_none() && traced.frames.is_empty() {
+        v["error"] = json!("execution reverted");
     }
     v
 }
@@ -53,13 +119,8 @@ fn frame(chain: &mut Chain, req: &CallRequest, gas: u64, out: &CallOutcome, kind
 /// `debug_traceCall`.
 pub fn trace_call(chain: &mut Chain, req: &CallRequest, at: At, options: &Value) -> RpcResult<Value> {
     check_tracer(options)?;
-    let gas = req.gas.unwrap_or_else(|| chain.tx_gas_cap());
-    let kind = match req.to {
-        Some(to) => code_kind(&chain.with_state(at, |db| db.account(&to).map(|a| a.code).unwrap_or_default())?),
-        None => "none",
-    };
-    let out = chain.call(req, at, Some(gas), None)?;
-    Ok(frame(chain, req, gas, &out, kind))
+    let (tx, traced) = chain.trace_call(req, at)?;
+    Ok(top_frame(chain, &tx, &traced))
 }
 
 /// `debug_traceTransaction`: the transaction run again on the state before it (the state
@@ -68,13 +129,6 @@ pub fn trace_transaction(chain: &mut Chain, hash: B256, options: &Value) -> RpcR
     check_tracer(options)?;
     let stored = chain.store().tx(&hash).map_err(RpcError::internal)?;
     let stored = stored.ok_or_else(|| RpcError::server(format!("transaction {hash} not found")))?;
-    let (tx, kind, out) = chain.replay(&stored)?;
-    let req = CallRequest {
-        from: Some(tx.caller),
-        to: tx.to,
-        value: Some(tx.value),
-        data: Some(tx.data.clone()),
-        ..CallRequest::default()
-    };
-    Ok(frame(chain, &req, tx.gas_limit, &out, kind))
+    let traced = chain.replay(&stored)?;
+    Ok(top_frame(chain, &stored.env, &traced))
 }

@@ -24,12 +24,12 @@ use alloc::rc::Rc;
 use alloc::vec::Vec;
 
 use super::call::frame_result;
-use super::{Artifact, Calldata, Frame, FrameResult, System};
+use super::{Artifact, CallKind, CallTrace, Calldata, CodeKind, Frame, FrameResult, System, TraceKind};
 use crate::engine::{Outcome, Running, Step};
 use crate::error::{Internal, Invariant};
 use crate::host::Request;
 use crate::platform::Platform;
-use crate::primitives::Address;
+use crate::primitives::{Address, Bytes, U256};
 use crate::world::Checkpoint;
 
 /// A frame about to run its code.
@@ -105,6 +105,9 @@ impl<P: Platform> System<P> {
             let step = match next {
                 Next::Start(start) => {
                     let Start { frame, input, artifact, export, gas, end } = *start;
+                    if self.tracer.is_some() {
+                        self.trace_enter(&stack, &frame, &input, artifact.kind, gas, end);
+                    }
                     match Running::start(self, &artifact, export, gas)? {
                         Ok(engine) => {
                             stack.push(Active { frame, input, engine, end, waiting: None });
@@ -114,6 +117,7 @@ impl<P: Platform> System<P> {
                             // It ended before its code ran (its entry charge, a segment that
                             // does not fit): finished like any frame, never pushed.
                             let result = self.finish(end, outcome)?;
+                            self.trace_exit(&result);
                             if stack.is_empty() {
                                 return Ok(result);
                             }
@@ -132,6 +136,7 @@ impl<P: Platform> System<P> {
                     let end = top.end;
                     top.engine.retire(self);
                     let result = self.finish(end, outcome)?;
+                    self.trace_exit(&result);
                     if stack.is_empty() {
                         return Ok(result);
                     }
@@ -142,6 +147,13 @@ impl<P: Platform> System<P> {
                         return Err(Invariant::EmptyFrameStack.into());
                     };
                     let entered = self.enter_request(top, &request)?;
+                    if let (Some(tracer), Entered::Done(result)) = (self.tracer.as_deref_mut(), &entered) {
+                        // Ended at once (a precompile, no code, a failed check): a leaf.
+                        let (kind, from, to, value, gas, input) = requested(top, &request);
+                        let rv = self.stats.rv_instructions;
+                        tracer.enter(trace_frame(kind, from, to, value, gas, input, None), rv);
+                        tracer.exit(result, rv);
+                    }
                     top.waiting = Some(request);
                     match entered {
                         Entered::Done(result) => Next::Resume(result),
@@ -202,6 +214,45 @@ impl<P: Platform> System<P> {
         }
     }
 
+    /// Records the start of a frame whose code runs (tracing on).
+    fn trace_enter(&mut self, stack: &[Active], frame: &Frame, input: &Calldata, code: CodeKind, gas: u64, end: End) {
+        let caller = stack.last();
+        let (kind, input) = match caller.and_then(|c| c.waiting.as_ref().map(|r| (c, r))) {
+            Some((c, request)) => {
+                let (kind, _, _, _, _, input) = requested(c, request);
+                (kind, input)
+            }
+            None => {
+                let kind = match end {
+                    End::Call { .. } => TraceKind::Call(CallKind::Call),
+                    End::Deploy { .. } | End::InitCode { .. } => TraceKind::Create,
+                };
+                let input = match input {
+                    Calldata::Owned(bytes) => bytes.clone(),
+                    Calldata::InCaller { .. } => Bytes::new(),
+                };
+                (kind, input)
+            }
+        };
+        let to = match kind {
+            TraceKind::Call(CallKind::DelegateCall | CallKind::CallCode) => frame.code_address,
+            _ => frame.address,
+        };
+        let trace = trace_frame(kind, frame.caller, to, frame.value, gas, input, Some(code));
+        let rv = self.stats.rv_instructions;
+        if let Some(tracer) = self.tracer.as_deref_mut() {
+            tracer.enter(trace, rv);
+        }
+    }
+
+    /// Records the end of the innermost traced frame (tracing on).
+    fn trace_exit(&mut self, result: &FrameResult) {
+        let rv = self.stats.rv_instructions;
+        if let Some(tracer) = self.tracer.as_deref_mut() {
+            tracer.exit(result, rv);
+        }
+    }
+
     /// Finishes a frame whose code ended with `outcome`.
     fn finish(&mut self, end: End, outcome: Outcome) -> Result<FrameResult, Internal> {
         match end {
@@ -214,6 +265,54 @@ impl<P: Platform> System<P> {
             }
             End::Deploy { checkpoint, address } => Ok(self.finish_deploy(checkpoint, address, outcome)),
             End::InitCode { checkpoint, address } => self.finish_init_code(checkpoint, address, outcome),
+        }
+    }
+}
+
+/// A trace frame not ended yet.
+fn trace_frame(
+    kind: TraceKind,
+    from: Address,
+    to: Address,
+    value: U256,
+    gas: u64,
+    input: Bytes,
+    code: Option<CodeKind>,
+) -> CallTrace {
+    CallTrace {
+        kind,
+        from,
+        to,
+        value,
+        gas,
+        gas_used: 0,
+        input,
+        output: Bytes::new(),
+        status: host_abi::status::CallStatus::Success,
+        error: None,
+        code,
+        rv_instructions: 0,
+        calls: Vec::new(),
+    }
+}
+
+/// What `caller` asked for: kind, caller, callee, value, gas and input.
+fn requested(caller: &Active, request: &Request) -> (TraceKind, Address, Address, U256, u64, Bytes) {
+    match request {
+        Request::Call(call) => {
+            let p = &call.params;
+            let (at, len) = (call.input.0 as usize, call.input.1 as usize);
+            let input =
+                caller.engine.memory().get(at..at.saturating_add(len)).map(Bytes::copy_from_slice).unwrap_or_default();
+            let to = match p.kind {
+                CallKind::DelegateCall | CallKind::CallCode => p.code_address,
+                _ => p.address,
+            };
+            (TraceKind::Call(p.kind), p.caller, to, p.value, p.gas, input)
+        }
+        Request::Create(create) => {
+            let kind = if create.salt.is_some() { TraceKind::Create2 } else { TraceKind::Create };
+            (kind, create.caller, Address::ZERO, create.value, create.gas, create.init.clone())
         }
     }
 }

@@ -20,12 +20,14 @@ pub mod precompile;
 mod system_call;
 #[cfg(test)]
 mod tests;
+mod trace;
 mod tx;
 
 pub use artifact::{Artifact, ArtifactCache, CodeKind};
 pub use block::{apply_block, execute_block, execute_block_in, execute_block_with};
 pub use create::{LIFTED_MODULE_BYTE, NATIVE_ELF_BYTE, WASM_DEPLOY_BYTE};
 pub use frame::{CallKind, Calldata, Frame};
+pub use trace::{CallTrace, TraceKind, Tracer};
 pub use tx::{calldata_floor, intrinsic_gas, BlobRule, SetCodeRule, TxError};
 
 use host_abi::status::CallStatus;
@@ -142,6 +144,8 @@ pub struct System<P: Platform> {
     pub debug_output: crate::host::DebugOutput,
     /// Work counters.
     pub stats: Stats,
+    /// The call trace being recorded (`None`: no tracing, the default).
+    pub tracer: Option<alloc::boxed::Box<Tracer>>,
 }
 
 impl<P: Platform> System<P> {
@@ -164,6 +168,7 @@ impl<P: Platform> System<P> {
             wasmi: crate::engine::wasmi::WasmiCache::default(),
             debug_output: crate::host::DebugOutput::default(),
             stats: Stats::default(),
+            tracer: None,
         }
     }
 }
