@@ -32,6 +32,7 @@ if ! python3 -c 'import ethereum_spec_tools' >/dev/null 2>&1; then
 fi
 
 command -v cargo-nextest >/dev/null 2>&1 || { log "cargo install cargo-nextest"; cargo install --locked cargo-nextest >&2; }
+command -v cargo-fuzz >/dev/null 2>&1 || { log "cargo install cargo-fuzz"; cargo install --locked cargo-fuzz >&2; }
 
 # The Node.js client tests (tests/js: ethers v6, viem, solc-js), run by node/tests/devnet_clients.rs:
 # npm ci from the committed lock file, again only when the lock file changed.

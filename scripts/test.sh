@@ -31,5 +31,8 @@ else
   cargo clippy --release --workspace --all-targets >&2
 fi
 
+echo "== fuzz targets (fuzz/: ${ZKOS_FUZZ_SECONDS:-20} s each on the committed corpus, two at a time)" >&2
+FUZZ_FRESH=1 scripts/fuzz.sh "${ZKOS_FUZZ_SECONDS:-20}" >&2
+
 echo "== tests" >&2
 cargo nextest run --release --workspace --no-fail-fast 2>&1
