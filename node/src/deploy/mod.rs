@@ -56,9 +56,9 @@ pub struct Args {
     /// The constants area of a WASM or native contract, as hex.
     #[arg(long, value_name = "HEX")]
     pub constants: Option<String>,
-    /// The node's JSON-RPC endpoint.
-    #[arg(long, default_value = "http://127.0.0.1:8545", value_name = "URL")]
-    pub rpc: String,
+    /// The node's JSON-RPC endpoint [default: http://127.0.0.1:8545].
+    #[arg(long, value_name = "URL")]
+    pub rpc: Option<String>,
     /// Sign with this key (64 hex digits).
     #[arg(long, value_name = "KEY", conflicts_with = "account")]
     pub private_key: Option<String>,
@@ -75,6 +75,9 @@ pub struct Args {
     #[arg(long, default_value_t = 60, value_name = "SECS")]
     pub timeout: u64,
 }
+
+/// Where the node listens unless `--rpc` says otherwise (`zkos node`'s default).
+pub const DEFAULT_RPC: &str = "http://127.0.0.1:8545";
 
 /// What the node says before sending.
 struct NodeView {
@@ -258,8 +261,8 @@ pub fn main(args: &Args) -> Result<()> {
     };
     line("dry run", dry_line);
     // With --check and the default endpoint, a node is welcome but not needed.
-    let explicit_rpc = std::env::args().any(|a| a == "--rpc" || a.starts_with("--rpc="));
-    let rpc = Rpc::new(&args.rpc);
+    let explicit_rpc = args.rpc.is_some();
+    let rpc = Rpc::new(args.rpc.as_deref().unwrap_or(DEFAULT_RPC));
     let view = match node_view(&rpc, &contract) {
         Ok(v) => v,
         Err(Error::Node(why)) if args.check && !explicit_rpc => {
