@@ -658,25 +658,22 @@ impl FuncCompiler<'_, '_> {
         }
     }
 
-    /// The register locals that take the halves of a wide operator whose first operand is at
+    /// The locals that take the halves of a wide operator whose first operand is at
     /// position `p`: a `local.set` right after it takes the high half, and a `local.set` or
     /// `local.tee` of another local after that the low half (both consumed). Deferred reads
     /// of those locals below `p` are materialized first.
     #[allow(clippy::type_complexity)]
-    fn wide_targets(&mut self, p: usize) -> (Option<(u32, Reg)>, Option<(u32, Reg, bool)>) {
-        let reg_local = |c: &Self, l: u32| match c.local_locs.get(l as usize) {
-            Some(LocalLoc::Reg(r)) => Some(*r),
-            _ => None,
-        };
+    fn wide_targets(&mut self, p: usize) -> (Option<(u32, LocalLoc)>, Option<(u32, LocalLoc, bool)>) {
+        let loc = |c: &Self, l: u32| c.local_locs.get(l as usize).copied();
         let Some(Operator::LocalSet { local_index: h }) = self.ops.peek(0).cloned() else {
             return (None, None);
         };
-        let Some(hr) = reg_local(self, h) else {
+        let Some(hl) = loc(self, h) else {
             return (None, None);
         };
         let lo = match self.ops.peek(1).cloned() {
-            Some(Operator::LocalSet { local_index: l }) if l != h => reg_local(self, l).map(|r| (l, r, false)),
-            Some(Operator::LocalTee { local_index: l }) if l != h => reg_local(self, l).map(|r| (l, r, true)),
+            Some(Operator::LocalSet { local_index: l }) if l != h => loc(self, l).map(|r| (l, r, false)),
+            Some(Operator::LocalTee { local_index: l }) if l != h => loc(self, l).map(|r| (l, r, true)),
             _ => None,
         };
         self.invalidate_local(h, p);
@@ -687,7 +684,7 @@ impl FuncCompiler<'_, '_> {
             self.local_written(l);
             self.ops.skip(1);
         }
-        (Some((h, hr)), lo)
+        (Some((h, hl)), lo)
     }
 
     /// A wide-arithmetic operator: `mul` and `mulhu`/`mulh` for the products; for 128-bit
@@ -711,24 +708,36 @@ impl FuncCompiler<'_, '_> {
             self.push(Entry::Const(hi));
             return Ok(());
         }
-        // Where the halves go: `local.set` of register locals right after the operator take
-        // them (rustc's `mul_wide_u; local.set hi; local.set lo`); otherwise their homes. The
-        // high half is written last of all the operand reads, the low half waits in a
-        // scratch register until then.
+        // Where the halves go: `local.set`s right after the operator take them (rustc's
+        // `mul_wide_u; local.set hi; local.set lo`); otherwise their homes. The high half is
+        // written after every operand was read (to a scratch register when its place is a
+        // slot); the low half goes straight to its register when no operand still to be read
+        // is there, else waits in a scratch register.
         let (hi_local, lo_local) = self.wide_targets(p);
         let hi_home = super::POOL.get(p + 1).copied();
-        let hi = hi_local.map(|(_, r)| r).or(hi_home).unwrap_or(T1);
+        let hi = match hi_local {
+            Some((_, LocalLoc::Reg(r))) => r,
+            Some((_, LocalLoc::Slot(_))) => T1,
+            None => hi_home.unwrap_or(T1),
+        };
+        let lo_place = match lo_local {
+            Some((_, LocalLoc::Reg(r), _)) => Some(r),
+            Some((_, LocalLoc::Slot(_), _)) => None,
+            None if hi_local.is_some() || hi_home.is_some() => super::POOL.get(p).copied(),
+            None => None,
+        };
         let lo = match op {
             Wide::MulS | Wide::MulU => {
                 let x = self.read(p, T0);
                 let y = self.read(p + 1, T1);
-                self.emit(enc::mul(T2, x, y));
+                let d = lo_place.filter(|&d| d != x && d != y && d != hi).unwrap_or(T2);
+                self.emit(enc::mul(d, x, y));
                 if op == Wide::MulU {
                     self.emit(enc::mulhu(hi, x, y));
                 } else {
                     self.emit(enc::mulh(hi, x, y));
                 }
-                T2
+                d
             }
             Wide::Add128 => {
                 let al = self.read(p, T0);
@@ -755,13 +764,20 @@ impl FuncCompiler<'_, '_> {
                 T0
             }
         };
-        let spare = if lo == T2 { T0 } else { T2 };
+        // A scratch register that holds neither half.
+        let spare = [T0, T2].into_iter().find(|&r| r != lo && r != hi).unwrap_or(T0);
         self.stack.truncate(p);
-        if hi_local.is_some() {
+        if let Some((_, hl)) = hi_local {
+            if let LocalLoc::Slot(off) = hl {
+                self.store_at(hi, SP, off, spare);
+            }
             // The low half stays on the stack, or goes to its local too.
             match lo_local {
-                Some((ll, r, tee)) => {
-                    self.asm.mv(r, lo);
+                Some((ll, loc, tee)) => {
+                    match loc {
+                        LocalLoc::Reg(r) => self.asm.mv(r, lo),
+                        LocalLoc::Slot(off) => self.store_at(lo, SP, off, spare),
+                    }
                     if tee {
                         self.push(Entry::Local(ll));
                     }
