@@ -227,7 +227,11 @@ fn wasm_deploy_deploys_an_example_with_constants_and_constructor() {
 
     // The same code again: the node knows it now (or says it cannot tell).
     let (_, again, _) = run(&["--check"]);
-    assert!(field(&again, "artifact").len() > 3);
+    let artifact = field(&again, "artifact");
+    assert!(
+        artifact.starts_with("already compiled") || artifact == "unknown (the node has no zkos_getArtifact)",
+        "{artifact}"
+    );
 
     // An error that needs a node: insufficient funds.
     let poor = "0x0000000000000000000000000000000000000000000000000000000000000001";
