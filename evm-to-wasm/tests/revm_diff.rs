@@ -21,6 +21,12 @@ const CONTRACT: [u8; 20] = [0xaa; 20];
 const SENDER: [u8; 20] = [0x0a; 20];
 const GAS_LIMIT: u64 = 3_000_000;
 
+/// The transpiler under Cancun's opcodes, the rules the revm side runs (its programs and
+/// the ethereum-tests codes are Cancun's: CLZ's byte is an undefined opcode there).
+fn cancun() -> evm_to_wasm::Config {
+    evm_to_wasm::Config { rules: evm_to_wasm::Rules::CANCUN, ..Default::default() }
+}
+
 /// The outcome of a transaction, in comparable form.
 #[derive(Debug, PartialEq, Eq)]
 struct Tx {
@@ -57,6 +63,10 @@ fn ru(v: U256) -> revm::primitives::U256 {
 }
 
 fn with_revm(s: &Setup<'_>) -> Tx {
+    with_revm_under(s, SpecId::CANCUN)
+}
+
+fn with_revm_under(s: &Setup<'_>, spec: SpecId) -> Tx {
     let (code, data) = (s.code, s.data);
     let (contract_addr, sender_addr) = (Address::from(s.contract), Address::from(s.sender));
     let mut db = CacheDB::new(EmptyDB::default());
@@ -74,7 +84,7 @@ fn with_revm(s: &Setup<'_>) -> Tx {
         },
     );
     let mut evm = Context::mainnet()
-        .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(SpecId::CANCUN))
+        .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(spec))
         .with_db(db)
         .build_mainnet();
     let tx = TxEnv::builder()
@@ -150,11 +160,11 @@ fn random_programs_agree_with_revm() {
     let n: u64 = std::env::var("REVM_DIFF_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(600);
     let mut statuses = std::collections::BTreeMap::new();
     // Every other program is compiled in tiny chunks: most jumps then cross chunks.
-    let tiny = evm_to_wasm::Config { chunk_budget: 16, chunk_labels: 2 };
+    let tiny = evm_to_wasm::Config { chunk_budget: 16, chunk_labels: 2, ..cancun() };
     for seed in 0..n {
         let (code, data) = program(seed);
         let wasm = match seed % 2 {
-            0 => evm_to_wasm::transpile(&code).unwrap(),
+            0 => evm_to_wasm::transpile_with(&code, &cancun()).unwrap(),
             _ => evm_to_wasm::transpile_with(&code, &tiny).unwrap(),
         };
         validate(&wasm);
@@ -176,7 +186,7 @@ fn bench_contracts_agree_with_revm_on_their_transactions() {
     for &name in bench::SELF_CONTAINED {
         let b = bench::bench(name);
         // Default chunks, and tiny ones (many cross-chunk jumps).
-        for config in [evm_to_wasm::Config::default(), evm_to_wasm::Config { chunk_budget: 64, chunk_labels: 3 }] {
+        for config in [cancun(), evm_to_wasm::Config { chunk_budget: 64, chunk_labels: 3, ..cancun() }] {
             let wasm = evm_to_wasm::transpile_with(&b.code, &config).unwrap();
             validate(&wasm);
             let prepared = Prepared::new(&wasm);
@@ -281,7 +291,7 @@ fn ethereum_tests_code_agrees_with_revm() {
                         m.iter().map(|(k, v)| (k.parse().unwrap(), v.as_str().unwrap().parse().unwrap())).collect()
                     })
                     .unwrap_or_default();
-                let wasm = evm_to_wasm::transpile(&code).unwrap();
+                let wasm = evm_to_wasm::transpile_with(&code, &cancun()).unwrap();
                 if let Err(e) = wasmparser::validate(&wasm) {
                     panic!("{}: {addr}: invalid module: {e}\ncode {}", path.display(), hex::encode(&code));
                 }
@@ -316,4 +326,55 @@ fn ethereum_tests_code_agrees_with_revm() {
     }
     println!("{} files: {codes} codes, {runs} runs agree; {skipped} codes skipped (calls, creates, other accounts, block environment)", files.len());
     assert!(codes > 1000, "{codes}");
+}
+
+/// Osaka's opcode set against revm's Osaka: EIP-7939's CLZ on words with every count of
+/// leading zeros (each power of two, its neighbours, zero, all ones, mixed words), its
+/// result used by later arithmetic, on an empty stack (a halt), and the same codes under
+/// Cancun's rules on both sides (CLZ's byte undefined there).
+#[test]
+fn clz_agrees_with_revm_under_osaka_and_cancun() {
+    let mut words: Vec<[u8; 32]> = vec![[0; 32], [0xff; 32]];
+    for bit in 0..256usize {
+        let mut w = [0u8; 32];
+        w[31 - bit / 8] = 1 << (bit % 8);
+        words.push(w);
+        let mut below = [0u8; 32];
+        for (i, b) in below.iter_mut().enumerate() {
+            // Every bit below `bit` set (the value 2^bit - 1).
+            let lo = 8 * (31 - i);
+            *b = if lo + 8 <= bit {
+                0xff
+            } else if lo < bit {
+                (1u16 << (bit - lo)) as u8 - 1
+            } else {
+                0
+            };
+        }
+        words.push(below);
+    }
+    words.push(*b"\x00\x00\x00\x01zkos-clz-mixed-word-of-32byt");
+    let mut codes: Vec<Vec<u8>> = words
+        .iter()
+        .map(|w| {
+            // PUSH32 w, CLZ, PUSH1 0, SSTORE; then CLZ of the result plus one, stored in slot 1.
+            let mut c = vec![0x7f];
+            c.extend_from_slice(w);
+            c.extend_from_slice(&[0x1e, 0x80, 0x60, 0x00, 0x55, 0x60, 0x01, 0x01, 0x1e, 0x60, 0x01, 0x55, 0x00]);
+            c
+        })
+        .collect();
+    codes.push(vec![0x1e, 0x00]);
+    let osaka = evm_to_wasm::Config::default();
+    for (rules, spec) in [(osaka, SpecId::OSAKA), (cancun(), SpecId::CANCUN)] {
+        for code in &codes {
+            let wasm = evm_to_wasm::transpile_with(code, &rules).unwrap();
+            validate(&wasm);
+            let prepared = Prepared::new(&wasm);
+            let setup = Setup::new(code, &[]);
+            let want = with_revm_under(&setup, spec);
+            let got = with_transpiler(&prepared, &setup);
+            assert_eq!(got, want, "{spec:?}: code {}", hex::encode(code));
+        }
+    }
 }
