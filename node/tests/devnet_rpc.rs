@@ -21,6 +21,8 @@ const ACCOUNT2: &str = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
 struct Node {
     child: Child,
     addr: String,
+    /// What it printed before it listened.
+    banner: Vec<String>,
 }
 
 impl Node {
@@ -33,15 +35,17 @@ impl Node {
             .spawn()
             .expect("zkos node starts");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut banner = Vec::new();
         let addr = loop {
             let line = lines.next().expect("the node prints its address").unwrap();
             if let Some(rest) = line.strip_prefix("Listening on ") {
                 break rest.split_whitespace().next().unwrap().to_string();
             }
+            banner.push(line);
         };
         // Keep reading stdout so the node never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Node { child, addr }
+        Node { child, addr, banner }
     }
 
     fn post(&self, body: &[u8]) -> (u16, String) {
@@ -684,6 +688,10 @@ fn a_restart_on_the_same_data_dir_resumes_at_the_head() {
     node.kill();
     let node = Node::start(&["--data-dir", d]);
     assert_eq!(node.block_number(), 3);
+    // The deployment artifacts (init code, runtime code) came back from the database.
+    let line = node.banner.iter().find(|l| l.starts_with("Artifacts:")).expect("an artifacts line");
+    let n: usize = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(n >= 2, "{line}");
     assert_eq!(node.rpc("eth_getBlockByNumber", json!(["latest", false])), head);
     assert_eq!(node.rpc("eth_getBalance", json!([ACCOUNT2])), balance);
     assert_eq!(node.rpc("eth_getBalance", json!([c])), "0x99");

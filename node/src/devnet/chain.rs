@@ -14,13 +14,13 @@ use tokio::sync::broadcast;
 use wasm_runtime::block::{roots, Block, BlockTx, CommitState, Rejection, StateDiff};
 use wasm_runtime::engine::EngineKind;
 use wasm_runtime::env::{AccessListItem, BlockEnv, TxEnv};
-use wasm_runtime::exec::ArtifactCache;
+use wasm_runtime::exec::{Artifact, ArtifactCache, CodeKind};
 use wasm_runtime::fork::Fork;
 use wasm_runtime::platform::{AccountInfo, MemoryDb, Platform};
 use wasm_runtime::primitives::{keccak256, Address, Bytes, B256, U256};
 
 use super::accounts::DevAccount;
-use super::store::{ChainConfig, Store, StoredBlock, StoredTx, Touched, UndoAccount, UndoEntry};
+use super::store::{ChainConfig, Store, StoredArtifact, StoredBlock, StoredTx, Touched, UndoAccount, UndoEntry};
 use super::wire::{self, RpcError, RpcResult};
 
 /// The base fee of the genesis block: 1 gwei, as anvil's.
@@ -341,6 +341,8 @@ pub struct Chain {
     events: broadcast::Sender<Event>,
     /// Whether the chain was resumed from its data directory.
     pub resumed: bool,
+    /// Code hashes whose artifacts the store holds.
+    stored_artifacts: HashSet<B256>,
 }
 
 impl Chain {
@@ -368,11 +370,26 @@ impl Chain {
             let b = store.block(n)?.ok_or_else(|| format!("database: block {n} is missing"))?;
             recent.push_back((n, b.hash));
         }
+        // The artifacts of earlier runs, those built under this fork's EVM rules.
+        let mut artifacts = ArtifactCache::default();
+        let rules = settings.fork.evm_rules();
+        artifacts.set_rules(rules);
+        let mut stored_artifacts = HashSet::new();
+        for (hash, a) in store.artifacts()? {
+            stored_artifacts.insert(hash);
+            let kind = match a.kind.as_str() {
+                "wasm" => CodeKind::Wasm,
+                "native" => CodeKind::Native,
+                _ if a.clz != rules.clz => continue,
+                _ => CodeKind::Evm,
+            };
+            let _ = artifacts.get_or_build_with(hash, || Ok(Artifact::new(hash, kind, a.wasm, a.has_deploy)));
+        }
         let chain = Self {
             settings,
             store,
             db,
-            artifacts: ArtifactCache::default(),
+            artifacts,
             head,
             next_seq,
             recent,
@@ -386,6 +403,7 @@ impl Chain {
             next_filter: 1,
             events,
             resumed,
+            stored_artifacts,
         };
         Ok(chain)
     }
@@ -935,8 +953,23 @@ impl Chain {
         }
         let block =
             StoredBlock { header, hash, txs: stored_txs.iter().map(|(h, _)| *h).collect(), end_seq: seq + 1, size };
+        let clz = self.settings.fork.evm_rules().clz;
+        let new_artifacts: Vec<(B256, StoredArtifact)> = self
+            .artifacts
+            .iter()
+            .filter(|a| !self.stored_artifacts.contains(&a.hash))
+            .map(|a| {
+                let kind = match a.kind {
+                    CodeKind::Wasm => "wasm",
+                    CodeKind::Evm => "evm",
+                    CodeKind::Native => "native",
+                };
+                (a.hash, StoredArtifact { kind: kind.into(), clz, wasm: a.wasm.clone(), has_deploy: a.has_deploy })
+            })
+            .collect();
         let written = (|| {
             let batch = self.store.batch()?;
+            batch.put_artifacts(&new_artifacts)?;
             batch.put_block(&block, &stored_txs, &logs)?;
             batch.put_accounts(&self.db, &touched)?;
             batch.put_undo(seq, &undo)?;
@@ -948,6 +981,7 @@ impl Chain {
             return Err(RpcError::internal(format!("block {number} not stored: {e}")));
         }
         self.next_seq = seq + 1;
+        self.stored_artifacts.extend(new_artifacts.iter().map(|(h, _)| *h));
         self.head = block.clone();
         self.recent.push_back((number, hash));
         while self.recent.len() > 256 {
@@ -1161,6 +1195,11 @@ impl Chain {
             out.extend(self.store.logs(n).map_err(RpcError::internal)?.into_iter().filter(|l| q.matches(l)));
         }
         Ok(out)
+    }
+
+    /// Deployment artifacts in the cache.
+    pub fn artifact_count(&self) -> usize {
+        self.artifacts.iter().count()
     }
 
     /// Queued transactions.

@@ -13,8 +13,9 @@
 //! zkos node --data-dir chain --engine rv     # kept in chain/, resumed on restart
 //! ```
 //!
-//! Deployment artifacts are not stored: after a restart each code hash is normalized (and
-//! compiled, on rv) again on its first call, as the artifact cache builds them on demand.
+//! Deployment artifacts (the normalized, metered WASM of each code hash) are stored with the
+//! block that first built them and loaded at start, so a restart neither transpiles nor
+//! normalizes again; the RV64IM code (rv engine) is compiled again on first use.
 
 pub mod accounts;
 pub mod chain;
@@ -128,9 +129,10 @@ pub fn main(args: &Args) -> Result<()> {
     let path = db_path.display().to_string();
     let ev = events.clone();
     let open = move || chain::Chain::open(store, settings, ev);
-    let info =
-        |c: &chain::Chain| (c.settings.chain_id, c.settings.fork, c.head().header.number, c.head().hash, c.resumed);
-    let (handle, (chain_id, fork, head, head_hash, resumed)) =
+    let info = |c: &chain::Chain| {
+        (c.settings.chain_id, c.settings.fork, c.head().header.number, c.head().hash, c.resumed, c.artifact_count())
+    };
+    let (handle, (chain_id, fork, head, head_hash, resumed, artifacts)) =
         server::ChainHandle::spawn(open, info, events).map_err(|e| io(&path, e))?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -177,6 +179,7 @@ pub fn main(args: &Args) -> Result<()> {
         println!("Data directory:    {}{}", dir.display(), if args.data_dir.is_none() { " (temporary)" } else { "" });
         if resumed {
             println!("Resumed at block:  {head} {head_hash}");
+            println!("Artifacts:         {artifacts} loaded from the data directory");
         } else {
             println!("Genesis:           {head_hash}");
         }

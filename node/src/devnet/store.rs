@@ -27,6 +27,9 @@ const TXS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("txs");
 const ACCOUNTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("accounts");
 /// Address ‖ slot (52 bytes) to the slot's value (32 bytes, non-zero).
 const STORAGE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("storage");
+/// Code hash to [`StoredArtifact`]: the deployment artifacts (normalized WASM), so a
+/// restart does not transpile or normalize again.
+const ARTIFACTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("artifacts");
 /// Sequence number to [`UndoEntry`]: how to go back from the state after a block (or a
 /// development method's change) to the state before it.
 const UNDO: TableDefinition<u64, &[u8]> = TableDefinition::new("undo");
@@ -107,6 +110,19 @@ pub struct UndoEntry {
     pub accounts: Vec<UndoAccount>,
 }
 
+/// A deployment artifact as stored.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoredArtifact {
+    /// `"wasm"`, `"evm"` or `"native"`: where it came from.
+    pub kind: String,
+    /// The fork's EVM rules it was transpiled under (EVM code: CLZ or not).
+    pub clz: bool,
+    /// The normalized, metered module.
+    pub wasm: Vec<u8>,
+    /// Whether it exports `deploy`.
+    pub has_deploy: bool,
+}
+
 /// Which storage of an account a write touched.
 #[derive(Clone, Debug)]
 pub enum Touched {
@@ -142,6 +158,7 @@ impl Store {
             w.open_table(ACCOUNTS).map_err(db_err)?;
             w.open_table(STORAGE).map_err(db_err)?;
             w.open_table(UNDO).map_err(db_err)?;
+            w.open_table(ARTIFACTS).map_err(db_err)?;
         }
         w.commit().map_err(db_err)?;
         Ok(Self { db })
@@ -237,6 +254,21 @@ impl Store {
         let count = accounts.len().map_err(db_err)?;
         debug_assert_eq!(count as usize, db.accounts.len());
         Ok(db)
+    }
+
+    /// Every stored artifact with its code hash.
+    pub fn artifacts(&self) -> StoreResult<Vec<(B256, StoredArtifact)>> {
+        let r = self.db.begin_read().map_err(db_err)?;
+        let t = r.open_table(ARTIFACTS).map_err(db_err)?;
+        let mut out = Vec::new();
+        for item in t.iter().map_err(db_err)? {
+            let (k, v) = item.map_err(db_err)?;
+            if k.value().len() != 32 {
+                return Err(format!("database: an artifact key of {} bytes", k.value().len()));
+            }
+            out.push((B256::from_slice(k.value()), from_json(v.value())?));
+        }
+        Ok(out)
     }
 
     /// Starts a write transaction: everything written through it lands at [`Batch::commit`]
@@ -347,6 +379,15 @@ impl Batch {
                     }
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Adds deployment artifacts.
+    pub fn put_artifacts(&self, artifacts: &[(B256, StoredArtifact)]) -> StoreResult<()> {
+        let mut t = self.w.open_table(ARTIFACTS).map_err(db_err)?;
+        for (hash, a) in artifacts {
+            t.insert(hash.as_slice(), to_json(a)?.as_slice()).map_err(db_err)?;
         }
         Ok(())
     }

@@ -141,6 +141,11 @@ impl ArtifactCache {
     pub fn contains(&self, code_hash: &B256) -> bool {
         self.by_hash.contains_key(code_hash)
     }
+
+    /// Every cached artifact, by code hash (a node keeps them across restarts).
+    pub fn iter(&self) -> impl Iterator<Item = &Rc<Artifact>> + '_ {
+        self.by_hash.values()
+    }
 }
 
 /// Validates and meters a WASM contract: a module validation rejects, or one with a frame
