@@ -43,9 +43,43 @@ export declare function bn254_pairing(input: usize, len: u32, out: usize): i32;
 @external("zkos", "blake2f")
 export declare function blake2f(input: usize, out: usize): i32;
 
-/** Poseidon (reserved: not supported yet, calling it fails the call). (1009) */
+/** Circom's Poseidon over BN254 of `len / 32` (1 to 12) big-endian field elements, the
+ *  32-byte hash at `out`; 1 for a bad length or a non-canonical element. (1009) */
 @external("zkos", "poseidon")
 export declare function poseidon(ptr: usize, len: u32, out: usize): i32;
+
+/** BLS12-381 G1 addition (EIP-2537: 256 bytes in, 128 out). (1010) */
+@external("zkos", "bls12_g1_add")
+export declare function bls12_g1_add(input: usize, out: usize): i32;
+
+/** BLS12-381 G1 multi-scalar multiplication (160 bytes per pair, 128 out). (1011) */
+@external("zkos", "bls12_g1_msm")
+export declare function bls12_g1_msm(input: usize, len: u32, out: usize): i32;
+
+/** BLS12-381 G2 addition (512 bytes in, 256 out). (1012) */
+@external("zkos", "bls12_g2_add")
+export declare function bls12_g2_add(input: usize, out: usize): i32;
+
+/** BLS12-381 G2 multi-scalar multiplication (288 bytes per pair, 256 out). (1013) */
+@external("zkos", "bls12_g2_msm")
+export declare function bls12_g2_msm(input: usize, len: u32, out: usize): i32;
+
+/** BLS12-381 pairing check (384 bytes per pair, 32-byte 0/1 out). (1014) */
+@external("zkos", "bls12_pairing")
+export declare function bls12_pairing(input: usize, len: u32, out: usize): i32;
+
+/** BLS12-381 map of a field element to G1 (64 bytes in, 128 out). (1015) */
+@external("zkos", "bls12_map_fp_to_g1")
+export declare function bls12_map_fp_to_g1(input: usize, out: usize): i32;
+
+/** BLS12-381 map of an Fp2 element to G2 (128 bytes in, 256 out). (1016) */
+@external("zkos", "bls12_map_fp2_to_g2")
+export declare function bls12_map_fp2_to_g2(input: usize, out: usize): i32;
+
+/** secp256r1 signature verification (EIP-7951: 160 bytes in; 32-byte 1 out when valid,
+ *  nothing written when not). (1017) */
+@external("zkos", "p256_verify")
+export declare function p256_verify(input: usize, out: usize): i32;
 
 /** Size of the calldata. (10000) */
 @external("zkos", "calldata_size")

@@ -16,6 +16,14 @@ export function call(): void {
   env.bn254_pairing(p, n, p);
   env.blake2f(p, p);
   env.poseidon(p, n, p);
+  env.bls12_g1_add(p, p);
+  env.bls12_g1_msm(p, n, p);
+  env.bls12_g2_add(p, p);
+  env.bls12_g2_msm(p, n, p);
+  env.bls12_pairing(p, n, p);
+  env.bls12_map_fp_to_g1(p, p);
+  env.bls12_map_fp2_to_g2(p, p);
+  env.p256_verify(p, p);
   env.calldata_size();
   env.calldata_copy(p, n, n);
   env.returndata_size();
