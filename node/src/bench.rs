@@ -12,7 +12,8 @@ use crate::error::{Error, Result};
 #[derive(clap::Args, Debug)]
 #[command(disable_help_flag = true)]
 pub struct Args {
-    /// The driver's flags: --size small|default, --json, --dir DIR, --kernel NAME.
+    /// The driver's flags: --size small|default, --json, --dir DIR, --kernel NAME; or
+    /// `worst [--json] [--gas N] [--only TEXT]`, the worst-case instructions per gas of every operation.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<OsString>,
 }

@@ -79,7 +79,7 @@ fn fresh(name: &str, args: &[[u8; 32]], op: u8, outs: usize) -> Case {
     }
     let mut unit = vec![DUP1 + args.len() as u8 - 1; args.len()];
     unit.push(op);
-    unit.extend(std::iter::repeat(POP).take(outs));
+    unit.extend(std::iter::repeat_n(POP, outs));
     Case { name: name.into(), code: looped(&prelude, |_| unit.clone()) }
 }
 
@@ -90,7 +90,7 @@ fn pushed(name: &str, prelude: &[u8], args: &[u64], op: u8, outs: usize) -> Case
         unit.extend_from_slice(&push(*a));
     }
     unit.push(op);
-    unit.extend(std::iter::repeat(POP).take(outs));
+    unit.extend(std::iter::repeat_n(POP, outs));
     Case { name: name.into(), code: looped(prelude, |_| unit.clone()) }
 }
 
@@ -173,6 +173,13 @@ pub fn cases() -> Vec<Case> {
     // Division by a full-width divisor (another path of the long division).
     v.push(fresh("DIV (full-width divisor)", &[B(), A()], 0x04, 1));
     v.push(fresh("MOD (full-width modulus)", &[B(), A()], 0x06, 1));
+    // The other paths of the division and reduction helpers: a 64-bit and a 32-bit divisor,
+    // a dividend below the divisor, a 64-bit modulus, operands whose product fits 64 bits.
+    v.push(fresh("DIV (64-bit divisor)", &[small(0xfedc_ba98_7654_3211), A()], 0x04, 1));
+    v.push(fresh("DIV (32-bit divisor)", &[small(0xfedc_ba98), A()], 0x04, 1));
+    v.push(fresh("DIV (dividend below divisor)", &[A(), HALF()], 0x04, 1));
+    v.push(fresh("MULMOD (64-bit modulus)", &[small(0xfedc_ba98_7654_3211), B(), A()], 0x09, 1));
+    v.push(fresh("MULMOD (32-bit operands)", &[small(0xffff_fffb), small(0xf_ffff), small(0xf_fff1)], 0x09, 1));
     v.push(fresh("ADDMOD", &[MODULUS(), B(), A()], 0x08, 1));
     v.push(fresh("MULMOD", &[MODULUS(), B(), A()], 0x09, 1));
     v.push(fresh("ADDMOD (half-width modulus)", &[HALF(), B(), A()], 0x08, 1));
@@ -277,7 +284,7 @@ pub fn cases() -> Vec<Case> {
     // Logs: no data and 32 bytes, with 0 and 4 topics.
     for (topics, size) in [(0u8, 0u64), (0, 32), (4, 0), (4, 32)] {
         let mut args = vec![0, size];
-        args.extend(std::iter::repeat(0x77).take(topics as usize));
+        args.extend(std::iter::repeat_n(0x77, topics as usize));
         v.push(pushed(&format!("LOG{topics} ({size} bytes)"), &[], &args, 0xa0 + topics, 0));
     }
     // Calls to an empty account (warm after its first call) and to a contract that stops.
