@@ -1,7 +1,9 @@
 //! `zkos gas-report FILE`: the static gas bounds of a contract.
 //!
-//! FILE is a WASM module (`\0asm`), an envelope (`0xEF5A…`, its WASM code is analyzed) or
-//! EVM bytecode, binary or hex (with or without `0x`, whitespace ignored). WASM contracts
+//! FILE is a WASM module (`\0asm`), an envelope (`0xEF5A…`, its WASM code is analyzed), a
+//! native RV64IM ELF or an envelope holding one (lifted by native-shim, as a deployment
+//! does, and the lifted module analyzed) or EVM bytecode, binary or hex (with or without
+//! `0x`, whitespace ignored). WASM contracts
 //! get a bound per export and per function ([`wasm_validator::bounds`]), with formulas in
 //! named inputs that `--input name=value` evaluates, and the metering checks elision would
 //! remove ([`wasm_validator::meter::elide`]). EVM contracts get a bound per function selector
@@ -31,7 +33,7 @@ pub use model::Report;
 /// Flags of `zkos gas-report`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
-    /// The contract: .wasm, an envelope, or EVM bytecode (binary or hex).
+    /// The contract: .wasm, an envelope, a native RV64IM ELF, or EVM bytecode (binary or hex).
     pub file: PathBuf,
     /// Print one JSON document instead of the table.
     #[arg(long)]
@@ -66,15 +68,13 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Code> {
             .map_err(|e| Error::Config(format!("{file}: bad envelope: {e}")))?;
         return match env.kind {
             host_abi::envelope::Kind::Wasm => Ok(Code::Wasm(env.code.to_vec())),
-            other => Err(Error::Config(format!("{file}: an {other} envelope: only WASM envelopes are analyzed"))),
+            host_abi::envelope::Kind::Rv64im => lift(file, env.code),
         };
     }
-    // An RV64IM ELF (64-bit, little-endian, version 1) or WebAssembly text would otherwise
-    // be read as EVM bytecode.
-    if bytes.starts_with(b"\x7fELF\x02\x01\x01") {
-        return Err(Error::Config(format!(
-            "{file}: an ELF executable: gas-report analyzes WASM modules, envelopes and EVM bytecode"
-        )));
+    // An RV64IM ELF (64-bit, little-endian, version 1) is a native contract; WebAssembly
+    // text would otherwise be read as EVM bytecode.
+    if bytes.starts_with(b"\x7fELF") {
+        return lift(file, bytes);
     }
     if String::from_utf8_lossy(bytes).trim_start().starts_with("(module") {
         return Err(Error::Config(format!(
@@ -92,6 +92,12 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Code> {
         return Err(Error::Config(format!("{file}: empty file")));
     }
     Ok(Code::Evm(bytes.to_vec()))
+}
+
+/// A native contract's module: the ELF lifted to WASM exactly as its deployment lifts it.
+fn lift(file: &str, elf: &[u8]) -> Result<Code> {
+    let lifted = native_shim::lift(elf).map_err(|e| Error::Config(format!("{file}: not a native contract: {e}")))?;
+    Ok(Code::Wasm(lifted.wasm))
 }
 
 fn detect_decoded(code: Vec<u8>) -> Code {
@@ -167,6 +173,13 @@ pub fn report(file: &str, bytes: &[u8], args: &Args) -> Result<Report> {
         Code::Evm(_) if !args.inputs.is_empty() => Err(Error::Config(format!(
             "--input {}: {file} is EVM code, whose bounds do not depend on inputs",
             args.inputs[0]
+        ))),
+        // Refused before the analysis, whose time and memory grow with the code (issue 17:
+        // 100 MB of hex took 30 s and 3.6 GB).
+        Code::Evm(code) if code.len() > evm_to_wasm::MAX_CODE_SIZE => Err(Error::Config(format!(
+            "{file}: EVM code of {} bytes, more than the {} bytes zkos runs",
+            code.len(),
+            evm_to_wasm::MAX_CODE_SIZE
         ))),
         Code::Evm(code) => Ok(model::evm(file, &code, &abi)),
     }

@@ -200,18 +200,29 @@ pub fn parse_quantity(s: &str) -> std::result::Result<U256, String> {
             return Ok(U256::ZERO);
         }
         if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(format!("`{s}` is not a hex quantity"));
+            return Err(format!("`{}` is not a hex quantity", shown(s)));
         }
         let digits = hex.trim_start_matches('0');
         if digits.len() > 64 {
-            return Err(format!("`{s}` does not fit in 256 bits"));
+            return Err(format!("`{}` does not fit in 256 bits", shown(s)));
         }
         U256::from_str_radix(if digits.is_empty() { "0" } else { digits }, 16).map_err(|e| format!("`{s}`: {e}"))
     } else if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        U256::from_str_radix(s, 10).map_err(|_| format!("`{s}` does not fit in 256 bits"))
+        U256::from_str_radix(s, 10).map_err(|_| format!("`{}` does not fit in 256 bits", shown(s)))
     } else {
-        Err(format!("`{s}` is neither a hex (0x…) nor a decimal quantity"))
+        Err(format!("`{}` is neither a hex (0x…) nor a decimal quantity", shown(s)))
     }
+}
+
+/// A value quoted in an error message: up to 80 characters as given, a longer one cut to
+/// its first 40 with its length (a 100 MB quantity made a 100 MB error line; issue 17).
+fn shown(s: &str) -> String {
+    let count = s.chars().count();
+    if count <= 80 {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(40).collect();
+    format!("{head}… ({count} characters)")
 }
 
 /// Hex bytes, `0x` optional.

@@ -129,7 +129,7 @@ struct Inner {
 
 impl ValidationError {
     pub(crate) fn new(rule: Rule, detail: impl Into<String>, offset: usize) -> Self {
-        Self(Box::new(Inner { rule, detail: one_line(detail.into()), function: None, offset }))
+        Self(Box::new(Inner { rule, detail: detail.into(), function: None, offset }))
     }
 
     pub(crate) fn in_function(mut self, index: u32) -> Self {
@@ -158,12 +158,13 @@ impl ValidationError {
     }
 }
 
-/// The detail on one line: wasmparser pretty-prints some of its messages over several lines
-/// (the bad magic number's expected and actual bytes); each run of line breaks and the
-/// indentation after it becomes one space.
-fn one_line(detail: String) -> String {
+/// A wasmparser message on one line: wasmparser pretty-prints some of its messages over
+/// several lines (the bad magic number's expected and actual bytes); each run of line
+/// breaks and the indentation after it becomes one space. (Names from the module keep
+/// their control characters, escaped where the message is printed.)
+pub(crate) fn parser_message(detail: &str) -> String {
     if !detail.contains(|c: char| c.is_control()) {
-        return detail;
+        return detail.into();
     }
     let mut out = String::with_capacity(detail.len());
     for part in detail.split(|c: char| c.is_control()).map(str::trim).filter(|p| !p.is_empty()) {

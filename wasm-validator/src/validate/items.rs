@@ -22,7 +22,7 @@ pub(super) fn err(rule: Rule, detail: impl Into<String>, offset: u64) -> Validat
 }
 
 pub(super) fn malformed(e: &wasmparser::BinaryReaderError) -> ValidationError {
-    err(Rule::Malformed, e.message(), e.offset())
+    err(Rule::Malformed, super::error::parser_message(e.message()), e.offset())
 }
 
 /// Checks a value type used in `what` (a parameter, a local, a global, a block type).
