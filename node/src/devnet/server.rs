@@ -23,6 +23,9 @@ use super::wire::{self, RpcError};
 /// The largest request body (HTTP) or message (WebSocket): 16 MiB.
 pub const MAX_REQUEST_BYTES: usize = 16 << 20;
 
+/// How much of a too-large body is read (and dropped) before the connection is closed.
+pub const MAX_DRAIN_BYTES: usize = 256 << 20;
+
 /// The most requests in one batch.
 pub const MAX_BATCH: usize = 1000;
 
@@ -183,8 +186,36 @@ fn json_response(status: StatusCode, v: &Value) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], v.to_string()).into_response()
 }
 
+/// Reads a request body of at most [`MAX_REQUEST_BYTES`]; a larger one is read on (and
+/// dropped) up to [`MAX_DRAIN_BYTES`], so the client finishes sending and reads the answer
+/// instead of meeting a closed connection. `Err(size)` when it was too large.
+async fn read_body(body: Body) -> Result<Vec<u8>, usize> {
+    use axum::body::HttpBody;
+    let mut body = std::pin::pin!(body);
+    let mut buf = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+        let Ok(frame) = frame else { break };
+        let Ok(data) = frame.into_data() else { continue };
+        seen = seen.saturating_add(data.len());
+        if seen <= MAX_REQUEST_BYTES {
+            buf.extend_from_slice(&data);
+        } else {
+            buf = Vec::new();
+            if seen > MAX_DRAIN_BYTES {
+                break;
+            }
+        }
+    }
+    if seen > MAX_REQUEST_BYTES {
+        Err(seen)
+    } else {
+        Ok(buf)
+    }
+}
+
 async fn http(State(handle): State<ChainHandle>, body: Body) -> Response {
-    let bytes = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
+    let bytes = match read_body(body).await {
         Ok(b) => b,
         Err(_) => {
             let e = RpcError::invalid_request(format!("the request body is above {MAX_REQUEST_BYTES} bytes"));
