@@ -394,7 +394,13 @@ fn wasm_contract_deploys_runs_and_has_a_proven_bound(engine: &str) {
     let r = receipt(&node, &node.rpc("eth_sendRawTransaction", json!([raw])));
     assert_eq!(r["status"], "0x1", "{r}");
     let c = r["contractAddress"].as_str().unwrap().to_string();
-    assert!(node.rpc("eth_getCode", json!([c])).as_str().unwrap().starts_with("0xef5a"));
+    let code = node.rpc("eth_getCode", json!([c]));
+    assert!(code.as_str().unwrap().starts_with("0xef5a"));
+    // The deployment artifact is kept by code hash ("already compiled").
+    let code = hex::decode(code.as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let a = node.rpc("zkos_getArtifact", json!([format!("{}", wasm_runtime::primitives::keccak256(&code))]));
+    assert_eq!((a["kind"].as_str(), a["stored"].as_bool()), (Some("WASM"), Some(true)), "{a}");
+    assert_eq!(node.rpc("zkos_getArtifact", json!([format!("0x{}", "11".repeat(32))])), Value::Null);
     assert_eq!(node.rpc("eth_call", json!([{"to": c}])), format!("0x{:064x}", 7));
     let bound = node.rpc("zkos_gasBound", json!([{"from": ACCOUNT0, "to": c}]));
     assert_eq!(bound["kind"], "WASM", "{bound}");

@@ -1197,6 +1197,23 @@ impl Chain {
         Ok(out)
     }
 
+    /// `zkos_getArtifact`: the deployment artifact kept for a code hash, if any.
+    pub fn artifact_info(&self, hash: &B256) -> Option<Value> {
+        let a = self.artifacts.iter().find(|a| a.hash == *hash)?;
+        let kind = match a.kind {
+            CodeKind::Wasm => "WASM",
+            CodeKind::Evm => "EVM",
+            CodeKind::Native => "native",
+        };
+        Some(json!({
+            "codeHash": wire::hash(&a.hash),
+            "kind": kind,
+            "wasmSize": a.wasm.len(),
+            "hasDeploy": a.has_deploy,
+            "stored": self.stored_artifacts.contains(hash),
+        }))
+    }
+
     /// Deployment artifacts in the cache.
     pub fn artifact_count(&self) -> usize {
         self.artifacts.iter().count()

@@ -477,6 +477,7 @@ pub fn handle(chain: &mut Chain, method: &str, params: &Value) -> RpcResult<Valu
             let overrides = parse_overrides(p.get(2), "eth_estimateGas: state overrides")?;
             chain.estimate_gas(&req, at, overrides.as_ref()).map(wire::qty)
         }
+        "zkos_getArtifact" => Ok(chain.artifact_info(&p.b256(0, "codeHash")?).unwrap_or(Value::Null)),
         "zkos_gasBound" => {
             let req = parse_call(p.req(0, "transaction")?, "zkos_gasBound")?;
             Ok(chain.gas_bound(&req)?.to_json())
