@@ -395,7 +395,7 @@ fn errors_are_one_clear_line() {
         &["bad envelope", "constants area of 4294967295 bytes exceeds the limit of 16384"],
     );
     let rv_envelope = write("rv.bin", &[0xEF, 0x5A, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    assert_fails(&zkos(&["gas-report", &rv_envelope]), 3, &["an RV64IM envelope", "only WASM envelopes"]);
+    assert_fails(&zkos(&["gas-report", &rv_envelope]), 3, &["rv.bin", "not a native contract"]);
     let truncated = write("truncated.wasm", b"\0asm\x01\0\0\0\x01\x02");
     assert_fails(&zkos(&["gas-report", &truncated]), 3, &["validation failed", "byte offset"]);
     let bad_body = write("body.wasm", b"\0asm\x01\0\0\0\x0a\x05\x01\x03\x00\xff\x0b");
@@ -406,7 +406,7 @@ fn errors_are_one_clear_line() {
     let wat = write("loops.wat", b"(module (func (export \"call\")))");
     assert_fails(&zkos(&["gas-report", &wat]), 3, &["loops.wat", "WebAssembly text"]);
     let elf = write("native.elf", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\xf3\0");
-    assert_fails(&zkos(&["gas-report", &elf]), 3, &["native.elf", "an ELF executable"]);
+    assert_fails(&zkos(&["gas-report", &elf]), 3, &["native.elf", "not a native contract"]);
     let abi = write("abi.json", br#"[{"type": "function", "name": "f", "name": "g", "inputs": []}]"#);
     let code = write("code.hex", b"6001");
     assert_fails(&zkos(&["gas-report", &code, "--abi", &abi]), 10, &["abi.json", "duplicate key `name`"]);

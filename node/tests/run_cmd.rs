@@ -183,3 +183,16 @@ fn calls_to_the_depth_limit_on_both_engines() {
     }
     assert_eq!(reports[0], reports[1], "both engines agree");
 }
+
+/// Issue 13: `zkos gas-report` takes a native contract, an ELF or its envelope, and reports
+/// the bounds of the module its deployment lifts it to.
+#[test]
+fn gas_report_of_a_native_contract() {
+    let elf = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/out/native-c.elf");
+    assert!(std::path::Path::new(elf).is_file(), "{elf} is missing: run examples/build.sh");
+    let out = zkos(&["gas-report", elf, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = report.to_string();
+    assert!(text.contains("\"call\""), "the lifted module's call export is reported: {text:.400}");
+}

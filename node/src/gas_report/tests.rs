@@ -45,6 +45,9 @@ fn inputs_are_detected() {
     env.encode_into(&mut buf).unwrap();
     assert_eq!(detect("f", &buf).unwrap(), Code::Wasm(LOOPS.to_vec()));
     assert!(detect("f", b"").is_err());
+    // An ELF that is no RV64IM executable is refused with native-shim's reason.
+    let e = detect("f", b"\x7fELF\x02\x01\x01\0garbage").unwrap_err().to_string();
+    assert!(e.contains("not a native contract"), "{e}");
     assert!(parse_inputs(&["calldata_size=10".into(), "p0=0x10".into()]).is_ok());
     let e = parse_inputs(&["nope=1".into()]).unwrap_err().to_string();
     assert!(e.contains("unknown input `nope`"), "{e}");
