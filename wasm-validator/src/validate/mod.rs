@@ -97,7 +97,8 @@ pub fn validate(wasm: &[u8]) -> Result<ModuleInfo, ValidationError> {
     for payload in parser.parse_all(wasm) {
         let payload = payload.map_err(|e| malformed(&e))?;
         checker.payload(&payload)?;
-        let invalid = |e: wasmparser::BinaryReaderError| err(Rule::Invalid, error::parser_message(e.message()), e.offset());
+        let invalid =
+            |e: wasmparser::BinaryReaderError| err(Rule::Invalid, error::parser_message(e.message()), e.offset());
         if let ValidPayload::Func(func, body) = validator.payload(&payload).map_err(invalid)? {
             let index = func.index;
             let mut v = func.into_validator(core::mem::take(&mut allocs));
