@@ -113,35 +113,41 @@ fn request_id(o: &serde_json::Map<String, Value>) -> Result<Option<Value>, RpcEr
     }
 }
 
+/// A request taken apart: its id (none for a notification), method and params.
+type Request = (Option<Value>, String, Value);
+
+/// A request refused: the id to answer with, and why.
+type Refusal = Box<(Value, RpcError)>;
+
 /// Checks a request object: its id (if any), method and params.
-fn parse_request(v: &Value) -> Result<(Option<Value>, String, Value), (Value, RpcError)> {
+fn parse_request(v: &Value) -> Result<Request, Refusal> {
     let Some(o) = v.as_object() else {
-        return Err((
+        return Err(Box::new((
             Value::Null,
             RpcError::invalid_request(format!("a request must be an object, got {}", wire::short(v))),
-        ));
+        )));
     };
-    let id = request_id(o).map_err(|e| (Value::Null, e))?;
+    let id = request_id(o).map_err(|e| Box::new((Value::Null, e)))?;
     let err_id = id.clone().unwrap_or(Value::Null);
     match o.get("jsonrpc") {
         None => {}
         Some(Value::String(s)) if s == "2.0" => {}
         Some(other) => {
-            return Err((
+            return Err(Box::new((
                 err_id,
                 RpcError::invalid_request(format!("jsonrpc must be \"2.0\", got {}", wire::short(other))),
-            ))
+            )))
         }
     }
     let method = match o.get("method") {
         Some(Value::String(m)) => m.clone(),
         Some(other) => {
-            return Err((
+            return Err(Box::new((
                 err_id,
                 RpcError::invalid_request(format!("method must be a string, got {}", wire::short(other))),
-            ))
+            )))
         }
-        None => return Err((err_id, RpcError::invalid_request("no method"))),
+        None => return Err(Box::new((err_id, RpcError::invalid_request("no method")))),
     };
     Ok((id, method, o.get("params").cloned().unwrap_or(Value::Null)))
 }
@@ -149,7 +155,10 @@ fn parse_request(v: &Value) -> Result<(Option<Value>, String, Value), (Value, Rp
 /// Answers one request object (`None` for a notification: no id).
 async fn one(handle: &ChainHandle, v: &Value) -> Option<Value> {
     match parse_request(v) {
-        Err((id, e)) => Some(response(id, Err(e))),
+        Err(bad) => {
+            let (id, e) = *bad;
+            Some(response(id, Err(e)))
+        }
         Ok((id, method, params)) => {
             let result = handle.call(method, params).await;
             id.map(|id| response(id, result))
@@ -301,7 +310,10 @@ async fn websocket(handle: ChainHandle, mut socket: WebSocket) {
                                 }
                             }
                         }
-                        Err((id, e)) => Some(response(id, Err(e))),
+                        Err(bad) => {
+                            let (id, e) = *bad;
+                            Some(response(id, Err(e)))
+                        }
                     },
                     _ => answer(&handle, text.as_bytes()).await,
                 };
