@@ -4,6 +4,7 @@
 #   kernels.wasm      the kernels, rustc for wasm32 (one export per kernel)
 #   wasmi-driver.elf  wasmi built for RV64IM, runs a module's export on rv-machine
 #   compiler-driver.elf  rv-backend built for RV64IM, compiles a module on rv-machine
+#   revm-driver.elf   revm (no_std) built for RV64IM, executes one EVM transaction (zkos bench evm)
 # The RV64IM programs use the kernel target spec of DESIGN.md §2 (riscv64im with atomic
 # compare-and-swap lowered to __sync_* calls, which bench/rt defines), built with -Zbuild-std
 # from rust-src on stable via RUSTC_BOOTSTRAP (rustup has no prebuilt riscv64im std).
@@ -24,6 +25,11 @@ export CARGO_TARGET_DIR="$target_dir"
 RUSTC_BOOTSTRAP=1 cargo build --release -p bench-native -p bench-wasmi-driver -p bench-compiler-driver \
     -Zbuild-std=core,alloc -Zbuild-std-features=compiler-builtins-mem \
     -Zjson-target-spec --target "$spec"
+# revm on its own: built with the others, cargo would unify its dependencies' features
+# (alloy-primitives' native-keccak hook among them) into theirs.
+RUSTC_BOOTSTRAP=1 cargo build --release -p bench-revm-driver \
+    -Zbuild-std=core,alloc -Zbuild-std-features=compiler-builtins-mem \
+    -Zjson-target-spec --target "$spec"
 # The kernels use the wide-arithmetic proposal (64x64->128 products as i64.mul_wide_u, 128-bit
 # adds as i64.add128), in the validator's subset; the rest of the flags are .cargo/config.toml's.
 cargo build --release -p bench-wasm --target wasm32-unknown-unknown \
@@ -34,5 +40,6 @@ rv="$target_dir/$(basename "$spec" .json)/release"
 cp "$rv/bench-native" out/native.elf
 cp "$rv/bench-wasmi-driver" out/wasmi-driver.elf
 cp "$rv/bench-compiler-driver" out/compiler-driver.elf
+cp "$rv/bench-revm-driver" out/revm-driver.elf
 cp "$target_dir/wasm32-unknown-unknown/release/bench_wasm.wasm" out/kernels.wasm
 wc -c out/*

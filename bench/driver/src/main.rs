@@ -23,6 +23,7 @@
 mod artifacts;
 mod compiled;
 mod error;
+mod evm;
 mod program;
 mod report;
 mod ways;
@@ -129,12 +130,18 @@ enum Command {
     /// RV64IM instructions per gas of every operation, each filling a transaction's gas in a
     /// loop (EVM opcodes, precompiles, WASM instruction classes, host functions), worst first.
     Worst(worst::Args),
+    /// The EVM benchmark inputs (../shared/bench/evm) on zkos and on revm built for RV64IM,
+    /// on the same machine: instructions, instructions per gas, revm / zkos.
+    Evm(evm::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::Worst(args)) = &cli.command {
         return worst_main(args);
+    }
+    if let Some(Command::Evm(args)) = &cli.command {
+        return evm_main(args);
     }
     let report = match run(&cli.args) {
         Ok(report) => report,
@@ -170,6 +177,28 @@ fn worst_main(args: &worst::Args) -> ExitCode {
             Ok(json) => println!("{json}"),
             Err(e) => {
                 eprintln!("zkos bench worst: the report as JSON: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        print!("{}", report.text());
+    }
+    ExitCode::SUCCESS
+}
+
+fn evm_main(args: &evm::Args) -> ExitCode {
+    let report = match evm::run(args) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("zkos: {e}");
+            return ExitCode::from(e.exit_code());
+        }
+    };
+    if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("zkos bench evm: the report as JSON: {e}");
                 return ExitCode::FAILURE;
             }
         }
