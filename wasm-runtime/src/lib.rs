@@ -27,5 +27,6 @@ pub mod fork;
 pub mod host;
 pub mod platform;
 pub mod primitives;
+pub mod stateless;
 pub mod tx;
 pub mod world;

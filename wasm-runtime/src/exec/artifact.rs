@@ -137,6 +137,12 @@ impl ArtifactCache {
         Ok(artifact)
     }
 
+    /// Adds an artifact built elsewhere (kernel mode: one the artifact root commits to),
+    /// replacing any under its code hash.
+    pub fn insert(&mut self, artifact: Artifact) {
+        self.by_hash.insert(artifact.hash, Rc::new(artifact));
+    }
+
     /// Whether an artifact for the hash is cached.
     pub fn contains(&self, code_hash: &B256) -> bool {
         self.by_hash.contains_key(code_hash)
