@@ -25,15 +25,6 @@ pub const SHIFT_X: u32 = 256 + 64;
 pub const SAR_X: u32 = 512;
 /// Buffer for SIGNEXTEND and EXP (a value, 32 bytes).
 pub const TMP_WORD: u32 = 640;
-/// Division: dividend digits (32-bit, little-endian), up to 16 + 1.
-pub const DIV_U: u32 = 704;
-/// Division: divisor digits, up to 8.
-pub const DIV_V: u32 = 784;
-/// Division: quotient digits, up to 16.
-pub const DIV_Q: u32 = 832;
-/// Division: remainder digits, up to 8.
-pub const DIV_R: u32 = 896;
-
 /// Lowest address of the EVM stack.
 pub const STACK_LOW: u32 = 0x8000;
 /// One past the highest address of the EVM stack (the empty stack's top).

@@ -1,193 +1,301 @@
 //! Division: DIV/MOD, SDIV/SMOD, ADDMOD and MULMOD.
 //!
-//! The general case is Knuth's algorithm D on 32-bit digits kept in scratch memory
-//! (`udivrem`, after Hacker's Delight's `divmnu`): every partial product and the trial
-//! quotient fit 64-bit WASM integers. Operands that fit 64 bits use `i64.div_u` directly.
+//! Knuth's algorithm D on 64-bit limbs held in locals, unrolled for each divisor length (one
+//! to four limbs) and each dividend length the helpers need (four limbs for DIV, five for
+//! ADDMOD's 257-bit sum, eight for MULMOD's 512-bit product). The divisor is normalized (its
+//! top bit set) and each quotient digit comes from Möller and Granlund's division by an
+//! invariant integer ("Improved division by invariant integers", 2011): the reciprocal of the
+//! divisor's top limb (or top two limbs) is computed once, then every digit takes a few
+//! 64×64→128-bit products (`i64.mul_wide_u`) and 128-bit sums (`i64.add128`, `i64.sub128`)
+//! instead of a division: a 2-by-1 step for a one-limb divisor, a 3-by-2 step otherwise, whose
+//! digit is exact for a two-limb divisor and at most one too large for longer ones (then the
+//! divisor is added back once). Every digit costs the same bounded work whatever the operands.
 
-use super::f::{m32, m64, Fb};
-use super::mul::emit_bitlen;
+use super::f::Fb;
 use crate::codegen::ctx::Ctx;
 use crate::codegen::helpers::Helper;
-use crate::codegen::layout::{DIV_Q, DIV_R, DIV_U, DIV_V};
-use wasm_encoder::{BlockType, Function, ValType};
+use wasm_encoder::{BlockType, Function};
 
 const M32: i64 = 0xffff_ffff;
 const E: BlockType = BlockType::Empty;
 
-/// Pushes the address (index × 4) of digit `a + b` (locals; `b` optional).
-fn idx(f: &mut Fb, a: u32, b: Option<u32>) {
-    f.i().local_get(a);
-    if let Some(b) = b {
-        f.i().local_get(b).i32_add();
-    }
-    f.i().i32_const(2).i32_shl();
+/// Scratch locals of a division (declared once per helper, hottest first so that the
+/// compiler keeps them in registers).
+struct Tmp {
+    /// The reciprocal of the normalized divisor's top limb(s).
+    rcp: u32,
+    /// The current quotient digit.
+    qh: u32,
+    /// General scratch.
+    x: [u32; 8],
+    /// Normalization shift `s` (the divisor's leading zeros) and `63 - s`.
+    s: u32,
+    rs: u32,
 }
 
-/// `udivrem(m, n)`: divides the m-digit number at DIV_U by the n-digit number at DIV_V
-/// (top digit non-zero, n ≥ 1). The quotient goes to DIV_Q (m-n+1 digits), the remainder to
-/// DIV_R (n digits; with m < n, DIV_R gets the first 8 digits of DIV_U). DIV_U needs room
-/// for m + 1 digits and is clobbered, as is DIV_V.
-pub fn udivrem(_: &Ctx) -> Function {
-    let (m, n) = (0, 1);
-    let mut f = Fb::new(2);
-    let [j, i, jn] = f.i32s::<3>();
-    let [s, rs, vtop, vsec, num, qhat, rhat, k, t, p, v0, rem] = f.i64s::<12>();
-
-    // n == 1: short division.
-    f.i().local_get(n).i32_const(1).i32_eq().if_(E);
-    f.i().i32_const(0).i64_load32_u(m32(DIV_V)).local_set(v0);
-    f.i().local_get(m).local_set(j);
-    f.block().loop_();
-    f.i().local_get(j).i32_eqz().br_if(1);
-    f.i().local_get(j).i32_const(1).i32_sub().local_set(j);
-    f.i().local_get(rem).i64_const(32).i64_shl();
-    idx(&mut f, j, None);
-    f.i().i64_load32_u(m32(DIV_U)).i64_or().local_set(num);
-    idx(&mut f, j, None);
-    f.i().local_get(num).local_get(v0).i64_div_u().i64_store32(m32(DIV_Q));
-    f.i().local_get(num).local_get(v0).i64_rem_u().local_set(rem);
-    f.i().br(0).end().end();
-    f.i().i32_const(0).local_get(rem).i64_store32(m32(DIV_R));
-    f.i().return_().end();
-
-    // m < n: the remainder is the dividend.
-    f.i().local_get(m).local_get(n).i32_lt_u().if_(E);
-    for w in 0..4 {
-        f.i().i32_const(0).i32_const(0).i64_load(m64(DIV_U + 8 * w)).i64_store(m64(DIV_R + 8 * w));
+impl Tmp {
+    fn new(f: &mut Fb) -> Self {
+        let [rcp, qh] = f.i64s::<2>();
+        let x = f.i64s::<8>();
+        let [s, rs] = f.i64s::<2>();
+        Tmp { rcp, qh, x, s, rs }
     }
-    f.i().return_().end();
+}
 
-    // Normalize: shift left until the divisor's top digit has its high bit set.
-    idx(&mut f, n, None);
-    f.i().i32_load(m32(DIV_V - 4)).i32_clz().i64_extend_i32_u().local_set(s);
-    f.i().i64_const(32).local_get(s).i64_sub().local_set(rs);
-    for (base, len) in [(DIV_V, n), (DIV_U, m)] {
-        if base == DIV_U {
-            // U[m] = U[m-1] >> rs
-            idx(&mut f, m, None);
-            idx(&mut f, m, None);
-            f.i().i64_load32_u(m32(DIV_U - 4)).local_get(rs).i64_shr_u().i64_store32(m32(DIV_U));
-        }
-        f.i().local_get(len).i32_const(1).i32_sub().local_set(i);
-        f.block().loop_();
-        f.i().local_get(i).i32_eqz().br_if(1);
-        idx(&mut f, i, None);
-        idx(&mut f, i, None);
-        f.i().i64_load32_u(m32(base)).local_get(s).i64_shl();
-        idx(&mut f, i, None);
-        f.i().i64_load32_u(m32(base - 4)).local_get(rs).i64_shr_u().i64_or().i64_store32(m32(base));
-        f.i().local_get(i).i32_const(1).i32_sub().local_set(i);
-        f.i().br(0).end().end();
-        f.i().i32_const(0).i32_const(0).i64_load32_u(m32(base)).local_get(s).i64_shl().i64_store32(m32(base));
+/// `q -= 1` or `q += 1`.
+fn step(f: &mut Fb, q: u32, by: i64) {
+    f.i().local_get(q).i64_const(by).i64_add().local_set(q);
+}
+
+/// Sets `v` to the reciprocal of the normalized (top bit set) limb `d`:
+/// `floor((2^128 - 1) / d) - 2^64`, the quotient of `(!d, 2^64 - 1)` by `d`, computed as two
+/// 64/32-bit quotient digits with corrections (Hacker's Delight's `divlu`; `!d < d`, so it
+/// fits 64 bits).
+fn emit_reciprocal(f: &mut Fb, d: u32, v: u32, x: [u32; 8]) {
+    let [vn1, vn0, q1, q0, rhat, un21, ones, t] = x;
+    f.i().local_get(d).i64_const(32).i64_shr_u().local_set(vn1);
+    f.i().local_get(d).i64_const(M32).i64_and().local_set(vn0);
+    f.i().i64_const(-1).local_set(ones);
+    // q1 = !d / vn1, rhat = !d - q1 * vn1, corrected against the next 32 bits (all ones)
+    f.i().local_get(d).i64_const(-1).i64_xor().local_get(vn1).i64_div_u().local_set(q1);
+    f.i().local_get(d).i64_const(-1).i64_xor().local_get(q1).local_get(vn1).i64_mul().i64_sub().local_set(rhat);
+    correct(f, q1, rhat, vn0, vn1, ones, true, t);
+    // un21 = (!d << 32) + 2^32 - 1 - q1 * d   (mod 2^64)
+    f.i().local_get(d).i64_const(-1).i64_xor().i64_const(32).i64_shl().i64_const(M32).i64_or();
+    f.i().local_get(q1).local_get(d).i64_mul().i64_sub().local_set(un21);
+    f.i().local_get(un21).local_get(vn1).i64_div_u().local_set(q0);
+    f.i().local_get(un21).local_get(q0).local_get(vn1).i64_mul().i64_sub().local_set(rhat);
+    correct(f, q0, rhat, vn0, vn1, ones, false, t);
+    f.i().local_get(q1).i64_const(32).i64_shl().local_get(q0).i64_or().local_set(v);
+}
+
+/// `divlu`'s correction loop for a quotient digit `qd` with remainder `rhat`: while
+/// `qd >= 2^32 || qd * vn0 > (rhat << 32) + un`, decrement `qd` and add `vn1` to `rhat`
+/// (stopping once `rhat >= 2^32`). `un` is the high (`high`) or low half of local `u`. It
+/// runs at most twice.
+#[allow(clippy::too_many_arguments)]
+fn correct(f: &mut Fb, qd: u32, rhat: u32, vn0: u32, vn1: u32, u: u32, high: bool, t: u32) {
+    f.block().loop_();
+    f.i().local_get(qd).i64_const(32).i64_shr_u().i64_const(0).i64_ne();
+    f.i().local_get(qd).local_get(vn0).i64_mul();
+    f.i().local_get(rhat).i64_const(32).i64_shl().local_get(u);
+    if high {
+        f.i().i64_const(32).i64_shr_u();
+    } else {
+        f.i().i64_const(M32).i64_and();
     }
-    idx(&mut f, n, None);
-    f.i().i64_load32_u(m32(DIV_V - 4)).local_set(vtop);
-    idx(&mut f, n, None);
-    f.i().i64_load32_u(m32(DIV_V - 8)).local_set(vsec);
-
-    // Main loop: j = m - n down to 0.
-    f.i().local_get(m).local_get(n).i32_sub().local_set(j);
-    f.block().loop_();
-    f.i().local_get(j).local_get(n).i32_add().local_set(jn);
-    idx(&mut f, jn, None);
-    f.i().i64_load32_u(m32(DIV_U)).i64_const(32).i64_shl();
-    idx(&mut f, jn, None);
-    f.i().i64_load32_u(m32(DIV_U - 4)).i64_or().local_tee(num);
-    f.i().local_get(vtop).i64_div_u().local_set(qhat);
-    f.i().local_get(num).local_get(qhat).local_get(vtop).i64_mul().i64_sub().local_set(rhat);
-    // while qhat >= b || qhat*vsec > b*rhat + U[jn-2]: qhat--, rhat += vtop (until rhat >= b)
-    f.block().loop_();
-    f.i().local_get(qhat).i64_const(32).i64_shr_u().i64_const(0).i64_ne();
-    f.i().local_get(qhat).local_get(vsec).i64_mul().local_get(rhat).i64_const(32).i64_shl();
-    idx(&mut f, jn, None);
-    f.i().i64_load32_u(m32(DIV_U - 8)).i64_or().i64_gt_u().i32_or().i32_eqz().br_if(1);
-    f.i().local_get(qhat).i64_const(1).i64_sub().local_set(qhat);
-    f.i().local_get(rhat).local_get(vtop).i64_add().local_tee(rhat);
-    f.i().i64_const(32).i64_shr_u().i64_eqz().br_if(0);
+    f.i().i64_add().i64_gt_u().i32_or().i32_eqz().br_if(1);
+    f.i().local_get(qd).i64_const(1).i64_sub().local_set(qd);
+    f.i().local_get(rhat).local_get(vn1).i64_add().local_tee(t).local_set(rhat);
+    f.i().local_get(t).i64_const(32).i64_shr_u().i64_eqz().br_if(0);
     f.i().end().end();
-    // Multiply and subtract.
-    f.i().i64_const(0).local_set(k).i32_const(0).local_set(i);
-    f.block().loop_();
-    f.i().local_get(i).local_get(n).i32_eq().br_if(1);
-    f.i().local_get(qhat);
-    idx(&mut f, i, None);
-    f.i().i64_load32_u(m32(DIV_V)).i64_mul().local_set(p);
-    idx(&mut f, i, Some(j));
-    idx(&mut f, i, Some(j));
-    f.i().i64_load32_u(m32(DIV_U)).local_get(k).i64_sub().local_get(p).i64_const(M32).i64_and().i64_sub();
-    f.i().local_tee(t).i64_store32(m32(DIV_U));
-    f.i().local_get(p).i64_const(32).i64_shr_u().local_get(t).i64_const(32).i64_shr_s().i64_sub().local_set(k);
-    f.i().local_get(i).i32_const(1).i32_add().local_set(i);
-    f.i().br(0).end().end();
-    idx(&mut f, jn, None);
-    idx(&mut f, jn, None);
-    f.i().i64_load32_u(m32(DIV_U)).local_get(k).i64_sub().local_tee(t).i64_store32(m32(DIV_U));
-    // Subtracted too much: add back.
-    f.i().local_get(t).i64_const(0).i64_lt_s().if_(E);
-    f.i().local_get(qhat).i64_const(1).i64_sub().local_set(qhat);
-    f.i().i64_const(0).local_set(k).i32_const(0).local_set(i);
-    f.block().loop_();
-    f.i().local_get(i).local_get(n).i32_eq().br_if(1);
-    idx(&mut f, i, Some(j));
-    idx(&mut f, i, Some(j));
-    f.i().i64_load32_u(m32(DIV_U));
-    idx(&mut f, i, None);
-    f.i().i64_load32_u(m32(DIV_V)).i64_add().local_get(k).i64_add().local_tee(t).i64_store32(m32(DIV_U));
-    f.i().local_get(t).i64_const(32).i64_shr_u().local_set(k);
-    f.i().local_get(i).i32_const(1).i32_add().local_set(i);
-    f.i().br(0).end().end();
-    idx(&mut f, jn, None);
-    idx(&mut f, jn, None);
-    f.i().i64_load32_u(m32(DIV_U)).local_get(k).i64_add().i64_store32(m32(DIV_U));
+}
+
+/// Sets `v` to the reciprocal of the normalized two-limb divisor `(d1, d0)`:
+/// `floor((2^192 - 1) / (d1, d0)) - 2^64` (Möller and Granlund, algorithm 6), from the
+/// reciprocal of `d1` with at most four corrections.
+fn emit_reciprocal_3by2(f: &mut Fb, d1: u32, d0: u32, v: u32, x: [u32; 8]) {
+    emit_reciprocal(f, d1, v, x);
+    let [p, t0, t1, ..] = x;
+    // p = d1 * v + d0 (mod 2^64); on a carry, v -= 1 (twice when p >= d1), p -= d1 alike.
+    f.i().local_get(d1).local_get(v).i64_mul().local_get(d0).i64_add().local_tee(p);
+    f.i().local_get(d0).i64_lt_u().if_(E);
+    step(f, v, -1);
+    f.i().local_get(p).local_get(d1).i64_ge_u().if_(E);
+    step(f, v, -1);
+    f.i().local_get(p).local_get(d1).i64_sub().local_set(p);
     f.i().end();
-    idx(&mut f, j, None);
-    f.i().local_get(qhat).i64_store32(m32(DIV_Q));
-    f.i().local_get(j).i32_eqz().br_if(1);
-    f.i().local_get(j).i32_const(1).i32_sub().local_set(j);
-    f.i().br(0).end().end();
-
-    // Remainder: unnormalize.
-    f.i().i32_const(0).local_set(i);
-    f.block().loop_();
-    f.i().local_get(i).local_get(n).i32_const(1).i32_sub().i32_eq().br_if(1);
-    idx(&mut f, i, None);
-    idx(&mut f, i, None);
-    f.i().i64_load32_u(m32(DIV_U)).local_get(s).i64_shr_u();
-    idx(&mut f, i, None);
-    f.i().i64_load32_u(m32(DIV_U + 4)).local_get(rs).i64_shl().i64_or().i64_store32(m32(DIV_R));
-    f.i().local_get(i).i32_const(1).i32_add().local_set(i);
-    f.i().br(0).end().end();
-    idx(&mut f, i, None);
-    idx(&mut f, i, None);
-    f.i().i64_load32_u(m32(DIV_U)).local_get(s).i64_shr_u().i64_store32(m32(DIV_R));
-    f.finish()
+    f.i().local_get(p).local_get(d1).i64_sub().local_set(p);
+    f.i().end();
+    // (t1, t0) = v * d0; p += t1; on a carry, v -= 1 (twice when (p, t0) >= (d1, d0)).
+    f.i().local_get(v).local_get(d0).i64_mul_wide_u().local_set(t1).local_set(t0);
+    f.i().local_get(p).local_get(t1).i64_add().local_tee(p).local_get(t1).i64_lt_u().if_(E);
+    step(f, v, -1);
+    ge128(f, p, t0, d1, d0);
+    f.i().if_(E);
+    step(f, v, -1);
+    f.i().end();
+    f.i().end();
 }
 
-/// Stores the four limbs in locals `x` at `at`.
-fn store(f: &mut Fb, at: u32, x: [u32; 4]) {
-    for (w, l) in x.iter().enumerate() {
-        f.i().i32_const(0).local_get(*l).i64_store(m64(at + 8 * w as u32));
+/// Pushes `(a1, a0) >= (b1, b0)` (i32).
+fn ge128(f: &mut Fb, a1: u32, a0: u32, b1: u32, b0: u32) {
+    f.i().local_get(a1).local_get(b1).i64_gt_u();
+    f.i().local_get(a1).local_get(b1).i64_eq().local_get(a0).local_get(b0).i64_ge_u().i32_and();
+    f.i().i32_or();
+}
+
+/// `(q, r) = (u1, u0) / d` for a normalized `d` with reciprocal `v` and `u1 < d`
+/// (Möller and Granlund, algorithm 4). `r` may be `u1`; `q` and `t` are other locals.
+#[allow(clippy::too_many_arguments)]
+fn emit_2by1(f: &mut Fb, u1: u32, u0: u32, d: u32, v: u32, q: u32, r: u32, t: u32) {
+    // (q, t) = v * u1 + (u1, u0); q += 1
+    f.i().local_get(v).local_get(u1).i64_mul_wide_u().local_get(u0).local_get(u1).i64_add128();
+    f.i().local_set(q).local_set(t);
+    // r = u0 - q * d  (mod 2^64)
+    f.i().local_get(u0).local_get(q).i64_const(1).i64_add().local_tee(q).local_get(d).i64_mul().i64_sub().local_tee(r);
+    // r > t: q -= 1, r += d; then (rarely) r >= d: q += 1, r -= d
+    f.i().local_get(t).i64_gt_u().if_(E);
+    step(f, q, -1);
+    f.i().local_get(r).local_get(d).i64_add().local_set(r);
+    f.i().end();
+    f.i().local_get(r).local_get(d).i64_ge_u().if_(E);
+    step(f, q, 1);
+    f.i().local_get(r).local_get(d).i64_sub().local_set(r);
+    f.i().end();
+}
+
+/// `(q, (u1, u0)) = (u2, u1, u0) / (d1, d0)` in place: the remainder replaces `u1` and `u0`,
+/// for a normalized divisor with reciprocal `v` (from [`emit_reciprocal_3by2`]) and
+/// `(u2, u1) < (d1, d0)` (Möller and Granlund, algorithm 5). `q` and `t` are other locals.
+#[allow(clippy::too_many_arguments)]
+fn emit_3by2(f: &mut Fb, u2: u32, u1: u32, u0: u32, d1: u32, d0: u32, v: u32, q: u32, t: u32) {
+    // (q, t) = v * u2 + (u2, u1)
+    f.i().local_get(v).local_get(u2).i64_mul_wide_u().local_get(u1).local_get(u2).i64_add128();
+    f.i().local_set(q).local_set(t);
+    // r1 = u1 - q * d1 (mod 2^64); (r1, r0) = (r1, u0) - d0 * q - (d1, d0)
+    f.i().local_get(u1).local_get(q).local_get(d1).i64_mul().i64_sub().local_set(u1);
+    f.i().local_get(u0).local_get(u1).local_get(d0).local_get(q).i64_mul_wide_u().i64_sub128();
+    f.i().local_get(d0).local_get(d1).i64_sub128().local_set(u1).local_set(u0);
+    // q += 1, unless r1 >= t: then r += d instead
+    f.i().local_get(u1).local_get(t).i64_ge_u().if_(E);
+    f.i().local_get(u0).local_get(u1).local_get(d0).local_get(d1).i64_add128().local_set(u1).local_set(u0);
+    f.i().else_();
+    step(f, q, 1);
+    f.i().end();
+    // (rarely) r >= d: q += 1, r -= d
+    ge128(f, u1, u0, d1, d0);
+    f.i().if_(E);
+    step(f, q, 1);
+    f.i().local_get(u0).local_get(u1).local_get(d0).local_get(d1).i64_sub128().local_set(u1).local_set(u0);
+    f.i().end();
+}
+
+/// `u -= q * v` over `v.len()` limbs (`u` as long as `v`), leaving the borrow out of the top
+/// limb in `b` (below 2^64: `q * v + b < 2^64 · 2^(64·len)`). `lo`, `hi` are scratch.
+fn emit_submul(f: &mut Fb, u: &[u32], v: &[u32], q: u32, b: u32, lo: u32, hi: u32) {
+    for (i, (&ui, &vi)) in u.iter().zip(v).enumerate() {
+        // (hi, lo) = v_i * q + b
+        f.i().local_get(vi).local_get(q).i64_mul_wide_u();
+        if i > 0 {
+            f.i().local_get(b).i64_const(0).i64_add128();
+        }
+        f.i().local_set(hi).local_set(lo);
+        // b = hi + (u_i < lo); u_i -= lo
+        f.i().local_get(hi).local_get(ui).local_get(lo).i64_lt_u().i64_extend_i32_u().i64_add().local_set(b);
+        f.i().local_get(ui).local_get(lo).i64_sub().local_set(ui);
     }
 }
 
-/// Zeroes `words` i64 words at `at`.
-fn zero(f: &mut Fb, at: u32, words: u32) {
-    for w in 0..words {
-        f.i().i32_const(0).i64_const(0).i64_store(m64(at + 8 * w));
+/// `u += v` over `v.len()` limbs, the carry out dropped. `c` is scratch.
+fn emit_add_back(f: &mut Fb, u: &[u32], v: &[u32], c: u32) {
+    for (i, (&ui, &vi)) in u.iter().zip(v).enumerate() {
+        f.i().local_get(ui).i64_const(0).local_get(vi).i64_const(0).i64_add128();
+        if i > 0 {
+            f.i().local_get(c).i64_const(0).i64_add128();
+        }
+        f.i().local_set(c).local_set(ui);
     }
 }
 
-/// Pushes the four limbs at `at`.
-fn load(f: &mut Fb, at: u32) {
-    for w in 0..4 {
-        f.i().i32_const(0).i64_load(m64(at + 8 * w));
+/// Pushes `(x >> 1) >> rs`, which is `x >> (64 - s)`, zero for `s = 0`.
+fn shr_rest(f: &mut Fb, x: u32, rs: u32) {
+    f.i().local_get(x).i64_const(1).i64_shr_u().local_get(rs).i64_shr_u();
+}
+
+/// Shifts the limbs `x` left by `s`, the bits out of the top going to `top` when given.
+fn shift_left(f: &mut Fb, x: &[u32], top: Option<u32>, s: u32, rs: u32) {
+    let n = x.len();
+    if let Some(top) = top {
+        shr_rest(f, x[n - 1], rs);
+        f.i().local_set(top);
+    }
+    for k in (1..n).rev() {
+        f.i().local_get(x[k]).local_get(s).i64_shl();
+        shr_rest(f, x[k - 1], rs);
+        f.i().i64_or().local_set(x[k]);
+    }
+    f.i().local_get(x[0]).local_get(s).i64_shl().local_set(x[0]);
+}
+
+/// Emits the division of the value in limbs `u[..u.len() - 1]` (the last local spare) by the
+/// `v.len()`-limb divisor in `v` (top limb non-zero, not longer than the dividend): quotient
+/// digit `j` goes to `q[j]` when `q` is given (digits past `u.len() - 1 - v.len()` are left
+/// alone), the remainder to `u[..4]`. Clobbers `v`.
+fn divide(f: &mut Fb, u: &[u32], v: &[u32], q: Option<&[u32]>, t: &Tmp) {
+    let (ulen, n) = (u.len() - 1, v.len());
+    let digit = |j: usize| q.map_or(t.qh, |q| q[j]);
+    // Normalize: shift both so that the divisor's top bit is set.
+    f.i().local_get(v[n - 1]).i64_clz().local_tee(t.s).i64_const(63).i64_xor().local_set(t.rs);
+    shift_left(f, v, None, t.s, t.rs);
+    shift_left(f, &u[..ulen], Some(u[ulen]), t.s, t.rs);
+    match n {
+        1 => {
+            emit_reciprocal(f, v[0], t.rcp, t.x);
+            // The remainder runs down in the top limb.
+            let r = u[ulen];
+            for j in (0..ulen).rev() {
+                emit_2by1(f, r, u[j], v[0], t.rcp, digit(j), r, t.x[0]);
+            }
+            f.i().local_get(r).local_set(u[0]);
+        }
+        2 => {
+            emit_reciprocal_3by2(f, v[1], v[0], t.rcp, t.x);
+            for j in (0..ulen - 1).rev() {
+                emit_3by2(f, u[j + 2], u[j + 1], u[j], v[1], v[0], t.rcp, digit(j), t.x[0]);
+            }
+        }
+        _ => {
+            emit_reciprocal_3by2(f, v[n - 1], v[n - 2], t.rcp, t.x);
+            let [aux, b, lo, hi, c, ..] = t.x;
+            for j in (0..=ulen - n).rev() {
+                let (u2, u1, u0) = (u[j + n], u[j + n - 1], u[j + n - 2]);
+                let qd = digit(j);
+                // Top limbs equal to the divisor's: the digit is 2^64 - 1, exact.
+                f.i().local_get(u2).local_get(v[n - 1]).i64_xor().local_get(u1).local_get(v[n - 2]).i64_xor();
+                f.i().i64_or().i64_eqz().if_(E);
+                f.i().i64_const(-1).local_set(qd);
+                emit_submul(f, &u[j..j + n], v, qd, b, lo, hi);
+                f.i().else_();
+                // The digit of the top three limbs by the top two, remainder in (u1, u0); then
+                // the rest of the product, its borrow taken from (u1, u0).
+                emit_3by2(f, u2, u1, u0, v[n - 1], v[n - 2], t.rcp, qd, aux);
+                emit_submul(f, &u[j..j + n - 2], &v[..n - 2], qd, b, lo, hi);
+                f.i().local_get(u0).local_get(b).i64_lt_u().i64_extend_i32_u().local_set(c);
+                f.i().local_get(u0).local_get(b).i64_sub().local_set(u0);
+                f.i().local_get(u1).local_get(c).i64_lt_u();
+                f.i().local_get(u1).local_get(c).i64_sub().local_set(u1);
+                // A negative remainder: the digit was one too large.
+                f.i().if_(E);
+                step(f, qd, -1);
+                emit_add_back(f, &u[j..j + n], v, c);
+                f.i().end();
+                f.i().end();
+            }
+        }
+    }
+    // Unnormalize the remainder; the limbs above it are zero.
+    for k in 0..n - 1 {
+        f.i().local_get(u[k]).local_get(t.s).i64_shr_u();
+        f.i().local_get(u[k + 1]).i64_const(1).i64_shl().local_get(t.rs).i64_shl().i64_or().local_set(u[k]);
+    }
+    f.i().local_get(u[n - 1]).local_get(t.s).i64_shr_u().local_set(u[n - 1]);
+    for &l in &u[n..4] {
+        f.i().i64_const(0).local_set(l);
     }
 }
 
-/// Pushes the number of significant 32-bit digits of the value in locals `x`.
-fn digits(f: &mut Fb, x: [u32; 4], tmp: u32) {
-    emit_bitlen(f, x, tmp);
-    f.i().i32_const(31).i32_add().i32_const(5).i32_shr_u();
+/// Divides by the divisor in `v` (four limbs, not zero) with [`divide`], unrolled for each
+/// length of the divisor.
+fn divide_any(f: &mut Fb, u: &[u32], v: [u32; 4], q: Option<&[u32]>, t: &Tmp) {
+    // if v3 != 0 { 4 } else if v2 != 0 { 3 } else if v1 != 0 { 2 } else { 1 }
+    for n in (2..=4).rev() {
+        f.i().local_get(v[n - 1]).i64_const(0).i64_ne().if_(E);
+        divide(f, u, &v[..n], q, t);
+        f.i().else_();
+    }
+    divide(f, u, &v[..1], q, t);
+    f.i().end().end().end();
 }
 
 /// Pushes whether the value in locals `x` is zero (i32).
@@ -220,11 +328,19 @@ fn ret_zeros(f: &mut Fb, n: usize) {
     f.i().return_();
 }
 
+fn push(f: &mut Fb, xs: &[u32]) {
+    for &x in xs {
+        f.i().local_get(x);
+    }
+}
+
 /// `udivmod(a, b) -> (a / b, a % b)` (unsigned; b = 0 gives 0, 0).
-pub fn udivmod(ctx: &Ctx) -> Function {
+pub fn udivmod(_: &Ctx) -> Function {
     let mut f = Fb::new(8);
     let (a, b) = ([0, 1, 2, 3], [4, 5, 6, 7]);
-    let [tmp] = f.i32s::<1>();
+    let [top] = f.i64s::<1>();
+    let t = Tmp::new(&mut f);
+    let q = f.i64s::<4>();
     is_zero(&mut f, b);
     f.if_();
     ret_zeros(&mut f, 8);
@@ -236,120 +352,13 @@ pub fn udivmod(ctx: &Ctx) -> Function {
     lt(&mut f, a, b);
     f.if_();
     f.i().i64_const(0).i64_const(0).i64_const(0).i64_const(0);
-    f.i().local_get(0).local_get(1).local_get(2).local_get(3).return_().end();
-    // Divisor below 2^32: short division over the eight 32-bit digits, in locals.
-    all_zero(&mut f, &[5, 6, 7]);
-    f.i().local_get(4).i64_const(32).i64_shr_u().i64_eqz().i32_and();
-    f.if_();
-    short_division(&mut f, a, 4);
+    push(&mut f, &a);
     f.i().return_().end();
-    // Divisor below 2^64: four 128/64-bit steps in locals.
-    all_zero(&mut f, &[5, 6, 7]);
-    f.if_();
-    long_division_64(&mut f, a, 4);
-    f.i().return_().end();
-    store(&mut f, DIV_U, a);
-    store(&mut f, DIV_V, b);
-    zero(&mut f, DIV_Q, 4);
-    zero(&mut f, DIV_R, 4);
-    digits(&mut f, a, tmp);
-    digits(&mut f, b, tmp);
-    f.i().call(ctx.helper(Helper::UDivRem));
-    load(&mut f, DIV_Q);
-    load(&mut f, DIV_R);
+    let u = [a[0], a[1], a[2], a[3], top];
+    divide_any(&mut f, &u, b, Some(&q), &t);
+    push(&mut f, &q);
+    push(&mut f, &a);
     f.finish()
-}
-
-/// Pushes (q0, q1, q2, q3, r, 0, 0, 0) for `a / d` with `d` (local) below 2^32.
-fn short_division(f: &mut Fb, a: [u32; 4], d: u32) {
-    let [r, num] = f.i64s::<2>();
-    let q = f.i64s::<8>();
-    f.i().i64_const(0).local_set(r);
-    for k in (0..8).rev() {
-        // num = (r << 32) | digit k of a; q_k = num / d; r = num - q_k * d
-        f.i().local_get(r).i64_const(32).i64_shl().local_get(a[k / 2]);
-        if k % 2 == 1 {
-            f.i().i64_const(32).i64_shr_u();
-        } else {
-            f.i().i64_const(M32).i64_and();
-        }
-        f.i().i64_or().local_tee(num).local_get(d).i64_div_u().local_tee(q[k]);
-        f.i().local_get(d).i64_mul().local_set(r);
-        f.i().local_get(num).local_get(r).i64_sub().local_set(r);
-    }
-    for k in 0..4 {
-        f.i().local_get(q[2 * k + 1]).i64_const(32).i64_shl().local_get(q[2 * k]).i64_or();
-    }
-    f.i().local_get(r).i64_const(0).i64_const(0).i64_const(0);
-}
-
-/// Pushes (q0, q1, q2, q3, r, 0, 0, 0) for `a / d` with `d` (local) in [2^32, 2^64):
-/// the divisor is normalized (top bit set), the dividend shifted alike into five limbs, and
-/// each quotient limb comes from a 128/64-bit division done as two 64/32-bit quotient digits
-/// with corrections (Hacker's Delight, `divlu`).
-fn long_division_64(f: &mut Fb, a: [u32; 4], d: u32) {
-    let [s, rs, v, vn1, vn0, r, u, q1, q0, rhat, un21, t] = f.i64s::<12>();
-    let q = f.i64s::<4>();
-    // s = clz(d); v = d << s; rs = 64 - s (shifting by 64 is done as two shifts)
-    f.i().local_get(d).i64_clz().local_tee(s).i64_const(64).local_get(s).i64_sub().local_set(rs);
-    f.i().local_get(d).local_get(s).i64_shl().local_tee(v).i64_const(32).i64_shr_u().local_set(vn1);
-    f.i().local_get(v).i64_const(M32).i64_and().local_set(vn0);
-    // r = a3 >> (64 - s) (zero when s = 0): the top limb of the shifted dividend, below v.
-    let shr_rs = |f: &mut Fb, x: u32| {
-        f.i().local_get(x).i64_const(1).i64_shr_u().local_get(rs).i64_const(1).i64_sub().i64_shr_u();
-    };
-    shr_rs(f, a[3]);
-    f.i().local_set(r);
-    for k in (0..4).rev() {
-        // u = (a_k << s) | (a_{k-1} >> (64 - s)): the next shifted limb.
-        f.i().local_get(a[k]).local_get(s).i64_shl();
-        if k > 0 {
-            shr_rs(f, a[k - 1]);
-            f.i().i64_or();
-        }
-        f.i().local_set(u);
-        // (q_k, r) = (r:u) / v, r < v.
-        // q1 = r / vn1, rhat = r - q1 * vn1, corrected
-        f.i().local_get(r).local_get(vn1).i64_div_u().local_tee(q1);
-        f.i().local_get(vn1).i64_mul().local_set(t);
-        f.i().local_get(r).local_get(t).i64_sub().local_set(rhat);
-        correct(f, q1, rhat, vn0, vn1, u, true, t);
-        // un21 = (r << 32) + (u >> 32) - q1 * v   (mod 2^64)
-        f.i().local_get(r).i64_const(32).i64_shl().local_get(u).i64_const(32).i64_shr_u().i64_add();
-        f.i().local_get(q1).local_get(v).i64_mul().i64_sub().local_set(un21);
-        f.i().local_get(un21).local_get(vn1).i64_div_u().local_tee(q0);
-        f.i().local_get(vn1).i64_mul().local_set(t);
-        f.i().local_get(un21).local_get(t).i64_sub().local_set(rhat);
-        correct(f, q0, rhat, vn0, vn1, u, false, t);
-        // r = (un21 << 32) + (u & M32) - q0 * v; q_k = (q1 << 32) + q0
-        f.i().local_get(un21).i64_const(32).i64_shl().local_get(u).i64_const(M32).i64_and().i64_add();
-        f.i().local_get(q0).local_get(v).i64_mul().i64_sub().local_set(r);
-        f.i().local_get(q1).i64_const(32).i64_shl().local_get(q0).i64_add().local_set(q[k]);
-    }
-    for x in q {
-        f.i().local_get(x);
-    }
-    f.i().local_get(r).local_get(s).i64_shr_u().i64_const(0).i64_const(0).i64_const(0);
-}
-
-/// `divlu`'s correction loop for a quotient digit `qd` with remainder `rhat`: while
-/// `qd >= 2^32 || qd * vn0 > (rhat << 32) + un`, decrement `qd` and add `vn1` to `rhat`
-/// (stopping once `rhat >= 2^32`). `un` is the high (`high`) or low half of local `u`.
-fn correct(f: &mut Fb, qd: u32, rhat: u32, vn0: u32, vn1: u32, u: u32, high: bool, t: u32) {
-    f.block().loop_();
-    f.i().local_get(qd).i64_const(32).i64_shr_u().i64_const(0).i64_ne();
-    f.i().local_get(qd).local_get(vn0).i64_mul();
-    f.i().local_get(rhat).i64_const(32).i64_shl().local_get(u);
-    if high {
-        f.i().i64_const(32).i64_shr_u();
-    } else {
-        f.i().i64_const(M32).i64_and();
-    }
-    f.i().i64_add().i64_gt_u().i32_or().i32_eqz().br_if(1);
-    f.i().local_get(qd).i64_const(1).i64_sub().local_set(qd);
-    f.i().local_get(rhat).local_get(vn1).i64_add().local_tee(t).local_set(rhat);
-    f.i().local_get(t).i64_const(32).i64_shr_u().i64_eqz().br_if(0);
-    f.i().end().end();
 }
 
 /// Negates the value in locals `x` in place when `mask` (an i64 local, 0 or -1) is -1.
@@ -372,9 +381,8 @@ fn signed(ctx: &Ctx, rem: bool) -> Function {
     f.i().local_get(7).i64_const(63).i64_shr_s().local_set(sb);
     cond_neg(&mut f, a, sa, c, t);
     cond_neg(&mut f, b, sb, c, t);
-    for l in a.iter().chain(b.iter()) {
-        f.i().local_get(*l);
-    }
+    push(&mut f, &a);
+    push(&mut f, &b);
     f.i().call(ctx.helper(Helper::UDivMod));
     for l in r.iter().rev() {
         f.i().local_set(*l);
@@ -391,9 +399,7 @@ fn signed(ctx: &Ctx, rem: bool) -> Function {
         f.i().local_get(sa).local_get(sb).i64_xor().local_set(sa);
         cond_neg(&mut f, r, sa, c, t);
     }
-    for l in r {
-        f.i().local_get(l);
-    }
+    push(&mut f, &r);
     f.finish()
 }
 
@@ -407,63 +413,66 @@ pub fn smod(ctx: &Ctx) -> Function {
     signed(ctx, true)
 }
 
-/// Divides the number at DIV_U (its significant digit count on the operand stack) by the
-/// value in locals `nl` and pushes the remainder.
-fn reduce(f: &mut Fb, ctx: &Ctx, nl: [u32; 4], tmp: u32) {
-    let [m] = f.i32s::<1>();
-    f.i().local_set(m);
-    store(f, DIV_V, nl);
-    zero(f, DIV_R, 4);
-    f.i().local_get(m);
-    digits(f, nl, tmp);
-    f.i().call(ctx.helper(Helper::UDivRem));
-    load(f, DIV_R);
+/// `x += y` (four limbs), the carry out in `c`.
+fn add_into(f: &mut Fb, x: [u32; 4], y: [u32; 4], c: u32) {
+    for k in 0..4 {
+        f.i().local_get(x[k]).i64_const(0).local_get(y[k]).i64_const(0).i64_add128();
+        if k > 0 {
+            f.i().local_get(c).i64_const(0).i64_add128();
+        }
+        f.i().local_set(c).local_set(x[k]);
+    }
 }
 
-/// `addmod(a, b, n) -> (a + b) mod n` with a 257-bit sum (n = 0: 0).
-pub fn addmod(ctx: &Ctx) -> Function {
+/// `x -= y` (four limbs, wrapping); `c` is scratch.
+fn sub_into(f: &mut Fb, x: [u32; 4], y: [u32; 4], c: u32) {
+    for k in 0..4 {
+        // (x_k, c) = x_k - y_k + c, with the borrow c as 0 or -1 (sign-extended)
+        f.i().local_get(x[k]).i64_const(0).local_get(y[k]).i64_const(0).i64_sub128();
+        if k > 0 {
+            f.i().local_get(c).local_get(c).i64_add128();
+        }
+        f.i().local_set(c).local_set(x[k]);
+    }
+}
+
+/// `addmod(a, b, n) -> (a + b) mod n` with a 257-bit sum (n = 0: 0). Operands already below
+/// the modulus (the usual case) need one conditional subtraction; others divide the sum.
+pub fn addmod(_: &Ctx) -> Function {
     let mut f = Fb::new(12);
     let (a, b, nl) = ([0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]);
-    let s = f.i64s::<4>();
-    let [c, t] = f.i64s::<2>();
-    let [tmp] = f.i32s::<1>();
+    let [c, top] = f.i64s::<2>();
+    let t = Tmp::new(&mut f);
     is_zero(&mut f, nl);
     f.if_();
     ret_zeros(&mut f, 4);
     f.i().end();
-    // s = a + b, carry c
-    f.i().i64_const(0).local_set(c);
-    for k in 0..4 {
-        f.i().local_get(a[k]).local_get(b[k]).i64_add().local_tee(t).local_get(a[k]).i64_lt_u();
-        f.i().local_get(t).local_get(c).i64_add().local_tee(s[k]).local_get(t).i64_lt_u();
-        f.i().i32_or().i64_extend_i32_u().local_set(c);
-    }
-    f.i().local_get(c).i64_eqz().if_(E);
-    lt(&mut f, s, nl);
-    f.if_();
-    for l in s {
-        f.i().local_get(l);
-    }
-    f.i().return_().end();
-    all_zero(&mut f, &[s[1], s[2], s[3], nl[1], nl[2], nl[3]]);
-    f.if_();
-    f.i().local_get(s[0]).local_get(nl[0]).i64_rem_u().i64_const(0).i64_const(0).i64_const(0).return_().end();
+    // a, b < n: a + b < 2n, so the sum less n when it is not below n.
+    lt(&mut f, a, nl);
+    lt(&mut f, b, nl);
+    f.i().i32_and().if_(E);
+    add_into(&mut f, a, b, c);
+    f.i().local_get(c).i32_wrap_i64();
+    lt(&mut f, a, nl);
+    f.i().i32_eqz().i32_or().if_(E);
+    sub_into(&mut f, a, nl, c);
     f.i().end();
-    store(&mut f, DIV_U, s);
-    f.i().i32_const(0).local_get(c).i64_store(m64(DIV_U + 32));
-    f.i().i32_const(9);
-    digits(&mut f, s, tmp);
-    f.i().local_get(c).i32_wrap_i64().select();
-    reduce(&mut f, ctx, nl, tmp);
+    push(&mut f, &a);
+    f.i().return_().end();
+    add_into(&mut f, a, b, c);
+    let u = [a[0], a[1], a[2], a[3], c, top];
+    divide_any(&mut f, &u, nl, None, &t);
+    push(&mut f, &a);
     f.finish()
 }
 
 /// `mulmod(a, b, n) -> (a * b) mod n` with a 512-bit product (n = 0: 0).
-pub fn mulmod(ctx: &Ctx) -> Function {
+pub fn mulmod(_: &Ctx) -> Function {
     let mut f = Fb::new(12);
     let (a, b, nl) = ([0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]);
-    let [m, tmp] = f.i32s::<2>();
-    let [c] = f.i64s::<1>();
+    let [c, top] = f.i64s::<2>();
+    let t = Tmp::new(&mut f);
+    let p = f.i64s::<8>();
     is_zero(&mut f, nl);
     f.if_();
     ret_zeros(&mut f, 4);
@@ -474,9 +483,8 @@ pub fn mulmod(ctx: &Ctx) -> Function {
     f.if_();
     f.i().local_get(0).local_get(4).i64_mul().local_get(8).i64_rem_u();
     f.i().i64_const(0).i64_const(0).i64_const(0).return_().end();
-    // Schoolbook product of the 64-bit limbs into DIV_U (8 limbs: 16 digits, little-endian)
-    // with full products (`i64.mul_wide_u`) and 128-bit sums (`i64.add128`).
-    let p = f.i64s::<8>();
+    // Schoolbook product of the 64-bit limbs with full products (`i64.mul_wide_u`) and
+    // 128-bit sums (`i64.add128`).
     for i in 0..4 {
         for j in 0..4 {
             // (p[i+j], c) = a[i] * b[j] + p[i+j] + c, the first row without p, each row's first
@@ -492,23 +500,14 @@ pub fn mulmod(ctx: &Ctx) -> Function {
         }
         f.i().local_get(c).local_set(p[i + 4]);
     }
-    for (k, l) in p.iter().enumerate() {
-        f.i().i32_const(0).local_get(*l).i64_store(m64(DIV_U + 8 * k as u32));
-    }
-    zero(&mut f, DIV_U + 64, 1);
-    // m = significant digits of the product.
-    f.i().i32_const(16).local_set(m);
-    f.block().loop_();
-    f.i().local_get(m).i32_eqz().br_if(1);
-    idx(&mut f, m, None);
-    f.i().i32_load(m32(DIV_U - 4)).br_if(1);
-    f.i().local_get(m).i32_const(1).i32_sub().local_set(m);
-    f.i().br(0).end().end();
-    f.i().local_get(m).i32_eqz().if_(E);
-    ret_zeros(&mut f, 4);
-    f.i().end();
-    f.i().local_get(m);
-    reduce(&mut f, ctx, nl, tmp);
-    let _ = ValType::I32;
+    // Below the modulus: the product itself.
+    all_zero(&mut f, &p[4..]);
+    lt(&mut f, [p[0], p[1], p[2], p[3]], nl);
+    f.i().i32_and().if_(E);
+    push(&mut f, &p[..4]);
+    f.i().return_().end();
+    let u = [p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], top];
+    divide_any(&mut f, &u, nl, None, &t);
+    push(&mut f, &p[..4]);
     f.finish()
 }

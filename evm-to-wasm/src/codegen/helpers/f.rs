@@ -91,8 +91,3 @@ impl Fb {
 pub fn m64(offset: u32) -> MemArg {
     mem(u64::from(offset), 0)
 }
-
-/// `MemArg` for an aligned 32-bit digit access at `offset`.
-pub fn m32(offset: u32) -> MemArg {
-    mem(u64::from(offset), 2)
-}

@@ -66,12 +66,11 @@ helpers! {
     Expand([I64]) -> (), deps [], hosts [], env::expand;
     MemRange(W2) -> ([I32]), deps [Expand], hosts [], env::mem_range;
     Mul(W2) -> (W1), deps [], hosts [], mul::mul;
-    UDivRem([I32, I32]) -> (), deps [], hosts [], div::udivrem;
-    UDivMod(W2) -> (W2), deps [UDivRem], hosts [], div::udivmod;
+    UDivMod(W2) -> (W2), deps [], hosts [], div::udivmod;
     SDiv(W2) -> (W1), deps [UDivMod], hosts [], div::sdiv;
     SMod(W2) -> (W1), deps [UDivMod], hosts [], div::smod;
-    AddMod(W3) -> (W1), deps [UDivRem], hosts [], div::addmod;
-    MulMod(W3) -> (W1), deps [UDivRem], hosts [], div::mulmod;
+    AddMod(W3) -> (W1), deps [], hosts [], div::addmod;
+    MulMod(W3) -> (W1), deps [], hosts [], div::mulmod;
     Exp(W2) -> (W1), deps [Mul], hosts [], mul::exp;
     SignExtend(W2) -> (W1), deps [], hosts [], bits::signextend;
     Byte(W2) -> ([I64]), deps [], hosts [], bits::byte;
