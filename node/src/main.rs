@@ -21,6 +21,7 @@ mod error;
 mod gas_report;
 mod input;
 mod json;
+mod kernel;
 mod output;
 mod run;
 mod statediff;
@@ -55,6 +56,8 @@ enum Command {
     GasReport(gas_report::Args),
     /// Benchmark kernels run three ways on the RV64IM machine (native, compiled, wasmi).
     Bench(bench::Args),
+    /// Kernel mode: the kernel ELF, and the kernel's input for a block (for a prover).
+    Kernel(kernel::Args),
     /// A development chain with Ethereum JSON-RPC (HTTP and WebSocket) for ethers, viem and
     /// wallets: funded accounts, a block per transaction, anvil/hardhat/evm methods.
     Node(devnet::Args),
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Command::GasReport(args) => gas_report::main(args),
         Command::Bench(args) => bench::main(args),
         Command::Node(args) => devnet::main(args),
+        Command::Kernel(args) => kernel::main(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

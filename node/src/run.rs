@@ -12,11 +12,12 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::input::{self, Unsigned};
+use crate::input::{self, Env, TxInput, Unsigned};
 use crate::json::{hex_bytes, join, optional, Reader};
 use crate::statediff::{self, AccountChange};
 use crate::{t8n, transition};
 use wasm_runtime::engine::EngineKind;
+use wasm_runtime::platform::MemoryDb;
 use wasm_runtime::primitives::{Address, B256};
 
 /// The example block: plain transfers, embedded in the binary.
@@ -39,6 +40,10 @@ pub struct Args {
     /// The fork rules: Cancun, Prague, Osaka or a blob-parameter-only fork (BPO1–BPO4).
     #[arg(long, default_value = "Osaka")]
     pub fork: String,
+    /// Also run the block in kernel mode (statelessly, inside the RV64IM machine), check
+    /// that its record equals host mode's and report its instructions and accelerator calls.
+    #[arg(long)]
+    pub kernel: bool,
 }
 
 /// The engines `zkos run` offers.
@@ -95,6 +100,10 @@ pub struct Report {
     pub engine: &'static str,
     /// The work the block did.
     pub work: Work,
+    /// Kernel mode's figures (`--kernel`): instructions, accelerator calls, misaligned
+    /// accesses, instructions per gas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<Value>,
 }
 
 /// What happened to one transaction.
@@ -162,7 +171,16 @@ pub fn main(args: &Args) -> Result<()> {
         None => ("examples/block.json (built in)".to_string(), EXAMPLE_BLOCK.to_string()),
     };
     let fork = t8n::check_fork(&args.fork)?;
-    let report = run_text(&name, &text, Chain { id: args.chain_id, fork }, args.engine)?;
+    let mut report = run_text(&name, &text, Chain { id: args.chain_id, fork }, args.engine)?;
+    if args.kernel {
+        let (pre, env, txs) = read_block(&name, &text, Chain { id: args.chain_id, fork })?;
+        let block = transition::block(&pre, &env, &txs);
+        let host = transition::apply(&pre, &env, &txs, EngineKind::Wasmi)?;
+        let input = crate::kernel::input_for(&pre, &block)?;
+        let (output, figures) = crate::kernel::run(input.encode())?;
+        crate::kernel::check(&output, &host, input.pre_state_root)?;
+        report.kernel = Some(figures.to_json(output.gas_used));
+    }
     if args.json {
         let json = serde_json::to_string_pretty(&report).map_err(|e| Error::Exec(e.to_string()))?;
         println!("{json}");
@@ -181,8 +199,8 @@ pub struct Chain {
     pub fork: wasm_runtime::fork::Fork,
 }
 
-/// Runs the block in `text` (from file `name`) on `engine` and reports.
-pub fn run_text(name: &str, text: &str, chain: Chain, engine: Engine) -> Result<Report> {
+/// The pre-state, environment and transactions of the block in `text` (from file `name`).
+pub fn read_block(name: &str, text: &str, chain: Chain) -> Result<(MemoryDb, Env, Vec<TxInput>)> {
     let chain_id = chain.id;
     let doc = t8n::parse_json(name, text)?;
     let r = Reader::new(name);
@@ -202,6 +220,12 @@ pub fn run_text(name: &str, text: &str, chain: Chain, engine: Engine) -> Result<
         Some(v) => input::txs(r, v, &join(&path, txs_key), chain_id, Unsigned::AllowSender)?,
         None => Vec::new(),
     };
+    Ok((pre, env, txs))
+}
+
+/// Runs the block in `text` (from file `name`) on `engine` and reports.
+pub fn run_text(name: &str, text: &str, chain: Chain, engine: Engine) -> Result<Report> {
+    let (pre, env, txs) = read_block(name, text, chain)?;
     let outcome = transition::apply(&pre, &env, &txs, engine.kind())?;
     let mut transactions = Vec::new();
     for index in 0..txs.len() {
@@ -267,6 +291,7 @@ pub fn run_text(name: &str, text: &str, chain: Chain, engine: Engine) -> Result<
             frames: stats.frames,
             rv_instructions: stats.rv_instructions,
         },
+        kernel: None,
     })
 }
 
@@ -377,6 +402,17 @@ pub fn render(report: &Report) -> String {
         let _ = write!(out, ", {} RV64IM instructions", w.rv_instructions);
     }
     let _ = writeln!(out);
+    if let Some(k) = &report.kernel {
+        let accelerators = k["accelerators"]
+            .as_object()
+            .map(|a| a.iter().map(|(kind, n)| format!("{kind} {n}")).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default();
+        let _ = write!(out, "kernel mode: same record as host mode; {} RV64IM instructions", k["instructions"]);
+        if let Some(per_gas) = k["instructionsPerGas"].as_f64() {
+            let _ = write!(out, " ({per_gas:.1} per gas)");
+        }
+        let _ = writeln!(out, "; accelerators: {accelerators}; {} misaligned accesses", k["misalignedAccesses"]);
+    }
     out
 }
 

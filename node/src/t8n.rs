@@ -46,6 +46,11 @@ pub struct Args {
     /// Block reward before the merge; accepted for compatibility, unused after it.
     #[arg(long = "state.reward", allow_hyphen_values = true)]
     pub reward: Option<i64>,
+    /// Also run the block in kernel mode (statelessly, inside the RV64IM machine): the
+    /// kernel's record must equal host mode's (else exit code 2 and nothing written), and
+    /// result.json gets `"kernel": {"instructions", "accelerators", ...}`.
+    #[arg(long)]
+    pub kernel: bool,
 }
 
 /// Runs `zkos t8n`.
@@ -78,9 +83,20 @@ pub fn main(args: &Args) -> Result<()> {
     let txs = input::txs(Reader::new(&txs_file), &txs_json, prefix(&txs_file, "txs"), args.chain_id, Unsigned::Refuse)?;
 
     let outcome = transition::apply(&pre, &env, &txs, wasm_runtime::engine::EngineKind::Wasmi)?;
+    let kernel = if args.kernel {
+        let input = crate::kernel::input_for(&pre, &transition::block(&pre, &env, &txs))?;
+        let (record, figures) = crate::kernel::run(input.encode())?;
+        crate::kernel::check(&record, &outcome, input.pre_state_root)?;
+        Some(figures.to_json(record.gas_used))
+    } else {
+        None
+    };
 
     let mut to_stdout = serde_json::Map::new();
-    let result = to_value(&output::result(&env, &outcome))?;
+    let mut result = to_value(&output::result(&env, &outcome))?;
+    if let (Some(kernel), Value::Object(fields)) = (kernel, &mut result) {
+        fields.insert("kernel".into(), kernel);
+    }
     let alloc = to_value(&output::alloc(&outcome.post))?;
     emit(&args.output_basedir, &args.output_result, "result", result, &mut to_stdout)?;
     emit(&args.output_basedir, &args.output_alloc, "alloc", alloc, &mut to_stdout)?;

@@ -71,19 +71,7 @@ pub fn apply_in(
     artifacts: &mut ArtifactCache,
 ) -> Result<Outcome> {
     let excess_blob_gas = env.excess_blob_gas();
-    let block = Block {
-        env: wasm_runtime::env::BlockEnv { excess_blob_gas, ..env.block.clone() },
-        parent_beacon_block_root: env.parent_beacon_block_root,
-        transactions: txs.iter().map(|t| BlockTx { tx: t.tx.clone(), encoded: t.encoded.clone() }).collect(),
-        withdrawals: env.withdrawals.clone(),
-        // EIP-2935 (Prague+): the parent's hash, when the environment gives it.
-        parent_hash: env
-            .block
-            .number
-            .checked_sub(1)
-            .and_then(|n| env.block.block_hashes.iter().find(|(number, _)| *number == n).map(|(_, hash)| *hash)),
-        deposit_contract: collects_requests(pre).then_some(MAINNET_DEPOSIT_CONTRACT),
-    };
+    let block = block(pre, env, txs);
     let mut post = pre.clone();
     let applied = wasm_runtime::exec::apply_block(&mut post, &block, engine, artifacts)
         .map_err(|e| Error::Exec(e.to_string()))?;
@@ -104,6 +92,25 @@ pub fn apply_in(
         requests,
         requests_hash: c.requests_hash,
     })
+}
+
+/// The block `env` and `txs` describe over `pre` (what [`apply_in`] applies; kernel mode
+/// builds its input from it).
+pub fn block(pre: &MemoryDb, env: &Env, txs: &[TxInput]) -> Block {
+    let excess_blob_gas = env.excess_blob_gas();
+    Block {
+        env: wasm_runtime::env::BlockEnv { excess_blob_gas, ..env.block.clone() },
+        parent_beacon_block_root: env.parent_beacon_block_root,
+        transactions: txs.iter().map(|t| BlockTx { tx: t.tx.clone(), encoded: t.encoded.clone() }).collect(),
+        withdrawals: env.withdrawals.clone(),
+        // EIP-2935 (Prague+): the parent's hash, when the environment gives it.
+        parent_hash: env
+            .block
+            .number
+            .checked_sub(1)
+            .and_then(|n| env.block.block_hashes.iter().find(|(number, _)| *number == n).map(|(_, hash)| *hash)),
+        deposit_contract: collects_requests(pre).then_some(MAINNET_DEPOSIT_CONTRACT),
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //! - [`Machine`]: 32 registers, `pc`, memory regions with permissions, a quasi-UART, and
 //!   [`Machine::run`], which executes until `ecall`, `ebreak`, a trap or the budget's end.
 //! - [`elf`]: loading static RV64 executables.
+//! - [`kernel`] (feature `kernel`): running the zkos kernel, its machine calls and
+//!   accelerators.
 //! - `bench` (feature `std`): a built-in integer workload that measures the machine's speed.
 //!
 //! # The rules the machine follows
@@ -20,7 +22,8 @@
 //!   executable, never both writable and executable (W^X). Executable regions are predecoded
 //!   once when mapped. Loads need `R`, stores need `W`; code can be read as data only from a
 //!   region that is also `R`.
-//! - **Misaligned data access is allowed** (as in qemu-user): a load or store of any size at
+//! - **Misaligned data access is allowed** by default (as in qemu-user; [`AlignMode`] counts
+//!   them or makes them fault): a load or store of any size at
 //!   any address behaves as the same bytes accessed one by one, little-endian, provided all
 //!   of them lie in the *one* region that holds the first byte. An access that runs past the
 //!   end of its region faults with [`AccessCause::Unmapped`] even if the next region is
@@ -69,7 +72,9 @@ pub mod bench;
 pub mod elf;
 mod error;
 pub mod isa;
+#[cfg(feature = "kernel")]
+pub mod kernel;
 pub mod machine;
 
 pub use error::{AccessProblem, ElfProblem, Error, ImmField, MapProblem};
-pub use machine::{AccessCause, CodeImage, Config, Exit, Histogram, Machine, Perm, Trap};
+pub use machine::{AccessCause, AlignMode, CodeImage, Config, Exit, Histogram, Machine, Perm, Trap};

@@ -25,6 +25,14 @@ pub(crate) struct Code {
 /// 256 entries so that indexing by a `u8` needs no bounds check.
 pub(crate) type Regs = [u64; 256];
 
+/// The strict-alignment state: whether a misaligned data access faults, and how many were
+/// made (counted only when the machine runs in a strict mode).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Alignment {
+    pub(crate) fault: bool,
+    pub(crate) count: u64,
+}
+
 /// How a run over one region ended.
 pub(crate) enum Flow {
     /// Control left the region; `pc` holds the new address.
@@ -83,12 +91,13 @@ fn cause(mem: &Memory, addr: u64, perm: Perm) -> AccessCause {
 /// Runs the code of one region from `*pc` until control leaves it or the run ends.
 /// `*left` is the remaining budget; `*pc` is updated in every case.
 #[inline(always)]
-pub(crate) fn run_region<const HIST: bool>(
+pub(crate) fn run_region<const HIST: bool, const STRICT: bool>(
     code: &Code,
     regs: &mut Regs,
     mem: &mut Memory,
     uart: &mut Uart,
     hist: &mut [u64; XOP_COUNT],
+    align: &mut Alignment,
     left: &mut u64,
     pc: &mut u64,
 ) -> Flow {
@@ -116,9 +125,23 @@ pub(crate) fn run_region<const HIST: bool>(
             finish!(Flow::Exit(Exit::Trap($trap)))
         }};
     }
+    // Strict alignment: a data access of `$n` bytes at an address that is not a multiple of
+    // `$n` is counted, and faults if the mode says so.
+    macro_rules! check_align {
+        ($m:expr, $n:literal, $addr:expr, $fault:ident) => {{
+            if STRICT && $n > 1 && $addr & ($n - 1) != 0 {
+                if align.fault {
+                    let at = pc_of(idx);
+                    trap!($m, Trap::$fault { pc: at, addr: $addr, size: $n, cause: AccessCause::Misaligned })
+                }
+                align.count += 1;
+            }
+        }};
+    }
     macro_rules! load {
         ($m:expr, $n:literal, $conv:expr) => {{
             let addr = regs[$m.rs1 as usize].wrapping_add(sext_imm($m.imm));
+            check_align!($m, $n, addr, LoadFault);
             let value = match mem.load::<$n>(addr) {
                 Some(bytes) => $conv(*bytes),
                 None => match load_slow::<$n>(mem, uart, addr) {
@@ -135,6 +158,7 @@ pub(crate) fn run_region<const HIST: bool>(
     macro_rules! store {
         ($m:expr, $n:literal) => {{
             let addr = regs[$m.rs1 as usize].wrapping_add(sext_imm($m.imm));
+            check_align!($m, $n, addr, StoreFault);
             let value = regs[$m.rs2 as usize];
             match mem.store::<$n>(addr) {
                 Some(dst) => *dst = value.to_le_bytes()[..$n].try_into().unwrap_or([0; $n]),

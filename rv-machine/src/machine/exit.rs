@@ -45,6 +45,9 @@ pub enum AccessCause {
     Permission,
     /// The UART page only accepts 4-byte aligned word accesses to its registers.
     Uart,
+    /// The address is not a multiple of the access size and the machine runs with
+    /// [`AlignMode::Fault`](super::AlignMode::Fault).
+    Misaligned,
 }
 
 impl Trap {
@@ -66,6 +69,7 @@ impl fmt::Display for AccessCause {
             AccessCause::Unmapped => "unmapped",
             AccessCause::Permission => "permission denied",
             AccessCause::Uart => "UART registers take aligned 32-bit accesses only",
+            AccessCause::Misaligned => "misaligned (strict alignment)",
         })
     }
 }

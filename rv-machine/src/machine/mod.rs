@@ -15,7 +15,7 @@ pub use exit::{AccessCause, Exit, Trap};
 pub use histogram::Histogram;
 pub use memory::Perm;
 
-use self::exec::{Code, Flow, Regs};
+use self::exec::{Alignment, Code, Flow, Regs};
 use self::memory::{Init, Memory};
 use self::predecode::{predecode_region, Micro, XOP_COUNT};
 use self::uart::Uart;
@@ -37,6 +37,20 @@ impl Default for Config {
     fn default() -> Self {
         Config { histogram: false, max_memory: 4 << 30 }
     }
+}
+
+/// How the machine treats a misaligned data access (a load or store of `n` bytes at an
+/// address that is not a multiple of `n`). The ISA allows them ([`AlignMode::Allow`], the
+/// default); some zkVMs do not, so a run can count them or fault on the first one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AlignMode {
+    /// Misaligned accesses behave as the same bytes accessed one by one; nothing is counted.
+    #[default]
+    Allow,
+    /// As `Allow`, and each one is counted ([`Machine::misaligned`]).
+    Count,
+    /// The first one faults ([`AccessCause::Misaligned`]) without executing.
+    Fault,
 }
 
 /// Code predecoded once, for any number of machines to map ([`Machine::map_code`]) without a
@@ -75,6 +89,8 @@ pub struct Machine {
     uart: Uart,
     config: Config,
     hist: [u64; XOP_COUNT],
+    align_mode: AlignMode,
+    align: Alignment,
 }
 
 impl Machine {
@@ -89,6 +105,8 @@ impl Machine {
             uart: Uart::default(),
             config,
             hist: [0; XOP_COUNT],
+            align_mode: AlignMode::Allow,
+            align: Alignment::default(),
         }
     }
 
@@ -215,16 +233,36 @@ impl Machine {
         self.config.histogram.then(|| Histogram::from_counts(&self.hist))
     }
 
+    /// Sets how misaligned data accesses are treated from now on (the count is kept).
+    pub fn set_align_mode(&mut self, mode: AlignMode) {
+        self.align_mode = mode;
+        self.align.fault = mode == AlignMode::Fault;
+    }
+
+    /// The alignment mode ([`AlignMode::Allow`] unless set).
+    pub fn align_mode(&self) -> AlignMode {
+        self.align_mode
+    }
+
+    /// Misaligned data accesses executed so far while the mode was [`AlignMode::Count`]
+    /// (under [`AlignMode::Allow`] they are not counted; under [`AlignMode::Fault`] the first
+    /// one stops the run and is not counted).
+    pub fn misaligned(&self) -> u64 {
+        self.align.count
+    }
+
     /// Runs at most `budget` instructions. See [`Exit`] for where `pc` is left.
     pub fn run(&mut self, budget: u64) -> Exit {
-        if self.config.histogram {
-            self.run_with::<true>(budget)
-        } else {
-            self.run_with::<false>(budget)
+        let strict = self.align_mode != AlignMode::Allow;
+        match (self.config.histogram, strict) {
+            (true, true) => self.run_with::<true, true>(budget),
+            (true, false) => self.run_with::<true, false>(budget),
+            (false, true) => self.run_with::<false, true>(budget),
+            (false, false) => self.run_with::<false, false>(budget),
         }
     }
 
-    fn run_with<const HIST: bool>(&mut self, budget: u64) -> Exit {
+    fn run_with<const HIST: bool, const STRICT: bool>(&mut self, budget: u64) -> Exit {
         let mut left = budget;
         let exit = loop {
             let pc = self.pc;
@@ -234,12 +272,13 @@ impl Machine {
             let Some(code) = self.code.iter().find(|c| pc >= c.base && pc < c.end) else {
                 break Exit::Trap(Trap::FetchFault { pc });
             };
-            let flow = exec::run_region::<HIST>(
+            let flow = exec::run_region::<HIST, STRICT>(
                 code,
                 &mut self.regs,
                 &mut self.mem,
                 &mut self.uart,
                 &mut self.hist,
+                &mut self.align,
                 &mut left,
                 &mut self.pc,
             );

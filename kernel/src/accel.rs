@@ -1,0 +1,88 @@
+//! The accelerators as the system layer uses them: keccak256 over the keccak-f\[1600\]
+//! machine call, and sender recovery over the secp256k1 machine call.
+//!
+//! alloy-primitives built with `native-keccak` computes every `keccak256` (the system
+//! layer's, the trie's, the KECCAK256 opcode's) by calling [`native_keccak256`]; alloy-consensus
+//! built with `crypto-backend` recovers every signer (transaction senders, EIP-7702
+//! authorities) through the provider [`install`] sets. Nothing else changes: the same crates
+//! run on the host with their software implementations.
+
+use alloc::sync::Arc;
+
+use alloy_consensus::crypto::{install_default_provider, CryptoProvider, RecoveryError};
+use alloy_primitives::{keccak256, Address};
+
+use crate::platform;
+
+/// keccak256's rate in bytes (1088 bits).
+const RATE: usize = 136;
+
+/// XORs one rate-sized block into the state's first 17 lanes.
+#[inline(always)]
+fn absorb(state: &mut [u64; 25], block: &[u8]) {
+    for (lane, bytes) in state.iter_mut().zip(block.chunks_exact(8)) {
+        *lane ^= u64::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]]);
+    }
+}
+
+/// alloy-primitives' hook (feature `native-keccak`): the keccak256 of the `len` bytes at
+/// `bytes`, written to the 32 bytes at `output`.
+///
+/// # Safety
+/// `bytes` must be valid for `len` bytes of reads, `output` for 32 bytes of writes.
+#[no_mangle]
+pub unsafe extern "C" fn native_keccak256(bytes: *const u8, len: usize, output: *mut u8) {
+    // SAFETY: the caller's contract.
+    let data = unsafe { core::slice::from_raw_parts(bytes, len) };
+    let mut state = [0u64; 25];
+    let mut blocks = data.chunks_exact(RATE);
+    for block in &mut blocks {
+        absorb(&mut state, block);
+        platform::keccak_f1600(&mut state);
+    }
+    let rest = blocks.remainder();
+    let mut last = [0u8; RATE];
+    last[..rest.len()].copy_from_slice(rest);
+    last[rest.len()] ^= 0x01;
+    last[RATE - 1] ^= 0x80;
+    absorb(&mut state, &last);
+    platform::keccak_f1600(&mut state);
+    let mut out = [0u8; 32];
+    for (bytes, lane) in out.chunks_exact_mut(8).zip(&state) {
+        bytes.copy_from_slice(&lane.to_le_bytes());
+    }
+    // SAFETY: the caller's contract.
+    unsafe { core::ptr::copy_nonoverlapping(out.as_ptr(), output, 32) };
+}
+
+/// Signature recovery through the machine.
+struct MachineRecovery;
+
+impl CryptoProvider for MachineRecovery {
+    fn recover_signer_unchecked(&self, sig: &[u8; 65], msg: &[u8; 32]) -> Result<Address, RecoveryError> {
+        let mut rs = [0u8; 64];
+        rs.copy_from_slice(&sig[..64]);
+        let key = platform::secp256k1_recover(msg, &rs, sig[64]).ok_or_else(RecoveryError::new)?;
+        Ok(Address::from_slice(&keccak256(key)[12..]))
+    }
+
+    fn verify_and_compute_signer_unchecked(
+        &self,
+        pubkey: &[u8; 65],
+        sig: &[u8; 64],
+        msg: &[u8; 32],
+    ) -> Result<Address, RecoveryError> {
+        use k256::ecdsa::signature::hazmat::PrehashVerifier;
+        use k256::ecdsa::{Signature, VerifyingKey};
+        let key = VerifyingKey::from_sec1_bytes(pubkey).map_err(|_| RecoveryError::new())?;
+        let signature = Signature::from_slice(sig).map_err(|_| RecoveryError::new())?;
+        key.verify_prehash(msg, &signature).map_err(|_| RecoveryError::new())?;
+        Ok(Address::from_slice(&keccak256(&pubkey[1..])[12..]))
+    }
+}
+
+/// Routes alloy-consensus's signature recovery to the machine.
+pub fn install() {
+    // Installed once, at the start: it cannot be set already.
+    let _ = install_default_provider(Arc::new(MachineRecovery));
+}

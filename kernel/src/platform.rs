@@ -1,0 +1,88 @@
+//! The platform: the only module that knows which machine the kernel runs on.
+//!
+//! Here it is rv-machine, reached by machine calls (`ecall`, the call number in `a7`; see
+//! rv-machine's `kernel` module for the table). A zkVM that runs RV64IM runs the same kernel
+//! with this module swapped for its own syscalls: input, output, halt, and the two
+//! accelerators (keccak-f\[1600\] and secp256k1 recovery), as the Ethereum zkVM standard's
+//! `read_input` / `write_output` interface and every zkVM's precompiles have them.
+
+use alloc::vec::Vec;
+use core::arch::asm;
+
+const HALT: u64 = 0;
+const INPUT_LEN: u64 = 1;
+const READ_INPUT: u64 = 2;
+const WRITE_OUTPUT: u64 = 3;
+const LOG: u64 = 4;
+const KECCAK_F1600: u64 = 0x10;
+const SECP256K1_RECOVER: u64 = 0x11;
+const MARK: u64 = 0x20;
+
+/// Status of a successful run.
+pub const SUCCESS: u64 = 0;
+/// The input is not a kernel input, or the block does not run statelessly (bad witness).
+pub const FAILURE: u64 = 1;
+/// The kernel panicked (or ran out of memory).
+pub const PANIC: u64 = 2;
+
+/// A machine call with up to three arguments; the result is `a0`.
+#[inline(always)]
+fn call(number: u64, a0: u64, a1: u64, a2: u64) -> u64 {
+    let result: u64;
+    // SAFETY: the machine serves the call (reading or writing only the buffers the arguments
+    // name, which the callers below pass valid) and resumes after the ecall with `a0` set.
+    unsafe {
+        asm!("ecall", inlateout("a0") a0 => result, in("a1") a1, in("a2") a2, in("a7") number,
+             options(nostack));
+    }
+    result
+}
+
+/// The whole input.
+pub fn read_input() -> Vec<u8> {
+    let len = call(INPUT_LEN, 0, 0, 0) as usize;
+    let mut buf = Vec::with_capacity(len);
+    let got = call(READ_INPUT, buf.as_mut_ptr() as u64, len as u64, 0) as usize;
+    // SAFETY: the machine wrote `got <= len` bytes into the buffer's capacity.
+    unsafe { buf.set_len(got.min(len)) };
+    buf
+}
+
+/// Appends `bytes` to the public output.
+pub fn write_output(bytes: &[u8]) {
+    call(WRITE_OUTPUT, bytes.as_ptr() as u64, bytes.len() as u64, 0);
+}
+
+/// Writes a diagnostic line (why a run fails) to the machine's log, which is not output.
+pub fn log(text: &str) {
+    call(LOG, text.as_ptr() as u64, text.len() as u64, 0);
+}
+
+/// Stops the run with `status` ([`SUCCESS`] makes the output count; any other discards it).
+pub fn halt(status: u64) -> ! {
+    loop {
+        call(HALT, status, 0, 0);
+    }
+}
+
+/// Notes the instruction count under `phase` (for the host's per-phase breakdown).
+#[allow(dead_code)]
+pub fn mark(phase: u64) {
+    call(MARK, phase, 0, 0);
+}
+
+/// keccak-f\[1600\] on 25 lanes, in place.
+pub fn keccak_f1600(state: &mut [u64; 25]) {
+    call(KECCAK_F1600, state.as_mut_ptr() as u64, 0, 0);
+}
+
+/// The secp256k1 public key (x ‖ y) that signed `hash` with `r ‖ s` and recovery id `id`
+/// (unchecked: `s` is normalized as Ethereum's recovery does), or `None`.
+pub fn secp256k1_recover(hash: &[u8; 32], rs: &[u8; 64], id: u8) -> Option<[u8; 64]> {
+    let mut input = [0u8; 97];
+    input[..32].copy_from_slice(hash);
+    input[32..96].copy_from_slice(rs);
+    input[96] = id;
+    let mut key = [0u8; 64];
+    (call(SECP256K1_RECOVER, input.as_ptr() as u64, key.as_mut_ptr() as u64, 0) == 0).then_some(key)
+}

@@ -1,0 +1,154 @@
+//! Kernel mode (DESIGN.md §2, docs/kernel.md): a whole block run statelessly by the kernel
+//! program inside the RV64IM machine.
+//!
+//! - [`ELF`]: the kernel, built by `scripts/build-kernel.sh` (node/build.rs) and carried
+//!   in the binary;
+//! - [`input_for`]: the kernel's input for a block over a pre-state (the block and a minimal
+//!   witness, [`KernelInput::for_block`]);
+//! - [`run`]: the kernel on the machine, its [`PublicOutput`] and figures (instructions,
+//!   accelerator calls, misaligned accesses); a failed run is an error with the kernel's
+//!   reason and never an output;
+//! - [`check`]: the kernel's record against host mode's;
+//! - `zkos kernel elf -o FILE`, `zkos kernel input BLOCK.json -o FILE` ([`main`]).
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+
+use rv_machine::kernel::{run_kernel, KernelOptions};
+use rv_machine::AlignMode;
+use wasm_runtime::block::Block;
+use wasm_runtime::platform::MemoryDb;
+use wasm_runtime::stateless::{CommittedArtifacts, KernelInput, PublicOutput};
+
+use crate::error::{Error, Result};
+use crate::transition::Outcome;
+
+/// The kernel ELF (`target/kernel/zkos-kernel.elf` when `zkos` was built).
+pub const ELF: &[u8] = include_bytes!(env!("ZKOS_KERNEL_ELF"));
+
+/// The most instructions a kernel run may execute (a bound on time: about ten minutes).
+pub const BUDGET: u64 = 200_000_000_000;
+
+/// `zkos kernel`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands of `zkos kernel`.
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Writes the kernel ELF (RV64IM; loads under SP1 v6 too).
+    Elf {
+        /// The file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Writes the kernel's input for a block (the block and its witness), for an external
+    /// prover.
+    Input {
+        /// The block, as `zkos run` takes it ({alloc, env, txs} or {pre, env, transaction}).
+        block: PathBuf,
+        /// The file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The chain id transactions are checked against.
+        #[arg(long, default_value_t = 1)]
+        chain_id: u64,
+        /// The fork rules.
+        #[arg(long, default_value = "Osaka")]
+        fork: String,
+    },
+}
+
+/// Runs `zkos kernel`.
+pub fn main(args: &Args) -> Result<()> {
+    match &args.command {
+        Command::Elf { output } => write(output, ELF),
+        Command::Input { block, output, chain_id, fork } => {
+            let name = block.display().to_string();
+            let text =
+                std::fs::read_to_string(block).map_err(|e| Error::Io { path: name.clone(), message: e.to_string() })?;
+            let chain = crate::run::Chain { id: *chain_id, fork: crate::t8n::check_fork(fork)? };
+            let (pre, env, txs) = crate::run::read_block(&name, &text, chain)?;
+            let input = input_for(&pre, &crate::transition::block(&pre, &env, &txs))?;
+            write(output, &input.encode())
+        }
+    }
+}
+
+fn write(path: &PathBuf, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| Error::Io { path: path.display().to_string(), message: e.to_string() })
+}
+
+/// The kernel's input for `block` over `pre` (no artifacts committed yet: a cold block).
+pub fn input_for(pre: &MemoryDb, block: &Block) -> Result<KernelInput> {
+    KernelInput::for_block(pre, &CommittedArtifacts::default(), block)
+        .map_err(|e| Error::Exec(format!("the kernel input cannot be built: {e}")))
+}
+
+/// What a kernel run cost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Figures {
+    /// RV64IM instructions the machine executed (the whole block's proving cost).
+    pub instructions: u64,
+    /// Accelerator calls by kind.
+    pub accelerators: rv_machine::kernel::Accelerators,
+    /// Misaligned loads and stores the kernel made.
+    pub misaligned: u64,
+}
+
+impl Figures {
+    /// The `"kernel"` object of t8n's result.json and `zkos run --json`.
+    pub fn to_json(&self, gas_used: u64) -> Value {
+        let accelerators: serde_json::Map<String, Value> =
+            self.accelerators.by_kind().iter().map(|(k, n)| (k.to_string(), json!(n))).collect();
+        json!({
+            "instructions": self.instructions,
+            "accelerators": accelerators,
+            "misalignedAccesses": self.misaligned,
+            "instructionsPerGas": (gas_used > 0).then(|| self.instructions as f64 / gas_used as f64),
+        })
+    }
+}
+
+/// Runs the kernel on the encoded `input`: its public output and figures, or why it failed
+/// (the kernel's own reason when it gave one).
+pub fn run(input: Vec<u8>) -> Result<(PublicOutput, Figures)> {
+    let opts = KernelOptions { budget: BUDGET, align: AlignMode::Count, ..KernelOptions::default() };
+    let run = run_kernel(ELF, input, &opts).map_err(|e| Error::Exec(format!("the kernel ELF does not load: {e}")))?;
+    let figures =
+        Figures { instructions: run.instructions, accelerators: run.accelerators, misaligned: run.misaligned };
+    match run.result {
+        Ok(bytes) => {
+            let output = PublicOutput::decode(&bytes)
+                .map_err(|e| Error::Exec(format!("the kernel's output is no public output: {e}")))?;
+            Ok((output, figures))
+        }
+        Err(failure) => {
+            let why = if run.log.is_empty() { String::new() } else { format!(": {}", run.log.trim_end()) };
+            Err(Error::Exec(format!("kernel run failed after {} instructions ({failure}){why}", run.instructions)))
+        }
+    }
+}
+
+/// Checks the kernel's record against host mode's outcome of the same block: state root,
+/// receipts root, logs hash, gas used and transaction count must be identical.
+pub fn check(kernel: &PublicOutput, host: &Outcome, pre_state_root: wasm_runtime::primitives::B256) -> Result<()> {
+    let pairs = [
+        ("pre-state root", kernel.pre_state_root.to_string(), pre_state_root.to_string()),
+        ("post-state root", kernel.post_state_root.to_string(), host.state_root.to_string()),
+        ("receipts root", kernel.receipts_root.to_string(), host.receipts_root.to_string()),
+        ("logs hash", kernel.logs_hash.to_string(), host.logs_hash.to_string()),
+        ("gas used", kernel.gas_used.to_string(), host.output.gas_used.to_string()),
+        ("transaction count", kernel.tx_count.to_string(), host.output.receipts.len().to_string()),
+    ];
+    for (what, k, h) in pairs {
+        if k != h {
+            return Err(Error::Exec(format!("kernel and host mode disagree on the {what}: kernel {k}, host {h}")));
+        }
+    }
+    Ok(())
+}
