@@ -13,7 +13,9 @@ use crate::error::{Error, Result};
 #[command(disable_help_flag = true)]
 pub struct Args {
     /// The driver's flags: --size small|default, --json, --dir DIR, --kernel NAME; or
-    /// `worst [--json] [--gas N] [--only TEXT]`, the worst-case instructions per gas of every operation.
+    /// `worst [--json] [--gas N] [--only TEXT]`, the worst-case instructions per gas of every operation;
+    /// or `evm [--json] [--inputs DIR] [--only NAME]`, the EVM benchmark inputs on zkos and on revm
+    /// built for RV64IM, on the same machine.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<OsString>,
 }

@@ -11,7 +11,7 @@
 //!
 //! Host work is bracketed by `mark(HOST_ENTER)` / `mark(HOST_LEAVE)` so the driver can
 //! count it apart: every keccak256 (alloy's `native-keccak` hook, defined here), every
-//! database read (the [`Bracketed`] database), every journal operation ([`journal`]: storage,
+//! database read (the [`BracketedDb`] database), every journal operation ([`journal`]: storage,
 //! accounts, code, logs, transfers, checkpoints) and every precompile ([`precompiles`]).
 
 #![no_std]
@@ -106,9 +106,9 @@ impl DatabaseRef for Nothing {
 
 /// The database revm reads: the pre-state in a `CacheDB`, each read bracketed as host work.
 #[derive(Debug)]
-struct Bracketed(CacheDB<Nothing>);
+struct BracketedDb(CacheDB<Nothing>);
 
-impl revm::Database for Bracketed {
+impl revm::Database for BracketedDb {
     type Error = Infallible;
 
     fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, Infallible> {
@@ -128,7 +128,7 @@ impl revm::Database for Bracketed {
     }
 }
 
-type Ctx = Context<BlockEnv, TxEnv, CfgEnv, Bracketed, BracketedJournal<Bracketed>, ()>;
+type Ctx = Context<BlockEnv, TxEnv, CfgEnv, BracketedDb, BracketedJournal<BracketedDb>, ()>;
 
 #[no_mangle]
 extern "C" fn bench_main() -> u64 {
@@ -177,7 +177,7 @@ extern "C" fn bench_main() -> u64 {
         chain_id: Some(input.chain_id),
         ..TxEnv::default()
     };
-    let ctx: Ctx = Ctx::new(Bracketed(db), spec)
+    let ctx: Ctx = Ctx::new(BracketedDb(db), spec)
         .modify_cfg_chained(|cfg| {
             cfg.set_spec_and_mainnet_gas_params(spec);
             cfg.chain_id = input.chain_id;
