@@ -153,21 +153,61 @@ pub struct KernelMachine {
     log: Vec<u8>,
 }
 
-impl KernelMachine {
-    /// Loads the kernel ELF: each loadable segment becomes a region with its permissions
-    /// (segments with no file bytes, such as the stack and heap, are mapped lazily, so they
-    /// cost what the run touches). The kernel brings its own stack; `pc` is the entry.
-    pub fn new(elf_file: &[u8], input: Vec<u8>, opts: &KernelOptions) -> Result<KernelMachine, Error> {
+/// A kernel ELF parsed, and its code predecoded, once for any number of runs: code and
+/// read-only segments are shared by the machines that map it (no copy), writable segments
+/// are copied per run, and segments without file bytes (stack, heap) are mapped lazily.
+pub struct KernelImage {
+    entry: u64,
+    segments: Vec<ImageSegment>,
+}
+
+enum ImageSegment {
+    Code { vaddr: u64, perm: Perm, code: crate::machine::CodeImage },
+    Shared { vaddr: u64, perm: Perm, bytes: alloc::rc::Rc<[u8]> },
+    Data { vaddr: u64, memsz: u64, perm: Perm, bytes: Vec<u8> },
+    Lazy { vaddr: u64, memsz: u64, perm: Perm },
+}
+
+impl KernelImage {
+    /// Parses and validates the ELF and predecodes its code.
+    pub fn new(elf_file: &[u8]) -> Result<KernelImage, Error> {
         let elf = elf::parse(elf_file)?;
-        let mut machine = Machine::new(Config { histogram: false, max_memory: opts.max_memory });
+        let mut segments = Vec::new();
         for s in &elf.segments {
-            if s.data.is_empty() && !s.perm.contains(Perm::X) {
-                machine.map_lazy(s.vaddr, s.memsz, s.perm)?;
+            let padded = || {
+                let mut bytes = s.data.to_vec();
+                bytes.resize(usize::try_from(s.memsz).unwrap_or(usize::MAX).max(s.data.len()), 0);
+                bytes
+            };
+            let segment = if s.perm.contains(Perm::X) {
+                ImageSegment::Code { vaddr: s.vaddr, perm: s.perm, code: crate::machine::CodeImage::new(&padded()) }
+            } else if s.data.is_empty() {
+                ImageSegment::Lazy { vaddr: s.vaddr, memsz: s.memsz, perm: s.perm }
+            } else if !s.perm.contains(Perm::W) {
+                ImageSegment::Shared { vaddr: s.vaddr, perm: s.perm, bytes: padded().into() }
             } else {
-                machine.map(s.vaddr, s.memsz, s.perm, s.data)?;
+                ImageSegment::Data { vaddr: s.vaddr, memsz: s.memsz, perm: s.perm, bytes: s.data.to_vec() }
+            };
+            segments.push(segment);
+        }
+        Ok(KernelImage { entry: elf.entry, segments })
+    }
+}
+
+impl KernelMachine {
+    /// A machine with the kernel mapped (each segment a region with its permissions), `pc` at
+    /// its entry and `input` to read. The kernel brings its own stack.
+    pub fn new(image: &KernelImage, input: Vec<u8>, opts: &KernelOptions) -> Result<KernelMachine, Error> {
+        let mut machine = Machine::new(Config { histogram: false, max_memory: opts.max_memory });
+        for s in &image.segments {
+            match s {
+                ImageSegment::Code { vaddr, perm, code } => machine.map_code(*vaddr, *perm, code)?,
+                ImageSegment::Shared { vaddr, perm, bytes } => machine.map_shared(*vaddr, *perm, bytes.clone())?,
+                ImageSegment::Data { vaddr, memsz, perm, bytes } => machine.map(*vaddr, *memsz, *perm, bytes)?,
+                ImageSegment::Lazy { vaddr, memsz, perm } => machine.map_lazy(*vaddr, *memsz, *perm)?,
             }
         }
-        machine.set_pc(elf.entry);
+        machine.set_pc(image.entry);
         machine.set_align_mode(opts.align);
         Ok(KernelMachine {
             machine,
@@ -288,9 +328,9 @@ fn writable(m: &Machine, addr: u64, len: u64) -> Option<()> {
         .then_some(())
 }
 
-/// Runs `elf_file` on `input` in a fresh machine ([`KernelMachine`]).
-pub fn run_kernel(elf_file: &[u8], input: Vec<u8>, opts: &KernelOptions) -> Result<KernelRun, Error> {
-    Ok(KernelMachine::new(elf_file, input, opts)?.run(opts.budget))
+/// Runs the kernel `image` on `input` in a fresh machine ([`KernelMachine`]).
+pub fn run_kernel(image: &KernelImage, input: Vec<u8>, opts: &KernelOptions) -> Result<KernelRun, Error> {
+    Ok(KernelMachine::new(image, input, opts)?.run(opts.budget))
 }
 
 /// The public key (x ‖ y, big-endian) that signed `hash` with `(r, s, recovery id)`, laid

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
-use rv_machine::kernel::{run_kernel, KernelOptions};
+use rv_machine::kernel::{run_kernel, KernelImage, KernelOptions};
 use rv_machine::AlignMode;
 use wasm_runtime::block::Block;
 use wasm_runtime::platform::MemoryDb;
@@ -118,7 +118,15 @@ impl Figures {
 /// (the kernel's own reason when it gave one).
 pub fn run(input: Vec<u8>) -> Result<(PublicOutput, Figures)> {
     let opts = KernelOptions { budget: BUDGET, align: AlignMode::Count, ..KernelOptions::default() };
-    let run = run_kernel(ELF, input, &opts).map_err(|e| Error::Exec(format!("the kernel ELF does not load: {e}")))?;
+    thread_local! {
+        // Parsed and predecoded once per thread (most of a small block's time otherwise).
+        static IMAGE: std::result::Result<KernelImage, rv_machine::Error> = KernelImage::new(ELF);
+    }
+    let run = IMAGE.with(|image| match image {
+        Ok(image) => run_kernel(image, input, &opts),
+        Err(e) => Err(*e),
+    });
+    let run = run.map_err(|e| Error::Exec(format!("the kernel ELF does not load: {e}")))?;
     let figures =
         Figures { instructions: run.instructions, accelerators: run.accelerators, misaligned: run.misaligned };
     match run.result {

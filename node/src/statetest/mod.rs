@@ -25,7 +25,8 @@ pub struct Args {
     /// The fork whose post-states are checked.
     #[arg(long, default_value = "Osaka")]
     pub fork: String,
-    /// The engine: wasmi (reference) or rv (RV64IM machine).
+    /// The engine: wasmi (reference), rv (RV64IM machine), or kernel (each case a block run
+    /// statelessly by the kernel inside the RV64IM machine, contract code on wasmi there).
     #[arg(long, default_value = "wasmi")]
     pub engine: String,
     /// One JSON line per case instead of text.
@@ -39,12 +40,26 @@ pub struct Args {
     pub filter: Option<String>,
 }
 
+/// How the cases run: the system layer on the host over one of the engines, or the whole
+/// block in kernel mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Host mode on an engine.
+    Host(EngineKind),
+    /// Kernel mode: the case's block (its transaction signed with the test's secret key) and
+    /// a witness of the pre-state go to the kernel, whose post-state root and logs hash are
+    /// checked.
+    Kernel,
+}
+
 /// The outcome of one case.
 #[derive(Debug)]
 pub struct CaseResult {
     pub name: String,
     pub index: (usize, usize, usize),
     pub error: Option<String>,
+    /// Kernel mode: the RV64IM instructions the kernel executed for the case.
+    pub instructions: Option<u64>,
 }
 
 /// The files a path names: a file as it is, a folder's `.json` files (recursively).
@@ -103,10 +118,10 @@ pub struct FileResults {
 }
 
 /// Runs every case of one file.
-pub fn run_file(path: &Path, fork: &str, engine: EngineKind, filter: Option<&str>) -> FileResults {
+pub fn run_file(path: &Path, fork: &str, mode: Mode, filter: Option<&str>) -> FileResults {
     let file_name = path.display().to_string();
     let failed = |error: String| FileResults {
-        results: vec![CaseResult { name: file_name.clone(), index: (0, 0, 0), error: Some(error) }],
+        results: vec![CaseResult { name: file_name.clone(), index: (0, 0, 0), error: Some(error), instructions: None }],
         ..FileResults::default()
     };
     let text = match std::fs::read_to_string(path) {
@@ -133,11 +148,18 @@ pub fn run_file(path: &Path, fork: &str, engine: EngineKind, filter: Option<&str
         match entry {
             fixture::Entry::Test(test) => {
                 for case in &test.posts {
-                    let error = run_case(&test, case, engine, &mut artifacts).err();
+                    let (error, instructions) = match mode {
+                        Mode::Host(engine) => (run_case(&test, case, engine, &mut artifacts).err(), None),
+                        Mode::Kernel => match run_case_kernel(&test, case) {
+                            Ok(n) => (None, Some(n)),
+                            Err(e) => (Some(e), None),
+                        },
+                    };
                     out.results.push(CaseResult {
                         name: test.name.clone(),
                         index: (case.data, case.gas, case.value),
                         error,
+                        instructions,
                     });
                 }
             }
@@ -146,6 +168,7 @@ pub fn run_file(path: &Path, fork: &str, engine: EngineKind, filter: Option<&str
                 name: format!("{file_name}: {name}"),
                 index: (0, 0, 0),
                 error: Some(error),
+                instructions: None,
             }),
         }
     }
@@ -188,6 +211,71 @@ fn run_case(
     Ok(())
 }
 
+/// A case in kernel mode: the block with the transaction signed by the test's secret key,
+/// run by the kernel over a witness of the pre-state; its record must show the transaction
+/// included (or not, if the case expects an exception) and the fixture's post-state root
+/// and logs hash. The instructions the kernel executed.
+fn run_case_kernel(test: &fixture::StateTest, case: &fixture::PostCase) -> Result<u64, String> {
+    let chain_id = test.block.chain_id;
+    let transactions = match fixture::tx_env(&test.tx, case) {
+        Ok(tx) => {
+            let bytes = signed_encoding(&test.tx, &tx, chain_id)?;
+            vec![BlockTx { tx: wasm_runtime::tx::decode(&bytes, chain_id), encoded: Some(bytes) }]
+        }
+        // As in host mode: a transaction no transaction can hold is rejected unrun.
+        Err(_) => Vec::new(),
+    };
+    let block = Block { env: test.block.clone(), transactions, ..Block::default() };
+    let input = crate::kernel::input_for(&test.pre, &block).map_err(|e| e.to_string())?;
+    let (output, figures) = crate::kernel::run(input.encode()).map_err(|e| e.to_string())?;
+    match (&case.expect_exception, output.tx_count) {
+        (Some(e), 1) => return Err(format!("expected exception {e}, but the kernel included the transaction")),
+        (None, 0) => return Err("the kernel rejected the transaction".into()),
+        _ => {}
+    }
+    if output.post_state_root != case.hash {
+        return Err(format!("kernel: state root {} != expected {}", output.post_state_root, case.hash));
+    }
+    if output.logs_hash != case.logs {
+        return Err(format!("kernel: logs hash {} != expected {}", output.logs_hash, case.logs));
+    }
+    Ok(figures.instructions)
+}
+
+/// The signed EIP-2718 encoding of a state test's transaction `tx` (signed with its
+/// `secretKey`; typed transactions carry `chain_id`, legacy ones none, as the fixtures sign
+/// them).
+fn signed_encoding(
+    fields: &serde_json::Value,
+    tx: &wasm_runtime::env::TxEnv,
+    chain_id: u64,
+) -> Result<wasm_runtime::primitives::Bytes, String> {
+    let key = fields
+        .get("secretKey")
+        .ok_or("kernel mode needs the transaction's secretKey (a sender alone cannot be recovered)")?;
+    let key = fixture::b256(key, "secretKey")?;
+    let fee = |v: wasm_runtime::primitives::U256, what: &str| {
+        u128::try_from(v).map_err(|_| format!("{what} {v} does not fit a transaction's 128 bits"))
+    };
+    let unsigned = wasm_runtime::tx::UnsignedTx {
+        tx_type: tx.tx_type,
+        chain_id: (tx.tx_type != 0).then_some(chain_id),
+        nonce: tx.nonce,
+        gas_limit: tx.gas_limit,
+        max_fee_per_gas: fee(tx.max_fee_per_gas, "the max fee per gas")?,
+        max_priority_fee_per_gas: fee(tx.max_priority_fee_per_gas, "the priority fee")?,
+        to: tx.to,
+        value: tx.value,
+        data: tx.data.clone(),
+        access_list: tx.access_list.clone(),
+        blob_hashes: tx.blob_hashes.clone(),
+        max_fee_per_blob_gas: fee(tx.max_fee_per_blob_gas, "the max fee per blob gas")?,
+        authorization_list: tx.authorization_list.clone(),
+    };
+    let envelope = unsigned.sign(&key).map_err(|e| format!("the transaction cannot be signed: {e}"))?;
+    Ok(wasm_runtime::tx::encode(&envelope).into())
+}
+
 /// Totals of a run.
 #[derive(Debug, Default)]
 pub struct Totals {
@@ -202,6 +290,8 @@ pub struct Totals {
     pub forks_seen: std::collections::BTreeSet<String>,
     /// Tests the filter left out.
     pub filtered: usize,
+    /// Kernel mode: instructions of the passing cases, summed.
+    pub instructions: u64,
 }
 
 impl Totals {
@@ -229,7 +319,7 @@ impl Totals {
 pub fn run_paths(
     paths: &[PathBuf],
     fork: &str,
-    engine: EngineKind,
+    mode: Mode,
     filter: Option<&str>,
     exclusions: &BTreeMap<String, String>,
     mut report: impl FnMut(&CaseResult, Option<&str>),
@@ -240,7 +330,7 @@ pub fn run_paths(
     }
     let mut totals = Totals { files: files.len(), ..Totals::default() };
     for file in files {
-        let outcome = run_file(&file, fork, engine, filter);
+        let outcome = run_file(&file, fork, mode, filter);
         totals.other_forks += outcome.other_forks.len();
         totals.forks_seen.extend(outcome.other_forks.into_iter().flat_map(|(_, forks)| forks));
         totals.filtered += outcome.filtered;
@@ -248,7 +338,10 @@ pub fn run_paths(
             let excluded = exclusions.get(&r.name).map(String::as_str);
             match (&r.error, excluded) {
                 (_, Some(_)) => totals.excluded += 1,
-                (None, None) => totals.passed += 1,
+                (None, None) => {
+                    totals.passed += 1;
+                    totals.instructions += r.instructions.unwrap_or(0);
+                }
                 (Some(_), None) => totals.failed += 1,
             }
             report(&r, excluded);
@@ -260,19 +353,33 @@ pub fn run_paths(
 /// `zkos statetest`.
 pub fn main(args: &Args) -> Result<(), CliError> {
     let fork = crate::t8n::check_fork(&args.fork)?.name();
-    let engine = parse_engine(&args.engine)?;
+    let mode = match args.engine.as_str() {
+        "kernel" => Mode::Kernel,
+        other => Mode::Host(
+            parse_engine(other)
+                .map_err(|_| CliError::Config(format!("unknown engine `{other}` (expected wasmi, rv or kernel)")))?,
+        ),
+    };
     let exclusions = match &args.exclude {
         Some(p) => read_exclusions(p)?,
         None => BTreeMap::new(),
     };
     let json = args.json;
-    let totals = run_paths(&args.paths, fork, engine, args.filter.as_deref(), &exclusions, |r, excluded| {
+    let totals = run_paths(&args.paths, fork, mode, args.filter.as_deref(), &exclusions, |r, excluded| {
         let (d, g, v) = r.index;
         if json {
             let line = serde_json::json!({
                 "name": r.name, "data": d, "gas": g, "value": v,
                 "pass": r.error.is_none(), "error": r.error, "excluded": excluded,
             });
+            let line = match r.instructions {
+                Some(n) => {
+                    let mut line = line;
+                    line["instructions"] = n.into();
+                    line
+                }
+                None => line,
+            };
             println!("{line}");
         } else if let Some(e) = &r.error {
             let e = crate::error::one_line(e);
@@ -290,6 +397,14 @@ pub fn main(args: &Args) -> Result<(), CliError> {
     }
     if totals.other_forks > 0 {
         println!("skipped: {} test(s) without {fork} post-states", totals.other_forks);
+    }
+    if mode == Mode::Kernel && totals.passed > 0 {
+        println!(
+            "kernel: {} RV64IM instructions over {} passing cases ({} per case)",
+            totals.instructions,
+            totals.passed,
+            totals.instructions / totals.passed as u64
+        );
     }
     println!("{} passed, {} failed", totals.passed, totals.failed);
     if totals.failed > 0 {
