@@ -35,9 +35,9 @@ struct Tmp {
 
 impl Tmp {
     fn new(f: &mut Fb) -> Self {
-        let [rcp, qh] = f.i64s::<2>();
-        let x = f.i64s::<8>();
-        let [s, rs] = f.i64s::<2>();
+        let [qh, x0, x1, rcp] = f.i64s::<4>();
+        let [x2, x3, x4, x5, x6, x7, s, rs] = f.i64s::<8>();
+        let x = [x0, x1, x2, x3, x4, x5, x6, x7];
         Tmp { rcp, qh, x, s, rs }
     }
 }
@@ -172,18 +172,16 @@ fn emit_3by2(f: &mut Fb, u2: u32, u1: u32, u0: u32, d1: u32, d0: u32, v: u32, q:
 }
 
 /// `u -= q * v` over `v.len()` limbs (`u` as long as `v`), leaving the borrow out of the top
-/// limb in `b` (below 2^64: `q * v + b < 2^64 · 2^(64·len)`). `lo`, `hi` are scratch.
-fn emit_submul(f: &mut Fb, u: &[u32], v: &[u32], q: u32, b: u32, lo: u32, hi: u32) {
+/// limb in `b` (below 2^64: `q * v + b < 2^64 · 2^(64·len)`).
+fn emit_submul(f: &mut Fb, u: &[u32], v: &[u32], q: u32, b: u32) {
     for (i, (&ui, &vi)) in u.iter().zip(v).enumerate() {
-        // (hi, lo) = v_i * q + b
-        f.i().local_get(vi).local_get(q).i64_mul_wide_u();
+        // (u_i, h) = (u_i, 0) - (v_i * q + b): h is minus the borrow out
+        f.i().local_get(ui).i64_const(0).local_get(vi).local_get(q).i64_mul_wide_u();
         if i > 0 {
             f.i().local_get(b).i64_const(0).i64_add128();
         }
-        f.i().local_set(hi).local_set(lo);
-        // b = hi + (u_i < lo); u_i -= lo
-        f.i().local_get(hi).local_get(ui).local_get(lo).i64_lt_u().i64_extend_i32_u().i64_add().local_set(b);
-        f.i().local_get(ui).local_get(lo).i64_sub().local_set(ui);
+        f.i().i64_sub128().local_set(b).local_set(ui);
+        f.i().i64_const(0).local_get(b).i64_sub().local_set(b);
     }
 }
 
@@ -247,7 +245,7 @@ fn divide(f: &mut Fb, u: &[u32], v: &[u32], q: Option<&[u32]>, t: &Tmp) {
         }
         _ => {
             emit_reciprocal_3by2(f, v[n - 1], v[n - 2], t.rcp, t.x);
-            let [aux, b, lo, hi, c, ..] = t.x;
+            let [aux, b, ..] = t.x;
             for j in (0..=ulen - n).rev() {
                 let (u2, u1, u0) = (u[j + n], u[j + n - 1], u[j + n - 2]);
                 let qd = digit(j);
@@ -255,20 +253,18 @@ fn divide(f: &mut Fb, u: &[u32], v: &[u32], q: Option<&[u32]>, t: &Tmp) {
                 f.i().local_get(u2).local_get(v[n - 1]).i64_xor().local_get(u1).local_get(v[n - 2]).i64_xor();
                 f.i().i64_or().i64_eqz().if_(E);
                 f.i().i64_const(-1).local_set(qd);
-                emit_submul(f, &u[j..j + n], v, qd, b, lo, hi);
+                emit_submul(f, &u[j..j + n], v, qd, b);
                 f.i().else_();
                 // The digit of the top three limbs by the top two, remainder in (u1, u0); then
                 // the rest of the product, its borrow taken from (u1, u0).
                 emit_3by2(f, u2, u1, u0, v[n - 1], v[n - 2], t.rcp, qd, aux);
-                emit_submul(f, &u[j..j + n - 2], &v[..n - 2], qd, b, lo, hi);
-                f.i().local_get(u0).local_get(b).i64_lt_u().i64_extend_i32_u().local_set(c);
-                f.i().local_get(u0).local_get(b).i64_sub().local_set(u0);
-                f.i().local_get(u1).local_get(c).i64_lt_u();
-                f.i().local_get(u1).local_get(c).i64_sub().local_set(u1);
-                // A negative remainder: the digit was one too large.
+                emit_submul(f, &u[j..j + n - 2], &v[..n - 2], qd, b);
+                // (u1, u0) -= b; below zero (u1 = 0, u0 < b): the digit was one too large.
+                f.i().local_get(u1).i64_eqz().local_get(u0).local_get(b).i64_lt_u().i32_and();
+                f.i().local_get(u0).local_get(u1).local_get(b).i64_const(0).i64_sub128().local_set(u1).local_set(u0);
                 f.i().if_(E);
                 step(f, qd, -1);
-                emit_add_back(f, &u[j..j + n], v, c);
+                emit_add_back(f, &u[j..j + n], v, aux);
                 f.i().end();
                 f.i().end();
             }
@@ -470,8 +466,9 @@ pub fn addmod(_: &Ctx) -> Function {
 pub fn mulmod(_: &Ctx) -> Function {
     let mut f = Fb::new(12);
     let (a, b, nl) = ([0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]);
-    let [c, top] = f.i64s::<2>();
+    let [top] = f.i64s::<1>();
     let t = Tmp::new(&mut f);
+    let [c] = f.i64s::<1>();
     let p = f.i64s::<8>();
     is_zero(&mut f, nl);
     f.if_();
@@ -506,8 +503,13 @@ pub fn mulmod(_: &Ctx) -> Function {
     f.i().i32_and().if_(E);
     push(&mut f, &p[..4]);
     f.i().return_().end();
-    let u = [p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], top];
+    // The division runs on the first locals (kept in registers): the product moves to the
+    // operands' places.
+    let u = [0, 1, 2, 3, 4, 5, 6, 7, top];
+    for (&d, &s) in u.iter().zip(&p) {
+        f.i().local_get(s).local_set(d);
+    }
     divide_any(&mut f, &u, nl, None, &t);
-    push(&mut f, &p[..4]);
+    push(&mut f, &u[..4]);
     f.finish()
 }
