@@ -164,7 +164,43 @@ impl HostFn {
     pub const fn terminates(self) -> bool {
         matches!(self, Self::Finish | Self::Revert | Self::SelfDestruct | Self::Exit | Self::OutOfGas)
     }
+
+    /// The precompile address through which EVM code reaches the same computation, as its
+    /// number (the address's last two bytes; the other 18 are zero): Ethereum's for the
+    /// functions that mirror an Ethereum precompile, one in [`ZKOS_PRECOMPILES`] for zkos's
+    /// own, none for the hashes that are EVM instructions or have no precompile (keccak256).
+    /// The fork decides which addresses are active (wasm-runtime's fork schedule).
+    pub const fn precompile_address(self) -> Option<u16> {
+        match self {
+            Self::Ecrecover => Some(0x01),
+            Self::Sha256 => Some(0x02),
+            Self::Ripemd160 => Some(0x03),
+            Self::Modexp => Some(0x05),
+            Self::Bn254Add => Some(0x06),
+            Self::Bn254Mul => Some(0x07),
+            Self::Bn254Pairing => Some(0x08),
+            Self::Blake2f => Some(0x09),
+            Self::Poseidon => Some(POSEIDON_PRECOMPILE),
+            Self::Bls12G1Add => Some(0x0b),
+            Self::Bls12G1Msm => Some(0x0c),
+            Self::Bls12G2Add => Some(0x0d),
+            Self::Bls12G2Msm => Some(0x0e),
+            Self::Bls12Pairing => Some(0x0f),
+            Self::Bls12MapFpToG1 => Some(0x10),
+            Self::Bls12MapFp2ToG2 => Some(0x11),
+            Self::P256Verify => Some(0x100),
+            _ => None,
+        }
+    }
 }
+
+/// The precompile numbers zkos reserves for its own precompiles (0x5a, "Z", in the
+/// address's second-to-last byte): outside Ethereum's (0x01–0x11 and 0x100 today, which
+/// grow from the bottom of each block), and no address any Ethereum test touches.
+pub const ZKOS_PRECOMPILES: core::ops::RangeInclusive<u16> = 0x5a00..=0x5aff;
+
+/// Poseidon's precompile address ([`HostFn::Poseidon`] for EVM code): `0x…5a00`.
+pub const POSEIDON_PRECOMPILE: u16 = 0x5a00;
 
 host_functions! {
     // ---------------------------------------------------------------- Linux (native only)
@@ -220,8 +256,10 @@ host_functions! {
     /// `len / 32` field elements at `ptr`, each 32 bytes big-endian, 1 to 12 of them; the
     /// hash goes to `out` as 32 bytes big-endian. Returns a [`crate::status::PrecompileStatus`]:
     /// InvalidInput, with the gas still charged and nothing written, when `len` is not 32 to
-    /// 384 in steps of 32 or an element is not below the field's modulus. zkos's own: no
-    /// Ethereum address.
+    /// 384 in steps of 32 or an element is not below the field's modulus. zkos's own, on
+    /// every fork; EVM code reaches it at precompile address 0x5a00 (`0x00…005a00`) with the
+    /// elements as calldata and the 32-byte hash as return data, at the same gas; an input
+    /// this function calls invalid fails that call and consumes the gas it was given.
     Poseidon = 1009, "poseidon", (ptr: I32 = "input offset", len: I32 = "input length (32 per element, 1 to 12 elements)", out: I32 = "32-byte output offset") -> I32,
         gas: GasRule::Copy { base: crate::gas::POSEIDON_BASE, per_word: crate::gas::POSEIDON_ELEMENT };
     /// BLS12-381 G1 addition (EIP-2537, precompile 0x0b): two 128-byte G1 points in, their
@@ -436,5 +474,19 @@ mod tests {
         assert!(!HostFn::Exit.importable());
         assert_eq!(HostFn::Keccak256.group(), Group::Precompile);
         assert_eq!(HostFn::Call.group(), Group::Environment);
+    }
+
+    #[test]
+    fn precompile_addresses_are_unique_and_only_for_precompiles() {
+        for (i, a) in HostFn::ALL.iter().enumerate() {
+            let Some(n) = a.precompile_address() else { continue };
+            assert_eq!(a.group(), Group::Precompile, "{a:?}");
+            assert!((0x01..=0x11).contains(&n) || n == 0x100 || ZKOS_PRECOMPILES.contains(&n), "{a:?}: {n:#x}");
+            for b in &HostFn::ALL[i + 1..] {
+                assert_ne!(b.precompile_address(), Some(n), "{a:?} and {b:?}");
+            }
+        }
+        assert_eq!(HostFn::Poseidon.precompile_address(), Some(0x5a00));
+        assert_eq!(HostFn::Keccak256.precompile_address(), None);
     }
 }

@@ -22,22 +22,33 @@ fn render() -> String {
         (Group::Precompile, "Precompiles"),
         (Group::Environment, "Environment"),
     ] {
+        // The precompiles' table has a column more: the address EVM code calls.
+        let precompiles = group == Group::Precompile;
         writeln!(s, "## {title}\n").unwrap();
-        writeln!(s, "| number | import | signature | gas |").unwrap();
-        writeln!(s, "|---|---|---|---|").unwrap();
+        if precompiles {
+            s.push_str("EVM code reaches the same computations at the precompile addresses below (the number\n");
+            s.push_str("is the address's last two bytes), when the block's fork has them: Ethereum's, and zkos's\n");
+            s.push_str("own in 0x5a00–0x5aff (Poseidon at 0x5a00, on every fork: its input is the function's\n");
+            s.push_str("elements as calldata, its output the 32-byte hash, at the same gas; an input the function\n");
+            s.push_str("calls invalid fails the call, which consumes the gas it was given).\n\n");
+            writeln!(s, "| number | import | signature | gas | EVM address |").unwrap();
+            writeln!(s, "|---|---|---|---|---|").unwrap();
+        } else {
+            writeln!(s, "| number | import | signature | gas |").unwrap();
+            writeln!(s, "|---|---|---|---|").unwrap();
+        }
         for f in HostFn::ALL.iter().filter(|f| f.group() == group) {
             let params: Vec<String> = f.params().iter().map(|p| format!("{}: {}", p.name, p.ty.wat())).collect();
             let result = f.result().map(|r| format!(" -> {}", r.wat())).unwrap_or_default();
-            writeln!(
-                s,
-                "| {} | `{}` | `({}){}` | {} |",
-                f.number(),
-                f.import_name(),
-                params.join(", "),
-                result,
-                f.gas()
-            )
-            .unwrap();
+            write!(s, "| {} | `{}` | `({}){}` | {} |", f.number(), f.import_name(), params.join(", "), result, f.gas())
+                .unwrap();
+            if precompiles {
+                match f.precompile_address() {
+                    Some(n) => write!(s, " {n:#04x} |").unwrap(),
+                    None => s.push_str(" none |"),
+                }
+            }
+            s.push('\n');
         }
         s.push('\n');
         for f in HostFn::ALL.iter().filter(|f| f.group() == group) {

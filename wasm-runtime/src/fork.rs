@@ -161,6 +161,12 @@ impl Fork {
         self.is_at_least(Fork::Osaka)
     }
 
+    /// zkos's own precompiles (host-abi's `ZKOS_PRECOMPILES`: Poseidon at 0x5a00): on every
+    /// fork, a zkos extension at addresses no Ethereum fork uses and no Ethereum test touches.
+    pub const fn zkos_precompiles(self) -> bool {
+        true
+    }
+
     /// EIP-7823 and EIP-7883: modexp inputs bounded to 1024 bytes and its new gas.
     pub const fn modexp_bounds(self) -> bool {
         self.is_at_least(Fork::Osaka)

@@ -8,7 +8,17 @@
 //! follows (EIP-2565 modexp gas until Osaka, EIP-7823 bounds and EIP-7883 gas from Osaka on;
 //! EIP-1108 bn254 gas) and maps its results onto frames ([`call`]) and host functions
 //! ([`host_call`], [`hash`]). Poseidon, which has no address in Ethereum, is zkos's own
-//! ([`poseidon`]): a host function only.
+//! ([`poseidon`]): host function 1009, and for EVM code the precompile at 0x5a00 (host-abi's
+//! `POSEIDON_PRECOMPILE`, in zkos's reserved 0x5a00–0x5aff), active on every fork
+//! ([`Fork::zkos_precompiles`]). No Ethereum test touches an address of that range, so the
+//! state tests stay exact.
+//!
+//! Poseidon at 0x5a00: the input is 1 to 12 field elements, each 32 bytes big-endian (a
+//! length of 32 to 384 bytes in steps of 32), the output the 32-byte big-endian hash; the
+//! gas is host function 1009's, 560 per 32 bytes of input (rounded up), charged before
+//! the input is read. An input of another length, or with an element at or above the BN254
+//! scalar field's modulus, fails the call like any failing precompile: no output, all the
+//! gas the call was given consumed.
 //!
 //! | address | precompile         | from   | gas                                        |
 //! |---------|--------------------|--------|--------------------------------------------|
@@ -30,6 +40,7 @@
 //! | 0x10    | bls12 map Fp to G1 | Prague | 5500                                       |
 //! | 0x11    | bls12 map Fp2 to G2| Prague | 23800                                      |
 //! | 0x100   | p256verify         | Osaka  | 6900 (EIP-7951)                            |
+//! | 0x5a00  | poseidon (zkos)    | every fork | 560 per 32 bytes of input              |
 
 mod host;
 pub mod poseidon;
@@ -58,6 +69,8 @@ pub const CANCUN: core::ops::RangeInclusive<u16> = 0x01..=0x0a;
 pub const BLS12_381: core::ops::RangeInclusive<u16> = 0x0b..=0x11;
 /// secp256r1 signature verification (EIP-7951, Osaka).
 pub const P256VERIFY: u16 = 0x100;
+/// circom's Poseidon over BN254 (zkos's own, every fork): host function 1009 by address.
+pub const POSEIDON: u16 = host_abi::functions::POSEIDON_PRECOMPILE;
 
 /// Whether precompile number `n` exists in `fork`.
 pub const fn exists(fork: Fork, n: u16) -> bool {
@@ -65,6 +78,7 @@ pub const fn exists(fork: Fork, n: u16) -> bool {
         0x01..=0x0a => true,
         0x0b..=0x11 => fork.bls12_381_precompiles(),
         P256VERIFY => fork.p256_verify(),
+        POSEIDON => fork.zkos_precompiles(),
         _ => false,
     }
 }
@@ -88,7 +102,7 @@ pub fn number(fork: Fork, address: &Address) -> Option<u16> {
 
 /// Every precompile address of `fork` (warm from the start of each transaction, EIP-2929).
 pub fn addresses(fork: Fork) -> impl Iterator<Item = Address> {
-    CANCUN.chain(BLS12_381).chain(core::iter::once(P256VERIFY)).filter(move |n| exists(fork, *n)).map(address)
+    CANCUN.chain(BLS12_381).chain([P256VERIFY, POSEIDON]).filter(move |n| exists(fork, *n)).map(address)
 }
 
 /// The name of precompile `n` (as Ethereum's specs call it), for messages.
@@ -112,6 +126,7 @@ pub fn name(n: u16) -> &'static str {
         0x10 => "bls12_map_fp_to_g1",
         0x11 => "bls12_map_fp2_to_g2",
         P256VERIFY => "p256verify",
+        POSEIDON => "poseidon",
         _ => "not a precompile",
     }
 }
@@ -152,8 +167,25 @@ fn run(fork: Fork, n: u16, input: &[u8], gas_limit: u64) -> EthPrecompileResult 
         0x10 => map_fp_to_g1::map_fp_to_g1(input, gas_limit),
         0x11 => map_fp2_to_g2::map_fp2_to_g2(input, gas_limit),
         P256VERIFY => secp256r1::p256_verify_osaka(input, gas_limit),
+        POSEIDON => poseidon_run(input, gas_limit),
         _ => Err(revm_precompile::PrecompileHalt::other_static("not a precompile")),
     }
+}
+
+/// Poseidon at [`POSEIDON`]: host function 1009's gas for the input's length, checked
+/// before the input is read; an input that is not 1 to 12 canonical field elements halts
+/// with the reason.
+fn poseidon_run(input: &[u8], gas_limit: u64) -> EthPrecompileResult {
+    // The host function's charge, its `len` an i32: an input longer than that is invalid
+    // anyway and costs at least as much as the longest one.
+    let len = u64::try_from(input.len()).unwrap_or(u64::MAX).min(u64::from(u32::MAX));
+    let cost = host_abi::charge::charge(HostFn::Poseidon, &[0, len, 0], &host_abi::charge::Facts::WARM).gas;
+    if cost > gas_limit {
+        return Err(revm_precompile::PrecompileHalt::OutOfGas);
+    }
+    let hash =
+        poseidon::hash_bytes(input).map_err(|e| revm_precompile::PrecompileHalt::other(alloc::format!("{e}")))?;
+    Ok(revm_precompile::EthPrecompileOutput::new(cost, hash.to_vec().into()))
 }
 
 /// Runs precompile `n` of `fork` as a message call with `gas`: success with its output and

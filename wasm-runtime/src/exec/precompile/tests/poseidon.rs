@@ -112,3 +112,43 @@ fn poseidon_host_function() {
     let r = host(HostFn::Poseidon, &input, two - 1, &[I, 64, O]);
     assert_eq!((r.result, r.gas_used), (Err(HostExit::OutOfGas), two - 1));
 }
+
+#[test]
+fn poseidon_by_address() {
+    use super::super::{addresses, name, number, POSEIDON};
+    use super::{assert_fails_in, precompile_address, run_ok_in};
+    use host_abi::charge::{charge, Facts};
+    // zkos's own, in host-abi's reserved range, on every fork.
+    assert_eq!(Some(POSEIDON), HostFn::Poseidon.precompile_address());
+    assert!(host_abi::functions::ZKOS_PRECOMPILES.contains(&POSEIDON));
+    assert_eq!(name(POSEIDON), "poseidon");
+    for fork in Fork::ALL {
+        assert_eq!(number(fork, &precompile_address(POSEIDON)), Some(POSEIDON), "{fork}");
+        assert!(addresses(fork).any(|a| a == precompile_address(POSEIDON)), "{fork}");
+        let (out, gas) = run_ok_in(fork, POSEIDON, &[word(1), word(2)].concat());
+        assert_eq!(out, unhex("115cc0f5e7d690413df64c6b9662e9cf2a3617f2743245519e19607a4417189a"));
+        assert_eq!(gas, 2 * POSEIDON_ELEMENT);
+    }
+    // The rest of the range is no precompile.
+    assert_eq!(number(Fork::Osaka, &precompile_address(POSEIDON + 1)), None);
+    // The host function's gas for every valid length, the same hash as the function.
+    for n in 1..=MAX_INPUTS {
+        let input: Vec<u8> = (0..n as u64).flat_map(|i| word(i * 7 + 3)).collect();
+        let (out, gas) = run_ok_in(Fork::Osaka, POSEIDON, &input);
+        assert_eq!(gas, charge(HostFn::Poseidon, &[0, input.len() as u64, 0], &Facts::WARM).gas, "{n}");
+        assert_eq!(out, hash_bytes(&input).unwrap().to_vec());
+    }
+    // Bad inputs fail the call with the reason, all gas used; too little gas is out of gas.
+    let r = unhex(R);
+    for (input, why) in [
+        (Vec::new(), "poseidon: 0 inputs, not 1 to 12"),
+        (alloc::vec![1u8; 33], "poseidon: 33 bytes of input, not a multiple of 32"),
+        (word(1).repeat(13), "poseidon: 13 inputs, not 1 to 12"),
+        ([word(1).to_vec(), r].concat(), "poseidon: input 1 is not below the BN254 scalar field's modulus"),
+    ] {
+        let halt = assert_fails_in(Fork::Cancun, POSEIDON, &input, 100_000);
+        assert_eq!(alloc::format!("{halt}"), why);
+    }
+    let halt = assert_fails_in(Fork::Osaka, POSEIDON, &[word(1), word(2)].concat(), 2 * POSEIDON_ELEMENT - 1);
+    assert!(halt.is_oog());
+}
