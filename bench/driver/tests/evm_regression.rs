@@ -1,0 +1,121 @@
+//! Issue 16, item 6, the EVM half: no instruction-count regressions on the EVM benchmark
+//! inputs. `zkos bench evm --json` is compared with the figures committed in
+//! `bench/evm-baseline.json`: any input's zkos count (contract code on the rv engine), revm
+//! count (revm built for RV64IM, its whole `transact`), revm interpreter count (revm less its
+//! bracketed host work) or gas more than 2% above its baseline fails. Counts are exact, so
+//! this is not a timed test.
+//!
+//! The check runs every input but [`SKIPPED`] (onchain-lm-v2 alone takes about a minute of
+//! machine time, three times all the others together); blessing runs and records them all.
+//! After an improvement (or a deliberate change), rewrite the baseline with
+//! `ZKOS_BENCH_BLESS=1 cargo test --release -p zkos-bench --test evm_regression` and commit it.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::{json, Map, Value};
+
+const OUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../out");
+const INPUTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/evm");
+const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../evm-baseline.json");
+
+/// How far above its baseline a count may rise: 2%.
+const TOLERANCE: f64 = 0.02;
+
+/// Inputs the check leaves out for time (blessing records them).
+const SKIPPED: [&str; 1] = ["onchain-lm-v2"];
+
+/// The checked counts of a report, by name.
+fn counts(report: &Value) -> Map<String, Value> {
+    let mut c = Map::new();
+    for row in report["rows"].as_array().expect("rows") {
+        let input = row["input"].as_str().expect("input");
+        for field in ["gas", "zkos", "revm", "revmInterp"] {
+            c.insert(format!("{input}.{field}"), row[field].clone());
+        }
+    }
+    c
+}
+
+fn rustc_version() -> String {
+    let out = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .arg("--version")
+        .output()
+        .expect("run rustc --version");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The input names (file names without `.json`), sorted.
+fn inputs() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(INPUTS)
+        .unwrap_or_else(|e| panic!("the EVM benchmark inputs {INPUTS}: {e}"))
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn bench_evm(only: &[String]) -> Value {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zkos-bench"));
+    cmd.args(["evm", "--json"]);
+    for name in only {
+        cmd.args(["--only", name]);
+    }
+    let out = cmd.output().expect("run zkos-bench evm");
+    assert!(out.status.success(), "zkos bench evm failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+#[test]
+fn evm_instruction_counts_do_not_regress() {
+    assert!(
+        Path::new(OUT).join("revm-driver.elf").is_file(),
+        "{OUT}/revm-driver.elf is missing: run bench/build.sh first"
+    );
+    let all = inputs();
+    assert!(all.len() >= 21, "expected the 21 EVM benchmark inputs in {INPUTS}, found {}", all.len());
+    let rustc = rustc_version();
+
+    if std::env::var_os("ZKOS_BENCH_BLESS").is_some() {
+        let report = bench_evm(&all);
+        let doc = json!({ "rustc": rustc, "counts": counts(&report) });
+        std::fs::write(BASELINE, serde_json::to_string_pretty(&doc).unwrap() + "\n").expect("write the baseline");
+        println!("wrote {BASELINE}");
+        return;
+    }
+
+    let checked: Vec<String> = all.iter().filter(|n| !SKIPPED.contains(&n.as_str())).cloned().collect();
+    let now = counts(&bench_evm(&checked));
+    let text = std::fs::read_to_string(BASELINE).expect("bench/evm-baseline.json");
+    let baseline: Value = serde_json::from_str(&text).expect("bench/evm-baseline.json is JSON");
+    assert_eq!(
+        baseline["rustc"].as_str(),
+        Some(rustc.as_str()),
+        "the baseline was measured with another rustc (revm-driver.elf is compiled by it): rebaseline with \
+         ZKOS_BENCH_BLESS=1 on this toolchain and commit bench/evm-baseline.json"
+    );
+    let mut regressions = Vec::new();
+    println!("{:<36} {:>14} {:>14} {:>8}", "count", "baseline", "now", "change");
+    for (name, base) in baseline["counts"].as_object().expect("counts") {
+        let input = name.rsplit_once('.').map_or(name.as_str(), |(i, _)| i);
+        if SKIPPED.contains(&input) {
+            continue;
+        }
+        let base = base.as_u64().unwrap_or_else(|| panic!("baseline {name}: not a count"));
+        let Some(now) = now.get(name).and_then(Value::as_u64) else {
+            regressions.push(format!("{name}: no longer reported"));
+            continue;
+        };
+        let change = (now as f64 - base as f64) / base.max(1) as f64;
+        println!("{name:<36} {base:>14} {now:>14} {:>+7.2}%", 100.0 * change);
+        if change > TOLERANCE {
+            regressions.push(format!("{name}: {base} -> {now} ({:+.2}%)", 100.0 * change));
+        }
+    }
+    for name in now.keys().filter(|k| baseline["counts"].get(k.as_str()).is_none()) {
+        regressions.push(format!("{name}: reported but not in the baseline (rebaseline)"));
+    }
+    assert!(regressions.is_empty(), "EVM instruction counts rose more than 2%:\n{}", regressions.join("\n"));
+}
