@@ -372,3 +372,48 @@ fn kernel_input_decoding_never_panics() {
         assert!(KernelInput::decode(&junk).is_err());
     }
 }
+
+/// EIP-2935's history contract (the code of the EIP).
+const HISTORY_STORAGE_CODE: &[u8] = &alloy_primitives::hex!(
+    "3373fffffffffffffffffffffffffffffffffffffffe14604657602036036042575f35600143038111604257611fff81430311604257611fff9006545f5260205ff35b5f5ffd5b5f35611fff60014303065500"
+);
+
+#[test]
+fn system_calls_of_the_block_rules() {
+    use crate::block::rules::{BEACON_ROOTS_ADDRESS, BEACON_ROOTS_CODE, HISTORY_STORAGE_ADDRESS};
+    let mut pre = pre(100);
+    for (address, code) in [(BEACON_ROOTS_ADDRESS, BEACON_ROOTS_CODE), (HISTORY_STORAGE_ADDRESS, HISTORY_STORAGE_CODE)]
+    {
+        let mut info = AccountInfo::with_balance(U256::ZERO, 1);
+        info.set_code(Bytes::copy_from_slice(code));
+        pre.insert(address, info, BTreeMap::new());
+    }
+    let mut b = block(0x10, vec![signed(0, Some(STORE_AT), 0, store_call(5, 5))], vec![]);
+    b.parent_beacon_block_root = Some(B256::repeat_byte(0xBE));
+    b.parent_hash = Some(B256::repeat_byte(0xAA));
+    let (host, post, _) = agree(&pre, &CommittedArtifacts::default(), &b);
+    all_succeed(&host, 1);
+    assert_eq!(host.applied.output.system_calls.len(), 2);
+    assert_eq!(post.accounts[&BEACON_ROOTS_ADDRESS].storage.len(), 2, "timestamp and root");
+    assert_eq!(post.accounts[&HISTORY_STORAGE_ADDRESS].storage.len(), 1, "the parent hash");
+}
+
+/// The provable engine gives the same record, statelessly and on the host.
+#[test]
+fn the_rv_engine_agrees() {
+    let pre = pre(50);
+    let created = sender().create(0);
+    let txs = vec![
+        signed(0, None, 0, store_init()),
+        signed(1, Some(created), 0, store_call(4, 44)),
+        signed(2, Some(STORE_AT), 0, store_call(1, 0)),
+    ];
+    let b = block(1, txs, vec![]);
+    let artifacts = CommittedArtifacts::default();
+    let host = host_record(&pre, &artifacts, &b, EngineKind::Rv).unwrap();
+    all_succeed(&host, 3);
+    let input = KernelInput::for_block(&pre, &artifacts, &b).unwrap();
+    let (output, _) = run_stateless(&input, EngineKind::Rv).unwrap();
+    assert_eq!(output, host.output);
+    assert_eq!(output, host_record(&pre, &artifacts, &b, EngineKind::Wasmi).unwrap().output);
+}
