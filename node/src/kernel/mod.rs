@@ -9,7 +9,8 @@
 //!   accelerator calls, misaligned accesses); a failed run is an error with the kernel's
 //!   reason and never an output;
 //! - [`check`]: the kernel's record against host mode's;
-//! - `zkos kernel elf -o FILE`, `zkos kernel input BLOCK.json -o FILE` ([`main`]).
+//! - `zkos kernel elf -o FILE`, `zkos kernel input BLOCK.json -o FILE`, `zkos kernel run
+//!   INPUT` ([`main`]).
 
 use std::path::PathBuf;
 
@@ -61,6 +62,12 @@ pub enum Command {
         #[arg(long, default_value = "Osaka")]
         fork: String,
     },
+    /// Runs the kernel on an input file (as `zkos kernel input` writes it) and prints its
+    /// public output and figures as JSON; a failed run prints its reason and no output.
+    Run {
+        /// The kernel input.
+        input: PathBuf,
+    },
 }
 
 /// Runs `zkos kernel`.
@@ -75,6 +82,29 @@ pub fn main(args: &Args) -> Result<()> {
             let (pre, env, txs) = crate::run::read_block(&name, &text, chain)?;
             let input = input_for(&pre, &crate::transition::block(&pre, &env, &txs))?;
             write(output, &input.encode())
+        }
+        Command::Run { input } => {
+            let bytes = std::fs::read(input)
+                .map_err(|e| Error::Io { path: input.display().to_string(), message: e.to_string() })?;
+            let (output, figures) = run(bytes)?;
+            let b = |h: &wasm_runtime::primitives::B256| h.to_string();
+            let doc = json!({
+                "output": {
+                    "preStateRoot": b(&output.pre_state_root),
+                    "postStateRoot": b(&output.post_state_root),
+                    "preArtifactRoot": b(&output.pre_artifact_root),
+                    "postArtifactRoot": b(&output.post_artifact_root),
+                    "receiptsRoot": b(&output.receipts_root),
+                    "logsHash": b(&output.logs_hash),
+                    "gasUsed": output.gas_used,
+                    "txCount": output.tx_count,
+                    "pubdataHash": b(&output.pubdata_hash),
+                    "encoded": crate::json::hex_bytes(&output.encode()),
+                },
+                "kernel": figures.to_json(output.gas_used),
+            });
+            println!("{}", serde_json::to_string_pretty(&doc).map_err(|e| Error::Exec(e.to_string()))?);
+            Ok(())
         }
     }
 }
