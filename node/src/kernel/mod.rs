@@ -99,7 +99,7 @@ pub fn main(args: &Args) -> Result<()> {
                     "gasUsed": output.gas_used,
                     "txCount": output.tx_count,
                     "pubdataHash": b(&output.pubdata_hash),
-                    "encoded": crate::json::hex_bytes(&output.encode()),
+                    "encoded": crate::json::hex_bytes(output.encode()),
                 },
                 "kernel": figures.to_json(output.gas_used),
             });

@@ -80,6 +80,12 @@ fn store_slow<const N: usize>(mem: &mut Memory, uart: &mut Uart, addr: u64, valu
     Err(cause(mem, addr, Perm::W))
 }
 
+/// Whether an access of `size` bytes (a power of two) at `addr` is misaligned.
+#[inline(always)]
+fn misaligned(addr: u64, size: u64) -> bool {
+    addr & (size - 1) != 0
+}
+
 fn cause(mem: &Memory, addr: u64, perm: Perm) -> AccessCause {
     match mem.classify(addr, perm) {
         Some(false) => AccessCause::Permission,
@@ -129,7 +135,7 @@ pub(crate) fn run_region<const HIST: bool, const STRICT: bool>(
     // `$n` is counted, and faults if the mode says so.
     macro_rules! check_align {
         ($m:expr, $n:literal, $addr:expr, $fault:ident) => {{
-            if STRICT && $n > 1 && $addr & ($n - 1) != 0 {
+            if STRICT && misaligned($addr, $n) {
                 if align.fault {
                     let at = pc_of(idx);
                     trap!($m, Trap::$fault { pc: at, addr: $addr, size: $n, cause: AccessCause::Misaligned })
