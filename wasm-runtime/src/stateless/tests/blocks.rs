@@ -226,6 +226,13 @@ fn wasm_contract_with_constants_cold_then_warm() {
     assert_eq!(input.witness.constants.len(), 1);
     let (_, applied) = run_stateless(&input, EngineKind::Wasmi).unwrap();
     assert_eq!(applied.output.stats.normalizations, 0);
+    std::eprintln!(
+        "warm WASM call: input {} bytes (witness {} nodes, {} artifact bytes, {} proof nodes)",
+        input.encode().len(),
+        input.witness.state.len(),
+        size(&input.artifacts.artifacts),
+        input.artifacts.proof.len()
+    );
 
     // The same block cold (no committed artifacts): built in the kernel, same state.
     let cold = KernelInput::for_block(
@@ -416,4 +423,27 @@ fn the_rv_engine_agrees() {
     let (output, _) = run_stateless(&input, EngineKind::Rv).unwrap();
     assert_eq!(output, host.output);
     assert_eq!(output, host_record(&pre, &artifacts, &b, EngineKind::Wasmi).unwrap().output);
+}
+
+/// A witness node that hashes right but is no node of a 32-byte-key trie is named, with why.
+#[test]
+fn a_malformed_node_is_reported_as_bad() {
+    let pre = pre(10);
+    let b = block(1, vec![signed(0, Some(STORE_AT), 0, Bytes::new())], vec![]);
+    let mut input = KernelInput::for_block(&pre, &CommittedArtifacts::default(), &b).unwrap();
+    for (node, reason) in [
+        (vec![0xc3, 0x80, 0x80, 0x80], "a list of neither 2 nor 17 items"),
+        // A leaf whose key is one nibble long, at the root.
+        (vec![0xc4, 0x31, 0x82, 0x01, 0x02], "a leaf whose key does not end at the key length"),
+        (vec![0x83, 1, 2, 3], "a node that is not an RLP list"),
+    ] {
+        let node = Bytes::from(node);
+        input.pre_state_root = keccak256(&node);
+        input.witness.state.push(node);
+        let error = run_stateless(&input, EngineKind::Wasmi).unwrap_err();
+        assert_eq!(
+            error,
+            StatelessError::BadNode { trie: TrieId::Accounts, hash: input.pre_state_root, path: vec![], reason }
+        );
+    }
 }
