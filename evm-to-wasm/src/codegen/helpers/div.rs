@@ -163,11 +163,13 @@ fn emit_3by2(f: &mut Fb, u2: u32, u1: u32, u0: u32, d1: u32, d0: u32, v: u32, q:
     f.i().else_();
     step(f, q, 1);
     f.i().end();
-    // (rarely) r >= d: q += 1, r -= d
+    // (rarely) r >= d: q += 1, r -= d; r1 < d1 settles it in one comparison
+    f.i().local_get(u1).local_get(d1).i64_ge_u().if_(E);
     ge128(f, u1, u0, d1, d0);
     f.i().if_(E);
     step(f, q, 1);
     f.i().local_get(u0).local_get(u1).local_get(d0).local_get(d1).i64_sub128().local_set(u1).local_set(u0);
+    f.i().end();
     f.i().end();
 }
 
@@ -223,10 +225,13 @@ fn shift_left(f: &mut Fb, x: &[u32], top: Option<u32>, s: u32, rs: u32) {
 fn divide(f: &mut Fb, u: &[u32], v: &[u32], q: Option<&[u32]>, t: &Tmp) {
     let (ulen, n) = (u.len() - 1, v.len());
     let digit = |j: usize| q.map_or(t.qh, |q| q[j]);
-    // Normalize: shift both so that the divisor's top bit is set.
-    f.i().local_get(v[n - 1]).i64_clz().local_tee(t.s).i64_const(63).i64_xor().local_set(t.rs);
-    shift_left(f, v, None, t.s, t.rs);
-    shift_left(f, &u[..ulen], Some(u[ulen]), t.s, t.rs);
+    // Normalize: shift both so that the divisor's top bit is set (the shifts held in the
+    // digit's and first scratch local meanwhile, which are registers, then kept for the end).
+    let (s, rs) = (t.qh, t.x[0]);
+    f.i().local_get(v[n - 1]).i64_clz().local_tee(s).i64_const(63).i64_xor().local_set(rs);
+    shift_left(f, v, None, s, rs);
+    shift_left(f, &u[..ulen], Some(u[ulen]), s, rs);
+    f.i().local_get(s).local_set(t.s).local_get(rs).local_set(t.rs);
     match n {
         1 => {
             emit_reciprocal(f, v[0], t.rcp, t.x);
@@ -249,22 +254,27 @@ fn divide(f: &mut Fb, u: &[u32], v: &[u32], q: Option<&[u32]>, t: &Tmp) {
             for j in (0..=ulen - n).rev() {
                 let (u2, u1, u0) = (u[j + n], u[j + n - 1], u[j + n - 2]);
                 let qd = digit(j);
-                // Top limbs equal to the divisor's: the digit is 2^64 - 1, exact.
-                f.i().local_get(u2).local_get(v[n - 1]).i64_xor().local_get(u1).local_get(v[n - 2]).i64_xor();
-                f.i().i64_or().i64_eqz().if_(E);
+                // Top limbs equal to the divisor's: the digit is 2^64 - 1, exact. Otherwise the
+                // digit of the top three limbs by the top two, remainder in (u1, u0); then the
+                // rest of the product, its borrow taken from (u1, u0).
+                f.block().block();
+                f.i().local_get(u2).local_get(v[n - 1]).i64_ne().br_if(0);
+                f.i().local_get(u1).local_get(v[n - 2]).i64_ne().br_if(0);
                 f.i().i64_const(-1).local_set(qd);
                 emit_submul(f, &u[j..j + n], v, qd, b);
-                f.i().else_();
-                // The digit of the top three limbs by the top two, remainder in (u1, u0); then
-                // the rest of the product, its borrow taken from (u1, u0).
+                f.i().br(1).end();
                 emit_3by2(f, u2, u1, u0, v[n - 1], v[n - 2], t.rcp, qd, aux);
                 emit_submul(f, &u[j..j + n - 2], &v[..n - 2], qd, b);
                 // (u1, u0) -= b; below zero (u1 = 0, u0 < b): the digit was one too large.
-                f.i().local_get(u1).i64_eqz().local_get(u0).local_get(b).i64_lt_u().i32_and();
-                f.i().local_get(u0).local_get(u1).local_get(b).i64_const(0).i64_sub128().local_set(u1).local_set(u0);
+                f.i().local_get(u0).local_get(b).i64_lt_u();
+                f.i().local_get(u0).local_get(b).i64_sub().local_set(u0);
+                f.i().if_(E);
+                f.i().local_get(u1).i64_eqz();
+                step(f, u1, -1);
                 f.i().if_(E);
                 step(f, qd, -1);
                 emit_add_back(f, &u[j..j + n], v, aux);
+                f.i().end();
                 f.i().end();
                 f.i().end();
             }
