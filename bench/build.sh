@@ -5,6 +5,8 @@
 #   wasmi-driver.elf  wasmi built for RV64IM, runs a module's export on rv-machine
 #   compiler-driver.elf  rv-backend built for RV64IM, compiles a module on rv-machine
 #   revm-driver.elf   revm (no_std) built for RV64IM, executes one EVM transaction (zkos bench evm)
+#   native-contract.elf  the kernels as a native zkos contract (read/write/exit): run directly
+#                     and lifted by native-shim (the lifting table of zkos bench)
 # The RV64IM programs use the kernel target spec of DESIGN.md §2 (riscv64im with atomic
 # compare-and-swap lowered to __sync_* calls, which bench/rt defines), built with -Zbuild-std
 # from rust-src on stable via RUSTC_BOOTSTRAP (rustup has no prebuilt riscv64im std).
@@ -30,6 +32,10 @@ RUSTC_BOOTSTRAP=1 cargo build --release -p bench-native -p bench-wasmi-driver -p
 RUSTC_BOOTSTRAP=1 cargo build --release -p bench-revm-driver \
     -Zbuild-std=core,alloc -Zbuild-std-features=compiler-builtins-mem \
     -Zjson-target-spec --target "$spec"
+# The kernels as a native contract, with the same target and flags as native.elf.
+RUSTC_BOOTSTRAP=1 cargo build --release -p bench-native-contract \
+    -Zbuild-std=core,alloc -Zbuild-std-features=compiler-builtins-mem \
+    -Zjson-target-spec --target "$spec"
 # The kernels use the wide-arithmetic proposal (64x64->128 products as i64.mul_wide_u, 128-bit
 # adds as i64.add128), in the validator's subset; the rest of the flags are .cargo/config.toml's.
 cargo build --release -p bench-wasm --target wasm32-unknown-unknown \
@@ -41,5 +47,6 @@ cp "$rv/bench-native" out/native.elf
 cp "$rv/bench-wasmi-driver" out/wasmi-driver.elf
 cp "$rv/bench-compiler-driver" out/compiler-driver.elf
 cp "$rv/bench-revm-driver" out/revm-driver.elf
+cp "$rv/bench-native-contract" out/native-contract.elf
 cp "$target_dir/wasm32-unknown-unknown/release/bench_wasm.wasm" out/kernels.wasm
 wc -c out/*

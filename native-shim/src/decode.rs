@@ -25,8 +25,16 @@ pub fn classify(word: u32) -> &'static str {
     }
 }
 
-/// Decodes the word at `addr`, or names why it is not an RV64IM instruction.
+/// `unimp` (`csrrw x0, cycle, x0`): the canonical illegal instruction, which LLVM emits for
+/// `llvm.trap` (Rust's and clang's traps after a call that cannot return, aborts).
+pub const UNIMP: u32 = 0xC000_1073;
+/// `ebreak`, which the lifted code runs as a trap.
+const EBREAK: u32 = 0x0010_0073;
+
+/// Decodes the word at `addr`, or names why it is not an RV64IM instruction. [`UNIMP`] is
+/// taken as `ebreak`: both only trap.
 pub fn decode_at(word: u32, addr: u64) -> Result<Inst, ShimError> {
+    let word = if word == UNIMP { EBREAK } else { word };
     rv_machine::isa::decode(word).ok_or_else(|| {
         let m = format!("word {word:#010x} is {}, not RV64IM", classify(word));
         ShimError::at_address(Rule::Instruction, addr, m)
@@ -54,5 +62,8 @@ mod tests {
             assert!(e.to_string().ends_with("at address 0x10100"), "{e}");
         }
         assert!(decode_at(0x0015_0513, 0).is_ok()); // addi a0, a0, 1
+                                                    // unimp traps as ebreak does; other CSR accesses of the cycle counter are rejected.
+        assert_eq!(decode_at(UNIMP, 0).unwrap(), decode_at(EBREAK, 0).unwrap());
+        assert!(decode_at(0xC000_2073, 0).is_err()); // csrrs x0, cycle, x0
     }
 }

@@ -7,6 +7,10 @@
 //! 3. **interpreted**: the same metered module run by wasmi, itself built for RV64IM
 //!    (`bench/out/wasmi-driver.elf`).
 //!
+//! and a fourth, in its own table: the kernels as a native contract
+//! (`bench/out/native-contract.elf`) run directly on rv-machine and lifted by native-shim,
+//! metered and compiled by rv-backend on the rv engine (module [`native_lift`]).
+//!
 //! Every way must produce the checksum the host computes by running the kernel natively, or
 //! the command fails. Counts are exact and deterministic; times are only printed. The table
 //! has the three counts, the gas the metered module charged, compiled/native,
@@ -24,6 +28,7 @@ mod artifacts;
 mod compiled;
 mod error;
 mod evm;
+mod native_lift;
 mod program;
 mod report;
 mod ways;
@@ -133,6 +138,9 @@ enum Command {
     /// The EVM benchmark inputs (../shared/bench/evm) on zkos and on revm built for RV64IM,
     /// on the same machine: instructions, instructions per gas, revm / zkos.
     Evm(evm::Args),
+    /// The lifting table alone: the kernels as a native contract, run directly on rv-machine
+    /// and lifted by native-shim, metered and compiled by rv-backend on the rv engine.
+    Native(Args),
 }
 
 fn main() -> ExitCode {
@@ -142,6 +150,9 @@ fn main() -> ExitCode {
     }
     if let Some(Command::Evm(args)) = &cli.command {
         return evm_main(args);
+    }
+    if let Some(Command::Native(args)) = &cli.command {
+        return native_lift::main(args);
     }
     let report = match run(&cli.args) {
         Ok(report) => report,
@@ -227,6 +238,7 @@ fn selected(names: &[String]) -> Result<Vec<Kernel>, BenchError> {
 pub fn run(args: &Args) -> Result<Report, BenchError> {
     let kernels = selected(&args.kernels)?;
     let art = Artifacts::load(&args.dir)?;
+    let lifting = native_lift::run(&args.dir, &kernels, args.size)?;
     let compiled_module = compiled::compile(&art.metered)?;
     let mut scratch = vec![0u64; SCRATCH_WORDS];
     let mut rows = Vec::new();
@@ -291,6 +303,7 @@ pub fn run(args: &Args) -> Result<Report, BenchError> {
             machine_instructions_per_byte: ratio(on_machine, art.metered.len() as u64),
             wasmi_instructions_per_byte: ratio(translate, art.metered.len() as u64),
         },
+        lifting,
         machine: MachineSpeed {
             instructions: speed.instructions,
             seconds: speed.seconds,

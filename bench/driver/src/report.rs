@@ -97,6 +97,8 @@ pub struct Report {
     pub geomean: Means,
     /// The compiler's speed.
     pub compile: CompileSpeed,
+    /// The native contract, run directly and lifted (the fourth way, its own table).
+    pub lifting: crate::native_lift::Lifting,
     /// The machine's speed.
     pub machine: MachineSpeed,
 }
@@ -126,7 +128,7 @@ impl Means {
 }
 
 /// Thousands separators: 1234567 → "1,234,567".
-fn grouped(x: u64) -> String {
+pub(crate) fn grouped(x: u64) -> String {
     let s = x.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -197,6 +199,7 @@ impl Report {
             opt_ratio(g.interpreted_over_compiled, 1),
             opt_ratio(g.interpreted_over_native, 1),
         )?;
+        self.lifting.write_text(s)?;
         writeln!(
             s,
             "\nEvery checksum agrees with the kernels run on the host; compiled and interpreted charge the same gas."
