@@ -145,17 +145,13 @@ impl WitnessState {
         Ok(Some(Leaf { info, storage_root: account.storage_root }))
     }
 
-    /// The storage trie of `address`, opened at the storage root of its leaf.
-    fn storage_trie(&mut self, address: &Address) -> Result<&mut PartialTrie, StatelessError> {
+    /// Opens the storage trie of `address` at the storage root of its leaf (once).
+    fn open_storage(&mut self, address: &Address) -> Result<(), StatelessError> {
         if !self.storage.contains_key(address) {
             let root = self.leaf(address)?.map_or(EMPTY_TRIE_ROOT, |l| l.storage_root);
             self.storage.insert(*address, PartialTrie::new(root));
         }
-        self.storage.get_mut(address).ok_or(StatelessError::MissingNode {
-            trie: TrieId::Storage(*address),
-            hash: B256::ZERO,
-            path: Vec::new(),
-        })
+        Ok(())
     }
 
     fn read_storage(&mut self, address: &Address, key: &U256) -> Result<U256, StatelessError> {
@@ -163,8 +159,9 @@ impl WitnessState {
         if let Some(r) = &mut self.recorder {
             r.slots.insert(B256::from(key.to_be_bytes::<32>()));
         }
-        self.storage_trie(address)?;
-        let (Some(trie), db) = (self.storage.get_mut(address), &mut self.db) else { return Ok(U256::ZERO) };
+        self.open_storage(address)?;
+        let trie = self.storage.entry(*address).or_default();
+        let db = &mut self.db;
         let fault = |e: TrieFault| StatelessError::trie(TrieId::Storage(*address), e);
         match trie.get(db, &slot).map_err(fault)? {
             None => Ok(U256::ZERO),
@@ -180,15 +177,10 @@ impl WitnessState {
             if diff.storage_cleared {
                 self.storage.insert(*address, PartialTrie::default());
             } else {
-                self.storage_trie(address)?;
+                self.open_storage(address)?;
             }
-            let (Some(trie), db) = (self.storage.get_mut(address), &mut self.db) else {
-                return Err(StatelessError::MissingNode {
-                    trie: TrieId::Storage(*address),
-                    hash: B256::ZERO,
-                    path: Vec::new(),
-                });
-            };
+            let trie = self.storage.entry(*address).or_default();
+            let db = &mut self.db;
             let fault = |e: TrieFault| StatelessError::trie(TrieId::Storage(*address), e);
             for (key, value) in &diff.storage {
                 let slot = keccak256(key.to_be_bytes::<32>());
