@@ -30,7 +30,10 @@ extern "C" fn kernel_main() -> ! {
         Ok(input) => input,
         Err(e) => fail(format_args!("the input is no kernel input: {e}")),
     };
-    match run_stateless(&input, EngineKind::Wasmi) {
+    platform::mark(platform::PHASE_DECODED);
+    let result = run_stateless(&input, EngineKind::Wasmi);
+    platform::mark(platform::PHASE_BLOCK_DONE);
+    match result {
         Ok((output, _)) => {
             platform::write_output(&output.encode());
             platform::halt(platform::SUCCESS)

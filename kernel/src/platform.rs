@@ -65,8 +65,13 @@ pub fn halt(status: u64) -> ! {
     }
 }
 
+/// Phase marker: the input is read and decoded.
+pub const PHASE_DECODED: u64 = 1;
+/// Phase marker: the block has run (witness checks, sender recovery, deployment, contract
+/// code, system layer and roots: `run_stateless`).
+pub const PHASE_BLOCK_DONE: u64 = 2;
+
 /// Notes the instruction count under `phase` (for the host's per-phase breakdown).
-#[allow(dead_code)]
 pub fn mark(phase: u64) {
     call(MARK, phase, 0, 0);
 }

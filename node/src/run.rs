@@ -412,6 +412,10 @@ pub fn render(report: &Report) -> String {
             let _ = write!(out, " ({per_gas:.1} per gas)");
         }
         let _ = writeln!(out, "; accelerators: {accelerators}; {} misaligned accesses", k["misalignedAccesses"]);
+        if let Some(phases) = k["breakdown"].as_object().filter(|p| !p.is_empty()) {
+            let phases: Vec<String> = phases.iter().map(|(phase, n)| format!("{phase} {n}")).collect();
+            let _ = writeln!(out, "kernel phases (instructions): {}", phases.join(", "));
+        }
     }
     out
 }

@@ -128,6 +128,21 @@ pub struct Figures {
     pub accelerators: rv_machine::kernel::Accelerators,
     /// Misaligned loads and stores the kernel made.
     pub misaligned: u64,
+    /// Instructions by phase, from the kernel's markers: `input` (reading and decoding the
+    /// input), `block` (`run_stateless`: witness checks, sender recovery, deployment,
+    /// contract code, system layer, roots), `output` (writing the record and halting).
+    pub breakdown: Vec<(&'static str, u64)>,
+}
+
+/// The phases of [`Figures::breakdown`] from the markers the kernel makes (phase 1 after
+/// decoding the input, 2 after the block); empty if they are not both there, in order.
+fn breakdown(marks: &[(u64, u64)], total: u64) -> Vec<(&'static str, u64)> {
+    match marks {
+        [(1, decoded), (2, done)] if decoded <= done && *done <= total => {
+            vec![("input", *decoded), ("block", done - decoded), ("output", total - done)]
+        }
+        _ => Vec::new(),
+    }
 }
 
 impl Figures {
@@ -140,6 +155,7 @@ impl Figures {
             "accelerators": accelerators,
             "misalignedAccesses": self.misaligned,
             "instructionsPerGas": (gas_used > 0).then(|| self.instructions as f64 / gas_used as f64),
+            "breakdown": self.breakdown.iter().map(|(k, n)| (k.to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
         })
     }
 }
@@ -157,8 +173,12 @@ pub fn run(input: Vec<u8>) -> Result<(PublicOutput, Figures)> {
         Err(e) => Err(*e),
     });
     let run = run.map_err(|e| Error::Exec(format!("the kernel ELF does not load: {e}")))?;
-    let figures =
-        Figures { instructions: run.instructions, accelerators: run.accelerators, misaligned: run.misaligned };
+    let figures = Figures {
+        instructions: run.instructions,
+        accelerators: run.accelerators,
+        misaligned: run.misaligned,
+        breakdown: breakdown(&run.marks, run.instructions),
+    };
     match run.result {
         Ok(bytes) => {
             let output = PublicOutput::decode(&bytes)
