@@ -478,8 +478,11 @@ pub fn mulmod(_: &Ctx) -> Function {
     let (a, b, nl) = ([0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]);
     let [top] = f.i64s::<1>();
     let t = Tmp::new(&mut f);
-    let [c] = f.i64s::<1>();
-    let p = f.i64s::<8>();
+    // The product's limbs and carry live in scratch locals that the division needs only
+    // later, the most used of them in registers.
+    let x = t.x;
+    let p = [x[2], x[3], t.qh, x[0], x[1], x[4], x[5], x[6]];
+    let c = top;
     is_zero(&mut f, nl);
     f.if_();
     ret_zeros(&mut f, 4);
