@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the zkos build and tests need on a fresh machine: rustup targets and
-# components, Debian packages (qemu-riscv64, a RISC-V cross compiler, Node.js if missing), the Python execution
+# components, Debian packages (qemu-riscv64, a RISC-V cross compiler, clang and lld, Node.js if missing), the Python execution
 # spec (the reference t8n). Idempotent: does nothing that is already done.
 set -euo pipefail
 
@@ -15,6 +15,9 @@ done
 apt_pkgs=()
 command -v qemu-riscv64-static >/dev/null 2>&1 || apt_pkgs+=(qemu-user-static)
 command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || apt_pkgs+=(gcc-riscv64-unknown-elf)
+# clang and lld build the C example a second time (examples/native-c: clang for rv64im).
+command -v clang-19 >/dev/null 2>&1 || apt_pkgs+=(clang-19)
+command -v ld.lld-19 >/dev/null 2>&1 || apt_pkgs+=(lld-19)
 # Node.js and npm compile the Solidity test contracts (solc-js, OpenZeppelin) and build the
 # AssemblyScript example; the machines have them, a bare one gets Debian's.
 command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs)

@@ -30,6 +30,7 @@ typedef __INT64_TYPE__ int64_t;
 #define ZK_STATIC_CALL 10043
 #define ZK_CALLER 10061
 #define ZK_CALL_VALUE 10063
+#define ZK_SELF_BALANCE 10065
 #define ZK_GAS_LEFT 10066
 
 static inline long zk_ecall(long n, long a0, long a1, long a2, long a3, long a4, long a5) {
@@ -77,6 +78,7 @@ static inline void zk_returndata_copy(void *dest, long offset, long len) {
 }
 static inline void zk_caller(void *out20) { zk_ecall(ZK_CALLER, (long)out20, 0, 0, 0, 0, 0); }
 static inline void zk_call_value(void *out32) { zk_ecall(ZK_CALL_VALUE, (long)out32, 0, 0, 0, 0, 0); }
+static inline void zk_self_balance(void *out32) { zk_ecall(ZK_SELF_BALANCE, (long)out32, 0, 0, 0, 0, 0); }
 static inline long zk_gas_left(void) { return zk_ecall(ZK_GAS_LEFT, 0, 0, 0, 0, 0, 0); }
 
 #endif

@@ -2,7 +2,8 @@
 //! with `riscv64-unknown-elf-gcc -march=rv64im -mabi=lp64 -O2 -nostdlib -static` by
 //! examples/build.sh, lifted by native-shim at deployment and run on both engines: storage,
 //! return and revert data, loops, jump tables, function pointers, the heap, calls from and to
-//! Solidity, static-call write protection and gas in one unit.
+//! Solidity, static-call write protection and gas in one unit; the same counter built by
+//! clang and lld; a payable C contract (value in, balance, value out).
 
 use std::sync::OnceLock;
 
@@ -627,6 +628,90 @@ fn evm_factory_creates_native_with_create2(engine: EngineKind) {
     assert_eq!(r.output.as_ref(), &u(5));
 }
 
+/// The C counter built by clang and lld (`clang-19 --target=riscv64-unknown-elf -march=rv64im
+/// -mabi=lp64 -O2 -nostdlib -static -fuse-ld=lld`, examples/native-c/build.sh): other code from
+/// the same source, the same behavior as gcc's build.
+fn clang_build_behaves_as_gcc_build(engine: EngineKind) {
+    let path = format!("{}/../examples/out/native-c-clang.elf", env!("CARGO_MANIFEST_DIR"));
+    let clang = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"));
+    assert_ne!(clang, native_c(), "a build of its own");
+    let mut chain = Chain::new(engine);
+    let gcc = deploy_counter(&mut chain, 41);
+    let r = chain.deploy(&native_envelope(&clang, &[]), &u(41));
+    assert!(r.success, "deploying the clang build: {:?}", r.error);
+    let clang = r.contract_address.expect("created");
+    let calls = [
+        calldata("increment()", &[]),
+        calldata("get()", &[]),
+        calldata("sum(uint256)", &[u(1000)]),
+        calldata("pick(uint256)", &[u(3)]),
+        calldata("pick(uint256)", &[u(9)]),
+        calldata("apply(uint256,uint256)", &[u(2), u(1_000_003)]),
+        calldata("heap(uint256)", &[u(5000)]),
+        calldata("fail()", &[]),
+        calldata("nothing()", &[]),
+    ];
+    for data in calls {
+        let (a, b) = (chain.call(gcc, &data), chain.call(clang, &data));
+        let what = hex::encode(&data[..4]);
+        assert_eq!((a.success, &a.output), (b.success, &b.output), "{what}");
+        assert_eq!(a.logs.len(), b.logs.len(), "{what}");
+        for (x, y) in a.logs.iter().zip(&b.logs) {
+            assert_eq!((x.data.topics(), &x.data.data), (y.data.topics(), &y.data.data), "{what}");
+        }
+    }
+    assert_eq!(chain.storage(clang, U256::ZERO), U256::from(42u64));
+    let r = chain.call(clang, &calldata("sum(uint256)", &[u(1000)]));
+    assert_eq!(r.output.as_ref(), &u(500_500));
+}
+
+/// A payable native contract (examples/native-c/vault.c): the value of `deposit()` reaches it
+/// (`call_value`, host function 10063) and stays (its balance, `self_balance`); value sent to
+/// a function that is not payable reverts and moves nothing; `withdraw()` sends the balance
+/// back through `call` with value.
+fn payable_native_contract(engine: EngineKind) {
+    let path = format!("{}/../examples/out/native-vault.elf", env!("CARGO_MANIFEST_DIR"));
+    let elf = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"));
+    let mut chain = Chain::new(engine);
+    let r = chain.deploy(&native_envelope(&elf, &[]), &[]);
+    assert!(r.success, "{:?}", r.error);
+    let vault = r.contract_address.expect("created");
+    // Gas is paid at base fee 7 plus a priority fee of 1 (Chain's transactions).
+    let price = U256::from(8u64);
+    let send = |chain: &mut Chain, sig: &str, value: u64| {
+        let before = chain.balance(ALICE);
+        let tx = chain.tx(ALICE, Some(vault), &calldata(sig, &[]), U256::from(value), 1_000_000);
+        let r = chain.send(tx);
+        let spent = before - chain.balance(ALICE);
+        (r, spent)
+    };
+    let (r, spent) = send(&mut chain, "deposit()", 1000);
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(r.output.as_ref(), [u(1000), u(1000)].concat());
+    assert_eq!(spent, U256::from(1000u64) + U256::from(r.gas_used) * price);
+    let (r, _) = send(&mut chain, "deposit()", 500);
+    assert_eq!(r.output.as_ref(), [u(500), u(1500)].concat());
+    assert_eq!(chain.balance(vault), U256::from(1500u64));
+    assert_eq!(chain.storage(vault, U256::ZERO), U256::from(1500u64));
+    // Not payable: reverts with its reason; only the gas is paid.
+    for sig in ["balance()", "withdraw()"] {
+        let (r, spent) = send(&mut chain, sig, 1);
+        assert!(!r.success && r.error.is_none(), "{sig}: a revert");
+        assert_eq!(r.output.as_ref(), b"not payable", "{sig}");
+        assert_eq!(spent, U256::from(r.gas_used) * price, "{sig}");
+    }
+    assert_eq!(chain.balance(vault), U256::from(1500u64));
+    let (r, _) = send(&mut chain, "balance()", 0);
+    assert_eq!(r.output.as_ref(), &u(1500));
+    // withdraw: the balance goes back to the caller.
+    let (r, spent) = send(&mut chain, "withdraw()", 0);
+    assert!(r.success, "{:?}", r.error);
+    assert_eq!(chain.balance(vault), U256::ZERO);
+    assert_eq!(spent + U256::from(1500u64), U256::from(r.gas_used) * price);
+    let (r, _) = send(&mut chain, "balance()", 0);
+    assert_eq!(r.output.as_ref(), &u(0));
+}
+
 zkos_tests::engine_tests!(
     alu_linked_high_matches_the_machine,
     evm_factory_creates_native_with_create2,
@@ -644,4 +729,6 @@ zkos_tests::engine_tests!(
     gas_is_one_unit,
     deployment_is_charged_per_byte,
     bad_elf_is_rejected_with_its_rule,
+    clang_build_behaves_as_gcc_build,
+    payable_native_contract,
 );
