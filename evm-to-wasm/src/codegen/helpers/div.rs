@@ -360,11 +360,40 @@ pub fn udivmod(_: &Ctx) -> Function {
     f.i().i64_const(0).i64_const(0).i64_const(0).i64_const(0);
     push(&mut f, &a);
     f.i().return_().end();
+    // A divisor below 2^32: schoolbook short division on 32-bit digits, each a 64/32-bit
+    // `i64.div_u`, cheaper than a reciprocal.
+    all_zero(&mut f, &[5, 6, 7]);
+    f.i().local_get(4).i64_const(32).i64_shr_u().i64_eqz().i32_and();
+    f.if_();
+    short_division(&mut f, a, 4, top, t.qh, t.x);
+    f.i().return_().end();
     let u = [a[0], a[1], a[2], a[3], top];
     divide_any(&mut f, &u, b, Some(&q), &t);
     push(&mut f, &q);
     push(&mut f, &a);
     f.finish()
+}
+
+/// Pushes (q0, q1, q2, q3, r, 0, 0, 0) for `a / d` with `d` (local) below 2^32, with the
+/// scratch locals `r`, `num` and the digits `q`.
+fn short_division(f: &mut Fb, a: [u32; 4], d: u32, r: u32, num: u32, q: [u32; 8]) {
+    f.i().i64_const(0).local_set(r);
+    for k in (0..8).rev() {
+        // num = (r << 32) | digit k of a; q_k = num / d; r = num - q_k * d
+        f.i().local_get(r).i64_const(32).i64_shl().local_get(a[k / 2]);
+        if k % 2 == 1 {
+            f.i().i64_const(32).i64_shr_u();
+        } else {
+            f.i().i64_const(M32).i64_and();
+        }
+        f.i().i64_or().local_tee(num).local_get(d).i64_div_u().local_tee(q[k]);
+        f.i().local_get(d).i64_mul().local_set(r);
+        f.i().local_get(num).local_get(r).i64_sub().local_set(r);
+    }
+    for k in 0..4 {
+        f.i().local_get(q[2 * k + 1]).i64_const(32).i64_shl().local_get(q[2 * k]).i64_or();
+    }
+    f.i().local_get(r).i64_const(0).i64_const(0).i64_const(0);
 }
 
 /// Negates the value in locals `x` in place when `mask` (an i64 local, 0 or -1) is -1.
