@@ -50,7 +50,7 @@ pub extern "C" fn call() {
         zkos_sdk::revert(&[]);
     };
     // 0 or anything above u64 asks for everything the host allows.
-    let gas = match gas.to_u64() {
+    let gas = match u64::try_from(gas).ok() {
         Some(0) | None => u64::MAX,
         Some(g) => g,
     };

@@ -68,7 +68,7 @@ pub extern "C" fn call() {
             };
             COUNT.set(next);
             let by = zkos_sdk::caller().to_word();
-            zkos_sdk::emit_log(&[INCREMENTED, by], &next.to_be_bytes());
+            zkos_sdk::emit_log(&[INCREMENTED, by], &next.to_be_bytes::<32>());
             zkos_sdk::finish(&[]);
         }
         GET => zkos_sdk::finish(&abi::encode(&(COUNT.get::<U256>(),))),

@@ -76,12 +76,11 @@ fn args<P: abi::DecodeParams>(data: &[u8]) -> P {
 /// `(name, symbol)` from the constants area. Decoded as `bytes`, which encodes exactly like
 /// `string`: the contract only hands them back, so it skips UTF-8 validation (and its code).
 fn metadata() -> (Vec<u8>, Vec<u8>) {
-    abi::decode(&zkos_sdk::constants())
-        .unwrap_or_else(|_| zkos_sdk::revert_with_message("ERC20: bad constants"))
+    abi::decode(&zkos_sdk::constants()).unwrap_or_else(|_| zkos_sdk::revert_with_message("ERC20: bad constants"))
 }
 
 fn log3(topic: [u8; 32], a: &Address, b: &Address, value: U256) {
-    zkos_sdk::emit_log(&[topic, a.to_word(), b.to_word()], &value.to_be_bytes());
+    zkos_sdk::emit_log(&[topic, a.to_word(), b.to_word()], &value.to_be_bytes::<32>());
 }
 
 fn transfer(from: &Address, to: &Address, amount: U256) {

@@ -61,7 +61,7 @@ fn result(code: i32) -> CallResult {
 
 /// Calls `addr` with `value` wei and `input`, forwarding at most `gas`.
 pub fn call(gas: u64, addr: &Address, value: U256, input: &[u8]) -> CallResult {
-    result(host::call(gas, addr, &value.to_be_bytes(), input))
+    result(host::call(gas, addr, &value.to_be_bytes::<32>(), input))
 }
 
 /// Calls `addr` in a static context: any state change inside it fails (STATICCALL).
@@ -76,21 +76,21 @@ pub fn delegate_call(gas: u64, addr: &Address, input: &[u8]) -> CallResult {
 
 /// Runs `addr`'s code in this account's context with `value` (CALLCODE).
 pub fn call_code(gas: u64, addr: &Address, value: U256, input: &[u8]) -> CallResult {
-    result(host::call_code(gas, addr, &value.to_be_bytes(), input))
+    result(host::call_code(gas, addr, &value.to_be_bytes::<32>(), input))
 }
 
 /// Creates a contract from `init` (EVM init code, or an envelope followed by constructor
 /// arguments) with `value` wei. Address: keccak(rlp(sender, nonce)).
 pub fn create(value: U256, init: &[u8]) -> CreateResult {
     let mut address = Address::ZERO;
-    let code = host::create(&value.to_be_bytes(), init, &mut address);
+    let code = host::create(&value.to_be_bytes::<32>(), init, &mut address);
     CreateResult { status: status_of(code), address, returndata: returndata() }
 }
 
 /// Like [`create`] with the CREATE2 address keccak(0xff ‖ sender ‖ salt ‖ keccak(init)).
 pub fn create2(value: U256, init: &[u8], salt: &crate::Word) -> CreateResult {
     let mut address = Address::ZERO;
-    let code = host::create2(&value.to_be_bytes(), init, salt, &mut address);
+    let code = host::create2(&value.to_be_bytes::<32>(), init, salt, &mut address);
     CreateResult { status: status_of(code), address, returndata: returndata() }
 }
 
@@ -111,7 +111,7 @@ mod tests {
             }))
         });
         let to = Address([3; 20]);
-        let r = call(5000, &to, U256::from_u64(9), b"ok");
+        let r = call(5000, &to, U256::from(9), b"ok");
         assert_eq!(r, CallResult { status: CallStatus::Success, returndata: b"ko".to_vec() });
         let r = static_call(u64::MAX, &to, b"no");
         assert_eq!(r.status, CallStatus::Revert);
@@ -121,7 +121,7 @@ mod tests {
         assert_eq!(calls.len(), 2);
         assert_eq!(calls[0].kind, CallKind::Call);
         assert_eq!(calls[0].gas, 5000);
-        assert_eq!(calls[0].value, U256::from_u64(9).to_be_bytes());
+        assert_eq!(calls[0].value, U256::from(9).to_be_bytes::<32>());
         assert_eq!(calls[1].kind, CallKind::StaticCall);
         assert_eq!(calls[1].gas, i64::MAX as u64, "gas saturates at i64::MAX");
     }

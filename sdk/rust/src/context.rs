@@ -30,32 +30,32 @@ pub fn coinbase() -> Address {
 
 /// The value sent with this call (`msg.value`).
 pub fn call_value() -> U256 {
-    U256::from_be_bytes(host::call_value())
+    U256::from_be_bytes::<32>(host::call_value())
 }
 
 /// The balance of `addr`.
 pub fn balance(addr: &Address) -> U256 {
-    U256::from_be_bytes(host::balance(addr))
+    U256::from_be_bytes::<32>(host::balance(addr))
 }
 
 /// This account's balance.
 pub fn self_balance() -> U256 {
-    U256::from_be_bytes(host::self_balance())
+    U256::from_be_bytes::<32>(host::self_balance())
 }
 
 /// The transaction's effective gas price.
 pub fn gas_price() -> U256 {
-    U256::from_be_bytes(host::gas_price())
+    U256::from_be_bytes::<32>(host::gas_price())
 }
 
 /// The block's base fee (EIP-1559).
 pub fn base_fee() -> U256 {
-    U256::from_be_bytes(host::base_fee())
+    U256::from_be_bytes::<32>(host::base_fee())
 }
 
 /// The block's blob base fee (EIP-7516).
 pub fn blob_base_fee() -> U256 {
-    U256::from_be_bytes(host::blob_base_fee())
+    U256::from_be_bytes::<32>(host::blob_base_fee())
 }
 
 /// The block's prevRandao.

@@ -15,7 +15,8 @@
 //! - [`crypto`]: keccak-256 and the other precompiles;
 //! - [`abi`]: the Solidity ABI (selectors, encoding, decoding), with compile-time selectors
 //!   and topics from a `const fn` keccak ([`selector!`], [`keccak256!`]);
-//! - [`U256`] and [`Address`].
+//! - [`U256`] (ruint's 256-bit integer: the whole arithmetic, and [`u256::signed`] for
+//!   `int256`) and [`Address`].
 //!
 //! Memory: the API returns `Vec`s, so a contract needs a global allocator. Feature
 //! `bump-alloc` installs a bump allocator (right for short calls); feature `panic-handler`
@@ -57,6 +58,7 @@ extern crate alloc;
 pub mod abi;
 pub mod calls;
 pub mod context;
+pub mod contract;
 pub mod crypto;
 pub mod env;
 mod host;
@@ -65,7 +67,7 @@ pub mod log;
 pub mod storage;
 pub mod sys;
 mod types;
-mod u256;
+pub mod u256;
 
 #[cfg(not(any(target_arch = "wasm32", target_arch = "riscv64")))]
 pub mod mock;
@@ -87,3 +89,22 @@ pub use host_abi::status::CallStatus;
 pub use log::emit_log;
 pub use types::{Address, Word, ZERO_WORD};
 pub use u256::U256;
+pub use zkos_sdk_macros::{contract, sol};
+
+/// `msg.sender` and `msg.value`.
+pub mod msg {
+    pub use crate::context::{call_value as value, caller as sender};
+}
+
+/// What a contract written with `#[contract]` usually needs: `use zkos_sdk::prelude::*;`.
+pub mod prelude {
+    pub use crate::contract::{Mapping, Revert, SolError, SolEvent, StorageBytes, StorageString, StorageVec};
+    pub use crate::{contract, msg, sol, Address, Word, U256};
+}
+
+/// Paths the generated code uses.
+#[doc(hidden)]
+pub mod __private {
+    pub use alloc::string::String;
+    pub use alloc::vec::Vec;
+}

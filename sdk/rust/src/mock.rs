@@ -9,9 +9,9 @@
 //! use zkos_sdk::{mock, storage, U256};
 //! mock::reset();
 //! let slot = storage::Slot::at(3);
-//! slot.set(U256::from_u64(7));
-//! let out = mock::run(|| zkos_sdk::finish(&slot.get::<U256>().to_be_bytes()));
-//! assert_eq!(out, mock::Outcome::Finished(U256::from_u64(7).to_be_bytes().to_vec()));
+//! slot.set(U256::from(7));
+//! let out = mock::run(|| zkos_sdk::finish(&slot.get::<U256>().to_be_bytes::<32>()));
+//! assert_eq!(out, mock::Outcome::Finished(U256::from(7).to_be_bytes::<32>().to_vec()));
 //! ```
 //!
 //! Not modelled: gas accounting (`gas_left` returns [`MockEnv::gas_left`] unchanged), value

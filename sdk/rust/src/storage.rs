@@ -44,6 +44,8 @@ pub mod transient {
 
 /// A value that fits one storage word.
 pub trait StorageValue: Sized {
+    /// Bytes the value takes when solc packs it into a slot (32 for full words).
+    const BYTES: usize = 32;
     /// Decodes the value from a word (extra high bytes are ignored, as Solidity masks).
     fn from_word(w: &Word) -> Self;
     /// Encodes the value as a word (big-endian, left-padded).
@@ -61,14 +63,15 @@ impl StorageValue for Word {
 
 impl StorageValue for U256 {
     fn from_word(w: &Word) -> Self {
-        U256::from_be_bytes(*w)
+        U256::from_be_bytes::<32>(*w)
     }
     fn to_word(&self) -> Word {
-        self.to_be_bytes()
+        self.to_be_bytes::<32>()
     }
 }
 
 impl StorageValue for Address {
+    const BYTES: usize = 20;
     fn from_word(w: &Word) -> Self {
         Address::from_word_truncating(w)
     }
@@ -78,6 +81,7 @@ impl StorageValue for Address {
 }
 
 impl StorageValue for bool {
+    const BYTES: usize = 1;
     fn from_word(w: &Word) -> Self {
         w[31] != 0
     }
@@ -91,6 +95,7 @@ impl StorageValue for bool {
 macro_rules! uint_value {
     ($($t:ty),*) => {$(
         impl StorageValue for $t {
+            const BYTES: usize = core::mem::size_of::<$t>();
             fn from_word(w: &Word) -> Self {
                 const N: usize = core::mem::size_of::<$t>();
                 let mut b = [0u8; N];
@@ -149,7 +154,7 @@ pub struct Slot(pub Word);
 impl Slot {
     /// Slot number `n` (Solidity's state variable `n`).
     pub const fn at(n: u64) -> Slot {
-        Slot(U256::from_u64(n).to_be_bytes())
+        Slot(U256::from_limbs([n, 0, 0, 0]).to_be_bytes::<32>())
     }
 
     /// The slot `keccak256(name)`, computed at compile time when used in a constant (a
@@ -161,7 +166,7 @@ impl Slot {
     /// This slot plus `n` (modulo 2^256): the fields of a struct or the elements of an
     /// array that starts here.
     pub const fn offset(&self, n: u64) -> Slot {
-        Slot(U256::from_be_bytes(self.0).wrapping_add(U256::from_u64(n)).to_be_bytes())
+        Slot(U256::from_be_bytes::<32>(self.0).wrapping_add(U256::from_limbs([n, 0, 0, 0])).to_be_bytes::<32>())
     }
 
     /// The slot of `key` in a mapping that lives at this slot.
@@ -308,10 +313,10 @@ mod tests {
         let m = Mapping::<Address, U256>::at(0);
         let who = Address([9; 20]);
         assert_eq!(m.get(&who), U256::ZERO);
-        m.set(&who, U256::from_u64(500));
-        assert_eq!(m.get(&who), U256::from_u64(500));
+        m.set(&who, U256::from(500));
+        assert_eq!(m.get(&who), U256::from(500));
         let raw = mock::with_env(|e| e.storage.get(&m.entry(&who).0).copied());
-        assert_eq!(raw, Some(U256::from_u64(500).to_be_bytes()));
+        assert_eq!(raw, Some(U256::from(500).to_be_bytes::<32>()));
         Slot::at(5).set(true);
         assert!(Slot::at(5).get::<bool>());
         Slot::at(6).set(0x1234u64);

@@ -1,253 +1,179 @@
-//! A small unsigned 256-bit integer: what token balances and Solidity `uint256` need
-//! (checked and wrapping add, sub, mul; comparisons; big-endian bytes), nothing more.
-
-use core::cmp::Ordering;
-use core::fmt;
+//! 256-bit integers: Solidity's `uint256` is [`U256`], ruint's `Uint<256, 4>` (the type
+//! alloy-primitives calls `U256`), with its whole arithmetic: `+ - * / %` (panicking on
+//! overflow and division by zero in debug builds, wrapping in release, as Rust integers do),
+//! `checked_*`, `wrapping_*`, `overflowing_*` and `saturating_*` forms, shifts (`<<`, `>>`
+//! by `usize`), bit operations (`& | ^ !`), `Ord`, `pow`, `mul_mod`/`add_mod`,
+//! conversions from and to the primitive integers (`U256::from(5u64)`,
+//! `u64::try_from(x)`), and big-endian bytes (`U256::from_be_bytes(word)`,
+//! `x.to_be_bytes::<32>()`). ruint is `no_std` without an allocator, so the same type
+//! builds for `wasm32` and for native RV64IM contracts.
+//!
+//! Solidity's `int256` has no type of its own here: a signed value is a [`U256`] read as
+//! two's complement, and [`signed`] gives the operations whose result depends on the sign
+//! (division, remainder, comparison, arithmetic shift, negation), as the EVM's `SDIV`,
+//! `SMOD`, `SLT`, `SGT` and `SAR` do.
+//!
+//! ```
+//! use zkos_sdk::U256;
+//! let shares = U256::from(1_000u64);
+//! let assets = U256::from(3_000u64);
+//! // ERC-4626 style: shares for a deposit, rounding down.
+//! let deposit = U256::from(250u64);
+//! assert_eq!(deposit * shares / assets, U256::from(83u64));
+//! assert_eq!(U256::MAX.checked_add(U256::ONE), None);
+//! assert_eq!(U256::ONE << 255usize >> 254usize, U256::from(2u64));
+//! ```
 
 use crate::types::Word;
 
-/// An unsigned 256-bit integer. Stored as four 64-bit limbs, least significant first;
-/// converts to and from the ABI's 32-byte big-endian words.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct U256([u64; 4]);
+/// An unsigned 256-bit integer (ruint's `Uint<256, 4>`).
+pub use ruint::aliases::U256;
 
-impl U256 {
-    /// 0.
-    pub const ZERO: U256 = U256([0; 4]);
-    /// 1.
-    pub const ONE: U256 = U256([1, 0, 0, 0]);
-    /// 2^256 - 1.
-    pub const MAX: U256 = U256([u64::MAX; 4]);
+/// The value as a 32-byte big-endian word (a storage value, a topic, an ABI word).
+pub const fn to_word(v: &U256) -> Word {
+    v.to_be_bytes::<32>()
+}
 
-    /// From limbs, least significant first.
-    pub const fn from_limbs(limbs: [u64; 4]) -> U256 {
-        U256(limbs)
+/// The value of a 32-byte big-endian word.
+pub const fn from_word(w: &Word) -> U256 {
+    U256::from_be_bytes::<32>(*w)
+}
+
+/// Two's complement operations: a [`U256`] read as Solidity's `int256`.
+pub mod signed {
+    use core::cmp::Ordering;
+
+    use super::U256;
+
+    /// The most negative value, -2^255.
+    pub const MIN: U256 = U256::from_limbs([0, 0, 0, 1 << 63]);
+    /// The largest value, 2^255 - 1.
+    pub const MAX: U256 = U256::from_limbs([u64::MAX, u64::MAX, u64::MAX, u64::MAX >> 1]);
+
+    /// Whether `v` is negative (its top bit is set).
+    pub const fn is_negative(v: U256) -> bool {
+        v.as_limbs()[3] >> 63 == 1
     }
 
-    /// The limbs, least significant first.
-    pub const fn limbs(&self) -> [u64; 4] {
-        self.0
+    /// `-v` (wrapping: `-MIN` is `MIN`).
+    pub const fn neg(v: U256) -> U256 {
+        v.wrapping_neg()
     }
 
-    /// From a `u64`.
-    pub const fn from_u64(v: u64) -> U256 {
-        U256([v, 0, 0, 0])
-    }
-
-    /// From a `u128`.
-    pub const fn from_u128(v: u128) -> U256 {
-        // Truncations: the low and high 64 bits.
-        U256([v as u64, (v >> 64) as u64, 0, 0])
-    }
-
-    /// From a 32-byte big-endian word.
-    pub const fn from_be_bytes(b: Word) -> U256 {
-        let mut limbs = [0u64; 4];
-        let mut i = 0;
-        while i < 4 {
-            let mut limb = 0u64;
-            let mut j = 0;
-            while j < 8 {
-                limb = (limb << 8) | b[(3 - i) * 8 + j] as u64;
-                j += 1;
-            }
-            limbs[i] = limb;
-            i += 1;
-        }
-        U256(limbs)
-    }
-
-    /// To a 32-byte big-endian word.
-    pub const fn to_be_bytes(&self) -> Word {
-        let mut out = [0u8; 32];
-        let mut i = 0;
-        while i < 4 {
-            let bytes = self.0[i].to_be_bytes();
-            let mut j = 0;
-            while j < 8 {
-                out[(3 - i) * 8 + j] = bytes[j];
-                j += 1;
-            }
-            i += 1;
-        }
-        out
-    }
-
-    /// Whether the value is zero.
-    pub const fn is_zero(&self) -> bool {
-        self.0[0] == 0 && self.0[1] == 0 && self.0[2] == 0 && self.0[3] == 0
-    }
-
-    /// The value as a `u64`, if it fits.
-    pub const fn to_u64(&self) -> Option<u64> {
-        if self.0[1] == 0 && self.0[2] == 0 && self.0[3] == 0 {
-            Some(self.0[0])
+    /// `|v|` as an unsigned value (so `abs(MIN)` is 2^255).
+    pub const fn unsigned_abs(v: U256) -> U256 {
+        if is_negative(v) {
+            v.wrapping_neg()
         } else {
-            None
+            v
         }
     }
 
-    /// The value as a `u128`, if it fits.
-    pub const fn to_u128(&self) -> Option<u128> {
-        if self.0[2] == 0 && self.0[3] == 0 {
-            Some(((self.0[1] as u128) << 64) | self.0[0] as u128)
+    /// From an `i128`, sign-extended.
+    pub fn from_i128(v: i128) -> U256 {
+        let magnitude = U256::from(v.unsigned_abs());
+        if v < 0 {
+            magnitude.wrapping_neg()
         } else {
-            None
+            magnitude
         }
     }
 
-    /// `self + rhs` modulo 2^256 and whether it overflowed.
-    pub const fn overflowing_add(self, rhs: U256) -> (U256, bool) {
-        let mut out = [0u64; 4];
-        let mut carry = false;
-        let mut i = 0;
-        while i < 4 {
-            let (s1, c1) = self.0[i].overflowing_add(rhs.0[i]);
-            let (s2, c2) = s1.overflowing_add(carry as u64);
-            out[i] = s2;
-            carry = c1 || c2;
-            i += 1;
-        }
-        (U256(out), carry)
-    }
-
-    /// `self - rhs` modulo 2^256 and whether it borrowed (`rhs > self`).
-    pub const fn overflowing_sub(self, rhs: U256) -> (U256, bool) {
-        let mut out = [0u64; 4];
-        let mut borrow = false;
-        let mut i = 0;
-        while i < 4 {
-            let (d1, b1) = self.0[i].overflowing_sub(rhs.0[i]);
-            let (d2, b2) = d1.overflowing_sub(borrow as u64);
-            out[i] = d2;
-            borrow = b1 || b2;
-            i += 1;
-        }
-        (U256(out), borrow)
-    }
-
-    /// `self * rhs` modulo 2^256 and whether the true product needed more than 256 bits.
-    pub const fn overflowing_mul(self, rhs: U256) -> (U256, bool) {
-        let mut out = [0u64; 4];
-        let mut overflow = false;
-        let mut i = 0;
-        while i < 4 {
-            let mut carry: u128 = 0;
-            let mut j = 0;
-            while j < 4 {
-                if i + j < 4 {
-                    let t = (self.0[i] as u128) * (rhs.0[j] as u128) + out[i + j] as u128 + carry;
-                    out[i + j] = t as u64; // truncation: the low limb
-                    carry = t >> 64;
-                } else if self.0[i] != 0 && rhs.0[j] != 0 {
-                    overflow = true;
-                }
-                j += 1;
-            }
-            if carry != 0 {
-                overflow = true;
-            }
-            i += 1;
-        }
-        (U256(out), overflow)
-    }
-
-    /// `self + rhs`, or `None` on overflow.
-    pub const fn checked_add(self, rhs: U256) -> Option<U256> {
-        match self.overflowing_add(rhs) {
-            (v, false) => Some(v),
-            _ => None,
+    /// The value as an `i128`, if it fits.
+    pub fn to_i128(v: U256) -> Option<i128> {
+        let magnitude = u128::try_from(unsigned_abs(v)).ok()?;
+        if is_negative(v) {
+            0i128.checked_sub_unsigned(magnitude)
+        } else {
+            i128::try_from(magnitude).ok()
         }
     }
 
-    /// `self - rhs`, or `None` if `rhs > self`.
-    pub const fn checked_sub(self, rhs: U256) -> Option<U256> {
-        match self.overflowing_sub(rhs) {
-            (v, false) => Some(v),
-            _ => None,
+    /// Signed comparison.
+    pub fn cmp(a: U256, b: U256) -> Ordering {
+        match (is_negative(a), is_negative(b)) {
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            // Same sign: two's complement orders like the unsigned value.
+            _ => a.cmp(&b),
         }
     }
 
-    /// `self * rhs`, or `None` on overflow.
-    pub const fn checked_mul(self, rhs: U256) -> Option<U256> {
-        match self.overflowing_mul(rhs) {
-            (v, false) => Some(v),
-            _ => None,
+    /// `a / b` rounding towards zero; `None` if `b` is zero or the quotient overflows
+    /// (`MIN / -1`), where Solidity's checked arithmetic panics.
+    pub fn checked_div(a: U256, b: U256) -> Option<U256> {
+        if b.is_zero() || (a == MIN && b == U256::MAX) {
+            return None;
+        }
+        Some(wrapping_div(a, b))
+    }
+
+    /// `a / b` rounding towards zero, as the EVM's `SDIV`: zero for a zero divisor, and
+    /// `MIN / -1` is `MIN`.
+    pub fn wrapping_div(a: U256, b: U256) -> U256 {
+        if b.is_zero() {
+            return U256::ZERO;
+        }
+        let q = unsigned_abs(a) / unsigned_abs(b);
+        if is_negative(a) != is_negative(b) {
+            q.wrapping_neg()
+        } else {
+            q
         }
     }
 
-    /// `self + rhs` modulo 2^256.
-    pub const fn wrapping_add(self, rhs: U256) -> U256 {
-        self.overflowing_add(rhs).0
-    }
-
-    /// `self - rhs` modulo 2^256.
-    pub const fn wrapping_sub(self, rhs: U256) -> U256 {
-        self.overflowing_sub(rhs).0
-    }
-
-    /// `self * rhs` modulo 2^256.
-    pub const fn wrapping_mul(self, rhs: U256) -> U256 {
-        self.overflowing_mul(rhs).0
-    }
-}
-
-impl Ord for U256 {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Most significant limb first.
-        self.0.iter().rev().cmp(other.0.iter().rev())
-    }
-}
-
-impl PartialOrd for U256 {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl From<u64> for U256 {
-    fn from(v: u64) -> Self {
-        U256::from_u64(v)
-    }
-}
-
-impl From<u128> for U256 {
-    fn from(v: u128) -> Self {
-        U256::from_u128(v)
-    }
-}
-
-impl From<Word> for U256 {
-    fn from(w: Word) -> Self {
-        U256::from_be_bytes(w)
-    }
-}
-
-impl From<U256> for Word {
-    fn from(v: U256) -> Self {
-        v.to_be_bytes()
-    }
-}
-
-impl fmt::Debug for U256 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "0x")?;
-        for b in self.to_be_bytes() {
-            write!(f, "{b:02x}")?;
+    /// `a % b` with the sign of `a`, as the EVM's `SMOD` (zero for a zero divisor).
+    pub fn wrapping_rem(a: U256, b: U256) -> U256 {
+        if b.is_zero() {
+            return U256::ZERO;
         }
-        Ok(())
+        let r = unsigned_abs(a) % unsigned_abs(b);
+        if is_negative(a) {
+            r.wrapping_neg()
+        } else {
+            r
+        }
+    }
+
+    /// `a + b`, or `None` if the signed sum overflows.
+    pub fn checked_add(a: U256, b: U256) -> Option<U256> {
+        let s = a.wrapping_add(b);
+        // Overflow: both operands have one sign and the sum the other.
+        let overflow = is_negative(a) == is_negative(b) && is_negative(s) != is_negative(a);
+        (!overflow).then_some(s)
+    }
+
+    /// `a - b`, or `None` if the signed difference overflows.
+    pub fn checked_sub(a: U256, b: U256) -> Option<U256> {
+        let d = a.wrapping_sub(b);
+        let overflow = is_negative(a) != is_negative(b) && is_negative(d) != is_negative(a);
+        (!overflow).then_some(d)
+    }
+
+    /// `a * b`, or `None` if the signed product overflows.
+    pub fn checked_mul(a: U256, b: U256) -> Option<U256> {
+        let m = unsigned_abs(a).checked_mul(unsigned_abs(b))?;
+        if is_negative(a) != is_negative(b) {
+            // The magnitude may reach 2^255 (MIN) when negative.
+            (m <= MIN).then(|| m.wrapping_neg())
+        } else {
+            (m <= MAX).then_some(m)
+        }
+    }
+
+    /// `v >> shift` filling with the sign bit, as the EVM's `SAR`.
+    pub fn sar(v: U256, shift: usize) -> U256 {
+        v.arithmetic_shr(shift)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use core::cmp::Ordering;
 
     fn big(hi: u128, lo: u128) -> U256 {
-        let mut w = [0u8; 32];
-        w[..16].copy_from_slice(&hi.to_be_bytes());
-        w[16..].copy_from_slice(&lo.to_be_bytes());
-        U256::from_be_bytes(w)
+        (U256::from(hi) << 128usize) | U256::from(lo)
     }
 
     #[test]
@@ -256,43 +182,64 @@ mod tests {
         for (i, b) in w.iter_mut().enumerate() {
             *b = i as u8;
         }
-        let v = U256::from_be_bytes(w);
-        assert_eq!(v.to_be_bytes(), w);
-        assert_eq!(v.limbs()[0], 0x18191a1b1c1d1e1f);
-        assert_eq!(v.limbs()[3], 0x0001020304050607);
-        assert_eq!(U256::from_u64(258).to_be_bytes()[30..], [1, 2]);
+        let v = from_word(&w);
+        assert_eq!(to_word(&v), w);
+        assert_eq!(v.as_limbs()[0], 0x18191a1b1c1d1e1f);
+        assert_eq!(v.as_limbs()[3], 0x0001020304050607);
+        assert_eq!(to_word(&U256::from(258u64))[30..], [1, 2]);
     }
 
     #[test]
-    fn add_sub_carry_across_limbs() {
-        let a = U256::from_u128(u64::MAX as u128);
-        assert_eq!(a.checked_add(U256::ONE), Some(U256::from_u128(1 << 64)));
-        assert_eq!(U256::MAX.checked_add(U256::ONE), None);
+    fn arithmetic_across_limbs() {
+        let x = U256::from(u128::MAX);
+        assert_eq!(x.checked_mul(x), Some(big(u128::MAX - 1, 1)));
+        assert_eq!(big(1, 0).checked_mul(big(1, 0)), None);
         assert_eq!(U256::MAX.wrapping_add(U256::ONE), U256::ZERO);
         assert_eq!(U256::ZERO.checked_sub(U256::ONE), None);
-        assert_eq!(U256::ZERO.wrapping_sub(U256::ONE), U256::MAX);
-        assert_eq!(big(1, 0).checked_sub(U256::ONE), Some(big(0, u128::MAX)));
-    }
-
-    #[test]
-    fn mul_and_overflow() {
-        let x = U256::from_u128(u128::MAX);
-        // (2^128 - 1)^2 = 2^256 - 2^129 + 1
-        let sq = x.checked_mul(x).unwrap();
-        assert_eq!(sq, big(u128::MAX - 1, 1));
-        assert_eq!(big(1, 0).checked_mul(big(1, 0)), None);
-        assert_eq!(U256::MAX.checked_mul(U256::from_u64(2)), None);
-        assert_eq!(U256::MAX.checked_mul(U256::ONE), Some(U256::MAX));
-        assert_eq!(U256::MAX.wrapping_mul(U256::from_u64(2)), U256::MAX.wrapping_sub(U256::ONE));
-        assert_eq!(big(0, 3).checked_mul(big(5, 0)), Some(big(15, 0)));
-    }
-
-    #[test]
-    fn ordering_is_numeric() {
+        // Division and remainder with a divisor over 128 bits.
+        let n = big(0x1234_5678_9abc_def0, 42);
+        let d = big(3, 7);
+        let (q, r) = (n / d, n % d);
+        assert_eq!(q * d + r, n);
+        assert!(r < d);
+        assert_eq!(n.checked_div(U256::ZERO), None);
+        assert_eq!(n.checked_rem(U256::ZERO), None);
+        assert_eq!((U256::ONE << 200usize) >> 199usize, U256::from(2u64));
+        assert_eq!(U256::MAX >> 255usize, U256::ONE);
+        assert_eq!(big(0xff, 0xf0) & big(0x0f, 0xff), big(0x0f, 0xf0));
+        assert_eq!(!U256::ZERO, U256::MAX);
         assert!(big(1, 0) > big(0, u128::MAX));
-        assert!(U256::from_u64(2) > U256::ONE);
-        assert_eq!(U256::from_u64(7).to_u64(), Some(7));
-        assert_eq!(big(1, 0).to_u64(), None);
-        assert_eq!(big(0, u128::MAX).to_u128(), Some(u128::MAX));
+        assert_eq!(u64::try_from(U256::from(7u64)).ok(), Some(7));
+        assert!(u64::try_from(big(1, 0)).is_err());
+        assert_eq!(U256::from(3u64).pow(U256::from(5u64)), U256::from(243u64));
+        assert_eq!(U256::from(10u64).mul_mod(U256::from(10u64), U256::from(7u64)), U256::from(2u64));
+    }
+
+    #[test]
+    fn signed_matches_evm_semantics() {
+        use signed::*;
+        let m = |v: i128| from_i128(v);
+        assert_eq!(wrapping_div(m(-7), m(2)), m(-3), "rounds towards zero");
+        assert_eq!(wrapping_rem(m(-7), m(2)), m(-1), "sign of the dividend");
+        assert_eq!(wrapping_rem(m(7), m(-2)), m(1));
+        assert_eq!(wrapping_div(MIN, U256::MAX), MIN, "SDIV(MIN, -1) = MIN");
+        assert_eq!(checked_div(MIN, U256::MAX), None);
+        assert_eq!(checked_div(m(5), U256::ZERO), None);
+        assert_eq!(cmp(m(-1), m(1)), Ordering::Less);
+        assert_eq!(cmp(m(-1), m(-2)), Ordering::Greater);
+        assert_eq!(sar(m(-8), 2), m(-2));
+        assert_eq!(sar(m(8), 2), m(2));
+        assert_eq!(to_i128(m(-5)), Some(-5));
+        assert_eq!(to_i128(m(i128::MIN)), Some(i128::MIN));
+        assert_eq!(to_i128(MIN), None);
+        assert_eq!(checked_add(MAX, U256::ONE), None);
+        assert_eq!(checked_add(m(-3), m(1)), Some(m(-2)));
+        assert_eq!(checked_sub(MIN, U256::ONE), None);
+        assert_eq!(checked_mul(m(-3), m(4)), Some(m(-12)));
+        assert_eq!(checked_mul(MIN, U256::MAX), None, "MIN * -1 overflows");
+        assert_eq!(checked_mul(m(1) << 254usize, m(-2)), Some(MIN));
+        assert_eq!(unsigned_abs(MIN), U256::ONE << 255usize);
+        assert_eq!(neg(m(5)), m(-5));
+        assert!(is_negative(MIN) && !is_negative(MAX));
     }
 }

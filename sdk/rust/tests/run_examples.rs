@@ -22,7 +22,7 @@ fn sel(h: &str) -> [u8; 4] {
 }
 
 fn u(n: u64) -> U256 {
-    U256::from_u64(n)
+    U256::from(n)
 }
 
 fn ok(o: Outcome) -> Vec<u8> {
@@ -38,7 +38,7 @@ fn uint_out(o: Outcome) -> U256 {
 }
 
 fn value(n: u64) -> [u8; 32] {
-    u(n).to_be_bytes()
+    u(n).to_be_bytes::<32>()
 }
 
 const ALICE: u8 = 1;
@@ -109,7 +109,7 @@ fn counter_reverts_as_documented_on(name: &str) {
     assert_eq!(counter(&h, 101, &[1, 2, 3]), Outcome::Revert(vec![]), "bad constructor args");
     assert!(!h.world.borrow().accounts.contains_key(&addr(101)));
     // Overflow: Panic(0x11).
-    ok(counter(&h, 102, &U256::MAX.to_be_bytes()));
+    ok(counter(&h, 102, &U256::MAX.to_be_bytes::<32>()));
     assert_eq!(h.call(addr(BOB), addr(102), &sel(INCREMENT)), Outcome::Revert(abi::panic_code(0x11)));
     assert_eq!(uint_out(h.call(addr(BOB), addr(102), &sel(GET))), U256::MAX, "revert undid nothing");
     assert!(h.take_logs().is_empty());

@@ -21,12 +21,12 @@
 //! use zkos_sdk::{selector, Address, U256};
 //!
 //! let to = Address([0x11; 20]);
-//! let input = abi::encode_call(selector!("transfer(address,uint256)"), &(to, U256::from_u64(5)));
+//! let input = abi::encode_call(selector!("transfer(address,uint256)"), &(to, U256::from(5)));
 //! assert_eq!(input.len(), 4 + 64);
 //! let (sel, args) = abi::split_selector(&input).unwrap();
 //! assert_eq!(sel, [0xa9, 0x05, 0x9c, 0xbb]);
 //! let (to2, amount): (Address, U256) = abi::decode(args).unwrap();
-//! assert_eq!((to2, amount), (to, U256::from_u64(5)));
+//! assert_eq!((to2, amount), (to, U256::from(5)));
 //!
 //! let names = abi::encode(&(vec![String::from("a"), String::from("bc")],));
 //! let (back,): (Vec<String>,) = abi::decode(&names).unwrap();
@@ -74,6 +74,13 @@ pub fn encode_call<P: EncodeParams + ?Sized>(selector: [u8; 4], params: &P) -> V
     out
 }
 
+/// `prefix` (a selector, or nothing) followed by the encoded parameters.
+pub fn encode_call_prefixed<P: EncodeParams + ?Sized>(prefix: &[u8], params: &P) -> Vec<u8> {
+    let mut out = Vec::from(prefix);
+    params.encode_params(&mut out);
+    out
+}
+
 /// Splits calldata into selector and parameter data; `None` if it is shorter than four
 /// bytes.
 pub fn split_selector(calldata: &[u8]) -> Option<([u8; 4], &[u8])> {
@@ -88,7 +95,7 @@ pub fn error_string(message: &str) -> Vec<u8> {
 
 /// Revert data `Panic(uint256)` with `code`.
 pub fn panic_code(code: u64) -> Vec<u8> {
-    encode_call(PANIC_SELECTOR, &(U256::from_u64(code),))
+    encode_call(PANIC_SELECTOR, &(U256::from(code),))
 }
 
 /// The message of `Error(string)` revert data, if that is what `data` is.

@@ -9,7 +9,7 @@ use crate::keccak::selector_const;
 use crate::types::{Address, Word};
 
 fn word(n: u64) -> Vec<u8> {
-    U256::from_u64(n).to_be_bytes().to_vec()
+    U256::from(n).to_be_bytes::<32>().to_vec()
 }
 
 fn text(s: &str) -> Vec<u8> {
@@ -38,7 +38,7 @@ fn spec_example_sam() {
     // sam(bytes,bool,uint256[]) with ("dave", true, [1, 2, 3]).
     let sel = selector_const("sam(bytes,bool,uint256[])");
     assert_eq!(sel, [0xa5, 0x64, 0x3b, 0xf2]);
-    let args = (b"dave".to_vec(), true, vec![U256::from_u64(1), U256::from_u64(2), U256::from_u64(3)]);
+    let args = (b"dave".to_vec(), true, vec![U256::from(1), U256::from(2), U256::from(3)]);
     let got = encode_call(sel, &args);
     let want = concat(&[
         sel.to_vec(),
@@ -62,7 +62,7 @@ fn spec_example_nested_dynamic_arrays() {
     // g(uint256[][],string[]) with ([[1, 2], [3]], ["one", "two", "three"]).
     let sel = selector_const("g(uint256[][],string[])");
     assert_eq!(sel, [0x22, 0x89, 0xb1, 0x8c]);
-    let u = |n| U256::from_u64(n);
+    let u = |n| U256::from(n);
     let args =
         (vec![vec![u(1), u(2)], vec![u(3)]], vec![String::from("one"), String::from("two"), String::from("three")]);
     let got = encode_call(sel, &args);

@@ -54,7 +54,7 @@ pub(crate) fn size_at(data: &[u8], at: usize) -> Result<usize, AbiError> {
 /// A size as a word.
 pub(crate) fn size_word(n: usize) -> Word {
     // Zero-extension: usize is at most 64 bits.
-    U256::from_u64(n as u64).to_be_bytes()
+    U256::from(n as u64).to_be_bytes::<32>()
 }
 
 macro_rules! static_word {
@@ -69,12 +69,12 @@ macro_rules! static_word {
 static_word!(U256);
 impl Encode for U256 {
     fn encode_to(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_be_bytes());
+        out.extend_from_slice(&self.to_be_bytes::<32>());
     }
 }
 impl Decode for U256 {
     fn decode_at(data: &[u8], at: usize) -> Result<Self, AbiError> {
-        Ok(U256::from_be_bytes(*word_at(data, at)?))
+        Ok(U256::from_be_bytes::<32>(*word_at(data, at)?))
     }
 }
 
@@ -112,7 +112,7 @@ impl Encode for bool {
 }
 impl Decode for bool {
     fn decode_at(data: &[u8], at: usize) -> Result<Self, AbiError> {
-        match U256::from_be_bytes(*word_at(data, at)?).to_u64() {
+        match u64::try_from(U256::from_be_bytes::<32>(*word_at(data, at)?)).ok() {
             Some(0) => Ok(false),
             Some(1) => Ok(true),
             _ => Err(AbiError::new(AbiErrorKind::NotCanonical, at)),
@@ -126,14 +126,13 @@ macro_rules! uint {
         static_word!($t);
         impl Encode for $t {
             fn encode_to(&self, out: &mut Vec<u8>) {
-                out.extend_from_slice(&U256::from_u128(u128::from(*self)).to_be_bytes());
+                out.extend_from_slice(&U256::from(u128::from(*self)).to_be_bytes::<32>());
             }
         }
         impl Decode for $t {
             fn decode_at(data: &[u8], at: usize) -> Result<Self, AbiError> {
-                U256::from_be_bytes(*word_at(data, at)?)
-                    .to_u128()
-                    .and_then(|v| <$t>::try_from(v).ok())
+                <$t>::try_from(U256::from_be_bytes::<32>(*word_at(data, at)?))
+                    .ok()
                     .ok_or(AbiError::new(AbiErrorKind::NotCanonical, at))
             }
         }
