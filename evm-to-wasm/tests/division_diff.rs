@@ -167,7 +167,7 @@ fn triple(rng: &mut Rng) -> [U256; 3] {
             let shift = 64 * (rng.next() % 4) as usize;
             let low = if shift == 0 { U256::ZERO } else { operand(rng) >> (256 - shift) };
             let a = (b << shift) | low;
-            [if rng.next() % 2 == 0 { a } else { a.wrapping_sub(U256::from(1)) }, b, c]
+            [if rng.next().is_multiple_of(2) { a } else { a.wrapping_sub(U256::from(1)) }, b, c]
         }
         // Operands around the modulus.
         2 => {
