@@ -44,6 +44,10 @@ pub struct Args {
     /// that its record equals host mode's and report its instructions and accelerator calls.
     #[arg(long)]
     pub kernel: bool,
+    /// With `--kernel`: the artifacts of the contracts the block runs are committed before it
+    /// (a warm block: the kernel takes them from the witness instead of rebuilding them).
+    #[arg(long, requires = "kernel")]
+    pub warm: bool,
 }
 
 /// The engines `zkos run` offers.
@@ -176,7 +180,11 @@ pub fn main(args: &Args) -> Result<()> {
         let (pre, env, txs) = read_block(&name, &text, Chain { id: args.chain_id, fork })?;
         let block = transition::block(&pre, &env, &txs);
         let host = transition::apply(&pre, &env, &txs, EngineKind::Wasmi)?;
-        let input = crate::kernel::input_for(&pre, &block)?;
+        let input = if args.warm {
+            crate::kernel::warm_input_for(&pre, &block)?
+        } else {
+            crate::kernel::input_for(&pre, &block)?
+        };
         let (output, figures) = crate::kernel::run(input.encode())?;
         crate::kernel::check(&output, &host, input.pre_state_root)?;
         report.kernel = Some(figures.to_json(output.gas_used));

@@ -119,6 +119,21 @@ pub fn input_for(pre: &MemoryDb, block: &Block) -> Result<KernelInput> {
         .map_err(|e| Error::Exec(format!("the kernel input cannot be built: {e}")))
 }
 
+/// The kernel's input for `block` over `pre` with the artifacts of every contract the block
+/// runs already committed (as if an earlier block had deployed them): a warm block, whose
+/// kernel takes those artifacts from the witness instead of transpiling and metering again.
+pub fn warm_input_for(pre: &MemoryDb, block: &Block) -> Result<KernelInput> {
+    let cold = wasm_runtime::stateless::host_record(
+        pre,
+        &CommittedArtifacts::default(),
+        block,
+        wasm_runtime::engine::EngineKind::Wasmi,
+    )
+    .map_err(|e| Error::Exec(format!("the kernel input cannot be built: {e}")))?;
+    KernelInput::for_block(pre, &cold.post_artifacts, block)
+        .map_err(|e| Error::Exec(format!("the kernel input cannot be built: {e}")))
+}
+
 /// What a kernel run cost.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Figures {
