@@ -1,0 +1,117 @@
+//! # erc20-macro: an ERC-20 token written with `#[contract]` (zkos WASM example contract)
+//!
+//! The Solidity twin is `Token.sol` (same storage layout, ABI, events and errors: the
+//! custom errors of OpenZeppelin 5's ERC-20). Constructor arguments: `(string name, string
+//! symbol, uint256 supply)`; the deployer gets the supply. An allowance of `2^256 - 1` is
+//! infinite. Value sent to any function reverts with empty data.
+//!
+//! Storage: slot 0 `mapping(address => uint256) balanceOf`, slot 1 `mapping(address =>
+//! mapping(address => uint256)) allowance`, slot 2 `uint256 totalSupply`, slots 3 and 4
+//! `string name`, `string symbol`.
+#![no_std]
+
+extern crate alloc;
+
+use alloc::string::String;
+use zkos_sdk::prelude::*;
+
+sol! {
+    event Transfer(address indexed from, address indexed to, uint256 value);
+    event Approval(address indexed owner, address indexed spender, uint256 value);
+    error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
+    error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed);
+    error ERC20InvalidReceiver(address receiver);
+    error ERC20InvalidSpender(address spender);
+}
+
+#[contract]
+pub struct Token {
+    balances: Mapping<Address, U256>,
+    allowances: Mapping<Address, Mapping<Address, U256>>,
+    total_supply: U256,
+    name: StorageString,
+    symbol: StorageString,
+}
+
+#[contract]
+impl Token {
+    #[constructor]
+    pub fn constructor(&mut self, name: String, symbol: String, supply: U256) {
+        self.name.set(&name);
+        self.symbol.set(&symbol);
+        self.total_supply.set(supply);
+        self.balances.set(&msg::sender(), supply);
+        Transfer { from: Address::ZERO, to: msg::sender(), value: supply }.emit();
+    }
+
+    #[view]
+    pub fn name(&self) -> String {
+        self.name.get()
+    }
+
+    #[view]
+    pub fn symbol(&self) -> String {
+        self.symbol.get()
+    }
+
+    #[view]
+    pub fn decimals(&self) -> u8 {
+        18
+    }
+
+    #[view]
+    pub fn total_supply(&self) -> U256 {
+        self.total_supply.get()
+    }
+
+    #[view]
+    pub fn balance_of(&self, owner: Address) -> U256 {
+        self.balances.get(&owner)
+    }
+
+    #[view]
+    pub fn allowance(&self, owner: Address, spender: Address) -> U256 {
+        self.allowances.at(&owner).get(&spender)
+    }
+
+    pub fn transfer(&mut self, to: Address, value: U256) -> Result<bool, Revert> {
+        self.move_tokens(msg::sender(), to, value)?;
+        Ok(true)
+    }
+
+    pub fn approve(&mut self, spender: Address, value: U256) -> Result<bool, Revert> {
+        if spender.is_zero() {
+            return Err(ERC20InvalidSpender { spender }.into());
+        }
+        self.allowances.at_mut(&msg::sender()).set(&spender, value);
+        Approval { owner: msg::sender(), spender, value }.emit();
+        Ok(true)
+    }
+
+    pub fn transfer_from(&mut self, from: Address, to: Address, value: U256) -> Result<bool, Revert> {
+        let spender = msg::sender();
+        let allowed = self.allowances.at(&from).get(&spender);
+        if allowed != U256::MAX {
+            if allowed < value {
+                return Err(ERC20InsufficientAllowance { spender, allowance: allowed, needed: value }.into());
+            }
+            self.allowances.at_mut(&from).set(&spender, allowed - value);
+        }
+        self.move_tokens(from, to, value)?;
+        Ok(true)
+    }
+
+    fn move_tokens(&mut self, from: Address, to: Address, value: U256) -> Result<(), Revert> {
+        if to.is_zero() {
+            return Err(ERC20InvalidReceiver { receiver: to }.into());
+        }
+        let balance = self.balances.get(&from);
+        if balance < value {
+            return Err(ERC20InsufficientBalance { sender: from, balance, needed: value }.into());
+        }
+        self.balances.set(&from, balance - value);
+        self.balances.set(&to, self.balances.get(&to) + value);
+        Transfer { from, to, value }.emit();
+        Ok(())
+    }
+}

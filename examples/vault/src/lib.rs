@@ -1,0 +1,65 @@
+//! # vault: a payable vault written with `#[contract]` (zkos WASM example contract)
+//!
+//! Anyone deposits ether and withdraws up to what they deposited. The Solidity twin is
+//! `Vault.sol` (same storage layout, ABI, events and errors).
+//!
+//! | signature | selector | notes |
+//! |---|---|---|
+//! | `deposit()` | `0xd0e30db0` | payable; logs `Deposited(address indexed who, uint256 amount)` |
+//! | `withdraw(uint256)` | `0x2e1a7d4d` | sends the ether back; logs `Withdrawn(address indexed who, uint256 amount)`; reverts with `InsufficientBalance(uint256 available, uint256 requested)` |
+//! | `balanceOf(address)` | `0x70a08231` | view |
+//! | `totalDeposits()` | `0x7d882097` | view |
+//!
+//! Value sent to any function but `deposit` reverts with empty data, as do unknown
+//! selectors. Storage: slot 0 `mapping(address => uint256) balanceOf`, slot 1 `uint256
+//! totalDeposits`.
+#![no_std]
+
+use zkos_sdk::contract::transfer_eth;
+use zkos_sdk::prelude::*;
+
+sol! {
+    event Deposited(address indexed who, uint256 amount);
+    event Withdrawn(address indexed who, uint256 amount);
+    error InsufficientBalance(uint256 available, uint256 requested);
+}
+
+#[contract]
+pub struct Vault {
+    balances: Mapping<Address, U256>,
+    total_deposits: U256,
+}
+
+#[contract]
+impl Vault {
+    #[payable]
+    pub fn deposit(&mut self) {
+        let (who, amount) = (msg::sender(), msg::value());
+        self.balances.set(&who, self.balances.get(&who) + amount);
+        self.total_deposits.set(self.total_deposits.get() + amount);
+        Deposited { who, amount }.emit();
+    }
+
+    pub fn withdraw(&mut self, amount: U256) -> Result<(), Revert> {
+        let who = msg::sender();
+        let available = self.balances.get(&who);
+        if available < amount {
+            return Err(InsufficientBalance { available, requested: amount }.into());
+        }
+        self.balances.set(&who, available - amount);
+        self.total_deposits.set(self.total_deposits.get() - amount);
+        transfer_eth(&who, amount)?;
+        Withdrawn { who, amount }.emit();
+        Ok(())
+    }
+
+    #[view]
+    pub fn balance_of(&self, who: Address) -> U256 {
+        self.balances.get(&who)
+    }
+
+    #[view]
+    pub fn total_deposits(&self) -> U256 {
+        self.total_deposits.get()
+    }
+}
