@@ -291,3 +291,26 @@ fn state_tests_pass_on_the_kernel_engine() {
     assert!(summary.ends_with(" passed, 0 failed") && passed >= 140, "{summary}");
     assert!(stdout.contains("kernel: "), "{stdout}");
 }
+
+/// A warm block (its contracts' artifacts committed before it, given in the witness and
+/// checked against the artifact root) gives the same record with fewer instructions than
+/// the cold one, which transpiles and meters the code inside the kernel.
+#[test]
+fn a_warm_block_takes_its_artifacts_from_the_witness() {
+    let dir = scratch("warm");
+    let block = signed_bench_block("counter", &dir);
+    let instructions = |warm: bool| {
+        let mut args = vec!["run", "--kernel", "--json", "--fork", "Cancun", p(&block)];
+        if warm {
+            args.push("--warm");
+        }
+        let out = zkos(&args);
+        assert!(out.status.success(), "{:?}", text(&out));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["work"]["transpilations"], 1, "host mode builds the artifact");
+        report["kernel"]["instructions"].as_u64().unwrap()
+    };
+    let (cold, warm) = (instructions(false), instructions(true));
+    assert!(warm < cold, "warm {warm} >= cold {cold}");
+    println!("counter: cold {cold}, warm {warm} instructions");
+}
