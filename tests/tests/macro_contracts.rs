@@ -87,10 +87,11 @@ impl Twins {
     fn deploy(chain: &mut Chain, wasm: &[u8], evm_init: &[u8], args: &[u8]) -> Twins {
         let r = chain.deploy(&envelope(wasm, &[]), args);
         assert!(r.success, "WASM deployment: {:?}", r.error);
-        let (wasm, wasm_logs) = (r.contract_address.unwrap(), r.logs);
+        let (wasm, wasm_logs, wasm_gas) = (r.contract_address.unwrap(), r.logs, r.gas_used);
         let r = chain.deploy(evm_init, args);
         assert!(r.success, "EVM deployment: {:?}", r.error);
         let evm = r.contract_address.unwrap();
+        println!("deploy gas: wasm {} evm {}", wasm_gas, r.gas_used);
         same_logs(&wasm_logs, &r.logs);
         Twins { wasm, evm }
     }
@@ -104,6 +105,8 @@ impl Twins {
         assert_eq!(w.success, e.success, "status of {:02x?}: WASM {:?}, EVM {:?}", data.get(..4), w.error, e.error);
         assert_eq!(w.output, e.output, "output of {:02x?}", data.get(..4));
         same_logs(&w.logs, &e.logs);
+        // Gas of the two, for the table in examples/README.md (`--nocapture`).
+        println!("gas {:02x?} value {value}: wasm {} evm {}", data.get(..4), w.gas_used, e.gas_used);
         w
     }
 

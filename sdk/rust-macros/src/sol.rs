@@ -278,7 +278,13 @@ fn expand_interface(i: Interface) -> syn::Result<TokenStream> {
         let enc = encode_params(quote!(&[#(#sel),*]), &vals, &types);
         let ret_types: Vec<SolType> = f.returns.iter().map(|p| p.ty.clone()).collect();
         let (ret_ty, decode) = match ret_types.as_slice() {
-            [] => (quote!(()), quote!(Ok(()))),
+            [] => (
+                quote!(()),
+                quote!({
+                    let _ = out;
+                    Ok::<(), ::zkos_sdk::abi::AbiError>(())
+                }),
+            ),
             [t] => {
                 let rt = t.rust();
                 (quote!(#rt), quote!(::zkos_sdk::abi::decode::<(#rt,)>(&out).map(|(v,)| v)))

@@ -263,3 +263,44 @@ fn dispatch_storage_events_and_errors() {
     assert!(Layout::SIGNATURES.contains(&"setData(bytes,string)"));
     assert!(Layout::SIGNATURES.contains(&"balanceOf(address)"));
 }
+
+sol! {
+    interface IOracle {
+        function price(address token) external view returns (uint256);
+        function pokeWith(uint256 x, string memory note) external payable returns (bool ok, uint64 count);
+        function reset() external;
+    }
+}
+
+#[test]
+fn interface_stubs_call_encode_and_decode() {
+    use zkos_sdk::mock::CallKind;
+    use zkos_sdk::CallStatus;
+    mock::reset();
+    mock::with_env(|e| {
+        e.on_call = Some(Box::new(|c| {
+            let sel: [u8; 4] = c.input[..4].try_into().unwrap();
+            if sel == self::sel("price(address)") {
+                (CallStatus::Success, U256::from(42).to_be_bytes::<32>().to_vec(), Address::ZERO)
+            } else if sel == self::sel("pokeWith(uint256,string)") {
+                (CallStatus::Success, abi::encode(&(true, 7u64)), Address::ZERO)
+            } else {
+                (CallStatus::Revert, b"no".to_vec(), Address::ZERO)
+            }
+        }))
+    });
+    let oracle = IOracle::new(Address([5; 20]));
+    assert_eq!(oracle.price(Address([1; 20])), Ok(U256::from(42)));
+    assert_eq!(oracle.poke_with(U256::from(9), U256::from(3), String::from("n")), Ok((true, 7)));
+    assert_eq!(oracle.reset(), Err(Revert(b"no".to_vec())), "revert data comes back");
+    let calls = mock::with_env(|e| e.calls.clone());
+    assert_eq!(calls[0].kind, CallKind::StaticCall, "view functions are static calls");
+    assert_eq!(calls[0].to, Address([5; 20]));
+    assert_eq!(calls[0].input, abi::encode_call(sel("price(address)"), &(Address([1; 20]),)));
+    assert_eq!(calls[1].kind, CallKind::Call);
+    assert_eq!(calls[1].value, U256::from(9).to_be_bytes::<32>(), "payable functions take the value first");
+    assert_eq!(calls[1].input, abi::encode_call(sel("pokeWith(uint256,string)"), &(U256::from(3), String::from("n"))));
+    // Output that does not decode is an error with empty data, not a panic.
+    mock::with_env(|e| e.on_call = Some(Box::new(|_| (CallStatus::Success, vec![1, 2, 3], Address::ZERO))));
+    assert_eq!(oracle.price(Address::ZERO), Err(Revert(vec![])));
+}

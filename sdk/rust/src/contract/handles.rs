@@ -339,14 +339,15 @@ impl Storable for StorageString {
 }
 
 impl StorageString {
-    /// The string (bytes that are not UTF-8, which only raw storage writes can make, are
-    /// replaced by U+FFFD).
+    /// The string; empty if the stored bytes are not UTF-8 (which only raw storage writes
+    /// can make; [`StorageBytes::get`] on the same slot reads them).
     pub fn get(&self) -> String {
-        let bytes = self.0.get();
-        match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        }
+        String::from_utf8(self.0.get()).unwrap_or_default()
+    }
+
+    /// The stored bytes, as `bytes` (no UTF-8 check).
+    pub fn get_bytes(&self) -> Vec<u8> {
+        self.0.get()
     }
 
     /// Replaces the string.

@@ -5,7 +5,7 @@
 //!
 //! A contract:
 //!
-//! ```ignore
+//! ```
 //! use zkos_sdk::prelude::*;
 //!
 //! sol! {
@@ -31,6 +31,48 @@
 //!     #[view]
 //!     pub fn balance_of(&self, who: Address) -> U256 {
 //!         self.balances.get(&who)
+//!     }
+//! }
+//! # zkos_sdk::mock::reset();
+//! # zkos_sdk::mock::with_env(|e| e.calldata = vec![0xd0, 0xe3, 0x0d, 0xb0]);
+//! # let out = zkos_sdk::mock::run(|| Vault::__zkos_call());
+//! # assert_eq!(out, zkos_sdk::mock::Outcome::Finished(vec![]));
+//! ```
+//!
+//! A `#[view]` function takes `&self`, and the handles' writers take `&mut self`, so a view
+//! that writes does not compile:
+//!
+//! ```compile_fail
+//! use zkos_sdk::prelude::*;
+//!
+//! #[contract]
+//! pub struct Counter {
+//!     n: U256,
+//! }
+//!
+//! #[contract]
+//! impl Counter {
+//!     #[view]
+//!     pub fn bump(&self) {
+//!         self.n.set(U256::ONE);
+//!     }
+//! }
+//! ```
+//!
+//! (The same function with `&mut self` and without `#[view]` compiles:)
+//!
+//! ```
+//! use zkos_sdk::prelude::*;
+//!
+//! #[contract]
+//! pub struct Counter {
+//!     n: U256,
+//! }
+//!
+//! #[contract]
+//! impl Counter {
+//!     pub fn bump(&mut self) {
+//!         self.n.set(U256::ONE);
 //!     }
 //! }
 //! ```
