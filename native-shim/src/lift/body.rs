@@ -138,6 +138,9 @@ impl Locals {
                             | Opcode::Divuw
                             | Opcode::Remw
                             | Opcode::Remuw
+                            | Opcode::Mulh
+                            | Opcode::Mulhu
+                            | Opcode::Mulhsu
                     ) {
                         uses[t0] += 2;
                     }
@@ -755,19 +758,20 @@ impl Body<'_> {
                 s.i64_extend_i32_s();
             }
             Mulhu | Mulh | Mulhsu => {
-                let mulhu = self.cx.funcs.mulhu;
+                // The 128-bit product's high half (`i64.mul_wide_*` leaves low, high).
                 self.get(rs1);
                 self.get(rs2);
-                self.s().call(mulhu);
-                // Signed corrections: − (rs1 < 0 ? rs2 : 0) for mulh and mulhsu, − (rs2 < 0 ? rs1 : 0) for mulh.
-                if op != Mulhu {
-                    self.get(rs2);
-                    self.get(rs1);
-                    self.s().i64_const(63).i64_shr_s().i64_and().i64_sub();
-                }
                 if op == Mulh {
-                    self.get(rs1);
+                    self.s().i64_mul_wide_s();
+                } else {
+                    self.s().i64_mul_wide_u();
+                }
+                let t0 = self.locals.t0;
+                self.s().local_set(t0).drop().local_get(t0);
+                // mulhsu: rs1 signed, so − (rs1 < 0 ? rs2 : 0).
+                if op == Mulhsu {
                     self.get(rs2);
+                    self.get(rs1);
                     self.s().i64_const(63).i64_shr_s().i64_and().i64_sub();
                 }
             }

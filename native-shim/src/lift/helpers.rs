@@ -40,30 +40,6 @@ pub fn start(cx: &Cx<'_>, pc: u64) -> Function {
     f
 }
 
-/// `mulhu(a, b)`: the high 64 bits of the unsigned 128-bit product, from 32-bit halves.
-pub fn mulhu() -> Function {
-    const M32: i64 = 0xFFFF_FFFF;
-    let (a, b, alo, ahi, blo, bhi, p1, p2) = (0, 1, 2, 3, 4, 5, 6, 7);
-    let mut f = Function::new([(6, ValType::I64)]);
-    let s = &mut f.instructions();
-    s.local_get(a).i64_const(M32).i64_and().local_set(alo);
-    s.local_get(a).i64_const(32).i64_shr_u().local_set(ahi);
-    s.local_get(b).i64_const(M32).i64_and().local_set(blo);
-    s.local_get(b).i64_const(32).i64_shr_u().local_set(bhi);
-    s.local_get(ahi).local_get(blo).i64_mul().local_set(p1);
-    s.local_get(alo).local_get(bhi).i64_mul().local_set(p2);
-    // hi = ahi*bhi + (p1 >> 32) + (p2 >> 32) + (((alo*blo) >> 32) + (p1 & M32) + (p2 & M32)) >> 32
-    s.local_get(ahi).local_get(bhi).i64_mul();
-    s.local_get(p1).i64_const(32).i64_shr_u().i64_add();
-    s.local_get(p2).i64_const(32).i64_shr_u().i64_add();
-    s.local_get(alo).local_get(blo).i64_mul().i64_const(32).i64_shr_u();
-    s.local_get(p1).i64_const(M32).i64_and().i64_add();
-    s.local_get(p2).i64_const(M32).i64_and().i64_add();
-    s.i64_const(32).i64_shr_u().i64_add();
-    s.end();
-    f
-}
-
 /// `grow(end)`: makes the linear memory at least `end` bytes, trapping if it cannot.
 pub fn grow() -> Function {
     let mut f = Function::new([]);

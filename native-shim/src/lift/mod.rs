@@ -4,7 +4,7 @@
 //!
 //! - imports: host functions from module `zkos`, by number;
 //! - functions: `run` (the program, one function), `call` (runs it from the entry point),
-//!   the helpers (`mulhu`, `read`, `write`, `exit`, `brk`, `grow`, the `ecall` dispatcher
+//!   the helpers (`read`, `write`, `exit`, `brk`, `grow`, the `ecall` dispatcher
 //!   when some `ecall` number is not known at lift time) and `deploy` when the ELF has one;
 //! - globals: the calldata cursor of `read`, the program break, the output buffer's start
 //!   and length, where `run` starts;
@@ -110,7 +110,6 @@ pub struct Lifted {
 pub(crate) struct Funcs {
     pub run: u32,
     pub call: u32,
-    pub mulhu: u32,
     pub read: u32,
     pub write: u32,
     pub exit: u32,
@@ -194,7 +193,7 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
     }
     let imports = Imports { list: wanted.iter().filter_map(|&n| HostFn::from_number(n)).collect() };
     let base = imports.list.len() as u32;
-    let mut next = base + 8;
+    let mut next = base + 7;
     let ecall = dynamic.then(|| {
         next += 1;
         next - 1
@@ -203,12 +202,11 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
     let funcs = Funcs {
         run: base,
         call: base + 1,
-        mulhu: base + 2,
-        read: base + 3,
-        write: base + 4,
-        exit: base + 5,
-        brk: base + 6,
-        grow: base + 7,
+        read: base + 2,
+        write: base + 3,
+        exit: base + 4,
+        brk: base + 5,
+        grow: base + 6,
         ecall,
         deploy,
     };
@@ -230,7 +228,6 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
     let i64s = |n: usize| alloc::vec![ValType::I64; n];
     defined.push((types.get(&[], &[]), run));
     defined.push((types.get(&[], &[]), helpers::start(&cx, elf.entry)));
-    defined.push((types.get(&i64s(2), &i64s(1)), helpers::mulhu()));
     defined.push((types.get(&i64s(3), &i64s(1)), helpers::read(&cx)));
     defined.push((types.get(&i64s(3), &i64s(1)), helpers::write(&cx)));
     defined.push((types.get(&i64s(1), &[]), helpers::exit(&cx)));
