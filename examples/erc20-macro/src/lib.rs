@@ -26,10 +26,15 @@ sol! {
 
 #[contract]
 pub struct Token {
+    #[public(name = "balanceOf")]
     balances: Mapping<Address, U256>,
+    #[public(name = "allowance")]
     allowances: Mapping<Address, Mapping<Address, U256>>,
+    #[public]
     total_supply: U256,
+    #[public]
     name: StorageString,
+    #[public]
     symbol: StorageString,
 }
 
@@ -45,33 +50,8 @@ impl Token {
     }
 
     #[view]
-    pub fn name(&self) -> String {
-        self.name.get()
-    }
-
-    #[view]
-    pub fn symbol(&self) -> String {
-        self.symbol.get()
-    }
-
-    #[view]
     pub fn decimals(&self) -> u8 {
         18
-    }
-
-    #[view]
-    pub fn total_supply(&self) -> U256 {
-        self.total_supply.get()
-    }
-
-    #[view]
-    pub fn balance_of(&self, owner: Address) -> U256 {
-        self.balances.get(&owner)
-    }
-
-    #[view]
-    pub fn allowance(&self, owner: Address, spender: Address) -> U256 {
-        self.allowances.at(&owner).get(&spender)
     }
 
     pub fn transfer(&mut self, to: Address, value: U256) -> Result<bool, Revert> {

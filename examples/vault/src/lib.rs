@@ -7,8 +7,8 @@
 //! |---|---|---|
 //! | `deposit()` | `0xd0e30db0` | payable; logs `Deposited(address indexed who, uint256 amount)` |
 //! | `withdraw(uint256)` | `0x2e1a7d4d` | sends the ether back; logs `Withdrawn(address indexed who, uint256 amount)`; reverts with `InsufficientBalance(uint256 available, uint256 requested)` |
-//! | `balanceOf(address)` | `0x70a08231` | view |
-//! | `totalDeposits()` | `0x7d882097` | view |
+//! | `balanceOf(address)` | `0x70a08231` | view (getter of the `#[public]` mapping) |
+//! | `totalDeposits()` | `0x7d882097` | view (getter) |
 //!
 //! Value sent to any function but `deposit` reverts with empty data, as do unknown
 //! selectors. Storage: slot 0 `mapping(address => uint256) balanceOf`, slot 1 `uint256
@@ -26,7 +26,9 @@ sol! {
 
 #[contract]
 pub struct Vault {
+    #[public(name = "balanceOf")]
     balances: Mapping<Address, U256>,
+    #[public]
     total_deposits: U256,
 }
 
@@ -51,15 +53,5 @@ impl Vault {
         transfer_eth(&who, amount)?;
         Withdrawn { who, amount }.emit();
         Ok(())
-    }
-
-    #[view]
-    pub fn balance_of(&self, who: Address) -> U256 {
-        self.balances.get(&who)
-    }
-
-    #[view]
-    pub fn total_deposits(&self) -> U256 {
-        self.total_deposits.get()
     }
 }

@@ -244,7 +244,10 @@ pub fn expand(mut imp: syn::ItemImpl) -> syn::Result<TokenStream> {
                 let Some(selector) = ::zkos_sdk::contract::selector() else { ::zkos_sdk::revert(&[]) };
                 match selector {
                     #(#arms)*
-                    _ => ::zkos_sdk::revert(&[]),
+                    _ => {
+                        Self::__zkos_getter(selector);
+                        ::zkos_sdk::revert(&[])
+                    }
                 }
             }
 

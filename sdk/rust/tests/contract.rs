@@ -19,16 +19,20 @@ pub struct Layout {
     paused: bool,
     decimals: u8,
     created: u64,
+    #[public]
     total: U256,
     lo: u128,
     hi: u128,
     small: u32,
     balances: Mapping<Address, U256>,
     after_mapping: u16,
+    #[public(name = "allowanceOf")]
     allowances: Mapping<Address, Mapping<Address, U256>>,
+    #[public]
     holders: StorageVec<Address>,
     stamps: StorageVec<u64>,
     name: StorageString,
+    #[public]
     data: StorageBytes,
     root: Word,
     last: bool,
@@ -256,6 +260,17 @@ fn dispatch_storage_events_and_errors() {
     assert_eq!(raw(&data_base), [0; 32]);
     assert_eq!(raw(&data_slot)[..2], [1, 2]);
     assert_eq!(raw(&data_slot)[31], 4);
+
+    // Getters of #[public] fields: a value, a nested mapping, an array element, bytes.
+    assert_eq!(call(sel("total()").to_vec(), 0), Outcome::Finished(U256::from(500).to_be_bytes::<32>().to_vec()));
+    let allowance_of = abi::encode_call(sel("allowanceOf(address,address)"), &(ALICE, spender));
+    assert_eq!(call(allowance_of, 0), Outcome::Finished(U256::from(9).to_be_bytes::<32>().to_vec()));
+    let holder = |i: u64| call(abi::encode_call(sel("holders(uint256)"), &(U256::from(i),)), 0);
+    assert_eq!(holder(4), Outcome::Finished(Address([5; 20]).to_word().to_vec()));
+    assert_eq!(holder(5), Outcome::Reverted(vec![]), "past the end");
+    assert_eq!(call(sel("data()").to_vec(), 0), Outcome::Finished(abi::encode(&(vec![1u8, 2],))));
+    assert_eq!(call(sel("total()").to_vec(), 1), Outcome::Reverted(vec![]), "getters are not payable");
+    assert_eq!(Layout::GETTERS, ["total()", "allowanceOf(address,address)", "holders(uint256)", "data()"]);
 
     // Unknown selector and short calldata revert with empty data.
     assert_eq!(call(sel("nope()").to_vec(), 0), Outcome::Reverted(vec![]));
