@@ -187,14 +187,30 @@ fn emit_submul(f: &mut Fb, u: &[u32], v: &[u32], q: u32, b: u32) {
     }
 }
 
-/// `u += v` over `v.len()` limbs, the carry out dropped. `c` is scratch.
-fn emit_add_back(f: &mut Fb, u: &[u32], v: &[u32], c: u32) {
-    for (i, (&ui, &vi)) in u.iter().zip(v).enumerate() {
-        f.i().local_get(ui).i64_const(0).local_get(vi).i64_const(0).i64_add128();
-        if i > 0 {
-            f.i().local_get(c).i64_const(0).i64_add128();
-        }
-        f.i().local_set(c).local_set(ui);
+/// `u += v` over `v.len()` limbs (three or four), the carry out dropped: the low two limbs
+/// as one 128-bit sum, whose carry (the sum below the addend) goes into the high limbs.
+fn emit_add_back(f: &mut Fb, u: &[u32], v: &[u32]) {
+    f.i().local_get(u[0]).local_get(u[1]).local_get(v[0]).local_get(v[1]).i64_add128().local_set(u[1]).local_set(u[0]);
+    // carry = (u1, u0) < (v1, v0)
+    f.i().local_get(u[1]).local_get(v[1]).i64_lt_u();
+    f.i().local_get(u[1]).local_get(v[1]).i64_eq().local_get(u[0]).local_get(v[0]).i64_lt_u().i32_and().i32_or();
+    if v.len() == 4 {
+        f.i()
+            .local_get(u[2])
+            .local_get(u[3])
+            .local_get(v[2])
+            .local_get(v[3])
+            .i64_add128()
+            .local_set(u[3])
+            .local_set(u[2]);
+        f.i().if_(E);
+        f.i().local_get(u[2]).local_get(u[3]).i64_const(1).i64_const(0).i64_add128().local_set(u[3]).local_set(u[2]);
+        f.i().end();
+    } else {
+        f.i().local_get(u[2]).local_get(v[2]).i64_add().local_set(u[2]);
+        f.i().if_(E);
+        step(f, u[2], 1);
+        f.i().end();
     }
 }
 
@@ -273,7 +289,7 @@ fn divide(f: &mut Fb, u: &[u32], v: &[u32], q: Option<&[u32]>, t: &Tmp) {
                 step(f, u1, -1);
                 f.i().if_(E);
                 step(f, qd, -1);
-                emit_add_back(f, &u[j..j + n], v, aux);
+                emit_add_back(f, &u[j..j + n], v);
                 f.i().end();
                 f.i().end();
                 f.i().end();
