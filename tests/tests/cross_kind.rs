@@ -208,7 +208,9 @@ fn gas_is_one_unit(engine: EngineKind) {
     // A cold call costs at least 2600 before the callee runs.
     assert!(seen_get > 2600, "{seen_get}");
     let receipts = direct_inc.gas_used - direct_get.gas_used;
-    assert!(receipts > 5000, "an SSTORE and a log: {receipts}");
+    // increment() pays beyond get() at least an SSTORE to a warm slot changing a nonzero
+    // value (2900) and a LOG2 with one word of data (375 + 2·375 + 8·32 = 1381).
+    assert!(receipts > 2900 + 1381, "an SSTORE and a log: {receipts}");
     assert_eq!(seen_inc - seen_get, receipts, "gasleft() differences in Solidity = receipt gas differences");
 }
 

@@ -10,6 +10,10 @@
 //!   (Solidity `Error(string)`), [`returndata`], [`constants`] (the envelope's immutables);
 //! - [`storage`]: raw words, typed [`storage::Slot`]s, Solidity-compatible
 //!   [`storage::Mapping`]s, transient storage;
+//! - [`contract`] and [`sol!`]: the contract model, Solidity's way (storage structs laid
+//!   out as solc lays them out, functions dispatched by selector with generated ABI
+//!   coding, payable and view rules, typed events, errors and interface stubs; see
+//!   `docs/sdk.md`);
 //! - [`emit_log`] for events, [`calls`] to any kind of contract, creates;
 //! - [`context`]: caller, address, value, balances, gas, block fields;
 //! - [`crypto`]: keccak-256 and the other precompiles;
