@@ -45,13 +45,13 @@ use alloc::vec::Vec;
 
 use alloy_eips::eip4895::Withdrawal;
 
-use crate::block::{roots, AppliedBlock, Block, BlockTx};
+use crate::block::{roots, AppliedBlock, Block, BlockTx, CommitState, StateDiff};
 use crate::engine::EngineKind;
 use crate::env::BlockEnv;
 use crate::exec::{apply_block, ArtifactCache};
 use crate::fork::Fork;
-use crate::platform::MemoryDb;
-use crate::primitives::{keccak256, Address, Bytes, B256};
+use crate::platform::{AccountInfo, MemoryDb, Platform};
+use crate::primitives::{keccak256, Address, Bytes, B256, U256};
 
 pub mod artifacts;
 mod codec;
@@ -372,27 +372,95 @@ impl PublicOutput {
     }
 }
 
+/// The phases of a stateless block, in order (for a per-phase cost split: see
+/// [`run_stateless_marked`]).
+#[repr(u64)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Decoding the input (marked by the caller, which decodes it).
+    Decode = 1,
+    /// Decoding the transactions and recovering their senders.
+    SenderRecovery = 2,
+    /// Loading the witness: hashing its nodes and codes.
+    Witness = 3,
+    /// Checking the given artifacts against the pre-artifact root.
+    Artifacts = 4,
+    /// Executing the block (its state reads proven through the witness as they happen).
+    Execution = 5,
+    /// Committing the diff to the partial tries, the state root, and the block's other
+    /// commitments (receipts root, logs hash, bloom).
+    StateRoot = 6,
+    /// The post-artifact root (serializing and hashing the artifacts built).
+    ArtifactRoot = 7,
+    /// The record is ready.
+    Done = 8,
+}
+
 /// Runs a block statelessly: recovers the senders, checks the given artifacts against the
 /// pre-artifact root, applies the block over the witness (every read proven against the
 /// pre-state root), and returns the public output and the applied block. The first witness
 /// fault fails the run (it takes precedence over the block's own error, which it may have
 /// caused).
 pub fn run_stateless(input: &KernelInput, engine: EngineKind) -> Result<(PublicOutput, AppliedBlock), StatelessError> {
+    run_stateless_marked(input, engine, &mut |_| {})
+}
+
+/// [`run_stateless`], calling `mark` at the start of each [`Phase`] (from
+/// [`Phase::SenderRecovery`] to [`Phase::Done`]; `Done` only when the run succeeds).
+pub fn run_stateless_marked(
+    input: &KernelInput,
+    engine: EngineKind,
+    mark: &mut dyn FnMut(Phase),
+) -> Result<(PublicOutput, AppliedBlock), StatelessError> {
+    mark(Phase::SenderRecovery);
     let block = input.block.to_block();
+    mark(Phase::Witness);
     let mut state = WitnessState::new(&input.witness, input.pre_state_root);
     let mut art_db = trie::NodeDb::new(&input.artifacts.proof);
     let mut art_trie = trie::PartialTrie::new(input.pre_artifact_root);
+    mark(Phase::Artifacts);
     let mut cache = ArtifactCache::default();
     cache.set_rules(block.env.fork.evm_rules());
     let known = artifacts::load(&input.artifacts.artifacts, &mut art_trie, &mut art_db, &mut cache)?;
-    let applied = apply_block(&mut state, &block, engine, &mut cache);
+    mark(Phase::Execution);
+    let applied = apply_block(&mut Marked { state: &mut state, mark: &mut *mark }, &block, engine, &mut cache);
     if let Some(e) = state.take_error() {
         return Err(e);
     }
     let applied = applied.map_err(|e| StatelessError::Block(Box::new(e)))?;
+    mark(Phase::ArtifactRoot);
     let post_artifact_root = artifacts::commit(&cache, &known, &mut art_trie, &mut art_db)?;
     let output = PublicOutput::of(input.pre_state_root, input.pre_artifact_root, post_artifact_root, &applied);
+    mark(Phase::Done);
     Ok((output, applied))
+}
+
+/// A [`WitnessState`] that marks [`Phase::StateRoot`] when the block's diff is committed.
+struct Marked<'a> {
+    state: &'a mut WitnessState,
+    mark: &'a mut dyn FnMut(Phase),
+}
+
+impl Platform for Marked<'_> {
+    fn account(&mut self, address: &Address) -> Option<AccountInfo> {
+        self.state.account(address)
+    }
+    fn storage(&mut self, address: &Address, key: &U256) -> U256 {
+        self.state.storage(address, key)
+    }
+    fn has_storage(&mut self, address: &Address) -> bool {
+        self.state.has_storage(address)
+    }
+}
+
+impl CommitState for Marked<'_> {
+    fn commit(&mut self, diff: &StateDiff) {
+        (self.mark)(Phase::StateRoot);
+        self.state.commit(diff);
+    }
+    fn state_root(&mut self) -> B256 {
+        self.state.state_root()
+    }
 }
 
 /// What [`host_record`] computes.

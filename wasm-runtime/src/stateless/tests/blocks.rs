@@ -447,3 +447,26 @@ fn a_malformed_node_is_reported_as_bad() {
         );
     }
 }
+
+#[test]
+fn phases_are_marked_in_order() {
+    use crate::stateless::{run_stateless_marked, Phase};
+    let pre = pre(10);
+    let b = block(1, vec![signed(0, Some(STORE_AT), 0, store_call(1, 0))], vec![]);
+    let input = KernelInput::for_block(&pre, &CommittedArtifacts::default(), &b).unwrap();
+    let mut phases = Vec::new();
+    let (output, _) = run_stateless_marked(&input, EngineKind::Wasmi, &mut |p| phases.push(p)).unwrap();
+    assert_eq!(output, run_stateless(&input, EngineKind::Wasmi).unwrap().0);
+    assert_eq!(
+        phases,
+        [
+            Phase::SenderRecovery,
+            Phase::Witness,
+            Phase::Artifacts,
+            Phase::Execution,
+            Phase::StateRoot,
+            Phase::ArtifactRoot,
+            Phase::Done
+        ]
+    );
+}
