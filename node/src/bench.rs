@@ -1,6 +1,7 @@
 //! `zkos bench`: runs the benchmark driver, the `zkos-bench` binary built beside `zkos`
 //! (crate `bench/driver`), with the same arguments, so the command does not depend on the
-//! benchmark programs' crates.
+//! benchmark programs' crates; except `zkos bench kernel`, the kernel-mode figures, which runs
+//! here ([`crate::kernel::bench`]) because the driver does not link the kernel pieces.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -15,7 +16,9 @@ pub struct Args {
     /// The driver's flags: --size small|default, --json, --dir DIR, --kernel NAME; or
     /// `worst [--json] [--gas N] [--only TEXT]`, the worst-case instructions per gas of every operation;
     /// or `evm [--json] [--inputs DIR] [--only NAME]`, the EVM benchmark inputs on zkos and on revm
-    /// built for RV64IM, on the same machine.
+    /// built for RV64IM, on the same machine; or `kernel [--json] [--only TEXT] [--all]
+    /// [--max-gas N] [--inputs DIR] [--transfers N]`, whole blocks in kernel mode, cold and warm
+    /// (`zkos bench kernel --help`).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<OsString>,
 }
@@ -36,6 +39,9 @@ fn driver() -> Result<PathBuf> {
 
 /// Runs `zkos bench`: the driver's output and exit status are the command's.
 pub fn main(args: &Args) -> Result<()> {
+    if args.args.first().is_some_and(|a| a == "kernel") {
+        return crate::kernel::bench::main(&args.args[1..]);
+    }
     let driver = driver()?;
     let status = Command::new(&driver)
         .args(&args.args)

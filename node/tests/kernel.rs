@@ -9,9 +9,9 @@ use serde_json::Value;
 use wasm_runtime::primitives::keccak256;
 use wasm_runtime::stateless::KernelInput;
 
-/// The key the converted blocks sign with, and its address.
-const KEY: &str = "0x45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8";
-const KEY_ADDRESS: &str = "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b";
+/// The re-signing `zkos bench kernel` uses (the crate has no library target).
+#[path = "../src/kernel/resign.rs"]
+mod resign;
 
 fn shared() -> PathBuf {
     std::env::var_os("ZKOS_SHARED")
@@ -42,25 +42,14 @@ fn p(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 
-/// A `../shared/bench/evm` block with its sender replaced by [`KEY`]'s account, its
+/// A `../shared/bench/evm` block with its sender replaced by the key's account, its
 /// transactions signed with it (the kernel takes signed transactions only).
 fn signed_bench_block(name: &str, dir: &Path) -> PathBuf {
     let path = shared().join("bench/evm").join(format!("{name}.json"));
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let block = doc.as_object_mut().unwrap().values_mut().next().unwrap();
-    let txs = block["transaction"].as_array_mut().unwrap();
-    let mut senders = Vec::new();
-    for tx in txs.iter_mut() {
-        let tx = tx.as_object_mut().unwrap();
-        senders.push(tx.remove("sender").unwrap().as_str().unwrap().to_lowercase());
-        tx.insert("secretKey".into(), KEY.into());
-    }
-    senders.dedup();
-    assert_eq!(senders.len(), 1, "one sender");
-    let pre = block["pre"].as_object_mut().unwrap();
-    let key = pre.keys().find(|k| k.to_lowercase() == senders[0]).unwrap().clone();
-    let account = pre.remove(&key).unwrap();
-    pre.insert(KEY_ADDRESS.into(), account);
+    resign::resign(&mut doc).unwrap();
+    let block = doc.as_object().unwrap().values().next().unwrap();
+    assert!(block["pre"].get(resign::KEY_ADDRESS).is_some(), "the sender's account moved to the key's address");
     let out = dir.join(format!("{name}.json"));
     std::fs::write(&out, serde_json::to_string(&doc).unwrap()).unwrap();
     out

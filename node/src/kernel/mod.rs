@@ -10,7 +10,12 @@
 //!   reason and never an output;
 //! - [`check`]: the kernel's record against host mode's;
 //! - `zkos kernel elf -o FILE`, `zkos kernel input BLOCK.json -o FILE`, `zkos kernel run
-//!   INPUT` ([`main`]).
+//!   INPUT` ([`main`]);
+//! - [`bench`]: `zkos bench kernel`, the figures table; [`resign`]: blocks whose
+//!   transactions name a sender re-signed with a known key.
+
+pub mod bench;
+pub mod resign;
 
 use std::path::PathBuf;
 
