@@ -808,3 +808,60 @@ fn websocket_subscriptions_see_new_heads_and_logs() {
     }
     assert!(seen_head && seen_log);
 }
+
+/// `debug_executionWitness`: the nodes, codes and keys a stateless run of a mined block
+/// reads, checked against the parent's state root by the kernel's own witness reader.
+#[test]
+fn execution_witness_of_a_mined_block() {
+    use wasm_runtime::platform::Platform;
+    use wasm_runtime::primitives::keccak256;
+    use wasm_runtime::stateless::{Witness, WitnessState};
+
+    let node = Node::start(&[]);
+    let c = deploy(&node, 0);
+    let h = node.rpc("eth_sendTransaction", json!([{"from": ACCOUNT0, "to": c}]));
+    let r = receipt(&node, &h);
+    assert_eq!(r["status"], "0x1", "{r}");
+    let n = hex_u256(&r["blockNumber"]);
+    let block = node.rpc("eth_getBlockByNumber", json!([format!("{n:#x}"), false]));
+    let parent = node.rpc("eth_getBlockByNumber", json!([format!("{:#x}", n - U256::from(1)), false]));
+    let w = node.rpc("debug_executionWitness", json!([format!("{n:#x}")]));
+    let list = |field: &str| -> Vec<Bytes> {
+        w[field]
+            .as_array()
+            .unwrap_or_else(|| panic!("{field}: {w}"))
+            .iter()
+            .map(|v| v.as_str().unwrap().parse().unwrap())
+            .collect()
+    };
+    let (state, codes, keys, headers) = (list("state"), list("codes"), list("keys"), list("headers"));
+    // The header given is the parent's, and its state root is the root of the nodes.
+    assert_eq!(headers.len(), 1);
+    assert_eq!(format!("{}", keccak256(&headers[0])), block["parentHash"].as_str().unwrap());
+    let parent_root: B256 = parent["stateRoot"].as_str().unwrap().parse().unwrap();
+    assert!(state.iter().any(|node| keccak256(node) == parent_root), "the root node is in the witness");
+    // The contract's code, the sender and the contract are there.
+    let code: Bytes = node.rpc("eth_getCode", json!([c, "latest"])).as_str().unwrap().parse().unwrap();
+    assert!(codes.contains(&code), "the called code is in the witness");
+    for a in [ACCOUNT0, c.as_str()] {
+        assert!(keys.contains(&Bytes::copy_from_slice(addr(a).as_slice())), "{a} is among the keys");
+    }
+    // Read statelessly against the parent's root: the contract, the sender and slot 0 (still
+    // 0 before the block) come out of the witness with no missing node.
+    let witness = Witness { state: state.clone(), codes, keys, constants: Vec::new() };
+    let mut ws = WitnessState::new(&witness, parent_root);
+    let account = ws.account(&addr(&c)).expect("the contract exists before the block");
+    assert_eq!(account.code, code);
+    assert!(ws.account(&addr(ACCOUNT0)).is_some());
+    assert_eq!(ws.storage(&addr(&c), &U256::ZERO), U256::ZERO);
+    assert!(ws.error().is_none(), "{:?}", ws.error());
+    // A witness with a node missing fails to read it.
+    let mut broken = witness.clone();
+    broken.state.retain(|node| keccak256(node) != parent_root);
+    let mut ws = WitnessState::new(&broken, parent_root);
+    let _ = ws.account(&addr(&c));
+    assert!(ws.error().is_some(), "a dropped root node is noticed");
+    // The genesis executes nothing; a block past the head does not exist.
+    assert!(node.err("debug_executionWitness", json!(["0x0"]))["message"].as_str().unwrap().contains("genesis"));
+    assert_eq!(node.err("debug_executionWitness", json!(["0xffff"]))["code"], -32000);
+}

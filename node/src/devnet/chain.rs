@@ -717,6 +717,36 @@ impl Chain {
         self.run_traced(&mut db, env, &prior, &stored.env)
     }
 
+    /// `debug_executionWitness`: the witness of mined block `n` (trie nodes, codes, keys
+    /// a stateless run of it reads, as the kernel takes it), and the parent's header, whose
+    /// state root the nodes are checked against.
+    pub fn execution_witness(&mut self, n: u64) -> RpcResult<(wasm_runtime::stateless::Witness, Header)> {
+        if n == 0 {
+            return Err(RpcError::server("block 0 is the genesis: it executes nothing and has no witness"));
+        }
+        let stored = self.block(n)?.ok_or_else(|| RpcError::server(format!("header not found: block {n}")))?;
+        let parent = self.block(n - 1)?.ok_or_else(|| RpcError::internal("the parent block is gone"))?;
+        let env = self.env_of(&stored.header)?;
+        let mut transactions = Vec::new();
+        for h in &stored.txs {
+            let t = self.store.tx(h).map_err(RpcError::internal)?;
+            let t = t.ok_or_else(|| RpcError::internal("a transaction of the block is gone"))?;
+            transactions.push(BlockTx { tx: Ok(t.env), encoded: None });
+        }
+        let block = Block {
+            env,
+            parent_beacon_block_root: None,
+            parent_hash: Some(parent.hash),
+            deposit_contract: None,
+            transactions,
+            withdrawals: Vec::new(),
+        };
+        let pre = self.state_at(n - 1)?;
+        let witness = wasm_runtime::stateless::Witness::of_block(&pre, &block)
+            .map_err(|e| RpcError::internal(format!("zkos internal error: block {n} does not replay: {e}")))?;
+        Ok((witness, parent.header))
+    }
+
     /// A call traced (`debug_traceCall`), on the state `at`, as `eth_call` runs it.
     pub fn trace_call(&mut self, req: &CallRequest, at: At) -> RpcResult<(TxEnv, Traced)> {
         let number = self.number_of(at)?;

@@ -655,6 +655,20 @@ pub fn handle(chain: &mut Chain, method: &str, params: &Value) -> RpcResult<Valu
             chain.impersonated.remove(&a);
             Ok(Value::Null)
         }
+        "debug_executionWitness" => {
+            let at = parse_at(chain, p.req(0, "block")?, "debug_executionWitness: block")?;
+            let n = chain.number_of(at)?;
+            let (witness, parent) = chain.execution_witness(n)?;
+            let hex_list = |items: &[Bytes]| items.iter().map(|b| Value::String(format!("{b}"))).collect::<Vec<_>>();
+            let mut header = Vec::new();
+            alloy_rlp::Encodable::encode(&parent, &mut header);
+            Ok(json!({
+                "state": hex_list(&witness.state),
+                "codes": hex_list(&witness.codes),
+                "keys": hex_list(&witness.keys),
+                "headers": [format!("{}", Bytes::from(header))],
+            }))
+        }
         "debug_traceTransaction" => {
             let h = p.b256(0, "hash")?;
             trace::trace_transaction(chain, h, p.get(1))

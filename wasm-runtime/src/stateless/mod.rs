@@ -84,6 +84,15 @@ pub struct Witness {
     pub constants: Vec<(B256, Bytes)>,
 }
 
+impl Witness {
+    /// The witness of `block` over `pre`, as `debug_executionWitness` gives it: the trie
+    /// nodes, codes and keys a stateless run of the block reads. The transactions run as
+    /// given (no encoding needed); [`KernelInput::for_block`] builds the kernel's whole input.
+    pub fn of_block(pre: &MemoryDb, block: &Block) -> Result<Self, StatelessError> {
+        witness::of_block(pre, block)
+    }
+}
+
 /// A block as the kernel takes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct KernelBlock {

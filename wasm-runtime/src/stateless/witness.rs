@@ -59,35 +59,7 @@ pub(super) fn for_block(
     let kernel_block = KernelBlock::from_block(block)?;
     // Run what the kernel will run: the transactions as it decodes them.
     let block = kernel_block.to_block();
-    let (whole, pre_state_root) = whole_state(pre);
-    let mut state = WitnessState::new(&whole, pre_state_root);
-    state.record();
-    let mut cache = ArtifactCache::default();
-    let applied = apply_block(&mut state, &block, EngineKind::Wasmi, &mut cache);
-    if let Some(e) = state.take_error() {
-        return Err(e);
-    }
-    applied.map_err(|e| StatelessError::Block(alloc::boxed::Box::new(e)))?;
-
-    let (nodes, recorded) = state.recorded();
-    let codes_by_hash: BTreeMap<B256, &Bytes> = whole.codes.iter().map(|c| (keccak256(c), c)).collect();
-    let constants_by_hash: BTreeMap<B256, &(B256, Bytes)> = whole
-        .constants
-        .iter()
-        .map(|pair| {
-            let info =
-                crate::platform::AccountInfo { code_hash: pair.0, constants: pair.1.clone(), ..Default::default() };
-            (committed_code_hash(&info), pair)
-        })
-        .collect();
-    let mut keys: Vec<Bytes> = recorded.addresses.iter().map(|a| Bytes::copy_from_slice(a.as_slice())).collect();
-    keys.extend(recorded.slots.iter().map(|s| Bytes::copy_from_slice(s.as_slice())));
-    let witness = Witness {
-        state: nodes,
-        codes: recorded.codes.iter().filter_map(|h| codes_by_hash.get(h).map(|c| (*c).clone())).collect(),
-        keys,
-        constants: recorded.constants.iter().filter_map(|h| constants_by_hash.get(h).map(|p| (*p).clone())).collect(),
-    };
+    let (witness, pre_state_root, cache) = record(pre, &block)?;
 
     // The artifacts the block uses that are committed as they are: given, not rebuilt.
     let given: Vec<Bytes> = cache
@@ -115,4 +87,47 @@ pub(super) fn for_block(
         witness,
         artifacts: ArtifactWitness { artifacts: given, proof: art_db.recorded_nodes() },
     })
+}
+
+/// Runs `block` once over the whole pre-state, recording what it reads: the witness, the
+/// pre-state root, and the artifacts the block built.
+fn record(pre: &MemoryDb, block: &Block) -> Result<(Witness, B256, ArtifactCache), StatelessError> {
+    let (whole, pre_state_root) = whole_state(pre);
+    let mut state = WitnessState::new(&whole, pre_state_root);
+    state.record();
+    let mut cache = ArtifactCache::default();
+    let applied = apply_block(&mut state, block, EngineKind::Wasmi, &mut cache);
+    if let Some(e) = state.take_error() {
+        return Err(e);
+    }
+    applied.map_err(|e| StatelessError::Block(alloc::boxed::Box::new(e)))?;
+
+    let (nodes, recorded) = state.recorded();
+    let codes_by_hash: BTreeMap<B256, &Bytes> = whole.codes.iter().map(|c| (keccak256(c), c)).collect();
+    let constants_by_hash: BTreeMap<B256, &(B256, Bytes)> = whole
+        .constants
+        .iter()
+        .map(|pair| {
+            let info =
+                crate::platform::AccountInfo { code_hash: pair.0, constants: pair.1.clone(), ..Default::default() };
+            (committed_code_hash(&info), pair)
+        })
+        .collect();
+    let mut keys: Vec<Bytes> = recorded.addresses.iter().map(|a| Bytes::copy_from_slice(a.as_slice())).collect();
+    keys.extend(recorded.slots.iter().map(|s| Bytes::copy_from_slice(s.as_slice())));
+    let witness = Witness {
+        state: nodes,
+        codes: recorded.codes.iter().filter_map(|h| codes_by_hash.get(h).map(|c| (*c).clone())).collect(),
+        keys,
+        constants: recorded.constants.iter().filter_map(|h| constants_by_hash.get(h).map(|p| (*p).clone())).collect(),
+    };
+
+    Ok((witness, pre_state_root, cache))
+}
+
+/// The witness of `block` over `pre` (what `debug_executionWitness` returns): the trie
+/// nodes, codes and keys a stateless run of the block reads. Unlike
+/// [`KernelInput::for_block`], the transactions need no encoding: they run as given.
+pub fn of_block(pre: &MemoryDb, block: &Block) -> Result<Witness, StatelessError> {
+    record(pre, block).map(|(witness, _, _)| witness)
 }
