@@ -7,8 +7,8 @@
 //!
 //! ```text
 //! block $trap
-//!   loop $dyn            ;; pc → word index (traps outside the text or misaligned;
-//!                        ;; pc 0, the return address of the entry, is exit(0))
+//!  block $bad            ;; after it: pc 0 (the return address of the entry) is exit(0)
+//!   loop $dyn            ;; pc → word index (to $bad outside the text or misaligned)
 //!     loop $idx          ;; word index → region: br_table over every word of the text
 //!       block $r[G-1] … block $r[0] (br_table) end  region 0  end  region 1 …
 //!                        ;; region: loop $l (block $i[K-1] … block $i[0] (br_table) end
@@ -44,6 +44,8 @@ use crate::error::{Location, Rule, ShimError};
 enum Label {
     Trap,
     Dyn,
+    /// A dynamic target outside the text or misaligned (pc 0 is exit(0)).
+    Bad,
     Idx,
     Region(usize),
     Loop(usize),
@@ -117,14 +119,41 @@ struct Locals {
     idx: u32,
     /// Scratch (`i64`).
     t0: u32,
+    /// A wrapped (`i32`) copy of a base register of loads and stores, reused within a block.
+    addr: u32,
     decls: Vec<(u32, ValType)>,
+}
+
+/// How far ahead a load or store looks for another on the same base register.
+const ADDR_LOOKAHEAD: usize = 32;
+
+/// The register an instruction writes, if any (`ecall`: `a0`).
+fn written(inst: &Inst) -> Option<Reg> {
+    match *inst {
+        Inst::R { rd, .. } | Inst::I { rd, .. } | Inst::Shift { rd, .. } | Inst::U { rd, .. } | Inst::J { rd, .. } => {
+            Some(rd)
+        }
+        Inst::Sys { .. } => Some(Reg::A0),
+        Inst::S { .. } | Inst::B { .. } | Inst::Fence { .. } => None,
+    }
+}
+
+/// The base register of a load or store.
+fn mem_base(inst: &Inst) -> Option<Reg> {
+    match *inst {
+        Inst::I { op, rs1, .. } if op.is_load() => Some(rs1),
+        Inst::S { rs1, .. } => Some(rs1),
+        _ => None,
+    }
 }
 
 impl Locals {
     fn new(prog: &Program) -> Self {
         // Static uses of each register, and of the lifter's values.
-        let mut uses = [0usize; 35];
-        let (pc, idx, t0) = (32, 33, 34);
+        const N: usize = 36;
+        let mut uses = [0usize; N];
+        let (pc, idx, t0, addr) = (32, 33, 34, 35);
+        uses[addr] = prog.text.insts.iter().filter(|i| mem_base(i).is_some()).count() / 2;
         for inst in &prog.text.insts {
             let regs: [Option<Reg>; 3] = match *inst {
                 Inst::R { rd, rs1, rs2, op } => {
@@ -171,21 +200,21 @@ impl Locals {
             }
         }
         uses[0] = 0;
-        let mut order: Vec<usize> = (1..35).collect();
+        let mut order: Vec<usize> = (1..N).collect();
         order.sort_by_key(|&k| (core::cmp::Reverse(uses[k]), k));
         let mut reg = [0u32; 32];
-        let mut at = [0u32; 35];
+        let mut at = [0u32; N];
         let mut decls: Vec<(u32, ValType)> = Vec::new();
         for (i, &k) in order.iter().enumerate() {
             at[k] = i as u32;
-            let ty = if k == idx { ValType::I32 } else { ValType::I64 };
+            let ty = if k == idx || k == addr { ValType::I32 } else { ValType::I64 };
             match decls.last_mut() {
                 Some((n, t)) if *t == ty => *n += 1,
                 _ => decls.push((1, ty)),
             }
         }
         reg[1..32].copy_from_slice(&at[1..32]);
-        Self { reg, pc: at[pc], idx: at[idx], t0: at[t0], decls }
+        Self { reg, pc: at[pc], idx: at[idx], t0: at[t0], addr: at[addr], decls }
     }
 }
 
@@ -208,6 +237,10 @@ struct Body<'a> {
     place: Vec<(usize, usize)>,
     /// Per instruction: the block starting there.
     block_at: Vec<Option<usize>>,
+    /// The end (instruction index) of the block being lowered.
+    block_end: usize,
+    /// The register the address local holds, wrapped.
+    wrapped: Option<Reg>,
 }
 
 /// Cuts the blocks into regions: consecutive blocks, a region never larger than `k`, a new
@@ -294,6 +327,8 @@ pub(crate) fn run(
         place,
         block_at,
         locals,
+        block_end: 0,
+        wrapped: None,
     };
     body.emit(elf);
     Ok((body.f, body.messages))
@@ -363,18 +398,22 @@ impl Body<'_> {
         }
         let text_len = self.prog.text.end() - self.text_start;
         self.open_block(Label::Trap);
+        self.open_block(Label::Bad);
         self.open_loop(Label::Dyn);
         {
-            // pc 0: the entry (or deploy) returned to the `ra` it started with.
             let exit = self.cx.funcs.exit;
-            self.s().local_get(pc).i64_eqz().if_(BlockType::Empty).i64_const(0).call(exit).unreachable().end();
+            if self.text_start == 0 {
+                // pc 0 is a word of the text: the exit check comes first.
+                self.s().local_get(pc).i64_eqz().if_(BlockType::Empty).i64_const(0).call(exit).unreachable().end();
+            }
+            // Word index = (pc - text start) rotated right by 2: a misaligned pc sets the top
+            // bits, so one unsigned comparison rejects both that and a pc outside the text.
             let start = self.text_start as i64;
-            self.s().local_get(pc).i64_const(start).i64_sub().local_tee(t0);
-            self.s().i64_const(text_len as i64).i64_ge_u();
-            self.s().local_get(t0).i32_wrap_i64().i32_const(3).i32_and().i32_or();
-            let d = self.depth(Label::Trap);
+            self.s().local_get(pc).i64_const(start).i64_sub().i64_const(2).i64_rotr().local_tee(t0);
+            self.s().i64_const((text_len / 4) as i64).i64_ge_u();
+            let d = self.depth(Label::Bad);
             self.s().br_if(d);
-            self.s().local_get(t0).i64_const(2).i64_shr_u().i32_wrap_i64().local_set(idx);
+            self.s().local_get(t0).i32_wrap_i64().local_set(idx);
         }
         self.open_loop(Label::Idx);
         let g = self.regions.len();
@@ -399,6 +438,10 @@ impl Body<'_> {
         }
         self.close(); // Idx
         self.close(); // Dyn
+        self.close(); // Bad
+                      // pc 0 outside the text: the entry (or deploy) returned to the `ra` it started with.
+        let exit = self.cx.funcs.exit;
+        self.s().local_get(pc).i64_eqz().if_(BlockType::Empty).i64_const(0).call(exit).unreachable().end();
         self.close(); // Trap
         self.s().unreachable().end();
     }
@@ -532,12 +575,17 @@ impl Body<'_> {
         let blk = self.prog.blocks[b];
         let mut known = Known::new();
         let mut open_end = true;
+        self.block_end = blk.end;
+        self.wrapped = None;
         for i in blk.start..blk.end {
             let inst = self.prog.text.insts[i];
             let pc = self.prog.text.addr(i);
             self.current = i;
             open_end = self.inst(b, &inst, pc, &known);
             known.step(&inst, pc);
+            if written(&inst).is_some_and(|r| self.wrapped == Some(r)) {
+                self.wrapped = None;
+            }
         }
         if open_end {
             let next = self.prog.text.addr(blk.end - 1) + 4;
@@ -560,13 +608,37 @@ impl Body<'_> {
             self.s().i32_const(off as i32);
             return 0;
         }
-        self.get(rs1);
-        self.s().i32_wrap_i64();
+        self.wrapped(rs1);
         if (0..=i64::from(u32::MAX)).contains(&off) {
             return off as u64;
         }
         self.s().i32_const(off as i32).i32_add();
         0
+    }
+
+    /// Pushes `rs1` wrapped to `i32`: from the address local when it holds `rs1` (rv-backend
+    /// then knows its bounds check passed), into it when a later load or store of the block
+    /// (within [`ADDR_LOOKAHEAD`]) uses the same base first.
+    fn wrapped(&mut self, rs1: Reg) {
+        let l = self.locals.addr;
+        if self.wrapped == Some(rs1) {
+            self.s().local_get(l);
+            return;
+        }
+        self.get(rs1);
+        self.s().i32_wrap_i64();
+        let end = self.block_end.min(self.current + 1 + ADDR_LOOKAHEAD);
+        for j in self.current + 1..end {
+            let inst = &self.prog.text.insts[j];
+            if mem_base(inst) == Some(rs1) {
+                self.wrapped = Some(rs1);
+                self.s().local_tee(l);
+                return;
+            }
+            if written(inst) == Some(rs1) {
+                return;
+            }
+        }
     }
 
     /// Lowers one instruction; returns whether control may fall through to the next.
@@ -589,15 +661,18 @@ impl Body<'_> {
                 return false;
             }
             Inst::I { op: Opcode::Jalr, rd, rs1, imm } => {
-                self.get(rs1);
-                let pc_local = self.locals.pc;
-                self.s().i64_const(i64::from(imm)).i64_add().i64_const(-2).i64_and().local_set(pc_local);
+                let fixed = known.get(rs1).map(|v| (v.wrapping_add(i64::from(imm)) & !1) as u64);
+                let fixed = fixed.filter(|&t| self.prog.text.index(t).is_some_and(|i| self.block_at[i].is_some()));
+                if fixed.is_none() {
+                    self.get(rs1);
+                    let pc_local = self.locals.pc;
+                    self.s().i64_const(i64::from(imm)).i64_add().i64_const(-2).i64_and().local_set(pc_local);
+                }
                 if rd != Reg::ZERO {
                     self.s().i64_const(pc.wrapping_add(4) as i64);
                     self.set(rd);
                 }
-                let fixed = known.get(rs1).map(|v| (v.wrapping_add(i64::from(imm)) & !1) as u64);
-                match fixed.filter(|&t| self.prog.text.index(t).is_some_and(|i| self.block_at[i].is_some())) {
+                match fixed {
                     Some(t) => self.transfer(b, t),
                     None => self.br(Label::Dyn),
                 }
@@ -744,16 +819,26 @@ impl Body<'_> {
                     _ => s.i64_mul(),
                 };
             }
-            Addw | Subw | Sllw | Srlw | Sraw | Mulw => {
+            Addw | Subw | Mulw => {
+                // The low 32 bits of the 64-bit result are the 32-bit result's: one
+                // sign extension instead of wrapping both operands.
+                self.get(rs1);
+                self.get(rs2);
+                let s = &mut self.s();
+                match op {
+                    Addw => s.i64_add(),
+                    Subw => s.i64_sub(),
+                    _ => s.i64_mul(),
+                };
+                s.i64_extend32_s();
+            }
+            Sllw | Srlw | Sraw => {
                 self.word_operands(rs1, rs2);
                 let s = &mut self.s();
                 match op {
-                    Addw => s.i32_add(),
-                    Subw => s.i32_sub(),
                     Sllw => s.i32_shl(),
                     Srlw => s.i32_shr_u(),
-                    Sraw => s.i32_shr_s(),
-                    _ => s.i32_mul(),
+                    _ => s.i32_shr_s(),
                 };
                 s.i64_extend_i32_s();
             }
