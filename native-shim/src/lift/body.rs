@@ -138,6 +138,36 @@ fn written(inst: &Inst) -> Option<Reg> {
     }
 }
 
+/// A `mul` and a `mulhu` (or `mulh`) of the same operands next to each other: one
+/// `i64.mul_wide_u` (`_s`) gives both halves.
+struct WidePair {
+    a: Reg,
+    b: Reg,
+    signed: bool,
+    hi: Reg,
+    lo: Reg,
+}
+
+/// The pair `first; second` as one wide multiplication, when the first writes neither
+/// operand and the two write different registers, neither `x0`.
+fn wide_pair(first: &Inst, second: &Inst) -> Option<WidePair> {
+    let (&Inst::R { op: o1, rd: d1, rs1: a, rs2: b }, &Inst::R { op: o2, rd: d2, rs1: c, rs2: d }) = (first, second)
+    else {
+        return None;
+    };
+    let same = (a, b) == (c, d) || (a, b) == (d, c);
+    if !same || d1 == a || d1 == b || d1 == d2 || d1 == Reg::ZERO || d2 == Reg::ZERO {
+        return None;
+    }
+    let high = |o: Opcode| matches!(o, Opcode::Mulhu | Opcode::Mulh);
+    let (hi, lo, high_op) = match (o1, o2) {
+        (Opcode::Mul, o) if high(o) => (d2, d1, o),
+        (o, Opcode::Mul) if high(o) => (d1, d2, o),
+        _ => return None,
+    };
+    Some(WidePair { a, b, signed: high_op == Opcode::Mulh, hi, lo })
+}
+
 /// The base register of a load or store.
 fn mem_base(inst: &Inst) -> Option<Reg> {
     match *inst {
@@ -577,11 +607,29 @@ impl Body<'_> {
         let mut open_end = true;
         self.block_end = blk.end;
         self.wrapped = None;
+        let mut fused = false;
         for i in blk.start..blk.end {
             let inst = self.prog.text.insts[i];
             let pc = self.prog.text.addr(i);
             self.current = i;
-            open_end = self.inst(b, &inst, pc, &known);
+            if fused {
+                fused = false; // lowered with the instruction before it
+            } else if let Some(p) =
+                self.prog.text.insts.get(i + 1).filter(|_| i + 1 < blk.end).and_then(|n| wide_pair(&inst, n))
+            {
+                self.get(p.a);
+                self.get(p.b);
+                if p.signed {
+                    self.s().i64_mul_wide_s();
+                } else {
+                    self.s().i64_mul_wide_u();
+                }
+                self.set(p.hi);
+                self.set(p.lo);
+                fused = true;
+            } else {
+                open_end = self.inst(b, &inst, pc, &known);
+            }
             known.step(&inst, pc);
             if written(&inst).is_some_and(|r| self.wrapped == Some(r)) {
                 self.wrapped = None;
@@ -1001,5 +1049,40 @@ impl Body<'_> {
             }
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(op: Opcode, rd: Reg, rs1: Reg, rs2: Reg) -> Inst {
+        Inst::R { op, rd, rs1, rs2 }
+    }
+
+    #[test]
+    fn wide_pairs_only_when_both_halves_see_the_same_operands() {
+        use Opcode::{Add, Mul, Mulh, Mulhsu, Mulhu};
+        const A0: Reg = Reg::A0;
+        const A1: Reg = Reg::A1;
+        const A2: Reg = Reg::A2;
+        const A3: Reg = Reg::A3;
+        const ZERO: Reg = Reg::ZERO;
+        let p = wide_pair(&r(Mulhu, A2, A0, A1), &r(Mul, A3, A1, A0)).expect("mulhu; mul (operands swapped)");
+        assert_eq!((p.hi, p.lo, p.signed), (A2, A3, false));
+        let p = wide_pair(&r(Mul, A3, A0, A1), &r(Mulh, A2, A0, A1)).expect("mul; mulh");
+        assert_eq!((p.hi, p.lo, p.signed), (A2, A3, true));
+        // The first overwrites an operand the second reads.
+        assert!(wide_pair(&r(Mul, A0, A0, A1), &r(Mulhu, A2, A0, A1)).is_none());
+        assert!(wide_pair(&r(Mulhu, A1, A0, A1), &r(Mul, A2, A0, A1)).is_none());
+        // The second may overwrite an operand: both read before.
+        assert!(wide_pair(&r(Mulhu, A2, A0, A1), &r(Mul, A0, A0, A1)).is_some());
+        // Same destination, x0, other operands or operations.
+        assert!(wide_pair(&r(Mulhu, A2, A0, A1), &r(Mul, A2, A0, A1)).is_none());
+        assert!(wide_pair(&r(Mulhu, ZERO, A0, A1), &r(Mul, A2, A0, A1)).is_none());
+        assert!(wide_pair(&r(Mulhu, A2, A0, A1), &r(Mul, A3, A0, A2)).is_none());
+        assert!(wide_pair(&r(Mulhsu, A2, A0, A1), &r(Mul, A3, A0, A1)).is_none());
+        assert!(wide_pair(&r(Mulhu, A2, A0, A1), &r(Add, A3, A0, A1)).is_none());
+        assert!(wide_pair(&r(Mul, A2, A0, A1), &r(Mul, A3, A0, A1)).is_none());
     }
 }
