@@ -21,8 +21,7 @@ contract Vault {
         if (available < amount) revert InsufficientBalance(available, amount);
         balanceOf[msg.sender] = available - amount;
         totalDeposits -= amount;
-        (bool ok, bytes memory data) = msg.sender.call{value: amount}("");
-        if (!ok) assembly { revert(add(data, 32), mload(data)) }
+        payable(msg.sender).transfer(amount);
         emit Withdrawn(msg.sender, amount);
     }
 }

@@ -6,7 +6,7 @@
 //! | signature | selector | notes |
 //! |---|---|---|
 //! | `deposit()` | `0xd0e30db0` | payable; logs `Deposited(address indexed who, uint256 amount)` |
-//! | `withdraw(uint256)` | `0x2e1a7d4d` | sends the ether back; logs `Withdrawn(address indexed who, uint256 amount)`; reverts with `InsufficientBalance(uint256 available, uint256 requested)` |
+//! | `withdraw(uint256)` | `0x2e1a7d4d` | sends the ether back as Solidity's `transfer` does (2300 gas stipend, empty revert data if refused); logs `Withdrawn(address indexed who, uint256 amount)`; reverts with `InsufficientBalance(uint256 available, uint256 requested)` |
 //! | `balanceOf(address)` | `0x70a08231` | view (getter of the `#[public]` mapping) |
 //! | `totalDeposits()` | `0x7d882097` | view (getter) |
 //!

@@ -211,14 +211,17 @@ pub fn reject_value() {
     }
 }
 
-/// Sends `amount` wei to `to` with no calldata (forwarding all gas it can, as Solidity's
-/// `call{value: amount}("")`); `Err` holds the callee's revert data.
+/// Sends `amount` wei to `to` as Solidity's `payable(to).transfer(amount)` does: no
+/// calldata, no gas forwarded beyond the 2300 stipend a call with value carries, and a
+/// failure is `Err` with empty revert data. Its cost is bounded (the return data is never
+/// read), so it keeps a function's gas bound finite. For a call that forwards gas and
+/// bubbles revert data use [`crate::call`].
 pub fn transfer_eth(to: &crate::Address, amount: crate::U256) -> Result<(), Revert> {
-    let r = crate::calls::call(u64::MAX, to, amount, &[]);
-    if r.is_success() {
+    let status = crate::host::call(0, to, &amount.to_be_bytes::<32>(), &[]);
+    if status == 0 {
         Ok(())
     } else {
-        Err(Revert(r.returndata))
+        Err(Revert(Vec::new()))
     }
 }
 
