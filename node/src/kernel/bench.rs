@@ -59,8 +59,8 @@ pub struct Args {
     /// The folder of inputs (default: ../shared/bench/evm from the repository root).
     #[arg(long, value_name = "DIR")]
     pub inputs: Option<PathBuf>,
-    /// Transfers in the ERC20 block (0: no ERC20 block).
-    #[arg(long, default_value_t = 20)]
+    /// Transfers in the ERC20 block (0: no ERC20 block; at most 10,000).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=10_000))]
     pub transfers: u32,
 }
 
