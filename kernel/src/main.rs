@@ -2,7 +2,7 @@
 //! kernel mode; docs/kernel.md).
 //!
 //! It reads its input through [`platform`] (the only module that knows the machine), decodes
-//! a [`KernelInput`], runs the block with the system layer ([`run_stateless`]: every state
+//! a [`KernelInput`], runs the block with the system layer ([`run_stateless_marked`]: every state
 //! read checked against the pre-state root, contract code on the wasmi engine) and writes the
 //! [`PublicOutput`]. Any failure (bad input, a witness that does not prove a read, a panic,
 //! running out of memory) halts with a non-zero status and no output, so a failed run never
@@ -20,7 +20,7 @@ mod platform;
 mod start;
 
 use wasm_runtime::engine::EngineKind;
-use wasm_runtime::stateless::{run_stateless, KernelInput};
+use wasm_runtime::stateless::{run_stateless_marked, KernelInput};
 
 #[no_mangle]
 extern "C" fn kernel_main() -> ! {
@@ -31,7 +31,10 @@ extern "C" fn kernel_main() -> ! {
         Err(e) => fail(format_args!("the input is no kernel input: {e}")),
     };
     platform::mark(platform::PHASE_DECODED);
-    let result = run_stateless(&input, EngineKind::Wasmi);
+    // The block's own phases, as markers `PHASE_BLOCK_BASE + phase`.
+    let result = run_stateless_marked(&input, EngineKind::Wasmi, &mut |phase| {
+        platform::mark(platform::PHASE_BLOCK_BASE + phase as u64)
+    });
     platform::mark(platform::PHASE_BLOCK_DONE);
     match result {
         Ok((output, _)) => {

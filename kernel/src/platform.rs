@@ -70,6 +70,9 @@ pub const PHASE_DECODED: u64 = 1;
 /// Phase marker: the block has run (witness checks, sender recovery, deployment, contract
 /// code, system layer and roots: `run_stateless`).
 pub const PHASE_BLOCK_DONE: u64 = 2;
+/// Markers inside the block: this plus `wasm_runtime::stateless::Phase` (sender recovery,
+/// witness, artifacts, execution, state root, artifact root, done), each at the phase's start.
+pub const PHASE_BLOCK_BASE: u64 = 10;
 
 /// Notes the instruction count under `phase` (for the host's per-phase breakdown).
 pub fn mark(phase: u64) {

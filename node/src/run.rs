@@ -424,6 +424,10 @@ pub fn render(report: &Report) -> String {
             let phases: Vec<String> = phases.iter().map(|(phase, n)| format!("{phase} {n}")).collect();
             let _ = writeln!(out, "kernel phases (instructions): {}", phases.join(", "));
         }
+        if let Some(phases) = k["blockPhases"].as_object().filter(|p| !p.is_empty()) {
+            let phases: Vec<String> = phases.iter().map(|(phase, n)| format!("{phase} {n}")).collect();
+            let _ = writeln!(out, "block phases (instructions): {}", phases.join(", "));
+        }
     }
     out
 }

@@ -94,6 +94,17 @@ fn the_json_has_the_erc20_block_and_the_skipped_inputs() {
         assert_eq!(f["accelerators"]["secp256k1_recover"], 4, "every sender recovered: {f}");
         let phases: u64 = f["breakdown"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
         assert_eq!(phases, instructions(f), "{f}");
+        // The block's own phases: all six, together nearly the whole `block` phase (the
+        // markers sit just inside it), execution among them.
+        let block = f["breakdown"]["block"].as_u64().unwrap();
+        let inner = f["blockPhases"].as_object().unwrap();
+        let names: Vec<&str> = inner.keys().map(String::as_str).collect();
+        for name in ["senderRecovery", "witness", "artifacts", "execution", "stateRoot", "artifactRoot"] {
+            assert!(names.contains(&name), "{name} in {f}");
+        }
+        let sum: u64 = inner.values().map(|v| v.as_u64().unwrap()).sum();
+        assert!(sum <= block && sum * 100 >= block * 99, "{sum} of {block}: {f}");
+        assert!(inner["execution"].as_u64().unwrap() > 0 && inner["senderRecovery"].as_u64().unwrap() > 0, "{f}");
         assert_eq!(f["misalignedAccesses"], 0, "{f}");
     }
     assert_eq!(doc["total"]["gasUsed"], gas);

@@ -152,17 +152,61 @@ pub struct Figures {
     /// input), `block` (`run_stateless`: witness checks, sender recovery, deployment,
     /// contract code, system layer, roots), `output` (writing the record and halting).
     pub breakdown: Vec<(&'static str, u64)>,
+    /// The `block` phase split by the system layer's own phases: sender recovery, witness
+    /// (hashing its nodes and codes), artifacts (checking the given ones), execution (contract
+    /// code, deployment and the system layer, with the state reads proven as they happen),
+    /// state root (committing the diff to the partial tries and the block's commitments),
+    /// artifact root.
+    pub block_phases: Vec<(&'static str, u64)>,
 }
 
 /// The phases of [`Figures::breakdown`] from the markers the kernel makes (phase 1 after
 /// decoding the input, 2 after the block); empty if they are not both there, in order.
 fn breakdown(marks: &[(u64, u64)], total: u64) -> Vec<(&'static str, u64)> {
-    match marks {
-        [(1, decoded), (2, done)] if decoded <= done && *done <= total => {
-            vec![("input", *decoded), ("block", done - decoded), ("output", total - done)]
+    let outer: Vec<(u64, u64)> = marks.iter().copied().filter(|(p, _)| *p < BLOCK_PHASE_BASE).collect();
+    match outer[..] {
+        [(1, decoded), (2, done)] if decoded <= done && done <= total => {
+            vec![("input", decoded), ("block", done - decoded), ("output", total - done)]
         }
         _ => Vec::new(),
     }
+}
+
+/// The kernel's markers inside the block: this plus `wasm_runtime::stateless::Phase`.
+const BLOCK_PHASE_BASE: u64 = 10;
+
+/// The split of the `block` phase from the markers `run_stateless_marked` makes at the start
+/// of each of its phases (the last, `done`, ends the one before); empty if they are missing
+/// or out of order.
+fn block_phases(marks: &[(u64, u64)]) -> Vec<(&'static str, u64)> {
+    use wasm_runtime::stateless::Phase;
+    let name = |p: u64| {
+        [
+            (Phase::SenderRecovery, "senderRecovery"),
+            (Phase::Witness, "witness"),
+            (Phase::Artifacts, "artifacts"),
+            (Phase::Execution, "execution"),
+            (Phase::StateRoot, "stateRoot"),
+            (Phase::ArtifactRoot, "artifactRoot"),
+        ]
+        .into_iter()
+        .find(|(phase, _)| BLOCK_PHASE_BASE + *phase as u64 == p)
+        .map(|(_, n)| n)
+    };
+    let inner: Vec<(u64, u64)> = marks.iter().copied().filter(|(p, _)| *p > BLOCK_PHASE_BASE).collect();
+    let mut out = Vec::new();
+    for pair in inner.windows(2) {
+        let ((p, start), (_, end)) = (pair[0], pair[1]);
+        match name(p) {
+            Some(n) if start <= end => out.push((n, end - start)),
+            _ => return Vec::new(),
+        }
+    }
+    let done = BLOCK_PHASE_BASE + wasm_runtime::stateless::Phase::Done as u64;
+    if inner.last().map(|(p, _)| *p) != Some(done) {
+        return Vec::new();
+    }
+    out
 }
 
 impl Figures {
@@ -176,6 +220,7 @@ impl Figures {
             "misalignedAccesses": self.misaligned,
             "instructionsPerGas": (gas_used > 0).then(|| self.instructions as f64 / gas_used as f64),
             "breakdown": self.breakdown.iter().map(|(k, n)| (k.to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "blockPhases": self.block_phases.iter().map(|(k, n)| (k.to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
         })
     }
 }
@@ -198,6 +243,7 @@ pub fn run(input: Vec<u8>) -> Result<(PublicOutput, Figures)> {
         accelerators: run.accelerators,
         misaligned: run.misaligned,
         breakdown: breakdown(&run.marks, run.instructions),
+        block_phases: block_phases(&run.marks),
     };
     match run.result {
         Ok(bytes) => {
