@@ -145,76 +145,38 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::Worst(args)) = &cli.command {
-        return worst_main(args);
+    match &cli.command {
+        Some(Command::Worst(args)) => emit("zkos bench worst", worst::run(args), args.json, worst::Report::text),
+        Some(Command::Evm(args)) => emit("zkos bench evm", evm::run(args), args.json, evm::Report::text),
+        Some(Command::Native(args)) => native_lift::main(args),
+        None => emit("zkos bench", run(&cli.args), cli.args.json, Report::text),
     }
-    if let Some(Command::Evm(args)) = &cli.command {
-        return evm_main(args);
-    }
-    if let Some(Command::Native(args)) = &cli.command {
-        return native_lift::main(args);
-    }
-    let report = match run(&cli.args) {
-        Ok(report) => report,
-        Err(e) => {
-            eprintln!("zkos: {e}");
-            return ExitCode::from(e.exit_code());
-        }
-    };
-    if cli.args.json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                eprintln!("zkos bench: the report as JSON: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
-    } else {
-        print!("{}", report.text());
-    }
-    ExitCode::SUCCESS
 }
 
-fn worst_main(args: &worst::Args) -> ExitCode {
-    let report = match worst::run(args) {
+/// Prints a command's report, as JSON or as its text, or why there is none; the exit code.
+pub(crate) fn emit<R: serde::Serialize>(
+    command: &str,
+    report: Result<R, BenchError>,
+    json: bool,
+    text: impl FnOnce(&R) -> String,
+) -> ExitCode {
+    let report = match report {
         Ok(report) => report,
         Err(e) => {
             eprintln!("zkos: {e}");
             return ExitCode::from(e.exit_code());
         }
     };
-    if args.json {
+    if json {
         match serde_json::to_string_pretty(&report) {
             Ok(json) => println!("{json}"),
             Err(e) => {
-                eprintln!("zkos bench worst: the report as JSON: {e}");
+                eprintln!("{command}: the report as JSON: {e}");
                 return ExitCode::FAILURE;
             }
         }
     } else {
-        print!("{}", report.text());
-    }
-    ExitCode::SUCCESS
-}
-
-fn evm_main(args: &evm::Args) -> ExitCode {
-    let report = match evm::run(args) {
-        Ok(report) => report,
-        Err(e) => {
-            eprintln!("zkos: {e}");
-            return ExitCode::from(e.exit_code());
-        }
-    };
-    if args.json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                eprintln!("zkos bench evm: the report as JSON: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
-    } else {
-        print!("{}", report.text());
+        print!("{}", text(&report));
     }
     ExitCode::SUCCESS
 }

@@ -256,26 +256,10 @@ impl Lifting {
 /// `zkos bench native`: the lifting table alone, as text or JSON.
 pub fn main(args: &crate::Args) -> std::process::ExitCode {
     let result = crate::selected(&args.kernels).and_then(|kernels| run(&args.dir, &kernels, args.size));
-    let lifting = match result {
-        Ok(lifting) => lifting,
-        Err(e) => {
-            eprintln!("zkos: {e}");
-            return std::process::ExitCode::from(e.exit_code());
-        }
-    };
-    if args.json {
-        match serde_json::to_string_pretty(&lifting) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                eprintln!("zkos bench native: the report as JSON: {e}");
-                return std::process::ExitCode::FAILURE;
-            }
-        }
-    } else {
+    crate::emit("zkos bench native", result, args.json, |lifting| {
         let mut s = String::new();
         // Writing to a String cannot fail.
         let _ = lifting.write_text(&mut s);
-        print!("{}", s.trim_start());
-    }
-    std::process::ExitCode::SUCCESS
+        s.trim_start().to_string()
+    })
 }
