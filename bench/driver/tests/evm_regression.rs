@@ -14,13 +14,13 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::{json, Map, Value};
+use support::{bless, blessing, regressions, rustc_version};
+
+mod support;
 
 const OUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../out");
 const INPUTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/evm");
 const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../evm-baseline.json");
-
-/// How far above its baseline a count may rise: 2%.
-const TOLERANCE: f64 = 0.02;
 
 /// Inputs the check leaves out for time (blessing records them).
 const SKIPPED: [&str; 1] = ["onchain-lm-v2"];
@@ -35,14 +35,6 @@ fn counts(report: &Value) -> Map<String, Value> {
         }
     }
     c
-}
-
-fn rustc_version() -> String {
-    let out = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
-        .arg("--version")
-        .output()
-        .expect("run rustc --version");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 /// The input names (file names without `.json`), sorted.
@@ -78,44 +70,16 @@ fn evm_instruction_counts_do_not_regress() {
     assert!(all.len() >= 21, "expected the 21 EVM benchmark inputs in {INPUTS}, found {}", all.len());
     let rustc = rustc_version();
 
-    if std::env::var_os("ZKOS_BENCH_BLESS").is_some() {
+    if blessing() {
         let report = bench_evm(&all);
         let doc = json!({ "rustc": rustc, "counts": counts(&report) });
-        std::fs::write(BASELINE, serde_json::to_string_pretty(&doc).unwrap() + "\n").expect("write the baseline");
-        println!("wrote {BASELINE}");
+        bless(BASELINE, &doc);
         return;
     }
 
     let checked: Vec<String> = all.iter().filter(|n| !SKIPPED.contains(&n.as_str())).cloned().collect();
     let now = counts(&bench_evm(&checked));
-    let text = std::fs::read_to_string(BASELINE).expect("bench/evm-baseline.json");
-    let baseline: Value = serde_json::from_str(&text).expect("bench/evm-baseline.json is JSON");
-    assert_eq!(
-        baseline["rustc"].as_str(),
-        Some(rustc.as_str()),
-        "the baseline was measured with another rustc (revm-driver.elf is compiled by it): rebaseline with \
-         ZKOS_BENCH_BLESS=1 on this toolchain and commit bench/evm-baseline.json"
-    );
-    let mut regressions = Vec::new();
-    println!("{:<36} {:>14} {:>14} {:>8}", "count", "baseline", "now", "change");
-    for (name, base) in baseline["counts"].as_object().expect("counts") {
-        let input = name.rsplit_once('.').map_or(name.as_str(), |(i, _)| i);
-        if SKIPPED.contains(&input) {
-            continue;
-        }
-        let base = base.as_u64().unwrap_or_else(|| panic!("baseline {name}: not a count"));
-        let Some(now) = now.get(name).and_then(Value::as_u64) else {
-            regressions.push(format!("{name}: no longer reported"));
-            continue;
-        };
-        let change = (now as f64 - base as f64) / base.max(1) as f64;
-        println!("{name:<36} {base:>14} {now:>14} {:>+7.2}%", 100.0 * change);
-        if change > TOLERANCE {
-            regressions.push(format!("{name}: {base} -> {now} ({:+.2}%)", 100.0 * change));
-        }
-    }
-    for name in now.keys().filter(|k| baseline["counts"].get(k.as_str()).is_none()) {
-        regressions.push(format!("{name}: reported but not in the baseline (rebaseline)"));
-    }
+    let skipped = |name: &str| SKIPPED.contains(&name.rsplit_once('.').map_or(name, |(input, _)| input));
+    let regressions = regressions(BASELINE, &rustc, "revm-driver.elf is", &now, skipped);
     assert!(regressions.is_empty(), "EVM instruction counts rose more than 2%:\n{}", regressions.join("\n"));
 }
