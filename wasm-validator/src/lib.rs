@@ -26,8 +26,28 @@ pub mod meter;
 pub mod validate;
 
 use alloc::vec::Vec;
+use core::fmt;
 
 pub use meter::MeterError;
+
+/// Text from the module (an import or export name, a parser message quoting one) printed
+/// on one line: control characters are written escaped (`\n`, `\u{1b}`), everything else
+/// as it is. Every error of this crate prints its details through it, so an error is
+/// always one line whatever names the module holds.
+pub(crate) struct OneLine<'a>(pub &'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
+    }
+}
 
 /// How to meter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -54,7 +54,7 @@ impl BoundsError {
 
 impl fmt::Display for BoundsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "gas-bounds analysis failed: {}", self.0.message)?;
+        write!(f, "gas-bounds analysis failed: {}", crate::OneLine(&self.0.message))?;
         if let Some(func) = self.0.function {
             write!(f, " at function {func},")?;
         } else {

@@ -50,7 +50,7 @@ impl FlowError {
 impl fmt::Display for FlowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0.kind {
-            FlowErrorKind::Malformed(m) => write!(f, "malformed module: {m}")?,
+            FlowErrorKind::Malformed(m) => write!(f, "malformed module: {}", crate::OneLine(m))?,
             FlowErrorKind::Excluded(e) => write!(f, "instruction {} is outside the subset", e.name)?,
         }
         write!(f, " at byte offset {:#x}", self.0.offset)

@@ -70,9 +70,9 @@ impl fmt::Display for MeterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("metering failed: ")?;
         match &self.0.kind {
-            MeterErrorKind::Malformed(m) => write!(f, "malformed module: {m}")?,
+            MeterErrorKind::Malformed(m) => write!(f, "malformed module: {}", crate::OneLine(m))?,
             MeterErrorKind::Excluded(e) => write!(f, "instruction {} is outside the subset", e.name)?,
-            MeterErrorKind::Unsupported(m) => f.write_str(m)?,
+            MeterErrorKind::Unsupported(m) => write!(f, "{}", crate::OneLine(m))?,
             MeterErrorKind::FrameTooLarge { cost } => write!(
                 f,
                 "a frame of {cost} canonical bytes, more than the WASM stack budget of {}",

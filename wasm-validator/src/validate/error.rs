@@ -161,7 +161,7 @@ impl ValidationError {
 /// A wasmparser message on one line: wasmparser pretty-prints some of its messages over
 /// several lines (the bad magic number's expected and actual bytes); each run of line
 /// breaks and the indentation after it becomes one space. (Names from the module keep
-/// their control characters, escaped where the message is printed.)
+/// their control characters, escaped where the message is printed: [`crate::OneLine`].)
 pub(crate) fn parser_message(detail: &str) -> String {
     if !detail.contains(|c: char| c.is_control()) {
         return detail.into();
@@ -179,7 +179,7 @@ pub(crate) fn parser_message(detail: &str) -> String {
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = &self.0;
-        write!(f, "validation failed: {} (rule {}) at ", e.detail, e.rule.name())?;
+        write!(f, "validation failed: {} (rule {}) at ", crate::OneLine(&e.detail), e.rule.name())?;
         if let Some(func) = e.function {
             write!(f, "function {func}, ")?;
         }

@@ -136,6 +136,28 @@ fn display_names_rule_function_and_offset() {
     );
 }
 
+/// Names come from the module and may hold any character: an error stays one line (found by
+/// the wasm_validate fuzz target, which requires one-line errors).
+#[test]
+fn names_with_line_breaks_print_on_one_line() {
+    for (extra, rule) in [
+        (r#"(export "__zkos\n\r\1b" (func 0))"#, Rule::ReservedName),
+        (r#"(import "zkos" "no\nsuch" (func))"#, Rule::ImportUnknown),
+        (r#"(import "en\nv" "f" (func))"#, Rule::ImportModule),
+    ] {
+        let w = if extra.starts_with("(import") {
+            wasm(&format!(r#"(module {extra} (memory (export "memory") 1 1) (func (export "call")))"#))
+        } else {
+            base(extra)
+        };
+        let e = validate(&w).unwrap_err();
+        let shown = e.to_string();
+        assert!(!shown.contains(|c: char| c.is_control()), "{shown:?}");
+        assert_eq!(e.rule(), rule, "{shown}");
+        assert!(shown.contains("\\n"), "the line break is shown escaped: {shown:?}");
+    }
+}
+
 #[test]
 fn rule_names_are_unique() {
     for (i, a) in Rule::ALL.iter().enumerate() {
