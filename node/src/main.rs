@@ -14,14 +14,17 @@
 //! (t8n's result and alloc JSON), [`statediff`] (what changed), [`json`] (hex quantities with
 //! errors naming file and field), [`error`] (the command's error and exit codes).
 
+mod abi;
 mod bench;
 mod blocktest;
+mod build;
 mod devnet;
 mod error;
 mod gas_report;
 mod input;
 mod json;
 mod kernel;
+mod new;
 mod output;
 mod run;
 mod statediff;
@@ -61,6 +64,13 @@ enum Command {
     /// A development chain with Ethereum JSON-RPC (HTTP and WebSocket) for ethers, viem and
     /// wallets: funded accounts, a block per transaction, anvil/hardhat/evm methods.
     Node(devnet::Args),
+    /// The Solidity interface embedded in a contract (.wasm, envelope or ELF): JSON ABI or a
+    /// Solidity `interface`.
+    Abi(abi::Args),
+    /// A new contract project (Rust or AssemblyScript) that builds outside this repository.
+    New(new::Args),
+    /// Builds the contract project in the current directory: size, deployment cost, gas bounds.
+    Build(build::Args),
 }
 
 fn main() -> ExitCode {
@@ -74,6 +84,9 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::main(args),
         Command::Node(args) => devnet::main(args),
         Command::Kernel(args) => kernel::main(args),
+        Command::Abi(args) => abi::main(args),
+        Command::New(args) => new::main(args),
+        Command::Build(args) => build::main(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
