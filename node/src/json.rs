@@ -166,7 +166,7 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
-                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+                return Err(serde::de::Error::custom(format!("duplicate key `{}`", crate::error::one_line(&key))));
             }
             let StrictValue(v) = map.next_value()?;
             out.insert(key, v);
@@ -274,6 +274,9 @@ mod tests {
         let text = r#"{"a": {"balance": "0x1", "nonce": "0x0", "balance": "0x2"}}"#;
         let e = parse_strict(text).unwrap_err().to_string();
         assert!(e.starts_with("duplicate key `balance` at line 1 column"), "{e}");
+        // A key holding a line break (found by the json_input fuzz target) stays on one line.
+        let e = parse_strict("{\"a\\nb\": 1, \"a\\nb\": 2}").unwrap_err().to_string();
+        assert!(e.starts_with("duplicate key `a\\nb` at line 1 column"), "{e}");
         assert!(parse_strict(r#"[{"k": 1}, {"k": 2}]"#).is_ok(), "the same key in two objects");
         // Everything else reads exactly as serde_json reads it.
         let text = r#"{"n": [1, -2, 3.5, 18446744073709551615, 1e300], "s": "x", "b": true, "z": null, "o": {}}"#;
