@@ -187,6 +187,7 @@ pub fn expand(mut imp: syn::ItemImpl) -> syn::Result<TokenStream> {
         ));
     }
     let self_ty = imp.self_ty.clone();
+    let abi = crate::abi::contract(&imp);
     let mut methods = Vec::new();
     for item in &mut imp.items {
         if let syn::ImplItem::Fn(f) = item {
@@ -232,6 +233,7 @@ pub fn expand(mut imp: syn::ItemImpl) -> syn::Result<TokenStream> {
     let ctor = ctor.unwrap_or_else(|| quote!(::zkos_sdk::contract::reject_value(); ::zkos_sdk::finish(&[])));
     Ok(quote! {
         #imp
+        #abi
 
         impl #self_ty {
             /// The signatures of the contract's functions, in declaration order.

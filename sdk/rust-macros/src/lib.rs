@@ -7,12 +7,15 @@
 //!   them out; each field becomes the storage handle of its type.
 //! - `#[contract]` on the struct's `impl`: the `pub fn`s are the contract's functions,
 //!   dispatched by selector, with `#[payable]`, `#[view]`, `#[constructor]` and
-//!   `#[selector(name = "...")]`; it generates the `call` and `deploy` entry points.
+//!   `#[selector(name = "...")]`; it generates the `call` and `deploy` entry points, and
+//!   embeds the contract's Solidity JSON ABI in the module's `zkos:abi` custom section
+//!   (also the contract's `ABI_JSON` constant; see `abi`).
 //! - `sol! { event …; error …; interface … { function …; } }`: typed events, custom errors
 //!   and call stubs from Solidity declarations.
 
 #![forbid(unsafe_code)]
 
+mod abi;
 mod dispatch;
 mod sol;
 mod storage;

@@ -222,10 +222,15 @@ fn expand_event(e: Event) -> syn::Result<TokenStream> {
         let enc = encode_params(quote!(&[]), &data_vals, &data_types);
         quote!(::zkos_sdk::emit_log(&[#(#topics),*], &#enc);)
     };
+    let abi_params: Vec<_> =
+        e.params.iter().map(|p| (p.name.as_ref().map(Ident::to_string), p.ty.clone(), p.indexed)).collect();
+    let abi = crate::abi::event(&name.to_string(), &abi_params, e.anonymous);
     Ok(quote! {
         #[derive(Clone, Debug, PartialEq, Eq)]
         #[doc = concat!("Event `", #sig, "`.")]
         pub struct #name { #(pub #fields: #rust_types),* }
+
+        impl #name { #abi }
 
         impl ::zkos_sdk::contract::SolEvent for #name {
             const SIGNATURE: &'static str = #sig;
@@ -244,10 +249,14 @@ fn expand_error(e: Error) -> syn::Result<TokenStream> {
     let rust_types: Vec<TokenStream> = types.iter().map(SolType::rust).collect();
     let vals: Vec<TokenStream> = fields.iter().map(|f| quote!(self.#f)).collect();
     let enc = encode_params(quote!(&Self::SELECTOR), &vals, &types);
+    let abi_params: Vec<_> = e.params.iter().map(|p| (p.name.as_ref().map(Ident::to_string), p.ty.clone())).collect();
+    let abi = crate::abi::error(&name.to_string(), &abi_params);
     Ok(quote! {
         #[derive(Clone, Debug, PartialEq, Eq)]
         #[doc = concat!("Custom error `", #sig, "`.")]
         pub struct #name { #(pub #fields: #rust_types),* }
+
+        impl #name { #abi }
 
         impl ::zkos_sdk::contract::SolError for #name {
             const SIGNATURE: &'static str = #sig;

@@ -133,6 +133,7 @@ pub fn expand(mut s: syn::ItemStruct) -> syn::Result<TokenStream> {
     let mut names = Vec::new();
     let mut getters = Vec::new();
     let mut getter_sigs = Vec::new();
+    let mut getter_abis = Vec::new();
     for (i, f) in fields.named.iter_mut().enumerate() {
         let ty = f.ty.clone();
         let ident = f.ident.clone().expect("named field");
@@ -165,6 +166,7 @@ pub fn expand(mut s: syn::ItemStruct) -> syn::Result<TokenStream> {
             let (sig, arm) = getter(&ident, &ty, &name)?;
             getter_sigs.push(sig);
             getters.push(arm);
+            getter_abis.extend(crate::abi::getter(&ty, &name));
         }
         sizes.push(quote!(<#ty as ::zkos_sdk::contract::Storable>::BYTES));
         inits.push(quote! {
@@ -175,6 +177,7 @@ pub fn expand(mut s: syn::ItemStruct) -> syn::Result<TokenStream> {
         f.ty = syn::parse_quote!(<#ty as ::zkos_sdk::contract::Storable>::Handle);
     }
     let n = sizes.len();
+    let getter_abis = crate::abi::getters_const(&getter_abis);
     Ok(quote! {
         #s
 
@@ -187,6 +190,7 @@ pub fn expand(mut s: syn::ItemStruct) -> syn::Result<TokenStream> {
 
             /// The signatures of the getters of `#[public]` fields.
             pub const GETTERS: &'static [&'static str] = &[#(#getter_sigs),*];
+            #getter_abis
 
             /// Runs the getter of a `#[public]` field if `selector` is one (it ends the
             /// call); returns otherwise.
