@@ -9,7 +9,7 @@ rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || rustup target add wa
 target_dir="${EXAMPLES_TARGET_DIR:-$here/target}"
 CARGO_TARGET_DIR="$target_dir" cargo build --release --target wasm32-unknown-unknown
 mkdir -p out
-for crate in counter erc20 caller abi-probe vault erc20-macro; do
+for crate in counter erc20 caller abi-probe vault erc20-macro erc721-macro; do
     cp "$target_dir/wasm32-unknown-unknown/release/${crate//-/_}.wasm" "out/$crate.wasm"
 done
 wc -c out/*.wasm

@@ -7,6 +7,7 @@
 //! | `address` | `Address` |
 //! | `bool` | `bool` |
 //! | `bytes32` | `Word` (`[u8; 32]`) |
+//! | `bytes1` … `bytes31` | `[u8; N]` |
 //! | `bytes` | `Vec<u8>` |
 //! | `string` | `String` |
 //! | `T[]` | `Vec<T>` |
@@ -21,6 +22,8 @@ pub enum SolType {
     Address,
     Bool,
     Bytes32,
+    /// `bytes1` … `bytes31` (`bytes32` is [`SolType::Bytes32`]).
+    FixedBytes(u8),
     Bytes,
     String,
     Array(Box<SolType>),
@@ -35,6 +38,7 @@ impl SolType {
             SolType::Address => "address".into(),
             SolType::Bool => "bool".into(),
             SolType::Bytes32 => "bytes32".into(),
+            SolType::FixedBytes(n) => format!("bytes{n}"),
             SolType::Bytes => "bytes".into(),
             SolType::String => "string".into(),
             SolType::Array(t) => format!("{}[]", t.name()),
@@ -44,7 +48,7 @@ impl SolType {
 
     /// Whether its encoding is one word.
     pub fn is_word(&self) -> bool {
-        matches!(self, SolType::Uint(_) | SolType::Address | SolType::Bool | SolType::Bytes32)
+        matches!(self, SolType::Uint(_) | SolType::Address | SolType::Bool | SolType::Bytes32 | SolType::FixedBytes(_))
     }
 
     /// The Rust type.
@@ -58,6 +62,10 @@ impl SolType {
             SolType::Address => quote!(::zkos_sdk::Address),
             SolType::Bool => quote!(bool),
             SolType::Bytes32 => quote!(::zkos_sdk::Word),
+            SolType::FixedBytes(n) => {
+                let n = usize::from(*n);
+                quote!([u8; #n])
+            }
             SolType::Bytes => quote!(::zkos_sdk::__private::Vec<u8>),
             SolType::String => quote!(::zkos_sdk::__private::String),
             SolType::Array(t) => {
@@ -80,6 +88,9 @@ impl SolType {
             }
             return Ok(SolType::Array(Box::new(t)));
         }
+        if let Some(n) = fixed_bytes_len(name) {
+            return Ok(SolType::FixedBytes(n));
+        }
         Ok(match name {
             "uint" | "uint256" => SolType::Uint(256),
             "uint8" => SolType::Uint(8),
@@ -97,7 +108,7 @@ impl SolType {
                     span,
                     format!(
                         "Solidity type `{other}` is not supported yet (uint8/16/32/64/128/256, address, bool, \
-                         bytes32, bytes, string and arrays of them are)"
+                         bytes1 … bytes32, bytes, string and arrays of them are)"
                     ),
                 ))
             }
@@ -109,7 +120,7 @@ impl SolType {
         let unsupported = || {
             syn::Error::new_spanned(
                 ty,
-                "not an ABI type here: use U256, u8..u128, Address, bool, Word ([u8; 32]), Vec<u8>, String, \
+                "not an ABI type here: use U256, u8..u128, Address, bool, Word ([u8; 32]), [u8; N], Vec<u8>, String, \
                  Vec<T> or a tuple of them",
             )
         };
@@ -119,11 +130,14 @@ impl SolType {
             }
             syn::Type::Array(a) => {
                 let is_u8 = matches!(&*a.elem, syn::Type::Path(p) if p.path.is_ident("u8"));
-                let is_32 = matches!(&a.len, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. }) if n.base10_digits() == "32");
-                if is_u8 && is_32 {
-                    Ok(SolType::Bytes32)
-                } else {
-                    Err(unsupported())
+                let len = match &a.len {
+                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. }) => n.base10_parse::<u8>().ok(),
+                    _ => None,
+                };
+                match (is_u8, len) {
+                    (true, Some(32)) => Ok(SolType::Bytes32),
+                    (true, Some(n @ 1..=31)) => Ok(SolType::FixedBytes(n)),
+                    _ => Err(unsupported()),
                 }
             }
             syn::Type::Reference(r) => SolType::from_rust(&r.elem),
@@ -160,6 +174,12 @@ impl SolType {
     }
 }
 
+/// N of `bytesN` for N in 1..=31.
+fn fixed_bytes_len(name: &str) -> Option<u8> {
+    let n: u8 = name.strip_prefix("bytes")?.parse().ok()?;
+    (1..=31).contains(&n).then_some(n)
+}
+
 /// `snake_case` to `camelCase` (Solidity's naming of functions).
 pub fn camel_case(name: &str) -> String {
     let mut out = String::new();
@@ -177,18 +197,21 @@ pub fn camel_case(name: &str) -> String {
     out
 }
 
-/// `camelCase` or `PascalCase` to `snake_case` (Rust's naming of methods).
+/// `camelCase` or `PascalCase` to `snake_case` (Rust's naming of methods); a run of
+/// capitals is one word (`onERC721Received` is `on_erc721_received`, `tokenURI` is
+/// `token_uri`).
 pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() {
-            if i > 0 {
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
                 out.push('_');
             }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
         }
+        out.extend(c.to_lowercase());
     }
     out
 }
@@ -205,4 +228,32 @@ pub fn encode_params(prefix: TokenStream, values: &[TokenStream], types: &[SolTy
     let vals =
         values.iter().zip(types).map(|(v, t)| if *t == SolType::Uint(8) { quote!(u16::from(#v)) } else { quote!(&#v) });
     quote!(::zkos_sdk::abi::encode_call_prefixed(#prefix, &(#(#vals,)*)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_convert_between_solidity_and_rust() {
+        assert_eq!(snake_case("tokenId"), "token_id");
+        assert_eq!(snake_case("onERC721Received"), "on_erc721_received");
+        assert_eq!(snake_case("tokenURI"), "token_uri");
+        assert_eq!(snake_case("ERC20InvalidSpender"), "erc20_invalid_spender");
+        assert_eq!(snake_case("balanceOf"), "balance_of");
+        assert_eq!(camel_case("set_approval_for_all"), "setApprovalForAll");
+    }
+
+    #[test]
+    fn fixed_bytes_parse_from_both_sides() {
+        let span = Span::call_site();
+        assert_eq!(SolType::parse_sol("bytes4", span).unwrap(), SolType::FixedBytes(4));
+        assert_eq!(SolType::parse_sol("bytes32", span).unwrap(), SolType::Bytes32);
+        assert!(SolType::parse_sol("bytes33", span).is_err());
+        assert!(SolType::parse_sol("bytes0", span).is_err());
+        let t: syn::Type = syn::parse_quote!([u8; 4]);
+        assert_eq!(SolType::from_rust(&t).unwrap(), SolType::FixedBytes(4));
+        assert_eq!(SolType::FixedBytes(4).name(), "bytes4");
+        assert!(SolType::FixedBytes(4).is_word());
+    }
 }

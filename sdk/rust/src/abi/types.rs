@@ -120,6 +120,27 @@ impl Decode for bool {
     }
 }
 
+// `bytes1` … `bytes31`: left-aligned in their word, the rest zero (checked when decoding).
+macro_rules! fixed_bytes {
+    ($($n:literal),*) => {$(
+        static_word!([u8; $n]);
+        impl Encode for [u8; $n] {
+            fn encode_to(&self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&crate::contract::AbiWord::abi_word(self));
+            }
+        }
+        impl Decode for [u8; $n] {
+            fn decode_at(data: &[u8], at: usize) -> Result<Self, AbiError> {
+                <[u8; $n] as crate::contract::AbiWord>::from_abi_word(word_at(data, at)?)
+                    .ok_or(AbiError::new(AbiErrorKind::NotCanonical, at))
+            }
+        }
+    )*};
+}
+fixed_bytes!(
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+);
+
 // `u8` is deliberately not an ABI type here, so that `[u8]` and `Vec<u8>` mean `bytes`.
 macro_rules! uint {
     ($($t:ty),*) => {$(

@@ -83,3 +83,32 @@ macro_rules! uint_word {
     )*};
 }
 uint_word!(u8 => "uint8", u16 => "uint16", u32 => "uint32", u64 => "uint64", u128 => "uint128");
+
+/// `bytesN` for N below 32: the bytes left-aligned, the rest of the word zero.
+macro_rules! fixed_bytes_word {
+    ($($n:literal => $name:literal),*) => {$(
+        impl AbiWord for [u8; $n] {
+            const SOL_TYPE: &'static str = $name;
+            fn abi_word(&self) -> Word {
+                let mut w = [0u8; 32];
+                w[..$n].copy_from_slice(self);
+                w
+            }
+            fn from_abi_word(w: &Word) -> Option<Self> {
+                if w[$n..].iter().any(|&b| b != 0) {
+                    return None;
+                }
+                let mut b = [0u8; $n];
+                b.copy_from_slice(&w[..$n]);
+                Some(b)
+            }
+        }
+    )*};
+}
+fixed_bytes_word!(
+    1 => "bytes1", 2 => "bytes2", 3 => "bytes3", 4 => "bytes4", 5 => "bytes5", 6 => "bytes6", 7 => "bytes7",
+    8 => "bytes8", 9 => "bytes9", 10 => "bytes10", 11 => "bytes11", 12 => "bytes12", 13 => "bytes13",
+    14 => "bytes14", 15 => "bytes15", 16 => "bytes16", 17 => "bytes17", 18 => "bytes18", 19 => "bytes19",
+    20 => "bytes20", 21 => "bytes21", 22 => "bytes22", 23 => "bytes23", 24 => "bytes24", 25 => "bytes25",
+    26 => "bytes26", 27 => "bytes27", 28 => "bytes28", 29 => "bytes29", 30 => "bytes30", 31 => "bytes31"
+);
