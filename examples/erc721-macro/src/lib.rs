@@ -65,19 +65,13 @@ impl Nft {
 
     #[view]
     pub fn balance_of(&self, owner: Address) -> Result<U256, ERC721InvalidOwner> {
-        if owner.is_zero() {
-            return Err(ERC721InvalidOwner { owner });
-        }
-        Ok(self.balances.get(&owner))
+        (!owner.is_zero()).then(|| self.balances.get(&owner)).ok_or(ERC721InvalidOwner { owner })
     }
 
     #[view]
     pub fn owner_of(&self, token_id: U256) -> Result<Address, ERC721NonexistentToken> {
         let owner = self.owners.get(&token_id);
-        if owner.is_zero() {
-            return Err(ERC721NonexistentToken { token_id });
-        }
-        Ok(owner)
+        (!owner.is_zero()).then_some(owner).ok_or(ERC721NonexistentToken { token_id })
     }
 
     #[view]
