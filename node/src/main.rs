@@ -18,6 +18,7 @@ mod abi;
 mod bench;
 mod blocktest;
 mod build;
+mod decode;
 mod devnet;
 mod error;
 mod gas_report;
@@ -30,6 +31,7 @@ mod run;
 mod statediff;
 mod statetest;
 mod t8n;
+mod trace;
 mod transition;
 
 use std::process::ExitCode;

@@ -4,6 +4,13 @@
 //! benchmark form `{ "env": …, "pre": …, "transaction": [...] }`, possibly wrapped in an
 //! object with one named entry. Transactions are signed, carry a `secretKey`, or name their
 //! `sender` explicitly. Without a file, the example block shipped with zkos runs.
+//!
+//! Where an ABI is known (`--abi ADDRESS=FILE`, or the one a WASM contract embeds) the report
+//! decodes calls, return values, revert reasons and events ([`crate::decode`]); it tells a
+//! revert (with its reason) from a failure (with the system layer's reason: out of gas, which
+//! trap, invalid code, ...), prints each transaction's `debug_log` messages, and with
+//! `--trace` the call tree ([`crate::trace`]). Init code that is a bare WASM module or ELF
+//! (which the chain, Ethereum-exact, would run as EVM code) is refused with how to wrap it.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -11,10 +18,12 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::decode::Abis;
 use crate::error::{Error, Result};
 use crate::input::{self, Env, TxInput, Unsigned};
 use crate::json::{hex_bytes, join, optional, Reader};
 use crate::statediff::{self, AccountChange};
+use crate::trace::{self, printable};
 use crate::{t8n, transition};
 use wasm_runtime::engine::EngineKind;
 use wasm_runtime::platform::MemoryDb;
@@ -48,6 +57,38 @@ pub struct Args {
     /// (a warm block: the kernel takes them from the witness instead of rebuilding them).
     #[arg(long, requires = "kernel")]
     pub warm: bool,
+    /// Print each transaction's call tree: per frame the kind of code, call kind, from and
+    /// to, value, gas given and used, how it ended, and RV64IM instructions on the rv engine.
+    #[arg(long)]
+    pub trace: bool,
+    /// Decode calls, returns, errors and events of the contract at ADDRESS with the JSON ABI
+    /// in FILE (solc's `--abi` output, or an artifact with an `abi` field); repeatable.
+    #[arg(long, value_name = "ADDRESS=FILE")]
+    pub abi: Vec<String>,
+    /// Run init code that is a bare WASM module or ELF (no envelope) as the chain would: as
+    /// EVM code. Without it such a transaction is refused with how to wrap it.
+    #[arg(long)]
+    pub allow_unwrapped: bool,
+}
+
+/// How `zkos run` runs and reports a block, beside its chain.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The engine.
+    pub engine: Engine,
+    /// Whether the report carries the call trees.
+    pub trace: bool,
+    /// The ABIs given on the command line.
+    pub abis: Abis,
+    /// Whether bare WASM or ELF init code runs (as EVM code) instead of being refused.
+    pub allow_unwrapped: bool,
+}
+
+impl Options {
+    /// Plain options: `engine`, no trace, no ABI, bare init code refused.
+    pub fn on(engine: Engine) -> Self {
+        Self { engine, trace: false, abis: Abis::default(), allow_unwrapped: false }
+    }
 }
 
 /// The engines `zkos run` offers.
@@ -118,6 +159,9 @@ pub struct TxReport {
     pub index: usize,
     /// `success`, `failure` or `rejected`.
     pub status: &'static str,
+    /// `success`, `reverted`, `failed` or `rejected`: [`Self::status`] with a revert told
+    /// apart from a failure.
+    pub outcome: &'static str,
     /// The transaction hash (included transactions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hash: Option<B256>,
@@ -128,6 +172,23 @@ pub struct TxReport {
     pub contract_address: Option<Address>,
     /// Return or revert data, hex.
     pub output: String,
+    /// The call decoded with the callee's ABI: `name(arg: value, ...)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<String>,
+    /// The return values decoded with the callee's ABI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returned: Option<String>,
+    /// Why it reverted: `Error("...")`, `Panic(0x11: ...)`, a custom error of an ABI, or the
+    /// unknown selector.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revert_reason: Option<String>,
+    /// The kind of failure (`out of gas`, `trap`, `invalid code`, `limit`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_kind: Option<&'static str>,
+    /// The failure as one line: its kind, the system layer's reason, what it means for the
+    /// kind of code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
     /// Logs emitted.
     pub logs: Vec<LogReport>,
     /// What its contracts wrote with `debug_log`, one string per message (UTF-8, invalid
@@ -141,6 +202,9 @@ pub struct TxReport {
     /// Why it failed or was rejected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Its call tree (`--trace`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<trace::Frame>,
 }
 
 /// Debug output a transaction wrote past the cap.
@@ -161,6 +225,9 @@ pub struct LogReport {
     pub topics: Vec<B256>,
     /// Data, hex.
     pub data: String,
+    /// The event decoded with an ABI: `Name(field: value, ...)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
 }
 
 /// Runs `zkos run`.
@@ -175,7 +242,13 @@ pub fn main(args: &Args) -> Result<()> {
         None => ("examples/block.json (built in)".to_string(), EXAMPLE_BLOCK.to_string()),
     };
     let fork = t8n::check_fork(&args.fork)?;
-    let mut report = run_text(&name, &text, Chain { id: args.chain_id, fork }, args.engine)?;
+    let mut options = Options::on(args.engine);
+    options.trace = args.trace;
+    options.allow_unwrapped = args.allow_unwrapped;
+    for option in &args.abi {
+        options.abis.read_option(option)?;
+    }
+    let mut report = run_text(&name, &text, Chain { id: args.chain_id, fork }, &options)?;
     if args.kernel {
         let (pre, env, txs) = read_block(&name, &text, Chain { id: args.chain_id, fork })?;
         let block = transition::block(&pre, &env, &txs);
@@ -231,39 +304,75 @@ pub fn read_block(name: &str, text: &str, chain: Chain) -> Result<(MemoryDb, Env
     Ok((pre, env, txs))
 }
 
-/// Runs the block in `text` (from file `name`) on `engine` and reports.
-pub fn run_text(name: &str, text: &str, chain: Chain, engine: Engine) -> Result<Report> {
+/// Runs the block in `text` (from file `name`) as `options` say and reports.
+pub fn run_text(name: &str, text: &str, chain: Chain, options: &Options) -> Result<Report> {
     let (pre, env, txs) = read_block(name, text, chain)?;
-    let outcome = transition::apply(&pre, &env, &txs, engine.kind())?;
+    if !options.allow_unwrapped {
+        refuse_unwrapped(name, &txs)?;
+    }
+    let engine = options.engine;
+    // Traced always (tracing reads counters only: the same receipts, gas and state), so
+    // that a failure is told with the kind of code it happened in.
+    let applied = transition::apply_traced(&pre, &env, &txs, engine.kind())?;
+    let output = &applied.output;
+    let abis = &options.abis;
     let mut transactions = Vec::new();
-    for index in 0..txs.len() {
-        if let Some(rejected) = outcome.output.rejected.iter().find(|r| r.index == index) {
+    for (index, input) in txs.iter().enumerate() {
+        if let Some(rejected) = output.rejected.iter().find(|r| r.index == index) {
             transactions.push(TxReport {
                 index,
                 status: "rejected",
+                outcome: "rejected",
                 hash: None,
                 gas_used: 0,
                 contract_address: None,
                 output: "0x".into(),
+                call: None,
+                returned: None,
+                revert_reason: None,
+                failure_kind: None,
+                failure: None,
                 logs: Vec::new(),
                 debug: Vec::new(),
                 debug_dropped: None,
                 error: Some(rejected.error.to_string()),
+                trace: None,
             });
             continue;
         }
-        let Some(k) = outcome.included.iter().position(|&i| i == index) else {
+        let Some(k) = applied.included.iter().position(|&i| i == index) else {
             continue;
         };
-        let receipt = &outcome.output.receipts[k];
-        let debug = outcome.output.debug_output.iter().find(|(i, _)| *i == index).map(|(_, d)| d);
+        let receipt = &output.receipts[k];
+        let debug = output.debug_output.iter().find(|(i, _)| *i == index).map(|(_, d)| d);
+        let messages: Vec<String> =
+            debug.map(|d| d.messages().map(|m| String::from_utf8_lossy(m).into_owned()).collect()).unwrap_or_default();
+        let frames = output.traces.iter().find(|(i, _)| *i == index).map(|(_, f)| f.as_slice()).unwrap_or_default();
+        let top = frames.first();
+        let tx = input.tx.as_ref().ok();
+        let to = tx.and_then(|t| t.to);
+        let data = tx.map(|t| t.data.as_ref()).unwrap_or_default();
+        let (outcome, revert_reason, failure_kind, failure) = match (receipt.success, &receipt.error) {
+            (true, _) => ("success", None, None, None),
+            (false, None) => ("reverted", Some(abis.revert_reason(to.as_ref(), &receipt.output)), None, None),
+            (false, Some(f)) => {
+                ("failed", None, Some(trace::failure_kind(f)), Some(trace::failure_text(f, top.and_then(|t| t.code))))
+            }
+        };
+        let cx = trace::Context { abis, fork: chain.fork, rv: engine == Engine::Rv, debug: &messages };
         transactions.push(TxReport {
             index,
             status: if receipt.success { "success" } else { "failure" },
+            outcome,
             hash: Some(receipt.tx_hash),
             gas_used: receipt.gas_used,
             contract_address: receipt.contract_address,
             output: hex_bytes(&receipt.output),
+            call: to.and_then(|to| abis.call(&to, data)),
+            returned: to.filter(|_| receipt.success).and_then(|to| abis.returned(&to, data, &receipt.output)),
+            revert_reason,
+            failure_kind,
+            failure,
             logs: receipt
                 .logs
                 .iter()
@@ -271,24 +380,24 @@ pub fn run_text(name: &str, text: &str, chain: Chain, engine: Engine) -> Result<
                     address: log.address,
                     topics: log.topics().to_vec(),
                     data: hex_bytes(&log.data.data),
+                    event: abis.event(&log.address, log.topics(), &log.data.data),
                 })
                 .collect(),
-            debug: debug
-                .map(|d| d.messages().map(|m| String::from_utf8_lossy(m).into_owned()).collect())
-                .unwrap_or_default(),
             debug_dropped: debug
                 .filter(|d| d.dropped() > 0 || d.dropped_messages() > 0)
                 .map(|d| DebugDropped { bytes: d.dropped(), messages: d.dropped_messages() }),
             error: receipt.error.as_ref().map(ToString::to_string),
+            trace: top.filter(|_| options.trace).map(|t| trace::frame(t, &cx)),
+            debug: messages,
         });
     }
-    let pubdata = outcome.output.diff.pubdata();
-    let stats = outcome.output.stats;
+    let pubdata = output.diff.pubdata();
+    let stats = output.stats;
     Ok(Report {
         transactions,
-        state_diff: statediff::diff(&pre, &outcome.post),
-        state_root: outcome.state_root,
-        gas_used: outcome.output.gas_used,
+        state_diff: statediff::diff(&pre, &applied.post),
+        state_root: applied.state_root,
+        gas_used: output.gas_used,
         pubdata_size: pubdata.len(),
         pubdata: hex_bytes(&pubdata),
         engine: engine.kind().name(),
@@ -301,6 +410,40 @@ pub fn run_text(name: &str, text: &str, chain: Chain, engine: Engine) -> Result<
         },
         kernel: None,
     })
+}
+
+/// Refuses a creation whose init code is a bare WASM module or ELF: the chain, Ethereum-exact,
+/// would run it as EVM code (and its first bytes as opcodes).
+fn refuse_unwrapped(name: &str, txs: &[TxInput]) -> Result<()> {
+    for (index, input) in txs.iter().enumerate() {
+        let Ok(tx) = &input.tx else { continue };
+        if tx.to.is_some() {
+            continue;
+        }
+        if let Some(message) = unwrapped_init_code(&tx.data) {
+            return Err(Error::Config(format!(
+                "{name}: transaction {index}: {message}; or pass --allow-unwrapped to run it as the chain would, as EVM code"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Why init code `data` cannot be meant as it is: a bare WASM module or RV64IM ELF, which
+/// deploys only inside the zkos envelope (`None`: it can).
+pub fn unwrapped_init_code(data: &[u8]) -> Option<String> {
+    let (what, kind) = if data.starts_with(b"\0asm") {
+        ("a WASM module (\\0asm)", 0x01)
+    } else if data.starts_with(b"\x7fELF") {
+        ("an ELF (0x7F 'E' 'L' 'F')", 0x02)
+    } else {
+        return None;
+    };
+    Some(format!(
+        "init code is {what} without the zkos envelope, which the chain would run as EVM code: wrap it as \
+         0xEF 0x5A {kind:#04x} 0x00, the constants length (4 bytes, big-endian), the constants, the code length \
+         (4 bytes, big-endian), the code, then the constructor arguments (wasm-deploy wraps it automatically)"
+    ))
 }
 
 /// The object holding the block: the document itself, or its one named entry.
@@ -317,22 +460,17 @@ fn block_object<'v>(r: Reader, doc: &'v Value) -> Result<(String, &'v Map<String
     }
 }
 
-/// A debug message as one line of text: control characters (newlines included) escaped, so
-/// a contract cannot forge lines of the report.
-fn printable(message: &str) -> String {
-    message.chars().flat_map(|c| if c.is_control() { c.escape_debug().collect::<Vec<_>>() } else { vec![c] }).collect()
-}
-
 /// The text report.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let count = |status: &str| report.transactions.iter().filter(|t| t.status == status).count();
+    let count = |outcome: &str| report.transactions.iter().filter(|t| t.outcome == outcome).count();
     let _ = writeln!(
         out,
-        "{} transaction(s): {} succeeded, {} failed, {} rejected; gas used {}",
+        "{} transaction(s): {} succeeded, {} reverted, {} failed, {} rejected; gas used {}",
         report.transactions.len(),
         count("success"),
-        count("failure"),
+        count("reverted"),
+        count("failed"),
         count("rejected"),
         report.gas_used
     );
@@ -341,25 +479,36 @@ pub fn render(report: &Report) -> String {
         if let Some(hash) = tx.hash {
             let _ = write!(out, " {hash}");
         }
-        match (&tx.error, tx.status) {
-            (Some(error), "rejected") => {
+        let _ = match (tx.outcome, &tx.error, &tx.revert_reason, &tx.failure) {
+            ("rejected", Some(error), _, _) => {
                 let _ = writeln!(out, ": rejected: {error}");
                 continue;
             }
-            (Some(error), status) => {
-                let _ = writeln!(out, ": {status} ({error}), gas used {}", tx.gas_used);
-            }
-            (None, status) => {
-                let _ = writeln!(out, ": {status}, gas used {}", tx.gas_used);
-            }
+            (_, _, Some(reason), _) => writeln!(out, ": reverted: {}, gas used {}", printable(reason), tx.gas_used),
+            (_, _, _, Some(failure)) => writeln!(out, ": failed ({failure}), gas used {}", tx.gas_used),
+            (outcome, Some(error), _, _) => writeln!(out, ": {outcome} ({error}), gas used {}", tx.gas_used),
+            (outcome, None, _, _) => writeln!(out, ": {outcome}, gas used {}", tx.gas_used),
+        };
+        if let Some(call) = &tx.call {
+            let _ = writeln!(out, "  call {}", printable(call));
         }
         if let Some(address) = tx.contract_address {
             let _ = writeln!(out, "  created {address}");
         }
-        if tx.output != "0x" {
-            let _ = writeln!(out, "  output {}", tx.output);
+        match &tx.returned {
+            Some(returned) => {
+                let _ = writeln!(out, "  returned {}", printable(returned));
+            }
+            None if tx.output != "0x" => {
+                let _ = writeln!(out, "  output {}", tx.output);
+            }
+            None => {}
         }
         for log in &tx.logs {
+            if let Some(event) = &log.event {
+                let _ = writeln!(out, "  event from {}: {}", log.address, printable(event));
+                continue;
+            }
             let _ = writeln!(out, "  log from {}", log.address);
             for (t, topic) in log.topics.iter().enumerate() {
                 let _ = writeln!(out, "    topic {t}: {topic}");
@@ -377,6 +526,10 @@ pub fn render(report: &Report) -> String {
                 d.bytes,
                 d.messages
             );
+        }
+        if let Some(frame) = &tx.trace {
+            let _ = writeln!(out, "  call tree:");
+            trace::render(&mut out, frame, 2);
         }
     }
     let _ = writeln!(out, "\nstate changes:");
@@ -480,8 +633,8 @@ mod tests {
     #[test]
     fn run_prints_debug_output_per_transaction() {
         for engine in [Engine::Wasmi, Engine::Rv] {
-            let report =
-                run_text("debug.json", &block(), Chain { id: 1, ..Chain::default() }, engine).expect("the block runs");
+            let report = run_text("debug.json", &block(), Chain { id: 1, ..Chain::default() }, &Options::on(engine))
+                .expect("the block runs");
             for tx in &report.transactions {
                 assert_eq!(tx.status, "success", "{:?}", tx.error);
                 // Kept per transaction: each has its own two messages.
@@ -501,8 +654,9 @@ mod tests {
 
     #[test]
     fn text_of_dropped_debug_output() {
-        let mut report = run_text("debug.json", &block(), Chain { id: 1, ..Chain::default() }, Engine::Wasmi)
-            .expect("the block runs");
+        let mut report =
+            run_text("debug.json", &block(), Chain { id: 1, ..Chain::default() }, &Options::on(Engine::Wasmi))
+                .expect("the block runs");
         report.transactions[0].debug_dropped = Some(DebugDropped { bytes: 7, messages: 2 });
         let text = render(&report);
         assert!(

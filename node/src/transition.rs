@@ -70,11 +70,32 @@ pub fn apply_in(
     engine: EngineKind,
     artifacts: &mut ArtifactCache,
 ) -> Result<Outcome> {
+    apply_with(pre, env, txs, engine, artifacts, false)
+}
+
+/// [`apply`] with the call tracer on: the same outcome, and each included transaction's call
+/// tree in `output.traces` (`zkos run`).
+pub fn apply_traced(pre: &MemoryDb, env: &Env, txs: &[TxInput], engine: EngineKind) -> Result<Outcome> {
+    apply_with(pre, env, txs, engine, &mut ArtifactCache::default(), true)
+}
+
+fn apply_with(
+    pre: &MemoryDb,
+    env: &Env,
+    txs: &[TxInput],
+    engine: EngineKind,
+    artifacts: &mut ArtifactCache,
+    trace: bool,
+) -> Result<Outcome> {
     let excess_blob_gas = env.excess_blob_gas();
     let block = block(pre, env, txs);
     let mut post = pre.clone();
-    let applied = wasm_runtime::exec::apply_block(&mut post, &block, engine, artifacts)
-        .map_err(|e| Error::Exec(e.to_string()))?;
+    let applied = if trace {
+        wasm_runtime::exec::apply_block_traced(&mut post, &block, engine, artifacts)
+    } else {
+        wasm_runtime::exec::apply_block(&mut post, &block, engine, artifacts)
+    }
+    .map_err(|e| Error::Exec(e.to_string()))?;
     let c = applied.commitments;
     let requests = applied.output.requests.clone();
     Ok(Outcome {

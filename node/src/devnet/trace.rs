@@ -100,6 +100,7 @@ fn top_frame(chain: &Chain, tx: &TxEnv, traced: &Traced) -> Value {
                 error: r.error.clone(),
                 code: None,
                 rv_instructions: 0,
+                debug: 0..0,
                 calls: Vec::new(),
             };
             frame_json(&t, fork, rv)

@@ -288,6 +288,10 @@ pub struct BlockOutput {
     /// What contracts wrote with `debug_log` (not part of consensus), per transaction that
     /// wrote something, with its index in the block's list.
     pub debug_output: Vec<(usize, crate::host::DebugOutput)>,
+    /// The call tree of each included transaction, with its index in the block's list, when
+    /// the block was applied traced ([`crate::exec::apply_block_traced`]; not part of
+    /// consensus); empty otherwise.
+    pub traces: Vec<(usize, Vec<crate::exec::CallTrace>)>,
     /// Why the block cannot be applied (a balance past 2^256 − 1 wei, an internal error),
     /// when it cannot: the steps after the one that failed it are not run, and the rest of
     /// this output is not a state to commit.

@@ -33,8 +33,30 @@ pub fn apply_block<S: CommitState>(
     engine: EngineKind,
     artifacts: &mut ArtifactCache,
 ) -> Result<AppliedBlock, BlockError> {
+    apply(state, block, engine, artifacts, false)
+}
+
+/// [`apply_block`] with the call tracer on for every transaction: the same state, receipts,
+/// gas and commitments (tracing only reads counters), and each included transaction's call
+/// tree in [`BlockOutput::traces`] (for `zkos run --trace`).
+pub fn apply_block_traced<S: CommitState>(
+    state: &mut S,
+    block: &Block,
+    engine: EngineKind,
+    artifacts: &mut ArtifactCache,
+) -> Result<AppliedBlock, BlockError> {
+    apply(state, block, engine, artifacts, true)
+}
+
+fn apply<S: CommitState>(
+    state: &mut S,
+    block: &Block,
+    engine: EngineKind,
+    artifacts: &mut ArtifactCache,
+    trace: bool,
+) -> Result<AppliedBlock, BlockError> {
     let txs = block.transactions.iter().map(|t| t.tx.as_ref());
-    let output = run(&mut *state, block, txs, engine, artifacts);
+    let output = run(&mut *state, block, txs, engine, artifacts, trace);
     if let Some(error) = output.error.clone() {
         return Err(error);
     }
@@ -76,20 +98,24 @@ pub fn execute_block_in<P: Platform>(
     artifacts: &mut ArtifactCache,
 ) -> BlockOutput {
     let header = Block { env: block.clone(), ..Block::default() };
-    run(platform, &header, txs.iter().map(|t| t.as_ref()), engine, artifacts)
+    run(platform, &header, txs.iter().map(|t| t.as_ref()), engine, artifacts, false)
 }
 
 /// The block loop: the system calls, `txs` (which stand for `block.transactions`), the
 /// withdrawals, the requests. Stops at the first step that would take a balance past 2^256 − 1 wei, or
-/// that meets an internal error.
+/// that meets an internal error. `trace`: record each transaction's call tree.
 fn run<'t, P: Platform>(
     platform: P,
     block: &Block,
     txs: impl Iterator<Item = Result<&'t TxEnv, &'t DecodeError>>,
     engine: EngineKind,
     artifacts: &mut ArtifactCache,
+    trace: bool,
 ) -> BlockOutput {
     let mut sys = System::with_artifacts(platform, block.env.clone(), engine, core::mem::take(artifacts));
+    if trace {
+        sys.tracer = Some(alloc::boxed::Box::default());
+    }
     let mut out = BlockOutput::default();
     let result = run_steps(&mut sys, block, txs, &mut out);
     out.error = result.err();
@@ -145,8 +171,15 @@ fn run_steps<'t, P: Platform>(
             out.rejected.push(Rejected { index, error });
             continue;
         }
+        if let Some(tracer) = sys.tracer.as_deref_mut() {
+            // Frames of the system calls before it are not the transaction's.
+            *tracer = super::Tracer::default();
+        }
         match sys.apply_transaction(tx, out.gas_used).map_err(internal(BlockStep::Transaction(index)))? {
             Ok(mut receipt) => {
+                if let Some(tracer) = sys.tracer.as_deref_mut() {
+                    out.traces.push((index, core::mem::take(&mut tracer.frames)));
+                }
                 out.gas_used += receipt.gas_used;
                 out.blob_gas_used += blob_gas;
                 receipt.cumulative_gas_used = out.gas_used;

@@ -150,9 +150,9 @@ impl<P: Platform> System<P> {
                     if let (Some(tracer), Entered::Done(result)) = (self.tracer.as_deref_mut(), &entered) {
                         // Ended at once (a precompile, no code, a failed check): a leaf.
                         let (kind, from, to, value, gas, input) = requested(top, &request);
-                        let rv = self.stats.rv_instructions;
-                        tracer.enter(trace_frame(kind, from, to, value, gas, input, None), rv);
-                        tracer.exit(result, rv);
+                        let (rv, debug) = (self.stats.rv_instructions, self.debug_output.len());
+                        tracer.enter(trace_frame(kind, from, to, value, gas, input, None), rv, debug);
+                        tracer.exit(result, rv, debug);
                     }
                     top.waiting = Some(request);
                     match entered {
@@ -239,17 +239,17 @@ impl<P: Platform> System<P> {
             _ => frame.address,
         };
         let trace = trace_frame(kind, frame.caller, to, frame.value, gas, input, Some(code));
-        let rv = self.stats.rv_instructions;
+        let (rv, debug) = (self.stats.rv_instructions, self.debug_output.len());
         if let Some(tracer) = self.tracer.as_deref_mut() {
-            tracer.enter(trace, rv);
+            tracer.enter(trace, rv, debug);
         }
     }
 
     /// Records the end of the innermost traced frame (tracing on).
     fn trace_exit(&mut self, result: &FrameResult) {
-        let rv = self.stats.rv_instructions;
+        let (rv, debug) = (self.stats.rv_instructions, self.debug_output.len());
         if let Some(tracer) = self.tracer.as_deref_mut() {
-            tracer.exit(result, rv);
+            tracer.exit(result, rv, debug);
         }
     }
 
@@ -292,6 +292,7 @@ fn trace_frame(
         error: None,
         code,
         rv_instructions: 0,
+        debug: 0..0,
         calls: Vec::new(),
     }
 }

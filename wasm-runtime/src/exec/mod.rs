@@ -24,7 +24,7 @@ mod trace;
 mod tx;
 
 pub use artifact::{Artifact, ArtifactCache, CodeKind};
-pub use block::{apply_block, execute_block, execute_block_in, execute_block_with};
+pub use block::{apply_block, apply_block_traced, execute_block, execute_block_in, execute_block_with};
 pub use create::{LIFTED_MODULE_BYTE, NATIVE_ELF_BYTE, WASM_DEPLOY_BYTE};
 pub use frame::{CallKind, Calldata, Frame};
 pub use trace::{CallTrace, TraceKind, Tracer};

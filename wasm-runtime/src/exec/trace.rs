@@ -2,7 +2,9 @@
 //! set, the frame loop records each frame it enters (calls, creations, precompiles and
 //! calls to accounts without code), with the kind of code it ran and, on the provable
 //! engine, the RV64IM instructions executed while it was on the stack (its callees'
-//! included). Off (the default), nothing is recorded and nothing is paid.
+//! included), and which of the transaction's `debug_log` messages it wrote while it was on
+//! the stack. Off (the default), nothing is recorded and nothing is paid; on, the recording
+//! changes no gas, state or result (it only reads counters).
 
 use alloc::vec::Vec;
 
@@ -51,6 +53,9 @@ pub struct CallTrace {
     pub code: Option<CodeKind>,
     /// RV64IM instructions executed while it was on the stack (provable engine).
     pub rv_instructions: u64,
+    /// The transaction's `debug_log` messages written while it was on the stack (callees
+    /// included): indices into its [`crate::host::DebugOutput::messages`].
+    pub debug: core::ops::Range<usize>,
     /// The frames it entered, in order.
     pub calls: Vec<CallTrace>,
 }
@@ -65,16 +70,19 @@ pub struct Tracer {
 }
 
 impl Tracer {
-    /// A frame starts (`code`: the kind of code it runs).
-    pub(super) fn enter(&mut self, trace: CallTrace, rv_now: u64) {
+    /// A frame starts (`code`: the kind of code it runs); `debug_now`: how many debug
+    /// messages the transaction has kept so far.
+    pub(super) fn enter(&mut self, mut trace: CallTrace, rv_now: u64, debug_now: usize) {
+        trace.debug = debug_now..debug_now;
         self.open.push((trace, rv_now));
     }
 
     /// The innermost open frame ends with `result`.
-    pub(super) fn exit(&mut self, result: &FrameResult, rv_now: u64) {
+    pub(super) fn exit(&mut self, result: &FrameResult, rv_now: u64, debug_now: usize) {
         let Some((mut t, started)) = self.open.pop() else {
             return;
         };
+        t.debug.end = debug_now.max(t.debug.start);
         t.gas_used = t.gas.saturating_sub(result.gas_left);
         t.output = result.output.clone();
         t.status = result.status;
