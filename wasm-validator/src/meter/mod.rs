@@ -18,7 +18,8 @@
 //! - `memory.grow` and the bulk operations also charge per page / per byte at run time,
 //!   through helper functions appended after every existing function ([`inject`]);
 //! - all sections are kept byte for byte except those that grow; custom sections (names
-//!   included) are dropped (`module`).
+//!   included) are dropped, but for the contract's JSON ABI ([`ABI_SECTION`]), kept as it is
+//!   at the end of the module (`module`).
 //!
 //! The weights come from [`crate::flow::op_class`], one match over every operator of the
 //! subset onto a [`host_abi::gas::OpClass`]; the static gas-bounds analysis uses the same
@@ -50,6 +51,10 @@ use crate::flow::Plan;
 
 pub use error::{MeterError, MeterErrorKind};
 pub use frame::{frames, Frame};
+
+/// The name of the custom section that holds a contract's Solidity JSON ABI (UTF-8 JSON, as
+/// solc writes it; `#[zkos::contract]` embeds it): the one custom section metering keeps.
+pub const ABI_SECTION: &str = "zkos:abi";
 
 /// The normalized, metered module for an already-validated module (see the module docs):
 /// what the system layer deploys. Input that is not a well-formed module of the subset

@@ -16,13 +16,19 @@
 //!
 //! A missing section that must grow is created at its place in the section order. Custom
 //! sections (names, producers, debug information) are dropped: the metered module is for
-//! execution, and dropping them keeps it small and free of names that no longer match.
+//! execution, and dropping them keeps it small and free of names that no longer match. The
+//! one exception is the contract's JSON ABI ([`super::ABI_SECTION`]), copied byte for byte
+//! (as many as there are, in order) to the end of the module, so the stored artifact keeps
+//! the interface its author compiled in. Its contents are not checked: they are not a
+//! consensus matter, and tools that read them report bad JSON.
 
 use alloc::vec::Vec;
 
 use host_abi::limits::WASM_STACK_BUDGET;
 use host_abi::GAS_GLOBAL_EXPORT;
-use wasm_encoder::{BlockType, ConstExpr, Encode, ExportKind, Function, GlobalType, Module, RawSection, ValType};
+use wasm_encoder::{
+    BlockType, ConstExpr, CustomSection, Encode, ExportKind, Function, GlobalType, Module, RawSection, ValType,
+};
 use wasmparser::{BinaryReader, CompositeInnerType, Encoding, FunctionBody, Parser, Payload, TypeRef};
 
 use super::error::{MeterError, MeterErrorKind};
@@ -75,6 +81,8 @@ struct Scan<'a> {
     imported_globals: u32,
     globals: u32,
     bodies: Vec<FunctionBody<'a>>,
+    /// The contents of the [`super::ABI_SECTION`] custom sections.
+    abi: Vec<&'a [u8]>,
 }
 
 fn scan(wasm: &[u8]) -> Result<Scan<'_>, MeterError> {
@@ -139,6 +147,7 @@ fn scan(wasm: &[u8]) -> Result<Scan<'_>, MeterError> {
                 s.sections.push(section(CODE, unchecked_range));
             }
             Payload::CodeSectionEntry(body) => s.bodies.push(body),
+            Payload::CustomSection(c) if c.name() == super::ABI_SECTION => s.abi.push(c.data()),
             Payload::CustomSection(_) | Payload::End(_) => {}
             Payload::UnknownSection { range, .. } => {
                 return Err(unsupported("unknown section", range.start));
@@ -221,7 +230,7 @@ pub(crate) fn rewrite(wasm: &[u8], plan: Option<&Plan>) -> Result<Vec<u8>, Meter
         helper.encode(&mut code);
     }
     let code = (!s.bodies.is_empty() || !helpers.is_empty()).then_some(code);
-    assemble(&s.sections, &appended(s.types, helpers.len(), &block_types, gas), code)
+    assemble(&s.sections, &appended(s.types, helpers.len(), &block_types, gas), code, &s.abi)
 }
 
 fn body_start(body: &FunctionBody<'_>) -> usize {
@@ -326,8 +335,14 @@ fn appended(types: u32, helpers: usize, block_types: &[Vec<ValType>], gas: u32) 
 }
 
 /// The output module: the input's sections with the appended items and the new code
-/// section, creating a section that does not exist yet at its place in the order.
-fn assemble(sections: &[Section<'_>], appended: &[Appended], mut code: Option<Vec<u8>>) -> Result<Vec<u8>, MeterError> {
+/// section, creating a section that does not exist yet at its place in the order, then the
+/// ABI sections.
+fn assemble(
+    sections: &[Section<'_>],
+    appended: &[Appended],
+    mut code: Option<Vec<u8>>,
+    abi: &[&[u8]],
+) -> Result<Vec<u8>, MeterError> {
     let mut out: Vec<(u8, Vec<u8>)> = Vec::with_capacity(sections.len() + 4);
     for sec in sections {
         let data = match (sec.id, appended.iter().find(|a| a.id == sec.id)) {
@@ -355,6 +370,9 @@ fn assemble(sections: &[Section<'_>], appended: &[Appended], mut code: Option<Ve
     let mut module = Module::new();
     for (id, data) in &out {
         module.section(&RawSection { id: *id, data });
+    }
+    for data in abi {
+        module.section(&CustomSection { name: super::ABI_SECTION.into(), data: (*data).into() });
     }
     Ok(module.finish())
 }

@@ -509,3 +509,39 @@ fn modules_outside_the_subset_and_garbage_are_errors() {
         }
     }
 }
+
+/// The contents of the custom sections named `name`, in order.
+fn custom_sections(wasm: &[u8], name: &str) -> Vec<Vec<u8>> {
+    Parser::new(0)
+        .parse_all(wasm)
+        .filter_map(|p| match p.unwrap() {
+            Payload::CustomSection(c) if c.name() == name => Some(c.data().to_vec()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_abi_section_is_kept_byte_for_byte_and_other_custom_sections_dropped() {
+    let mut src = wasm(r#"(module $named (memory (export "memory") 1 4) (func $call (export "call")))"#);
+    let json = br#"[{"inputs":[],"name":"f","outputs":[],"stateMutability":"view","type":"function"}]"#;
+    // A second one that is not JSON: kept too, unchecked (tools report it).
+    for data in [&json[..], b"\xff not json"] {
+        let section = wasm_encoder::CustomSection { name: ABI_SECTION.into(), data: data.into() };
+        wasm_encoder::Section::append_to(&section, &mut src);
+    }
+    let producers = wasm_encoder::CustomSection { name: "producers".into(), data: b"x".as_slice().into() };
+    wasm_encoder::Section::append_to(&producers, &mut src);
+    validate(&src).unwrap();
+    let plain = meter(&src).unwrap();
+    Validator::new_with_features(features()).validate_all(&plain).unwrap();
+    assert_eq!(custom_sections(&plain, ABI_SECTION), [json.to_vec(), b"\xff not json".to_vec()]);
+    assert!(custom_sections(&plain, "name").is_empty() && custom_sections(&plain, "producers").is_empty());
+    let (_, _, _, custom) = shape(&plain);
+    assert_eq!(custom, 2);
+
+    // Nothing else changes: the same module without the sections meters to the same bytes
+    // before them.
+    let bare = meter(&wasm(r#"(module (memory (export "memory") 1 4) (func (export "call")))"#)).unwrap();
+    assert_eq!(plain[..bare.len()], bare[..]);
+}
