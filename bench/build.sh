@@ -2,6 +2,8 @@
 # Builds what `zkos bench` runs into bench/out/:
 #   native.elf        the kernels, rustc for RV64IM (static ELF, runs on rv-machine)
 #   kernels.wasm      the kernels, rustc for wasm32 (one export per kernel)
+#   standard.wasm     the standard kernels (memset, memcpy, byte loops, ed25519, interp), rustc
+#                     for wasm32, a module of their own so kernels.wasm stays as it was
 #   wasmi-driver.elf  wasmi built for RV64IM, runs a module's export on rv-machine
 #   compiler-driver.elf  rv-backend built for RV64IM, compiles a module on rv-machine
 #   revm-driver.elf   revm (no_std) built for RV64IM, executes one EVM transaction (zkos bench evm)
@@ -38,7 +40,7 @@ RUSTC_BOOTSTRAP=1 cargo build --release -p bench-native-contract \
     -Zjson-target-spec --target "$spec"
 # The kernels use the wide-arithmetic proposal (64x64->128 products as i64.mul_wide_u, 128-bit
 # adds as i64.add128), in the validator's subset; the rest of the flags are .cargo/config.toml's.
-cargo build --release -p bench-wasm --target wasm32-unknown-unknown \
+cargo build --release -p bench-wasm -p bench-wasm-standard --target wasm32-unknown-unknown \
     --config 'target.wasm32-unknown-unknown.rustflags=["-C", "target-feature=+wide-arithmetic"]'
 
 mkdir -p out
@@ -49,4 +51,5 @@ cp "$rv/bench-compiler-driver" out/compiler-driver.elf
 cp "$rv/bench-revm-driver" out/revm-driver.elf
 cp "$rv/bench-native-contract" out/native-contract.elf
 cp "$target_dir/wasm32-unknown-unknown/release/bench_wasm.wasm" out/kernels.wasm
+cp "$target_dir/wasm32-unknown-unknown/release/bench_wasm_standard.wasm" out/standard.wasm
 wc -c out/*

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use bench_kernels::Suite;
+
 use crate::error::BenchError;
 
 /// Where `bench/build.sh` puts its output in the repository this binary was built from.
@@ -22,6 +24,10 @@ pub struct Artifacts {
     pub wasm: Vec<u8>,
     /// The same module validated and metered by wasm-runtime: what a contract runs.
     pub metered: Vec<u8>,
+    /// `standard.wasm`: the standard kernels built for wasm32, as rustc left them.
+    pub standard_wasm: Vec<u8>,
+    /// The same module validated and metered.
+    pub standard_metered: Vec<u8>,
 }
 
 fn read(dir: &Path, name: &str) -> Result<Vec<u8>, BenchError> {
@@ -36,8 +42,32 @@ impl Artifacts {
         let wasmi_driver = read(dir, "wasmi-driver.elf")?;
         let compiler_driver = read(dir, "compiler-driver.elf")?;
         let wasm = read(dir, "kernels.wasm")?;
-        wasm_validator::validate::validate(&wasm).map_err(|e| BenchError::Module(e.to_string()))?;
-        let metered = wasm_validator::meter::meter(&wasm).map_err(|e| BenchError::Module(e.to_string()))?;
-        Ok(Artifacts { dir: dir.to_path_buf(), native, wasmi_driver, compiler_driver, wasm, metered })
+        let metered = validated_and_metered(&wasm, "kernels.wasm")?;
+        let standard_wasm = read(dir, "standard.wasm")?;
+        let standard_metered = validated_and_metered(&standard_wasm, "standard.wasm")?;
+        Ok(Artifacts {
+            dir: dir.to_path_buf(),
+            native,
+            wasmi_driver,
+            compiler_driver,
+            wasm,
+            metered,
+            standard_wasm,
+            standard_metered,
+        })
     }
+
+    /// The metered module that exports the kernels of `suite`.
+    pub fn metered_of(&self, suite: Suite) -> &[u8] {
+        match suite {
+            Suite::Core => &self.metered,
+            Suite::Standard => &self.standard_metered,
+        }
+    }
+}
+
+/// `wasm` validated and metered, as a deployment does.
+fn validated_and_metered(wasm: &[u8], name: &str) -> Result<Vec<u8>, BenchError> {
+    wasm_validator::validate::validate(wasm).map_err(|e| BenchError::Module(format!("{name}: {e}")))?;
+    wasm_validator::meter::meter(wasm).map_err(|e| BenchError::Module(format!("{name}: {e}")))
 }

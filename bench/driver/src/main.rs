@@ -39,7 +39,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use bench_kernels::{Kernel, SCRATCH_WORDS};
+use bench_kernels::{Kernel, Suite, SCRATCH_WORDS};
 
 use artifacts::Artifacts;
 use error::BenchError;
@@ -72,6 +72,11 @@ impl Size {
             Kernel::Mul256 => (100, 20_000),
             Kernel::Sort => (100, 20_000),
             Kernel::Erc20 => (100, 20_000),
+            Kernel::Memset => (4_096, 1 << 20),
+            Kernel::Memcpy => (4_096, 1 << 20),
+            Kernel::ByteLoops => (4_096, 1 << 20),
+            Kernel::Ed25519 => (2, 4),
+            Kernel::Interp => (100, 10_000),
         };
         match self {
             Size::Small => small,
@@ -108,7 +113,8 @@ pub struct Args {
     /// The directory bench/build.sh wrote (native.elf, wasmi-driver.elf, kernels.wasm).
     #[arg(long, default_value = artifacts::DEFAULT_DIR)]
     pub dir: PathBuf,
-    /// Run only this kernel (repeatable): fibonacci, sieve, sha256, keccak, mul256, sort, erc20.
+    /// Run only this kernel (repeatable): fibonacci, sieve, sha256, keccak, mul256, sort, erc20,
+    /// memset, memcpy, byteloops, ed25519, interp.
     #[arg(long = "kernel")]
     pub kernels: Vec<String>,
 }
@@ -202,6 +208,7 @@ pub fn run(args: &Args) -> Result<Report, BenchError> {
     let art = Artifacts::load(&args.dir)?;
     let lifting = native_lift::run(&args.dir, &kernels, args.size)?;
     let compiled_module = compiled::compile(&art.metered)?;
+    let compiled_standard = compiled::compile(&art.standard_metered)?;
     let mut scratch = vec![0u64; SCRATCH_WORDS];
     let mut rows = Vec::new();
     let mut mismatches = Vec::new();
@@ -211,7 +218,11 @@ pub fn run(args: &Args) -> Result<Report, BenchError> {
         let expected = kernel.run(n, &mut scratch);
         let native = ways::native(&art, kernel, n)?;
         let interp = ways::interpreted(&art, kernel, n)?;
-        let comp = compiled::run(&compiled_module, kernel, n)?;
+        let module = match kernel.suite() {
+            Suite::Core => &compiled_module,
+            Suite::Standard => &compiled_standard,
+        };
+        let comp = compiled::run(module, kernel, n)?;
         machine_seconds += native.seconds + interp.seconds + comp.seconds;
         machine_instructions += native.total + interp.total + comp.instructions;
         let name = kernel.name();
@@ -237,6 +248,7 @@ pub fn run(args: &Args) -> Result<Report, BenchError> {
             compiled_over_native: ratio(comp.instructions, native.instructions),
             interpreted_over_compiled: ratio(interp.call, comp.instructions),
             interpreted_over_native: ratio(interp.call, native.instructions),
+            compiled_mips: comp.instructions as f64 / comp.seconds.max(1e-9) / 1e6,
         });
     }
     if !mismatches.is_empty() {
@@ -258,6 +270,8 @@ pub fn run(args: &Args) -> Result<Report, BenchError> {
         dir: art.dir.display().to_string(),
         wasm_bytes: art.wasm.len(),
         metered_bytes: art.metered.len(),
+        standard_wasm_bytes: art.standard_wasm.len(),
+        standard_metered_bytes: art.standard_metered.len(),
         geomean: Means::of(&rows),
         compile: CompileSpeed {
             host_bytes_per_second: host_speed,

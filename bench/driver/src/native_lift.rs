@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use bench_kernels::{Kernel, SCRATCH_WORDS};
+use bench_kernels::{Kernel, Suite, SCRATCH_WORDS};
 use host_abi::envelope::{Envelope, Kind};
 use rv_machine::isa::Reg;
 use rv_machine::{Config, Exit, Machine};
@@ -193,8 +193,12 @@ fn checksum(out: &[u8]) -> Result<u64, String> {
     Ok(u64::from_le_bytes(bytes))
 }
 
-/// Runs `kernels` at `size` both ways from the ELF in `dir`; every checksum must be the host's.
+/// Runs the core kernels among `kernels` (the contract has no others: see
+/// `bench/native-contract`) at `size` both ways from the ELF in `dir`; every checksum must be
+/// the host's.
 pub fn run(dir: &Path, kernels: &[Kernel], size: Size) -> Result<Lifting, BenchError> {
+    let kernels: Vec<Kernel> = kernels.iter().copied().filter(|k| k.suite() == Suite::Core).collect();
+    let kernels = &kernels[..];
     let path = dir.join(FILE);
     let elf = std::fs::read(&path)
         .map_err(|e| BenchError::Artifact { path: path.display().to_string(), message: e.to_string() })?;

@@ -56,11 +56,11 @@ pub struct Interpreted {
     pub seconds: f64,
 }
 
-/// Runs `kernel`'s export of the metered module in `wasmi-driver.elf` with size `n`.
+/// Runs `kernel`'s export of its metered module in `wasmi-driver.elf` with size `n`.
 pub fn interpreted(art: &Artifacts, kernel: Kernel, n: u64) -> Result<Interpreted, BenchError> {
     let fail = |problem: String| BenchError::Program { program: "wasmi-driver.elf", kernel: kernel.name(), problem };
     let mut input = Vec::new();
-    bytes_to_words(&art.metered, &mut input);
+    bytes_to_words(art.metered_of(kernel.suite()), &mut input);
     bytes_to_words(kernel.name().as_bytes(), &mut input);
     input.extend(u64_to_words(n));
     input.extend(u64_to_words(GAS));

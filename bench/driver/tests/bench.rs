@@ -16,7 +16,7 @@ fn bench(args: &[&str]) -> Output {
 }
 
 fn require_programs() {
-    for f in ["native.elf", "wasmi-driver.elf", "compiler-driver.elf", "kernels.wasm"] {
+    for f in ["native.elf", "wasmi-driver.elf", "compiler-driver.elf", "kernels.wasm", "standard.wasm"] {
         assert!(
             Path::new(OUT).join(f).is_file(),
             "{OUT}/{f} is missing: build the benchmark programs with bench/build.sh first"
@@ -64,6 +64,21 @@ fn three_ways_agree_and_counts_are_deterministic() {
     }
     let second = bench_json();
     assert_eq!(counts(&first), counts(&second));
+}
+
+#[test]
+fn ed25519_accepts_the_signature_and_rejects_the_tampered_message_on_every_way() {
+    require_programs();
+    let out = bench(&["--size", "small", "--kernel", "ed25519", "--json"]);
+    assert!(out.status.success(), "zkos bench failed: {}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let row = &report["rows"][0];
+    assert_eq!(row["n"], 2);
+    // Round 0 verifies the genuine message (accepted: 1), round 1 a tampered one (rejected:
+    // 0); the command checked native, compiled and interpreted against this.
+    let (genuine, tampered) = (1, 1 << 1);
+    let want = bench_kernels::mix(bench_kernels::mix(0, genuine), tampered);
+    assert_eq!(row["checksum"], format!("{want:#018x}").as_str());
 }
 
 #[test]

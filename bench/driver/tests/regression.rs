@@ -34,7 +34,7 @@ fn counts(report: &Value) -> Map<String, Value> {
 
 #[test]
 fn instruction_counts_do_not_regress() {
-    for f in ["native.elf", "wasmi-driver.elf", "compiler-driver.elf", "kernels.wasm"] {
+    for f in ["native.elf", "wasmi-driver.elf", "compiler-driver.elf", "kernels.wasm", "standard.wasm"] {
         assert!(Path::new(OUT).join(f).is_file(), "{OUT}/{f} is missing: run bench/build.sh first");
     }
     let out = Command::new(env!("CARGO_BIN_EXE_zkos-bench")).arg("--json").output().expect("run zkos-bench");

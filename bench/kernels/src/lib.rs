@@ -4,7 +4,10 @@
 //! Each [`Kernel`] takes a size `n` (a loop count, a byte count, an element count) and a
 //! scratch area of 64-bit words, and returns a 64-bit checksum of everything it computed, so
 //! the three builds (and the host) can be checked against each other. Nothing here uses
-//! `unsafe`, floats or allocation; the scratch area is the only memory besides the stack.
+//! `unsafe`, floats or allocation (the ed25519 kernel uses the `ed25519-compact` crate); the
+//! scratch area is the only memory besides the stack. The first seven kernels are zkos's own
+//! set; the [`Suite::Standard`] ones (memset, memcpy, byte loops, Ed25519 verification, an
+//! interpreter loop) are those WASM engines are commonly compared on, beside the sieve.
 //! [`protocol`] is how the host talks to the RV64IM programs that run them.
 //!
 //! ```
@@ -19,9 +22,12 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+pub mod ed25519;
 pub mod erc20;
 pub mod fib;
+pub mod interp;
 pub mod keccak;
+pub mod memory;
 pub mod mul256;
 pub mod protocol;
 pub mod sha256;
@@ -49,12 +55,56 @@ pub enum Kernel {
     /// `n` ERC20-style transfers between accounts in an open-addressing map from 20-byte
     /// addresses to 256-bit balances.
     Erc20,
+    /// `memset` (`fill`) of generated blocks until `n` bytes are written.
+    Memset,
+    /// `memcpy` and `memmove` (`copy_from_slice`, `copy_within`) of generated blocks until
+    /// `n` bytes are written.
+    Memcpy,
+    /// The same work as byte loops (a copy stopping at a zero, a compare, a computed fill)
+    /// until `n` bytes are written.
+    ByteLoops,
+    /// `n` Ed25519 verifications of one signature, every second one of a tampered message.
+    Ed25519,
+    /// A bytecode interpreter running `n` rounds of a small program (calls, stack, dispatch).
+    Interp,
+}
+
+/// Which WASM module exports a kernel: the first seven kernels are `kernels.wasm`, whose
+/// counts (module size, compilation, wasmi's translation) are the benchmark's baseline; the
+/// standard kernels that engines are usually compared on are a module of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Suite {
+    /// `kernels.wasm` (crate bench-wasm).
+    Core,
+    /// `standard.wasm` (crate bench-wasm-standard).
+    Standard,
 }
 
 impl Kernel {
     /// Every kernel, in the order of [`Kernel::id`].
-    pub const ALL: [Kernel; 7] =
-        [Kernel::Fibonacci, Kernel::Sieve, Kernel::Sha256, Kernel::Keccak, Kernel::Mul256, Kernel::Sort, Kernel::Erc20];
+    pub const ALL: [Kernel; 12] = [
+        Kernel::Fibonacci,
+        Kernel::Sieve,
+        Kernel::Sha256,
+        Kernel::Keccak,
+        Kernel::Mul256,
+        Kernel::Sort,
+        Kernel::Erc20,
+        Kernel::Memset,
+        Kernel::Memcpy,
+        Kernel::ByteLoops,
+        Kernel::Ed25519,
+        Kernel::Interp,
+    ];
+
+    /// The module that exports the kernel.
+    pub fn suite(self) -> Suite {
+        if self.id() < 7 {
+            Suite::Core
+        } else {
+            Suite::Standard
+        }
+    }
 
     /// A stable number, used by the native program to select the kernel.
     pub fn id(self) -> u32 {
@@ -66,6 +116,11 @@ impl Kernel {
             Kernel::Mul256 => 4,
             Kernel::Sort => 5,
             Kernel::Erc20 => 6,
+            Kernel::Memset => 7,
+            Kernel::Memcpy => 8,
+            Kernel::ByteLoops => 9,
+            Kernel::Ed25519 => 10,
+            Kernel::Interp => 11,
         }
     }
 
@@ -84,6 +139,11 @@ impl Kernel {
             Kernel::Mul256 => "mul256",
             Kernel::Sort => "sort",
             Kernel::Erc20 => "erc20",
+            Kernel::Memset => "memset",
+            Kernel::Memcpy => "memcpy",
+            Kernel::ByteLoops => "byteloops",
+            Kernel::Ed25519 => "ed25519",
+            Kernel::Interp => "interp",
         }
     }
 
@@ -101,6 +161,9 @@ impl Kernel {
             Kernel::Mul256 => "steps",
             Kernel::Sort => "keys",
             Kernel::Erc20 => "transfers",
+            Kernel::Memset | Kernel::Memcpy | Kernel::ByteLoops => "bytes",
+            Kernel::Ed25519 => "verifies",
+            Kernel::Interp => "rounds",
         }
     }
 
@@ -112,6 +175,8 @@ impl Kernel {
             Kernel::Sieve => sieve::max_limit(SCRATCH_WORDS),
             Kernel::Sort => SCRATCH_WORDS as u64,
             Kernel::Sha256 | Kernel::Keccak | Kernel::Mul256 | Kernel::Erc20 => 1 << 32,
+            // Loop counts: the standard kernels bound their own memory.
+            Kernel::Memset | Kernel::Memcpy | Kernel::ByteLoops | Kernel::Ed25519 | Kernel::Interp => u64::MAX,
         }
     }
 
@@ -128,7 +193,29 @@ impl Kernel {
             Kernel::Mul256 => mul256::kernel(n),
             Kernel::Sort => sort::kernel(n, scratch),
             Kernel::Erc20 => erc20::kernel(n, scratch),
+            Kernel::Memset => memory::memset(n),
+            Kernel::Memcpy => memory::memcpy(n),
+            Kernel::ByteLoops => memory::byte_loops(n),
+            Kernel::Ed25519 => ed25519::kernel(n),
+            Kernel::Interp => interp::kernel(n),
         }
+    }
+
+    /// [`Kernel::run`] for the seven [`Suite::Core`] kernels only (`None` for the others), for
+    /// programs that must not carry the standard kernels' code (the native contract: lifted,
+    /// ed25519 alone would pass a contract's size limit).
+    pub fn run_core(self, n: u64, scratch: &mut [u64]) -> Option<u64> {
+        let n = n.min(self.max_size());
+        Some(match self {
+            Kernel::Fibonacci => fib::fibonacci(n),
+            Kernel::Sieve => sieve::sieve(n, scratch),
+            Kernel::Sha256 => sha256::kernel(n),
+            Kernel::Keccak => keccak::kernel(n),
+            Kernel::Mul256 => mul256::kernel(n),
+            Kernel::Sort => sort::kernel(n, scratch),
+            Kernel::Erc20 => erc20::kernel(n, scratch),
+            Kernel::Memset | Kernel::Memcpy | Kernel::ByteLoops | Kernel::Ed25519 | Kernel::Interp => return None,
+        })
     }
 }
 
@@ -180,7 +267,8 @@ mod tests {
             assert_eq!(Kernel::from_id(k.id()), Some(k));
             assert_eq!(Kernel::from_name(k.name()), Some(k));
         }
-        assert_eq!(Kernel::from_id(7), None);
+        assert_eq!(Kernel::from_id(12), None);
+        assert!(Kernel::ALL.iter().filter(|k| k.suite() == Suite::Core).count() == 7);
         assert_eq!(Kernel::from_name("nope"), None);
     }
 
