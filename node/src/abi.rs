@@ -127,9 +127,11 @@ fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
-/// A Solidity `interface` for `abi` (events, errors, functions; structs for tuples).
+/// A Solidity source file with an `interface` for `abi` (events, errors, functions; structs
+/// for tuples): a license line and the pragma of custom errors (solc 0.8.4) first, so solc
+/// compiles it without a warning.
 pub fn interface(abi: &JsonAbi, name: &str) -> String {
-    abi.to_sol(name, None)
+    format!("// SPDX-License-Identifier: UNLICENSED\npragma solidity ^0.8.4;\n\n{}\n", abi.to_sol(name, None))
 }
 
 /// What `zkos abi` prints for a file's contents.
@@ -158,7 +160,7 @@ pub fn render(file: &str, bytes: Vec<u8>, args: &Args) -> Result<String> {
     if !is_identifier(&name) {
         return Err(Error::Config(format!("--name {name}: not a Solidity identifier")));
     }
-    Ok(interface(&abi, &name) + "\n")
+    Ok(interface(&abi, &name))
 }
 
 /// Runs `zkos abi`.
