@@ -52,6 +52,53 @@
 //! numbers are `u32`): see [`Service`]. Contracts cannot issue ecalls of their own: only
 //! compiled code runs.
 
+/// The sandboxed, position-independent mode ([`crate::Options::sandboxed`]): compiled code
+/// that runs in one flat address space beside other code (a kernel, other instances), where
+/// a fault is not a trap and no address is reserved for it.
+///
+/// | what | where |
+/// |---|---|
+/// | linear memory | at [`MEMORY_BASE_REG`] (`s11`), [`MEMORY_SIZE_REG`] (`s10`) bytes long |
+/// | table | at the address in the VM-context slot [`vmctx::TABLE_ADDR`] |
+/// | read-only data | at code base + [`crate::Compiled::rodata_offset`] (reached `pc`-relatively; its address also in [`vmctx::RODATA_ADDR`]) |
+/// | code | anywhere (page-aligned); no `ecall` in it, no return stub |
+/// | VM context, stack | at `tp`, as in the default mode |
+///
+/// - **Bounds.** Every load and store traps with [`TrapCode::MemoryOutOfBounds`] before
+///   the access unless `addr + offset + size <= s10`; the access is then at `s11 + addr +
+///   offset`. As in the default mode an `addr` with bit 31 set is out of bounds (checked
+///   on the sign-extended register, once per local until it changes or control flow
+///   merges), so the sum is exact. A constant address whose access ends
+///   within the memory's declared minimum needs no check (memories never shrink). Bulk
+///   operations check as in the default mode and add `s11`. So compiled code never touches
+///   a byte outside its memory, table, VM context, stack and read-only data, whatever is
+///   mapped around them.
+/// - **Ecalls.** Where the default mode has `ecall` (host functions, foreign imports,
+///   [`Service`]s, traps), the sandboxed mode has `ld t0, ENTRY(tp); jalr t0, 0(t0)`: the
+///   same registers (`a7` the number, `a0..a5` arguments, `a0` result, `gp` gas), the
+///   return address in `t0`, which the code never keeps live across such a call. The
+///   entry returns with `jalr zero, 0(t0)` and may change `a0`, `gp`, `t0` and, at
+///   [`Service::MemoryGrow`], `s10` and `s11` (it may move the memory); every other
+///   register is preserved. A trap's entry never returns.
+/// - **Return.** The caller of an export sets `ra` to its own return address.
+/// - **Addresses in data.** Function descriptors and element segments in the read-only data
+///   hold absolute addresses, linked for code at [`CODE_BASE`] and read-only data at
+///   `CODE_BASE + rodata_offset`; [`crate::Compiled::rebased_rodata`] rebases them for the
+///   code's real address. Segment records and the table (written by the engine) hold real
+///   addresses.
+/// - `s10` and `s11` are reserved: locals use `s0..s9`.
+pub mod sandbox {
+    use crate::regs::Reg;
+
+    /// The linear memory's base address (reserved in the sandboxed mode).
+    pub const MEMORY_BASE_REG: Reg = Reg::S11;
+    /// The linear memory's size in bytes (reserved in the sandboxed mode).
+    pub const MEMORY_SIZE_REG: Reg = Reg::S10;
+    /// The link register of the jumps to [`super::vmctx::ENTRY`].
+    pub const ENTRY_LINK: Reg = Reg::T0;
+}
+pub use sandbox::{MEMORY_BASE_REG, MEMORY_SIZE_REG};
+
 /// Bytes in a WASM page.
 pub const PAGE_SIZE: u64 = 65_536;
 /// Where the linear memory starts.
@@ -79,8 +126,10 @@ pub const REGION_LIMIT: u64 = 0x1000_0000;
 pub const CODE_LIMIT: u64 = host_abi::limits::MAX_MACHINE_CODE_SIZE as u64;
 /// The largest VM context: the fixed slots, every global, and two slots per data or element
 /// segment (each segment takes at least two bytes of the module).
-const VMCTX_LIMIT: u64 =
-    8 * (8 + host_abi::limits::MAX_GLOBALS as u64 + 2 * host_abi::limits::MAX_WASM_CODE_SIZE as u64);
+const VMCTX_LIMIT: u64 = 8
+    * (vmctx::SANDBOXED_FIXED_SLOTS as u64
+        + host_abi::limits::MAX_GLOBALS as u64
+        + 2 * host_abi::limits::MAX_WASM_CODE_SIZE as u64);
 const _: () = assert!(TABLE_BASE + REGION_LIMIT <= RODATA_BASE, "the table region ends before the rodata");
 const _: () = assert!(RODATA_BASE + REGION_LIMIT <= CODE_BASE, "the rodata region ends before the code");
 const _: () = assert!(CODE_BASE + CODE_LIMIT <= VMCTX_TOP - VMCTX_LIMIT, "the code region ends below the VM context");
@@ -107,16 +156,30 @@ pub mod vmctx {
     pub const M4: i64 = -56;
     /// `0x0101_0101_0101_0101` (popcount, byte splat).
     pub const H01: i64 = -64;
-    /// Global `k` (not the gas global) is at `GLOBALS - 8 k`.
+    /// Global `k` (not the gas global) is at `GLOBALS - 8 k` in the default mode (in the
+    /// sandboxed mode the three slots below come first: see [`Layout::global`]).
     pub const GLOBALS: i64 = -72;
+    /// Sandboxed mode only: the address compiled code jumps to, with `jalr t0`, instead of
+    /// an `ecall` (host calls, engine services, traps; see [`super::sandbox`]).
+    pub const ENTRY: i64 = -72;
+    /// Sandboxed mode only: the address of the table.
+    pub const TABLE_ADDR: i64 = -80;
+    /// Sandboxed mode only: the address of the read-only data.
+    pub const RODATA_ADDR: i64 = -88;
+    /// Fixed slots of the default mode.
+    pub const FIXED_SLOTS: u32 = 8;
+    /// Fixed slots of the sandboxed mode ([`ENTRY`], [`TABLE_ADDR`], [`RODATA_ADDR`] added).
+    pub const SANDBOXED_FIXED_SLOTS: u32 = 11;
     /// Where a module's globals and segment records are.
     ///
     /// The context is a column of 8-byte slots going down from `tp`: slot `s` is at
-    /// `-8 (s + 1)`. Slots 0–7 are the fixed fields above, then one slot per global, then
-    /// two per data segment and two per element segment: `[address, length]` of what is
-    /// left of the segment (a dropped segment has length 0).
+    /// `-8 (s + 1)`. Slots 0–7 are the fixed fields above (0–10 in the sandboxed mode), then
+    /// one slot per global, then two per data segment and two per element segment:
+    /// `[address, length]` of what is left of the segment (a dropped segment has length 0).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct Layout {
+        /// Whether the module was compiled in the sandboxed mode (three more fixed slots).
+        pub sandboxed: bool,
         /// Number of globals (imported and defined).
         pub globals: u32,
         /// Number of data segments.
@@ -126,24 +189,33 @@ pub mod vmctx {
     }
 
     impl Layout {
+        /// Number of fixed slots.
+        pub const fn fixed(&self) -> u32 {
+            if self.sandboxed {
+                SANDBOXED_FIXED_SLOTS
+            } else {
+                FIXED_SLOTS
+            }
+        }
+
         /// Offset of global `g`.
         pub const fn global(&self, g: u32) -> i64 {
-            GLOBALS - 8 * g as i64
+            -8 * (self.fixed() as i64 + 1 + g as i64)
         }
 
         /// Offset of data segment `k`'s record (address, then length at `+8`).
         pub const fn data_record(&self, k: u32) -> i64 {
-            -8 * (10 + self.globals as i64 + 2 * k as i64)
+            -8 * (self.fixed() as i64 + 2 + self.globals as i64 + 2 * k as i64)
         }
 
         /// Offset of element segment `k`'s record (address, then length at `+8`).
         pub const fn elem_record(&self, k: u32) -> i64 {
-            -8 * (10 + self.globals as i64 + 2 * self.datas as i64 + 2 * k as i64)
+            -8 * (self.fixed() as i64 + 2 + self.globals as i64 + 2 * self.datas as i64 + 2 * k as i64)
         }
 
         /// Bytes of the context.
         pub const fn size(&self) -> u64 {
-            8 * (8 + self.globals as u64 + 2 * self.datas as u64 + 2 * self.elems as u64)
+            8 * (self.fixed() as u64 + self.globals as u64 + 2 * self.datas as u64 + 2 * self.elems as u64)
         }
     }
 

@@ -21,7 +21,7 @@ use crate::regs::{ECALL_NUMBER, RA, ZERO};
 pub struct FuncInfo {
     /// Its type index.
     pub ty: u32,
-    /// Its entry, in bytes from [`CODE_BASE`] (imported functions: their stub).
+    /// Its entry, in bytes from the code's start (imported functions: their stub).
     pub offset: u64,
 }
 
@@ -39,9 +39,10 @@ pub struct SegmentInfo {
 /// The result of compilation: code, data and what an instance needs to run it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Compiled {
-    /// Machine code, mapped at [`CODE_BASE`].
+    /// Machine code, mapped at [`CODE_BASE`] (sandboxed mode: anywhere page-aligned).
     pub code: Vec<u8>,
-    /// Read-only data, mapped at [`RODATA_BASE`].
+    /// Read-only data, mapped at [`RODATA_BASE`] (sandboxed mode: at the code's address plus
+    /// [`Self::rodata_offset`], as [`Self::rebased_rodata`] gives it).
     pub rodata: Vec<u8>,
     /// Every function, imported first.
     pub funcs: Vec<FuncInfo>,
@@ -67,6 +68,11 @@ pub struct Compiled {
     pub start: Option<u32>,
     /// Where globals and segment records are in the VM context.
     pub vmctx: vmctx::Layout,
+    /// Compiled in the sandboxed mode ([`crate::Options::sandboxed`]).
+    pub sandboxed: bool,
+    /// Sandboxed mode: where the read-only data starts, in bytes from the code's start
+    /// (the code reaches it `pc`-relatively); a multiple of 4096. 0 in the default mode.
+    pub rodata_offset: u64,
     /// Words of code per defined function (for reports).
     pub function_sizes: Vec<usize>,
     /// Bytes of stack each defined function's frame takes (what its prologue subtracts
@@ -90,9 +96,38 @@ impl Compiled {
         self.types.get(self.funcs.get(f as usize)?.ty as usize)
     }
 
-    /// The machine address of function `f`.
+    /// The machine address of function `f` (sandboxed mode: for code at [`CODE_BASE`]).
     pub fn entry(&self, f: u32) -> Option<u64> {
         Some(CODE_BASE + self.funcs.get(f as usize)?.offset)
+    }
+
+    /// Sandboxed mode: the read-only data for code placed at `code_base` (which must be
+    /// 4-aligned; the read-only data then goes at `code_base + rodata_offset`): function
+    /// descriptors and element segments hold absolute addresses, linked for code at
+    /// [`CODE_BASE`], and are moved by the difference. The default mode's data as it is.
+    pub fn rebased_rodata(&self, code_base: u64) -> Vec<u8> {
+        let mut out = self.rodata.clone();
+        if !self.sandboxed {
+            return out;
+        }
+        let delta = code_base.wrapping_sub(CODE_BASE);
+        let mut shift = |at: usize| {
+            if let Some(b) = out.get_mut(at..at + 8) {
+                let v = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+                if v != 0 {
+                    b.copy_from_slice(&v.wrapping_add(delta).to_le_bytes());
+                }
+            }
+        };
+        for f in 0..self.funcs.len() {
+            shift(f * DESCRIPTOR_SIZE as usize + 8);
+        }
+        for s in &self.elems {
+            for k in 0..s.len as usize {
+                shift(s.rodata_offset as usize + 8 * k);
+            }
+        }
+        out
     }
 
     /// The code as instruction words.
@@ -104,6 +139,7 @@ impl Compiled {
 /// Compiles with `options`.
 pub(crate) fn compile(wasm: &[u8], options: &crate::Options) -> Result<Compiled, CompileError> {
     let mut m = Module::parse(wasm, options.float_bits)?;
+    m.sandboxed = options.sandboxed;
     let bodies = core::mem::take(&mut m.bodies);
     let mut funcs = Vec::with_capacity(bodies.len());
     for (i, body) in bodies.into_iter().enumerate() {
@@ -132,11 +168,12 @@ fn stubs(m: &Module<'_>) -> Vec<Assembled> {
             match target {
                 ImportTarget::Host(h) => {
                     let p: Vec<bool> = t.params.iter().map(|&v| v == ValType::I32).collect();
-                    lower::emit_host_ecall(&mut a, &p, h.number(), t.results.first() == Some(&ValType::I32));
+                    let i32_result = t.results.first() == Some(&ValType::I32);
+                    lower::emit_host_ecall(&mut a, &p, h.number(), i32_result, m.sandboxed);
                 }
                 ImportTarget::Foreign(k) => {
                     a.li(ECALL_NUMBER, FOREIGN_IMPORT - i64::from(*k));
-                    a.emit(enc::ecall());
+                    lower::emit_ecall(&mut a, m.sandboxed);
                 }
             }
             a.emit(enc::jalr(ZERO, RA, Imm12::ZERO));
@@ -166,8 +203,11 @@ fn assemble(
     far: bool,
 ) -> Result<Option<Compiled>, CompileError> {
     let mut code: Vec<u32> = Vec::new();
-    // The return stub: a lone `ecall` (a7 may hold a result).
-    code.push(enc::ecall());
+    // The return stub: a lone `ecall` (a7 may hold a result). The sandboxed mode has none:
+    // the caller of an export gives its own return address.
+    if !m.sandboxed {
+        code.push(enc::ecall());
+    }
     let mut offsets: Vec<usize> = Vec::new();
     let mut relocs = Vec::new();
     for stub in stubs {
@@ -190,7 +230,7 @@ fn assemble(
     }
     for (h, at) in helpers.iter_mut() {
         let mut a = Asm::new();
-        crate::runtime::emit(&mut a, *h);
+        crate::runtime::emit(&mut a, *h, m.sandboxed);
         let mut none = Vec::new();
         *at = link_into(&a.finish(), far, &mut code, &mut none)?;
     }
@@ -222,8 +262,12 @@ fn assemble(
     if (code.len() as u64) * 4 > CODE_LIMIT {
         return Err(CompileError::too_large(alloc::format!("code over {CODE_LIMIT} bytes")));
     }
-    let (mut rodata, datas, elems) = rodata(m, &offsets)?;
-    pool(&mut rodata, &relocs, &mut code)?;
+    // The sandboxed mode's read-only data follows the code at a page boundary (linked at
+    // CODE_BASE: see `Compiled::rebased_rodata`).
+    let rodata_offset = if m.sandboxed { (code.len() as u64 * 4).next_multiple_of(4096) } else { 0 };
+    let rodata_base = if m.sandboxed { CODE_BASE + rodata_offset } else { RODATA_BASE };
+    let (mut rodata, datas, elems) = rodata(m, &offsets, rodata_base)?;
+    pool(&mut rodata, &relocs, &mut code, m.sandboxed.then_some(rodata_offset))?;
     let funcs = m.funcs.iter().zip(&offsets).map(|(&ty, &at)| FuncInfo { ty, offset: at as u64 * 4 }).collect();
     Ok(Some(Compiled {
         code: word_bytes(&code),
@@ -240,6 +284,8 @@ fn assemble(
         elems,
         start: m.start,
         vmctx: m.vmctx(),
+        sandboxed: m.sandboxed,
+        rodata_offset,
         function_sizes,
         frame_sizes,
     }))
@@ -247,8 +293,14 @@ fn assemble(
 
 /// The constant pool: every constant that code loads (`lui rd, hi; ld rd, lo(rd)`,
 /// [`CallTarget::Pooled`]) once, after the rest of the read-only data, and the loads patched
-/// with its address.
-fn pool(rodata: &mut Vec<u8>, relocs: &[Reloc], code: &mut [u32]) -> Result<(), CompileError> {
+/// with its address; `pc_relative: Some(rodata_offset)` (the sandboxed mode): with its
+/// distance, the `lui` becoming an `auipc`.
+fn pool(
+    rodata: &mut Vec<u8>,
+    relocs: &[Reloc],
+    code: &mut [u32],
+    pc_relative: Option<u64>,
+) -> Result<(), CompileError> {
     let mut at: BTreeMap<i64, u64> = BTreeMap::new();
     for r in relocs {
         let CallTarget::Pooled(value) = r.target else { continue };
@@ -259,7 +311,11 @@ fn pool(rodata: &mut Vec<u8>, relocs: &[Reloc], code: &mut [u32]) -> Result<(), 
         });
         // The address is within 32 bits of sign extension: the rodata region starts at
         // -0x7000_0000 and spans at most REGION_LIMIT bytes.
-        let addr = RODATA_BASE.wrapping_add(offset) as i64;
+        let addr = match pc_relative {
+            // Within 2^31: the code and the rodata are each at most REGION_LIMIT bytes.
+            Some(rodata_offset) => (rodata_offset + offset) as i64 - 4 * r.at as i64,
+            None => RODATA_BASE.wrapping_add(offset) as i64,
+        };
         let lo = (addr << 52) >> 52;
         let hi = (addr - lo) >> 12;
         let (Some(_), Some(_)) = (Imm20::new(hi), Imm12::new(lo)) else {
@@ -269,6 +325,10 @@ fn pool(rodata: &mut Vec<u8>, relocs: &[Reloc], code: &mut [u32]) -> Result<(), 
             return Err(CompileError::internal("a pooled constant outside the code"));
         };
         code[r.at] = (lui & 0xfff) | (((hi as u32) & 0xf_ffff) << 12);
+        if pc_relative.is_some() {
+            // `lui` (0x37) to `auipc` (0x17), same register and immediate.
+            code[r.at] = (code[r.at] & !0x7f) | 0x17;
+        }
         code[r.at + 1] = (ld & 0xf_ffff) | (((lo as u32) & 0xfff) << 20);
     }
     if rodata.len() as u64 > REGION_LIMIT {
@@ -280,7 +340,7 @@ fn pool(rodata: &mut Vec<u8>, relocs: &[Reloc], code: &mut [u32]) -> Result<(), 
 type Rodata = (Vec<u8>, Vec<SegmentInfo>, Vec<SegmentInfo>);
 
 /// Function descriptors `[type id, address]`, then data segments, then element segments.
-fn rodata(m: &Module<'_>, offsets: &[usize]) -> Result<Rodata, CompileError> {
+fn rodata(m: &Module<'_>, offsets: &[usize], rodata_base: u64) -> Result<Rodata, CompileError> {
     let mut out = Vec::new();
     for (f, &ty) in m.funcs.iter().enumerate() {
         let id = m.type_ids.get(ty as usize).copied().unwrap_or(u32::MAX);
@@ -301,7 +361,7 @@ fn rodata(m: &Module<'_>, offsets: &[usize]) -> Result<Rodata, CompileError> {
     for ElemSegment { mode, items } in &m.elems {
         let at = out.len() as u64;
         for item in items {
-            let v = item.map_or(0, |f| RODATA_BASE + DESCRIPTOR_SIZE * u64::from(f));
+            let v = item.map_or(0, |f| rodata_base + DESCRIPTOR_SIZE * u64::from(f));
             out.extend_from_slice(&v.to_le_bytes());
         }
         elems.push(SegmentInfo { mode: *mode, rodata_offset: at, len: items.len() as u64 });

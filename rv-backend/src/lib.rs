@@ -103,6 +103,14 @@ pub struct Options {
     /// [`abi::TrapCode::FloatUnsupported`]. The spec-test harness uses it to run the
     /// integer commands of modules that also contain float code.
     pub float_bits: bool,
+    /// The sandboxed, position-independent mode (see [`abi::sandbox`]), for code that runs
+    /// in one flat address space beside other code, as inside the kernel: every load and
+    /// store checks its bounds against a memory at a base in a register, the table and the
+    /// read-only data are reached through the VM context and `pc`-relatively, and host
+    /// calls, engine services and traps jump to an address in the VM context instead of
+    /// making an `ecall`. Off by default: the default mode relies on the machine's memory
+    /// map for sandboxing and is what host mode runs.
+    pub sandboxed: bool,
 }
 
 /// [`compile`] with options.

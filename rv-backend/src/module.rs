@@ -181,6 +181,8 @@ pub(crate) struct Module<'a> {
     pub gas_global: Option<u32>,
     /// [`crate::Options::float_bits`].
     pub float_bits: bool,
+    /// [`crate::Options::sandboxed`].
+    pub sandboxed: bool,
 }
 
 /// The largest function body wasmparser's validator registers (its `MAX_WASM_FUNCTION_SIZE`,
@@ -534,6 +536,7 @@ impl<'a> Module<'a> {
     pub(crate) fn vmctx(&self) -> crate::abi::vmctx::Layout {
         let n = |len: usize| u32::try_from(len).unwrap_or(u32::MAX);
         crate::abi::vmctx::Layout {
+            sandboxed: self.sandboxed,
             globals: n(self.globals.len()),
             datas: n(self.datas.len()),
             elems: n(self.elems.len()),

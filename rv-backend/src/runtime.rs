@@ -7,7 +7,7 @@
 //! requires; copies move 8 bytes at a time (the machine allows misaligned accesses), in the
 //! direction that is safe for overlapping ranges.
 
-use crate::abi::{vmctx, Helper, Service, TrapCode, TABLE_BASE};
+use crate::abi::{vmctx, Helper, Service, TrapCode, MEMORY_BASE_REG, TABLE_BASE};
 use crate::emit::{Asm, Cond, Label};
 use crate::encode as enc;
 use crate::imm::{Imm12, Shamt6};
@@ -31,11 +31,27 @@ fn ret(a: &mut Asm) {
     a.emit(enc::jalr(ZERO, RA, Imm12::ZERO));
 }
 
-fn trap(a: &mut Asm, l: Label, code: TrapCode) {
+fn trap(a: &mut Asm, l: Label, code: TrapCode, sandboxed: bool) {
     a.bind(l);
     a.emit(enc::addi(A0, ZERO, imm(code as i64)));
     a.emit(enc::addi(ECALL_NUMBER, ZERO, imm(Service::Trap as i64)));
-    a.emit(enc::ecall());
+    crate::lower::emit_ecall(a, sandboxed);
+}
+
+/// `rd = ` the table's address (see [`crate::abi::sandbox`]).
+fn table_base(a: &mut Asm, rd: Reg, sandboxed: bool) {
+    if sandboxed {
+        a.emit(enc::ld(rd, VMCTX, imm(vmctx::TABLE_ADDR)));
+    } else {
+        a.li(rd, TABLE_BASE as i64);
+    }
+}
+
+/// Sandboxed mode: turns the (checked) memory offset in `r` into an address.
+fn memory_addr(a: &mut Asm, r: Reg, sandboxed: bool) {
+    if sandboxed {
+        a.emit(enc::add(r, r, MEMORY_BASE_REG));
+    }
 }
 
 /// Traps to `oob` unless `base + len <= limit` (all zero-extended, no overflow).
@@ -104,14 +120,15 @@ fn bytes_down(a: &mut Asm, done: Label) {
 }
 
 /// Turns table indices in `r` into entry addresses (clobbers t0).
-fn table_addr(a: &mut Asm, r: Reg) {
+fn table_addr(a: &mut Asm, r: Reg, sandboxed: bool) {
     a.emit(enc::slli(r, r, Shamt6::wrapping(3)));
-    a.li(T0, TABLE_BASE as i64);
+    table_base(a, T0, sandboxed);
     a.emit(enc::add(r, r, T0));
 }
 
-/// Emits `helper` into `a`.
-pub(crate) fn emit(a: &mut Asm, helper: Helper) {
+/// Emits `helper` into `a` (`sandboxed`: for [`crate::Options::sandboxed`]).
+pub(crate) fn emit(a: &mut Asm, helper: Helper, sandboxed: bool) {
+    let sb = sandboxed;
     let done = a.label();
     let oob = a.label();
     let code = match helper {
@@ -124,6 +141,7 @@ pub(crate) fn emit(a: &mut Asm, helper: Helper) {
             zext(a, A2);
             a.emit(enc::ld(T0, VMCTX, imm(vmctx::MEMORY_BYTES)));
             check(a, A0, A2, T0, oob);
+            memory_addr(a, A0, sb);
             a.emit(enc::andi(A1, A1, imm(0xFF)));
             a.emit(enc::ld(T2, VMCTX, imm(vmctx::H01)));
             a.emit(enc::mul(A1, A1, T2));
@@ -152,6 +170,8 @@ pub(crate) fn emit(a: &mut Asm, helper: Helper) {
             a.emit(enc::ld(T0, VMCTX, imm(vmctx::MEMORY_BYTES)));
             check(a, A0, A2, T0, oob);
             check(a, A1, A2, T0, oob);
+            memory_addr(a, A0, sb);
+            memory_addr(a, A1, sb);
             let up = a.label();
             a.branch(Cond::Geu, A1, A0, up);
             bytes_down(a, done);
@@ -167,6 +187,7 @@ pub(crate) fn emit(a: &mut Asm, helper: Helper) {
             check(a, A1, A2, T2, oob);
             a.emit(enc::ld(T0, VMCTX, imm(vmctx::MEMORY_BYTES)));
             check(a, A0, A2, T0, oob);
+            memory_addr(a, A0, sb);
             a.emit(enc::ld(T2, A3, Imm12::ZERO));
             a.emit(enc::add(A1, A1, T2));
             bytes_up(a, done);
@@ -176,7 +197,7 @@ pub(crate) fn emit(a: &mut Asm, helper: Helper) {
             zext(a, A2);
             a.emit(enc::ld(T0, VMCTX, imm(vmctx::TABLE_SIZE)));
             check(a, A0, A2, T0, oob);
-            table_addr(a, A0);
+            table_addr(a, A0, sb);
             let lp = a.label();
             a.branch(Cond::Eq, A2, ZERO, done);
             a.bind(lp);
@@ -192,8 +213,8 @@ pub(crate) fn emit(a: &mut Asm, helper: Helper) {
             a.emit(enc::ld(T0, VMCTX, imm(vmctx::TABLE_SIZE)));
             check(a, A0, A2, T0, oob);
             check(a, A1, A2, T0, oob);
-            table_addr(a, A0);
-            table_addr(a, A1);
+            table_addr(a, A0, sb);
+            table_addr(a, A1, sb);
             let up = a.label();
             a.branch(Cond::Geu, A1, A0, up);
             // Downward, one entry at a time.
@@ -221,7 +242,7 @@ pub(crate) fn emit(a: &mut Asm, helper: Helper) {
             check(a, A1, A2, T2, oob);
             a.emit(enc::ld(T0, VMCTX, imm(vmctx::TABLE_SIZE)));
             check(a, A0, A2, T0, oob);
-            table_addr(a, A0);
+            table_addr(a, A0, sb);
             a.emit(enc::slli(A1, A1, Shamt6::wrapping(3)));
             a.emit(enc::ld(T2, A3, Imm12::ZERO));
             a.emit(enc::add(A1, A1, T2));
@@ -237,7 +258,7 @@ pub(crate) fn emit(a: &mut Asm, helper: Helper) {
             a.emit(enc::sd(VMCTX, T2, imm(vmctx::TABLE_SIZE)));
             a.emit(enc::mv(A3, T0));
             a.emit(enc::slli(A2, T0, Shamt6::wrapping(3)));
-            a.li(T1, TABLE_BASE as i64);
+            table_base(a, T1, sb);
             a.emit(enc::add(A2, A2, T1));
             let lp = a.label();
             let out = a.label();
@@ -256,5 +277,5 @@ pub(crate) fn emit(a: &mut Asm, helper: Helper) {
     }
     a.bind(done);
     ret(a);
-    trap(a, oob, code);
+    trap(a, oob, code, sb);
 }

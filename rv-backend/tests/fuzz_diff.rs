@@ -15,12 +15,21 @@ fn xorshift(x: &mut u64) -> u64 {
 #[test]
 fn compiled_code_agrees_with_wasmi() {
     // wasm-smith and wasmi's translator recurse on deep nesting.
+    let run = || run(10_000, diff_support::run_case);
     std::thread::Builder::new().stack_size(256 << 20).spawn(run).expect("spawn").join().expect("fuzz thread panicked");
 }
 
-fn run() {
+/// The same in the sandboxed mode (`rv_backend::Options::sandboxed`), on instances mapped at
+/// other addresses with canaries around their memory; fewer cases by default.
+#[test]
+fn sandboxed_code_agrees_with_wasmi() {
+    let run = || run(4_000, diff_support::run_case_sandboxed);
+    std::thread::Builder::new().stack_size(256 << 20).spawn(run).expect("spawn").join().expect("fuzz thread panicked");
+}
+
+fn run(default_cases: usize, run_case: fn(&[u8], &mut diff_support::Stats) -> Result<(), String>) {
     diff_support::quiet_wasmi_panics();
-    let cases: usize = std::env::var("FUZZ_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let cases: usize = std::env::var("FUZZ_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(default_cases);
     let mut seed: u64 = std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5EED_2A0B_C0DE_F00D);
     let mut stats = diff_support::Stats::default();
     let mut failures = Vec::new();
@@ -33,7 +42,7 @@ fn run() {
                 println!("case {case} written to /tmp/fuzz_case.wasm");
             }
         }
-        if let Err(e) = diff_support::run_case(&data, &mut stats) {
+        if let Err(e) = run_case(&data, &mut stats) {
             failures.push(format!("case {case}: {e}"));
         }
     }

@@ -21,6 +21,19 @@ fn is_float_file(name: &str) -> bool {
 
 #[test]
 fn spec_suite() {
+    suite(false);
+}
+
+/// The same suite compiled in the sandboxed mode ([`rv_backend::Options::sandboxed`]), each
+/// module mapped at other addresses than the default mode's with canary bytes around its
+/// memory (`wasm_runtime::engine::rv_sandboxed`): the bounds checks trap exactly where the
+/// default mode's machine faults, and nothing touches the canaries.
+#[test]
+fn spec_suite_sandboxed() {
+    suite(true);
+}
+
+fn suite(sandboxed: bool) {
     let filter = std::env::var("SPEC_FILTER").ok();
     let verbose = std::env::var_os("SPEC_VERBOSE").is_some();
     let mut files: Vec<(String, &'static str)> = Vec::new();
@@ -48,7 +61,7 @@ fn spec_suite() {
         let counts = if is_float_file(base) {
             Counts { skipped: spec_support::count_commands(raw), ..Counts::default() }
         } else {
-            let mut r = Runner::new(&name, verbose);
+            let mut r = Runner::new(&name, verbose, sandboxed);
             r.run_file(raw);
             r.counts
         };
@@ -61,7 +74,8 @@ fn spec_suite() {
     for line in &report {
         println!("{line}");
     }
-    println!("spec: {} passed, {} failed, {} skipped", total.passed, total.failed, total.skipped);
+    let mode = if sandboxed { "sandboxed" } else { "default" };
+    println!("spec ({mode}): {} passed, {} failed, {} skipped", total.passed, total.failed, total.skipped);
     assert_eq!(total.failed, 0, "spec tests failed (SPEC_VERBOSE=1 prints them)");
     assert!(total.passed > 0);
 }

@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 
 use super::{foreign_import, host_import, Entry, FuncCompiler};
+use crate::abi::sandbox::ENTRY_LINK;
 use crate::abi::{vmctx, TrapCode, FOREIGN_IMPORT, TABLE_BASE};
 use crate::emit::{CallTarget, Cond};
 use crate::encode as enc;
@@ -116,13 +117,13 @@ impl FuncCompiler<'_, '_> {
         };
         self.call_with(params, results, None, |s| {
             s.asm.li(ECALL_NUMBER, FOREIGN_IMPORT - i64::from(k));
-            s.emit(enc::ecall());
+            emit_ecall(&mut s.asm, s.m.sandboxed);
             Ok(())
         })
     }
 
     fn host_ecall(&mut self, i32_params: &[bool], number: u32, i32_result: bool) {
-        emit_host_ecall(&mut self.asm, i32_params, number, i32_result);
+        emit_host_ecall(&mut self.asm, i32_params, number, i32_result, self.m.sandboxed);
     }
 
     pub(super) fn call_indirect(&mut self, type_index: u32) -> Result<(), CompileError> {
@@ -142,7 +143,7 @@ impl FuncCompiler<'_, '_> {
             let undefined = s.trap_label(TrapCode::UndefinedElement);
             s.asm.branch(Cond::Geu, T2, T0, undefined);
             s.emit(enc::slli(T2, T2, Shamt6::wrapping(3)));
-            s.asm.li(T0, TABLE_BASE as i64);
+            s.table_base(T0);
             s.emit(enc::add(T2, T2, T0));
             s.emit(enc::ld(T2, T2, Imm12::ZERO));
             let null = s.trap_label(TrapCode::UninitializedElement);
@@ -160,7 +161,13 @@ impl FuncCompiler<'_, '_> {
 
 /// The `ecall` of a host function: `i32` arguments zero-extended, the number in `a7`, an
 /// `i32` result sign-extended back to the register convention.
-pub(crate) fn emit_host_ecall(asm: &mut crate::emit::Asm, i32_params: &[bool], number: u32, i32_result: bool) {
+pub(crate) fn emit_host_ecall(
+    asm: &mut crate::emit::Asm,
+    i32_params: &[bool],
+    number: u32,
+    i32_result: bool,
+    sandboxed: bool,
+) {
     for (j, &is32) in i32_params.iter().enumerate() {
         if let (true, Some(&a)) = (is32, ARGS.get(j)) {
             asm.emit(enc::slli(a, a, Shamt6::wrapping(32)));
@@ -168,8 +175,31 @@ pub(crate) fn emit_host_ecall(asm: &mut crate::emit::Asm, i32_params: &[bool], n
         }
     }
     asm.li(ECALL_NUMBER, i64::from(number));
-    asm.emit(enc::ecall());
+    emit_ecall(asm, sandboxed);
     if i32_result {
         asm.emit(enc::addiw(ARGS[0], ARGS[0], Imm12::ZERO));
+    }
+}
+
+/// An `ecall`, or in the sandboxed mode its replacement: a jump to the entry in the VM
+/// context with the return address in `t0` (see [`crate::abi::sandbox`]).
+pub(crate) fn emit_ecall(asm: &mut crate::emit::Asm, sandboxed: bool) {
+    if sandboxed {
+        asm.emit(enc::ld(ENTRY_LINK, VMCTX, const { Imm12::lit(vmctx::ENTRY) }));
+        asm.emit(enc::jalr(ENTRY_LINK, ENTRY_LINK, Imm12::ZERO));
+    } else {
+        asm.emit(enc::ecall());
+    }
+}
+
+impl FuncCompiler<'_, '_> {
+    /// `rd = ` the table's address: a constant in the default mode, from the VM context in
+    /// the sandboxed mode.
+    pub(super) fn table_base(&mut self, rd: Reg) {
+        if self.m.sandboxed {
+            self.emit(enc::ld(rd, VMCTX, const { Imm12::lit(vmctx::TABLE_ADDR) }));
+        } else {
+            self.asm.li(rd, TABLE_BASE as i64);
+        }
     }
 }

@@ -9,7 +9,9 @@
 use wasmparser::MemArg;
 
 use super::{Entry, FuncCompiler, LocalLoc};
-use crate::abi::{vmctx, Helper, Service, TrapCode, DESCRIPTOR_SIZE, RODATA_BASE, TABLE_BASE};
+use crate::abi::{
+    vmctx, Helper, Service, TrapCode, DESCRIPTOR_SIZE, MEMORY_BASE_REG, MEMORY_SIZE_REG, PAGE_SIZE, RODATA_BASE,
+};
 use crate::emit::{CallTarget, Cond};
 use crate::encode as enc;
 use crate::error::CompileError;
@@ -50,10 +52,13 @@ fn split(v: i64) -> (i64, Imm12) {
 impl FuncCompiler<'_, '_> {
     /// The base register and immediate of the machine address of entry `i` plus `offset`
     /// (`tmp` and `tmp2` are free scratch registers).
-    fn address(&mut self, i: usize, offset: u64, tmp: Reg, tmp2: Reg) -> Result<(Reg, Imm12), CompileError> {
+    fn address(&mut self, i: usize, offset: u64, size: i64, tmp: Reg, tmp2: Reg) -> Result<(Reg, Imm12), CompileError> {
         let Ok(offset) = i64::try_from(offset) else {
             return self.internal("memory offset above 2^63");
         };
+        if self.m.sandboxed {
+            return Ok(self.checked_address(i, offset, size, tmp, tmp2));
+        }
         if let Entry::Const(c) = self.stack[i] {
             let eff = i64::from(c as u32) + offset;
             if let Some(imm) = Imm12::new(eff) {
@@ -87,10 +92,65 @@ impl FuncCompiler<'_, '_> {
         Ok((tmp, lo))
     }
 
+    /// The sandboxed mode's [`Self::address`] (offsets below 2^32, so no overflow): traps
+    /// unless the `size` bytes at `addr + offset` are within the memory, whose base and
+    /// size are in registers (see [`crate::abi::sandbox`]).
+    fn checked_address(&mut self, i: usize, offset: i64, size: i64, tmp: Reg, tmp2: Reg) -> (Reg, Imm12) {
+        if let Entry::Const(c) = self.stack[i] {
+            let eff = i64::from(c as u32) + offset;
+            // Memories never shrink: an access within the declared minimum needs no check.
+            let min = self.m.memory.map_or(0, |l| l.initial.saturating_mul(PAGE_SIZE));
+            if u64::try_from(eff + size).map_or(true, |end| end > min) {
+                self.asm.li(tmp2, eff + size);
+                let l = self.trap_label(TrapCode::MemoryOutOfBounds);
+                self.asm.branch(Cond::Ltu, MEMORY_SIZE_REG, tmp2, l);
+            }
+            if let Some(imm) = Imm12::new(eff) {
+                return (MEMORY_BASE_REG, imm);
+            }
+            let (hi, lo) = split(eff);
+            self.asm.li(tmp, hi);
+            self.emit(enc::add(tmp, tmp, MEMORY_BASE_REG));
+            return (tmp, lo);
+        }
+        // As in the default mode, an address with bit 31 set is out of bounds (the memory
+        // stays below 2 GiB) and the others are their sign-extended register; a local
+        // checked once stays known non-negative until it changes or control flow merges.
+        let entry = self.stack[i];
+        let base = self.read(i, tmp);
+        let l = self.trap_label(TrapCode::MemoryOutOfBounds);
+        let known = matches!(entry, Entry::Local(l) if self.nonneg.get(l as usize).copied().unwrap_or(false));
+        if !known {
+            self.asm.branch(Cond::Lt, base, ZERO, l);
+            if let Entry::Local(l) = entry {
+                if matches!(self.local_locs.get(l as usize), Some(LocalLoc::Reg(_))) {
+                    self.mark_nonneg(l);
+                }
+            }
+        }
+        // `addr + offset + size <= memory size`, with no overflow (both below 2^33).
+        self.asm.add_imm(tmp2, base, offset + size, tmp2);
+        self.asm.branch(Cond::Ltu, MEMORY_SIZE_REG, tmp2, l);
+        self.emit(enc::add(tmp, base, MEMORY_BASE_REG));
+        if let Some(imm) = Imm12::new(offset) {
+            return (tmp, imm);
+        }
+        let (hi, lo) = split(offset);
+        self.asm.li(tmp2, hi);
+        self.emit(enc::add(tmp, tmp, tmp2));
+        (tmp, lo)
+    }
+
     pub(super) fn load(&mut self, m: MemArg, kind: Load) -> Result<(), CompileError> {
         let ai = self.top() - 1;
         let t = self.result_target(ai);
-        let (base, imm) = self.address(ai, m.offset, T0, T1)?;
+        let size = match kind {
+            Load::I8 | Load::U8 => 1,
+            Load::I16 | Load::U16 => 2,
+            Load::I32 | Load::U32 => 4,
+            Load::I64 => 8,
+        };
+        let (base, imm) = self.address(ai, m.offset, size, T0, T1)?;
         self.stack.truncate(ai);
         let rd = t.reg;
         self.emit(match kind {
@@ -110,7 +170,13 @@ impl FuncCompiler<'_, '_> {
         let top = self.top();
         let (ai, vi) = (top - 2, top - 1);
         let v = self.read(vi, T1);
-        let (base, imm) = self.address(ai, m.offset, T0, T2)?;
+        let size = match width {
+            Store::B1 => 1,
+            Store::B2 => 2,
+            Store::B4 => 4,
+            Store::B8 => 8,
+        };
+        let (base, imm) = self.address(ai, m.offset, size, T0, T2)?;
         self.stack.truncate(ai);
         self.emit(match width {
             Store::B1 => enc::sb(base, v, imm),
@@ -137,7 +203,7 @@ impl FuncCompiler<'_, '_> {
         self.gas_check();
         self.call_with(1, 1, Some(1), |s| {
             s.emit(enc::addi(ECALL_NUMBER, ZERO, const { Imm12::lit(Service::MemoryGrow as i64) }));
-            s.emit(enc::ecall());
+            super::emit_ecall(&mut s.asm, s.m.sandboxed);
             Ok(())
         })
     }
@@ -174,7 +240,7 @@ impl FuncCompiler<'_, '_> {
         let l = self.trap_label(TrapCode::TableOutOfBounds);
         self.asm.branch(Cond::Geu, r, T1, l);
         self.emit(enc::slli(T0, r, sh6(3)));
-        self.asm.li(T1, TABLE_BASE as i64);
+        self.table_base(T1);
         self.emit(enc::add(T0, T0, T1));
     }
 
@@ -200,6 +266,16 @@ impl FuncCompiler<'_, '_> {
     }
 
     pub(super) fn ref_func(&mut self, f: u32) {
-        self.push(Entry::Const((RODATA_BASE + DESCRIPTOR_SIZE * u64::from(f)) as i64));
+        let off = DESCRIPTOR_SIZE * u64::from(f);
+        if !self.m.sandboxed {
+            self.push(Entry::Const((RODATA_BASE + off) as i64));
+            return;
+        }
+        // The read-only data's address is the instance's: from the VM context.
+        let top = self.top();
+        let t = self.result_target(top);
+        self.load_at(t.reg, VMCTX, vmctx::RODATA_ADDR);
+        self.asm.add_imm(t.reg, t.reg, off as i64, T1);
+        self.finish_result(t);
     }
 }

@@ -29,7 +29,7 @@
 mod bits;
 mod call;
 
-pub(crate) use call::emit_host_ecall;
+pub(crate) use call::{emit_ecall, emit_host_ecall};
 mod control;
 mod dispatch;
 mod lean;
@@ -332,13 +332,15 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
         } else {
             alloc::vec::Vec::new()
         };
+        // The sandboxed mode reserves `s10` and `s11` (the memory's size and base).
+        let callee_saved: &[Reg] = if m.sandboxed { &LOCALS[..10] } else { &LOCALS };
         let nfree = free.len().min(f.locals.len());
-        let nregs = (f.locals.len() - nfree).min(LOCALS.len());
+        let nregs = (f.locals.len() - nfree).min(callee_saved.len());
         let out = 8 * f.out_slots as i64;
         let ra = (!f.leaf).then_some(out);
         let saved = out + if f.leaf { 0 } else { 8 };
         let locals = saved + 8 * nregs as i64;
-        let nslots = f.locals.len().saturating_sub(nfree + LOCALS.len()) as i64;
+        let nslots = f.locals.len().saturating_sub(nfree + callee_saved.len()) as i64;
         let homes = locals + 8 * nslots;
         // Home slots hold spills past the pool and registers saved around calls.
         let nhomes = if f.leaf && !f.ecalls && f.max_height <= POOL.len() { 0 } else { f.max_height };
@@ -346,9 +348,9 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
         let local_locs = (0..f.locals.len())
             .map(|i| match free.get(i) {
                 Some(&r) => LocalLoc::Reg(r),
-                None => match LOCALS.get(i - nfree) {
+                None => match callee_saved.get(i - nfree) {
                     Some(&r) => LocalLoc::Reg(r),
-                    None => LocalLoc::Slot(locals + 8 * (i - nfree - LOCALS.len()) as i64),
+                    None => LocalLoc::Slot(locals + 8 * (i - nfree - callee_saved.len()) as i64),
                 },
             })
             .collect();
@@ -823,7 +825,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
                 self.asm.bind(l);
                 self.emit(enc::addi(Reg::A0, ZERO, crate::emit::imm12(code as i64)));
                 self.emit(enc::addi(ECALL_NUMBER, ZERO, const { Imm12::lit(Service::Trap as i64) }));
-                self.emit(enc::ecall());
+                emit_ecall(&mut self.asm, self.m.sandboxed);
             }
         }
     }

@@ -9,6 +9,7 @@ use arbitrary::Unstructured;
 use rv_backend::abi::TrapCode;
 use rv_backend::{ExportKind, ValType};
 use wasm_runtime::engine::rv_instance::{Config, Event, Imports, Instance, InstantiateError, Trap};
+use wasm_runtime::engine::rv_sandboxed::{SandboxedError, SandboxedInstance};
 use wasmi::TrapCode as WTrap;
 use wasmi::{Engine, Linker, Module, Store, Val};
 
@@ -142,9 +143,83 @@ fn wasmi_ended(r: Result<Vec<Val>, wasmi::Error>) -> Result<Ended, String> {
     }
 }
 
-fn rv_call(inst: &mut Instance<'_>, f: u32, args: &[u64]) -> Result<Ended, String> {
+/// What the comparison needs of an instance of either compile mode.
+trait RvInst<'c>: Sized {
+    fn make(c: &'c rv_backend::Compiled, config: Config) -> Result<Self, InstantiateError>;
+    fn compiled(&self) -> &rv_backend::Compiled;
+    fn call(&mut self, f: u32, args: &[u64]) -> Result<(), InstantiateError>;
+    fn run(&mut self, budget: u64) -> Event;
+    fn results(&self) -> Vec<u64>;
+    fn memory(&self) -> &[u8];
+    fn global(&self, g: u32) -> Option<u64>;
+    /// Whether nothing outside the instance's regions was written (sandboxed: the canaries).
+    fn intact(&self) -> bool;
+}
+
+impl<'c> RvInst<'c> for Instance<'c> {
+    fn make(c: &'c rv_backend::Compiled, config: Config) -> Result<Self, InstantiateError> {
+        Instance::new(c, config, &Imports::default())
+    }
+    fn compiled(&self) -> &rv_backend::Compiled {
+        Instance::compiled(self)
+    }
+    fn call(&mut self, f: u32, args: &[u64]) -> Result<(), InstantiateError> {
+        Instance::call(self, f, args)
+    }
+    fn run(&mut self, budget: u64) -> Event {
+        Instance::run(self, budget)
+    }
+    fn results(&self) -> Vec<u64> {
+        Instance::results(self)
+    }
+    fn memory(&self) -> &[u8] {
+        Instance::memory(self)
+    }
+    fn global(&self, g: u32) -> Option<u64> {
+        Instance::global(self, g)
+    }
+    fn intact(&self) -> bool {
+        true
+    }
+}
+
+impl<'c> RvInst<'c> for SandboxedInstance<'c> {
+    fn make(c: &'c rv_backend::Compiled, config: Config) -> Result<Self, InstantiateError> {
+        SandboxedInstance::new(c, config, &Imports::default()).map_err(|e| match e {
+            SandboxedError::Instantiate(e) => e,
+            SandboxedError::NotSandboxed => panic!("the case compiled in the default mode"),
+        })
+    }
+    fn compiled(&self) -> &rv_backend::Compiled {
+        SandboxedInstance::compiled(self)
+    }
+    fn call(&mut self, f: u32, args: &[u64]) -> Result<(), InstantiateError> {
+        SandboxedInstance::call(self, f, args)
+    }
+    fn run(&mut self, budget: u64) -> Event {
+        SandboxedInstance::run(self, budget)
+    }
+    fn results(&self) -> Vec<u64> {
+        SandboxedInstance::results(self)
+    }
+    fn memory(&self) -> &[u8] {
+        SandboxedInstance::memory(self)
+    }
+    fn global(&self, g: u32) -> Option<u64> {
+        SandboxedInstance::global(self, g)
+    }
+    fn intact(&self) -> bool {
+        self.canaries_intact()
+    }
+}
+
+fn rv_call<'c>(inst: &mut impl RvInst<'c>, f: u32, args: &[u64]) -> Result<Ended, String> {
     inst.call(f, args).map_err(|e| format!("{e}"))?;
-    match inst.run(BUDGET) {
+    let event = inst.run(BUDGET);
+    if !inst.intact() {
+        return Err("compiled code wrote around its memory".into());
+    }
+    match event {
         Event::Returned => {
             let types = inst.compiled().func_type(f).map(|t| t.results.clone()).unwrap_or_default();
             Ok(Ended::Values(
@@ -170,6 +245,17 @@ pub fn module_bytes(data: &[u8]) -> Option<Vec<u8>> {
 
 /// Runs one case; `Err` describes a disagreement (or an engine failing on a valid module).
 pub fn run_case(data: &[u8], stats: &mut Stats) -> Result<(), String> {
+    run_case_in(data, stats, false)
+}
+
+/// [`run_case`] with the module compiled in the sandboxed mode
+/// ([`rv_backend::Options::sandboxed`]) and run on a [`SandboxedInstance`].
+#[allow(dead_code)]
+pub fn run_case_sandboxed(data: &[u8], stats: &mut Stats) -> Result<(), String> {
+    run_case_in(data, stats, true)
+}
+
+fn run_case_in(data: &[u8], stats: &mut Stats, sandboxed: bool) -> Result<(), String> {
     stats.cases += 1;
     let reference_types = data.first().is_some_and(|b| b % 4 == 0);
     let mut u = Unstructured::new(data.get(1..).unwrap_or_default());
@@ -178,7 +264,8 @@ pub fn run_case(data: &[u8], stats: &mut Stats) -> Result<(), String> {
         return Ok(());
     };
     let wasm = module.to_bytes();
-    let compiled = match rv_backend::compile(&wasm) {
+    let options = rv_backend::Options { sandboxed, ..Default::default() };
+    let compiled = match rv_backend::compile_with(&wasm, &options) {
         Ok(c) => c,
         Err(e) if e.is_unsupported() => {
             stats.unsupported += 1;
@@ -207,8 +294,22 @@ pub fn run_case(data: &[u8], stats: &mut Stats) -> Result<(), String> {
         stats.wasmi_panics += 1;
         return Ok(());
     };
+    if sandboxed {
+        compare::<SandboxedInstance<'_>>(&compiled, store, winst, u, stats)
+    } else {
+        compare::<Instance<'_>>(&compiled, store, winst, u, stats)
+    }
+}
+
+fn compare<'c, R: RvInst<'c>>(
+    compiled: &'c rv_backend::Compiled,
+    mut store: Store<()>,
+    winst: Result<wasmi::Instance, wasmi::Error>,
+    mut u: Unstructured<'_>,
+    stats: &mut Stats,
+) -> Result<(), String> {
     let rconfig = Config { max_memory_pages: 1 << 10, max_table_entries: 1 << 16, ..Config::default() };
-    let rinst = Instance::new(&compiled, rconfig, &Imports::default());
+    let rinst = R::make(compiled, rconfig);
     let (winst, mut rinst) = match (winst, rinst) {
         (Ok(w), Ok(r)) => (w, r),
         (Err(we), Err(re)) => {
@@ -326,16 +427,16 @@ pub fn run_case(data: &[u8], stats: &mut Stats) -> Result<(), String> {
         if matches!(w, Ended::Trap(_)) {
             stats.trapped_calls += 1;
         }
-        compare_state(&store, &winst, &rinst, &compiled)
+        compare_state(&store, &winst, &rinst, compiled)
             .map_err(|e| format!("after {}({args:x?}): {e}", export.name))?;
     }
     Ok(())
 }
 
-fn compare_state(
+fn compare_state<'c>(
     store: &Store<()>,
     w: &wasmi::Instance,
-    r: &Instance<'_>,
+    r: &impl RvInst<'c>,
     c: &rv_backend::Compiled,
 ) -> Result<(), String> {
     for e in &c.exports {

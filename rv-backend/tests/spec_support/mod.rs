@@ -6,8 +6,10 @@ mod values;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use rv_backend::ValType;
 use rv_backend::{Compiled, ExportKind};
 use wasm_runtime::engine::rv_instance::{Config, Event, Imports, Instance, InstantiateError, Trap};
+use wasm_runtime::engine::rv_sandboxed::{SandboxedError, SandboxedInstance};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet};
 
@@ -60,10 +62,77 @@ impl std::fmt::Display for LoadError {
     }
 }
 
+/// An instance of either compile mode.
+pub enum Inst {
+    Default(Instance<'static>),
+    /// Sandboxed mode, mapped at other addresses, with canaries around its memory.
+    Sandboxed(SandboxedInstance<'static>),
+}
+
+impl Inst {
+    fn call(&mut self, f: u32, args: &[u64]) -> Result<(), InstantiateError> {
+        match self {
+            Inst::Default(i) => i.call(f, args),
+            Inst::Sandboxed(i) => i.call(f, args),
+        }
+    }
+
+    fn run(&mut self, budget: u64) -> Event {
+        match self {
+            Inst::Default(i) => i.run(budget),
+            Inst::Sandboxed(i) => i.run(budget),
+        }
+    }
+
+    /// Whether the bytes around a sandboxed instance's memory are as they were mapped.
+    fn canaries_intact(&self) -> bool {
+        match self {
+            Inst::Default(_) => true,
+            Inst::Sandboxed(i) => i.canaries_intact(),
+        }
+    }
+
+    fn results(&self) -> Vec<u64> {
+        match self {
+            Inst::Default(i) => i.results(),
+            Inst::Sandboxed(i) => i.results(),
+        }
+    }
+
+    fn args(&self, n: usize) -> Vec<u64> {
+        match self {
+            Inst::Default(i) => i.args(n),
+            Inst::Sandboxed(i) => i.args(n),
+        }
+    }
+
+    fn set_results(&mut self, types: &[ValType], values: &[u64]) {
+        match self {
+            Inst::Default(i) => i.set_results(types, values),
+            Inst::Sandboxed(i) => i.set_results(types, values),
+        }
+    }
+
+    pub fn global(&self, g: u32) -> Option<u64> {
+        match self {
+            Inst::Default(i) => i.global(g),
+            Inst::Sandboxed(i) => i.global(g),
+        }
+    }
+
+    /// The value of a reference to function `f`.
+    fn func_ref(&self, f: u32) -> u64 {
+        match self {
+            Inst::Default(_) => rv_backend::abi::RODATA_BASE + rv_backend::abi::DESCRIPTOR_SIZE * u64::from(f),
+            Inst::Sandboxed(i) => i.func_ref(f),
+        }
+    }
+}
+
 /// A module instance of the script.
 pub struct Loaded {
     pub compiled: &'static Compiled,
-    pub instance: RefCell<Instance<'static>>,
+    pub instance: RefCell<Inst>,
     /// Another module imported its memory, table or a mutable global, which instances
     /// here cannot share: what the script expects of it afterwards is skipped.
     pub tainted: std::cell::Cell<bool>,
@@ -99,6 +168,8 @@ pub enum Outcome {
 pub struct Runner {
     name: String,
     verbose: bool,
+    /// Compile in the sandboxed mode and run on [`SandboxedInstance`]s.
+    sandboxed: bool,
     raw: &'static str,
     pub counts: Counts,
     pub modules: Vec<Loaded>,
@@ -110,8 +181,8 @@ pub struct Runner {
 
 /// Float code compiles to traps (counted as skipped when reached), so that the integer
 /// commands of modules with some float functions still run.
-fn compile(wasm: &[u8]) -> Result<Compiled, rv_backend::CompileError> {
-    rv_backend::compile_with(wasm, &rv_backend::Options { float_bits: true })
+fn compile(wasm: &[u8], sandboxed: bool) -> Result<Compiled, rv_backend::CompileError> {
+    rv_backend::compile_with(wasm, &rv_backend::Options { float_bits: true, sandboxed })
 }
 
 /// Whether a trap is the float stand-in (the command needed float arithmetic).
@@ -124,10 +195,11 @@ fn config() -> Config {
 }
 
 impl Runner {
-    pub fn new(name: &str, verbose: bool) -> Runner {
+    pub fn new(name: &str, verbose: bool, sandboxed: bool) -> Runner {
         Runner {
             name: name.to_string(),
             verbose,
+            sandboxed,
             raw: "",
             counts: Counts::default(),
             modules: Vec::new(),
@@ -188,8 +260,12 @@ impl Runner {
 
     /// Compiles and instantiates `bytes`.
     fn load(&mut self, bytes: &[u8]) -> Result<Result<usize, LoadError>, rv_backend::CompileError> {
-        let compiled: &'static Compiled = Box::leak(Box::new(compile(bytes)?));
+        let compiled: &'static Compiled = Box::leak(Box::new(compile(bytes, self.sandboxed)?));
         assert_rv64im(compiled);
+        if self.sandboxed {
+            let ecall = rv_backend::encode::ecall();
+            assert!(compiled.words().all(|w| w != ecall), "sandboxed code with an ecall");
+        }
         let linked = match link::resolve(self, compiled) {
             Ok(l) => l,
             Err(link::LinkError::Unlinkable(m)) => return Ok(Err(LoadError::Unlinkable(m))),
@@ -198,9 +274,17 @@ impl Runner {
             }
         };
         let imports = Imports { globals: &linked.globals, memory: linked.memory, table: linked.table };
-        let instance = match Instance::new(compiled, config(), &imports) {
+        let made = if self.sandboxed {
+            SandboxedInstance::new(compiled, config(), &imports).map(Inst::Sandboxed).map_err(|e| match e {
+                SandboxedError::Instantiate(e) => LoadError::Instantiate(e),
+                e @ SandboxedError::NotSandboxed => LoadError::Start(format!("{e}")),
+            })
+        } else {
+            Instance::new(compiled, config(), &imports).map(Inst::Default).map_err(LoadError::Instantiate)
+        };
+        let instance = match made {
             Ok(i) => i,
-            Err(e) => return Ok(Err(LoadError::Instantiate(e))),
+            Err(e) => return Ok(Err(e)),
         };
         self.modules.push(Loaded {
             compiled,
@@ -273,7 +357,7 @@ impl Runner {
             WastDirective::ModuleDefinition(mut m) => {
                 let id = quote_name(&m);
                 match m.encode() {
-                    Ok(bytes) => match compile(&bytes) {
+                    Ok(bytes) => match compile(&bytes, self.sandboxed) {
                         Ok(c) => {
                             assert_rv64im(&c);
                             self.pass();
@@ -322,7 +406,7 @@ impl Runner {
             },
             WastDirective::AssertInvalid { mut module, message, .. } => match module.encode() {
                 Err(_) => self.skip(),
-                Ok(bytes) => match compile(&bytes) {
+                Ok(bytes) => match compile(&bytes, self.sandboxed) {
                     Err(e) if e.is_invalid() => self.pass(),
                     Err(e) if e.is_unsupported() => self.skip(),
                     Err(e) => self.fail(span, format!("expected invalid ({message}), got {e}")),
@@ -333,7 +417,7 @@ impl Runner {
                 // Malformed text is the text parser's business, not the compiler's.
                 Err(_) => self.skip(),
                 Ok(_) if superseded(&self.name, message) => self.skip(),
-                Ok(bytes) => match compile(&bytes) {
+                Ok(bytes) => match compile(&bytes, self.sandboxed) {
                     Err(e) if e.is_invalid() => self.pass(),
                     Err(e) if e.is_unsupported() => self.skip(),
                     Err(e) => self.fail(span, format!("expected malformed ({message}), got {e}")),
@@ -355,6 +439,11 @@ impl Runner {
     }
 
     fn assert_return(&mut self, span: wast::token::Span, exec: WastExecute<'_>, results: &[WastRet<'_>]) {
+        let module = match &exec {
+            WastExecute::Invoke(i) => self.slot(i.module),
+            WastExecute::Get { module, .. } => self.slot(*module),
+            WastExecute::Wat(_) => None,
+        };
         let outcome = match exec {
             WastExecute::Invoke(i) => self.execute_invoke(&i),
             WastExecute::Get { module, global, .. } => self.get_global(module, global),
@@ -362,7 +451,10 @@ impl Runner {
         };
         match outcome {
             Err(Skip::Unsupported) => self.skip(),
-            Ok(Outcome::Values(v)) => match check_results(&v, results) {
+            Ok(Outcome::Values(v)) => match check_results(&v, results, |f| match module {
+                Some(Slot::Ok(i)) => self.modules[i].instance.borrow().func_ref(f),
+                _ => u64::MAX,
+            }) {
                 Ok(true) => self.pass(),
                 Ok(false) => self.fail(span, format!("got {v:?}, expected {results:?}")),
                 Err(()) => self.skip(),
@@ -449,7 +541,11 @@ impl Runner {
             return Outcome::Error(format!("{e}"));
         }
         loop {
-            match inst.run(BUDGET) {
+            let event = inst.run(BUDGET);
+            if !inst.canaries_intact() {
+                return Outcome::Error("compiled code wrote around its memory".into());
+            }
+            match event {
                 Event::Returned => return Outcome::Values(inst.results()),
                 Event::Trap(t) => return Outcome::Trap(t),
                 Event::BudgetExhausted => return Outcome::Error("instruction budget exhausted".into()),

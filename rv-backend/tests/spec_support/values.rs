@@ -1,6 +1,5 @@
 //! Script values to and from machine values.
 
-use rv_backend::abi::{DESCRIPTOR_SIZE, RODATA_BASE};
 use wast::core::{AbstractHeapType, HeapType, WastArgCore, WastRetCore};
 use wast::token::Index;
 use wast::WastRet;
@@ -23,7 +22,8 @@ pub fn arg_value(a: &WastArgCore<'_>) -> Option<Value> {
 }
 
 /// Whether `got` matches `want`; `Err` if some expected value is outside the subset.
-pub fn check_results(got: &[u64], want: &[WastRet<'_>]) -> Result<bool, ()> {
+/// `func_ref(n)` is the value of a reference to function `n` of the invoked module.
+pub fn check_results(got: &[u64], want: &[WastRet<'_>], func_ref: impl Fn(u32) -> u64) -> Result<bool, ()> {
     let mut ok = got.len() == want.len();
     for (i, w) in want.iter().enumerate() {
         let WastRet::Core(w) = w else { return Err(()) };
@@ -34,7 +34,7 @@ pub fn check_results(got: &[u64], want: &[WastRet<'_>]) -> Result<bool, ()> {
             WastRetCore::RefNull(None) => g == Some(0),
             WastRetCore::RefNull(Some(h)) if is_func(h) => g == Some(0),
             WastRetCore::RefFunc(None) => g.is_some_and(|v| v != 0),
-            WastRetCore::RefFunc(Some(Index::Num(n, _))) => g == Some(RODATA_BASE + DESCRIPTOR_SIZE * u64::from(*n)),
+            WastRetCore::RefFunc(Some(Index::Num(n, _))) => g == Some(func_ref(*n)),
             _ => return Err(()),
         };
         ok &= m;

@@ -23,6 +23,7 @@ use crate::platform::Platform;
 mod reuse;
 pub mod rv;
 pub mod rv_instance;
+pub mod rv_sandboxed;
 pub mod wasmi;
 
 /// Which engine runs contract code.
