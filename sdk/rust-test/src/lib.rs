@@ -52,6 +52,7 @@ pub use outcome::Outcome;
 #[cfg(feature = "proptest")]
 pub use proptest;
 pub use vm::{initial_balance, Vm, ALICE, BOB, CAROL, COINBASE};
+pub use zkos_tests::envelope;
 
 /// The WASM module of the crate whose tests call it (built once per test process; panics
 /// with cargo's error if it does not build).

@@ -42,9 +42,11 @@ impl Outcome {
         if let Some(f) = &self.failure {
             return format!("failed: {f}");
         }
+        if self.output.is_empty() {
+            return "reverted with empty data".into();
+        }
         match alloy_sol_types::decode_revert_reason(&self.output) {
             Some(reason) => format!("reverted: {reason}"),
-            None if self.output.is_empty() => "reverted with empty data".into(),
             None => format!("reverted with data {}", self.output),
         }
     }
