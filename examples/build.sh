@@ -14,11 +14,13 @@ for crate in counter erc20 caller abi-probe vault erc20-macro erc721-macro; do
 done
 wc -c out/*.wasm
 
-# AssemblyScript: the counter example and the SDK's bindings check module (npm installs the
-# compiler into sdk/assemblyscript/node_modules on first use).
+# AssemblyScript: the counter and the vault (the SDK's contract transform) examples and the
+# SDK's bindings check module (npm installs the compiler into sdk/assemblyscript/node_modules
+# on first use).
 as-counter/build.sh
+as-vault/build.sh
 ../sdk/assemblyscript/build.sh
-wc -c out/as-counter.wasm ../sdk/assemblyscript/build/bindings.wasm
+wc -c out/as-counter.wasm out/as-vault.wasm ../sdk/assemblyscript/build/bindings.wasm
 
 # The native RV64IM example in C (riscv64-unknown-elf-gcc): out/native-c.elf.
 native-c/build.sh

@@ -7,6 +7,9 @@
 # - `--disable nontrapping-f2i`: no float instructions are wanted at all;
 # - `--use abort=…/zkosAbort`: AssemblyScript's failure hook reverts instead of importing
 #   `env.abort`, so the module imports only `zkos` functions;
+# - `--transform transform/contract.js`: the contract model (`@contract`, `@event`, `@error`,
+#   …; see README.md): generated dispatch, storage layout and the `zkos:abi` section. Sources
+#   without a `@contract` class are left as they are;
 # - zkos forbids a start function, and the stub runtime initializes its heap pointer in one:
 #   asc exports it as `_start`, then binaryen's wasm-ctor-eval (shipped with
 #   AssemblyScript) runs it at build time, bakes the result into the global and drops it.
@@ -31,6 +34,7 @@ trap 'rm -rf "$tmp"' EXIT
     --maximumMemory 64 \
     --disable nontrapping-f2i \
     --use "abort=${rel%.ts}/zkosAbort" \
+    --transform "$sdk/transform/contract.js" \
     --exportStart _start
 mkdir -p "$(dirname "$out")"
 "$bin/wasm-ctor-eval" "$tmp/raw.wasm" --ctors=_start \
