@@ -258,3 +258,38 @@ on_both_engines!(
     float_host_argument_fails_the_block,
     contract_fault_is_charged_as_before
 );
+
+/// Tracing (`zkos run`, the devnet's `debug_trace*`) changes nothing a block produces: the
+/// same state, receipts, diff, gas, work counters and commitments on both engines; the traced
+/// block also holds each transaction's call tree: the EVM caller, and under it the WASM callee
+/// that trapped with all the gas it was given.
+#[test]
+fn a_traced_block_is_the_same_block() {
+    use crate::exec::apply_block_traced;
+    for engine in [EngineKind::Wasmi, EngineKind::Rv] {
+        let (mut plain, mut traced) = (state(&unreachable_contract()), state(&unreachable_contract()));
+        let a = apply_block(&mut plain, &block(CALLER), engine, &mut ArtifactCache::default()).expect("applies");
+        let b =
+            apply_block_traced(&mut traced, &block(CALLER), engine, &mut ArtifactCache::default()).expect("applies");
+        assert_eq!(plain, traced);
+        assert_eq!(a.commitments, b.commitments);
+        assert!(a.output.traces.is_empty());
+        let mut output = b.output.clone();
+        let traces = core::mem::take(&mut output.traces);
+        assert_eq!(a.output, output);
+        let [(0, frames)] = &traces[..] else { panic!("one traced transaction: {traces:?}") };
+        let [top] = &frames[..] else { panic!("one top frame: {frames:?}") };
+        assert_eq!((top.to, top.code, top.error.clone()), (CALLER, Some(CodeKind::Evm), None));
+        let [callee] = &top.calls[..] else { panic!("one callee: {top:?}") };
+        assert_eq!((callee.to, callee.code), (TARGET, Some(CodeKind::Wasm)));
+        assert_eq!(callee.error, Some(Trap::Unreachable.into()));
+        assert_eq!((callee.gas, callee.gas_used), (FORWARDED, FORWARDED));
+        assert_eq!(callee.debug, 0..0);
+        if engine == EngineKind::Rv {
+            assert!(callee.rv_instructions > 0 && top.rv_instructions > callee.rv_instructions, "{top:?}");
+            assert!(top.rv_instructions <= b.output.stats.rv_instructions);
+        } else {
+            assert_eq!(top.rv_instructions, 0);
+        }
+    }
+}
