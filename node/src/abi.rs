@@ -40,7 +40,7 @@ pub struct Args {
 /// The WASM module inside `code`: `code` itself (a module, metered or not), the code of an
 /// envelope (deploy data, constructor arguments after it ignored) or of an account's
 /// stored code (header and code). `None` for anything else (EVM code, an RV64IM ELF).
-fn wasm_module(code: &[u8]) -> Result<Option<&[u8]>> {
+pub(crate) fn wasm_module(code: &[u8]) -> Result<Option<&[u8]>> {
     if code.starts_with(b"\0asm") {
         return Ok(Some(code));
     }

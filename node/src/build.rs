@@ -119,7 +119,13 @@ fn report(path: &Path, wasm: &[u8], ctor_args: &[u8]) -> Result<()> {
         Err(_) => return Err(Error::Exec("the deployment dry run: the two engines disagree (a zkos bug)".into())),
     }
     println!();
-    let gas_args =
-        crate::gas_report::Args { file: path.to_path_buf(), json: false, html: None, inputs: Vec::new(), abi: None };
+    let gas_args = crate::gas_report::Args {
+        file: path.to_path_buf(),
+        json: false,
+        html: None,
+        inputs: Vec::new(),
+        abi: None,
+        measure: None,
+    };
     crate::gas_report::main(&gas_args)
 }

@@ -11,11 +11,19 @@
 //! names them from a solc ABI, and common signatures (ERC-20, ERC-721, WETH, Uniswap V2,
 //! Ownable) are known anyway.
 //!
+//! A WASM contract with an embedded JSON ABI (`zkos:abi`, written by `#[zkos::contract]`)
+//! gets a row per function of its ABI, by selector; functions are named from the module's
+//! name section when it has one. `--measure BLOCK` runs a block (as `zkos run` takes it) and
+//! shows the gas the contract's frames used per selector beside the bounds. A bound above the
+//! block gas limit ([`model::PRACTICAL_LIMIT`]) holds but is reported as unbounded in
+//! practice.
+//!
 //! Output: a table on stdout by default, `--json` for one JSON document, `--html FILE` for a
 //! self-contained page with each function's control-flow graph drawn as inline SVG.
 
 mod html;
 mod json;
+mod measure;
 mod model;
 mod names;
 mod svg;
@@ -47,6 +55,10 @@ pub struct Args {
     /// A solc ABI (JSON array, or an object with an `abi` field) naming EVM selectors.
     #[arg(long, value_name = "FILE")]
     pub abi: Option<PathBuf>,
+    /// Run this block (JSON, as `zkos run` takes it) and show the gas its calls to the
+    /// contract used per selector (WASM contracts).
+    #[arg(long, value_name = "BLOCK")]
+    pub measure: Option<PathBuf>,
 }
 
 /// What kind of code a file holds.
@@ -169,7 +181,16 @@ pub fn report(file: &str, bytes: &[u8], args: &Args) -> Result<Report> {
         None => Vec::new(),
     };
     match detect(file, bytes)? {
-        Code::Wasm(wasm) => model::wasm(file, &wasm, &inputs),
+        Code::Wasm(wasm) => {
+            let mut r = model::wasm(file, &wasm, &inputs)?;
+            if let Some(block) = &args.measure {
+                measured(&mut r, &block.display().to_string(), &wasm)?;
+            }
+            Ok(r)
+        }
+        Code::Evm(_) if args.measure.is_some() => {
+            Err(Error::Config(format!("--measure: {file} is EVM code; measuring is for WASM contracts")))
+        }
         Code::Evm(_) if !args.inputs.is_empty() => Err(Error::Config(format!(
             "--input {}: {file} is EVM code, whose bounds do not depend on inputs",
             args.inputs[0]
@@ -183,6 +204,27 @@ pub fn report(file: &str, bytes: &[u8], args: &Args) -> Result<Report> {
         ))),
         Code::Evm(code) => Ok(model::evm(file, &code, &abi)),
     }
+}
+
+/// Adds the gas a block measured to the selector rows (a row for a selector the ABI does not
+/// have, which the contract reverts or handles in its fallback).
+fn measured(r: &mut Report, block: &str, wasm: &[u8]) -> Result<()> {
+    let per = measure::per_selector(block, wasm)?;
+    if per.is_empty() {
+        return Err(Error::Config(format!("--measure {block}: no transaction of the block calls this contract")));
+    }
+    for (sel, m) in per {
+        match r.selectors.iter_mut().find(|e| e.selector == Some(sel)) {
+            Some(e) => e.measured = Some(m),
+            None => r.selectors.push(model::Entry {
+                name: format!("0x{sel:08x} (not in the ABI)"),
+                selector: Some(sel),
+                measured: Some(m),
+                ..model::Entry::default()
+            }),
+        }
+    }
+    Ok(())
 }
 
 /// Runs `zkos gas-report`.

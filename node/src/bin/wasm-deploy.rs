@@ -11,11 +11,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 // The `zkos` command's modules that wasm-deploy shares, from `node/src`: the gas-bounds
-// report (and the error and JSON helpers it uses), the development accounts of the devnet,
+// report (and the embedded-ABI reader, error and JSON helpers it uses), the development accounts of the devnet,
 // and wasm-deploy's own modules.
 #[path = ".."]
 #[allow(dead_code, reason = "shared with the zkos binary, which uses the parts wasm-deploy does not")]
 mod shared {
+    pub mod abi;
     pub mod deploy;
     pub mod devnet {
         pub mod accounts;
@@ -25,7 +26,7 @@ mod shared {
     pub mod json;
 }
 
-use shared::{devnet, error, gas_report, json};
+use shared::{abi, devnet, error, gas_report, json};
 
 fn main() -> ExitCode {
     let args = shared::deploy::Args::parse();

@@ -248,7 +248,14 @@ pub fn analyze(file: &str, bytes: &[u8], constants: Option<Vec<u8>>) -> Result<C
 
 /// The report of `zkos gas-report` for `code` (a WASM module or EVM bytecode).
 fn bounds_of(file: &str, code: &[u8]) -> Result<Report> {
-    let args = crate::gas_report::Args { file: file.into(), json: false, html: None, inputs: Vec::new(), abi: None };
+    let args = crate::gas_report::Args {
+        file: file.into(),
+        json: false,
+        html: None,
+        inputs: Vec::new(),
+        abi: None,
+        measure: None,
+    };
     crate::gas_report::report(file, code, &args).map_err(|e| Error::Contract(format!("gas bounds: {e}")))
 }
 

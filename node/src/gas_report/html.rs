@@ -3,13 +3,16 @@
 
 use std::fmt::Write as _;
 
-use super::model::{Entry, Kind, Report};
+use super::model::{Entry, Kind, Report, PRACTICAL_LIMIT};
 use super::svg::{draw, esc};
 
-const STYLE: &str = "body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}th{background:#f0f0f0}td.b{font-family:monospace}.u{color:#c0392b}.ok{color:#2e7d32}section{margin:18px 0;padding-top:8px;border-top:1px solid #ddd}.legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:12px;height:12px;border:1px solid #777;vertical-align:middle;margin-right:4px}ul{font-size:13px}";
+const STYLE: &str = "body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}th{background:#f0f0f0}td.b{font-family:monospace}.u{color:#c0392b}.ok{color:#2e7d32}.big{color:#b26a00}section{margin:18px 0;padding-top:8px;border-top:1px solid #ddd}.legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:12px;height:12px;border:1px solid #777;vertical-align:middle;margin-right:4px}ul{font-size:13px}";
 
 fn bound_cell(e: &Entry) -> String {
     let mut s = match (&e.formula, e.bound, &e.reason) {
+        (_, Some(v), _) if e.impractical() => format!(
+            "<span class=big title=\"above the {PRACTICAL_LIMIT} block gas limit\">≤ {v}: unbounded in practice</span>"
+        ),
         (Some(f), Some(v), _) => format!("<span class=ok>≤ {} = {v}</span>", esc(f)),
         (Some(f), None, _) => format!("<span class=ok>≤ {}</span>", esc(f)),
         (None, Some(v), _) => format!("<span class=ok>≤ {v}</span>"),
@@ -34,16 +37,23 @@ fn hosts_cell(e: &Entry) -> String {
 }
 
 fn rows(out: &mut String, entries: &[Entry], first: &str) {
-    let _ = write!(out, "<table><tr><th>{first}</th><th>bound</th><th>worst host calls</th><th>graph</th></tr>");
+    let measured = entries.iter().any(|e| e.measured.is_some());
+    let extra = if measured { "<th>measured</th>" } else { "" };
+    let _ = write!(out, "<table><tr><th>{first}</th><th>bound</th>{extra}<th>worst host calls</th><th>graph</th></tr>");
     for e in entries {
         let name = match e.selector {
             Some(s) => format!("{} <small>0x{s:08x}</small>", esc(&e.name)),
             None => esc(&e.name),
         };
         let link = e.graph.map_or(String::new(), |g| format!("<a href=\"#g{g}\">graph</a>"));
+        let m = match (&e.measured, measured) {
+            (Some(m), _) => format!("<td class=b>{}</td>", esc(&super::text::measured_text(m))),
+            (None, true) => String::from("<td></td>"),
+            (None, false) => String::new(),
+        };
         let _ = write!(
             out,
-            "<tr><td>{name}</td><td class=b>{}</td><td class=b>{}</td><td>{link}</td></tr>",
+            "<tr><td>{name}</td><td class=b>{}</td>{m}<td class=b>{}</td><td>{link}</td></tr>",
             bound_cell(e),
             hosts_cell(e)
         );
@@ -79,6 +89,13 @@ pub fn page(r: &Report) -> String {
         let _ = write!(out, "<p>Formulas evaluated at {}.</p>", esc(&list.join(", ")));
     }
     rows(&mut out, &r.entries, if r.kind == Kind::Wasm { "export" } else { "selector" });
+    if !r.selectors.is_empty() {
+        out.push_str("<h2>Functions of the embedded ABI</h2>");
+        if r.selectors.iter().any(|e| e.shared_bound) {
+            out.push_str("<p>Bound: the <code>call</code> export's (the analysis does not split the dispatcher by selector). Measured: gas used by the contract's frames in the block, callees included.</p>");
+        }
+        rows(&mut out, &r.selectors, "function");
+    }
     if let Some(s) = &r.elision {
         let _ = write!(
             out,

@@ -42,6 +42,18 @@ fn entry(e: &Entry) -> Value {
     if !e.notes.is_empty() {
         o.insert("notes".into(), json!(e.notes));
     }
+    if e.impractical() {
+        o.insert("unbounded_in_practice".into(), json!(true));
+    }
+    if e.shared_bound {
+        o.insert("bound_of".into(), json!("call"));
+    }
+    if let Some(m) = &e.measured {
+        o.insert(
+            "measured".into(),
+            json!({ "calls": m.calls, "min_gas_used": m.min, "max_gas_used": m.max, "reverted": m.reverted }),
+        );
+    }
     v
 }
 
@@ -56,6 +68,9 @@ pub fn document(r: &Report) -> Value {
         "functions": r.functions.iter().map(entry).collect::<Vec<_>>(),
     });
     let Some(o) = doc.as_object_mut() else { return doc };
+    if !r.selectors.is_empty() {
+        o.insert("selectors".into(), r.selectors.iter().map(entry).collect());
+    }
     if !r.inputs.is_empty() {
         let inputs: serde_json::Map<String, Value> =
             r.inputs.iter().map(|(k, v)| (k.to_string(), integer(Some(*v)))).collect();

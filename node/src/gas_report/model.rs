@@ -57,6 +57,36 @@ pub struct Entry {
     pub notes: Vec<String>,
     /// Index of its graph in [`Report::graphs`].
     pub graph: Option<usize>,
+    /// A selector row whose bound is the `call` export's (the analysis does not split the
+    /// dispatcher by selector).
+    pub shared_bound: bool,
+    /// Gas measured by `--measure`.
+    pub measured: Option<Measured>,
+}
+
+/// Gas the contract's frames used for one selector in a block (`--measure`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Measured {
+    /// Transactions.
+    pub calls: u32,
+    /// Least gas used by one frame (callees included).
+    pub min: u64,
+    /// Most gas used by one.
+    pub max: u64,
+    /// How many reverted or failed.
+    pub reverted: u32,
+}
+
+/// Gas no transaction can use: the block gas limit of the devnet and of Ethereum mainnet
+/// (30,000,000). A bound above it holds but means nothing in practice: it is reported as
+/// such, not as a usable bound.
+pub const PRACTICAL_LIMIT: u128 = 30_000_000;
+
+impl Entry {
+    /// Whether its bound is above [`PRACTICAL_LIMIT`] (unbounded in practice).
+    pub fn impractical(&self) -> bool {
+        self.bound.is_some_and(|b| b > PRACTICAL_LIMIT)
+    }
 }
 
 /// A node of a drawn graph.
@@ -117,6 +147,8 @@ pub struct Report {
     pub time: Duration,
     /// Exports (WASM) or selectors and any calldata (EVM).
     pub entries: Vec<Entry>,
+    /// WASM: one row per function of the embedded ABI (`zkos:abi`), by selector.
+    pub selectors: Vec<Entry>,
     /// Every defined function (WASM).
     pub functions: Vec<Entry>,
     /// What metering elision does (WASM).
@@ -257,6 +289,42 @@ fn wasm_graph(f: &FunctionBounds) -> Graph {
     Graph { title, nodes, edges, loops, omitted: None }
 }
 
+/// Function names from the module's name section (`None` where it has none), by absolute
+/// index.
+fn function_names(wasm: &[u8]) -> std::collections::HashMap<u32, String> {
+    let mut out = std::collections::HashMap::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        let Ok(wasmparser::Payload::CustomSection(c)) = payload else { continue };
+        let wasmparser::KnownCustom::Name(names) = c.as_known() else { continue };
+        for name in names.into_iter().flatten() {
+            if let wasmparser::Name::Function(map) = name {
+                out.extend(map.into_iter().flatten().map(|n| (n.index, n.name.to_string())));
+            }
+        }
+    }
+    out
+}
+
+/// The selector rows of a module's embedded ABI: each function's signature and selector,
+/// with the bound of `call` (the dispatcher), marked as shared.
+fn selector_rows(file: &str, wasm: &[u8], call: Option<&Entry>) -> Result<Vec<Entry>> {
+    let abi = crate::abi::embedded_abi(wasm).map_err(|e| Error::Config(format!("{file}: {e}")))?;
+    let Some(abi) = abi else { return Ok(Vec::new()) };
+    let mut rows: Vec<Entry> = abi
+        .functions()
+        .map(|f| {
+            let sel = u32::from_be_bytes(f.selector().0);
+            let mut e = call.cloned().unwrap_or_default();
+            e.name = f.signature();
+            e.selector = Some(sel);
+            e.shared_bound = call.is_some();
+            e
+        })
+        .collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(rows)
+}
+
 /// The report of a WASM module.
 pub fn wasm(file: &str, wasm: &[u8], inputs: &[(Var, u128)]) -> Result<Report> {
     wasm_validator::validate::validate(wasm).map_err(|e| Error::Config(format!("{file}: {e}")))?;
@@ -265,13 +333,22 @@ pub fn wasm(file: &str, wasm: &[u8], inputs: &[(Var, u128)]) -> Result<Report> {
     let time = t.elapsed();
     check_inputs(file, &b.functions, inputs)?;
     let plan = elide::plan_from(&b);
+    let names = function_names(wasm);
     let mut graphs = Vec::new();
     let mut functions = Vec::new();
     for f in &b.functions {
-        graphs.push(wasm_graph(f));
-        functions.push(wasm_entry(format!("f{}", f.index), f, inputs, Some(graphs.len() - 1)));
+        let mut g = wasm_graph(f);
+        let name = match names.get(&f.index) {
+            Some(n) => {
+                g.title = format!("{} {n}", g.title);
+                format!("f{} {n}", f.index)
+            }
+            None => format!("f{}", f.index),
+        };
+        graphs.push(g);
+        functions.push(wasm_entry(name, f, inputs, Some(graphs.len() - 1)));
     }
-    let entries = b
+    let entries: Vec<Entry> = b
         .exports
         .iter()
         .filter_map(|(name, idx)| {
@@ -280,12 +357,14 @@ pub fn wasm(file: &str, wasm: &[u8], inputs: &[(Var, u128)]) -> Result<Report> {
             Some(wasm_entry(name.clone(), f, inputs, g))
         })
         .collect();
+    let selectors = selector_rows(file, wasm, entries.iter().find(|e| e.name == "call"))?;
     Ok(Report {
         file: file.to_string(),
         kind: Kind::Wasm,
         code_size: wasm.len(),
         time,
         entries,
+        selectors,
         functions,
         elision: Some(plan.stats),
         inputs: inputs.to_vec(),
@@ -438,6 +517,7 @@ pub fn evm(file: &str, code: &[u8], abi: &[(u32, String)]) -> Report {
         code_size: code.len(),
         time,
         entries,
+        selectors: Vec::new(),
         functions: Vec::new(),
         elision: None,
         inputs: Vec::new(),

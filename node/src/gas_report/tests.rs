@@ -21,7 +21,7 @@ const TOKEN: &str = include_str!("testdata/token.json");
 const BENCH: &str = "/work/shared/bench/evm";
 
 fn args() -> Args {
-    Args { file: PathBuf::from("x"), json: false, html: None, inputs: Vec::new(), abi: None }
+    Args { file: PathBuf::from("x"), json: false, html: None, inputs: Vec::new(), abi: None, measure: None }
 }
 
 fn entry<'a>(r: &'a Report, name: &str) -> &'a Entry {

@@ -2,10 +2,13 @@
 
 use std::fmt::Write as _;
 
-use super::model::{Entry, Kind, Report};
+use super::model::{Entry, Kind, Measured, Report, PRACTICAL_LIMIT};
 
 fn bound_text(e: &Entry) -> String {
     let mut s = match (&e.formula, e.bound, &e.reason) {
+        (_, Some(v), _) if e.impractical() => {
+            format!("≤ {v}: unbounded in practice (above the {PRACTICAL_LIMIT} block gas limit)")
+        }
         (Some(f), Some(v), _) => format!("≤ {f} = {v}"),
         (Some(f), None, _) => format!("≤ {f}"),
         (None, Some(v), _) => format!("≤ {v}"),
@@ -35,6 +38,41 @@ fn hosts_text(e: &Entry, limit: usize) -> String {
         v.push(format!("+{more} more"));
     }
     v.join(", ")
+}
+
+/// `n calls, min..max gas (k reverted)`.
+pub(super) fn measured_text(m: &Measured) -> String {
+    let calls = if m.calls == 1 { String::from("1 call") } else { format!("{} calls", m.calls) };
+    let gas = if m.min == m.max { format!("{} gas", m.min) } else { format!("{}..{} gas", m.min, m.max) };
+    let reverted = if m.reverted > 0 { format!(" ({} reverted or failed)", m.reverted) } else { String::new() };
+    format!("{calls}, {gas}{reverted}")
+}
+
+fn selectors_table(out: &mut String, r: &Report) {
+    if r.selectors.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "
+functions of the embedded ABI (zkos:abi), by selector:"
+    );
+    if r.selectors.iter().any(|e| e.shared_bound) {
+        let _ = writeln!(out, "  (bound: the call export's; the analysis does not split the dispatcher by selector)");
+    }
+    if r.selectors.iter().any(|e| e.measured.is_some()) {
+        let _ = writeln!(out, "  (measured: gas used by the contract's frames in the block, callees included)");
+    }
+    let width = r.selectors.iter().map(|e| e.name.len()).max().unwrap_or(0);
+    for e in &r.selectors {
+        let sel = e.selector.map_or(String::new(), |s| format!("{s:08x}"));
+        let bound = if e.bound.is_some() || e.reason.is_some() { bound_text(e) } else { String::from("-") };
+        let _ = write!(out, "  {sel}  {:<width$}  {bound}", e.name);
+        if let Some(m) = &e.measured {
+            let _ = write!(out, "  | measured: {}", measured_text(m));
+        }
+        out.push('\n');
+    }
 }
 
 /// The text report.
@@ -97,10 +135,12 @@ pub fn table(r: &Report) -> String {
             let _ = writeln!(out, "{:<width$}    worst: {hosts}", "");
         }
     }
+    selectors_table(&mut out, r);
     if r.kind == Kind::Wasm {
         let _ = writeln!(out, "\nfunctions:");
         for f in &r.functions {
-            let _ = writeln!(out, "  {:<6} {}", f.name, bound_text(f));
+            let width = r.functions.iter().map(|f| f.name.len()).max().unwrap_or(6).min(60);
+            let _ = writeln!(out, "  {:<width$} {}", f.name, bound_text(f));
         }
         if let Some(s) = &r.elision {
             let _ = writeln!(

@@ -1,0 +1,195 @@
+//! `zkos gas-report` for contract authors: rows per selector of the embedded ABI
+//! (examples/vault and examples/erc20-macro, built by examples/build.sh), bounds above the
+//! block gas limit reported as unbounded in practice (text, JSON, HTML), `--measure BLOCK`
+//! with the gas the vault's frames used per selector (checked against `zkos run --trace`), and
+//! function names from the name section.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use alloy_primitives::{keccak256, U256};
+use common::{scratch, zkos};
+use serde_json::{json, Value};
+
+const SENDER: &str = "0x1111111111111111111111111111111111111111";
+const VAULT: &str = "0x2222222222222222222222222222222222222222";
+
+fn example(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/out").join(format!("{name}.wasm"));
+    assert!(p.exists(), "{}: run examples/build.sh first", p.display());
+    p
+}
+
+fn gas_report(args: &[&str]) -> (Option<i32>, String, String) {
+    let mut all = vec!["gas-report"];
+    all.extend_from_slice(args);
+    let out = zkos(&all);
+    (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+fn calldata(sig: &str, words: &[U256]) -> String {
+    let mut out = keccak256(sig.as_bytes())[..4].to_vec();
+    for w in words {
+        out.extend_from_slice(&w.to_be_bytes::<32>());
+    }
+    format!("0x{}", hex::encode(out))
+}
+
+fn tx(nonce: u64, to: &str, data: &str, value: u64) -> Value {
+    json!({ "data": data, "gasLimit": "0x1000000", "gasPrice": "0x0", "nonce": format!("{nonce:#x}"),
+        "sender": SENDER, "value": format!("{value:#x}"), "to": to })
+}
+
+#[test]
+fn vault_rows_per_selector_and_bounds_beyond_the_block_limit() {
+    let vault = example("vault");
+    let (code, out, err) = gas_report(&[vault.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    // The vault's call export is bounded (transfer_eth's stipend) but far above 30 M gas.
+    assert!(out.contains("call    ≤ 2150122507: unbounded in practice (above the 30000000 block gas limit)"), "{out}");
+    assert!(out.contains("deploy  ≤ 8961\n"), "a bound under the limit stays a bound: {out}");
+    for (sel, sig) in [
+        ("70a08231", "balanceOf(address)"),
+        ("d0e30db0", "deposit()"),
+        ("7d882097", "totalDeposits()"),
+        ("2e1a7d4d", "withdraw(uint256)"),
+    ] {
+        assert!(out.lines().any(|l| l.trim_start().starts_with(&format!("{sel}  {sig}"))), "{sig}: {out}");
+    }
+
+    let (_, json, _) = gas_report(&[vault.to_str().unwrap(), "--json"]);
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    let call = doc["exports"].as_array().unwrap().iter().find(|e| e["name"] == "call").unwrap();
+    assert_eq!(call["unbounded_in_practice"], true);
+    let deploy = doc["exports"].as_array().unwrap().iter().find(|e| e["name"] == "deploy").unwrap();
+    assert!(deploy.get("unbounded_in_practice").is_none());
+    let sels = doc["selectors"].as_array().unwrap();
+    assert_eq!(sels.len(), 4);
+    let withdraw = sels.iter().find(|e| e["name"] == "withdraw(uint256)").unwrap();
+    assert_eq!((&withdraw["selector"], &withdraw["bound_of"]), (&json!("0x2e1a7d4d"), &json!("call")));
+
+    let dir = scratch("gas-author-html");
+    let html = dir.join("r.html");
+    let (code, _, err) = gas_report(&[vault.to_str().unwrap(), "--html", html.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains(
+        "<span class=big title=\"above the 30000000 block gas limit\">≤ 2150122507: unbounded in practice</span>"
+    ));
+    assert!(!page.contains("<span class=ok>≤ 2150122507</span>"), "not coloured as a usable bound");
+    assert!(page.contains("<span class=ok>≤ 8961</span>"));
+    assert!(page.contains("withdraw(uint256) <small>0x2e1a7d4d</small>"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn erc20_rows_cover_its_abi() {
+    let (code, json, err) = gas_report(&[example("erc20-macro").to_str().unwrap(), "--json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    let mut names: Vec<&str> =
+        doc["selectors"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "allowance(address,address)",
+            "approve(address,uint256)",
+            "balanceOf(address)",
+            "decimals()",
+            "name()",
+            "symbol()",
+            "totalSupply()",
+            "transfer(address,uint256)",
+            "transferFrom(address,address,uint256)"
+        ]
+    );
+}
+
+#[test]
+fn measure_shows_the_gas_each_selector_used() {
+    let vault = example("vault");
+    let wasm = std::fs::read(&vault).unwrap();
+    let mut env = vec![0xEF, 0x5A, 0x01, 0x00, 0, 0, 0, 0];
+    env.extend_from_slice(&u32::try_from(wasm.len()).unwrap().to_be_bytes());
+    env.extend_from_slice(&wasm);
+    let other = "0x3333333333333333333333333333333333333333";
+    let block = json!({
+        "env": { "currentBaseFee": "0x0", "currentCoinbase": "0x0000000000000000000000000000000000000000",
+            "currentGasLimit": "0x10000000", "currentNumber": "0x1", "currentTimestamp": "0x1" },
+        "pre": {
+            SENDER: { "balance": "0x1000000", "nonce": "0x0", "code": "0x", "storage": {} },
+            VAULT: { "balance": "0x0", "nonce": "0x1", "code": format!("0x{}", hex::encode(&env)), "storage": {} },
+            other: { "balance": "0x0", "nonce": "0x1", "code": "0x00", "storage": {} }
+        },
+        "transaction": [
+            tx(0, VAULT, &calldata("deposit()", &[]), 1000),
+            tx(1, VAULT, &calldata("withdraw(uint256)", &[U256::from(5000)]), 0),
+            tx(2, VAULT, &calldata("withdraw(uint256)", &[U256::from(400)]), 0),
+            tx(3, VAULT, &calldata("balanceOf(address)", &[U256::from(0x1111)]), 0),
+            tx(4, other, &calldata("deposit()", &[]), 0),
+        ]
+    });
+    let dir = scratch("gas-author-measure");
+    let path = dir.join("block.json");
+    std::fs::write(&path, block.to_string()).unwrap();
+
+    let run = zkos(&["run", path.to_str().unwrap(), "--json", "--trace"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let run: Value = serde_json::from_slice(&run.stdout).unwrap();
+    // The gas of the vault's frame of each transaction (its execution, no intrinsic gas).
+    let used = |i: usize| run["transactions"][i]["trace"]["gasUsed"].as_u64().unwrap();
+    assert!(used(0) < run["transactions"][0]["gasUsed"].as_u64().unwrap());
+    assert_eq!(run["transactions"][1]["outcome"], "reverted");
+
+    let (code, json, err) = gas_report(&[vault.to_str().unwrap(), "--json", "--measure", path.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    let row = |name: &str| doc["selectors"].as_array().unwrap().iter().find(|e| e["name"] == name).unwrap().clone();
+    // The call to the other account is not the vault's.
+    assert_eq!(
+        row("deposit()")["measured"],
+        json!({ "calls": 1, "min_gas_used": used(0), "max_gas_used": used(0), "reverted": 0 })
+    );
+    let (lo, hi) = (used(1).min(used(2)), used(1).max(used(2)));
+    assert_eq!(
+        row("withdraw(uint256)")["measured"],
+        json!({ "calls": 2, "min_gas_used": lo, "max_gas_used": hi, "reverted": 1 })
+    );
+    assert_eq!(row("balanceOf(address)")["measured"]["calls"], 1);
+    assert!(row("totalDeposits()").get("measured").is_none());
+
+    let (_, text, _) = gas_report(&[vault.to_str().unwrap(), "--measure", path.to_str().unwrap()]);
+    let line = text.lines().find(|l| l.contains("withdraw(uint256)")).unwrap();
+    assert!(line.ends_with(&format!("| measured: 2 calls, {lo}..{hi} gas (1 reverted or failed)")), "{line}");
+
+    // A block that never calls the contract is an error, as is an EVM contract.
+    let empty = dir.join("empty.json");
+    let mut b = block.clone();
+    b["transaction"] = json!([tx(0, other, "0x", 0)]);
+    std::fs::write(&empty, b.to_string()).unwrap();
+    let (code, _, err) = gas_report(&[vault.to_str().unwrap(), "--measure", empty.to_str().unwrap()]);
+    assert_eq!(code, Some(3));
+    assert!(err.contains("no transaction of the block calls this contract"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn functions_are_named_from_the_name_section() {
+    let wasm = wat::parse_str(
+        r#"(module (memory (export "memory") 1 1)
+            (func $entry (export "call") (call $add_one (i32.const 1)) (drop))
+            (func $add_one (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))"#,
+    )
+    .unwrap();
+    let dir = scratch("gas-author-names");
+    let path = dir.join("named.wasm");
+    std::fs::write(&path, &wasm).unwrap();
+    let (code, out, err) = gas_report(&[path.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("  f0 entry   ≤ "), "{out}");
+    assert!(out.contains("  f1 add_one ≤ "), "{out}");
+    assert!(!out.contains("embedded ABI"), "no zkos:abi section, no selector rows: {out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
