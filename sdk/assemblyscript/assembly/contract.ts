@@ -136,7 +136,7 @@ function limb(buf: Uint8Array, at: i32): u64 {
 }
 
 function putLimb(buf: Uint8Array, at: i32, v: u64): void {
-  for (let i = 0; i < 8; i++) buf[at + 7 - i] = <u8>(v >> (<u64>(56 - 8 * i)));
+  for (let i = 0; i < 8; i++) buf[at + i] = <u8>(v >> (<u64>(56 - 8 * i)));
 }
 
 // ---------------------------------------------------------------- Address

@@ -44,7 +44,13 @@ const TYPES = {
 const hex = (bytes) => Buffer.from(bytes).toString("hex");
 const selectorOf = (sig) => "0x" + hex(keccak256(sig).slice(0, 4));
 
-class ContractError extends Error {}
+/** A refusal: asc prints an error's stack, so the stack is the message alone. */
+class ContractError extends Error {
+  constructor(message) {
+    super(message);
+    this.stack = message;
+  }
+}
 
 function fail(source, node, message) {
   const line = source.text.substring(0, node.range.start).split("\n").length;
