@@ -36,12 +36,12 @@ fn compile_as(entry: &str, out_name: &str) -> Result<Vec<u8>, String> {
     Ok(wasm)
 }
 
-/// Creation bytecode of the Solidity twin `name` in examples/`folder`.
+/// Creation bytecode of the Solidity twin `name` in `folder` (relative to the repository).
 fn solidity(folder: &str, name: &str) -> Vec<u8> {
     let script = format!("{}/solidity/compile.js", env!("CARGO_MANIFEST_DIR"));
     let out = Command::new("node")
         .arg(&script)
-        .arg(format!("../../examples/{folder}"))
+        .arg(format!("../../{folder}"))
         .output()
         .unwrap_or_else(|e| panic!("running node {script}: {e} (node and npm are needed)"));
     assert!(out.status.success(), "{script} failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -112,11 +112,11 @@ struct Twins {
 }
 
 impl Twins {
-    fn deploy(chain: &mut Chain, wasm: &[u8], evm_init: &[u8]) -> Twins {
-        let r = chain.deploy(&envelope(wasm, &[]), &[]);
+    fn deploy(chain: &mut Chain, wasm: &[u8], evm_init: &[u8], args: &[u8]) -> Twins {
+        let r = chain.deploy(&envelope(wasm, &[]), args);
         assert!(r.success, "WASM deployment: {:?}", r.error);
         let wasm = r.contract_address.unwrap();
-        let e = chain.deploy(evm_init, &[]);
+        let e = chain.deploy(evm_init, args);
         assert!(e.success, "EVM deployment: {:?}", e.error);
         println!("deploy gas: wasm {} evm {}", r.gas_used, e.gas_used);
         Twins { wasm, evm: e.contract_address.unwrap() }
@@ -157,7 +157,7 @@ fn entry(key: [u8; 32], slot: [u8; 32]) -> U256 {
 fn vault(engine: EngineKind) {
     let wasm = compile_as("examples/as-vault/assembly/index.ts", "as-vault").unwrap_or_else(|e| panic!("{e}"));
     let mut chain = Chain::new(engine);
-    let v = Twins::deploy(&mut chain, &wasm, &solidity("vault", "Vault"));
+    let v = Twins::deploy(&mut chain, &wasm, &solidity("examples/vault", "Vault"), &[]);
     // deposit(): payable, logs Deposited(who indexed, amount).
     let r = v.call(&mut chain, ALICE, &calldata("deposit()", &[]), 1000);
     assert!(r.success, "{:?}", r.error);
@@ -213,7 +213,51 @@ fn vault(engine: EngineKind) {
     assert!(!v.call(&mut chain, BOB, &calldata("balanceOf(address)", &[dirty]), 0).success);
 }
 
-zkos_tests::engine_tests!(vault);
+/// Small state variables packed into one slot as solc packs them, uint64 and bool values
+/// and keys, constructor arguments, a view (sdk/assemblyscript/test/packed).
+fn packed(engine: EngineKind) {
+    let wasm = compile_as("sdk/assemblyscript/test/packed/Packed.ts", "packed").unwrap_or_else(|e| panic!("{e}"));
+    let mut chain = Chain::new(engine);
+    let p = Twins::deploy(&mut chain, &wasm, &solidity("sdk/assemblyscript/test/packed", "Packed"), &u(40));
+    // The deployer is the owner, in the low 20 bytes of slot 0; count in slot 2.
+    assert_eq!(p.same_slot(&chain, U256::ZERO), U256::from_be_bytes(a(ALICE)));
+    assert_eq!(p.same_slot(&chain, U256::from(2u64)), U256::from(40u64));
+    let r = p.call(&mut chain, BOB, &calldata("configure(address,bool,uint32)", &[a(BOB), u(1), u(0xdead_beef)]), 0);
+    assert!(r.success, "{:?}", r.error);
+    let mut want = U256::from(0xdead_beefu64) << 168;
+    want |= U256::from(1u64) << 160;
+    want |= U256::from_be_bytes(a(BOB));
+    assert_eq!(p.same_slot(&chain, U256::ZERO), want, "owner, flag and small share slot 0");
+    for sig in ["owner()", "flag()", "small()", "total()", "count()"] {
+        assert!(p.call(&mut chain, BOB, &calldata(sig, &[]), 0).success, "{sig}");
+    }
+    let r = p.call(&mut chain, BOB, &calldata("bump(uint64)", &[u(2)]), 0);
+    assert_eq!(r.output.as_ref(), &u(42));
+    assert_eq!(p.same_slot(&chain, entry(u(42), u(3))), U256::from(1u64));
+    assert_eq!(p.same_slot(&chain, U256::from(1u64)), U256::from(2u64));
+    let r = p.call(&mut chain, BOB, &calldata("seen(uint64)", &[u(42)]), 0);
+    assert_eq!(r.output.as_ref(), &u(1));
+    let r = p.call(&mut chain, ALICE, &calldata("isOwner(address)", &[a(BOB)]), 0);
+    assert_eq!(r.output.as_ref(), &u(1));
+    // Changing one packed field keeps its neighbours.
+    assert!(p.call(&mut chain, BOB, &calldata("configure(address,bool,uint32)", &[a(ALICE), u(0), u(7)]), 0).success);
+    let want = (U256::from(7u64) << 168) | U256::from_be_bytes(a(ALICE));
+    assert_eq!(p.same_slot(&chain, U256::ZERO), want);
+    // Out-of-range words: a bool of 2, a uint32 and a uint64 with high bits.
+    assert!(!p.call(&mut chain, BOB, &calldata("configure(address,bool,uint32)", &[a(BOB), u(2), u(1)]), 0).success);
+    assert!(
+        !p.call(&mut chain, BOB, &calldata("configure(address,bool,uint32)", &[a(BOB), u(1), u(1 << 32)]), 0).success
+    );
+    let mut wide = u(1);
+    wide[23] = 1;
+    assert!(!p.call(&mut chain, BOB, &calldata("bump(uint64)", &[wide]), 0).success);
+    assert!(!p.call(&mut chain, BOB, &calldata("seen(uint64)", &[wide]), 0).success);
+    // Constructor arguments too short: the generated deploy refuses them.
+    let r = chain.deploy(&envelope(&wasm, &[]), &[1, 2]);
+    assert!(!r.success);
+}
+
+zkos_tests::engine_tests!(vault, packed);
 
 /// The ABI the transform embeds is the one the Rust macro embeds for the same contract
 /// (node/tests/abi_cmd.rs checks that one against solc's), byte for byte.
