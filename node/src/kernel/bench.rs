@@ -211,6 +211,23 @@ fn measure(args: &Args) -> Result<Bench> {
             continue;
         }
         eprintln!("zkos bench kernel: {name}: {gas} gas ...");
+        // Contract code in host mode, compiled in rv-backend's default and sandboxed modes:
+        // what the sandboxed mode's bounds checks and position independence cost (the mode
+        // the kernel's compiled-code engine runs), on identical outcomes.
+        let rv = transition::apply(&pre, &env, &txs, EngineKind::Rv)?;
+        let sandboxed = transition::apply(&pre, &env, &txs, EngineKind::RvSandboxed)?;
+        for (engine, o) in [("rv", &rv), ("rv-sandboxed", &sandboxed)] {
+            if (o.state_root, o.receipts_root, o.output.gas_used) != (host.state_root, host.receipts_root, gas) {
+                return Err(Error::Exec(format!("{name}: host mode on {engine} differs from wasmi")));
+            }
+        }
+        let (a, b) = (rv.output.stats.rv_instructions, sandboxed.output.stats.rv_instructions);
+        eprintln!(
+            "zkos bench kernel: {name}: host-mode contract code {} (rv) / {} (rv-sandboxed) RV64IM instructions per gas{}",
+            ratio(per_gas(a, gas)),
+            ratio(per_gas(b, gas)),
+            if a > 0 { format!(", sandboxed +{:.1}%", 100.0 * (b as f64 - a as f64) / a as f64) } else { String::new() },
+        );
         let block = transition::block(&pre, &env, &txs);
         let run = |warm: bool| -> Result<(Figures, f64)> {
             let input = if warm { super::warm_input_for(&pre, &block)? } else { super::input_for(&pre, &block)? };

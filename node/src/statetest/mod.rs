@@ -25,7 +25,8 @@ pub struct Args {
     /// The fork whose post-states are checked.
     #[arg(long, default_value = "Osaka")]
     pub fork: String,
-    /// The engine: wasmi (reference), rv (RV64IM machine), or kernel (each case a block run
+    /// The engine: wasmi (reference), rv (RV64IM machine), rv-sandboxed (rv with code compiled
+    /// in rv-backend's sandboxed mode, as the kernel will run it), or kernel (each case a block run
     /// statelessly by the kernel inside the RV64IM machine, contract code on wasmi there).
     #[arg(long, default_value = "wasmi")]
     pub engine: String,
@@ -355,10 +356,9 @@ pub fn main(args: &Args) -> Result<(), CliError> {
     let fork = crate::t8n::check_fork(&args.fork)?.name();
     let mode = match args.engine.as_str() {
         "kernel" => Mode::Kernel,
-        other => Mode::Host(
-            parse_engine(other)
-                .map_err(|_| CliError::Config(format!("unknown engine `{other}` (expected wasmi, rv or kernel)")))?,
-        ),
+        other => Mode::Host(parse_engine(other).map_err(|_| {
+            CliError::Config(format!("unknown engine `{other}` (expected wasmi, rv, rv-sandboxed or kernel)"))
+        })?),
     };
     let exclusions = match &args.exclude {
         Some(p) => read_exclusions(p)?,
@@ -418,7 +418,8 @@ pub fn parse_engine(name: &str) -> Result<EngineKind, CliError> {
     match name {
         "wasmi" => Ok(EngineKind::Wasmi),
         "rv" => Ok(EngineKind::Rv),
-        other => Err(CliError::Config(format!("unknown engine `{other}` (expected wasmi or rv)"))),
+        "rv-sandboxed" => Ok(EngineKind::RvSandboxed),
+        other => Err(CliError::Config(format!("unknown engine `{other}` (expected wasmi, rv or rv-sandboxed)"))),
     }
 }
 

@@ -118,19 +118,32 @@ impl FuncCompiler<'_, '_> {
         // checked once stays known non-negative until it changes or control flow merges.
         let entry = self.stack[i];
         let base = self.read(i, tmp);
-        let l = self.trap_label(TrapCode::MemoryOutOfBounds);
         let known = matches!(entry, Entry::Local(l) if self.nonneg.get(l as usize).copied().unwrap_or(false));
-        if !known {
-            self.asm.branch(Cond::Lt, base, ZERO, l);
-            if let Entry::Local(l) = entry {
-                if matches!(self.local_locs.get(l as usize), Some(LocalLoc::Reg(_))) {
+        let end = (offset + size) as u64;
+        let covered = match entry {
+            Entry::Local(l) if known => self.checked_end.get(l as usize).is_some_and(|&e| e >= end),
+            _ => false,
+        };
+        if !covered {
+            let l = self.trap_label(TrapCode::MemoryOutOfBounds);
+            let reg_local = match entry {
+                Entry::Local(l) if matches!(self.local_locs.get(l as usize), Some(LocalLoc::Reg(_))) => Some(l),
+                _ => None,
+            };
+            if !known {
+                self.asm.branch(Cond::Lt, base, ZERO, l);
+                if let Some(l) = reg_local {
                     self.mark_nonneg(l);
                 }
             }
+            // `addr + offset + size <= memory size`, with no overflow (both below 2^33).
+            self.asm.add_imm(tmp2, base, end as i64, tmp2);
+            self.asm.branch(Cond::Ltu, MEMORY_SIZE_REG, tmp2, l);
+            // The local stays this far in bounds until it changes or control flow merges.
+            if let Some(e) = reg_local.and_then(|l| self.checked_end.get_mut(l as usize)) {
+                *e = (*e).max(end);
+            }
         }
-        // `addr + offset + size <= memory size`, with no overflow (both below 2^33).
-        self.asm.add_imm(tmp2, base, offset + size, tmp2);
-        self.asm.branch(Cond::Ltu, MEMORY_SIZE_REG, tmp2, l);
         self.emit(enc::add(tmp, base, MEMORY_BASE_REG));
         if let Some(imm) = Imm12::new(offset) {
             return (tmp, imm);

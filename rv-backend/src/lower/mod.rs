@@ -309,6 +309,11 @@ pub(crate) struct FuncCompiler<'m, 'a> {
     /// The locals marked in `nonneg` since control flow last merged (so that forgetting
     /// them costs what was learnt, not the number of locals).
     pub nonneg_marked: Vec<u32>,
+    /// Sandboxed mode: for register locals known non-negative, the largest `offset + size`
+    /// an access through them was checked for (0: none): while the local is unchanged, an
+    /// access ending no further needs no check (memories never shrink). Forgotten with
+    /// `nonneg`.
+    pub checked_end: Vec<u64>,
 }
 
 fn align16(n: i64) -> i64 {
@@ -368,6 +373,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             offset: 0,
             nonneg: alloc::vec![false; f.locals.len()],
             nonneg_marked: Vec::new(),
+            checked_end: alloc::vec![0; f.locals.len()],
         }
     }
 
@@ -581,6 +587,9 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
         if let Some(k) = self.nonneg.get_mut(l as usize) {
             *k = false;
         }
+        if let Some(e) = self.checked_end.get_mut(l as usize) {
+            *e = 0;
+        }
     }
 
     /// Local `l` was checked non-negative (as a memory address).
@@ -598,6 +607,9 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
         for l in self.nonneg_marked.drain(..) {
             if let Some(k) = self.nonneg.get_mut(l as usize) {
                 *k = false;
+            }
+            if let Some(e) = self.checked_end.get_mut(l as usize) {
+                *e = 0;
             }
         }
     }

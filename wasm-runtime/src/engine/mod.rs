@@ -24,6 +24,7 @@ mod reuse;
 pub mod rv;
 pub mod rv_instance;
 pub mod rv_sandboxed;
+mod rv_sandboxed_engine;
 pub mod wasmi;
 
 /// Which engine runs contract code.
@@ -34,6 +35,9 @@ pub enum EngineKind {
     Wasmi,
     /// The RV64IM machine runs compiled code: the provable engine.
     Rv,
+    /// [`Self::Rv`] with code compiled in rv-backend's sandboxed mode (bounds checked by the
+    /// code, position-independent: what the kernel runs), measured and tested in host mode.
+    RvSandboxed,
 }
 
 impl EngineKind {
@@ -42,6 +46,7 @@ impl EngineKind {
         match self {
             Self::Wasmi => "wasmi",
             Self::Rv => "rv",
+            Self::RvSandboxed => "rv-sandboxed",
         }
     }
 }
@@ -157,6 +162,8 @@ pub(crate) enum Running {
     Wasmi(Box<wasmi::Running>),
     /// On the RV64IM machine: the machine, stopped at the host call while it waits.
     Rv(Box<rv::Running>),
+    /// The same with sandboxed code.
+    RvSandboxed(Box<rv_sandboxed_engine::Running>),
 }
 
 impl Running {
@@ -173,6 +180,8 @@ impl Running {
         Ok(match sys.engine {
             EngineKind::Wasmi => wasmi::start(&mut sys.wasmi, artifact, export, gas)?.map(|r| Self::Wasmi(Box::new(r))),
             EngineKind::Rv => rv::start(&mut sys.stats, artifact, export, gas)?.map(|r| Self::Rv(Box::new(r))),
+            EngineKind::RvSandboxed => rv_sandboxed_engine::start(&mut sys.stats, artifact, export, gas)?
+                .map(|r| Self::RvSandboxed(Box::new(r))),
         })
     }
 
@@ -194,6 +203,12 @@ impl Running {
                 sys.stats.rv_instructions += executed;
                 step
             }
+            Self::RvSandboxed(r) => {
+                let mut executed = 0;
+                let step = r.run(sys, frame, input, resume, &mut executed);
+                sys.stats.rv_instructions += executed;
+                step
+            }
         }
     }
 
@@ -202,6 +217,7 @@ impl Running {
         match self {
             Self::Wasmi(r) => r.memory(),
             Self::Rv(r) => r.memory(),
+            Self::RvSandboxed(r) => r.memory(),
         }
     }
 
@@ -209,7 +225,7 @@ impl Running {
     pub(crate) fn retire<P: Platform>(self, sys: &mut System<P>) {
         match self {
             Self::Wasmi(r) => r.retire(&mut sys.wasmi),
-            Self::Rv(_) => {}
+            Self::Rv(_) | Self::RvSandboxed(_) => {}
         }
     }
 }

@@ -17,6 +17,7 @@
 //! [`Trap::Machine`] here (a compiler bug), never a WebAssembly trap, and tests check that the
 //! canaries are intact. The API is [`super::rv_instance::Instance`]'s.
 
+use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -79,9 +80,27 @@ fn canonical(ty: ValType, v: u64) -> u64 {
     }
 }
 
+/// The compiled module an instance runs: borrowed, or shared (then the instance borrows
+/// nothing and can wait on a stack of suspended frames).
+enum Source<'c> {
+    Borrowed(&'c Compiled),
+    Shared(Rc<Compiled>),
+}
+
+impl core::ops::Deref for Source<'_> {
+    type Target = Compiled;
+
+    fn deref(&self) -> &Compiled {
+        match self {
+            Source::Borrowed(c) => c,
+            Source::Shared(c) => c,
+        }
+    }
+}
+
 /// A module compiled in the sandboxed mode, on a machine of its own.
 pub struct SandboxedInstance<'c> {
-    compiled: &'c Compiled,
+    compiled: Source<'c>,
     machine: Machine,
     config: Config,
     pages: u64,
@@ -94,6 +113,19 @@ impl<'c> SandboxedInstance<'c> {
     /// Maps `compiled` (sandboxed mode) and initializes its memory, table, globals and
     /// segments.
     pub fn new(compiled: &'c Compiled, config: Config, imports: &Imports<'_>) -> Result<Self, SandboxedError> {
+        Self::make(Source::Borrowed(compiled), config, imports)
+    }
+
+    /// [`Self::new`] for a shared module: the instance borrows nothing.
+    pub fn shared(
+        compiled: Rc<Compiled>,
+        config: Config,
+        imports: &Imports<'_>,
+    ) -> Result<SandboxedInstance<'static>, SandboxedError> {
+        SandboxedInstance::make(Source::Shared(compiled), config, imports)
+    }
+
+    fn make(compiled: Source<'c>, config: Config, imports: &Imports<'_>) -> Result<Self, SandboxedError> {
         if !compiled.sandboxed {
             return Err(SandboxedError::NotSandboxed);
         }
@@ -219,7 +251,7 @@ impl<'c> SandboxedInstance<'c> {
 
     /// The compiled module.
     pub fn compiled(&self) -> &Compiled {
-        self.compiled
+        &self.compiled
     }
 
     /// Sets up a call of function `f` with `args`.
