@@ -159,3 +159,26 @@ fn metered_modules_envelopes_hex_and_refusals() {
     assert!(err.contains("not a Solidity identifier"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// wasm-deploy lists the functions of the embedded ABI with selector and mutability.
+#[test]
+fn wasm_deploy_lists_the_functions() {
+    let out = Command::new(env!("CARGO_BIN_EXE_wasm-deploy"))
+        .args([example("vault").to_str().unwrap(), "--check"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let at = lines.iter().position(|l| *l == "functions     4 in the embedded ABI (zkos:abi)").expect(&text);
+    assert_eq!(
+        lines[at + 1..at + 5],
+        [
+            "0x70a08231 balanceOf(address) view returns (uint256)",
+            "0xd0e30db0 deposit() payable",
+            "0x7d882097 totalDeposits() view returns (uint256)",
+            "0x2e1a7d4d withdraw(uint256) nonpayable"
+        ]
+    );
+    assert!(text.contains("call: ≤ 2150122507 gas: unbounded in practice (above the block gas limit)"), "{text}");
+}

@@ -9,7 +9,8 @@
 //! The file is a WASM module, an RV64IM ELF, an envelope or EVM bytecode (binary or hex).
 //! The report: the kind, the size against its limit, the deployment charge (validation,
 //! metering, compilation and storage), the static gas bound of each export or selector
-//! (`zkos gas-report`'s model), the code hash and whether the node already holds a compiled
+//! (`zkos gas-report`'s model), the functions of the JSON ABI a WASM module embeds
+//! (`zkos:abi`), the code hash and whether the node already holds a compiled
 //! artifact for it, the deploy gas (`eth_estimateGas`) and its cost in ETH at the node's gas
 //! price. Then it signs an EIP-1559 transaction (development account N of the standard
 //! mnemonic, or `--private-key`), sends it, waits for the receipt and prints the address and
@@ -153,6 +154,9 @@ fn report_contract(file: &str, c: &Contract, args_len: usize) {
             _ => e.name.clone(),
         };
         let mut bound = match (&e.formula, e.bound, &e.reason) {
+            (_, Some(v), _) if e.impractical() => {
+                format!("≤ {v} gas: unbounded in practice (above the block gas limit)")
+            }
             (Some(f), _, _) => format!("≤ {f}"),
             (None, Some(v), _) => format!("≤ {v} gas"),
             (None, None, Some(r)) => format!("unbounded ({r})"),
@@ -162,6 +166,27 @@ fn report_contract(file: &str, c: &Contract, args_len: usize) {
             bound.push_str(" + forwarded gas");
         }
         line("", format!("{name}: {bound}"));
+    }
+    if c.source == Source::Wasm {
+        report_functions(&c.code);
+    }
+}
+
+/// The functions of the JSON ABI a WASM module embeds (`zkos:abi`), by selector.
+fn report_functions(code: &[u8]) {
+    match crate::abi::embedded_abi(code) {
+        Ok(Some(abi)) => {
+            line("functions", format!("{} in the embedded ABI (zkos:abi)", abi.functions().count()));
+            for f in abi.functions() {
+                let returns: Vec<String> = f.outputs.iter().map(|p| p.ty.clone()).collect();
+                let returns =
+                    if returns.is_empty() { String::new() } else { format!(" returns ({})", returns.join(",")) };
+                let sel = u32::from_be_bytes(f.selector().0);
+                line("", format!("{sel:#010x} {} {}{returns}", f.signature(), f.state_mutability.as_json_str()));
+            }
+        }
+        Ok(None) => line("functions", "no embedded ABI (zkos:abi): #[zkos::contract] embeds one"),
+        Err(e) => line("functions", format!("the embedded ABI is unreadable: {e}")),
     }
 }
 
