@@ -183,3 +183,23 @@ fn truncations_and_corruptions_never_panic() {
         }
     }
 }
+
+#[test]
+fn fixed_bytes_are_left_aligned_and_checked() {
+    // bytes4 0x80ac58cd (ERC-721's interface id) and a bytes3 after it.
+    let id: [u8; 4] = [0x80, 0xac, 0x58, 0xcd];
+    let enc = encode(&(id, [1u8, 2, 3]));
+    let mut want = [0u8; 64];
+    want[..4].copy_from_slice(&id);
+    want[32..35].copy_from_slice(&[1, 2, 3]);
+    assert_eq!(enc, want.to_vec());
+    assert_eq!(decode::<([u8; 4], [u8; 3])>(&enc).unwrap(), (id, [1, 2, 3]));
+    // A nonzero byte past the value is not a canonical bytes4.
+    let mut dirty = want;
+    dirty[4] = 1;
+    assert!(decode::<([u8; 4],)>(&dirty[..32]).is_err());
+    use crate::contract::AbiWord;
+    assert_eq!(<[u8; 4]>::SOL_TYPE, "bytes4");
+    assert_eq!(<[u8; 4]>::from_abi_word(&id.abi_word()), Some(id));
+    assert_eq!(<[u8; 31]>::from_abi_word(&[1u8; 32]), None);
+}
