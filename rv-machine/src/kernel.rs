@@ -16,6 +16,15 @@
 //! | [`call::KECCAK_F1600`] | keccak-f\[1600\] in place | `a0` = 200-byte state (25 lanes, little-endian) | `a0` = 0 |
 //! | [`call::SECP256K1_RECOVER`] | secp256k1 public-key recovery | `a0` = 97 bytes: hash, r, s (32 each, big-endian), recovery id (0 or 1); `a1` = 64-byte buffer | `a0` = 0 and the key's x, y (big-endian) written, or 1: no key |
 //! | [`call::MARK`] | phase marker | `a0` = phase number | `a0` unchanged |
+//! | [`call::INSTALL_CODE`] | make generated code executable | `a0` = destination (4 KiB-aligned, in [`CODE_ARENA`]), `a1` = the bytes, `a2` = length (a multiple of 4) | `a0` = 0 |
+//!
+//! [`call::INSTALL_CODE`] is the kernel's `fence.i`: it maps `[a0, a0 + a2)`, which must lie in
+//! [`CODE_ARENA`] and overlap nothing mapped, read-only and executable with a copy of the
+//! `a2` bytes at `a1`, decoded once; from then on the kernel may call into it (compiled
+//! contract code with its read-only data after it, which the code reads `pc`-relatively) and
+//! nothing may write it. It is what lets rv-backend's output run natively inside the kernel.
+//! zkVMs that cannot execute code generated at run time (those whose program is fixed by
+//! the proving key) have no equivalent: that is the gap they leave.
 //!
 //! Accelerator calls ([`call::KECCAK_F1600`], [`call::SECP256K1_RECOVER`]) are counted by kind
 //! beside the instruction count ([`Accelerators`]); the `ecall` itself counts as one
@@ -52,7 +61,15 @@ pub mod call {
     pub const SECP256K1_RECOVER: u64 = 0x11;
     /// Notes the instruction count under phase `a0` ([`super::KernelRun::marks`]).
     pub const MARK: u64 = 0x20;
+    /// Maps the `a2` bytes at `a1` at `a0` (in [`super::CODE_ARENA`]), read-only and
+    /// executable.
+    pub const INSTALL_CODE: u64 = 0x30;
 }
+
+/// Where [`call::INSTALL_CODE`] may map code: `[4 GiB, 8 GiB)`, above the kernel's segments.
+pub const CODE_ARENA: core::ops::Range<u64> = 0x1_0000_0000..0x2_0000_0000;
+/// The most bytes one [`call::INSTALL_CODE`] maps (256 MiB).
+pub const MAX_INSTALL: u64 = 1 << 28;
 
 /// How many accelerator calls of each kind a run made.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -310,6 +327,23 @@ impl KernelMachine {
             call::MARK => {
                 self.marks.push((a0, m.instret()));
                 a0
+            }
+            call::INSTALL_CODE => {
+                let len = m.reg(Reg::A2);
+                let end = a0.checked_add(len).ok_or(bad(a0, len))?;
+                if !a0.is_multiple_of(4096)
+                    || len == 0
+                    || !len.is_multiple_of(4)
+                    || len > MAX_INSTALL
+                    || a0 < CODE_ARENA.start
+                    || end > CODE_ARENA.end
+                {
+                    return Err(bad(a0, len));
+                }
+                let bytes = m.read_vec(a1, len as usize).map_err(|_| bad(a1, len))?;
+                // `map` refuses a range that overlaps a mapped region.
+                m.map(a0, len, Perm::RX, &bytes).map_err(|_| bad(a0, len))?;
+                0
             }
             _ => return Err(KernelFailure::UnknownCall { pc, number }),
         };

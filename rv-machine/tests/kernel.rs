@@ -186,3 +186,90 @@ fn markers_note_the_instruction_count() {
     assert_eq!(out.result, Ok(Vec::new()));
     assert_eq!(out.marks, vec![(7, 5)]);
 }
+
+/// `rd = 1 << 32` (the start of the code arena).
+fn arena(rd: Reg) -> Vec<u32> {
+    vec![addi(rd, Reg::ZERO, 1).unwrap(), slli(rd, rd, 32).unwrap()]
+}
+
+/// Writes `addi a0, a0, 1; ret` at DATA and installs it at the arena's start, with `len`
+/// bytes and the destination moved by `shift`.
+fn install(len: u64, shift: i32) -> Vec<u32> {
+    let mut w = Vec::new();
+    for (k, word) in [addi(Reg::A0, Reg::A0, 1).unwrap(), jalr(Reg::ZERO, Reg::RA, 0).unwrap()].into_iter().enumerate()
+    {
+        w.extend(li(Reg::T0, u64::from(word) & 0x7fff_ffff));
+        if word & 0x8000_0000 != 0 {
+            w.extend(li(Reg::T1, 0x4000_0000));
+            w.push(add(Reg::T0, Reg::T0, Reg::T1));
+            w.push(add(Reg::T0, Reg::T0, Reg::T1));
+        }
+        w.extend(li(Reg::T1, DATA + 4 * k as u64));
+        w.push(sw(Reg::T1, Reg::T0, 0).unwrap());
+    }
+    w.extend(arena(Reg::A0));
+    w.push(addi(Reg::A0, Reg::A0, shift).unwrap());
+    w.extend(li(Reg::A1, DATA));
+    w.extend(li(Reg::A2, len));
+    w.extend(machine_call(call::INSTALL_CODE));
+    w
+}
+
+#[test]
+fn installed_code_runs_and_is_read_only() {
+    // Install, call it with a0 = 41, output the 8 bytes of a0.
+    let mut w = install(8, 0);
+    w.extend(li(Reg::A0, 41));
+    w.extend(arena(Reg::T2));
+    w.push(jalr(Reg::RA, Reg::T2, 0).unwrap());
+    w.extend(li(Reg::T1, DATA + 0x100));
+    w.push(sd(Reg::T1, Reg::A0, 0).unwrap());
+    w.extend(li(Reg::A0, DATA + 0x100));
+    w.extend(li(Reg::A1, 8));
+    w.extend(machine_call(call::WRITE_OUTPUT));
+    w.extend(li(Reg::A0, 0));
+    w.extend(machine_call(call::HALT));
+    let out = run(&w, &[], AlignMode::Count);
+    assert_eq!(out.result.expect("halts with 0"), 42u64.to_le_bytes());
+
+    // A store into the installed code faults: it is read-only.
+    let mut w = install(8, 0);
+    w.extend(arena(Reg::T2));
+    w.push(sw(Reg::T2, Reg::ZERO, 0).unwrap());
+    w.extend(li(Reg::A0, 0));
+    w.extend(machine_call(call::HALT));
+    let out = run(&w, &[], AlignMode::Count);
+    assert!(matches!(out.result, Err(KernelFailure::Trap(_))), "{:?}", out.result);
+}
+
+#[test]
+fn installing_code_outside_the_rules_fails_the_run() {
+    for (len, shift, why) in [(8, 4, "unaligned destination"), (6, 0, "length not a multiple of 4"), (0, 0, "empty")] {
+        let mut w = install(len, shift);
+        w.extend(li(Reg::A0, 0));
+        w.extend(machine_call(call::HALT));
+        let out = run(&w, &[], AlignMode::Count);
+        assert!(
+            matches!(out.result, Err(KernelFailure::BadBuffer { number: call::INSTALL_CODE, .. })),
+            "{why}: {:?}",
+            out.result
+        );
+    }
+    // Twice at the same address: the second overlaps the first.
+    let mut w = install(8, 0);
+    w.extend(install(8, 0));
+    w.extend(li(Reg::A0, 0));
+    w.extend(machine_call(call::HALT));
+    let out = run(&w, &[], AlignMode::Count);
+    assert!(matches!(out.result, Err(KernelFailure::BadBuffer { number: call::INSTALL_CODE, .. })), "{:?}", out.result);
+    // Outside the arena (the kernel's own data).
+    let mut w = Vec::new();
+    w.extend(li(Reg::A0, DATA));
+    w.extend(li(Reg::A1, DATA));
+    w.extend(li(Reg::A2, 8));
+    w.extend(machine_call(call::INSTALL_CODE));
+    w.extend(li(Reg::A0, 0));
+    w.extend(machine_call(call::HALT));
+    let out = run(&w, &[], AlignMode::Count);
+    assert!(matches!(out.result, Err(KernelFailure::BadBuffer { number: call::INSTALL_CODE, .. })), "{:?}", out.result);
+}
