@@ -2,8 +2,8 @@
 // `#[contract]`: the value types (`U256`, `Address`), the storage handles (`Field<T>`,
 // `Mapping<K, V>`), `msg`, `transferEth`, and the helpers the transform
 // (../transform/contract.js) calls from the code it generates (dispatch, ABI words, events,
-// errors). Contracts import what they name from here and are compiled with compile.sh,
-// which runs the transform.
+// errors). ./index re-exports all of it: contracts import what they name from either, and
+// are compiled with compile.sh, which runs the transform.
 //
 // ABI value types supported in parameters, returns, storage, events and errors: `U256`
 // (uint256), `Address` (address), `bool`, `u8`/`u16`/`u32`/`u64` (uint8 … uint64).
@@ -22,8 +22,6 @@ import {
   wordIsZero,
 } from "./index";
 import * as env from "./env";
-
-export { calldata, emitLog, finish, revert, revertEmpty, selectorOf, wordAt } from "./index";
 
 // ---------------------------------------------------------------- U256
 

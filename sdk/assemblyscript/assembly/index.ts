@@ -14,6 +14,10 @@ import * as env from "./env";
 
 export { env };
 
+// The contract model (`U256`, `Address`, `Field`, `Mapping`, `msg`, `transferEth` and the
+// helpers of the code the contract transform generates).
+export * from "./contract";
+
 // ---------------------------------------------------------------- calldata and output
 
 /** The whole calldata. */

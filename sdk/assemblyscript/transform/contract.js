@@ -27,7 +27,7 @@ import { Transform } from "assemblyscript/transform";
 import { CommonFlags, NodeKind } from "assemblyscript";
 import { keccak256 } from "./keccak.js";
 
-const SDK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../assembly/contract");
+const SDK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../assembly/index");
 const NS = "__zkos";
 
 /** AssemblyScript type name -> [Solidity type, bytes in a storage slot]. */
