@@ -71,3 +71,24 @@ fn deal_prank_roll_and_warp() {
     let out = vm.try_deploy(&wasm, &[], U256::from(1));
     assert!(!out.success && out.created.is_none(), "{}", out.why());
 }
+
+#[test]
+fn wrong_expectations_fail() {
+    let mut vm = Vm::new();
+    let v = vault(&mut vm);
+    let ok = vm.send(v, &depositCall {}, U256::from(3));
+    let fails = |f: &dyn Fn()| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err();
+    assert!(fails(&|| ok.expect_revert_data(&[])), "a success is not a revert");
+    assert!(fails(&|| ok.expect_emit(v, &Deposited { who: ALICE, amount: U256::from(4) })), "another amount");
+    assert!(fails(&|| ok.expect_emit(BOB, &Deposited { who: ALICE, amount: U256::from(3) })), "another emitter");
+    let err = vm.send(v, &withdrawCall { amount: U256::from(4) }, U256::ZERO);
+    let other = InsufficientBalance { available: U256::from(3), requested: U256::from(5) };
+    assert!(fails(&|| err.expect_revert(&other)), "other fields");
+    assert!(
+        fails(&|| {
+            err.returns::<withdrawCall>();
+        }),
+        "a revert has no return value"
+    );
+    err.expect_revert(&InsufficientBalance { available: U256::from(3), requested: U256::from(4) });
+}
