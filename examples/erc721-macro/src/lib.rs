@@ -5,7 +5,11 @@
 //! `(string name, string symbol)`. `safeTransferFrom` calls `onERC721Received` on a
 //! receiver that has code through a typed interface, bubbles its revert data and reverts
 //! with `ERC721InvalidReceiver` if it answers anything but the selector (or reverts with
-//! empty data). Value sent to any function reverts with empty data.
+//! empty data). One difference from the twin: a receiver whose answer is not an ABI
+//! `bytes4` at all (shorter than a word, or with bits past its four bytes) makes Solidity's
+//! `try` revert with empty data, and this contract revert with `ERC721InvalidReceiver` (the
+//! `sol!` interface stub reports such an answer as an `Err` with empty data, as it does an
+//! empty revert). Value sent to any function reverts with empty data.
 //!
 //! Storage: slots 0 and 1 `string name`, `symbol`; slot 2 `mapping(uint256 => address)`
 //! owners, slot 3 `mapping(address => uint256)` balances, slot 4 `mapping(uint256 =>
