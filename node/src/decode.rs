@@ -70,6 +70,11 @@ impl Abis {
         }
     }
 
+    /// Whether an ABI is known for `address`.
+    pub fn has(&self, address: &Address) -> bool {
+        self.by_address.contains_key(address)
+    }
+
     /// The function of `address`'s ABI that `input` calls.
     fn function(&self, address: &Address, input: &[u8]) -> Option<&Function> {
         let selector = input.get(..4)?;
@@ -327,7 +332,7 @@ mod tests {
             abis.revert_reason(Some(&Address::ZERO), &custom),
             "InsufficientBalance(available: 0, requested: 5)"
         );
-        assert_eq!(Abis::default().revert_reason(None, &custom), "unknown error 0xbd1a59d7 (68 bytes)");
+        assert_eq!(Abis::default().revert_reason(None, &custom), "unknown error 0xcf479181 (68 bytes)");
         assert_eq!(abis.revert_reason(None, &[]), "no revert data");
         assert_eq!(abis.revert_reason(None, &[1, 2]), "2 bytes of revert data 0x0102");
     }

@@ -12,6 +12,7 @@
 //! `--trace` the call tree ([`crate::trace`]). Init code that is a bare WASM module or ELF
 //! (which the chain, Ethereum-exact, would run as EVM code) is refused with how to wrap it.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -25,7 +26,12 @@ use crate::json::{hex_bytes, join, optional, Reader};
 use crate::statediff::{self, AccountChange};
 use crate::trace::{self, printable};
 use crate::{t8n, transition};
+use host_abi::envelope::{self, Envelope, Kind};
+use host_abi::status::CallStatus;
+use wasm_runtime::block::{BlockOutput, Receipt};
 use wasm_runtime::engine::EngineKind;
+use wasm_runtime::env::TxEnv;
+use wasm_runtime::exec::{CallKind, CallTrace, CodeKind, TraceKind};
 use wasm_runtime::platform::MemoryDb;
 use wasm_runtime::primitives::{Address, B256};
 
@@ -62,7 +68,8 @@ pub struct Args {
     #[arg(long)]
     pub trace: bool,
     /// Decode calls, returns, errors and events of the contract at ADDRESS with the JSON ABI
-    /// in FILE (solc's `--abi` output, or an artifact with an `abi` field); repeatable.
+    /// in FILE (solc's `--abi` output, or an artifact with an `abi` field) instead of the ABI
+    /// the contract embeds, if any; repeatable.
     #[arg(long, value_name = "ADDRESS=FILE")]
     pub abi: Vec<String>,
     /// Run init code that is a bare WASM module or ELF (no envelope) as the chain would: as
@@ -315,7 +322,7 @@ pub fn run_text(name: &str, text: &str, chain: Chain, options: &Options) -> Resu
     // that a failure is told with the kind of code it happened in.
     let applied = transition::apply_traced(&pre, &env, &txs, engine.kind())?;
     let output = &applied.output;
-    let abis = &options.abis;
+    let abis = &with_embedded_abis(&options.abis, &[&applied.post, &pre], output);
     let mut transactions = Vec::new();
     for (index, input) in txs.iter().enumerate() {
         if let Some(rejected) = output.rejected.iter().find(|r| r.index == index) {
@@ -348,16 +355,19 @@ pub fn run_text(name: &str, text: &str, chain: Chain, options: &Options) -> Resu
         let messages: Vec<String> =
             debug.map(|d| d.messages().map(|m| String::from_utf8_lossy(m).into_owned()).collect()).unwrap_or_default();
         let frames = output.traces.iter().find(|(i, _)| *i == index).map(|(_, f)| f.as_slice()).unwrap_or_default();
-        let top = frames.first();
         let tx = input.tx.as_ref().ok();
+        let top = frames.first().cloned().or_else(|| tx.map(|t| untraced_top(t, receipt, &[&applied.post, &pre])));
         let to = tx.and_then(|t| t.to);
         let data = tx.map(|t| t.data.as_ref()).unwrap_or_default();
         let (outcome, revert_reason, failure_kind, failure) = match (receipt.success, &receipt.error) {
             (true, _) => ("success", None, None, None),
             (false, None) => ("reverted", Some(abis.revert_reason(to.as_ref(), &receipt.output)), None, None),
-            (false, Some(f)) => {
-                ("failed", None, Some(trace::failure_kind(f)), Some(trace::failure_text(f, top.and_then(|t| t.code))))
-            }
+            (false, Some(f)) => (
+                "failed",
+                None,
+                Some(trace::failure_kind(f)),
+                Some(trace::failure_text(f, top.as_ref().and_then(|t| t.code))),
+            ),
         };
         let cx = trace::Context { abis, fork: chain.fork, rv: engine == Engine::Rv, debug: &messages };
         transactions.push(TxReport {
@@ -387,7 +397,7 @@ pub fn run_text(name: &str, text: &str, chain: Chain, options: &Options) -> Resu
                 .filter(|d| d.dropped() > 0 || d.dropped_messages() > 0)
                 .map(|d| DebugDropped { bytes: d.dropped(), messages: d.dropped_messages() }),
             error: receipt.error.as_ref().map(ToString::to_string),
-            trace: top.filter(|_| options.trace).map(|t| trace::frame(t, &cx)),
+            trace: top.filter(|_| options.trace).map(|t| trace::frame(&t, &cx)),
             debug: messages,
         });
     }
@@ -410,6 +420,74 @@ pub fn run_text(name: &str, text: &str, chain: Chain, options: &Options) -> Resu
         },
         kernel: None,
     })
+}
+
+/// `abis` and the ABIs that the WASM contracts the block called, created or heard from embed
+/// (the `zkos:abi` section, [`crate::abi::embedded_abi`]); an ABI given for an address on
+/// the command line wins. `states`: where to find their code, first match kept.
+fn with_embedded_abis(abis: &Abis, states: &[&MemoryDb], output: &BlockOutput) -> Abis {
+    fn frames(t: &CallTrace, into: &mut BTreeSet<Address>) {
+        into.insert(t.to);
+        t.calls.iter().for_each(|c| frames(c, into));
+    }
+    let mut addresses = BTreeSet::new();
+    for receipt in &output.receipts {
+        addresses.extend(receipt.contract_address);
+        addresses.extend(receipt.logs.iter().map(|log| log.address));
+    }
+    for (_, traces) in &output.traces {
+        traces.iter().for_each(|t| frames(t, &mut addresses));
+    }
+    let mut all = abis.clone();
+    for address in addresses.into_iter().filter(|a| !abis.has(a)) {
+        let code = states.iter().find_map(|db| db.accounts.get(&address).map(|a| &a.info.code));
+        // A section that is not a JSON ABI decodes nothing; the run itself is unaffected.
+        if let Some(Ok(Some(abi))) = code.map(|c| crate::abi::embedded_abi(c)) {
+            all.insert(address, abi);
+        }
+    }
+    all
+}
+
+/// The top frame of a transaction that the tracer did not see start (no code ran: a
+/// transfer; or the call ended before its code started: code rejected when its artifact was
+/// built), made from the transaction and its receipt; the kind of code from the callee's
+/// code in `states` (first match) or from the init code.
+fn untraced_top(tx: &TxEnv, receipt: &Receipt, states: &[&MemoryDb]) -> CallTrace {
+    let code: &[u8] = match tx.to {
+        Some(to) => states.iter().find_map(|db| db.accounts.get(&to)).map(|a| a.info.code.as_ref()).unwrap_or_default(),
+        None => &tx.data,
+    };
+    let envelope_kind = envelope::parse_stored_code(code)
+        .map(|(kind, _)| kind)
+        .or_else(|| Envelope::parse(code).ok().map(|(e, _)| e.kind));
+    let code = match envelope_kind {
+        Some(Kind::Wasm) => Some(CodeKind::Wasm),
+        Some(Kind::Rv64im) => Some(CodeKind::Native),
+        None if code.is_empty() => None,
+        None => Some(CodeKind::Evm),
+    };
+    let status = match (receipt.success, &receipt.error) {
+        (true, _) => CallStatus::Success,
+        (false, None) => CallStatus::Revert,
+        (false, Some(_)) => CallStatus::Failure,
+    };
+    CallTrace {
+        kind: if tx.to.is_some() { TraceKind::Call(CallKind::Call) } else { TraceKind::Create },
+        from: tx.caller,
+        to: tx.to.or(receipt.contract_address).unwrap_or_default(),
+        value: tx.value,
+        gas: tx.gas_limit,
+        gas_used: receipt.gas_used,
+        input: tx.data.clone(),
+        output: receipt.output.clone(),
+        status,
+        error: receipt.error.clone(),
+        code,
+        rv_instructions: 0,
+        debug: 0..0,
+        calls: Vec::new(),
+    }
 }
 
 /// Refuses a creation whose init code is a bare WASM module or ELF: the chain, Ethereum-exact,

@@ -232,12 +232,31 @@ fn wasm_contracts_decoded_and_failures_told_apart() {
     let t = tx_text(&text, 7);
     assert!(t.contains(": failed (invalid code: "), "{t}");
 
-    // Without the ABIs: nothing decoded, the raw data as before, revert and failure still apart.
+    // Without --abi: the vault's calls, errors and events are still decoded, by the ABI that
+    // #[contract] embeds in its module (the zkos:abi section); examples/caller embeds none, so
+    // its call stays raw.
     let plain = run(&file, &[]);
-    let t = tx_text(&plain, 1);
-    assert!(t.contains(": reverted: unknown error 0x"), "{t}");
-    assert!(tx_text(&plain, 0).contains("    topic 0: 0x"), "{plain}");
-    assert!(!plain.contains("call deposit()"), "{plain}");
+    assert!(tx_text(&plain, 0).contains("\n  call deposit()\n"), "{plain}");
+    assert!(
+        tx_text(&plain, 1).contains(": reverted: InsufficientBalance(available: 1000, requested: 5000)"),
+        "{plain}"
+    );
+    let t = tx_text(&plain, 3);
+    assert!(!t.contains("call "), "{t}");
+    assert!(t.contains(&format!("\n  output 0x{}\n", hex::encode(word(1000)))), "{t}");
+    // An ABI given on the command line wins over the embedded one.
+    let renamed = write(
+        &dir,
+        "renamed.json",
+        &VAULT_ABI.replace(r#"{"name":"amount","type":"uint256"}"#, r#"{"name":"wad","type":"uint256"}"#),
+    );
+    let text = run(&file, &["--abi", &format!("{VAULT}={}", renamed.display())]);
+    assert!(tx_text(&text, 1).contains("\n  call withdraw(wad: 5000)\n"), "{text}");
+    // Revert data no ABI knows.
+    let unknown = write(&dir, "unknown.json", "[]");
+    let text = run(&file, &["--abi", &format!("{VAULT}={}", unknown.display())]);
+    assert!(tx_text(&text, 1).contains(": reverted: unknown error 0xcf479181 (68 bytes), gas used"), "{text}");
+    assert!(tx_text(&text, 0).contains("    topic 0: 0x"), "{text}");
 
     // JSON: the old fields as they were, the new ones beside them.
     let out = zkos(&["run", file.to_str().unwrap(), "--json", "--abi", &vault_opt]);
@@ -303,6 +322,14 @@ fn trace_shows_frames_debug_output_and_instructions() {
         let t = tx_text(&text, 5);
         assert!(t.contains(&format!("CALL [WASM] {SENDER} -> {SPINNER}, value 0, gas ")), "{engine}: {t}");
         assert!(t.contains(": failed: out of gas\n"), "{engine}: {t}");
+        // Code rejected when its artifact is built: the frame never started, the tree still
+        // names it, from the transaction and its receipt.
+        let t = tx_text(&text, 7);
+        assert!(
+            t.contains(&format!("\n    CALL [WASM] {SENDER} -> {FLOATS}, value 0, gas 100000, used 100000")),
+            "{t}"
+        );
+        assert!(t.contains(": failed: invalid code: validation failed: float instruction f32.const"), "{t}");
         assert_eq!(text.contains("RV64IM instructions ("), engine == "rv", "{engine}: {text}");
     }
     // JSON: instructions per frame add up (own + callees = all) on the rv engine.
