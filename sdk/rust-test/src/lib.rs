@@ -7,7 +7,7 @@
 //! errors and events are typed with alloy's `sol!` (the Solidity interface of the
 //! contract), as in Foundry tests:
 //!
-//! ```ignore
+//! ```no_run
 //! use alloy_sol_types::sol;
 //! use zkos_test::{contract_wasm, Vm, ALICE, BOB, U256};
 //!
