@@ -435,3 +435,48 @@ fn bare_wasm_and_elf_init_code_are_refused() {
     assert!(text.contains("\n  created 0x"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// examples/erc20-macro deployed with its constructor arguments: its transfer, its event and
+/// its OpenZeppelin-style custom error decoded by the ABI the macro embeds, no --abi given.
+#[test]
+fn erc20_macro_decoded_by_its_embedded_abi() {
+    use alloy_dyn_abi::DynSolValue;
+    let dir = scratch("readable-erc20");
+    let sender: Address = SENDER.parse().unwrap();
+    let token = sender.create(0).to_checksum(None);
+    let args = DynSolValue::Tuple(vec![
+        DynSolValue::String("Token".into()),
+        DynSolValue::String("TOK".into()),
+        DynSolValue::Uint(U256::from(1000), 256),
+    ])
+    .abi_encode_params();
+    let init = format!("{}{}", envelope(&example("erc20-macro")), hex::encode(args));
+    let pre = json!({ SENDER: { "balance": "0xffffffffffffffff", "nonce": "0x0", "code": "0x", "storage": {} } });
+    let txs = vec![
+        tx(0, None, &init, 0, 5_000_000),
+        tx(1, Some(&token), &calldata("transfer(address,uint256)", &[address_word(VAULT), word(10)]), 0, 200_000),
+        tx(2, Some(&token), &calldata("transfer(address,uint256)", &[address_word(VAULT), word(5000)]), 0, 200_000),
+    ];
+    let file = write(&dir, "erc20.json", &block(pre, txs).to_string());
+    let text = run(&file, &[]);
+    let t = tx_text(&text, 0);
+    assert!(t.contains(": success, gas used"), "{t}");
+    assert!(
+        t.contains(&format!(
+            "event from {token}: Transfer(from: 0x0000000000000000000000000000000000000000, to: {SENDER}, value: 1000)"
+        )),
+        "{t}"
+    );
+    let t = tx_text(&text, 1);
+    assert!(t.contains(&format!("\n  call transfer(to: {VAULT}, value: 10)\n")), "{t}");
+    assert!(t.contains("\n  returned (true)\n"), "{t}");
+    assert!(t.contains(&format!("event from {token}: Transfer(from: {SENDER}, to: {VAULT}, value: 10)")), "{t}");
+    let t = tx_text(&text, 2);
+    assert!(
+        t.contains(&format!(
+            ": reverted: ERC20InsufficientBalance(sender: {SENDER}, balance: 990, needed: 5000), gas used"
+        )),
+        "{t}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
