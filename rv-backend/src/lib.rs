@@ -15,7 +15,8 @@
 //!   memory and table ([`Limits`]), data and element segments ([`SegmentInfo`],
 //!   [`SegmentMode`]), imports and exports, the VM context's layout;
 //! - [`abi`]: where each part is mapped, the VM context's fixed slots, the calling
-//!   convention, the engine services (`ecall`s with a negative number) and the trap codes;
+//!   convention, the engine services (`ecall`s with a negative number) and the trap codes,
+//!   and the sandboxed mode's variant of all that ([`abi::sandbox`]);
 //! - [`regs`]: the registers of that convention (gas in `gp`, the VM context in `tp`,
 //!   arguments and results in `a0..a7`, the ecall number in `a7`) and the roles the
 //!   compiler gives the others.
@@ -37,12 +38,17 @@
 //! - `runtime`: shared routines (bulk memory and table operations), internal to a module's
 //!   code.
 //!
-//! Sandboxing needs no bounds checks: the linear memory is mapped at address 0 at its
-//! current size, nothing else lies below 8 GiB, and an access at `zero_extend(addr) +
-//! offset` either hits the memory or faults (see [`abi`]). Gas lives in `gp`: a block's
-//! charge is one `addi`, and the check is deferred to backward branches, `memory.grow`
-//! and bulk operations, the engine treating a negative gas register at a host call, a
-//! return or a trap as out of gas (same outcome and gas as checking every block).
+//! Sandboxing in the default mode needs no bounds checks: the linear memory is mapped at
+//! address 0 at its current size, nothing else lies below 8 GiB, and an access at
+//! `zero_extend(addr) + offset` either hits the memory or faults (see [`abi`]). The
+//! sandboxed mode ([`Options::sandboxed`], [`abi::sandbox`]), for code that shares one
+//! address space with a kernel, checks every access against the memory's size in a
+//! register, reaches everything else relative to `tp` or `pc`, and makes no `ecall`.
+//!
+//! Gas lives in `gp`: a block's charge is one `addi`, and the check is deferred to
+//! backward branches, `memory.grow` and bulk operations, the engine treating a negative
+//! gas register at a host call, a return or a trap as out of gas (same outcome and gas as
+//! checking every block).
 //!
 //! Lowering keeps the operand stack in registers by position, defers constants, local
 //! reads and the gas register to their use (so `local.get a; local.get b; i32.add;
