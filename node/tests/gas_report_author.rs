@@ -49,6 +49,10 @@ fn vault_rows_per_selector_and_bounds_beyond_the_block_limit() {
     // The vault's call export is bounded (transfer_eth's stipend) but far above 30 M gas.
     assert!(out.contains("call    ≤ 2150122507: unbounded in practice (above the 30000000 block gas limit)"), "{out}");
     assert!(out.contains("deploy  ≤ 8961\n"), "a bound under the limit stays a bound: {out}");
+    // Without a name section (release builds strip it), exported functions take the
+    // export's name.
+    assert!(out.contains("\n  f43 call   ≤ 2150122507: unbounded in practice"), "{out}");
+    assert!(out.contains("\n  f44 deploy ≤ 8961\n"), "{out}");
     for (sel, sig) in [
         ("70a08231", "balanceOf(address)"),
         ("d0e30db0", "deposit()"),

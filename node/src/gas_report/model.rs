@@ -338,11 +338,12 @@ pub fn wasm(file: &str, wasm: &[u8], inputs: &[(Var, u128)]) -> Result<Report> {
     let mut functions = Vec::new();
     for f in &b.functions {
         let mut g = wasm_graph(f);
-        let name = match names.get(&f.index) {
-            Some(n) => {
-                g.title = format!("{} {n}", g.title);
-                format!("f{} {n}", f.index)
-            }
+        if let Some(n) = names.get(&f.index) {
+            g.title = format!("{} {n}", g.title);
+        }
+        // The name section's name, else the export's (the SDK's release builds strip names).
+        let name = match names.get(&f.index).or(f.names.first()) {
+            Some(n) => format!("f{} {n}", f.index),
             None => format!("f{}", f.index),
         };
         graphs.push(g);
