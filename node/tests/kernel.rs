@@ -281,6 +281,34 @@ fn state_tests_pass_on_the_kernel_engine() {
     assert!(stdout.contains("kernel: "), "{stdout}");
 }
 
+/// Milestone 2's first stage: contract code compiled in rv-backend's sandboxed mode (bounds
+/// checked by the code, position-independent, no `ecall`), run in host mode on instances
+/// mapped at other addresses (`--engine rv-sandboxed`), passes the same state tests as the
+/// default mode, memory-heavy ones included.
+#[test]
+fn state_tests_pass_with_sandboxed_compiled_code() {
+    let root = fixtures().join("ethereum-tests/GeneralStateTests");
+    let run = |engine: &str| {
+        let out = zkos(&[
+            "statetest",
+            "--fork",
+            "Cancun",
+            "--engine",
+            engine,
+            p(&root.join("Cancun")),
+            p(&root.join("stMemoryTest")),
+            p(&root.join("stReturnDataTest")),
+        ]);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{engine}: {stdout}\n{stderr}");
+        stdout.lines().last().unwrap_or_default().to_string()
+    };
+    let sandboxed = run("rv-sandboxed");
+    let passed: usize = sandboxed.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(sandboxed.ends_with(" passed, 0 failed") && passed >= 600, "{sandboxed}");
+    assert_eq!(sandboxed, run("rv"));
+}
+
 /// A warm block (its contracts' artifacts committed before it, given in the witness and
 /// checked against the artifact root) gives the same record with fewer instructions than
 /// the cold one, which transpiles and meters the code inside the kernel.
