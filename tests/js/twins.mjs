@@ -46,16 +46,21 @@ function embeddedAbi(name) {
   return JSON.parse(execFileSync(bin, ['abi', join(root, 'examples', 'out', `${name}.wasm`)], { encoding: 'utf8' }));
 }
 
-/** A fragment's identity for comparing ABIs: kind, signature, indexed flags and outputs. */
+/**
+ * A fragment's identity for comparing ABIs: kind, signature, indexed flags, outputs and
+ * whether it takes value or writes (`pure` and `view` alike: the macro has no `pure`).
+ */
 function fragmentKey(f) {
+  if (f.type === 'constructor') return `constructor(${f.inputs.map((i) => i.type).join(',')})${f.payable ? ' payable' : ''}`;
   const sig = f.type === 'event' ? f.format('full') : f.format('sighash');
-  const outputs = f.type === 'function' ? ` -> (${f.outputs.map((o) => o.type).join(',')})` : '';
-  return `${f.type} ${sig}${outputs}`;
+  if (f.type !== 'function') return `${f.type} ${sig}`;
+  const mutability = f.payable ? 'payable' : f.constant ? 'read-only' : 'nonpayable';
+  return `function ${sig} -> (${f.outputs.map((o) => o.type).join(',')}) ${mutability}`;
 }
 
-/** Checks that the embedded ABI and solc's describe the same interface (mutability aside). */
+/** Checks that the embedded ABI and solc's describe the same interface. */
 function sameInterface(label, wasmAbi, solAbi) {
-  const keys = (abi) => new ethers.Interface(abi).fragments.filter((f) => f.type !== 'constructor').map(fragmentKey).sort();
+  const keys = (abi) => new ethers.Interface(abi).fragments.map(fragmentKey).sort();
   const [a, b] = [keys(wasmAbi), keys(solAbi)];
   const onlyWasm = a.filter((k) => !b.includes(k));
   const onlySol = b.filter((k) => !a.includes(k));
