@@ -179,8 +179,10 @@ impl Running {
         sys.stats.frames += 1;
         Ok(match sys.engine {
             EngineKind::Wasmi => wasmi::start(&mut sys.wasmi, artifact, export, gas)?.map(|r| Self::Wasmi(Box::new(r))),
-            EngineKind::Rv => rv::start(&mut sys.stats, artifact, export, gas)?.map(|r| Self::Rv(Box::new(r))),
-            EngineKind::RvSandboxed => rv_sandboxed_engine::start(&mut sys.stats, artifact, export, gas)?
+            EngineKind::Rv => {
+                rv::start(&mut sys.stats, artifact, export, gas, rv::cached_image)?.map(|r| Self::Rv(Box::new(r)))
+            }
+            EngineKind::RvSandboxed => rv::start(&mut sys.stats, artifact, export, gas, rv_sandboxed_engine::image)?
                 .map(|r| Self::RvSandboxed(Box::new(r))),
         })
     }
@@ -195,21 +197,14 @@ impl Running {
         input: &[u8],
         resume: Option<(Request, FrameResult)>,
     ) -> Result<Step, Internal> {
-        match self {
+        let mut executed = 0;
+        let step = match self {
             Self::Wasmi(r) => r.run(sys, frame, input, resume),
-            Self::Rv(r) => {
-                let mut executed = 0;
-                let step = r.run(sys, frame, input, resume, &mut executed);
-                sys.stats.rv_instructions += executed;
-                step
-            }
-            Self::RvSandboxed(r) => {
-                let mut executed = 0;
-                let step = r.run(sys, frame, input, resume, &mut executed);
-                sys.stats.rv_instructions += executed;
-                step
-            }
-        }
+            Self::Rv(r) => r.run(sys, frame, input, resume, &mut executed),
+            Self::RvSandboxed(r) => r.run(sys, frame, input, resume, &mut executed),
+        };
+        sys.stats.rv_instructions += executed;
+        step
     }
 
     /// The instance's linear memory (where a suspended caller keeps its callee's input).

@@ -12,6 +12,10 @@
 //! on a machine of its own, and its result is written back as the host function's result
 //! when the frame resumes. Outcomes map as in [`super::wasmi`]: a trap with a negative gas
 //! register is out of gas.
+//!
+//! The frames of [`super::EngineKind::RvSandboxed`] run here too, on
+//! [`super::rv_sandboxed::SandboxedInstance`]s (`Running<true>`): only where the image comes
+//! from differs (the `rv_sandboxed_engine` module).
 
 use alloc::rc::Rc;
 
@@ -19,7 +23,7 @@ use host_abi::functions::HostFn;
 use rv_backend::abi::TrapCode;
 use rv_backend::ImportTarget;
 
-use super::rv_instance::{self, Config, Event, Image, Imports, Instance, InstantiateError};
+use super::rv_instance::{self, Config, Event, Image, Imports, InstantiateError, RvInstance};
 use super::{Halt, HostEnv, Outcome, Step};
 use crate::error::{EngineTrap, Internal, InternalKind, Invariant, Limit, LimitKind, Trap};
 use crate::exec::{Artifact, Frame, FrameResult, Stats};
@@ -41,7 +45,7 @@ pub const STACK_SIZE: u64 = 2 * host_abi::limits::WASM_STACK_BUDGET as u64;
 const BUDGET: u64 = 1 << 48;
 
 /// The configuration of every contract instance.
-fn config() -> Config {
+pub(super) fn config() -> Config {
     Config { stack_size: STACK_SIZE, ..Config::default() }
 }
 
@@ -85,9 +89,10 @@ fn classify(t: rv_instance::Trap) -> Result<Trap, Internal> {
     }
 }
 
-/// A frame's machine and the gas reserve beside its gas register (see [`super::split_gas`]).
-pub(crate) struct Running {
-    inst: Instance<'static>,
+/// A frame's machine and the gas reserve beside its gas register (see [`super::split_gas`]);
+/// `SANDBOXED`: code compiled in the sandboxed mode.
+pub(crate) struct Running<const SANDBOXED: bool = false> {
+    inst: RvInstance<'static, SANDBOXED>,
     reserve: u64,
     /// The module's reserve global, if it exports one.
     reserve_global: Option<u32>,
@@ -98,26 +103,22 @@ pub(crate) struct Running {
 }
 
 /// Makes the machine of a frame running `export` of `artifact` with `gas`: pays the entry
-/// charge, compiles the artifact on its first frame (kept with it), maps the image and sets
-/// up the first call (the start function if the module has one, else the export). The
-/// frame's outcome instead (`Ok(Err)`) if it ends before its code runs (its entry charge, a
-/// segment that does not fit); `Err` for an internal error.
-pub(crate) fn start(
+/// charge, gets the artifact's image from `image` (the default mode's compiles it on its first
+/// frame and keeps it with the artifact), maps it and sets up the first call (the start
+/// function if the module has one, else the export). The frame's outcome instead (`Ok(Err)`)
+/// if it ends before its code runs (its entry charge, a segment that does not fit); `Err` for
+/// an internal error.
+pub(crate) fn start<const SANDBOXED: bool>(
     stats: &mut Stats,
     artifact: &Artifact,
     export: &'static str,
     gas: u64,
-) -> Result<Result<Running, Outcome>, Internal> {
+    image: fn(&mut Stats, &Artifact) -> Result<Rc<Image<SANDBOXED>>, Internal>,
+) -> Result<Result<Running<SANDBOXED>, Outcome>, Internal> {
     let Some(gas) = super::after_entry(artifact, gas) else {
         return Ok(Err(Outcome::OUT_OF_GAS));
     };
-    // Compiled and prepared once per artifact and kept with it (errors too), so a chain that
-    // keeps its artifacts never compiles a code hash twice, and every frame maps the same
-    // predecoded code.
-    if artifact.rv_code.get().is_none() {
-        stats.rv_compilations += 1;
-    }
-    let image = artifact.rv_code.get_or_init(|| prepare(&artifact.wasm)).as_ref().map_err(Internal::clone)?;
+    let image = image(stats, artifact)?;
     let compiled = image.compiled();
     // Validation (or the transpiler) makes every module import host functions only, define
     // the gas global and export `call` (and `deploy`, if it is exported) as `[] -> []`.
@@ -144,7 +145,7 @@ pub(crate) fn start(
         Some(start) => (start, Some(func)),
         None => (func, None),
     };
-    let inst = match Instance::from_image(image) {
+    let inst = match RvInstance::from_image(&image) {
         Ok(inst) => inst,
         // An active segment that does not fit: the specification traps at instantiation.
         Err(InstantiateError::Trap(code)) => {
@@ -158,7 +159,17 @@ pub(crate) fn start(
     Ok(Ok(run))
 }
 
-impl Running {
+/// The default mode's image of `artifact`: compiled and prepared once per artifact and kept
+/// with it (errors too), so a chain that keeps its artifacts never compiles a code hash
+/// twice, and every frame maps the same predecoded code.
+pub(crate) fn cached_image(stats: &mut Stats, artifact: &Artifact) -> Result<Rc<Image>, Internal> {
+    if artifact.rv_code.get().is_none() {
+        stats.rv_compilations += 1;
+    }
+    artifact.rv_code.get_or_init(|| prepare(&artifact.wasm)).clone()
+}
+
+impl<const SANDBOXED: bool> Running<SANDBOXED> {
     /// Puts `gas` in the gas register and the reserve.
     fn set_gas(&mut self, gas: u64) {
         let (global, reserve) = super::split_gas(gas);

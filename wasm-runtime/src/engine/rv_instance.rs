@@ -8,6 +8,12 @@
 //! number), a foreign import, a trap, or the return. Memory growth is served inside. The rv
 //! engine ([`super::rv`]) is the embedder for contracts; tests drive instances directly.
 //!
+//! One [`RvInstance`] serves both compile modes: [`Instance`] runs the default mode's code at
+//! the addresses [`rv_backend::abi`] fixes, [`SandboxedInstance`] the sandboxed mode's at
+//! other addresses ([`super::rv_sandboxed`]); a `Placement` says where each region goes.
+//!
+//! [`SandboxedInstance`]: super::rv_sandboxed::SandboxedInstance
+//!
 //! ```
 //! use wasm_runtime::engine::rv_instance::{Event, Instance};
 //!
@@ -29,11 +35,16 @@ use core::fmt;
 use rv_machine::{CodeImage, Exit, Machine, Perm};
 
 use rv_backend::abi::{
-    self, vmctx, Service, TrapCode, CODE_BASE, DESCRIPTOR_SIZE, MEMORY_BASE, PAGE_SIZE, RODATA_BASE, STACK_BASE,
-    TABLE_BASE, VMCTX_TOP,
+    self, vmctx, Service, TrapCode, CODE_BASE, DESCRIPTOR_SIZE, MEMORY_BASE, MEMORY_BASE_REG, MEMORY_SIZE_REG,
+    PAGE_SIZE, RETURN_STUB, RODATA_BASE, TABLE_BASE, VMCTX_TOP,
 };
 use rv_backend::regs::{Reg, ARGS, ECALL_NUMBER, GAS, RA, SP, VMCTX};
 use rv_backend::{Compiled, ConstInit, Limits, SegmentInfo, SegmentMode, ValType};
+
+use super::rv_sandboxed;
+
+/// An instance of a module compiled in the default mode.
+pub type Instance<'c> = RvInstance<'c, false>;
 
 /// Limits of an instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,8 +181,46 @@ fn canonical(ty: ValType, v: u64) -> u64 {
     }
 }
 
-/// What instantiation computes from the module, the configuration and the imports alone:
-/// sizes, the VM context's first bytes, the active segments to apply.
+/// Where an instance's regions go and where its calls return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Placement {
+    /// The code.
+    pub(super) code: u64,
+    /// The read-only data.
+    pub(super) rodata: u64,
+    /// The table.
+    pub(super) table: u64,
+    /// The VM context's top (`tp`); the stack lies above it.
+    pub(super) vmctx: u64,
+    /// The linear memory.
+    pub(super) memory: u64,
+    /// The return address of calls: an `ecall`, the machine stops after it.
+    pub(super) ret: u64,
+}
+
+impl Placement {
+    /// The default mode's addresses ([`rv_backend::abi`]).
+    const DEFAULT: Placement = Placement {
+        code: CODE_BASE,
+        rodata: RODATA_BASE,
+        table: TABLE_BASE,
+        vmctx: VMCTX_TOP,
+        memory: MEMORY_BASE,
+        ret: RETURN_STUB,
+    };
+
+    /// Where a module compiled in the default or the sandboxed mode goes.
+    fn of<const SANDBOXED: bool>(compiled: &Compiled) -> Placement {
+        if SANDBOXED {
+            rv_sandboxed::placement(compiled)
+        } else {
+            Placement::DEFAULT
+        }
+    }
+}
+
+/// What instantiation computes from the module, the configuration, the imports and the
+/// placement alone: sizes, the VM context's first bytes, the active segments to apply.
 #[derive(Clone, Debug)]
 struct Layout {
     pages: u64,
@@ -185,7 +234,13 @@ struct Layout {
 }
 
 impl Layout {
-    fn new(compiled: &Compiled, config: &Config, imports: &Imports<'_>) -> Result<Self, InstantiateError> {
+    fn new(
+        compiled: &Compiled,
+        config: &Config,
+        imports: &Imports<'_>,
+        place: &Placement,
+        sandboxed: bool,
+    ) -> Result<Self, InstantiateError> {
         let (mut pages, mut max_pages) = (0, 0);
         if let Some(mem) = imports.memory.or(compiled.memory) {
             max_pages = mem.maximum.unwrap_or(u64::MAX).min(config.max_memory_pages).min(abi::MAX_MEMORY_PAGES);
@@ -216,6 +271,11 @@ impl Layout {
         for (off, v) in vmctx::CONSTANTS {
             put(off, v);
         }
+        if sandboxed {
+            put(vmctx::ENTRY, rv_sandboxed::ENTRY);
+            put(vmctx::TABLE_ADDR, place.table);
+            put(vmctx::RODATA_ADDR, place.rodata);
+        }
         // Globals.
         let mut values: Vec<u64> = Vec::with_capacity(compiled.globals.len());
         let mut imported = imports.globals.iter();
@@ -225,7 +285,7 @@ impl Layout {
                     Some(&v) => canonical(g.ty, v),
                     None => return Err(InstantiateError::MissingGlobal),
                 },
-                Some(init) => eval(init, &values),
+                Some(init) => eval(init, &values, place.rodata),
             };
             values.push(v);
         }
@@ -235,22 +295,22 @@ impl Layout {
         let mut actions = Vec::new();
         for (k, s) in compiled.elems.iter().enumerate() {
             let rec = layout.elem_record(k as u32);
-            put(rec, RODATA_BASE + s.rodata_offset);
+            put(rec, place.rodata + s.rodata_offset);
             if s.mode == SegmentMode::Passive {
                 put(rec + 8, s.len);
             }
             if let SegmentMode::Active(at) = s.mode {
-                actions.push((true, eval(at, &values) as u32 as u64, *s));
+                actions.push((true, eval(at, &values, place.rodata) as u32 as u64, *s));
             }
         }
         for (k, s) in compiled.datas.iter().enumerate() {
             let rec = layout.data_record(k as u32);
-            put(rec, RODATA_BASE + s.rodata_offset);
+            put(rec, place.rodata + s.rodata_offset);
             if s.mode == SegmentMode::Passive {
                 put(rec + 8, s.len);
             }
             if let SegmentMode::Active(at) = s.mode {
-                actions.push((false, eval(at, &values) as u32 as u64, *s));
+                actions.push((false, eval(at, &values, place.rodata) as u32 as u64, *s));
             }
         }
         Ok(Layout { pages, max_pages, table_size, table_max, ctx, actions })
@@ -259,25 +319,46 @@ impl Layout {
 
 /// A compiled module made ready, once, to be instantiated many times with one configuration
 /// and one set of imports: its code predecoded, its read-only data shared, its VM context and
-/// segments laid out. [`Instance::from_image`] maps it without copying or predecoding the
+/// segments laid out. [`RvInstance::from_image`] maps it without copying or predecoding the
 /// code, and maps the stack and table lazily, so a new instance costs the same whatever the
 /// size of the module's code (only its VM context, its initial memory and its active segments
-/// are written).
-pub struct Image {
+/// are written). `SANDBOXED`: for [`SandboxedInstance`]s.
+///
+/// [`SandboxedInstance`]: rv_sandboxed::SandboxedInstance
+pub struct Image<const SANDBOXED: bool = false> {
     compiled: Compiled,
     config: Config,
+    parts: Parts,
+}
+
+/// What instances of a module share: its placement, layout, predecoded code and read-only
+/// data (rebased to the placement).
+struct Parts {
+    place: Placement,
     layout: Layout,
     code: CodeImage,
     rodata: Option<Rc<[u8]>>,
 }
 
-impl Image {
+impl Parts {
+    fn new<const SANDBOXED: bool>(
+        compiled: &Compiled,
+        config: &Config,
+        imports: &Imports<'_>,
+    ) -> Result<Self, InstantiateError> {
+        let place = Placement::of::<SANDBOXED>(compiled);
+        let layout = Layout::new(compiled, config, imports, &place, SANDBOXED)?;
+        let code = CodeImage::new(&compiled.code);
+        let rodata = (!compiled.rodata.is_empty()).then(|| Rc::from(compiled.rebased_rodata(place.code)));
+        Ok(Parts { place, layout, code, rodata })
+    }
+}
+
+impl<const SANDBOXED: bool> Image<SANDBOXED> {
     /// Prepares `compiled` for instances with `config` and `imports`.
     pub fn new(compiled: Compiled, config: Config, imports: &Imports<'_>) -> Result<Self, InstantiateError> {
-        let layout = Layout::new(&compiled, &config, imports)?;
-        let code = CodeImage::new(&compiled.code);
-        let rodata = (!compiled.rodata.is_empty()).then(|| Rc::from(compiled.rodata.as_slice()));
-        Ok(Image { compiled, config, layout, code, rodata })
+        let parts = Parts::new::<SANDBOXED>(&compiled, &config, imports)?;
+        Ok(Image { compiled, config, parts })
     }
 
     /// The compiled module.
@@ -291,21 +372,21 @@ impl Image {
     }
 }
 
-impl fmt::Debug for Image {
+impl<const SANDBOXED: bool> fmt::Debug for Image<SANDBOXED> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Image").field("code", &self.code).field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("Image").field("code", &self.parts.code).field("config", &self.config).finish_non_exhaustive()
     }
 }
 
 /// The compiled module an instance runs: borrowed from the embedder, or shared with the
 /// [`Image`] it was made from (then the instance owns what it needs and can be kept anywhere,
 /// e.g. on a stack of suspended call frames).
-enum Source<'c> {
+enum Source<'c, const SANDBOXED: bool> {
     Borrowed(&'c Compiled),
-    Shared(Rc<Image>),
+    Shared(Rc<Image<SANDBOXED>>),
 }
 
-impl Source<'_> {
+impl<const SANDBOXED: bool> Source<'_, SANDBOXED> {
     fn get(&self) -> &Compiled {
         match self {
             Source::Borrowed(c) => c,
@@ -314,13 +395,19 @@ impl Source<'_> {
     }
 }
 
-/// A compiled module on a machine.
-pub struct Instance<'c> {
-    compiled: Source<'c>,
-    machine: Machine,
+/// A compiled module on a machine: [`Instance`] for the default mode, [`SandboxedInstance`]
+/// (`SANDBOXED`) for the sandboxed mode, whose code reaches the embedder by jumping to the VM
+/// context's entry, keeps the memory's base and size in registers and checks its own bounds
+/// (every machine fault is then the compiler's, never a WebAssembly trap).
+///
+/// [`SandboxedInstance`]: rv_sandboxed::SandboxedInstance
+pub struct RvInstance<'c, const SANDBOXED: bool> {
+    compiled: Source<'c, SANDBOXED>,
+    pub(super) machine: Machine,
     config: Config,
+    pub(super) place: Placement,
     pages: u64,
-    max_pages: u64,
+    pub(super) max_pages: u64,
     /// The function called last.
     last_called: Option<u32>,
     /// `sp` at the call.
@@ -331,54 +418,64 @@ impl<'c> Instance<'c> {
     /// Maps `compiled` on a new machine and initializes it (predecoding its code: to
     /// instantiate a module many times, make an [`Image`] once and use [`Self::from_image`]).
     pub fn new(compiled: &'c Compiled, config: Config, imports: &Imports<'_>) -> Result<Self, InstantiateError> {
-        let layout = Layout::new(compiled, &config, imports)?;
-        let code = CodeImage::new(&compiled.code);
-        let rodata = (!compiled.rodata.is_empty()).then(|| Rc::from(compiled.rodata.as_slice()));
-        Self::instantiate(Source::Borrowed(compiled), config, &layout, &code, rodata)
+        Self::borrowing(compiled, config, imports)
+    }
+}
+
+impl<'c, const SANDBOXED: bool> RvInstance<'c, SANDBOXED> {
+    /// Maps `compiled` on a new machine and initializes it.
+    pub(super) fn borrowing(
+        compiled: &'c Compiled,
+        config: Config,
+        imports: &Imports<'_>,
+    ) -> Result<Self, InstantiateError> {
+        let parts = Parts::new::<SANDBOXED>(compiled, &config, imports)?;
+        Self::instantiate(Source::Borrowed(compiled), config, &parts)
     }
 
     /// A new instance of `image`: its code and read-only data are mapped, not copied. The
     /// instance holds the image (a reference count), so it borrows nothing.
-    pub fn from_image(image: &Rc<Image>) -> Result<Instance<'static>, InstantiateError> {
-        let (config, rodata) = (image.config, image.rodata.clone());
-        Instance::instantiate(Source::Shared(image.clone()), config, &image.layout, &image.code, rodata)
+    pub fn from_image(image: &Rc<Image<SANDBOXED>>) -> Result<RvInstance<'static, SANDBOXED>, InstantiateError> {
+        RvInstance::instantiate(Source::Shared(image.clone()), image.config, &image.parts)
     }
 
-    fn instantiate(
-        compiled: Source<'c>,
-        config: Config,
-        layout: &Layout,
-        code: &CodeImage,
-        rodata: Option<Rc<[u8]>>,
-    ) -> Result<Self, InstantiateError> {
+    fn instantiate(compiled: Source<'c, SANDBOXED>, config: Config, parts: &Parts) -> Result<Self, InstantiateError> {
+        let Parts { place, ref layout, ref code, ref rodata } = *parts;
         let mut m = Machine::new(rv_machine::Config { histogram: config.histogram, max_memory: 16 << 30 });
         let err = InstantiateError::Machine;
-        if code.bytes().is_empty() {
-            m.map(CODE_BASE, 4, Perm::X, &[]).map_err(err)?;
-        } else {
-            m.map_code(CODE_BASE, Perm::X, code).map_err(err)?;
+        if SANDBOXED {
+            rv_sandboxed::map_stubs(&mut m).map_err(err)?;
         }
-        if let Some(bytes) = &rodata {
-            m.map_shared(RODATA_BASE, Perm::R, bytes.clone()).map_err(err)?;
+        if !code.bytes().is_empty() {
+            m.map_code(place.code, Perm::X, code).map_err(err)?;
+        } else if !SANDBOXED {
+            // The return stub's address stays executable.
+            m.map(place.code, 4, Perm::X, &[]).map_err(err)?;
+        }
+        if let Some(bytes) = rodata {
+            m.map_shared(place.rodata, Perm::R, bytes.clone()).map_err(err)?;
         }
         // The stack and the table cost what compiled code touches of them.
-        m.map_lazy(STACK_BASE, config.stack_size, Perm::RW).map_err(err)?;
+        m.map_lazy(place.vmctx, config.stack_size, Perm::RW).map_err(err)?;
         let Layout { pages, max_pages, table_size, table_max, .. } = *layout;
+        if SANDBOXED {
+            rv_sandboxed::map_canaries(&mut m, place.memory, max_pages).map_err(err)?;
+        }
         if pages > 0 {
-            m.map(MEMORY_BASE, pages * PAGE_SIZE, Perm::RW, &[]).map_err(err)?;
+            m.map(place.memory, pages * PAGE_SIZE, Perm::RW, &[]).map_err(err)?;
         }
         if table_max > 0 {
-            m.map_lazy(TABLE_BASE, table_max * 8, Perm::RW).map_err(err)?;
+            m.map_lazy(place.table, table_max * 8, Perm::RW).map_err(err)?;
         }
         let size = layout.ctx.len() as u64;
-        m.map(VMCTX_TOP - size, size, Perm::RW, &layout.ctx).map_err(err)?;
+        m.map(place.vmctx - size, size, Perm::RW, &layout.ctx).map_err(err)?;
         // Active segments, in order: elements, then data.
         let rodata: &[u8] = rodata.as_deref().unwrap_or(&[]);
         for &(elem, at, s) in &layout.actions {
             let (bound, unit, base, trap) = if elem {
-                (table_size, 8, TABLE_BASE, TrapCode::TableOutOfBounds)
+                (table_size, 8, place.table, TrapCode::TableOutOfBounds)
             } else {
-                (pages * PAGE_SIZE, 1, MEMORY_BASE, TrapCode::MemoryOutOfBounds)
+                (pages * PAGE_SIZE, 1, place.memory, TrapCode::MemoryOutOfBounds)
             };
             if at + s.len > bound {
                 return Err(InstantiateError::Trap(trap));
@@ -390,8 +487,12 @@ impl<'c> Instance<'c> {
                 m.write_bytes(base + at * unit, bytes).map_err(err)?;
             }
         }
-        m.set_reg(VMCTX, VMCTX_TOP);
-        Ok(Instance { compiled, machine: m, config, pages, max_pages, last_called: None, call_sp: 0 })
+        m.set_reg(VMCTX, place.vmctx);
+        if SANDBOXED {
+            m.set_reg(MEMORY_BASE_REG, place.memory);
+            m.set_reg(MEMORY_SIZE_REG, pages * PAGE_SIZE);
+        }
+        Ok(RvInstance { compiled, machine: m, config, place, pages, max_pages, last_called: None, call_sp: 0 })
     }
 
     /// The compiled module.
@@ -402,19 +503,21 @@ impl<'c> Instance<'c> {
     /// Sets up a call of function `f` with `args` (`i32` values may be given either
     /// sign- or zero-extended). Run it with [`Self::run`].
     pub fn call(&mut self, f: u32, args: &[u64]) -> Result<(), InstantiateError> {
-        let (Some(ty), Some(entry)) = (self.compiled.get().func_type(f), self.compiled.get().entry(f)) else {
+        let (Some(ty), Some(info)) = (self.compiled.get().func_type(f), self.compiled.get().funcs.get(f as usize))
+        else {
             return Err(InstantiateError::NoFunction(f));
         };
         if ty.params.len() != args.len() {
             return Err(InstantiateError::Arity { function: f, params: ty.params.len() });
         }
         let extra = ty.params.len().max(ty.results.len()).saturating_sub(ARGS.len()) as u64;
-        let sp = (STACK_BASE + self.config.stack_size - 8 * extra) & !15;
+        let sp = (self.place.vmctx + self.config.stack_size - 8 * extra) & !15;
         self.call_sp = sp;
+        let entry = self.place.code + info.offset;
         let m = &mut self.machine;
         m.set_reg(SP, sp);
-        m.set_reg(RA, CODE_BASE);
-        m.set_reg(VMCTX, VMCTX_TOP);
+        m.set_reg(RA, self.place.ret);
+        m.set_reg(VMCTX, self.place.vmctx);
         for (i, (&v, &t)) in args.iter().zip(&ty.params).enumerate() {
             let v = canonical(t, v);
             match ARGS.get(i) {
@@ -436,6 +539,8 @@ impl<'c> Instance<'c> {
             match exit {
                 Exit::BudgetExhausted => return Event::BudgetExhausted,
                 Exit::Ebreak => return Event::Trap(Trap::BadEcall(u64::MAX)),
+                // The sandboxed mode checks its bounds in the code: any fault is the compiler's.
+                Exit::Trap(t) if SANDBOXED => return Event::Trap(Trap::Machine(t)),
                 Exit::Trap(t) => {
                     let oob = match t {
                         rv_machine::Trap::LoadFault { addr, .. } | rv_machine::Trap::StoreFault { addr, .. } => {
@@ -446,10 +551,14 @@ impl<'c> Instance<'c> {
                     return Event::Trap(if oob { Trap::Wasm(TrapCode::MemoryOutOfBounds) } else { Trap::Machine(t) });
                 }
                 Exit::Ecall => {
-                    if self.machine.pc() == abi::RETURN_STUB + 4 {
+                    let pc = self.machine.pc();
+                    if pc == self.place.ret + 4 {
                         return Event::Returned;
                     }
                     let a7 = self.machine.reg(ECALL_NUMBER);
+                    if SANDBOXED && pc != rv_sandboxed::ENTRY + 4 {
+                        return Event::Trap(Trap::BadEcall(a7));
+                    }
                     match Service::from_a7(a7) {
                         Some(Service::Trap) => {
                             let code = self.machine.reg(Reg::A0);
@@ -490,19 +599,23 @@ impl<'c> Instance<'c> {
             return old;
         }
         let ok = if old == 0 {
-            self.machine.map(MEMORY_BASE, new * PAGE_SIZE, Perm::RW, &[]).is_ok()
+            self.machine.map(self.place.memory, new * PAGE_SIZE, Perm::RW, &[]).is_ok()
         } else {
-            self.machine.resize(MEMORY_BASE, new * PAGE_SIZE).is_ok()
+            self.machine.resize(self.place.memory, new * PAGE_SIZE).is_ok()
         };
         if !ok {
             return u64::MAX;
         }
         self.pages = new;
-        let w = |m: &mut Machine, off: i64, v: u64| m.write_u64(VMCTX_TOP.wrapping_add(off as u64), v);
+        let top = self.place.vmctx;
+        let w = |m: &mut Machine, off: i64, v: u64| m.write_u64(top.wrapping_add(off as u64), v);
         if w(&mut self.machine, vmctx::MEMORY_BYTES, new * PAGE_SIZE).is_err()
             || w(&mut self.machine, vmctx::MEMORY_PAGES, new).is_err()
         {
             return u64::MAX;
+        }
+        if SANDBOXED {
+            self.machine.set_reg(MEMORY_SIZE_REG, new * PAGE_SIZE);
         }
         old
     }
@@ -576,12 +689,18 @@ impl<'c> Instance<'c> {
 
     /// The linear memory.
     pub fn memory(&self) -> &[u8] {
-        self.machine.region(MEMORY_BASE).unwrap_or(&[])
+        if self.pages == 0 {
+            return &[];
+        }
+        self.machine.region(self.place.memory).unwrap_or(&[])
     }
 
     /// The linear memory, writable.
     pub fn memory_mut(&mut self) -> &mut [u8] {
-        self.machine.region_mut(MEMORY_BASE).unwrap_or(&mut [])
+        if self.pages == 0 {
+            return &mut [];
+        }
+        self.machine.region_mut(self.place.memory).unwrap_or(&mut [])
     }
 
     /// The current value of global `g` (`i32` zero-extended).
@@ -591,7 +710,7 @@ impl<'c> Instance<'c> {
             self.machine.reg(GAS)
         } else {
             let off = self.compiled.get().vmctx.global(g);
-            self.machine.read_u64(VMCTX_TOP.wrapping_add(off as u64)).ok()?
+            self.machine.read_u64(self.place.vmctx.wrapping_add(off as u64)).ok()?
         };
         Some(if def.ty == ValType::I32 { v as u32 as u64 } else { v })
     }
@@ -611,7 +730,12 @@ impl<'c> Instance<'c> {
             return true;
         }
         let off = self.compiled.get().vmctx.global(g);
-        self.machine.write_u64(VMCTX_TOP.wrapping_add(off as u64), v).is_ok()
+        self.machine.write_u64(self.place.vmctx.wrapping_add(off as u64), v).is_ok()
+    }
+
+    /// A function reference's value here (its descriptor's address).
+    pub fn func_ref(&self, f: u32) -> u64 {
+        self.place.rodata + DESCRIPTOR_SIZE * u64::from(f)
     }
 
     /// Instructions executed so far.
@@ -626,18 +750,19 @@ impl<'c> Instance<'c> {
 }
 
 /// The value of a constant initializer given the globals so far.
-fn eval(init: ConstInit, globals: &[u64]) -> u64 {
+fn eval(init: ConstInit, globals: &[u64], rodata: u64) -> u64 {
     match init {
         ConstInit::Value(v) => v as u64,
         ConstInit::Global(g) => globals.get(g as usize).copied().unwrap_or(0),
         ConstInit::RefNull => 0,
-        ConstInit::RefFunc(f) => RODATA_BASE + DESCRIPTOR_SIZE * u64::from(f),
+        ConstInit::RefFunc(f) => rodata + DESCRIPTOR_SIZE * u64::from(f),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rv_backend::abi::STACK_BASE;
 
     /// Instances of one image map the same code and read-only data (no copy, no second
     /// predecoding), commit no stack before they run, and each runs on its own state.
