@@ -17,7 +17,7 @@ pub mod actor;
 
 use std::collections::BTreeMap;
 
-use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use host_abi::envelope::{Envelope, Kind};
 use wasm_runtime::block::{BlockOutput, Receipt};
 use wasm_runtime::engine::EngineKind;
@@ -49,6 +49,32 @@ pub fn wat(src: &str) -> Vec<u8> {
 /// A 32-byte big-endian word of a number.
 pub fn word(n: u64) -> [u8; 32] {
     U256::from(n).to_be_bytes::<32>()
+}
+
+/// An address as an ABI word (left-padded with zeros).
+pub fn address_word(address: Address) -> [u8; 32] {
+    let mut w = [0u8; 32];
+    w[12..].copy_from_slice(address.as_slice());
+    w
+}
+
+/// The 4-byte selector of a Solidity signature such as `transfer(address,uint256)`.
+pub fn selector(signature: &str) -> [u8; 4] {
+    let hash = keccak256(signature.as_bytes());
+    [hash[0], hash[1], hash[2], hash[3]]
+}
+
+/// Calldata: the selector of `signature`, then the static ABI words.
+pub fn calldata(signature: &str, words: &[[u8; 32]]) -> Vec<u8> {
+    let mut out = selector(signature).to_vec();
+    words.iter().for_each(|w| out.extend_from_slice(w));
+    out
+}
+
+/// An example contract's module, `examples/out/NAME.wasm` (built by `examples/build.sh`).
+pub fn example(name: &str) -> Vec<u8> {
+    let path = format!("{}/../examples/out/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"))
 }
 
 /// A chain of blocks with one transaction each, on one engine.

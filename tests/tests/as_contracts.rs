@@ -12,7 +12,7 @@ use std::process::Command;
 use alloy_primitives::{keccak256, Address, B256, U256};
 use wasm_runtime::block::Receipt;
 use wasm_runtime::engine::EngineKind;
-use zkos_tests::{envelope, Chain, ALICE, BOB, DEFAULT_GAS};
+use zkos_tests::{address_word as a, calldata, envelope, selector, word as u, Chain, ALICE, BOB, DEFAULT_GAS};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -79,28 +79,6 @@ fn custom_sections(wasm: &[u8], name: &str) -> Vec<Vec<u8>> {
             }
         }
         p = end;
-    }
-    out
-}
-
-fn selector(sig: &str) -> [u8; 4] {
-    keccak256(sig.as_bytes())[..4].try_into().unwrap()
-}
-
-fn u(n: u64) -> [u8; 32] {
-    U256::from(n).to_be_bytes::<32>()
-}
-
-fn a(addr: Address) -> [u8; 32] {
-    let mut w = [0u8; 32];
-    w[12..].copy_from_slice(addr.as_slice());
-    w
-}
-
-fn calldata(sig: &str, words: &[[u8; 32]]) -> Vec<u8> {
-    let mut out = selector(sig).to_vec();
-    for w in words {
-        out.extend_from_slice(w);
     }
     out
 }

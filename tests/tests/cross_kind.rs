@@ -5,10 +5,10 @@
 
 use std::sync::OnceLock;
 
-use alloy_primitives::{keccak256, Address, U256};
+use alloy_primitives::{Address, U256};
 use wasm_runtime::engine::EngineKind;
 use wasm_runtime::exec::{execute_block_in, ArtifactCache, System};
-use zkos_tests::{envelope, Chain, ALICE, BOB};
+use zkos_tests::{address_word as a, calldata, envelope, example, selector, word as u, Chain, ALICE, BOB};
 
 /// Creation bytecode of a contract of tests/solidity, compiled once per test binary.
 fn solidity(name: &str) -> Vec<u8> {
@@ -27,33 +27,6 @@ fn solidity(name: &str) -> Vec<u8> {
     let start = json.find(&key).unwrap_or_else(|| panic!("no contract {name} in {json}")) + key.len();
     let end = start + json[start..].find('"').expect("closing quote");
     hex::decode(&json[start..end]).expect("bytecode is hex")
-}
-
-fn example(name: &str) -> Vec<u8> {
-    let path = format!("{}/../examples/out/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"))
-}
-
-fn selector(sig: &str) -> [u8; 4] {
-    keccak256(sig.as_bytes())[..4].try_into().unwrap()
-}
-
-fn u(n: u64) -> [u8; 32] {
-    U256::from(n).to_be_bytes::<32>()
-}
-
-fn a(addr: Address) -> [u8; 32] {
-    let mut w = [0u8; 32];
-    w[12..].copy_from_slice(addr.as_slice());
-    w
-}
-
-fn calldata(sig: &str, words: &[[u8; 32]]) -> Vec<u8> {
-    let mut out = selector(sig).to_vec();
-    for w in words {
-        out.extend_from_slice(w);
-    }
-    out
 }
 
 /// Length word and zero-padded contents of a dynamic `bytes`/`string`.

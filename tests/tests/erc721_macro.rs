@@ -9,7 +9,7 @@ use alloy_primitives::{keccak256, Address, B256, U256};
 use wasm_runtime::block::Receipt;
 use wasm_runtime::engine::EngineKind;
 use wasm_runtime::platform::AccountInfo;
-use zkos_tests::{envelope, Chain, ALICE, BOB, DEFAULT_GAS};
+use zkos_tests::{address_word as a, calldata, envelope, word as u, Chain, ALICE, BOB, DEFAULT_GAS};
 
 const CAROL: Address = Address::repeat_byte(0xCA);
 
@@ -35,26 +35,6 @@ fn solidity() -> (Vec<u8>, Vec<u8>) {
 fn example() -> Vec<u8> {
     let path = format!("{}/../examples/out/erc721-macro.wasm", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"))
-}
-
-fn selector(sig: &str) -> [u8; 4] {
-    keccak256(sig.as_bytes())[..4].try_into().unwrap()
-}
-
-fn u(n: u64) -> [u8; 32] {
-    U256::from(n).to_be_bytes::<32>()
-}
-
-fn a(addr: Address) -> [u8; 32] {
-    let mut w = [0u8; 32];
-    w[12..].copy_from_slice(addr.as_slice());
-    w
-}
-
-fn calldata(sig: &str, words: &[[u8; 32]]) -> Vec<u8> {
-    let mut out = selector(sig).to_vec();
-    words.iter().for_each(|w| out.extend_from_slice(w));
-    out
 }
 
 /// `abi.encode` of a dynamic `bytes`/`string` tail: its length and its padded data.

@@ -1,36 +1,9 @@
 //! The Rust and AssemblyScript example contracts (examples/out, built by examples/build.sh)
 //! deployed and used through the system layer, on every engine.
 
-use alloy_primitives::{keccak256, Address, B256, U256};
+use alloy_primitives::{keccak256, B256, U256};
 use wasm_runtime::engine::EngineKind;
-use zkos_tests::{envelope, Chain, ALICE, BOB};
-
-fn example(name: &str) -> Vec<u8> {
-    let path = format!("{}/../examples/out/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"))
-}
-
-fn selector(sig: &str) -> [u8; 4] {
-    keccak256(sig.as_bytes())[..4].try_into().unwrap()
-}
-
-fn word_addr(a: Address) -> [u8; 32] {
-    let mut w = [0u8; 32];
-    w[12..].copy_from_slice(a.as_slice());
-    w
-}
-
-fn calldata(sig: &str, words: &[[u8; 32]]) -> Vec<u8> {
-    let mut out = selector(sig).to_vec();
-    for w in words {
-        out.extend_from_slice(w);
-    }
-    out
-}
-
-fn u(n: u64) -> [u8; 32] {
-    U256::from(n).to_be_bytes::<32>()
-}
+use zkos_tests::{address_word as word_addr, calldata, envelope, example, word as u, Chain, ALICE, BOB};
 
 /// abi.encode(string, string).
 fn encode_two_strings(a: &str, b: &str) -> Vec<u8> {

@@ -9,7 +9,7 @@ use std::sync::{Mutex, OnceLock};
 use alloy_primitives::{keccak256, Address, B256, U256};
 use wasm_runtime::block::Receipt;
 use wasm_runtime::engine::EngineKind;
-use zkos_tests::{envelope, Chain, ALICE, BOB, DEFAULT_GAS};
+use zkos_tests::{address_word as a, calldata, envelope, example, selector, word as u, Chain, ALICE, BOB, DEFAULT_GAS};
 
 /// Creation bytecode of the Solidity twin `name` in examples/`folder`.
 fn solidity(folder: &str, name: &str) -> Vec<u8> {
@@ -29,33 +29,6 @@ fn solidity(folder: &str, name: &str) -> Vec<u8> {
     let start = json.find(&key).unwrap_or_else(|| panic!("no contract {name} in {json}")) + key.len();
     let end = start + json[start..].find('"').expect("closing quote");
     hex::decode(&json[start..end]).expect("bytecode is hex")
-}
-
-fn example(name: &str) -> Vec<u8> {
-    let path = format!("{}/../examples/out/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"))
-}
-
-fn selector(sig: &str) -> [u8; 4] {
-    keccak256(sig.as_bytes())[..4].try_into().unwrap()
-}
-
-fn u(n: u64) -> [u8; 32] {
-    U256::from(n).to_be_bytes::<32>()
-}
-
-fn a(addr: Address) -> [u8; 32] {
-    let mut w = [0u8; 32];
-    w[12..].copy_from_slice(addr.as_slice());
-    w
-}
-
-fn calldata(sig: &str, words: &[[u8; 32]]) -> Vec<u8> {
-    let mut out = selector(sig).to_vec();
-    for w in words {
-        out.extend_from_slice(w);
-    }
-    out
 }
 
 /// `abi.encode(string, string, uint256)`.

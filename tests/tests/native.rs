@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use alloy_primitives::{keccak256, Address, U256};
 use host_abi::envelope::{Envelope, Kind};
 use wasm_runtime::engine::EngineKind;
-use zkos_tests::{Chain, ALICE};
+use zkos_tests::{address_word as a, calldata, selector, word as u, Chain, ALICE};
 
 /// The C example's ELF.
 fn native_c() -> Vec<u8> {
@@ -90,28 +90,6 @@ fn solidity(name: &str) -> Vec<u8> {
     let start = json.find(&key).unwrap_or_else(|| panic!("no contract {name} in {json}")) + key.len();
     let end = start + json[start..].find('"').expect("closing quote");
     hex::decode(&json[start..end]).expect("bytecode is hex")
-}
-
-fn selector(sig: &str) -> [u8; 4] {
-    keccak256(sig.as_bytes())[..4].try_into().unwrap()
-}
-
-fn u(n: u64) -> [u8; 32] {
-    U256::from(n).to_be_bytes::<32>()
-}
-
-fn a(addr: Address) -> [u8; 32] {
-    let mut w = [0u8; 32];
-    w[12..].copy_from_slice(addr.as_slice());
-    w
-}
-
-fn calldata(sig: &str, words: &[[u8; 32]]) -> Vec<u8> {
-    let mut out = selector(sig).to_vec();
-    for w in words {
-        out.extend_from_slice(w);
-    }
-    out
 }
 
 /// Length word and zero-padded contents of a dynamic `bytes`.
