@@ -1,6 +1,7 @@
 //! Real clients against `zkos node`: ethers v6 and viem scripts (tests/js, unchanged
-//! libraries installed by scripts/setup.sh), wasm-deploy, a restart after SIGKILL, a
-//! bounded load test and malformed JSON-RPC. Each test starts its own node on a free
+//! libraries installed by scripts/setup.sh), wasm-deploy, the macro examples against their
+//! Solidity twins under ethers, a restart after SIGKILL, a bounded load test and malformed
+//! JSON-RPC. Each test starts its own node on a free
 //! loopback port (`--port 0`, the port read from the node's banner).
 
 use std::io::Read;
@@ -112,11 +113,12 @@ fn quantity(v: &Value) -> u64 {
     u64::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
 }
 
-/// `node tests/js/<script> <url> <args>`, its output printed; panics unless it succeeds.
+/// `node tests/js/<script> <url> <args>`, its output printed (wasm-deploy through
+/// $WASM_DEPLOY, `zkos abi` through $ZKOS).
 fn node_js(script: &str, url: &str, args: &[&str]) -> Output {
     let js = repo().join("tests/js");
     assert!(
-        js.join("node_modules/ethers").is_dir() && js.join("node_modules/viem").is_dir(),
+        ["ethers", "viem", "solc"].iter().all(|m| js.join("node_modules").join(m).is_dir()),
         "tests/js/node_modules is missing: run scripts/setup.sh (npm ci in tests/js)"
     );
     assert!(repo().join("examples/out/counter.wasm").is_file(), "examples/out is missing: run examples/build.sh");
@@ -125,6 +127,7 @@ fn node_js(script: &str, url: &str, args: &[&str]) -> Output {
         .arg(url)
         .args(args)
         .env("WASM_DEPLOY", WASM_DEPLOY)
+        .env("ZKOS", ZKOS)
         .output()
         .expect("node (Node.js) runs: scripts/setup.sh installs it");
     print!("{}", String::from_utf8_lossy(&out.stdout));
@@ -449,4 +452,26 @@ fn malformed_requests_get_standard_errors() {
     let receipt = result(&url, "eth_getTransactionReceipt", json!([hash]));
     assert_eq!(receipt["status"], "0x1");
     assert!(node.alive());
+}
+
+/// The macro examples (examples/out: vault, erc20-macro, erc721-macro) against their
+/// Solidity twins (Vault.sol, Token.sol, Nft.sol through solc-js) under ethers v6
+/// (tests/js/twins.mjs): every outcome (eth_call result or decoded custom error, mined
+/// status, decoded events, ether moved, views) must be the same on both.
+#[test]
+fn macro_examples_behave_as_their_solidity_twins_under_ethers() {
+    for name in ["vault", "erc20-macro", "erc721-macro"] {
+        let file = repo().join(format!("examples/out/{name}.wasm"));
+        assert!(file.is_file(), "{} is missing: run examples/build.sh", file.display());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let node = DevNode::start(dir.path(), "node", None);
+    let out = node_js("twins.mjs", &node.url, &[]);
+    expect_success("twins.mjs", &out, &node);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("twins: all checks passed"), "{text}");
+    // Every pair was deployed and compared (a script that stopped early cannot pass).
+    for label in ["vault deployed", "erc20 deployed", "erc721 deployed", "erc721 at the end views"] {
+        assert!(text.lines().any(|l| l.starts_with(&format!("ok   {label}"))), "no `{label}` step in\n{text}");
+    }
 }
