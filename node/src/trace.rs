@@ -198,7 +198,8 @@ pub fn failure_text(f: &Failure, code: Option<CodeKind>) -> String {
     text
 }
 
-fn type_name(kind: TraceKind) -> &'static str {
+/// The frame's type as geth's callTracer names it (`CALL`, `STATICCALL`, `CREATE2`, ...).
+pub(crate) fn type_name(kind: TraceKind) -> &'static str {
     match kind {
         TraceKind::Call(CallKind::StaticCall) => "STATICCALL",
         TraceKind::Call(CallKind::DelegateCall) => "DELEGATECALL",
@@ -209,7 +210,8 @@ fn type_name(kind: TraceKind) -> &'static str {
     }
 }
 
-fn code_kind(t: &CallTrace, fork: Fork) -> &'static str {
+/// The kind of code the frame ran: EVM, WASM, native, a precompile, or none.
+pub(crate) fn code_kind(t: &CallTrace, fork: Fork) -> &'static str {
     match t.code {
         Some(CodeKind::Evm) => "EVM",
         Some(CodeKind::Wasm) => "WASM",

@@ -7,39 +7,19 @@
 
 use serde_json::{json, Value};
 use wasm_runtime::engine::EngineKind;
-use wasm_runtime::exec::{precompile, CallKind, CallTrace, CodeKind, TraceKind};
+use wasm_runtime::exec::{CallKind, CallTrace, TraceKind};
 use wasm_runtime::fork::Fork;
 use wasm_runtime::primitives::B256;
 
 use super::chain::{At, CallRequest, Chain, Traced};
 use super::wire::{self, RpcError, RpcResult};
+use crate::trace::{code_kind, type_name};
 use wasm_runtime::env::TxEnv;
 
 fn check_tracer(options: &Value) -> RpcResult<()> {
     match options.get("tracer").and_then(Value::as_str) {
         None | Some("callTracer") => Ok(()),
         Some(other) => Err(RpcError::params(format!("tracer {other} is not supported: zkos node has callTracer"))),
-    }
-}
-
-fn type_name(kind: TraceKind) -> &'static str {
-    match kind {
-        TraceKind::Call(CallKind::StaticCall) => "STATICCALL",
-        TraceKind::Call(CallKind::DelegateCall) => "DELEGATECALL",
-        TraceKind::Call(CallKind::CallCode) => "CALLCODE",
-        TraceKind::Call(_) => "CALL",
-        TraceKind::Create => "CREATE",
-        TraceKind::Create2 => "CREATE2",
-    }
-}
-
-fn code_kind(t: &CallTrace, fork: Fork) -> &'static str {
-    match t.code {
-        Some(CodeKind::Evm) => "EVM",
-        Some(CodeKind::Wasm) => "WASM",
-        Some(CodeKind::Native) => "native",
-        None if precompile::number(fork, &t.to).is_some() => "precompile",
-        None => "none",
     }
 }
 
