@@ -3,7 +3,8 @@
 //!
 //! It reads its input through [`platform`] (the only module that knows the machine), decodes
 //! a [`KernelInput`], runs the block with the system layer ([`run_stateless_marked`]: every state
-//! read checked against the pre-state root, contract code on the wasmi engine) and writes the
+//! read checked against the pre-state root, contract code compiled and run natively: the
+//! `in_kernel` engine) and writes the
 //! [`PublicOutput`]. Any failure (bad input, a witness that does not prove a read, a panic,
 //! running out of memory) halts with a non-zero status and no output, so a failed run never
 //! looks like a valid one.
@@ -25,6 +26,7 @@ use wasm_runtime::stateless::{run_stateless_marked, KernelInput};
 #[no_mangle]
 extern "C" fn kernel_main() -> ! {
     accel::install();
+    wasm_runtime::engine::in_kernel::install(platform::contract_platform());
     let input = platform::read_input();
     let input = match KernelInput::decode(&input) {
         Ok(input) => input,
@@ -32,7 +34,7 @@ extern "C" fn kernel_main() -> ! {
     };
     platform::mark(platform::PHASE_DECODED);
     // The block's own phases, as markers `PHASE_BLOCK_BASE + phase`.
-    let result = run_stateless_marked(&input, EngineKind::Wasmi, &mut |phase| {
+    let result = run_stateless_marked(&input, EngineKind::InKernel, &mut |phase| {
         platform::mark(platform::PHASE_BLOCK_BASE + phase as u64)
     });
     platform::mark(platform::PHASE_BLOCK_DONE);

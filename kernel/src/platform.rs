@@ -8,6 +8,7 @@
 
 use alloc::vec::Vec;
 use core::arch::asm;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 const HALT: u64 = 0;
 const INPUT_LEN: u64 = 1;
@@ -17,6 +18,15 @@ const LOG: u64 = 4;
 const KECCAK_F1600: u64 = 0x10;
 const SECP256K1_RECOVER: u64 = 0x11;
 const MARK: u64 = 0x20;
+const INSTALL_CODE: u64 = 0x30;
+
+/// Where rv-machine lets the kernel install code (`[4 GiB, 8 GiB)`, its `CODE_ARENA`).
+const CODE_ARENA: (u64, u64) = (0x1_0000_0000, 0x2_0000_0000);
+
+extern "C" {
+    static mut __arena_start: u8;
+    static mut __arena_end: u8;
+}
 
 /// Status of a successful run.
 pub const SUCCESS: u64 = 0;
@@ -93,4 +103,42 @@ pub fn secp256k1_recover(hash: &[u8; 32], rs: &[u8; 64], id: u8) -> Option<[u8; 
     input[96] = id;
     let mut key = [0u8; 64];
     (call(SECP256K1_RECOVER, input.as_ptr() as u64, key.as_mut_ptr() as u64, 0) == 0).then_some(key)
+}
+
+/// The next free address of the code arena.
+static NEXT_CODE: AtomicU64 = AtomicU64::new(CODE_ARENA.0);
+
+/// Where `len` bytes of code go: the next page-aligned range of the code arena.
+fn code_address(len: u64) -> Option<u64> {
+    let at = NEXT_CODE.load(Ordering::Relaxed);
+    let end = at.checked_add(len)?.checked_next_multiple_of(4096)?;
+    (end <= CODE_ARENA.1).then(|| {
+        NEXT_CODE.store(end, Ordering::Relaxed);
+        at
+    })
+}
+
+/// Makes `bytes` executable at `at` (rv-machine's `INSTALL_CODE`: a copy, read-only).
+fn install_code(at: u64, bytes: &[u8]) -> bool {
+    call(INSTALL_CODE, at, bytes.as_ptr() as u64, bytes.len() as u64) == 0
+}
+
+/// The arena's bounds as data (absolute 64-bit relocations): at 8 GiB it is out of reach
+/// of the code's `pc`-relative addressing.
+#[derive(Clone, Copy)]
+struct ArenaBounds(*const u8, *const u8);
+
+// SAFETY: two addresses, never dereferenced here.
+unsafe impl Sync for ArenaBounds {}
+
+static ARENA: ArenaBounds = ArenaBounds(&raw const __arena_start, &raw const __arena_end);
+
+/// What the engine that runs compiled contract code inside the kernel needs of the machine.
+pub fn contract_platform() -> wasm_runtime::engine::in_kernel::KernelPlatform {
+    // Read from the data (a volatile read: folded into the code, the addresses would be
+    // `pc`-relative again).
+    // SAFETY: a plain, aligned static.
+    let bounds = unsafe { core::ptr::read_volatile(&raw const ARENA) };
+    let arena = (bounds.0 as u64, bounds.1 as u64);
+    wasm_runtime::engine::in_kernel::KernelPlatform { code_address, install_code, arena }
 }

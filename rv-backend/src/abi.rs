@@ -157,7 +157,7 @@ pub mod vmctx {
     /// `0x0101_0101_0101_0101` (popcount, byte splat).
     pub const H01: i64 = -64;
     /// Global `k` (not the gas global) is at `GLOBALS - 8 k` in the default mode (in the
-    /// sandboxed mode the three slots below come first: see [`Layout::global`]).
+    /// sandboxed mode the four slots below come first: see [`Layout::global`]).
     pub const GLOBALS: i64 = -72;
     /// Sandboxed mode only: the address compiled code jumps to, with `jalr t0`, instead of
     /// an `ecall` (host calls, engine services, traps; see [`super::sandbox`]).
@@ -166,19 +166,24 @@ pub mod vmctx {
     pub const TABLE_ADDR: i64 = -80;
     /// Sandboxed mode only: the address of the read-only data.
     pub const RODATA_ADDR: i64 = -88;
+    /// Sandboxed mode only: the embedder's slot, which compiled code never reads or writes.
+    /// An entry that must save a register before it has any other to spare (the kernel's
+    /// saves `t0`, the return address, there) uses it.
+    pub const EMBEDDER: i64 = -96;
     /// Fixed slots of the default mode.
     pub const FIXED_SLOTS: u32 = 8;
-    /// Fixed slots of the sandboxed mode ([`ENTRY`], [`TABLE_ADDR`], [`RODATA_ADDR`] added).
-    pub const SANDBOXED_FIXED_SLOTS: u32 = 11;
+    /// Fixed slots of the sandboxed mode ([`ENTRY`], [`TABLE_ADDR`], [`RODATA_ADDR`],
+    /// [`EMBEDDER`] added).
+    pub const SANDBOXED_FIXED_SLOTS: u32 = 12;
     /// Where a module's globals and segment records are.
     ///
     /// The context is a column of 8-byte slots going down from `tp`: slot `s` is at
-    /// `-8 (s + 1)`. Slots 0–7 are the fixed fields above (0–10 in the sandboxed mode), then
+    /// `-8 (s + 1)`. Slots 0–7 are the fixed fields above (0–11 in the sandboxed mode), then
     /// one slot per global, then two per data segment and two per element segment:
     /// `[address, length]` of what is left of the segment (a dropped segment has length 0).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct Layout {
-        /// Whether the module was compiled in the sandboxed mode (three more fixed slots).
+        /// Whether the module was compiled in the sandboxed mode (four more fixed slots).
         pub sandboxed: bool,
         /// Number of globals (imported and defined).
         pub globals: u32,

@@ -20,6 +20,9 @@ use crate::exec::{Artifact, Frame, FrameResult, System};
 use crate::host::{self, HostExit, Reply, Request};
 use crate::platform::Platform;
 
+#[cfg(target_arch = "riscv64")]
+#[allow(unsafe_code)]
+pub mod in_kernel;
 mod reuse;
 pub mod rv;
 pub mod rv_instance;
@@ -38,6 +41,10 @@ pub enum EngineKind {
     /// [`Self::Rv`] with code compiled in rv-backend's sandboxed mode (bounds checked by the
     /// code, position-independent: what the kernel runs), measured and tested in host mode.
     RvSandboxed,
+    /// Inside the kernel: sandboxed code run on the machine the kernel runs on
+    /// ([`in_kernel`]).
+    #[cfg(target_arch = "riscv64")]
+    InKernel,
 }
 
 impl EngineKind {
@@ -47,6 +54,8 @@ impl EngineKind {
             Self::Wasmi => "wasmi",
             Self::Rv => "rv",
             Self::RvSandboxed => "rv-sandboxed",
+            #[cfg(target_arch = "riscv64")]
+            Self::InKernel => "in-kernel",
         }
     }
 }
@@ -164,6 +173,9 @@ pub(crate) enum Running {
     Rv(Box<rv::Running>),
     /// The same with sandboxed code.
     RvSandboxed(Box<rv_sandboxed_engine::Running>),
+    /// Inside the kernel, on the kernel's machine.
+    #[cfg(target_arch = "riscv64")]
+    InKernel(Box<in_kernel::Running>),
 }
 
 impl Running {
@@ -184,6 +196,9 @@ impl Running {
             }
             EngineKind::RvSandboxed => rv::start(&mut sys.stats, artifact, export, gas, rv_sandboxed_engine::image)?
                 .map(|r| Self::RvSandboxed(Box::new(r))),
+            #[cfg(target_arch = "riscv64")]
+            EngineKind::InKernel => rv::start(&mut sys.stats, artifact, export, gas, in_kernel::image)?
+                .map(|r| Self::InKernel(Box::new(r))),
         })
     }
 
@@ -202,6 +217,8 @@ impl Running {
             Self::Wasmi(r) => r.run(sys, frame, input, resume),
             Self::Rv(r) => r.run(sys, frame, input, resume, &mut executed),
             Self::RvSandboxed(r) => r.run(sys, frame, input, resume, &mut executed),
+            #[cfg(target_arch = "riscv64")]
+            Self::InKernel(r) => r.run(sys, frame, input, resume, &mut executed),
         };
         sys.stats.rv_instructions += executed;
         step
@@ -213,6 +230,8 @@ impl Running {
             Self::Wasmi(r) => r.memory(),
             Self::Rv(r) => r.memory(),
             Self::RvSandboxed(r) => r.memory(),
+            #[cfg(target_arch = "riscv64")]
+            Self::InKernel(r) => r.memory(),
         }
     }
 
@@ -221,6 +240,8 @@ impl Running {
         match self {
             Self::Wasmi(r) => r.retire(&mut sys.wasmi),
             Self::Rv(_) | Self::RvSandboxed(_) => {}
+            #[cfg(target_arch = "riscv64")]
+            Self::InKernel(_) => {}
         }
     }
 }

@@ -14,7 +14,7 @@
 //! register is out of gas.
 //!
 //! The frames of [`super::EngineKind::RvSandboxed`] run here too, on
-//! [`super::rv_sandboxed::SandboxedInstance`]s (`Running<true>`): only where the image comes
+//! [`super::rv_sandboxed::SandboxedInstance`]s: only where the image comes
 //! from differs (the `rv_sandboxed_engine` module).
 
 use alloc::rc::Rc;
@@ -89,10 +89,82 @@ fn classify(t: rv_instance::Trap) -> Result<Trap, Internal> {
     }
 }
 
-/// A frame's machine and the gas reserve beside its gas register (see [`super::split_gas`]);
-/// `SANDBOXED`: code compiled in the sandboxed mode.
-pub(crate) struct Running<const SANDBOXED: bool = false> {
-    inst: RvInstance<'static, SANDBOXED>,
+/// An instance of compiled code as a frame drives it: on a machine of its own
+/// ([`RvInstance`]) or, inside the kernel, on the machine the kernel runs on.
+pub(crate) trait Code: Sized {
+    /// What instances are made from (compiled once per artifact).
+    type Image;
+    /// The compiled module of `image`.
+    fn compiled(image: &Self::Image) -> &rv_backend::Compiled;
+    /// A new instance of `image`.
+    fn instantiate(image: &Rc<Self::Image>) -> Result<Self, InstantiateError>;
+    /// Sets up a call of function `f` (no arguments: exports are `[] -> []`).
+    fn call(&mut self, f: u32) -> Result<(), InstantiateError>;
+    /// Runs until something needs the embedder (see [`RvInstance::run`]).
+    fn run(&mut self, budget: u64) -> Event;
+    /// The six argument registers of a host call.
+    fn host_args(&self) -> [u64; 6];
+    /// Writes a host function's result.
+    fn set_host_result(&mut self, v: u64);
+    /// The gas register.
+    fn gas(&self) -> i64;
+    /// Sets the gas register.
+    fn set_gas(&mut self, gas: i64);
+    /// Sets mutable global `g`.
+    fn set_global(&mut self, g: u32, v: u64) -> bool;
+    /// The linear memory.
+    fn memory(&self) -> &[u8];
+    /// The linear memory, writable.
+    fn memory_mut(&mut self) -> &mut [u8];
+    /// RV64IM instructions executed so far, where the embedder counts them (0 where the
+    /// code runs on the embedder's own machine, which counts them itself).
+    fn instret(&self) -> u64;
+}
+
+impl<const SANDBOXED: bool> Code for RvInstance<'static, SANDBOXED> {
+    type Image = Image<SANDBOXED>;
+    fn compiled(image: &Image<SANDBOXED>) -> &rv_backend::Compiled {
+        image.compiled()
+    }
+    fn instantiate(image: &Rc<Image<SANDBOXED>>) -> Result<Self, InstantiateError> {
+        RvInstance::from_image(image)
+    }
+    fn call(&mut self, f: u32) -> Result<(), InstantiateError> {
+        RvInstance::call(self, f, &[])
+    }
+    fn run(&mut self, budget: u64) -> Event {
+        RvInstance::run(self, budget)
+    }
+    fn host_args(&self) -> [u64; 6] {
+        RvInstance::host_args(self)
+    }
+    fn set_host_result(&mut self, v: u64) {
+        RvInstance::set_host_result(self, v)
+    }
+    fn gas(&self) -> i64 {
+        RvInstance::gas(self)
+    }
+    fn set_gas(&mut self, gas: i64) {
+        RvInstance::set_gas(self, gas)
+    }
+    fn set_global(&mut self, g: u32, v: u64) -> bool {
+        RvInstance::set_global(self, g, v)
+    }
+    fn memory(&self) -> &[u8] {
+        RvInstance::memory(self)
+    }
+    fn memory_mut(&mut self) -> &mut [u8] {
+        RvInstance::memory_mut(self)
+    }
+    fn instret(&self) -> u64 {
+        RvInstance::instret(self)
+    }
+}
+
+/// A frame's instance and the gas reserve beside its gas register (see
+/// [`super::split_gas`]): the default mode's instance unless `I` says otherwise.
+pub(crate) struct Running<I: Code = RvInstance<'static, false>> {
+    inst: I,
     reserve: u64,
     /// The module's reserve global, if it exports one.
     reserve_global: Option<u32>,
@@ -108,18 +180,18 @@ pub(crate) struct Running<const SANDBOXED: bool = false> {
 /// function if the module has one, else the export). The frame's outcome instead (`Ok(Err)`)
 /// if it ends before its code runs (its entry charge, a segment that does not fit); `Err` for
 /// an internal error.
-pub(crate) fn start<const SANDBOXED: bool>(
+pub(crate) fn start<I: Code>(
     stats: &mut Stats,
     artifact: &Artifact,
     export: &'static str,
     gas: u64,
-    image: fn(&mut Stats, &Artifact) -> Result<Rc<Image<SANDBOXED>>, Internal>,
-) -> Result<Result<Running<SANDBOXED>, Outcome>, Internal> {
+    image: fn(&mut Stats, &Artifact) -> Result<Rc<I::Image>, Internal>,
+) -> Result<Result<Running<I>, Outcome>, Internal> {
     let Some(gas) = super::after_entry(artifact, gas) else {
         return Ok(Err(Outcome::OUT_OF_GAS));
     };
     let image = image(stats, artifact)?;
-    let compiled = image.compiled();
+    let compiled = I::compiled(&image);
     // Validation (or the transpiler) makes every module import host functions only, define
     // the gas global and export `call` (and `deploy`, if it is exported) as `[] -> []`.
     for (i, import) in compiled.imports.iter().enumerate() {
@@ -145,7 +217,7 @@ pub(crate) fn start<const SANDBOXED: bool>(
         Some(start) => (start, Some(func)),
         None => (func, None),
     };
-    let inst = match RvInstance::from_image(&image) {
+    let inst = match I::instantiate(&image) {
         Ok(inst) => inst,
         // An active segment that does not fit: the specification traps at instantiation.
         Err(InstantiateError::Trap(code)) => {
@@ -155,7 +227,7 @@ pub(crate) fn start<const SANDBOXED: bool>(
     };
     let mut run = Running { inst, reserve: 0, reserve_global, then, suspended: false };
     run.set_gas(gas);
-    run.inst.call(first, &[]).map_err(InternalKind::Instantiate)?;
+    run.inst.call(first).map_err(InternalKind::Instantiate)?;
     Ok(Ok(run))
 }
 
@@ -169,7 +241,7 @@ pub(crate) fn cached_image(stats: &mut Stats, artifact: &Artifact) -> Result<Rc<
     artifact.rv_code.get_or_init(|| prepare(&artifact.wasm)).clone()
 }
 
-impl<const SANDBOXED: bool> Running<SANDBOXED> {
+impl<I: Code> Running<I> {
     /// Puts `gas` in the gas register and the reserve.
     fn set_gas(&mut self, gas: u64) {
         let (global, reserve) = super::split_gas(gas);
@@ -233,7 +305,7 @@ impl<const SANDBOXED: bool> Running<SANDBOXED> {
                 Event::Returned if self.inst.gas() < 0 => return done(Outcome::OUT_OF_GAS),
                 Event::Returned => match self.then.take() {
                     // The start function returned: call the export.
-                    Some(f) => self.inst.call(f, &[]).map_err(InternalKind::Instantiate)?,
+                    Some(f) => self.inst.call(f).map_err(InternalKind::Instantiate)?,
                     None => {
                         let gas_left = self.gas().unwrap_or(0);
                         return done(Outcome { halt: Halt::Finish(alloc::vec::Vec::new()), gas_left });

@@ -149,6 +149,11 @@ pub enum InstantiateError {
     Machine(rv_machine::Error),
     /// There is no function with this index.
     NoFunction(u32),
+    /// Inside the kernel: the platform could not install the compiled code (or none is
+    /// installed).
+    NotInstalled,
+    /// Inside the kernel: the arena has no room for the instance.
+    OutOfArena,
     /// A function called with another number of arguments than it takes.
     Arity {
         /// The function.
@@ -168,13 +173,15 @@ impl fmt::Display for InstantiateError {
             Self::SegmentOutsideRodata => f.write_str("a segment lies outside the read-only data"),
             Self::Machine(e) => write!(f, "{e}"),
             Self::NoFunction(i) => write!(f, "no function {i}"),
+            Self::NotInstalled => f.write_str("the platform did not install the compiled code"),
+            Self::OutOfArena => f.write_str("the kernel's arena for instances is full"),
             Self::Arity { function, params } => write!(f, "function {function} takes {params} arguments"),
         }
     }
 }
 
 /// Sign-extends an `i32` value to the register convention.
-fn canonical(ty: ValType, v: u64) -> u64 {
+pub(super) fn canonical(ty: ValType, v: u64) -> u64 {
     match ty {
         ValType::I32 => i64::from(v as u32 as i32) as u64,
         ValType::I64 | ValType::FuncRef => v,
@@ -194,8 +201,11 @@ pub(super) struct Placement {
     pub(super) vmctx: u64,
     /// The linear memory.
     pub(super) memory: u64,
-    /// The return address of calls: an `ecall`, the machine stops after it.
+    /// The return address of calls: an `ecall`, the machine stops after it (in the
+    /// kernel: the code that switches back to it).
     pub(super) ret: u64,
+    /// Sandboxed mode: the address in the VM context's [`vmctx::ENTRY`] slot.
+    pub(super) entry: u64,
 }
 
 impl Placement {
@@ -207,6 +217,7 @@ impl Placement {
         vmctx: VMCTX_TOP,
         memory: MEMORY_BASE,
         ret: RETURN_STUB,
+        entry: 0,
     };
 
     /// Where a module compiled in the default or the sandboxed mode goes.
@@ -222,19 +233,19 @@ impl Placement {
 /// What instantiation computes from the module, the configuration, the imports and the
 /// placement alone: sizes, the VM context's first bytes, the active segments to apply.
 #[derive(Clone, Debug)]
-struct Layout {
-    pages: u64,
-    max_pages: u64,
-    table_size: u64,
-    table_max: u64,
-    /// The VM context as instantiation leaves it (mapped below [`VMCTX_TOP`]).
-    ctx: Vec<u8>,
+pub(super) struct Layout {
+    pub(super) pages: u64,
+    pub(super) max_pages: u64,
+    pub(super) table_size: u64,
+    pub(super) table_max: u64,
+    /// The VM context as instantiation leaves it (mapped below the placement's `vmctx`).
+    pub(super) ctx: Vec<u8>,
     /// Active segments in order, elements then data: (is an element segment, offset, segment).
-    actions: Vec<(bool, u64, SegmentInfo)>,
+    pub(super) actions: Vec<(bool, u64, SegmentInfo)>,
 }
 
 impl Layout {
-    fn new(
+    pub(super) fn new(
         compiled: &Compiled,
         config: &Config,
         imports: &Imports<'_>,
@@ -272,7 +283,7 @@ impl Layout {
             put(off, v);
         }
         if sandboxed {
-            put(vmctx::ENTRY, rv_sandboxed::ENTRY);
+            put(vmctx::ENTRY, place.entry);
             put(vmctx::TABLE_ADDR, place.table);
             put(vmctx::RODATA_ADDR, place.rodata);
         }

@@ -86,6 +86,7 @@ pub(super) fn placement(compiled: &Compiled) -> Placement {
         vmctx: CTX_TOP,
         memory: MEMORY_AT,
         ret: RETURN,
+        entry: ENTRY,
     }
 }
 

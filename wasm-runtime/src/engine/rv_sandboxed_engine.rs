@@ -2,7 +2,7 @@
 //! ([`rv_backend::Options::sandboxed`]) and run on a [`SandboxedInstance`] (mapped at other
 //! addresses than the default mode's, bounds checked by the code): what the kernel runs,
 //! measured and tested in host mode. Frames, host calls, gas and outcomes are exactly
-//! [`super::rv`]'s, by the same code (`rv::Running<true>`); only the image differs. Selected
+//! [`super::rv`]'s, by the same code (`rv::Running`); only the image differs. Selected
 //! by [`super::EngineKind::RvSandboxed`] (`zkos statetest --engine rv-sandboxed`).
 //!
 //! [`SandboxedInstance`]: super::rv_sandboxed::SandboxedInstance
@@ -16,7 +16,7 @@ use crate::error::{Internal, InternalKind};
 use crate::exec::{Artifact, Stats};
 
 /// A frame's code on the sandboxed mode's machine.
-pub(crate) type Running = super::rv::Running<true>;
+pub(crate) type Running = super::rv::Running<super::rv_sandboxed::SandboxedInstance<'static>>;
 
 /// The sandboxed mode's image of `artifact`, compiled for every frame: the artifact keeps
 /// only the default mode's image (this engine measures and tests the mode; the kernel caches

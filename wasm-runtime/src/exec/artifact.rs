@@ -41,13 +41,25 @@ pub struct Artifact {
     /// kept it from being made), built on the first call on the provable engine and kept
     /// with the artifact: every frame maps the same predecoded code.
     pub rv_code: OnceCell<Result<Rc<crate::engine::rv_instance::Image>, Internal>>,
+    /// Inside the kernel: the code compiled in the sandboxed mode and installed, likewise.
+    #[cfg(target_arch = "riscv64")]
+    pub(crate) kernel_code: OnceCell<Result<Rc<crate::engine::in_kernel::KernelImage>, Internal>>,
 }
 
 impl Artifact {
     /// An artifact whose RV64IM code is not compiled yet.
     pub fn new(hash: B256, kind: CodeKind, wasm: Vec<u8>, has_deploy: bool) -> Self {
         let initial_pages = initial_pages(&wasm);
-        Self { hash, kind, wasm, has_deploy, initial_pages, rv_code: OnceCell::new() }
+        Self {
+            hash,
+            kind,
+            wasm,
+            has_deploy,
+            initial_pages,
+            rv_code: OnceCell::new(),
+            #[cfg(target_arch = "riscv64")]
+            kernel_code: OnceCell::new(),
+        }
     }
 }
 

@@ -1,0 +1,635 @@
+//! Compiled contract code inside the kernel (DESIGN.md §2, kernel mode; docs/kernel.md,
+//! "Milestone 2"): the engine the kernel runs contracts on, built for RV64IM only.
+//!
+//! A contract's metered module is compiled in rv-backend's sandboxed mode
+//! ([`rv_backend::abi::sandbox`]) once per artifact, and the code, with its read-only data
+//! after it, is made executable by the platform ([`KernelPlatform::install_code`]). Its
+//! instances run on the machine the kernel runs on, in the kernel's own address space:
+//!
+//! - **Memory.** Each instance takes a chunk of the arena the platform gives
+//!   ([`KernelPlatform::arena`]): its VM context, then [`rv::STACK_SIZE`] bytes of stack (the
+//!   context's top, `tp`, is the stack's bottom), then its table, then its linear memory. Frames
+//!   nest, so chunks are taken and given back last-in, first-out, and the running instance's
+//!   chunk is always the last: its memory grows in place. Bytes a chunk reuses are zeroed;
+//!   bytes the arena never handed out are zero already.
+//! - **Switching.** [`zkos_code_resume`] saves the kernel's callee-saved registers in the
+//!   instance's [`Context`], loads the code's registers from it and jumps to its `pc`. The
+//!   code comes back in two ways, both saving all its registers in the context and restoring
+//!   the kernel's: returning from the export (to `zkos_code_return`, the `ra` of the call),
+//!   or jumping to the VM context's entry (`zkos_code_entry`) for a host function, an engine
+//!   service or a trap, with the return address in `t0`, which the entry first keeps in the
+//!   context's [`vmctx::EMBEDDER`] slot. Running it again resumes there. The code never
+//!   runs on the kernel's stack, and the kernel never on the code's: a host function that
+//!   calls another contract returns [`Event::Host`] to the frame loop like every engine, the
+//!   callee runs in a chunk of its own, and the caller resumes afterwards.
+//! - **Bounds.** The sandboxed mode checks every access against the memory's size (`s10`),
+//!   relative to its base (`s11`), so the code touches nothing but its own chunk, its code and
+//!   read-only data, whatever else the kernel has mapped.
+//!
+//! Frames, host calls, gas and outcomes are [`super::rv`]'s, by the same code
+//! ([`rv::Running`]); only the instance differs. The machine counts every instruction the
+//! code executes as the kernel's own: [`Code::instret`] is 0 here.
+
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use core::arch::global_asm;
+use core::cell::UnsafeCell;
+use core::fmt;
+
+use rv_backend::abi::{vmctx, Service, TrapCode, PAGE_SIZE};
+use rv_backend::{Compiled, SegmentInfo};
+
+use super::rv::{self, Code};
+use super::rv_instance::{canonical, Config, Event, Imports, InstantiateError, Layout, Placement, Trap};
+use crate::error::{Internal, InternalKind};
+use crate::exec::{Artifact, Stats};
+
+/// What the platform (the kernel's machine) supplies.
+#[derive(Clone, Copy, Debug)]
+pub struct KernelPlatform {
+    /// Where `len` bytes of code can be installed (a fresh range), or `None`.
+    pub code_address: fn(len: u64) -> Option<u64>,
+    /// Makes `bytes` executable and read-only at `at` (an address `code_address` gave); the
+    /// machine's `fence.i`. `false` if it cannot.
+    pub install_code: fn(at: u64, bytes: &[u8]) -> bool,
+    /// The arena instances take their chunks from, `[start, end)`: zeroed, readable and
+    /// writable, used by nothing else.
+    pub arena: (u64, u64),
+}
+
+/// State of the one hart the kernel runs on.
+#[repr(transparent)]
+struct Global<T>(UnsafeCell<T>);
+
+// SAFETY: the kernel runs on one hart without interrupts: nothing runs concurrently.
+unsafe impl<T> Sync for Global<T> {}
+
+/// The context whose code is running (read by the entry and the return, written by
+/// [`zkos_code_resume`]).
+static CURRENT: Global<*mut Context> = Global(UnsafeCell::new(core::ptr::null_mut()));
+
+static PLATFORM: Global<Option<KernelPlatform>> = Global(UnsafeCell::new(None));
+
+static ARENA: Global<Arena> = Global(UnsafeCell::new(Arena::EMPTY));
+
+/// Installs the platform; the kernel calls it once before running a block.
+pub fn install(platform: KernelPlatform) {
+    // SAFETY: one hart; no reference into either static is alive.
+    unsafe {
+        *PLATFORM.0.get() = Some(platform);
+        *ARENA.0.get() = Arena::new(platform.arena.0, platform.arena.1);
+    }
+}
+
+fn platform() -> Option<KernelPlatform> {
+    // SAFETY: one hart; the value is copied out.
+    unsafe { *PLATFORM.0.get() }
+}
+
+/// Runs `f` on the arena.
+fn arena<R>(f: impl FnOnce(&mut Arena) -> R) -> R {
+    // SAFETY: one hart, and `f` cannot reach the arena again (nothing it is given does).
+    f(unsafe { &mut *ARENA.0.get() })
+}
+
+/// The chunks of the instances alive, last-in first-out (a chunk dropped out of order is
+/// given back once those above it are).
+struct Arena {
+    start: u64,
+    end: u64,
+    /// Every byte below this was handed out once (and may hold old data); every byte above
+    /// it is still zero.
+    high: u64,
+    /// `(start, end, alive)` of each chunk, the newest last.
+    chunks: Vec<(u64, u64, bool)>,
+}
+
+impl Arena {
+    const EMPTY: Arena = Arena { start: 0, end: 0, high: 0, chunks: Vec::new() };
+
+    fn new(start: u64, end: u64) -> Arena {
+        Arena { start, end, high: start, chunks: Vec::new() }
+    }
+
+    /// Where the next chunk starts.
+    fn top(&self) -> u64 {
+        self.chunks.last().map_or(self.start, |c| c.1)
+    }
+
+    /// Takes `[start, end)` as a new chunk (`start` at or above [`Self::top`]); zeroes its
+    /// bytes in `zero` that an earlier chunk may have written.
+    fn take(&mut self, start: u64, end: u64, zero: &[(u64, u64)]) -> bool {
+        if start < self.top() || end > self.end || start > end {
+            return false;
+        }
+        for &(from, to) in zero {
+            self.zero(from, to);
+        }
+        self.chunks.push((start, end, true));
+        self.high = self.high.max(end);
+        true
+    }
+
+    /// Moves the end of the newest chunk, which starts at `start`, to `end`; zeroes what it
+    /// gains.
+    fn grow(&mut self, start: u64, end: u64) -> bool {
+        let Some(last) = self.chunks.last().copied() else {
+            return false;
+        };
+        if last.0 != start || !last.2 || end > self.end || end < last.1 {
+            return false;
+        }
+        self.zero(last.1, end);
+        self.chunks.last_mut().map(|c| c.1 = end);
+        self.high = self.high.max(end);
+        true
+    }
+
+    /// Zeroes `[from, to)` where it lies below the high mark.
+    fn zero(&mut self, from: u64, to: u64) {
+        let to = to.min(self.high);
+        if from < to {
+            // SAFETY: the range lies in the arena, in a chunk being taken or grown: no
+            // instance uses it.
+            unsafe { core::ptr::write_bytes(from as *mut u8, 0, (to - from) as usize) };
+        }
+    }
+
+    /// Gives back the chunk that starts at `start`.
+    fn give_back(&mut self, start: u64) {
+        if let Some(c) = self.chunks.iter_mut().rev().find(|c| c.0 == start && c.2) {
+            c.2 = false;
+        }
+        while self.chunks.last().is_some_and(|c| !c.2) {
+            self.chunks.pop();
+        }
+    }
+}
+
+/// The registers of an instance's code and of the kernel while the code runs.
+/// [`zkos_code_resume`], `zkos_code_entry` and `zkos_code_return` use its offsets.
+#[repr(C)]
+struct Context {
+    /// `x0..x31` of the code (`x0` unused).
+    regs: [u64; 32],
+    /// Where the code resumes.
+    pc: u64,
+    /// The kernel's `ra`, `sp`, `gp`, `tp`, `s0..s11` while the code runs.
+    kernel: [u64; 16],
+}
+
+const _: () = assert!(core::mem::offset_of!(Context, pc) == 256);
+const _: () = assert!(core::mem::offset_of!(Context, kernel) == 264);
+
+/// `x` numbers of the registers the engine reads and writes.
+const RA: usize = 1;
+const SP: usize = 2;
+const GP: usize = 3;
+const TP: usize = 4;
+const A0: usize = 10;
+const A7: usize = 17;
+const S10: usize = 26;
+const S11: usize = 27;
+
+/// Why [`zkos_code_resume`] returned.
+const LEFT_RETURNED: u64 = 0;
+const LEFT_AT_ENTRY: u64 = 1;
+
+extern "C" {
+    /// Runs the code of the context until it returns or jumps to the entry.
+    fn zkos_code_resume(ctx: *mut Context) -> u64;
+    /// The VM context's entry (never called from Rust: its address only).
+    fn zkos_code_entry();
+    /// The return address of calls (never called from Rust: its address only).
+    fn zkos_code_return();
+}
+
+/// Saves every register of the code but `t0` (which holds the context) in the context.
+macro_rules! save_code_registers {
+    () => {
+        concat!(
+            "    sd ra, 8(t0)\n",
+            "    sd sp, 16(t0)\n",
+            "    sd gp, 24(t0)\n",
+            "    sd tp, 32(t0)\n",
+            "    sd t1, 48(t0)\n",
+            "    sd t2, 56(t0)\n",
+            "    sd s0, 64(t0)\n",
+            "    sd s1, 72(t0)\n",
+            "    sd a0, 80(t0)\n",
+            "    sd a1, 88(t0)\n",
+            "    sd a2, 96(t0)\n",
+            "    sd a3, 104(t0)\n",
+            "    sd a4, 112(t0)\n",
+            "    sd a5, 120(t0)\n",
+            "    sd a6, 128(t0)\n",
+            "    sd a7, 136(t0)\n",
+            "    sd s2, 144(t0)\n",
+            "    sd s3, 152(t0)\n",
+            "    sd s4, 160(t0)\n",
+            "    sd s5, 168(t0)\n",
+            "    sd s6, 176(t0)\n",
+            "    sd s7, 184(t0)\n",
+            "    sd s8, 192(t0)\n",
+            "    sd s9, 200(t0)\n",
+            "    sd s10, 208(t0)\n",
+            "    sd s11, 216(t0)\n",
+            "    sd t3, 224(t0)\n",
+            "    sd t4, 232(t0)\n",
+            "    sd t5, 240(t0)\n",
+            "    sd t6, 248(t0)\n",
+        )
+    };
+}
+
+global_asm!(
+    ".pushsection .text.zkos_code, \"ax\", @progbits",
+    ".p2align 2",
+    ".globl zkos_code_resume",
+    "zkos_code_resume:",
+    // The kernel's callee-saved registers.
+    "    sd ra, 264(a0)",
+    "    sd sp, 272(a0)",
+    "    sd gp, 280(a0)",
+    "    sd tp, 288(a0)",
+    "    sd s0, 296(a0)",
+    "    sd s1, 304(a0)",
+    "    sd s2, 312(a0)",
+    "    sd s3, 320(a0)",
+    "    sd s4, 328(a0)",
+    "    sd s5, 336(a0)",
+    "    sd s6, 344(a0)",
+    "    sd s7, 352(a0)",
+    "    sd s8, 360(a0)",
+    "    sd s9, 368(a0)",
+    "    sd s10, 376(a0)",
+    "    sd s11, 384(a0)",
+    "    lla t0, {current}",
+    "    sd a0, 0(t0)",
+    // The code's registers (`t0` takes the `pc`, `a0` the base, last).
+    "    ld ra, 8(a0)",
+    "    ld sp, 16(a0)",
+    "    ld gp, 24(a0)",
+    "    ld tp, 32(a0)",
+    "    ld t1, 48(a0)",
+    "    ld t2, 56(a0)",
+    "    ld s0, 64(a0)",
+    "    ld s1, 72(a0)",
+    "    ld a1, 88(a0)",
+    "    ld a2, 96(a0)",
+    "    ld a3, 104(a0)",
+    "    ld a4, 112(a0)",
+    "    ld a5, 120(a0)",
+    "    ld a6, 128(a0)",
+    "    ld a7, 136(a0)",
+    "    ld s2, 144(a0)",
+    "    ld s3, 152(a0)",
+    "    ld s4, 160(a0)",
+    "    ld s5, 168(a0)",
+    "    ld s6, 176(a0)",
+    "    ld s7, 184(a0)",
+    "    ld s8, 192(a0)",
+    "    ld s9, 200(a0)",
+    "    ld s10, 208(a0)",
+    "    ld s11, 216(a0)",
+    "    ld t3, 224(a0)",
+    "    ld t4, 232(a0)",
+    "    ld t5, 240(a0)",
+    "    ld t6, 248(a0)",
+    "    ld t0, 256(a0)",
+    "    ld a0, 80(a0)",
+    "    jr t0",
+    "",
+    // Host functions, services and traps: `t0` holds the return address.
+    ".globl zkos_code_entry",
+    "zkos_code_entry:",
+    "    sd t0, {embedder}(tp)",
+    "    lla t0, {current}",
+    "    ld t0, 0(t0)",
+    save_code_registers!(),
+    "    ld t1, {embedder}(tp)",
+    "    sd t1, 256(t0)",
+    "    li a0, {at_entry}",
+    "    j .Lzkos_code_leave",
+    "",
+    // The export returned.
+    ".globl zkos_code_return",
+    "zkos_code_return:",
+    "    lla t0, {current}",
+    "    ld t0, 0(t0)",
+    save_code_registers!(),
+    "    li a0, {returned}",
+    "",
+    ".Lzkos_code_leave:",
+    "    ld ra, 264(t0)",
+    "    ld sp, 272(t0)",
+    "    ld gp, 280(t0)",
+    "    ld tp, 288(t0)",
+    "    ld s0, 296(t0)",
+    "    ld s1, 304(t0)",
+    "    ld s2, 312(t0)",
+    "    ld s3, 320(t0)",
+    "    ld s4, 328(t0)",
+    "    ld s5, 336(t0)",
+    "    ld s6, 344(t0)",
+    "    ld s7, 352(t0)",
+    "    ld s8, 360(t0)",
+    "    ld s9, 368(t0)",
+    "    ld s10, 376(t0)",
+    "    ld s11, 384(t0)",
+    "    ret",
+    "",
+    ".popsection",
+    current = sym CURRENT,
+    embedder = const vmctx::EMBEDDER,
+    at_entry = const LEFT_AT_ENTRY,
+    returned = const LEFT_RETURNED,
+);
+
+/// A module compiled in the sandboxed mode with its code installed: what instances of one
+/// artifact share.
+pub(crate) struct KernelImage {
+    compiled: Compiled,
+    /// Where the code is (the read-only data at `+ rodata_offset`).
+    code: u64,
+}
+
+impl fmt::Debug for KernelImage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KernelImage").field("code", &self.code).finish_non_exhaustive()
+    }
+}
+
+/// The frames' configuration (every engine's).
+fn config() -> Config {
+    rv::config()
+}
+
+/// The sandboxed mode's image of `artifact`: compiled and installed on its first frame and
+/// kept with the artifact (errors too). The compiler refusing the module, or the platform
+/// refusing the code, is an internal error.
+pub(crate) fn image(stats: &mut Stats, artifact: &Artifact) -> Result<Rc<KernelImage>, Internal> {
+    if artifact.kernel_code.get().is_none() {
+        stats.rv_compilations += 1;
+    }
+    artifact.kernel_code.get_or_init(|| install_image(&artifact.wasm)).clone()
+}
+
+fn install_image(wasm: &[u8]) -> Result<Rc<KernelImage>, Internal> {
+    let options = rv_backend::Options { sandboxed: true, ..Default::default() };
+    let compiled = rv_backend::compile_with(wasm, &options).map_err(InternalKind::Compile)?;
+    let refused = |why| Internal::from(InternalKind::Instantiate(why));
+    if !compiled.sandboxed {
+        return Err(refused(InstantiateError::NotInstalled));
+    }
+    let platform = platform().ok_or(refused(InstantiateError::NotInstalled))?;
+    let rodata_at = compiled.rodata_offset as usize;
+    let len = if compiled.rodata.is_empty() { compiled.code.len() } else { rodata_at + compiled.rodata.len() };
+    let len = len.max(4).next_multiple_of(4);
+    let code = (platform.code_address)(len as u64).ok_or(refused(InstantiateError::NotInstalled))?;
+    let mut bytes = Vec::with_capacity(len);
+    bytes.extend_from_slice(&compiled.code);
+    if !compiled.rodata.is_empty() {
+        bytes.resize(rodata_at, 0);
+        bytes.extend_from_slice(&compiled.rebased_rodata(code));
+    }
+    bytes.resize(len, 0);
+    if !(platform.install_code)(code, &bytes) {
+        return Err(refused(InstantiateError::NotInstalled));
+    }
+    Ok(Rc::new(KernelImage { compiled, code }))
+}
+
+/// An instance of a [`KernelImage`] in its chunk of the arena.
+pub(crate) struct KernelInstance {
+    image: Rc<KernelImage>,
+    ctx: Box<Context>,
+    place: Placement,
+    /// Where its chunk starts.
+    chunk: u64,
+    pages: u64,
+    max_pages: u64,
+}
+
+/// A frame's code in the kernel.
+pub(crate) type Running = rv::Running<KernelInstance>;
+
+impl KernelInstance {
+    fn new(image: &Rc<KernelImage>) -> Result<KernelInstance, InstantiateError> {
+        let compiled = &image.compiled;
+        let config = config();
+        let ctx_size = compiled.vmctx.size();
+        let start = arena(|a| a.top()).next_multiple_of(16);
+        let tp = start + ctx_size.next_multiple_of(16);
+        let table = tp + rv::STACK_SIZE;
+        let mut place = Placement {
+            code: image.code,
+            rodata: image.code + compiled.rodata_offset,
+            table,
+            vmctx: tp,
+            memory: 0,
+            ret: zkos_code_return as *const () as u64,
+            entry: zkos_code_entry as *const () as u64,
+        };
+        let layout = Layout::new(compiled, &config, &Imports::default(), &place, true)?;
+        place.memory = (table + 8 * layout.table_max).next_multiple_of(64);
+        let end = place.memory + layout.pages * PAGE_SIZE;
+        let zero = [(table, table + 8 * layout.table_max), (place.memory, end)];
+        if !arena(|a| a.take(start, end, &zero)) {
+            return Err(InstantiateError::OutOfArena);
+        }
+        let inst = KernelInstance {
+            image: image.clone(),
+            ctx: Box::new(Context { regs: [0; 32], pc: 0, kernel: [0; 16] }),
+            place,
+            chunk: start,
+            pages: layout.pages,
+            max_pages: layout.max_pages,
+        };
+        // SAFETY: the chunk is this instance's: `[tp - ctx_size, tp)` its VM context.
+        unsafe {
+            core::ptr::copy_nonoverlapping(layout.ctx.as_ptr(), (tp - ctx_size) as *mut u8, layout.ctx.len());
+        }
+        // Active segments, in order: elements, then data (dropping the instance on a trap
+        // gives its chunk back).
+        for &(elem, at, s) in &layout.actions {
+            inst.apply(elem, at, s, layout.table_size)?;
+        }
+        let mut inst = inst;
+        inst.ctx.regs[TP] = tp;
+        inst.ctx.regs[S11] = place.memory;
+        inst.ctx.regs[S10] = layout.pages * PAGE_SIZE;
+        Ok(inst)
+    }
+
+    /// Copies an active segment into the table or the memory.
+    fn apply(&self, elem: bool, at: u64, s: SegmentInfo, table_size: u64) -> Result<(), InstantiateError> {
+        let (bound, unit, base, trap) = if elem {
+            (table_size, 8, self.place.table, TrapCode::TableOutOfBounds)
+        } else {
+            (self.pages * PAGE_SIZE, 1, self.place.memory, TrapCode::MemoryOutOfBounds)
+        };
+        if at + s.len > bound {
+            return Err(InstantiateError::Trap(trap));
+        }
+        let rodata_len = self.image.compiled.rodata.len() as u64;
+        let bytes = s.len * unit;
+        if s.rodata_offset + bytes > rodata_len {
+            return Err(InstantiateError::SegmentOutsideRodata);
+        }
+        // SAFETY: the source lies in the installed read-only data, the destination in this
+        // instance's table or memory (checked above).
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                (self.place.rodata + s.rodata_offset) as *const u8,
+                (base + at * unit) as *mut u8,
+                bytes as usize,
+            );
+        }
+        Ok(())
+    }
+
+    /// Writes the VM-context slot at `off`.
+    fn put(&mut self, off: i64, v: u64) {
+        // SAFETY: the slot lies in this instance's VM context (the offsets are the layout's).
+        unsafe { *(self.place.vmctx.wrapping_add(off as u64) as *mut u64) = v };
+    }
+
+    /// `memory.grow`: the old size in pages, or `-1` (sign-extended) if it cannot grow.
+    fn grow(&mut self, delta: u64) -> u64 {
+        let old = self.pages;
+        let new = old + delta;
+        if self.image.compiled.memory.is_none() || new > self.max_pages {
+            return u64::MAX;
+        }
+        if delta == 0 {
+            return old;
+        }
+        if !arena(|a| a.grow(self.chunk, self.place.memory + new * PAGE_SIZE)) {
+            return u64::MAX;
+        }
+        self.pages = new;
+        self.put(vmctx::MEMORY_BYTES, new * PAGE_SIZE);
+        self.put(vmctx::MEMORY_PAGES, new);
+        self.ctx.regs[S10] = new * PAGE_SIZE;
+        old
+    }
+}
+
+impl Drop for KernelInstance {
+    fn drop(&mut self) {
+        arena(|a| a.give_back(self.chunk));
+    }
+}
+
+impl Code for KernelInstance {
+    type Image = KernelImage;
+
+    fn compiled(image: &KernelImage) -> &Compiled {
+        &image.compiled
+    }
+
+    fn instantiate(image: &Rc<KernelImage>) -> Result<Self, InstantiateError> {
+        KernelInstance::new(image)
+    }
+
+    fn call(&mut self, f: u32) -> Result<(), InstantiateError> {
+        let compiled = &self.image.compiled;
+        let (Some(ty), Some(info)) = (compiled.func_type(f), compiled.funcs.get(f as usize)) else {
+            return Err(InstantiateError::NoFunction(f));
+        };
+        if !ty.params.is_empty() || !ty.results.is_empty() {
+            return Err(InstantiateError::Arity { function: f, params: ty.params.len() });
+        }
+        self.ctx.regs[SP] = (self.place.vmctx + rv::STACK_SIZE) & !15;
+        self.ctx.regs[RA] = self.place.ret;
+        self.ctx.regs[TP] = self.place.vmctx;
+        self.ctx.pc = self.place.code + info.offset;
+        Ok(())
+    }
+
+    fn run(&mut self, _budget: u64) -> Event {
+        loop {
+            // SAFETY: the context holds a call set up by `call` or a resume point the code
+            // left; the code touches only its chunk, code and read-only data (the sandboxed
+            // mode's contract) and comes back through the entry or the return.
+            let left = unsafe { zkos_code_resume(&mut *self.ctx) };
+            if left == LEFT_RETURNED {
+                return Event::Returned;
+            }
+            let a7 = self.ctx.regs[A7];
+            match Service::from_a7(a7) {
+                Some(Service::Trap) => {
+                    return Event::Trap(match TrapCode::from_u64(self.ctx.regs[A0]) {
+                        Some(c) => Trap::Wasm(c),
+                        None => Trap::BadEcall(a7),
+                    });
+                }
+                Some(Service::MemoryGrow) => {
+                    let delta = self.ctx.regs[A0] as u32 as u64;
+                    self.ctx.regs[A0] = self.grow(delta);
+                }
+                None => {
+                    if let Ok(h) = u32::try_from(a7) {
+                        return Event::Host(h);
+                    }
+                    let n = a7 as i64;
+                    if n <= rv_backend::abi::FOREIGN_IMPORT && n > rv_backend::abi::FOREIGN_IMPORT - (1 << 20) {
+                        return Event::Foreign((rv_backend::abi::FOREIGN_IMPORT - n) as u32);
+                    }
+                    return Event::Trap(Trap::BadEcall(a7));
+                }
+            }
+        }
+    }
+
+    fn host_args(&self) -> [u64; 6] {
+        core::array::from_fn(|i| self.ctx.regs[A0 + i])
+    }
+
+    fn set_host_result(&mut self, v: u64) {
+        self.ctx.regs[A0] = v;
+    }
+
+    fn gas(&self) -> i64 {
+        self.ctx.regs[GP] as i64
+    }
+
+    fn set_gas(&mut self, gas: i64) {
+        self.ctx.regs[GP] = gas as u64;
+    }
+
+    fn set_global(&mut self, g: u32, v: u64) -> bool {
+        let compiled = &self.image.compiled;
+        let Some(def) = compiled.globals.get(g as usize) else {
+            return false;
+        };
+        if !def.mutable {
+            return false;
+        }
+        let v = canonical(def.ty, v);
+        if Some(g) == compiled.gas_global {
+            self.ctx.regs[GP] = v;
+        } else {
+            let off = compiled.vmctx.global(g);
+            self.put(off, v);
+        }
+        true
+    }
+
+    fn memory(&self) -> &[u8] {
+        // SAFETY: the memory is `pages` pages of this instance's chunk; the code does not run
+        // while the slice lives.
+        unsafe { core::slice::from_raw_parts(self.place.memory as *const u8, (self.pages * PAGE_SIZE) as usize) }
+    }
+
+    fn memory_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in `memory`, borrowed mutably from the instance.
+        unsafe { core::slice::from_raw_parts_mut(self.place.memory as *mut u8, (self.pages * PAGE_SIZE) as usize) }
+    }
+
+    fn instret(&self) -> u64 {
+        0
+    }
+}
