@@ -79,6 +79,7 @@ mod compile;
 pub mod emit;
 pub mod encode;
 mod error;
+pub mod image;
 pub mod imm;
 mod lower;
 mod module;

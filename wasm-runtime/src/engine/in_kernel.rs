@@ -355,6 +355,13 @@ pub(crate) struct KernelImage {
     code: u64,
 }
 
+impl KernelImage {
+    /// The compiled module.
+    pub(crate) fn compiled(&self) -> &Compiled {
+        &self.compiled
+    }
+}
+
 impl fmt::Debug for KernelImage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KernelImage").field("code", &self.code).finish_non_exhaustive()
@@ -373,13 +380,19 @@ pub(crate) fn image(stats: &mut Stats, artifact: &Artifact) -> Result<Rc<KernelI
     if artifact.kernel_code.get().is_none() {
         stats.rv_compilations += 1;
     }
-    artifact.kernel_code.get_or_init(|| install_image(&artifact.wasm)).clone()
+    artifact.kernel_code.get_or_init(|| install_image(artifact)).clone()
 }
 
-fn install_image(wasm: &[u8]) -> Result<Rc<KernelImage>, Internal> {
-    let options = rv_backend::Options { sandboxed: true, ..Default::default() };
-    let compiled = rv_backend::compile_with(wasm, &options).map_err(InternalKind::Compile)?;
+/// The artifact's code compiled (or taken from its committed image) and installed.
+fn install_image(artifact: &Artifact) -> Result<Rc<KernelImage>, Internal> {
     let refused = |why| Internal::from(InternalKind::Instantiate(why));
+    let compiled = match artifact.image.get().filter(|image| !image.is_empty()) {
+        Some(image) => Compiled::decode(image).map_err(|e| refused(InstantiateError::Image(e)))?,
+        None => {
+            let options = rv_backend::Options { sandboxed: true, ..Default::default() };
+            rv_backend::compile_with(&artifact.wasm, &options).map_err(InternalKind::Compile)?
+        }
+    };
     if !compiled.sandboxed {
         return Err(refused(InstantiateError::NotInstalled));
     }

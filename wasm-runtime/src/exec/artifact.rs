@@ -41,6 +41,12 @@ pub struct Artifact {
     /// kept it from being made), built on the first call on the provable engine and kept
     /// with the artifact: every frame maps the same predecoded code.
     pub rv_code: OnceCell<Result<Rc<crate::engine::rv_instance::Image>, Internal>>,
+    /// The module compiled in rv-backend's sandboxed mode (the kernel's), encoded
+    /// ([`rv_backend::Compiled::encode`]); empty if it does not compile. Part of the
+    /// artifact as the kernel commits it ([`crate::stateless`]): computed when first asked
+    /// for ([`Self::sandboxed_image`]), or given with the artifact by a kernel input, so the
+    /// kernel compiles a module only once over the blocks of a chain.
+    pub image: OnceCell<Vec<u8>>,
     /// Inside the kernel: the code compiled in the sandboxed mode and installed, likewise.
     #[cfg(target_arch = "riscv64")]
     pub(crate) kernel_code: OnceCell<Result<Rc<crate::engine::in_kernel::KernelImage>, Internal>>,
@@ -57,9 +63,25 @@ impl Artifact {
             has_deploy,
             initial_pages,
             rv_code: OnceCell::new(),
+            image: OnceCell::new(),
             #[cfg(target_arch = "riscv64")]
             kernel_code: OnceCell::new(),
         }
+    }
+}
+
+impl Artifact {
+    /// [`Self::image`], compiled now if it is not known yet (inside the kernel, from the
+    /// code its frames already compiled).
+    pub fn sandboxed_image(&self) -> &[u8] {
+        self.image.get_or_init(|| {
+            #[cfg(target_arch = "riscv64")]
+            if let Some(Ok(image)) = self.kernel_code.get() {
+                return image.compiled().encode();
+            }
+            let options = rv_backend::Options { sandboxed: true, ..Default::default() };
+            rv_backend::compile_with(&self.wasm, &options).map(|c| c.encode()).unwrap_or_default()
+        })
     }
 }
 

@@ -1,8 +1,12 @@
 //! Deployment artifacts as the kernel takes and commits them.
 //!
 //! **Serialization** of an [`Artifact`]: `code_hash(32) ‖ kind(1: 0 WASM, 1 EVM, 2 native)
-//! ‖ has_deploy(1: 0 or 1) ‖ wasm` (the normalized, metered module, to the end). The initial
-//! memory pages are derived from the module; compiled RV64IM code is not part of it.
+//! ‖ has_deploy(1: 0 or 1) ‖ wasm_len(4, big-endian) ‖ wasm ‖ image`: the normalized, metered
+//! module, then the module compiled to RV64IM in rv-backend's sandboxed mode, as
+//! [`rv_backend::Compiled::encode`] writes it (to the end; empty if it does not compile). The
+//! initial memory pages are derived from the module. So a block whose artifacts are committed
+//! neither transpiles, validates and meters nor compiles them: the kernel that built them
+//! did, in an earlier block whose post-artifact root committed the result.
 //!
 //! **Artifact root**: the root of a Merkle-Patricia trie (the same trie as Ethereum's, keys
 //! not hashed again: a code hash is already a keccak256) mapping each code hash to the RLP
@@ -22,7 +26,8 @@ use crate::primitives::{keccak256, Bytes, B256};
 
 /// The serialization of an artifact (see the module docs).
 pub fn serialize(artifact: &Artifact) -> Vec<u8> {
-    let mut out = Vec::with_capacity(34 + artifact.wasm.len());
+    let image = artifact.sandboxed_image();
+    let mut out = Vec::with_capacity(38 + artifact.wasm.len() + image.len());
     out.extend_from_slice(artifact.hash.as_slice());
     out.push(match artifact.kind {
         CodeKind::Wasm => 0,
@@ -30,14 +35,17 @@ pub fn serialize(artifact: &Artifact) -> Vec<u8> {
         CodeKind::Native => 2,
     });
     out.push(u8::from(artifact.has_deploy));
+    // Modules are far below 4 GiB (host-abi's code-size limits).
+    out.extend_from_slice(&u32::try_from(artifact.wasm.len()).unwrap_or(u32::MAX).to_be_bytes());
     out.extend_from_slice(&artifact.wasm);
+    out.extend_from_slice(image);
     out
 }
 
 /// Reads a serialized artifact.
 pub fn deserialize(bytes: &[u8]) -> Result<Artifact, &'static str> {
-    if bytes.len() < 34 {
-        return Err("shorter than its 34-byte header");
+    if bytes.len() < 38 {
+        return Err("shorter than its 38-byte header");
     }
     let hash = B256::from_slice(&bytes[..32]);
     let kind = match bytes[32] {
@@ -51,7 +59,13 @@ pub fn deserialize(bytes: &[u8]) -> Result<Artifact, &'static str> {
         1 => true,
         _ => return Err("a deploy flag other than 0 or 1"),
     };
-    Ok(Artifact::new(hash, kind, bytes[34..].to_vec(), has_deploy))
+    let wasm_len = u32::from_be_bytes([bytes[34], bytes[35], bytes[36], bytes[37]]) as usize;
+    let Some(wasm) = bytes.get(38..).and_then(|rest| rest.get(..wasm_len)) else {
+        return Err("a module longer than the artifact");
+    };
+    let artifact = Artifact::new(hash, kind, wasm.to_vec(), has_deploy);
+    let _ = artifact.image.set(bytes[38 + wasm_len..].to_vec());
+    Ok(artifact)
 }
 
 /// The artifact trie's leaf value for serialized artifact bytes: the RLP of their hash.
