@@ -51,6 +51,11 @@ pub struct Args {
     /// result.json gets `"kernel": {"instructions", "accelerators", ...}`.
     #[arg(long)]
     pub kernel: bool,
+    /// With `--kernel`: the artifacts (compiled code included) of the contracts the block
+    /// runs are committed before it, as the blocks that deployed them would have left them (a
+    /// warm block: the kernel takes them from the witness instead of building them again).
+    #[arg(long, requires = "kernel")]
+    pub warm: bool,
 }
 
 /// Runs `zkos t8n`.
@@ -84,7 +89,12 @@ pub fn main(args: &Args) -> Result<()> {
 
     let outcome = transition::apply(&pre, &env, &txs, wasm_runtime::engine::EngineKind::Wasmi)?;
     let kernel = if args.kernel {
-        let input = crate::kernel::input_for(&pre, &transition::block(&pre, &env, &txs))?;
+        let block = transition::block(&pre, &env, &txs);
+        let input = if args.warm {
+            crate::kernel::warm_input_for(&pre, &block)?
+        } else {
+            crate::kernel::input_for(&pre, &block)?
+        };
         let (record, figures) = crate::kernel::run(input.encode())?;
         crate::kernel::check(&record, &outcome, input.pre_state_root)?;
         Some(figures.to_json(record.gas_used))

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{normalize_alloc, qty, run_reference, run_zkos, scratch, write_inputs, T8nOutput};
+use common::{assert_same_block, normalize_alloc, run_reference, run_zkos, scratch, write_inputs, T8nOutput};
 use serde_json::{json, Value};
 
 const KEY_A: &str = "0x45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8";
@@ -104,38 +104,7 @@ fn compare(name: &str, txs: Vec<Value>, check_tx_root: bool) -> (T8nOutput, T8nO
     write_inputs(&dir, &alloc(), &env(), &Value::Array(txs));
     let reference = run_reference(&dir, "txs.json");
     let ours = run_zkos(&dir, "txs.json");
-    let (r, o) = (&reference.result, &ours.result);
-    let mut keys = vec!["stateRoot", "receiptsRoot", "logsHash", "logsBloom", "withdrawalsRoot"];
-    if check_tx_root {
-        keys.push("txRoot");
-    }
-    for key in keys {
-        assert!(r[key].is_string(), "{name}: the reference wrote no {key}");
-        assert_eq!(o[key], r[key], "{name}: {key}");
-    }
-    assert_eq!(qty(&o["gasUsed"]), qty(&r["gasUsed"]), "{name}: gasUsed");
-    assert_eq!(qty(&o["currentBaseFee"]), qty(&r["currentBaseFee"]), "{name}: currentBaseFee");
-    assert_eq!(qty(&o["currentExcessBlobGas"]), qty(&r["currentExcessBlobGas"]), "{name}: excess blob gas");
-
-    let ours_receipts = o["receipts"].as_array().unwrap();
-    let reference_receipts = r["receipts"].as_array().unwrap();
-    assert_eq!(ours_receipts.len(), reference_receipts.len(), "{name}: receipt count");
-    let mut previous = 0;
-    for (i, (ours_r, ref_r)) in ours_receipts.iter().zip(reference_receipts).enumerate() {
-        let cumulative = qty(&ref_r["cumulativeGasUsed"]);
-        assert_eq!(qty(&ours_r["cumulativeGasUsed"]), cumulative, "{name}: receipt {i} cumulativeGasUsed");
-        assert_eq!(qty(&ours_r["gasUsed"]), cumulative - previous, "{name}: receipt {i} gasUsed");
-        previous = cumulative;
-        let success = ref_r["succeeded"].as_bool().unwrap();
-        assert_eq!(qty(&ours_r["status"]), u128::from(success), "{name}: receipt {i} status");
-        assert_eq!(ours_r["transactionHash"], ref_r["transactionHash"], "{name}: receipt {i} transactionHash");
-        assert_eq!(ours_r["logsBloom"], ref_r["bloom"], "{name}: receipt {i} bloom");
-    }
-    let rejected = |v: &Value| -> Vec<u64> {
-        v["rejected"].as_array().unwrap().iter().map(|x| x["index"].as_u64().unwrap()).collect()
-    };
-    assert_eq!(rejected(o), rejected(r), "{name}: rejected indices");
-    assert_eq!(normalize_alloc(&ours.alloc), normalize_alloc(&reference.alloc), "{name}: post-state alloc");
+    assert_same_block(name, &ours, &reference, check_tx_root);
     let _ = std::fs::remove_dir_all(&dir);
     (ours, reference)
 }

@@ -89,6 +89,51 @@ pub fn run_zkos_fork(dir: &Path, txs_file: &str, fork: &str) -> T8nOutput {
     read_outputs(dir, "zkos", &out)
 }
 
+/// Runs `zkos t8n` on the inputs in `dir` under `fork`, with `extra` flags.
+pub fn run_zkos_with(dir: &Path, txs_file: &str, fork: &str, extra: &[&str]) -> T8nOutput {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_zkos")).args(t8n_flags(dir, txs_file, fork)).args(extra).output().unwrap();
+    read_outputs(dir, "zkos", &out)
+}
+
+/// Asserts that `ours` is the block `reference` computed: state, receipts and logs roots,
+/// bloom, withdrawals root (and transactions root if `check_tx_root`), gas, base and blob
+/// fees, every receipt, the rejected transactions and the post-state.
+pub fn assert_same_block(name: &str, ours: &T8nOutput, reference: &T8nOutput, check_tx_root: bool) {
+    let (r, o) = (&reference.result, &ours.result);
+    let mut keys = vec!["stateRoot", "receiptsRoot", "logsHash", "logsBloom", "withdrawalsRoot"];
+    if check_tx_root {
+        keys.push("txRoot");
+    }
+    for key in keys {
+        assert!(r[key].is_string(), "{name}: the reference wrote no {key}");
+        assert_eq!(o[key], r[key], "{name}: {key}");
+    }
+    assert_eq!(qty(&o["gasUsed"]), qty(&r["gasUsed"]), "{name}: gasUsed");
+    assert_eq!(qty(&o["currentBaseFee"]), qty(&r["currentBaseFee"]), "{name}: currentBaseFee");
+    assert_eq!(qty(&o["currentExcessBlobGas"]), qty(&r["currentExcessBlobGas"]), "{name}: excess blob gas");
+
+    let ours_receipts = o["receipts"].as_array().unwrap();
+    let reference_receipts = r["receipts"].as_array().unwrap();
+    assert_eq!(ours_receipts.len(), reference_receipts.len(), "{name}: receipt count");
+    let mut previous = 0;
+    for (i, (ours_r, ref_r)) in ours_receipts.iter().zip(reference_receipts).enumerate() {
+        let cumulative = qty(&ref_r["cumulativeGasUsed"]);
+        assert_eq!(qty(&ours_r["cumulativeGasUsed"]), cumulative, "{name}: receipt {i} cumulativeGasUsed");
+        assert_eq!(qty(&ours_r["gasUsed"]), cumulative - previous, "{name}: receipt {i} gasUsed");
+        previous = cumulative;
+        let success = ref_r["succeeded"].as_bool().unwrap();
+        assert_eq!(qty(&ours_r["status"]), u128::from(success), "{name}: receipt {i} status");
+        assert_eq!(ours_r["transactionHash"], ref_r["transactionHash"], "{name}: receipt {i} transactionHash");
+        assert_eq!(ours_r["logsBloom"], ref_r["bloom"], "{name}: receipt {i} bloom");
+    }
+    let rejected = |v: &Value| -> Vec<u64> {
+        v["rejected"].as_array().unwrap().iter().map(|x| x["index"].as_u64().unwrap()).collect()
+    };
+    assert_eq!(rejected(o), rejected(r), "{name}: rejected indices");
+    assert_eq!(normalize_alloc(&ours.alloc), normalize_alloc(&reference.alloc), "{name}: post-state alloc");
+}
+
 /// Runs `zkos` with `args`, returning its output whatever the exit status.
 pub fn zkos(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zkos")).args(args).output().unwrap()
