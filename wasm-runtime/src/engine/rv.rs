@@ -161,6 +161,9 @@ impl<const SANDBOXED: bool> Code for RvInstance<'static, SANDBOXED> {
     }
 }
 
+/// Where a frame gets the image of its artifact (compiled on its first frame, then kept).
+pub(crate) type ImageOf<I> = fn(&mut Stats, &Artifact) -> Result<Rc<<I as Code>::Image>, Internal>;
+
 /// A frame's instance and the gas reserve beside its gas register (see
 /// [`super::split_gas`]): the default mode's instance unless `I` says otherwise.
 pub(crate) struct Running<I: Code = RvInstance<'static, false>> {
@@ -185,7 +188,7 @@ pub(crate) fn start<I: Code>(
     artifact: &Artifact,
     export: &'static str,
     gas: u64,
-    image: fn(&mut Stats, &Artifact) -> Result<Rc<I::Image>, Internal>,
+    image: ImageOf<I>,
 ) -> Result<Result<Running<I>, Outcome>, Internal> {
     let Some(gas) = super::after_entry(artifact, gas) else {
         return Ok(Err(Outcome::OUT_OF_GAS));
