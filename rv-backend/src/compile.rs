@@ -185,13 +185,8 @@ fn stubs(m: &Module<'_>) -> Vec<Assembled> {
 
 /// Links `code` at the end of `out`, its call relocations with it.
 fn link_into(code: &Assembled, far: bool, out: &mut Vec<u32>, relocs: &mut Vec<Reloc>) -> Result<usize, CompileError> {
-    let (words, r) = code.link(far).map_err(|_| CompileError::internal("a branch does not reach its label"))?;
     let at = out.len();
-    relocs.extend(r.into_iter().map(|mut r| {
-        r.at += at;
-        r
-    }));
-    out.extend(words);
+    code.link_onto(far, out, relocs).map_err(|_| CompileError::internal("a branch does not reach its label"))?;
     Ok(at)
 }
 
@@ -202,7 +197,9 @@ fn assemble(
     funcs: &[(Assembled, u64)],
     far: bool,
 ) -> Result<Option<Compiled>, CompileError> {
-    let mut code: Vec<u32> = Vec::new();
+    // Linking grows placeholders only now and then: room for the words as they are.
+    let words = stubs.iter().chain(funcs.iter().map(|(f, _)| f)).map(Assembled::len).sum::<usize>();
+    let mut code: Vec<u32> = Vec::with_capacity(words + words / 16 + 1);
     // The return stub: a lone `ecall` (a7 may hold a result). The sandboxed mode has none:
     // the caller of an export gives its own return address.
     if !m.sandboxed {

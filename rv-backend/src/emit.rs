@@ -249,6 +249,11 @@ impl Asm {
         Asm::default()
     }
 
+    /// An empty buffer with room for `words` words.
+    pub fn with_capacity(words: usize) -> Asm {
+        Asm { words: Vec::with_capacity(words), ..Asm::default() }
+    }
+
     /// Appends one instruction word.
     pub fn emit(&mut self, word: u32) {
         self.words.push(word);
@@ -440,13 +445,21 @@ impl Assembled {
     /// (calls as `auipc`/`jalr` pairs if `far_calls`), and the call relocations. An error
     /// means that the plan was wrong: a bug.
     pub fn link(&self, far_calls: bool) -> Result<(Vec<u32>, Vec<Reloc>), LinkError> {
+        let (mut out, mut relocs) = (Vec::new(), Vec::new());
+        self.link_onto(far_calls, &mut out, &mut relocs)?;
+        Ok((out, relocs))
+    }
+
+    /// [`Self::link`] appending the code to `out` and the relocations to `relocs` (their
+    /// positions counted in `out`), without a buffer of its own.
+    pub fn link_onto(&self, far_calls: bool, out: &mut Vec<u32>, relocs: &mut Vec<Reloc>) -> Result<(), LinkError> {
         let plan = self.plan(far_calls);
         let n = self.items.len();
         let mut prefix = alloc::vec![0; n + 1];
         self.prefix(&plan, &mut prefix);
-        let new_pos = |old: usize| old + prefix[self.items.partition_point(|&(at, _)| at < old)];
-        let mut out = Vec::with_capacity(self.words.len() + prefix[n]);
-        let mut relocs = Vec::new();
+        let base = out.len();
+        let new_pos = |old: usize| base + old + prefix[self.items.partition_point(|&(at, _)| at < old)];
+        out.reserve(self.words.len() + prefix[n]);
         let mut copied = 0;
         let mut fits = true;
         for (k, &(at, item)) in self.items.iter().enumerate() {
@@ -460,7 +473,7 @@ impl Assembled {
                 Item::Site { label, kind } => {
                     let reach = plan.reach[k];
                     match offset(label, kind.from(reach)) {
-                        Some(off) => fits &= kind.encode(reach, off, &mut out),
+                        Some(off) => fits &= kind.encode(reach, off, out),
                         // An unbound label is never jumped to at run time only if the code
                         // that refers to it is unreachable: illegal instructions.
                         None => out.extend(core::iter::repeat_n(enc::ILLEGAL, kind.words(reach))),
@@ -468,7 +481,7 @@ impl Assembled {
                 }
                 Item::TableEntry { label } => {
                     let reach = if plan.far_tables { Reach::Far } else { Reach::Near };
-                    fits &= SiteKind::Jump { rd: ZERO }.encode(reach, offset(label, 0).unwrap_or(0), &mut out);
+                    fits &= SiteKind::Jump { rd: ZERO }.encode(reach, offset(label, 0).unwrap_or(0), out);
                 }
                 Item::TableShift { rd, rs } => {
                     out.push(enc::slli(rd, rs, Shamt6::wrapping(2 + u64::from(plan.far_tables))));
@@ -492,7 +505,7 @@ impl Assembled {
         if !fits {
             return Err(LinkError);
         }
-        Ok((out, relocs))
+        Ok(())
     }
 
     /// The layout (see the module docs).

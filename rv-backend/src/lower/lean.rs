@@ -298,6 +298,66 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], pos: &mut usize, base: usize) -> Optio
     })
 }
 
+/// What the operator at `bytes[*pos]` is to the fusing patterns of lowering
+/// ([`super::Next`]); `pos` moves past it. The operators the patterns look for and the
+/// common ones are read here without building an [`Operator`] (their immediates as
+/// [`decode`] reads them); the rest through [`decode`]. For a function that this path
+/// prepared, the two agree on where every operator ends.
+pub(crate) fn peek(bytes: &[u8], pos: &mut usize, base: usize) -> Option<super::Next> {
+    use super::Next;
+    let start = *pos;
+    let op = *bytes.get(start)?;
+    let p = pos;
+    *p += 1;
+    Some(match op {
+        0x00 => Next::Unreachable,
+        0x0b => Next::End,
+        0x04 => Next::If(block_type(bytes, p)?),
+        0x0d => Next::BrIf(u32_leb(bytes, p)?),
+        0x21 => Next::LocalSet(u32_leb(bytes, p)?),
+        0x22 => Next::LocalTee(u32_leb(bytes, p)?),
+        0x23 => Next::GlobalGet(u32_leb(bytes, p)?),
+        0x24 => Next::GlobalSet(u32_leb(bytes, p)?),
+        0x42 => Next::I64Const(i64_leb(bytes, p)?),
+        0x53 => Next::I64LtS,
+        0x7d => Next::I64Sub,
+        // No immediates.
+        0x01 | 0x05 | 0x0f | 0x1a | 0x1b | 0x45..=0x5a | 0x67..=0x8a | 0xa7 | 0xac | 0xad | 0xc0..=0xc4 => Next::Other,
+        0x02 | 0x03 => {
+            block_type(bytes, p)?;
+            Next::Other
+        }
+        0x0c | 0x10 | 0x20 => {
+            u32_leb(bytes, p)?;
+            Next::Other
+        }
+        0x41 => {
+            i32_leb(bytes, p)?;
+            Next::Other
+        }
+        0x28 | 0x29 | 0x2c..=0x3e => {
+            u32_leb(bytes, p)?;
+            u32_leb(bytes, p)?;
+            Next::Other
+        }
+        _ => {
+            *p = start;
+            return peek_decoded(bytes, p, base);
+        }
+    })
+}
+
+/// [`peek`] of the operators it leaves to [`decode`] (kept apart: inlined, [`decode`] would
+/// make every call of [`peek`] save and restore most registers).
+#[inline(never)]
+fn peek_decoded(bytes: &[u8], pos: &mut usize, base: usize) -> Option<super::Next> {
+    let op = decode(bytes, pos, base)?;
+    let next = super::Next::of(&op);
+    // It owns nothing (see `Cursor::forget`).
+    core::mem::forget(op);
+    Some(next)
+}
+
 /// An operand type: a value type, or any type (below an unreachable point).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Ty {
@@ -841,6 +901,8 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: &FunctionBody<'a>) -
             out_slots = out_slots.max(t.params.len().saturating_sub(8)).max(t.results.len().saturating_sub(8));
         }
         c.op(&op)?;
+        // It owns nothing (see `Cursor::forget`): no drop glue to call.
+        core::mem::forget(op);
         max_height = max_height.max(c.vals.len());
         if c.ctrl.is_empty() {
             break;

@@ -231,7 +231,8 @@ pub(crate) fn foreign_import(m: &Module<'_>, f: u32) -> Option<u32> {
 
 /// Lowers a prepared function: its code (to link) and its frame size in bytes.
 pub(crate) fn lower(m: &Module<'_>, f: &FuncInput<'_>) -> Result<(Assembled, u64), CompileError> {
-    let mut c = FuncCompiler::new(m, f, Asm::new());
+    // Room for a word of code per byte of body, so that the buffer seldom grows.
+    let mut c = FuncCompiler::new(m, f, Asm::with_capacity(f.body.as_bytes().len()));
     c.compile().map_err(|e| e.in_function(f.index))?;
     let frame = u64::try_from(c.layout.size).unwrap_or(0);
     Ok((c.asm.finish(), frame))
@@ -629,9 +630,9 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
         self.stack.len()
     }
 
-    /// The operator after the current one, if any.
-    pub fn peek(&mut self) -> Option<Operator<'a>> {
-        self.ops.peek(0).cloned()
+    /// What the operator after the current one is, for fusing (`None`: the body ends).
+    pub fn peek(&mut self) -> Option<Next> {
+        self.ops.peek_next(0)
     }
 
     /// Where the result of the operator being lowered goes; `base` is the position of its
@@ -642,9 +643,9 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
     /// scratch register when that home is a slot). Pop the operands, write the result, then
     /// call [`Self::finish_result`].
     pub fn result_target(&mut self, base: usize) -> Target {
-        let next = match self.ops.peek(0) {
-            Some(Operator::LocalSet { local_index }) => Some((*local_index, false)),
-            Some(Operator::LocalTee { local_index }) => Some((*local_index, true)),
+        let next = match self.ops.peek_next(0) {
+            Some(Next::LocalSet(l)) => Some((l, false)),
+            Some(Next::LocalTee(l)) => Some((l, true)),
             _ => None,
         };
         if let Some((l, tee)) = next {
@@ -702,6 +703,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             } else {
                 self.skip_op(&op)?;
             }
+            self.ops.forget(op);
             if self.ctrl.is_empty() {
                 break;
             }
@@ -877,13 +879,20 @@ pub(crate) struct Window {
 const AHEAD: usize = 8;
 
 /// The operators of a function, read one at a time with a few of lookahead.
+///
+/// On the fast path the operators ahead are kept as what the fusing patterns look at
+/// ([`Next`], a few bytes, with where each ends), and each operator is decoded in full once
+/// more when it is its turn; with wasmparser's reader they are kept whole.
 pub(crate) struct Cursor<'a> {
     reader: Option<wasmparser::OperatorsReader<'a>>,
     /// On the fast path: the body's bytes, where the next operator starts, and the module
     /// offset of the body's first byte.
     lean: Option<(&'a [u8], usize, usize)>,
-    /// The operators read ahead: `len` of them from `head`, in a ring.
+    /// wasmparser's reader: the operators read ahead, `len` of them from `head`, in a ring.
     ahead: [Option<(Operator<'a>, usize)>; AHEAD],
+    /// The fast path: the operators ahead (`len` of them from `head`, in a ring) as the
+    /// patterns see them, and where each ends in the body.
+    peeked: [(Next, usize); AHEAD],
     head: usize,
     len: usize,
     /// Reading failed (it cannot: the body was validated when it was prepared).
@@ -903,25 +912,19 @@ impl<'a> Cursor<'a> {
         };
         let reader = if fast.is_some() { None } else { reader };
         let failed = reader.is_none() && fast.is_none();
-        Cursor { failed, reader, lean: fast, ahead: core::array::from_fn(|_| None), head: 0, len: 0 }
+        Cursor {
+            failed,
+            reader,
+            lean: fast,
+            ahead: core::array::from_fn(|_| None),
+            peeked: [(Next::Other, 0); AHEAD],
+            head: 0,
+            len: 0,
+        }
     }
 
-    /// Reads the next operator from the body.
+    /// Reads the next operator from wasmparser's reader.
     fn read(&mut self) -> Option<(Operator<'a>, usize)> {
-        if let Some((bytes, pos, start)) = self.lean.as_mut() {
-            if *pos >= bytes.len() {
-                return None;
-            }
-            let at = *pos + *start;
-            return match lean::decode(bytes, pos, *start) {
-                Some(op) => Some((op, at)),
-                None => {
-                    self.failed = true;
-                    *pos = bytes.len();
-                    None
-                }
-            };
-        }
         let reader = self.reader.as_mut().filter(|r| !r.eof())?;
         match reader.read_with_offset() {
             Ok((op, offset)) => Some((op, usize::try_from(offset).unwrap_or(usize::MAX))),
@@ -944,17 +947,73 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// The operator `k` places after the next one to lower (0: the next).
-    pub fn peek(&mut self, k: usize) -> Option<&Operator<'a>> {
+    /// The fast path: decodes ahead until `n` operators are waiting (fewer at the end of
+    /// the body or at an operator that does not decode, which [`Self::next`] then reports).
+    #[inline(never)]
+    fn fill_lean(&mut self, n: usize) {
+        let Some((bytes, pos, start)) = self.lean else {
+            return;
+        };
+        while self.len < n.min(AHEAD) {
+            let mut at = match self.len {
+                0 => pos,
+                k => self.peeked[(self.head + k - 1) % AHEAD].1,
+            };
+            if at >= bytes.len() {
+                return;
+            }
+            let Some(next) = lean::peek(bytes, &mut at, start) else {
+                return;
+            };
+            self.peeked[(self.head + self.len) % AHEAD] = (next, at);
+            self.len += 1;
+        }
+    }
+
+    /// What the operator `k` places after the next one to lower is (0: the next), as the
+    /// fusing patterns of lowering see it; `None` past the end of the body.
+    #[inline]
+    pub fn peek_next(&mut self, k: usize) -> Option<Next> {
+        if self.lean.is_some() {
+            if k >= self.len {
+                self.fill_lean(k + 1);
+            }
+            return (k < self.len).then(|| self.peeked[(self.head + k) % AHEAD].0);
+        }
+        self.peek_read(k)
+    }
+
+    /// [`Self::peek_next`] with wasmparser's reader.
+    #[inline(never)]
+    fn peek_read(&mut self, k: usize) -> Option<Next> {
         self.fill(k + 1);
         if k >= self.len {
             return None;
         }
-        self.ahead[(self.head + k) % AHEAD].as_ref().map(|(op, _)| op)
+        self.ahead[(self.head + k) % AHEAD].as_ref().map(|(op, _)| Next::of(op))
     }
 
     /// The next operator and its offset in the module.
     pub fn next(&mut self) -> Option<(Operator<'a>, usize)> {
+        if let Some((bytes, pos, start)) = self.lean.as_mut() {
+            if *pos >= bytes.len() {
+                return None;
+            }
+            let at = *pos + *start;
+            let op = lean::decode(bytes, pos, *start);
+            if self.len > 0 {
+                self.head = (self.head + 1) % AHEAD;
+                self.len -= 1;
+            }
+            return match op {
+                Some(op) => Some((op, at)),
+                None => {
+                    self.failed = true;
+                    *pos = bytes.len();
+                    None
+                }
+            };
+        }
         if self.len == 0 {
             return self.read();
         }
@@ -966,8 +1025,68 @@ impl<'a> Cursor<'a> {
 
     /// Skips `n` operators (lowered with the current one).
     pub fn skip(&mut self, n: usize) {
+        if let Some((_, pos, _)) = self.lean.as_mut() {
+            if (1..=self.len).contains(&n) {
+                // Their ends are known: no need to decode them again.
+                *pos = self.peeked[(self.head + n - 1) % AHEAD].1;
+                self.head = (self.head + n) % AHEAD;
+                self.len -= n;
+                return;
+            }
+        }
         for _ in 0..n {
-            self.next();
+            if let Some((op, _)) = self.next() {
+                self.forget(op);
+            }
+        }
+    }
+
+    /// Disposes of an operator read from this cursor. The fast path's decoder
+    /// ([`lean::decode`]) makes only operators that own no memory (the variants that own a
+    /// `Vec`, of proposals outside the subset, never come from it), so they are forgotten
+    /// rather than dropped: that saves a call to `Operator`'s drop glue per operator.
+    fn forget(&self, op: Operator<'a>) {
+        if self.lean.is_some() {
+            core::mem::forget(op);
+        }
+    }
+}
+
+/// An operator ahead of the one being lowered, as far as the fusing patterns care: the
+/// operators they look for, with their immediates (a small copy instead of a clone of the
+/// operator).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    LocalSet(u32),
+    LocalTee(u32),
+    GlobalGet(u32),
+    GlobalSet(u32),
+    BrIf(u32),
+    If(BlockType),
+    I64Const(i64),
+    I64Sub,
+    I64LtS,
+    Unreachable,
+    End,
+    /// Any other operator.
+    Other,
+}
+
+impl Next {
+    fn of(op: &Operator<'_>) -> Next {
+        match *op {
+            Operator::LocalSet { local_index } => Next::LocalSet(local_index),
+            Operator::LocalTee { local_index } => Next::LocalTee(local_index),
+            Operator::GlobalGet { global_index } => Next::GlobalGet(global_index),
+            Operator::GlobalSet { global_index } => Next::GlobalSet(global_index),
+            Operator::BrIf { relative_depth } => Next::BrIf(relative_depth),
+            Operator::If { blockty } => Next::If(blockty),
+            Operator::I64Const { value } => Next::I64Const(value),
+            Operator::I64Sub => Next::I64Sub,
+            Operator::I64LtS => Next::I64LtS,
+            Operator::Unreachable => Next::Unreachable,
+            Operator::End => Next::End,
+            _ => Next::Other,
         }
     }
 }

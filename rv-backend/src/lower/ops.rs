@@ -6,10 +6,8 @@
 //! unsigned order of sign-extended values match the 32-bit order), so one set of
 //! comparison and bitwise instructions serves both widths.
 
-use wasmparser::Operator;
-
 use super::control::Test;
-use super::{Entry, FuncCompiler, LocalLoc};
+use super::{Entry, FuncCompiler, LocalLoc, Next};
 use crate::abi::TrapCode;
 use crate::emit::{Cond, Label};
 use crate::encode as enc;
@@ -269,7 +267,7 @@ impl FuncCompiler<'_, '_> {
         }
         let (cond, swap) = rel.cond();
         match self.peek() {
-            Some(Operator::BrIf { relative_depth }) => {
+            Some(Next::BrIf(relative_depth)) => {
                 let depth = relative_depth;
                 self.settle_carried(depth, ai);
                 let a = self.read(ai, T0);
@@ -279,7 +277,7 @@ impl FuncCompiler<'_, '_> {
                 let (a, b) = if swap { (b, a) } else { (a, b) };
                 return self.br_if_test(depth, Test { cond, a, b });
             }
-            Some(Operator::If { blockty }) => {
+            Some(Next::If(blockty)) => {
                 let bt = blockty;
                 self.materialize_below(ai);
                 let a = self.read(ai, T0);
@@ -531,17 +529,14 @@ impl FuncCompiler<'_, '_> {
     /// check is deferred (see [`Self::gas_check`]). Returns whether the operators at the
     /// cursor were one of them.
     pub(super) fn gas_pattern(&mut self, g: u32) -> bool {
-        let next: [Option<Operator<'_>>; 5] = core::array::from_fn(|k| self.ops.peek(k).cloned());
-        let at = |k: usize| next[k].as_ref();
-        let is_gas = |op: Option<&Operator<'_>>, set: bool| match op {
-            Some(Operator::GlobalGet { global_index }) if !set => *global_index == g,
-            Some(Operator::GlobalSet { global_index }) if set => *global_index == g,
-            _ => false,
-        };
+        // The furthest first: the cursor then reads the five in one go.
+        self.ops.peek_next(4);
+        let next: [Option<Next>; 5] = core::array::from_fn(|k| self.ops.peek_next(k));
+        let at = |k: usize| next[k];
         // The cursor is past `global.get $gas`.
-        if let (Some(Operator::I64Const { value }), Some(Operator::I64Sub)) = (at(0), at(1)) {
-            if is_gas(at(2), true) {
-                let c = *value;
+        if let (Some(Next::I64Const(value)), Some(Next::I64Sub)) = (at(0), at(1)) {
+            if at(2) == Some(Next::GlobalSet(g)) {
+                let c = value;
                 self.invalidate_gas_below(self.top());
                 self.ops.skip(3);
                 match c.checked_neg().and_then(Imm12::new) {
@@ -555,11 +550,11 @@ impl FuncCompiler<'_, '_> {
             }
         }
         if let (
-            Some(Operator::I64Const { value: 0 }),
-            Some(Operator::I64LtS),
-            Some(Operator::If { blockty: wasmparser::BlockType::Empty }),
-            Some(Operator::Unreachable),
-            Some(Operator::End),
+            Some(Next::I64Const(0)),
+            Some(Next::I64LtS),
+            Some(Next::If(wasmparser::BlockType::Empty)),
+            Some(Next::Unreachable),
+            Some(Next::End),
         ) = (at(0), at(1), at(2), at(3), at(4))
         {
             self.ops.skip(5);
@@ -665,15 +660,15 @@ impl FuncCompiler<'_, '_> {
     #[allow(clippy::type_complexity)]
     fn wide_targets(&mut self, p: usize) -> (Option<(u32, LocalLoc)>, Option<(u32, LocalLoc, bool)>) {
         let loc = |c: &Self, l: u32| c.local_locs.get(l as usize).copied();
-        let Some(Operator::LocalSet { local_index: h }) = self.ops.peek(0).cloned() else {
+        let Some(Next::LocalSet(h)) = self.ops.peek_next(0) else {
             return (None, None);
         };
         let Some(hl) = loc(self, h) else {
             return (None, None);
         };
-        let lo = match self.ops.peek(1).cloned() {
-            Some(Operator::LocalSet { local_index: l }) if l != h => loc(self, l).map(|r| (l, r, false)),
-            Some(Operator::LocalTee { local_index: l }) if l != h => loc(self, l).map(|r| (l, r, true)),
+        let lo = match self.ops.peek_next(1) {
+            Some(Next::LocalSet(l)) if l != h => loc(self, l).map(|r| (l, r, false)),
+            Some(Next::LocalTee(l)) if l != h => loc(self, l).map(|r| (l, r, true)),
             _ => None,
         };
         self.invalidate_local(h, p);
