@@ -42,6 +42,7 @@ fn rows(out: &mut String, entries: &[Entry], first: &str) {
     let _ = write!(out, "<table><tr><th>{first}</th><th>bound</th>{extra}<th>worst host calls</th><th>graph</th></tr>");
     for e in entries {
         let name = match e.selector {
+            Some(s) if e.shared_bound => format!("{} <small>0x{s:08x} (bound of call)</small>", esc(&e.name)),
             Some(s) => format!("{} <small>0x{s:08x}</small>", esc(&e.name)),
             None => esc(&e.name),
         };
@@ -91,9 +92,11 @@ pub fn page(r: &Report) -> String {
     rows(&mut out, &r.entries, if r.kind == Kind::Wasm { "export" } else { "selector" });
     if !r.selectors.is_empty() {
         out.push_str("<h2>Functions of the embedded ABI</h2>");
+        out.push_str("<p>Bound: of a call whose calldata starts with the function's selector (the <code>call</code> export with the other selectors' branches of the dispatcher left out).");
         if r.selectors.iter().any(|e| e.shared_bound) {
-            out.push_str("<p>Bound: the <code>call</code> export's (the analysis does not split the dispatcher by selector). Measured: gas used by the contract's frames in the block, callees included.</p>");
+            out.push_str(" Rows marked <code>bound of call</code> carry the whole <code>call</code> export's bound: the analysis could not follow the selector to the dispatcher.");
         }
+        out.push_str(" Measured: gas used by the contract's frames in the block, callees included.</p>");
         rows(&mut out, &r.selectors, "function");
     }
     if let Some(s) = &r.elision {

@@ -57,8 +57,8 @@ pub struct Entry {
     pub notes: Vec<String>,
     /// Index of its graph in [`Report::graphs`].
     pub graph: Option<usize>,
-    /// A selector row whose bound is the `call` export's (the analysis does not split the
-    /// dispatcher by selector).
+    /// A selector row whose bound is the `call` export's (the analysis could not split that
+    /// function off the dispatcher).
     pub shared_bound: bool,
     /// Gas measured by `--measure`.
     pub measured: Option<Measured>,
@@ -305,22 +305,29 @@ fn function_names(wasm: &[u8]) -> std::collections::HashMap<u32, String> {
     out
 }
 
-/// The selector rows of a module's embedded ABI: each function's signature and selector,
-/// with the bound of `call` (the dispatcher), marked as shared.
-fn selector_rows(file: &str, wasm: &[u8], call: Option<&Entry>) -> Result<Vec<Entry>> {
+/// The selector rows of a module's embedded ABI: each function's signature, selector and
+/// bound: the `call` export's bound for calls whose calldata starts with that selector
+/// ([`bounds::analyze_assuming`]). Where the analysis could not follow the selector to the
+/// dispatcher's comparisons (code other than `#[zkos::contract]`'s or the AssemblyScript
+/// transform's may read it in ways it does not follow), the row keeps `call`'s bound and is
+/// marked as shared.
+fn selector_rows(file: &str, wasm: &[u8], inputs: &[(Var, u128)], call: Option<&Entry>) -> Result<Vec<Entry>> {
     let abi = crate::abi::embedded_abi(wasm).map_err(|e| Error::Config(format!("{file}: {e}")))?;
     let Some(abi) = abi else { return Ok(Vec::new()) };
-    let mut rows: Vec<Entry> = abi
-        .functions()
-        .map(|f| {
-            let sel = u32::from_be_bytes(f.selector().0);
-            let mut e = call.cloned().unwrap_or_default();
-            e.name = f.signature();
-            e.selector = Some(sel);
-            e.shared_bound = call.is_some();
-            e
-        })
-        .collect();
+    let mut rows = Vec::new();
+    for f in abi.functions() {
+        let sel = u32::from_be_bytes(f.selector().0);
+        let own = bounds::analyze_assuming(wasm, &bounds::Assumptions::selector(sel))
+            .map_err(|e| Error::Config(format!("{file}: selector 0x{sel:08x}: {e}")))?;
+        let mut e = match (own.used, own.bounds.export("call"), call) {
+            (true, Some(b), Some(whole)) => wasm_entry(String::new(), b, inputs, whole.graph),
+            (_, _, Some(whole)) => Entry { shared_bound: true, ..whole.clone() },
+            (_, _, None) => Entry::default(),
+        };
+        e.name = f.signature();
+        e.selector = Some(sel);
+        rows.push(e);
+    }
     rows.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(rows)
 }
@@ -358,7 +365,7 @@ pub fn wasm(file: &str, wasm: &[u8], inputs: &[(Var, u128)]) -> Result<Report> {
             Some(wasm_entry(name.clone(), f, inputs, g))
         })
         .collect();
-    let selectors = selector_rows(file, wasm, entries.iter().find(|e| e.name == "call"))?;
+    let selectors = selector_rows(file, wasm, inputs, entries.iter().find(|e| e.name == "call"))?;
     Ok(Report {
         file: file.to_string(),
         kind: Kind::Wasm,

@@ -13,6 +13,8 @@ use wasm_runtime::exec::{CallKind, CallParams, System};
 use wasm_runtime::platform::{AccountInfo, MemoryDb};
 use wasm_runtime::primitives::{Address, Bytes, U256};
 
+use host_abi::status::CallStatus;
+
 use super::model::{Entry, Report};
 use super::*;
 
@@ -275,4 +277,160 @@ fn token_random_calls_stay_within_their_bounds() {
         }
     }
     assert!(checked >= 200 && succeeded >= 50, "checked {checked}, succeeded {succeeded}");
+}
+
+/// A macro example contract from `examples/out` (built by `examples/build.sh`) and the code
+/// an account that deployed it stores (the envelope's header and code).
+fn macro_example(name: &str) -> (Vec<u8>, Vec<u8>) {
+    let path = format!("{}/../examples/out/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
+    let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run examples/build.sh first"));
+    let env =
+        host_abi::envelope::Envelope { kind: host_abi::envelope::Kind::Wasm, version: 0, constants: &[], code: &wasm };
+    let mut stored = env.header().to_vec();
+    stored.extend_from_slice(&wasm);
+    (wasm, stored)
+}
+
+/// Gas a call's frame used, and how it ended.
+fn frame_status(
+    sys: &mut System<&mut MemoryDb>,
+    from: Address,
+    to: Address,
+    data: &[u8],
+    value: U256,
+) -> (u64, CallStatus) {
+    let gas = 30_000_000;
+    let r = wasm_runtime::exec::System::call(
+        sys,
+        CallParams {
+            kind: CallKind::Call,
+            caller: from,
+            address: to,
+            code_address: to,
+            value,
+            apparent_value: value,
+            input: Bytes::copy_from_slice(data),
+            gas,
+            is_static: false,
+            depth: 0,
+        },
+    )
+    .unwrap_or_else(|e| panic!("internal error: {e}"));
+    sys.world.finish_tx();
+    (gas - r.gas_left, r.status)
+}
+
+/// The slot of `key` in the mapping at slot `slot` (solc's rule).
+fn mapping_slot(key: Address, slot: u8) -> U256 {
+    let mut buf = [0u8; 64];
+    buf[12..32].copy_from_slice(key.as_slice());
+    buf[63] = slot;
+    U256::from_be_bytes(wasm_runtime::primitives::keccak256(buf).0)
+}
+
+/// The per-selector bounds of the contracts written with `#[zkos::contract]` hold: random
+/// calls of every function of their ABI (successful and reverting, with and without value)
+/// use no more gas than the bound of their selector. The bounds are split off the
+/// dispatcher (no row carries the `call` export's bound), finite and inside the block gas
+/// limit for the functions listed, and smaller than `call`'s.
+#[test]
+fn macro_examples_stay_within_their_selector_bounds() {
+    let users: Vec<Address> = (1..=3u8).map(Address::repeat_byte).collect();
+    let c = Address::repeat_byte(0xEC);
+    // Functions whose bound must be finite and practical (the others are checked where
+    // bounded: the string getters read a length from storage).
+    let practical: &[(&str, &[&str])] = &[
+        ("vault", &["deposit()", "withdraw(uint256)", "balanceOf(address)", "totalDeposits()"]),
+        (
+            "erc20-macro",
+            &[
+                "transfer(address,uint256)",
+                "transferFrom(address,address,uint256)",
+                "approve(address,uint256)",
+                "balanceOf(address)",
+                "allowance(address,address)",
+                "totalSupply()",
+                "decimals()",
+            ],
+        ),
+        (
+            "erc721-macro",
+            &[
+                "mint(address,uint256)",
+                "approve(address,uint256)",
+                "transferFrom(address,address,uint256)",
+                "setApprovalForAll(address,bool)",
+                "ownerOf(uint256)",
+                "balanceOf(address)",
+                "getApproved(uint256)",
+                "isApprovedForAll(address,address)",
+                "supportsInterface(bytes4)",
+            ],
+        ),
+    ];
+    let mut rng = Rng(0x5e1e);
+    for (name, must) in practical {
+        let (wasm, envelope) = macro_example(name);
+        let r = report(name, &wasm, &args()).unwrap();
+        let call = entry(&r, "call").clone();
+        assert!(!r.selectors.is_empty(), "{name}: no embedded ABI");
+        for sig in *must {
+            let row = r.selectors.iter().find(|e| e.name == *sig).unwrap_or_else(|| panic!("{name}: no row {sig}"));
+            assert!(!row.shared_bound, "{name} {sig}: the call export's bound, not its own");
+            let b = row.bound.unwrap_or_else(|| panic!("{name} {sig}: no bound: {:?}", row.reason));
+            assert!(b <= model::PRACTICAL_LIMIT, "{name} {sig}: {b} above the block gas limit");
+            assert!(call.bound.is_none_or(|whole| b <= whole), "{name} {sig}: {b} above call's {:?}", call.bound);
+        }
+        assert!(r.selectors.iter().all(|e| !e.shared_bound), "{name}: a row carries call's bound");
+        let mut db = MemoryDb::default();
+        let mut info = AccountInfo::default();
+        info.set_code(Bytes::from(envelope));
+        // Balances for the ERC-20 (slot 0 `balanceOf`); the vault's deposits come by calls.
+        let mut storage = BTreeMap::new();
+        if *name == "erc20-macro" {
+            for u in &users {
+                storage.insert(mapping_slot(*u, 0), U256::from(1000u16));
+            }
+        }
+        db.insert(c, info, storage);
+        for u in &users {
+            db.insert(*u, AccountInfo::with_balance(U256::from(10u64).pow(U256::from(20u8)), 0), BTreeMap::new());
+        }
+        let mut sys = System::new(&mut db, BlockEnv::default(), EngineKind::Wasmi);
+        let (mut checked, mut succeeded) = (0, 0);
+        for _ in 0..150 {
+            let row = &r.selectors[(rng.next() % r.selectors.len() as u64) as usize];
+            let from = users[(rng.next() % 3) as usize];
+            let mut data = row.selector.unwrap().to_be_bytes().to_vec();
+            let args = row.name.split_once('(').map_or("", |(_, a)| a.trim_end_matches(')'));
+            for ty in args.split(',').filter(|t| !t.is_empty()) {
+                let v = match ty {
+                    "address" => U256::from_be_slice(users[(rng.next() % 3) as usize].as_slice()),
+                    "bool" => U256::from(rng.next() & 1),
+                    "bytes4" => U256::from(rng.next() as u32) << 224,
+                    // Token ids and amounts: small ones, so some calls succeed.
+                    _ => U256::from(rng.next() % 8),
+                };
+                data.extend_from_slice(&word(v));
+            }
+            if args.ends_with("bytes") {
+                // The `bytes` argument's offset is already written as a small number: make
+                // it a valid empty `bytes`.
+                let at = data.len() - 32;
+                data[at..].copy_from_slice(&word(U256::from(32 * 4)));
+                data.extend_from_slice(&word(U256::ZERO));
+            }
+            let value =
+                if row.name == "deposit()" || rng.next() % 8 == 0 { U256::from(rng.next() % 500) } else { U256::ZERO };
+            let (used, status) = frame_status(&mut sys, from, c, &data, value);
+            assert_ne!(status, CallStatus::Failure, "{name} {}: failed (calldata {})", row.name, hex::encode(&data));
+            succeeded += usize::from(status == CallStatus::Success);
+            if let Some(bound) = row.bound.filter(|_| !row.forwards_gas) {
+                assert!(u128::from(used) <= bound, "{name} {}: used {used} > bound {bound}", row.name);
+                checked += 1;
+            }
+        }
+        println!("{name}: {checked} calls checked against their selector's bound, {succeeded} succeeded");
+        assert!(checked >= 100 && succeeded >= 30, "{name}: checked {checked}, succeeded {succeeded}");
+    }
 }

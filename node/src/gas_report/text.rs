@@ -57,9 +57,7 @@ fn selectors_table(out: &mut String, r: &Report) {
         "
 functions of the embedded ABI (zkos:abi), by selector:"
     );
-    if r.selectors.iter().any(|e| e.shared_bound) {
-        let _ = writeln!(out, "  (bound: the call export's; the analysis does not split the dispatcher by selector)");
-    }
+    let _ = writeln!(out, "  (bound: of a call whose calldata starts with the selector; * the call export's: the analysis could not follow the selector to the dispatcher)");
     if r.selectors.iter().any(|e| e.measured.is_some()) {
         let _ = writeln!(out, "  (measured: gas used by the contract's frames in the block, callees included)");
     }
@@ -67,7 +65,8 @@ functions of the embedded ABI (zkos:abi), by selector:"
     for e in &r.selectors {
         let sel = e.selector.map_or(String::new(), |s| format!("{s:08x}"));
         let bound = if e.bound.is_some() || e.reason.is_some() { bound_text(e) } else { String::from("-") };
-        let _ = write!(out, "  {sel}  {:<width$}  {bound}", e.name);
+        let star = if e.shared_bound { "*" } else { " " };
+        let _ = write!(out, "  {sel}{star} {:<width$}  {bound}", e.name);
         if let Some(m) = &e.measured {
             let _ = write!(out, "  | measured: {}", measured_text(m));
         }

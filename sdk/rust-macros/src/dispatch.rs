@@ -247,7 +247,7 @@ pub fn expand(mut imp: syn::ItemImpl) -> syn::Result<TokenStream> {
                 match selector {
                     #(#arms)*
                     _ => {
-                        Self::__zkos_getter(selector);
+                        Self::__zkos_getter();
                         ::zkos_sdk::revert(&[])
                     }
                 }

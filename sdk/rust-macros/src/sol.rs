@@ -248,7 +248,22 @@ fn expand_error(e: Error) -> syn::Result<TokenStream> {
     let fields = field_names(&e.params, "error")?;
     let rust_types: Vec<TokenStream> = types.iter().map(SolType::rust).collect();
     let vals: Vec<TokenStream> = fields.iter().map(|f| quote!(self.#f)).collect();
-    let enc = encode_params(quote!(&Self::SELECTOR), &vals, &types);
+    // Static fields go into a buffer of their exact size: no growing, no loop.
+    let enc = if types.iter().all(SolType::is_word) {
+        let n = 4 + 32 * types.len();
+        let puts = vals.iter().enumerate().map(|(i, v)| {
+            let at = 4 + 32 * i;
+            quote!(out[#at..#at + 32].copy_from_slice(&::zkos_sdk::contract::AbiWord::abi_word(&#v));)
+        });
+        quote!({
+            let mut out = ::zkos_sdk::__private::vec![0u8; #n];
+            out[..4].copy_from_slice(&Self::SELECTOR);
+            #(#puts)*
+            out
+        })
+    } else {
+        encode_params(quote!(&Self::SELECTOR), &vals, &types)
+    };
     let abi_params: Vec<_> = e.params.iter().map(|p| (p.name.as_ref().map(Ident::to_string), p.ty.clone())).collect();
     let abi = crate::abi::error(&name.to_string(), &abi_params);
     Ok(quote! {

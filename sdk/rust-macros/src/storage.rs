@@ -82,7 +82,7 @@ fn getter(field: &syn::Ident, ty: &syn::Type, name: &str) -> syn::Result<(String
                 quote!([#(#sel),*] => {
                     ::zkos_sdk::contract::reject_value();
                     let this = Self::__zkos_storage();
-                    ::zkos_sdk::finish(&::zkos_sdk::abi::encode(&(this.#field.get(),)))
+                    ::zkos_sdk::contract::finish_bytes(&this.#field.get_bytes())
                 }),
             ));
         }
@@ -192,10 +192,12 @@ pub fn expand(mut s: syn::ItemStruct) -> syn::Result<TokenStream> {
             pub const GETTERS: &'static [&'static str] = &[#(#getter_sigs),*];
             #getter_abis
 
-            /// Runs the getter of a `#[public]` field if `selector` is one (it ends the
-            /// call); returns otherwise.
+            /// Runs the getter of a `#[public]` field if the calldata's selector is one
+            /// (it ends the call); returns otherwise. It reads the selector itself, so
+            /// the static gas bounds of one selector see only its getter.
             #[doc(hidden)]
-            pub fn __zkos_getter(selector: [u8; 4]) {
+            pub fn __zkos_getter() {
+                let Some(selector) = ::zkos_sdk::contract::selector() else { return };
                 match selector {
                     #(#getters)*
                     _ => {}

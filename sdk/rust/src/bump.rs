@@ -16,6 +16,15 @@ use core::cell::Cell;
 
 const PAGE: usize = 64 * 1024;
 
+/// zkos's largest memory, in pages: a module declares at most this maximum, so a grow by
+/// this many pages or more always fails.
+const MAX_PAGES: usize = host_abi::limits::MAX_MEMORY_PAGES as usize;
+
+/// A mask no block can exceed: a block lies inside memory, which is smaller than
+/// `MAX_PAGES` pages. `x & SIZE_MASK` is `x` for every block's size; the static gas bounds
+/// (`zkos gas-report`) read the mask as a bound on sizes they cannot follow through memory.
+const SIZE_MASK: usize = MAX_PAGES * PAGE - 1;
+
 unsafe extern "C" {
     /// End of the linker's static data and stack: where the heap may start.
     static __heap_base: u8;
@@ -53,6 +62,11 @@ impl BumpAlloc {
             return true;
         }
         let pages = (new_end - end).div_ceil(PAGE);
+        // A grow by `MAX_PAGES` or more fails anyway; failing here first, without asking,
+        // bounds the growth one allocation pays for (the static gas bounds read the check).
+        if pages >= MAX_PAGES {
+            return false;
+        }
         if core::arch::wasm32::memory_grow(0, pages) == usize::MAX {
             return false;
         }
@@ -88,6 +102,16 @@ unsafe impl GlobalAlloc for BumpAlloc {
         start as *mut u8
     }
 
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: `alloc`'s contract, passed on.
+        let p = unsafe { self.alloc(layout) };
+        if !p.is_null() {
+            // SAFETY: `p` holds `layout.size()` bytes; `& SIZE_MASK` changes no block's size.
+            unsafe { core::ptr::write_bytes(p, 0, layout.size() & SIZE_MASK) };
+        }
+        p
+    }
+
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if ptr as usize + layout.size() == self.next.get() {
             self.next.set(ptr as usize);
@@ -115,7 +139,8 @@ unsafe impl GlobalAlloc for BumpAlloc {
         unsafe {
             let new = self.alloc(new_layout);
             if !new.is_null() {
-                core::ptr::copy_nonoverlapping(ptr, new, layout.size());
+                // `& SIZE_MASK` changes no block's size (see `SIZE_MASK`).
+                core::ptr::copy_nonoverlapping(ptr, new, layout.size() & SIZE_MASK);
             }
             new
         }

@@ -110,5 +110,6 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use alloc::string::String;
+    pub use alloc::vec;
     pub use alloc::vec::Vec;
 }

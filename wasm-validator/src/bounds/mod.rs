@@ -176,9 +176,72 @@ pub(crate) fn bits64(v: i64) -> u64 {
     u64::from_ne_bytes(v.to_ne_bytes())
 }
 
+/// What the analysis may take as known about a call, to bound one kind of call instead of
+/// every call: [`analyze_assuming`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Assumptions {
+    /// The first bytes of the calldata: a function selector, for the bound of a call of that
+    /// function.
+    pub calldata_prefix: Vec<u8>,
+}
+
+impl Assumptions {
+    /// Calls whose calldata starts with `selector` (big-endian, as the ABI writes it).
+    pub fn selector(selector: u32) -> Self {
+        Self { calldata_prefix: selector.to_be_bytes().to_vec() }
+    }
+}
+
+/// The bounds under assumptions ([`analyze_assuming`]).
+#[derive(Clone, Debug)]
+pub struct Assumed {
+    /// The bounds.
+    pub bounds: ModuleBounds,
+    /// Whether the assumptions told the analysis anything: a load of calldata bytes they
+    /// give, and a branch that a known condition decided. Without that, the bounds are
+    /// those of [`analyze`] (the code reads the selector in a way the analysis does not
+    /// follow).
+    pub used: bool,
+}
+
 /// Analyzes a module the validator accepted (see the module docs).
 pub fn analyze(wasm: &[u8]) -> Result<ModuleBounds, BoundsError> {
-    let m = module::parse(wasm)?;
+    analyze_assuming(wasm, &Assumptions::default()).map(|a| a.bounds)
+}
+
+/// [`analyze`] for the calls that satisfy `assume`: the bounds hold for every such call
+/// (of the `call` export: calldata means nothing to `deploy`'s callers).
+///
+/// Calldata is the same for every function a frame runs, so a load of calldata bytes the
+/// assumptions give (through memory a `calldata_copy` filled, at a constant address or at a
+/// constant distance from the same stack pointer) is that constant, and a branch on a
+/// condition that is then constant follows one side: a dispatcher that compares the
+/// selector against its functions' selectors reaches only the one called. Code that reads
+/// the selector some other way gets the bounds of [`analyze`] (sound, not split).
+///
+/// ```
+/// let wasm = wat::parse_str(r#"(module
+///     (import "zkos" "calldata_copy" (func $copy (param i32 i32 i32)))
+///     (memory (export "memory") 1 1)
+///     (func (export "call") (local $i i32)
+///         (call $copy (i32.const 0) (i32.const 0) (i32.const 4))
+///         (if (i32.eq (i32.load (i32.const 0)) (i32.const 0x04030201))
+///             (then (loop $l   ;; a long loop behind selector 0x01020304 only
+///                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
+///                 (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))))))"#).unwrap();
+/// wasm_validator::validate::validate(&wasm).unwrap();
+/// use wasm_validator::bounds::{analyze, analyze_assuming, Assumptions};
+/// let all = analyze(&wasm).unwrap().export("call").unwrap().bound.constant().unwrap();
+/// let short = analyze_assuming(&wasm, &Assumptions::selector(0xaabbccdd)).unwrap();
+/// let long = analyze_assuming(&wasm, &Assumptions::selector(0x04030201u32.swap_bytes())).unwrap();
+/// assert!(short.used && long.used);
+/// let (short, long) = (short.bounds.export("call").unwrap().bound.constant().unwrap(),
+///                      long.bounds.export("call").unwrap().bound.constant().unwrap());
+/// assert!(short < 100 && long == all && all > 1000, "{short} {long} {all}");
+/// ```
+pub fn analyze_assuming(wasm: &[u8], assume: &Assumptions) -> Result<Assumed, BoundsError> {
+    let mut m = module::parse(wasm)?;
+    m.calldata_prefix.clone_from(&assume.calldata_prefix);
     let imported = m.imported();
     let mut graphs = Vec::with_capacity(m.bodies.len());
     for (body, index) in m.bodies.iter().zip(imported..) {
@@ -245,5 +308,8 @@ pub fn analyze(wasm: &[u8]) -> Result<ModuleBounds, BoundsError> {
             graph: g,
         });
     }
-    Ok(ModuleBounds { imported, functions, exports: m.exports.clone(), memory_max: m.memory_max_bytes, entry_gas })
+    let (loads, branches) = m.used.get();
+    let bounds =
+        ModuleBounds { imported, functions, exports: m.exports.clone(), memory_max: m.memory_max_bytes, entry_gas };
+    Ok(Assumed { bounds, used: loads > 0 && branches > 0 })
 }

@@ -49,6 +49,11 @@ pub struct ModuleView<'a> {
     pub memory_max_bytes: u64,
     /// Pages the memory has initially (0 without one).
     pub memory_initial_pages: u64,
+    /// What the analysis may assume of the call ([`super::Assumptions`]); empty for the
+    /// bounds of every call.
+    pub calldata_prefix: Vec<u8>,
+    /// Loads whose value the assumptions gave, and branches a known condition decided.
+    pub used: core::cell::Cell<(u32, u32)>,
 }
 
 impl ModuleView<'_> {
@@ -66,6 +71,29 @@ impl ModuleView<'_> {
     /// The signature of type `ty`.
     pub fn type_sig(&self, ty: u32) -> Option<&Sig> {
         self.types.get(usize::try_from(ty).ok()?)?.as_ref()
+    }
+
+    /// Whether the analysis runs under assumptions ([`super::Assumptions`]): it then keeps
+    /// calldata facts about stack buffers and follows only the side of a branch that a
+    /// known condition takes.
+    pub fn assuming(&self) -> bool {
+        !self.calldata_prefix.is_empty()
+    }
+
+    /// The value of a load of `len` bytes of calldata at `offset` (little-endian, as WASM
+    /// loads), when the assumptions give every byte of it.
+    pub fn known_calldata(&self, offset: u32, len: u8) -> Option<u64> {
+        let start = usize::try_from(offset).ok()?;
+        let bytes = self.calldata_prefix.get(start..start.checked_add(usize::from(len))?)?;
+        let (loads, branches) = self.used.get();
+        self.used.set((loads.saturating_add(1), branches));
+        Some(bytes.iter().rev().fold(0u64, |v, b| v << 8 | u64::from(*b)))
+    }
+
+    /// Counts a branch that a known condition decided.
+    pub fn decided(&self) {
+        let (loads, branches) = self.used.get();
+        self.used.set((loads, branches.saturating_add(1)));
     }
 
     /// The host function behind function index `f`, if it is an import.
@@ -98,6 +126,8 @@ pub fn parse(wasm: &[u8]) -> Result<ModuleView<'_>, BoundsError> {
         globals: Vec::new(),
         memory_max_bytes: 0,
         memory_initial_pages: 0,
+        calldata_prefix: Vec::new(),
+        used: core::cell::Cell::new((0, 0)),
     };
     let mut has_memory = false;
     for payload in parser.parse_all(wasm) {

@@ -15,7 +15,7 @@ use super::graph::{Call, CallTarget, HostUse, ReasonKind};
 use super::host;
 use super::module::GlobalValue;
 use super::state::MemFact;
-use super::values::{BinOp, CmpOp, Id, UbKey, W};
+use super::values::{BinOp, CmpOp, Id, Node, Ub, UbKey, Values, W};
 use super::walk::Walk;
 
 fn pop(w: &mut Walk<'_, '_>) -> Id {
@@ -204,7 +204,7 @@ pub(super) fn step(w: &mut Walk<'_, '_>, op: &Operator<'_>, start: usize) -> Res
         }
         O::MemoryGrow { .. } => {
             let pages = pop(w);
-            match w.vals.ub(pages) {
+            match ub_here(w, pages) {
                 Some(u) => {
                     let c = u.f.scale(Ratio::int(u128::from(MEMORY_GROW_PAGE)));
                     note(
@@ -251,7 +251,7 @@ pub(super) fn step(w: &mut Walk<'_, '_>, op: &Operator<'_>, start: usize) -> Res
             let sig = w.m.type_sig(*type_index).cloned();
             let (params, results) = sig.map_or((Vec::new(), Vec::new()), |s| (s.params, s.results));
             let args = pop_args(w, params.len());
-            let ubs = args.iter().map(|a| w.vals.ub(*a)).collect();
+            let ubs = args.iter().map(|a| ub_here(w, *a)).collect();
             let node = w.node as usize;
             if let Some(n) = w.nodes.get_mut(node) {
                 n.calls.push(Call { target: CallTarget::Indirect(*type_index), args: ubs, offset: start });
@@ -272,6 +272,103 @@ pub(super) fn step(w: &mut Walk<'_, '_>, op: &Operator<'_>, start: usize) -> Res
         }
     }
     Ok(())
+}
+
+/// An upper bound of `v` here: its own, or a better one that a condition known to hold at
+/// this point gives (a branch taken on `v <u K`, not taken on `v != x`, ...).
+///
+/// Better means a smaller absolute maximum; between two bounds with the same maximum, one
+/// in a later parameter of the function: after a length check `dst.len() == src.len()`
+/// (Rust's `copy_from_slice`), the source's length, often a constant at the call, comes
+/// last. Either choice is sound: both bound the value.
+pub(super) fn ub_here(w: &mut Walk<'_, '_>, v: Id) -> Option<Ub> {
+    let mut best = w.vals.ub(v);
+    let facts = match w.cur.as_ref() {
+        Some(s) => s.facts.clone(),
+        None => return best,
+    };
+    for (c, truth) in facts {
+        let Some(u) = fact_ub(&mut w.vals, c, truth, v) else { continue };
+        let better = match &best {
+            None => true,
+            Some(b) if u.max != b.max => u.max < b.max,
+            Some(b) => last_param(&u.f) > last_param(&b.f),
+        };
+        if better {
+            best = Some(u);
+        }
+    }
+    best
+}
+
+/// The highest parameter a formula uses (`None` if it uses none).
+fn last_param(f: &Formula) -> Option<u32> {
+    f.vars()
+        .into_iter()
+        .filter_map(|v| match v {
+            Var::Param(i) => Some(i),
+            _ => None,
+        })
+        .max()
+}
+
+/// The upper bound of unsigned value `v` that condition `c` being `truth` gives, if any.
+fn fact_ub(vals: &mut Values, c: Id, truth: bool, v: Id) -> Option<Ub> {
+    match vals.node(c).clone() {
+        Node::Eqz(_, x) if x == v => truth.then(|| Ub::constant(0)),
+        Node::Eqz(_, x) => fact_ub(vals, x, !truth, v),
+        Node::Cmp(_, op, a, b) => {
+            // Put `v` on the left: `v op other`.
+            let (op, other) = if a == v {
+                (op, b)
+            } else if b == v {
+                (swap(op), a)
+            } else {
+                return None;
+            };
+            let op = if truth { op } else { negate(op) };
+            match op {
+                CmpOp::Eq | CmpOp::LeU => vals.ub(other),
+                CmpOp::LtU => match vals.as_const(other) {
+                    Some(k) => Some(Ub::constant(u128::from(k.checked_sub(1)?))),
+                    None => vals.ub(other),
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `a op b` as `b op' a`.
+fn swap(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::LtS => CmpOp::GtS,
+        CmpOp::LtU => CmpOp::GtU,
+        CmpOp::GtS => CmpOp::LtS,
+        CmpOp::GtU => CmpOp::LtU,
+        CmpOp::LeS => CmpOp::GeS,
+        CmpOp::LeU => CmpOp::GeU,
+        CmpOp::GeS => CmpOp::LeS,
+        CmpOp::GeU => CmpOp::LeU,
+        other => other,
+    }
+}
+
+/// `!(a op b)` as `a op' b`.
+fn negate(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Eq => CmpOp::Ne,
+        CmpOp::Ne => CmpOp::Eq,
+        CmpOp::LtS => CmpOp::GeS,
+        CmpOp::LtU => CmpOp::GeU,
+        CmpOp::GtS => CmpOp::LeS,
+        CmpOp::GtU => CmpOp::LeU,
+        CmpOp::LeS => CmpOp::GtS,
+        CmpOp::LeU => CmpOp::GtU,
+        CmpOp::GeS => CmpOp::LtS,
+        CmpOp::GeU => CmpOp::LtU,
+    }
 }
 
 fn cmp(w: &mut Walk<'_, '_>, width: W, op: CmpOp) {
@@ -311,7 +408,7 @@ fn note(w: &mut Walk<'_, '_>, text: String) {
 /// The run-time charge of a bulk operation: one gas per 8 bytes, rounded up.
 fn bulk(w: &mut Walk<'_, '_>, len: Id, cap: u64, op: &Operator<'_>, start: usize) {
     let d = u128::from(BULK_BYTE_DIVISOR);
-    let f = match w.vals.ub(len) {
+    let f = match ub_here(w, len) {
         Some(u) if u.max <= u128::from(cap) || u.f.as_constant().is_none() => u.f,
         _ => {
             let name = bulk_name(op);
@@ -340,31 +437,61 @@ fn effective(w: &mut Walk<'_, '_>, addr: Id, memarg: &MemArg) -> Option<u64> {
     w.vals.as_const(addr).map(|a| a.saturating_add(memarg.offset))
 }
 
+/// Under assumptions, an address that is a symbolic base plus a constant (a buffer on the
+/// shadow stack: `sp - 320 + 48`): the base and the offset modulo 2^32, with the memarg's
+/// offset added.
+fn relative(w: &mut Walk<'_, '_>, addr: Id, extra: u64) -> Option<(Id, u32)> {
+    if !w.m.assuming() || w.vals.width(addr) != W::I32 {
+        return None;
+    }
+    let (c, terms) = w.vals.linear(addr);
+    if terms.is_empty() {
+        return None;
+    }
+    let base = w.vals.make_linear(W::I32, 0, terms);
+    let off = u32::try_from(W::I32.wrap(c.wrapping_add(extra))).ok()?;
+    Some((base, off))
+}
+
+/// The calldata offset that `bytes` bytes of memory at `ea` (absolute) or `rel` (relative
+/// to a base) hold, if a fact says so.
+fn calldata_at(w: &Walk<'_, '_>, ea: Option<u64>, rel: Option<(Id, u32)>, bytes: u8) -> Option<u32> {
+    let s = w.cur.as_ref()?;
+    s.mem.iter().find_map(|m| match (m.base, ea, rel) {
+        (None, Some(ea), _) => {
+            let start = u64::from(m.addr);
+            let end = start + u64::from(m.len);
+            (ea >= start && ea + u64::from(bytes) <= end)
+                .then(|| u32::try_from(ea - start + u64::from(m.calldata)).ok())
+                .flatten()
+        }
+        (Some(b), _, Some((base, off))) if b == base => {
+            // Within the fact's range, measured from its start modulo 2^32 (a load that
+            // does not trap lies in memory, so the distance is the real one).
+            let d = off.wrapping_sub(m.addr);
+            (u64::from(d) + u64::from(bytes) <= u64::from(m.len)).then(|| d.checked_add(m.calldata)).flatten()
+        }
+        _ => None,
+    })
+}
+
 fn load(w: &mut Walk<'_, '_>, memarg: &MemArg, width: W, bytes: u8, unsigned: bool) {
     let addr = pop(w);
     let ea = effective(w, addr, memarg);
-    let v = match (ea, unsigned) {
-        (Some(ea), true) => {
-            let from_calldata = w.cur.as_ref().and_then(|s| {
-                s.mem.iter().find_map(|m| {
-                    let start = u64::from(m.addr);
-                    let end = start + u64::from(m.len);
-                    (ea >= start && ea + u64::from(bytes) <= end)
-                        .then(|| u32::try_from(ea - start + u64::from(m.calldata)).ok())
-                        .flatten()
-                })
-            });
-            match (from_calldata, bytes) {
-                (Some(offset), _) => w.vals.sym(width, Var::Calldata { offset, len: bytes }),
-                (None, 1 | 2) => w.vals.opaque(width, Some(UbKey::Max((1u64 << (8 * bytes)) - 1))),
-                (None, _) => match u32::try_from(ea) {
-                    Ok(addr) => w.vals.opaque(width, Some(UbKey::Var(Var::Memory { addr, len: bytes }))),
-                    Err(_) => w.unknown(width),
-                },
-            }
-        }
-        (None, true) if bytes <= 2 => w.vals.opaque(width, Some(UbKey::Max((1u64 << (8 * bytes)) - 1))),
-        _ => w.unknown(width),
+    let rel = if ea.is_none() { relative(w, addr, memarg.offset) } else { None };
+    let small = (bytes <= 2).then(|| UbKey::Max((1u64 << (8 * bytes)) - 1));
+    let v = match (unsigned, calldata_at(w, ea, rel, bytes)) {
+        (true, Some(offset)) => match w.m.known_calldata(offset, bytes) {
+            // The assumptions give these bytes: the load's value is known.
+            Some(k) => w.vals.constant(width, k),
+            None => w.vals.sym(width, Var::Calldata { offset, len: bytes }),
+        },
+        (true, None) if small.is_some() => w.vals.opaque(width, small),
+        (true, None) => match ea.map(u32::try_from) {
+            Some(Ok(addr)) => w.vals.opaque(width, Some(UbKey::Var(Var::Memory { addr, len: bytes }))),
+            _ => w.unknown(width),
+        },
+        (false, _) => w.unknown(width),
     };
     push(w, v);
 }
@@ -373,10 +500,12 @@ fn store(w: &mut Walk<'_, '_>, memarg: &MemArg, bytes: u64) {
     pop(w);
     let addr = pop(w);
     let ea = effective(w, addr, memarg);
+    let rel = if ea.is_none() { relative(w, addr, memarg.offset) } else { None };
     if let Some(s) = w.cur.as_mut() {
-        match ea {
-            Some(ea) => s.clobber(ea, bytes),
-            None => s.clobber_all(),
+        match (ea, rel) {
+            (Some(ea), _) => s.clobber(ea, bytes),
+            (None, Some((base, off))) => s.clobber_relative(base, off, u32::try_from(bytes).unwrap_or(u32::MAX)),
+            (None, None) => s.clobber_all(),
         }
     }
 }
@@ -386,7 +515,7 @@ fn call(w: &mut Walk<'_, '_>, f: u32, start: usize) {
     let (params, results) = sig.map_or((Vec::new(), Vec::new()), |s| (s.params, s.results));
     let args = pop_args(w, params.len());
     let Some(hf) = w.m.host(f) else {
-        let ubs = args.iter().map(|a| w.vals.ub(*a)).collect();
+        let ubs = args.iter().map(|a| ub_here(w, *a)).collect();
         let node = w.node as usize;
         if let Some(n) = w.nodes.get_mut(node) {
             n.calls.push(Call { target: CallTarget::Direct(f), args: ubs, offset: start });
@@ -419,15 +548,27 @@ fn host_call(w: &mut Walk<'_, '_>, f: HostFn, args: &[Id], start: usize) {
     }
     // Memory effects.
     let consts: Vec<Option<u64>> = args.iter().map(|a| w.vals.as_const(*a)).collect();
+    let rel_dest = match (f, args.first()) {
+        (HostFn::CalldataCopy, Some(&dest)) if consts.first() == Some(&None) => relative(w, dest, 0),
+        _ => None,
+    };
     if let Some(s) = w.cur.as_mut() {
         match (f, consts.as_slice()) {
             (HostFn::CalldataCopy, [Some(dest), Some(off), Some(len)]) => {
                 if let (Ok(addr), Ok(calldata), Ok(len)) =
                     (u32::try_from(*dest), u32::try_from(*off), u32::try_from(*len))
                 {
-                    s.remember(MemFact { addr, len, calldata });
+                    s.remember(MemFact { base: None, addr, len, calldata });
                 } else {
                     s.clobber_all();
+                }
+            }
+            (HostFn::CalldataCopy, [None, Some(off), Some(len)]) if rel_dest.is_some() => {
+                match (rel_dest, u32::try_from(*off), u32::try_from(*len)) {
+                    (Some((base, addr)), Ok(calldata), Ok(len)) => {
+                        s.remember(MemFact { base: Some(base), addr, len, calldata })
+                    }
+                    _ => s.clobber_all(),
                 }
             }
             _ if host::writes_memory(f) => s.clobber_all(),

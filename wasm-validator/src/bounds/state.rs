@@ -84,7 +84,11 @@ impl Locals {
 /// A range of memory known to hold calldata.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MemFact {
-    /// First address.
+    /// The symbolic base the address is relative to (a stack pointer held in a local), or
+    /// `None` for an absolute address. Only the analysis under [`super::Assumptions`] keeps
+    /// relative facts.
+    pub base: Option<Id>,
+    /// First address (relative to `base`, modulo 2^32, when there is one).
     pub addr: u32,
     /// Length in bytes.
     pub len: u32,
@@ -132,13 +136,33 @@ impl State {
         let end = addr.saturating_add(len);
         self.mem.retain(|m| {
             let (a, e) = (u64::from(m.addr), u64::from(m.addr) + u64::from(m.len));
-            e <= addr || a >= end
+            // A fact relative to a base may be anywhere.
+            m.base.is_none() && (e <= addr || a >= end)
         });
     }
 
-    /// Records that `[addr, addr+len)` now holds calldata from `calldata`.
+    /// Forgets what `[base + addr, base + addr + len)` held: every fact about another base
+    /// (the two may alias) and the overlapping ones about the same base (offsets modulo
+    /// 2^32, as the program computes them).
+    pub fn clobber_relative(&mut self, base: Id, addr: u32, len: u32) {
+        self.mem.retain(|m| {
+            m.base == Some(base) && {
+                // Disjoint when each range starts at or after the other's end, measured from
+                // its own start modulo 2^32.
+                let from_m = addr.wrapping_sub(m.addr);
+                let from_new = m.addr.wrapping_sub(addr);
+                from_m >= m.len && from_new >= len
+            }
+        });
+    }
+
+    /// Records that `[addr, addr+len)` (relative to `fact.base` if it has one) now holds
+    /// calldata from `calldata`.
     pub fn remember(&mut self, fact: MemFact) {
-        self.clobber(u64::from(fact.addr), u64::from(fact.len));
+        match fact.base {
+            None => self.clobber(u64::from(fact.addr), u64::from(fact.len)),
+            Some(b) => self.clobber_relative(b, fact.addr, fact.len),
+        }
         if fact.len == 0 {
             return;
         }

@@ -197,6 +197,21 @@ impl<'m, 'a> Walk<'m, 'a> {
         }
     }
 
+    /// The constant value of `v` when the analysis runs under assumptions (only then are
+    /// branches on known values followed one way: the bounds of every call keep both).
+    fn known_value(&self, v: Id) -> Option<u64> {
+        let k = self.m.assuming().then(|| self.vals.as_const(v)).flatten();
+        if k.is_some() {
+            self.m.decided();
+        }
+        k
+    }
+
+    /// Whether condition `c` is known to be non-zero (under assumptions).
+    fn known(&self, c: Id) -> Option<bool> {
+        self.known_value(c).map(|v| v != 0)
+    }
+
     /// A fresh unknown value of width `w`.
     pub fn unknown(&mut self, w: W) -> Id {
         self.vals.opaque(w, None)
@@ -264,11 +279,18 @@ impl<'m, 'a> Walk<'m, 'a> {
                 let cond = self.cur.as_mut().and_then(|s| s.stack.pop());
                 let height = self.cur.as_ref().map_or(0, |s| s.stack.len().saturating_sub(params));
                 let mut else_state = None;
+                let known = cond.and_then(|c| self.known(c));
                 if let (Some(s), Some(c)) = (self.cur.as_mut(), cond) {
                     let mut e = s.clone();
                     e.assume(c, false);
                     s.assume(c, true);
-                    else_state = Some(e);
+                    // A known condition takes one side only.
+                    if known != Some(true) {
+                        else_state = Some(e);
+                    }
+                }
+                if known == Some(false) {
+                    self.cur = None;
                 }
                 if self.cur.is_some() {
                     let next = self.next();
@@ -323,9 +345,15 @@ impl<'m, 'a> Walk<'m, 'a> {
             Operator::BrIf { relative_depth } => {
                 if let Some(mut s) = self.cur.take() {
                     let c = s.stack.pop().unwrap_or_else(|| self.vals.opaque(W::I32, None));
+                    let known = self.known(c);
                     let mut taken = s.clone();
                     taken.assume(c, true);
-                    self.branch(*relative_depth, &taken);
+                    if known != Some(false) {
+                        self.branch(*relative_depth, &taken);
+                    }
+                    if known == Some(true) {
+                        return true;
+                    }
                     s.assume(c, false);
                     let next = self.next();
                     self.edge(self.node, next, false);
@@ -334,9 +362,14 @@ impl<'m, 'a> Walk<'m, 'a> {
             }
             Operator::BrTable { targets } => {
                 if let Some(mut s) = self.cur.take() {
-                    s.stack.pop();
+                    let index = s.stack.pop().and_then(|i| self.known_value(i));
                     let mut depths: Vec<u32> = targets.targets().filter_map(Result::ok).collect();
                     depths.push(targets.default());
+                    if let Some(i) = index {
+                        // A known index takes one target: its own, or the default past the end.
+                        let own = usize::try_from(i).ok().and_then(|i| targets.targets().nth(i)).and_then(Result::ok);
+                        depths = alloc::vec![own.unwrap_or(targets.default())];
+                    }
                     depths.sort_unstable();
                     depths.dedup();
                     for d in depths {

@@ -278,16 +278,27 @@ impl StorageBytes {
             return w[..usize::from(w[31] / 2).min(31)].to_vec();
         }
         let len = self.len();
+        // A value longer than the largest memory cannot be read into memory: that reverts
+        // (with empty data, as a failed allocation does) before any slot is read, which
+        // also gives the loop a constant bound the static gas bounds can see.
+        if len > MAX_BYTES_LEN {
+            crate::env::revert(&[]);
+        }
+        let words = len.div_ceil(32) & WORDS_MASK;
         let base = keccak256(&self.slot);
-        let mut out = Vec::with_capacity(len);
-        let mut i = 0u64;
-        while out.len() < len {
-            let word = load(&slot_plus(&base, U256::from(i)));
-            let take = (len - out.len()).min(32);
-            out.extend_from_slice(&word[..take]);
+        let mut out = alloc::vec![0u8; words * 32];
+        let mut i = 0;
+        while i < words {
+            out[32 * i..32 * i + 32].copy_from_slice(&load(&slot_plus(&base, U256::from(i as u64))));
             i += 1;
         }
+        out.truncate(len);
         out
+    }
+
+    /// The bytes (as [`StorageString::get_bytes`], so a getter reads either alike).
+    pub fn get_bytes(&self) -> Vec<u8> {
+        self.get()
     }
 
     /// Replaces the bytes (clearing the data slots the old value used beyond the new one).
@@ -323,6 +334,14 @@ impl StorageBytes {
         }
     }
 }
+
+/// The longest `bytes` or `string` value [`StorageBytes::get`] reads: zkos's largest
+/// memory (512 pages), which no value read into memory can reach.
+const MAX_BYTES_LEN: usize = host_abi::limits::MAX_MEMORY_PAGES as usize * 65_536;
+
+/// `len.div_ceil(32) & WORDS_MASK` is `len.div_ceil(32)` for every `len <= MAX_BYTES_LEN`
+/// (the mask shows the gas bounds the loop's limit).
+const WORDS_MASK: usize = (MAX_BYTES_LEN / 32 * 2) - 1;
 
 /// `string`: stored exactly as `bytes`.
 pub struct StorageString(StorageBytes);

@@ -174,7 +174,10 @@ pub const fn slot_key(n: u64) -> Word {
 }
 
 /// Dispatcher support: the selector of the calldata, read without allocating (`None` if
-/// the calldata is shorter than four bytes).
+/// the calldata is shorter than four bytes). Always inlined: the static gas bounds of one
+/// selector (`zkos gas-report`) follow the bytes from `calldata_copy` to the comparisons
+/// only within one function.
+#[inline(always)]
 pub fn selector() -> Option<[u8; 4]> {
     if crate::host::calldata_size() < 4 {
         return None;
@@ -223,6 +226,22 @@ pub fn transfer_eth(to: &crate::Address, amount: crate::U256) -> Result<(), Reve
     } else {
         Err(Revert(Vec::new()))
     }
+}
+
+/// Dispatcher support: ends the call returning `data` ABI-encoded as one `bytes` or
+/// `string` (the same encoding), without a loop or a growing buffer (the getter of a
+/// `#[public]` `StorageString` or `StorageBytes`, which returns the stored bytes as solc's
+/// getter does).
+pub fn finish_bytes(data: &[u8]) -> ! {
+    // `words & WORDS_MASK` is `words` for any slice in memory (at most 2^25 bytes): the
+    // mask shows the static gas bounds the buffer's size.
+    const WORDS_MASK: usize = (1 << 21) - 1;
+    let words = data.len().div_ceil(32) & WORDS_MASK;
+    let mut out = alloc::vec![0u8; 64 + 32 * words];
+    out[31] = 0x20;
+    out[32..64].copy_from_slice(&crate::U256::from(data.len() as u64).to_be_bytes::<32>());
+    out[64..64 + data.len()].copy_from_slice(data);
+    crate::finish(&out)
 }
 
 /// Dispatcher support: decodes dynamic arguments, or reverts with empty data.
