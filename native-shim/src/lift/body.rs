@@ -449,6 +449,12 @@ pub(crate) fn run(
                 edges_into[place[to].0].push((bi, to, call));
             }
         }
+        // Falling through to the next block (conservatively: anything but a jump).
+        let next = prog.text.addr(i) + 4;
+        let jumps = matches!(inst, Inst::J { .. }) || inst.op() == Opcode::Jalr;
+        if !jumps && blk.end < prog.text.insts.len() && prog.text.addr(blk.end) == next {
+            edges_into[place[bi + 1].0].push((bi, bi + 1, false));
+        }
     }
     let locals = Locals::new(prog);
     let nblocks = prog.blocks.len();
@@ -478,6 +484,9 @@ pub(crate) fn run(
     body.functions = elf.functions.clone();
     body.functions.sort_unstable();
     body.returns = call_returns(prog, &body.block_at);
+    for r in 0..body.regions.len() {
+        body.rotate(r);
+    }
     // The items of every region, and the mapping of each outermost loop.
     let items: Vec<Vec<Item>> = (0..body.regions.len()).map(|r| body.items(r)).collect();
     let mut loops = Vec::new();
@@ -733,6 +742,62 @@ impl Body<'_> {
                 }
             }
         }
+    }
+
+    /// Reorders region `r`'s blocks so that *rotated* loops become loops that start at their
+    /// entry: a run of blocks `a..=b` with a back edge to `a` that control enters (by direct
+    /// edges, falling through included, or as an indirect-jump target) only at a later block
+    /// `c` (the compiler's loop with its test at the bottom, entered by a jump to the test)
+    /// is laid out `c..=b, a..c`; its back edge then reaches `c` from `c - 1` and [`Self::items`]
+    /// can nest it as a loop (if it cannot, the blocks are plain items in that order).
+    fn rotate(&mut self, r: usize) {
+        let blocks = self.regions[r].blocks.clone();
+        let pos = |b: usize| self.place[b].1;
+        let edges = &self.edges_into[r];
+        let mut candidates: Vec<(usize, usize)> = Vec::new();
+        for &(from, to, call) in edges {
+            if call || self.place[from].0 != r || pos(to) > pos(from) {
+                continue;
+            }
+            match candidates.iter_mut().find(|c| c.0 == pos(to)) {
+                Some(c) => c.1 = c.1.max(pos(from)),
+                None => candidates.push((pos(to), pos(from))),
+            }
+        }
+        candidates.sort_unstable();
+        let mut taken: Vec<(usize, usize, usize)> = Vec::new();
+        for (a, b) in candidates {
+            if taken.iter().any(|&(x, _, y)| a <= y && x <= b) {
+                continue;
+            }
+            let within = |bi: usize| self.place[bi].0 == r && (a..=b).contains(&pos(bi));
+            let mut entries = edges.iter().filter(|&&(from, to, _)| within(to) && !within(from)).map(|e| pos(e.1));
+            let Some(c) = entries.next() else { continue };
+            if c == a || entries.any(|e| e != c) {
+                continue;
+            }
+            let indirect = |p: usize| self.prog.indirect[self.prog.blocks[blocks[p]].start];
+            if (a..=b).any(|p| p != c && indirect(p)) {
+                continue;
+            }
+            taken.push((a, c, b));
+        }
+        if taken.is_empty() {
+            return;
+        }
+        let mut order = Vec::with_capacity(blocks.len());
+        let mut p = 0;
+        for &(a, c, b) in &taken {
+            order.extend_from_slice(&blocks[p..a]);
+            order.extend_from_slice(&blocks[c..=b]);
+            order.extend_from_slice(&blocks[a..c]);
+            p = b + 1;
+        }
+        order.extend_from_slice(&blocks[p..]);
+        for (j, &bi) in order.iter().enumerate() {
+            self.place[bi].1 = j;
+        }
+        self.regions[r].blocks = order;
     }
 
     /// The region's blocks as items: the loops it can structure (see [`Item`]) nested.
