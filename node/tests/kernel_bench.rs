@@ -63,7 +63,7 @@ fn the_table_has_a_row_per_input_and_the_anchors() {
     assert!(stdout.contains("overall: 1 blocks"), "{stdout}");
     assert!(stdout.contains("reth on SP1 19.3") && stdout.contains("Airbender about 12"), "{stdout}");
     assert!(stdout.contains("required at most 19") && stdout.contains("goal 6"), "{stdout}");
-    assert!(stdout.contains("wasmi") && stdout.contains("inside the kernel"), "{stdout}");
+    assert!(stdout.contains("compiled by rv-backend") && stdout.contains("inside the kernel"), "{stdout}");
     assert!(!stdout.contains("skipped"), "{stdout}");
 }
 
