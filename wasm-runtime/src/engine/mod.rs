@@ -197,8 +197,9 @@ impl Running {
             EngineKind::RvSandboxed => rv::start(&mut sys.stats, artifact, export, gas, rv_sandboxed_engine::image)?
                 .map(|r| Self::RvSandboxed(Box::new(r))),
             #[cfg(target_arch = "riscv64")]
-            EngineKind::InKernel => rv::start(&mut sys.stats, artifact, export, gas, in_kernel::image)?
-                .map(|r| Self::InKernel(Box::new(r))),
+            EngineKind::InKernel => {
+                rv::start(&mut sys.stats, artifact, export, gas, in_kernel::image)?.map(|r| Self::InKernel(Box::new(r)))
+            }
         })
     }
 
