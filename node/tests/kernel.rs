@@ -257,29 +257,7 @@ fn garbage_input_gives_no_output() {
     assert!(stderr.contains("kernel run failed"), "{stderr}");
 }
 
-/// State tests on the kernel engine: a few Cancun folders, every case a block run by the
-/// kernel (the whole suite takes too long for CI with wasmi inside the machine: see
-/// docs/kernel.md).
-#[test]
-fn state_tests_pass_on_the_kernel_engine() {
-    let root = fixtures().join("ethereum-tests/GeneralStateTests");
-    let out = zkos(&[
-        "statetest",
-        "--fork",
-        "Cancun",
-        "--engine",
-        "kernel",
-        p(&root.join("Cancun/stEIP1153-transientStorage")),
-        p(&root.join("Cancun/stEIP5656-MCOPY")),
-        p(&root.join("stExample")),
-    ]);
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    let summary = stdout.lines().last().unwrap_or_default();
-    let passed: usize = summary.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
-    assert!(summary.ends_with(" passed, 0 failed") && passed >= 140, "{summary}");
-    assert!(stdout.contains("kernel: "), "{stdout}");
-}
+// Every state test on the kernel engine: node/tests/statetests.rs.
 
 /// Milestone 2's first stage: contract code compiled in rv-backend's sandboxed mode (bounds
 /// checked by the code, position-independent, no `ecall`), run in host mode on instances

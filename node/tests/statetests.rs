@@ -1,6 +1,7 @@
 //! The conformance target: every Cancun case of the ethereum/tests and legacy tests fixtures
-//! passes `zkos statetest` (exclusions, if any, are listed with reasons in
-//! tests/statetest-exclusions.txt).
+//! passes `zkos statetest` on every engine: wasmi, the rv engine, and the kernel (each case a
+//! block run statelessly inside the RV64IM machine, contracts compiled and run inside it).
+//! Exclusions, if any, are listed with reasons in tests/statetest-exclusions.txt.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -27,6 +28,11 @@ fn run(engine: &str) {
     assert!(out.status.success(), "statetests failed: {summary}\n{}", failures.join("\n"));
     let passed: usize = summary.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
     assert!(summary.ends_with(" passed, 0 failed") && passed > 9000, "unexpected summary: {summary}");
+    if engine == "kernel" {
+        let figures = stdout.lines().find(|l| l.starts_with("kernel: ")).unwrap_or_default();
+        println!("{figures}");
+        assert!(figures.contains(" RV64IM instructions over "), "no kernel figures: {stdout}");
+    }
 }
 
 #[test]
@@ -37,4 +43,9 @@ fn ethereum_state_tests_pass_on_wasmi() {
 #[test]
 fn ethereum_state_tests_pass_on_the_rv64im_engine() {
     run("rv");
+}
+
+#[test]
+fn ethereum_state_tests_pass_on_the_kernel_engine() {
+    run("kernel");
 }
