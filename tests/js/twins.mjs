@@ -48,14 +48,13 @@ function embeddedAbi(name) {
 
 /**
  * A fragment's identity for comparing ABIs: kind, signature, indexed flags, outputs and
- * whether it takes value or writes (`pure` and `view` alike: the macro has no `pure`).
+ * state mutability (`pure`, `view`, `nonpayable`, `payable`: the macro has each).
  */
 function fragmentKey(f) {
   if (f.type === 'constructor') return `constructor(${f.inputs.map((i) => i.type).join(',')})${f.payable ? ' payable' : ''}`;
   const sig = f.type === 'event' ? f.format('full') : f.format('sighash');
   if (f.type !== 'function') return `${f.type} ${sig}`;
-  const mutability = f.payable ? 'payable' : f.constant ? 'read-only' : 'nonpayable';
-  return `function ${sig} -> (${f.outputs.map((o) => o.type).join(',')}) ${mutability}`;
+  return `function ${sig} -> (${f.outputs.map((o) => o.type).join(',')}) ${f.stateMutability}`;
 }
 
 /** Checks that the embedded ABI and solc's describe the same interface. */

@@ -26,16 +26,11 @@ sol! {
 
 #[contract]
 pub struct Token {
-    #[public(name = "balanceOf")]
-    balances: Mapping<Address, U256>,
-    #[public(name = "allowance")]
-    allowances: Mapping<Address, Mapping<Address, U256>>,
-    #[public]
-    total_supply: U256,
-    #[public]
-    name: StorageString,
-    #[public]
-    symbol: StorageString,
+    pub balance_of: Mapping<Address, U256>,
+    pub allowance: Mapping<Address, Mapping<Address, U256>>,
+    pub total_supply: U256,
+    pub name: StorageString,
+    pub symbol: StorageString,
 }
 
 #[contract]
@@ -45,53 +40,44 @@ impl Token {
         self.name.set(&name);
         self.symbol.set(&symbol);
         self.total_supply.set(supply);
-        self.balances.set(&msg::sender(), supply);
+        self.balance_of.set(&msg::sender(), supply);
         Transfer { from: Address::ZERO, to: msg::sender(), value: supply }.emit();
     }
 
-    #[view]
+    #[pure]
     pub fn decimals(&self) -> u8 {
         18
     }
 
-    pub fn transfer(&mut self, to: Address, value: U256) -> Result<bool, Revert> {
-        self.move_tokens(msg::sender(), to, value)?;
-        Ok(true)
+    pub fn transfer(&mut self, to: Address, value: U256) -> bool {
+        self.move_tokens(msg::sender(), to, value);
+        true
     }
 
-    pub fn approve(&mut self, spender: Address, value: U256) -> Result<bool, Revert> {
-        if spender.is_zero() {
-            return Err(ERC20InvalidSpender { spender }.into());
-        }
-        self.allowances.at_mut(&msg::sender()).set(&spender, value);
+    pub fn approve(&mut self, spender: Address, value: U256) -> bool {
+        require!(!spender.is_zero(), ERC20InvalidSpender { spender });
+        self.allowance.at_mut(&msg::sender()).set(&spender, value);
         Approval { owner: msg::sender(), spender, value }.emit();
-        Ok(true)
+        true
     }
 
-    pub fn transfer_from(&mut self, from: Address, to: Address, value: U256) -> Result<bool, Revert> {
+    pub fn transfer_from(&mut self, from: Address, to: Address, value: U256) -> bool {
         let spender = msg::sender();
-        let allowed = self.allowances.at(&from).get(&spender);
+        let allowed = self.allowance.at(&from).get(&spender);
         if allowed != U256::MAX {
-            if allowed < value {
-                return Err(ERC20InsufficientAllowance { spender, allowance: allowed, needed: value }.into());
-            }
-            self.allowances.at_mut(&from).set(&spender, allowed - value);
+            require!(allowed >= value, ERC20InsufficientAllowance { spender, allowance: allowed, needed: value });
+            self.allowance.at_mut(&from).set(&spender, allowed - value);
         }
-        self.move_tokens(from, to, value)?;
-        Ok(true)
+        self.move_tokens(from, to, value);
+        true
     }
 
-    fn move_tokens(&mut self, from: Address, to: Address, value: U256) -> Result<(), Revert> {
-        if to.is_zero() {
-            return Err(ERC20InvalidReceiver { receiver: to }.into());
-        }
-        let balance = self.balances.get(&from);
-        if balance < value {
-            return Err(ERC20InsufficientBalance { sender: from, balance, needed: value }.into());
-        }
-        self.balances.set(&from, balance - value);
-        self.balances.set(&to, self.balances.get(&to) + value);
+    fn move_tokens(&mut self, from: Address, to: Address, value: U256) {
+        require!(!to.is_zero(), ERC20InvalidReceiver { receiver: to });
+        let balance = self.balance_of.get(&from);
+        require!(balance >= value, ERC20InsufficientBalance { sender: from, balance, needed: value });
+        self.balance_of.set(&from, balance - value);
+        self.balance_of.set(&to, self.balance_of.get(&to) + value);
         Transfer { from, to, value }.emit();
-        Ok(())
     }
 }

@@ -43,10 +43,8 @@ sol! {
 
 #[contract]
 pub struct Nft {
-    #[public]
-    name: StorageString,
-    #[public]
-    symbol: StorageString,
+    pub name: StorageString,
+    pub symbol: StorageString,
     owners: Mapping<U256, Address>,
     balances: Mapping<Address, U256>,
     approvals: Mapping<U256, Address>,
@@ -62,7 +60,7 @@ impl Nft {
         self.symbol.set(&symbol);
     }
 
-    #[view]
+    #[pure]
     pub fn supports_interface(&self, id: [u8; 4]) -> bool {
         matches!(id, [0x01, 0xff, 0xc9, 0xa7] | [0x80, 0xac, 0x58, 0xcd])
     }
@@ -86,27 +84,20 @@ impl Nft {
 
     pub fn approve(&mut self, to: Address, token_id: U256) -> Result<(), Revert> {
         let (owner, sender) = (self.owner_of(token_id)?, msg::sender());
-        if sender != owner && !self.operators.at(&owner).get(&sender) {
-            return Err(ERC721InvalidApprover { approver: sender }.into());
-        }
+        require!(sender == owner || self.operators.at(&owner).get(&sender), ERC721InvalidApprover { approver: sender });
         self.approvals.set(&token_id, to);
         Approval { owner, approved: to, token_id }.emit();
         Ok(())
     }
 
-    pub fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), ERC721InvalidOperator> {
-        if operator.is_zero() {
-            return Err(ERC721InvalidOperator { operator });
-        }
+    pub fn set_approval_for_all(&mut self, operator: Address, approved: bool) {
+        require!(!operator.is_zero(), ERC721InvalidOperator { operator });
         self.operators.at_mut(&msg::sender()).set(&operator, approved);
         ApprovalForAll { owner: msg::sender(), operator, approved }.emit();
-        Ok(())
     }
 
     pub fn transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Revert> {
-        if to.is_zero() {
-            return Err(ERC721InvalidReceiver { receiver: to }.into());
-        }
+        require!(!to.is_zero(), ERC721InvalidReceiver { receiver: to });
         let (owner, sender) = (self.owners.get(&token_id), msg::sender());
         if sender != owner && !self.operators.at(&owner).get(&sender) && self.approvals.get(&token_id) != sender {
             if owner.is_zero() {
@@ -114,9 +105,7 @@ impl Nft {
             }
             return Err(ERC721InsufficientApproval { operator: sender, token_id }.into());
         }
-        if owner != from {
-            return Err(ERC721IncorrectOwner { sender: from, token_id, owner }.into());
-        }
+        require!(owner == from, ERC721IncorrectOwner { sender: from, token_id, owner });
         self.approvals.set(&token_id, Address::ZERO);
         self.balances.set(&from, self.balances.get(&from) - U256::ONE);
         self.balances.set(&to, self.balances.get(&to) + U256::ONE);
@@ -148,16 +137,11 @@ impl Nft {
         }
     }
 
-    pub fn mint(&mut self, to: Address, token_id: U256) -> Result<(), Revert> {
-        if to.is_zero() {
-            return Err(ERC721InvalidReceiver { receiver: to }.into());
-        }
-        if !self.owners.get(&token_id).is_zero() {
-            return Err(ERC721InvalidSender { sender: Address::ZERO }.into());
-        }
+    pub fn mint(&mut self, to: Address, token_id: U256) {
+        require!(!to.is_zero(), ERC721InvalidReceiver { receiver: to });
+        require!(self.owners.get(&token_id).is_zero(), ERC721InvalidSender { sender: Address::ZERO });
         self.balances.set(&to, self.balances.get(&to) + U256::ONE);
         self.owners.set(&token_id, to);
         Transfer { from: Address::ZERO, to, token_id }.emit();
-        Ok(())
     }
 }

@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `deposit()` | `0xd0e30db0` | payable; logs `Deposited(address indexed who, uint256 amount)` |
 //! | `withdraw(uint256)` | `0x2e1a7d4d` | sends the ether back as Solidity's `transfer` does (2300 gas stipend, empty revert data if refused); logs `Withdrawn(address indexed who, uint256 amount)`; reverts with `InsufficientBalance(uint256 available, uint256 requested)` |
-//! | `balanceOf(address)` | `0x70a08231` | view (getter of the `#[public]` mapping) |
+//! | `balanceOf(address)` | `0x70a08231` | view (getter of the `pub` mapping) |
 //! | `totalDeposits()` | `0x7d882097` | view (getter) |
 //!
 //! Value sent to any function but `deposit` reverts with empty data, as do unknown
@@ -15,7 +15,6 @@
 //! totalDeposits`.
 #![no_std]
 
-use zkos_sdk::contract::transfer_eth;
 use zkos_sdk::prelude::*;
 
 sol! {
@@ -26,10 +25,8 @@ sol! {
 
 #[contract]
 pub struct Vault {
-    #[public(name = "balanceOf")]
-    balances: Mapping<Address, U256>,
-    #[public]
-    total_deposits: U256,
+    pub balance_of: Mapping<Address, U256>,
+    pub total_deposits: U256,
 }
 
 #[contract]
@@ -37,21 +34,18 @@ impl Vault {
     #[payable]
     pub fn deposit(&mut self) {
         let (who, amount) = (msg::sender(), msg::value());
-        self.balances.set(&who, self.balances.get(&who) + amount);
+        self.balance_of.set(&who, self.balance_of.get(&who) + amount);
         self.total_deposits.set(self.total_deposits.get() + amount);
         Deposited { who, amount }.emit();
     }
 
-    pub fn withdraw(&mut self, amount: U256) -> Result<(), Revert> {
+    pub fn withdraw(&mut self, amount: U256) {
         let who = msg::sender();
-        let available = self.balances.get(&who);
-        if available < amount {
-            return Err(InsufficientBalance { available, requested: amount }.into());
-        }
-        self.balances.set(&who, available - amount);
+        let available = self.balance_of.get(&who);
+        require!(available >= amount, InsufficientBalance { available, requested: amount });
+        self.balance_of.set(&who, available - amount);
         self.total_deposits.set(self.total_deposits.get() - amount);
-        transfer_eth(&who, amount)?;
+        pay(&who, amount);
         Withdrawn { who, amount }.emit();
-        Ok(())
     }
 }

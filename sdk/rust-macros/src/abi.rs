@@ -229,15 +229,33 @@ impl<'ast> Visit<'ast> for Uses {
         }
         syn::visit::visit_expr_call(self, c);
     }
+
+    /// `require!(condition, Error { .. })`: the error is the macro's second argument.
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        if m.path.segments.last().is_some_and(|s| s.ident == "require") {
+            let args = m.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated);
+            if let Ok(args) = args {
+                if let Some(e) = args.iter().nth(1) {
+                    self.add(e);
+                }
+                args.iter().for_each(|a| self.visit_expr(a));
+            }
+        }
+        syn::visit::visit_macro(self, m);
+    }
 }
 
 /// Attributes `#[contract]` reads on a method (the dispatch takes them off later).
-fn marks(attrs: &[syn::Attribute]) -> (bool, bool, bool, Option<String>) {
-    let (mut payable, mut view, mut ctor, mut name) = (false, false, false, None);
+fn marks(attrs: &[syn::Attribute]) -> (bool, Option<&'static str>, bool, Option<String>) {
+    let (mut payable, mut view, mut ctor, mut name) = (false, None, false, None);
     for a in attrs {
         let p = a.path();
         payable |= p.is_ident("payable");
-        view |= p.is_ident("view");
+        if p.is_ident("view") {
+            view = Some("view");
+        } else if p.is_ident("pure") {
+            view = Some("pure");
+        }
         ctor |= p.is_ident("constructor");
         if p.is_ident("selector") {
             // Malformed attributes are reported by the dispatch.
@@ -413,7 +431,7 @@ fn method(entries: &mut Vec<TokenStream>, f: &syn::ImplItemFn, ret: Option<&syn:
     }
     let mutability = match (payable, view) {
         (true, _) => "payable",
-        (_, true) => "view",
+        (_, Some(read_only)) => read_only,
         _ => "nonpayable",
     };
     if ctor {

@@ -11,6 +11,7 @@ use crate::types::{camel_case, signature, SolType};
 struct Marks {
     payable: bool,
     view: bool,
+    pure: bool,
     constructor: bool,
     name: Option<String>,
 }
@@ -25,6 +26,8 @@ fn take_marks(attrs: &mut Vec<syn::Attribute>) -> syn::Result<Marks> {
             marks.payable = true;
         } else if p.is_ident("view") {
             marks.view = true;
+        } else if p.is_ident("pure") {
+            marks.pure = true;
         } else if p.is_ident("constructor") {
             marks.constructor = true;
         } else if p.is_ident("selector") {
@@ -87,7 +90,7 @@ fn output_of(ty: &syn::Type) -> syn::Result<Output> {
 fn method_of(f: &mut syn::ImplItemFn) -> syn::Result<Option<Method>> {
     let marks = take_marks(&mut f.attrs)?;
     if !matches!(f.vis, syn::Visibility::Public(_)) {
-        if marks.payable || marks.view || marks.constructor || marks.name.is_some() {
+        if marks.payable || marks.view || marks.pure || marks.constructor || marks.name.is_some() {
             return Err(syn::Error::new_spanned(&f.sig, "only `pub fn`s are contract functions"));
         }
         return Ok(None);
@@ -107,13 +110,16 @@ fn method_of(f: &mut syn::ImplItemFn) -> syn::Result<Option<Method>> {
     }
     match receiver {
         None => return Err(syn::Error::new_spanned(&f.sig, "a contract function takes `&self` or `&mut self`")),
-        Some(true) if marks.view => {
-            return Err(syn::Error::new_spanned(&f.sig, "a #[view] function takes `&self`, so it cannot write storage"))
+        Some(true) if marks.view || marks.pure => {
+            return Err(syn::Error::new_spanned(
+                &f.sig,
+                "a #[view] or #[pure] function takes `&self`, so it cannot write storage",
+            ))
         }
         _ => {}
     }
-    if marks.view && marks.payable {
-        return Err(syn::Error::new_spanned(&f.sig, "a function cannot be both #[view] and #[payable]"));
+    if u8::from(marks.view) + u8::from(marks.pure) + u8::from(marks.payable) > 1 {
+        return Err(syn::Error::new_spanned(&f.sig, "a function is at most one of #[view], #[pure] and #[payable]"));
     }
     let output = match &f.sig.output {
         syn::ReturnType::Default => Output::Unit,
@@ -221,7 +227,7 @@ pub fn expand(mut imp: syn::ItemImpl) -> syn::Result<TokenStream> {
             return Err(syn::Error::new_spanned(ident, format!("selector of `{sig}` is also `{other}`'s")));
         }
         let args = decode_args(m, 4);
-        let recv = if m.marks.view {
+        let recv = if m.marks.view || m.marks.pure {
             quote!(let this = Self::__zkos_storage();)
         } else {
             quote!(let mut this = Self::__zkos_storage();)

@@ -162,6 +162,10 @@ pub fn expand(mut s: syn::ItemStruct) -> syn::Result<TokenStream> {
         if let Some(e) = bad {
             return Err(e);
         }
+        // A `pub` field is a public state variable too (its getter named in camelCase).
+        if public.is_none() && matches!(f.vis, syn::Visibility::Public(_)) {
+            public = Some(camel_case(&ident.to_string()));
+        }
         if let Some(name) = public {
             let (sig, arm) = getter(&ident, &ty, &name)?;
             getter_sigs.push(sig);

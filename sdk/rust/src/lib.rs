@@ -95,6 +95,32 @@ pub use types::{Address, Word, ZERO_WORD};
 pub use u256::U256;
 pub use zkos_sdk_macros::{contract, sol};
 
+/// Solidity's `require(condition, Error(...))`: unless `condition` holds, ends the call
+/// reverting with the error (a `sol!` error, or a [`contract::Revert`] such as
+/// `Revert::message("...")` for `Error(string)`), evaluated only then. `#[contract]` lists
+/// the `sol!` errors it names in the embedded ABI.
+///
+/// ```
+/// use zkos_sdk::prelude::*;
+/// sol! { error TooLow(uint256 value, uint256 least); }
+/// fn check(value: U256) {
+///     require!(value >= U256::from(10u8), TooLow { value, least: U256::from(10u8) });
+/// }
+/// # zkos_sdk::mock::reset();
+/// # assert_eq!(zkos_sdk::mock::run(|| { check(U256::from(10u8)); zkos_sdk::finish(&[]) }),
+/// #     zkos_sdk::mock::Outcome::Finished(vec![]));
+/// # let out = zkos_sdk::mock::run(|| { check(U256::from(3u8)); zkos_sdk::finish(&[]) });
+/// # assert!(matches!(out, zkos_sdk::mock::Outcome::Reverted(d) if d[..4] == TooLow::SELECTOR));
+/// ```
+#[macro_export]
+macro_rules! require {
+    ($condition:expr, $error:expr $(,)?) => {
+        if !$condition {
+            $crate::contract::revert_with($error)
+        }
+    };
+}
+
 /// `msg.sender` and `msg.value`.
 pub mod msg {
     pub use crate::context::{call_value as value, caller as sender};
@@ -102,8 +128,10 @@ pub mod msg {
 
 /// What a contract written with `#[contract]` usually needs: `use zkos_sdk::prelude::*;`.
 pub mod prelude {
-    pub use crate::contract::{Mapping, Revert, SolError, SolEvent, StorageBytes, StorageString, StorageVec};
-    pub use crate::{contract, msg, sol, Address, Word, U256};
+    pub use crate::contract::{
+        pay, transfer_eth, Mapping, Revert, SolError, SolEvent, StorageBytes, StorageString, StorageVec,
+    };
+    pub use crate::{contract, msg, require, sol, Address, Word, U256};
 }
 
 /// Paths the generated code uses.

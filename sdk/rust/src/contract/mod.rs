@@ -228,6 +228,12 @@ pub fn transfer_eth(to: &crate::Address, amount: crate::U256) -> Result<(), Reve
     }
 }
 
+/// Ends the call reverting with `error`'s revert data (a `sol!` error's selector and
+/// fields, or a [`Revert`]'s bytes): what [`crate::require!`] does when its condition fails.
+pub fn revert_with<E: IntoRevertData>(error: E) -> ! {
+    crate::env::revert(&error.into_revert_data())
+}
+
 /// Dispatcher support: ends the call returning `data` ABI-encoded as one `bytes` or
 /// `string` (the same encoding), without a loop or a growing buffer (the getter of a
 /// `#[public]` `StorageString` or `StorageBytes`, which returns the stored bytes as solc's
@@ -242,6 +248,14 @@ pub fn finish_bytes(data: &[u8]) -> ! {
     out[32..64].copy_from_slice(&crate::U256::from(data.len() as u64).to_be_bytes::<32>());
     out[64..64 + data.len()].copy_from_slice(data);
     crate::finish(&out)
+}
+
+/// [`transfer_eth`] that reverts (with empty data) if `to` refuses the ether: Solidity's
+/// `payable(to).transfer(amount)` exactly.
+pub fn pay(to: &crate::Address, amount: crate::U256) {
+    if transfer_eth(to, amount).is_err() {
+        crate::env::revert(&[]);
+    }
 }
 
 /// Dispatcher support: decodes dynamic arguments, or reverts with empty data.
