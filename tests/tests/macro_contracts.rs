@@ -195,3 +195,37 @@ fn erc20(engine: EngineKind) {
 }
 
 zkos_tests::engine_tests!(vault, erc20);
+
+/// Lines of a contract's source that are code: not blank, not a comment (`//…`, `/* … */`):
+/// the same rule for Rust and Solidity.
+fn code_lines(path: &str) -> usize {
+    let full = format!("{}/../examples/{path}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+    let mut in_block = false;
+    let mut n = 0;
+    for line in text.lines().map(str::trim) {
+        if in_block {
+            in_block = !line.contains("*/");
+        } else if line.starts_with("/*") {
+            in_block = !line.contains("*/");
+        } else if !line.is_empty() && !line.starts_with("//") {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Each contract written with `#[contract]` takes at most 1.5 times the lines of its
+/// Solidity twin (the table of examples/README.md).
+#[test]
+fn macro_contracts_are_at_most_one_and_a_half_times_their_twins() {
+    for (rust, sol) in [
+        ("vault/src/lib.rs", "vault/Vault.sol"),
+        ("erc20-macro/src/lib.rs", "erc20-macro/Token.sol"),
+        ("erc721-macro/src/lib.rs", "erc721-macro/Nft.sol"),
+    ] {
+        let (r, s) = (code_lines(rust), code_lines(sol));
+        println!("{rust}: {r} lines, {sol}: {s} lines, {:.2}x", r as f64 / s as f64);
+        assert!(2 * r <= 3 * s, "{rust}: {r} lines, more than 1.5 times {sol}'s {s}");
+    }
+}
