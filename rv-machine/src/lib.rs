@@ -20,7 +20,8 @@
 //!   included; an instruction that traps does not count and changes nothing.
 //! - **Memory**: regions mapped by the host or the ELF loader, each readable, writable and/or
 //!   executable, never both writable and executable (W^X). Executable regions are predecoded
-//!   once when mapped. Loads need `R`, stores need `W`; code can be read as data only from a
+//!   once when mapped, into basic blocks that run with one budget charge each and with
+//!   common instruction pairs fused (still counted as two). Loads need `R`, stores need `W`; code can be read as data only from a
 //!   region that is also `R`.
 //! - **Misaligned data access is allowed** by default (as in qemu-user; [`AlignMode`] counts
 //!   them or makes them fault): a load or store of any size at

@@ -1,4 +1,6 @@
-//! The interpreter loop over one executable region's predecoded operations.
+//! The stepping interpreter over one executable region's predecoded operations: the
+//! reference for the block interpreter ([`super::block`]), which hands it the runs that keep a
+//! histogram and the ends of budgets that stop inside a block.
 //!
 //! The loop keeps the instruction index in a local and leaves the region (returning to
 //! [`Machine::run`](super::Machine::run), which finds the next region or traps) only when
@@ -8,6 +10,7 @@
 use alloc::rc::Rc;
 
 use super::alu::*;
+use super::fuse::Op;
 use super::memory::{Memory, Perm};
 use super::predecode::{Micro, XOp, XOP_COUNT};
 use super::uart::{self, Uart};
@@ -19,6 +22,8 @@ pub(crate) struct Code {
     /// One past the last byte that holds a whole instruction.
     pub(crate) end: u64,
     pub(crate) ops: Rc<[Micro]>,
+    /// The same code in block form, for [`super::block`].
+    pub(crate) blocks: Rc<[Op]>,
 }
 
 /// Registers: `x0..x31`, then the sink at index 32 that absorbs writes to `x0`. The array has
@@ -44,7 +49,7 @@ pub(crate) enum Flow {
 /// Why a guest access of `N` bytes at `addr` missed the fast path, or the value it read: from
 /// the UART, or from a lazy region's window once the access committed it.
 #[cold]
-fn load_slow<const N: usize>(mem: &mut Memory, uart: &mut Uart, addr: u64) -> Result<u64, AccessCause> {
+pub(crate) fn load_slow<const N: usize>(mem: &mut Memory, uart: &mut Uart, addr: u64) -> Result<u64, AccessCause> {
     if mem.commit(addr, N as u64) {
         if let Some(bytes) = mem.load::<N>(addr) {
             let mut raw = [0u8; 8];
@@ -64,7 +69,12 @@ fn load_slow<const N: usize>(mem: &mut Memory, uart: &mut Uart, addr: u64) -> Re
 }
 
 #[cold]
-fn store_slow<const N: usize>(mem: &mut Memory, uart: &mut Uart, addr: u64, value: u64) -> Result<(), AccessCause> {
+pub(crate) fn store_slow<const N: usize>(
+    mem: &mut Memory,
+    uart: &mut Uart,
+    addr: u64,
+    value: u64,
+) -> Result<(), AccessCause> {
     if mem.commit(addr, N as u64) {
         if let Some(dst) = mem.store::<N>(addr) {
             dst.copy_from_slice(&value.to_le_bytes()[..N]);
@@ -82,7 +92,7 @@ fn store_slow<const N: usize>(mem: &mut Memory, uart: &mut Uart, addr: u64, valu
 
 /// Whether an access of `size` bytes (a power of two) at `addr` is misaligned.
 #[inline(always)]
-fn misaligned(addr: u64, size: u64) -> bool {
+pub(crate) fn misaligned(addr: u64, size: u64) -> bool {
     addr & (size - 1) != 0
 }
 

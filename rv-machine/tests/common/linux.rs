@@ -16,9 +16,19 @@ pub struct Outcome {
     pub status: i32,
 }
 
-/// Runs the ELF on the machine, serving the syscalls. Panics on anything unexpected.
+/// Runs the ELF on the machine, serving the syscalls, twice: with the histogram (the stepping
+/// interpreter) and without (the block interpreter), which must agree exactly. Returns the
+/// run with the histogram. Panics on anything unexpected.
 pub fn run_machine(elf: &[u8], budget: u64) -> (Outcome, Machine) {
-    let mut m = Machine::from_elf(Config { histogram: true, ..Config::default() }, elf)
+    let (stepped, m) = run_config(elf, budget, true);
+    let (blocks, b) = run_config(elf, budget, false);
+    assert_eq!(stepped, blocks, "the two interpreters disagree");
+    assert_eq!((m.pc(), m.instret(), m.regs()), (b.pc(), b.instret(), b.regs()), "the two interpreters disagree");
+    (stepped, m)
+}
+
+fn run_config(elf: &[u8], budget: u64, histogram: bool) -> (Outcome, Machine) {
+    let mut m = Machine::from_elf(Config { histogram, ..Config::default() }, elf)
         .unwrap_or_else(|e| panic!("loading the ELF: {e}"));
     let mut stdout = Vec::new();
     loop {

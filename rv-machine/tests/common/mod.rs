@@ -26,9 +26,16 @@ pub fn bytes(words: &[u32]) -> Vec<u8> {
     words.iter().flat_map(|w| w.to_le_bytes()).collect()
 }
 
-/// A machine with `words` at [`CODE`] and a zeroed data region at [`DATA`], pc at `CODE`.
+/// A machine with `words` at [`CODE`] and a zeroed data region at [`DATA`], pc at `CODE`,
+/// keeping a histogram (so it steps instruction by instruction).
 pub fn machine(words: &[u32]) -> Machine {
-    let mut m = Machine::new(Config { histogram: true, ..Config::default() });
+    machine_with(words, true)
+}
+
+/// As [`machine`], with or without the histogram: without it, the machine runs whole basic
+/// blocks.
+pub fn machine_with(words: &[u32], histogram: bool) -> Machine {
+    let mut m = Machine::new(Config { histogram, ..Config::default() });
     let code = bytes(words);
     m.map(CODE, code.len() as u64, Perm::RX, &code).unwrap();
     m.map(DATA, DATA_SIZE, Perm::RW, &[]).unwrap();
@@ -57,7 +64,25 @@ pub fn run_with(words: &[u32], init: &[(Reg, u64)]) -> Machine {
     let exit = m.run(10_000);
     assert_eq!(exit, Exit::Ebreak, "program did not reach its ebreak");
     record(&m);
+    same_as_blocks(&m, exit, words, init);
     m
+}
+
+/// Runs `words` again without the histogram (the block interpreter) and checks that it ends
+/// exactly as `stepped` did: exit, pc, count, registers, data.
+pub fn same_as_blocks(stepped: &Machine, exit: Exit, words: &[u32], init: &[(Reg, u64)]) {
+    let mut m = machine_with(words, false);
+    for &(r, v) in init {
+        m.set_reg(r, v);
+    }
+    assert_eq!(m.run(10_000), exit, "the block interpreter stopped differently");
+    assert_eq!(
+        (m.pc(), m.instret(), m.regs()),
+        (stepped.pc(), stepped.instret(), stepped.regs()),
+        "the block interpreter ended in another state"
+    );
+    let data = |m: &Machine| m.read_vec(DATA, DATA_SIZE as usize).unwrap();
+    assert!(data(&m) == data(stepped), "the block interpreter left other data");
 }
 
 /// Runs a program whose last instruction must be an `ebreak` (appended here).
@@ -75,6 +100,7 @@ pub fn run_exit(words: &[u32], init: &[(Reg, u64)]) -> (Machine, Exit) {
     }
     let exit = m.run(10_000);
     record(&m);
+    same_as_blocks(&m, exit, words, init);
     (m, exit)
 }
 
