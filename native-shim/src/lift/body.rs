@@ -919,6 +919,8 @@ impl Body<'_> {
             self.current = i;
             if fused {
                 fused = false; // lowered with the instruction before it
+            } else if self.dead_write(i, blk.end, &known) {
+                // Overwritten before anything reads it (`auipc ra` before `jalr ra, …(ra)`).
             } else if let Some(p) =
                 self.prog.text.insts.get(i + 1).filter(|_| i + 1 < blk.end).and_then(|n| wide_pair(&inst, n))
             {
@@ -950,6 +952,49 @@ impl Body<'_> {
                 self.transfer(b, next);
             }
         }
+    }
+
+    /// Whether instruction `i` computes a register without side effects (no memory access,
+    /// no control transfer) that a later instruction of its block (ending at `end`)
+    /// overwrites before anything reads it; `known` holds the values known before `i`.
+    fn dead_write(&self, i: usize, end: usize, known: &Known) -> bool {
+        let text = &self.prog.text;
+        let inst = &text.insts[i];
+        let rd = match *inst {
+            Inst::U { rd, .. } | Inst::Shift { rd, .. } | Inst::R { rd, .. } => rd,
+            Inst::I { op, rd, .. } if !op.is_load() && op != Opcode::Jalr => rd,
+            _ => return false,
+        };
+        if rd == Reg::ZERO {
+            return false;
+        }
+        let mut k = *known;
+        k.step(inst, text.addr(i));
+        for j in i + 1..end {
+            let next = &text.insts[j];
+            let reads: [Option<Reg>; 2] = match *next {
+                Inst::I { op: Opcode::Jalr, rs1, imm, .. } => {
+                    // A jalr to a known block start does not read its base at run time.
+                    let t = k.get(rs1).map(|v| (v.wrapping_add(i64::from(imm)) & !1) as u64);
+                    let fixed = t.is_some_and(|t| text.index(t).is_some_and(|x| self.block_at[x].is_some()));
+                    [(!fixed).then_some(rs1), None]
+                }
+                Inst::R { rs1, rs2, .. } | Inst::S { rs1, rs2, .. } | Inst::B { rs1, rs2, .. } => {
+                    [Some(rs1), Some(rs2)]
+                }
+                Inst::I { rs1, .. } | Inst::Shift { rs1, .. } => [Some(rs1), None],
+                Inst::U { .. } | Inst::J { .. } | Inst::Fence { .. } => [None, None],
+                Inst::Sys { .. } => return false,
+            };
+            if reads.contains(&Some(rd)) {
+                return false;
+            }
+            if written(next) == Some(rd) {
+                return true;
+            }
+            k.step(next, text.addr(j));
+        }
+        false
     }
 
     /// Address operand of a load or store: `rs1 + imm` moved to linear memory; returns the
@@ -1107,8 +1152,10 @@ impl Body<'_> {
                         s.i64_const(imm);
                         match op {
                             Opcode::Addi => s.i64_add(),
-                            Opcode::Slti => s.i64_lt_s().i64_extend_i32_u(),
-                            Opcode::Sltiu => s.i64_lt_u().i64_extend_i32_u(),
+                            // A comparison is 0 or 1: sign-extending it is zero-extending it
+                            // (one instruction in rv-backend, against two).
+                            Opcode::Slti => s.i64_lt_s().i64_extend_i32_s(),
+                            Opcode::Sltiu => s.i64_lt_u().i64_extend_i32_s(),
                             Opcode::Xori => s.i64_xor(),
                             Opcode::Ori => s.i64_or(),
                             _ => s.i64_and(),
@@ -1169,8 +1216,8 @@ impl Body<'_> {
                     Add => s.i64_add(),
                     Sub => s.i64_sub(),
                     Sll => s.i64_shl(),
-                    Slt => s.i64_lt_s().i64_extend_i32_u(),
-                    Sltu => s.i64_lt_u().i64_extend_i32_u(),
+                    Slt => s.i64_lt_s().i64_extend_i32_s(),
+                    Sltu => s.i64_lt_u().i64_extend_i32_s(),
                     Xor => s.i64_xor(),
                     Srl => s.i64_shr_u(),
                     Sra => s.i64_shr_s(),
