@@ -120,3 +120,33 @@ fn no_matching_input_is_an_error() {
     assert!(stderr.contains("no input matches `no-such-input`"), "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
 }
+
+/// Issue 11, item 8: every `../shared/bench/evm` input (the three largest included) gives the
+/// same record in kernel mode as in host mode, cold and warm: `zkos bench kernel` fails (exit
+/// code 2) on any difference, and here every input has its row.
+#[test]
+fn every_bench_input_gives_host_modes_record_in_kernel_mode() {
+    let out = zkos(&["bench", "kernel", "--all", "--json"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let inputs = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/bench/evm");
+    let mut expected: Vec<String> = std::fs::read_dir(inputs)
+        .expect("../shared/bench/evm")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    expected.push("erc20_block".into());
+    expected.sort();
+    let mut rows: Vec<String> =
+        doc["rows"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_owned()).collect();
+    rows.sort();
+    assert_eq!(rows, expected, "{doc}");
+    assert!(doc["skipped"].as_array().unwrap().is_empty(), "{doc}");
+    for row in doc["rows"].as_array().unwrap() {
+        let instructions = |f: &str| row[f]["instructions"].as_u64().unwrap();
+        assert!(instructions("cold") >= instructions("warm"), "{row}");
+    }
+    println!("{}", doc["total"]);
+}
