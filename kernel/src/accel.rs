@@ -4,13 +4,17 @@
 //! alloy-primitives built with `native-keccak` computes every `keccak256` (the system
 //! layer's, the trie's, the KECCAK256 opcode's) by calling [`native_keccak256`]; alloy-consensus
 //! built with `crypto-backend` recovers every signer (transaction senders, EIP-7702
-//! authorities) through the provider [`install`] sets. Nothing else changes: the same crates
-//! run on the host with their software implementations.
+//! authorities) through the provider [`install`] sets, and so does the ecrecover precompile
+//! (0x01, and the `ecrecover` host function), through revm-precompile's crypto provider that
+//! [`install`] sets too. Nothing else changes: the same crates run on the host with their
+//! software implementations.
 
 use alloc::sync::Arc;
 
 use alloy_consensus::crypto::{install_default_provider, CryptoProvider, RecoveryError};
 use alloy_primitives::{keccak256, Address};
+
+use wasm_runtime::exec::precompile::{install_crypto, Crypto, PrecompileHalt};
 
 use crate::platform;
 
@@ -81,8 +85,28 @@ impl CryptoProvider for MachineRecovery {
     }
 }
 
-/// Routes alloy-consensus's signature recovery to the machine.
+/// The precompiles' crypto provider: revm-precompile's software implementations, but
+/// ecrecover's signer recovery by the machine (the other methods keep their defaults).
+#[derive(Debug)]
+struct PrecompileCrypto;
+
+impl Crypto for PrecompileCrypto {
+    /// ecrecover (0x01): `sig` is `r ‖ s`, `recid` 0 or 1 (the precompile checked `v`). As
+    /// revm-precompile's own recovery does, the machine call takes an `s` in the upper half
+    /// of the order as `n - s` with the recovery id flipped (ecrecover has no EIP-2 bound),
+    /// and refuses `r` or `s` zero or not below the order. The output word is the address,
+    /// left-padded with zeros.
+    fn secp256k1_ecrecover(&self, sig: &[u8; 64], recid: u8, msg: &[u8; 32]) -> Result<[u8; 32], PrecompileHalt> {
+        let key = platform::secp256k1_recover(msg, sig, recid).ok_or(PrecompileHalt::Secp256k1RecoverFailed)?;
+        let mut out = keccak256(key).0;
+        out[..12].fill(0);
+        Ok(out)
+    }
+}
+
+/// Routes alloy-consensus's signature recovery and the ecrecover precompile's to the machine.
 pub fn install() {
-    // Installed once, at the start: it cannot be set already.
+    // Installed once, at the start: neither can be set already.
     let _ = install_default_provider(Arc::new(MachineRecovery));
+    let _ = install_crypto(PrecompileCrypto);
 }

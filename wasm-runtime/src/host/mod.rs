@@ -397,7 +397,11 @@ fn sstore<P: Platform>(
     if c.refund != 0 {
         sys.world.add_refund(c.refund);
     }
-    sys.world.set_storage(address, key, new);
+    // Storing the present value changes nothing (its journal entry would restore the same
+    // value): skip the slot's lookups and the entry.
+    if new != present {
+        sys.world.set_storage(address, key, new);
+    }
     Ok(())
 }
 

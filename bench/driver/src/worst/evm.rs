@@ -354,6 +354,7 @@ pub fn precompiles() -> Vec<Case> {
         (0x100, "P256VERIFY (zeros)", 160, 6900),
     ];
     let mut v = Vec::new();
+    v.push(ecrecover_valid());
     for &(address, name, size, gas) in list {
         let mut prelude = Vec::new();
         if address == 0x05 {
@@ -377,4 +378,31 @@ pub fn precompiles() -> Vec<Case> {
         });
     }
     v
+}
+
+/// ECRECOVER on a valid signature (the zero input of the list above fails at once): a fixed
+/// hash signed by the benchmark's key, stored in memory once, recovered in the loop.
+fn ecrecover_valid() -> Case {
+    use k256::ecdsa::SigningKey;
+    let hash = [0x5au8; 32];
+    // The key is a valid scalar and signing a prehash cannot fail for it.
+    let key = SigningKey::from_slice(super::kernel::SECRET.as_slice()).expect("the benchmark key");
+    let (sig, id) = key.sign_prehash_recoverable(&hash).expect("signing a 32-byte hash");
+    let bytes = sig.to_bytes();
+    let mut r = [0u8; 32];
+    let mut s = [0u8; 32];
+    r.copy_from_slice(&bytes[..32]);
+    s.copy_from_slice(&bytes[32..]);
+    let mut prelude = Vec::new();
+    for (at, w) in [(0u64, hash), (32, small(27 + u64::from(id.to_byte()))), (64, r), (96, s)] {
+        prelude.extend_from_slice(&push32(w));
+        prelude.extend_from_slice(&push(at));
+        prelude.push(MSTORE);
+    }
+    Case {
+        name: "precompile 0x01 ECRECOVER (valid signature)".into(),
+        code: looped(&prelude, |_| {
+            [push(32), push(160), push(128), push(0), push(0x01), push(3000), vec![0xfa, POP]].concat()
+        }),
+    }
 }

@@ -3,19 +3,25 @@
 //! instruction class, a contract spends a whole transaction's gas on that one operation in a
 //! loop (EEST's zkEVM worst-case benchmarks are the model); the transaction runs on the rv
 //! engine and the table gives RV64IM instructions per gas (of execution: the transaction's
-//! gas less its 21,000 intrinsic gas), sorted, the worst first.
+//! gas less its 21,000 intrinsic gas).
 //!
-//! Host functions (storage, keccak, precompiles, calls' journal work) run natively today and
-//! are not in the count: the figures are of contract code only, until the kernel mode counts
-//! the host's work too.
+//! On the rv engine host functions (storage, keccak, precompiles, calls' journal work) run
+//! natively and are not in the count: that figure is of contract code only. The kernel-mode
+//! figure ([`kernel`]) runs the case's block whole inside the machine, host work, journal,
+//! trie and the switches between compiled code and the kernel included, warm (artifacts
+//! committed beforehand), per operation (the block's fixed overhead subtracted). The table is
+//! sorted by the kernel figure (by the rv one with `--rv-only`), the worst first.
 //!
-//! Modules: [`evm`] (the EVM and precompile cases), [`wasm`] (the WASM cases).
+//! Modules: [`evm`] (the EVM and precompile cases), [`wasm`] (the WASM cases), [`kernel`]
+//! (the kernel-mode run).
 
 pub mod evm;
+pub mod kernel;
 pub mod wasm;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -48,7 +54,22 @@ pub struct Args {
     /// Run only the cases whose name contains this text (repeatable, case-insensitive).
     #[arg(long = "only")]
     pub only: Vec<String>,
+    /// The kernel ELF for the kernel-mode column (`zkos bench worst` passes the one `zkos`
+    /// carries; default: target/kernel/zkos-kernel.elf of this checkout, which building `zkos`
+    /// or `scripts/build-kernel.sh elf` writes).
+    #[arg(long, value_name = "FILE")]
+    pub kernel_elf: Option<PathBuf>,
+    /// The rv engine's figure only (no kernel-mode runs).
+    #[arg(long)]
+    pub rv_only: bool,
+    /// Run kernel mode only for the cases whose name contains this text (repeatable,
+    /// case-insensitive; the others get the rv figure alone): the regression test's subset.
+    #[arg(long = "kernel-only", value_name = "TEXT")]
+    pub kernel_only: Vec<String>,
 }
+
+/// The kernel ELF of this checkout (see [`Args::kernel_elf`]).
+const DEFAULT_KERNEL_ELF: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/kernel/zkos-kernel.elf");
 
 /// One operation's figure.
 #[derive(Debug, Clone, Serialize)]
@@ -66,6 +87,29 @@ pub struct Row {
     pub per_gas: f64,
     /// How the transaction ended (`out of gas` is the expected end of the loop).
     pub end: String,
+    /// The kernel-mode figure (absent with `--rv-only`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<KernelRow>,
+}
+
+/// One operation's kernel-mode figure: the case's block run whole in the kernel, warm, with
+/// the case's gas and with a small gas; the operation's cost is the difference.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KernelRow {
+    /// Instructions of the whole block with the case's gas.
+    pub instructions: u64,
+    /// Instructions of the same block with the small gas (the fixed overhead and a few
+    /// iterations).
+    pub overhead_instructions: u64,
+    /// Gas used by the first block's transaction less the second's.
+    pub gas: u64,
+    /// (instructions - overheadInstructions) / gas.
+    pub per_gas: f64,
+    /// keccak-f\[1600\] accelerator calls in the first block.
+    pub keccak_f1600: u64,
+    /// secp256k1 recovery accelerator calls in the first block.
+    pub secp256k1_recover: u64,
 }
 
 /// The report.
@@ -74,6 +118,9 @@ pub struct Row {
 pub struct Report {
     /// The engine (`rv`).
     pub engine: &'static str,
+    /// What the kernel-mode figure is (absent with `--rv-only`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<&'static str>,
     /// The fork.
     pub fork: String,
     /// Gas of each transaction.
@@ -86,14 +133,18 @@ pub struct Report {
     pub rows: Vec<Row>,
 }
 
-/// What the counts include (the table's header says it too).
-const COUNTS: &str = "contract code only: host functions (storage, keccak, precompiles, calls) run natively \
-                      and are not counted until kernel mode";
+/// What the rv figure counts (the table's header says it too).
+const COUNTS: &str = "rv: contract code only (host functions, storage, keccak, precompiles and calls run natively \
+                      and are not counted)";
+
+/// What the kernel figure counts.
+const KERNEL_COUNTS: &str = "kernel: the whole block inside the RV64IM machine (contract code, host functions, \
+                             journal, trie, host-call switches), warm (the contract's artifacts committed \
+                             beforehand: no compile cost), per operation: (instructions of the block with the \
+                             case's gas - instructions of the same block with a tenth of it) / (gas difference)";
 
 /// The contract under test.
 pub const CONTRACT: Address = Address::repeat_byte(0xC7);
-/// The sender.
-const SENDER: Address = Address::repeat_byte(0xA1);
 
 fn addr(n: u64) -> Address {
     let mut a = [0u8; 20];
@@ -133,10 +184,15 @@ pub fn cases() -> Vec<Case> {
     all
 }
 
+/// The sender: [`kernel::SECRET`]'s account.
+fn sender() -> Address {
+    wasm_runtime::tx::secret_key_address(&kernel::SECRET).unwrap_or_default()
+}
+
 fn pre_state() -> MemoryDb {
     let mut db = MemoryDb::default();
     let ether = U256::from(10u64).pow(U256::from(18));
-    db.insert(SENDER, AccountInfo::with_balance(ether * U256::from(1000u64), 0), BTreeMap::new());
+    db.insert(sender(), AccountInfo::with_balance(ether * U256::from(1000u64), 0), BTreeMap::new());
     db.insert(addr(evm::FUNDED_EOA), AccountInfo::with_balance(ether, 0), BTreeMap::new());
     let mut stop = AccountInfo::with_balance(U256::ZERO, 1);
     stop.set_code(Bytes::from_static(&[0x00]));
@@ -161,7 +217,7 @@ fn block() -> BlockEnv {
 fn tx(nonce: u64, to: Option<Address>, data: Vec<u8>, gas: u64) -> TxEnv {
     TxEnv {
         tx_type: 2,
-        caller: SENDER,
+        caller: sender(),
         nonce,
         gas_limit: gas,
         max_fee_per_gas: U256::from(10u64),
@@ -174,8 +230,8 @@ fn tx(nonce: u64, to: Option<Address>, data: Vec<u8>, gas: u64) -> TxEnv {
     }
 }
 
-/// Runs one case on the rv engine.
-pub fn measure(case: &Case, gas: u64) -> Result<Row, BenchError> {
+/// Runs one case on the rv engine and, given the kernel, in kernel mode.
+pub fn measure(case: &Case, gas: u64, kernel: Option<&kernel::Kernel>) -> Result<Row, BenchError> {
     let fail = |m: String| BenchError::Usage(format!("worst case `{}`: {m}", case.name));
     let mut db = pre_state();
     let block = block();
@@ -204,12 +260,10 @@ pub fn measure(case: &Case, gas: u64) -> Result<Row, BenchError> {
             created
         }
     };
-    let out = wasm_runtime::exec::execute_block_with(
-        &mut db,
-        &block,
-        vec![Ok(tx(nonce, Some(target), Vec::new(), gas))],
-        EngineKind::Rv,
-    );
+    // The same signed transaction on both: the kernel takes signed transactions only.
+    let call = kernel::signed_call(&block, nonce, target, gas).map_err(fail)?;
+    let call_tx = call.tx.clone().map_err(|e| fail(format!("the call: {e}")))?;
+    let out = wasm_runtime::exec::execute_block_with(&mut db.clone(), &block, vec![Ok(call_tx)], EngineKind::Rv);
     if let Some(e) = &out.error {
         return Err(fail(format!("the block failed: {e}")));
     }
@@ -220,6 +274,21 @@ pub fn measure(case: &Case, gas: u64) -> Result<Row, BenchError> {
     };
     let used = r.gas_used.saturating_sub(INTRINSIC).max(1);
     let rv = out.stats.rv_instructions;
+    let kernel = match kernel {
+        None => None,
+        Some(k) => {
+            let f = kernel::measure(k, &db, &block, nonce, target, gas, INTRINSIC, r.gas_used)
+                .map_err(|e| fail(format!("kernel mode: {e}")))?;
+            Some(KernelRow {
+                instructions: f.full.instructions,
+                overhead_instructions: f.small.instructions,
+                gas: f.full_gas.saturating_sub(f.small_gas),
+                per_gas: f.per_gas(),
+                keccak_f1600: f.full.accelerators.keccak_f1600,
+                secp256k1_recover: f.full.accelerators.secp256k1_recover,
+            })
+        }
+    };
     Ok(Row {
         name: case.name.clone(),
         kind: case.kind,
@@ -227,7 +296,15 @@ pub fn measure(case: &Case, gas: u64) -> Result<Row, BenchError> {
         gas: used,
         per_gas: rv as f64 / used as f64,
         end,
+        kernel,
     })
+}
+
+impl Row {
+    /// The figure the table sorts by: the kernel's when measured, else the rv engine's.
+    pub fn sort_key(&self) -> f64 {
+        self.kernel.as_ref().map_or(self.per_gas, |k| k.per_gas)
+    }
 }
 
 /// Runs the cases `args` selects, worst first.
@@ -243,18 +320,38 @@ pub fn run(args: &Args) -> Result<Report, BenchError> {
     if selected.is_empty() {
         return Err(BenchError::Usage(format!("no case matches --only {}", args.only.join(", "))));
     }
+    let kernel = if args.rv_only {
+        None
+    } else {
+        let path = args.kernel_elf.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_KERNEL_ELF));
+        Some(kernel::Kernel::load(&path).map_err(|e| {
+            BenchError::Usage(format!(
+                "{e} (build `zkos` or run scripts/build-kernel.sh elf; --rv-only skips kernel mode)"
+            ))
+        })?)
+    };
+    let kernel_only: Vec<String> = args.kernel_only.iter().map(|s| s.to_lowercase()).collect();
     let mut rows = Vec::new();
     for case in &selected {
         let start = Instant::now();
-        let row = measure(case, args.gas)?;
+        let in_kernel = kernel_only.is_empty() || kernel_only.iter().any(|o| case.name.to_lowercase().contains(o));
+        let row = measure(case, args.gas, kernel.as_ref().filter(|_| in_kernel))?;
         if std::env::var_os("ZKOS_BENCH_VERBOSE").is_some() {
-            eprintln!("{:<44} {:>10.2} ({:.2}s, {})", row.name, row.per_gas, start.elapsed().as_secs_f64(), row.end);
+            eprintln!(
+                "{:<44} {:>10.2} {:>10.2} ({:.2}s, {})",
+                row.name,
+                row.per_gas,
+                row.kernel.as_ref().map_or(f64::NAN, |k| k.per_gas),
+                start.elapsed().as_secs_f64(),
+                row.end
+            );
         }
         rows.push(row);
     }
-    rows.sort_by(|a, b| b.per_gas.total_cmp(&a.per_gas).then_with(|| a.name.cmp(&b.name)));
+    rows.sort_by(|a, b| b.sort_key().total_cmp(&a.sort_key()).then_with(|| a.name.cmp(&b.name)));
     Ok(Report {
         engine: EngineKind::Rv.name(),
+        kernel: kernel.is_some().then_some(KERNEL_COUNTS),
         fork: format!("{:?}", Fork::Osaka),
         gas_per_case: args.gas,
         counts: COUNTS,
@@ -270,29 +367,38 @@ impl Report {
         let _ = writeln!(
             out,
             "Worst-case proving cost: RV64IM instructions per gas, one operation per transaction \
-             ({} gas, {}, {} engine)",
-            self.gas_per_case, self.fork, self.engine
+             ({} gas, {}, {} engine{})",
+            self.gas_per_case,
+            self.fork,
+            self.engine,
+            if self.kernel.is_some() { " and kernel mode" } else { "" }
         );
         let _ = writeln!(out, "Counts: {}.", self.counts);
+        if let Some(k) = self.kernel {
+            let _ = writeln!(out, "Counts: {k}.");
+        }
         let _ = writeln!(
             out,
-            "{:<48} {:<10} {:>14} {:>10} {:>10}  end",
-            "operation", "kind", "rv instr", "gas", "instr/gas"
+            "{:<48} {:<10} {:>14} {:>10} {:>10} {:>11}  end",
+            "operation", "kind", "rv instr", "gas", "rv/gas", "kernel/gas"
         );
+        let over = |r: &Row| r.sort_key() > self.goal;
         for r in &self.rows {
-            let mark = if r.per_gas > self.goal { " !" } else { "" };
+            let mark = if over(r) { " !" } else { "" };
+            let kernel = r.kernel.as_ref().map_or("-".to_string(), |k| format!("{:.2}", k.per_gas));
             let _ = writeln!(
                 out,
-                "{:<48} {:<10} {:>14} {:>10} {:>10.2}{mark}  {}",
-                r.name, r.kind, r.rv_instructions, r.gas, r.per_gas, r.end
+                "{:<48} {:<10} {:>14} {:>10} {:>10.2} {:>11}{mark}  {}",
+                r.name, r.kind, r.rv_instructions, r.gas, r.per_gas, kernel, r.end
             );
         }
-        let over = self.rows.iter().filter(|r| r.per_gas > self.goal).count();
+        let count = self.rows.iter().filter(|r| over(r)).count();
         let _ = writeln!(
             out,
-            "{over} of {} operations above the goal of {} instructions per gas (marked !).",
+            "{count} of {} operations above the goal of {} instructions per gas{} (marked !).",
             self.rows.len(),
-            self.goal
+            self.goal,
+            if self.kernel.is_some() { " in kernel mode" } else { "" }
         );
         out
     }

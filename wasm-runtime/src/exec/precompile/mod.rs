@@ -63,6 +63,11 @@ use crate::host::HostExit;
 use crate::platform::Platform;
 use crate::primitives::Address;
 
+/// revm-precompile's crypto provider hook, through which its precompiles compute: the kernel
+/// installs one that recovers ecrecover's signer by the secp256k1 accelerator
+/// (kernel/src/accel.rs); the host keeps the default (software) provider.
+pub use revm_precompile::{install_crypto, Crypto, PrecompileHalt};
+
 /// The precompiles of Cancun: 0x01 (ecrecover) to 0x0a (KZG point evaluation).
 pub const CANCUN: core::ops::RangeInclusive<u16> = 0x01..=0x0a;
 /// The BLS12-381 precompiles of Prague (EIP-2537): 0x0b (G1 add) to 0x11 (map Fp2 to G2).
