@@ -26,7 +26,7 @@ const MAX_LOCALS: u64 = 50_000;
 /// Reads an unsigned LEB128 of at most 32 bits in its canonical range (at most five bytes,
 /// the unused bits of the fifth zero).
 #[inline]
-fn u32_leb(bytes: &[u8], pos: &mut usize) -> Option<u32> {
+pub(super) fn u32_leb(bytes: &[u8], pos: &mut usize) -> Option<u32> {
     let b = *bytes.get(*pos)?;
     if b < 0x80 {
         *pos += 1;
@@ -57,7 +57,7 @@ fn u32_leb_long(bytes: &[u8], pos: &mut usize) -> Option<u32> {
 
 /// Reads a signed LEB128 of at most 32 bits (at most five bytes, the unused bits of the fifth
 /// a sign extension).
-fn i32_leb(bytes: &[u8], pos: &mut usize) -> Option<i32> {
+pub(super) fn i32_leb(bytes: &[u8], pos: &mut usize) -> Option<i32> {
     let mut value = 0u32;
     for k in 0..5 {
         let b = *bytes.get(*pos)?;
@@ -81,7 +81,7 @@ fn i32_leb(bytes: &[u8], pos: &mut usize) -> Option<i32> {
 
 /// Reads a signed LEB128 of at most 64 bits (at most ten bytes, the unused bits of the tenth a
 /// sign extension).
-fn i64_leb(bytes: &[u8], pos: &mut usize) -> Option<i64> {
+pub(super) fn i64_leb(bytes: &[u8], pos: &mut usize) -> Option<i64> {
     let mut value = 0u64;
     for k in 0..10 {
         let b = *bytes.get(*pos)?;
@@ -403,6 +403,40 @@ enum Bt {
     Function,
 }
 
+/// The operand and result types of a numeric operator without immediates.
+#[derive(Clone, Copy)]
+enum Numeric {
+    /// Not one.
+    No,
+    /// One operand.
+    Un(Ty, Ty),
+    /// Two operands of the same type.
+    Bin(Ty, Ty),
+}
+
+/// [`Numeric`] of each opcode byte (a table: a chain of range tests costs more on the
+/// machine).
+const NUMERIC: [Numeric; 256] = {
+    use Numeric::{Bin, Un};
+    use Ty::{I32, I64};
+    let mut t = [Numeric::No; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b {
+            0x45 | 0x67..=0x69 | 0xc0 | 0xc1 => Un(I32, I32),
+            0x46..=0x4f | 0x6a..=0x78 => Bin(I32, I32),
+            0x50 | 0xa7 => Un(I64, I32),
+            0x51..=0x5a => Bin(I64, I32),
+            0x79..=0x7b | 0xc2..=0xc4 => Un(I64, I64),
+            0x7c..=0x8a => Bin(I64, I64),
+            0xac | 0xad => Un(I32, I64),
+            _ => Numeric::No,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// The validator's state for one function.
 struct Checker<'m, 'a> {
     m: &'m Module<'a>,
@@ -574,6 +608,111 @@ impl<'m> Checker<'m, '_> {
         self.pop_types(&t.params)?;
         self.push_types(&t.results);
         Some(())
+    }
+
+    /// The commonest operators (locals, globals, constants, loads, stores, arithmetic,
+    /// comparisons, `drop`), read and checked straight from the bytes: their immediates as
+    /// [`decode`] reads them, their operands as [`Self::op`] checks them, without building an
+    /// [`Operator`]. Also notes the entry code's local reads and writes (see [`prepare`])
+    /// while `straight`. `Some(false)` for any other operator (`pos` unmoved); `None` for
+    /// what this path does not accept.
+    #[inline(always)]
+    fn common(
+        &mut self,
+        bytes: &[u8],
+        pos: &mut usize,
+        straight: bool,
+        read: &mut [bool],
+        written: &mut [bool],
+    ) -> R<bool> {
+        use Ty::{I32, I64};
+        let Some(&b) = bytes.get(*pos) else {
+            return Some(false);
+        };
+        let mut p = *pos + 1;
+        match b {
+            0x1a => {
+                self.pop(Ty::Any)?;
+            }
+            0x20 => {
+                let l = u32_leb(bytes, &mut p)? as usize;
+                let t = ty(*self.locals.get(l)?);
+                if straight {
+                    if let Some(r) = read.get_mut(l) {
+                        *r = true;
+                    }
+                }
+                self.push(t);
+            }
+            0x21 | 0x22 => {
+                let l = u32_leb(bytes, &mut p)? as usize;
+                let t = ty(*self.locals.get(l)?);
+                if straight && read.get(l) == Some(&false) {
+                    if let Some(w) = written.get_mut(l) {
+                        *w = true;
+                    }
+                }
+                if b == 0x21 {
+                    self.pop(t)?;
+                } else {
+                    self.un(t, t)?;
+                }
+            }
+            0x23 => {
+                let g = u32_leb(bytes, &mut p)?;
+                let t = ty(self.m.globals.get(g as usize)?.ty);
+                self.push(t);
+            }
+            0x24 => {
+                let g = self.m.globals.get(u32_leb(bytes, &mut p)? as usize)?;
+                if !g.mutable {
+                    return None;
+                }
+                let t = ty(g.ty);
+                self.pop(t)?;
+            }
+            0x28 | 0x29 | 0x2c..=0x35 => {
+                let (natural, t) = match b {
+                    0x28 => (2, I32),
+                    0x29 => (3, I64),
+                    0x2c | 0x2d => (0, I32),
+                    0x2e | 0x2f => (1, I32),
+                    0x30 | 0x31 => (0, I64),
+                    0x32 | 0x33 => (1, I64),
+                    _ => (2, I64),
+                };
+                memarg(bytes, &mut p, natural)?;
+                self.load(t)?;
+            }
+            0x36 | 0x37 | 0x3a..=0x3e => {
+                let (natural, t) = match b {
+                    0x36 => (2, I32),
+                    0x37 => (3, I64),
+                    0x3a => (0, I32),
+                    0x3b => (1, I32),
+                    0x3c => (0, I64),
+                    0x3d => (1, I64),
+                    _ => (2, I64),
+                };
+                memarg(bytes, &mut p, natural)?;
+                self.store(t)?;
+            }
+            0x41 => {
+                i32_leb(bytes, &mut p)?;
+                self.push(I32);
+            }
+            0x42 => {
+                i64_leb(bytes, &mut p)?;
+                self.push(I64);
+            }
+            _ => match NUMERIC[usize::from(b)] {
+                Numeric::No => return Some(false),
+                Numeric::Un(a, r) => self.un(a, r)?,
+                Numeric::Bin(a, r) => self.bin(a, r)?,
+            },
+        }
+        *pos = p;
+        Some(true)
     }
 
     /// One operator (not `end` of the function, which [`prepare`] handles).
@@ -847,9 +986,15 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: &FunctionBody<'a>) -
     let (mut written, mut read) = (alloc::vec![false; nlocals], alloc::vec![false; nlocals]);
     let mut straight = true;
     loop {
-        let op = decode(bytes, &mut pos, start)?;
+        if c.common(bytes, &mut pos, straight, &mut read, &mut written)? {
+            max_height = max_height.max(c.vals.len());
+            continue;
+        }
+        // Borrowed where it was decoded, not moved out of the `Option` (a copy of 56 bytes).
+        let decoded = decode(bytes, &mut pos, start);
+        let op = decoded.as_ref()?;
         if straight {
-            match op {
+            match *op {
                 Operator::LocalGet { local_index } => {
                     if let Some(r) = read.get_mut(local_index as usize) {
                         *r = true;
@@ -874,7 +1019,7 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: &FunctionBody<'a>) -
                 _ => {}
             }
         }
-        let callee = match op {
+        let callee = match *op {
             Operator::Call { function_index } => {
                 if function_index >= m.num_imported_funcs || !is_host_import(m, function_index) {
                     leaf = false;
@@ -900,9 +1045,9 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: &FunctionBody<'a>) -
         if let Some(t) = callee {
             out_slots = out_slots.max(t.params.len().saturating_sub(8)).max(t.results.len().saturating_sub(8));
         }
-        c.op(&op)?;
+        c.op(op)?;
         // It owns nothing (see `Cursor::forget`): no drop glue to call.
-        core::mem::forget(op);
+        core::mem::forget(decoded);
         max_height = max_height.max(c.vals.len());
         if c.ctrl.is_empty() {
             break;

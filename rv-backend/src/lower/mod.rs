@@ -696,14 +696,33 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             used: false,
         });
         self.prologue();
-        while let Some((op, offset)) = self.ops.next() {
+        loop {
+            if self.reachable {
+                if let Some((op, offset)) = self.ops.common() {
+                    self.offset = offset;
+                    match op {
+                        Common::LocalGet(l) => self.local_get(l),
+                        Common::LocalSet(l) => self.local_set(l, false)?,
+                        Common::LocalTee(l) => self.local_set(l, true)?,
+                        Common::Const(v) => self.push(Entry::Const(v)),
+                    }
+                    continue;
+                }
+            }
+            // Borrowed where it was read, not moved out of the `Option` (a copy of 64 bytes).
+            let item = self.ops.next();
+            let Some((ref op, offset)) = item else {
+                break;
+            };
             self.offset = offset;
             if self.reachable {
-                self.lower_op(&op)?;
+                self.lower_op(op)?;
             } else {
-                self.skip_op(&op)?;
+                self.skip_op(op)?;
             }
-            self.ops.forget(op);
+            if let Some((op, _)) = item {
+                self.ops.forget(op);
+            }
             if self.ctrl.is_empty() {
                 break;
             }
@@ -1023,6 +1042,29 @@ impl<'a> Cursor<'a> {
         item
     }
 
+    /// The fast path: the next operator if it is a local access or a constant, read without
+    /// building an [`Operator`] (lowering does the same for it as for the [`Operator`]), and
+    /// its offset in the module; `None` (nothing read) for any other operator.
+    #[inline]
+    pub fn common(&mut self) -> Option<(Common, usize)> {
+        let (bytes, pos, start) = self.lean?;
+        let mut p = pos + 1;
+        let op = match *bytes.get(pos)? {
+            0x20 => Common::LocalGet(lean::u32_leb(bytes, &mut p)?),
+            0x21 => Common::LocalSet(lean::u32_leb(bytes, &mut p)?),
+            0x22 => Common::LocalTee(lean::u32_leb(bytes, &mut p)?),
+            0x41 => Common::Const(i64::from(lean::i32_leb(bytes, &mut p)?)),
+            0x42 => Common::Const(lean::i64_leb(bytes, &mut p)?),
+            _ => return None,
+        };
+        if self.len > 0 {
+            self.head = (self.head + 1) % AHEAD;
+            self.len -= 1;
+        }
+        self.lean = Some((bytes, p, start));
+        Some((op, pos + start))
+    }
+
     /// Skips `n` operators (lowered with the current one).
     pub fn skip(&mut self, n: usize) {
         if let Some((_, pos, _)) = self.lean.as_mut() {
@@ -1050,6 +1092,16 @@ impl<'a> Cursor<'a> {
             core::mem::forget(op);
         }
     }
+}
+
+/// The operators [`Cursor::common`] reads: `local.get`, `local.set`, `local.tee` and the
+/// constants (an `i32` sign-extended).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Common {
+    LocalGet(u32),
+    LocalSet(u32),
+    LocalTee(u32),
+    Const(i64),
 }
 
 /// An operator ahead of the one being lowered, as far as the fusing patterns care: the
