@@ -2,8 +2,8 @@
 //! `START`.
 //!
 //! Registers `x1..x31` are `i64` locals, the most used first (rv-backend keeps a function's
-//! first twelve locals in machine registers); `x0` reads as 0 and writes to it are dropped.
-//! Control flow:
+//! first twelve locals in machine registers), each outermost loop with its own choice of
+//! them ([`Locals`]); `x0` reads as 0 and writes to it are dropped. Control flow:
 //!
 //! ```text
 //! block $trap
