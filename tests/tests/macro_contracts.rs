@@ -204,9 +204,7 @@ fn code_lines(path: &str) -> usize {
     let mut in_block = false;
     let mut n = 0;
     for line in text.lines().map(str::trim) {
-        if in_block {
-            in_block = !line.contains("*/");
-        } else if line.starts_with("/*") {
+        if in_block || line.starts_with("/*") {
             in_block = !line.contains("*/");
         } else if !line.is_empty() && !line.starts_with("//") {
             n += 1;

@@ -420,8 +420,11 @@ fn macro_examples_stay_within_their_selector_bounds() {
                 data[at..].copy_from_slice(&word(U256::from(32 * 4)));
                 data.extend_from_slice(&word(U256::ZERO));
             }
-            let value =
-                if row.name == "deposit()" || rng.next() % 8 == 0 { U256::from(rng.next() % 500) } else { U256::ZERO };
+            let value = if row.name == "deposit()" || rng.next().is_multiple_of(8) {
+                U256::from(rng.next() % 500)
+            } else {
+                U256::ZERO
+            };
             let (used, status) = frame_status(&mut sys, from, c, &data, value);
             assert_ne!(status, CallStatus::Failure, "{name} {}: failed (calldata {})", row.name, hex::encode(&data));
             succeeded += usize::from(status == CallStatus::Success);
