@@ -14,7 +14,8 @@ use crate::error::{Error, Result};
 #[command(disable_help_flag = true)]
 pub struct Args {
     /// The driver's flags: --size small|default, --json, --dir DIR, --kernel NAME; or
-    /// `worst [--json] [--gas N] [--only TEXT]`, the worst-case instructions per gas of every operation;
+    /// `worst [--json] [--gas N] [--only TEXT] [--rv-only]`, the worst-case instructions per gas of
+    /// every operation on the rv engine and in kernel mode (the kernel `zkos` carries);
     /// or `evm [--json] [--inputs DIR] [--only NAME]`, the EVM benchmark inputs on zkos and on revm
     /// built for RV64IM, on the same machine; or `kernel [--json] [--only TEXT] [--all]
     /// [--max-gas N] [--inputs DIR] [--transfers N]`, whole blocks in kernel mode, cold and warm
@@ -43,10 +44,23 @@ pub fn main(args: &Args) -> Result<()> {
         return crate::kernel::bench::main(&args.args[1..]);
     }
     let driver = driver()?;
-    let status = Command::new(&driver)
-        .args(&args.args)
-        .status()
-        .map_err(|e| Error::Io { path: driver.display().to_string(), message: e.to_string() })?;
+    let mut command = Command::new(&driver);
+    command.args(&args.args);
+    // `bench worst`'s kernel-mode column runs the kernel `zkos` carries, handed over as a file.
+    let mut elf = None;
+    let worst = args.args.first().is_some_and(|a| a == "worst");
+    if worst && !args.args.iter().any(|a| a == "--kernel-elf" || a == "--rv-only" || a == "--help" || a == "-h") {
+        let path = std::env::temp_dir().join(format!("zkos-kernel-{}.elf", std::process::id()));
+        std::fs::write(&path, crate::kernel::ELF)
+            .map_err(|e| Error::Io { path: path.display().to_string(), message: e.to_string() })?;
+        command.arg("--kernel-elf").arg(&path);
+        elf = Some(path);
+    }
+    let status = command.status();
+    if let Some(path) = elf {
+        let _ = std::fs::remove_file(path);
+    }
+    let status = status.map_err(|e| Error::Io { path: driver.display().to_string(), message: e.to_string() })?;
     if status.success() {
         Ok(())
     } else {
