@@ -2,7 +2,9 @@
 //! again (the kernel commits its deployment artifacts, compiled code included, in the
 //! artifact root, and a later block takes them from its witness).
 //!
-//! The format is private to this crate and versioned by its first byte ([`VERSION`]):
+//! An image made by another build of the compiler is refused ([`FINGERPRINT`]): its code
+//! may follow another ABI. The format is private to this crate and versioned by its first
+//! byte ([`VERSION`]), then the compiler's fingerprint (8 bytes):
 //! integers are little-endian (`u32` counts and indices, `u64` offsets and sizes), byte
 //! strings and lists `u32`-length-prefixed, options a `0`/`1` byte then the value, enums a
 //! tag byte. [`Compiled::decode`] reads only what [`Compiled::encode`] writes: anything else
@@ -23,6 +25,15 @@ use crate::module::{
 
 /// The format's version byte.
 pub const VERSION: u8 = 1;
+
+/// The fingerprint of this compiler: a hash of its sources (build.rs), the same for the host's
+/// build and the kernel's.
+pub fn fingerprint() -> u64 {
+    u64::from_str_radix(FINGERPRINT, 16).unwrap_or(0)
+}
+
+/// [`fingerprint`] as build.rs wrote it (16 hex digits).
+pub const FINGERPRINT: &str = env!("RV_BACKEND_FINGERPRINT");
 
 /// Why bytes are no encoded [`Compiled`] module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -221,6 +232,7 @@ impl Compiled {
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Writer(Vec::with_capacity(64 + self.code.len() + self.rodata.len()));
         w.u8(VERSION);
+        w.u64(fingerprint());
         w.bytes(&self.code);
         w.bytes(&self.rodata);
         w.list(&self.funcs, |w, f| {
@@ -301,6 +313,9 @@ impl Compiled {
         let mut r = Reader { bytes, at: 0 };
         if r.u8()? != VERSION {
             return Err(ImageError { offset: 0, what: "an unknown version" });
+        }
+        if r.u64()? != fingerprint() {
+            return Err(ImageError { offset: 1, what: "made by another build of the compiler" });
         }
         let code = r.bytes()?;
         let rodata = r.bytes()?;
@@ -429,8 +444,11 @@ mod tests {
             flipped[i] ^= 0xFF;
             let _ = Compiled::decode(&flipped);
         }
-        let mut version = bytes;
+        let mut version = bytes.clone();
         version[0] = 9;
         assert_eq!(Compiled::decode(&version).unwrap_err().what, "an unknown version");
+        let mut other = bytes;
+        other[1] ^= 1;
+        assert_eq!(Compiled::decode(&other).unwrap_err().what, "made by another build of the compiler");
     }
 }

@@ -386,8 +386,12 @@ pub(crate) fn image(stats: &mut Stats, artifact: &Artifact) -> Result<Rc<KernelI
 /// The artifact's code compiled (or taken from its committed image) and installed.
 fn install_image(artifact: &Artifact) -> Result<Rc<KernelImage>, Internal> {
     let refused = |why| Internal::from(InternalKind::Instantiate(why));
-    let compiled = match artifact.image.get().filter(|image| !image.is_empty()) {
-        Some(image) => Compiled::decode(image).map_err(|e| refused(InstantiateError::Image(e)))?,
+    // A committed image is used if this build of the compiler made it; one from another
+    // build (which may follow another ABI) is ignored and the module compiled again, as host
+    // mode does (the artifact's committed leaf stays what it was).
+    let committed = artifact.image.get().and_then(|image| Compiled::decode(image).ok());
+    let compiled = match committed {
+        Some(compiled) => compiled,
         None => {
             let options = rv_backend::Options { sandboxed: true, ..Default::default() };
             rv_backend::compile_with(&artifact.wasm, &options).map_err(InternalKind::Compile)?

@@ -154,8 +154,6 @@ pub enum InstantiateError {
     NotInstalled,
     /// Inside the kernel: the arena has no room for the instance.
     OutOfArena,
-    /// Inside the kernel: a committed compiled image does not decode.
-    Image(rv_backend::image::ImageError),
     /// A function called with another number of arguments than it takes.
     Arity {
         /// The function.
@@ -177,7 +175,6 @@ impl fmt::Display for InstantiateError {
             Self::NoFunction(i) => write!(f, "no function {i}"),
             Self::NotInstalled => f.write_str("the platform did not install the compiled code"),
             Self::OutOfArena => f.write_str("the kernel's arena for instances is full"),
-            Self::Image(e) => write!(f, "{e}"),
             Self::Arity { function, params } => write!(f, "function {function} takes {params} arguments"),
         }
     }
