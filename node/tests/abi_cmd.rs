@@ -98,9 +98,8 @@ fn erc20_abi_matches_its_twin_and_its_interface_compiles() {
     assert_eq!(iface["methodIdentifiers"], selectors(&abi));
     assert_eq!(iface["methodIdentifiers"], twin["methodIdentifiers"]);
     assert_eq!(selectors(&abi).as_object().unwrap().len(), 9);
-    // Events and errors are the twin's exactly; functions too but for `decimals`, `pure` in
-    // Solidity and `view` in the macro (it has no `pure`), and the constructor's parameter
-    // names (`name_` in Token.sol).
+    // Events, errors and functions are the twin's exactly (`decimals` is `pure` in both);
+    // only the constructor's parameter names differ (`name_` in Token.sol).
     let kind = |v: &Value, k: &str| -> Vec<Value> {
         v.as_array().unwrap().iter().filter(|e| e["type"] == k).cloned().collect()
     };
@@ -108,13 +107,8 @@ fn erc20_abi_matches_its_twin_and_its_interface_compiles() {
         assert_eq!(kind(&abi, k), kind(&twin["abi"], k), "{k}s");
         assert_eq!(kind(&iface["abi"], k), kind(&abi, k), "{k}s of the interface");
     }
-    let mut twin_fns = kind(&twin["abi"], "function");
-    for f in &mut twin_fns {
-        if f["name"] == "decimals" {
-            assert_eq!(f["stateMutability"], "pure");
-            f["stateMutability"] = "view".into();
-        }
-    }
+    let twin_fns = kind(&twin["abi"], "function");
+    assert!(twin_fns.iter().any(|f| f["name"] == "decimals" && f["stateMutability"] == "pure"));
     assert_eq!(kind(&abi, "function"), twin_fns);
     assert_eq!(kind(&iface["abi"], "function"), twin_fns);
     let ctor = kind(&abi, "constructor");
@@ -180,5 +174,9 @@ fn wasm_deploy_lists_the_functions() {
             "0x2e1a7d4d withdraw(uint256) nonpayable"
         ]
     );
-    assert!(text.contains("call: ≤ 2150122507 gas: unbounded in practice (above the block gas limit)"), "{text}");
+    // The vault's `call` has a practical bound now (the SDK's allocator refuses growth of 512
+    // pages or more before asking): below the block gas limit, no "unbounded" remark.
+    let call = lines.iter().find(|l| l.starts_with("call: ≤ ")).expect(&text);
+    let bound: u64 = call["call: ≤ ".len()..].split_whitespace().next().and_then(|n| n.parse().ok()).expect(call);
+    assert!(bound > 21_000 && bound < 30_000_000 && !call.contains("unbounded"), "{text}");
 }
