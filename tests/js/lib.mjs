@@ -72,11 +72,14 @@ contract Store {
 }
 `;
 
-/** Compiles Store with solc-js: { abi, bytecode } (bytecode as 0x hex). */
-export function compileStore() {
+/**
+ * Compiles Solidity `sources` ({ file: { content } }) with solc-js for Cancun, optimizer on:
+ * solc's `contracts` output (abi and bytecode of each); a compile error throws.
+ */
+export function compileSolidity(sources) {
   const input = {
     language: 'Solidity',
-    sources: { 'Store.sol': { content: STORE_SOURCE } },
+    sources,
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: 'cancun',
@@ -87,7 +90,12 @@ export function compileStore() {
   for (const e of out.errors || []) {
     if (e.severity === 'error') throw new Error(e.formattedMessage);
   }
-  const c = out.contracts['Store.sol'].Store;
+  return out.contracts;
+}
+
+/** Compiles Store with solc-js: { abi, bytecode } (bytecode as 0x hex). */
+export function compileStore() {
+  const c = compileSolidity({ 'Store.sol': { content: STORE_SOURCE } })['Store.sol'].Store;
   return { abi: c.abi, bytecode: '0x' + c.evm.bytecode.object, compiler: solc.version() };
 }
 

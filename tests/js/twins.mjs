@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import solc from 'solc';
-import { MNEMONIC, check, envelope, exampleWasm, root, rpcUrl, step } from './lib.mjs';
+import { MNEMONIC, check, compileSolidity, envelope, exampleWasm, root, rpcUrl, step } from './lib.mjs';
 
 const provider = new ethers.JsonRpcProvider(rpcUrl, undefined, { pollingInterval: 50, cacheTimeout: -1 });
 const dev = (i) => ethers.HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`).connect(provider);
@@ -23,21 +23,7 @@ const FAILING_GAS = 2_000_000n;
 
 /** solc-js output for the Solidity sources `files` (paths under the repository). */
 function compile(files) {
-  const sources = Object.fromEntries(files.map((f) => [f, { content: readFileSync(join(root, f), 'utf8') }]));
-  const input = {
-    language: 'Solidity',
-    sources,
-    settings: {
-      optimizer: { enabled: true, runs: 200 },
-      evmVersion: 'cancun',
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
-    },
-  };
-  const out = JSON.parse(solc.compile(JSON.stringify(input)));
-  for (const e of out.errors || []) {
-    if (e.severity === 'error') throw new Error(e.formattedMessage);
-  }
-  return out.contracts;
+  return compileSolidity(Object.fromEntries(files.map((f) => [f, { content: readFileSync(join(root, f), 'utf8') }])));
 }
 
 /** The JSON ABI embedded in examples/out/NAME.wasm, as `zkos abi` prints it. */

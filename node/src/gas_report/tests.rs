@@ -121,7 +121,8 @@ fn evm_report_names_selectors() {
     assert!(h.contains("<svg") && !h.contains("<script"));
 }
 
-/// Runs a call frame and returns the gas it used (frame execution only).
+/// Runs a call frame and returns the gas it used (frame execution only) and whether it
+/// succeeded.
 fn frame_gas(
     sys: &mut System<&mut MemoryDb>,
     from: Address,
@@ -130,24 +131,8 @@ fn frame_gas(
     value: U256,
     gas: u64,
 ) -> (u64, bool) {
-    let r = wasm_runtime::exec::System::call(
-        sys,
-        CallParams {
-            kind: CallKind::Call,
-            caller: from,
-            address: to,
-            code_address: to,
-            value,
-            apparent_value: value,
-            input: Bytes::copy_from_slice(data),
-            gas,
-            is_static: false,
-            depth: 0,
-        },
-    )
-    .unwrap_or_else(|e| panic!("internal error: {e}"));
-    sys.world.finish_tx();
-    (gas - r.gas_left, r.status.is_success())
+    let (used, status) = frame_status(sys, from, to, data, value, gas);
+    (used, status.is_success())
 }
 
 fn u256(v: &Value) -> U256 {
@@ -298,8 +283,8 @@ fn frame_status(
     to: Address,
     data: &[u8],
     value: U256,
+    gas: u64,
 ) -> (u64, CallStatus) {
-    let gas = 30_000_000;
     let r = wasm_runtime::exec::System::call(
         sys,
         CallParams {
@@ -425,7 +410,7 @@ fn macro_examples_stay_within_their_selector_bounds() {
             } else {
                 U256::ZERO
             };
-            let (used, status) = frame_status(&mut sys, from, c, &data, value);
+            let (used, status) = frame_status(&mut sys, from, c, &data, value, 30_000_000);
             assert_ne!(status, CallStatus::Failure, "{name} {}: failed (calldata {})", row.name, hex::encode(&data));
             succeeded += usize::from(status == CallStatus::Success);
             if let Some(bound) = row.bound.filter(|_| !row.forwards_gas) {
