@@ -9,19 +9,12 @@
 
 mod common;
 
-use common::{assert_same_block, run_reference, run_zkos_with, scratch, write_inputs};
+use common::{
+    address_word, array, assert_same_block, call, env, run_reference, run_zkos_with, scratch, word, write_inputs,
+    Block, A, B, C, D,
+};
 use serde_json::{json, Value};
 use wasm_runtime::primitives::{keccak256, Address, U256};
-
-/// Senders: `(secret key, address)`.
-const A: (&str, &str) =
-    ("0x45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8", "a94f5374fce5edbc8e2a8697c15331677e6ebf0b");
-const B: (&str, &str) =
-    ("0x0000000000000000000000000000000000000000000000000000000000000001", "7e5f4552091a69125d5dfcb7b8c2659029395bdf");
-const C: (&str, &str) =
-    ("0x0000000000000000000000000000000000000000000000000000000000000002", "2b5ad5c4795c026514f8317c7a215e218dccd6cf");
-const D: (&str, &str) =
-    ("0x0000000000000000000000000000000000000000000000000000000000000003", "6813eb9362372eef6200f3b1dbc3f819671cba69");
 
 /// The creation code of each contract of tests/solidity/oz (solc-js, optimizer on).
 fn creation_code() -> serde_json::Map<String, Value> {
@@ -30,72 +23,6 @@ fn creation_code() -> serde_json::Map<String, Value> {
     assert!(out.status.success(), "compile.js: {}", String::from_utf8_lossy(&out.stderr));
     let json: Value = serde_json::from_slice(&out.stdout).expect("compile.js prints JSON");
     json["contracts"].as_object().expect("contracts").clone()
-}
-
-fn word(v: u64) -> String {
-    format!("{v:064x}")
-}
-
-fn address_word(a: &str) -> String {
-    format!("{:0>64}", a.trim_start_matches("0x"))
-}
-
-fn selector(signature: &str) -> String {
-    hex::encode(&keccak256(signature.as_bytes())[..4])
-}
-
-/// Calldata: the selector of `signature`, then the words.
-fn call(signature: &str, words: &[String]) -> String {
-    format!("0x{}{}", selector(signature), words.concat())
-}
-
-/// An ABI-encoded `uint256[]` tail for a dynamic argument.
-fn array(values: &[u64]) -> String {
-    let mut out = word(values.len() as u64);
-    for &v in values {
-        out.push_str(&word(v));
-    }
-    out
-}
-
-/// Per-sender nonces and the transactions of one block.
-struct Block {
-    nonces: std::collections::BTreeMap<&'static str, u64>,
-    txs: Vec<Value>,
-}
-
-impl Block {
-    fn new(nonces: &[(&'static str, u64)]) -> Self {
-        Block { nonces: nonces.iter().copied().collect(), txs: Vec::new() }
-    }
-
-    /// An EIP-1559 transaction from `from` (`to` `None`: a create).
-    fn tx(&mut self, from: (&'static str, &str), to: Option<&str>, input: String, gas: u64) {
-        let nonce = self.nonces.entry(from.0).or_default();
-        let mut tx = json!({
-            "type": "0x2", "chainId": "0x1", "nonce": format!("{:#x}", *nonce), "gas": format!("{gas:#x}"),
-            "maxFeePerGas": "0x77359400", "maxPriorityFeePerGas": "0x2", "value": "0x0", "input": input,
-            "accessList": [], "v": "0x0", "r": "0x0", "s": "0x0", "secretKey": from.0,
-        });
-        tx["to"] = to.map_or(Value::Null, |t| Value::String(format!("0x{}", t.trim_start_matches("0x"))));
-        *nonce += 1;
-        self.txs.push(tx);
-    }
-}
-
-fn env(number: u64) -> Value {
-    json!({
-        "currentCoinbase": "0xc014ba5ec014ba5ec014ba5ec014ba5ec014ba5e",
-        "currentGasLimit": "0x1c9c380",
-        "currentNumber": format!("{number:#x}"),
-        "currentTimestamp": format!("{:#x}", 0x6600_0000 + 12 * number),
-        "currentBaseFee": "0x3b9aca00",
-        "currentRandom": "0x0000000000000000000000000000000000000000000000000000000000abcdef",
-        "currentExcessBlobGas": "0x0",
-        "parentBeaconBlockRoot": "0x00000000000000000000000000000000000000000000000000000000000000aa",
-        "withdrawals": [],
-        "blockHashes": { format!("{:#x}", number - 1): "0x1111111111111111111111111111111111111111111111111111111111111111" }
-    })
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// The pip package that provides the reference t8n.
 pub const REFERENCE_PACKAGE: &str = "ethereum-execution";
@@ -206,4 +206,97 @@ pub fn normalize_alloc(alloc: &Value) -> std::collections::BTreeMap<String, Stri
             (address.to_lowercase(), format!("balance={balance} nonce={nonce} code={code} storage={storage:?}"))
         })
         .collect()
+}
+
+// Building blocks of signed transactions (the kernel takes signed transactions only).
+
+/// Senders: `(secret key, address)`.
+pub const A: (&str, &str) =
+    ("0x45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8", "a94f5374fce5edbc8e2a8697c15331677e6ebf0b");
+pub const B: (&str, &str) =
+    ("0x0000000000000000000000000000000000000000000000000000000000000001", "7e5f4552091a69125d5dfcb7b8c2659029395bdf");
+pub const C: (&str, &str) =
+    ("0x0000000000000000000000000000000000000000000000000000000000000002", "2b5ad5c4795c026514f8317c7a215e218dccd6cf");
+pub const D: (&str, &str) =
+    ("0x0000000000000000000000000000000000000000000000000000000000000003", "6813eb9362372eef6200f3b1dbc3f819671cba69");
+
+/// A 32-byte ABI word of `v` (hex, no prefix).
+pub fn word(v: u64) -> String {
+    format!("{v:064x}")
+}
+
+/// An address as a 32-byte ABI word (hex, no prefix).
+pub fn address_word(a: &str) -> String {
+    format!("{:0>64}", a.trim_start_matches("0x"))
+}
+
+/// The 4-byte selector of a Solidity signature (hex).
+pub fn selector(signature: &str) -> String {
+    hex::encode(&wasm_runtime::primitives::keccak256(signature.as_bytes())[..4])
+}
+
+/// Calldata: the selector of `signature`, then the words.
+pub fn call(signature: &str, words: &[String]) -> String {
+    format!("0x{}{}", selector(signature), words.concat())
+}
+
+/// An ABI-encoded `uint256[]` tail for a dynamic argument.
+pub fn array(values: &[u64]) -> String {
+    let mut out = word(values.len() as u64);
+    for &v in values {
+        out.push_str(&word(v));
+    }
+    out
+}
+
+/// Per-sender nonces and the transactions of one block.
+pub struct Block {
+    pub nonces: std::collections::BTreeMap<&'static str, u64>,
+    pub txs: Vec<Value>,
+}
+
+impl Block {
+    pub fn new(nonces: &[(&'static str, u64)]) -> Self {
+        Block { nonces: nonces.iter().copied().collect(), txs: Vec::new() }
+    }
+
+    /// An EIP-1559 transaction from `from` (`to` `None`: a create).
+    pub fn tx(&mut self, from: (&'static str, &str), to: Option<&str>, input: String, gas: u64) {
+        self.tx_with_value(from, to, 0, input, gas);
+    }
+
+    /// An EIP-1559 transaction from `from` sending `value` wei (`to` `None`: a create).
+    pub fn tx_with_value(
+        &mut self,
+        from: (&'static str, &str),
+        to: Option<&str>,
+        value: u128,
+        input: String,
+        gas: u64,
+    ) {
+        let nonce = self.nonces.entry(from.0).or_default();
+        let mut tx = json!({
+            "type": "0x2", "chainId": "0x1", "nonce": format!("{:#x}", *nonce), "gas": format!("{gas:#x}"),
+            "maxFeePerGas": "0x77359400", "maxPriorityFeePerGas": "0x2", "value": format!("{value:#x}"), "input": input,
+            "accessList": [], "v": "0x0", "r": "0x0", "s": "0x0", "secretKey": from.0,
+        });
+        tx["to"] = to.map_or(Value::Null, |t| Value::String(format!("0x{}", t.trim_start_matches("0x"))));
+        *nonce += 1;
+        self.txs.push(tx);
+    }
+}
+
+pub fn env(number: u64) -> Value {
+    json!({
+        "currentCoinbase": "0xc014ba5ec014ba5ec014ba5ec014ba5ec014ba5e",
+        "currentGasLimit": "0x1c9c380",
+        "currentNumber": format!("{number:#x}"),
+        "currentTimestamp": format!("{:#x}", 0x6600_0000 + 12 * number),
+        "currentBaseFee": "0x3b9aca00",
+        "currentRandom": "0x0000000000000000000000000000000000000000000000000000000000abcdef",
+        "currentExcessBlobGas": "0x0",
+        "parentBeaconBlockRoot": "0x00000000000000000000000000000000000000000000000000000000000000aa",
+        "withdrawals": [],
+        "blockHashes": { format!("{:#x}", number - 1): "0x1111111111111111111111111111111111111111111111111111111111111111" }
+    })
 }
