@@ -14,7 +14,7 @@ use common::{
     Block, A, B, C, D,
 };
 use serde_json::{json, Value};
-use wasm_runtime::primitives::{keccak256, Address, U256};
+use wasm_runtime::primitives::{Address, U256};
 
 /// The creation code of each contract of tests/solidity/oz (solc-js, optimizer on).
 fn creation_code() -> serde_json::Map<String, Value> {
