@@ -108,6 +108,16 @@ pub fn ends_block(inst: &Inst) -> bool {
     matches!(inst, Inst::B { .. } | Inst::J { .. }) || inst.op() == Opcode::Jalr
 }
 
+/// Whether the lifted code serves an `ecall` whose number in `a7` is `number` (`None`:
+/// not known at lift time) outside `run`: `write` (64) and `brk` (214) need bulk memory
+/// operations and an unknown number the dispatcher, so `run` saves the registers, returns
+/// the request to its driver and resumes after the `ecall` (keeping `run` a leaf function,
+/// whose locals rv-backend gives more machine registers). `read` (63), `exit` (93) and the
+/// host functions are served in `run`.
+pub fn resumes(number: Option<i64>) -> bool {
+    matches!(number, None | Some(64) | Some(214))
+}
+
 /// Register values known within a block (constants the code materializes).
 #[derive(Clone, Copy)]
 pub struct Known([Option<i64>; 32]);
@@ -265,6 +275,22 @@ impl Program {
         for addr in found {
             mark(&mut indirect, addr);
             mark(&mut leader, addr);
+        }
+        // The instruction after an `ecall` that the lifted `run` serves by returning to its
+        // driver (see [`resumes`]) is where `run` resumes: a leader and an indirect target.
+        // In order, so that a split resets what later `ecall`s of the block know, as the
+        // lifter's tracking of the final blocks does.
+        let mut known = Known::new();
+        for i in 0..n {
+            if leader[i] {
+                known = Known::new();
+            }
+            let inst = &text.insts[i];
+            if inst.op() == Opcode::Ecall && resumes(known.get(Reg::A7)) && i + 1 < n && !text.ends_range(i) {
+                leader[i + 1] = true;
+                indirect[i + 1] = true;
+            }
+            known.step(inst, text.addr(i));
         }
         let mut blocks = Vec::new();
         let mut start = 0;

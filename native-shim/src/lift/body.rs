@@ -34,8 +34,9 @@ use host_abi::limits::MAX_NESTING;
 use rv_machine::isa::{Inst, Opcode, Reg};
 use wasm_encoder::{BlockType, Function, InstructionSink, ValType};
 
-use super::helpers::{memarg, Cx};
+use super::helpers::{exit_inline, memarg, read_inline, Cx};
 use super::host::{push_args, widen_result};
+use super::{globals, Request};
 use crate::cfg::{direct_target, Known, Program};
 use crate::elf::Elf;
 use crate::error::{Location, Rule, ShimError};
@@ -323,9 +324,8 @@ struct Body<'a> {
     regions: Vec<Region>,
     /// The instruction being lowered.
     current: usize,
-    /// Messages for the debug output, and the data segment index of the first.
+    /// Messages for the debug output (the driver writes them: [`Request::Fail`]).
     messages: Vec<Vec<u8>>,
-    first_message: u32,
     /// Per region, the direct edges into it: (from block, to block, is a call).
     edges_into: Vec<Vec<(usize, usize, bool)>>,
     locals: Locals,
@@ -407,13 +407,8 @@ fn partition(prog: &Program, functions: &BTreeSet<usize>, k: usize) -> Vec<Vec<u
 }
 
 /// The program as one function, and the messages its failures write to the debug output
-/// (passive data segments from index `first_message` on).
-pub(crate) fn run(
-    prog: &Program,
-    elf: &Elf<'_>,
-    cx: &Cx<'_>,
-    first_message: u32,
-) -> Result<(Function, Vec<Vec<u8>>), ShimError> {
+/// (the driver writes them, from passive data segments after the active ones).
+pub(crate) fn run(prog: &Program, elf: &Elf<'_>, cx: &Cx<'_>) -> Result<(Function, Vec<Vec<u8>>), ShimError> {
     let text_start = prog.text.start();
     let functions: BTreeSet<usize> = elf.functions.iter().filter_map(|&a| prog.text.index(a)).collect();
     // The largest regions whose labels nest within the limit (regions + blocks of one).
@@ -467,7 +462,6 @@ pub(crate) fn run(
         regions,
         current: 0,
         messages: Vec::new(),
-        first_message,
         edges_into,
         place,
         block_at,
@@ -633,22 +627,31 @@ impl Body<'_> {
     fn emit(&mut self, elf: &Elf<'_>) {
         let layout = self.cx.layout;
         let (pc, idx, t0) = (self.loc(PC), self.loc(IDX), self.loc(T0));
-        self.s().global_get(super::globals::START).local_set(pc);
+        self.s().global_get(globals::START).local_set(pc);
+        // Resuming after a request: the registers from the globals; starting: `sp` and `gp`.
+        self.s().global_get(globals::RESUMED).if_(BlockType::Empty);
+        for v in 1..32 {
+            let l = self.loc(v);
+            self.s().global_get(globals::reg(v as u32)).local_set(l);
+        }
+        self.s().else_();
         self.s().i64_const(layout.stack_top as i64);
         self.set(Reg::SP);
         if let Some(gp) = elf.global_pointer {
             self.s().i64_const(gp as i64);
             self.set(Reg::GP);
         }
+        self.s().end();
         let text_len = self.prog.text.end() - self.text_start;
         self.open_block(Label::Trap);
         self.open_block(Label::Bad);
         self.open_loop(Label::Dyn);
         {
-            let exit = self.cx.funcs.exit;
             if self.text_start == 0 {
                 // pc 0 is a word of the text: the exit check comes first.
-                self.s().local_get(pc).i64_eqz().if_(BlockType::Empty).i64_const(0).call(exit).unreachable().end();
+                self.s().local_get(pc).i64_eqz().if_(BlockType::Empty);
+                self.exit0();
+                self.s().end();
             }
             // Word index = (pc - text start) rotated right by 2: a misaligned pc sets the top
             // bits, so one unsigned comparison rejects both that and a pc outside the text.
@@ -684,10 +687,30 @@ impl Body<'_> {
         self.close(); // Dyn
         self.close(); // Bad
                       // pc 0 outside the text: the entry (or deploy) returned to the `ra` it started with.
-        let exit = self.cx.funcs.exit;
-        self.s().local_get(pc).i64_eqz().if_(BlockType::Empty).i64_const(0).call(exit).unreachable().end();
+        self.s().local_get(pc).i64_eqz().if_(BlockType::Empty);
+        self.exit0();
+        self.s().end();
         self.close(); // Trap
         self.s().unreachable().end();
+    }
+
+    /// `exit(0)`: finishes with the output buffer.
+    fn exit0(&mut self) {
+        let finish = self.cx.import(HostFn::Finish);
+        let s = &mut self.s();
+        s.global_get(globals::OUT_START).global_get(globals::OUT_LEN).call(finish).unreachable();
+    }
+
+    /// Returns `req` to the driver with the registers in the globals; `run` resumes at
+    /// `resume` (see [`crate::cfg::resumes`]).
+    fn request(&mut self, req: Request, resume: u64) {
+        for v in 1..32 {
+            let l = self.loc(v);
+            self.s().local_get(l).global_set(globals::reg(v as u32));
+        }
+        let s = &mut self.s();
+        s.i64_const(resume as i64).global_set(globals::START);
+        s.i32_const(req.code()).global_set(globals::REQUEST).return_();
     }
 
     fn region(&mut self, r: usize) {
@@ -1337,49 +1360,44 @@ impl Body<'_> {
         }
     }
 
-    /// Writes `message` to the debug output and traps: the message is a passive data
-    /// segment copied past the output buffer (the memory grown if needed).
+    /// Writes `message` to the debug output and traps (the driver does: a passive data
+    /// segment copied past the output buffer needs bulk memory operations).
     fn fail_with(&mut self, message: Vec<u8>) {
-        let seg = self.first_message + self.messages.len() as u32;
-        let len = message.len() as i32;
+        let k = self.messages.len() as u32;
         self.messages.push(message);
-        let (grow, log) = (self.cx.funcs.grow, self.cx.import(HostFn::DebugLog));
-        let end = |s: &mut InstructionSink<'_>| {
-            s.global_get(super::globals::OUT_START).global_get(super::globals::OUT_LEN).i32_add();
-        };
         let s = &mut self.s();
-        end(s);
-        s.i64_extend_i32_u().i64_const(i64::from(len)).i64_add().call(grow);
-        end(s);
-        s.i32_const(0).i32_const(len).memory_init(0, seg);
-        end(s);
-        s.i32_const(len).call(log).unreachable();
+        s.i32_const(Request::Fail(k).code()).global_set(globals::REQUEST).return_();
     }
 
     /// `ecall`: the number in `a7`, known here or dispatched at run time.
     fn ecall(&mut self, known: &Known) -> bool {
         let regs = self.mapping(self.cur).0;
         let a = |k: usize| regs[usize::from(Reg::A0.index()) + k];
-        let funcs = self.cx.funcs;
+        let resume = self.prog.text.addr(self.current) + 4;
         let Some(n) = known.get(Reg::A7) else {
-            let ecall = funcs.ecall.expect("the dispatcher exists when a number is not known");
-            for k in 0..6 {
-                self.s().local_get(a(k));
-            }
-            self.s().local_get(regs[usize::from(Reg::A7.index())]).call(ecall).local_set(a(0));
-            return true;
+            self.request(Request::Ecall, resume);
+            return false;
         };
         match n {
-            63 | 64 => {
-                let f = if n == 63 { funcs.read } else { funcs.write };
-                self.s().local_get(a(0)).local_get(a(1)).local_get(a(2)).call(f).local_set(a(0));
+            63 => {
+                let t = self.loc(T0);
+                let cx = self.cx;
+                let s = &mut self.f.instructions();
+                read_inline(s, cx, [a(0), a(1), a(2), t]);
+                s.local_set(a(0));
+            }
+            64 => {
+                self.request(Request::Write, resume);
+                return false;
             }
             93 => {
-                self.s().local_get(a(0)).call(funcs.exit).unreachable();
+                let cx = self.cx;
+                exit_inline(&mut self.f.instructions(), cx, a(0));
                 return false;
             }
             214 => {
-                self.s().local_get(a(0)).call(funcs.brk).local_set(a(0));
+                self.request(Request::Brk, resume);
+                return false;
             }
             _ => {
                 let host = u32::try_from(n).ok().and_then(HostFn::from_number).filter(|h| h.importable());

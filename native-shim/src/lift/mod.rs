@@ -115,6 +115,8 @@ pub(crate) struct Funcs {
     pub exit: u32,
     pub brk: u32,
     pub grow: u32,
+    /// Serves the request `run` returned with.
+    pub serve: u32,
     pub ecall: Option<u32>,
     pub deploy: Option<u32>,
 }
@@ -129,8 +131,42 @@ pub(crate) mod globals {
     pub const OUT_START: u32 = 2;
     /// The output buffer's length (i32).
     pub const OUT_LEN: u32 = 3;
-    /// Where `run` starts (i64): the entry point or `deploy`.
+    /// Where `run` starts (i64): the entry point or `deploy`, or where it resumes after a
+    /// request.
     pub const START: u32 = 4;
+    /// Whether `run` resumes (i32, 1) with the registers in [`reg`], or starts (0).
+    pub const RESUMED: u32 = 5;
+    /// The request `run` returned with (i32, see [`super::Request`]).
+    pub const REQUEST: u32 = 6;
+    /// Register `x<v>` (`v` in `1..32`, i64) while `run` is out for a request.
+    pub const fn reg(v: u32) -> u32 {
+        6 + v
+    }
+}
+
+/// What `run` returns to its driver for (the global `REQUEST`); the registers are in the
+/// globals, `START` is where `run` resumes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Request {
+    /// `write(a0, a1, a2)`, its result to `a0`.
+    Write,
+    /// `brk(a0)`, its result to `a0`.
+    Brk,
+    /// The `ecall` dispatcher on `a0..a5` and `a7`, its result to `a0`.
+    Ecall,
+    /// Write debug message `k` (of the body's messages) and trap.
+    Fail(u32),
+}
+
+impl Request {
+    pub fn code(self) -> i32 {
+        match self {
+            Request::Write => 1,
+            Request::Brk => 2,
+            Request::Ecall => 3,
+            Request::Fail(k) => 4 + k as i32,
+        }
+    }
 }
 
 /// The imported host functions and their indices.
@@ -193,7 +229,7 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
     }
     let imports = Imports { list: wanted.iter().filter_map(|&n| HostFn::from_number(n)).collect() };
     let base = imports.list.len() as u32;
-    let mut next = base + 7;
+    let mut next = base + 8;
     let ecall = dynamic.then(|| {
         next += 1;
         next - 1
@@ -207,6 +243,7 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
         exit: base + 4,
         brk: base + 5,
         grow: base + 6,
+        serve: base + 7,
         ecall,
         deploy,
     };
@@ -223,7 +260,7 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
     let cx = helpers::Cx { funcs, imports: &imports, layout };
     let trimmed = |s: &crate::elf::Segment<'_>| s.data.len() - s.data.iter().rev().take_while(|&&b| b == 0).count();
     let active = elf.segments.iter().filter(|s| trimmed(s) > 0).count() as u32;
-    let (run, messages) = body::run(&prog, &elf, &cx, active)?;
+    let (run, messages) = body::run(&prog, &elf, &cx)?;
     let mut defined: Vec<(u32, Function)> = Vec::new();
     let i64s = |n: usize| alloc::vec![ValType::I64; n];
     defined.push((types.get(&[], &[]), run));
@@ -233,6 +270,7 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
     defined.push((types.get(&i64s(1), &[]), helpers::exit(&cx)));
     defined.push((types.get(&i64s(1), &i64s(1)), helpers::brk(&cx)));
     defined.push((types.get(&i64s(1), &[]), helpers::grow()));
+    defined.push((types.get(&[], &[]), helpers::serve(&cx, active, &messages)));
     if ecall.is_some() {
         defined.push((types.get(&i64s(7), &i64s(1)), helpers::ecall(&cx)));
     }
@@ -261,6 +299,11 @@ pub fn lift(file: &[u8]) -> Result<Lifted, ShimError> {
     globals.global(g(ValType::I32), &ConstExpr::i32_const(layout.out_start as i32));
     globals.global(g(ValType::I32), &ConstExpr::i32_const(0));
     globals.global(g(ValType::I64), &ConstExpr::i64_const(0));
+    globals.global(g(ValType::I32), &ConstExpr::i32_const(0));
+    globals.global(g(ValType::I32), &ConstExpr::i32_const(0));
+    for _ in 1..32 {
+        globals.global(g(ValType::I64), &ConstExpr::i64_const(0));
+    }
     let mut exports = ExportSection::new();
     exports.export(host_abi::MEMORY_EXPORT, ExportKind::Memory, 0);
     exports.export(host_abi::CALL_EXPORT, ExportKind::Func, funcs.call);
