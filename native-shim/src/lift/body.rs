@@ -1,9 +1,13 @@
 //! `run`: the whole program as one function, started at the address in the global
-//! `START`.
+//! `START`. It is a leaf (it calls host functions only): an `ecall` that needs more
+//! (`write`, `brk`, a number not known here, a failure message) saves the registers in
+//! globals and returns a [`Request`] to the export's driver, which serves it and calls
+//! `run` again to resume after the `ecall` (a block start, see [`crate::cfg::resumes`]).
 //!
-//! Registers `x1..x31` are `i64` locals, the most used first (rv-backend keeps a function's
-//! first twelve locals in machine registers), each outermost loop with its own choice of
-//! them ([`Locals`]); `x0` reads as 0 and writes to it are dropped. Control flow:
+//! Registers `x1..x31` are `i64` locals, the most used first (rv-backend keeps a leaf
+//! function's first 16 or 17 locals in machine registers: [`fast_locals`]), each outermost
+//! loop with its own choice of them ([`Locals`]); `x0` reads as 0 and writes to it are
+//! dropped. Control flow:
 //!
 //! ```text
 //! block $trap
@@ -117,8 +121,18 @@ const T0: usize = 34;
 const ADDR: usize = 35;
 const VALUES: usize = 36;
 
-/// Locals rv-backend keeps in machine registers in a function that calls (its first twelve).
-const FAST: u32 = 12;
+/// Locals rv-backend keeps in machine registers: a function's first twelve in callee-saved
+/// registers, and in a leaf function (`run` is one) before them as many as its free
+/// caller-saved registers: `a6` and `t3..t6` where the operand stack never reaches them
+/// (`a6` is the seventh place). `run`'s stack stays within six places but where a host
+/// function takes six arguments (the last an address: seven for a moment).
+fn fast_locals(six_args: bool) -> u32 {
+    if six_args {
+        16
+    } else {
+        17
+    }
+}
 
 /// Where each value lives: a local index per value.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -135,6 +149,8 @@ struct Locals {
     /// Per outermost loop, its mapping and the registers its body writes.
     loops: Vec<(Mapping, [bool; 32])>,
     decls: Vec<(u32, ValType)>,
+    /// How many of the first locals are in machine registers ([`fast_locals`]).
+    fast: u32,
 }
 
 /// Adds `w` per static use of each value by `inst` to `uses`.
@@ -199,7 +215,7 @@ impl Locals {
     /// The global mapping (see [`Locals`]) and the declarations of its locals. (Counting
     /// only the uses outside the outermost loops, which have their own mappings, measured
     /// worse: 2.37x against 2.36x on `zkos bench native`.)
-    fn new(prog: &Program) -> Self {
+    fn new(prog: &Program, fast: u32) -> Self {
         let mut uses = [0u64; VALUES];
         for inst in &prog.text.insts {
             count_uses(inst, &mut uses, 1);
@@ -215,7 +231,7 @@ impl Locals {
             let ty = if k == IDX || k == ADDR { ValType::I32 } else { ValType::I64 };
             push_decl(&mut decls, ty);
         }
-        Self { global: Mapping(at), loops: Vec::new(), decls }
+        Self { global: Mapping(at), loops: Vec::new(), decls, fast }
     }
 
     /// Adds the mapping of the next outermost loop, whose body's blocks are `body` (block,
@@ -236,9 +252,9 @@ impl Locals {
         let g = self.global.0;
         let movable = |v: usize| (1..32).contains(&v) || v == T0;
         // The fast locals' holders, least used here first; the others, most used first.
-        let mut victims: Vec<usize> = (1..VALUES).filter(|&v| movable(v) && g[v] < FAST).collect();
+        let mut victims: Vec<usize> = (1..VALUES).filter(|&v| movable(v) && g[v] < self.fast).collect();
         victims.sort_by_key(|&v| (uses[v], v));
-        let mut wanted: Vec<usize> = (1..VALUES).filter(|&v| movable(v) && g[v] >= FAST).collect();
+        let mut wanted: Vec<usize> = (1..VALUES).filter(|&v| movable(v) && g[v] >= self.fast).collect();
         wanted.sort_by_key(|&v| (core::cmp::Reverse(uses[v]), v));
         let mut m = g;
         for (&e, &r) in victims.iter().zip(&wanted) {
@@ -451,7 +467,8 @@ pub(crate) fn run(prog: &Program, elf: &Elf<'_>, cx: &Cx<'_>) -> Result<(Functio
             edges_into[place[bi + 1].0].push((bi, bi + 1, false));
         }
     }
-    let locals = Locals::new(prog);
+    let six_args = cx.imports.all().iter().any(|f| f.params().len() >= 6);
+    let locals = Locals::new(prog, fast_locals(six_args));
     let nblocks = prog.blocks.len();
     let mut body = Body {
         prog,
@@ -553,13 +570,14 @@ impl Body<'_> {
         }
         let (a, b) = (self.mapping(from).0, self.mapping(to).0);
         let written = (from != 0).then(|| self.locals.loops[from - 1].1);
+        let fast = self.locals.fast;
         for v in 1..32 {
-            if a[v] != b[v] && a[v] < FAST && written.is_none_or(|w| w[v]) {
+            if a[v] != b[v] && a[v] < fast && written.is_none_or(|w| w[v]) {
                 self.s().local_get(a[v]).local_set(b[v]);
             }
         }
         for v in 1..32 {
-            if a[v] != b[v] && b[v] < FAST {
+            if a[v] != b[v] && b[v] < fast {
                 self.s().local_get(a[v]).local_set(b[v]);
             }
         }

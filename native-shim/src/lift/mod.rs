@@ -3,11 +3,14 @@
 //! Module layout (indices fixed here, used by [`body`] and [`helpers`]):
 //!
 //! - imports: host functions from module `zkos`, by number;
-//! - functions: `run` (the program, one function), `call` (runs it from the entry point),
-//!   the helpers (`read`, `write`, `exit`, `brk`, `grow`, the `ecall` dispatcher
-//!   when some `ecall` number is not known at lift time) and `deploy` when the ELF has one;
+//! - functions: `run` (the program, one function, a leaf: it calls host functions only),
+//!   `call` (the driver: runs `run` from the entry point and serves the requests it returns
+//!   with), the helpers (`read`, `write`, `exit`, `brk`, `grow`, `serve`, the `ecall`
+//!   dispatcher when some `ecall` number is not known at lift time) and `deploy` (a driver
+//!   too) when the ELF has one;
 //! - globals: the calldata cursor of `read`, the program break, the output buffer's start
-//!   and length, where `run` starts;
+//!   and length, where `run` starts or resumes, whether it resumes, its request, and the
+//!   registers while it is out for one;
 //! - one memory, exported, its initial pages holding the stack and the segments (data
 //!   segments), growing up to the subset's maximum for the heap and the output buffer.
 
