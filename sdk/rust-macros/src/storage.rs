@@ -82,7 +82,7 @@ fn getter(field: &syn::Ident, ty: &syn::Type, name: &str) -> syn::Result<(String
                 quote!([#(#sel),*] => {
                     ::zkos_sdk::contract::reject_value();
                     let this = Self::__zkos_storage();
-                    ::zkos_sdk::contract::finish_bytes(&this.#field.get_bytes())
+                    this.#field.finish_abi()
                 }),
             ));
         }

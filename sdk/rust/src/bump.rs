@@ -5,9 +5,11 @@
 //! moves a pointer forward from `__heap_base` (the end of the stack and static data, set by
 //! the linker), growing the linear memory a page at a time when it runs out. `dealloc`
 //! reclaims only the most recent allocation, and `realloc` of the most recent allocation
-//! grows in place: that is what `Vec::push` loops need. Allocation fails (returns null) only
-//! when `memory.grow` does, at the module's declared maximum; Rust's allocation-error path
-//! then panics, which with feature `panic-handler` reverts the call with empty data.
+//! grows in place: that is what `Vec::push` loops need. Allocation fails (returns null) when
+//! `memory.grow` does, at the module's declared maximum, and for a block of 4 MiB or more
+//! (which Solidity's memory cannot hold under the block gas limit either: see
+//! [`MAX_BLOCK`]); Rust's allocation-error path then panics, which with feature
+//! `panic-handler` reverts the call with empty data.
 
 #![allow(unsafe_code)]
 
@@ -16,14 +18,22 @@ use core::cell::Cell;
 
 const PAGE: usize = 64 * 1024;
 
-/// zkos's largest memory, in pages: a module declares at most this maximum, so a grow by
-/// this many pages or more always fails.
-const MAX_PAGES: usize = host_abi::limits::MAX_MEMORY_PAGES as usize;
+/// The largest block (exclusive): 4 MiB. Solidity's memory cannot reach that size under
+/// the 30 M block gas limit (`3·n + n²/512` gas for `n` words: about 34 M gas for 4 MiB), so
+/// no contract written in Solidity holds such a block either; a request this large fails as
+/// an allocation at the memory's maximum does. One allocation then grows memory by at most
+/// [`MAX_GROW`] pages, which keeps the static gas bound of any function that allocates near
+/// 1 M gas (it was about 4.7 M with a grow of up to 511 pages).
+const MAX_BLOCK: usize = 1 << 22;
 
-/// A mask no block can exceed: a block lies inside memory, which is smaller than
-/// `MAX_PAGES` pages. `x & SIZE_MASK` is `x` for every block's size; the static gas bounds
-/// (`zkos gas-report`) read the mask as a bound on sizes they cannot follow through memory.
-const SIZE_MASK: usize = MAX_PAGES * PAGE - 1;
+/// The most pages one allocation grows memory by: a block below [`MAX_BLOCK`] bytes at an
+/// alignment below a page ends at most this many pages past the memory the allocator has.
+const MAX_GROW: usize = MAX_BLOCK / PAGE + 1;
+
+/// A mask no block's size exceeds (every block is smaller than [`MAX_BLOCK`]): `x &
+/// SIZE_MASK` is `x` for every block's size; the static gas bounds (`zkos gas-report`) read
+/// the mask as a bound on sizes they cannot follow through memory.
+const SIZE_MASK: usize = MAX_BLOCK - 1;
 
 unsafe extern "C" {
     /// End of the linker's static data and stack: where the heap may start.
@@ -62,9 +72,10 @@ impl BumpAlloc {
             return true;
         }
         let pages = (new_end - end).div_ceil(PAGE);
-        // A grow by `MAX_PAGES` or more fails anyway; failing here first, without asking,
-        // bounds the growth one allocation pays for (the static gas bounds read the check).
-        if pages >= MAX_PAGES {
+        // No block below `MAX_BLOCK` needs more (`next <= end`); failing here first, without
+        // asking, bounds the growth one allocation pays for (the static gas bounds read the
+        // check).
+        if pages > MAX_GROW {
             return false;
         }
         if core::arch::wasm32::memory_grow(0, pages) == usize::MAX {
@@ -92,6 +103,9 @@ unsafe impl GlobalAlloc for BumpAlloc {
         let Some(start) = next.checked_add(layout.align() - 1).map(|n| n & !(layout.align() - 1)) else {
             return core::ptr::null_mut();
         };
+        if layout.size() >= MAX_BLOCK {
+            return core::ptr::null_mut();
+        }
         let Some(new_next) = start.checked_add(layout.size()) else {
             return core::ptr::null_mut();
         };
@@ -119,6 +133,9 @@ unsafe impl GlobalAlloc for BumpAlloc {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size >= MAX_BLOCK {
+            return core::ptr::null_mut();
+        }
         let start = ptr as usize;
         if start + layout.size() == self.next.get() {
             // The most recent block: resize it in place.

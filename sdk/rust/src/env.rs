@@ -35,7 +35,11 @@ pub fn revert_with_message(message: &str) -> ! {
 /// Reverts with Solidity's `Panic(uint256)` revert data (e.g. 0x11 for arithmetic
 /// overflow, as checked arithmetic in Solidity 0.8 does).
 pub fn revert_with_panic(code: u64) -> ! {
-    host::revert(&crate::abi::panic_code(code))
+    // `Panic(uint256)`'s selector and the code as one word, on the stack (no allocation).
+    let mut data = [0u8; 36];
+    data[..4].copy_from_slice(&crate::abi::PANIC_SELECTOR);
+    data[28..].copy_from_slice(&code.to_be_bytes());
+    host::revert(&data)
 }
 
 /// The whole return data of the last call or create this frame made.

@@ -107,6 +107,12 @@ pub fn storage_load(key: &Word) -> Word {
     out
 }
 
+/// Reads a storage word into `out`.
+pub fn storage_load_into(key: &Word, out: &mut Word) {
+    // SAFETY: `key` is 32 readable bytes, `out` 32 writable bytes.
+    unsafe { raw::storage_load(key.as_ptr(), out.as_mut_ptr()) }
+}
+
 /// Writes a storage word.
 pub fn storage_store(key: &Word, value: &Word) {
     // SAFETY: `key` and `value` are 32 readable bytes each.

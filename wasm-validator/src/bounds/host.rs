@@ -14,12 +14,17 @@
 
 use alloc::format;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use host_abi::charge::{worst, Cap, Forward, Term};
 use host_abi::functions::{Group, HostFn};
 
 use super::formula::{Formula, Ratio};
-use super::values::{Id, Values};
+use super::values::{Id, Ub, Values};
+
+/// A requested call gas this large (2^32, far above any block's gas limit) means "all
+/// that may be forwarded": flagged as forwarding rather than added to the bound.
+const FORWARD_ALL: u128 = 1 << 32;
 
 /// The worst-case cost of one host call.
 pub struct HostCost {
@@ -45,12 +50,22 @@ pub struct Ctx<'v> {
     pub vals: &'v mut Values,
     /// The memory's maximum size in bytes.
     pub memory_max: u64,
+    /// Bounds the facts of the call's program point give values (see
+    /// [`Values::ub_assuming`]).
+    pub known: Vec<(Id, Ub)>,
+}
+
+impl Ctx<'_> {
+    /// An upper bound of `id` at the call.
+    fn ub(&mut self, id: Id) -> Option<Ub> {
+        self.vals.ub_assuming(id, &self.known)
+    }
 }
 
 impl Ctx<'_> {
     /// An upper bound of a length argument: its bound, or the memory's size (noted).
     fn len(&mut self, f: HostFn, id: Option<Id>, note: &mut Option<String>) -> Formula {
-        if let Some(u) = id.and_then(|id| self.vals.ub(id)) {
+        if let Some(u) = id.and_then(|id| self.ub(id)) {
             if u.max <= u128::from(self.memory_max) {
                 return u.f;
             }
@@ -73,10 +88,10 @@ impl Ctx<'_> {
         let value = match t.cap {
             Cap::Memory => self.len(f, id, note),
             Cap::Max(n) => {
-                let known = id.and_then(|id| self.vals.ub(id)).and_then(|u| u.f.as_constant());
+                let known = id.and_then(|id| self.ub(id)).and_then(|u| u.f.as_constant());
                 Formula::constant(known.map_or(u128::from(n), |k| k.min(u128::from(n))))
             }
-            Cap::None => match id.and_then(|id| self.vals.ub(id)) {
+            Cap::None => match id.and_then(|id| self.ub(id)) {
                 Some(u) => u.f,
                 None => {
                     let name = f.params().get(t.arg).map_or("argument", |p| p.name);
@@ -115,9 +130,11 @@ pub fn cost(f: HostFn, args: &[Id], cx: &mut Ctx<'_>) -> HostCost {
     }
     match p.forward {
         Forward::Nothing => {}
-        Forward::Requested { arg: requested, .. } => match arg(requested).and_then(|id| cx.vals.ub(id)) {
-            Some(u) => out.cost = out.cost.add(&u.f),
-            None => out.forwards = true,
+        Forward::Requested { arg: requested, .. } => match arg(requested).and_then(|id| cx.ub(id)) {
+            Some(u) if u.max < FORWARD_ALL => out.cost = out.cost.add(&u.f),
+            // Unbounded, or as much as no block holds (the SDKs ask for `i64::MAX` to
+            // forward all they may): the callee's use comes on top, as for a create.
+            _ => out.forwards = true,
         },
         Forward::All => out.forwards = true,
     }
@@ -140,7 +157,7 @@ mod tests {
     #[test]
     fn worst_cases() {
         let mut vals = Values::default();
-        let mut cx = Ctx { vals: &mut vals, memory_max: 65_536 };
+        let mut cx = Ctx { vals: &mut vals, memory_max: 65_536, known: Vec::new() };
         let store = cost(HostFn::StorageStore, &[], &mut cx);
         assert_eq!(store.cost.as_constant(), Some(22_100));
         let n = cx.vals.sym(W::I32, super::super::formula::Var::CalldataSize);

@@ -24,7 +24,7 @@
 //! the declared locals of every function called (paid on entry, see
 //! [`crate::flow::blocks`]), the run-time charges of `memory.grow` and bulk operations and
 //! host functions at their worst case. Gas forwarded by `call`, `create` and their kin to another frame is not part
-//! of `B` unless the `gas` argument is bounded; [`FunctionBounds::forwards_gas`] says when
+//! of `B` unless the `gas` argument is bounded (below 2^32); [`FunctionBounds::forwards_gas`] says when
 //! the callee's consumption (at most the caller's gas limit) comes on top. A trap ends the
 //! call consuming all its gas whatever `B` says. The bound of an exported function is that
 //! of a frame entering the module there: it also counts what the frame pays for the

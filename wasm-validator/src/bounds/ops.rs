@@ -64,8 +64,8 @@ pub(super) fn step(w: &mut Walk<'_, '_>, op: &Operator<'_>, start: usize) -> Res
             pop(w);
         }
         O::Select => {
-            pop(w);
-            bin(w, |w, a, b| w.vals.join(a, b));
+            let c = pop(w);
+            bin(w, |w, a, b| select(w, a, b, c));
         }
         O::LocalGet { local_index } => {
             let v = w.cur.as_ref().and_then(|s| s.locals.get(*local_index));
@@ -282,11 +282,12 @@ pub(super) fn step(w: &mut Walk<'_, '_>, op: &Operator<'_>, start: usize) -> Res
 /// (Rust's `copy_from_slice`), the source's length, often a constant at the call, comes
 /// last. Either choice is sound: both bound the value.
 pub(super) fn ub_here(w: &mut Walk<'_, '_>, v: Id) -> Option<Ub> {
-    let mut best = w.vals.ub(v);
     let facts = match w.cur.as_ref() {
         Some(s) => s.facts.clone(),
-        None => return best,
+        None => return w.vals.ub(v),
     };
+    let known = fact_bounds(&mut w.vals, &facts);
+    let mut best = w.vals.ub_assuming(v, &known);
     for (c, truth) in facts {
         let Some(u) = fact_ub(&mut w.vals, c, truth, v) else { continue };
         let better = match &best {
@@ -299,6 +300,66 @@ pub(super) fn ub_here(w: &mut Walk<'_, '_>, v: Id) -> Option<Ub> {
         }
     }
     best
+}
+
+/// `select(a, b, c)`: one of `a` and `b`; `min(a, b)` when `c` is `a <u b` (or `<=u`, or
+/// `b >u a`), which is at most the smaller constant bound of the two (`len.min(7000)` is
+/// bounded even when `len` is not).
+fn select(w: &mut Walk<'_, '_>, a: Id, b: Id, c: Id) -> Id {
+    let is_min = match w.vals.node(c) {
+        Node::Cmp(_, CmpOp::LtU | CmpOp::LeU, x, y) => (*x, *y) == (a, b),
+        Node::Cmp(_, CmpOp::GtU | CmpOp::GeU, x, y) => (*x, *y) == (b, a),
+        _ => false,
+    };
+    if is_min {
+        let bound = |w: &mut Walk<'_, '_>, v: Id| ub_here(w, v).and_then(|u| u.f.as_constant());
+        let m = match (bound(w, a), bound(w, b)) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        };
+        if let Some(m) = m.and_then(|m| u64::try_from(m).ok()) {
+            let width = w.vals.width(a);
+            return w.vals.opaque(width, Some(UbKey::Max(m)));
+        }
+    }
+    w.vals.join(a, b)
+}
+
+/// The bounds that facts give the values they compare (`len <=u 4096` bounds `len`; an
+/// `eqz` around a comparison negates it), the smallest for each value: what
+/// [`Values::ub_assuming`] bounds expressions built from them with.
+pub(super) fn fact_bounds(vals: &mut Values, facts: &[(Id, bool)]) -> Vec<(Id, Ub)> {
+    let mut out: Vec<(Id, Ub)> = Vec::new();
+    for &(c, truth) in facts {
+        let mut operands = Vec::new();
+        let mut inner = c;
+        // A chain of `eqz` ends at a comparison or a plain value (its operands' bounds).
+        for _ in 0..4 {
+            match vals.node(inner).clone() {
+                Node::Eqz(_, x) => {
+                    operands.push(x);
+                    inner = x;
+                }
+                Node::Cmp(_, _, a, b) => {
+                    operands.extend([a, b]);
+                    break;
+                }
+                _ => break,
+            }
+        }
+        for v in operands {
+            if vals.as_const(v).is_some() {
+                continue;
+            }
+            let Some(u) = fact_ub(vals, c, truth, v) else { continue };
+            match out.iter_mut().find(|k| k.0 == v) {
+                Some(k) if u.max < k.1.max => k.1 = u,
+                Some(_) => {}
+                None => out.push((v, u)),
+            }
+        }
+    }
+    out
 }
 
 /// The highest parameter a formula uses (`None` if it uses none).
@@ -534,7 +595,9 @@ fn call(w: &mut Walk<'_, '_>, f: u32, start: usize) {
 
 fn host_call(w: &mut Walk<'_, '_>, f: HostFn, args: &[Id], start: usize) {
     let memory_max = w.m.memory_max_bytes;
-    let hc = host::cost(f, args, &mut host::Ctx { vals: &mut w.vals, memory_max });
+    let facts = w.cur.as_ref().map(|s| s.facts.clone()).unwrap_or_default();
+    let known = fact_bounds(&mut w.vals, &facts);
+    let hc = host::cost(f, args, &mut host::Ctx { vals: &mut w.vals, memory_max, known });
     add_extra(w, &hc.cost);
     if let Some(b) = hc.blocker {
         blocker(w, ReasonKind::HostCall, b, start);

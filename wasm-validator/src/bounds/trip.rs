@@ -25,8 +25,9 @@ use hashbrown::HashMap;
 
 use super::formula::{Formula, Ratio, Var};
 use super::graph::Trip;
+use super::ops::fact_bounds;
 use super::state::Locals;
-use super::values::{CmpOp, Id, Node, Values, W};
+use super::values::{CmpOp, Id, Node, Ub, Values, W};
 
 /// What the walker records about a loop.
 pub struct LoopRecord {
@@ -97,9 +98,17 @@ struct Ctx<'v> {
     id: u32,
     mark: Id,
     memo: HashMap<Id, bool>,
+    /// Bounds the facts of the back edge being checked give values: a limit read from
+    /// memory and compared with a constant before the loop is bounded by that constant.
+    known: Vec<(Id, Ub)>,
 }
 
 impl Ctx<'_> {
+    /// An upper bound of `x` on the back edge being checked.
+    fn ub(&mut self, x: Id) -> Option<Ub> {
+        self.vals.ub_assuming(x, &self.known)
+    }
+
     /// Whether `x` has the same value on every iteration of the loop.
     fn invariant(&mut self, x: Id) -> bool {
         if let Some(r) = self.memo.get(&x) {
@@ -128,7 +137,7 @@ impl Ctx<'_> {
     /// wrap-around is possible given the facts: every coefficient and the constant are
     /// small and positive, or the constant is −1 and a fact says the rest is not zero.
     fn nonneg_ub(&mut self, w: W, d: Id, facts: &[(Id, bool)]) -> Option<Formula> {
-        if let Some(u) = self.vals.ub(d) {
+        if let Some(u) = self.ub(d) {
             return Some(u.f);
         }
         let (c, terms) = self.vals.linear(d);
@@ -136,7 +145,7 @@ impl Ctx<'_> {
             return None;
         }
         let rest = self.vals.make_linear(w, 0, terms);
-        let u = self.vals.ub(rest)?;
+        let u = self.ub(rest)?;
         self.known_nonzero(w, rest, facts).then_some(u.f)
     }
 
@@ -220,7 +229,7 @@ impl Ctx<'_> {
                 // i -= 1 until i + k == B: J <= i0 + k - B when that is non-negative.
                 let d = self.vals.sub(w, v0k, limit);
                 let j = self.nonneg_ub(w, d, facts)?;
-                let var = self.vals.ub(c.v0)?.f;
+                let var = self.ub(c.v0)?.f;
                 Some((j, var, String::from("counts down by 1 to a limit (!=)")))
             }
             (RelOp::Lt, false, false) if c.step == w.max() && !r.signed => {
@@ -228,7 +237,7 @@ impl Ctx<'_> {
                 let first = self.nonneg_ub(w, v0k, facts)?;
                 let d = self.vals.sub(w, v0k, limit);
                 let j = self.nonneg_ub(w, d, facts).unwrap_or(first);
-                let var = self.vals.ub(c.v0)?.f;
+                let var = self.ub(c.v0)?.f;
                 Some((j, var, String::from("counts down by 1 while above a limit")))
             }
             _ => None,
@@ -244,7 +253,7 @@ impl Ctx<'_> {
         }
         let top: u128 = if r.signed { u128::from(half) - 1 } else { u128::from(w.max()) };
         // `i + k <= B` is `i + k < B + 1`, when `B` is below the top (else it always holds).
-        let b0 = self.vals.ub(limit)?;
+        let b0 = self.ub(limit)?;
         let (limit, plus) = match r.op {
             RelOp::Le => {
                 if b0.max >= top {
@@ -255,7 +264,7 @@ impl Ctx<'_> {
             }
             _ => (limit, 0),
         };
-        let b = self.vals.ub(limit)?;
+        let b = self.ub(limit)?;
         // After a back edge, i + k < B <= top; the next value i + s + k must not wrap: any
         // limit works for a step of one, larger steps need B + s - 1 <= top.
         if s > 1 && (b0.max + plus).checked_add(u128::from(s))? > top + 1 {
@@ -263,7 +272,7 @@ impl Ctx<'_> {
         }
         // The first comparison must not wrap either: i0 + k <= top, and a signed counter
         // must start non-negative.
-        let v0 = self.vals.ub(c.v0);
+        let v0 = self.ub(c.v0);
         match &v0 {
             Some(u) if u.max.checked_add(u128::from(k))? <= top => {}
             None if k == 0 && !r.signed => {}
@@ -274,7 +283,7 @@ impl Ctx<'_> {
         let j = match (self.vals.as_const(limit), self.vals.as_const(v0k)) {
             (Some(bc), _) if r.signed && w.negative(bc) => Formula::zero(),
             (Some(bc), Some(vc)) => Formula::constant(u128::from(bc.saturating_sub(vc)).div_ceil(u128::from(s))),
-            _ => match self.vals.ub(d) {
+            _ => match self.ub(d) {
                 Some(du) => div_ceil_formula(&du.f, s),
                 None => div_ceil_formula(&b.f, s),
             },
@@ -321,8 +330,8 @@ impl Ctx<'_> {
         }
         let q = self.vals.make_linear(w, qc, qt);
         let j = self.nonneg_ub(w, q, facts)?;
-        let mut var = self.vals.ub(limit)?.f;
-        if let Some(u) = self.vals.ub(c.v0) {
+        let mut var = self.ub(limit)?.f;
+        if let Some(u) = self.ub(c.v0) {
             var = var.max(&u.f);
         }
         Some((j, var, format!("counts up by {s} until it equals a limit")))
@@ -338,7 +347,7 @@ pub fn analyze(vals: &mut Values, rec: &LoopRecord) -> Result<Trip, String> {
             how: String::from("no back edge: runs once"),
         });
     }
-    let mut cx = Ctx { vals, id: rec.id, mark: rec.mark, memo: HashMap::new() };
+    let mut cx = Ctx { vals, id: rec.id, mark: rec.mark, memo: HashMap::new(), known: Vec::new() };
     let mut why = String::from("no local changes by a constant step on every back edge");
     for &(local, w) in &rec.modified {
         let x = cx.vals.sym(w, Var::LoopVar { loop_id: rec.id, local });
@@ -363,6 +372,7 @@ pub fn analyze(vals: &mut Values, rec: &LoopRecord) -> Result<Trip, String> {
         let mut total: Option<(Formula, Formula, String)> = None;
         let mut all = true;
         for (_, facts) in &rec.back {
+            cx.known = fact_bounds(cx.vals, facts);
             let mut best: Option<(Formula, Formula, String)> = None;
             for &(cond, truth) in facts.iter().rev() {
                 let Some(r) = relation(cx.vals, cond, truth) else { continue };

@@ -388,6 +388,44 @@ impl Values {
     }
 
     fn compute_ub(&mut self, id: Id) -> Option<Ub> {
+        self.node_ub(id, &mut |v, x| v.ub(x))
+    }
+
+    /// An upper bound of the unsigned value of `id` where the atoms `known` lists are known
+    /// to be at most their bounds (facts of the program point: `len <=u 4096` on a path
+    /// bounds `(len + 31) >> 5` there too). Values are immutable, so a fact about an atom
+    /// holds for every expression built from it at that point. The better of this and
+    /// [`Self::ub`] (by absolute maximum).
+    pub fn ub_assuming(&mut self, id: Id, known: &[(Id, Ub)]) -> Option<Ub> {
+        let Some(first) = known.iter().map(|k| k.0).min() else { return self.ub(id) };
+        let mut memo = HashMap::new();
+        self.ub_rec(id, first, known, &mut memo)
+    }
+
+    fn ub_rec(&mut self, id: Id, first: Id, known: &[(Id, Ub)], memo: &mut HashMap<Id, Option<Ub>>) -> Option<Ub> {
+        let plain = self.ub(id);
+        // Operands are interned before what uses them: an older value mentions no atom of
+        // `known`.
+        if id < first {
+            return plain;
+        }
+        if let Some(r) = memo.get(&id) {
+            return r.clone();
+        }
+        let derived = match known.iter().find(|k| k.0 == id) {
+            Some(k) => Some(k.1.clone()),
+            None => self.node_ub(id, &mut |v, x| v.ub_rec(x, first, known, memo)),
+        };
+        let r = match (plain, derived) {
+            (Some(p), Some(d)) => Some(if d.max < p.max { d } else { p }),
+            (p, d) => p.or(d),
+        };
+        memo.insert(id, r.clone());
+        r
+    }
+
+    /// The bound of node `id` from its operands' bounds (`child`).
+    fn node_ub(&mut self, id: Id, child: &mut dyn FnMut(&mut Self, Id) -> Option<Ub>) -> Option<Ub> {
         let node = self.node(id).clone();
         match node {
             Node::Const(_, v) => Some(Ub::constant(u128::from(v))),
@@ -397,7 +435,7 @@ impl Values {
                 UbKey::Var(v) => Some(Ub { f: Formula::var(v), max: u128::from(var_max(w, v)) }),
             },
             Node::Join(_, _, a, b) => {
-                let (ua, ub) = (self.ub(a)?, self.ub(b)?);
+                let (ua, ub) = (child(self, a)?, child(self, b)?);
                 Some(Ub { f: ua.f.max(&ub.f), max: ua.max.max(ub.max) })
             }
             Node::Lin(w, c, terms) => {
@@ -408,26 +446,33 @@ impl Values {
                 let mut f = Formula::constant(u128::from(c));
                 let mut max = u128::from(c);
                 for (a, k) in terms {
-                    let u = self.ub(a)?;
+                    let u = child(self, a)?;
                     f = f.add(&u.f.scale(Ratio::int(u128::from(k))));
                     max = max.saturating_add(u.max.saturating_mul(u128::from(k)));
                 }
                 Some(Ub { f, max: max.min(u128::from(w.max())) })
             }
-            Node::Bin(w, op, a, b) => self.ub_bin(w, op, a, b),
+            Node::Bin(w, op, a, b) => self.ub_bin(w, op, a, b, child),
             Node::Cmp(..) | Node::Eqz(..) => Some(Ub::constant(1)),
-            Node::Ext(false, a) => self.ub(a),
-            Node::Ext(true, a) => self.ub(a).filter(|u| u.max < 1 << 31),
-            Node::Wrap(a) => self.ub(a).filter(|u| u.max <= u128::from(u32::MAX)),
+            Node::Ext(false, a) => child(self, a),
+            Node::Ext(true, a) => child(self, a).filter(|u| u.max < 1 << 31),
+            Node::Wrap(a) => child(self, a).filter(|u| u.max <= u128::from(u32::MAX)),
             Node::Count(w, _) => Some(Ub::constant(u128::from(w.bits()))),
         }
     }
 
-    fn ub_bin(&mut self, w: W, op: BinOp, a: Id, b: Id) -> Option<Ub> {
+    fn ub_bin(
+        &mut self,
+        w: W,
+        op: BinOp,
+        a: Id,
+        b: Id,
+        child: &mut dyn FnMut(&mut Self, Id) -> Option<Ub>,
+    ) -> Option<Ub> {
         let cb = self.as_const(b);
         match op {
             BinOp::And => {
-                let (ua, ubb) = (self.ub(a), self.ub(b));
+                let (ua, ubb) = (child(self, a), child(self, b));
                 match (ua, ubb) {
                     (Some(x), Some(y)) => Some(if x.max <= y.max { x } else { y }),
                     (Some(x), None) | (None, Some(x)) => Some(x),
@@ -435,16 +480,16 @@ impl Values {
                 }
             }
             BinOp::Or | BinOp::Xor => {
-                let (x, y) = (self.ub(a)?, self.ub(b)?);
+                let (x, y) = (child(self, a)?, child(self, b)?);
                 Some(Ub { f: x.f.add(&y.f), max: x.max.saturating_add(y.max).min(u128::from(w.max())) })
             }
             BinOp::ShrU | BinOp::DivU => {
                 let d = match (op, cb) {
                     (BinOp::ShrU, Some(k)) => 1u128 << (k % u64::from(w.bits())),
                     (BinOp::DivU, Some(k)) if k > 0 => u128::from(k),
-                    _ => return self.ub(a),
+                    _ => return child(self, a),
                 };
-                match self.ub(a) {
+                match child(self, a) {
                     Some(x) => Some(Ub { f: x.f.scale(Ratio::new(1, d)?), max: x.max / d }),
                     None => {
                         let m = u128::from(w.max()) / d;
@@ -455,19 +500,19 @@ impl Values {
             BinOp::RemU => match cb {
                 Some(k) if k > 0 => {
                     let m = u128::from(k - 1);
-                    Some(match self.ub(a) {
+                    Some(match child(self, a) {
                         Some(x) if x.max <= m => x,
                         _ => Ub::constant(m),
                     })
                 }
-                _ => self.ub(a),
+                _ => child(self, a),
             },
             BinOp::Mul => {
-                let (x, y) = (self.ub(a)?, self.ub(b)?);
+                let (x, y) = (child(self, a)?, child(self, b)?);
                 Some(Ub { f: x.f.mul(&y.f), max: x.max.saturating_mul(y.max).min(u128::from(w.max())) })
             }
             BinOp::ShrS => {
-                let x = self.ub(a)?;
+                let x = child(self, a)?;
                 let k = cb?;
                 if x.max >= 1u128 << (w.bits() - 1) {
                     return None;

@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 use super::error::AbiError;
-use super::types::{decode_elem, encode_elem, AbiType, Decode, Encode};
+use super::types::{decode_elem, encode_elem, push_zeros, AbiType, Decode, Encode};
 
 /// A parameter list that encodes: `()` or a tuple of [`Encode`] values.
 pub trait EncodeParams {
@@ -37,7 +37,7 @@ macro_rules! tuple {
         impl<$($name: Encode),+> Encode for ($($name,)+) {
             fn encode_to(&self, out: &mut Vec<u8>) {
                 let base = out.len();
-                out.resize(base $(+ $name::HEAD_SIZE)+, 0);
+                push_zeros(out, 0 $(+ $name::HEAD_SIZE)+);
                 let mut head = base;
                 $( encode_elem(&self.$idx, out, base, &mut head); )+
             }

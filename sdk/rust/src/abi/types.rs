@@ -166,8 +166,23 @@ uint!(u16, u32, u64, u128);
 fn encode_bytes(b: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&size_word(b.len()));
     out.extend_from_slice(b);
-    let pad = (32 - b.len() % 32) % 32;
-    out.resize(out.len() + pad, 0);
+    push_zeros(out, (32 - b.len() % 32) % 32);
+}
+
+/// Appends `n` zero bytes: one reservation and one fill (`memory.fill` on `wasm32`).
+/// `Vec::resize` writes them in a loop whose trip count the static gas bounds cannot follow
+/// (the old length is read from memory), which left every function that encodes a
+/// dynamic value or a tuple unbounded.
+#[allow(unsafe_code)]
+pub(crate) fn push_zeros(out: &mut Vec<u8>, n: usize) {
+    out.reserve(n);
+    let len = out.len();
+    // SAFETY: `reserve` made the capacity at least `len + n`, so the `n` bytes after `len`
+    // lie in the vector's buffer; they are written before the length covers them.
+    unsafe {
+        core::ptr::write_bytes(out.as_mut_ptr().add(len), 0, n);
+        out.set_len(len + n);
+    }
 }
 
 fn decode_bytes(data: &[u8], at: usize) -> Result<Vec<u8>, AbiError> {
@@ -256,7 +271,7 @@ pub(crate) fn decode_elem<T: Decode>(data: &[u8], base: usize, head: &mut usize)
 fn encode_array<T: Encode>(items: &[T], out: &mut Vec<u8>) {
     out.extend_from_slice(&size_word(items.len()));
     let base = out.len();
-    out.resize(base + items.len() * T::HEAD_SIZE, 0);
+    push_zeros(out, items.len() * T::HEAD_SIZE);
     let mut head = base;
     for item in items {
         encode_elem(item, out, base, &mut head);

@@ -277,23 +277,43 @@ impl StorageBytes {
         if w[31] & 1 == 0 {
             return w[..usize::from(w[31] / 2).min(31)].to_vec();
         }
-        let len = self.len();
-        // A value longer than the largest memory cannot be read into memory: that reverts
-        // (with empty data, as a failed allocation does) before any slot is read, which
-        // also gives the loop a constant bound the static gas bounds can see.
-        if len > MAX_BYTES_LEN {
-            crate::env::revert(&[]);
-        }
-        let words = len.div_ceil(32) & WORDS_MASK;
-        let base = keccak256(&self.slot);
-        let mut out = alloc::vec![0u8; words * 32];
-        let mut i = 0;
-        while i < words {
-            out[32 * i..32 * i + 32].copy_from_slice(&load(&slot_plus(&base, U256::from(i as u64))));
-            i += 1;
-        }
+        let len = read_len(&w);
+        let mut out = alloc::vec![0u8; len.div_ceil(32) * 32];
+        read_words(&self.slot, &mut out);
         out.truncate(len);
         out
+    }
+
+    /// Dispatcher support: ends the call returning the value ABI-encoded as one `bytes` or
+    /// `string` (the same encoding), as solc's getter of a public `bytes` or `string`
+    /// encodes it from storage: whole slot words (a short value's word with its length
+    /// byte cleared), `Panic(0x22)` for a slot that is not a valid encoding. The data slots
+    /// are read straight into the encoding; a short value needs no allocation.
+    #[doc(hidden)]
+    pub fn finish_abi(&self) -> ! {
+        let w = load(&self.slot);
+        let long = w[31] & 1 == 1;
+        if !long {
+            let len = w[31] / 2;
+            if len > 31 {
+                crate::env::revert_with_panic(0x22);
+            }
+            let mut out = [0u8; 96];
+            out[31] = 0x20;
+            out[63] = len;
+            out[64..95].copy_from_slice(&w[..31]);
+            crate::finish(&out[..if len == 0 { 64 } else { 96 }]);
+        }
+        let len = read_len(&w);
+        if len < 32 {
+            crate::env::revert_with_panic(0x22);
+        }
+        let words = len.div_ceil(32);
+        let mut out = alloc::vec![0u8; 64 + 32 * words];
+        out[31] = 0x20;
+        out[32..64].copy_from_slice(&U256::from(len as u64).to_be_bytes::<32>());
+        read_words(&self.slot, &mut out[64..]);
+        crate::finish(&out)
     }
 
     /// The bytes (as [`StorageString::get_bytes`], so a getter reads either alike).
@@ -335,13 +355,71 @@ impl StorageBytes {
     }
 }
 
-/// The longest `bytes` or `string` value [`StorageBytes::get`] reads: zkos's largest
-/// memory (512 pages), which no value read into memory can reach.
-const MAX_BYTES_LEN: usize = host_abi::limits::MAX_MEMORY_PAGES as usize * 65_536;
+/// The longest `bytes` or `string` value [`StorageBytes::get`] and the getters read:
+/// 8,000 slots (256,000 bytes). Each slot read costs at least 2,000 gas (a cold `SLOAD`,
+/// or one warmed by an access list), so a value this long costs more than 16 M gas to read
+/// on Ethereum, and about 26 M here; the cap keeps the read's static gas bound (and with it
+/// the getters' per-selector bounds) inside the 30 M block gas limit. A longer value ends
+/// the call as running out of gas would.
+pub const MAX_READ_LEN: usize = 8_000 * 32;
 
-/// `len.div_ceil(32) & WORDS_MASK` is `len.div_ceil(32)` for every `len <= MAX_BYTES_LEN`
-/// (the mask shows the gas bounds the loop's limit).
-const WORDS_MASK: usize = (MAX_BYTES_LEN / 32 * 2) - 1;
+/// The length of a value stored in the long form (`w` = `2·len + 1`); a longer one than
+/// [`MAX_READ_LEN`] ends the call as running out of gas does (`out_of_gas`: the call fails
+/// and keeps all its gas, as on Ethereum, where such a read cannot fit a block).
+fn read_len(w: &Word) -> usize {
+    let n = U256::from_be_bytes::<32>(*w) >> 1usize;
+    match usize::try_from(n) {
+        Ok(len) if len <= MAX_READ_LEN => len,
+        _ => crate::host::out_of_gas(),
+    }
+}
+
+/// Reads the data slots of a long value at `slot` into `out`, whole words, as many as fit
+/// (at most [`MAX_READ_LEN`] / 32).
+fn read_words(slot: &Word, out: &mut [u8]) {
+    let base = Limbs::new(&keccak256(slot));
+    let words = (out.len() / 32).min(MAX_READ_LEN / 32);
+    let mut i = 0;
+    while i < words {
+        let mut w = [0u8; 32];
+        crate::host::storage_load_into(&base.plus(i as u64), &mut w);
+        if let Some(dst) = out.get_mut(32 * i..32 * i + 32) {
+            dst.copy_from_slice(&w);
+        }
+        i += 1;
+    }
+}
+
+/// A storage key as four 64-bit limbs (most significant first), so `key + i` is three adds
+/// with carries rather than 256-bit arithmetic on bytes (and no branch a compiler could
+/// turn into a loop).
+struct Limbs([u64; 4]);
+
+impl Limbs {
+    fn new(key: &Word) -> Self {
+        let limb = |i: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&key[8 * i..8 * i + 8]);
+            u64::from_be_bytes(b)
+        };
+        Limbs([limb(0), limb(1), limb(2), limb(3)])
+    }
+
+    /// `key + i` (modulo 2^256, as solc's slot arithmetic).
+    fn plus(&self, i: u64) -> Word {
+        let [a, b, c, d] = self.0;
+        let (d, k) = d.overflowing_add(i);
+        let (c, k) = c.overflowing_add(u64::from(k));
+        let (b, k) = b.overflowing_add(u64::from(k));
+        let a = a.wrapping_add(u64::from(k));
+        let mut w = [0u8; 32];
+        w[..8].copy_from_slice(&a.to_be_bytes());
+        w[8..16].copy_from_slice(&b.to_be_bytes());
+        w[16..24].copy_from_slice(&c.to_be_bytes());
+        w[24..].copy_from_slice(&d.to_be_bytes());
+        w
+    }
+}
 
 /// `string`: stored exactly as `bytes`.
 pub struct StorageString(StorageBytes);
@@ -369,6 +447,12 @@ impl StorageString {
         self.0.get()
     }
 
+    /// Dispatcher support: [`StorageBytes::finish_abi`].
+    #[doc(hidden)]
+    pub fn finish_abi(&self) -> ! {
+        self.0.finish_abi()
+    }
+
     /// Replaces the string.
     pub fn set(&mut self, s: &str) {
         self.0.set(s.as_bytes())
@@ -382,5 +466,68 @@ impl StorageString {
     /// Whether it is empty.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+#[cfg(all(test, not(any(target_arch = "wasm32", target_arch = "riscv64"))))]
+mod tests {
+    use super::*;
+    use crate::mock::{self, Outcome};
+
+    fn slot() -> Word {
+        U256::from(7u8).to_be_bytes::<32>()
+    }
+
+    /// The ABI encoding of one `bytes` value.
+    fn encoded(data: &[u8]) -> Vec<u8> {
+        crate::abi::encode(&(data.to_vec(),))
+    }
+
+    fn getter() -> Outcome<()> {
+        mock::run(|| StorageBytes::at(slot(), 0).finish_abi())
+    }
+
+    #[test]
+    fn getters_encode_what_get_reads() {
+        for n in [0usize, 1, 31, 32, 33, 64, 1000] {
+            mock::reset();
+            let data: Vec<u8> = (0..n).map(|i| i as u8 ^ 0x5a).collect();
+            let mut b = StorageBytes::at(slot(), 0);
+            b.set(&data);
+            assert_eq!(b.get(), data, "{n} bytes");
+            assert_eq!(getter(), Outcome::Finished(encoded(&data)), "{n} bytes");
+        }
+    }
+
+    #[test]
+    fn getters_follow_solc_on_raw_slots() {
+        // A short value's word goes out whole, its length byte cleared (solc copies the
+        // word); an invalid encoding is `Panic(0x22)`.
+        mock::reset();
+        let mut w = [0xEEu8; 32];
+        w[31] = 2 * 3;
+        store(&slot(), &w);
+        let mut want = encoded(&[0xEE; 3]);
+        want[64 + 3..64 + 31].fill(0xEE);
+        assert_eq!(getter(), Outcome::Finished(want));
+        w[31] = 2 * 40;
+        store(&slot(), &w);
+        assert_eq!(getter(), Outcome::Reverted(crate::abi::panic_code(0x22)));
+        store(&slot(), &U256::from(2 * 5 + 1).to_be_bytes::<32>());
+        assert_eq!(getter(), Outcome::Reverted(crate::abi::panic_code(0x22)));
+    }
+
+    #[test]
+    fn reads_past_the_cap_run_out_of_gas() {
+        mock::reset();
+        let at_cap = U256::from(2 * MAX_READ_LEN + 1).to_be_bytes::<32>();
+        store(&slot(), &at_cap);
+        let Outcome::Finished(out) = getter() else { panic!("the cap itself is readable") };
+        assert_eq!(out.len(), 64 + MAX_READ_LEN);
+        for len in [U256::from(MAX_READ_LEN + 1), U256::from(1u8) << 200] {
+            store(&slot(), &(len * U256::from(2u8) + U256::from(1u8)).to_be_bytes::<32>());
+            assert_eq!(getter(), Outcome::OutOfGas);
+            assert_eq!(mock::run(|| StorageBytes::at(slot(), 0).get().len()), Outcome::OutOfGas);
+        }
     }
 }
