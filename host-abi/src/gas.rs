@@ -160,18 +160,19 @@ pub const BLS12_MAP_FP2_TO_G2: u64 = 23_800;
 /// secp256r1 signature verification (EIP-7951).
 pub const P256_VERIFY: u64 = 6_900;
 /// Poseidon (host function 1009): nothing per call, [`POSEIDON_ELEMENT`] per 32-byte input
-/// element, priced so that the RV64IM machine runs about as many instructions per gas as for
-/// keccak256. Measured on rv-machine with both compiled for it (the kernel's target spec,
-/// opt-level 3, LTO): Poseidon takes 178k instructions for 1 element, 305k for 2, 720k for
-/// 4, 2.18M for 8 and 4.51M for 12; keccak256 as zkos computes it (alloy-primitives over
-/// sha3) takes 16.0k per 136-byte block, which at 30 + 6 per word is 270 (135 bytes) to 625
-/// (2 KiB) instructions per gas, 382 for 64 bytes. At 560 per element Poseidon runs 272 (2
-/// elements) to 672 (12) instructions per gas, 317 for one. Its cost grows faster than
-/// linearly with the width (the MDS matrix is width² products a round); a linear rule keeps
-/// the gas-bounds analysis exact.
+/// element, priced so that no width costs more than 50 RV64IM instructions per gas inside
+/// the kernel (issue 17's bound; keccak256 and signature recovery are accelerated there, so
+/// the old yardstick, keccak256 in software, no longer applies). Measured on rv-machine with
+/// both compiled for it (the kernel's target spec, opt-level 3, LTO): Poseidon takes 178k
+/// instructions for 1 element, 305k for 2, 720k for 4, 2.18M for 8 and 4.51M for 12 (the
+/// kernel's `zkos bench worst` case `host poseidon`, one element, agrees: 174k a call). At
+/// 8,400 per element that is 21 instructions per gas for one element, 18 for 2, 21 for 4,
+/// 32 for 8 and 45 for 12 (at 560, before issue 17, 310 for one element). Its cost grows
+/// faster than linearly with the width (the MDS matrix is width² products a round), so the
+/// widest input sets the price; a linear rule keeps the gas-bounds analysis exact.
 pub const POSEIDON_BASE: u64 = 0;
 /// Poseidon, per 32-byte input element (see [`POSEIDON_BASE`]).
-pub const POSEIDON_ELEMENT: u64 = 560;
+pub const POSEIDON_ELEMENT: u64 = 8_400;
 
 // ---------------------------------------------------------------- deployment of WASM code
 /// Validation of a WASM module at deployment, per byte of code.

@@ -421,7 +421,7 @@ fn terms_name_the_arguments_they_price() {
     assert_eq!(named(HostFn::Create2), [("code_len", 8, 32, true, Cap::Memory)]);
     assert_eq!(named(HostFn::Bn254Pairing), [("len", 34_000, 192, false, Cap::Memory)]);
     assert_eq!(named(HostFn::Bls12Pairing), [("len", 32_600, 384, false, Cap::Memory)]);
-    assert_eq!(named(HostFn::Poseidon), [("len", 560, 32, true, Cap::Memory)]);
+    assert_eq!(named(HostFn::Poseidon), [("len", 8_400, 32, true, Cap::Memory)]);
     assert_eq!(named(HostFn::ChargeGas), [("amount", 1, 1, false, Cap::None)]);
     for f in [HostFn::Call, HostFn::CallCode, HostFn::DelegateCall, HostFn::StaticCall] {
         let Forward::Requested { arg, .. } = worst(f).forward else { panic!("{f:?} forwards what it is asked") };

@@ -140,6 +140,19 @@ pub(crate) trait HostEnv {
         f: HostFn,
         args: &[u64],
     ) -> Result<Reply, HostExit>;
+
+    /// Runs host function number `number` by [`host::leaf`]'s fast path if it can (a leaf
+    /// function whose call neither runs out of gas nor faults): its result, `gas` charged.
+    /// `None`, nothing changed, otherwise: the caller goes the general way ([`Self::dispatch`]).
+    fn leaf(
+        &mut self,
+        frame: &Frame,
+        input: &[u8],
+        mem: &mut [u8],
+        gas: &mut u64,
+        number: u32,
+        args: &[u64; 6],
+    ) -> Option<u64>;
 }
 
 impl<P: Platform> HostEnv for System<P> {
@@ -153,6 +166,18 @@ impl<P: Platform> HostEnv for System<P> {
         args: &[u64],
     ) -> Result<Reply, HostExit> {
         host::dispatch(self, frame, input, mem, gas, f, args)
+    }
+
+    fn leaf(
+        &mut self,
+        frame: &Frame,
+        input: &[u8],
+        mem: &mut [u8],
+        gas: &mut u64,
+        number: u32,
+        args: &[u64; 6],
+    ) -> Option<u64> {
+        host::leaf(self, frame, input, mem, gas, number, args)
     }
 }
 

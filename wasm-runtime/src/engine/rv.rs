@@ -102,6 +102,32 @@ pub(crate) trait Code: Sized {
     fn call(&mut self, f: u32) -> Result<(), InstantiateError>;
     /// Runs until something needs the embedder (see [`RvInstance::run`]).
     fn run(&mut self, budget: u64) -> Event;
+    /// Runs like [`Self::run`], but runs the host calls `leaf` can ([`LeafHost::call`])
+    /// without returning for them, writing the global `reserve_global` (if any) to zero
+    /// after each as the frame loop does. The frame must keep no gas beside its gas register.
+    /// By default the instance stops at each host call and `leaf` is tried; the kernel's
+    /// instances try it from the code's entry, saving only what a call clobbers.
+    fn run_hosted(&mut self, budget: u64, reserve_global: Option<u32>, mut leaf: LeafHost<'_>) -> Event {
+        loop {
+            let event = self.run(budget);
+            let Event::Host(n) = event else {
+                return event;
+            };
+            let Ok(mut gas) = u64::try_from(self.gas()) else {
+                return event;
+            };
+            let args = self.host_args();
+            let Some(v) = leaf.call(n, &args, self.memory_mut(), &mut gas) else {
+                return event;
+            };
+            self.set_host_result(v);
+            // At most the gas the register held: below 2^63.
+            self.set_gas(gas as i64);
+            if let Some(g) = reserve_global {
+                self.set_global(g, 0);
+            }
+        }
+    }
     /// The six argument registers of a host call.
     fn host_args(&self) -> [u64; 6];
     /// Writes a host function's result.
@@ -158,6 +184,22 @@ impl<const SANDBOXED: bool> Code for RvInstance<'static, SANDBOXED> {
     }
     fn instret(&self) -> u64 {
         RvInstance::instret(self)
+    }
+}
+
+/// A leaf host call's fast path as [`Code::run_hosted`] takes it: the frame loop's
+/// environment, the frame and its input, for [`HostEnv::leaf`].
+pub(crate) struct LeafHost<'a> {
+    env: &'a mut dyn HostEnv,
+    frame: &'a Frame,
+    input: &'a [u8],
+}
+
+impl LeafHost<'_> {
+    /// Runs host function `number` with `args` on `mem` and `gas` (all the frame's gas) if
+    /// the fast path can: [`HostEnv::leaf`].
+    pub(crate) fn call(&mut self, number: u32, args: &[u64; 6], mem: &mut [u8], gas: &mut u64) -> Option<u64> {
+        self.env.leaf(self.frame, self.input, mem, gas, number, args)
     }
 }
 
@@ -302,7 +344,16 @@ impl<I: Code> Running<I> {
     fn drive(&mut self, env: &mut dyn HostEnv, frame: &mut Frame, input: &[u8]) -> Result<Step, Internal> {
         let done = |outcome| Ok(Step::Done(outcome));
         loop {
-            match self.inst.run(BUDGET) {
+            // Leaf host functions may run without leaving the code while no gas is kept
+            // beside the gas register (always, below 2^62 gas).
+            let event = if self.reserve == 0 {
+                let reserve_global = self.reserve_global;
+                let frame: &Frame = frame;
+                self.inst.run_hosted(BUDGET, reserve_global, LeafHost { env: &mut *env, frame, input })
+            } else {
+                self.inst.run(BUDGET)
+            };
+            match event {
                 // Compiled code defers the metering's gas checks (rv-backend's `gas_check`): a
                 // negative gas register at a return or a host call is out of gas.
                 Event::Returned if self.inst.gas() < 0 => return done(Outcome::OUT_OF_GAS),

@@ -146,6 +146,8 @@ pub struct System<P: Platform> {
     pub stats: Stats,
     /// The call trace being recorded (`None`: no tracing, the default).
     pub tracer: Option<alloc::boxed::Box<Tracer>>,
+    /// The block's blob base fee, computed on first use ([`Self::blob_base_fee`]).
+    blob_base_fee: core::cell::OnceCell<Option<U256>>,
 }
 
 impl<P: Platform> System<P> {
@@ -169,6 +171,13 @@ impl<P: Platform> System<P> {
             debug_output: crate::host::DebugOutput::default(),
             stats: Stats::default(),
             tracer: None,
+            blob_base_fee: core::cell::OnceCell::new(),
         }
+    }
+
+    /// The block's EIP-4844 blob base fee ([`BlockEnv::blob_base_fee`]), computed once per
+    /// block: BLOBBASEFEE and every blob transaction read it.
+    pub fn blob_base_fee(&self) -> Option<U256> {
+        *self.blob_base_fee.get_or_init(|| self.block.blob_base_fee())
     }
 }

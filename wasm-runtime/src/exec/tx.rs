@@ -253,7 +253,7 @@ impl<P: Platform> System<P> {
                 return Err(TxError::Blob(BlobRule::TooMany { max }));
             }
             // A blob base fee of 2^256 or more (`None`) is above every max fee.
-            if self.block.blob_base_fee().is_none_or(|fee| tx.max_fee_per_blob_gas < fee) {
+            if self.blob_base_fee().is_none_or(|fee| tx.max_fee_per_blob_gas < fee) {
                 return Err(TxError::Blob(BlobRule::FeeBelowBlobBaseFee));
             }
         }
@@ -305,7 +305,7 @@ impl<P: Platform> System<P> {
 
         // Buy gas and raise the nonce: kept even if execution fails.
         // Blob transactions only, whose fee check_transaction found at most their max fee.
-        let blob_fee = match self.block.blob_base_fee() {
+        let blob_fee = match self.blob_base_fee() {
             Some(fee) if !tx.blob_hashes.is_empty() => U256::from(GAS_PER_BLOB * tx.blob_hashes.len() as u64) * fee,
             _ => U256::ZERO,
         };

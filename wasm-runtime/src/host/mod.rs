@@ -27,6 +27,7 @@
 
 mod calls;
 mod debug;
+mod leaf;
 mod memory;
 
 use alloc::vec::Vec;
@@ -37,6 +38,7 @@ use host_abi::gas::{self, GasRule};
 
 pub use calls::{complete, CallRequest, CreateRequest, Request};
 pub use debug::DebugOutput;
+pub use leaf::{leaf, LEAF_BASE, LEAF_FUNCTIONS, LEAF_MASK};
 pub use memory::GuestMemory;
 
 use crate::error::{Failure, Fault, Internal};
@@ -313,7 +315,7 @@ pub fn dispatch<P: Platform>(
         }
         HostFn::BlobBaseFee => {
             // Past MAX_EXCESS_BLOB_GAS no word holds the fee (the specification fails too).
-            let Some(fee) = sys.block.blob_base_fee() else {
+            let Some(fee) = sys.blob_base_fee() else {
                 return trap(Fault::BlobBaseFeeOverflow);
             };
             mem.write(a(0), &fee.to_be_bytes::<32>()).map(|()| 0)

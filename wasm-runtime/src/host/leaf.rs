@@ -1,0 +1,281 @@
+//! The leaf host functions' fast path: the functions that read a value of the frame, the
+//! transaction or the block (`address`, `caller`, `call_value`, `calldata_size`,
+//! `block_number`, …) or copy one of the frame's byte strings (`calldata_copy`, `code_copy`,
+//! `constants_copy`, `returndata_copy`). None of them reads or writes the world state, calls,
+//! or ends the frame, so an engine may run them without leaving its code's context the way a
+//! host function that may start a frame must (the kernel engine runs them straight from the
+//! code's entry, saving only the registers a call clobbers: [`crate::engine::in_kernel`]).
+//!
+//! [`leaf`] either does exactly what [`super::dispatch`] does for the call, charging the same
+//! gas (host-abi's rule, the one [`host_abi::charge::charge`] computes), or does nothing at
+//! all and answers `None`: for every other function, when the gas does not cover the charge,
+//! when an access falls outside the memory. The caller then takes the general path, which
+//! finds the same facts and ends the frame as it always did. So the fast path changes no
+//! gas and no result, only the work.
+
+use host_abi::functions::HostFn;
+use host_abi::gas::GasRule;
+
+use crate::exec::{Frame, System};
+use crate::platform::Platform;
+use crate::primitives::B256;
+
+/// The fixed price of `f`, host-abi's (evaluated at compile time; a function [`leaf`] runs
+/// at a fixed price that has none fails the build).
+const fn fixed(f: HostFn) -> u64 {
+    match f.gas() {
+        GasRule::Fixed(gas) => gas,
+        _ => panic!("not a fixed price"),
+    }
+}
+
+/// The base and per-word price of `f`, a copy of `len` bytes (its third argument).
+const fn copy_rule(f: HostFn) -> (u64, u64) {
+    match f.gas() {
+        GasRule::Copy { base, per_word } => (base, per_word),
+        _ => panic!("not a copy price"),
+    }
+}
+
+/// A copy's price for `args`: host-abi's [`GasRule::Copy`] (the base, and the price per
+/// 32-byte word of `len` rounded up), as [`host_abi::charge::charge`] computes it; the tests
+/// check the two agree.
+fn copy_price((base, per_word): (u64, u64), args: &[u64; 6]) -> u64 {
+    let words = u64::from(arg_u32(args, 2)).div_ceil(32);
+    base.saturating_add(per_word.saturating_mul(words))
+}
+
+/// The functions [`leaf`] runs (the tests check that it runs them all and no other).
+pub const LEAF_FUNCTIONS: [HostFn; 23] = [
+    HostFn::CalldataSize,
+    HostFn::CalldataCopy,
+    HostFn::ReturndataSize,
+    HostFn::ReturndataCopy,
+    HostFn::ConstantsSize,
+    HostFn::ConstantsCopy,
+    HostFn::Address,
+    HostFn::Caller,
+    HostFn::Origin,
+    HostFn::CallValue,
+    HostFn::GasLeft,
+    HostFn::GasPrice,
+    HostFn::BlockNumber,
+    HostFn::BlockTimestamp,
+    HostFn::Coinbase,
+    HostFn::BlockGasLimit,
+    HostFn::BaseFee,
+    HostFn::ChainId,
+    HostFn::PrevRandao,
+    HostFn::BlobHash,
+    HostFn::BlobBaseFee,
+    HostFn::CodeSize,
+    HostFn::CodeCopy,
+];
+
+/// The lowest number of [`LEAF_FUNCTIONS`]: [`LEAF_MASK`] starts there.
+pub const LEAF_BASE: u32 = 10_000;
+
+/// Bit `n - LEAF_BASE` set for the number `n` of each of [`LEAF_FUNCTIONS`] (all of them
+/// lie within 128 of [`LEAF_BASE`]; the build fails otherwise): an engine can tell a call
+/// worth trying on the fast path from its number alone (the kernel's entry does, in a few
+/// instructions).
+pub const LEAF_MASK: [u64; 2] = {
+    let mut mask = [0u64; 2];
+    let mut i = 0;
+    while i < LEAF_FUNCTIONS.len() {
+        let bit = LEAF_FUNCTIONS[i].number() - LEAF_BASE;
+        assert!(bit < 128, "a leaf function outside the mask");
+        mask[(bit / 64) as usize] |= 1 << (bit % 64);
+        i += 1;
+    }
+    mask
+};
+
+/// The host-function numbers [`leaf`] handles.
+mod n {
+    use host_abi::functions::HostFn;
+
+    pub const ADDRESS: u32 = HostFn::Address.number();
+    pub const CALLER: u32 = HostFn::Caller.number();
+    pub const ORIGIN: u32 = HostFn::Origin.number();
+    pub const CALL_VALUE: u32 = HostFn::CallValue.number();
+    pub const GAS_LEFT: u32 = HostFn::GasLeft.number();
+    pub const GAS_PRICE: u32 = HostFn::GasPrice.number();
+    pub const BLOCK_NUMBER: u32 = HostFn::BlockNumber.number();
+    pub const BLOCK_TIMESTAMP: u32 = HostFn::BlockTimestamp.number();
+    pub const COINBASE: u32 = HostFn::Coinbase.number();
+    pub const BLOCK_GAS_LIMIT: u32 = HostFn::BlockGasLimit.number();
+    pub const BASE_FEE: u32 = HostFn::BaseFee.number();
+    pub const CHAIN_ID: u32 = HostFn::ChainId.number();
+    pub const PREV_RANDAO: u32 = HostFn::PrevRandao.number();
+    pub const BLOB_BASE_FEE: u32 = HostFn::BlobBaseFee.number();
+    pub const BLOB_HASH: u32 = HostFn::BlobHash.number();
+    pub const CALLDATA_SIZE: u32 = HostFn::CalldataSize.number();
+    pub const RETURNDATA_SIZE: u32 = HostFn::ReturndataSize.number();
+    pub const CONSTANTS_SIZE: u32 = HostFn::ConstantsSize.number();
+    pub const CODE_SIZE: u32 = HostFn::CodeSize.number();
+    pub const CALLDATA_COPY: u32 = HostFn::CalldataCopy.number();
+    pub const CODE_COPY: u32 = HostFn::CodeCopy.number();
+    pub const CONSTANTS_COPY: u32 = HostFn::ConstantsCopy.number();
+    pub const RETURNDATA_COPY: u32 = HostFn::ReturndataCopy.number();
+}
+
+/// What a leaf function does once paid for.
+enum Effect<'a> {
+    /// Returns this value.
+    Value(u64),
+    /// Writes these bytes at the first argument, returns 0.
+    Write(&'a [u8]),
+    /// Writes a 32-byte word at argument `.0`, returns 0.
+    Word(usize, [u8; 32]),
+    /// `calldata_copy`-like: `src[offset..offset + len]` at `dest`, zero-padded, returns 0.
+    Copy(&'a [u8]),
+}
+
+/// Runs host function number `number` with raw arguments `args` if it is a leaf function
+/// and the call neither runs out of gas nor faults: charges `gas` (the frame's gas, all of
+/// it: the engine takes this path only when nothing of the frame's gas is kept beside its gas
+/// register) and returns the function's result. `None`, having changed nothing, otherwise.
+pub fn leaf<P: Platform>(
+    sys: &System<P>,
+    frame: &Frame,
+    input: &[u8],
+    mem: &mut [u8],
+    gas: &mut u64,
+    number: u32,
+    args: &[u64; 6],
+) -> Option<u64> {
+    let (price, effect) = match number {
+        n::ADDRESS => (const { fixed(HostFn::Address) }, Effect::Write(frame.address.as_slice())),
+        n::CALLER => (const { fixed(HostFn::Caller) }, Effect::Write(frame.caller.as_slice())),
+        n::ORIGIN => (const { fixed(HostFn::Origin) }, Effect::Write(sys.tx.caller.as_slice())),
+        n::CALL_VALUE => (const { fixed(HostFn::CallValue) }, Effect::Word(0, frame.value.to_be_bytes::<32>())),
+        n::GAS_PRICE => (const { fixed(HostFn::GasPrice) }, Effect::Word(0, sys.gas_price.to_be_bytes::<32>())),
+        n::COINBASE => (const { fixed(HostFn::Coinbase) }, Effect::Write(sys.block.coinbase.as_slice())),
+        n::BASE_FEE => (const { fixed(HostFn::BaseFee) }, Effect::Word(0, sys.block.base_fee.to_be_bytes::<32>())),
+        n::PREV_RANDAO => (const { fixed(HostFn::PrevRandao) }, Effect::Write(sys.block.prev_randao.as_slice())),
+        // A fee of 2^256 or more fails the frame: the general path's.
+        n::BLOB_BASE_FEE => {
+            (const { fixed(HostFn::BlobBaseFee) }, Effect::Word(0, sys.blob_base_fee()?.to_be_bytes::<32>()))
+        }
+        n::BLOB_HASH => {
+            let hash = usize::try_from(args[0]).ok().and_then(|i| sys.tx.blob_hashes.get(i).copied());
+            (const { fixed(HostFn::BlobHash) }, Effect::Word(1, hash.unwrap_or(B256::ZERO).0))
+        }
+        n::BLOCK_NUMBER => (const { fixed(HostFn::BlockNumber) }, Effect::Value(sys.block.number)),
+        n::BLOCK_TIMESTAMP => (const { fixed(HostFn::BlockTimestamp) }, Effect::Value(sys.block.timestamp)),
+        n::BLOCK_GAS_LIMIT => (const { fixed(HostFn::BlockGasLimit) }, Effect::Value(sys.block.gas_limit)),
+        n::CHAIN_ID => (const { fixed(HostFn::ChainId) }, Effect::Value(sys.block.chain_id)),
+        n::CALLDATA_SIZE => (const { fixed(HostFn::CalldataSize) }, Effect::Value(input.len() as u64)),
+        n::RETURNDATA_SIZE => (const { fixed(HostFn::ReturndataSize) }, Effect::Value(frame.return_data.len() as u64)),
+        n::CONSTANTS_SIZE => (const { fixed(HostFn::ConstantsSize) }, Effect::Value(frame.constants.len() as u64)),
+        n::CODE_SIZE => (const { fixed(HostFn::CodeSize) }, Effect::Value(frame.code.len() as u64)),
+        // The gas left after the charge: below.
+        n::GAS_LEFT => (const { fixed(HostFn::GasLeft) }, Effect::Value(0)),
+        n::CALLDATA_COPY => (copy_price(const { copy_rule(HostFn::CalldataCopy) }, args), Effect::Copy(input)),
+        n::CODE_COPY => (copy_price(const { copy_rule(HostFn::CodeCopy) }, args), Effect::Copy(&frame.code)),
+        n::CONSTANTS_COPY => {
+            (copy_price(const { copy_rule(HostFn::ConstantsCopy) }, args), Effect::Copy(&frame.constants))
+        }
+        n::RETURNDATA_COPY => {
+            // Past the end of the return data is a fault: the general path's.
+            let (offset, len) = (arg_u32(args, 1) as usize, arg_u32(args, 2) as usize);
+            if offset.saturating_add(len) > frame.return_data.len() {
+                return None;
+            }
+            (copy_price(const { copy_rule(HostFn::ReturndataCopy) }, args), Effect::Copy(&frame.return_data))
+        }
+        _ => return None,
+    };
+    let left = gas.checked_sub(price)?;
+    let dest = arg_u32(args, 0) as usize;
+    let value = match effect {
+        Effect::Value(v) => v,
+        Effect::Write(bytes) => {
+            mem.get_mut(dest..dest.checked_add(bytes.len())?)?.copy_from_slice(bytes);
+            0
+        }
+        Effect::Word(out, word) => {
+            let dest = arg_u32(args, out) as usize;
+            mem.get_mut(dest..dest.checked_add(32)?)?.copy_from_slice(&word);
+            0
+        }
+        Effect::Copy(src) => {
+            let (offset, len) = (arg_u32(args, 1) as usize, arg_u32(args, 2) as usize);
+            let out = mem.get_mut(dest..dest.checked_add(len)?)?;
+            let start = offset.min(src.len());
+            let end = offset.saturating_add(len).min(src.len());
+            let (data, zeros) = out.split_at_mut(end - start);
+            data.copy_from_slice(&src[start..end]);
+            zeros.fill(0);
+            0
+        }
+    };
+    *gas = left;
+    Some(if number == n::GAS_LEFT { left } else { value })
+}
+
+fn arg_u32(args: &[u64; 6], i: usize) -> u32 {
+    // As the general path: i32 arguments arrive zero-extended; truncation keeps the value.
+    (args[i] & 0xFFFF_FFFF) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use host_abi::charge::{charge, Facts};
+
+    use super::*;
+
+    /// The fast path's copy price is host-abi's, for every length class.
+    #[test]
+    fn copy_prices_are_host_abis() {
+        let copies = [HostFn::CalldataCopy, HostFn::CodeCopy, HostFn::ConstantsCopy, HostFn::ReturndataCopy];
+        for f in copies {
+            for len in [0u64, 1, 31, 32, 33, 64, 1000, 0xFFFF_FFFF, 0x1_0000_0020] {
+                let args = [7, 3, len, 0, 0, 0];
+                let want = charge(f, &args, &Facts::WARM).gas;
+                assert_eq!(copy_price(copy_rule(f), &args), want, "{f:?} len {len:#x}");
+            }
+        }
+    }
+
+    /// The mask holds exactly the leaf functions' numbers, and every other function is
+    /// outside it.
+    #[test]
+    fn mask_is_the_leaf_functions() {
+        for &f in HostFn::ALL {
+            let bit = f.number().wrapping_sub(LEAF_BASE);
+            let in_mask = bit < 128 && LEAF_MASK[(bit / 64) as usize] >> (bit % 64) & 1 == 1;
+            assert_eq!(in_mask, LEAF_FUNCTIONS.contains(&f), "{f:?}");
+        }
+    }
+
+    /// Every function the fast path runs at a fixed price has that price in host-abi.
+    #[test]
+    fn fixed_prices_are_host_abis() {
+        let fixed_ones = [
+            HostFn::Address,
+            HostFn::Caller,
+            HostFn::Origin,
+            HostFn::CallValue,
+            HostFn::GasLeft,
+            HostFn::GasPrice,
+            HostFn::BlockNumber,
+            HostFn::BlockTimestamp,
+            HostFn::Coinbase,
+            HostFn::BlockGasLimit,
+            HostFn::BaseFee,
+            HostFn::ChainId,
+            HostFn::PrevRandao,
+            HostFn::BlobBaseFee,
+            HostFn::BlobHash,
+            HostFn::CalldataSize,
+            HostFn::ReturndataSize,
+            HostFn::ConstantsSize,
+            HostFn::CodeSize,
+        ];
+        for f in fixed_ones {
+            assert_eq!(fixed(f), charge(f, &[0; 6], &Facts::WARM).gas, "{f:?}");
+        }
+    }
+}
