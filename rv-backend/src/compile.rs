@@ -145,7 +145,7 @@ pub(crate) fn compile(wasm: &[u8], options: &crate::Options) -> Result<Compiled,
     for (i, body) in bodies.into_iter().enumerate() {
         let index = m.num_imported_funcs + u32::try_from(i).unwrap_or(u32::MAX);
         let input = lower::prepare(&m, index, body)?;
-        funcs.push(lower::lower(&m, &input)?);
+        funcs.push(lower::lower(&m, input)?);
     }
     let stubs = stubs(&m);
     match assemble(&m, &stubs, &funcs, false)? {

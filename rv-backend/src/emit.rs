@@ -238,7 +238,8 @@ const EXACT_ROUNDS: usize = 16;
 #[derive(Default)]
 pub struct Asm {
     words: Vec<u32>,
-    labels: Vec<Option<usize>>,
+    /// Where each bound label is, and how many placeholders come before it.
+    labels: Vec<Option<(usize, usize)>>,
     /// Placeholders, by position.
     items: Vec<(usize, Item)>,
 }
@@ -278,8 +279,10 @@ impl Asm {
     /// Binds `label` to the current position.
     pub fn bind(&mut self, label: Label) {
         let here = self.words.len();
+        // Every placeholder so far is before `here`, every later one after it.
+        let items = self.items.len();
         if let Some(slot) = self.labels.get_mut(label.0 as usize) {
-            *slot = Some(here);
+            *slot = Some((here, items));
         }
     }
 
@@ -394,7 +397,7 @@ impl Asm {
 #[derive(Clone, Debug)]
 pub struct Assembled {
     words: Vec<u32>,
-    labels: Vec<Option<usize>>,
+    labels: Vec<Option<(usize, usize)>>,
     items: Vec<(usize, Item)>,
 }
 
@@ -419,7 +422,8 @@ impl Assembled {
         self.words.is_empty()
     }
 
-    fn target(&self, label: Label) -> Option<usize> {
+    /// Where `label` is (in words before linking), and how many items come before it.
+    fn target(&self, label: Label) -> Option<(usize, usize)> {
         self.labels.get(label.0 as usize).copied().flatten()
     }
 
@@ -458,16 +462,19 @@ impl Assembled {
         let mut prefix = alloc::vec![0; n + 1];
         self.prefix(&plan, &mut prefix);
         let base = out.len();
-        let new_pos = |old: usize| base + old + prefix[self.items.partition_point(|&(at, _)| at < old)];
         out.reserve(self.words.len() + prefix[n]);
         let mut copied = 0;
         let mut fits = true;
         for (k, &(at, item)) in self.items.iter().enumerate() {
-            out.extend_from_slice(&self.words[copied..at]);
+            // Word by word: the runs between placeholders are short, shorter than a call
+            // of `memcpy` costs.
+            for &w in self.words.get(copied..at).unwrap_or(&[]) {
+                out.push(w);
+            }
             copied = at + 1;
             let here = out.len();
             let offset = |label: Label, from: usize| {
-                self.target(label).map(|to| (new_pos(to) as i64 - (here + from) as i64) * 4)
+                self.target(label).map(|(to, b)| ((base + to + prefix[b]) as i64 - (here + from) as i64) * 4)
             };
             match item {
                 Item::Site { label, kind } => {
@@ -527,9 +534,7 @@ impl Assembled {
         self.items
             .iter()
             .map(|&(_, item)| match item {
-                Item::Site { label, .. } | Item::TableEntry { label } => {
-                    self.target(label).map(|to| (to, self.items.partition_point(|&(at, _)| at < to)))
-                }
+                Item::Site { label, .. } | Item::TableEntry { label } => self.target(label),
                 Item::TableShift { .. } | Item::Call { .. } | Item::Pooled { .. } => None,
             })
             .collect()

@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 
 use wasmparser::{BlockType, BrTable, Operator};
 
+use super::compact::{block_type_of, Op};
 use super::{Ctrl, CtrlKind, Entry, FuncCompiler};
 use crate::abi::TrapCode;
 use crate::emit::{Cond, Label};
@@ -335,31 +336,50 @@ impl FuncCompiler<'_, '_> {
     /// Tracks the structure of unreachable code (nothing is emitted for it).
     pub(super) fn skip_op(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
         match op {
-            Operator::Block { blockty } | Operator::Loop { blockty } => {
-                let l = self.asm.label();
-                self.push_frame(CtrlKind::Block, l, l, *blockty)
-            }
-            Operator::If { blockty } => {
-                let else_label = self.asm.label();
-                let l = self.asm.label();
-                self.push_frame(CtrlKind::If { else_label }, l, l, *blockty)
-            }
-            Operator::Else => {
-                if self.ctrl.last().is_some_and(|f| f.live) {
-                    self.else_()
-                } else {
-                    Ok(())
-                }
-            }
-            Operator::End => {
-                if self.ctrl.last().is_some_and(|f| f.live) {
-                    self.end()
-                } else {
-                    self.ctrl.pop();
-                    Ok(())
-                }
-            }
+            Operator::Block { blockty } | Operator::Loop { blockty } => self.skip_block(*blockty, false),
+            Operator::If { blockty } => self.skip_block(*blockty, true),
+            Operator::Else => self.skip_else(),
+            Operator::End => self.skip_end(),
             _ => Ok(()),
+        }
+    }
+
+    /// [`Self::skip_op`] for the fast path's operators.
+    pub(super) fn skip_compact(&mut self, op: Op) -> Result<(), CompileError> {
+        match op.code {
+            0x02 | 0x03 => self.skip_block(block_type_of(op.imm), false),
+            0x04 => self.skip_block(block_type_of(op.imm), true),
+            0x05 => self.skip_else(),
+            0x0b => self.skip_end(),
+            _ => Ok(()),
+        }
+    }
+
+    fn skip_block(&mut self, bt: BlockType, is_if: bool) -> Result<(), CompileError> {
+        if is_if {
+            let else_label = self.asm.label();
+            let l = self.asm.label();
+            self.push_frame(CtrlKind::If { else_label }, l, l, bt)
+        } else {
+            let l = self.asm.label();
+            self.push_frame(CtrlKind::Block, l, l, bt)
+        }
+    }
+
+    fn skip_else(&mut self) -> Result<(), CompileError> {
+        if self.ctrl.last().is_some_and(|f| f.live) {
+            self.else_()
+        } else {
+            Ok(())
+        }
+    }
+
+    fn skip_end(&mut self) -> Result<(), CompileError> {
+        if self.ctrl.last().is_some_and(|f| f.live) {
+            self.end()
+        } else {
+            self.ctrl.pop();
+            Ok(())
         }
     }
 }

@@ -6,8 +6,6 @@
 //! reaches 2 GiB, so an address with bit 31 set traps at once and the others are used as
 //! they are in their (sign-extended) register.
 
-use wasmparser::MemArg;
-
 use super::{Entry, FuncCompiler, LocalLoc};
 use crate::abi::{
     vmctx, Helper, Service, TrapCode, DESCRIPTOR_SIZE, MEMORY_BASE_REG, MEMORY_SIZE_REG, PAGE_SIZE, RODATA_BASE,
@@ -154,7 +152,7 @@ impl FuncCompiler<'_, '_> {
         (tmp, lo)
     }
 
-    pub(super) fn load(&mut self, m: MemArg, kind: Load) -> Result<(), CompileError> {
+    pub(super) fn load(&mut self, offset: u64, kind: Load) -> Result<(), CompileError> {
         let ai = self.top() - 1;
         let t = self.result_target(ai);
         let size = match kind {
@@ -163,7 +161,7 @@ impl FuncCompiler<'_, '_> {
             Load::I32 | Load::U32 => 4,
             Load::I64 => 8,
         };
-        let (base, imm) = self.address(ai, m.offset, size, T0, T1)?;
+        let (base, imm) = self.address(ai, offset, size, T0, T1)?;
         self.stack.truncate(ai);
         let rd = t.reg;
         self.emit(match kind {
@@ -179,7 +177,7 @@ impl FuncCompiler<'_, '_> {
         Ok(())
     }
 
-    pub(super) fn store(&mut self, m: MemArg, width: Store) -> Result<(), CompileError> {
+    pub(super) fn store(&mut self, offset: u64, width: Store) -> Result<(), CompileError> {
         let top = self.top();
         let (ai, vi) = (top - 2, top - 1);
         let v = self.read(vi, T1);
@@ -189,7 +187,7 @@ impl FuncCompiler<'_, '_> {
             Store::B4 => 4,
             Store::B8 => 8,
         };
-        let (base, imm) = self.address(ai, m.offset, size, T0, T2)?;
+        let (base, imm) = self.address(ai, offset, size, T0, T2)?;
         self.stack.truncate(ai);
         self.emit(match width {
             Store::B1 => enc::sb(base, v, imm),

@@ -28,6 +28,7 @@
 
 mod bits;
 mod call;
+mod compact;
 
 pub(crate) use call::{emit_ecall, emit_host_ecall};
 mod control;
@@ -70,9 +71,10 @@ pub(crate) enum LocalLoc {
     Slot(i64),
 }
 
-/// A function ready to lower: validated, with what its prologue needs to know. Lowering
-/// reads its operators again from the body (keeping them all would take 64 bytes per
-/// operator: hundreds of megabytes for the largest transpiled init code).
+/// A function ready to lower: validated, with what its prologue needs to know. On the fast
+/// path its operators come decoded ([`LeanOps`]); otherwise lowering reads them again from
+/// the body with wasmparser (keeping them all would take 64 bytes per operator: hundreds of
+/// megabytes for the largest transpiled init code).
 pub(crate) struct FuncInput<'a> {
     pub index: u32,
     pub ty: FuncType,
@@ -85,8 +87,17 @@ pub(crate) struct FuncInput<'a> {
     pub ecalls: bool,
     /// Declared locals that the entry code writes before any read (no zeroing needed).
     pub written_first: Vec<bool>,
-    /// Read on the fast path ([`lean`]): lowering decodes its operators the same way.
-    pub lean: bool,
+    /// Read on the fast path ([`lean`]): lowering takes its operators from there.
+    pub lean: Option<LeanOps>,
+}
+
+/// A function's operators as the fast path read them.
+pub(crate) struct LeanOps {
+    /// Where the operators start, in bytes from the body's start.
+    pub first: usize,
+    /// Every operator, decoded, if `kept`; else none (lowering decodes them again).
+    pub ops: Vec<compact::Op>,
+    pub kept: bool,
 }
 
 /// Which locals the straight-line code at a function's entry writes before reading them;
@@ -196,18 +207,7 @@ pub(crate) fn prepare_checked<'a>(m: &Module<'a>, index: u32, body: Body<'a>) ->
     }
     reader.finish().map_err(err)?;
     let written_first = written_first(locals.len(), body.body.get_operators_reader().map_err(err)?);
-    Ok(FuncInput {
-        index,
-        ty,
-        locals,
-        body: body.body,
-        max_height,
-        out_slots,
-        leaf,
-        ecalls,
-        written_first,
-        lean: false,
-    })
+    Ok(FuncInput { index, ty, locals, body: body.body, max_height, out_slots, leaf, ecalls, written_first, lean: None })
 }
 
 fn is_host_import(m: &Module<'_>, f: u32) -> bool {
@@ -230,9 +230,11 @@ pub(crate) fn foreign_import(m: &Module<'_>, f: u32) -> Option<u32> {
 }
 
 /// Lowers a prepared function: its code (to link) and its frame size in bytes.
-pub(crate) fn lower(m: &Module<'_>, f: &FuncInput<'_>) -> Result<(Assembled, u64), CompileError> {
+pub(crate) fn lower(m: &Module<'_>, mut f: FuncInput<'_>) -> Result<(Assembled, u64), CompileError> {
+    let lean = f.lean.take();
+    let f = &f;
     // Room for a word of code per byte of body, so that the buffer seldom grows.
-    let mut c = FuncCompiler::new(m, f, Asm::with_capacity(f.body.as_bytes().len()));
+    let mut c = FuncCompiler::new(m, f, lean, Asm::with_capacity(f.body.as_bytes().len()));
     c.compile().map_err(|e| e.in_function(f.index))?;
     let frame = u64::try_from(c.layout.size).unwrap_or(0);
     Ok((c.asm.finish(), frame))
@@ -322,7 +324,7 @@ fn align16(n: i64) -> i64 {
 }
 
 impl<'m, 'a> FuncCompiler<'m, 'a> {
-    fn new(m: &'m Module<'a>, f: &'m FuncInput<'a>, asm: Asm) -> Self {
+    fn new(m: &'m Module<'a>, f: &'m FuncInput<'a>, lean: Option<LeanOps>, asm: Asm) -> Self {
         // A leaf function's first locals go to caller-saved registers that nothing else
         // uses there: pool registers above its stack height that no ecall, incoming
         // argument or scratch use touches. They need no saving.
@@ -370,7 +372,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             traps: [None; TrapCode::ALL.len()],
             layout: Layout { ra, saved, homes, size },
             local_locs,
-            ops: Cursor::new(&f.body, f.lean),
+            ops: Cursor::new(&f.body, lean),
             offset: 0,
             nonneg: alloc::vec![false; f.locals.len()],
             nonneg_marked: Vec::new(),
@@ -696,35 +698,29 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             used: false,
         });
         self.prologue();
-        loop {
-            if self.reachable {
-                if let Some((op, offset)) = self.ops.common() {
-                    self.offset = offset;
-                    match op {
-                        Common::LocalGet(l) => self.local_get(l),
-                        Common::LocalSet(l) => self.local_set(l, false)?,
-                        Common::LocalTee(l) => self.local_set(l, true)?,
-                        Common::Const(v) => self.push(Entry::Const(v)),
-                    }
-                    continue;
+        if self.ops.is_lean() {
+            while let Some(op) = self.ops.next_op() {
+                self.offset = self.ops.offset_of(op);
+                if self.reachable {
+                    self.lower_compact(op)?;
+                } else {
+                    self.skip_compact(op)?;
+                }
+                if self.ctrl.is_empty() {
+                    break;
                 }
             }
-            // Borrowed where it was read, not moved out of the `Option` (a copy of 64 bytes).
-            let item = self.ops.next();
-            let Some((ref op, offset)) = item else {
-                break;
-            };
-            self.offset = offset;
-            if self.reachable {
-                self.lower_op(op)?;
-            } else {
-                self.skip_op(op)?;
-            }
-            if let Some((op, _)) = item {
-                self.ops.forget(op);
-            }
-            if self.ctrl.is_empty() {
-                break;
+        } else {
+            while let Some((op, offset)) = self.ops.next() {
+                self.offset = offset;
+                if self.reachable {
+                    self.lower_op(&op)?;
+                } else {
+                    self.skip_op(&op)?;
+                }
+                if self.ctrl.is_empty() {
+                    break;
+                }
             }
         }
         if self.ops.failed {
@@ -894,52 +890,108 @@ pub(crate) struct Window {
     pub bias: i64,
 }
 
-/// How many operators [`Cursor`] holds ahead at most (a power of two).
+/// How many operators [`Cursor`] holds ahead at most with wasmparser's reader (a power of
+/// two).
 const AHEAD: usize = 8;
+
+/// How many operators the fast path decodes at a time when the body's were not kept.
+pub(super) const CHUNK: usize = 4096;
 
 /// The operators of a function, read one at a time with a few of lookahead.
 ///
-/// On the fast path the operators ahead are kept as what the fusing patterns look at
-/// ([`Next`], a few bytes, with where each ends), and each operator is decoded in full once
-/// more when it is its turn; with wasmparser's reader they are kept whole.
+/// On the fast path they are [`compact::Op`]s: all of them as [`lean::prepare`] decoded
+/// them, or (bodies too large to keep) decoded again a chunk at a time. Otherwise
+/// wasmparser's reader reads them, and the ones read ahead are kept whole.
 pub(crate) struct Cursor<'a> {
     reader: Option<wasmparser::OperatorsReader<'a>>,
-    /// On the fast path: the body's bytes, where the next operator starts, and the module
-    /// offset of the body's first byte.
-    lean: Option<(&'a [u8], usize, usize)>,
     /// wasmparser's reader: the operators read ahead, `len` of them from `head`, in a ring.
     ahead: [Option<(Operator<'a>, usize)>; AHEAD],
-    /// The fast path: the operators ahead (`len` of them from `head`, in a ring) as the
-    /// patterns see them, and where each ends in the body.
-    peeked: [(Next, usize); AHEAD],
     head: usize,
     len: usize,
+    /// The fast path.
+    lean: Option<LeanCursor<'a>>,
     /// Reading failed (it cannot: the body was validated when it was prepared).
     pub failed: bool,
 }
 
+/// The fast path's operators: `ops[i..]` are next; past them, the body's bytes from `src`
+/// are still to decode.
+struct LeanCursor<'a> {
+    bytes: &'a [u8],
+    /// The module offset of `bytes[0]`.
+    base: usize,
+    src: usize,
+    ops: Vec<compact::Op>,
+    i: usize,
+}
+
 impl<'a> Cursor<'a> {
-    fn new(body: &wasmparser::FunctionBody<'a>, lean: bool) -> Self {
-        let reader = body.get_operators_reader().ok();
-        let start = usize::try_from(body.range().start).unwrap_or(usize::MAX);
-        let fast = match (&reader, lean) {
-            (Some(r), true) => usize::try_from(r.original_position())
-                .ok()
-                .and_then(|p| p.checked_sub(start))
-                .map(|pos| (body.as_bytes(), pos, start)),
-            _ => None,
+    fn new(body: &wasmparser::FunctionBody<'a>, lean: Option<LeanOps>) -> Self {
+        let base = usize::try_from(body.range().start).unwrap_or(usize::MAX);
+        let lean = lean.map(|l| LeanCursor {
+            bytes: body.as_bytes(),
+            base,
+            src: if l.kept { body.as_bytes().len() } else { l.first },
+            ops: l.ops,
+            i: 0,
+        });
+        let reader = if lean.is_some() { None } else { body.get_operators_reader().ok() };
+        let failed = reader.is_none() && lean.is_none();
+        Cursor { failed, reader, ahead: core::array::from_fn(|_| None), head: 0, len: 0, lean }
+    }
+
+    /// Whether the operators come from the fast path ([`Self::next_op`]), not wasmparser's
+    /// reader ([`Self::next`]).
+    pub fn is_lean(&self) -> bool {
+        self.lean.is_some()
+    }
+
+    /// The module offset of a fast-path operator.
+    pub fn offset_of(&self, op: compact::Op) -> usize {
+        self.lean.as_ref().map_or(0, |l| l.base) + op.pos as usize
+    }
+
+    /// The fast path: decodes the next chunk of operators (when they were not kept),
+    /// dropping the ones lowered. An operator that does not decode ends the body, and
+    /// [`Self::failed`] says so.
+    #[inline(never)]
+    fn refill(&mut self) {
+        let Some(l) = self.lean.as_mut() else {
+            return;
         };
-        let reader = if fast.is_some() { None } else { reader };
-        let failed = reader.is_none() && fast.is_none();
-        Cursor {
-            failed,
-            reader,
-            lean: fast,
-            ahead: core::array::from_fn(|_| None),
-            peeked: [(Next::Other, 0); AHEAD],
-            head: 0,
-            len: 0,
+        if l.src >= l.bytes.len() {
+            return;
         }
+        l.ops.drain(..l.i);
+        l.i = 0;
+        while l.ops.len() < CHUNK && l.src < l.bytes.len() {
+            match compact::decode(l.bytes, &mut l.src, l.base) {
+                Some(op) => l.ops.push(op),
+                None => {
+                    self.failed = true;
+                    l.src = l.bytes.len();
+                }
+            }
+        }
+    }
+
+    /// The fast path: the next operator.
+    #[inline]
+    pub fn next_op(&mut self) -> Option<compact::Op> {
+        let l = self.lean.as_mut()?;
+        if l.i >= l.ops.len() {
+            self.refill();
+        }
+        let l = self.lean.as_mut()?;
+        let op = *l.ops.get(l.i)?;
+        l.i += 1;
+        Some(op)
+    }
+
+    /// The fast path: `br_table` as wasmparser reads it.
+    pub fn br_table_of(&self, op: compact::Op) -> Option<Operator<'a>> {
+        let l = self.lean.as_ref()?;
+        compact::br_table(l.bytes, op.pos as usize, l.base).map(|(op, _)| op)
     }
 
     /// Reads the next operator from wasmparser's reader.
@@ -966,38 +1018,25 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// The fast path: decodes ahead until `n` operators are waiting (fewer at the end of
-    /// the body or at an operator that does not decode, which [`Self::next`] then reports).
-    #[inline(never)]
-    fn fill_lean(&mut self, n: usize) {
-        let Some((bytes, pos, start)) = self.lean else {
-            return;
-        };
-        while self.len < n.min(AHEAD) {
-            let mut at = match self.len {
-                0 => pos,
-                k => self.peeked[(self.head + k - 1) % AHEAD].1,
-            };
-            if at >= bytes.len() {
-                return;
-            }
-            let Some(next) = lean::peek(bytes, &mut at, start) else {
-                return;
-            };
-            self.peeked[(self.head + self.len) % AHEAD] = (next, at);
-            self.len += 1;
-        }
-    }
-
     /// What the operator `k` places after the next one to lower is (0: the next), as the
     /// fusing patterns of lowering see it; `None` past the end of the body.
-    #[inline]
+    #[inline(always)]
     pub fn peek_next(&mut self, k: usize) -> Option<Next> {
-        if self.lean.is_some() {
-            if k >= self.len {
-                self.fill_lean(k + 1);
+        if let Some(l) = self.lean.as_ref() {
+            if let Some(&op) = l.ops.get(l.i + k) {
+                return Some(Next::of_op(op));
             }
-            return (k < self.len).then(|| self.peeked[(self.head + k) % AHEAD].0);
+        }
+        self.peek_slow(k)
+    }
+
+    /// [`Self::peek_next`] past the operators decoded, or with wasmparser's reader.
+    #[inline(never)]
+    fn peek_slow(&mut self, k: usize) -> Option<Next> {
+        if self.lean.is_some() {
+            self.refill();
+            let l = self.lean.as_ref()?;
+            return l.ops.get(l.i + k).map(|&op| Next::of_op(op));
         }
         self.peek_read(k)
     }
@@ -1012,27 +1051,8 @@ impl<'a> Cursor<'a> {
         self.ahead[(self.head + k) % AHEAD].as_ref().map(|(op, _)| Next::of(op))
     }
 
-    /// The next operator and its offset in the module.
+    /// wasmparser's reader: the next operator and its offset in the module.
     pub fn next(&mut self) -> Option<(Operator<'a>, usize)> {
-        if let Some((bytes, pos, start)) = self.lean.as_mut() {
-            if *pos >= bytes.len() {
-                return None;
-            }
-            let at = *pos + *start;
-            let op = lean::decode(bytes, pos, *start);
-            if self.len > 0 {
-                self.head = (self.head + 1) % AHEAD;
-                self.len -= 1;
-            }
-            return match op {
-                Some(op) => Some((op, at)),
-                None => {
-                    self.failed = true;
-                    *pos = bytes.len();
-                    None
-                }
-            };
-        }
         if self.len == 0 {
             return self.read();
         }
@@ -1042,66 +1062,16 @@ impl<'a> Cursor<'a> {
         item
     }
 
-    /// The fast path: the next operator if it is a local access or a constant, read without
-    /// building an [`Operator`] (lowering does the same for it as for the [`Operator`]), and
-    /// its offset in the module; `None` (nothing read) for any other operator.
-    #[inline]
-    pub fn common(&mut self) -> Option<(Common, usize)> {
-        let (bytes, pos, start) = self.lean?;
-        let mut p = pos + 1;
-        let op = match *bytes.get(pos)? {
-            0x20 => Common::LocalGet(lean::u32_leb(bytes, &mut p)?),
-            0x21 => Common::LocalSet(lean::u32_leb(bytes, &mut p)?),
-            0x22 => Common::LocalTee(lean::u32_leb(bytes, &mut p)?),
-            0x41 => Common::Const(i64::from(lean::i32_leb(bytes, &mut p)?)),
-            0x42 => Common::Const(lean::i64_leb(bytes, &mut p)?),
-            _ => return None,
-        };
-        if self.len > 0 {
-            self.head = (self.head + 1) % AHEAD;
-            self.len -= 1;
-        }
-        self.lean = Some((bytes, p, start));
-        Some((op, pos + start))
-    }
-
-    /// Skips `n` operators (lowered with the current one).
+    /// Skips `n` operators (lowered with the current one; the patterns peeked at them).
     pub fn skip(&mut self, n: usize) {
-        if let Some((_, pos, _)) = self.lean.as_mut() {
-            if (1..=self.len).contains(&n) {
-                // Their ends are known: no need to decode them again.
-                *pos = self.peeked[(self.head + n - 1) % AHEAD].1;
-                self.head = (self.head + n) % AHEAD;
-                self.len -= n;
-                return;
-            }
+        if let Some(l) = self.lean.as_mut() {
+            l.i = (l.i + n).min(l.ops.len());
+            return;
         }
         for _ in 0..n {
-            if let Some((op, _)) = self.next() {
-                self.forget(op);
-            }
+            self.next();
         }
     }
-
-    /// Disposes of an operator read from this cursor. The fast path's decoder
-    /// ([`lean::decode`]) makes only operators that own no memory (the variants that own a
-    /// `Vec`, of proposals outside the subset, never come from it), so they are forgotten
-    /// rather than dropped: that saves a call to `Operator`'s drop glue per operator.
-    fn forget(&self, op: Operator<'a>) {
-        if self.lean.is_some() {
-            core::mem::forget(op);
-        }
-    }
-}
-
-/// The operators [`Cursor::common`] reads: `local.get`, `local.set`, `local.tee` and the
-/// constants (an `i32` sign-extended).
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Common {
-    LocalGet(u32),
-    LocalSet(u32),
-    LocalTee(u32),
-    Const(i64),
 }
 
 /// An operator ahead of the one being lowered, as far as the fusing patterns care: the
@@ -1138,6 +1108,25 @@ impl Next {
             Operator::I64LtS => Next::I64LtS,
             Operator::Unreachable => Next::Unreachable,
             Operator::End => Next::End,
+            _ => Next::Other,
+        }
+    }
+
+    /// [`Self::of`] for the fast path's operators.
+    #[inline]
+    fn of_op(op: compact::Op) -> Next {
+        match op.code {
+            0x21 => Next::LocalSet(op.index()),
+            0x22 => Next::LocalTee(op.index()),
+            0x23 => Next::GlobalGet(op.index()),
+            0x24 => Next::GlobalSet(op.index()),
+            0x0d => Next::BrIf(op.index()),
+            0x04 => Next::If(compact::block_type_of(op.imm)),
+            0x42 => Next::I64Const(op.imm),
+            0x7d => Next::I64Sub,
+            0x53 => Next::I64LtS,
+            0x00 => Next::Unreachable,
+            0x0b => Next::End,
             _ => Next::Other,
         }
     }

@@ -529,38 +529,41 @@ impl FuncCompiler<'_, '_> {
     /// check is deferred (see [`Self::gas_check`]). Returns whether the operators at the
     /// cursor were one of them.
     pub(super) fn gas_pattern(&mut self, g: u32) -> bool {
-        // The furthest first: the cursor then reads the five in one go.
-        self.ops.peek_next(4);
-        let next: [Option<Next>; 5] = core::array::from_fn(|k| self.ops.peek_next(k));
-        let at = |k: usize| next[k];
         // The cursor is past `global.get $gas`.
-        if let (Some(Next::I64Const(value)), Some(Next::I64Sub)) = (at(0), at(1)) {
-            if at(2) == Some(Next::GlobalSet(g)) {
-                let c = value;
-                self.invalidate_gas_below(self.top());
-                self.ops.skip(3);
-                match c.checked_neg().and_then(Imm12::new) {
-                    Some(i) => self.emit(enc::addi(GAS, GAS, i)),
-                    None => {
-                        self.asm.li(T0, c);
-                        self.emit(enc::sub(GAS, GAS, T0));
-                    }
+        match self.ops.peek_next(0) {
+            Some(Next::I64Const(0)) => {
+                // The check, or a charge of nothing.
+                if self.ops.peek_next(1) == Some(Next::I64LtS)
+                    && self.ops.peek_next(2) == Some(Next::If(wasmparser::BlockType::Empty))
+                    && self.ops.peek_next(3) == Some(Next::Unreachable)
+                    && self.ops.peek_next(4) == Some(Next::End)
+                {
+                    self.ops.skip(5);
+                    return true;
                 }
-                return true;
+                self.gas_charge(g, 0)
+            }
+            Some(Next::I64Const(c)) => self.gas_charge(g, c),
+            _ => false,
+        }
+    }
+
+    /// `global.get $gas` (lowered: the cursor is past it), then `i64.const c` (next);
+    /// whether `i64.sub; global.set $gas` follow, lowered as `gp -= c`.
+    fn gas_charge(&mut self, g: u32, c: i64) -> bool {
+        if self.ops.peek_next(1) != Some(Next::I64Sub) || self.ops.peek_next(2) != Some(Next::GlobalSet(g)) {
+            return false;
+        }
+        self.invalidate_gas_below(self.top());
+        self.ops.skip(3);
+        match c.checked_neg().and_then(Imm12::new) {
+            Some(i) => self.emit(enc::addi(GAS, GAS, i)),
+            None => {
+                self.asm.li(T0, c);
+                self.emit(enc::sub(GAS, GAS, T0));
             }
         }
-        if let (
-            Some(Next::I64Const(0)),
-            Some(Next::I64LtS),
-            Some(Next::If(wasmparser::BlockType::Empty)),
-            Some(Next::Unreachable),
-            Some(Next::End),
-        ) = (at(0), at(1), at(2), at(3), at(4))
-        {
-            self.ops.skip(5);
-            return true;
-        }
-        false
+        true
     }
 }
 
