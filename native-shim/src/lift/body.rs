@@ -731,7 +731,13 @@ impl Body<'_> {
         s.i32_const(req.code()).global_set(globals::REQUEST).return_();
     }
 
+    /// Region `r`, entered with the word index in `IDX`: its `loop` takes the index from
+    /// its first word (so that transfers within it set that directly).
     fn region(&mut self, r: usize) {
+        let (idx, base) = (self.loc(IDX), self.regions[r].first);
+        if base != 0 {
+            self.s().local_get(idx).i32_const(base as i32).i32_sub().local_set(idx);
+        }
         self.open_loop(Label::Loop(r));
         let items = self.items[r].clone();
         for it in items.iter().rev() {
@@ -749,7 +755,7 @@ impl Body<'_> {
         }
         let trap = self.depth(Label::Trap);
         let idx = self.loc(IDX);
-        self.s().local_get(idx).i32_const(base as i32).i32_sub().br_table(table, trap);
+        self.s().local_get(idx).br_table(table, trap);
         for it in &items {
             self.close();
             self.item(it);
@@ -903,9 +909,12 @@ impl Body<'_> {
             return;
         }
         let (r, r2) = (self.place[from].0, self.place[to].0);
-        let w = self.word_of(addr) as i32;
+        let w = self.word_of(addr);
+        // Within the region, the index from its first word (what its `br_table` takes);
+        // into another, the word index (the region's entry subtracts its first word).
+        let w = if r2 == r { w - self.regions[r].first } else { w };
         let idx = self.loc(IDX);
-        self.s().i32_const(w).local_set(idx);
+        self.s().i32_const(w as i32).local_set(idx);
         let l = if r2 == r {
             Label::Loop(r)
         } else if r2 > r {
