@@ -24,8 +24,10 @@
 //! A region holds consecutive blocks (cut at function starts); its `br_table` maps each
 //! word to the item starting there, or to `$trap`. A transfer whose target's label is in
 //! scope (a later item of an enclosing sequence, the header of an enclosing loop) is a plain
-//! `br` (fallthrough is free); any other sets the word index and branches to the region's
-//! loop (same region), that region's entry (a later one) or `$idx` (an earlier one). An
+//! `br` (fallthrough is free); any other sets the index (from the region's first word
+//! within a region, else the word index) and branches to the region's loop (same region),
+//! that region's entry (a later one, which subtracts its first word) or `$idx` (an
+//! earlier one). An
 //! indirect jump (`jalr`) whose target the lifter does not know goes through `$dyn`.
 
 use alloc::collections::{BTreeMap, BTreeSet};
