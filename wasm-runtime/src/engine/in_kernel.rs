@@ -493,10 +493,13 @@ extern "C" fn zkos_code_leaf(ctx: *mut Context) -> u64 {
     let Ok(mut gas) = u64::try_from(ctx.regs[GP] as i64) else {
         return 0;
     };
-    let args: [u64; 6] = core::array::from_fn(|i| ctx.regs[A0 + i]);
     // SAFETY: the instance's memory, `bytes` long in its chunk; its code does not run meanwhile.
     let mem = unsafe { core::slice::from_raw_parts_mut(hook.memory as *mut u8, hook.bytes as usize) };
-    let Some(v) = hook.leaf.call(number, &args, mem, &mut gas) else {
+    // The six argument registers, in place.
+    let Some(args) = ctx.regs.first_chunk::<{ A0 + 6 }>().and_then(|r| r.last_chunk::<6>()) else {
+        return 0;
+    };
+    let Some(v) = hook.leaf.call(number, args, mem, &mut gas) else {
         return 0;
     };
     ctx.regs[A0] = v;
@@ -588,6 +591,9 @@ pub(crate) struct KernelInstance {
     chunk: u64,
     pages: u64,
     max_pages: u64,
+    /// The leaf fast path's reserve slot ([`Hook::reserve_slot`]), found on the first
+    /// [`Code::run_hosted`]: `Some(None)` if the path is off for this instance.
+    reserve_slot: Option<Option<u64>>,
 }
 
 /// A frame's code in the kernel.
@@ -624,6 +630,7 @@ impl KernelInstance {
             chunk: start,
             pages: layout.pages,
             max_pages: layout.max_pages,
+            reserve_slot: None,
         };
         // SAFETY: the chunk is this instance's: `[tp - ctx_size, tp)` its VM context.
         unsafe {
@@ -776,15 +783,22 @@ impl Code for KernelInstance {
     }
 
     fn run_hosted(&mut self, budget: u64, reserve_global: Option<u32>, leaf: LeafHost<'_>) -> Event {
-        let compiled = &self.image.compiled;
-        let reserve_slot = match reserve_global {
-            None => 0,
-            Some(g)
-                if Some(g) != compiled.gas_global && compiled.globals.get(g as usize).is_some_and(|d| d.mutable) =>
-            {
-                self.place.vmctx.wrapping_add(compiled.vmctx.global(g) as u64)
+        // The frame's reserve global is the same on every call: its slot is found once.
+        let slot = *self.reserve_slot.get_or_insert_with(|| {
+            let compiled = &self.image.compiled;
+            match reserve_global {
+                None => Some(0),
+                Some(g)
+                    if Some(g) != compiled.gas_global
+                        && compiled.globals.get(g as usize).is_some_and(|d| d.mutable) =>
+                {
+                    Some(self.place.vmctx.wrapping_add(compiled.vmctx.global(g) as u64))
+                }
+                Some(_) => None,
             }
-            Some(_) => return self.run(budget),
+        });
+        let Some(reserve_slot) = slot else {
+            return self.run(budget);
         };
         let mut hook = Hook { leaf, memory: self.place.memory, bytes: 0, reserve_slot };
         self.run_with(Some(&mut hook))
