@@ -583,8 +583,9 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: &FunctionBody<'a>) -
     c.ctrl.push(Frame { kind: Kind::Function, bt: Bt::Function, height: 0, unreachable: false });
     let mut max_height = fty.results.len();
     let keep = bytes.len() <= KEEP_OPS_UP_TO;
-    // About one operator per two bytes in compiled code.
-    let mut ops: Vec<Op> = Vec::with_capacity(if keep { bytes.len() / 2 + 4 } else { 0 });
+    // About one operator per two bytes in compiled code (a little more in metered code):
+    // room for three per four bytes, so that the buffer seldom grows.
+    let mut ops: Vec<Op> = Vec::with_capacity(if keep { bytes.len() * 3 / 4 + 4 } else { 0 });
     // Positions fit `Op::pos`.
     u32::try_from(bytes.len()).ok()?;
     loop {
