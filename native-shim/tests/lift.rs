@@ -21,6 +21,44 @@ fn the_counter_lifts_to_a_valid_module() {
     );
 }
 
+/// `run` (the first defined function) is a leaf: it calls host functions (imports) and
+/// nothing else, and uses no bulk memory operation or `memory.grow` (which metering turns
+/// into calls), so rv-backend keeps more of its locals in registers. The counter reads,
+/// writes, grows its heap with `brk` and exits: those `ecall`s are served inline or by the
+/// driver.
+#[test]
+fn run_is_a_leaf() {
+    use wasmparser::{Operator, Parser, Payload};
+    let lifted = lift(COUNTER).unwrap_or_else(|e| panic!("{e}"));
+    let mut imports = 0;
+    let mut run = None;
+    for payload in Parser::new(0).parse_all(&lifted.wasm) {
+        match payload.expect("a valid module") {
+            Payload::ImportSection(r) => imports = r.count(),
+            Payload::CodeSectionEntry(body) if run.is_none() => run = Some(body),
+            _ => {}
+        }
+    }
+    let run = run.expect("run's body");
+    let mut ops = run.get_operators_reader().expect("operators");
+    let mut host_calls = 0;
+    while !ops.eof() {
+        match ops.read().expect("an operator") {
+            Operator::Call { function_index } => {
+                assert!(function_index < imports, "run calls function {function_index}, not a host function");
+                host_calls += 1;
+            }
+            op @ (Operator::CallIndirect { .. }
+            | Operator::MemoryCopy { .. }
+            | Operator::MemoryFill { .. }
+            | Operator::MemoryInit { .. }
+            | Operator::MemoryGrow { .. }) => panic!("run uses {op:?}"),
+            _ => {}
+        }
+    }
+    assert!(host_calls > 0, "the counter's run calls host functions");
+}
+
 #[test]
 fn every_truncation_is_rejected_cleanly() {
     for len in 0..COUNTER.len() {
