@@ -2,7 +2,7 @@
 //! Poseidon over BN254 is host function 1009 for WASM and native code and, for EVM code, the
 //! zkos precompile at 0x5a00 (host-abi's `POSEIDON_PRECOMPILE`), active on every fork. The
 //! vectors are circomlibjs' published hashes and light-poseidon's own test vector; each kind
-//! must give the same hash at the same gas (560 per element), and reject the same inputs:
+//! must give the same hash at the same gas (`POSEIDON_ELEMENT` per element), and reject the same inputs:
 //! a length that is not 1 to 12 whole 32-byte elements, or an element at or above the field's
 //! modulus (status 1 for the host function; a failed call that consumes the gas it was given
 //! at the address).
