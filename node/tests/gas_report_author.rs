@@ -1,5 +1,6 @@
 //! `zkos gas-report` for contract authors: rows per selector of the embedded ABI
-//! (examples/vault and examples/erc20-macro, built by examples/build.sh), bounds above the
+//! (examples/vault, examples/erc20-macro and examples/erc721-macro, built by
+//! examples/build.sh; every row bounded below the block gas limit), bounds above the
 //! block gas limit reported as unbounded in practice (text, JSON, HTML), `--measure BLOCK`
 //! with the gas the vault's frames used per selector (checked against `zkos run --trace`), and
 //! function names from the name section.
@@ -46,8 +47,9 @@ fn vault_rows_per_selector_and_bounds_beyond_the_block_limit() {
     let vault = example("vault");
     let (code, out, err) = gas_report(&[vault.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{err}");
-    // The vault's exports have practical bounds (the SDK's allocator refuses growth of 512
-    // pages or more before asking): under the 30 M block gas limit, no "unbounded" remark.
+    // The vault's exports have practical bounds (the SDK's allocator refuses blocks of 4 MiB
+    // or more and bounds each growth before asking): under the 30 M block gas limit, no
+    // "unbounded" remark.
     let bound_of = |line: &str, prefix: &str| -> u64 {
         let digits: String = line.trim_start()[prefix.len()..].chars().take_while(char::is_ascii_digit).collect();
         digits.parse().expect(line)
@@ -136,6 +138,29 @@ fn erc20_rows_cover_its_abi() {
             "transferFrom(address,address,uint256)"
         ]
     );
+}
+
+/// Every function of the three macro examples (the vault, the ERC-20 and the ERC-721) has
+/// a bound of its own below the 30 M block gas limit: string getters and `safeTransferFrom`
+/// included (the latter's bound is the NFT's own gas, flagged as forwarding the rest to the
+/// receiver).
+#[test]
+fn every_selector_of_the_macro_examples_is_bounded_below_the_block_limit() {
+    for (name, rows) in [("vault", 4), ("erc20-macro", 9), ("erc721-macro", 13)] {
+        let (code, json, err) = gas_report(&[example(name).to_str().unwrap(), "--json"]);
+        assert_eq!(code, Some(0), "{err}");
+        let doc: Value = serde_json::from_str(&json).unwrap();
+        let selectors = doc["selectors"].as_array().unwrap();
+        assert_eq!(selectors.len(), rows, "{name}: {json}");
+        for row in selectors {
+            let sig = row["name"].as_str().unwrap();
+            let bound = row["bound"].as_u64().unwrap_or_else(|| panic!("{name} {sig}: no bound: {row}"));
+            assert!(bound < 30_000_000, "{name} {sig}: {bound}");
+            assert!(row.get("unbounded_in_practice").is_none() && row.get("bound_of").is_none(), "{row}");
+            let forwards = row["forwards_gas"].as_bool().unwrap();
+            assert_eq!(forwards, sig.starts_with("safeTransferFrom"), "{name} {sig}: {row}");
+        }
+    }
 }
 
 #[test]

@@ -13,7 +13,10 @@
 //! formulas.
 //!
 //! What is bounded: acyclic code; loops whose back edges are guarded by a counter compared
-//! against a constant or a named input ([`trip`]); calls to bounded functions;
+//! against a constant or a named input ([`trip`]), or against a value that facts known on
+//! the back edge bound (a length compared with a constant before the loop bounds
+//! `(len + 31) >> 5` after it; `len.min(c)` as `select` is at most `c`); calls to bounded
+//! functions;
 //! `call_indirect` when every function of its type in the table is bounded; host functions
 //! at their worst case ([`host`]). What is not: recursion, loops with no recognized counter,
 //! `memory.grow` by an unknown number of pages, host functions whose gas depends on

@@ -14,7 +14,10 @@
 //! | `i -= 1` | `i + k >u B` | `i₀ + k − B` |
 //!
 //! Each row checks that no value of the counter involved wraps around (using the largest
-//! values the bounds allow), because a wrap would let the loop run on. Anything else is
+//! values the bounds allow), because a wrap would let the loop run on. Bounds of `B` and of
+//! the counter's start use the facts known on the back edge: an invariant limit built from a
+//! value compared with a constant before the loop is bounded through that comparison
+//! ([`Values::ub_assuming`]). Anything else is
 //! reported as unbounded with the loop's location: the analysis never guesses.
 
 use alloc::format;
