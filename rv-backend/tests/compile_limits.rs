@@ -166,21 +166,23 @@ fn compile_time(wasm: &[u8]) -> Duration {
 
 #[test]
 fn compile_time_is_linear_in_the_operand_stack_depth() {
-    let (small, large) = (deep_stack_module(10_000), deep_stack_module(40_000));
+    // Both sizes take longer than a scheduler's time slice, so that a loaded machine slows
+    // both alike.
+    let (small, large) = (deep_stack_module(20_000), deep_stack_module(80_000));
     let (t_small, t_large) = (compile_time(&small), compile_time(&large));
     // Four times the input: four times the time when linear, sixteen when quadratic (40,000
     // took 3 s before). Generous on both counts for a loaded machine.
     let ratio = t_large.as_secs_f64() / t_small.as_secs_f64();
-    eprintln!("40,000 values: {t_large:?}, 10,000: {t_small:?}, ratio {ratio:.1}");
+    eprintln!("80,000 values: {t_large:?}, 20,000: {t_small:?}, ratio {ratio:.1}");
     assert!(ratio < 9.0, "compile time grows {ratio:.1}x for 4x the depth");
-    assert!(t_large < Duration::from_secs(1), "40,000 values held across 40,000 blocks: {t_large:?}");
+    assert!(t_large < Duration::from_secs(1), "80,000 values held across 80,000 blocks: {t_large:?}");
     // And it runs: every value held, every block charged.
     let compiled = compile(&large);
     let mut inst = Instance::new(&compiled, Default::default(), &Default::default()).expect("instantiate");
     inst.set_gas(1_000_000);
     inst.call(compiled.exported_func("f").expect("export"), &[]).expect("call");
     assert_eq!(inst.run(10_000_000), Event::Returned);
-    assert_eq!(inst.gas(), 1_000_000 - 4 * 40_000);
+    assert_eq!(inst.gas(), 1_000_000 - 4 * 80_000);
 }
 
 // ------------------------------------------------------------------ code-size bounds

@@ -436,7 +436,31 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
     // ------------------------------------------------------------------ the operand stack
 
     /// The register that holds entry `i`, loading it into `scratch` if it is not in one.
+    #[inline]
     pub fn read(&mut self, i: usize, scratch: Reg) -> Reg {
+        // Most entries are in registers: nothing to emit.
+        match self.stack[i] {
+            Entry::Home => {
+                if let Some(&r) = POOL.get(i) {
+                    return r;
+                }
+            }
+            Entry::Const(0) => return ZERO,
+            Entry::Local(l) => {
+                if let Some(LocalLoc::Reg(r)) = self.local_locs.get(l as usize) {
+                    return *r;
+                }
+            }
+            Entry::Gas => return GAS,
+            Entry::Const(_) => {}
+        }
+        self.read_slow(i, scratch)
+    }
+
+    /// [`Self::read`] of an entry that takes code to read (out of line: it saves registers
+    /// that the common case does not need).
+    #[inline(never)]
+    fn read_slow(&mut self, i: usize, scratch: Reg) -> Reg {
         match self.stack[i] {
             Entry::Home => match POOL.get(i) {
                 Some(&r) => r,
@@ -644,24 +668,30 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
     /// call this before reading the operands); otherwise to the home of position `base` (a
     /// scratch register when that home is a slot). Pop the operands, write the result, then
     /// call [`Self::finish_result`].
+    #[inline]
     pub fn result_target(&mut self, base: usize) -> Target {
-        let next = match self.ops.peek_next(0) {
-            Some(Next::LocalSet(l)) => Some((l, false)),
-            Some(Next::LocalTee(l)) => Some((l, true)),
-            _ => None,
-        };
-        if let Some((l, tee)) = next {
-            if let Some(LocalLoc::Reg(r)) = self.local_locs.get(l as usize).copied() {
-                self.invalidate_local(l, base);
-                self.local_written(l);
-                self.ops.skip(1);
-                return Target { reg: r, to: TargetKind::Local { l, tee } };
+        if let Some((l, tee)) = self.ops.peek_local_set() {
+            if let Some(t) = self.result_to_local(base, l, tee) {
+                return t;
             }
         }
         match POOL.get(base) {
             Some(&r) => Target { reg: r, to: TargetKind::Home },
             None => Target { reg: crate::regs::T2, to: TargetKind::Home },
         }
+    }
+
+    /// [`Self::result_target`] when the next operator sets local `l` (`tee`: or tees it):
+    /// the target if `l` is in a register.
+    #[inline(never)]
+    fn result_to_local(&mut self, base: usize, l: u32, tee: bool) -> Option<Target> {
+        let Some(LocalLoc::Reg(r)) = self.local_locs.get(l as usize).copied() else {
+            return None;
+        };
+        self.invalidate_local(l, base);
+        self.local_written(l);
+        self.ops.skip(1);
+        Some(Target { reg: r, to: TargetKind::Local { l, tee } })
     }
 
     /// Records the result written to `t.reg`.
@@ -1028,6 +1058,26 @@ impl<'a> Cursor<'a> {
             }
         }
         self.peek_slow(k)
+    }
+
+    /// Whether the next operator is `local.set` (`Some((l, false))`) or `local.tee`
+    /// (`Some((l, true))`) of local `l`: [`Self::peek_next`] for that one question.
+    #[inline(always)]
+    pub fn peek_local_set(&mut self) -> Option<(u32, bool)> {
+        if let Some(l) = self.lean.as_ref() {
+            if let Some(&op) = l.ops.get(l.i) {
+                return match op.code {
+                    0x21 => Some((op.index(), false)),
+                    0x22 => Some((op.index(), true)),
+                    _ => None,
+                };
+            }
+        }
+        match self.peek_slow(0) {
+            Some(Next::LocalSet(l)) => Some((l, false)),
+            Some(Next::LocalTee(l)) => Some((l, true)),
+            _ => None,
+        }
     }
 
     /// [`Self::peek_next`] past the operators decoded, or with wasmparser's reader.

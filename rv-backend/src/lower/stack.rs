@@ -77,7 +77,12 @@ impl OperandStack {
         let e = self.entries.pop()?;
         let p = position(self.entries.len());
         if let Some(list) = self.list(e) {
-            remove(list, p);
+            // The top position is the last of its list.
+            if list.back() == Some(&p) {
+                list.pop_back();
+            } else {
+                remove(list, p);
+            }
         }
         self.homed = self.homed.min(self.entries.len());
         Some(e)
