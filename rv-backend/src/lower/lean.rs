@@ -1,6 +1,7 @@
-//! The fast path of reading a function: a decoder for the operators of the deterministic
-//! subset and a validator for them in the same pass, which also learns what lowering needs
-//! beforehand (stack height, leafness, call arities, the locals written first).
+//! The fast path of reading a function: the operators of the deterministic subset decoded
+//! ([`super::compact`]) and validated in one pass, which also learns what lowering needs
+//! beforehand (stack height, leafness, call arities, the locals written first) and keeps the
+//! decoded operators for lowering.
 //!
 //! wasmparser's `FuncValidator` and operator reader are general (every proposal, a visitor
 //! per operator, detailed errors); for the subset they cost most of the compile time on the
