@@ -21,11 +21,13 @@
 //! phase), [`ways`] (native and interpreted), [`compiled`] (rv-backend: the compiled way and
 //! the compiler's speed), [`report`] (table and JSON), [`error`].
 //!
-//! `zkos bench worst` is the other subcommand: the worst-case proving cost of every operation
-//! (module [`worst`]).
+//! The other subcommands: `zkos bench worst`, the worst-case proving cost of every operation
+//! (module [`worst`]); `zkos bench evm` (module [`evm`]); `zkos bench native`; `zkos bench
+//! deploy`, deployment's cost per byte on the machine (module [`deploy`]).
 
 mod artifacts;
 mod compiled;
+mod deploy;
 mod error;
 mod evm;
 mod native_lift;
@@ -144,6 +146,10 @@ enum Command {
     /// The EVM benchmark inputs (../shared/bench/evm) on zkos and on revm built for RV64IM,
     /// on the same machine: instructions, instructions per gas, revm / zkos.
     Evm(evm::Args),
+    /// What deployment costs on the machine: RV64IM instructions per input byte of each
+    /// stage (transpile, lift, validate and meter, compile) for the EVM inputs, the native
+    /// contract and the kernels' modules.
+    Deploy(deploy::Args),
     /// The lifting table alone: the kernels as a native contract, run directly on rv-machine
     /// and lifted by native-shim, metered and compiled by rv-backend on the rv engine.
     Native(Args),
@@ -155,6 +161,7 @@ fn main() -> ExitCode {
         Some(Command::Worst(args)) => emit("zkos bench worst", worst::run(args), args.json, worst::Report::text),
         Some(Command::Evm(args)) => emit("zkos bench evm", evm::run(args), args.json, evm::Report::text),
         Some(Command::Native(args)) => native_lift::main(args),
+        Some(Command::Deploy(args)) => emit("zkos bench deploy", deploy::run(args), args.json, deploy::Report::text),
         None => emit("zkos bench", run(&cli.args), cli.args.json, Report::text),
     }
 }
