@@ -261,7 +261,8 @@ fn poseidon_from_wasm(engine: EngineKind) {
     // The field's modulus is not an input: status 1, nothing written.
     let r = unhex("30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001");
     assert_eq!(via_host(&mut chain, HostFn::Poseidon, 32, &[word(1).to_vec(), r].concat()), (1, vec![0u8; 32]));
-    // Gas: 560 per element, so a 12-element hash costs 10 · 560 more than a 2-element one.
+    // Gas: host-abi's price per element, so a 12-element hash costs ten elements' price more
+    // than a 2-element one.
     let at = chain.deploy_wat(&host_caller(HostFn::Poseidon, 32));
     let two = chain.call(at, &[word(1), word(2)].concat());
     let twelve = chain.call(at, &[word(1), word(2)].repeat(6).concat());
@@ -269,7 +270,7 @@ fn poseidon_from_wasm(engine: EngineKind) {
     // The calldata's extra ten words cost intrinsic gas (4 per zero byte, 16 per non-zero
     // byte) and their copy 3 each.
     let extra_calldata = 10 * (31 * 4 + 16) + 10 * 3;
-    assert_eq!(twelve.gas_used - two.gas_used, 10 * 560 + extra_calldata);
+    assert_eq!(twelve.gas_used - two.gas_used, 10 * host_abi::gas::POSEIDON_ELEMENT + extra_calldata);
 }
 
 zkos_tests::engine_tests!(
