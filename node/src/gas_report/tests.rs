@@ -443,13 +443,13 @@ fn abi_bytes(data: &[u8]) -> Vec<u8> {
 }
 
 /// The string getters of the macro ERC-20 and ERC-721 (`name()`, `symbol()`) are bounded
-/// for every stored length: strings up to the SDK's read cap (256,000 bytes) come back
+/// for every stored length: strings up to the SDK's read cap (268,032 bytes) come back
 /// exactly as stored, within the selector's bound; a longer one (a length no transaction
-/// could read on Ethereum under the block gas limit) ends the call as running out of gas
-/// does.
+/// could read through solc's getter under Osaka's transaction gas cap) ends the call as
+/// running out of gas does.
 #[test]
 fn string_getters_stay_within_their_bounds() {
-    const CAP: usize = 256_000;
+    const CAP: usize = 268_032;
     let user = Address::repeat_byte(1);
     for (name, name_slot) in [("erc20-macro", 3u64), ("erc721-macro", 0)] {
         let (wasm, envelope) = macro_example(name);

@@ -356,12 +356,14 @@ impl StorageBytes {
 }
 
 /// The longest `bytes` or `string` value [`StorageBytes::get`] and the getters read:
-/// 8,000 slots (256,000 bytes). Each slot read costs at least 2,000 gas (a cold `SLOAD`,
-/// or one warmed by an access list), so a value this long costs more than 16 M gas to read
-/// on Ethereum, and about 26 M here; the cap keeps the read's static gas bound (and with it
-/// the getters' per-selector bounds) inside the 30 M block gas limit. A longer value ends
-/// the call as running out of gas would.
-pub const MAX_READ_LEN: usize = 8_000 * 32;
+/// 8,376 slots (268,032 bytes). Each slot read costs at least 2,000 gas on Ethereum (a cold
+/// `SLOAD`, or one warmed by an access list), so a getter reading `n` slots after the length
+/// slot pays at least 21,000 + 2,400 (the access list's address) + 2,000·(`n` + 1), more
+/// than Osaka's transaction gas cap (EIP-7825, 2^24 = 16,777,216) from `n` = 8,376 on: every
+/// value a transaction can read through solc's getter under Osaka, the SDK reads too. The cap
+/// keeps the read's static gas bound (and with it the getters' per-selector bounds) inside the
+/// 30 M block gas limit. A longer value ends the call as running out of gas would.
+pub const MAX_READ_LEN: usize = 8_376 * 32;
 
 /// The length of a value stored in the long form (`w` = `2·len + 1`); a longer one than
 /// [`MAX_READ_LEN`] ends the call as running out of gas does (`out_of_gas`: the call fails
