@@ -6,6 +6,7 @@
 #                     for wasm32, a module of their own so kernels.wasm stays as it was
 #   wasmi-driver.elf  wasmi built for RV64IM, runs a module's export on rv-machine
 #   compiler-driver.elf  rv-backend built for RV64IM, compiles a module on rv-machine
+#   deploy-driver.elf  transpiler, lifter, validator and meter built for RV64IM (zkos bench deploy)
 #   revm-driver.elf   revm (no_std) built for RV64IM, executes one EVM transaction (zkos bench evm)
 #   native-contract.elf  the kernels as a native zkos contract (read/write/exit): run directly
 #                     and lifted by native-shim (the lifting table of zkos bench)
@@ -34,6 +35,11 @@ RUSTC_BOOTSTRAP=1 cargo build --release -p bench-native -p bench-wasmi-driver -p
 RUSTC_BOOTSTRAP=1 cargo build --release -p bench-revm-driver \
     -Zbuild-std=core,alloc -Zbuild-std-features=compiler-builtins-mem \
     -Zjson-target-spec --target "$spec"
+# The deployment stages before compilation on their own too: with rv-backend in one build,
+# their crates' features would change the compiler-driver's code and its compile figure.
+RUSTC_BOOTSTRAP=1 cargo build --release -p bench-deploy-driver \
+    -Zbuild-std=core,alloc -Zbuild-std-features=compiler-builtins-mem \
+    -Zjson-target-spec --target "$spec"
 # The kernels as a native contract, with the same target and flags as native.elf.
 RUSTC_BOOTSTRAP=1 cargo build --release -p bench-native-contract \
     -Zbuild-std=core,alloc -Zbuild-std-features=compiler-builtins-mem \
@@ -48,6 +54,7 @@ rv="$target_dir/$(basename "$spec" .json)/release"
 cp "$rv/bench-native" out/native.elf
 cp "$rv/bench-wasmi-driver" out/wasmi-driver.elf
 cp "$rv/bench-compiler-driver" out/compiler-driver.elf
+cp "$rv/bench-deploy-driver" out/deploy-driver.elf
 cp "$rv/bench-revm-driver" out/revm-driver.elf
 cp "$rv/bench-native-contract" out/native-contract.elf
 cp "$target_dir/wasm32-unknown-unknown/release/bench_wasm.wasm" out/kernels.wasm

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use bench_kernels::protocol::digest;
+use bench_kernels::protocol::{bytes_to_words, digest};
 use bench_kernels::Kernel;
 use wasm_runtime::engine::rv_instance::{Config, Event, Imports, Instance};
 
@@ -76,7 +76,9 @@ pub fn host_speed(metered: &[u8], min_seconds: f64) -> Result<f64, BenchError> {
 /// metered module. Its output must be exactly `host`, what the host compiled.
 pub fn on_machine(art: &Artifacts, host: &rv_backend::Compiled) -> Result<u64, BenchError> {
     let fail = |problem: String| BenchError::Program { program: "compiler-driver.elf", kernel: "(compiling)", problem };
-    let run = program::run(&art.compiler_driver, &crate::deploy::stage_input(0, &art.metered), 2).map_err(fail)?;
+    let mut input = Vec::new();
+    bytes_to_words(&art.metered, &mut input);
+    let run = program::run(&art.compiler_driver, &input, 2).map_err(fail)?;
     let got = [0, 1, 2].map(|i| output_u64(&run.output, 2 * i));
     let want = [host.code.len() as u64, host.rodata.len() as u64, digest(&host.code, &host.rodata)];
     for (what, (got, want)) in ["code bytes", "rodata bytes", "digest"].iter().zip(got.into_iter().zip(want)) {

@@ -1,8 +1,9 @@
 //! `zkos bench deploy`: what deployment costs inside the RV64IM machine, stage by stage, per
 //! input byte — the work every deployment pays in kernel mode, proven.
 //!
-//! The stages are zkos's deployment pipeline (`compiler-driver.elf`, built for RV64IM, runs
-//! one stage per run between two markers):
+//! The stages are zkos's deployment pipeline, built for RV64IM: `deploy-driver.elf` runs one of
+//! the first three per run between two markers, `compiler-driver.elf` (`zkos bench`'s compile
+//! figure) the last:
 //! - **transpile**: EVM code to metered WASM (`evm_to_wasm::transpile`: the transpiler meters
 //!   what it writes, so the module goes straight to rv-backend), per EVM byte;
 //! - **lift**: a static RV64IM ELF to WASM (`native_shim::lift`), per ELF byte;
@@ -30,8 +31,8 @@ pub struct Args {
     /// Print one JSON document instead of the table.
     #[arg(long)]
     pub json: bool,
-    /// The directory bench/build.sh wrote (compiler-driver.elf, native-contract.elf,
-    /// kernels.wasm, standard.wasm).
+    /// The directory bench/build.sh wrote (deploy-driver.elf, compiler-driver.elf,
+    /// native-contract.elf, kernels.wasm, standard.wasm).
     #[arg(long, default_value = crate::artifacts::DEFAULT_DIR)]
     pub dir: PathBuf,
     /// The folder of the EVM benchmark inputs (*.json).
@@ -39,7 +40,8 @@ pub struct Args {
     pub inputs: PathBuf,
 }
 
-/// A deployment stage, numbered as `compiler-driver.elf` takes it.
+/// A deployment stage, numbered as `deploy-driver.elf` takes it (compilation is
+/// `compiler-driver.elf`'s, which takes the module alone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
@@ -83,14 +85,23 @@ impl Stage {
     }
 }
 
-/// The words `compiler-driver.elf` reads: the stage byte, then the input.
-pub fn stage_input(stage: u8, input: &[u8]) -> Vec<u32> {
+/// The words a driver reads for `stage`: `deploy-driver.elf` the stage byte, then the input;
+/// `compiler-driver.elf` the module alone.
+fn stage_input(stage: Stage, input: &[u8]) -> Vec<u32> {
     let mut bytes = Vec::with_capacity(input.len() + 1);
-    bytes.push(stage);
+    if stage != Stage::Compile {
+        bytes.push(stage as u8);
+    }
     bytes.extend_from_slice(input);
     let mut words = Vec::new();
     bytes_to_words(&bytes, &mut words);
     words
+}
+
+/// The two programs that run the stages.
+struct Drivers {
+    deploy: Vec<u8>,
+    compiler: Vec<u8>,
 }
 
 /// One stage of one input on the machine.
@@ -134,10 +145,19 @@ pub struct Report {
 }
 
 /// Runs `stage` on the machine and checks it wrote what the host computed.
-fn on_machine(driver: &[u8], input_name: &str, stage: Stage, input: &[u8], want: &[u64]) -> Result<u64, BenchError> {
-    let fail = |problem: String| BenchError::Program { program: "compiler-driver.elf", kernel: stage.name(), problem };
-    let run =
-        program::run(driver, &stage_input(stage as u8, input), 2).map_err(|e| fail(format!("{input_name}: {e}")))?;
+fn on_machine(
+    drivers: &Drivers,
+    input_name: &str,
+    stage: Stage,
+    input: &[u8],
+    want: &[u64],
+) -> Result<u64, BenchError> {
+    let (program, driver) = match stage {
+        Stage::Compile => ("compiler-driver.elf", &drivers.compiler),
+        _ => ("deploy-driver.elf", &drivers.deploy),
+    };
+    let fail = |problem: String| BenchError::Program { program, kernel: stage.name(), problem };
+    let run = program::run(driver, &stage_input(stage, input), 2).map_err(|e| fail(format!("{input_name}: {e}")))?;
     for (i, want) in want.iter().enumerate() {
         let got = output_u64(&run.output, 2 * i).map_err(|e| fail(format!("{input_name}: {e}")))?;
         if got != *want {
@@ -152,7 +172,7 @@ fn on_machine(driver: &[u8], input_name: &str, stage: Stage, input: &[u8], want:
 }
 
 /// One input through its stages, from the code as deployed to the compiled code.
-fn pipeline(driver: &[u8], name: String, kind: &'static str, code: &[u8]) -> Result<Row, BenchError> {
+fn pipeline(drivers: &Drivers, name: String, kind: &'static str, code: &[u8]) -> Result<Row, BenchError> {
     let stages: &[Stage] = match kind {
         "evm" => &[Stage::Transpile, Stage::Compile],
         "native" => &[Stage::Lift, Stage::Check, Stage::Compile],
@@ -162,7 +182,7 @@ fn pipeline(driver: &[u8], name: String, kind: &'static str, code: &[u8]) -> Res
     let mut runs = Vec::new();
     for &stage in stages {
         let (out, want) = stage.host(&input).map_err(|e| BenchError::Module(format!("{name}: {e}")))?;
-        let instructions = on_machine(driver, &name, stage, &input, &want)?;
+        let instructions = on_machine(drivers, &name, stage, &input, &want)?;
         let bytes = input.len() as u64;
         runs.push(StageRun { stage, bytes, instructions, per_byte: instructions as f64 / bytes.max(1) as f64 });
         input = out;
@@ -178,7 +198,7 @@ pub fn run(args: &Args) -> Result<Report, BenchError> {
         std::fs::read(&path)
             .map_err(|e| BenchError::Artifact { path: path.display().to_string(), message: e.to_string() })
     };
-    let driver = read("compiler-driver.elf")?;
+    let drivers = Drivers { deploy: read("deploy-driver.elf")?, compiler: read("compiler-driver.elf")? };
     let mut inputs: Vec<(String, &'static str, Vec<u8>)> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     let files = crate::evm::input::files(&args.inputs).map_err(BenchError::Usage)?;
@@ -197,7 +217,7 @@ pub fn run(args: &Args) -> Result<Report, BenchError> {
     }
     let rows = inputs
         .into_iter()
-        .map(|(name, kind, code)| pipeline(&driver, name, kind, &code))
+        .map(|(name, kind, code)| pipeline(&drivers, name, kind, &code))
         .collect::<Result<Vec<_>, _>>()?;
     let totals = Stage::ALL
         .iter()

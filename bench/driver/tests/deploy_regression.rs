@@ -1,6 +1,6 @@
 //! Deployment's cost on the machine (issue 16 item 4) does not regress: `zkos bench deploy
-//! --json` (every stage of zkos's deployment pipeline run by `compiler-driver.elf` on
-//! rv-machine, each result checked against the host's by the command) is compared with
+//! --json` (every stage of zkos's deployment pipeline run on rv-machine by `deploy-driver.elf`
+//! and `compiler-driver.elf`, each result checked against the host's by the command) is compared with
 //! `bench/deploy-baseline.json`; a stage's instruction count more than 2% above its baseline
 //! fails. After an improvement (or a deliberate change), rewrite the baseline with
 //! `ZKOS_BENCH_BLESS=1 cargo test --release -p zkos-bench --test deploy_regression` and commit
@@ -19,7 +19,7 @@ const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy-baseline.
 
 #[test]
 fn deployment_stages_run_on_the_machine_and_do_not_regress() {
-    let driver = Path::new(OUT).join("compiler-driver.elf");
+    let driver = Path::new(OUT).join("deploy-driver.elf");
     assert!(driver.is_file(), "{} is missing: run bench/build.sh first", driver.display());
     let out =
         Command::new(env!("CARGO_BIN_EXE_zkos-bench")).args(["deploy", "--json"]).output().expect("run zkos-bench");
