@@ -611,8 +611,11 @@ impl Chain {
         })
     }
 
-    /// `eth_estimateGas`: the least gas limit with which `req` succeeds, by binary search
-    /// between the gas it used and the cap.
+    /// `eth_estimateGas`: the code's proven static bound when it is at most twice the gas the
+    /// call used (a limit that holds whatever the call's path; checked by running at it once);
+    /// otherwise the least gas limit with which `req` succeeds, by binary search between the gas
+    /// it used and the cap. A bound far above the use (an SDK contract's bound pays for the
+    /// largest allocation it may make) would make wallets set aside gas the call never needs.
     pub fn estimate_gas(&mut self, req: &CallRequest, at: At, overrides: Option<&Overrides>) -> RpcResult<u64> {
         let cap = req.gas.unwrap_or_else(|| self.tx_gas_cap());
         let first = self.call(req, at, Some(cap), overrides)?;
@@ -621,9 +624,11 @@ impl Chain {
             return Err(RpcError::server("gas required exceeds allowance"));
         }
         let succeeds = |chain: &mut Self, gas: u64| chain.call(req, at, Some(gas), overrides).map(|o| o.success);
-        // A proven static bound, when the code has one (checked by running at it once).
+        // A proven static bound, when the code has one near the use (checked by running at it
+        // once).
         if at == At::Head && overrides.is_none() {
-            if let Some(bound) = self.gas_bound(req)?.bound.filter(|b| *b <= cap && *b >= first.gas_used) {
+            let near = |b: &u64| *b <= cap && *b >= first.gas_used && *b <= first.gas_used.saturating_mul(2);
+            if let Some(bound) = self.gas_bound(req)?.bound.filter(near) {
                 if succeeds(self, bound)? {
                     return Ok(bound);
                 }
