@@ -116,13 +116,40 @@ pub struct StageRun {
     pub per_byte: f64,
 }
 
+/// Where an input's pipeline starts: the kind of code as deployed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Evm,
+    Native,
+    Wasm,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Evm => "evm",
+            Kind::Native => "native",
+            Kind::Wasm => "wasm",
+        }
+    }
+
+    /// The stages code of this kind goes through, in order.
+    fn stages(self) -> &'static [Stage] {
+        match self {
+            Kind::Evm => &[Stage::Transpile, Stage::Compile],
+            Kind::Native => &[Stage::Lift, Stage::Check, Stage::Compile],
+            Kind::Wasm => &[Stage::Check, Stage::Compile],
+        }
+    }
+}
+
 /// One input through the pipeline.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Row {
     pub input: String,
-    /// `evm`, `native` or `wasm`: where the pipeline starts.
-    pub kind: &'static str,
+    pub kind: Kind,
     pub stages: Vec<StageRun>,
     /// All stages' instructions per byte of the code as deployed (EVM code, ELF or WASM).
     pub total_per_byte: f64,
@@ -172,15 +199,10 @@ fn on_machine(
 }
 
 /// One input through its stages, from the code as deployed to the compiled code.
-fn pipeline(drivers: &Drivers, name: String, kind: &'static str, code: &[u8]) -> Result<Row, BenchError> {
-    let stages: &[Stage] = match kind {
-        "evm" => &[Stage::Transpile, Stage::Compile],
-        "native" => &[Stage::Lift, Stage::Check, Stage::Compile],
-        _ => &[Stage::Check, Stage::Compile],
-    };
+fn pipeline(drivers: &Drivers, name: String, kind: Kind, code: &[u8]) -> Result<Row, BenchError> {
     let mut input = code.to_vec();
     let mut runs = Vec::new();
-    for &stage in stages {
+    for &stage in kind.stages() {
         let (out, want) = stage.host(&input).map_err(|e| BenchError::Module(format!("{name}: {e}")))?;
         let instructions = on_machine(drivers, &name, stage, &input, &want)?;
         let bytes = input.len() as u64;
@@ -199,7 +221,7 @@ pub fn run(args: &Args) -> Result<Report, BenchError> {
             .map_err(|e| BenchError::Artifact { path: path.display().to_string(), message: e.to_string() })
     };
     let drivers = Drivers { deploy: read("deploy-driver.elf")?, compiler: read("compiler-driver.elf")? };
-    let mut inputs: Vec<(String, &'static str, Vec<u8>)> = Vec::new();
+    let mut inputs: Vec<(String, Kind, Vec<u8>)> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     let files = crate::evm::input::files(&args.inputs).map_err(BenchError::Usage)?;
     for path in files {
@@ -209,11 +231,11 @@ pub fn run(args: &Args) -> Result<Report, BenchError> {
         if account.code.is_empty() || !seen.insert(account.code.clone()) {
             continue;
         }
-        inputs.push((case.name.clone(), "evm", account.code.to_vec()));
+        inputs.push((case.name.clone(), Kind::Evm, account.code.to_vec()));
     }
-    inputs.push((crate::native_lift::FILE.to_owned(), "native", read(crate::native_lift::FILE)?));
+    inputs.push((crate::native_lift::FILE.to_owned(), Kind::Native, read(crate::native_lift::FILE)?));
     for file in ["kernels.wasm", "standard.wasm"] {
-        inputs.push((file.to_owned(), "wasm", read(file)?));
+        inputs.push((file.to_owned(), Kind::Wasm, read(file)?));
     }
     let rows = inputs
         .into_iter()
@@ -252,7 +274,7 @@ impl Report {
                 out,
                 "{:<24} {:<6} {:>8} {:>10} {:>8} {:>8} {:>10} {:>8} {:>9} {:>8.1}",
                 row.input,
-                row.kind,
+                row.kind.name(),
                 row.stages[0].bytes,
                 cell(row, Stage::Transpile),
                 cell(row, Stage::Lift),
