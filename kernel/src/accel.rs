@@ -1,20 +1,22 @@
 //! The accelerators as the system layer uses them: keccak256 over the keccak-f\[1600\]
-//! machine call, and sender recovery over the secp256k1 machine call.
+//! machine call, sender recovery over the secp256k1 machine call, and SHA-256 over the
+//! SHA-256 compression machine call.
 //!
 //! alloy-primitives built with `native-keccak` computes every `keccak256` (the system
 //! layer's, the trie's, the KECCAK256 opcode's) by calling [`native_keccak256`]; alloy-consensus
 //! built with `crypto-backend` recovers every signer (transaction senders, EIP-7702
 //! authorities) through the provider [`install`] sets, and so does the ecrecover precompile
 //! (0x01, and the `ecrecover` host function), through revm-precompile's crypto provider that
-//! [`install`] sets too. Nothing else changes: the same crates run on the host with their
-//! software implementations.
+//! [`install`] sets too. That provider also computes SHA-256 (precompile 0x02 and the
+//! `sha256` host function), one machine call per 64-byte block. Nothing else changes: the same
+//! crates run on the host with their software implementations.
 
 use alloc::sync::Arc;
 
 use alloy_consensus::crypto::{install_default_provider, CryptoProvider, RecoveryError};
 use alloy_primitives::{keccak256, Address};
 
-use wasm_runtime::exec::precompile::{install_crypto, Crypto, PrecompileHalt};
+use wasm_runtime::exec::precompile::{install_crypto, sha256, Crypto, PrecompileHalt};
 
 use crate::platform;
 
@@ -86,7 +88,8 @@ impl CryptoProvider for MachineRecovery {
 }
 
 /// The precompiles' crypto provider: revm-precompile's software implementations, but
-/// ecrecover's signer recovery by the machine (the other methods keep their defaults).
+/// ecrecover's signer recovery and SHA-256's compression by the machine (the other methods
+/// keep their defaults).
 #[derive(Debug)]
 struct PrecompileCrypto;
 
@@ -102,9 +105,16 @@ impl Crypto for PrecompileCrypto {
         out[..12].fill(0);
         Ok(out)
     }
+
+    /// sha256 (0x02, and the `sha256` host function): the padding here, each block
+    /// compressed by the machine.
+    fn sha256(&self, input: &[u8]) -> [u8; 32] {
+        sha256::digest_with(input, platform::sha256_compress)
+    }
 }
 
-/// Routes alloy-consensus's signature recovery and the ecrecover precompile's to the machine.
+/// Routes alloy-consensus's signature recovery, the ecrecover precompile's and SHA-256 to the
+/// machine.
 pub fn install() {
     // Installed once, at the start: neither can be set already.
     let _ = install_default_provider(Arc::new(MachineRecovery));

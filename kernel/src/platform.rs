@@ -2,9 +2,10 @@
 //!
 //! Here it is rv-machine, reached by machine calls (`ecall`, the call number in `a7`; see
 //! rv-machine's `kernel` module for the table). A zkVM that runs RV64IM runs the same kernel
-//! with this module swapped for its own syscalls: input, output, halt, and the two
-//! accelerators (keccak-f\[1600\] and secp256k1 recovery), as the Ethereum zkVM standard's
-//! `read_input` / `write_output` interface and every zkVM's precompiles have them.
+//! with this module swapped for its own syscalls: input, output, halt, and the three
+//! accelerators (keccak-f\[1600\], secp256k1 recovery, SHA-256 compression), as the Ethereum
+//! zkVM standard's `read_input` / `write_output` interface and every zkVM's precompiles have
+//! them.
 
 use alloc::vec::Vec;
 use core::arch::asm;
@@ -17,6 +18,7 @@ const WRITE_OUTPUT: u64 = 3;
 const LOG: u64 = 4;
 const KECCAK_F1600: u64 = 0x10;
 const SECP256K1_RECOVER: u64 = 0x11;
+const SHA256_COMPRESS: u64 = 0x12;
 const MARK: u64 = 0x20;
 const INSTALL_CODE: u64 = 0x30;
 
@@ -103,6 +105,11 @@ pub fn secp256k1_recover(hash: &[u8; 32], rs: &[u8; 64], id: u8) -> Option<[u8; 
     input[96] = id;
     let mut key = [0u8; 64];
     (call(SECP256K1_RECOVER, input.as_ptr() as u64, key.as_mut_ptr() as u64, 0) == 0).then_some(key)
+}
+
+/// SHA-256's compression function: `block` absorbed into `state`, in place.
+pub fn sha256_compress(state: &mut [u32; 8], block: &[u8; 64]) {
+    call(SHA256_COMPRESS, state.as_mut_ptr() as u64, block.as_ptr() as u64, 0);
 }
 
 /// The next free address of the code arena.

@@ -15,6 +15,7 @@
 //! | [`call::LOG`] | a diagnostic line (not output) | `a0` = UTF-8 bytes, `a1` = length | `a0` = 0 |
 //! | [`call::KECCAK_F1600`] | keccak-f\[1600\] in place | `a0` = 200-byte state (25 lanes, little-endian) | `a0` = 0 |
 //! | [`call::SECP256K1_RECOVER`] | secp256k1 public-key recovery | `a0` = 97 bytes: hash, r, s (32 each, big-endian), recovery id (0 or 1); `a1` = 64-byte buffer | `a0` = 0 and the key's x, y (big-endian) written, or 1: no key |
+//! | [`call::SHA256_COMPRESS`] | SHA-256 compression of one block | `a0` = 32-byte state (8 words, little-endian), `a1` = 64-byte block | `a0` = 0 and the state updated in place |
 //! | [`call::MARK`] | phase marker | `a0` = phase number | `a0` unchanged |
 //! | [`call::INSTALL_CODE`] | make generated code executable | `a0` = destination (4 KiB-aligned, in [`CODE_ARENA`]), `a1` = the bytes, `a2` = length (a multiple of 4) | `a0` = 0 |
 //!
@@ -26,7 +27,8 @@
 //! zkVMs that cannot execute code generated at run time (those whose program is fixed by
 //! the proving key) have no equivalent: that is the gap they leave.
 //!
-//! Accelerator calls ([`call::KECCAK_F1600`], [`call::SECP256K1_RECOVER`]) are counted by kind
+//! Accelerator calls ([`call::KECCAK_F1600`], [`call::SECP256K1_RECOVER`],
+//! [`call::SHA256_COMPRESS`]) are counted by kind
 //! beside the instruction count ([`Accelerators`]); the `ecall` itself counts as one
 //! instruction. A call with an unknown number, or whose buffers are not mapped with the
 //! permission it needs, fails the run. The output counts only when the kernel halts with
@@ -59,6 +61,9 @@ pub mod call {
     /// Recovers a secp256k1 public key: `a0` points at hash ‖ r ‖ s ‖ recovery id (97 bytes),
     /// the key's x ‖ y (64 bytes) goes to `a1`; `a0` = 0, or 1 if the signature recovers none.
     pub const SECP256K1_RECOVER: u64 = 0x11;
+    /// SHA-256's compression function: the 8-word state at `a0` (each word little-endian)
+    /// absorbs the 64-byte block at `a1` (message bytes as they are; padding is the caller's).
+    pub const SHA256_COMPRESS: u64 = 0x12;
     /// Notes the instruction count under phase `a0` ([`super::KernelRun::marks`]).
     pub const MARK: u64 = 0x20;
     /// Maps the `a2` bytes at `a1` at `a0` (in [`super::CODE_ARENA`]), read-only and
@@ -78,12 +83,18 @@ pub struct Accelerators {
     pub keccak_f1600: u64,
     /// secp256k1 public-key recoveries.
     pub secp256k1_recover: u64,
+    /// SHA-256 compressions (64-byte blocks).
+    pub sha256_compress: u64,
 }
 
 impl Accelerators {
     /// `(name, count)` for every kind, in a fixed order (the names used in reports).
-    pub fn by_kind(&self) -> [(&'static str, u64); 2] {
-        [("keccak_f1600", self.keccak_f1600), ("secp256k1_recover", self.secp256k1_recover)]
+    pub fn by_kind(&self) -> [(&'static str, u64); 3] {
+        [
+            ("keccak_f1600", self.keccak_f1600),
+            ("secp256k1_recover", self.secp256k1_recover),
+            ("sha256_compress", self.sha256_compress),
+        ]
     }
 }
 
@@ -323,6 +334,24 @@ impl KernelMachine {
                     }
                     None => 1,
                 }
+            }
+            call::SHA256_COMPRESS => {
+                writable(m, a0, 32).ok_or(bad(a0, 32))?;
+                let mut raw = [0u8; 32];
+                m.read_bytes(a0, &mut raw).map_err(|_| bad(a0, 32))?;
+                let mut block = [0u8; 64];
+                m.read_bytes(a1, &mut block).map_err(|_| bad(a1, 64))?;
+                let mut state = [0u32; 8];
+                for (word, b) in state.iter_mut().zip(raw.chunks_exact(4)) {
+                    *word = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                }
+                sha2::compress256(&mut state, &[block.into()]);
+                for (word, b) in state.iter().zip(raw.chunks_exact_mut(4)) {
+                    b.copy_from_slice(&word.to_le_bytes());
+                }
+                m.write_bytes(a0, &raw).map_err(|_| bad(a0, 32))?;
+                self.accelerators.sha256_compress += 1;
+                0
             }
             call::MARK => {
                 self.marks.push((a0, m.instret()));

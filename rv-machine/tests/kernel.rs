@@ -273,3 +273,88 @@ fn installing_code_outside_the_rules_fails_the_run() {
     let out = run(&w, &[], AlignMode::Count);
     assert!(matches!(out.result, Err(KernelFailure::BadBuffer { number: call::INSTALL_CODE, .. })), "{:?}", out.result);
 }
+
+/// SHA-256's padding (FIPS 180-4, 5.1.1) of `message`: the message, 0x80, zeros to 56 bytes
+/// mod 64, the length in bits (64-bit big-endian).
+fn sha256_padded(message: &[u8]) -> Vec<u8> {
+    let mut padded = message.to_vec();
+    padded.push(0x80);
+    while padded.len() % 64 != 56 {
+        padded.push(0);
+    }
+    padded.extend_from_slice(&(message.len() as u64 * 8).to_be_bytes());
+    padded
+}
+
+/// Reads the input (an 8-word state, then blocks) to DATA, compresses every block into the
+/// state with [`call::SHA256_COMPRESS`], outputs the state.
+fn sha256_blocks() -> Vec<u32> {
+    let mut w = machine_call(call::INPUT_LEN);
+    w.push(addi(Reg::S1, Reg::A0, 0).unwrap());
+    w.extend(li(Reg::A0, DATA));
+    w.push(addi(Reg::A1, Reg::S1, 0).unwrap());
+    w.extend(machine_call(call::READ_INPUT));
+    w.extend(li(Reg::S0, DATA));
+    w.push(add(Reg::S3, Reg::S0, Reg::S1));
+    w.push(addi(Reg::S2, Reg::S0, 32).unwrap());
+    // loop: while s2 < s3 { compress(DATA, s2); s2 += 64 }
+    let body = [
+        addi(Reg::A0, Reg::S0, 0).unwrap(),
+        addi(Reg::A1, Reg::S2, 0).unwrap(),
+        addi(Reg::A7, Reg::ZERO, call::SHA256_COMPRESS as i32).unwrap(),
+        ecall(),
+        addi(Reg::S2, Reg::S2, 64).unwrap(),
+    ];
+    w.push(bgeu(Reg::S2, Reg::S3, 4 * (body.len() as i32 + 2)).unwrap());
+    w.extend(body);
+    w.push(jal(Reg::ZERO, -4 * (body.len() as i32 + 1)).unwrap());
+    w.push(addi(Reg::A0, Reg::S0, 0).unwrap());
+    w.extend(li(Reg::A1, 32));
+    w.extend(machine_call(call::WRITE_OUTPUT));
+    w.extend(li(Reg::A0, 0));
+    w.extend(machine_call(call::HALT));
+    w
+}
+
+#[test]
+fn sha256_compression_hashes_as_sha2_does() {
+    use sha2::{Digest, Sha256};
+    // 2 MiB of data, enough for 1 MiB and its padding.
+    let words = sha256_blocks();
+    let image = KernelImage::new(&elf_writer::write(
+        CODE,
+        &[
+            Segment { vaddr: CODE, flags: PF_R | PF_X, data: bytes(&words), memsz: words.len() as u64 * 4 },
+            Segment { vaddr: DATA, flags: PF_R | PF_W, data: Vec::new(), memsz: 2 << 20 },
+        ],
+    ))
+    .expect("the test ELF loads");
+    let opts = KernelOptions { budget: 1 << 24, align: AlignMode::Count, ..KernelOptions::default() };
+    const IV: [u32; 8] =
+        [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    for len in [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000, 1 << 20] {
+        let message: Vec<u8> = (0..len).map(|i| (i * 7 + i / 251) as u8).collect();
+        let mut input: Vec<u8> = IV.iter().flat_map(|w| w.to_le_bytes()).collect();
+        input.extend(sha256_padded(&message));
+        let blocks = (input.len() as u64 - 32) / 64;
+        let out = run_kernel(&image, input, &opts).expect("the machine is built");
+        let state = out.result.expect("halts with 0");
+        let digest: Vec<u8> = state.chunks_exact(4).flat_map(|w| [w[3], w[2], w[1], w[0]]).collect();
+        assert_eq!(digest, Sha256::digest(&message).to_vec(), "{len} bytes");
+        assert_eq!(out.accelerators.sha256_compress, blocks, "{len} bytes");
+        assert_eq!((out.accelerators.keccak_f1600, out.accelerators.secp256k1_recover), (0, 0));
+    }
+    // A state outside writable memory (the code) fails the run, uncounted.
+    let mut w = li(Reg::A0, CODE);
+    w.extend(li(Reg::A1, DATA));
+    w.extend(machine_call(call::SHA256_COMPRESS));
+    let bad = run(&w, &[], AlignMode::Allow);
+    assert!(matches!(bad.result, Err(KernelFailure::BadBuffer { addr: CODE, len: 32, .. })), "{bad:?}");
+    // A block that is not mapped, too.
+    let mut w = li(Reg::A0, DATA);
+    w.extend(li(Reg::A1, 0x1000));
+    w.extend(machine_call(call::SHA256_COMPRESS));
+    let bad = run(&w, &[], AlignMode::Allow);
+    assert!(matches!(bad.result, Err(KernelFailure::BadBuffer { addr: 0x1000, len: 64, .. })), "{bad:?}");
+    assert_eq!(bad.accelerators.sha256_compress, 0);
+}

@@ -110,6 +110,8 @@ pub struct KernelRow {
     pub keccak_f1600: u64,
     /// secp256k1 recovery accelerator calls in the first block.
     pub secp256k1_recover: u64,
+    /// SHA-256 compression accelerator calls in the first block.
+    pub sha256_compress: u64,
 }
 
 /// The report.
@@ -286,6 +288,7 @@ pub fn measure(case: &Case, gas: u64, kernel: Option<&kernel::Kernel>) -> Result
                 per_gas: f.per_gas(),
                 keccak_f1600: f.full.accelerators.keccak_f1600,
                 secp256k1_recover: f.full.accelerators.secp256k1_recover,
+                sha256_compress: f.full.accelerators.sha256_compress,
             })
         }
     };

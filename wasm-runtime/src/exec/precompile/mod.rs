@@ -44,6 +44,7 @@
 
 mod host;
 pub mod poseidon;
+pub mod sha256;
 #[cfg(test)]
 mod tests;
 

@@ -100,6 +100,24 @@ fn sha256_vectors_and_gas() {
     assert_cost(0x02, &[7u8; 33], 84);
 }
 
+/// The kernel's SHA-256 ([`super::super::sha256::digest_with`], its padding over a
+/// compression function) equals sha2's on every padding edge: empty, one block's room for
+/// the length ends at 55 bytes, a second block from 56, whole blocks, and 1 MiB.
+#[test]
+fn sha256_over_a_compression_function_equals_sha2() {
+    use super::super::sha256::digest_with;
+    for len in [0usize, 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1000, 1 << 20] {
+        let message: Vec<u8> = (0..len).map(|i| (i * 7 + i / 251) as u8).collect();
+        let mut blocks = 0;
+        let digest = digest_with(&message, |state, block| {
+            blocks += 1;
+            sha2::compress256(state, &[(*block).into()]);
+        });
+        assert_eq!(digest, <[u8; 32]>::from(sha2::Sha256::digest(&message)), "{len} bytes");
+        assert_eq!(blocks, (len + 9).div_ceil(64), "{len} bytes: blocks compressed");
+    }
+}
+
 #[test]
 fn ripemd160_vectors_are_left_padded() {
     let (out, _) = run_ok(0x03, b"");
