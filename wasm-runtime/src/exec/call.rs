@@ -29,13 +29,21 @@ impl<P: Platform> System<P> {
             let limit = Limit::new(LimitKind::CallDepth, host_abi::limits::MAX_CALL_DEPTH, p.depth);
             return Ok(Entered::Done(FrameResult::not_executed(p.gas, limit)));
         }
-        if p.kind.sends_value() && self.world.balance(p.caller) < p.value {
+        let zero = p.value.is_zero();
+        if p.kind.sends_value() && !zero && self.world.balance(p.caller) < p.value {
             return Ok(Entered::Done(FrameResult::not_executed(p.gas, Fault::InsufficientBalance)));
         }
         let checkpoint = self.world.checkpoint();
         if p.kind.transfers() {
-            // A value transfer, even of zero, touches the callee (EIP-161).
-            self.world.transfer(p.caller, p.address, p.value);
+            // A value transfer, even of zero, touches the callee (EIP-161). Of zero it changes
+            // no balance: it touches both accounts as `transfer` would, and no more (the
+            // balance entries `transfer` journals would restore what is there).
+            if zero {
+                self.world.touch(p.caller);
+                self.world.touch(p.address);
+            } else {
+                self.world.transfer(p.caller, p.address, p.value);
+            }
         }
         if let Some(result) = precompile::call(self, p, input) {
             if !result.status.is_success() {

@@ -1,10 +1,18 @@
 //! The leaf host functions' fast path: the functions that read a value of the frame, the
 //! transaction or the block (`address`, `caller`, `call_value`, `calldata_size`,
-//! `block_number`, …) or copy one of the frame's byte strings (`calldata_copy`, `code_copy`,
-//! `constants_copy`, `returndata_copy`). None of them reads or writes the world state, calls,
-//! or ends the frame, so an engine may run them without leaving its code's context the way a
-//! host function that may start a frame must (the kernel engine runs them straight from the
-//! code's entry, saving only the registers a call clobbers: [`crate::engine::in_kernel`]).
+//! `block_number`, …), the frame's own balance (`self_balance`), or copy one of the frame's
+//! byte strings (`calldata_copy`, `code_copy`, `constants_copy`, `returndata_copy`). None of
+//! them writes the world state, calls, or ends the frame, so an engine may run them without
+//! leaving its code's context the way a host function that may start a frame must (the
+//! kernel engine runs them straight from the code's entry, saving only the registers a call
+//! clobbers: [`crate::engine::in_kernel`]).
+//!
+//! The getters among them ([`KEPT_FUNCTIONS`]) answer the same until the frame's code next
+//! leaves for the frame loop: their values are the frame's, the transaction's or the block's,
+//! and the frame's balance changes only by a call, a create or a self-destruct, none of which
+//! runs without leaving. [`leaf`] hands such a call's price and result out as a [`Kept`], so an
+//! engine may answer the next calls of that function itself until the code leaves (the kernel
+//! engine does, in a few instructions at the code's entry).
 //!
 //! [`leaf`] either does exactly what [`super::dispatch`] does for the call, charging the same
 //! gas (host-abi's rule, the one [`host_abi::charge::charge`] computes), or does nothing at
@@ -46,7 +54,7 @@ fn copy_price((base, per_word): (u64, u64), args: &[u64; 6]) -> u64 {
 }
 
 /// The functions [`leaf`] runs (the tests check that it runs them all and no other).
-pub const LEAF_FUNCTIONS: [HostFn; 23] = [
+pub const LEAF_FUNCTIONS: [HostFn; 24] = [
     HostFn::CalldataSize,
     HostFn::CalldataCopy,
     HostFn::ReturndataSize,
@@ -70,7 +78,75 @@ pub const LEAF_FUNCTIONS: [HostFn; 23] = [
     HostFn::BlobBaseFee,
     HostFn::CodeSize,
     HostFn::CodeCopy,
+    HostFn::SelfBalance,
 ];
+
+/// The leaf functions whose price and result stay the same until the frame's code next
+/// leaves for the frame loop (see the module's documentation): [`leaf`] hands them out as a
+/// [`Kept`]. Each takes at most one argument, the offset its result is written at.
+pub const KEPT_FUNCTIONS: [HostFn; 18] = [
+    HostFn::CalldataSize,
+    HostFn::ReturndataSize,
+    HostFn::ConstantsSize,
+    HostFn::Address,
+    HostFn::Caller,
+    HostFn::Origin,
+    HostFn::CallValue,
+    HostFn::SelfBalance,
+    HostFn::GasPrice,
+    HostFn::BlockNumber,
+    HostFn::BlockTimestamp,
+    HostFn::Coinbase,
+    HostFn::BlockGasLimit,
+    HostFn::BaseFee,
+    HostFn::ChainId,
+    HostFn::PrevRandao,
+    HostFn::BlobBaseFee,
+    HostFn::CodeSize,
+];
+
+/// A call of one of [`KEPT_FUNCTIONS`] as [`leaf`] ran it: what the next call of the same
+/// function does, until the frame's code leaves for the frame loop. `len` 0: return the
+/// little-endian `u64` at the start of `data`; 20 or 32: write the first `len` bytes of `data`
+/// at the first argument (a 32-bit offset into the memory) and return 0. Either way `price`
+/// is charged first (laid out for the kernel engine's entry, which reads it).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Kept {
+    /// The gas the call costs.
+    pub price: u64,
+    /// 0 (a value), 20 or 32 (bytes written).
+    pub len: u64,
+    /// The value or the bytes.
+    pub data: [u8; 32],
+}
+
+impl Kept {
+    /// What a call of function number `number` that did `effect` for `price` keeps, if it is
+    /// one of [`KEPT_FUNCTIONS`].
+    fn of(number: u32, price: u64, effect: &Effect<'_>) -> Option<Kept> {
+        if !KEPT_FUNCTIONS.iter().any(|f| f.number() == number) {
+            return None;
+        }
+        let mut data = [0u8; 32];
+        let len = match *effect {
+            Effect::Value(v) => {
+                data[..8].copy_from_slice(&v.to_le_bytes());
+                0
+            }
+            Effect::Write(bytes) if bytes.len() == 20 => {
+                data[..20].copy_from_slice(bytes);
+                20
+            }
+            Effect::Word(0, word) => {
+                data = word;
+                32
+            }
+            _ => return None,
+        };
+        Some(Kept { price, len, data })
+    }
+}
 
 /// The lowest number of [`LEAF_FUNCTIONS`]: [`LEAF_MASK`] starts there.
 pub const LEAF_BASE: u32 = 10_000;
@@ -114,6 +190,7 @@ mod n {
     pub const RETURNDATA_SIZE: u32 = HostFn::ReturndataSize.number();
     pub const CONSTANTS_SIZE: u32 = HostFn::ConstantsSize.number();
     pub const CODE_SIZE: u32 = HostFn::CodeSize.number();
+    pub const SELF_BALANCE: u32 = HostFn::SelfBalance.number();
     pub const CALLDATA_COPY: u32 = HostFn::CalldataCopy.number();
     pub const CODE_COPY: u32 = HostFn::CodeCopy.number();
     pub const CONSTANTS_COPY: u32 = HostFn::ConstantsCopy.number();
@@ -135,17 +212,30 @@ enum Effect<'a> {
 /// Runs host function number `number` with raw arguments `args` if it is a leaf function
 /// and the call neither runs out of gas nor faults: charges `gas` (the frame's gas, all of
 /// it: the engine takes this path only when nothing of the frame's gas is kept beside its gas
-/// register) and returns the function's result. `None`, having changed nothing, otherwise.
+/// register) and returns the function's result; for one of [`KEPT_FUNCTIONS`], `kept` (if
+/// given) becomes what the call did. `None`, having changed nothing, otherwise.
+#[allow(clippy::too_many_arguments)]
 pub fn leaf<P: Platform>(
-    sys: &System<P>,
+    sys: &mut System<P>,
     frame: &Frame,
     input: &[u8],
     mem: &mut [u8],
     gas: &mut u64,
     number: u32,
     args: &[u64; 6],
+    kept: Option<&mut Option<Kept>>,
 ) -> Option<u64> {
     let (price, effect) = match number {
+        // The account is read only once the call is sure to succeed (as the general path
+        // reads it only after charging); reading it changes nothing but what is loaded.
+        n::SELF_BALANCE => {
+            let price = const { fixed(HostFn::SelfBalance) };
+            let dest = arg_u32(args, 0) as usize;
+            if *gas < price || dest.checked_add(32).is_none_or(|end| end > mem.len()) {
+                return None;
+            }
+            (price, Effect::Word(0, sys.world.balance(frame.address).to_be_bytes::<32>()))
+        }
         n::ADDRESS => (const { fixed(HostFn::Address) }, Effect::Write(frame.address.as_slice())),
         n::CALLER => (const { fixed(HostFn::Caller) }, Effect::Write(frame.caller.as_slice())),
         n::ORIGIN => (const { fixed(HostFn::Origin) }, Effect::Write(sys.tx.caller.as_slice())),
@@ -189,6 +279,7 @@ pub fn leaf<P: Platform>(
     };
     let left = gas.checked_sub(price)?;
     let dest = arg_u32(args, 0) as usize;
+    let keep = kept.map(|k| (k, Kept::of(number, price, &effect)));
     let value = match effect {
         Effect::Value(v) => v,
         Effect::Write(bytes) => {
@@ -212,6 +303,9 @@ pub fn leaf<P: Platform>(
         }
     };
     *gas = left;
+    if let Some((slot, k)) = keep {
+        *slot = k;
+    }
     Some(if number == n::GAS_LEFT { left } else { value })
 }
 
@@ -273,9 +367,23 @@ mod tests {
             HostFn::ReturndataSize,
             HostFn::ConstantsSize,
             HostFn::CodeSize,
+            HostFn::SelfBalance,
         ];
         for f in fixed_ones {
             assert_eq!(fixed(f), charge(f, &[0; 6], &Facts::WARM).gas, "{f:?}");
+        }
+    }
+
+    /// Every kept function is a leaf function at a fixed price, returns a value or writes
+    /// 20 or 32 bytes at its one argument, and its number lies within the kernel engine's
+    /// table (below 128 above [`LEAF_BASE`]).
+    #[test]
+    fn kept_functions_are_fixed_price_getters() {
+        for f in KEPT_FUNCTIONS {
+            assert!(LEAF_FUNCTIONS.contains(&f), "{f:?}");
+            assert!(matches!(f.gas(), GasRule::Fixed(_)), "{f:?}");
+            assert!(f.params().len() <= 1, "{f:?}");
+            assert!(f.number() - LEAF_BASE < 128, "{f:?}");
         }
     }
 }

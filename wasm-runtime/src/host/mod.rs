@@ -38,7 +38,7 @@ use host_abi::gas::{self, GasRule};
 
 pub use calls::{complete, CallRequest, CreateRequest, Request};
 pub use debug::DebugOutput;
-pub use leaf::{leaf, LEAF_BASE, LEAF_FUNCTIONS, LEAF_MASK};
+pub use leaf::{leaf, Kept, KEPT_FUNCTIONS, LEAF_BASE, LEAF_FUNCTIONS, LEAF_MASK};
 pub use memory::GuestMemory;
 
 use crate::error::{Failure, Fault, Internal};
