@@ -514,10 +514,16 @@ impl core::fmt::Display for Formula {
             Self::Bn254Pairing => write!(f, "EIP-1108: {BN254_PAIRING_BASE} + {BN254_PAIRING_PAIR} per pair"),
             Self::Blake2f => write!(f, "EIP-152: {BLAKE2F_ROUND} per round"),
             Self::Bls12G1Msm => {
-                write!(f, "EIP-2537: {BLS12_G1_MSM_PAIR} per pair x discount(pairs) / 1000 (pairs: len / 160)")
+                write!(
+                    f,
+                    "EIP-2537: {BLS12_G1_MSM_PAIR} per pair x discount(pairs) / 1000 (pairs: len / 160, at least 1)"
+                )
             }
             Self::Bls12G2Msm => {
-                write!(f, "EIP-2537: {BLS12_G2_MSM_PAIR} per pair x discount(pairs) / 1000 (pairs: len / 288)")
+                write!(
+                    f,
+                    "EIP-2537: {BLS12_G2_MSM_PAIR} per pair x discount(pairs) / 1000 (pairs: len / 288, at least 1)"
+                )
             }
             Self::Bls12Pairing => write!(f, "EIP-2537: {BLS12_PAIRING_BASE} + {BLS12_PAIRING_PAIR} per pair"),
             Self::Amount => f.write_str("amount"),

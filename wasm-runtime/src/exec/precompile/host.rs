@@ -100,7 +100,9 @@ fn modexp(fork: Fork, mem: &mut GuestMemory<'_>, gas: &mut Gas<'_>, args: &[u64]
 }
 
 /// A BLS12-381 MSM (`n` 0x0c or 0x0e): EIP-2537's discounted price of the whole pairs in
-/// `len`, charged before the length is checked; writes one point.
+/// `len`, at least one (an input shorter than a pair, which Ethereum rejects, would cost
+/// nothing otherwise: a host call for free), charged before the length is checked; writes
+/// one point.
 fn bls12_msm(
     n: u16,
     f: HostFn,
@@ -114,7 +116,7 @@ fn bls12_msm(
     } else {
         (G2_MSM_INPUT_LENGTH, &DISCOUNT_TABLE_G2_MSM, G2_MSM_BASE_GAS_FEE)
     };
-    let price = msm_required_gas(len as usize / pair, table, base);
+    let price = msm_required_gas((len as usize / pair).max(1), table, base);
     gas.pay(f, args, &Facts { from_input: price, ..Facts::WARM })?;
     run_prepaid(mem, n, (input_ptr, len), out)
 }

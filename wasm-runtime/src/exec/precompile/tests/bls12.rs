@@ -202,6 +202,14 @@ fn bls_host_functions() {
     // A partial pair: the whole pairs are charged, the input is invalid.
     let r = host(HostFn::Bls12G1Msm, &pairs, GAS, &[I, 319, O]);
     assert_eq!((r.status(), r.gas_used), (PrecompileStatus::InvalidInput, 12_000));
+    // Less than a pair (none, or 32 bytes): one pair charged, the input invalid.
+    for len in [0, 32, 159] {
+        let r = host(HostFn::Bls12G1Msm, &pairs, GAS, &[I, len, O]);
+        assert_eq!((r.status(), r.gas_used), (PrecompileStatus::InvalidInput, 12_000), "{len} bytes");
+        assert!(r.untouched(128));
+        let r = host(HostFn::Bls12G2Msm, &pairs, GAS, &[I, len, O]);
+        assert_eq!((r.status(), r.gas_used), (PrecompileStatus::InvalidInput, 22_500), "{len} bytes");
+    }
     let r = host(HostFn::Bls12G1Msm, &pairs, 22_775, &[I, 320, O]);
     assert_eq!((r.result, r.gas_used), (Err(crate::host::HostExit::OutOfGas), 22_775));
 
