@@ -148,6 +148,9 @@ pub(crate) fn compile(wasm: &[u8], options: &crate::Options) -> Result<Compiled,
         funcs.push(lower::lower(&m, input)?);
     }
     let stubs = stubs(&m);
+    if !near_calls_may_reach(&m, &stubs, &funcs) {
+        return assemble(&m, &stubs, &funcs, true)?.ok_or_else(|| CompileError::internal("a far call does not reach"));
+    }
     match assemble(&m, &stubs, &funcs, false)? {
         Some(c) => Ok(c),
         None => assemble(&m, &stubs, &funcs, true)?.ok_or_else(|| CompileError::internal("a far call does not reach")),
@@ -183,6 +186,40 @@ fn stubs(m: &Module<'_>) -> Vec<Assembled> {
     out
 }
 
+/// Whether every call may reach its target as one `jal` (±1 MiB): `false` when some call is
+/// farther from its target than that already before linking (linking only adds words between
+/// them), so that near calls would not link ([`assemble`] gives `Ok(None)`) and the module is
+/// linked once, with far calls, instead of twice.
+fn near_calls_may_reach(m: &Module<'_>, stubs: &[Assembled], funcs: &[(Assembled, u64)]) -> bool {
+    let code = stubs.iter().chain(funcs.iter().map(|(f, _)| f));
+    let total = usize::from(!m.sandboxed) + code.clone().map(Assembled::len).sum::<usize>();
+    if total * 4 < 0x10_0000 {
+        return true;
+    }
+    // Where each function starts before linking (imported ones: their stubs).
+    let mut starts = Vec::with_capacity(stubs.len() + funcs.len());
+    let mut at = usize::from(!m.sandboxed);
+    for c in code.clone() {
+        starts.push(at);
+        at += c.len();
+    }
+    for (c, &start) in code.zip(&starts) {
+        for (k, target) in c.calls() {
+            let from = start + k;
+            // Helpers follow every function.
+            let to = match target {
+                CallTarget::Func(f) => starts.get(f as usize).copied(),
+                CallTarget::Helper(_) => Some(total),
+                CallTarget::Pooled(_) => None,
+            };
+            if to.is_some_and(|to| JumpOffset::new((to as i64 - from as i64) * 4).is_none()) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// Links `code` at the end of `out`, its call relocations with it.
 fn link_into(code: &Assembled, far: bool, out: &mut Vec<u32>, relocs: &mut Vec<Reloc>) -> Result<usize, CompileError> {
     let at = out.len();
@@ -205,8 +242,9 @@ fn assemble(
     if !m.sandboxed {
         code.push(enc::ecall());
     }
-    let mut offsets: Vec<usize> = Vec::new();
-    let mut relocs = Vec::new();
+    let mut offsets: Vec<usize> = Vec::with_capacity(stubs.len() + funcs.len());
+    let relocs = stubs.iter().chain(funcs.iter().map(|(f, _)| f)).map(Assembled::relocations).sum::<usize>();
+    let mut relocs = Vec::with_capacity(relocs);
     for stub in stubs {
         offsets.push(link_into(stub, far, &mut code, &mut relocs)?);
     }

@@ -194,8 +194,9 @@ fn far_parts(offset: i64) -> Option<(Imm20, Imm12)> {
 enum Item {
     /// A branch or jump to a label.
     Site { label: Label, kind: SiteKind },
-    /// An entry of a jump table: a `jal zero`, or an `auipc`/`jalr` pair in far tables.
-    TableEntry { label: Label },
+    /// The entries of a jump table, one placeholder word each: `jal zero`s, or
+    /// `auipc`/`jalr` pairs in far tables. Their labels are `table_labels[first..first + len]`.
+    Table { first: u32, len: u32 },
     /// The `slli` of a jump-table dispatch, which scales the index by the entry size.
     TableShift { rd: Reg, rs: Reg },
     /// A call, patched by the module assembler: one `jal ra`, or an `auipc`/`jalr` pair.
@@ -242,6 +243,10 @@ pub struct Asm {
     labels: Vec<Option<(usize, usize)>>,
     /// Placeholders, by position.
     items: Vec<(usize, Item)>,
+    /// How many placeholders are calls or pooled constants (relocations when linked).
+    relocs: usize,
+    /// The labels of the jump tables' entries ([`Item::Table`]).
+    table_labels: Vec<Label>,
 }
 
 impl Asm {
@@ -250,9 +255,18 @@ impl Asm {
         Asm::default()
     }
 
-    /// An empty buffer with room for `words` words.
+    /// An empty buffer with room for `words` words, and for the placeholders and labels
+    /// that many words usually have (a placeholder per 4 words, a label per 8, up to a
+    /// bound), so that their buffers seldom grow.
     pub fn with_capacity(words: usize) -> Asm {
-        Asm { words: Vec::with_capacity(words), ..Asm::default() }
+        let typical = words.min(1 << 16);
+        Asm {
+            words: Vec::with_capacity(words),
+            labels: Vec::with_capacity(typical / 8),
+            items: Vec::with_capacity(typical / 4),
+            relocs: 0,
+            table_labels: Vec::new(),
+        }
     }
 
     /// Appends one instruction word.
@@ -319,13 +333,16 @@ impl Asm {
         self.placeholder(Item::TableShift { rd: T1, rs: index });
         self.emit(enc::add(T0, T0, T1));
         self.emit(enc::jalr(ZERO, T0, const { Imm12::lit(16) }));
-        for &label in labels {
-            self.placeholder(Item::TableEntry { label });
-        }
+        let first = u32::try_from(self.table_labels.len()).unwrap_or(u32::MAX);
+        let len = u32::try_from(labels.len()).unwrap_or(u32::MAX);
+        self.items.push((self.words.len(), Item::Table { first, len }));
+        self.table_labels.extend_from_slice(labels);
+        self.words.extend(core::iter::repeat_n(enc::ILLEGAL, labels.len()));
     }
 
     /// A call to `target` (`ra` is the link register), patched by the module assembler.
     pub fn call(&mut self, target: CallTarget) {
+        self.relocs += 1;
         self.placeholder(Item::Call { target });
     }
 
@@ -336,6 +353,7 @@ impl Asm {
         if li_len(value) <= 2 || rd == ZERO {
             self.li(rd, value);
         } else {
+            self.relocs += 1;
             self.placeholder(Item::Pooled { rd, value });
         }
     }
@@ -389,7 +407,13 @@ impl Asm {
 
     /// The code with its placeholders, ready to link.
     pub fn finish(self) -> Assembled {
-        Assembled { words: self.words, labels: self.labels, items: self.items }
+        Assembled {
+            words: self.words,
+            labels: self.labels,
+            items: self.items,
+            relocs: self.relocs,
+            table_labels: self.table_labels,
+        }
     }
 }
 
@@ -399,6 +423,8 @@ pub struct Assembled {
     words: Vec<u32>,
     labels: Vec<Option<(usize, usize)>>,
     items: Vec<(usize, Item)>,
+    relocs: usize,
+    table_labels: Vec<Label>,
 }
 
 /// How each placeholder is laid out.
@@ -409,6 +435,9 @@ struct Plan {
     far_tables: bool,
     /// Whether calls are `auipc`/`jalr` pairs.
     far_calls: bool,
+    /// `prefix[k]`: words the items before item `k` grow by ([`Assembled::prefix`]), if
+    /// the plan's search computed it for the plan as it is; else empty.
+    prefix: Vec<usize>,
 }
 
 impl Assembled {
@@ -422,6 +451,25 @@ impl Assembled {
         self.words.is_empty()
     }
 
+    /// The calls: each one's word index before linking and its target.
+    pub fn calls(&self) -> impl Iterator<Item = (usize, CallTarget)> + '_ {
+        self.items.iter().filter_map(|&(at, item)| match item {
+            Item::Call { target } => Some((at, target)),
+            _ => None,
+        })
+    }
+
+    /// How many relocations linking gives (calls and pooled constants).
+    pub fn relocations(&self) -> usize {
+        self.relocs
+    }
+
+    /// The labels of a jump table's entries.
+    fn table_entries(&self, first: u32, len: u32) -> &[Label] {
+        let first = first as usize;
+        self.table_labels.get(first..first + len as usize).unwrap_or(&[])
+    }
+
     /// Where `label` is (in words before linking), and how many items come before it.
     fn target(&self, label: Label) -> Option<(usize, usize)> {
         self.labels.get(label.0 as usize).copied().flatten()
@@ -431,7 +479,7 @@ impl Assembled {
     fn growth(&self, k: usize, plan: &Plan) -> usize {
         match self.items[k].1 {
             Item::Site { kind, .. } => kind.words(plan.reach[k]) - 1,
-            Item::TableEntry { .. } => usize::from(plan.far_tables),
+            Item::Table { len, .. } => len as usize * usize::from(plan.far_tables),
             Item::TableShift { .. } => 0,
             Item::Call { .. } => usize::from(plan.far_calls),
             Item::Pooled { .. } => 1,
@@ -457,20 +505,21 @@ impl Assembled {
     /// [`Self::link`] appending the code to `out` and the relocations to `relocs` (their
     /// positions counted in `out`), without a buffer of its own.
     pub fn link_onto(&self, far_calls: bool, out: &mut Vec<u32>, relocs: &mut Vec<Reloc>) -> Result<(), LinkError> {
-        let plan = self.plan(far_calls);
+        let mut plan = self.plan(far_calls);
         let n = self.items.len();
-        let mut prefix = alloc::vec![0; n + 1];
-        self.prefix(&plan, &mut prefix);
+        let mut prefix = core::mem::take(&mut plan.prefix);
+        if prefix.len() != n + 1 {
+            prefix = alloc::vec![0; n + 1];
+            self.prefix(&plan, &mut prefix);
+        }
         let base = out.len();
         out.reserve(self.words.len() + prefix[n]);
         let mut copied = 0;
         let mut fits = true;
         for (k, &(at, item)) in self.items.iter().enumerate() {
-            // Word by word: the runs between placeholders are short, shorter than a call
-            // of `memcpy` costs.
-            for &w in self.words.get(copied..at).unwrap_or(&[]) {
-                out.push(w);
-            }
+            // The runs between placeholders are short: copied in one loop without a call of
+            // `memcpy` (an extension of known length checks the room once).
+            out.extend(self.words.get(copied..at).unwrap_or(&[]).iter().copied());
             copied = at + 1;
             let here = out.len();
             let offset = |label: Label, from: usize| {
@@ -480,15 +529,43 @@ impl Assembled {
                 Item::Site { label, kind } => {
                     let reach = plan.reach[k];
                     match offset(label, kind.from(reach)) {
-                        Some(off) => fits &= kind.encode(reach, off, out),
+                        // The commonest sites in place: a near branch, a jump.
+                        Some(off) => match (kind, reach) {
+                            (SiteKind::Branch { cond, rs1, rs2 }, Reach::Near) => match BranchOffset::new(off) {
+                                Some(o) => out.push(cond.encode(rs1, rs2, o)),
+                                None => {
+                                    fits = false;
+                                    out.push(enc::ILLEGAL);
+                                }
+                            },
+                            (SiteKind::Jump { rd }, Reach::Near | Reach::Long) => match JumpOffset::new(off) {
+                                Some(o) => out.push(enc::jal(rd, o)),
+                                None => {
+                                    fits = false;
+                                    out.push(enc::ILLEGAL);
+                                }
+                            },
+                            _ => fits &= kind.encode(reach, off, out),
+                        },
                         // An unbound label is never jumped to at run time only if the code
                         // that refers to it is unreachable: illegal instructions.
                         None => out.extend(core::iter::repeat_n(enc::ILLEGAL, kind.words(reach))),
                     }
                 }
-                Item::TableEntry { label } => {
-                    let reach = if plan.far_tables { Reach::Far } else { Reach::Near };
-                    fits &= SiteKind::Jump { rd: ZERO }.encode(reach, offset(label, 0).unwrap_or(0), out);
+                Item::Table { first, len } => {
+                    copied = at + len as usize;
+                    for &label in self.table_entries(first, len) {
+                        let here = out.len();
+                        let off =
+                            self.target(label).map_or(0, |(to, b)| ((base + to + prefix[b]) as i64 - here as i64) * 4);
+                        match JumpOffset::new(off) {
+                            Some(o) if !plan.far_tables => out.push(enc::jal(ZERO, o)),
+                            _ => {
+                                let reach = if plan.far_tables { Reach::Far } else { Reach::Near };
+                                fits &= SiteKind::Jump { rd: ZERO }.encode(reach, off, out);
+                            }
+                        }
+                    }
                 }
                 Item::TableShift { rd, rs } => {
                     out.push(enc::slli(rd, rs, Shamt6::wrapping(2 + u64::from(plan.far_tables))));
@@ -520,7 +597,12 @@ impl Assembled {
         // Code that spans less than a branch's reach even with every placeholder at its
         // widest (three words) is all near, without a search.
         if (self.words.len() + 3 * self.items.len()) * 4 < SMALL_CODE_BYTES {
-            return Plan { reach: alloc::vec![Reach::Near; self.items.len()], far_tables: false, far_calls };
+            return Plan {
+                reach: alloc::vec![Reach::Near; self.items.len()],
+                far_tables: false,
+                far_calls,
+                prefix: Vec::new(),
+            };
         }
         match self.exact_plan(far_calls) {
             Ok(plan) => plan,
@@ -534,8 +616,8 @@ impl Assembled {
         self.items
             .iter()
             .map(|&(_, item)| match item {
-                Item::Site { label, .. } | Item::TableEntry { label } => self.target(label),
-                Item::TableShift { .. } | Item::Call { .. } | Item::Pooled { .. } => None,
+                Item::Site { label, .. } => self.target(label),
+                Item::Table { .. } | Item::TableShift { .. } | Item::Call { .. } | Item::Pooled { .. } => None,
             })
             .collect()
     }
@@ -545,16 +627,67 @@ impl Assembled {
     /// so far (a lower bound) as the error.
     fn exact_plan(&self, far_calls: bool) -> Result<Plan, Plan> {
         let n = self.items.len();
-        let mut plan = Plan { reach: alloc::vec![Reach::Near; n], far_tables: false, far_calls };
-        let targets = self.targets();
+        let mut plan = Plan { reach: alloc::vec![Reach::Near; n], far_tables: false, far_calls, prefix: Vec::new() };
+        // The items a round may grow, with their targets (and for a jump table's entry, its
+        // index in the table). In a function that spans less than a `jal`'s reach even with
+        // every placeholder at its widest (a site grows by two words at most, a table by a
+        // word per entry), jumps and table entries reach as they are and a branch reaches as
+        // a long one; a branch whose target is in a near branch's reach in that widest
+        // layout stays near. Only the other branches can grow, and each round looks at them
+        // alone: it decides as it would over every item.
+        let entries = self.table_labels.len();
+        let small = JumpOffset::new(4 * (self.words.len() + 2 * n + entries + 1) as i64).is_some();
+        // With tables, the most that the items before each item can grow by.
+        let mut widest: Vec<usize> = Vec::new();
+        if entries > 0 {
+            widest.reserve(n + 1);
+            widest.push(0);
+            for &(_, item) in &self.items {
+                let most = match item {
+                    Item::Table { len, .. } => len as usize,
+                    _ => 2,
+                };
+                widest.push(widest[widest.len() - 1] + most);
+            }
+        }
+        let mut check: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for (k, &(at, item)) in self.items.iter().enumerate() {
+            let label = match item {
+                Item::Site { label, kind: SiteKind::Branch { .. } } => label,
+                Item::Site { label, .. } if !small => label,
+                Item::Table { first, len } if !small => {
+                    for (j, &label) in self.table_entries(first, len).iter().enumerate() {
+                        if let Some((to, b)) = self.target(label) {
+                            check.push((k, to, b, j));
+                        }
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            let Some((to, b)) = self.target(label) else {
+                continue;
+            };
+            // The distance in words, in any layout, is at most this.
+            let growth = match widest.get(b).zip(widest.get(k)) {
+                Some((&wb, &wk)) => wb.abs_diff(wk),
+                None => 2 * b.abs_diff(k),
+            };
+            let span = to.abs_diff(at) + growth + 2;
+            if small && BranchOffset::new(4 * span as i64).is_some() {
+                continue;
+            }
+            check.push((k, to, b, 0));
+        }
+        if check.is_empty() {
+            return Ok(plan);
+        }
         let mut prefix = alloc::vec![0; n + 1];
         for _ in 0..EXACT_ROUNDS {
             self.prefix(&plan, &mut prefix);
             let mut changed = false;
-            for (k, &(at, item)) in self.items.iter().enumerate() {
-                let Some((to, b)) = targets[k] else {
-                    continue;
-                };
+            for &(k, to, b, j) in &check {
+                let (at, item) = self.items[k];
                 let to = (to + prefix[b]) as i64;
                 match item {
                     Item::Site { kind, .. } => {
@@ -564,8 +697,8 @@ impl Assembled {
                             changed = true;
                         }
                     }
-                    Item::TableEntry { .. }
-                        if !plan.far_tables && JumpOffset::new((to - (at + prefix[k]) as i64) * 4).is_none() =>
+                    Item::Table { .. }
+                        if !plan.far_tables && JumpOffset::new((to - (at + j + prefix[k]) as i64) * 4).is_none() =>
                     {
                         plan.far_tables = true;
                         changed = true;
@@ -574,6 +707,7 @@ impl Assembled {
                 }
             }
             if !changed {
+                plan.prefix = prefix;
                 return Ok(plan);
             }
         }
@@ -585,7 +719,8 @@ impl Assembled {
     fn conservative_plan(&self, mut plan: Plan) -> Plan {
         let n = self.items.len();
         plan.far_tables = true;
-        let widest = Plan { reach: alloc::vec![Reach::Far; n], far_tables: true, far_calls: plan.far_calls };
+        let widest =
+            Plan { reach: alloc::vec![Reach::Far; n], far_tables: true, far_calls: plan.far_calls, prefix: Vec::new() };
         let mut prefix = alloc::vec![0; n + 1];
         self.prefix(&widest, &mut prefix);
         let targets = self.targets();

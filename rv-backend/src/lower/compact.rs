@@ -7,7 +7,7 @@
 //! decoded once ([`super::lean::prepare`] keeps them for lowering) or, for bodies too large
 //! to keep, again a chunk at a time ([`super::Cursor`]).
 
-use wasmparser::{BinaryReader, BlockType, Operator, OperatorsReader};
+use wasmparser::BlockType;
 
 /// The first code of the `0xfc`-prefixed operators: [`Op::code`] is `FC + sub-opcode`.
 pub(crate) const FC: u16 = 0x100;
@@ -49,7 +49,7 @@ impl Op {
 
 /// Reads an unsigned LEB128 of at most 32 bits in its canonical range (at most five bytes,
 /// the unused bits of the fifth zero).
-#[inline]
+#[inline(always)]
 pub(super) fn u32_leb(bytes: &[u8], pos: &mut usize) -> Option<u32> {
     let b = *bytes.get(*pos)?;
     if b < 0x80 {
@@ -132,7 +132,7 @@ pub(super) fn i64_leb(bytes: &[u8], pos: &mut usize) -> Option<i64> {
 /// A memory immediate of an access of `2^natural` bytes (alignment at most natural, no
 /// memory index, a 32-bit offset): its offset.
 #[inline]
-fn memarg(bytes: &[u8], pos: &mut usize, natural: u8) -> Option<u32> {
+pub(super) fn memarg(bytes: &[u8], pos: &mut usize, natural: u8) -> Option<u32> {
     let align = u32_leb(bytes, pos)?;
     if align > u32::from(natural) {
         return None;
@@ -141,7 +141,7 @@ fn memarg(bytes: &[u8], pos: &mut usize, natural: u8) -> Option<u32> {
 }
 
 /// The natural alignment (log2 of the width) of the load or store with opcode `b`.
-const fn natural(b: u8) -> u8 {
+pub(super) const fn natural(b: u8) -> u8 {
     match b {
         0x29 | 0x37 => 3,
         0x28 | 0x34 | 0x35 | 0x36 | 0x3e => 2,
@@ -177,15 +177,29 @@ fn zero_byte(bytes: &[u8], pos: &mut usize) -> Option<()> {
     (b == 0).then_some(())
 }
 
-/// `br_table` at `bytes[start]` (`base`: the module offset of `bytes[0]`) as wasmparser
-/// reads it, and where it ends.
+/// wasmparser's limit on a `br_table`'s targets.
+const MAX_BR_TABLE_TARGETS: u32 = 7_654_321;
+
+/// `br_table` at `bytes[start]`: calls `target` with each target's depth in order, then
+/// returns the default depth and where the operator ends. `None` if it does not read as
+/// wasmparser reads it (the count within wasmparser's limit, every depth a `u32` LEB128), or
+/// if `target` gives up.
 #[inline(never)]
-pub(crate) fn br_table<'a>(bytes: &'a [u8], start: usize, base: usize) -> Option<(Operator<'a>, usize)> {
-    let offset = u64::try_from(base + start).ok()?;
-    let mut r = OperatorsReader::new(BinaryReader::new(bytes.get(start..)?, offset));
-    let op = r.read().ok()?;
-    let end = start + usize::try_from(r.original_position() - offset).ok()?;
-    matches!(op, Operator::BrTable { .. }).then_some((op, end))
+pub(crate) fn br_table(bytes: &[u8], start: usize, mut target: impl FnMut(u32) -> Option<()>) -> Option<(u32, usize)> {
+    let mut p = start.checked_add(1)?;
+    if bytes.get(start) != Some(&0x0e) {
+        return None;
+    }
+    let count = u32_leb(bytes, &mut p)?;
+    // Each target takes a byte at least: a count past the body cannot be read.
+    if count > MAX_BR_TABLE_TARGETS || count as usize > bytes.len() {
+        return None;
+    }
+    for _ in 0..count {
+        target(u32_leb(bytes, &mut p)?)?;
+    }
+    let default = u32_leb(bytes, &mut p)?;
+    Some((default, p))
 }
 
 /// The immediate of each opcode byte, as [`decode`] reads it.
@@ -233,12 +247,12 @@ const IMM: [Imm; 256] = {
     t
 };
 
-/// Decodes the operator at `bytes[*pos]` (`base`: the module offset of `bytes[0]`), if it is
-/// one this path handles in its canonical encoding; `pos` moves past it.
+/// Decodes the operator at `bytes[*pos]`, if it is one this path handles in its canonical
+/// encoding; `pos` moves past it.
 #[inline]
-pub(crate) fn decode(bytes: &[u8], pos: &mut usize, base: usize) -> Option<Op> {
+pub(crate) fn decode(bytes: &[u8], pos: &mut usize) -> Option<Op> {
     let start = *pos;
-    let (code, imm, end) = decode_at(bytes, start, base)?;
+    let (code, imm, end) = decode_at(bytes, start)?;
     *pos = end;
     Some(Op { code, pos: u32::try_from(start).ok()?, imm })
 }
@@ -246,7 +260,7 @@ pub(crate) fn decode(bytes: &[u8], pos: &mut usize, base: usize) -> Option<Op> {
 /// [`decode`] as parts: the operator at `bytes[start]`'s [`Op::code`], [`Op::imm`] and
 /// where it ends.
 #[inline(always)]
-pub(crate) fn decode_at(bytes: &[u8], start: usize, base: usize) -> Option<(u16, i64, usize)> {
+pub(crate) fn decode_at(bytes: &[u8], start: usize) -> Option<(u16, i64, usize)> {
     let b = *bytes.get(start)?;
     let mut p = start + 1;
     let imm = match IMM[usize::from(b)] {
@@ -256,7 +270,7 @@ pub(crate) fn decode_at(bytes: &[u8], start: usize, base: usize) -> Option<(u16,
         Imm::I64 => i64_leb(bytes, &mut p)?,
         Imm::Mem(natural) => i64::from(memarg(bytes, &mut p, natural)?),
         Imm::Block => i64::from(block_type_byte(bytes, &mut p)?),
-        Imm::Rare => return decode_rare(bytes, start, base),
+        Imm::Rare => return decode_rare(bytes, start),
     };
     Some((u16::from(b), imm, p))
 }
@@ -264,13 +278,13 @@ pub(crate) fn decode_at(bytes: &[u8], start: usize, base: usize) -> Option<(u16,
 /// [`decode_at`] of the rarer operators (kept apart so that [`decode_at`] stays small where
 /// it is inlined).
 #[inline(never)]
-fn decode_rare(bytes: &[u8], start: usize, base: usize) -> Option<(u16, i64, usize)> {
+fn decode_rare(bytes: &[u8], start: usize) -> Option<(u16, i64, usize)> {
     let b = *bytes.get(start)?;
     let mut p = start + 1;
     let mut code = u16::from(b);
     let imm = match b {
         0x0e => {
-            p = br_table(bytes, start, base)?.1;
+            p = br_table(bytes, start, |_| Some(()))?.1;
             0
         }
         0x11 => {
@@ -334,7 +348,7 @@ mod tests {
     fn ops_keep_their_immediates() {
         let d = |b: &[u8]| {
             let mut p = 0;
-            let op = decode(b, &mut p, 0);
+            let op = decode(b, &mut p);
             (op.map(|o| (o.code, o.imm)), p)
         };
         assert_eq!(d(&[0x20, 0xe5, 0x8e, 0x26]), (Some((0x20, 624_485)), 4));

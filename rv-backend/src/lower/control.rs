@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use wasmparser::{BlockType, BrTable, Operator};
+use wasmparser::{BlockType, Operator};
 
 use super::compact::{block_type_of, Op};
 use super::{Ctrl, CtrlKind, Entry, FuncCompiler};
@@ -251,13 +251,8 @@ impl FuncCompiler<'_, '_> {
         self.br_if_test(depth, Test::nonzero(r))
     }
 
-    pub(super) fn br_table(&mut self, table: &BrTable<'_>) -> Result<(), CompileError> {
-        let err = |e: wasmparser::BinaryReaderError| CompileError::from_parser(&e);
-        let mut depths = Vec::new();
-        for t in table.targets() {
-            depths.push(t.map_err(err)?);
-        }
-        let default = table.default();
+    /// `br_table` with target `depths` and `default`.
+    pub(super) fn br_table(&mut self, depths: &[u32], default: u32) -> Result<(), CompileError> {
         let c = self.top() - 1;
         if let Entry::Const(v) = self.stack[c] {
             self.pop()?;
@@ -267,23 +262,64 @@ impl FuncCompiler<'_, '_> {
         let r = self.read(c, T2);
         self.asm.mv(T2, r);
         self.pop()?;
-        if depths.iter().chain([&default]).any(|&d| self.targets_loop(d)) {
-            self.gas_check();
-        }
         // Each distinct depth gets one landing label: the target itself when no value
-        // moves, otherwise a pad that moves the values and jumps.
+        // moves, otherwise a pad that moves the values and jumps. `slots[depth]` is the
+        // index of the depth's pad (`u32::MAX`: none yet), so that a table of thousands of
+        // entries finds each in one step; reset to `u32::MAX` below.
         let mut pads: Vec<(u32, Label, bool)> = Vec::new();
+        let mut slots = core::mem::take(&mut self.pad_slots);
+        if slots.len() < self.ctrl.len() {
+            slots.resize(self.ctrl.len(), u32::MAX);
+        }
         let mut pad_of = |s: &mut Self, depth: u32| -> Result<Label, CompileError> {
-            if let Some(&(_, l, _)) = pads.iter().find(|p| p.0 == depth) {
-                return Ok(l);
+            if let Some(&k) = slots.get(depth as usize) {
+                if let Some(&(_, l, _)) = pads.get(k as usize) {
+                    return Ok(l);
+                }
             }
             let (label, base, n) = s.branch_target(depth)?;
             let l = if s.needs_moves(base, n) { s.asm.label() } else { label };
+            if let Some(k) = slots.get_mut(depth as usize) {
+                *k = u32::try_from(pads.len()).unwrap_or(u32::MAX);
+            }
             pads.push((depth, l, l != label));
             Ok(l)
         };
-        let default_label = pad_of(self, default)?;
-        let labels = depths.iter().map(|&d| pad_of(self, d)).collect::<Result<Vec<_>, _>>()?;
+        let default_label = pad_of(self, default);
+        let mut labels = Vec::with_capacity(depths.len());
+        let mut failed = None;
+        // The last depth and its pad (tables repeat a depth in runs).
+        let mut last = None;
+        for &d in depths {
+            let l = match last {
+                Some((ld, l)) if ld == d => Ok(l),
+                _ => pad_of(self, d),
+            };
+            match l {
+                Ok(l) => {
+                    last = Some((d, l));
+                    labels.push(l);
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        for p in &pads {
+            if let Some(k) = slots.get_mut(p.0 as usize) {
+                *k = u32::MAX;
+            }
+        }
+        self.pad_slots = slots;
+        let default_label = default_label?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        // Every depth has a pad: a branch to a loop checks gas first.
+        if pads.iter().any(|p| self.targets_loop(p.0)) {
+            self.gas_check();
+        }
         // Pads copy the values they carry to their homes: a deferred value that takes more
         // than two words to read (a 64-bit constant takes up to eight) is materialized
         // once here rather than by every pad.

@@ -1,6 +1,7 @@
 //! The operator dispatch: every operator of the supported subset to its lowering.
 
 use alloc::format;
+use alloc::vec::Vec;
 
 use wasmparser::Operator;
 
@@ -27,7 +28,11 @@ impl FuncCompiler<'_, '_> {
             O::End => self.end()?,
             O::Br { relative_depth } => self.br(relative_depth)?,
             O::BrIf { relative_depth } => self.br_if(relative_depth)?,
-            O::BrTable { ref targets } => self.br_table(targets)?,
+            O::BrTable { ref targets } => {
+                let depths = targets.targets().collect::<Result<Vec<u32>, _>>();
+                let depths = depths.map_err(|e| CompileError::from_parser(&e))?;
+                self.br_table(&depths, targets.default())?
+            }
             O::Return => self.return_()?,
             O::Call { function_index } => self.call(function_index)?,
             O::CallIndirect { type_index, table_index } => {
@@ -208,10 +213,13 @@ impl FuncCompiler<'_, '_> {
             0x0b => self.end()?,
             0x0c => self.br(op.index())?,
             0x0d => self.br_if(op.index())?,
-            0x0e => match self.ops.br_table_of(op) {
-                Some(Operator::BrTable { targets }) => self.br_table(&targets)?,
-                _ => return self.internal("br_table read differently the second time"),
-            },
+            0x0e => {
+                let mut depths = Vec::new();
+                match self.ops.br_table_of(op, &mut depths) {
+                    Some(default) => self.br_table(&depths, default)?,
+                    None => return self.internal("br_table read differently the second time"),
+                }
+            }
             0x0f => self.return_()?,
             0x10 => self.call(op.index())?,
             0x11 => self.call_indirect(op.index())?,

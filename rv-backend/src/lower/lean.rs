@@ -16,7 +16,7 @@
 
 use alloc::vec::Vec;
 
-use wasmparser::{BlockType, FunctionBody, Operator};
+use wasmparser::{BlockType, FunctionBody};
 
 use super::compact::{self, block_type_of, decode_at, Op};
 
@@ -314,46 +314,103 @@ impl<'m> Checker<'m, '_> {
         Some(())
     }
 
-    /// One operator (the function's `end` too: it closes the function's frame). `bytes`
-    /// and `base` are the body's, for `br_table`'s targets.
+    /// Decodes and checks the operator at `bytes[at]` (the function's `end` too: it closes
+    /// the function's frame): the operator and where it ends. The commonest operators
+    /// (numeric ones without immediates, locals, constants, `global.get`, loads and stores)
+    /// are read and checked in one dispatch; the rest are decoded by [`decode_at`] and
+    /// checked by [`Self::op`]. The caller checked that `at` fits [`Op::pos`].
     #[inline(always)]
-    fn op(&mut self, op: Op, bytes: &[u8], base: usize) -> R {
+    fn step(&mut self, bytes: &[u8], at: usize) -> R<(Op, usize)> {
+        use compact::{i32_leb, i64_leb, memarg, natural, u32_leb};
         use Ty::{I32, I64};
-        // The commonest first: numeric operators without immediates, from a table.
-        if let Ok(b) = u8::try_from(op.code) {
-            match NUMERIC[usize::from(b)] {
-                Numeric::Un(a, r) => return self.un(a, r),
-                Numeric::Bin(a, r) => return self.bin(a, r),
-                Numeric::No => {}
+        let b = *bytes.get(at)?;
+        let mut p = at + 1;
+        let pos = at as u32;
+        let imm = match NUMERIC[usize::from(b)] {
+            Numeric::Un(a, r) => {
+                self.un(a, r)?;
+                0
             }
-        }
+            Numeric::Bin(a, r) => {
+                self.bin(a, r)?;
+                0
+            }
+            Numeric::No => match b {
+                0x20 => {
+                    let l = u32_leb(bytes, &mut p)?;
+                    let t = ty(*self.locals.get(l as usize)?);
+                    if self.straight {
+                        self.read[l as usize] = true;
+                    }
+                    self.push(t);
+                    i64::from(l)
+                }
+                0x21 | 0x22 => {
+                    let l = u32_leb(bytes, &mut p)?;
+                    let t = ty(*self.locals.get(l as usize)?);
+                    if self.straight && !self.read[l as usize] {
+                        self.written[l as usize] = true;
+                    }
+                    if b == 0x21 {
+                        self.pop(t)?;
+                    } else {
+                        self.un(t, t)?;
+                    }
+                    i64::from(l)
+                }
+                0x41 => {
+                    let v = i32_leb(bytes, &mut p)?;
+                    self.push(I32);
+                    i64::from(v)
+                }
+                0x42 => {
+                    let v = i64_leb(bytes, &mut p)?;
+                    self.push(I64);
+                    v
+                }
+                0x23 => {
+                    let g = u32_leb(bytes, &mut p)?;
+                    let t = ty(self.m.globals.get(g as usize)?.ty);
+                    self.push(t);
+                    i64::from(g)
+                }
+                0x28 | 0x2c..=0x2f => {
+                    let offset = memarg(bytes, &mut p, natural(b))?;
+                    self.load(I32)?;
+                    i64::from(offset)
+                }
+                0x29 | 0x30..=0x35 => {
+                    let offset = memarg(bytes, &mut p, natural(b))?;
+                    self.load(I64)?;
+                    i64::from(offset)
+                }
+                0x36 | 0x3a | 0x3b => {
+                    let offset = memarg(bytes, &mut p, natural(b))?;
+                    self.store(I32)?;
+                    i64::from(offset)
+                }
+                0x37 | 0x3c..=0x3e => {
+                    let offset = memarg(bytes, &mut p, natural(b))?;
+                    self.store(I64)?;
+                    i64::from(offset)
+                }
+                _ => {
+                    let (code, imm, end) = decode_at(bytes, at)?;
+                    let op = Op { code, pos, imm };
+                    self.op(op, bytes)?;
+                    return Some((op, end));
+                }
+            },
+        };
+        Some((Op { code: u16::from(b), pos, imm }, p))
+    }
+
+    /// Checks one operator of those [`Self::step`] does not check itself. `bytes` are the
+    /// body's, for `br_table`'s targets.
+    #[inline(always)]
+    fn op(&mut self, op: Op, bytes: &[u8]) -> R {
+        use Ty::{I32, I64};
         match op.code {
-            0x20 => {
-                let l = op.index() as usize;
-                let t = ty(*self.locals.get(l)?);
-                if self.straight {
-                    self.read[l] = true;
-                }
-                self.push(t);
-            }
-            0x21 | 0x22 => {
-                let l = op.index() as usize;
-                let t = ty(*self.locals.get(l)?);
-                if self.straight && !self.read[l] {
-                    self.written[l] = true;
-                }
-                if op.code == 0x21 {
-                    self.pop(t)?;
-                } else {
-                    self.un(t, t)?;
-                }
-            }
-            0x41 => self.push(I32),
-            0x42 => self.push(I64),
-            0x23 => {
-                let t = ty(self.m.globals.get(op.index() as usize)?.ty);
-                self.push(t);
-            }
             0x24 => {
                 let g = self.m.globals.get(op.index() as usize)?;
                 if !g.mutable {
@@ -362,17 +419,13 @@ impl<'m> Checker<'m, '_> {
                 let t = ty(g.ty);
                 self.pop(t)?;
             }
-            0x28 | 0x2c..=0x2f => self.load(I32)?,
-            0x29 | 0x30..=0x35 => self.load(I64)?,
-            0x36 | 0x3a | 0x3b => self.store(I32)?,
-            0x37 | 0x3c..=0x3e => self.store(I64)?,
             0x01 => {}
             0x1a => {
                 self.pop(Ty::Any)?;
             }
             0x00 | 0x02..=0x05 | 0x0b..=0x0f => {
                 self.straight = false;
-                self.control(op, bytes, base)?;
+                self.control(op, bytes)?;
             }
             0x10 => {
                 let m: &'m Module<'_> = self.m;
@@ -445,7 +498,7 @@ impl<'m> Checker<'m, '_> {
 
     /// The control operators (out of line: they are rarer and larger).
     #[inline(never)]
-    fn control(&mut self, op: Op, bytes: &[u8], base: usize) -> R {
+    fn control(&mut self, op: Op, bytes: &[u8]) -> R {
         use Ty::I32;
         match op.code {
             0x00 => self.unreachable()?,
@@ -495,7 +548,7 @@ impl<'m> Checker<'m, '_> {
                 self.pop_label(l)?;
                 self.push_label(l);
             }
-            0x0e => self.br_table(bytes, op.pos as usize, base)?,
+            0x0e => self.br_table(bytes, op.pos as usize)?,
             0x0f => {
                 let fty: &'m FuncType = self.fty;
                 self.pop_types(&fty.results)?;
@@ -508,15 +561,24 @@ impl<'m> Checker<'m, '_> {
 
     /// `br_table` at `bytes[start]`.
     #[inline(never)]
-    fn br_table(&mut self, bytes: &[u8], start: usize, base: usize) -> R {
-        let (Operator::BrTable { targets }, _) = compact::br_table(bytes, start, base)? else {
-            return None;
-        };
+    fn br_table(&mut self, bytes: &[u8], start: usize) -> R {
         self.pop(Ty::I32)?;
-        let default = self.label(targets.default())?;
+        // The default's label is checked last (as wasmparser does); the targets first.
+        let (default_depth, _) = compact::br_table(bytes, start, |_| Some(()))?;
+        let default = self.label(default_depth)?;
         let arity = default.1.len() + usize::from(default.0.is_some());
-        for t in targets.targets() {
-            let l = self.label(t.ok()?)?;
+        // The last depth checked (tables repeat a depth in runs): it passes again.
+        let mut last = None;
+        compact::br_table(bytes, start, |t| {
+            if last == Some(t) {
+                return Some(());
+            }
+            last = Some(t);
+            let l = self.label(t)?;
+            // A label of the default's types is checked with it below.
+            if l.0 == default.0 && l.1 == default.1 {
+                return Some(());
+            }
             if l.1.len() + usize::from(l.0.is_some()) != arity {
                 return None;
             }
@@ -526,7 +588,8 @@ impl<'m> Checker<'m, '_> {
             self.pop_label(l)?;
             self.vals.truncate(h);
             self.vals.extend_from_slice(&saved);
-        }
+            Some(())
+        })?;
         self.pop_label(default)?;
         self.unreachable()
     }
@@ -590,16 +653,13 @@ pub(crate) fn prepare<'a>(m: &Module<'a>, index: u32, body: &FunctionBody<'a>) -
     // Positions fit `Op::pos`.
     u32::try_from(bytes.len()).ok()?;
     loop {
-        let at = pos;
-        let (code, imm, end) = decode_at(bytes, at, start)?;
+        let (op, end) = c.step(bytes, pos)?;
         pos = end;
-        let op = Op { code, pos: at as u32, imm };
         if keep {
             ops.push(op);
         }
-        c.op(op, bytes, start)?;
         max_height = max_height.max(c.vals.len());
-        if code == 0x0b && c.ctrl.is_empty() {
+        if op.code == 0x0b && c.ctrl.is_empty() {
             break;
         }
     }
@@ -651,6 +711,14 @@ mod tests {
             total += 1;
             if let Some(fast) = fast {
                 lean_count += 1;
+                // The operators kept are those the decoder reads from the body.
+                let lean = fast.lean.as_ref().expect("fast-path input");
+                let (bytes, mut pos) = (fast.body.as_bytes(), lean.first);
+                let mut again = Vec::new();
+                while pos < bytes.len() {
+                    again.push(compact::decode(bytes, &mut pos).expect("decodes again"));
+                }
+                assert_eq!(lean.ops, again, "{what}: function {index}");
                 let checked = checked.unwrap_or_else(|e| panic!("{what}: function {index} accepted, wasmparser: {e}"));
                 assert_eq!(facts(&fast), facts(&checked), "{what}: function {index}");
             }

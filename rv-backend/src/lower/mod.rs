@@ -317,6 +317,9 @@ pub(crate) struct FuncCompiler<'m, 'a> {
     /// access ending no further needs no check (memories never shrink). Forgotten with
     /// `nonneg`.
     pub checked_end: Vec<u64>,
+    /// `br_table`'s pad of each depth while it is lowered ([`Self::br_table`]); all
+    /// `u32::MAX` between tables.
+    pub pad_slots: Vec<u32>,
 }
 
 fn align16(n: i64) -> i64 {
@@ -377,6 +380,7 @@ impl<'m, 'a> FuncCompiler<'m, 'a> {
             nonneg: alloc::vec![false; f.locals.len()],
             nonneg_marked: Vec::new(),
             checked_end: alloc::vec![0; f.locals.len()],
+            pad_slots: Vec::new(),
         }
     }
 
@@ -995,7 +999,7 @@ impl<'a> Cursor<'a> {
         l.ops.drain(..l.i);
         l.i = 0;
         while l.ops.len() < CHUNK && l.src < l.bytes.len() {
-            match compact::decode(l.bytes, &mut l.src, l.base) {
+            match compact::decode(l.bytes, &mut l.src) {
                 Some(op) => l.ops.push(op),
                 None => {
                     self.failed = true;
@@ -1018,10 +1022,14 @@ impl<'a> Cursor<'a> {
         Some(op)
     }
 
-    /// The fast path: `br_table` as wasmparser reads it.
-    pub fn br_table_of(&self, op: compact::Op) -> Option<Operator<'a>> {
+    /// The fast path: `br_table`'s target depths (into `depths`) and its default depth.
+    pub fn br_table_of(&self, op: compact::Op, depths: &mut Vec<u32>) -> Option<u32> {
         let l = self.lean.as_ref()?;
-        compact::br_table(l.bytes, op.pos as usize, l.base).map(|(op, _)| op)
+        let (default, _) = compact::br_table(l.bytes, op.pos as usize, |d| {
+            depths.push(d);
+            Some(())
+        })?;
+        Some(default)
     }
 
     /// Reads the next operator from wasmparser's reader.
