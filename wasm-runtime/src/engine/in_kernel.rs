@@ -356,7 +356,11 @@ global_asm!(
     "zkos_code_entry:",
     "    sd t0, {embedder}(tp)",
     // A getter answered since the code last left ([`Fast`]): charged and answered here,
-    // with `t1..t3` as the only scratch registers (kept in `Fast::save`).
+    // with `t1..t3` as the only scratch registers (kept in `Fast::save`). None kept (as in
+    // code that calls no getter): straight on.
+    "    lla t0, {fast}",
+    "    ld t0, {valid}(t0)",
+    "    beqz t0, .Lzkos_code_saving",
     "    lla t0, {fast}",
     "    sd t1, 0(t0)",
     "    sd t2, 8(t0)",
@@ -426,6 +430,7 @@ global_asm!(
     "    ld t1, 0(t0)",
     "    ld t2, 8(t0)",
     "    ld t3, 16(t0)",
+    ".Lzkos_code_saving:",
     "    lla t0, {current}",
     "    ld t0, 0(t0)",
     "    sd ra, 8(t0)",
@@ -448,24 +453,27 @@ global_asm!(
     "    sd t6, 248(t0)",
     "    ld t1, {embedder}(tp)",
     "    sd t1, 256(t0)",
-    // Only the leaf functions' numbers (a bit of the mask each) are worth trying.
+    // Only the leaf functions' numbers are worth trying ([`LEAF_KIND`]: 0 none, 1 a leaf
+    // function, 2 a getter, whose answer `zkos_code_leaf_keep` also keeps).
     "    li t2, {leaf_base}",
     "    sub t1, a7, t2",
     "    li t2, 128",
     "    bgeu t1, t2, .Lzkos_code_general",
-    "    srli t2, t1, 6",
-    "    slli t2, t2, 3",
-    "    lla t3, {leaf_mask}",
-    "    add t3, t3, t2",
-    "    ld t3, 0(t3)",
-    "    srl t3, t3, t1",
-    "    andi t3, t3, 1",
+    "    lla t3, {leaf_kind}",
+    "    add t3, t3, t1",
+    "    lbu t3, 0(t3)",
     "    beqz t3, .Lzkos_code_general",
     "    ld sp, 272(t0)",
     "    ld gp, 280(t0)",
     "    ld tp, 288(t0)",
     "    mv a0, t0",
+    "    addi t3, t3, -1",
+    "    bnez t3, 1f",
     "    call {leaf}",
+    "    j 2f",
+    "1:",
+    "    call {leaf_keep}",
+    "2:",
     "    lla t0, {current}",
     "    ld t0, 0(t0)",
     "    beqz a0, .Lzkos_code_general",
@@ -536,7 +544,8 @@ global_asm!(
     current = sym CURRENT,
     leaf = sym zkos_code_leaf,
     leaf_base = const crate::host::LEAF_BASE,
-    leaf_mask = sym LEAF_MASK,
+    leaf_kind = sym LEAF_KIND,
+    leaf_keep = sym zkos_code_leaf_keep,
     fast = sym FAST,
     slot_of = const core::mem::offset_of!(Fast, slot_of),
     valid = const core::mem::offset_of!(Fast, valid),
@@ -560,8 +569,27 @@ struct Hook<'a> {
     reserve_slot: u64,
 }
 
-/// [`crate::host::LEAF_MASK`] where the entry can load it.
-static LEAF_MASK: [u64; 2] = crate::host::LEAF_MASK;
+/// What the entry does with function number `LEAF_BASE + i`: 0 the general way, 1 the leaf
+/// path ([`zkos_code_leaf`]; the functions of [`crate::host::LEAF_MASK`]), 2 the leaf path
+/// keeping the answer ([`zkos_code_leaf_keep`]; [`KEPT_FUNCTIONS`]).
+static LEAF_KIND: [u8; 128] = {
+    let mut kind = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        if crate::host::LEAF_MASK[i / 64] >> (i % 64) & 1 == 1 {
+            kind[i] = 1;
+        }
+        i += 1;
+    }
+    let mut k = 0;
+    while k < KEPT_FUNCTIONS.len() {
+        let i = (KEPT_FUNCTIONS[k].number() - crate::host::LEAF_BASE) as usize;
+        assert!(kind[i] == 1, "a kept function that is no leaf function");
+        kind[i] = 2;
+        k += 1;
+    }
+    kind
+};
 
 /// A [`Kept`] in a slot of 64 bytes (the entry finds slot `s` at `64 * s`).
 #[repr(C, align(64))]
@@ -630,6 +658,17 @@ static HOOK: Global<*mut ()> = Global(UnsafeCell::new(core::ptr::null_mut()));
 /// can, writing the result in `a0` and the gas in `gp`, and answers 1; 0 if it did nothing
 /// (no hook, a service or a trap, a call the fast path does not run).
 extern "C" fn zkos_code_leaf(ctx: *mut Context) -> u64 {
+    leaf_call::<false>(ctx)
+}
+
+/// [`zkos_code_leaf`] for a getter ([`KEPT_FUNCTIONS`]): its answer is also kept in its
+/// [`Fast`] slot, so its next calls are answered at the entry until the code leaves.
+extern "C" fn zkos_code_leaf_keep(ctx: *mut Context) -> u64 {
+    leaf_call::<true>(ctx)
+}
+
+#[inline(always)]
+fn leaf_call<const KEEP: bool>(ctx: *mut Context) -> u64 {
     // SAFETY: one hart; the hook is set only while `run_with` waits in `zkos_code_resume`,
     // pointing at its live `Hook`, which nothing else uses meanwhile.
     let hook = unsafe { *HOOK.0.get() };
@@ -651,22 +690,12 @@ extern "C" fn zkos_code_leaf(ctx: *mut Context) -> u64 {
     let Some(args) = ctx.regs.first_chunk::<{ A0 + 6 }>().and_then(|r| r.last_chunk::<6>()) else {
         return 0;
     };
-    let slot = slot_of(number);
-    let mut kept = None;
-    let v = match slot {
-        Some(_) => hook.leaf.call_keeping(number, args, mem, &mut gas, &mut kept),
-        None => hook.leaf.call(number, args, mem, &mut gas),
-    };
-    let Some(v) = v else {
+    let before = gas;
+    let Some(v) = hook.leaf.call(number, args, mem, &mut gas) else {
         return 0;
     };
-    if let (Some(s), Some(k)) = (slot, kept) {
-        // SAFETY: one hart; the entry reads `FAST` only while the code runs, not now.
-        let fast = unsafe { &mut *FAST.0.get() };
-        if let Some(place) = fast.kept.get_mut(s) {
-            place.0 = k;
-            fast.valid |= 1 << s;
-        }
+    if KEEP {
+        keep(number, before - gas, v, args, mem);
     }
     ctx.regs[A0] = v;
     ctx.regs[GP] = gas;
@@ -675,6 +704,23 @@ extern "C" fn zkos_code_leaf(ctx: *mut Context) -> u64 {
         unsafe { *(hook.reserve_slot as *mut u64) = 0 };
     }
     1
+}
+
+/// Keeps the answer of a getter's call ([`Kept::after`]) in its slot for the rest of the
+/// resume.
+#[inline(never)]
+fn keep(number: u32, price: u64, value: u64, args: &[u64; 6], mem: &[u8]) {
+    let Some(s) = slot_of(number) else {
+        return;
+    };
+    if let Some(k) = Kept::after(number, price, value, args, mem) {
+        // SAFETY: one hart; the entry reads `FAST` only while the code runs, not now.
+        let fast = unsafe { &mut *FAST.0.get() };
+        if let Some(place) = fast.kept.get_mut(s) {
+            place.0 = k;
+            fast.valid |= 1 << s;
+        }
+    }
 }
 
 /// A module compiled in the sandboxed mode with its code installed: what instances of one

@@ -144,8 +144,6 @@ pub(crate) trait HostEnv {
     /// Runs host function number `number` by [`host::leaf`]'s fast path if it can (a leaf
     /// function whose call neither runs out of gas nor faults): its result, `gas` charged.
     /// `None`, nothing changed, otherwise: the caller goes the general way ([`Self::dispatch`]).
-    /// `kept`, if given, becomes what the call did if it is one of [`host::KEPT_FUNCTIONS`].
-    #[allow(clippy::too_many_arguments)]
     fn leaf(
         &mut self,
         frame: &Frame,
@@ -154,7 +152,6 @@ pub(crate) trait HostEnv {
         gas: &mut u64,
         number: u32,
         args: &[u64; 6],
-        kept: Option<&mut Option<host::Kept>>,
     ) -> Option<u64>;
 }
 
@@ -179,9 +176,8 @@ impl<P: Platform> HostEnv for System<P> {
         gas: &mut u64,
         number: u32,
         args: &[u64; 6],
-        kept: Option<&mut Option<host::Kept>>,
     ) -> Option<u64> {
-        host::leaf(self, frame, input, mem, gas, number, args, kept)
+        host::leaf(self, frame, input, mem, gas, number, args)
     }
 }
 

@@ -199,21 +199,7 @@ impl LeafHost<'_> {
     /// Runs host function `number` with `args` on `mem` and `gas` (all the frame's gas) if
     /// the fast path can: [`HostEnv::leaf`].
     pub(crate) fn call(&mut self, number: u32, args: &[u64; 6], mem: &mut [u8], gas: &mut u64) -> Option<u64> {
-        self.env.leaf(self.frame, self.input, mem, gas, number, args, None)
-    }
-
-    /// [`Self::call`], and `kept` becomes what the call did if it is one of
-    /// [`crate::host::KEPT_FUNCTIONS`] (see [`crate::host::Kept`]).
-    #[cfg(target_arch = "riscv64")]
-    pub(crate) fn call_keeping(
-        &mut self,
-        number: u32,
-        args: &[u64; 6],
-        mem: &mut [u8],
-        gas: &mut u64,
-        kept: &mut Option<crate::host::Kept>,
-    ) -> Option<u64> {
-        self.env.leaf(self.frame, self.input, mem, gas, number, args, Some(kept))
+        self.env.leaf(self.frame, self.input, mem, gas, number, args)
     }
 }
 

@@ -10,7 +10,7 @@
 //! The getters among them ([`KEPT_FUNCTIONS`]) answer the same until the frame's code next
 //! leaves for the frame loop: their values are the frame's, the transaction's or the block's,
 //! and the frame's balance changes only by a call, a create or a self-destruct, none of which
-//! runs without leaving. [`leaf`] hands such a call's price and result out as a [`Kept`], so an
+//! runs without leaving. [`Kept::after`] makes such a call's price and result a [`Kept`], so an
 //! engine may answer the next calls of that function itself until the code leaves (the kernel
 //! engine does, in a few instructions at the code's entry).
 //!
@@ -82,8 +82,8 @@ pub const LEAF_FUNCTIONS: [HostFn; 24] = [
 ];
 
 /// The leaf functions whose price and result stay the same until the frame's code next
-/// leaves for the frame loop (see the module's documentation): [`leaf`] hands them out as a
-/// [`Kept`]. Each takes at most one argument, the offset its result is written at.
+/// leaves for the frame loop (see the module's documentation): [`Kept::after`] tells what
+/// the next calls do. Each takes at most one argument, the offset its result is written at.
 pub const KEPT_FUNCTIONS: [HostFn; 18] = [
     HostFn::CalldataSize,
     HostFn::ReturndataSize,
@@ -105,7 +105,7 @@ pub const KEPT_FUNCTIONS: [HostFn; 18] = [
     HostFn::CodeSize,
 ];
 
-/// A call of one of [`KEPT_FUNCTIONS`] as [`leaf`] ran it: what the next call of the same
+/// A call of one of [`KEPT_FUNCTIONS`] as [`leaf`] ran it ([`Kept::after`]): what the next call of the same
 /// function does, until the frame's code leaves for the frame loop. `len` 0: return the
 /// little-endian `u64` at the start of `data`; 20 or 32: write the first `len` bytes of `data`
 /// at the first argument (a 32-bit offset into the memory) and return 0. Either way `price`
@@ -122,29 +122,37 @@ pub struct Kept {
 }
 
 impl Kept {
-    /// What a call of function number `number` that did `effect` for `price` keeps, if it is
-    /// one of [`KEPT_FUNCTIONS`].
-    fn of(number: u32, price: u64, effect: &Effect<'_>) -> Option<Kept> {
-        if !KEPT_FUNCTIONS.iter().any(|f| f.number() == number) {
-            return None;
-        }
-        let mut data = [0u8; 32];
-        let len = match *effect {
-            Effect::Value(v) => {
-                data[..8].copy_from_slice(&v.to_le_bytes());
-                0
-            }
-            Effect::Write(bytes) if bytes.len() == 20 => {
-                data[..20].copy_from_slice(bytes);
-                20
-            }
-            Effect::Word(0, word) => {
-                data = word;
-                32
-            }
+    /// What the next calls of function number `number` do after a call of it with raw
+    /// arguments `args` that [`leaf`] ran: charged `price`, returned `value`, left `mem` as it
+    /// is now. `None` if the function is not one of [`KEPT_FUNCTIONS`] (or the bytes it wrote
+    /// are not in `mem`, which cannot be after [`leaf`] wrote them).
+    pub fn after(number: u32, price: u64, value: u64, args: &[u64; 6], mem: &[u8]) -> Option<Kept> {
+        let len = match HostFn::from_number(number)? {
+            HostFn::Address | HostFn::Caller | HostFn::Origin | HostFn::Coinbase => 20,
+            HostFn::CallValue
+            | HostFn::SelfBalance
+            | HostFn::GasPrice
+            | HostFn::BaseFee
+            | HostFn::PrevRandao
+            | HostFn::BlobBaseFee => 32,
+            HostFn::CalldataSize
+            | HostFn::ReturndataSize
+            | HostFn::ConstantsSize
+            | HostFn::BlockNumber
+            | HostFn::BlockTimestamp
+            | HostFn::BlockGasLimit
+            | HostFn::ChainId
+            | HostFn::CodeSize => 0,
             _ => return None,
         };
-        Some(Kept { price, len, data })
+        let mut data = [0u8; 32];
+        if len == 0 {
+            data[..8].copy_from_slice(&value.to_le_bytes());
+        } else {
+            let dest = arg_u32(args, 0) as usize;
+            data[..len].copy_from_slice(mem.get(dest..dest.checked_add(len)?)?);
+        }
+        Some(Kept { price, len: len as u64, data })
     }
 }
 
@@ -212,9 +220,7 @@ enum Effect<'a> {
 /// Runs host function number `number` with raw arguments `args` if it is a leaf function
 /// and the call neither runs out of gas nor faults: charges `gas` (the frame's gas, all of
 /// it: the engine takes this path only when nothing of the frame's gas is kept beside its gas
-/// register) and returns the function's result; for one of [`KEPT_FUNCTIONS`], `kept` (if
-/// given) becomes what the call did. `None`, having changed nothing, otherwise.
-#[allow(clippy::too_many_arguments)]
+/// register) and returns the function's result. `None`, having changed nothing, otherwise.
 pub fn leaf<P: Platform>(
     sys: &mut System<P>,
     frame: &Frame,
@@ -223,7 +229,6 @@ pub fn leaf<P: Platform>(
     gas: &mut u64,
     number: u32,
     args: &[u64; 6],
-    kept: Option<&mut Option<Kept>>,
 ) -> Option<u64> {
     let (price, effect) = match number {
         // The account is read only once the call is sure to succeed (as the general path
@@ -279,7 +284,6 @@ pub fn leaf<P: Platform>(
     };
     let left = gas.checked_sub(price)?;
     let dest = arg_u32(args, 0) as usize;
-    let keep = kept.map(|k| (k, Kept::of(number, price, &effect)));
     let value = match effect {
         Effect::Value(v) => v,
         Effect::Write(bytes) => {
@@ -303,9 +307,6 @@ pub fn leaf<P: Platform>(
         }
     };
     *gas = left;
-    if let Some((slot, k)) = keep {
-        *slot = k;
-    }
     Some(if number == n::GAS_LEFT { left } else { value })
 }
 
@@ -385,5 +386,33 @@ mod tests {
             assert!(f.params().len() <= 1, "{f:?}");
             assert!(f.number() - LEAF_BASE < 128, "{f:?}");
         }
+    }
+
+    /// [`Kept::after`] keeps the value of a value getter and the bytes a writing getter left
+    /// at its argument, for the kept functions and no other.
+    #[test]
+    fn kept_answers_are_the_calls_results() {
+        let mut mem = [0u8; 128];
+        for (i, b) in mem.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        let args = [40, 0, 0, 0, 0, 0];
+        for &f in HostFn::ALL {
+            let kept = Kept::after(f.number(), 7, 0x1122_3344_5566_7788, &args, &mem);
+            assert_eq!(kept.is_some(), KEPT_FUNCTIONS.contains(&f), "{f:?}");
+            let Some(k) = kept else { continue };
+            assert_eq!(k.price, 7);
+            match k.len {
+                0 => assert_eq!(k.data[..8], 0x1122_3344_5566_7788u64.to_le_bytes(), "{f:?}"),
+                20 | 32 => {
+                    let n = k.len as usize;
+                    assert_eq!(k.data[..n], mem[40..40 + n], "{f:?}");
+                    assert!(f.params().len() == 1, "{f:?}");
+                }
+                other => panic!("{f:?}: length {other}"),
+            }
+        }
+        // Bytes outside the memory: nothing kept.
+        assert_eq!(Kept::after(HostFn::CallValue.number(), 2, 0, &[120, 0, 0, 0, 0, 0], &mem), None);
     }
 }
