@@ -24,6 +24,7 @@ use crate::platform::Platform;
 #[allow(unsafe_code)]
 pub mod in_kernel;
 mod reuse;
+pub mod wasmi_guard;
 pub mod rv;
 pub mod rv_instance;
 pub mod rv_sandboxed;

@@ -418,6 +418,9 @@ fn prepare(engine: &Engine, wasm: &[u8]) -> Result<Rc<Prepared>, Internal> {
         Some((exposed, plan)) => (exposed, Some(plan)),
         None => (wasm.to_vec(), None),
     };
+    // wasmi 2.0.0 mistranslates `select` on a zero test: it is given the module with every
+    // `select`'s condition passed through a local (see `wasmi_guard`).
+    let bytes = super::wasmi_guard::guard_select(&bytes).unwrap_or(bytes);
     let module = Module::new(engine, &bytes).map_err(|e| internal(WasmiStage::Compile, e))?;
     Ok(Rc::new(Prepared { module, plan, wasm: wasm.into(), idle: RefCell::new(Vec::new()) }))
 }
