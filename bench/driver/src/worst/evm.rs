@@ -334,7 +334,7 @@ pub fn precompiles() -> Vec<Case> {
     // (address, name, input size, gas to forward)
     let list: &[(u64, &str, u64, u64)] = &[
         (0x01, "ECRECOVER", 128, 3000),
-        (0x02, "SHA256 (64 bytes)", 64, 72),
+        (0x02, "SHA256 (64 bytes)", 64, 60 + 12 * 2),
         (0x02, "SHA256 (1024 bytes)", 1024, 60 + 12 * 32),
         (0x03, "RIPEMD160 (64 bytes)", 64, 600 + 120 * 2),
         (0x04, "IDENTITY (1024 bytes)", 1024, 15 + 3 * 32),
