@@ -29,12 +29,15 @@ pub const TMP_WORD: u32 = 640;
 pub const STACK_LOW: u32 = 0x8000;
 /// One past the highest address of the EVM stack (the empty stack's top).
 pub const STACK_TOP: u32 = 0x1_0000;
-/// The `bp` local is the address of the stack top minus this bias, so that slots up to 256
-/// above the top (the generator flushes before straight-line code pushes more) and all below
-/// it are reached with a non-negative constant offset, mostly of two LEB bytes.
-pub const STACK_BIAS: u32 = 32 * 256;
+/// The `bp` local is the address of the stack top minus this bias, so that the
+/// [`MAX_VIRTUAL_GROWTH`]` + 1` slots above the top (the generator flushes before straight-line
+/// code pushes more) and all below it are reached with a non-negative constant offset. The
+/// bias is small so that the offsets of the slots an opcode usually reaches (from 24 above the
+/// top to 39 below it) are below 2048: rv-backend folds such an offset into the load or store
+/// (`ld rd, off(bp)`), where a larger one costs a `lui` and an `add` more on every access.
+pub const STACK_BIAS: u32 = 32 * (MAX_VIRTUAL_GROWTH as u32 + 1);
 /// The virtual stack is flushed before it grows more than this above the in-memory top.
-pub const MAX_VIRTUAL_GROWTH: i64 = 200;
+pub const MAX_VIRTUAL_GROWTH: i64 = 23;
 
 /// Where EVM memory starts.
 pub const MEM_BASE: u32 = 0x1_0000;
