@@ -56,8 +56,8 @@ impl Gen<'_> {
                 let r = match as_const(&a) {
                     Some(x) => konst([u64::from(x == [0; 4]), 0, 0, 0]),
                     None => {
-                        self.truthy(a);
-                        self.bool_result(true)
+                        self.zero_test(a, true);
+                        self.bool_result(false)
                     }
                 };
                 self.release(a);
@@ -370,6 +370,10 @@ impl Gen<'_> {
     fn compare(&mut self, a: Value, b: Value, signed: bool) -> Value {
         let a = self.stage(a, 0);
         let b = self.stage(b, 1);
+        let small = |v: &Value| v[1..].iter().all(|l| *l == Limb::Const(0));
+        if !signed && (small(&a) || small(&b)) {
+            return self.compare_small(a, b);
+        }
         let mut started = false;
         for j in 0..4 {
             let same = matches!((a[j], b[j]), (Limb::Const(x), Limb::Const(y)) if x == y);
@@ -394,6 +398,32 @@ impl Gen<'_> {
             } else {
                 lt(self);
                 started = true;
+            }
+        }
+        self.bool_result(false)
+    }
+
+    /// Unsigned `a < b` where one side's upper three limbs are zero (a constant below 2^64,
+    /// a boolean, a size): with `b` small, `a < b` is `a`'s upper limbs all zero and
+    /// `a0 < b0`; with `a` small, it is `b`'s upper limbs not all zero or `a0 < b0`.
+    fn compare_small(&mut self, a: Value, b: Value) -> Value {
+        self.get(a[0]);
+        self.get(b[0]);
+        self.asm.i().i64_lt_u();
+        let b_small = b[1..].iter().all(|l| *l == Limb::Const(0));
+        let other = if b_small { a } else { b };
+        let upper: alloc::vec::Vec<Limb> = other[1..].iter().copied().filter(|l| *l != Limb::Const(0)).collect();
+        if !upper.is_empty() {
+            for (k, l) in upper.iter().enumerate() {
+                self.get(*l);
+                if k > 0 {
+                    self.asm.i().i64_or();
+                }
+            }
+            if b_small {
+                self.asm.i().i64_eqz().i32_and();
+            } else {
+                self.asm.i().i64_const(0).i64_ne().i32_or();
             }
         }
         self.bool_result(false)

@@ -421,6 +421,11 @@ impl Gen<'_> {
 
     /// Pushes `v != 0` as an i32.
     pub fn truthy(&mut self, v: Value) {
+        self.zero_test(v, false);
+    }
+
+    /// Pushes `v != 0` (`v == 0` with `is_zero`) as an i32.
+    pub fn zero_test(&mut self, v: Value, is_zero: bool) {
         let mut first = true;
         for l in v {
             if l == Limb::Const(0) {
@@ -433,7 +438,9 @@ impl Gen<'_> {
             first = false;
         }
         if first {
-            self.asm.i().i32_const(0);
+            self.asm.i().i32_const(i32::from(is_zero));
+        } else if is_zero {
+            self.asm.i().i64_eqz();
         } else {
             self.asm.i().i64_const(0).i64_ne();
         }
