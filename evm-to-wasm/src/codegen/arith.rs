@@ -4,7 +4,7 @@
 
 use super::gen::Gen;
 use super::helpers::Helper;
-use super::layout::{L_C, L_T};
+use super::layout::{L_C, L_T, L_T2};
 use super::stack::{as_const, konst, Limb, Value};
 use crate::opcodes::op;
 use crate::u256;
@@ -56,8 +56,8 @@ impl Gen<'_> {
                 let r = match as_const(&a) {
                     Some(x) => konst([u64::from(x == [0; 4]), 0, 0, 0]),
                     None => {
-                        self.truthy(a);
-                        self.bool_result(true)
+                        self.zero_test(a, true);
+                        self.bool_result(false)
                     }
                 };
                 self.release(a);
@@ -118,12 +118,13 @@ impl Gen<'_> {
         [Limb::Local(acc), Limb::Const(0), Limb::Const(0), Limb::Const(0)]
     }
 
-    /// Pops an i32 boolean (negated with `invert`) into a fresh value.
+    /// Pops an i32 boolean (negated with `invert`) into a fresh value (0 or 1: its sign
+    /// extension, free on RV64, is its zero extension).
     fn bool_result(&mut self, invert: bool) -> Value {
         if invert {
             self.asm.i().i32_eqz();
         }
-        self.asm.i().i64_extend_i32_u();
+        self.asm.i().i64_extend_i32_s();
         self.take_results(1)
     }
 
@@ -301,23 +302,41 @@ impl Gen<'_> {
         let a = self.stage(a, 0);
         let b = self.stage(b, 1);
         let r: [u32; 4] = core::array::from_fn(|_| self.pool.alloc());
+        // Each limb's sum is formed in a register (`L_T2`) and compared there; the result's
+        // pool local (which rv-backend keeps in the frame) is only written. Carries are 0 or
+        // 1, so their sign extension (free on RV64) is their zero extension.
         self.get(a[0]);
         self.get(b[0]);
-        self.asm.i().i64_add().local_tee(r[0]);
-        self.get(a[0]);
-        self.asm.i().i64_lt_u().i64_extend_i32_u().local_set(L_C);
-        for j in 1..3 {
-            self.get(a[j]);
-            self.get(b[j]);
-            self.asm.i().i64_add().local_tee(L_T);
-            self.get(a[j]);
-            self.asm.i().i64_lt_u();
-            self.asm.i().local_get(L_T).local_get(L_C).i64_add().local_tee(r[j]);
-            self.asm.i().local_get(L_T).i64_lt_u().i32_or().i64_extend_i32_u().local_set(L_C);
+        self.asm.i().i64_add().local_tee(L_T2);
+        self.get(if a[0] == Limb::Const(0) { b[0] } else { a[0] });
+        self.asm.i().i64_lt_u().i64_extend_i32_s().local_set(L_C);
+        self.asm.i().local_get(L_T2).local_set(r[0]);
+        for j in 1..4 {
+            let (x, y) = if a[j] == Limb::Const(0) { (b[j], a[j]) } else { (a[j], b[j]) };
+            if j == 3 {
+                self.get(x);
+                if y != Limb::Const(0) {
+                    self.get(y);
+                    self.asm.i().i64_add();
+                }
+                self.asm.i().local_get(L_C).i64_add().local_set(r[3]);
+            } else if y == Limb::Const(0) {
+                // x + carry: the carry out is whether the sum is below the carry in.
+                self.get(x);
+                self.asm.i().local_get(L_C).i64_add().local_tee(L_T2);
+                self.asm.i().local_get(L_C).i64_lt_u().i64_extend_i32_s().local_set(L_C);
+                self.asm.i().local_get(L_T2).local_set(r[j]);
+            } else {
+                self.get(x);
+                self.get(y);
+                self.asm.i().i64_add().local_tee(L_T);
+                self.get(x);
+                self.asm.i().i64_lt_u();
+                self.asm.i().local_get(L_T).local_get(L_C).i64_add().local_tee(L_T2);
+                self.asm.i().local_get(L_T).i64_lt_u().i32_or().i64_extend_i32_s().local_set(L_C);
+                self.asm.i().local_get(L_T2).local_set(r[j]);
+            }
         }
-        self.get(a[3]);
-        self.get(b[3]);
-        self.asm.i().i64_add().local_get(L_C).i64_add().local_set(r[3]);
         r.map(Limb::Local)
     }
 
@@ -330,7 +349,7 @@ impl Gen<'_> {
         self.asm.i().i64_sub().local_set(r[0]);
         self.get(a[0]);
         self.get(b[0]);
-        self.asm.i().i64_lt_u().i64_extend_i32_u().local_set(L_C);
+        self.asm.i().i64_lt_u().i64_extend_i32_s().local_set(L_C);
         for j in 1..3 {
             self.get(a[j]);
             self.get(b[j]);
@@ -339,7 +358,7 @@ impl Gen<'_> {
             self.get(b[j]);
             self.asm.i().i64_lt_u();
             self.asm.i().local_get(L_T).local_get(L_C).i64_sub().local_set(r[j]);
-            self.asm.i().local_get(L_T).local_get(L_C).i64_lt_u().i32_or().i64_extend_i32_u().local_set(L_C);
+            self.asm.i().local_get(L_T).local_get(L_C).i64_lt_u().i32_or().i64_extend_i32_s().local_set(L_C);
         }
         self.get(a[3]);
         self.get(b[3]);
@@ -351,6 +370,10 @@ impl Gen<'_> {
     fn compare(&mut self, a: Value, b: Value, signed: bool) -> Value {
         let a = self.stage(a, 0);
         let b = self.stage(b, 1);
+        let small = |v: &Value| v[1..].iter().all(|l| *l == Limb::Const(0));
+        if !signed && (small(&a) || small(&b)) {
+            return self.compare_small(a, b);
+        }
         let mut started = false;
         for j in 0..4 {
             let same = matches!((a[j], b[j]), (Limb::Const(x), Limb::Const(y)) if x == y);
@@ -375,6 +398,32 @@ impl Gen<'_> {
             } else {
                 lt(self);
                 started = true;
+            }
+        }
+        self.bool_result(false)
+    }
+
+    /// Unsigned `a < b` where one side's upper three limbs are zero (a constant below 2^64,
+    /// a boolean, a size): with `b` small, `a < b` is `a`'s upper limbs all zero and
+    /// `a0 < b0`; with `a` small, it is `b`'s upper limbs not all zero or `a0 < b0`.
+    fn compare_small(&mut self, a: Value, b: Value) -> Value {
+        self.get(a[0]);
+        self.get(b[0]);
+        self.asm.i().i64_lt_u();
+        let b_small = b[1..].iter().all(|l| *l == Limb::Const(0));
+        let other = if b_small { a } else { b };
+        let upper: alloc::vec::Vec<Limb> = other[1..].iter().copied().filter(|l| *l != Limb::Const(0)).collect();
+        if !upper.is_empty() {
+            for (k, l) in upper.iter().enumerate() {
+                self.get(*l);
+                if k > 0 {
+                    self.asm.i().i64_or();
+                }
+            }
+            if b_small {
+                self.asm.i().i64_eqz().i32_and();
+            } else {
+                self.asm.i().i64_const(0).i64_ne().i32_or();
             }
         }
         self.bool_result(false)

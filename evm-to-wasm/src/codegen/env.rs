@@ -317,7 +317,7 @@ impl Gen<'_> {
             self.get32(ol32);
             self.call_gas_helper(Helper::ReturnCopy);
         }
-        self.asm.i().local_get(L_T32).i32_eqz().i64_extend_i32_u();
+        self.asm.i().local_get(L_T32).i32_eqz().i64_extend_i32_s();
         let r = self.take_results(1);
         for v in [gas, addr, io, il, oo, ol] {
             self.release(v);

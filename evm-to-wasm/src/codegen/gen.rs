@@ -94,10 +94,14 @@ pub fn chunk_function(code: &[u8], an: &Analysis, ctx: &Ctx, chunk: &Chunk) -> F
     g.prologue();
     g.blocks();
     g.epilogue();
-    let i64s = L_POOL - I32_LOCALS + g.pool.high_water();
     // Chunks take `bp` and `dest` (locals 0 and 1) as parameters.
-    let i32s = if chunk.alone { I32_LOCALS } else { I32_LOCALS - 2 };
-    let mut f = Function::new([(i32s, ValType::I32), (i64s, ValType::I64)]);
+    let params = if chunk.alone { 0 } else { 2 };
+    let ty = |i64: bool| if i64 { ValType::I64 } else { ValType::I32 };
+    let mut groups: Vec<(u32, ValType)> = LOCAL_GROUPS.iter().map(|&(n, i64)| (n, ty(i64))).collect();
+    groups[0].0 -= params;
+    groups.push((g.pool.high_water(), ValType::I64));
+    groups.retain(|&(n, _)| n > 0);
+    let mut f = Function::new(groups);
     f.raw(g.asm.buf);
     f
 }
@@ -235,8 +239,6 @@ impl Gen<'_> {
     /// After such a call: reads the gas back.
     pub fn gas_in(&mut self) {
         self.asm.i().global_get(G_GAS).local_set(L_GAS);
-        self.asm.i().i64_const(super::asm::M8).local_set(L_M8);
-        self.asm.i().i64_const(super::asm::M16).local_set(L_M16);
     }
 
     /// Calls a helper that charges gas or calls the host (arguments already pushed).
@@ -419,6 +421,11 @@ impl Gen<'_> {
 
     /// Pushes `v != 0` as an i32.
     pub fn truthy(&mut self, v: Value) {
+        self.zero_test(v, false);
+    }
+
+    /// Pushes `v != 0` (`v == 0` with `is_zero`) as an i32.
+    pub fn zero_test(&mut self, v: Value, is_zero: bool) {
         let mut first = true;
         for l in v {
             if l == Limb::Const(0) {
@@ -431,7 +438,9 @@ impl Gen<'_> {
             first = false;
         }
         if first {
-            self.asm.i().i32_const(0);
+            self.asm.i().i32_const(i32::from(is_zero));
+        } else if is_zero {
+            self.asm.i().i64_eqz();
         } else {
             self.asm.i().i64_const(0).i64_ne();
         }

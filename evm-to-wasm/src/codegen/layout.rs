@@ -29,12 +29,15 @@ pub const TMP_WORD: u32 = 640;
 pub const STACK_LOW: u32 = 0x8000;
 /// One past the highest address of the EVM stack (the empty stack's top).
 pub const STACK_TOP: u32 = 0x1_0000;
-/// The `bp` local is the address of the stack top minus this bias, so that slots up to 256
-/// above the top (the generator flushes before straight-line code pushes more) and all below
-/// it are reached with a non-negative constant offset, mostly of two LEB bytes.
-pub const STACK_BIAS: u32 = 32 * 256;
+/// The `bp` local is the address of the stack top minus this bias, so that the
+/// [`MAX_VIRTUAL_GROWTH`]` + 1` slots above the top (the generator flushes before straight-line
+/// code pushes more) and all below it are reached with a non-negative constant offset. The
+/// bias is small so that the offsets of the slots an opcode usually reaches (from 24 above the
+/// top to 39 below it) are below 2048: rv-backend folds such an offset into the load or store
+/// (`ld rd, off(bp)`), where a larger one costs a `lui` and an `add` more on every access.
+pub const STACK_BIAS: u32 = 32 * (MAX_VIRTUAL_GROWTH as u32 + 1);
 /// The virtual stack is flushed before it grows more than this above the in-memory top.
-pub const MAX_VIRTUAL_GROWTH: i64 = 200;
+pub const MAX_VIRTUAL_GROWTH: i64 = 23;
 
 /// Where EVM memory starts.
 pub const MEM_BASE: u32 = 0x1_0000;
@@ -49,35 +52,51 @@ pub const fn slot_offset(depth: i32, limb: u8) -> u64 {
 }
 
 // ------------------------------------------------------------------ main function locals
+//
+// rv-backend keeps a function's first twelve locals in registers (`s0`–`s11`) and the others
+// in its frame, so the locals every block or nearly every opcode touches come first: `bp`
+// and `dest` (the chunks' parameters), the gas, the temporaries and carry of the inline
+// arithmetic and byte swaps, the byte-swap masks, the pointer of the first memory range and
+// the first staged limbs. The declared groups by type are [`LOCAL_GROUPS`].
+
 /// i32: stack pointer minus [`STACK_BIAS`].
 pub const L_BP: u32 = 0;
 /// i32: dispatch index (0: entry, pc + 1: the JUMPDEST at pc).
 pub const L_DEST: u32 = 1;
+/// i64: the gas left (the gas global is synchronized with it around host calls).
+pub const L_GAS: u32 = 2;
+/// i64 scratch: temporary.
+pub const L_T: u32 = 3;
+/// i64 scratch: carries.
+pub const L_C: u32 = 4;
+/// i64 scratch: temporary.
+pub const L_T2: u32 = 5;
+/// i64: the byte-swap masks (set in the prologue).
+pub const L_M8: u32 = 6;
+/// See [`L_M8`].
+pub const L_M16: u32 = 7;
 /// i32 scratch (memory ranges: pointer and length of two ranges).
-pub const L_P: [u32; 4] = [2, 3, 4, 5];
-/// i32 scratch.
-pub const L_T32: u32 = 6;
-/// Number of i32 locals.
-pub const I32_LOCALS: u32 = 7;
+pub const L_P: [u32; 4] = [8, 25, 26, 27];
 /// i64 scratch for staging operands (three operands of four limbs, then four more).
-pub const L_S: u32 = 7;
+pub const L_S: u32 = 9;
 /// Number of i64 scratch locals.
 pub const SCRATCH_I64: u32 = 16;
-/// i64 scratch: carries.
-pub const L_C: u32 = L_S + SCRATCH_I64;
-/// i64 scratch: temporary.
-pub const L_T: u32 = L_C + 1;
-/// i64 scratch: temporary.
-pub const L_T2: u32 = L_C + 2;
-/// i64: the gas left (the gas global is synchronized with it around host calls).
-pub const L_GAS: u32 = L_C + 3;
-/// i64: the byte-swap masks (set in the prologue).
-pub const L_M8: u32 = L_C + 4;
-/// See [`L_M8`].
-pub const L_M16: u32 = L_C + 5;
+/// i32 scratch.
+pub const L_T32: u32 = 28;
+/// The locals before the pool, as declared: runs of one type (count, is i64), from local 0.
+pub const LOCAL_GROUPS: [(u32, bool); 5] = [(2, false), (6, true), (1, false), (SCRATCH_I64, true), (4, false)];
+const _: () = {
+    let mut n = 0;
+    let mut k = 0;
+    while k < LOCAL_GROUPS.len() {
+        n += LOCAL_GROUPS[k].0;
+        k += 1;
+    }
+    assert!(n == L_POOL && L_S + SCRATCH_I64 == L_P[1] && L_T32 + 1 == L_POOL);
+};
 /// Byte swaps in the main function read their masks from locals.
 pub const MASKS: super::asm::Masks = super::asm::Masks::Locals(L_M8, L_M16);
-/// First local of the pool that holds stack values.
-pub const L_POOL: u32 = L_C + 6;
+/// First local of the pool that holds stack values (i64).
+pub const L_POOL: u32 = 29;
 /// Size limit of the pool (the function stays below host-abi's `MAX_LOCALS`).
 pub const POOL_MAX: u32 = host_abi::limits::MAX_LOCALS - L_POOL - 64;

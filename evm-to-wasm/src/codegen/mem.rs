@@ -25,6 +25,10 @@ pub enum Ptr {
     Abs(u32),
     /// EVM memory at the offset held by this operand.
     Evm(I32),
+    /// The linear address held by this i32 local (EVM memory offset plus [`MEM_BASE`]), so
+    /// that each access has a small offset (a large one costs an instruction or two more on
+    /// the machine).
+    Lin(u32),
 }
 
 impl Gen<'_> {
@@ -100,6 +104,18 @@ impl Gen<'_> {
         (I32::Local(lp), I32::Const(len as u32))
     }
 
+    /// Checks and expands the `len` bytes of EVM memory at `off` (len is 1 or 32) and returns
+    /// where they are: a constant address, or a local holding the linear address.
+    fn mem_word(&mut self, off: Value, len: u64) -> Ptr {
+        match self.mem_range(off, konst([len, 0, 0, 0]), 0).0 {
+            I32::Local(x) => {
+                self.asm.i().local_get(x).i32_const(MEM_BASE as i32).i32_add().local_set(x);
+                Ptr::Lin(x)
+            }
+            p => Ptr::Evm(p),
+        }
+    }
+
     /// Out of gas unless `v < 2^bits` (bits is 32 or 64): memory offsets and sizes.
     pub fn high_bits_trap(&mut self, v: &Value, bits: u32) {
         let mut any = false;
@@ -148,6 +164,9 @@ impl Gen<'_> {
                     self.asm.i().i32_const(a as i32);
                 }
                 Ptr::Evm(p) => self.get_ptr(p),
+                Ptr::Lin(x) => {
+                    self.asm.i().local_get(x);
+                }
             }
             self.get_value(&v);
             let f = self.ctx.helper(Helper::StoreBe);
@@ -187,6 +206,10 @@ impl Gen<'_> {
                 self.asm.i().local_get(x);
                 u64::from(MEM_BASE + plus)
             }
+            Ptr::Lin(x) => {
+                self.asm.i().local_get(x);
+                u64::from(plus)
+            }
         }
     }
 
@@ -214,15 +237,15 @@ impl Gen<'_> {
         match o {
             op::MLOAD => {
                 let off = self.pop();
-                let (p, _) = self.mem_range(off, konst([32, 0, 0, 0]), 0);
+                let p = self.mem_word(off, 32);
                 self.release(off);
-                let v = self.load_raw(Ptr::Evm(p));
+                let v = self.load_raw(p);
                 self.push(v);
             }
             op::MSTORE => {
                 let (off, v) = (self.pop(), self.pop());
-                let (p, _) = self.mem_range(off, konst([32, 0, 0, 0]), 0);
-                self.store_word(Ptr::Evm(p), v);
+                let p = self.mem_word(off, 32);
+                self.store_word(p, v);
                 self.release(off);
                 self.release(v);
             }

@@ -65,15 +65,17 @@ pub fn byte(_: &Ctx) -> Function {
 }
 
 /// Shared body of SHR and SAR: `buf` holds the value followed by 64 bytes of fill.
+/// (Here and in SHL the bit counts `r` and `rl` are below 64: their sign extension, free on
+/// RV64, is their zero extension.)
 fn right_shift(f: &mut Fb, buf: u32) {
     let [base, r, rl] = f.i32s::<3>();
     f.i().i32_const(buf as i32).local_get(0).i32_wrap_i64().i32_const(3).i32_shr_u().i32_add().local_set(base);
     f.i().local_get(0).i32_wrap_i64().i32_const(7).i32_and().local_set(r);
     f.i().i32_const(63).local_get(r).i32_sub().local_set(rl);
     for j in 0..4u32 {
-        f.i().local_get(base).i64_load(m64(8 * j)).local_get(r).i64_extend_i32_u().i64_shr_u();
+        f.i().local_get(base).i64_load(m64(8 * j)).local_get(r).i64_extend_i32_s().i64_shr_u();
         f.i().local_get(base).i64_load(m64(8 * j + 8)).i64_const(1).i64_shl();
-        f.i().local_get(rl).i64_extend_i32_u().i64_shl().i64_or();
+        f.i().local_get(rl).i64_extend_i32_s().i64_shl().i64_or();
     }
 }
 
@@ -117,9 +119,9 @@ pub fn shl(_: &Ctx) -> Function {
     f.i().local_get(0).i32_wrap_i64().i32_const(7).i32_and().local_set(r);
     f.i().i32_const(63).local_get(r).i32_sub().local_set(rl);
     for j in 0..4u32 {
-        f.i().local_get(base).i64_load(m64(8 * j + 8)).local_get(r).i64_extend_i32_u().i64_shl();
+        f.i().local_get(base).i64_load(m64(8 * j + 8)).local_get(r).i64_extend_i32_s().i64_shl();
         f.i().local_get(base).i64_load(m64(8 * j)).i64_const(1).i64_shr_u();
-        f.i().local_get(rl).i64_extend_i32_u().i64_shr_u().i64_or();
+        f.i().local_get(rl).i64_extend_i32_s().i64_shr_u().i64_or();
     }
     f.finish()
 }

@@ -417,7 +417,7 @@ fn cond_neg(f: &mut Fb, x: [u32; 4], mask: u32, c: u32, t: u32) {
     f.i().local_get(mask).i64_const(1).i64_and().local_set(c);
     for l in x {
         f.i().local_get(l).local_get(mask).i64_xor().local_get(c).i64_add().local_tee(t);
-        f.i().local_get(c).i64_lt_u().i64_extend_i32_u().local_set(c);
+        f.i().local_get(c).i64_lt_u().i64_extend_i32_s().local_set(c); // 0 or 1
         f.i().local_get(t).local_set(l);
     }
 }

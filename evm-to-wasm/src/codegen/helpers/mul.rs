@@ -96,7 +96,7 @@ pub fn exp(ctx: &Ctx) -> Function {
     emit_bitlen(&mut f, e, tmp);
     f.i().local_set(nb);
     f.charge(|f| {
-        f.i().local_get(nb).i32_const(7).i32_add().i32_const(3).i32_shr_u().i64_extend_i32_u();
+        f.i().local_get(nb).i32_const(7).i32_add().i32_const(3).i32_shr_u().i64_extend_i32_s();
         f.i().i64_const(50).i64_mul();
     });
     f.i().i64_const(1).local_set(r[0]);
@@ -118,7 +118,7 @@ pub fn exp(ctx: &Ctx) -> Function {
     for j in 0..4 {
         // limb j = (1 << (sh & 63)) if sh / 64 == j, else 0
         f.i().i64_const(1).local_get(sh).i64_shl();
-        f.i().i64_const(0).local_get(sh).i64_const(6).i64_shr_u().i64_const(j).i64_eq().i64_extend_i32_u().i64_sub();
+        f.i().i64_const(0).local_get(sh).i64_const(6).i64_shr_u().i64_const(j).i64_eq().i64_extend_i32_s().i64_sub();
         f.i().i64_and();
     }
     f.i().return_().end();
@@ -129,7 +129,7 @@ pub fn exp(ctx: &Ctx) -> Function {
     f.block().loop_();
     // bit k of the exponent
     f.i().local_get(k).i32_const(6).i32_shr_u().i32_const(3).i32_shl().i64_load(m64(TMP_WORD));
-    f.i().local_get(k).i32_const(63).i32_and().i64_extend_i32_u().i64_shr_u().i64_const(1).i64_and();
+    f.i().local_get(k).i32_const(63).i32_and().i64_extend_i32_s().i64_shr_u().i64_const(1).i64_and();
     f.i().i32_wrap_i64().if_(BlockType::Empty);
     for l in r.iter().chain(b.iter()) {
         f.i().local_get(*l);
