@@ -24,12 +24,12 @@ use crate::platform::Platform;
 #[allow(unsafe_code)]
 pub mod in_kernel;
 mod reuse;
-pub mod wasmi_guard;
 pub mod rv;
 pub mod rv_instance;
 pub mod rv_sandboxed;
 mod rv_sandboxed_engine;
 pub mod wasmi;
+pub mod wasmi_guard;
 
 /// Which engine runs contract code.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
