@@ -2,9 +2,9 @@
 //!
 //! The `rv_diff` fuzzer found a module on which the two engines disagreed: wasmi 2.0.0 fuses
 //! `select` with a condition that compares an `i32` with zero (`i32.eqz x`, `i32.eq x 0`,
-//! `i32.ne 0 x`, `i32.xor x 0` …), drops the comparison and then reads its stale result, so it
-//! keeps picking the same operand. zkos's wasmi engine gives wasmi the module with every
-//! `select`'s condition passed through a local (`wasm_runtime::engine::wasmi_guard`), which
+//! `i32.ne 0 x`, `i32.eqz (i32.xor 0 x)` …), drops the comparison and then reads its stale
+//! result, so it keeps picking the same operand. zkos's wasmi engine gives wasmi the module with
+//! every `select`'s condition passed through a local (`wasm_runtime::engine::wasmi_guard`), which
 //! wasmi does not fuse; this test runs wasmi on the module so guarded, as the engine does, and
 //! rv-backend on the module itself, with the results worked out by hand from the WebAssembly
 //! semantics (`select` gives its first operand when the condition is not zero).

@@ -1,8 +1,8 @@
 //! A guard around a mistranslation in wasmi 2.0.0, the reference engine.
 //!
 //! wasmi fuses `select` with the comparison that computes its condition when that comparison
-//! is `i32.eq x 0` or `i32.ne x 0` (which is also what `i32.eqz x`, and `i32.ne 0 x`,
-//! `i32.xor x 0`, `i32.or x 0` … after constant folding, become): it drops the comparison and
+//! is `i32.eq x 0` or `i32.ne x 0` (which is also what `i32.eqz x`, `i32.ne 0 x` and
+//! `i32.eqz (i32.xor 0 x)` become after constant folding): it drops the comparison and
 //! swaps the operands, but the `select` it then emits still reads the dropped comparison's
 //! result register, so the result depends on whatever that register held
 //! (`rv-backend/tests/reference_select.rs` shows the cases; the `rv_diff` fuzzer found it).
